@@ -35,7 +35,9 @@ let package = Package(
             name: "talkflow-bench",
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
         ),
+        .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
+        .testTarget(name: "FlowLanguageTests", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics"]),
         .testTarget(
             name: "FlowCompilerTests",
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],

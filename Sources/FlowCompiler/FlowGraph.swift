@@ -1,0 +1,148 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// The flow as a directed graph of steps, built once per check run and shared by every rule.
+///
+/// Edges are labelled with why they are taken. Global keywords and revocation add an edge from every step
+/// that waits for the contact, because the contact can type them there: the consent proof and the
+/// reachability checks must see those paths too.
+public struct FlowGraph: Sendable {
+    public enum EdgeKind: Sendable, Hashable {
+        case next
+        case option(Int)
+        case accept
+        case decline
+        case fallback
+        case branchCase(Int)
+        case branchDefault
+        /// Outside business hours, from a handoff.
+        case closedHours
+        /// After the agent closes a handoff.
+        case afterAgent
+        /// A global keyword, by its index in `settings.keywords`.
+        case keyword(Int)
+        /// A revocation keyword: consent is withdrawn on this edge.
+        case revocation
+    }
+
+    public struct Edge: Sendable, Hashable {
+        public var from: Int
+        public var to: Int
+        public var kind: EdgeKind
+        /// A label for diagrams and path explanations ("option 'Comprar'", "keyword 'agente'").
+        public var label: String
+        /// Where the reference is written.
+        public var range: SourceRange
+    }
+
+    /// A reference to a step by id, resolved or not, for `unknown_step`.
+    public struct StepReference: Sendable {
+        public var name: Located<String>
+        /// What holds the reference, for messages: "'next' of step 'menu'".
+        public var holder: String
+        public var target: Int?
+    }
+
+    public let stepIndex: [String: Int]
+    public let start: Int?
+    /// Outgoing edges per step index, keyword and revocation edges included.
+    public let edges: [[Edge]]
+    public let references: [StepReference]
+
+    public init(_ flow: Flow) {
+        var index: [String: Int] = [:]
+        for (i, step) in flow.steps.enumerated() where index[step.id.value] == nil { index[step.id.value] = i }
+        self.stepIndex = index
+        self.start = index[flow.start.value]
+        var references: [StepReference] = []
+        var edges = [[Edge]](repeating: [], count: flow.steps.count)
+
+        func link(_ from: Int?, _ name: Located<String>?, _ kind: EdgeKind, _ label: String, holder: String) {
+            guard let name else { return }
+            let target = index[name.value]
+            references.append(StepReference(name: name, holder: holder, target: target))
+            if let from, let target {
+                edges[from].append(Edge(from: from, to: target, kind: kind, label: label, range: name.range))
+            }
+        }
+
+        link(nil, flow.start, .next, "start", holder: "'start'")
+        for (i, keyword) in flow.settings.keywords.enumerated() {
+            link(nil, keyword.target, .keyword(i), "", holder: "keyword 'goto'")
+        }
+        if let revocation = flow.settings.revocation {
+            link(nil, revocation.next, .revocation, "", holder: "'next' of revocation")
+        }
+        for (i, step) in flow.steps.enumerated() {
+            let name = "step '\(step.id.value)'"
+            switch step.kind {
+            case .consent(let c):
+                link(i, c.accept.next, .accept, c.accept.title.value, holder: "'accept' of \(name)")
+                link(i, c.decline.next, .decline, c.decline.title.value, holder: "'decline' of \(name)")
+            case .message(let m):
+                link(i, m.next, .next, "", holder: "'next' of \(name)")
+            case .menu(let m):
+                for (k, option) in m.options.enumerated() {
+                    link(i, option.next, .option(k), option.title.value, holder: "option '\(option.id.value)' of \(name)")
+                }
+                link(i, m.fallback, .fallback, "fallback", holder: "'fallback' of \(name)")
+            case .ask(let a):
+                link(i, a.next, .next, "", holder: "'next' of \(name)")
+                link(i, a.fallback, .fallback, "fallback", holder: "'fallback' of \(name)")
+            case .branch(let b):
+                for (k, branchCase) in b.cases.enumerated() {
+                    link(i, branchCase.next, .branchCase(k), "case \(k + 1)", holder: "case \(k + 1) of \(name)")
+                }
+                link(i, b.otherwise, .branchDefault, "default", holder: "'default' of \(name)")
+            case .set(let s):
+                link(i, s.next, .next, "", holder: "'next' of \(name)")
+            case .handoff(let h):
+                link(i, h.closedNext, .closedHours, "closed", holder: "'closed.next' of \(name)")
+                link(i, h.next, .afterAgent, "agent closed", holder: "'next' of \(name)")
+            case .template(let t):
+                link(i, t.next, .next, "", holder: "'next' of \(name)")
+            case .end:
+                break
+            }
+        }
+        // Global keywords and revocation work wherever the bot waits for the contact, except at a consent
+        // step: there only the accept and decline replies count, and any other text shows the consent again.
+        for (i, step) in flow.steps.enumerated() where step.waitsForContact {
+            if case .consent = step.kind { continue }
+            for (k, keyword) in flow.settings.keywords.enumerated() {
+                if let target = index[keyword.target.value] {
+                    let word = keyword.words.first?.value ?? ""
+                    edges[i].append(
+                        Edge(from: i, to: target, kind: .keyword(k), label: "keyword '\(word)'", range: keyword.range))
+                }
+            }
+            if let revocation = flow.settings.revocation {
+                let targetName = revocation.next?.value ?? flow.start.value
+                if let target = index[targetName] {
+                    let word = revocation.words.first?.value ?? ""
+                    edges[i].append(
+                        Edge(
+                            from: i, to: target, kind: .revocation, label: "revocation '\(word)'",
+                            range: revocation.range))
+                }
+            }
+        }
+        self.edges = edges
+        self.references = references
+    }
+
+    /// Step indices reachable from the start (keyword and revocation edges included).
+    public func reachable() -> [Bool] {
+        var seen = [Bool](repeating: false, count: edges.count)
+        guard let start else { return seen }
+        var stack = [start]
+        seen[start] = true
+        while let node = stack.popLast() {
+            for edge in edges[node] where !seen[edge.to] {
+                seen[edge.to] = true
+                stack.append(edge.to)
+            }
+        }
+        return seen
+    }
+}

@@ -1,0 +1,23 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// Every step reference (`start`, `next`, `fallback`, options, cases, keywords) names a step of the flow.
+struct UnknownStepRule: LintRule {
+    static let descriptor = RuleDescriptor(
+        id: "unknown_step", severity: .error,
+        summary: "a reference to a step that does not exist",
+        fix: "Correct the step id (the message suggests the closest one) or add the missing step.")
+
+    var descriptors: [RuleDescriptor] { [Self.descriptor] }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        let ids = context.flow.steps.map(\.id.value)
+        return context.graph.references.compactMap { reference in
+            guard reference.target == nil, !reference.name.value.isEmpty else { return nil }
+            let suggestion = Suggestions.closest(to: reference.name.value, in: ids)
+            return Self.descriptor.diagnostic(
+                "\(reference.holder) names step '\(reference.name.value)', which does not exist",
+                at: reference.name.range, suggestion: suggestion.map { "did you mean '\($0)'?" })
+        }
+    }
+}

@@ -1,0 +1,191 @@
+/// Renders diagnostics for people reading a terminal, in the layout of the Swift compiler, so that editors and
+/// terminals that already recognise `path:line:col: error: …` make the locations clickable.
+///
+/// Each diagnostic becomes:
+///
+///     flows/pedido.yaml:6:27: error: unknown step 'menu_princpal' [unknown_step]
+///         botones: {más_mañana: menu_princpal}
+///                               ^~~~~~~~~~~~~
+///     flows/pedido.yaml:2:9: note: step 'menu_principal' is defined here
+///       - id: menu_principal
+///             ^~~~~~~~~~~~~~
+///       help: did you mean 'menu_principal'?
+///
+/// - The header is `path:line:column: severity: message [id]`; notes use the same header without the id.
+/// - Under a header comes the source line and an underline: `^` at the start column and `~` up to the end of the
+///   range. A range that runs onto later lines is underlined to the end of its first line. The line and the
+///   underline are left out when the file's text is unknown or the line does not exist.
+/// - Columns count Unicode scalars. The underline's indentation repeats every tab of the source line and pads
+///   wide characters (emoji, CJK) with two spaces and combining marks with none, so the caret lands under the
+///   right character in a terminal.
+/// - After the notes, a suggestion becomes `  help: <suggestion>`.
+/// - Control characters in paths, messages and source lines (except tabs in source lines) are shown as U+FFFD,
+///   so a flow file cannot smuggle terminal escape sequences into the output.
+///
+/// Every line ends with `\n`; no diagnostics give an empty string.
+public enum TextRenderer {
+    /// Renders every diagnostic of every file, in the order given.
+    ///
+    /// - Parameter colors: whether to add ANSI colours and bold; the caller decides (typically only when standard
+    ///   error is a terminal and `NO_COLOR` is unset). When `false` the output contains no escape codes at all.
+    public static func render(files: [FileDiagnostics], colors: Bool) -> String {
+        let style = Style(enabled: colors)
+        var output = ""
+        for file in files where !file.diagnostics.isEmpty {
+            let text = file.source.map { SourceText($0) }
+            let path = sanitized(file.path)
+            for diagnostic in file.diagnostics {
+                output += header(
+                    path: path,
+                    at: diagnostic.range.start,
+                    severity: diagnostic.severity,
+                    message: "\(sanitized(diagnostic.message)) [\(sanitized(diagnostic.id))]",
+                    style: style
+                )
+                output += snippet(diagnostic.range, in: text, style: style)
+                for note in diagnostic.notes {
+                    output += header(
+                        path: path,
+                        at: note.range.start,
+                        severity: .note,
+                        message: sanitized(note.message),
+                        style: style
+                    )
+                    output += snippet(note.range, in: text, style: style)
+                }
+                if let suggestion = diagnostic.suggestion {
+                    output += "  \(style.help("help:")) \(sanitized(suggestion))\n"
+                }
+            }
+        }
+        return output
+    }
+
+    /// The one-line total printed after the diagnostics, such as `3 errors, 1 warning in 2 files`, so a user
+    /// sees at a glance whether anything is left to fix.
+    ///
+    /// The file count is the number of files with at least one diagnostic; with no diagnostics at all the line
+    /// is `no problems found in N files`, counting every file checked. Diagnostics of severity `note` are counted
+    /// as notes (notes attached to a diagnostic are not counted).
+    public static func summary(files: [FileDiagnostics]) -> String {
+        let errors = files.reduce(0) { $0 + $1.errorCount }
+        let warnings = files.reduce(0) { $0 + $1.warningCount }
+        let notes = files.reduce(0) { total, file in total + file.diagnostics.count(where: { $0.severity == .note }) }
+        guard errors + warnings + notes > 0 else {
+            return "no problems found in \(counted(files.count, "file"))"
+        }
+        var parts: [String] = []
+        if errors > 0 { parts.append(counted(errors, "error")) }
+        if warnings > 0 { parts.append(counted(warnings, "warning")) }
+        if notes > 0 { parts.append(counted(notes, "note")) }
+        let filesWithProblems = files.count(where: { !$0.diagnostics.isEmpty })
+        return "\(parts.joined(separator: ", ")) in \(counted(filesWithProblems, "file"))"
+    }
+
+    // MARK: - Pieces
+
+    private static func header(
+        path: String,
+        at location: SourceLocation,
+        severity: Severity,
+        message: String,
+        style: Style
+    ) -> String {
+        let place = style.bold("\(path):\(location.line):\(location.column):")
+        return "\(place) \(style.severity(severity, "\(severity.rawValue):")) \(style.bold(message))\n"
+    }
+
+    /// The source line of `range.start` and its underline, or nothing when the line is unknown.
+    private static func snippet(_ range: SourceRange, in text: SourceText?, style: Style) -> String {
+        guard let text, let line = text.line(range.start.line) else { return "" }
+        let scalars = line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) }
+        let start = min(max(range.start.column - 1, 0), scalars.count)
+        let end =
+            range.end.line == range.start.line
+            ? min(max(range.end.column - 1, start), scalars.count)
+            : scalars.count
+
+        var indentation = ""
+        var displayColumn = 0
+        for scalar in scalars[..<start] {
+            if scalar == "\t" {
+                indentation += "\t"
+                displayColumn = nextTabStop(after: displayColumn)
+            } else {
+                let width = displayWidth(of: scalar)
+                indentation += String(repeating: " ", count: width)
+                displayColumn += width
+            }
+        }
+        var underline = "^"
+        for (index, scalar) in scalars[start..<end].enumerated() {
+            // Inside the range a tab is drawn as `~` up to the next tab stop (terminals default to every 8).
+            let width = scalar == "\t" ? nextTabStop(after: displayColumn) - displayColumn : displayWidth(of: scalar)
+            displayColumn += width
+            let marks = index == 0 ? width - 1 : width
+            underline += String(repeating: "~", count: max(marks, 0))
+        }
+        var sourceLine = String.UnicodeScalarView()
+        sourceLine.append(contentsOf: scalars)
+        return "\(String(sourceLine))\n\(indentation)\(style.caret(underline))\n"
+    }
+
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    private static func nextTabStop(after column: Int) -> Int {
+        (column / 8 + 1) * 8
+    }
+
+    /// How many terminal cells a scalar takes, approximating `wcwidth`: 0 for combining marks and invisible
+    /// format characters, 2 for emoji and East Asian wide characters, 1 otherwise.
+    static func displayWidth(of scalar: Unicode.Scalar) -> Int {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format:
+            return 0
+        default:
+            break
+        }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
+            0x4E00...0x9FFF, 0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    private static func sanitized(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
+    }
+
+    private static func sanitized(_ string: String) -> String {
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: string.unicodeScalars.map(sanitized))
+        return String(result)
+    }
+
+    /// ANSI styling that disappears entirely when colours are off.
+    private struct Style {
+        let enabled: Bool
+
+        func bold(_ text: String) -> String { wrap(text, "1") }
+        func caret(_ text: String) -> String { wrap(text, "1;32") }
+        func help(_ text: String) -> String { wrap(text, "1;32") }
+
+        func severity(_ severity: Severity, _ text: String) -> String {
+            switch severity {
+            case .error: wrap(text, "1;31")
+            case .warning: wrap(text, "1;35")
+            case .note: wrap(text, "1;36")
+            }
+        }
+
+        private func wrap(_ text: String, _ code: String) -> String {
+            enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import FlowDiagnostics
+import FlowSyntax
+
+/// Collects the diagnostics of one decoding pass.
+final class DiagnosticSink {
+    var diagnostics: [Diagnostic] = []
+
+    func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+/// Reads the fields of one mapping by the schema: each accessor says what type it expects, so scalars are
+/// typed only where the language declares a number or a boolean, and text stays verbatim everywhere else.
+/// `finish` reports every key nobody asked for, with the closest allowed key as a suggestion.
+struct MappingReader {
+    let node: Node
+    /// What the mapping is, for messages: "step 'menu'", "policy".
+    let what: String
+    /// Where a missing field is reported: the key that introduced the mapping, or the mapping itself.
+    let anchor: SourceRange
+    let sink: DiagnosticSink
+    private let byKey: [String: Pair]
+
+    /// A reader, or `nil` (with a `wrong_type` diagnostic) when the node is not a mapping.
+    init?(_ node: Node, what: String, anchor: SourceRange? = nil, sink: DiagnosticSink) {
+        guard let pairs = node.mapping else {
+            sink.add(
+                SchemaRules.wrongType.diagnostic(
+                    "\(what) must be a mapping of keys to values, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        self.node = node
+        self.what = what
+        self.anchor = anchor ?? node.range
+        self.sink = sink
+        var byKey: [String: Pair] = [:]
+        for pair in pairs where byKey[pair.key] == nil { byKey[pair.key] = pair }
+        self.byKey = byKey
+    }
+
+    var keys: [String] { node.mapping?.map(\.key) ?? [] }
+
+    func has(_ key: String) -> Bool { byKey[key] != nil }
+
+    func pair(_ key: String) -> Pair? { byKey[key] }
+
+    /// The raw node of a field, reporting it missing when required.
+    func value(_ key: String, required: Bool = false, hint: String = "") -> Node? {
+        if let pair = byKey[key], !pair.value.isNull || !required {
+            if pair.value.isNull {
+                return nil
+            }
+            return pair.value
+        }
+        if required {
+            let range = byKey[key]?.keyRange ?? anchor
+            sink.add(
+                SchemaRules.missingField.diagnostic(
+                    "\(what) needs '\(key)'\(hint.isEmpty ? "" : ": \(hint)")", at: range))
+        }
+        return nil
+    }
+
+    /// A text field, verbatim as written.
+    func text(_ key: String, required: Bool = false, hint: String = "") -> Located<String>? {
+        guard let node = value(key, required: required, hint: hint) else { return nil }
+        return Self.text(node, what: "'\(key)' of \(what)", sink: sink)
+    }
+
+    static func text(_ node: Node, what: String, sink: DiagnosticSink) -> Located<String>? {
+        guard let text = node.scalar else {
+            sink.add(
+                SchemaRules.wrongType.diagnostic("\(what) must be text, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        return Located(text, range: node.range)
+    }
+
+    /// A name: a step, queue, template or purpose id.
+    func identifier(_ key: String, required: Bool = false, hint: String = "") -> Located<String>? {
+        guard let text = text(key, required: required, hint: hint) else { return nil }
+        return Self.checkIdentifier(text, what: "'\(key)' of \(what)", sink: sink) ? text : nil
+    }
+
+    static func checkIdentifier(_ text: Located<String>, what: String, sink: DiagnosticSink) -> Bool {
+        if Identifiers.isName(text.value) { return true }
+        sink.add(
+            SchemaRules.invalidIdentifier.diagnostic(
+                "\(what) '\(text.value)' is not a valid name; start with a letter and use letters, digits, "
+                    + "'_' or '-'", at: text.range))
+        return false
+    }
+
+    /// A variable name to assign.
+    func variable(_ key: String, required: Bool = false) -> Located<String>? {
+        guard let text = text(key, required: required) else { return nil }
+        guard Identifiers.isVariable(text.value) else {
+            sink.add(
+                SchemaRules.invalidIdentifier.diagnostic(
+                    "'\(key)' of \(what): '\(text.value)' is not a valid variable name; use lowercase letters, "
+                        + "digits and '_', starting with a letter", at: text.range))
+            return nil
+        }
+        return text
+    }
+
+    /// A whole number in `bounds`.
+    func integer(_ key: String, in bounds: ClosedRange<Int>, required: Bool = false) -> Located<Int>? {
+        guard let node = value(key, required: required) else { return nil }
+        guard let text = node.scalar, case .scalar(_, .plain) = node.value, let number = Int(text),
+            bounds.contains(number)
+        else {
+            sink.add(
+                SchemaRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), "
+                        + "found \(Self.describe(node))", at: node.range))
+            return nil
+        }
+        return Located(number, range: node.range)
+    }
+
+    /// A number (integer or decimal).
+    func number(_ key: String) -> Located<Double>? {
+        guard let node = value(key) else { return nil }
+        guard let text = node.scalar, case .scalar(_, .plain) = node.value, let number = Double(text),
+            number.isFinite
+        else {
+            sink.add(
+                SchemaRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be a number, found \(Self.describe(node))", at: node.range))
+            return nil
+        }
+        return Located(number, range: node.range)
+    }
+
+    /// `true` or `false`, and nothing else: YAML 1.1's `yes`/`no`/`on`/`off` are refused to avoid surprises.
+    func bool(_ key: String) -> Located<Bool>? {
+        guard let node = value(key) else { return nil }
+        if case .scalar(let text, .plain) = node.value, text == "true" || text == "false" {
+            return Located(text == "true", range: node.range)
+        }
+        sink.add(
+            SchemaRules.wrongType.diagnostic(
+                "'\(key)' of \(what) must be true or false, found \(Self.describe(node))", at: node.range,
+                suggestion: node.scalar.flatMap { Self.boolSuggestion($0) }))
+        return nil
+    }
+
+    private static func boolSuggestion(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "yes", "y", "on", "si", "sí": return "write 'true'"
+        case "no", "n", "off": return "write 'false'"
+        default: return nil
+        }
+    }
+
+    /// One of an enumeration's raw values.
+    func oneOf<T: RawRepresentable & CaseIterable & Sendable & Hashable>(
+        _ key: String, _ type: T.Type, required: Bool = false
+    ) -> Located<T>? where T.RawValue == String {
+        guard let text = text(key, required: required) else { return nil }
+        if let value = T(rawValue: text.value) { return Located(value, range: text.range) }
+        let allowed = T.allCases.map(\.rawValue)
+        sink.add(
+            SchemaRules.invalidValue.diagnostic(
+                "'\(key)' of \(what) must be one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), "
+                    + "found '\(text.value)'", at: text.range,
+                suggestion: Suggestions.closest(to: text.value, in: allowed).map { "did you mean '\($0)'?" }))
+        return nil
+    }
+
+    /// A list node (a single scalar is not promoted to a list: the schema says list).
+    func list(_ key: String, required: Bool = false) -> [Node]? {
+        guard let node = value(key, required: required) else { return nil }
+        guard let items = node.sequence else {
+            sink.add(
+                SchemaRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be a list, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        return items
+    }
+
+    /// A list of texts.
+    func textList(_ key: String, required: Bool = false) -> [Located<String>] {
+        guard let items = list(key, required: required) else { return [] }
+        return items.compactMap { Self.text($0, what: "each item of '\(key)' in \(what)", sink: sink) }
+    }
+
+    /// A nested mapping.
+    func mapping(_ key: String, what nestedWhat: String? = nil, required: Bool = false) -> MappingReader? {
+        guard let node = value(key, required: required) else { return nil }
+        return MappingReader(
+            node, what: nestedWhat ?? "'\(key)' of \(what)", anchor: byKey[key]?.keyRange, sink: sink)
+    }
+
+    /// Reports keys outside `allowed`, each with the closest allowed key as a suggestion.
+    func finish(allowed: [String]) {
+        guard let pairs = node.mapping else { return }
+        for pair in pairs where !allowed.contains(pair.key) {
+            let suggestion = Suggestions.closest(to: pair.key, in: allowed)
+            sink.add(
+                SchemaRules.unknownKey.diagnostic(
+                    "unknown key '\(pair.key)' in \(what); allowed keys are "
+                        + allowed.map { "'\($0)'" }.joined(separator: ", "),
+                    at: pair.keyRange, suggestion: suggestion.map { "did you mean '\($0)'?" }))
+        }
+    }
+
+    static func describe(_ node: Node) -> String {
+        if let text = node.scalar, !node.isNull { return "'\(text)'" }
+        return node.kindDescription
+    }
+}
+
+/// The naming rules of the language.
+public enum Identifiers {
+    /// Step, queue, template, purpose and option ids: a letter, then letters, digits, `_` or `-`.
+    public static func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, isASCIILetter(first) else { return false }
+        return text.unicodeScalars.allSatisfy { isASCIILetter($0) || isDigit($0) || $0 == "_" || $0 == "-" }
+    }
+
+    /// Variables: a lowercase letter, then lowercase letters, digits or `_`.
+    public static func isVariable(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || isDigit($0) || $0 == "_" }
+    }
+
+    /// Meta template names: lowercase letters, digits and underscores.
+    public static func isTemplateName(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || isDigit($0) || $0 == "_" }
+    }
+
+    private static func isASCIILetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) }
+    private static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+}

@@ -1,0 +1,460 @@
+import Foundation
+import Testing
+
+@testable import FlowDiagnostics
+
+/// Two flow files: the first has an error with a note and a suggestion on a line with `á` and `ñ` before the
+/// range, and a warning; the second has an error on a tab-indented line and a warning with a multi-line range.
+private enum Fixture {
+    static let pedidoSource = """
+        steps:
+          - id: menu_principal
+            text: "¡Hola! ¿Qué deseas?"
+          - id: pedido
+            text: "Elige una opción"
+            botones: {más_mañana: menu_princpal}
+          - id: ayuda
+            text: "Escribe 'menú'"
+
+        """
+
+    static let soporteSource = "steps:\n  - id: inicio\n    text: \"Hola\"\n\t\tnext: fin\n"
+
+    static let unknownStep = Diagnostic(
+        id: "unknown_step",
+        severity: .error,
+        message: "unknown step 'menu_princpal'",
+        range: range(6, 27, 6, 40),
+        notes: [DiagnosticNote(message: "step 'menu_principal' is defined here", range: range(2, 9, 2, 23))],
+        suggestion: "did you mean 'menu_principal'?"
+    )
+
+    static let unreachable = Diagnostic(
+        id: "unreachable_step",
+        severity: .warning,
+        message: "step 'ayuda' is never reached",
+        range: range(7, 9, 7, 14)
+    )
+
+    static let pedido = FileDiagnostics(
+        path: "flows/pedido.yaml",
+        source: pedidoSource,
+        diagnostics: [unknownStep, unreachable]
+    )
+
+    static let soporte = FileDiagnostics(
+        path: "flows/soporte.yaml",
+        source: soporteSource,
+        diagnostics: [
+            Diagnostic(id: "unknown_step", severity: .error, message: "unknown step 'fin'", range: range(4, 9, 4, 12)),
+            Diagnostic(id: "dead_end", severity: .warning, message: "step 'inicio' has no way out", range: range(2, 3, 4, 1)),
+        ]
+    )
+
+    static let files = [pedido, soporte]
+
+    static let rules = [
+        RuleDescriptor(
+            id: "dead_end",
+            severity: .warning,
+            summary: "a step the conversation cannot leave",
+            fix: "add `next`, `options` or `end: true`"
+        ),
+        RuleDescriptor(
+            id: "unknown_step",
+            severity: .error,
+            summary: "a transition to a step that does not exist",
+            fix: "use the id of a step defined in the flow"
+        ),
+    ]
+
+    /// A range; renderers never read the byte offset.
+    static func range(_ line: Int, _ column: Int, _ endLine: Int, _ endColumn: Int) -> SourceRange {
+        SourceRange(
+            start: SourceLocation(line: line, column: column, offset: 0),
+            end: SourceLocation(line: endLine, column: endColumn, offset: 0)
+        )
+    }
+}
+
+private func lines(_ lines: String...) -> String {
+    lines.map { $0 + "\n" }.joined()
+}
+
+private func parseJSON(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}
+
+@Suite struct TextRendererTests {
+    @Test func rendersBothFilesLikeTheSwiftCompiler() {
+        let output = TextRenderer.render(files: Fixture.files, colors: false)
+        let expected = lines(
+            "flows/pedido.yaml:6:27: error: unknown step 'menu_princpal' [unknown_step]",
+            "    botones: {más_mañana: menu_princpal}",
+            "                          ^~~~~~~~~~~~~",
+            "flows/pedido.yaml:2:9: note: step 'menu_principal' is defined here",
+            "  - id: menu_principal",
+            "        ^~~~~~~~~~~~~~",
+            "  help: did you mean 'menu_principal'?",
+            "flows/pedido.yaml:7:9: warning: step 'ayuda' is never reached [unreachable_step]",
+            "  - id: ayuda",
+            "        ^~~~~",
+            "flows/soporte.yaml:4:9: error: unknown step 'fin' [unknown_step]",
+            "\t\tnext: fin",
+            "\t\t      ^~~",
+            "flows/soporte.yaml:2:3: warning: step 'inicio' has no way out [dead_end]",
+            "  - id: inicio",
+            "  ^~~~~~~~~~~~"
+        )
+        #expect(output == expected)
+    }
+
+    @Test func countsColumnsInScalarsNotBytes() {
+        let output = TextRenderer.render(files: [Fixture.pedido], colors: false)
+        let caretLine = output.split(separator: "\n", omittingEmptySubsequences: false)[2]
+        // `más_mañana` has two 2-byte scalars; a byte count would put the caret two columns further right.
+        #expect(caretLine.firstIndex(of: "^").map { caretLine.distance(from: caretLine.startIndex, to: $0) } == 26)
+    }
+
+    @Test func padsWideCharactersAndSkipsCombiningMarks() {
+        // "Cafe" + U+0301 (combining acute, no width) + 👋 (two cells wide).
+        let file = FileDiagnostics(
+            path: "a.yaml",
+            source: "    text: \"Cafe\u{301} 👋 {nombre}\"\n",
+            diagnostics: [
+                Diagnostic(
+                    id: "unknown_variable",
+                    severity: .error,
+                    message: "unknown variable 'nombre'",
+                    range: Fixture.range(1, 20, 1, 28)
+                )
+            ]
+        )
+        let output = TextRenderer.render(files: [file], colors: false)
+        #expect(
+            output
+                == lines(
+                    "a.yaml:1:20: error: unknown variable 'nombre' [unknown_variable]",
+                    "    text: \"Cafe\u{301} 👋 {nombre}\"",
+                    String(repeating: " ", count: 19) + "^~~~~~~"
+                )
+        )
+    }
+
+    @Test func emptyRangeAtEndOfLineGetsOneCaret() {
+        let file = FileDiagnostics(
+            path: "a.yaml",
+            source: "key:\n",
+            diagnostics: [
+                Diagnostic(id: "syntax", severity: .error, message: "expected a value", range: Fixture.range(1, 5, 1, 5))
+            ]
+        )
+        #expect(
+            TextRenderer.render(files: [file], colors: false)
+                == lines("a.yaml:1:5: error: expected a value [syntax]", "key:", "    ^")
+        )
+    }
+
+    @Test func leavesOutTheSnippetWithoutSource() {
+        var file = Fixture.pedido
+        file.source = nil
+        file.diagnostics = [Fixture.unknownStep]
+        let output = TextRenderer.render(files: [file], colors: false)
+        #expect(
+            output
+                == lines(
+                    "flows/pedido.yaml:6:27: error: unknown step 'menu_princpal' [unknown_step]",
+                    "flows/pedido.yaml:2:9: note: step 'menu_principal' is defined here",
+                    "  help: did you mean 'menu_principal'?"
+                )
+        )
+    }
+
+    @Test func rendersNothingWithoutDiagnostics() {
+        let file = FileDiagnostics(path: "a.yaml", source: "steps: []\n", diagnostics: [])
+        #expect(TextRenderer.render(files: [file], colors: false) == "")
+        #expect(TextRenderer.render(files: [file], colors: true) == "")
+    }
+
+    @Test func colorsOffHasNoEscapeCodes() {
+        let hostile = FileDiagnostics(
+            path: "a\u{1B}[31m.yaml",
+            source: "text: \"\u{1B}]0;pwned\u{07}\"\n",
+            diagnostics: [
+                Diagnostic(
+                    id: "bad",
+                    severity: .warning,
+                    message: "bad \u{1B}[2J text",
+                    range: Fixture.range(1, 7, 1, 18),
+                    notes: [DiagnosticNote(message: "here", range: Fixture.range(1, 1, 1, 5))],
+                    suggestion: "remove \u{1B}"
+                )
+            ]
+        )
+        let output = TextRenderer.render(files: Fixture.files + [hostile], colors: false)
+        #expect(!output.contains("\u{1B}"))
+        #expect(output.contains("a\u{FFFD}[31m.yaml:1:7: warning: bad \u{FFFD}[2J text [bad]\n"))
+        // The escape became one replacement character, so the underline still lines up.
+        #expect(output.contains("text: \"\u{FFFD}]0;pwned\u{FFFD}\"\n      ^~~~~~~~~~\n"))
+    }
+
+    @Test func colorsOnUsesANSICodes() {
+        let output = TextRenderer.render(files: Fixture.files, colors: true)
+        #expect(output.contains("\u{1B}"))
+        let bold = "\u{1B}[1m"
+        let reset = "\u{1B}[0m"
+        #expect(
+            output.hasPrefix(
+                "\(bold)flows/pedido.yaml:6:27:\(reset) \u{1B}[1;31merror:\(reset) "
+                    + "\(bold)unknown step 'menu_princpal' [unknown_step]\(reset)\n"
+                    + "    botones: {más_mañana: menu_princpal}\n"
+                    + String(repeating: " ", count: 26) + "\u{1B}[1;32m^~~~~~~~~~~~~\(reset)\n"
+            )
+        )
+        #expect(output.contains("\u{1B}[1;36mnote:\(reset)"))
+        #expect(output.contains("\u{1B}[1;35mwarning:\(reset)"))
+        #expect(output.contains("  \u{1B}[1;32mhelp:\(reset) did you mean 'menu_principal'?\n"))
+    }
+
+    @Test func summaryUsesSingularAndPlural() {
+        #expect(TextRenderer.summary(files: Fixture.files) == "2 errors, 2 warnings in 2 files")
+        #expect(TextRenderer.summary(files: [Fixture.pedido]) == "1 error, 1 warning in 1 file")
+
+        var threeErrors = Fixture.pedido
+        threeErrors.diagnostics = [Fixture.unknownStep, Fixture.unknownStep, Fixture.unreachable]
+        #expect(TextRenderer.summary(files: [threeErrors, Fixture.soporte]) == "3 errors, 2 warnings in 2 files")
+
+        var warningOnly = Fixture.pedido
+        warningOnly.diagnostics = [Fixture.unreachable]
+        let clean = FileDiagnostics(path: "b.yaml", source: "", diagnostics: [])
+        #expect(TextRenderer.summary(files: [warningOnly, clean]) == "1 warning in 1 file")
+
+        var noteOnly = clean
+        noteOnly.diagnostics = [Diagnostic(id: "info", severity: .note, message: "m", range: .fileStart)]
+        #expect(TextRenderer.summary(files: [noteOnly]) == "1 note in 1 file")
+
+        #expect(TextRenderer.summary(files: [clean]) == "no problems found in 1 file")
+        #expect(TextRenderer.summary(files: [clean, clean, clean]) == "no problems found in 3 files")
+        #expect(TextRenderer.summary(files: []) == "no problems found in 0 files")
+    }
+}
+
+@Suite struct JSONRendererTests {
+    @Test func goldenOutputForOneDiagnostic() {
+        var file = Fixture.pedido
+        file.diagnostics = [Fixture.unknownStep]
+        let expected = lines(
+            "[",
+            "  {",
+            "    \"column\" : 27,",
+            "    \"endColumn\" : 40,",
+            "    \"endLine\" : 6,",
+            "    \"file\" : \"flows/pedido.yaml\",",
+            "    \"id\" : \"unknown_step\",",
+            "    \"line\" : 6,",
+            "    \"message\" : \"unknown step 'menu_princpal'\",",
+            "    \"notes\" : [",
+            "      {",
+            "        \"column\" : 9,",
+            "        \"endColumn\" : 23,",
+            "        \"endLine\" : 2,",
+            "        \"file\" : \"flows/pedido.yaml\",",
+            "        \"line\" : 2,",
+            "        \"message\" : \"step 'menu_principal' is defined here\"",
+            "      }",
+            "    ],",
+            "    \"severity\" : \"error\",",
+            "    \"suggestion\" : \"did you mean 'menu_principal'?\"",
+            "  }",
+            "]"
+        )
+        #expect(JSONRenderer.render(files: [file]) == expected)
+    }
+
+    @Test func parsesBackWithEveryField() throws {
+        let output = JSONRenderer.render(files: Fixture.files)
+        #expect(!output.contains("\\/"))
+        let array = try #require(try parseJSON(output) as? [[String: Any]])
+        try #require(array.count == 4)
+
+        let first = array[0]
+        #expect(first["file"] as? String == "flows/pedido.yaml")
+        #expect(first["line"] as? Int == 6)
+        #expect(first["column"] as? Int == 27)
+        #expect(first["endLine"] as? Int == 6)
+        #expect(first["endColumn"] as? Int == 40)
+        #expect(first["severity"] as? String == "error")
+        #expect(first["id"] as? String == "unknown_step")
+        #expect(first["message"] as? String == "unknown step 'menu_princpal'")
+        #expect(first["suggestion"] as? String == "did you mean 'menu_principal'?")
+        let notes = try #require(first["notes"] as? [[String: Any]])
+        try #require(notes.count == 1)
+        #expect(notes[0]["message"] as? String == "step 'menu_principal' is defined here")
+        #expect(notes[0]["file"] as? String == "flows/pedido.yaml")
+        #expect(notes[0]["line"] as? Int == 2)
+        #expect(notes[0]["column"] as? Int == 9)
+        #expect(notes[0]["endLine"] as? Int == 2)
+        #expect(notes[0]["endColumn"] as? Int == 23)
+
+        let warning = array[1]
+        #expect(warning["severity"] as? String == "warning")
+        #expect(warning["id"] as? String == "unreachable_step")
+        #expect(warning["suggestion"] == nil)
+        #expect((warning["notes"] as? [Any])?.isEmpty == true)
+
+        // Files and diagnostics in the order given, not re-sorted.
+        #expect(array.map { $0["file"] as? String } == ["flows/pedido.yaml", "flows/pedido.yaml", "flows/soporte.yaml", "flows/soporte.yaml"])
+        #expect(array.map { $0["id"] as? String } == ["unknown_step", "unreachable_step", "unknown_step", "dead_end"])
+        let multiLine = array[3]
+        #expect(multiLine["line"] as? Int == 2)
+        #expect(multiLine["endLine"] as? Int == 4)
+        #expect(multiLine["endColumn"] as? Int == 1)
+    }
+
+    @Test func emptyIsAnEmptyArray() throws {
+        #expect(JSONRenderer.render(files: []) == "[]\n")
+        let clean = FileDiagnostics(path: "a.yaml", source: "", diagnostics: [])
+        #expect((try parseJSON(JSONRenderer.render(files: [clean])) as? [Any])?.isEmpty == true)
+    }
+}
+
+@Suite struct SARIFRendererTests {
+    @Test func parsesBackAsSARIF210() throws {
+        let output = SARIFRenderer.render(
+            files: Fixture.files,
+            rules: Fixture.rules,
+            toolVersion: "0.1.0",
+            informationURI: "https://example.com/talkflow"
+        )
+        #expect(output.hasPrefix("{\n  \"$schema\" : \"https://json.schemastore.org/sarif-2.1.0.json\",\n"))
+        let log = try #require(try parseJSON(output) as? [String: Any])
+        #expect(log["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")
+        #expect(log["version"] as? String == "2.1.0")
+        let runs = try #require(log["runs"] as? [[String: Any]])
+        try #require(runs.count == 1)
+        let run = runs[0]
+        #expect(run["columnKind"] as? String == "unicodeCodePoints")
+
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "talkflow")
+        #expect(driver["version"] as? String == "0.1.0")
+        #expect(driver["informationUri"] as? String == "https://example.com/talkflow")
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        try #require(rules.count == 2)
+        #expect(rules[1]["id"] as? String == "unknown_step")
+        #expect((rules[1]["shortDescription"] as? [String: Any])?["text"] as? String == Fixture.rules[1].summary)
+        #expect((rules[1]["fullDescription"] as? [String: Any])?["text"] as? String == Fixture.rules[1].fix)
+        #expect((rules[1]["defaultConfiguration"] as? [String: Any])?["level"] as? String == "error")
+        #expect((rules[0]["defaultConfiguration"] as? [String: Any])?["level"] as? String == "warning")
+
+        let results = try #require(run["results"] as? [[String: Any]])
+        try #require(results.count == 4)
+        #expect(results.map { $0["ruleId"] as? String } == ["unknown_step", "unreachable_step", "unknown_step", "dead_end"])
+        #expect(results.map { $0["level"] as? String } == ["error", "warning", "error", "warning"])
+
+        let first = results[0]
+        #expect(first["ruleIndex"] as? Int == 1)
+        let message = (first["message"] as? [String: Any])?["text"] as? String
+        #expect(message == "unknown step 'menu_princpal' (did you mean 'menu_principal'?)")
+        #expect((first["properties"] as? [String: Any])?["suggestion"] as? String == "did you mean 'menu_principal'?")
+        let location = try #require((first["locations"] as? [[String: Any]])?.first)
+        let physical = try #require(location["physicalLocation"] as? [String: Any])
+        #expect((physical["artifactLocation"] as? [String: Any])?["uri"] as? String == "flows/pedido.yaml")
+        let region = try #require(physical["region"] as? [String: Any])
+        #expect(region["startLine"] as? Int == 6)
+        #expect(region["startColumn"] as? Int == 27)
+        #expect(region["endLine"] as? Int == 6)
+        #expect(region["endColumn"] as? Int == 40)
+
+        let related = try #require(first["relatedLocations"] as? [[String: Any]])
+        try #require(related.count == 1)
+        #expect((related[0]["message"] as? [String: Any])?["text"] as? String == "step 'menu_principal' is defined here")
+        let relatedPhysical = try #require(related[0]["physicalLocation"] as? [String: Any])
+        #expect((relatedPhysical["artifactLocation"] as? [String: Any])?["uri"] as? String == "flows/pedido.yaml")
+        let relatedRegion = try #require(relatedPhysical["region"] as? [String: Any])
+        #expect(relatedRegion["startLine"] as? Int == 2)
+        #expect(relatedRegion["startColumn"] as? Int == 9)
+        #expect(relatedRegion["endColumn"] as? Int == 23)
+
+        // No rule descriptor for `unreachable_step`: the result keeps its ruleId but has no ruleIndex.
+        let warning = results[1]
+        #expect(warning["ruleIndex"] == nil)
+        #expect(warning["relatedLocations"] == nil)
+        #expect(warning["properties"] == nil)
+        #expect((warning["message"] as? [String: Any])?["text"] as? String == "step 'ayuda' is never reached")
+
+        let deadEnd = results[3]
+        #expect(deadEnd["ruleIndex"] as? Int == 0)
+        let deadEndLocation = try #require((deadEnd["locations"] as? [[String: Any]])?.first)
+        let deadEndPhysical = try #require(deadEndLocation["physicalLocation"] as? [String: Any])
+        #expect((deadEndPhysical["artifactLocation"] as? [String: Any])?["uri"] as? String == "flows/soporte.yaml")
+        let multiLine = try #require(deadEndPhysical["region"] as? [String: Any])
+        #expect(multiLine["startLine"] as? Int == 2)
+        #expect(multiLine["startColumn"] as? Int == 3)
+        #expect(multiLine["endLine"] as? Int == 4)
+        #expect(multiLine["endColumn"] as? Int == 1)
+    }
+
+    @Test func leavesOutOptionalDriverFields() throws {
+        let output = SARIFRenderer.render(files: [], rules: [])
+        let log = try #require(try parseJSON(output) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "talkflow")
+        #expect(driver["version"] == nil)
+        #expect(driver["informationUri"] == nil)
+        #expect((run["results"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func percentEncodesPaths() {
+        #expect(SARIFRenderer.uriReference("flows/menu-2_b.v1~.yaml") == "flows/menu-2_b.v1~.yaml")
+        #expect(SARIFRenderer.uriReference("my flows/menú.yaml") == "my%20flows/men%C3%BA.yaml")
+        #expect(SARIFRenderer.uriReference("c:50%#x.yaml") == "c%3A50%25%23x.yaml")
+    }
+}
+
+@Suite struct GitHubRendererTests {
+    @Test func rendersOneCommandPerDiagnosticAndNote() {
+        let output = GitHubRenderer.render(files: Fixture.files)
+        let expected = lines(
+            "::error file=flows/pedido.yaml,line=6,col=27,endLine=6,endColumn=40,title=unknown_step"
+                + "::unknown step 'menu_princpal'%0Ahelp: did you mean 'menu_principal'?",
+            "::notice file=flows/pedido.yaml,line=2,col=9,endLine=2,endColumn=23,title=unknown_step (note)"
+                + "::step 'menu_principal' is defined here",
+            "::warning file=flows/pedido.yaml,line=7,col=9,endLine=7,endColumn=14,title=unreachable_step"
+                + "::step 'ayuda' is never reached",
+            "::error file=flows/soporte.yaml,line=4,col=9,endLine=4,endColumn=12,title=unknown_step"
+                + "::unknown step 'fin'",
+            // Multi-line: GitHub rejects columns, so only lines are sent.
+            "::warning file=flows/soporte.yaml,line=2,endLine=4,title=dead_end::step 'inicio' has no way out"
+        )
+        #expect(output == expected)
+    }
+
+    @Test func escapesMessagesAndProperties() {
+        let file = FileDiagnostics(
+            path: "flows/a,b:c%d.yaml",
+            source: nil,
+            diagnostics: [
+                Diagnostic(
+                    id: "rule:x,y",
+                    severity: .note,
+                    message: "100% sure: a, b\r\nnext line",
+                    range: Fixture.range(1, 1, 1, 1)
+                )
+            ]
+        )
+        #expect(
+            GitHubRenderer.render(files: [file])
+                == "::notice file=flows/a%2Cb%3Ac%25d.yaml,line=1,col=1,endLine=1,endColumn=1,title=rule%3Ax%2Cy"
+                + "::100%25 sure: a, b%0D%0Anext line\n"
+        )
+        #expect(GitHubRenderer.escapeData("%,:\r\n") == "%25,:%0D%0A")
+        #expect(GitHubRenderer.escapeProperty("%,:\r\n") == "%25%2C%3A%0D%0A")
+        #expect(GitHubRenderer.escapeData("%0A") == "%250A")
+    }
+
+    @Test func rendersNothingWithoutDiagnostics() {
+        #expect(GitHubRenderer.render(files: [FileDiagnostics(path: "a.yaml", source: "", diagnostics: [])]) == "")
+    }
+}
