@@ -6,7 +6,11 @@ import FlowSyntax
 public enum RuleRegistry {
     /// The lint rules run over a decoded flow.
     static let rules: [any LintRule] = [
-        UnknownStepRule()
+        UnknownStepRule(),
+        UnreachableStepRule(),
+        DeadEndRule(),
+        WaitFreeCycleRule(),
+        VariableAssignmentRule(),
     ]
 
     /// Every rule id talkflow can report, with its descriptor, for `--list-rules`, SARIF and the docs.

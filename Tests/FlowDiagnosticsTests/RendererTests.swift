@@ -47,7 +47,8 @@ private enum Fixture {
         source: soporteSource,
         diagnostics: [
             Diagnostic(id: "unknown_step", severity: .error, message: "unknown step 'fin'", range: range(4, 9, 4, 12)),
-            Diagnostic(id: "dead_end", severity: .warning, message: "step 'inicio' has no way out", range: range(2, 3, 4, 1)),
+            Diagnostic(
+                id: "dead_end", severity: .warning, message: "step 'inicio' has no way out", range: range(2, 3, 4, 1)),
         ]
     )
 
@@ -136,7 +137,7 @@ private func parseJSON(_ text: String) throws -> Any {
                 == lines(
                     "a.yaml:1:20: error: unknown variable 'nombre' [unknown_variable]",
                     "    text: \"Cafe\u{301} 👋 {nombre}\"",
-                    String(repeating: " ", count: 19) + "^~~~~~~"
+                    String(repeating: " ", count: 19) + "^" + String(repeating: "~", count: 7)
                 )
         )
     }
@@ -146,12 +147,36 @@ private func parseJSON(_ text: String) throws -> Any {
             path: "a.yaml",
             source: "key:\n",
             diagnostics: [
-                Diagnostic(id: "syntax", severity: .error, message: "expected a value", range: Fixture.range(1, 5, 1, 5))
+                Diagnostic(
+                    id: "syntax", severity: .error, message: "expected a value", range: Fixture.range(1, 5, 1, 5))
             ]
         )
         #expect(
             TextRenderer.render(files: [file], colors: false)
                 == lines("a.yaml:1:5: error: expected a value [syntax]", "key:", "    ^")
+        )
+    }
+
+    @Test func underlinesTabsInsideTheRangeToTheNextTabStop() {
+        let file = FileDiagnostics(
+            path: "a.yaml",
+            source: "\tnext: fin\na:\tb\n",
+            diagnostics: [
+                Diagnostic(
+                    id: "tab", severity: .error, message: "tab in indentation", range: Fixture.range(1, 1, 1, 2)),
+                Diagnostic(id: "tab", severity: .warning, message: "tab in value", range: Fixture.range(2, 1, 2, 5)),
+            ]
+        )
+        #expect(
+            TextRenderer.render(files: [file], colors: false)
+                == lines(
+                    "a.yaml:1:1: error: tab in indentation [tab]",
+                    "\tnext: fin",
+                    "^" + String(repeating: "~", count: 7),
+                    "a.yaml:2:1: warning: tab in value [tab]",
+                    "a:\tb",
+                    "^" + String(repeating: "~", count: 8)
+                )
         )
     }
 
@@ -195,7 +220,8 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(!output.contains("\u{1B}"))
         #expect(output.contains("a\u{FFFD}[31m.yaml:1:7: warning: bad \u{FFFD}[2J text [bad]\n"))
         // The escape became one replacement character, so the underline still lines up.
-        #expect(output.contains("text: \"\u{FFFD}]0;pwned\u{FFFD}\"\n      ^~~~~~~~~~\n"))
+        let underline = "      ^" + String(repeating: "~", count: 10)
+        #expect(output.contains("text: \"\u{FFFD}]0;pwned\u{FFFD}\"\n\(underline)\n"))
     }
 
     @Test func colorsOnUsesANSICodes() {
@@ -274,6 +300,7 @@ private func parseJSON(_ text: String) throws -> Any {
     @Test func parsesBackWithEveryField() throws {
         let output = JSONRenderer.render(files: Fixture.files)
         #expect(!output.contains("\\/"))
+        #expect(output.contains("    \"notes\" : [],\n"))
         let array = try #require(try parseJSON(output) as? [[String: Any]])
         try #require(array.count == 4)
 
@@ -303,7 +330,10 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect((warning["notes"] as? [Any])?.isEmpty == true)
 
         // Files and diagnostics in the order given, not re-sorted.
-        #expect(array.map { $0["file"] as? String } == ["flows/pedido.yaml", "flows/pedido.yaml", "flows/soporte.yaml", "flows/soporte.yaml"])
+        #expect(
+            array.map { $0["file"] as? String } == [
+                "flows/pedido.yaml", "flows/pedido.yaml", "flows/soporte.yaml", "flows/soporte.yaml",
+            ])
         #expect(array.map { $0["id"] as? String } == ["unknown_step", "unreachable_step", "unknown_step", "dead_end"])
         let multiLine = array[3]
         #expect(multiLine["line"] as? Int == 2)
@@ -349,7 +379,8 @@ private func parseJSON(_ text: String) throws -> Any {
 
         let results = try #require(run["results"] as? [[String: Any]])
         try #require(results.count == 4)
-        #expect(results.map { $0["ruleId"] as? String } == ["unknown_step", "unreachable_step", "unknown_step", "dead_end"])
+        #expect(
+            results.map { $0["ruleId"] as? String } == ["unknown_step", "unreachable_step", "unknown_step", "dead_end"])
         #expect(results.map { $0["level"] as? String } == ["error", "warning", "error", "warning"])
 
         let first = results[0]
@@ -368,7 +399,8 @@ private func parseJSON(_ text: String) throws -> Any {
 
         let related = try #require(first["relatedLocations"] as? [[String: Any]])
         try #require(related.count == 1)
-        #expect((related[0]["message"] as? [String: Any])?["text"] as? String == "step 'menu_principal' is defined here")
+        #expect(
+            (related[0]["message"] as? [String: Any])?["text"] as? String == "step 'menu_principal' is defined here")
         let relatedPhysical = try #require(related[0]["physicalLocation"] as? [String: Any])
         #expect((relatedPhysical["artifactLocation"] as? [String: Any])?["uri"] as? String == "flows/pedido.yaml")
         let relatedRegion = try #require(relatedPhysical["region"] as? [String: Any])

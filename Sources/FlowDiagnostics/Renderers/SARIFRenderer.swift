@@ -77,7 +77,9 @@ public enum SARIFRenderer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, integers and arrays of them cannot fail.
         let data = try! encoder.encode(log)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // Foundation pretty-prints an empty array over three lines; JSON strings never hold a raw newline, so
+        // this only touches empty arrays.
+        return String(decoding: data, as: UTF8.self).replacing(#/\[\n\n *\]/#, with: "[]") + "\n"
     }
 
     private static func level(_ severity: Severity) -> String {

@@ -1,0 +1,125 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// One piece of text the bot sends, with the WhatsApp slot it fills, so that the emoji rule and the length
+/// rules walk the same list and a new text field only has to be added here.
+struct BotText {
+    /// Where in a WhatsApp message the text goes; each slot has its own length limit (or none here).
+    enum Slot: Equatable {
+        /// A text message `body` (4096).
+        case message
+        /// The body of an interactive message: a menu, a consent or an opt-in (1024).
+        case interactiveBody
+        /// An interactive header (60).
+        case header
+        /// An interactive footer (60).
+        case footer
+        /// The label of the button that opens a list (20).
+        case listButton
+        /// A reply-button title (20).
+        case buttonTitle
+        /// A consent's accept or decline title: a reply button whose length `consent_label_ambiguous` checks.
+        case consentButton
+        /// A list row title (24).
+        case rowTitle
+        /// A list row description (72).
+        case rowDescription
+        /// A description on a menu shown as buttons, which WhatsApp does not show.
+        case ignoredDescription
+        /// A media caption (1024).
+        case caption
+        /// Text without a limit of its own here: set values, template bodies and parameters, file names.
+        case other
+    }
+
+    let text: Located<String>
+    /// What the text is, for messages: "'text' of step 'menu'".
+    let what: String
+    let slot: Slot
+
+    /// Every text of the flow the bot sends, in file order within each part. Words the contact types
+    /// (keywords, revocation words, synonyms) are not here: the bot never sends them.
+    static func all(in flow: Flow) -> [BotText] {
+        var out: [BotText] = []
+        func add(_ text: Located<String>?, _ what: String, _ slot: Slot) {
+            if let text { out.append(BotText(text: text, what: what, slot: slot)) }
+        }
+        if let revocation = flow.settings.revocation {
+            add(revocation.text, "'text' of revocation", .message)
+        }
+        add(flow.settings.inactivityText, "'text' of inactivity", .message)
+        for template in flow.templates {
+            add(template.body, "body of template '\(template.key.value)'", .other)
+        }
+        for step in flow.steps {
+            let name = "step '\(step.id.value)'"
+            switch step.kind {
+            case .consent(let consent):
+                add(consent.text, "'text' of \(name)", .interactiveBody)
+                add(consent.accept.title, "accept title of \(name)", .consentButton)
+                add(consent.decline.title, "decline title of \(name)", .consentButton)
+                if let optIn = consent.optIn {
+                    add(optIn.text, "opt-in text of \(name)", .interactiveBody)
+                    add(optIn.accept, "opt-in accept title of \(name)", .buttonTitle)
+                    add(optIn.decline, "opt-in decline title of \(name)", .buttonTitle)
+                }
+            case .message(let message):
+                add(message.text, "'text' of \(name)", .message)
+                if let attachment = message.attachment {
+                    add(attachment.filename, "file name of the attachment of \(name)", .other)
+                    add(attachment.caption, "caption of the attachment of \(name)", .caption)
+                }
+            case .menu(let menu):
+                add(menu.text, "'text' of \(name)", .interactiveBody)
+                add(menu.header, "'header' of \(name)", .header)
+                add(menu.footer, "'footer' of \(name)", .footer)
+                add(menu.button, "'button' of \(name)", .listButton)
+                let buttons = menu.showsButtons
+                for option in menu.options {
+                    let optionName = "option '\(option.id.value)' of \(name)"
+                    add(option.title, "title of \(optionName)", buttons ? .buttonTitle : .rowTitle)
+                    add(
+                        option.description, "description of \(optionName)",
+                        buttons ? .ignoredDescription : .rowDescription)
+                }
+                add(menu.invalid, "'invalid' of \(name)", .message)
+            case .ask(let ask):
+                add(ask.text, "'text' of \(name)", .message)
+                add(ask.retry, "'retry' of \(name)", .message)
+            case .branch:
+                break
+            case .set(let set):
+                for assignment in set.assignments {
+                    add(assignment.value, "value of '\(assignment.variable.value)' in \(name)", .other)
+                }
+            case .handoff(let handoff):
+                add(handoff.text, "'text' of \(name)", .message)
+                add(handoff.closedText, "'closed.text' of \(name)", .message)
+            case .template(let template):
+                for (index, parameter) in template.parameters.enumerated() {
+                    add(parameter, "parameter \(index + 1) of \(name)", .other)
+                }
+            case .end(let end):
+                add(end.text, "'text' of \(name)", .message)
+            }
+        }
+        return out
+    }
+}
+
+/// Length checks shared by the WhatsApp limit rules: lengths in `Character`s (grapheme clusters), the unit in
+/// which WhatsApp counts what people see, and only the literal part of text with `{{variables}}`.
+enum TextLength {
+    /// The diagnostic for `text` when its literal part is longer than `limit`, or `nil` when it fits.
+    static func check(
+        _ text: BotText, limit: Int, slotName: String, descriptor: RuleDescriptor, suggestion: String? = nil
+    ) -> Diagnostic? {
+        let template = TextTemplate(parsing: text.text.value)
+        let length = template.literalLength
+        guard length > limit else { return nil }
+        let variables = template.variables.isEmpty ? "" : " without its variables, which add to it"
+        return descriptor.diagnostic(
+            "\(text.what) has \(length) characters\(variables); \(slotName) holds at most \(limit)",
+            at: text.text.range, suggestion: suggestion)
+    }
+}

@@ -1,0 +1,85 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// WhatsApp's length limits for the parts of interactive messages (menus, consents, opt-ins): the Cloud API
+/// refuses a message that exceeds any of them, and the runtime truncates nothing, so each is an error.
+struct InteractiveLimitsRule: LintRule {
+    /// How lengths are counted, said in every descriptor of the length limits.
+    static let unit =
+        "Lengths count characters as people see them (grapheme clusters); in text with `{{variables}}` only the "
+        + "written part is counted, and the values add to it at run time."
+
+    static let buttonTitle = RuleDescriptor(
+        id: "button_title_too_long", severity: .error,
+        summary: "a reply-button title (a menu option shown as a button, an opt-in answer) over 20 characters",
+        fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24). "
+            + unit)
+    static let rowTitle = RuleDescriptor(
+        id: "row_title_too_long", severity: .error,
+        summary: "a list row title (a menu option shown in a list) over 24 characters",
+        fix: "Shorten the title to 24 characters; put the detail in the option's `description` (72). " + unit)
+    static let rowDescription = RuleDescriptor(
+        id: "row_description_too_long", severity: .error,
+        summary: "a list row description over 72 characters",
+        fix: "Shorten the description to 72 characters. " + unit)
+    static let descriptionIgnored = RuleDescriptor(
+        id: "description_ignored", severity: .warning,
+        summary: "an option description on a menu shown as reply buttons, which WhatsApp does not show",
+        fix: "Remove the description, or show the menu as a list (`display: list`), where rows show it.")
+    static let header = RuleDescriptor(
+        id: "header_too_long", severity: .error,
+        summary: "a menu header over 60 characters",
+        fix: "Shorten the header to 60 characters. " + unit)
+    static let footer = RuleDescriptor(
+        id: "footer_too_long", severity: .error,
+        summary: "a menu footer over 60 characters",
+        fix: "Shorten the footer to 60 characters. " + unit)
+    static let listButton = RuleDescriptor(
+        id: "list_button_too_long", severity: .error,
+        summary: "a menu's list button label (`button`) over 20 characters",
+        fix: "Shorten the label to 20 characters. " + unit)
+    static let interactiveBody = RuleDescriptor(
+        id: "interactive_body_too_long", severity: .error,
+        summary: "the text of a menu, consent or opt-in over 1024 characters (they are sent as interactive messages)",
+        fix: "Shorten the text to 1024 characters, or say the rest in a `message` step before it. " + unit)
+
+    var descriptors: [RuleDescriptor] {
+        [
+            Self.buttonTitle, Self.rowTitle, Self.rowDescription, Self.descriptionIgnored, Self.header, Self.footer,
+            Self.listButton, Self.interactiveBody,
+        ]
+    }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        BotText.all(in: context.flow).compactMap { text in
+            switch text.slot {
+            case .buttonTitle:
+                return TextLength.check(
+                    text, limit: 20, slotName: "a reply-button title", descriptor: Self.buttonTitle,
+                    suggestion: "shorten it, or use 'display: list', whose row titles hold 24")
+            case .rowTitle:
+                return TextLength.check(text, limit: 24, slotName: "a list row title", descriptor: Self.rowTitle)
+            case .rowDescription:
+                return TextLength.check(
+                    text, limit: 72, slotName: "a list row description", descriptor: Self.rowDescription)
+            case .ignoredDescription:
+                return Self.descriptionIgnored.diagnostic(
+                    "\(text.what) is not shown: the menu is shown as reply buttons, which have no description",
+                    at: text.text.range, suggestion: "remove it, or use 'display: list' to show it")
+            case .header:
+                return TextLength.check(text, limit: 60, slotName: "a header", descriptor: Self.header)
+            case .footer:
+                return TextLength.check(text, limit: 60, slotName: "a footer", descriptor: Self.footer)
+            case .listButton:
+                return TextLength.check(
+                    text, limit: 20, slotName: "a list button label", descriptor: Self.listButton)
+            case .interactiveBody:
+                return TextLength.check(
+                    text, limit: 1024, slotName: "the body of an interactive message",
+                    descriptor: Self.interactiveBody)
+            case .message, .consentButton, .caption, .other:
+                return nil
+            }
+        }
+    }
+}

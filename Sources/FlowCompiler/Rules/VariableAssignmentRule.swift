@@ -1,0 +1,202 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// A variable read in a text or a condition must be assigned on every path that reaches the read, or the
+/// contact would see an empty gap ("Gracias , ya te atiende…"). A must-assign data-flow analysis over the
+/// step graph: a step's assigned set is the intersection over its incoming edges, as bit sets.
+struct VariableAssignmentRule: LintRule {
+    static let unknown = RuleDescriptor(
+        id: "unknown_variable", severity: .error,
+        summary: "a text or condition reads a variable that no step assigns",
+        fix: "Assign it with an 'ask' (save:) or a 'set' step, or correct the name; built-ins are contact.name, "
+            + "contact.phone and the policy.* placeholders.")
+    static let unassigned = RuleDescriptor(
+        id: "variable_unassigned", severity: .error,
+        summary: "a variable is read on a path on which it has not been assigned",
+        fix: "Assign the variable on every path that reaches the step, for example with a 'set' step giving it "
+            + "a default value.")
+
+    var descriptors: [RuleDescriptor] { [Self.unknown, Self.unassigned] }
+
+    /// A read of a variable: its name and where it is written.
+    struct Use {
+        var name: String
+        var range: SourceRange
+    }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        let flow = context.flow
+        let steps = flow.steps
+        // Which variables each step assigns on its way out, and where.
+        var assignedAt: [String: SourceRange] = [:]
+        var index: [String: Int] = [:]
+        func intern(_ name: String) -> Int {
+            if let i = index[name] { return i }
+            index[name] = index.count
+            return index.count - 1
+        }
+        var assigns = [[Int]](repeating: [], count: steps.count)
+        for (i, step) in steps.enumerated() {
+            switch step.kind {
+            case .ask(let a):
+                assigns[i] = [intern(a.variable.value)]
+                if assignedAt[a.variable.value] == nil { assignedAt[a.variable.value] = a.variable.range }
+            case .set(let s):
+                assigns[i] = s.assignments.map { intern($0.variable.value) }
+                for a in s.assignments where assignedAt[a.variable.value] == nil {
+                    assignedAt[a.variable.value] = a.variable.range
+                }
+            default:
+                break
+            }
+        }
+        let uses = steps.map { reads(of: $0, context: context) }
+        var diagnostics: [Diagnostic] = []
+        // Names no step assigns at all.
+        for stepUses in uses {
+            for use in stepUses where assignedAt[use.name] == nil {
+                diagnostics.append(
+                    Self.unknown.diagnostic(
+                        "variable '\(use.name)' is never assigned; no 'ask' saves it and no 'set' sets it",
+                        at: use.range,
+                        suggestion: Suggestions.closest(to: use.name, in: Array(assignedAt.keys) + ["contact.name"])
+                            .map { "did you mean '\($0)'?" }))
+            }
+        }
+        guard let start = context.graph.start, !index.isEmpty else { return diagnostics }
+        let words = (index.count + 63) / 64
+        let full = [UInt64](repeating: ~0, count: words)
+        var inSets = [[UInt64]?](repeating: nil, count: steps.count)
+        inSets[start] = [UInt64](repeating: 0, count: words)
+        var queued = [Bool](repeating: false, count: steps.count)
+        var worklist = [start]
+        queued[start] = true
+        while let node = worklist.popLast() {
+            queued[node] = false
+            guard let current = inSets[node] else { continue }
+            var out = current
+            for v in assigns[node] { out[v / 64] |= 1 << UInt64(v % 64) }
+            for edge in context.graph.edges[node] {
+                let carried: [UInt64]
+                switch edge.kind {
+                case .next, .option, .accept, .decline, .branchCase, .branchDefault, .closedHours, .afterAgent:
+                    // An ask assigns only on a valid answer ('next'); its fallback carries what came in.
+                    if case .ask = steps[node].kind, edge.kind != .next { carried = current } else { carried = out }
+                case .fallback, .keyword:
+                    carried = current
+                case .revocation:
+                    // Revoking consent forgets what the contact gave.
+                    carried = [UInt64](repeating: 0, count: words)
+                }
+                let previous = inSets[edge.to] ?? full
+                var merged = previous
+                for w in 0..<words { merged[w] &= carried[w] }
+                if inSets[edge.to] == nil || merged != previous {
+                    inSets[edge.to] = merged
+                    if !queued[edge.to] {
+                        queued[edge.to] = true
+                        worklist.append(edge.to)
+                    }
+                }
+            }
+        }
+        for (i, stepUses) in uses.enumerated() {
+            guard let set = inSets[i] else { continue }
+            var reported = Set<String>()
+            for use in stepUses {
+                guard let v = index[use.name], set[v / 64] & (1 << UInt64(v % 64)) == 0,
+                    reported.insert(use.name).inserted
+                else { continue }
+                let notes = assignedAt[use.name].map {
+                    [DiagnosticNote(message: "'\(use.name)' is assigned here", range: $0)]
+                }
+                diagnostics.append(
+                    Self.unassigned.diagnostic(
+                        "variable '\(use.name)' is read in step '\(steps[i].id.value)', but some path from the start "
+                            + "reaches it without assigning the variable", at: use.range, notes: notes ?? []))
+            }
+        }
+        return diagnostics
+    }
+
+    /// Every variable a step reads, in its texts and conditions (built-ins excluded).
+    func reads(of step: Step, context: RuleContext) -> [Use] {
+        var uses: [Use] = []
+        for text in StepTexts.sent(by: step) {
+            uses += placeholders(in: text, context: context)
+        }
+        if case .branch(let b) = step.kind {
+            for branchCase in b.cases {
+                for subject in branchCase.condition.subjects {
+                    if case .variable(let name) = subject.value { uses.append(Use(name: name, range: subject.range)) }
+                }
+            }
+        }
+        return uses
+    }
+
+    func placeholders(in text: Located<String>, context: RuleContext) -> [Use] {
+        let template = TextTemplate(parsing: text.value)
+        var uses: [Use] = []
+        let scalars = Array(text.value.unicodeScalars)
+        var searchFrom = 0
+        for name in template.variables {
+            if name == "contact.name" || name == "contact.phone" { continue }
+            if PolicyPlaceholders.names.contains(name) { continue }
+            // Locate `{{` … name in the value, to underline the placeholder itself.
+            var range = text.range
+            if let offset = find(name, in: scalars, from: searchFrom) {
+                range = context.range(ofScalars: offset.lowerBound..<offset.upperBound, in: text)
+                searchFrom = offset.upperBound
+            }
+            uses.append(Use(name: name, range: range))
+        }
+        return uses
+    }
+
+    /// The scalar range of the next `{{ name }}` placeholder at or after `from`.
+    private func find(_ name: String, in scalars: [Unicode.Scalar], from: Int) -> Range<Int>? {
+        var i = from
+        while i + 1 < scalars.count {
+            if scalars[i] == "{", scalars[i + 1] == "{" {
+                var j = i + 2
+                while j < scalars.count, scalars[j] == " " || scalars[j] == "\t" { j += 1 }
+                let nameScalars = Array(name.unicodeScalars)
+                if j + nameScalars.count <= scalars.count, Array(scalars[j..<(j + nameScalars.count)]) == nameScalars {
+                    var k = j + nameScalars.count
+                    while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
+                    if k + 1 < scalars.count, scalars[k] == "}", scalars[k + 1] == "}" { return i..<(k + 2) }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// The texts a step makes the bot send, for checks that read bot text (variables, emoji, lengths).
+enum StepTexts {
+    static func sent(by step: Step) -> [Located<String>] {
+        switch step.kind {
+        case .consent(let c):
+            return [c.text, c.accept.title, c.decline.title] + (c.optIn.map { [$0.text, $0.accept, $0.decline] } ?? [])
+        case .message(let m):
+            return [m.text] + (m.attachment?.caption.map { [$0] } ?? [])
+        case .menu(let m):
+            return [m.text] + [m.header, m.footer, m.button, m.invalid].compactMap { $0 }
+                + m.options.flatMap { [$0.title] + ($0.description.map { [$0] } ?? []) }
+        case .ask(let a):
+            return [a.text] + (a.retry.map { [$0] } ?? [])
+        case .branch:
+            return []
+        case .set(let s):
+            return s.assignments.map(\.value)
+        case .handoff(let h):
+            return [h.text] + (h.closedText.map { [$0] } ?? [])
+        case .template(let t):
+            return t.parameters
+        case .end(let e):
+            return e.text.map { [$0] } ?? []
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// A cycle of steps none of which waits for the contact (messages, sets, branches, templates) would make
+/// the bot talk to itself forever. Found as strongly connected components (Tarjan, iterative, linear time).
+struct WaitFreeCycleRule: LintRule {
+    static let descriptor = RuleDescriptor(
+        id: "wait_free_cycle", severity: .error,
+        summary: "a cycle of steps that never waits for the contact",
+        fix: "Put a step that waits (menu, ask, consent or handoff) in the cycle, or break it with an 'end'.")
+
+    var descriptors: [RuleDescriptor] { [Self.descriptor] }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        let steps = context.flow.steps
+        let n = steps.count
+        let waits = steps.map(\.waitsForContact)
+        // Only edges between steps that do not wait (keywords and revocation start at waiting steps).
+        let successors: [[Int]] = (0..<n).map { i in
+            waits[i] ? [] : context.graph.edges[i].map(\.to).filter { !waits[$0] }
+        }
+        var index = [Int](repeating: -1, count: n)
+        var low = [Int](repeating: 0, count: n)
+        var onStack = [Bool](repeating: false, count: n)
+        var stack: [Int] = []
+        var counter = 0
+        var diagnostics: [Diagnostic] = []
+        for root in 0..<n where index[root] < 0 && !waits[root] {
+            var work: [(node: Int, next: Int)] = [(root, 0)]
+            index[root] = counter
+            low[root] = counter
+            counter += 1
+            stack.append(root)
+            onStack[root] = true
+            while let top = work.last {
+                let node = top.node
+                if top.next < successors[node].count {
+                    work[work.count - 1].next += 1
+                    let succ = successors[node][top.next]
+                    if index[succ] < 0 {
+                        index[succ] = counter
+                        low[succ] = counter
+                        counter += 1
+                        stack.append(succ)
+                        onStack[succ] = true
+                        work.append((succ, 0))
+                    } else if onStack[succ] {
+                        low[node] = min(low[node], index[succ])
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last?.node { low[parent] = min(low[parent], low[node]) }
+                guard low[node] == index[node] else { continue }
+                var component: [Int] = []
+                while let member = stack.popLast() {
+                    onStack[member] = false
+                    component.append(member)
+                    if member == node { break }
+                }
+                let isCycle = component.count > 1 || successors[node].contains(node)
+                if isCycle { diagnostics.append(report(component.sorted(), steps: steps)) }
+            }
+        }
+        return diagnostics
+    }
+
+    private func report(_ component: [Int], steps: [Step]) -> Diagnostic {
+        let first = steps[component[0]]
+        let names = component.map { "'\(steps[$0].id.value)'" }.joined(separator: ", ")
+        let notes = component.dropFirst().map {
+            DiagnosticNote(message: "'\(steps[$0].id.value)' is part of the cycle", range: steps[$0].id.range)
+        }
+        return Self.descriptor.diagnostic(
+            "steps \(names) form a cycle in which the bot never waits for the contact; it would send messages "
+                + "forever", at: first.id.range, notes: Array(notes))
+    }
+}

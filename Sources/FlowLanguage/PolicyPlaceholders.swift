@@ -1,0 +1,61 @@
+/// The `{{policy.…}}` placeholders a consent text may use, so that the text the contact reads always carries
+/// what the policy block declares (Ley 1581, art. 12). They are filled in at compile time: the policy is
+/// part of the flow, and the consent evidence must hash exactly what was shown.
+public enum PolicyPlaceholders {
+    /// The placeholder names, without braces.
+    public static let names = ["policy.purposes", "policy.responsible", "policy.url", "policy.rights", "policy.version"]
+
+    /// The text of a placeholder, or `nil` when `name` is not a policy placeholder.
+    public static func value(of name: String, policy: Policy?, language: FlowLanguageCode) -> String? {
+        guard name.hasPrefix("policy.") else { return nil }
+        switch name {
+        case "policy.purposes":
+            return policy?.purposes.filter { !$0.optional }.map(\.description.value).joined(separator: ", ") ?? ""
+        case "policy.responsible":
+            guard let r = policy?.responsible else { return "" }
+            let contact = [r.email?.value, r.phone?.value, r.address?.value].compactMap { $0 }
+            return contact.isEmpty ? r.name.value : "\(r.name.value) (\(contact.joined(separator: ", ")))"
+        case "policy.url":
+            return policy?.url.value ?? ""
+        case "policy.version":
+            return policy?.version.value ?? ""
+        case "policy.rights":
+            return rights(language)
+        default:
+            return nil
+        }
+    }
+
+    /// The rights of the data subject (Ley 1581, art. 8), as one sentence in the flow's language.
+    public static func rights(_ language: FlowLanguageCode) -> String {
+        switch language {
+        case .es:
+            return "Puedes conocer, actualizar, rectificar y suprimir tus datos, revocar esta autorización, "
+                + "solicitar prueba de ella, ser informado del uso de tus datos, presentar quejas ante la "
+                + "Superintendencia de Industria y Comercio (SIC) y acceder gratuitamente a tus datos."
+        case .en:
+            return "You may know, update, rectify and delete your data, revoke this authorization, request proof "
+                + "of it, be informed of how your data are used, complain to the Superintendence of Industry and "
+                + "Commerce (SIC) and access your data free of charge."
+        case .pt:
+            return "Você pode conhecer, atualizar, retificar e eliminar seus dados, revogar esta autorização, "
+                + "solicitar prova dela, ser informado do uso dos seus dados, apresentar reclamação à "
+                + "Superintendência de Indústria e Comércio (SIC) e acessar seus dados gratuitamente."
+        }
+    }
+
+    /// `text` with every policy placeholder replaced, other placeholders left as written.
+    public static func expand(_ text: String, policy: Policy?, language: FlowLanguageCode) -> String {
+        guard text.contains("{{") else { return text }
+        let template = TextTemplate(parsing: text)
+        var out = ""
+        for piece in template.pieces {
+            switch piece {
+            case .literal(let literal): out += literal
+            case .variable(let name):
+                out += value(of: name, policy: policy, language: language) ?? "{{\(name)}}"
+            }
+        }
+        return out
+    }
+}
