@@ -23,45 +23,103 @@ public struct RuleContext: Sendable {
         self.graph = FlowGraph(flow)
     }
 
-    /// The range of the `n`-th scalar of a text field's value, so that a diagnostic about one character
-    /// (an emoji) points at its exact column. Falls back to the field's start when the value was written
-    /// with escapes or folding that make the position unknowable.
+    /// The source range of some Unicode scalars of a text field's value, so that a diagnostic about a few
+    /// characters (an emoji, a template token) points at their exact line and column.
+    ///
+    /// The value's non-blank scalars are matched in order against the characters written in the source, which
+    /// is what plain, quoted, literal (`|`) and folded (`>`) scalars all keep: indentation, line breaks and
+    /// folding are blanks on both sides; a tag or anchor, a block scalar's header line (with any comment on
+    /// it) and the quotes are skipped; `''` in single quotes is one `'`; an escape in double quotes (`\u00e1`,
+    /// `\U0001F600`) stands for the scalar it produces and is located as a whole. Falls back to the whole
+    /// field when the source does not spell the value (a placeholder for a missing field) or when the scalars
+    /// asked for are all blanks.
     public func range(ofScalars scalarRange: Range<Int>, in text: Located<String>) -> SourceRange {
-        let scalars = Array(text.value.unicodeScalars)
-        guard scalarRange.lowerBound >= 0, scalarRange.upperBound <= scalars.count else { return text.range }
-        let needle = Array(String(String.UnicodeScalarView(scalars[scalarRange])).utf8)
-        // Which occurrence of the same characters this is within the value.
-        let before = Array(String(String.UnicodeScalarView(scalars[..<scalarRange.lowerBound])).utf8)
-        var occurrence = 0
-        if !needle.isEmpty, before.count >= needle.count {
-            var i = 0
-            while i + needle.count <= before.count {
-                if Array(before[i..<(i + needle.count)]) == needle {
-                    occurrence += 1
-                    i += needle.count
-                } else {
-                    i += 1
-                }
+        typealias Written = (scalar: Unicode.Scalar, start: Int, end: Int)
+        let value = Array(text.value.unicodeScalars)
+        guard scalarRange.lowerBound >= 0, scalarRange.upperBound <= value.count else { return text.range }
+
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case " ", "\t", "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return true
+            default: return false
             }
         }
+        func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+        /// The scalar a one-character escape of a double-quoted scalar stands for (YAML 1.2, 5.7).
+        func unescaped(_ code: Unicode.Scalar) -> Unicode.Scalar? {
+            let table: [Unicode.Scalar: UInt32] = [
+                "0": 0, "a": 0x07, "b": 0x08, "t": 0x09, "\t": 0x09, "n": 0x0A, "v": 0x0B, "f": 0x0C, "r": 0x0D,
+                "e": 0x1B, " ": 0x20, "\"": 0x22, "/": 0x2F, "\\": 0x5C, "N": 0x85, "_": 0xA0, "L": 0x2028,
+                "P": 0x2029,
+            ]
+            return table[code].flatMap(Unicode.Scalar.init)
+        }
+
+        // The field's source, one scalar at a time, with byte offsets.
         let bytes = source.bytes
-        let lower = min(text.range.start.offset, bytes.count)
-        let upper = min(max(text.range.end.offset, lower), bytes.count)
-        guard !needle.isEmpty, upper - lower >= needle.count else { return text.range }
-        var i = lower
-        var seen = 0
-        while i + needle.count <= upper {
-            if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle {
-                if seen == occurrence {
-                    return SourceRange(
-                        start: source.location(ofByte: i), end: source.location(ofByte: i + needle.count))
+        let upper = min(max(text.range.end.offset, text.range.start.offset), bytes.count)
+        var written: [Written] = []
+        var offset = min(text.range.start.offset, bytes.count)
+        while offset < upper {
+            let length = min(SourceText.scalarLength(leadingByte: bytes[offset]), upper - offset)
+            let decoded = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self).unicodeScalars.first
+            written.append((decoded ?? "\u{FFFD}", offset, offset + length))
+            offset += length
+        }
+
+        // The non-blank scalars the value is made of, each with where it is written.
+        var spelled: [Written] = []
+        var k = 0
+        while k < written.count, written[k].scalar == "!" || written[k].scalar == "&" {
+            while k < written.count, !isBlank(written[k].scalar) { k += 1 }
+            while k < written.count, isBlank(written[k].scalar) { k += 1 }
+        }
+        let style = k < written.count ? written[k].scalar : " "
+        if style == "|" || style == ">" {
+            while k < written.count, !isLineBreak(written[k].scalar) { k += 1 }
+        } else if style == "'" || style == "\"" {
+            k += 1
+        }
+        scan: while k < written.count {
+            let scalar = written[k].scalar
+            if style == "'", scalar == "'" {
+                guard k + 1 < written.count, written[k + 1].scalar == "'" else { break scan }
+                spelled.append(("'", written[k].start, written[k + 1].end))
+                k += 2
+            } else if style == "\"", scalar == "\"" {
+                break scan
+            } else if style == "\"", scalar == "\\", k + 1 < written.count {
+                let code = written[k + 1].scalar
+                let digits = code == "x" ? 2 : code == "u" ? 4 : code == "U" ? 8 : 0
+                var produced = unescaped(code)
+                if digits > 0, k + 1 + digits < written.count {
+                    let hex = String(String.UnicodeScalarView(written[(k + 2)..<(k + 2 + digits)].map(\.scalar)))
+                    produced = UInt32(hex, radix: 16).flatMap(Unicode.Scalar.init)
                 }
-                seen += 1
-                i += needle.count
+                let end = k + 1 + digits
+                if let produced, !isBlank(produced) {
+                    spelled.append((produced, written[k].start, written[end].end))
+                }
+                k = end + 1
             } else {
-                i += 1
+                if !isBlank(scalar) { spelled.append(written[k]) }
+                k += 1
             }
         }
-        return text.range
+
+        // Walk the value and the spelling together up to the scalars asked for.
+        var next = 0
+        var found: (start: Int, end: Int)?
+        for index in 0..<scalarRange.upperBound where !isBlank(value[index]) {
+            guard next < spelled.count, spelled[next].scalar == value[index] else { return text.range }
+            if index >= scalarRange.lowerBound {
+                found = (found?.start ?? spelled[next].start, spelled[next].end)
+            }
+            next += 1
+        }
+        guard let found else { return text.range }
+        return SourceRange(start: source.location(ofByte: found.start), end: source.location(ofByte: found.end))
     }
 }

@@ -22,6 +22,9 @@ public struct Flow: Sendable {
     public var steps: [Step]
     /// The whole file's root node range, for diagnostics about the flow as a whole.
     public var range: SourceRange
+    /// Ids under `steps` that could not be decoded (already reported), so that references to them do not
+    /// cascade into "unknown step" errors.
+    public var undecodedStepIds: Set<String> = []
 
     public init(
         id: Located<String>, language: Located<FlowLanguageCode>, start: Located<String>, settings: Settings,

@@ -80,10 +80,13 @@ private struct Decoder {
         let queues = self.queues(top)
         let templates = self.templates(top)
         let steps = self.steps(top)
-        return Flow(
+        var flow = Flow(
             id: id ?? placeholder(root.range), language: language, start: start ?? placeholder(root.range),
             settings: settings, policy: policy, queues: queues, templates: templates, steps: steps,
             range: root.range)
+        let decoded = Set(steps.map(\.id.value))
+        flow.undecodedStepIds = Set(top.value("steps")?.mapping?.map(\.key) ?? []).subtracting(decoded)
+        return flow
     }
 
     // MARK: Settings

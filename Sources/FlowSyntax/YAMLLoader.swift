@@ -56,6 +56,8 @@ private struct TreeBuilder {
         case sequence(start: SourceLocation, items: [Node])
     }
 
+    static let complexKeyMarker = "\u{FFFC}complex-key-"
+
     let source: SourceText
     let limits: LoaderLimits
     var root: Node?
@@ -203,7 +205,7 @@ private struct TreeBuilder {
                         SyntaxRules.duplicateKey.diagnostic(
                             "duplicate key '\(name)'; each key may appear once in a mapping", at: keyRange,
                             notes: [DiagnosticNote(message: "'\(name)' is first defined here", range: first)]))
-                } else {
+                } else if !name.hasPrefix(Self.complexKeyMarker) {
                     seen[name] = keyRange
                     pairs.append(Pair(key: name, keyRange: keyRange, value: node))
                 }
@@ -216,7 +218,8 @@ private struct TreeBuilder {
                     diagnostics.append(
                         SyntaxRules.complexKey.diagnostic(
                             "a mapping key must be plain text, not \(node.kindDescription)", at: node.range))
-                    name = "\u{FFFC}complex-key-\(node.range.start.offset)"
+                    // Already reported: the pair is dropped so that no later check sees a made-up key.
+                    name = Self.complexKeyMarker + String(node.range.start.offset)
                 }
                 stack.append(.mapping(start: start, pairs: pairs, key: (name, node.range), seen: seen))
             }
@@ -234,7 +237,9 @@ private struct TreeBuilder {
                     "anchor '&\(name)' is not allowed; write each value out where it is used", at: r))
         }
         if let tag {
-            let name = String(cString: tag)
+            var name = String(cString: tag)
+            // libyaml expands `!!str` to its full URI; show it as the tenant wrote it.
+            if name.hasPrefix("tag:yaml.org,2002:") { name = "!!" + name.dropFirst("tag:yaml.org,2002:".count) }
             diagnostics.append(
                 SyntaxRules.tag.diagnostic(
                     "tag '\(name)' is not allowed; the flow language decides each field's type", at: r))

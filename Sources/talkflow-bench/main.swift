@@ -1,1 +1,156 @@
-print("bench")
+import FlowCompiler
+import FlowDiagnostics
+import FlowLanguage
+import FlowSyntax
+import Foundation
+
+// Lint and compile speed of generated flows, printed as JSON (Docs/performance.md).
+// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]
+
+/// A valid flow of `steps` steps (plus its consent): menus, messages, questions and sets in a repeating
+/// pattern, every step reachable, nothing reported by any check.
+func generateFlow(steps: Int) -> String {
+    var out = """
+        flow: bench
+        language: es
+        start: consentimiento
+        settings:
+          keywords:
+            - words: [menu, inicio]
+              goto: s0
+          revocation:
+            words: [revocar]
+            text: "Revocaste tu autorizacion."
+        policy:
+          version: "2026-01"
+          url: https://example.co/datos
+          responsible: { name: Ejemplo SAS, email: datos@example.co, phone: "+57 601 0000000" }
+          purposes:
+            - { id: atencion, description: atender tus solicitudes }
+            - { id: asesor, description: atencion por un asesor humano, human_attention: true }
+          processors:
+            - { name: Meta Platforms, country: Estados Unidos }
+        queues:
+          ventas: [ana, bruno, carla]
+        steps:
+          consentimiento:
+            type: consent
+            text: "Ejemplo SAS tratara tus datos para atender tus solicitudes y para la atencion por un asesor humano, fuera de Colombia. Puedes conocer, actualizar, rectificar y suprimir tus datos, revocar, pedir prueba, quejarte ante la SIC y acceder gratis. https://example.co/datos"
+            accept: { title: Acepto, next: s0 }
+            decline: { title: No acepto, next: fin }
+
+        """
+    func target(_ i: Int) -> String { i < steps ? "s\(i)" : "fin" }
+    for i in 0..<steps {
+        switch i % 4 {
+        case 0:
+            out += """
+                  s\(i):
+                    type: menu
+                    text: "Menu \(i): elige una opcion"
+                    options:
+                      - { id: a, title: Uno, next: \(target(i + 1)) }
+                      - { id: b, title: Dos, next: \(target(i + 2)) }
+                      - { id: c, title: Asesor, next: agente }
+
+                """
+        case 1:
+            out += "  s\(i):\n    type: message\n    text: \"Mensaje \(i) para {{contact.name}}\"\n"
+            out += "    next: \(target(i + 1))\n"
+        case 2:
+            out += "  s\(i):\n    type: ask\n    text: \"Pregunta \(i)\"\n    save: dato\n    personal_data: true\n"
+            out += "    validate: { max_length: 100 }\n    next: \(target(i + 1))\n"
+        default:
+            out += "  s\(i):\n    type: set\n    values: { paso: \"\(i)\" }\n    next: \(target(i + 1))\n"
+        }
+    }
+    out += """
+          agente:
+            type: handoff
+            queue: ventas
+            text: "Ya te atiende un asesor."
+          fin:
+            type: end
+            text: "Gracias."
+
+        """
+    return out
+}
+
+struct Measurement: Encodable {
+    var steps: Int
+    var bytes: Int
+    var diagnostics: Int
+    var lintMilliseconds: Double
+    var compileMilliseconds: Double
+    var totalMilliseconds: Double
+    var microsecondsPerStep: Double
+}
+
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+var sizes = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+var repeats = 5
+var arguments = Array(CommandLine.arguments.dropFirst())
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "lint": break
+    case "--sizes": sizes = (arguments.isEmpty ? "" : arguments.removeFirst()).split(separator: ",").compactMap { Int($0) }
+    case "--repeat": repeats = max(1, Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 5)
+    default:
+        FileHandle.standardError.write(Data("unknown argument '\(argument)'\n".utf8))
+        exit(64)
+    }
+}
+
+let clock = ContinuousClock()
+var results: [Measurement] = []
+for size in sizes {
+    let bytes = Array(generateFlow(steps: size).utf8)
+    let limits = LoaderLimits(maxBytes: 1 << 30, maxDepth: 64)
+    var lintTimes: [Double] = []
+    var compileTimes: [Double] = []
+    var diagnostics = 0
+    for _ in 0..<repeats {
+        var result: FlowChecker.Result?
+        lintTimes.append(milliseconds(clock.measure { result = FlowChecker.check(bytes: bytes, limits: limits) }))
+        diagnostics = result?.diagnostics.count ?? -1
+        guard let flow = result?.flow else { continue }
+        var machine: StateMachine?
+        compileTimes.append(milliseconds(clock.measure { machine = MachineCompiler.compile(flow) }))
+        precondition(machine?.states.count == size + 3)
+    }
+    let lint = median(lintTimes)
+    let compile = median(compileTimes)
+    results.append(
+        Measurement(
+            steps: size, bytes: bytes.count, diagnostics: diagnostics, lintMilliseconds: lint,
+            compileMilliseconds: compile, totalMilliseconds: lint + compile,
+            microsecondsPerStep: (lint + compile) * 1000 / Double(size)))
+}
+
+/// Growth exponent between the smallest and largest size: 1.0 is linear, about 1.1 is n log n at these sizes.
+let growth: Double? =
+    results.count >= 2
+    ? log(results.last!.totalMilliseconds / results.first!.totalMilliseconds)
+        / log(Double(results.last!.steps) / Double(results.first!.steps)) : nil
+
+struct Report: Encodable {
+    var benchmark = "lint_compile"
+    var repeats: Int
+    var results: [Measurement]
+    var growthExponent: Double?
+}
+
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+let data = try encoder.encode(Report(repeats: repeats, results: results, growthExponent: growth))
+print(String(decoding: data, as: UTF8.self))

@@ -30,8 +30,9 @@ struct DuplicateOptionRule: LintRule {
             guard case .menu(let menu) = step.kind else { continue }
             var replies: [Reply] = []
             for (index, option) in menu.options.enumerated() {
-                replies.append(Reply(option: index, kind: .id, text: option.id))
+                // Titles first: a repeat is best explained against what the contact sees.
                 replies.append(Reply(option: index, kind: .title, text: option.title))
+                replies.append(Reply(option: index, kind: .id, text: option.id))
                 replies += option.synonyms.map { Reply(option: index, kind: .synonym, text: $0) }
             }
             var first: [String: Reply] = [:]

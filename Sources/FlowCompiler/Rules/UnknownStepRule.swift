@@ -13,7 +13,9 @@ struct UnknownStepRule: LintRule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         let ids = context.flow.steps.map(\.id.value)
         return context.graph.references.compactMap { reference in
-            guard reference.target == nil, !reference.name.value.isEmpty else { return nil }
+            guard reference.target == nil, !reference.name.value.isEmpty,
+                !context.flow.undecodedStepIds.contains(reference.name.value)
+            else { return nil }
             let suggestion = Suggestions.closest(to: reference.name.value, in: ids)
             return Self.descriptor.diagnostic(
                 "\(reference.holder) names step '\(reference.name.value)', which does not exist",

@@ -1,0 +1,40 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// The WhatsApp conversation policy forbids emoji in anything the bot sends (Docs/no-emoji.md), so every
+/// emoji in the flow's own text is an error, reported once per emoji sequence at its exact column.
+struct EmojiRule: LintRule {
+    static let descriptor = RuleDescriptor(
+        id: "emoji_in_text", severity: .error,
+        summary: "an emoji in text the bot sends (step texts, titles, descriptions, header, footer, button labels, "
+            + "consent and opt-in texts, set values, template bodies and parameters, captions, file names, "
+            + "revocation and inactivity texts)",
+        fix: "Remove the emoji or say it in words. Other special characters (á ñ ¿ ¡ € © ™ ✓ and so on) are "
+            + "allowed; see Docs/no-emoji.md for exactly what counts as an emoji.")
+
+    var descriptors: [RuleDescriptor] { [Self.descriptor] }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for text in BotText.all(in: context.flow) {
+            for match in EmojiScanner.matches(in: text.text.value) {
+                let range = context.range(
+                    ofScalars: match.scalarOffset..<(match.scalarOffset + match.scalarLength), in: text.text)
+                out.append(
+                    Self.descriptor.diagnostic(
+                        "\(text.what) contains the emoji '\(match.text)' (\(Self.codePoints(match.text))); the "
+                            + "WhatsApp conversation policy forbids emoji in messages", at: range,
+                        suggestion: "remove it or say it in words"))
+            }
+        }
+        return out
+    }
+
+    /// `U+1F44D U+1F3FD`: names an emoji unambiguously even where a terminal cannot draw it.
+    static func codePoints(_ text: String) -> String {
+        text.unicodeScalars.map { scalar in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }.joined(separator: " ")
+    }
+}

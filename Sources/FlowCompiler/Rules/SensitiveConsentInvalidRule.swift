@@ -1,0 +1,92 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// A sensitive consent (habeas-data item 11; Ley 1581 arts. 5, 6, 12(b); Decreto 1377 art. 6) must say which
+/// data are sensitive, say that answering is optional, and let the contact skip: its decline continues the
+/// service, because no activity may depend on giving sensitive data. Sensitive questions reached without it
+/// are reported by `consent_required`.
+struct SensitiveConsentInvalidRule: LintRule {
+    static let descriptor = RuleDescriptor(
+        id: "sensitive_consent_invalid", severity: .error,
+        summary: "a sensitive consent does not list its data, does not say answering is optional, or its decline "
+            + "does not continue the service",
+        fix: "List the sensitive data under 'data', say in the text that the contact is not obliged to answer, and "
+            + "send 'decline' to a step that continues the service (Decreto 1377, art. 6).")
+
+    var descriptors: [RuleDescriptor] { [Self.descriptor] }
+
+    /// Folded phrases that tell the contact answering is optional, per language.
+    static let optionalPhrases: [FlowLanguageCode: [String]] = [
+        .es: ["no estas obligad", "no esta obligad", "no es obligatori", "opcional", "facultativ", "voluntari"],
+        .en: ["not required", "optional", "not obliged", "not obligated", "voluntary"],
+        .pt: ["nao e obrigad", "nao esta obrigad", "nao e obrigatori", "opcional", "facultativ", "voluntari"],
+    ]
+
+    /// An example of the phrase, per language, for messages.
+    static let example: [FlowLanguageCode: String] = [
+        .es: "'no estás obligado a autorizar el tratamiento de estos datos'",
+        .en: "'you are not required to authorize the processing of these data'",
+        .pt: "'você não é obrigado a autorizar o tratamento destes dados'",
+    ]
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        let flow = context.flow
+        let language = flow.language.value
+        var diagnostics: [Diagnostic] = []
+        for entry in HabeasData.consents(in: flow) where entry.consent.sensitive {
+            let consent = entry.consent
+            let name = "sensitive consent step '\(entry.step.id.value)'"
+            if !consent.sensitiveData.contains(where: { !$0.value.allSatisfy(\.isWhitespace) }) {
+                diagnostics.append(
+                    Self.descriptor.diagnostic(
+                        "\(name) does not say which data are sensitive; list them under 'data', e.g. "
+                            + "'data: [foto del documento]'", at: entry.step.id.range))
+            }
+            let text = consent.text
+            if HabeasData.isWritten(text) {
+                let folded = HabeasData.fold(text.value)
+                let phrases = Self.optionalPhrases[language] ?? []
+                if !phrases.contains(where: { folded.contains($0) }) {
+                    diagnostics.append(
+                        Self.descriptor.diagnostic(
+                            "the text of \(name) does not say that answering is optional; say it plainly, e.g. "
+                                + (Self.example[language] ?? ""), at: text.range))
+                }
+            }
+            if let problem = declineProblem(consent.decline, of: entry.step, in: context) {
+                diagnostics.append(Self.descriptor.diagnostic("the decline of \(name) \(problem.text)", at: problem.range))
+            }
+        }
+        return diagnostics
+    }
+
+    /// Why the decline does not continue the service, and where to point, or `nil` when it does.
+    private func declineProblem(_ decline: ConsentChoice, of step: Step, in context: RuleContext) -> Problem? {
+        // A missing 'decline' mapping is the decoder's `missing_field`.
+        guard HabeasData.isWritten(decline.title) else { return nil }
+        guard let next = decline.next else {
+            return Problem(
+                text: "leads nowhere; give it a 'next' that skips the sensitive questions and continues the service",
+                range: decline.range)
+        }
+        guard let target = context.flow.step(next.value) else { return nil }
+        if case .end = target.kind {
+            return Problem(
+                text: "ends the conversation at '\(next.value)'; declining sensitive data must not stop the "
+                    + "service, so lead it to a step that skips the sensitive questions and continues",
+                range: next.range)
+        }
+        if target.id.value == step.id.value {
+            return Problem(
+                text: "leads back to the same step; declining must skip the sensitive questions and continue",
+                range: next.range)
+        }
+        return nil
+    }
+
+    /// A problem of the decline, as message text and place.
+    private struct Problem {
+        var text: String
+        var range: SourceRange
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One thing `talkflow lint` was asked to check: a file to read, or a named path that gave nothing to read
+/// (missing, a folder without flows), which is reported and makes the run exit 2.
+enum FlowInput: Equatable {
+    case file(path: String)
+    case problem(path: String, message: String)
+
+    /// The path as shown to the user, for sorting and messages.
+    var path: String {
+        switch self {
+        case .file(let path), .problem(let path, _): path
+        }
+    }
+}
+
+/// Turns the paths of the command line into the files to check, so that `talkflow lint flows/` works on a
+/// whole repository and always visits files in the same order.
+///
+/// A named file is taken as is, whatever its name. A named folder is searched recursively for files whose
+/// name ends in `.yaml` or `.yml`, skipping every entry whose name starts with `.` (hidden folders and files,
+/// `.build*`, `.git`), and its files come out sorted by path, byte by byte. Symbolic links are followed; a
+/// folder already visited is not entered again, so a link cycle cannot loop.
+enum FlowFinder {
+    /// The inputs for the paths, in command-line order, each folder's files sorted.
+    static func inputs(for paths: [String]) -> [FlowInput] {
+        var inputs: [FlowInput] = []
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                inputs.append(.problem(path: path, message: FileSystem.describe(errno)))
+                continue
+            }
+            guard FileSystem.isDirectory(info) else {
+                inputs.append(.file(path: path))
+                continue
+            }
+            var found: [FlowInput] = []
+            var visited: Set<FolderIdentity> = []
+            walk(path, identity: FolderIdentity(info), into: &found, visited: &visited)
+            if found.isEmpty {
+                inputs.append(.problem(path: path, message: "no flow files (*.yaml, *.yml) in this folder"))
+            }
+            inputs += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        }
+        return inputs
+    }
+
+    /// Whether a file name found in a folder is a flow file.
+    static func isFlowName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+
+    /// A folder's place on disk, to notice a folder reached twice through links.
+    private struct FolderIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    private static func walk(
+        _ folder: String, identity: FolderIdentity, into found: inout [FlowInput], visited: inout Set<FolderIdentity>
+    ) {
+        guard visited.insert(identity).inserted else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            // Ask the system again, only to learn why (FileManager's error does not say it plainly).
+            var reason = "cannot list this folder"
+            if let stream = opendir(folder) {
+                closedir(stream)
+            } else {
+                reason = FileSystem.describe(errno)
+            }
+            found.append(.problem(path: folder, message: reason))
+            return
+        }
+        for name in names where !name.hasPrefix(".") {
+            let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var info = stat()
+            guard stat(child, &info) == 0 else {
+                // A dangling link named like a flow was meant to be checked.
+                if isFlowName(name) { found.append(.problem(path: child, message: FileSystem.describe(errno))) }
+                continue
+            }
+            if FileSystem.isDirectory(info) {
+                walk(child, identity: FolderIdentity(info), into: &found, visited: &visited)
+            } else if isFlowName(name) {
+                found.append(.file(path: child))
+            }
+        }
+    }
+}
+
+/// What reading a flow file gave.
+enum ReadOutcome {
+    case bytes([UInt8])
+    /// The file is larger than the limit; it was not read.
+    case tooLarge(size: Int)
+    /// The file could not be read; the message says why, lower-case ("no such file or directory").
+    case failure(String)
+}
+
+/// Reads flow files without ever blocking or exhausting memory on a hostile path.
+///
+/// The file is opened non-blocking (so a FIFO cannot hang the open), then `fstat` on the open descriptor
+/// checks that it is a regular file and not larger than the limit before a single byte is read; checking
+/// the descriptor rather than the path leaves no window in which the file could be swapped. At most
+/// `limit + 1` bytes are read, so a file that grows after the check is still caught.
+enum FlowReader {
+    static func read(_ path: String, limit: Int) -> ReadOutcome {
+        var info = stat()
+        // stat first only for a precise message: opening a socket fails with an unhelpful error.
+        if stat(path, &info) == 0, let kind = FileSystem.irregularKind(info) {
+            return .failure("not a regular file (\(kind))")
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(FileSystem.describe(errno)) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        guard fstat(descriptor, &info) == 0 else { return .failure(FileSystem.describe(errno)) }
+        if let kind = FileSystem.irregularKind(info) { return .failure("not a regular file (\(kind))") }
+        if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
+        do {
+            let data = try handle.read(upToCount: limit + 1) ?? Data()
+            if data.count > limit { return .tooLarge(size: data.count) }
+            return .bytes([UInt8](data))
+        } catch {
+            return .failure(FileSystem.describe(error))
+        }
+    }
+}
+
+/// Small wrappers over POSIX file facts, shared by finding and reading.
+enum FileSystem {
+    /// `strerror` with a lower-case start, to fit the messages of talkflow ("no such file or directory").
+    static func describe(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
+    /// Writes `text` to `path` through a temporary file in the same folder and a rename, so that a reader never
+    /// sees half a machine and a failed write leaves the old file intact. Returns why it failed, or `nil`.
+    static func writeAtomically(_ text: String, to path: String) -> String? {
+        let temporary = "\(path).talkflow-\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return describe(errno) }
+        var failure: String?
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty, failure == nil {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno != EINTR { failure = describe(errno) }
+            } else {
+                bytes = bytes.dropFirst(written)
+            }
+        }
+        if close(descriptor) != 0, failure == nil { failure = describe(errno) }
+        if failure == nil, rename(temporary, path) != 0 { failure = describe(errno) }
+        if failure != nil { unlink(temporary) }
+        return failure
+    }
+
+    /// The POSIX reason inside a Foundation error when there is one ("permission denied"), otherwise
+    /// Foundation's own description.
+    static func describe(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain { return describe(Int32(underlying.code)) }
+        return error.localizedDescription
+    }
+
+    static func isDirectory(_ info: stat) -> Bool {
+        info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// What a non-regular file is, for the message; `nil` for a regular file.
+    static func irregularKind(_ info: stat) -> String? {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR, S_IFBLK: "a device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "an unknown kind of file"
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// The `talkflow` command line: a thin shell over the library that reads files, runs the checker or the
+/// compiler and prints what they return. One file per subcommand.
+@main
+struct Talkflow: ParsableCommand {
+    /// The version printed by `--version` and recorded in SARIF logs.
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "talkflow",
+        abstract: "Lint and compile talkflow flows: declarative WhatsApp Business bots written in YAML.",
+        discussion: """
+            Run 'talkflow help <subcommand>' for the options and exit status of each subcommand. \
+            Docs/cli.md documents every command, option, exit code and output format.
+            """,
+        version: version,
+        subcommands: [LintCommand.self, CompileCommand.self]
+    )
+
+    /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),
+    /// like any other malformed command line.
+    func run() throws {
+        Console.err(Talkflow.helpMessage() + "\n")
+        throw Exit.usage
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import Testing
+
+/// `talkflow lint`: output formats, exit codes and file discovery, as documented in Docs/cli.md.
+@Suite struct LintCommandTests {
+    @Test func validFlowExitsZeroWithSummary() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("ok.yaml", Flows.valid)
+        let result = try folder.run("lint", "ok.yaml")
+        #expect(result.status == 0)
+        #expect(result.stdout == "no problems found in 1 file\n")
+        #expect(result.stderr == "")
+    }
+
+    @Test func errorIsPrintedLikeACompilerAndExitsOne() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "bad.yaml")
+        #expect(result.status == 1)
+        let line = Flows.unknownStepLine
+        let expected = """
+            bad.yaml:\(line):11: error: 'next' of step 'info' names step 'despedda', which does not exist \
+            [unknown_step]
+                next: despedda
+                      ^~~~~~~~
+              help: did you mean 'despedida'?
+            1 error in 1 file
+
+            """
+        #expect(result.stdout == expected)
+        #expect(result.stderr == "")
+        #expect(!result.stdout.contains("\u{1B}["), "no colours when stdout is not a terminal")
+    }
+
+    @Test func colorAlwaysAddsEscapesAndNeverRemovesThem() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        #expect(try folder.run("lint", "--color", "always", "bad.yaml").stdout.contains("\u{1B}[1;31merror:"))
+        #expect(!(try folder.run("lint", "--color", "never", "bad.yaml").stdout.contains("\u{1B}[")))
+        #expect(!(try folder.run("lint", "bad.yaml", environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}[")))
+    }
+
+    @Test func jsonFormatIsOnlyJSONOnStdout() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "--format", "json", "bad.yaml")
+        #expect(result.status == 1)
+        #expect(result.stderr == "1 error in 1 file\n")
+        let entries = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        try #require(entries.count == 1)
+        let entry = entries[0]
+        #expect(entry["file"] as? String == "bad.yaml")
+        #expect(entry["id"] as? String == "unknown_step")
+        #expect(entry["severity"] as? String == "error")
+        #expect(entry["line"] as? Int == Flows.unknownStepLine)
+        #expect(entry["column"] as? Int == 11)
+        #expect(entry["endLine"] as? Int == Flows.unknownStepLine)
+        #expect(entry["endColumn"] as? Int == 19)
+        #expect((entry["message"] as? String)?.contains("'despedda'") == true)
+        #expect(entry["suggestion"] as? String == "did you mean 'despedida'?")
+        #expect((entry["notes"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func jsonFormatOfACleanRunIsAnEmptyArray() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("ok.yaml", Flows.valid)
+        let result = try folder.run("lint", "--format", "json", "ok.yaml")
+        #expect(result.status == 0)
+        #expect(result.stdout == "[]\n")
+        #expect(result.stderr == "no problems found in 1 file\n")
+    }
+
+    @Test func sarifFormatIsVersion210WithRulesAndResults() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "--format", "sarif", "bad.yaml")
+        #expect(result.status == 1)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "talkflow")
+        let ruleIds = (driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        #expect(ruleIds.contains("unknown_step"))
+        #expect(ruleIds.contains("yaml_syntax"))
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 1)
+        #expect(results.first?["ruleId"] as? String == "unknown_step")
+        #expect(results.first?["level"] as? String == "error")
+    }
+
+    @Test func githubFormatPrintsWorkflowCommands() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "--format", "github", "bad.yaml")
+        #expect(result.status == 1)
+        let line = Flows.unknownStepLine
+        #expect(
+            result.stdout
+                == "::error file=bad.yaml,line=\(line),col=11,endLine=\(line),endColumn=19,title=unknown_step::"
+                + "'next' of step 'info' names step 'despedda', which does not exist%0Ahelp: did you mean "
+                + "'despedida'?\n")
+        #expect(result.stderr == "1 error in 1 file\n")
+    }
+
+    @Test func warningsPassUnlessStrict() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("warn.yaml", Flows.warningOnly)
+        let relaxed = try folder.run("lint", "warn.yaml")
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stdout.contains("warning: "))
+        #expect(relaxed.stdout.contains("[invalid_suppression]"))
+        #expect(relaxed.stdout.hasSuffix("1 warning in 1 file\n"))
+        #expect(try folder.run("lint", "--strict", "warn.yaml").status == 1)
+    }
+
+    @Test func listRulesPrintsIdSeveritySummary() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("lint", "--list-rules")
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        for id in ["unknown_step", "yaml_syntax", "unknown_key"] {
+            let row = try #require(rows.first { $0.first.map(String.init) == id }, "\(id) is listed")
+            #expect(row.count > 2, "\(id) has a summary")
+            #expect(row[1] == "error")
+        }
+        #expect(rows.allSatisfy { ["error", "warning", "note"].contains(String($0[1])) })
+    }
+
+    @Test func listRulesAsJSONHasEveryField() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("lint", "--list-rules", "--format", "json")
+        #expect(result.status == 0)
+        let rules = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let ids = rules.compactMap { $0["id"] as? String }
+        #expect(Set(["unknown_step", "yaml_syntax", "unknown_key"]).isSubset(of: ids))
+        #expect(Set(ids).count == ids.count, "ids are unique")
+        for rule in rules {
+            #expect(rule["severity"] is String)
+            #expect((rule["summary"] as? String)?.isEmpty == false)
+            #expect((rule["fix"] as? String)?.isEmpty == false)
+            #expect(rule["suppressible"] as? Bool == (rule["severity"] as? String == "warning"))
+        }
+    }
+
+    @Test(arguments: [
+        ["lint"],
+        ["lint", "--list-rules", "flow.yaml"],
+        ["lint", "--list-rules", "--format", "sarif"],
+        ["lint", "--format", "xml", "flow.yaml"],
+        ["lint", "--color", "sometimes", "flow.yaml"],
+        ["lint", "--no-such-option", "flow.yaml"],
+        [],
+        ["frobnicate"],
+    ])
+    func usageErrorsExit64(arguments: [String]) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let result = try TalkflowProcess.run(arguments, in: folder.url)
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func helpDocumentsTheExitCodes() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("lint", "--help")
+        #expect(result.status == 0)
+        for code in ["0 ", "1 ", "2 ", "64 "] {
+            #expect(result.stdout.contains("\n  \(code)"), "exit code \(code) is documented")
+        }
+    }
+
+    @Test func versionPrintsAVersionNumber() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("--version")
+        #expect(result.status == 0)
+        #expect(result.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil)
+    }
+
+    @Test func missingPathExitsTwoAndTheOthersAreStillChecked() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "missing.yaml", "bad.yaml")
+        #expect(result.status == 2)
+        #expect(result.stderr == "talkflow: error: cannot read 'missing.yaml': no such file or directory\n")
+        #expect(result.stdout.hasPrefix("bad.yaml:\(Flows.unknownStepLine):11: error: "))
+        #expect(result.stdout.hasSuffix("1 error in 1 file; 1 path could not be read\n"))
+    }
+
+    @Test func folderWithoutFlowsExitsTwo() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("empty/readme.txt", "not a flow")
+        let result = try folder.run("lint", "empty")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read 'empty': no flow files (*.yaml, *.yml) in this folder"))
+    }
+
+    @Test func aBrokenFileDoesNotStopTheOthers() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flows/a.yaml", Flows.brokenYAML)
+        try folder.write("flows/b.yaml", Flows.valid)
+        try folder.write("flows/c.yaml", Flows.unknownStep)
+        let result = try folder.run("lint", "--format", "json", "flows")
+        #expect(result.status == 1)
+        let entries = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.compactMap { $0["file"] as? String }.first == "flows/a.yaml")
+        #expect(entries.contains { $0["file"] as? String == "flows/a.yaml" && $0["id"] as? String == "yaml_syntax" })
+        #expect(entries.contains { $0["file"] as? String == "flows/c.yaml" && $0["id"] as? String == "unknown_step" })
+        #expect(!entries.contains { $0["file"] as? String == "flows/b.yaml" })
+
+        // The valid file was checked too: with the broken ones removed, the summary counts it.
+        try FileManager.default.removeItem(at: folder.url.appendingPathComponent("flows/a.yaml"))
+        try FileManager.default.removeItem(at: folder.url.appendingPathComponent("flows/c.yaml"))
+        try folder.write("flows/d.yml", Flows.valid)
+        #expect(try folder.run("lint", "flows").stdout == "no problems found in 2 files\n")
+    }
+
+    @Test func foldersAreSearchedRecursivelyInPathOrderSkippingHiddenEntries() throws {
+        let folder = try TemporaryFolder()
+        for path in [
+            "flows/z.yaml", "flows/a.yml", "flows/sub/m.yaml", "flows/sub/deeper/b.yaml",
+            "flows/.hidden/x.yaml", "flows/.build-cache/x.yaml", "flows/.dot.yaml", "flows/notes.txt",
+            "flows/a.yaml.bak",
+        ] {
+            try folder.write(path, Flows.brokenYAML)
+        }
+        let result = try folder.run("lint", "--format", "json", "flows/")
+        #expect(result.status == 1)
+        let entries = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        var files: [String] = []
+        for case let file as String in entries.map({ $0["file"] }) where files.last != file {
+            files.append(file)
+        }
+        #expect(files == ["flows/a.yml", "flows/sub/deeper/b.yaml", "flows/sub/m.yaml", "flows/z.yaml"])
+    }
+
+    @Test func namedFilesAreCheckedWhateverTheirNameInCommandLineOrder() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("z.txt", Flows.brokenYAML)
+        try folder.write("a.yaml", Flows.brokenYAML)
+        let result = try folder.run("lint", "--format", "github", "z.txt", "a.yaml")
+        #expect(result.status == 1)
+        let files = result.stdout.split(separator: "\n").compactMap { $0.firstMatch(of: /file=([^,]+),/)?.1 }
+        #expect(files.first == "z.txt")
+        #expect(files.last == "a.yaml")
+    }
+
+    @Test(.disabled(if: getuid() == 0, "root reads files whatever their permissions"))
+    func unreadableFileExitsTwo() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("secret.yaml", Flows.valid)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o000], ofItemAtPath: folder.url.appendingPathComponent("secret.yaml").path)
+        let result = try folder.run("lint", "secret.yaml")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read 'secret.yaml': permission denied"))
+    }
+}
