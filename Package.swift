@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "talkflow",
             dependencies: [
-                "FlowCompiler", "FlowLanguage", "FlowDiagnostics",
+                "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

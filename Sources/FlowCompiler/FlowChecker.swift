@@ -55,7 +55,9 @@ public enum SuppressionRules {
                     out.append(
                         unknownSuppression.diagnostic(
                             "'\(id.value)' is not a rule id", at: id.range,
-                            suggestion: Suggestions.closest(to: id.value, in: known.keys).map { "did you mean '\($0)'?" }
+                            suggestion: Suggestions.closest(to: id.value, in: known.keys).map {
+                                "did you mean '\($0)'?"
+                            }
                         ))
                     continue
                 }

@@ -38,9 +38,15 @@ public struct FlowGraph: Sendable {
     /// A reference to a step by id, resolved or not, for `unknown_step`.
     public struct StepReference: Sendable {
         public var name: Located<String>
-        /// What holds the reference, for messages: "'next' of step 'menu'".
-        public var holder: String
+        /// The field holding the reference ("'next'", "option 'comprar'"), without its step.
+        public var field: String
+        /// The step holding the reference; `nil` for `start`, keywords and revocation.
+        public var step: String?
         public var target: Int?
+
+        /// What holds the reference, for messages: "'next' of step 'menu'". Built only when a message
+        /// needs it, since large flows have hundreds of thousands of references.
+        public var holder: String { step.map { "\(field) of step '\($0)'" } ?? field }
     }
 
     public let stepIndex: [String: Int]
@@ -57,74 +63,85 @@ public struct FlowGraph: Sendable {
         var references: [StepReference] = []
         var edges = [[Edge]](repeating: [], count: flow.steps.count)
 
-        func link(_ from: Int?, _ name: Located<String>?, _ kind: EdgeKind, _ label: String, holder: String) {
+        func link(
+            _ from: Int?, _ name: Located<String>?, _ kind: EdgeKind, _ label: String, field: String,
+            step: String? = nil
+        ) {
             guard let name else { return }
             let target = index[name.value]
-            references.append(StepReference(name: name, holder: holder, target: target))
+            references.append(StepReference(name: name, field: field, step: step, target: target))
             if let from, let target {
                 edges[from].append(Edge(from: from, to: target, kind: kind, label: label, range: name.range))
             }
         }
 
-        link(nil, flow.start, .next, "start", holder: "'start'")
+        link(nil, flow.start, .next, "start", field: "'start'")
         for (i, keyword) in flow.settings.keywords.enumerated() {
-            link(nil, keyword.target, .keyword(i), "", holder: "keyword 'goto'")
+            link(nil, keyword.target, .keyword(i), "", field: "keyword 'goto'")
         }
         if let revocation = flow.settings.revocation {
-            link(nil, revocation.next, .revocation, "", holder: "'next' of revocation")
+            link(nil, revocation.next, .revocation, "", field: "'next' of revocation")
         }
         for (i, step) in flow.steps.enumerated() {
-            let name = "step '\(step.id.value)'"
+            let name = step.id.value
             switch step.kind {
             case .consent(let c):
-                link(i, c.accept.next, .accept, c.accept.title.value, holder: "'accept' of \(name)")
-                link(i, c.decline.next, .decline, c.decline.title.value, holder: "'decline' of \(name)")
+                link(i, c.accept.next, .accept, c.accept.title.value, field: "'accept'", step: name)
+                link(i, c.decline.next, .decline, c.decline.title.value, field: "'decline'", step: name)
             case .message(let m):
-                link(i, m.next, .next, "", holder: "'next' of \(name)")
+                link(i, m.next, .next, "", field: "'next'", step: name)
             case .menu(let m):
                 for (k, option) in m.options.enumerated() {
-                    link(i, option.next, .option(k), option.title.value, holder: "option '\(option.id.value)' of \(name)")
+                    link(
+                        i, option.next, .option(k), option.title.value, field: "option '\(option.id.value)'", step: name
+                    )
                 }
-                link(i, m.fallback, .fallback, "fallback", holder: "'fallback' of \(name)")
+                link(i, m.fallback, .fallback, "fallback", field: "'fallback'", step: name)
             case .ask(let a):
-                link(i, a.next, .next, "", holder: "'next' of \(name)")
-                link(i, a.fallback, .fallback, "fallback", holder: "'fallback' of \(name)")
+                link(i, a.next, .next, "", field: "'next'", step: name)
+                link(i, a.fallback, .fallback, "fallback", field: "'fallback'", step: name)
             case .branch(let b):
                 for (k, branchCase) in b.cases.enumerated() {
-                    link(i, branchCase.next, .branchCase(k), "case \(k + 1)", holder: "case \(k + 1) of \(name)")
+                    link(i, branchCase.next, .branchCase(k), "case \(k + 1)", field: "case \(k + 1)", step: name)
                 }
-                link(i, b.otherwise, .branchDefault, "default", holder: "'default' of \(name)")
+                link(i, b.otherwise, .branchDefault, "default", field: "'default'", step: name)
             case .set(let s):
-                link(i, s.next, .next, "", holder: "'next' of \(name)")
+                link(i, s.next, .next, "", field: "'next'", step: name)
             case .handoff(let h):
-                link(i, h.closedNext, .closedHours, "closed", holder: "'closed.next' of \(name)")
-                link(i, h.next, .afterAgent, "agent closed", holder: "'next' of \(name)")
+                link(i, h.closedNext, .closedHours, "closed", field: "'closed.next'", step: name)
+                link(i, h.next, .afterAgent, "agent closed", field: "'next'", step: name)
             case .template(let t):
-                link(i, t.next, .next, "", holder: "'next' of \(name)")
+                link(i, t.next, .next, "", field: "'next'", step: name)
             case .end:
                 break
             }
+        }
+        // Labels are made once per keyword, not once per waiting step.
+        let keywordEdges = flow.settings.keywords.map { keyword in
+            (
+                target: index[keyword.target.value], label: "keyword '\(keyword.words.first?.value ?? "")'",
+                range: keyword.range
+            )
+        }
+        let revocationEdge = flow.settings.revocation.map { revocation in
+            (
+                target: index[revocation.next?.value ?? flow.start.value],
+                label: "revocation '\(revocation.words.first?.value ?? "")'", range: revocation.range
+            )
         }
         // Global keywords and revocation work wherever the bot waits for the contact, except at a consent
         // step: there only the accept and decline replies count, and any other text shows the consent again.
         for (i, step) in flow.steps.enumerated() where step.waitsForContact {
             if case .consent = step.kind { continue }
-            for (k, keyword) in flow.settings.keywords.enumerated() {
-                if let target = index[keyword.target.value] {
-                    let word = keyword.words.first?.value ?? ""
+            for (k, keyword) in keywordEdges.enumerated() {
+                if let target = keyword.target {
                     edges[i].append(
-                        Edge(from: i, to: target, kind: .keyword(k), label: "keyword '\(word)'", range: keyword.range))
+                        Edge(from: i, to: target, kind: .keyword(k), label: keyword.label, range: keyword.range))
                 }
             }
-            if let revocation = flow.settings.revocation {
-                let targetName = revocation.next?.value ?? flow.start.value
-                if let target = index[targetName] {
-                    let word = revocation.words.first?.value ?? ""
-                    edges[i].append(
-                        Edge(
-                            from: i, to: target, kind: .revocation, label: "revocation '\(word)'",
-                            range: revocation.range))
-                }
+            if let revocation = revocationEdge, let target = revocation.target {
+                edges[i].append(
+                    Edge(from: i, to: target, kind: .revocation, label: revocation.label, range: revocation.range))
             }
         }
         self.edges = edges

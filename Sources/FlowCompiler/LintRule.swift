@@ -16,11 +16,14 @@ public struct RuleContext: Sendable {
     public let flow: Flow
     public let source: SourceText
     public let graph: FlowGraph
+    /// Every text the bot sends, listed once for the emoji and length rules.
+    let botTexts: [BotText]
 
     public init(flow: Flow, source: SourceText) {
         self.flow = flow
         self.source = source
         self.graph = FlowGraph(flow)
+        self.botTexts = BotText.all(in: flow)
     }
 
     /// The source range of some Unicode scalars of a text field's value, so that a diagnostic about a few

@@ -22,6 +22,8 @@ private struct MachineBuilder {
     var variables: [String] = ["contact.name", "contact.phone"]
     var variableIndex: [String: Int32] = ["contact.name": 0, "contact.phone": 1]
     var stepIndex: [String: Int32] = [:]
+    /// The purposes of the consent step being compiled, for `{{policy.purposes}}`.
+    var consentPurposes: [String] = []
 
     init(flow: Flow) {
         self.flow = flow
@@ -49,7 +51,8 @@ private struct MachineBuilder {
 
     mutating func text(_ s: String) -> Int32 {
         var pieces: [MachineText.Piece] = []
-        let expanded = PolicyPlaceholders.expand(s, policy: flow.policy, language: flow.language.value)
+        let expanded = PolicyPlaceholders.expand(
+            s, policy: flow.policy, language: flow.language.value, purposes: consentPurposes)
         for piece in TextTemplate(parsing: expanded).pieces {
             switch piece {
             case .literal(let literal): pieces.append(.literal(string(literal)))
@@ -77,11 +80,15 @@ private struct MachineBuilder {
         for step in flow.steps {
             let first = Int32(transitions.count)
             func add(_ trigger: Trigger, _ index: Int, _ next: Located<String>?) {
-                if let t = target(next) { transitions.append(Transition(trigger: trigger, index: Int32(index), target: t)) }
+                if let t = target(next) {
+                    transitions.append(Transition(trigger: trigger, index: Int32(index), target: t))
+                }
             }
             let payload: StatePayload
             switch step.kind {
             case .consent(let c):
+                consentPurposes = c.purposes.map(\.value)
+                defer { consentPurposes = [] }
                 add(.accept, 0, c.accept.next)
                 add(.decline, 0, c.decline.next)
                 let purposes =
@@ -124,7 +131,8 @@ private struct MachineBuilder {
                     MenuPayload(
                         text: text(m.text.value), header: m.header.map { text($0.value) },
                         footer: m.footer.map { text($0.value) }, button: string(m.button?.value ?? defaults.listButton),
-                        buttons: m.showsButtons, options: options, invalid: text(m.invalid?.value ?? defaults.invalidChoice),
+                        buttons: m.showsButtons, options: options,
+                        invalid: text(m.invalid?.value ?? defaults.invalidChoice),
                         retries: Int32(m.retries.value)))
             case .ask(let a):
                 add(.next, 0, a.next)
@@ -135,7 +143,8 @@ private struct MachineBuilder {
                         text: text(a.text.value), variable: variable(a.variable.value), input: a.input.value.rawValue,
                         personalData: a.personalData, sensitive: a.sensitive,
                         validation: MachineValidation(
-                            minLength: v.minLength.map { Int32($0.value) }, maxLength: v.maxLength.map { Int32($0.value) },
+                            minLength: v.minLength.map { Int32($0.value) },
+                            maxLength: v.maxLength.map { Int32($0.value) },
                             min: v.min?.value, max: v.max?.value, pattern: v.pattern.map { string($0.value) }),
                         retry: text(a.retry?.value ?? defaults.invalidAnswer), attempts: Int32(a.attempts.value)))
             case .branch(let b):
@@ -160,7 +169,8 @@ private struct MachineBuilder {
                 add(.next, 0, t.next)
                 payload = .template(
                     TemplatePayload(
-                        template: templateIndex[t.template.value] ?? 0, parameters: t.parameters.map { text($0.value) }))
+                        template: templateIndex[t.template.value] ?? 0, parameters: t.parameters.map { text($0.value) })
+                )
             case .end(let e):
                 payload = .end(EndPayload(text: e.text.map { text($0.value) }))
             }
@@ -202,7 +212,9 @@ private struct MachineBuilder {
                         marketing: $0.marketing, humanAttention: $0.humanAttention)
                 })
         }
-        let queues = flow.queues.map { MachineQueue(name: string($0.name.value), agents: $0.agents.map { string($0.value) }) }
+        let queues = flow.queues.map {
+            MachineQueue(name: string($0.name.value), agents: $0.agents.map { string($0.value) })
+        }
         let templates = flow.templates.map { t in
             MachineTemplate(
                 key: string(t.key.value), name: string(t.name.value), language: string(t.language.value),
@@ -245,12 +257,16 @@ private struct MachineBuilder {
             case .oneOf(let items):
                 return .compare(
                     variable: v, op: "in", text: nil, texts: items.map { key($0) }, number: nil, flag: nil)
-            case .lessThan(let n): return .compare(variable: v, op: "less_than", text: nil, texts: nil, number: n, flag: nil)
+            case .lessThan(let n):
+                return .compare(variable: v, op: "less_than", text: nil, texts: nil, number: n, flag: nil)
             case .greaterThan(let n):
                 return .compare(variable: v, op: "greater_than", text: nil, texts: nil, number: n, flag: nil)
-            case .atLeast(let n): return .compare(variable: v, op: "at_least", text: nil, texts: nil, number: n, flag: nil)
-            case .atMost(let n): return .compare(variable: v, op: "at_most", text: nil, texts: nil, number: n, flag: nil)
-            case .isSet(let flag): return .compare(variable: v, op: "is_set", text: nil, texts: nil, number: nil, flag: flag)
+            case .atLeast(let n):
+                return .compare(variable: v, op: "at_least", text: nil, texts: nil, number: n, flag: nil)
+            case .atMost(let n):
+                return .compare(variable: v, op: "at_most", text: nil, texts: nil, number: n, flag: nil)
+            case .isSet(let flag):
+                return .compare(variable: v, op: "is_set", text: nil, texts: nil, number: nil, flag: flag)
             }
         }
     }

@@ -61,7 +61,8 @@ public enum MachineRenderer {
 
     public static func dot(_ machine: StateMachine) -> String {
         func quote(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            "\""
+                + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var out = "digraph \(quote(machine.flow)) {\n"

@@ -6,12 +6,44 @@ import FlowSyntax
 public enum RuleRegistry {
     /// The lint rules run over a decoded flow.
     static let rules: [any LintRule] = [
+        // References and structure.
         UnknownStepRule(),
+        UnknownQueueRule(),
+        UnknownTemplateRule(),
         UnreachableStepRule(),
         DeadEndRule(),
         WaitFreeCycleRule(),
         VariableAssignmentRule(),
+        // Habeas data (Ley 1581 de 2012): ../Docs/lint-rules.md explains each.
+        ConsentStepMissingRule(),
+        ConsentRequiredRule(),
+        ConsentTextIncompleteRule(),
+        ConsentRightsByLinkRule(),
+        PolicyMissingRule(),
+        PolicyIncompleteRule(),
+        ConsentLabelAmbiguousRule(),
+        RevocationMissingRule(),
+        DuplicatePurposeRule(),
+        UnknownPurposeRule(),
+        MarketingOptInRequiredRule(),
+        HandoffPurposeMissingRule(),
+        SensitiveConsentInvalidRule(),
+        InternationalProcessingUndisclosedRule(),
+        // WhatsApp's message forms and limits, and the conversation policy.
+        MenuSizeRule(),
+        InteractiveLimitsRule(),
+        TextLimitsRule(),
+        DuplicateOptionRule(),
+        EmojiRule(),
+        AttachmentTypeRule(),
+        TemplateNameRule(),
+        TemplateTokensRule(),
+        TemplateHeaderMediaRule(),
+        QueueAgentsRule(),
     ]
+
+    /// The lint rules, for tools that time or run them one by one (the benchmark).
+    public static var lintRules: [any LintRule] { rules }
 
     /// Every rule id talkflow can report, with its descriptor, for `--list-rules`, SARIF and the docs.
     public static var descriptors: [RuleDescriptor] {

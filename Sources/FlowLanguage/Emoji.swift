@@ -46,6 +46,7 @@ public enum EmojiScanner {
     /// Every emoji sequence in `text`, in order, one per sequence (never one per scalar), so the linter reports
     /// each emoji once at its exact column.
     public static func matches(in text: String) -> [EmojiMatch] {
+        if cannotContainEmoji(text) { return [] }
         var result: [EmojiMatch] = []
         var offset = 0
         for character in text {
@@ -65,6 +66,7 @@ public enum EmojiScanner {
     /// `text` without its emoji sequences (whole sequences, with their joiners, selectors, modifiers and tags),
     /// for text the runtime builds from variables; everything else, spaces included, is kept as it was.
     public static func strip(_ text: String) -> String {
+        if cannotContainEmoji(text) { return text }
         var result = String.UnicodeScalarView()
         for character in text {
             let scalars = character.unicodeScalars
@@ -79,7 +81,17 @@ public enum EmojiScanner {
 
     /// Whether `text` holds at least one emoji, for callers that only need a yes or no.
     public static func containsEmoji(_ text: String) -> Bool {
-        text.contains { emojiStart(in: $0) != nil }
+        if cannotContainEmoji(text) { return false }
+        return text.contains { emojiStart(in: $0) != nil }
+    }
+
+    /// A fast, exact pre-check: every scalar that can be or complete an emoji (Emoji_Presentation scalars,
+    /// regional indicators, VS16, ZWJ, the keycap mark, skin tones, tags) is U+2000 or above, and their UTF-8
+    /// encodings all start with a byte of 0xE2 or more. Text without such a byte (ASCII, Spanish, most of
+    /// Latin-1) is answered without grapheme breaking; this is what keeps linting fast.
+    @inline(__always)
+    static func cannotContainEmoji(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0xE2 }
     }
 
     // MARK: - Grammar

@@ -241,7 +241,9 @@ private struct Decoder {
             guard MappingReader.checkIdentifier(name, what: "queue", sink: sink) else { continue }
             var agents: [Located<String>] = []
             if let items = pair.value.sequence {
-                agents = items.compactMap { MappingReader.text($0, what: "an agent of queue '\(pair.key)'", sink: sink) }
+                agents = items.compactMap {
+                    MappingReader.text($0, what: "an agent of queue '\(pair.key)'", sink: sink)
+                }
             } else if !pair.value.isNull {
                 sink.add(
                     SchemaRules.wrongType.diagnostic(
@@ -285,7 +287,8 @@ private struct Decoder {
             }
             templates.append(
                 Template(
-                    key: key, name: name ?? placeholder(pair.keyRange), language: language ?? placeholder(pair.keyRange),
+                    key: key, name: name ?? placeholder(pair.keyRange),
+                    language: language ?? placeholder(pair.keyRange),
                     category: category ?? Located(.utility, range: pair.keyRange),
                     body: body ?? placeholder(pair.keyRange), header: header, range: pair.value.range))
         }
@@ -349,7 +352,8 @@ private struct Decoder {
                 guard let when = c.value("when", required: true, hint: "the condition"),
                     let condition = condition(when)
                 else { continue }
-                cases.append(BranchCase(condition: condition, next: c.identifier("next", required: true), range: item.range))
+                cases.append(
+                    BranchCase(condition: condition, next: c.identifier("next", required: true), range: item.range))
             }
             kind = .branch(BranchStep(cases: cases, otherwise: s.identifier("default")))
         case "set":
@@ -437,7 +441,8 @@ private struct Decoder {
         }
         return MenuStep(
             text: s.text("text", required: true) ?? here, header: s.text("header"), footer: s.text("footer"),
-            button: s.text("button"), display: s.oneOf("display", MenuDisplay.self) ?? Located(.auto, range: here.range),
+            button: s.text("button"),
+            display: s.oneOf("display", MenuDisplay.self) ?? Located(.auto, range: here.range),
             options: options, invalid: s.text("invalid"),
             retries: s.integer("retries", in: 0...20) ?? Located(FlowDecoder.defaultMenuRetries, range: here.range),
             fallback: s.identifier("fallback"))
@@ -569,9 +574,10 @@ private struct Decoder {
 public enum Durations {
     /// `30s`, `30m`, `2h`, `1d` in seconds; `nil` for anything else.
     public static func seconds(_ text: String) -> Int? {
-        guard let unit = text.last, let number = Int(text.dropLast()), number > 0, number <= 1_000_000 else {
-            return nil
-        }
+        let digits = text.dropLast()
+        guard let unit = text.last, !digits.isEmpty, digits.count <= 7, digits.allSatisfy(\.isASCIIDigit),
+            let number = Int(digits), number > 0
+        else { return nil }
         switch unit {
         case "s": return number
         case "m": return number * 60
@@ -592,7 +598,9 @@ public enum Durations {
 
     static func minute(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            text.allSatisfy({ $0 == ":" || $0.isASCIIDigit }),
+            let h = Int(parts[0]), let m = Int(parts[1]),
             (0...24).contains(h), (0...59).contains(m), h < 24 || m == 0
         else { return nil }
         return h * 60 + m
@@ -602,10 +610,16 @@ public enum Durations {
     public static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            text.allSatisfy({ $0 == "-" || $0.isASCIIDigit }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
         else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return d <= days[m - 1]
     }
+}
+
+extension Character {
+    /// `0`…`9` only: durations, times and dates never take signs or other digits.
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -13,46 +13,50 @@ final class DiagnosticSink {
 /// `finish` reports every key nobody asked for, with the closest allowed key as a suggestion.
 struct MappingReader {
     let node: Node
+    /// Builds the description only when a message needs it: formatting one per mapping and field was most
+    /// of the decoding time of large flows.
+    let describe: () -> String
     /// What the mapping is, for messages: "step 'menu'", "policy".
-    let what: String
+    var what: String { describe() }
     /// Where a missing field is reported: the key that introduced the mapping, or the mapping itself.
     let anchor: SourceRange
     let sink: DiagnosticSink
-    private let byKey: [String: Pair]
+    /// The mapping's pairs; looked up linearly, which beats hashing for the dozen keys a mapping has.
+    private let pairs: [Pair]
 
     /// A reader, or `nil` (with a `wrong_type` diagnostic) when the node is not a mapping.
-    init?(_ node: Node, what: String, anchor: SourceRange? = nil, sink: DiagnosticSink) {
+    init?(_ node: Node, what: @autoclosure @escaping () -> String, anchor: SourceRange? = nil, sink: DiagnosticSink) {
         guard let pairs = node.mapping else {
             sink.add(
                 SchemaRules.wrongType.diagnostic(
-                    "\(what) must be a mapping of keys to values, found \(node.kindDescription)", at: node.range))
+                    "\(what()) must be a mapping of keys to values, found \(node.kindDescription)", at: node.range))
             return nil
         }
         self.node = node
-        self.what = what
+        self.describe = what
         self.anchor = anchor ?? node.range
         self.sink = sink
-        var byKey: [String: Pair] = [:]
-        for pair in pairs where byKey[pair.key] == nil { byKey[pair.key] = pair }
-        self.byKey = byKey
+        self.pairs = pairs
     }
+
+    private func lookUp(_ key: String) -> Pair? { pairs.first { $0.key == key } }
 
     var keys: [String] { node.mapping?.map(\.key) ?? [] }
 
-    func has(_ key: String) -> Bool { byKey[key] != nil }
+    func has(_ key: String) -> Bool { lookUp(key) != nil }
 
-    func pair(_ key: String) -> Pair? { byKey[key] }
+    func pair(_ key: String) -> Pair? { lookUp(key) }
 
     /// The raw node of a field, reporting it missing when required.
     func value(_ key: String, required: Bool = false, hint: String = "") -> Node? {
-        if let pair = byKey[key], !pair.value.isNull || !required {
+        if let pair = lookUp(key), !pair.value.isNull || !required {
             if pair.value.isNull {
                 return nil
             }
             return pair.value
         }
         if required {
-            let range = byKey[key]?.keyRange ?? anchor
+            let range = lookUp(key)?.keyRange ?? anchor
             sink.add(
                 SchemaRules.missingField.diagnostic(
                     "\(what) needs '\(key)'\(hint.isEmpty ? "" : ": \(hint)")", at: range))
@@ -66,10 +70,11 @@ struct MappingReader {
         return Self.text(node, what: "'\(key)' of \(what)", sink: sink)
     }
 
-    static func text(_ node: Node, what: String, sink: DiagnosticSink) -> Located<String>? {
+    static func text(_ node: Node, what: @autoclosure () -> String, sink: DiagnosticSink) -> Located<String>? {
         guard let text = node.scalar else {
             sink.add(
-                SchemaRules.wrongType.diagnostic("\(what) must be text, found \(node.kindDescription)", at: node.range))
+                SchemaRules.wrongType.diagnostic(
+                    "\(what()) must be text, found \(node.kindDescription)", at: node.range))
             return nil
         }
         return Located(text, range: node.range)
@@ -81,11 +86,12 @@ struct MappingReader {
         return Self.checkIdentifier(text, what: "'\(key)' of \(what)", sink: sink) ? text : nil
     }
 
-    static func checkIdentifier(_ text: Located<String>, what: String, sink: DiagnosticSink) -> Bool {
+    static func checkIdentifier(_ text: Located<String>, what: @autoclosure () -> String, sink: DiagnosticSink) -> Bool
+    {
         if Identifiers.isName(text.value) { return true }
         sink.add(
             SchemaRules.invalidIdentifier.diagnostic(
-                "\(what) '\(text.value)' is not a valid name; start with a letter and use letters, digits, "
+                "\(what()) '\(text.value)' is not a valid name; start with a letter and use letters, digits, "
                     + "'_' or '-'", at: text.range))
         return false
     }
@@ -189,8 +195,9 @@ struct MappingReader {
     /// A nested mapping.
     func mapping(_ key: String, what nestedWhat: String? = nil, required: Bool = false) -> MappingReader? {
         guard let node = value(key, required: required) else { return nil }
+        let parent = describe
         return MappingReader(
-            node, what: nestedWhat ?? "'\(key)' of \(what)", anchor: byKey[key]?.keyRange, sink: sink)
+            node, what: nestedWhat ?? "'\(key)' of \(parent())", anchor: lookUp(key)?.keyRange, sink: sink)
     }
 
     /// Reports keys outside `allowed`, each with the closest allowed key as a suggestion.
@@ -231,6 +238,8 @@ public enum Identifiers {
         !text.isEmpty && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || isDigit($0) || $0 == "_" }
     }
 
-    private static func isASCIILetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) }
+    private static func isASCIILetter(_ s: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(s) || ("A"..."Z").contains(s)
+    }
     private static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
 }

@@ -1,16 +1,38 @@
+/// The placeholders a consent text may use instead of copying the policy by hand, so that the text cannot
+/// drift from the `policy` block. The habeas-data rules accept them as carrying the item.
+public enum PolicyPlaceholder: String, Sendable, CaseIterable {
+    /// The covered purposes' descriptions, comma-separated (the step's `purposes:`, or every non-optional one).
+    case purposes = "policy.purposes"
+    /// The responsible party: "name (email, phone, address)", omitting what the policy does not declare.
+    case responsible = "policy.responsible"
+    /// The policy URL, verbatim.
+    case url = "policy.url"
+    /// The full sentence of the data subject's rights (Ley 1581, art. 8), in the flow's language.
+    case rights = "policy.rights"
+    /// The policy version.
+    case version = "policy.version"
+}
+
 /// The `{{policy.…}}` placeholders a consent text may use, so that the text the contact reads always carries
 /// what the policy block declares (Ley 1581, art. 12). They are filled in at compile time: the policy is
 /// part of the flow, and the consent evidence must hash exactly what was shown.
 public enum PolicyPlaceholders {
     /// The placeholder names, without braces.
-    public static let names = ["policy.purposes", "policy.responsible", "policy.url", "policy.rights", "policy.version"]
+    public static let names = PolicyPlaceholder.allCases.map(\.rawValue)
 
     /// The text of a placeholder, or `nil` when `name` is not a policy placeholder.
-    public static func value(of name: String, policy: Policy?, language: FlowLanguageCode) -> String? {
+    /// `purposes` are the ids a consent step covers; empty means every non-optional purpose.
+    public static func value(
+        of name: String, policy: Policy?, language: FlowLanguageCode, purposes: [String] = []
+    ) -> String? {
         guard name.hasPrefix("policy.") else { return nil }
         switch name {
         case "policy.purposes":
-            return policy?.purposes.filter { !$0.optional }.map(\.description.value).joined(separator: ", ") ?? ""
+            let covered =
+                purposes.isEmpty
+                ? (policy?.purposes.filter { !$0.optional } ?? [])
+                : purposes.compactMap { id in policy?.purposes.first { $0.id.value == id } }
+            return covered.map(\.description.value).joined(separator: ", ")
         case "policy.responsible":
             guard let r = policy?.responsible else { return "" }
             let contact = [r.email?.value, r.phone?.value, r.address?.value].compactMap { $0 }
@@ -45,15 +67,17 @@ public enum PolicyPlaceholders {
     }
 
     /// `text` with every policy placeholder replaced, other placeholders left as written.
-    public static func expand(_ text: String, policy: Policy?, language: FlowLanguageCode) -> String {
-        guard text.contains("{{") else { return text }
+    public static func expand(
+        _ text: String, policy: Policy?, language: FlowLanguageCode, purposes: [String] = []
+    ) -> String {
+        guard TextTemplate.mayHavePlaceholder(text) else { return text }
         let template = TextTemplate(parsing: text)
         var out = ""
         for piece in template.pieces {
             switch piece {
             case .literal(let literal): out += literal
             case .variable(let name):
-                out += value(of: name, policy: policy, language: language) ?? "{{\(name)}}"
+                out += value(of: name, policy: policy, language: language, purposes: purposes) ?? "{{\(name)}}"
             }
         }
         return out

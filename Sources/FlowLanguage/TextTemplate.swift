@@ -1,4 +1,3 @@
-import Foundation
 import FlowDiagnostics
 
 /// Bot text with `{{variable}}` and `{{contact.name}}` placeholders, split into pieces once so that checks
@@ -17,26 +16,64 @@ public struct TextTemplate: Sendable, Hashable {
     }
 
     /// Splits text at `{{…}}`. Spaces inside the braces are ignored (`{{ name }}`); an unclosed `{{` stays text.
-    public init(parsing text: String) {
-        var pieces: [Piece] = []
-        var literal = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            literal += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingSpaces()
-            if name.isEmpty {
-                literal += rest[open.lowerBound..<close.upperBound]
+    /// Whether the text contains `{{` at all: a byte scan, cheaper than any search through Foundation.
+    public static func mayHavePlaceholder(_ text: String) -> Bool {
+        var previousBrace = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{") {
+                if previousBrace { return true }
+                previousBrace = true
             } else {
-                if !literal.isEmpty { pieces.append(.literal(literal)) }
-                literal = ""
-                pieces.append(.variable(String(name)))
+                previousBrace = false
             }
-            rest = rest[close.upperBound...]
         }
-        literal += rest
-        if !literal.isEmpty { pieces.append(.literal(literal)) }
-        self.pieces = pieces
+        return false
+    }
+
+    public init(parsing text: String) {
+        // Most bot text has no placeholder: answer without scanning for `}}`.
+        guard Self.mayHavePlaceholder(text) else {
+            self.pieces = text.isEmpty ? [] : [.literal(text)]
+            return
+        }
+        // Scan bytes: `{`, `}`, space and tab are ASCII, so byte positions are always character boundaries.
+        let bytes = Array(text.utf8)
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
+        var pieces: [Piece] = []
+        var literalStart = 0
+        var i = 0
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        while i + 1 < bytes.count {
+            guard bytes[i] == open, bytes[i + 1] == open else {
+                i += 1
+                continue
+            }
+            var j = i + 2
+            while j + 1 < bytes.count, !(bytes[j] == close && bytes[j + 1] == close) { j += 1 }
+            guard j + 1 < bytes.count else { break }
+            var nameStart = i + 2
+            var nameEnd = j
+            while nameStart < nameEnd, bytes[nameStart] == 0x20 || bytes[nameStart] == 0x09 { nameStart += 1 }
+            while nameEnd > nameStart, bytes[nameEnd - 1] == 0x20 || bytes[nameEnd - 1] == 0x09 { nameEnd -= 1 }
+            if nameStart < nameEnd {
+                if literalStart < i { pieces.append(.literal(string(literalStart..<i))) }
+                pieces.append(.variable(string(nameStart..<nameEnd)))
+                literalStart = j + 2
+            }
+            i = j + 2
+        }
+        if literalStart < bytes.count { pieces.append(.literal(string(literalStart..<bytes.count))) }
+        // Adjacent literals (an empty `{{}}` kept as text) are merged, as the text reads.
+        var merged: [Piece] = []
+        for piece in pieces {
+            if case .literal(let b) = piece, case .literal(let a)? = merged.last {
+                merged[merged.count - 1] = .literal(a + b)
+            } else {
+                merged.append(piece)
+            }
+        }
+        self.pieces = merged
     }
 
     /// The variable references in order of appearance.
@@ -62,14 +99,5 @@ public struct TextTemplate: Sendable, Hashable {
             if case .literal(let text) = piece { return total + text.count }
             return total
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var s = self
-        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        return s
     }
 }

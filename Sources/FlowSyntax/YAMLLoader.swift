@@ -14,6 +14,11 @@ public struct LoadResult: Sendable {
 ///
 /// This is the only place that touches libyaml. It never throws and never traps on input: every problem
 /// becomes a located diagnostic, and the limits in `LoaderLimits` bound time and memory on hostile files.
+///
+/// Ranges are half-open. A scalar spans its text (with its quotes, and with its anchor or tag if it has
+/// one); a flow collection spans its brackets; a block collection, a block scalar (`|`, `>`) and a
+/// `[key: value]` pair end just past their last non-blank character, so that a range never takes in the
+/// blank lines and comments that follow it.
 public enum YAMLLoader {
     public static func load(_ text: String, limits: LoaderLimits = .default) -> LoadResult {
         load(bytes: Array(text.utf8), limits: limits)
@@ -43,7 +48,12 @@ public enum YAMLLoader {
             }
             return LoadResult(root: nil, diagnostics: [diagnostic], source: source)
         }
-        var builder = TreeBuilder(source: SourceText(bytes: bytes), limits: limits)
+        let source = SourceText(bytes: bytes)
+        if bytes.isEmpty {
+            // Nothing to parse, and no buffer whose address libyaml could keep.
+            return LoadResult(root: nil, diagnostics: [], source: source)
+        }
+        var builder = TreeBuilder(source: source, limits: limits)
         builder.run()
         return LoadResult(root: builder.root, diagnostics: builder.diagnostics, source: builder.source)
     }
@@ -51,9 +61,34 @@ public enum YAMLLoader {
 
 /// Turns libyaml's events into nodes with a stack of open collections.
 private struct TreeBuilder {
-    enum Frame {
-        case mapping(start: SourceLocation, pairs: [Pair], key: (String, SourceRange)?, seen: [String: SourceRange])
-        case sequence(start: SourceLocation, items: [Node])
+    /// An open collection. Frames are changed in place on the stack (never copied out and pushed back),
+    /// so that adding an item costs amortised constant time however large the collection grows.
+    struct Frame {
+        enum Kind {
+            case mapping
+            case sequence
+        }
+
+        var kind: Kind
+        var start: SourceLocation
+        /// Block collections and `[key: value]` pairs have no closing bracket: they end where their last
+        /// child ends, not where libyaml sees the next token (which may be lines of comments later).
+        var endsAtLastChild: Bool
+        var lastEnd: SourceLocation?
+        var items: [Node] = []
+        var pairs: [Pair] = []
+        var key: (name: String, range: SourceRange)?
+        /// Key → where it was first written, built only once a mapping outgrows a linear scan of `pairs`.
+        var seen: [String: SourceRange] = [:]
+
+        /// Where `name` was first written as a key of this mapping, if it was.
+        mutating func firstKey(_ name: String) -> SourceRange? {
+            if pairs.count < 16 { return pairs.first { $0.key == name }?.keyRange }
+            if seen.count < pairs.count {
+                for pair in pairs[seen.count...] where seen[pair.key] == nil { seen[pair.key] = pair.keyRange }
+            }
+            return seen[name]
+        }
     }
 
     static let complexKeyMarker = "\u{FFFC}complex-key-"
@@ -64,16 +99,40 @@ private struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var stack: [Frame] = []
     var documents = 0
+    /// Set once `maxDiagnostics` problems have been reported: the loader then stops reading.
+    var stopped = false
     var hint: (line: Int, column: Int, offset: Int) = (-1, 0, 0)
+
+    /// A file of nothing but aliases, tags or repeated keys would otherwise cost a diagnostic every few
+    /// bytes (over a gigabyte at the 16 MiB size limit); nobody reads past the first thousand.
+    static let maxDiagnostics = 1000
 
     init(source: SourceText, limits: LoaderLimits) {
         self.source = source
         self.limits = limits
     }
 
+    /// Records a problem; at the `maxDiagnostics`th, notes on it that the loader stops reading there.
+    mutating func report(_ diagnostic: Diagnostic) {
+        guard !stopped else { return }
+        var diagnostic = diagnostic
+        if diagnostics.count + 1 >= Self.maxDiagnostics {
+            stopped = true
+            diagnostic.notes.append(
+                DiagnosticNote(
+                    message: "stopped reading the file after \(Self.maxDiagnostics) problems; fix these and run again",
+                    range: diagnostic.range))
+        }
+        diagnostics.append(diagnostic)
+    }
+
     mutating func location(_ mark: yaml_mark_t) -> SourceLocation {
-        let offset = source.byteOffset(line: Int(mark.line), column: Int(mark.column), hint: &hint)
-        return SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: offset)
+        // At the end of a file that does not end in a line break, libyaml moves its mark to the start of a
+        // line that does not exist (so do its errors there, "found unexpected end of stream"): name the end
+        // of the last line instead, which a renderer can show.
+        guard mark.line < source.lineStarts.count else { return source.location(ofByte: source.bytes.count) }
+        let offset = source.byteOffset(line: mark.line, column: mark.column, hint: &hint)
+        return SourceLocation(line: mark.line + 1, column: mark.column + 1, offset: offset)
     }
 
     mutating func range(_ event: yaml_event_t) -> SourceRange {
@@ -81,33 +140,40 @@ private struct TreeBuilder {
     }
 
     mutating func run() {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
-            diagnostics.append(SyntaxRules.syntax.diagnostic("libyaml could not start (out of memory)", at: .fileStart))
+        // libyaml keeps a pointer to the parser itself (`read_handler_data`) and to the input buffer, so
+        // both must stay at one address for the whole parse: a Swift `var` passed with `&` does not
+        // promise that, memory allocated here does.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
+        defer {
+            parser.deinitialize(count: 1)
+            parser.deallocate()
+        }
+        guard yaml_parser_initialize(parser) == 1 else {
+            report(SyntaxRules.syntax.diagnostic("libyaml could not start (out of memory)", at: .fileStart))
             return
         }
-        defer { yaml_parser_delete(&parser) }
+        defer { yaml_parser_delete(parser) }
+        // A copy of the array (not `source.bytes` itself), so that the closure below may change `self`.
         let bytes = source.bytes
         bytes.withUnsafeBufferPointer { buffer in
-            // An empty buffer still needs a valid pointer for libyaml.
-            var empty: UInt8 = 0
-            if let base = buffer.baseAddress, buffer.count > 0 {
-                yaml_parser_set_input_string(&parser, base, buffer.count)
-            } else {
-                yaml_parser_set_input_string(&parser, &empty, 0)
-            }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+            // No `yaml_parser_set_encoding`: with the encoding forced, libyaml does not skip a UTF-8
+            // byte-order mark but reads it as a character, which shifts the first line one column right
+            // and breaks its indentation. Detection can only find UTF-8 here, as `UTF8Check` has already
+            // refused the 0xFE and 0xFF bytes that start a UTF-16 mark.
+            yaml_parser_set_input_string(parser, base, buffer.count)
             var event = yaml_event_t()
             while true {
-                guard yaml_parser_parse(&parser, &event) == 1 else {
-                    reportParserError(parser)
+                guard yaml_parser_parse(parser, &event) == 1 else {
+                    reportParserError(parser.pointee)
                     root = nil
                     return
                 }
                 let keepGoing = handle(event)
                 let done = event.type == YAML_STREAM_END_EVENT
                 yaml_event_delete(&event)
-                if !keepGoing {
+                if !keepGoing || stopped {
                     root = nil
                     return
                 }
@@ -123,7 +189,7 @@ private struct TreeBuilder {
             documents += 1
             if documents > 1 {
                 let r = range(event)
-                diagnostics.append(
+                report(
                     SyntaxRules.multipleDocuments.diagnostic(
                         "a second YAML document starts here; a flow file holds exactly one document", at: r))
                 return false
@@ -131,12 +197,12 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let r = range(event)
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
-            diagnostics.append(
+            report(
                 SyntaxRules.anchor.diagnostic(
                     "alias '*\(name)' is not allowed; write the value out in full", at: r))
-            return attach(Node(.scalar("", .plain), range: r))
+            attach(Node(.scalar("", .plain), range: r))
         case YAML_SCALAR_EVENT:
-            let r = range(event)
+            var r = range(event)
             let scalar = event.data.scalar
             checkAnchorAndTag(anchor: scalar.anchor, tag: scalar.tag, at: r)
             let text: String
@@ -153,23 +219,37 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            return attach(Node(.scalar(text, style), range: r))
+            if style == .literal || style == .folded {
+                // libyaml ends a block scalar after the blank lines that follow it.
+                r.end = trimmedEnd(r)
+            }
+            attach(Node(.scalar(text, style), range: r))
         case YAML_SEQUENCE_START_EVENT:
             let r = range(event)
-            checkAnchorAndTag(anchor: event.data.sequence_start.anchor, tag: event.data.sequence_start.tag, at: r)
-            return push(.sequence(start: r.start, items: []), at: r)
+            let start = event.data.sequence_start
+            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r)
+            let flow = start.style == YAML_FLOW_SEQUENCE_STYLE
+            return push(Frame(kind: .sequence, start: r.start, endsAtLastChild: !flow), at: r)
         case YAML_MAPPING_START_EVENT:
             let r = range(event)
-            checkAnchorAndTag(anchor: event.data.mapping_start.anchor, tag: event.data.mapping_start.tag, at: r)
-            return push(.mapping(start: r.start, pairs: [], key: nil, seen: [:]), at: r)
+            let start = event.data.mapping_start
+            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r)
+            // A flow mapping opened by `{` has a one-character start event; the single pair of `[a: 1]`
+            // has an empty one, and no closing bracket.
+            let bracketed = start.style == YAML_FLOW_MAPPING_STYLE && r.end.offset > r.start.offset
+            return push(Frame(kind: .mapping, start: r.start, endsAtLastChild: !bracketed), at: r)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            let end = location(event.end_mark)
             guard let frame = stack.popLast() else { return true }
-            switch frame {
-            case .sequence(let start, let items):
-                return attach(Node(.sequence(items), range: SourceRange(start: start, end: end)))
-            case .mapping(let start, let pairs, _, _):
-                return attach(Node(.mapping(pairs), range: SourceRange(start: start, end: end)))
+            let end: SourceLocation
+            if frame.endsAtLastChild, let lastEnd = frame.lastEnd {
+                end = max(lastEnd, frame.start)
+            } else {
+                end = location(event.end_mark)
+            }
+            let range = SourceRange(start: frame.start, end: end)
+            switch frame.kind {
+            case .sequence: attach(Node(.sequence(frame.items), range: range))
+            case .mapping: attach(Node(.mapping(frame.pairs), range: range))
             }
         default:
             break
@@ -179,7 +259,7 @@ private struct TreeBuilder {
 
     mutating func push(_ frame: Frame, at r: SourceRange) -> Bool {
         if stack.count >= limits.maxDepth {
-            diagnostics.append(
+            report(
                 SyntaxRules.tooDeep.diagnostic(
                     "nesting goes deeper than \(limits.maxDepth) levels here; flatten the structure", at: r))
             return false
@@ -189,42 +269,65 @@ private struct TreeBuilder {
     }
 
     /// Places a finished node into the collection being built, or makes it the root.
-    mutating func attach(_ node: Node) -> Bool {
-        guard let top = stack.popLast() else {
+    mutating func attach(_ node: Node) {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
-            return true
+            return
         }
-        switch top {
-        case .sequence(let start, var items):
-            items.append(node)
-            stack.append(.sequence(start: start, items: items))
-        case .mapping(let start, var pairs, let key, var seen):
-            if let (name, keyRange) = key {
-                if let first = seen[name] {
-                    diagnostics.append(
+        // Every change below goes through `stack[top]`, which Swift mutates in place.
+        stack[top].lastEnd = node.range.end
+        switch stack[top].kind {
+        case .sequence:
+            stack[top].items.append(node)
+        case .mapping:
+            if let key = stack[top].key {
+                stack[top].key = nil
+                if let first = stack[top].firstKey(key.name) {
+                    report(
                         SyntaxRules.duplicateKey.diagnostic(
-                            "duplicate key '\(name)'; each key may appear once in a mapping", at: keyRange,
-                            notes: [DiagnosticNote(message: "'\(name)' is first defined here", range: first)]))
-                } else if !name.hasPrefix(Self.complexKeyMarker) {
-                    seen[name] = keyRange
-                    pairs.append(Pair(key: name, keyRange: keyRange, value: node))
+                            "duplicate key '\(key.name)'; each key may appear once in a mapping", at: key.range,
+                            notes: [DiagnosticNote(message: "'\(key.name)' is first defined here", range: first)]))
+                } else if !key.name.hasPrefix(Self.complexKeyMarker) {
+                    stack[top].pairs.append(Pair(key: key.name, keyRange: key.range, value: node))
                 }
-                stack.append(.mapping(start: start, pairs: pairs, key: nil, seen: seen))
             } else {
                 let name: String
                 if let text = node.scalar {
                     name = text
                 } else {
-                    diagnostics.append(
+                    report(
                         SyntaxRules.complexKey.diagnostic(
                             "a mapping key must be plain text, not \(node.kindDescription)", at: node.range))
                     // Already reported: the pair is dropped so that no later check sees a made-up key.
                     name = Self.complexKeyMarker + String(node.range.start.offset)
                 }
-                stack.append(.mapping(start: start, pairs: pairs, key: (name, node.range), seen: seen))
+                stack[top].key = (name, node.range)
             }
         }
-        return true
+    }
+
+    /// The end of a block scalar's range moved back over trailing spaces, tabs and line breaks, so that it
+    /// lies just past the last non-blank character (or at the start, when there is none).
+    func trimmedEnd(_ r: SourceRange) -> SourceLocation {
+        let bytes = source.bytes
+        let floor = max(0, r.start.offset)
+        var end = min(r.end.offset, bytes.count)
+        guard end > floor else { return r.end }
+        while end > floor {
+            let b = bytes[end - 1]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                end -= 1
+            } else if b == 0x85, end - 2 >= floor, bytes[end - 2] == 0xC2 {
+                end -= 2
+            } else if b == 0xA8 || b == 0xA9, end - 3 >= floor, bytes[end - 2] == 0x80, bytes[end - 3] == 0xE2 {
+                end -= 3
+            } else {
+                break
+            }
+        }
+        if end == r.end.offset { return r.end }
+        return source.location(ofByte: end)
     }
 
     mutating func checkAnchorAndTag(
@@ -232,7 +335,7 @@ private struct TreeBuilder {
     ) {
         if let anchor {
             let name = String(cString: anchor)
-            diagnostics.append(
+            report(
                 SyntaxRules.anchor.diagnostic(
                     "anchor '&\(name)' is not allowed; write each value out where it is used", at: r))
         }
@@ -240,7 +343,7 @@ private struct TreeBuilder {
             var name = String(cString: tag)
             // libyaml expands `!!str` to its full URI; show it as the tenant wrote it.
             if name.hasPrefix("tag:yaml.org,2002:") { name = "!!" + name.dropFirst("tag:yaml.org,2002:".count) }
-            diagnostics.append(
+            report(
                 SyntaxRules.tag.diagnostic(
                     "tag '\(name)' is not allowed; the flow language decides each field's type", at: r))
         }
@@ -249,14 +352,19 @@ private struct TreeBuilder {
     mutating func reportParserError(_ parser: yaml_parser_t) {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         var at: SourceLocation
+        var message = "invalid YAML: \(problem)"
         if parser.error == YAML_READER_ERROR {
+            // Reader errors carry a byte offset into the input, not a mark.
             at = source.location(ofByte: parser.problem_offset)
+            if parser.problem_value >= 0 {
+                let hex = String(parser.problem_value, radix: 16, uppercase: true)
+                message += " (found U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+            }
         } else {
             at = location(parser.problem_mark)
         }
         var notes: [DiagnosticNote] = []
-        var message = "invalid YAML: \(problem)"
-        if let context = parser.context.map({ String(cString: $0) }) {
+        if parser.error != YAML_READER_ERROR, let context = parser.context.map({ String(cString: $0) }) {
             let contextAt = location(parser.context_mark)
             message += " (\(context))"
             if contextAt != at {
@@ -266,7 +374,8 @@ private struct TreeBuilder {
         if parser.error == YAML_MEMORY_ERROR {
             message = "invalid YAML: libyaml ran out of memory"
             at = .start
+            notes = []
         }
-        diagnostics.append(SyntaxRules.syntax.diagnostic(message, at: SourceRange(at: at), notes: notes))
+        report(SyntaxRules.syntax.diagnostic(message, at: SourceRange(at: at), notes: notes))
     }
 }

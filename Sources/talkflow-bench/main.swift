@@ -96,6 +96,24 @@ func median(_ values: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
+/// Time of each stage of `FlowChecker.check` for one flow, to see where lint time goes.
+func stageTimes(_ bytes: [UInt8], limits: LoaderLimits) -> [String: Double] {
+    let clock = ContinuousClock()
+    var times: [String: Double] = [:]
+    var loaded: LoadResult?
+    times["load"] = milliseconds(clock.measure { loaded = YAMLLoader.load(bytes: bytes, limits: limits) })
+    var decoded: DecodeResult?
+    times["decode"] = milliseconds(clock.measure { decoded = FlowDecoder.decode(loaded?.root) })
+    guard let flow = decoded?.flow, let source = loaded?.source else { return times }
+    var context: RuleContext?
+    times["graph"] = milliseconds(clock.measure { context = RuleContext(flow: flow, source: source) })
+    for rule in RuleRegistry.lintRules {
+        let name = rule.descriptors.first?.id ?? "?"
+        times["rule." + name] = milliseconds(clock.measure { _ = rule.check(context!) })
+    }
+    return times
+}
+
 var sizes = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
 var repeats = 5
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -103,7 +121,13 @@ while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "lint": break
-    case "--sizes": sizes = (arguments.isEmpty ? "" : arguments.removeFirst()).split(separator: ",").compactMap { Int($0) }
+    case "--stages":
+        let size = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 1000
+        let times = stageTimes(Array(generateFlow(steps: size).utf8), limits: LoaderLimits(maxBytes: 1 << 30))
+        for (name, ms) in times.sorted(by: { $0.value > $1.value }) { print(name, ms) }
+        exit(0)
+    case "--sizes":
+        sizes = (arguments.isEmpty ? "" : arguments.removeFirst()).split(separator: ",").compactMap { Int($0) }
     case "--repeat": repeats = max(1, Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 5)
     default:
         FileHandle.standardError.write(Data("unknown argument '\(argument)'\n".utf8))

@@ -46,6 +46,7 @@ struct CompileCommand: ParsableCommand {
             valueName: "when"))
     var color: ColorChoice = .auto
 
+    /// Lints, stops on errors, then compiles and prints or writes the machine in the chosen form.
     func run() throws {
         let file: FileDiagnostics
         let checkedFlow: Flow?

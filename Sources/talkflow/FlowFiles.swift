@@ -62,6 +62,7 @@ enum FlowFinder {
         }
     }
 
+    /// Collects the flow files under `folder` depth-first; an unlistable folder becomes a problem entry.
     private static func walk(
         _ folder: String, identity: FolderIdentity, into found: inout [FlowInput], visited: inout Set<FolderIdentity>
     ) {
@@ -110,6 +111,7 @@ enum ReadOutcome {
 /// the descriptor rather than the path leaves no window in which the file could be swapped. At most
 /// `limit + 1` bytes are read, so a file that grows after the check is still caught.
 enum FlowReader {
+    /// Reads the file at `path` if it is a regular file of at most `limit` bytes.
     static func read(_ path: String, limit: Int) -> ReadOutcome {
         var info = stat()
         // stat first only for a precise message: opening a socket fails with an unhelpful error.
@@ -170,6 +172,7 @@ enum FileSystem {
         return error.localizedDescription
     }
 
+    /// Whether `stat` describes a folder (links already followed).
     static func isDirectory(_ info: stat) -> Bool {
         info.st_mode & S_IFMT == S_IFDIR
     }

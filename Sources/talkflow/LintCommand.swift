@@ -52,6 +52,7 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "Print every rule (id, severity, summary) and exit; takes no PATH.")
     var listRules = false
 
+    /// Rejects command lines that cannot mean anything (exit 64) before any file is touched.
     func validate() throws {
         if listRules {
             guard paths.isEmpty else { throw ValidationError("--list-rules takes no path") }
@@ -63,9 +64,11 @@ struct LintCommand: ParsableCommand {
         guard !paths.isEmpty else { throw ValidationError("missing path: name at least one flow file or folder") }
     }
 
+    /// Checks every input in order, streaming text and GitHub output, then exits with the documented status.
     func run() throws {
         if listRules {
-            Console.out(format == .json ? RuleList.json(RuleRegistry.descriptors) : RuleList.text(RuleRegistry.descriptors))
+            Console.out(
+                format == .json ? RuleList.json(RuleRegistry.descriptors) : RuleList.text(RuleRegistry.descriptors))
             return
         }
         let colors = color.enabled(for: STDOUT_FILENO)
@@ -146,6 +149,7 @@ enum RuleList {
         }
     }
 
+    /// Left-aligns `text` in a column of `width` characters.
     private static func pad(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(width - text.count, 0))
     }

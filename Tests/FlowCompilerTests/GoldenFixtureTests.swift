@@ -34,7 +34,8 @@ import Testing
             "fixture '\(name)' must trigger its own check; it reported \(result.diagnostics.map(\.id))")
         let file = FileDiagnostics(
             path: "flow.yaml", source: String(decoding: bytes, as: UTF8.self), diagnostics: result.diagnostics)
-        try Golden.compare(TextRenderer.render(files: [file], colors: false), folder.appendingPathComponent("expected.txt"))
+        try Golden.compare(
+            TextRenderer.render(files: [file], colors: false), folder.appendingPathComponent("expected.txt"))
         try Golden.compare(JSONRenderer.render(files: [file]), folder.appendingPathComponent("expected.json"))
     }
 
@@ -47,7 +48,9 @@ import Testing
     }
 
     @Test func validFixturesHaveNoDiagnostics() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasPrefix("valid") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter {
+            $0.hasPrefix("valid")
+        }
         #expect(!names.isEmpty)
         for name in names {
             let url = Self.fixtures.appendingPathComponent(name).appendingPathComponent("flow.yaml")
@@ -61,7 +64,8 @@ import Testing
 enum Golden {
     static var recording: Bool { ProcessInfo.processInfo.environment["TALKFLOW_RECORD"] == "1" }
 
-    static func compare(_ actual: String, _ url: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func compare(_ actual: String, _ url: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    {
         let expected = try? String(contentsOf: url, encoding: .utf8)
         if expected == actual { return }
         if recording || expected == nil {

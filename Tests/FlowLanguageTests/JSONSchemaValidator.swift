@@ -233,7 +233,8 @@ struct JSONSchemaValidator {
             let names = type.string.map { [$0] } ?? type.array?.compactMap(\.string) ?? []
             if !names.contains(where: instance.hasType) {
                 found.append(
-                    SchemaViolation(path: path, message: "expected \(names.joined(separator: " or ")), found \(kind(instance))"))
+                    SchemaViolation(
+                        path: path, message: "expected \(names.joined(separator: " or ")), found \(kind(instance))"))
             }
         }
         if let allowed = keywords["enum"]?.array, !allowed.contains(where: instance.equals) {
@@ -273,10 +274,12 @@ struct JSONSchemaValidator {
             }
         }
         if let least = keywords["minProperties"]?.number, Double(members.count) < least {
-            found.append(SchemaViolation(path: path, message: "has \(members.count) properties, fewer than \(Int(least))"))
+            found.append(
+                SchemaViolation(path: path, message: "has \(members.count) properties, fewer than \(Int(least))"))
         }
         if let most = keywords["maxProperties"]?.number, Double(members.count) > most {
-            found.append(SchemaViolation(path: path, message: "has \(members.count) properties, more than \(Int(most))"))
+            found.append(
+                SchemaViolation(path: path, message: "has \(members.count) properties, more than \(Int(most))"))
         }
         return found
     }
@@ -308,10 +311,12 @@ struct JSONSchemaValidator {
             // JSON Schema counts code points, as talkflow counts columns.
             let length = text.unicodeScalars.count
             if let most = keywords["maxLength"]?.number, Double(length) > most {
-                found.append(SchemaViolation(path: path, message: "'\(text)' is \(length) characters, over \(Int(most))"))
+                found.append(
+                    SchemaViolation(path: path, message: "'\(text)' is \(length) characters, over \(Int(most))"))
             }
             if let least = keywords["minLength"]?.number, Double(length) < least {
-                found.append(SchemaViolation(path: path, message: "'\(text)' is \(length) characters, under \(Int(least))"))
+                found.append(
+                    SchemaViolation(path: path, message: "'\(text)' is \(length) characters, under \(Int(least))"))
             }
             if let pattern = keywords["pattern"]?.string {
                 // ECMA-262 semantics: the pattern may match anywhere unless it is anchored.
@@ -321,7 +326,8 @@ struct JSONSchemaValidator {
                         found.append(SchemaViolation(path: path, message: "'\(text)' does not match \(pattern)"))
                     }
                 } else {
-                    found.append(SchemaViolation(path: path, message: "the schema's pattern \(pattern) does not compile"))
+                    found.append(
+                        SchemaViolation(path: path, message: "the schema's pattern \(pattern) does not compile"))
                 }
             }
         }
@@ -357,7 +363,8 @@ struct JSONSchemaValidator {
                 found.append(SchemaViolation(path: path, message: "matches none of the \(choices.count) alternatives"))
                 found += closest(results, at: path)
             } else if matching > 1 {
-                found.append(SchemaViolation(path: path, message: "matches \(matching) alternatives; exactly one must match"))
+                found.append(
+                    SchemaViolation(path: path, message: "matches \(matching) alternatives; exactly one must match"))
             }
         }
         if let negated = keywords["not"], violations(instance, negated, path: path).isEmpty {

@@ -3,6 +3,7 @@ import Testing
 
 /// `talkflow lint`: output formats, exit codes and file discovery, as documented in Docs/cli.md.
 @Suite struct LintCommandTests {
+    /// A clean file exits 0 and prints only the summary line.
     @Test func validFlowExitsZeroWithSummary() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -13,6 +14,7 @@ import Testing
         #expect(result.stderr == "")
     }
 
+    /// The text format is exactly the compiler layout: header, source line, caret, help, summary.
     @Test func errorIsPrintedLikeACompilerAndExitsOne() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -34,6 +36,7 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["), "no colours when stdout is not a terminal")
     }
 
+    /// --color always forces ANSI colours; never and NO_COLOR keep them out.
     @Test func colorAlwaysAddsEscapesAndNeverRemovesThem() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -43,6 +46,7 @@ import Testing
         #expect(!(try folder.run("lint", "bad.yaml", environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}[")))
     }
 
+    /// JSON output parses, carries every documented field, and the summary goes to stderr.
     @Test func jsonFormatIsOnlyJSONOnStdout() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -66,6 +70,7 @@ import Testing
         #expect((entry["notes"] as? [Any])?.isEmpty == true)
     }
 
+    /// A clean run in JSON is `[]`, so scripts need no special case.
     @Test func jsonFormatOfACleanRunIsAnEmptyArray() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -76,6 +81,7 @@ import Testing
         #expect(result.stderr == "no problems found in 1 file\n")
     }
 
+    /// SARIF output is a 2.1.0 log with the rule catalogue and one result per diagnostic.
     @Test func sarifFormatIsVersion210WithRulesAndResults() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -96,6 +102,7 @@ import Testing
         #expect(results.first?["level"] as? String == "error")
     }
 
+    /// GitHub output is one `::error` workflow command per diagnostic.
     @Test func githubFormatPrintsWorkflowCommands() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -111,6 +118,7 @@ import Testing
         #expect(result.stderr == "1 error in 1 file\n")
     }
 
+    /// Warnings alone exit 0; --strict makes them fail with exit 1.
     @Test func warningsPassUnlessStrict() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -123,11 +131,14 @@ import Testing
         #expect(try folder.run("lint", "--strict", "warn.yaml").status == 1)
     }
 
+    /// --list-rules prints one row per rule: id, severity, summary.
     @Test func listRulesPrintsIdSeveritySummary() throws {
         let folder = try TemporaryFolder()
         let result = try folder.run("lint", "--list-rules")
         #expect(result.status == 0)
-        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        let rows = result.stdout.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)
+        }
         for id in ["unknown_step", "yaml_syntax", "unknown_key"] {
             let row = try #require(rows.first { $0.first.map(String.init) == id }, "\(id) is listed")
             #expect(row.count > 2, "\(id) has a summary")
@@ -136,6 +147,7 @@ import Testing
         #expect(rows.allSatisfy { ["error", "warning", "note"].contains(String($0[1])) })
     }
 
+    /// --list-rules --format json gives every rule with id, severity, summary, fix and suppressible.
     @Test func listRulesAsJSONHasEveryField() throws {
         let folder = try TemporaryFolder()
         let result = try folder.run("lint", "--list-rules", "--format", "json")
@@ -152,6 +164,7 @@ import Testing
         }
     }
 
+    /// Malformed command lines exit 64 (EX_USAGE) with nothing on stdout.
     @Test(arguments: [
         ["lint"],
         ["lint", "--list-rules", "flow.yaml"],
@@ -171,6 +184,7 @@ import Testing
         #expect(!result.stderr.isEmpty)
     }
 
+    /// --help documents every exit code, so users need not open the docs.
     @Test func helpDocumentsTheExitCodes() throws {
         let folder = try TemporaryFolder()
         let result = try folder.run("lint", "--help")
@@ -180,6 +194,7 @@ import Testing
         }
     }
 
+    /// --version prints a plain semantic version.
     @Test func versionPrintsAVersionNumber() throws {
         let folder = try TemporaryFolder()
         let result = try folder.run("--version")
@@ -187,6 +202,7 @@ import Testing
         #expect(result.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil)
     }
 
+    /// A missing path exits 2 and is reported on stderr, but the other files are still checked.
     @Test func missingPathExitsTwoAndTheOthersAreStillChecked() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -198,6 +214,7 @@ import Testing
         #expect(result.stdout.hasSuffix("1 error in 1 file; 1 path could not be read\n"))
     }
 
+    /// A folder with no flow files is almost certainly a mistake: exit 2.
     @Test func folderWithoutFlowsExitsTwo() throws {
         let folder = try TemporaryFolder()
         try folder.write("empty/readme.txt", "not a flow")
@@ -206,6 +223,7 @@ import Testing
         #expect(result.stderr.contains("cannot read 'empty': no flow files (*.yaml, *.yml) in this folder"))
     }
 
+    /// A file libyaml cannot parse does not stop the files after it.
     @Test func aBrokenFileDoesNotStopTheOthers() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
@@ -228,6 +246,7 @@ import Testing
         #expect(try folder.run("lint", "flows").stdout == "no problems found in 2 files\n")
     }
 
+    /// Folder search is recursive, sorted by path, limited to .yaml/.yml, and skips hidden entries.
     @Test func foldersAreSearchedRecursivelyInPathOrderSkippingHiddenEntries() throws {
         let folder = try TemporaryFolder()
         for path in [
@@ -248,6 +267,7 @@ import Testing
         #expect(files == ["flows/a.yml", "flows/sub/deeper/b.yaml", "flows/sub/m.yaml", "flows/z.yaml"])
     }
 
+    /// Files named explicitly are checked whatever their extension, in command-line order.
     @Test func namedFilesAreCheckedWhateverTheirNameInCommandLineOrder() throws {
         let folder = try TemporaryFolder()
         try folder.write("z.txt", Flows.brokenYAML)
@@ -259,6 +279,7 @@ import Testing
         #expect(files.last == "a.yaml")
     }
 
+    /// A file without read permission exits 2 with the reason.
     @Test(.disabled(if: getuid() == 0, "root reads files whatever their permissions"))
     func unreadableFileExitsTwo() throws {
         let folder = try TemporaryFolder()

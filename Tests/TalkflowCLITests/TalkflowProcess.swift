@@ -29,8 +29,10 @@ struct TalkflowProcess {
         if let override = ProcessInfo.processInfo.environment["TALKFLOW_BINARY"] {
             return URL(fileURLWithPath: override)
         }
-        var folders = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()]
+        var folders = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                .deletingLastPathComponent()
+        ]
         folders += Bundle.allBundles.map(\.bundleURL).filter { $0.pathExtension == "xctest" }
             .map { $0.deletingLastPathComponent() }
         folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
@@ -52,8 +54,8 @@ struct TalkflowProcess {
         defer { try? FileManager.default.removeItem(at: capture) }
         let outURL = capture.appendingPathComponent("stdout")
         let errURL = capture.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
 
@@ -114,6 +116,7 @@ final class TemporaryFolder {
         try write(relativePath, bytes: Array(text.utf8))
     }
 
+    /// Writes raw bytes, for files that are not valid text on purpose.
     @discardableResult
     func write(_ relativePath: String, bytes: [UInt8]) throws -> String {
         let file = url.appendingPathComponent(relativePath)

@@ -15,6 +15,7 @@ struct AttachmentTypeRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Checks the extension of each message attachment.
     func check(_ context: RuleContext) -> [Diagnostic] {
         context.flow.steps.compactMap { step in
             guard case .message(let message) = step.kind, let attachment = message.attachment else { return nil }

@@ -3,9 +3,9 @@ import FlowLanguage
 
 /// One piece of text the bot sends, with the WhatsApp slot it fills, so that the emoji rule and the length
 /// rules walk the same list and a new text field only has to be added here.
-struct BotText {
+struct BotText: Sendable {
     /// Where in a WhatsApp message the text goes; each slot has its own length limit (or none here).
-    enum Slot: Equatable {
+    enum Slot: Equatable, Sendable {
         /// A text message `body` (4096).
         case message
         /// The body of an interactive message: a menu, a consent or an opt-in (1024).
@@ -33,16 +33,20 @@ struct BotText {
     }
 
     let text: Located<String>
-    /// What the text is, for messages: "'text' of step 'menu'".
-    let what: String
+    /// Builds the description only when a diagnostic needs it: most texts are fine, and formatting a
+    /// description for each of them dominated the lint time of large flows.
+    let describe: @Sendable () -> String
     let slot: Slot
+
+    /// What the text is, for messages: "'text' of step 'menu'".
+    var what: String { describe() }
 
     /// Every text of the flow the bot sends, in file order within each part. Words the contact types
     /// (keywords, revocation words, synonyms) are not here: the bot never sends them.
     static func all(in flow: Flow) -> [BotText] {
         var out: [BotText] = []
-        func add(_ text: Located<String>?, _ what: String, _ slot: Slot) {
-            if let text { out.append(BotText(text: text, what: what, slot: slot)) }
+        func add(_ text: Located<String>?, _ what: @autoclosure @escaping @Sendable () -> String, _ slot: Slot) {
+            if let text { out.append(BotText(text: text, describe: what, slot: slot)) }
         }
         if let revocation = flow.settings.revocation {
             add(revocation.text, "'text' of revocation", .message)
@@ -114,6 +118,8 @@ enum TextLength {
     static func check(
         _ text: BotText, limit: Int, slotName: String, descriptor: RuleDescriptor, suggestion: String? = nil
     ) -> Diagnostic? {
+        // A Character takes at least one UTF-8 byte: text this short in bytes fits without counting.
+        if text.text.value.utf8.count <= limit { return nil }
         let template = TextTemplate(parsing: text.text.value)
         let length = template.literalLength
         guard length > limit else { return nil }

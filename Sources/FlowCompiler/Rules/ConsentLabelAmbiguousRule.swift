@@ -37,6 +37,7 @@ struct ConsentLabelAmbiguousRule: LintRule {
         .pt: ("'Aceito' or 'Autorizo'", "'Não aceito' or 'Não autorizo'"),
     ]
 
+    /// One diagnostic per faulty label of each consent step and its opt-in.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let example = Self.examples[context.flow.language.value] ?? Self.examples[.es]!
         var diagnostics: [Diagnostic] = []
@@ -63,14 +64,14 @@ struct ConsentLabelAmbiguousRule: LintRule {
         if let acceptProblem {
             diagnostics.append(
                 Self.descriptor.diagnostic(
-                    "the accept label of \(holder) \(acceptProblem); it must say plainly that the contact accepts, "
-                        + "e.g. \(example.accept)", at: accept.range))
+                    "the accept label\(Self.quoted(accept)) of \(holder) \(acceptProblem); it must say plainly that "
+                        + "the contact accepts, e.g. \(example.accept)", at: accept.range))
         }
         if let declineProblem {
             diagnostics.append(
                 Self.descriptor.diagnostic(
-                    "the decline label of \(holder) \(declineProblem); it must say plainly that the contact "
-                        + "declines, e.g. \(example.decline)", at: decline.range))
+                    "the decline label\(Self.quoted(decline)) of \(holder) \(declineProblem); it must say plainly "
+                        + "that the contact declines, e.g. \(example.decline)", at: decline.range))
         }
         let a = HabeasData.fold(accept.value)
         if acceptProblem == nil, declineProblem == nil, !a.isEmpty, a == HabeasData.fold(decline.value) {
@@ -90,11 +91,16 @@ struct ConsentLabelAmbiguousRule: LintRule {
         if folded.isEmpty { return "is empty" }
         let length = label.value.trimmingCharacters(in: .whitespacesAndNewlines).count
         if length > Self.maxLength {
-            return "'\(label.value)' has \(length) characters, more than \(Self.maxLength)"
+            return "has \(length) characters, more than \(Self.maxLength)"
         }
         let bare = String(folded.filter { $0.isLetter || $0.isNumber || $0 == " " })
             .split(separator: " ").joined(separator: " ")
-        if vague.contains(bare) { return "'\(label.value)' is ambiguous" }
+        if vague.contains(bare) { return "is ambiguous" }
         return nil
+    }
+
+    /// The label quoted after a space for messages, or nothing when it is blank.
+    private static func quoted(_ label: Located<String>) -> String {
+        label.value.allSatisfy(\.isWhitespace) ? "" : " '\(label.value)'"
     }
 }

@@ -43,6 +43,7 @@ struct ConsentRequiredRule: LintRule {
         case revocation = 3
     }
 
+    /// One diagnostic per offending step, for its shortest violating path.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let steps = context.flow.steps
         let graph = context.graph
@@ -80,6 +81,7 @@ struct ConsentRequiredRule: LintRule {
         var queue: [Int32] = []
         queue.reserveCapacity(count)
 
+        /// Whether the state enters a step that needs more consent than the state holds.
         func violates(_ state: Int) -> Bool {
             switch need[state >> 2] {
             case .nothing: return false
@@ -218,12 +220,14 @@ struct ConsentRequiredRule: LintRule {
         let step = steps[stepIndex]
         let name = step.id.value
         let items = path(to: state, search: search)
-        let shown = (["start"] + items.map { item -> String in
-            switch item {
-            case .state(let s): return steps[s >> 2].id.value
-            case .omitted(let count, _): return "… (\(count) more)"
-            }
-        }).joined(separator: " → ")
+        let shown =
+            (["start"]
+            + items.map { item -> String in
+                switch item {
+                case .state(let s): return steps[s >> 2].id.value
+                case .omitted(let count, _): return "… (\(count) more)"
+                }
+            }).joined(separator: " → ")
         let what = Self.action(of: step)
         let given = state & 2 != 0
         let message: String

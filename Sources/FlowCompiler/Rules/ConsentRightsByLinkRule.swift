@@ -53,6 +53,7 @@ struct ConsentRightsByLinkRule: LintRule {
         ],
     ]
 
+    /// One warning per general consent whose text leaves rights out, naming them.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let rights = Self.rights[context.flow.language.value] ?? []
         return HabeasData.generalConsents(in: context.flow).compactMap { entry in

@@ -12,6 +12,7 @@ struct ConsentStepMissingRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic at `steps:` when no general consent step exists.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard HabeasData.generalConsents(in: context.flow).isEmpty else { return [] }
         let range = HabeasData.topLevelKeyRange("steps", in: context.source) ?? HabeasData.flowTop(context.flow)

@@ -13,6 +13,7 @@ struct ConsentTextIncompleteRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic per consent step, listing everything its text lacks.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard let policy = context.flow.policy else { return [] }
         return HabeasData.consents(in: context.flow).compactMap { entry in

@@ -24,6 +24,7 @@ struct DuplicateOptionRule: LintRule {
         let text: Located<String>
     }
 
+    /// Compares every reply word of each menu with the ones before it.
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for step in context.flow.steps {

@@ -11,6 +11,7 @@ struct DuplicatePurposeRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic per repeated id, at the repetition, with a note at the first.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard let policy = context.flow.policy else { return [] }
         var first: [String: Purpose] = [:]
@@ -22,8 +23,11 @@ struct DuplicatePurposeRule: LintRule {
             }
             diagnostics.append(
                 Self.descriptor.diagnostic(
-                    "purpose '\(purpose.id.value)' is declared twice; each purpose needs its own id", at: purpose.id.range,
-                    notes: [DiagnosticNote(message: "'\(purpose.id.value)' is first declared here", range: earlier.id.range)]))
+                    "purpose '\(purpose.id.value)' is declared twice; each purpose needs its own id",
+                    at: purpose.id.range,
+                    notes: [
+                        DiagnosticNote(message: "'\(purpose.id.value)' is first declared here", range: earlier.id.range)
+                    ]))
         }
         return diagnostics
     }

@@ -14,9 +14,10 @@ struct EmojiRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Scans every text the bot sends and reports each emoji sequence where it is written.
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for text in BotText.all(in: context.flow) {
+        for text in context.botTexts {
             for match in EmojiScanner.matches(in: text.text.value) {
                 let range = context.range(
                     ofScalars: match.scalarOffset..<(match.scalarOffset + match.scalarLength), in: text.text)

@@ -2,20 +2,6 @@ import FlowDiagnostics
 import FlowLanguage
 import Foundation
 
-/// The placeholders a consent text may use instead of copying the policy by hand, so that the text cannot
-/// drift from the `policy` block. The habeas-data rules accept them as carrying the item; the runtime renders
-/// them when it shows the consent step (and the rendered text is what the evidence record hashes).
-public enum PolicyPlaceholder: String, Sendable, CaseIterable {
-    /// The covered purposes' descriptions, comma-separated (the step's `purposes:`, or every non-optional one).
-    case purposes = "policy.purposes"
-    /// The responsible party: "name (email, phone, address)", omitting what the policy does not declare.
-    case responsible = "policy.responsible"
-    /// The policy URL, verbatim.
-    case url = "policy.url"
-    /// The full sentence of the data subject's rights (Ley 1581, art. 8), in the flow's language.
-    case rights = "policy.rights"
-}
-
 /// Shared helpers of the habeas-data rules: finding consent steps, comparing text the way a reader would
 /// (ignoring case, accents and line folding) and locating top-level keys the typed flow does not keep.
 enum HabeasData {

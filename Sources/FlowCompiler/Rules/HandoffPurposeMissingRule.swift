@@ -12,6 +12,7 @@ struct HandoffPurposeMissingRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic at the first reachable handoff when no purpose covers it.
     func check(_ context: RuleContext) -> [Diagnostic] {
         // Without a policy, `policy_missing` already reports the flow.
         guard let policy = context.flow.policy, !policy.purposes.contains(where: \.humanAttention) else { return [] }

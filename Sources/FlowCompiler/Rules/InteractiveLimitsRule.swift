@@ -50,8 +50,9 @@ struct InteractiveLimitsRule: LintRule {
         ]
     }
 
+    /// Checks each interactive text against the limit of the slot it fills.
     func check(_ context: RuleContext) -> [Diagnostic] {
-        BotText.all(in: context.flow).compactMap { text in
+        context.botTexts.compactMap { text in
             switch text.slot {
             case .buttonTitle:
                 return TextLength.check(

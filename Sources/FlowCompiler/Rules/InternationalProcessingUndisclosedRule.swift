@@ -29,6 +29,7 @@ struct InternationalProcessingUndisclosedRule: LintRule {
         .pt: "'seus dados são processados fora da Colômbia (Meta Platforms, Estados Unidos)'",
     ]
 
+    /// Warnings for missing processors and for consent texts silent about abroad.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard let policy = context.flow.policy else { return [] }
         var diagnostics: [Diagnostic] = []
@@ -39,7 +40,8 @@ struct InternationalProcessingUndisclosedRule: LintRule {
                         + "e.g. '{ name: Meta Platforms (WhatsApp Cloud API), country: Estados Unidos }'",
                     at: policy.range))
         }
-        let phrases = (Self.abroadPhrases[context.flow.language.value] ?? [])
+        let phrases =
+            (Self.abroadPhrases[context.flow.language.value] ?? [])
             + policy.processors.map { HabeasData.fold($0.country.value) }.filter { !$0.isEmpty }
         for entry in HabeasData.generalConsents(in: context.flow) {
             let text = entry.consent.text

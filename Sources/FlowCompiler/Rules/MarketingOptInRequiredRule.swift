@@ -14,6 +14,7 @@ struct MarketingOptInRequiredRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Opt-ins to non-optional purposes, then marketing sends without a marketing opt-in.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let flow = context.flow
         let purposes = flow.policy?.purposes ?? []
@@ -49,7 +50,11 @@ struct MarketingOptInRequiredRule: LintRule {
                         + "for a purpose with 'marketing: true' and 'optional: true'",
                     at: send.template.range,
                     notes: template.map {
-                        [DiagnosticNote(message: "template '\($0.key.value)' is of category marketing", range: $0.category.range)]
+                        [
+                            DiagnosticNote(
+                                message: "template '\($0.key.value)' is of category marketing", range: $0.category.range
+                            )
+                        ]
                     } ?? []))
         }
         return diagnostics

@@ -19,6 +19,7 @@ struct MenuSizeRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.tooManyButtons, Self.tooManyRows] }
 
+    /// Counts each menu's options against the display it is shown with.
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for step in context.flow.steps {

@@ -13,6 +13,7 @@ struct PolicyIncompleteRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// A diagnostic for the responsible party's missing contact and one for missing purposes.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard let policy = context.flow.policy else { return [] }
         var diagnostics: [Diagnostic] = []

@@ -12,6 +12,7 @@ struct PolicyMissingRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic at `policy:` or the top of the file when the block is absent.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard context.flow.policy == nil else { return [] }
         let range = HabeasData.topLevelKeyRange("policy", in: context.source) ?? HabeasData.flowTop(context.flow)

@@ -15,6 +15,7 @@ struct QueueAgentsRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.empty, Self.duplicate] }
 
+    /// Checks each queue's agent list.
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for queue in context.flow.queues {

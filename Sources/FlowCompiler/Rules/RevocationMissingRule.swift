@@ -20,6 +20,7 @@ struct RevocationMissingRule: LintRule {
         .pt: ["revogar", "não autorizo", "apagar meus dados"],
     ]
 
+    /// One diagnostic when revocation is absent or has no usable word.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let words = (Self.defaults[context.flow.language.value] ?? Self.defaults[.es]!).map { "\"\($0)\"" }
         let suggestion = "add 'revocation: { words: [\(words.joined(separator: ", "))], text: \"…\" }' to 'settings'"

@@ -29,6 +29,7 @@ struct SensitiveConsentInvalidRule: LintRule {
         .pt: "'você não é obrigado a autorizar o tratamento destes dados'",
     ]
 
+    /// Up to three diagnostics per sensitive consent: data, optional wording, decline.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let flow = context.flow
         let language = flow.language.value
@@ -54,7 +55,8 @@ struct SensitiveConsentInvalidRule: LintRule {
                 }
             }
             if let problem = declineProblem(consent.decline, of: entry.step, in: context) {
-                diagnostics.append(Self.descriptor.diagnostic("the decline of \(name) \(problem.text)", at: problem.range))
+                diagnostics.append(
+                    Self.descriptor.diagnostic("the decline of \(name) \(problem.text)", at: problem.range))
             }
         }
         return diagnostics

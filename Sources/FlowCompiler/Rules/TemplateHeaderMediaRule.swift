@@ -11,6 +11,7 @@ struct TemplateHeaderMediaRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Checks the extension of each template header link against its media type.
     func check(_ context: RuleContext) -> [Diagnostic] {
         context.flow.templates.compactMap { template in
             guard let header = template.header else { return nil }

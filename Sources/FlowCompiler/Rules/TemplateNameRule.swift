@@ -14,6 +14,7 @@ struct TemplateNameRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Checks each template name against Meta's naming rules.
     func check(_ context: RuleContext) -> [Diagnostic] {
         context.flow.templates.compactMap { template in
             let name = template.name

@@ -23,6 +23,7 @@ struct TemplateTokensRule: LintRule {
         var scalars: Range<Int>
     }
 
+    /// Checks each body's length and tokens, then each template step's parameter count.
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var counts: [String: Int] = [:]

@@ -17,8 +17,9 @@ struct TextLimitsRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.text, Self.caption] }
 
+    /// Checks text messages and captions against their limits.
     func check(_ context: RuleContext) -> [Diagnostic] {
-        BotText.all(in: context.flow).compactMap { text in
+        context.botTexts.compactMap { text in
             switch text.slot {
             case .message:
                 return TextLength.check(

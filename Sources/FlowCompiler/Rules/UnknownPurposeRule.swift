@@ -12,11 +12,13 @@ struct UnknownPurposeRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// One diagnostic per unknown purpose reference, with the closest id as suggestion.
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard let policy = context.flow.policy else { return [] }
         let ids = policy.purposes.map(\.id.value)
         let known = Set(ids)
         var diagnostics: [Diagnostic] = []
+        /// Reports one reference unless it names a declared purpose (or the decoder invented it).
         func check(_ reference: Located<String>, holder: String) {
             guard HabeasData.isWritten(reference), !known.contains(reference.value) else { return }
             let suggestion = Suggestions.closest(to: reference.value, in: ids)

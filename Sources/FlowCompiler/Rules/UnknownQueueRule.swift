@@ -11,6 +11,7 @@ struct UnknownQueueRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Checks the queue each handoff names.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let names = context.flow.queues.map(\.name.value)
         return context.flow.steps.compactMap { step in

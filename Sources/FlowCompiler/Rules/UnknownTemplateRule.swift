@@ -11,6 +11,7 @@ struct UnknownTemplateRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
+    /// Checks the template each `template` step names.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let keys = context.flow.templates.map(\.key.value)
         return context.flow.steps.compactMap { step in

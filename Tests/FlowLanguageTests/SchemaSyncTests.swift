@@ -1,0 +1,532 @@
+import FlowDiagnostics
+import FlowLanguage
+import FlowSyntax
+import Foundation
+import Testing
+
+/// The repository's root, found from this file's place (`Tests/FlowLanguageTests/SchemaSyncTests.swift`).
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The first line every shipped flow carries, so that editors with yaml-language-server find the schema.
+private let schemaComment = "# yaml-language-server: $schema=../Schemas/flow.schema.json"
+
+/// The key put into every fixed-key mapping of the kitchen-sink flow to make the decoder list what it allows.
+private let probe = "zz_probe"
+
+/// Reads and parses `Schemas/flow.schema.json`.
+private func loadSchema() throws -> JSONValue {
+    try JSONValue.parse(Data(contentsOf: repositoryRoot.appending(path: "Schemas/flow.schema.json")))
+}
+
+/// The YAML text as an instance for the validator, failing the test when the loader reports anything.
+private func instance(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Instance {
+    let loaded = YAMLLoader.load(yaml)
+    #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)", sourceLocation: sourceLocation)
+    return Instance(try #require(loaded.root, sourceLocation: sourceLocation))
+}
+
+/// The property names an object schema declares.
+private func propertyNames(_ schema: JSONValue?) -> Set<String> {
+    Set(schema?["properties"]?.object.map { Array($0.keys) } ?? [])
+}
+
+/// The strings of a schema's `enum`.
+private func enumValues(_ schema: JSONValue?) -> [String] {
+    schema?["enum"]?.array?.compactMap(\.string) ?? []
+}
+
+/// The shipped flows, by file name.
+private func shippedFlows() throws -> [URL] {
+    let folder = repositoryRoot.appending(path: "Flows")
+    return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        .filter { $0.pathExtension == "yaml" }
+        .sorted { $0.lastPathComponent < $1.lastPathComponent }
+}
+
+@Suite("JSON Schema of the flow language")
+struct SchemaSyncTests {
+    // MARK: The schema says what the decoder accepts
+
+    /// The root object lists exactly the decoder's top-level keys, and refuses any other.
+    @Test func topLevelKeysMatchTheDecoder() throws {
+        let schema = try loadSchema()
+        #expect(propertyNames(schema) == Set(FlowDecoder.topLevelKeys))
+        #expect(schema["additionalProperties"] == .bool(false))
+        #expect(schema["$schema"]?.string == "https://json-schema.org/draft/2020-12/schema")
+        #expect(schema["$id"]?.string == "https://talkflow.dev/schemas/flow.schema.json")
+    }
+
+    /// `steps` values are a `oneOf` with one `$def` per step type, told apart by a `type` constant, and each
+    /// lists exactly the keys `FlowDecoder.stepKeys` allows for that type.
+    @Test func stepDefinitionsMatchTheDecoder() throws {
+        let schema = try loadSchema()
+        let validator = JSONSchemaValidator(root: schema)
+        let alternatives = try #require(schema["$defs"]?["step"]?["oneOf"]?.array)
+        var types: [String] = []
+        for alternative in alternatives {
+            let reference = try #require(alternative["$ref"]?.string)
+            let definition = try #require(validator.resolve(reference), "\(reference) resolves")
+            let type = try #require(definition["properties"]?["type"]?["const"]?.string, "\(reference) has a type")
+            types.append(type)
+            #expect(reference == "#/$defs/step_\(type)")
+            #expect(propertyNames(definition) == Set(FlowDecoder.stepKeys[type] ?? []), "keys of step type \(type)")
+            #expect(definition["additionalProperties"] == .bool(false), "\(type) refuses unknown keys")
+            let required = definition["required"]?.array?.compactMap(\.string) ?? []
+            #expect(required.contains("type"), "\(type) requires 'type'")
+        }
+        #expect(types == StepKind.names)
+        #expect(Set(types) == Set(FlowDecoder.stepKeys.keys))
+    }
+
+    /// Every enumeration in the schema lists exactly the raw values of the Swift enumeration the decoder uses.
+    @Test func enumerationsMatchTheSwiftEnums() throws {
+        let schema = try loadSchema()
+        let defs = schema["$defs"]
+        #expect(enumValues(schema["properties"]?["language"]) == FlowLanguageCode.allCases.map(\.rawValue))
+        #expect(enumValues(defs?["step_ask"]?["properties"]?["input"]) == InputType.allCases.map(\.rawValue))
+        #expect(enumValues(defs?["step_menu"]?["properties"]?["display"]) == MenuDisplay.allCases.map(\.rawValue))
+        #expect(
+            enumValues(defs?["template"]?["properties"]?["category"]) == TemplateCategory.allCases.map(\.rawValue))
+        #expect(
+            enumValues(defs?["template_header"]?["properties"]?["type"])
+                == TemplateMediaType.allCases.map(\.rawValue))
+        #expect(
+            propertyNames(defs?["business_hours"]) == Set(Weekday.allCases.map(\.rawValue) + ["holidays"]))
+        for subject in ["condition_variable", "condition_contact"] {
+            let operators = propertyNames(defs?[subject]).subtracting(["variable", "contact"])
+            #expect(operators == Set(Comparison.keys), "operators of \(subject)")
+        }
+    }
+
+    /// Every other fixed-key mapping: the kitchen-sink flow puts a probe key into each one, the decoder's
+    /// `unknown_key` message lists the keys it allows there, and that list must equal the properties of the
+    /// schema object describing the same mapping. Every object definition of the schema must be probed.
+    @Test func nestedKeysMatchTheDecoder() throws {
+        let schema = try loadSchema()
+        let validator = JSONSchemaValidator(root: schema)
+        let loaded = YAMLLoader.load(kitchenSink)
+        #expect(loaded.diagnostics.isEmpty)
+        let root = try #require(loaded.root)
+
+        // Where each probe is, by its key's range.
+        var probes: [SourceRange: String] = [:]
+        func findProbes(_ node: Node, _ path: String) {
+            switch node.value {
+            case .scalar: break
+            case .sequence(let items):
+                for (index, item) in items.enumerated() { findProbes(item, "\(path)/\(index)") }
+            case .mapping(let pairs):
+                for pair in pairs {
+                    if pair.key == probe { probes[pair.keyRange] = path }
+                    findProbes(pair.value, "\(path)/\(pair.key)")
+                }
+            }
+        }
+        findProbes(root, "")
+
+        // What the decoder allows at each probe, and that it says nothing else about the flow.
+        var allowed: [String: Set<String>] = [:]
+        for diagnostic in FlowDecoder.decode(root).diagnostics {
+            guard diagnostic.id == "unknown_key", diagnostic.message.hasPrefix("unknown key '\(probe)'"),
+                let path = probes[diagnostic.range],
+                let list = diagnostic.message.components(separatedBy: "; allowed keys are ").last
+            else {
+                Issue.record("unexpected diagnostic: \(diagnostic.id) \(diagnostic.message)")
+                continue
+            }
+            allowed[path] = Set(list.components(separatedBy: ", ").map { $0.trimmingCharacters(in: ["'"]) })
+        }
+        #expect(Set(allowed.keys) == Set(probes.values), "every probe is reported")
+
+        // What the schema says at each probe.
+        let stripped = Instance(root).removingKey(probe)
+        #expect(validator.validate(stripped).isEmpty, "\(validator.validate(stripped))")
+        let described = describedObjects(stripped, schema, path: "", name: "root", validator: validator)
+        var probedDefinitions: Set<String> = []
+        for (path, keys) in allowed.sorted(by: { $0.key < $1.key }) {
+            let object = try #require(described[path], "the schema describes the mapping at \(path)")
+            #expect(object.keys == keys, "keys at \(path) (\(object.name))")
+            probedDefinitions.insert(object.name)
+        }
+        let objectDefinitions = (schema["$defs"]?.object ?? [:]).filter { $0.value["properties"] != nil }.keys
+        #expect(probedDefinitions == Set(objectDefinitions).union(["root"]), "every object definition is probed")
+    }
+
+    // MARK: The validator and the shipped flows
+
+    /// The kitchen-sink flow without its probes is valid, and it is refused with them: the validator can fail.
+    @Test func kitchenSinkValidatesOnlyWithoutProbes() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let withProbes = try instance(kitchenSink)
+        let violations = validator.validate(withProbes)
+        #expect(violations.contains { $0.path == "/\(probe)" && $0.message.contains("not allowed") })
+        #expect(validator.validate(withProbes.removingKey(probe)).isEmpty)
+    }
+
+    /// Every shipped flow validates against the schema.
+    @Test func shippedFlowsValidate() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let files = try shippedFlows()
+        #expect(Set(files.map(\.lastPathComponent)).isSuperset(of: ["default.yaml", "faq.yaml", "support.yaml"]))
+        for file in files {
+            let loaded = YAMLLoader.load(bytes: Array(try Data(contentsOf: file)))
+            #expect(loaded.diagnostics.isEmpty, "\(file.lastPathComponent): \(loaded.diagnostics)")
+            let root = try #require(loaded.root, "\(file.lastPathComponent) has a document")
+            let violations = validator.validate(Instance(root))
+            #expect(violations.isEmpty, "\(file.lastPathComponent): \(violations)")
+        }
+    }
+
+    /// The complete example at the top of `Docs/language.md` validates against the schema too.
+    @Test func theReferenceExampleValidates() throws {
+        let text = try String(contentsOf: repositoryRoot.appending(path: "Docs/language.md"), encoding: .utf8)
+        let start = try #require(text.range(of: "```yaml\n"))
+        let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
+        let example = try instance(String(text[start.upperBound..<end.lowerBound]))
+        let violations = JSONSchemaValidator(root: try loadSchema()).validate(example)
+        #expect(violations.isEmpty, "\(violations)")
+        guard case .object(let members) = example else {
+            Issue.record("the example is not a mapping")
+            return
+        }
+        #expect(members.map(\.key).contains("steps"))
+    }
+
+    /// Every shipped flow starts with the yaml-language-server comment that names the schema.
+    @Test func shippedFlowsNameTheSchema() throws {
+        let files = try shippedFlows()
+        #expect(!files.isEmpty)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+            #expect(firstLine.map(String.init) == schemaComment, "\(file.lastPathComponent)")
+        }
+    }
+
+    /// The base of the broken flows is valid, so each broken flow fails for its own change only.
+    @Test func brokenFlowBaseIsValid() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        #expect(validator.validate(try instance(brokenBase)).isEmpty)
+        #expect(FlowDecoder.decode(YAMLLoader.load(brokenBase).root).diagnostics.isEmpty)
+    }
+
+    /// Each broken flow is refused at the place that is broken; where the decoder also refuses it, it must.
+    @Test(arguments: brokenFlows)
+    func brokenFlowIsRejected(_ broken: BrokenFlow) throws {
+        #expect(brokenBase.contains(broken.original), "the base contains the text to replace")
+        let yaml = brokenBase.replacingOccurrences(of: broken.original, with: broken.replacement)
+        let violations = JSONSchemaValidator(root: try loadSchema()).validate(try instance(yaml))
+        #expect(violations.contains { $0.path == broken.path }, "\(violations)")
+        if broken.decoderRejects {
+            #expect(!FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.isEmpty)
+        }
+    }
+}
+
+/// A schema object found describing one mapping of an instance: its `$defs` name and its property names.
+private struct DescribedObject {
+    var name: String
+    var keys: Set<String>
+}
+
+/// Walks an instance together with its schema and returns, per mapping path, the object schema that describes
+/// the mapping; `oneOf` takes the one alternative the mapping satisfies.
+private func describedObjects(
+    _ instance: Instance, _ schema: JSONValue, path: String, name: String, validator: JSONSchemaValidator
+) -> [String: DescribedObject] {
+    var schema = schema
+    var name = name
+    while let reference = schema["$ref"]?.string, let target = validator.resolve(reference) {
+        name = String(reference.split(separator: "/").last ?? "")
+        schema = target
+    }
+    if let alternatives = schema["oneOf"]?.array {
+        let matching = alternatives.filter { validator.isValid(instance, $0) }
+        guard matching.count == 1 else { return [:] }
+        return describedObjects(instance, matching[0], path: path, name: name, validator: validator)
+    }
+    var found: [String: DescribedObject] = [:]
+    switch instance {
+    case .scalar:
+        break
+    case .array(let items):
+        guard let itemSchema = schema["items"] else { break }
+        for (index, item) in items.enumerated() {
+            found.merge(
+                describedObjects(item, itemSchema, path: "\(path)/\(index)", name: name, validator: validator)
+            ) { first, _ in first }
+        }
+    case .object(let members):
+        if let properties = schema["properties"]?.object {
+            found[path] = DescribedObject(name: name, keys: Set(properties.keys))
+        }
+        for member in members {
+            guard let child = schema["properties"]?[member.key] ?? schema["additionalProperties"],
+                child.object != nil
+            else { continue }
+            found.merge(
+                describedObjects(member.value, child, path: "\(path)/\(member.key)", name: name, validator: validator)
+            ) { first, _ in first }
+        }
+    }
+    return found
+}
+
+/// A flow that uses every object of the language, with a probe key in every fixed-key mapping.
+private let kitchenSink = """
+    version: 1
+    flow: kitchen_sink
+    language: es
+    start: consentimiento
+    zz_probe: 0
+    settings:
+      zz_probe: 0
+      time_zone: America/Bogota
+      business_hours:
+        zz_probe: 0
+        monday: ["08:00-12:00", "14:00 - 18:00"]
+        tuesday: ["08:00-12:00"]
+        wednesday: []
+        thursday: ["00:00-24:00"]
+        friday: ["08:00-12:00"]
+        saturday: ["09:00-13:00"]
+        sunday: []
+        holidays: ["2026-12-25", "2028-02-29"]
+      inactivity: { after: 45s, text: Adios, zz_probe: 0 }
+      keywords:
+        - { words: [menu, inicio], goto: menu, zz_probe: 0 }
+      revocation: { words: [revocar], text: Revocado, next: consentimiento, zz_probe: 0 }
+    policy:
+      zz_probe: 0
+      version: "2026-01"
+      url: https://example.co/datos
+      responsible: { name: Ejemplo, address: Calle 1, email: datos@example.co, phone: "+57 1", zz_probe: 0 }
+      purposes:
+        - { id: atencion, description: atender, optional: false, marketing: false, human_attention: true,
+            zz_probe: 0 }
+        - { id: promos, description: promociones, optional: true, marketing: true }
+      processors:
+        - { name: Meta Platforms, country: Estados Unidos, zz_probe: 0 }
+    queues:
+      ventas: [ana, bruno]
+    templates:
+      aviso:
+        zz_probe: 0
+        name: aviso_pedido
+        language: es
+        category: utility
+        body: "Tu pedido {{1}} va en camino"
+        header: { type: document, link: https://example.co/guia.pdf, zz_probe: 0 }
+    steps:
+      consentimiento:
+        type: consent
+        zz_probe: 0
+        text: Autorizas?
+        accept: { title: Acepto, next: menu, zz_probe: 0 }
+        decline: { title: No acepto, next: fin, zz_probe: 0 }
+        purposes: [atencion]
+        opt_in: { purpose: promos, text: Promociones?, accept: Si, decline: "No", zz_probe: 0 }
+        sensitive: false
+        data: [nombre]
+        suppress: [unreachable_step]
+      menu:
+        type: menu
+        zz_probe: 0
+        text: Elige
+        header: Menu
+        footer: Pie
+        button: Ver
+        display: list
+        options:
+          - { id: uno, title: Uno, description: El primero, synonyms: ["1"], next: pregunta, zz_probe: 0 }
+        invalid: Otra vez
+        retries: 3
+        fallback: fin
+      pregunta:
+        type: ask
+        zz_probe: 0
+        text: Edad?
+        save: edad
+        input: number
+        personal_data: true
+        sensitive: false
+        validate: { min_length: 1, max_length: 3, min: 0, max: 120.5, pattern: "^[0-9]+$", zz_probe: 0 }
+        retry: Escribe un numero
+        attempts: 4
+        fallback: fin
+        next: decidir
+      decidir:
+        type: branch
+        zz_probe: 0
+        cases:
+          - { when: { variable: edad, equals: "18", zz_probe: 0 }, next: guardar, zz_probe: 0 }
+          - { when: { variable: edad, not_equals: "1" }, next: guardar }
+          - { when: { variable: edad, in: ["1", "2"] }, next: guardar }
+          - { when: { variable: edad, contains: "1" }, next: guardar }
+          - { when: { variable: edad, matches: "^1" }, next: guardar }
+          - { when: { variable: edad, less_than: 5 }, next: guardar }
+          - { when: { variable: edad, greater_than: 1.5 }, next: guardar }
+          - { when: { variable: edad, at_least: 2 }, next: guardar }
+          - { when: { variable: edad, at_most: 100 }, next: guardar }
+          - { when: { contact: name, is_set: true, zz_probe: 0 }, next: guardar }
+          - { when: { business_hours: open, zz_probe: 0 }, next: guardar }
+          - { when: { consent: given, zz_probe: 0 }, next: guardar }
+          - { when: { all: [{ variable: edad, is_set: false }], zz_probe: 0 }, next: guardar }
+          - { when: { any: [{ contact: phone, contains: "57" }, { consent: not_given }], zz_probe: 0 }, next: fin }
+          - { when: { not: { business_hours: closed }, zz_probe: 0 }, next: fin }
+        default: guardar
+      guardar:
+        type: set
+        zz_probe: 0
+        values: { ciudad: Bogota, saludo: "Hola {{contact.name}}" }
+        next: info
+      info:
+        type: message
+        zz_probe: 0
+        text: Mira
+        attachment: { url: https://example.co/a.pdf, filename: a.pdf, caption: Archivo, zz_probe: 0 }
+        next: asesor
+      asesor:
+        type: handoff
+        zz_probe: 0
+        queue: ventas
+        text: Ya viene
+        closed: { text: Cerrado, next: aviso, zz_probe: 0 }
+        next: aviso
+      aviso:
+        type: template
+        zz_probe: 0
+        template: aviso
+        parameters: ["{{ciudad}}"]
+        next: fin
+      fin:
+        type: end
+        zz_probe: 0
+        text: Adios
+    """
+
+/// A small valid flow that the broken flows change one place of.
+private let brokenBase = """
+    version: 1
+    flow: prueba
+    language: es
+    start: consentimiento
+    settings:
+      business_hours:
+        monday: ["08:00-12:00"]
+        holidays: ["2026-12-25"]
+      inactivity: { after: 30m }
+    policy:
+      version: "1"
+      url: https://example.co/datos
+      responsible: { name: Ejemplo }
+      purposes:
+        - { id: atencion, description: atender, human_attention: true }
+    queues:
+      ventas: [ana]
+    steps:
+      consentimiento:
+        type: consent
+        text: Autorizas?
+        accept: { title: Acepto, next: menu }
+        decline: { title: No acepto, next: hola }
+      menu:
+        type: menu
+        text: Elige
+        retries: 2
+        options:
+          - { id: uno, title: Uno, next: nombre }
+      nombre:
+        type: ask
+        text: Nombre?
+        save: nombre
+        personal_data: true
+        next: decidir
+      decidir:
+        type: branch
+        cases:
+          - when: { variable: nombre, is_set: true }
+            next: hola
+        default: hola
+      hola:
+        type: message
+        text: Hola
+        next: fin
+      fin:
+        type: end
+    """
+
+/// One broken flow: `original` in the base replaced by `replacement`, refused with a violation at `path`.
+struct BrokenFlow: Sendable, CustomTestStringConvertible {
+    var name: String
+    var original: String
+    var replacement: String
+    var path: String
+    /// Whether the decoder refuses it too (the others are limits that the linter, not the decoder, checks).
+    var decoderRejects: Bool = true
+
+    var testDescription: String { name }
+}
+
+/// The broken flows, one mistake each.
+private let brokenFlows: [BrokenFlow] = [
+    BrokenFlow(
+        name: "unknown top-level key", original: "language: es", replacement: "language: es\ncolour: red",
+        path: "/colour"),
+    BrokenFlow(name: "unsupported version", original: "version: 1", replacement: "version: 2", path: "/version"),
+    BrokenFlow(
+        name: "unknown language", original: "language: es", replacement: "language: fr",
+        path: "/language"),
+    BrokenFlow(name: "missing policy", original: "policy:", replacement: "policia:", path: ""),
+    BrokenFlow(
+        name: "unknown step type", original: "type: message", replacement: "type: mensaje",
+        path: "/steps/hola"),
+    BrokenFlow(name: "message without text", original: "    text: Hola\n", replacement: "", path: "/steps/hola"),
+    BrokenFlow(
+        name: "unknown step key", original: "    text: Hola\n", replacement: "    text: Hola\n    txt: x\n",
+        path: "/steps/hola/txt"),
+    BrokenFlow(
+        name: "retries out of range", original: "retries: 2", replacement: "retries: 25",
+        path: "/steps/menu/retries"),
+    BrokenFlow(
+        name: "retries as quoted text", original: "retries: 2", replacement: "retries: \"2\"",
+        path: "/steps/menu/retries"),
+    BrokenFlow(
+        name: "boolean written yes", original: "personal_data: true", replacement: "personal_data: yes",
+        path: "/steps/nombre/personal_data"),
+    BrokenFlow(
+        name: "boolean quoted", original: "personal_data: true", replacement: "personal_data: \"true\"",
+        path: "/steps/nombre/personal_data"),
+    BrokenFlow(
+        name: "variable with capitals", original: "save: nombre", replacement: "save: Nombre",
+        path: "/steps/nombre/save"),
+    BrokenFlow(
+        name: "step id with a space", original: "  hola:", replacement: "  paso uno:",
+        path: "/steps/paso uno"),
+    BrokenFlow(
+        name: "bad duration", original: "after: 30m", replacement: "after: 30 min",
+        path: "/settings/inactivity/after"),
+    BrokenFlow(
+        name: "bad span", original: "\"08:00-12:00\"", replacement: "\"8:00-12:00\"",
+        path: "/settings/business_hours/monday/0"),
+    BrokenFlow(
+        name: "bad date", original: "2026-12-25", replacement: "2026-13-01",
+        path: "/settings/business_hours/holidays/0"),
+    BrokenFlow(
+        name: "option with an unknown key", original: "title: Uno,", replacement: "titulo: Uno,",
+        path: "/steps/menu/options/0/titulo"),
+    BrokenFlow(
+        name: "queue that is not a list", original: "ventas: [ana]", replacement: "ventas: ana",
+        path: "/queues/ventas"),
+    BrokenFlow(
+        name: "condition with two operators", original: "is_set: true }",
+        replacement: "is_set: true, equals: x }", path: "/steps/decidir/cases/0/when"),
+    BrokenFlow(
+        name: "button title over 20 characters", original: "title: Acepto,",
+        replacement: "title: Acepto el tratamiento de datos,", path: "/steps/consentimiento/accept/title",
+        decoderRejects: false),
+    BrokenFlow(
+        name: "menu without options", original: "    options:\n      - { id: uno, title: Uno, next: nombre }\n",
+        replacement: "    options: []\n", path: "/steps/menu/options", decoderRejects: false),
+]

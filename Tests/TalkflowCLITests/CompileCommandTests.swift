@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// `talkflow compile`: lints first, then prints the machine as JSON, DOT or Mermaid.
+@Suite struct CompileCommandTests {
+    /// Without --emit the machine is JSON on stdout, one state per step in file order.
+    @Test func emitsTheMachineAsJSONByDefault() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let result = try folder.run("compile", "flow.yaml")
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let machine = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(machine["flow"] as? String == "minimal")
+        #expect(machine["language"] as? String == "es")
+        let strings = try #require(machine["strings"] as? [String])
+        let states = try #require(machine["states"] as? [[String: Any]])
+        let names = states.compactMap { ($0["name"] as? Int).map { strings[$0] } }
+        #expect(names == ["consentimiento", "menu", "nombre", "asesor", "info", "despedida"])
+        #expect(machine["start"] as? Int == 0)
+    }
+
+    /// DOT output is a complete digraph with labelled edges, ready for `dot -Tsvg`.
+    @Test func emitsGraphvizDot() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let result = try folder.run("compile", "flow.yaml", "--emit", "dot")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("digraph \"minimal\" {\n"))
+        #expect(result.stdout.hasSuffix("}\n"))
+        #expect(result.stdout.contains("s0 -> s1 [label=\"Acepto\"]"))
+        #expect(result.stdout.contains("despedida"))
+    }
+
+    /// Mermaid output is a flowchart with labelled edges, ready to paste into Markdown.
+    @Test func emitsMermaid() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let result = try folder.run("compile", "flow.yaml", "--emit", "mermaid")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("flowchart TD\n"))
+        #expect(result.stdout.contains("s0 -->|\"Acepto\"| s1"))
+        #expect(result.stdout.hasSuffix("\n"))
+    }
+
+    /// --output replaces stdout, is never written for a broken flow, and a bad path exits 2.
+    @Test func writesTheOutputFileOnlyOnSuccess() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let written = try folder.run("compile", "flow.yaml", "--emit", "dot", "--output", "out/flow.dot")
+        #expect(written.status == 2, "the folder 'out' does not exist")
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let ok = try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "out/flow.dot")
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "")
+        let text = try String(contentsOf: folder.url.appendingPathComponent("out/flow.dot"), encoding: .utf8)
+        #expect(text.hasPrefix("digraph"))
+        #expect(try folder.run("compile", "bad.yaml", "-o", "out/bad.json").status == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("out/bad.json").path))
+        let intoFolder = try folder.run("compile", "flow.yaml", "-o", "out")
+        #expect(intoFolder.status == 2)
+        #expect(intoFolder.stderr.hasPrefix("talkflow: error: cannot write 'out': "))
+    }
+
+    /// A flow with errors exits 1 with the text diagnostics on stderr and nothing on stdout.
+    @Test func errorsArePrintedToStderrAndNothingIsCompiled() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try folder.run("compile", "bad.yaml")
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("bad.yaml:\(Flows.unknownStepLine):11: error: "))
+        #expect(result.stderr.contains("[unknown_step]\n"))
+        #expect(result.stderr.hasSuffix("1 error in 1 file\n"))
+    }
+
+    /// Warnings are shown on stderr but the machine is still printed.
+    @Test func warningsAreShownButDoNotStopCompilation() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("warn.yaml", Flows.warningOnly)
+        let result = try folder.run("compile", "warn.yaml")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("[invalid_suppression]"))
+        #expect(result.stdout.hasPrefix("{"))
+    }
+
+    /// A missing flow is an I/O failure (2), not a lint failure (1).
+    @Test func unreadableFlowExitsTwo() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("compile", "missing.yaml")
+        #expect(result.status == 2)
+        #expect(result.stderr == "talkflow: error: cannot read 'missing.yaml': no such file or directory\n")
+    }
+
+    /// Malformed command lines exit 64 (EX_USAGE) with nothing on stdout.
+    @Test(arguments: [["compile"], ["compile", "flow.yaml", "--emit", "png"], ["compile", "a.yaml", "b.yaml"]])
+    func usageErrorsExit64(arguments: [String]) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let result = try TalkflowProcess.run(arguments, in: folder.url)
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+    }
+}
