@@ -12,7 +12,8 @@ let package = Package(
         .library(name: "FlowCompiler", targets: ["FlowCompiler"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,16 +25,23 @@ let package = Package(
         .target(name: "FlowSyntax", dependencies: ["CYAML", "FlowDiagnostics"]),
         .target(name: "FlowLanguage", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
         .target(name: "FlowCompiler", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics"]),
+        .target(
+            name: "FlowRuntime",
+            dependencies: ["FlowCompiler", "FlowLanguage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Conversations", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax"]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
             name: "talkflow",
             dependencies: [
-                "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics",
+                "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "talkflow-bench",
-            dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
+            dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime"]
         ),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
@@ -42,6 +50,11 @@ let package = Package(
             name: "FlowCompilerTests",
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage"]),
+        .testTarget(
+            name: "ConversationsTests",
+            dependencies: ["Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax"]
         ),
         .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler"]),
     ],

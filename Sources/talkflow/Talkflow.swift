@@ -9,13 +9,13 @@ struct Talkflow: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "talkflow",
-        abstract: "Lint and compile talkflow flows: declarative WhatsApp Business bots written in YAML.",
+        abstract: "Lint, compile, simulate and test talkflow flows: declarative WhatsApp Business bots in YAML.",
         discussion: """
             Run 'talkflow help <subcommand>' for the options and exit status of each subcommand. \
             Docs/cli.md documents every command, option, exit code and output format.
             """,
         version: version,
-        subcommands: [LintCommand.self, CompileCommand.self]
+        subcommands: [LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self]
     )
 
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),

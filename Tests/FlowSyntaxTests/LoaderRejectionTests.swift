@@ -114,6 +114,19 @@ import Testing
         #expect(result.diagnostics.allSatisfy { $0.notes.map(\.range) == [span(at(2, 3, 5), at(2, 4, 7))] })
     }
 
+    @Test func duplicatesInALargeMapping() throws {
+        // Past a few keys the loader looks keys up in a table instead of scanning them: same answers.
+        var text = ""
+        for index in 0..<40 { text += "k\(index): v\n" }
+        text += "k0: again\nk20: again\nk39: again\nk40: new\n"
+        let result = YAMLLoader.load(text)
+        #expect(result.diagnostics.map(\.id) == Array(repeating: "yaml_duplicate_key", count: 3))
+        #expect(result.diagnostics.map(\.range.start.line) == [41, 42, 43])
+        #expect(result.diagnostics.flatMap(\.notes).map(\.range.start.line) == [1, 21, 40])
+        #expect(result.root?.mapping?.count == 41)
+        #expect(value(result.root, "k20")?.scalar == "v")
+    }
+
     @Test func duplicateKeyInAFlowMappingAndQuotedSpellings() throws {
         let flow = try only("yaml_duplicate_key", in: YAMLLoader.load("{a: 1, a: 2}"))
         #expect(flow.range == span(at(1, 8, 7), at(1, 9, 8)))

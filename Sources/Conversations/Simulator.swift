@@ -1,0 +1,125 @@
+import FlowCompiler
+import FlowRuntime
+
+/// The simulated WhatsApp channel: one contact talking to a flow in process, with a virtual clock.
+///
+/// It is the one shell around the pure interpreter for the REPL and the transcript tests: it feeds events,
+/// performs effects (a handoff request takes the next agent of the shared rotation and answers with
+/// `agentAssigned`; consent evidence goes to an in-memory ledger; the inactivity timer fires when the clock
+/// passes it) and keeps every effect in order, so a transcript can demand that each one is expected.
+public final class Simulator {
+    public private(set) var interpreter: Interpreter
+    public private(set) var session: Session
+    /// Virtual time, Unix seconds.
+    public private(set) var now: Int64
+    public let rotation: RoundRobin
+    /// Consent and revocation records, in order (the ledger is append-only).
+    public private(set) var ledger: [Effect] = []
+    /// Every effect so far, in order.
+    public private(set) var history: [Effect] = []
+    /// Steps entered and transitions taken, for coverage: (from step, to step).
+    public private(set) var transitions: [(from: String?, to: String)] = []
+
+    public init(
+        machine: StateMachine, contactName: String? = "Contacto", phone: String? = "573001112233",
+        startAt: Int64, consent: Session.Consent = Session.Consent(), rotation: RoundRobin = RoundRobin()
+    ) {
+        interpreter = Interpreter(machine: machine)
+        session = Session(contactName: contactName, phone: phone, consent: consent)
+        now = startAt
+        self.rotation = rotation
+    }
+
+    public var machine: StateMachine { interpreter.machine }
+
+    /// The current step's id.
+    public var currentStep: String { interpreter.name(of: session.state) }
+
+    /// Feeds one event at the current time and performs its effects; returns every effect produced,
+    /// including those of the events the effects caused (an agent assignment).
+    @discardableResult
+    public func send(_ kind: Event.Kind) -> [Effect] {
+        var produced: [Effect] = []
+        var queue: [Event.Kind] = [kind]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            var effects: [Effect] = []
+            var previous: String? = session.status == .new || session.status == .closed ? nil : currentStep
+            interpreter.step(&session, Event(at: now, next), into: &effects)
+            for effect in effects {
+                switch effect {
+                case .requestHandoff(let queueName):
+                    let agents = machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
+                        machine.strings[Int($0)]
+                    } ?? []
+                    if let agent = rotation.next(queue: queueName, agents: agents) {
+                        queue.append(.agentAssigned(agent))
+                    }
+                case .recordConsent, .recordRevocation:
+                    ledger.append(effect)
+                case .stepEntered(let step):
+                    transitions.append((previous, step))
+                    previous = step
+                case .conversationStarted:
+                    previous = nil
+                default:
+                    break
+                }
+            }
+            history += effects
+            produced += effects
+        }
+        return produced
+    }
+
+    /// Starts a new conversation at a step (a transcript fixture), as if the contact had just written.
+    @discardableResult
+    public func start(at step: String) -> [Effect] {
+        guard let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step })
+        else { return [] }
+        var effects: [Effect] = []
+        session.lastContactMessageAt = now
+        interpreter.start(&session, at: Int32(index), now: now, into: &effects)
+        history += effects
+        return effects
+    }
+
+    /// Moves the clock forward and fires the inactivity timer if it came due; returns its effects.
+    @discardableResult
+    public func advance(by seconds: Int64) -> [Effect] {
+        advance(to: now + max(0, seconds))
+    }
+
+    /// Moves the clock to an instant (never backwards) and fires a due inactivity timer.
+    @discardableResult
+    public func advance(to instant: Int64) -> [Effect] {
+        now = max(now, instant)
+        guard let deadline = session.inactivityDeadline, deadline <= now else { return [] }
+        return send(.inactivityTimeout)
+    }
+
+    /// Starts over: a new session for the same contact, forgetting consent too.
+    public func reset(consent: Session.Consent = Session.Consent()) {
+        session = Session(contactName: session.variables.first ?? nil, phone: session.variables.count > 1 ? session.variables[1] : nil, consent: consent)
+        ledger = []
+    }
+
+    /// Swaps in a recompiled flow, keeping the session where the same step id still exists.
+    public func reload(_ machine: StateMachine) -> Bool {
+        let step = currentStep
+        interpreter = Interpreter(machine: machine)
+        if let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step }) {
+            session.state = Int32(index)
+            return true
+        }
+        session = Session(contactName: session.variables.first ?? nil, phone: session.variables.count > 1 ? session.variables[1] : nil, consent: session.consent)
+        return false
+    }
+
+    /// Sets a variable by name (fixtures).
+    public func setVariable(_ name: String, _ value: String) {
+        guard let index = machine.variables.firstIndex(of: name) else { return }
+        while session.variables.count <= index { session.variables.append(nil) }
+        session.variables[index] = value
+    }
+}

@@ -1,0 +1,76 @@
+import FlowCompiler
+import Foundation
+
+/// Local time in the flow's time zone, computed from Unix seconds without `Calendar`: the interpreter asks
+/// for it on every handoff and attachment, and it must stay cheap and pure.
+public struct LocalTime: Sendable, Hashable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    /// 1 = Monday … 7 = Sunday.
+    public var weekday: Int
+    /// Minutes since local midnight.
+    public var minute: Int
+
+    /// `YYYY-MM-DD`.
+    public var date: String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// `year * 100 + month`: the key of a calendar month.
+    public var monthKey: Int32 { Int32(year * 100 + month) }
+
+    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// The flow's business-hours calendar: weekly open spans and holidays, in the flow's time zone.
+public struct BusinessCalendar: Sendable {
+    public let timeZone: TimeZone
+    /// Open spans per weekday (index 1…7), minutes since midnight.
+    let spans: [[(start: Int, end: Int)]]
+    let holidays: Set<String>
+
+    public init(settings: MachineSettings) {
+        timeZone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "America/Bogota")!
+        var spans = [[(start: Int, end: Int)]](repeating: [], count: 8)
+        for hours in settings.hours where (1...7).contains(hours.weekday) {
+            spans[Int(hours.weekday)].append((Int(hours.startMinute), Int(hours.endMinute)))
+        }
+        self.spans = spans
+        holidays = Set(settings.holidays)
+    }
+
+    /// The local time of a Unix instant.
+    public func local(_ at: Int64) -> LocalTime {
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(at)))
+        let seconds = Int(at) + offset
+        let days = Int((Double(seconds) / 86400).rounded(.down))
+        let secondOfDay = seconds - days * 86400
+        let (y, m, d) = LocalTime.civil(days: days)
+        let weekday = ((days % 7 + 7) % 7 + 3) % 7 + 1
+        return LocalTime(year: y, month: m, day: d, weekday: weekday, minute: secondOfDay / 60)
+    }
+
+    /// Whether the business is open at this instant (holidays closed all day).
+    public func isOpen(at: Int64) -> Bool {
+        let t = local(at)
+        if holidays.contains(t.date) { return false }
+        return spans[t.weekday].contains { t.minute >= $0.start && t.minute < $0.end }
+    }
+}

@@ -1,0 +1,50 @@
+/// Something that happened to a conversation. Time comes inside the event (Unix seconds), so the interpreter
+/// never reads a clock and the same session and event always give the same result.
+public struct Event: Sendable, Hashable {
+    public var at: Int64
+    public var kind: Kind
+
+    public init(at: Int64, _ kind: Kind) {
+        self.at = at
+        self.kind = kind
+    }
+
+    /// A file the contact sent, as WhatsApp describes it.
+    public struct Attachment: Sendable, Hashable, Codable {
+        public var mimeType: String
+        /// Size in bytes (from the media endpoint on the real channel).
+        public var size: Int64
+        public var fileName: String?
+
+        public init(mimeType: String, size: Int64, fileName: String? = nil) {
+            self.mimeType = mimeType
+            self.size = size
+            self.fileName = fileName
+        }
+    }
+
+    public enum Kind: Sendable, Hashable {
+        /// The contact typed text.
+        case text(String, messageID: String? = nil)
+        /// The contact tapped a reply button or a list row (WhatsApp's reply id).
+        case reply(id: String, messageID: String? = nil)
+        /// The contact sent a file.
+        case attachment(Attachment, messageID: String? = nil)
+        /// The shared rotation assigned this agent to the requested handoff.
+        case agentAssigned(String)
+        /// The assigned agent wrote to the contact.
+        case agentMessage(String)
+        /// The agent closed the conversation.
+        case agentClosed
+        /// The inactivity timer fired.
+        case inactivityTimeout
+    }
+
+    /// Whether the event comes from the contact (and so opens or renews the 24-hour window).
+    public var isFromContact: Bool {
+        switch kind {
+        case .text, .reply, .attachment: return true
+        case .agentAssigned, .agentMessage, .agentClosed, .inactivityTimeout: return false
+        }
+    }
+}

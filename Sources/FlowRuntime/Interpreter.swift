@@ -1,0 +1,687 @@
+import Crypto
+import FlowCompiler
+import FlowLanguage
+import Foundation
+
+/// Runs a compiled flow: `session + event → session + effects`, with no I/O and no clock.
+///
+/// Everything that needs the outside world is an effect (send a message, record consent, ask the shared
+/// rotation for an agent, set a timer) and everything the outside world answers is an event. The same
+/// session and event always give the same result, so the REPL, the transcript tests and the server all
+/// drive this one type. Docs/runtime.md describes the semantics.
+public struct Interpreter: Sendable {
+    public let machine: StateMachine
+    public let calendar: BusinessCalendar
+    let defaults: LanguageDefaults
+    let stateNames: [String]
+    let keywordTargets: [String: Int32]
+    let revocationWords: Set<String>
+    /// Per state: normalized menu keys → option index (empty for other states).
+    let menuKeys: [[String: Int32]]
+    /// Per state: reply id → option index, for menus.
+    let menuReplyIDs: [[String: Int32]]
+    let askPatterns: [SharedRegex?]
+    let matchPatterns: [Int32: SharedRegex]
+    let policyVersion: String
+
+    /// Files the service accepts from contacts, by MIME type.
+    public static let acceptedMimeTypes: Set<String> = ["application/pdf", "image/jpeg", "image/jpg", "image/png"]
+    /// The monthly allowance of attachment bytes per contact: 50 MB (50 × 1024 × 1024 bytes).
+    public static let monthlyAttachmentAllowance: Int64 = 50 * 1024 * 1024
+    /// Free-form messages may be sent up to 24 hours after the contact's last message.
+    public static let serviceWindowSeconds: Int64 = 24 * 60 * 60
+
+    public init(machine: StateMachine) {
+        self.machine = machine
+        calendar = BusinessCalendar(settings: machine.settings)
+        defaults = LanguageDefaults.of(FlowLanguageCode(rawValue: machine.language) ?? .es)
+        stateNames = machine.states.map { machine.strings[Int($0.name)] }
+        var keywords: [String: Int32] = [:]
+        for k in machine.keywords where keywords[machine.strings[Int(k.word)]] == nil {
+            keywords[machine.strings[Int(k.word)]] = k.target
+        }
+        keywordTargets = keywords
+        revocationWords = Set(machine.revocation?.words.map { machine.strings[Int($0)] } ?? [])
+        var keys: [[String: Int32]] = []
+        var replies: [[String: Int32]] = []
+        var patterns: [SharedRegex?] = []
+        var matches: [Int32: SharedRegex] = [:]
+        func collect(_ c: MachineCondition) {
+            switch c {
+            case .compare(_, let op, let text, _, _, _):
+                if op == "matches", let text, matches[text] == nil { matches[text] = SharedRegex(machine.strings[Int(text)]) }
+            case .all(let items), .any(let items): items.forEach(collect)
+            case .not(let inner): collect(inner)
+            case .businessHours, .consentGiven: break
+            }
+        }
+        for state in machine.states {
+            var stateKeys: [String: Int32] = [:]
+            var stateReplies: [String: Int32] = [:]
+            var pattern: SharedRegex?
+            switch state.payload {
+            case .menu(let menu):
+                for (i, option) in menu.options.enumerated() {
+                    stateReplies[machine.strings[Int(option.id)]] = Int32(i)
+                    for key in option.keys where stateKeys[machine.strings[Int(key)]] == nil {
+                        stateKeys[machine.strings[Int(key)]] = Int32(i)
+                    }
+                }
+            case .ask(let ask):
+                pattern = ask.validation.pattern.flatMap { SharedRegex(machine.strings[Int($0)]) }
+            case .branch(let branch):
+                branch.cases.forEach(collect)
+            default:
+                break
+            }
+            keys.append(stateKeys)
+            replies.append(stateReplies)
+            patterns.append(pattern)
+        }
+        menuKeys = keys
+        menuReplyIDs = replies
+        askPatterns = patterns
+        matchPatterns = matches
+        policyVersion = machine.policy?.version ?? ""
+    }
+
+    /// The step id of a state.
+    public func name(of state: Int32) -> String { stateNames[Int(state)] }
+
+    /// One step, returning the new session and the effects in order.
+    public func step(_ session: Session, _ event: Event) -> (Session, [Effect]) {
+        var s = session
+        var effects: [Effect] = []
+        step(&s, event, into: &effects)
+        return (s, effects)
+    }
+
+    /// One step in place: the allocation-free form the server and the benchmark use.
+    public func step(_ s: inout Session, _ event: Event, into fx: inout [Effect]) {
+        let now = event.at
+        if event.isFromContact {
+            let consented = hasConsent(s)
+            s.lastContactMessageAt = now
+            if s.status == .new || s.status == .closed {
+                startConversation(&s, now: now, into: &fx)
+                return
+            }
+            // Nothing the contact wrote before accepting consent is kept (habeas-data checklist item 14).
+            if consented {
+                switch event.kind {
+                case .text(let text, _): fx.append(.logContactMessage(.text(text)))
+                case .attachment(let a, _): fx.append(.logContactMessage(.attachment(a)))
+                case .reply(let id, _): fx.append(.logContactMessage(.text(id)))
+                default: break
+                }
+            }
+        }
+        switch event.kind {
+        case .text(let text, let messageID):
+            contactText(&s, text, messageID: messageID, now: now, into: &fx)
+        case .reply(let id, let messageID):
+            contactReply(&s, id, messageID: messageID, now: now, into: &fx)
+        case .attachment(let attachment, let messageID):
+            contactAttachment(&s, attachment, messageID: messageID, now: now, into: &fx)
+        case .agentAssigned(let agent):
+            guard s.status == .queued else { return }
+            s.status = .withAgent
+            s.agent = agent
+        case .agentMessage(let text):
+            guard s.status == .withAgent || s.status == .queued, let agent = s.agent else { return }
+            if EmojiScanner.containsEmoji(text) {
+                fx.append(.agentMessageRefused(reason: "emoji are not allowed in messages to contacts"))
+                return
+            }
+            if s.agentFirstReplyAt == nil { s.agentFirstReplyAt = now }
+            send(&s, .text(text), from: .agent(agent), now: now, into: &fx)
+        case .agentClosed:
+            guard s.status == .withAgent || s.status == .queued else { return }
+            s.agent = nil
+            s.queue = nil
+            s.status = .waiting
+            if let target = machine.target(of: s.state, on: .afterAgent) {
+                go(&s, to: target, now: now, into: &fx)
+            } else {
+                close(&s, .agentClosed, now: now, into: &fx)
+            }
+        case .inactivityTimeout:
+            guard s.status == .waiting, let deadline = s.inactivityDeadline, now >= deadline else { return }
+            s.inactivityDeadline = nil
+            if let text = machine.settings.inactivityText {
+                send(&s, .text(render(text, s)), from: .bot, now: now, into: &fx)
+            }
+            close(&s, .inactivity, now: now, into: &fx)
+        }
+    }
+
+    // MARK: Conversation lifecycle
+
+    func hasConsent(_ s: Session) -> Bool { s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion }
+
+    /// Starts a new conversation at a given state instead of the flow's start (transcript fixtures, the REPL).
+    public func start(_ s: inout Session, at state: Int32, now: Int64, into fx: inout [Effect]) {
+        startConversation(&s, now: now, into: &fx, state: state)
+    }
+
+    func startConversation(_ s: inout Session, now: Int64, into fx: inout [Effect], state: Int32? = nil) {
+        let name = s.variables.first ?? nil
+        let phone = s.variables.count > 1 ? s.variables[1] : nil
+        s.variables = [name, phone]
+        s.status = .waiting
+        s.awaitingOptIn = false
+        s.attempts = 0
+        s.queue = nil
+        s.agent = nil
+        s.startedAt = now
+        s.endedAt = nil
+        s.handoffAt = nil
+        s.agentFirstReplyAt = nil
+        s.consent.sensitive = false
+        fx.append(.conversationStarted)
+        go(&s, to: state ?? machine.start, now: now, into: &fx)
+    }
+
+    func close(_ s: inout Session, _ reason: CloseReason, now: Int64, into fx: inout [Effect]) {
+        if s.inactivityDeadline != nil {
+            s.inactivityDeadline = nil
+            fx.append(.cancelInactivityTimer)
+        }
+        s.status = .closed
+        s.endedAt = now
+        s.agent = nil
+        s.queue = nil
+        fx.append(.closeConversation(reason))
+    }
+
+    /// Waits for the contact at the current state: schedules the inactivity timer.
+    func wait(_ s: inout Session, now: Int64, into fx: inout [Effect]) {
+        s.status = .waiting
+        let deadline = now + Int64(machine.settings.inactivitySeconds)
+        s.inactivityDeadline = deadline
+        fx.append(.scheduleInactivityTimer(at: deadline))
+    }
+
+    // MARK: Entering states
+
+    /// Enters `target` and runs every step that does not wait, until one waits or the conversation ends.
+    func go(_ s: inout Session, to target: Int32, now: Int64, into fx: inout [Effect]) {
+        var next: Int32? = target
+        var budget = machine.states.count + 1
+        while let current = next {
+            budget -= 1
+            guard budget >= 0, current >= 0, Int(current) < machine.states.count else {
+                close(&s, .error, now: now, into: &fx)
+                return
+            }
+            s.state = current
+            s.attempts = 0
+            s.awaitingOptIn = false
+            fx.append(.stepEntered(stateNames[Int(current)]))
+            switch machine.states[Int(current)].payload {
+            case .consent(let consent):
+                if consent.sensitive ? s.consent.sensitive : hasConsent(s) {
+                    next = machine.target(of: current, on: .accept)
+                    continue
+                }
+                promptConsent(&s, consent, now: now, into: &fx)
+                wait(&s, now: now, into: &fx)
+                return
+            case .message(let message):
+                send(&s, .text(render(message.text, s)), from: .bot, now: now, into: &fx)
+                if let a = message.attachment {
+                    send(
+                        &s,
+                        .attachment(
+                            url: str(a.url), fileName: a.filename.map(str), caption: a.caption.map { render($0, s) },
+                            fileExtension: str(a.fileExtension)), from: .bot, now: now, into: &fx)
+                }
+                next = machine.target(of: current, on: .next)
+            case .menu(let menu):
+                showMenu(&s, menu, now: now, into: &fx)
+                wait(&s, now: now, into: &fx)
+                return
+            case .ask(let ask):
+                send(&s, .text(render(ask.text, s)), from: .bot, now: now, into: &fx)
+                wait(&s, now: now, into: &fx)
+                return
+            case .branch(let branch):
+                next = machine.target(of: current, on: .branchDefault)
+                for (i, condition) in branch.cases.enumerated() where holds(condition, s, now: now) {
+                    next = machine.target(of: current, on: .branchCase, index: Int32(i))
+                    break
+                }
+            case .set(let set):
+                for assignment in set.assignments {
+                    assign(&s, assignment.variable, render(assignment.value, s))
+                }
+                next = machine.target(of: current, on: .next)
+            case .handoff(let handoff):
+                if calendar.isOpen(at: now) {
+                    send(&s, .text(render(handoff.text, s)), from: .bot, now: now, into: &fx)
+                    requestHandoff(&s, handoff, now: now, into: &fx)
+                    return
+                }
+                if let closed = handoff.closedText {
+                    send(&s, .text(render(closed, s)), from: .bot, now: now, into: &fx)
+                }
+                if let closedTarget = machine.target(of: current, on: .closedHours) {
+                    next = closedTarget
+                    continue
+                }
+                requestHandoff(&s, handoff, now: now, into: &fx)
+                return
+            case .template(let payload):
+                sendTemplate(&s, payload, now: now, into: &fx)
+                next = machine.target(of: current, on: .next)
+            case .end(let end):
+                if let text = end.text { send(&s, .text(render(text, s)), from: .bot, now: now, into: &fx) }
+                close(&s, .end, now: now, into: &fx)
+                return
+            }
+            if next == nil {
+                close(&s, .error, now: now, into: &fx)
+                return
+            }
+        }
+    }
+
+    func requestHandoff(_ s: inout Session, _ handoff: HandoffPayload, now: Int64, into fx: inout [Effect]) {
+        if s.inactivityDeadline != nil {
+            s.inactivityDeadline = nil
+            fx.append(.cancelInactivityTimer)
+        }
+        s.status = .queued
+        s.queue = handoff.queue
+        s.handoffAt = now
+        let queue = machine.queues.indices.contains(Int(handoff.queue)) ? str(machine.queues[Int(handoff.queue)].name) : ""
+        fx.append(.requestHandoff(queue: queue))
+    }
+
+    func sendTemplate(_ s: inout Session, _ payload: TemplatePayload, now: Int64, into fx: inout [Effect]) {
+        guard machine.templates.indices.contains(Int(payload.template)) else { return }
+        let template = machine.templates[Int(payload.template)]
+        let name = str(template.name)
+        if template.category == "marketing" && !s.consent.optIn {
+            fx.append(.templateRefused(name: name, reason: "the contact did not opt in to promotional messages"))
+            return
+        }
+        // Templates are the one kind of message allowed outside the 24-hour window.
+        fx.append(
+            .send(
+                .template(
+                    name: name, language: str(template.language), parameters: payload.parameters.map { render($0, s) },
+                    headerType: template.headerType, headerLink: template.headerLink.map(str)), from: .bot))
+    }
+
+    // MARK: Consent
+
+    func consentButtons(_ stateName: String, _ consent: ConsentPayload) -> [ReplyButton] {
+        [
+            ReplyButton(id: stateName + ".accept", title: str(consent.acceptTitle)),
+            ReplyButton(id: stateName + ".decline", title: str(consent.declineTitle)),
+        ]
+    }
+
+    func promptConsent(_ s: inout Session, _ consent: ConsentPayload, now: Int64, into fx: inout [Effect]) {
+        let body = render(consent.text, s)
+        send(
+            &s, .buttons(body: body, header: nil, footer: nil, buttons: consentButtons(name(of: s.state), consent)),
+            from: .bot, now: now, into: &fx)
+    }
+
+    func promptOptIn(_ s: inout Session, _ optIn: OptInPayload, now: Int64, into fx: inout [Effect]) {
+        let stateName = name(of: s.state)
+        send(
+            &s,
+            .buttons(
+                body: render(optIn.text, s), header: nil, footer: nil,
+                buttons: [
+                    ReplyButton(id: stateName + ".opt_in.accept", title: str(optIn.acceptTitle)),
+                    ReplyButton(id: stateName + ".opt_in.decline", title: str(optIn.declineTitle)),
+                ]), from: .bot, now: now, into: &fx)
+    }
+
+    /// A contact's answer at a consent step: only the accept reply id or an exact accept word accepts.
+    func consentAnswer(
+        _ s: inout Session, _ consent: ConsentPayload, replyID: String?, normalized: String?, messageID: String?,
+        now: Int64, into fx: inout [Effect]
+    ) {
+        let stateName = name(of: s.state)
+        if s.awaitingOptIn, let optIn = consent.optIn {
+            let accepted =
+                replyID == stateName + ".opt_in.accept" || normalized == TextMatching.normalize(str(optIn.acceptTitle))
+            let declined =
+                replyID == stateName + ".opt_in.decline" || normalized == TextMatching.normalize(str(optIn.declineTitle))
+            guard accepted || declined else {
+                promptOptIn(&s, optIn, now: now, into: &fx)
+                wait(&s, now: now, into: &fx)
+                return
+            }
+            s.consent.optIn = accepted
+            let texts = [render(optIn.text, s), str(optIn.acceptTitle), str(optIn.declineTitle)]
+            fx.append(
+                .recordConsent(
+                    evidence(
+                        step: stateName, choice: accepted ? "opt_in_accepted" : "opt_in_declined", texts: texts,
+                        accepted: accepted ? [str(optIn.purpose)] : [], declined: accepted ? [] : [str(optIn.purpose)],
+                        sensitive: false, messageID: messageID, now: now)))
+            s.awaitingOptIn = false
+            if let target = machine.target(of: s.state, on: .accept) { go(&s, to: target, now: now, into: &fx) }
+            return
+        }
+        let acceptWords = consent.acceptWords.map(str)
+        let declineWords = consent.declineWords.map(str)
+        let accepted = replyID == stateName + ".accept" || (normalized.map { acceptWords.contains($0) } ?? false)
+        let declined = replyID == stateName + ".decline" || (normalized.map { declineWords.contains($0) } ?? false)
+        guard accepted != declined else {
+            // Anything else (other text, a file, a sticker) is never consent: show the request again.
+            promptConsent(&s, consent, now: now, into: &fx)
+            wait(&s, now: now, into: &fx)
+            return
+        }
+        let texts = [render(consent.text, s), str(consent.acceptTitle), str(consent.declineTitle)]
+        let purposes = consent.purposes.map(str)
+        fx.append(
+            .recordConsent(
+                evidence(
+                    step: stateName, choice: accepted ? "accepted" : "declined", texts: texts,
+                    accepted: accepted ? purposes : [], declined: accepted ? [] : purposes, sensitive: consent.sensitive,
+                    messageID: messageID, now: now)))
+        if consent.sensitive {
+            s.consent.sensitive = accepted
+        } else if accepted {
+            s.consent.acceptedVersion = policyVersion
+        }
+        if accepted, !consent.sensitive, let optIn = consent.optIn {
+            s.awaitingOptIn = true
+            promptOptIn(&s, optIn, now: now, into: &fx)
+            wait(&s, now: now, into: &fx)
+            return
+        }
+        if let target = machine.target(of: s.state, on: accepted ? .accept : .decline) {
+            go(&s, to: target, now: now, into: &fx)
+        } else {
+            close(&s, .error, now: now, into: &fx)
+        }
+    }
+
+    func evidence(
+        step: String, choice: String, texts: [String], accepted: [String], declined: [String], sensitive: Bool,
+        messageID: String?, now: Int64
+    ) -> ConsentEvidence {
+        let digest = SHA256.hash(data: Data(texts.joined(separator: "\n").utf8))
+        let hex = digest.map { byte in
+            let h = String(byte, radix: 16)
+            return byte < 16 ? "0" + h : h
+        }.joined()
+        return ConsentEvidence(
+            flow: machine.flow, step: step, policyVersion: policyVersion, policyURL: machine.policy?.url ?? "",
+            choice: choice, shownTexts: texts, textSHA256: hex, purposesAccepted: accepted, purposesDeclined: declined,
+            sensitive: sensitive, at: now, replyMessageID: messageID, language: machine.language)
+    }
+
+    // MARK: Contact input
+
+    func contactText(_ s: inout Session, _ text: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+        let normalized = TextMatching.normalize(text)
+        let payload = machine.states[Int(s.state)].payload
+        if case .consent(let consent) = payload, s.status == .waiting {
+            consentAnswer(&s, consent, replyID: nil, normalized: normalized, messageID: messageID, now: now, into: &fx)
+            return
+        }
+        if revocationWords.contains(normalized) {
+            revoke(&s, words: text, messageID: messageID, now: now, into: &fx)
+            return
+        }
+        if s.status == .queued || s.status == .withAgent {
+            fx.append(.relayToAgent(agent: s.agent, message: .text(text)))
+            return
+        }
+        guard s.status == .waiting else { return }
+        if let target = keywordTargets[normalized] {
+            go(&s, to: target, now: now, into: &fx)
+            return
+        }
+        switch payload {
+        case .menu(let menu):
+            var choice = menuKeys[Int(s.state)][normalized]
+            if choice == nil, let number = Int(normalized), number >= 1, number <= menu.options.count {
+                choice = Int32(number - 1)
+            }
+            if let choice {
+                choose(&s, option: choice, now: now, into: &fx)
+            } else {
+                invalidMenuAnswer(&s, menu, now: now, into: &fx)
+            }
+        case .ask(let ask):
+            let value = AnswerValidation.validate(
+                text, input: ask.input, validation: ask.validation, pattern: askPatterns[Int(s.state)],
+                defaults: defaults)
+            if let value {
+                answer(&s, ask, value, now: now, into: &fx)
+            } else {
+                invalidAskAnswer(&s, ask, now: now, into: &fx)
+            }
+        default:
+            break
+        }
+    }
+
+    func contactReply(_ s: inout Session, _ id: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+        let payload = machine.states[Int(s.state)].payload
+        if case .consent(let consent) = payload, s.status == .waiting {
+            consentAnswer(&s, consent, replyID: id, normalized: nil, messageID: messageID, now: now, into: &fx)
+            return
+        }
+        if s.status == .waiting, case .menu = payload, let choice = menuReplyIDs[Int(s.state)][id] {
+            choose(&s, option: choice, now: now, into: &fx)
+            return
+        }
+        // A reply to an older message: read it as the text of its id.
+        contactText(&s, id, messageID: messageID, now: now, into: &fx)
+    }
+
+    func contactAttachment(
+        _ s: inout Session, _ attachment: Event.Attachment, messageID: String?, now: Int64, into fx: inout [Effect]
+    ) {
+        let payload = machine.states[Int(s.state)].payload
+        if case .consent(let consent) = payload, s.status == .waiting {
+            // A file is never consent: show the request again, and keep nothing of it.
+            consentAnswer(&s, consent, replyID: nil, normalized: nil, messageID: messageID, now: now, into: &fx)
+            return
+        }
+        let mime = attachment.mimeType.lowercased().split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        } ?? ""
+        guard Self.acceptedMimeTypes.contains(mime) else {
+            send(&s, .text(defaults.attachmentRefused), from: .bot, now: now, into: &fx)
+            return
+        }
+        let local = calendar.local(now)
+        if s.attachmentMonth != local.monthKey {
+            s.attachmentMonth = local.monthKey
+            s.attachmentBytes = 0
+        }
+        guard attachment.size >= 0, s.attachmentBytes + attachment.size <= Self.monthlyAttachmentAllowance else {
+            let (year, month) = local.month == 12 ? (local.year + 1, 1) : (local.year, local.month + 1)
+            let text = defaults.attachmentLimit.replacingOccurrences(
+                of: "%@", with: defaults.resetDate(year: year, month: month))
+            send(&s, .text(text), from: .bot, now: now, into: &fx)
+            return
+        }
+        s.attachmentBytes += attachment.size
+        if s.status == .queued || s.status == .withAgent {
+            fx.append(.relayToAgent(agent: s.agent, message: .attachment(attachment)))
+            return
+        }
+        guard s.status == .waiting else { return }
+        switch payload {
+        case .ask(let ask) where ask.input == "document" || ask.input == "image":
+            let fits = ask.input == "document" ? mime == "application/pdf" : mime.hasPrefix("image/")
+            if fits {
+                let ext = mime == "application/pdf" ? "pdf" : (mime == "image/png" ? "png" : "jpg")
+                answer(&s, ask, attachment.fileName ?? "archivo.\(ext)", now: now, into: &fx)
+            } else {
+                invalidAskAnswer(&s, ask, now: now, into: &fx)
+            }
+        case .ask(let ask):
+            invalidAskAnswer(&s, ask, now: now, into: &fx)
+        case .menu(let menu):
+            invalidMenuAnswer(&s, menu, now: now, into: &fx)
+        default:
+            break
+        }
+    }
+
+    func choose(_ s: inout Session, option: Int32, now: Int64, into fx: inout [Effect]) {
+        if let target = machine.target(of: s.state, on: .option, index: option) {
+            go(&s, to: target, now: now, into: &fx)
+        }
+    }
+
+    func invalidMenuAnswer(_ s: inout Session, _ menu: MenuPayload, now: Int64, into fx: inout [Effect]) {
+        s.attempts += 1
+        if s.attempts > menu.retries, let fallback = machine.target(of: s.state, on: .fallback) {
+            go(&s, to: fallback, now: now, into: &fx)
+            return
+        }
+        // Without a fallback the menu keeps asking, its count starting over.
+        if s.attempts > menu.retries { s.attempts = 0 }
+        send(&s, .text(render(menu.invalid, s)), from: .bot, now: now, into: &fx)
+        showMenu(&s, menu, now: now, into: &fx)
+        wait(&s, now: now, into: &fx)
+    }
+
+    func invalidAskAnswer(_ s: inout Session, _ ask: AskPayload, now: Int64, into fx: inout [Effect]) {
+        s.attempts += 1
+        if s.attempts >= ask.attempts, let fallback = machine.target(of: s.state, on: .fallback) {
+            go(&s, to: fallback, now: now, into: &fx)
+            return
+        }
+        if s.attempts >= ask.attempts { s.attempts = 0 }
+        send(&s, .text(render(ask.retry, s)), from: .bot, now: now, into: &fx)
+        wait(&s, now: now, into: &fx)
+    }
+
+    func answer(_ s: inout Session, _ ask: AskPayload, _ value: String, now: Int64, into fx: inout [Effect]) {
+        assign(&s, ask.variable, value)
+        fx.append(.variableSaved(name: machine.variables[Int(ask.variable)]))
+        if let target = machine.target(of: s.state, on: .next) {
+            go(&s, to: target, now: now, into: &fx)
+        } else {
+            close(&s, .error, now: now, into: &fx)
+        }
+    }
+
+    func revoke(_ s: inout Session, words: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+        guard let revocation = machine.revocation else { return }
+        fx.append(
+            .recordRevocation(
+                RevocationEvidence(
+                    flow: machine.flow, policyVersion: s.consent.acceptedVersion ?? policyVersion, words: words,
+                    at: now, messageID: messageID)))
+        if s.inactivityDeadline != nil {
+            s.inactivityDeadline = nil
+            fx.append(.cancelInactivityTimer)
+        }
+        if s.status == .queued || s.status == .withAgent {
+            fx.append(.endHandoff(agent: s.agent))
+            s.agent = nil
+            s.queue = nil
+        }
+        s.consent = Session.Consent()
+        let name = s.variables.first ?? nil
+        let phone = s.variables.count > 1 ? s.variables[1] : nil
+        s.variables = [name, phone]
+        s.status = .waiting
+        send(&s, .text(render(revocation.text, s)), from: .bot, now: now, into: &fx)
+        go(&s, to: revocation.target, now: now, into: &fx)
+    }
+
+    // MARK: Output
+
+    func showMenu(_ s: inout Session, _ menu: MenuPayload, now: Int64, into fx: inout [Effect]) {
+        let body = render(menu.text, s)
+        let header = menu.header.map { render($0, s) }
+        let footer = menu.footer.map { render($0, s) }
+        if menu.buttons {
+            let buttons = menu.options.map { ReplyButton(id: str($0.id), title: str($0.title)) }
+            send(&s, .buttons(body: body, header: header, footer: footer, buttons: buttons), from: .bot, now: now, into: &fx)
+        } else {
+            let rows = menu.options.map { ListRow(id: str($0.id), title: str($0.title), description: $0.description.map(str)) }
+            send(
+                &s, .list(body: body, header: header, footer: footer, button: str(menu.button), rows: rows), from: .bot,
+                now: now, into: &fx)
+        }
+    }
+
+    /// Sends a free-form message, unless the 24-hour window since the contact's last message has closed.
+    func send(_ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect]) {
+        if let last = s.lastContactMessageAt, now - last > Self.serviceWindowSeconds {
+            fx.append(.windowClosed(message, from: sender))
+        } else {
+            fx.append(.send(message, from: sender))
+        }
+    }
+
+    @inline(__always) func str(_ index: Int32) -> String { machine.strings[Int(index)] }
+
+    func assign(_ s: inout Session, _ variable: Int32, _ value: String) {
+        let i = Int(variable)
+        if s.variables.count <= i { s.variables.append(contentsOf: repeatElement(nil, count: i + 1 - s.variables.count)) }
+        s.variables[i] = value
+    }
+
+    /// The text with its placeholders filled in; values are stripped of emoji (the no-emoji policy covers
+    /// text built from what contacts typed, and their WhatsApp profile names).
+    func render(_ index: Int32, _ s: Session) -> String {
+        let text = machine.texts[Int(index)]
+        if text.pieces.count == 1, case .literal(let literal) = text.pieces[0] { return str(literal) }
+        var out = ""
+        for piece in text.pieces {
+            switch piece {
+            case .literal(let literal): out += str(literal)
+            case .variable(let v):
+                if Int(v) < s.variables.count, let value = s.variables[Int(v)] { out += EmojiScanner.strip(value) }
+            }
+        }
+        return out
+    }
+
+    // MARK: Conditions
+
+    func holds(_ condition: MachineCondition, _ s: Session, now: Int64) -> Bool {
+        switch condition {
+        case .businessHours(let open): return calendar.isOpen(at: now) == open
+        case .consentGiven(let given): return hasConsent(s) == given
+        case .all(let items): return items.allSatisfy { holds($0, s, now: now) }
+        case .any(let items): return items.contains { holds($0, s, now: now) }
+        case .not(let inner): return !holds(inner, s, now: now)
+        case .compare(let variable, let op, let text, let texts, let number, let flag):
+            let value = Int(variable) < s.variables.count ? s.variables[Int(variable)] : nil
+            switch op {
+            case "is_set": return ((value.map { !$0.isEmpty }) ?? false) == (flag ?? true)
+            case "equals": return value.map { TextMatching.normalize($0) == str(text ?? 0) } ?? false
+            case "not_equals": return value.map { TextMatching.normalize($0) != str(text ?? 0) } ?? true
+            case "contains": return value.map { TextMatching.normalize($0).contains(str(text ?? 0)) } ?? false
+            case "in":
+                return value.map { v in (texts ?? []).contains { str($0) == TextMatching.normalize(v) } } ?? false
+            case "matches":
+                guard let value, let text, let regex = matchPatterns[text] else { return false }
+                return regex.matches(value)
+            default:
+                guard let value, let n = Double(value.replacingOccurrences(of: ",", with: ".")), let number else {
+                    return false
+                }
+                switch op {
+                case "less_than": return n < number
+                case "greater_than": return n > number
+                case "at_least": return n >= number
+                case "at_most": return n <= number
+                default: return false
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Where one contact's conversation stands: everything the interpreter needs to take the next step, and
+/// nothing else. Small and flat on purpose (a few hundred bytes besides variable values): a server keeps
+/// one per open conversation, and the store saves it after every event.
+public struct Session: Codable, Sendable, Hashable {
+    /// What the conversation is doing.
+    public enum Status: UInt8, Codable, Sendable, Hashable {
+        /// No event has arrived yet; the first one starts the flow.
+        case new
+        /// The bot waits for the contact at `state`.
+        case waiting
+        /// A handoff was requested; no agent is assigned yet. Contact messages are kept for the agent.
+        case queued
+        /// An agent has the conversation; the bot stays silent.
+        case withAgent
+        /// The conversation ended; the next contact message starts a new one.
+        case closed
+    }
+
+    /// The habeas-data state of the contact, remembered across conversations per policy version.
+    public struct Consent: Codable, Sendable, Hashable {
+        /// Policy version of the last accepted general consent; `nil` when none is in force.
+        public var acceptedVersion: String?
+        /// A sensitive-data consent was accepted (for this conversation's sensitive steps).
+        public var sensitive: Bool
+        /// The contact opted in to business-initiated (promotional) messages.
+        public var optIn: Bool
+
+        public init(acceptedVersion: String? = nil, sensitive: Bool = false, optIn: Bool = false) {
+            self.acceptedVersion = acceptedVersion
+            self.sensitive = sensitive
+            self.optIn = optIn
+        }
+    }
+
+    /// The current state (a step index of the machine).
+    public var state: Int32
+    public var status: Status
+    /// 1 while a consent step waits for the answer to its opt-in question.
+    public var awaitingOptIn: Bool
+    /// Invalid answers at the current step so far.
+    public var attempts: Int32
+    public var consent: Consent
+    /// Variable values by the machine's variable index (0 = contact.name, 1 = contact.phone).
+    public var variables: [String?]
+    /// Unix seconds of the contact's last message: the 24-hour window runs from here.
+    public var lastContactMessageAt: Int64?
+    /// The calendar month (`year * 100 + month`, in the flow's time zone) the attachment bytes belong to.
+    public var attachmentMonth: Int32
+    public var attachmentBytes: Int64
+    /// The queue (index) of the requested handoff and the assigned agent.
+    public var queue: Int32?
+    public var agent: String?
+    /// When the inactivity timer fires, if one is scheduled.
+    public var inactivityDeadline: Int64?
+    /// Facts for the dashboard: conversation start and end, handoff request, agent's first reply.
+    public var startedAt: Int64?
+    public var endedAt: Int64?
+    public var handoffAt: Int64?
+    public var agentFirstReplyAt: Int64?
+
+    /// A session for a contact who has not written yet, with what the store remembers of them.
+    public init(contactName: String? = nil, phone: String? = nil, consent: Consent = Consent()) {
+        self.state = 0
+        self.status = .new
+        self.awaitingOptIn = false
+        self.attempts = 0
+        self.consent = consent
+        self.variables = [contactName, phone]
+        self.lastContactMessageAt = nil
+        self.attachmentMonth = 0
+        self.attachmentBytes = 0
+        self.queue = nil
+        self.agent = nil
+        self.inactivityDeadline = nil
+        self.startedAt = nil
+        self.endedAt = nil
+        self.handoffAt = nil
+        self.agentFirstReplyAt = nil
+    }
+
+    /// Whether the conversation is open (not closed and started).
+    public var isOpen: Bool { status != .new && status != .closed }
+}

@@ -1,0 +1,105 @@
+import FlowCompiler
+import FlowLanguage
+import Foundation
+
+/// A compiled regular expression the interpreter may share across threads: `NSRegularExpression` is
+/// immutable and documented thread-safe, but not marked `Sendable`.
+final class SharedRegex: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    init?(_ pattern: String) {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        self.regex = regex
+    }
+
+    func matches(_ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+/// Checks and normalizes an answer to an `ask` step by its input type. Returns the value to store, or
+/// `nil` when the answer is not valid.
+enum AnswerValidation {
+    static func validate(
+        _ raw: String, input: String, validation: MachineValidation, pattern: SharedRegex?,
+        defaults: LanguageDefaults
+    ) -> String? {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        let value: String?
+        switch input {
+        case "number": value = number(text, validation)
+        case "email": value = email(text)
+        case "phone": value = phone(text)
+        case "date": value = date(text)
+        case "yes_no": value = yesNo(text, defaults)
+        case "document", "image": value = nil
+        default: value = text
+        }
+        guard let value else { return nil }
+        if input == "text" || input == "email" {
+            let length = value.count
+            if let min = validation.minLength, length < Int(min) { return nil }
+            if let max = validation.maxLength, length > Int(max) { return nil }
+        }
+        if let pattern, !pattern.matches(value) { return nil }
+        return value
+    }
+
+    /// A number written with `.` or `,` as the decimal mark; stored without a trailing `.0`.
+    static func number(_ text: String, _ validation: MachineValidation) -> String? {
+        let normalized = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
+        guard normalized.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
+            let n = Double(normalized), n.isFinite
+        else { return nil }
+        if let min = validation.min, n < min { return nil }
+        if let max = validation.max, n > max { return nil }
+        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        return String(n)
+    }
+
+    static func email(_ text: String) -> String? {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), !text.contains(where: \.isWhitespace)
+        else { return nil }
+        return text
+    }
+
+    /// 7 to 15 digits, with an optional leading `+`; spaces, dots, dashes and parentheses are dropped.
+    static func phone(_ text: String) -> String? {
+        var digits = ""
+        var plus = false
+        for (i, c) in text.enumerated() {
+            if c == "+" && i == 0 {
+                plus = true
+            } else if c.isASCII && c.isNumber {
+                digits.append(c)
+            } else if !" .-()".contains(c) {
+                return nil
+            }
+        }
+        guard (7...15).contains(digits.count) else { return nil }
+        return (plus ? "+" : "") + digits
+    }
+
+    /// `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`, stored as `YYYY-MM-DD`.
+    static func date(_ text: String) -> String? {
+        let separators: Set<Character> = ["-", "/", "."]
+        let parts = text.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        let (y, m, d): (Int?, Int?, Int?) =
+            parts[0].count == 4 ? (Int(parts[0]), Int(parts[1]), Int(parts[2])) : (Int(parts[2]), Int(parts[1]), Int(parts[0]))
+        guard let y, let m, let d, y >= 1900, y <= 2200 else { return nil }
+        let iso = String(format: "%04d-%02d-%02d", y, m, d)
+        return Durations.isDate(iso) ? iso : nil
+    }
+
+    /// The language's yes or no word (`si`/`no`, `yes`/`no`, `sim`/`nao`), from the words it accepts.
+    static func yesNo(_ text: String, _ defaults: LanguageDefaults) -> String? {
+        let normalized = TextMatching.normalize(text)
+        if defaults.yesWords.contains(normalized) { return defaults.yesWords[0] }
+        if defaults.noWords.contains(normalized) { return defaults.noWords[0] }
+        return nil
+    }
+}
