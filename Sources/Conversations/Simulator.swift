@@ -81,6 +81,18 @@ public final class Simulator {
         session.lastContactMessageAt = now
         interpreter.start(&session, at: Int32(index), now: now, into: &effects)
         history += effects
+        // Coverage and handoffs as for any other event: record the steps entered, and answer a handoff request.
+        var previous: String?
+        for case .stepEntered(let entered) in effects {
+            transitions.append((previous, entered))
+            previous = entered
+        }
+        for case .requestHandoff(let queueName) in effects {
+            let agents = machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
+                machine.strings[Int($0)]
+            } ?? []
+            if let agent = rotation.next(queue: queueName, agents: agents) { effects += send(.agentAssigned(agent)) }
+        }
         return effects
     }
 

@@ -167,7 +167,8 @@ public struct Interpreter: Sendable {
     func startConversation(_ s: inout Session, now: Int64, into fx: inout [Effect], state: Int32? = nil) {
         let name = s.variables.first ?? nil
         let phone = s.variables.count > 1 ? s.variables[1] : nil
-        s.variables = [name, phone]
+        // A conversation started at a given state (fixtures, the REPL) keeps the variables preset for it.
+        if state == nil { s.variables = [name, phone] }
         s.status = .waiting
         s.awaitingOptIn = false
         s.attempts = 0

@@ -20,5 +20,6 @@ import Testing
     print(effects)
     (s, effects) = interpreter.step(s, Event(at: t0 + 19, .text("Ana María")))
     print(effects)
-    #expect(s.status == .withAgent || s.status == .queued)
+    let handedOff = s.status == .withAgent || s.status == .queued
+    #expect(handedOff)
 }

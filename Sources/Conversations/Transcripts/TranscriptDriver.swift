@@ -1,0 +1,183 @@
+import FlowCompiler
+import FlowDiagnostics
+import FlowLanguage
+import FlowRuntime
+import Foundation
+
+/// What one transcript input produced.
+public struct TranscriptOutcome: Sendable, Hashable {
+    /// Every effect, in order (bookkeeping included).
+    public var effects: [Effect]
+    /// The agent the rotation assigned to a handoff this input requested (`nil` when none was, or the queue
+    /// has no agents).
+    public var assignedAgent: String?
+
+    public init(effects: [Effect], assignedAgent: String? = nil) {
+        self.effects = effects
+        self.assignedAgent = assignedAgent
+    }
+}
+
+/// Performs transcript inputs on a `Simulator`: the one place that turns `tap: Acepto` into a reply id, a
+/// `wait` into clock moves and a local date-time into Unix seconds. The runner, the writer and `talkflow repl`
+/// share it, so a recorded conversation replays exactly.
+public enum TranscriptDriver {
+    /// Performs one input; fails (with a message for the transcript's author) when it cannot be performed:
+    /// a tap that matches no button or row, an unknown attachment type, a clock that would go backwards.
+    public static func perform(_ input: TranscriptInput, on simulator: Simulator) -> Result<TranscriptOutcome, Failure>
+    {
+        let effects: [Effect]
+        switch input {
+        case .contact(let text):
+            effects = simulator.send(.text(text))
+        case .tap(let choice):
+            switch resolveTap(choice, history: simulator.history) {
+            case .success(let id): effects = simulator.send(.reply(id: id))
+            case .failure(let failure): return .failure(failure)
+            }
+        case .attachment(let attachment):
+            guard let mime = attachment.mimeType else {
+                let known = TranscriptAttachment.mimeTypes.keys.sorted().joined(separator: ", ")
+                return .failure(
+                    Failure(
+                        message: "unknown attachment type '\(attachment.type)'; use one of \(known) or a MIME type"))
+            }
+            effects = simulator.send(
+                .attachment(Event.Attachment(mimeType: mime, size: attachment.size, fileName: attachment.name)))
+        case .agent(let text):
+            effects = simulator.send(.agentMessage(text))
+        case .agentClose:
+            effects = simulator.send(.agentClosed)
+        case .wait(let seconds):
+            effects = simulator.advance(by: seconds)
+        case .at(let local):
+            let instant = unixTime(local, in: simulator.interpreter.calendar.timeZone)
+            guard instant >= simulator.now else {
+                let now = localTime(simulator.now, in: simulator.interpreter.calendar.timeZone)
+                return .failure(Failure(message: "'at: \(local)' is before the clock (\(now)); time never goes back"))
+            }
+            effects = simulator.advance(to: instant)
+        }
+        let requested = effects.contains {
+            if case .requestHandoff = $0 { return true }
+            return false
+        }
+        return .success(TranscriptOutcome(effects: effects, assignedAgent: requested ? simulator.session.agent : nil))
+    }
+
+    /// Why an input could not be performed.
+    public struct Failure: Error, Sendable, Hashable {
+        public var message: String
+
+        public init(message: String) { self.message = message }
+    }
+
+    /// The reply id a tap stands for, in the last buttons or list message the bot sent: an exact id first,
+    /// then an exact title, then a title equal after normalization (case, accents and spaces ignored).
+    public static func resolveTap(_ choice: String, history: [Effect]) -> Result<String, Failure> {
+        var options: [(id: String, title: String)]?
+        for effect in history.reversed() {
+            guard case .send(let message, .bot) = effect else { continue }
+            if case .buttons(_, _, _, let buttons) = message {
+                options = buttons.map { ($0.id, $0.title) }
+            } else if case .list(_, _, _, _, let rows) = message {
+                options = rows.map { ($0.id, $0.title) }
+            }
+            if options != nil { break }
+        }
+        guard let options else {
+            return .failure(Failure(message: "nothing to tap: the bot has not sent buttons or a list"))
+        }
+        if let option = options.first(where: { $0.id == choice }) { return .success(option.id) }
+        if let option = options.first(where: { $0.title == choice }) { return .success(option.id) }
+        let normalized = TextMatching.normalize(choice)
+        if let option = options.first(where: { TextMatching.normalize($0.title) == normalized }) {
+            return .success(option.id)
+        }
+        let titles = options.map { "'\($0.title)'" }.joined(separator: ", ")
+        return .failure(Failure(message: "no button or row '\(choice)' in the last interactive message (\(titles))"))
+    }
+
+    /// Unix seconds of a local date-time in a time zone (a time skipped by a daylight-saving change moves
+    /// forward, as clocks do).
+    public static func unixTime(_ local: TranscriptDateTime, in timeZone: TimeZone) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(
+            year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute,
+            second: local.second)
+        let date = calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+        return Int64(date.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// The local date-time of Unix seconds in a time zone.
+    public static func localTime(_ instant: Int64, in timeZone: TimeZone) -> TranscriptDateTime {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(instant)))
+        return TranscriptDateTime(
+            year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1, hour: c.hour ?? 0, minute: c.minute ?? 0,
+            second: c.second ?? 0)
+    }
+}
+
+extension TranscriptDriver {
+    /// A simulator set up as a transcript's fixtures say, with the effects of starting at `fixtures.step`
+    /// (empty when the conversation waits for the contact's first message). Fails on a step, variable,
+    /// queue or agent the flow does not have.
+    public static func makeSimulator(
+        machine: StateMachine, fixtures: TranscriptFixtures
+    ) -> Result<(Simulator, TranscriptOutcome), Failure> {
+        let interpreter = Interpreter(machine: machine)
+        let start = unixTime(fixtures.time ?? TranscriptFixtures.defaultTime, in: interpreter.calendar.timeZone)
+        var consent = Session.Consent()
+        if let given = fixtures.consent {
+            consent.acceptedVersion = given.version ?? machine.policy?.version ?? ""
+            consent.optIn = given.optIn
+        }
+        let simulator = Simulator(
+            machine: machine, contactName: fixtures.contactName ?? TranscriptFixtures.defaultContactName,
+            phone: fixtures.contactPhone ?? TranscriptFixtures.defaultContactPhone, startAt: start, consent: consent)
+        for entry in fixtures.rotation {
+            guard let queue = machine.queues.first(where: { machine.strings[Int($0.name)] == entry.queue }) else {
+                let names = machine.queues.map { machine.strings[Int($0.name)] }
+                return .failure(Failure(message: "unknown queue '\(entry.queue)'" + suggestion(entry.queue, names)))
+            }
+            let agents = queue.agents.map { machine.strings[Int($0)] }
+            guard let position = agents.firstIndex(of: entry.agent) else {
+                return .failure(
+                    Failure(
+                        message: "queue '\(entry.queue)' has no agent '\(entry.agent)'" + suggestion(entry.agent, agents)
+                    ))
+            }
+            simulator.rotation.set(queue: entry.queue, position: position)
+        }
+        let steps = machine.states.map { machine.strings[Int($0.name)] }
+        for variable in fixtures.variables where !machine.variables.contains(variable.name) {
+            let names = machine.variables.filter { !$0.hasPrefix("contact.") }
+            return .failure(Failure(message: "unknown variable '\(variable.name)'" + suggestion(variable.name, names)))
+        }
+        guard let step = fixtures.step else {
+            if let first = fixtures.variables.first {
+                return .failure(Failure(message: "variable '\(first.name)' needs a starting step ('step:')"))
+            }
+            return .success((simulator, TranscriptOutcome(effects: [])))
+        }
+        guard steps.contains(step) else {
+            return .failure(Failure(message: "unknown step '\(step)'" + suggestion(step, steps)))
+        }
+        for variable in fixtures.variables { simulator.setVariable(variable.name, variable.value) }
+        let effects = simulator.start(at: step)
+        let requested = effects.contains {
+            if case .requestHandoff = $0 { return true }
+            return false
+        }
+        return .success((simulator, TranscriptOutcome(effects: effects, assignedAgent: requested ? simulator.session.agent : nil)))
+    }
+
+    /// "; did you mean 'x'?" when a close name exists, else the empty string.
+    static func suggestion(_ name: String, _ candidates: [String]) -> String {
+        Suggestions.closest(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}

@@ -1,0 +1,466 @@
+import FlowDiagnostics
+import FlowLanguage
+import FlowSyntax
+import Foundation
+
+/// Reads a transcript file into a `Transcript`, with located diagnostics for everything wrong in it.
+///
+/// The file goes through the flow loader (`YAMLLoader`), so every node has its range and the loader's own
+/// checks (syntax, duplicate keys, anchors, tags, size) apply. The shape is then read against the format of
+/// Docs/testing.md: unknown keys get the closest allowed key as a suggestion, values of the wrong kind say what
+/// was expected. The parser never stops at the first problem and never traps.
+public enum TranscriptParser {
+    /// What parsing gave: the transcript when the file has no errors, every diagnostic, and the source.
+    public struct Result: Sendable {
+        public var transcript: Transcript?
+        public var diagnostics: [Diagnostic]
+        public var source: SourceText
+    }
+
+    /// The keys of a transcript file's top level.
+    public static let topKeys = ["name", "flow", "fixtures", "exhaustive", "steps"]
+    /// The keys of `fixtures`.
+    public static let fixtureKeys = ["step", "variables", "consent", "contact", "time", "rotation"]
+    /// The keys that make a step an input.
+    public static let inputKeys = ["contact", "tap", "attachment", "agent", "agent_close", "wait", "at"]
+    /// The keys that make a step an expectation.
+    public static let expectationKeys = [
+        "bot", "window_closed", "consent", "revoked", "handoff", "handoff_ended", "closed", "refused", "relayed",
+        "step", "saved",
+    ]
+    /// The keys of a message expectation (`bot:` and `window_closed:` written as a mapping).
+    public static let messageKeys = [
+        "text", "contains", "pattern", "body", "header", "footer", "buttons", "list", "attachment", "template",
+    ]
+    /// Consent choices a `consent:` expectation may name.
+    public static let consentChoices = ["accepted", "declined", "opt_in_accepted", "opt_in_declined"]
+    /// Close reasons a `closed:` expectation may name.
+    public static let closeReasons = ["end", "inactivity", "agent_closed", "error"]
+
+    /// Parses a transcript file's bytes; `name` is the test name when the file gives none.
+    public static func parse(bytes: [UInt8], defaultName: String) -> Result {
+        let loaded = YAMLLoader.load(bytes: bytes)
+        let reader = Reader()
+        reader.diagnostics = loaded.diagnostics
+        guard loaded.root != nil || !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+            return Result(transcript: nil, diagnostics: reader.sorted, source: loaded.source)
+        }
+        guard let root = loaded.root, !root.isNull else {
+            reader.add(
+                SchemaRules.emptyFile.diagnostic(
+                    "the file holds no transcript; it needs at least 'flow' and 'steps'", at: .fileStart))
+            return Result(transcript: nil, diagnostics: reader.sorted, source: loaded.source)
+        }
+        let transcript = reader.transcript(root, defaultName: defaultName)
+        let failed = reader.diagnostics.contains { $0.severity == .error }
+        return Result(transcript: failed ? nil : transcript, diagnostics: reader.sorted, source: loaded.source)
+    }
+
+    /// Parses transcript text (tests, the REPL's round trip).
+    public static func parse(_ text: String, defaultName: String = "transcript") -> Result {
+        parse(bytes: Array(text.utf8), defaultName: defaultName)
+    }
+}
+
+/// The reading pass: one per file, collecting diagnostics as it goes.
+private final class Reader {
+    var diagnostics: [Diagnostic] = []
+
+    var sorted: [Diagnostic] { Diagnostic.sortedByPosition(diagnostics) }
+
+    func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    // MARK: Generic shapes
+
+    /// The pairs of a mapping by key, reporting keys outside `allowed` (with a suggestion) and a node that is
+    /// not a mapping.
+    func mapping(_ node: Node, _ what: String, allowed: [String]) -> [String: Pair]? {
+        guard let pairs = node.mapping else {
+            add(
+                SchemaRules.wrongType.diagnostic(
+                    "\(what) must be a mapping, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        var fields: [String: Pair] = [:]
+        for pair in pairs {
+            if allowed.contains(pair.key) {
+                fields[pair.key] = pair
+            } else {
+                unknownKey(pair, in: what, allowed: allowed)
+            }
+        }
+        return fields
+    }
+
+    func unknownKey(_ pair: Pair, in what: String, allowed: [String]) {
+        let suggestion = Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
+        add(
+            SchemaRules.unknownKey.diagnostic(
+                "unknown key '\(pair.key)' in \(what); allowed: \(allowed.joined(separator: ", "))",
+                at: pair.keyRange, suggestion: suggestion))
+    }
+
+    /// A text value (any scalar but a plain null).
+    func text(_ node: Node, _ what: String) -> String? {
+        guard let text = node.scalar, !node.isNull else {
+            add(SchemaRules.wrongType.diagnostic("\(what) must be text, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        return text
+    }
+
+    func text(_ fields: [String: Pair], _ key: String, _ what: String) -> String? {
+        fields[key].flatMap { text($0.value, "'\(key)' of \(what)") }
+    }
+
+    /// A list of texts.
+    func texts(_ node: Node, _ what: String) -> [String]? {
+        guard let items = node.sequence else {
+            add(
+                SchemaRules.wrongType.diagnostic(
+                    "\(what) must be a list of texts, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        var out: [String] = []
+        for item in items {
+            guard let value = text(item, "an item of \(what)") else { return nil }
+            out.append(value)
+        }
+        return out
+    }
+
+    /// `true` or `false`, written plain.
+    func bool(_ node: Node, _ what: String) -> Bool? {
+        if case .scalar(let text, .plain) = node.value, text == "true" || text == "false" { return text == "true" }
+        add(
+            SchemaRules.wrongType.diagnostic(
+                "\(what) must be true or false, found \(describe(node))", at: node.range))
+        return nil
+    }
+
+    /// Exactly `true`: the value of keys such as `agent_close` and `revoked`.
+    func isTrue(_ node: Node, _ what: String) -> Bool {
+        if case .scalar("true", .plain) = node.value { return true }
+        add(SchemaRules.invalidValue.diagnostic("\(what) must be true, found \(describe(node))", at: node.range))
+        return false
+    }
+
+    /// One of a few words.
+    func word(_ node: Node, _ what: String, _ allowed: [String]) -> String? {
+        guard let value = text(node, what) else { return nil }
+        guard allowed.contains(value) else {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "\(what) must be one of \(allowed.joined(separator: ", ")), found '\(value)'", at: node.range,
+                    suggestion: Suggestions.closest(to: value, in: allowed).map { "did you mean '\($0)'?" }))
+            return nil
+        }
+        return value
+    }
+
+    func describe(_ node: Node) -> String {
+        if let text = node.scalar, !node.isNull { return "'\(text)'" }
+        return node.kindDescription
+    }
+
+    func dateTime(_ node: Node, _ what: String) -> TranscriptDateTime? {
+        guard let value = text(node, what) else { return nil }
+        guard let time = TranscriptDateTime(iso: value) else {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "\(what) must be a local date-time such as \"2026-03-02T10:00\", found '\(value)'",
+                    at: node.range))
+            return nil
+        }
+        return time
+    }
+
+    func regex(_ node: Node, _ what: String) -> String? {
+        guard let value = text(node, what) else { return nil }
+        guard (try? NSRegularExpression(pattern: value)) != nil else {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "\(what) is not a valid regular expression: '\(value)'", at: node.range))
+            return nil
+        }
+        return value
+    }
+
+    // MARK: The file
+
+    func transcript(_ root: Node, defaultName: String) -> Transcript? {
+        guard let fields = mapping(root, "the transcript", allowed: TranscriptParser.topKeys) else { return nil }
+        var result = Transcript(name: defaultName, flowPath: "")
+        if let name = text(fields, "name", "the transcript") { result.name = name }
+        if let flow = fields["flow"] {
+            if let path = text(flow.value, "'flow'") {
+                result.flowPath = path
+                result.flowRange = flow.value.range
+            }
+        } else {
+            add(
+                SchemaRules.missingField.diagnostic(
+                    "the transcript needs 'flow': the path of the flow file, relative to this file",
+                    at: SourceRange(at: root.range.start)))
+        }
+        if let fixtures = fields["fixtures"] { result.fixtures = self.fixtures(fixtures.value) }
+        if let exhaustive = fields["exhaustive"], let value = bool(exhaustive.value, "'exhaustive'") {
+            result.exhaustive = value
+        }
+        if let steps = fields["steps"] {
+            if let items = steps.value.sequence {
+                result.steps = items.compactMap(step)
+            } else {
+                add(
+                    SchemaRules.wrongType.diagnostic(
+                        "'steps' must be a list, found \(steps.value.kindDescription)", at: steps.value.range))
+            }
+        } else {
+            add(
+                SchemaRules.missingField.diagnostic(
+                    "the transcript needs 'steps': the list of inputs and expectations",
+                    at: SourceRange(at: root.range.start)))
+        }
+        return result
+    }
+
+    func fixtures(_ node: Node) -> TranscriptFixtures {
+        var f = TranscriptFixtures()
+        guard let fields = mapping(node, "'fixtures'", allowed: TranscriptParser.fixtureKeys) else { return f }
+        f.step = text(fields, "step", "'fixtures'")
+        if let pair = fields["variables"] {
+            if let items = pair.value.mapping {
+                for item in items {
+                    if let value = text(item.value, "variable '\(item.key)'") {
+                        f.variables.append(TranscriptVariable(name: item.key, value: value))
+                    }
+                }
+            } else {
+                add(
+                    SchemaRules.wrongType.diagnostic(
+                        "'variables' must map each variable to its value, found \(pair.value.kindDescription)",
+                        at: pair.value.range))
+            }
+        }
+        if let pair = fields["consent"] {
+            if pair.value.scalar != nil {
+                if word(pair.value, "'consent' of 'fixtures'", ["accepted"]) != nil { f.consent = ConsentFixture() }
+            } else if let given = mapping(pair.value, "'consent' of 'fixtures'", allowed: ["version", "opt_in"]) {
+                var consent = ConsentFixture()
+                consent.version = text(given, "version", "'consent'")
+                if let optIn = given["opt_in"], let value = bool(optIn.value, "'opt_in'") { consent.optIn = value }
+                f.consent = consent
+            }
+        }
+        if let pair = fields["contact"], let contact = mapping(pair.value, "'contact'", allowed: ["name", "phone"]) {
+            f.contactName = text(contact, "name", "'contact'")
+            f.contactPhone = text(contact, "phone", "'contact'")
+        }
+        if let pair = fields["time"] { f.time = dateTime(pair.value, "'time'") }
+        if let pair = fields["rotation"] {
+            if let items = pair.value.mapping {
+                for item in items {
+                    if let agent = text(item.value, "the next agent of queue '\(item.key)'") {
+                        f.rotation.append(TranscriptRotation(queue: item.key, agent: agent))
+                    }
+                }
+            } else {
+                add(
+                    SchemaRules.wrongType.diagnostic(
+                        "'rotation' must map each queue to its next agent, found \(pair.value.kindDescription)",
+                        at: pair.value.range))
+            }
+        }
+        return f
+    }
+
+    // MARK: Steps
+
+    func step(_ node: Node) -> TranscriptStep? {
+        let allowed = TranscriptParser.inputKeys + TranscriptParser.expectationKeys
+        guard let pairs = node.mapping, let pair = pairs.first else {
+            add(
+                SchemaRules.wrongType.diagnostic(
+                    "a step must be a mapping with one key, such as 'contact: hola' or 'bot: ...', found "
+                        + node.kindDescription, at: node.range))
+            return nil
+        }
+        if pairs.count > 1 {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "a step has exactly one key; '\(pairs[1].key)' belongs in a step of its own (start it with '- ')",
+                    at: pairs[1].keyRange))
+            return nil
+        }
+        guard allowed.contains(pair.key) else {
+            unknownKey(pair, in: "a step", allowed: allowed)
+            return nil
+        }
+        let value = pair.value
+        let range = pair.keyRange
+        func make(_ kind: TranscriptStep.Kind?) -> TranscriptStep? { kind.map { TranscriptStep($0, range: range) } }
+        switch pair.key {
+        case "contact": return make(text(value, "'contact'").map { .input(.contact($0)) })
+        case "tap": return make(text(value, "'tap'").map { .input(.tap($0)) })
+        case "agent": return make(text(value, "'agent'").map { .input(.agent($0)) })
+        case "agent_close": return isTrue(value, "'agent_close'") ? make(.input(.agentClose)) : nil
+        case "attachment": return make(attachment(value).map { .input(.attachment($0)) })
+        case "wait":
+            guard let text = text(value, "'wait'") else { return nil }
+            guard let seconds = TranscriptUnits.parseDuration(text) else {
+                add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'",
+                        at: value.range))
+                return nil
+            }
+            return make(.input(.wait(seconds: seconds)))
+        case "at": return make(dateTime(value, "'at'").map { .input(.at($0)) })
+        case "bot": return make(message(value, "'bot'").map { .expect(.bot($0)) })
+        case "window_closed": return make(message(value, "'window_closed'").map { .expect(.windowClosed($0)) })
+        case "consent": return make(consent(value).map { .expect($0) })
+        case "revoked": return isTrue(value, "'revoked'") ? make(.expect(.revoked)) : nil
+        case "handoff_ended": return isTrue(value, "'handoff_ended'") ? make(.expect(.handoffEnded)) : nil
+        case "handoff":
+            guard let fields = mapping(value, "'handoff'", allowed: ["queue", "agent"]) else { return nil }
+            return make(
+                .expect(.handoff(queue: text(fields, "queue", "'handoff'"), agent: text(fields, "agent", "'handoff'"))))
+        case "closed":
+            return make(word(value, "'closed'", TranscriptParser.closeReasons).map { .expect(.closed($0)) })
+        case "refused": return make(refused(value).map { .expect(.refused($0)) })
+        case "relayed": return make(textExpectation(value, "'relayed'").map { .expect(.relayed($0)) })
+        case "step": return make(text(value, "'step'").map { .expect(.step($0)) })
+        case "saved": return make(text(value, "'saved'").map { .expect(.saved($0)) })
+        default: return nil
+        }
+    }
+
+    func attachment(_ node: Node) -> TranscriptAttachment? {
+        guard let fields = mapping(node, "'attachment'", allowed: ["type", "size", "name"]) else { return nil }
+        guard let typePair = fields["type"], let sizePair = fields["size"] else {
+            add(
+                SchemaRules.missingField.diagnostic(
+                    "'attachment' needs 'type' and 'size', such as { type: pdf, size: 2MB }", at: node.range))
+            return nil
+        }
+        guard let type = text(typePair.value, "'type'"), let sizeText = text(sizePair.value, "'size'") else {
+            return nil
+        }
+        let attachment = TranscriptAttachment(type: type, size: 0, name: text(fields, "name", "'attachment'"))
+        guard attachment.mimeType != nil else {
+            let known = TranscriptAttachment.mimeTypes.keys.sorted()
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "unknown attachment type '\(type)'; use one of \(known.joined(separator: ", ")) or a MIME type "
+                        + "such as video/mp4", at: typePair.value.range,
+                    suggestion: Suggestions.closest(to: type, in: known).map { "did you mean '\($0)'?" }))
+            return nil
+        }
+        guard let size = TranscriptUnits.parseSize(sizeText) else {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "'size' must be a size such as 2MB, 512KB or 1024B, found '\(sizeText)'", at: sizePair.value.range
+                ))
+            return nil
+        }
+        return TranscriptAttachment(type: type, size: size, name: attachment.name)
+    }
+
+    func message(_ node: Node, _ what: String) -> MessageExpectation? {
+        if node.scalar != nil { return text(node, what).map { MessageExpectation(text: $0) } }
+        guard let fields = mapping(node, what, allowed: TranscriptParser.messageKeys) else { return nil }
+        var m = MessageExpectation()
+        m.text = text(fields, "text", what)
+        m.contains = text(fields, "contains", what)
+        m.pattern = fields["pattern"].flatMap { regex($0.value, "'pattern' of \(what)") }
+        m.body = text(fields, "body", what)
+        m.header = text(fields, "header", what)
+        m.footer = text(fields, "footer", what)
+        let forms = ["buttons", "list", "attachment", "template"].compactMap { fields[$0] }
+        if forms.count > 1 {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "a message is either buttons, a list, an attachment or a template; '\(forms[1].key)' and "
+                        + "'\(forms[0].key)' cannot both be expected", at: forms[1].keyRange))
+            return nil
+        }
+        if let pair = forms.first {
+            switch pair.key {
+            case "buttons":
+                guard let titles = texts(pair.value, "'buttons'") else { return nil }
+                m.form = .buttons(titles)
+            case "list":
+                guard let list = mapping(pair.value, "'list'", allowed: ["button", "rows"]) else { return nil }
+                m.form = .list(
+                    button: text(list, "button", "'list'"), rows: list["rows"].flatMap { texts($0.value, "'rows'") })
+            case "attachment":
+                guard let a = mapping(pair.value, "'attachment' of \(what)", allowed: ["url", "name", "caption"])
+                else { return nil }
+                m.form = .attachment(
+                    url: text(a, "url", "'attachment'"), name: text(a, "name", "'attachment'"),
+                    caption: text(a, "caption", "'attachment'"))
+            default:
+                guard let t = mapping(pair.value, "'template'", allowed: ["name", "language", "parameters"]) else {
+                    return nil
+                }
+                m.form = .template(
+                    name: text(t, "name", "'template'"), language: text(t, "language", "'template'"),
+                    parameters: t["parameters"].flatMap { texts($0.value, "'parameters'") })
+            }
+        }
+        if let textPair = fields["text"], m.form != nil || m.body != nil {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "'text' is the whole text of a plain text message; for buttons and lists use 'body'",
+                    at: textPair.keyRange))
+            return nil
+        }
+        return m
+    }
+
+    func consent(_ node: Node) -> TranscriptExpectation? {
+        if node.scalar != nil {
+            return word(node, "'consent'", TranscriptParser.consentChoices).map { .consent(choice: $0, purposes: nil) }
+        }
+        guard let fields = mapping(node, "'consent'", allowed: ["choice", "purposes"]) else { return nil }
+        guard let choicePair = fields["choice"] else {
+            add(
+                SchemaRules.missingField.diagnostic(
+                    "'consent' needs 'choice': accepted, declined, opt_in_accepted or opt_in_declined",
+                    at: node.range))
+            return nil
+        }
+        guard let choice = word(choicePair.value, "'choice'", TranscriptParser.consentChoices) else { return nil }
+        return .consent(choice: choice, purposes: fields["purposes"].flatMap { texts($0.value, "'purposes'") })
+    }
+
+    func refused(_ node: Node) -> RefusalExpectation? {
+        if node.scalar != nil {
+            guard let word = word(node, "'refused'", ["agent_message", "template"]) else { return nil }
+            return word == "agent_message" ? .agentMessage : .template(nil)
+        }
+        guard let fields = mapping(node, "'refused'", allowed: ["template"]), let pair = fields["template"] else {
+            if node.mapping != nil {
+                add(SchemaRules.missingField.diagnostic("'refused' needs 'template': the template's name", at: node.range))
+            }
+            return nil
+        }
+        return text(pair.value, "'template'").map { .template($0) }
+    }
+
+    func textExpectation(_ node: Node, _ what: String) -> TextExpectation? {
+        if node.scalar != nil { return text(node, what).map { .exact($0) } }
+        guard let fields = mapping(node, what, allowed: ["text", "contains", "pattern"]) else { return nil }
+        guard fields.count == 1, let pair = fields.values.first else {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "\(what) takes exactly one of 'text', 'contains' or 'pattern'", at: node.range))
+            return nil
+        }
+        switch pair.key {
+        case "text": return text(pair.value, "'text'").map { .exact($0) }
+        case "contains": return text(pair.value, "'contains'").map { .contains($0) }
+        default: return regex(pair.value, "'pattern'").map { .pattern($0) }
+        }
+    }
+}

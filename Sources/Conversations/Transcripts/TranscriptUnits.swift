@@ -1,0 +1,92 @@
+/// Durations (`wait: 25h`) and file sizes (`size: 2MB`) as transcripts write them, both ways.
+public enum TranscriptUnits {
+    /// Seconds of a duration such as `30s`, `31m`, `25h`, `2d` or a sum such as `1h30m`; `nil` for anything
+    /// else, zero included.
+    public static func parseDuration(_ text: String) -> Int64? {
+        var total: Int64 = 0
+        var digits = ""
+        var sawUnit = false
+        for character in text {
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+                guard digits.count <= 9 else { return nil }
+                continue
+            }
+            guard let number = Int64(digits) else { return nil }
+            let unit: Int64
+            switch character {
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86400
+            default: return nil
+            }
+            total += number * unit
+            digits = ""
+            sawUnit = true
+        }
+        guard digits.isEmpty, sawUnit, total > 0 else { return nil }
+        return total
+    }
+
+    /// The shortest duration text for seconds (`90061` → `1d1h1m1s`).
+    public static func formatDuration(_ seconds: Int64) -> String {
+        guard seconds > 0 else { return "0s" }
+        var rest = seconds
+        var out = ""
+        for (unit, size) in [("d", Int64(86400)), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            out += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return out
+    }
+
+    /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100` (bytes). `KB`, `MB` and `GB` are
+    /// binary (1024, 1024², 1024³), as the monthly allowance (50 MB = 50 × 1024 × 1024 bytes) is; `KiB`,
+    /// `MiB`, `GiB` mean the same. Units are case-insensitive. A size that is not a whole number of bytes
+    /// is rounded down.
+    public static func parseSize(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: " ")
+        var number = ""
+        var unit = ""
+        for character in trimmed {
+            if unit.isEmpty, character.isASCII, character.isNumber || character == "." {
+                number.append(character)
+            } else if character != " " || !unit.isEmpty {
+                unit.append(character)
+            }
+        }
+        guard !number.isEmpty, number.count <= 15, let value = Double(number), value >= 0 else { return nil }
+        let multiplier: Double
+        switch unit.lowercased() {
+        case "", "b": multiplier = 1
+        case "kb", "kib": multiplier = 1024
+        case "mb", "mib": multiplier = 1024 * 1024
+        case "gb", "gib": multiplier = 1024 * 1024 * 1024
+        default: return nil
+        }
+        let bytes = (value * multiplier).rounded(.down)
+        guard bytes < 9e15 else { return nil }
+        return Int64(bytes)
+    }
+
+    /// The shortest exact size text for bytes (`2097152` → `2MB`, `1536` → `1536B`… `1.5KB` is not used,
+    /// so that the text reads back exactly).
+    public static func formatSize(_ bytes: Int64) -> String {
+        for (unit, size) in [("GB", Int64(1 << 30)), ("MB", 1 << 20), ("KB", 1 << 10)]
+        where bytes >= size && bytes % size == 0 {
+            return "\(bytes / size)\(unit)"
+        }
+        return "\(bytes)B"
+    }
+}
+
+extension String {
+    /// The string without the given character at either end.
+    fileprivate func trimmingCharacters(in character: Character) -> String {
+        var scalars = Substring(self)
+        while scalars.first == character { scalars.removeFirst() }
+        while scalars.last == character { scalars.removeLast() }
+        return String(scalars)
+    }
+}
