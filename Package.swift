@@ -29,7 +29,10 @@ let package = Package(
             name: "FlowRuntime",
             dependencies: ["FlowCompiler", "FlowLanguage", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Conversations", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax"]),
+        .target(
+            name: "Conversations",
+            dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
+        ),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
             name: "talkflow",
@@ -41,11 +44,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "talkflow-bench",
-            dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime"]
+            dependencies: [
+                "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
+            ]
         ),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
-        .testTarget(name: "FlowLanguageTests", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics"]),
+        .testTarget(
+            name: "FlowLanguageTests", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowCompiler"]
+        ),
         .testTarget(
             name: "FlowCompilerTests",
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],
@@ -54,7 +61,7 @@ let package = Package(
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage"]),
         .testTarget(
             name: "ConversationsTests",
-            dependencies: ["Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax"]
+            dependencies: ["Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
         ),
         .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler"]),
     ],

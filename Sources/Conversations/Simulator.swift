@@ -102,12 +102,20 @@ public final class Simulator {
         advance(to: now + max(0, seconds))
     }
 
-    /// Moves the clock to an instant (never backwards) and fires a due inactivity timer.
+    /// Moves the clock to an instant (never backwards) and fires a due inactivity timer. The timer fires at its
+    /// deadline, as a real one would, and only then does the clock reach `instant`: its goodbye is within the
+    /// 24-hour window even when the clock jumps a day ahead.
     @discardableResult
     public func advance(to instant: Int64) -> [Effect] {
-        now = max(now, instant)
-        guard let deadline = session.inactivityDeadline, deadline <= now else { return [] }
-        return send(.inactivityTimeout)
+        let target = max(now, instant)
+        guard let deadline = session.inactivityDeadline, deadline <= target else {
+            now = target
+            return []
+        }
+        now = max(now, deadline)
+        let effects = send(.inactivityTimeout)
+        now = target
+        return effects
     }
 
     /// Starts over: a new session for the same contact, forgetting consent too.
@@ -119,6 +127,16 @@ public final class Simulator {
     /// Swaps in a recompiled flow, keeping the session where the same step id still exists.
     public func reload(_ machine: StateMachine) -> Bool {
         let step = currentStep
+        // Variables and the queue are indices into the old machine: carry them over by name.
+        let old = self.machine
+        let values = Dictionary(
+            zip(old.variables, session.variables).compactMap { name, value in value.map { (name, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        session.variables = machine.variables.map { values[$0] }
+        if let queue = session.queue, old.queues.indices.contains(Int(queue)) {
+            let name = old.strings[Int(old.queues[Int(queue)].name)]
+            session.queue = machine.queues.firstIndex { machine.strings[Int($0.name)] == name }.map(Int32.init)
+        }
         interpreter = Interpreter(machine: machine)
         if let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step }) {
             session.state = Int32(index)

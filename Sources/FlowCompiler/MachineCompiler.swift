@@ -242,10 +242,10 @@ private struct MachineBuilder {
     mutating func condition(_ c: Condition) -> MachineCondition {
         switch c {
         case .businessHours(let open, _): return .businessHours(open: open)
-        case .consentGiven(let given, _): return .consentGiven(given)
-        case .all(let items, _): return .all(items.map { condition($0) })
-        case .any(let items, _): return .any(items.map { condition($0) })
-        case .not(let inner, _): return .not(condition(inner))
+        case .consentGiven(let given, _): return .consentGiven(given: given)
+        case .all(let items, _): return .all(conditions: items.map { condition($0) })
+        case .any(let items, _): return .any(conditions: items.map { condition($0) })
+        case .not(let inner, _): return .not(condition: condition(inner))
         case .compare(let subject, let comparison, _):
             let v = variable(subject.value.reference)
             switch comparison {

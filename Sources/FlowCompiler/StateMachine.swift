@@ -266,10 +266,10 @@ public struct AskPayload: Codable, Sendable, Hashable {
 public indirect enum MachineCondition: Codable, Sendable, Hashable {
     case compare(variable: Int32, op: String, text: Int32?, texts: [Int32]?, number: Double?, flag: Bool?)
     case businessHours(open: Bool)
-    case consentGiven(Bool)
-    case all([MachineCondition])
-    case any([MachineCondition])
-    case not(MachineCondition)
+    case consentGiven(given: Bool)
+    case all(conditions: [MachineCondition])
+    case any(conditions: [MachineCondition])
+    case not(condition: MachineCondition)
 }
 
 public struct BranchPayload: Codable, Sendable, Hashable {

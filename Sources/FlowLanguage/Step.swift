@@ -1,13 +1,16 @@
 import FlowDiagnostics
 
 /// One step of a flow, keyed by its id. The kind carries what is particular to each step type.
-public struct Step: Sendable {
-    public var id: Located<String>
-    public var kind: StepKind
+///
+/// A class with constant properties rather than a struct: some thirty rules walk every step, and copying a
+/// step struct retains each of its texts; sharing one immutable object costs a single retain.
+public final class Step: Sendable {
+    public let id: Located<String>
+    public let kind: StepKind
     /// Warning ids silenced for this step (`suppress: [unreachable_step]`).
-    public var suppressed: [Located<String>]
+    public let suppressed: [Located<String>]
     /// The step's whole mapping.
-    public var range: SourceRange
+    public let range: SourceRange
 
     public init(id: Located<String>, kind: StepKind, suppressed: [Located<String>], range: SourceRange) {
         self.id = id

@@ -70,7 +70,7 @@ public struct BusinessCalendar: Sendable {
     /// Whether the business is open at this instant (holidays closed all day).
     public func isOpen(at: Int64) -> Bool {
         let t = local(at)
-        if holidays.contains(t.date) { return false }
+        if !holidays.isEmpty && holidays.contains(t.date) { return false }
         return spans[t.weekday].contains { t.minute >= $0.start && t.minute < $0.end }
     }
 }

@@ -23,6 +23,8 @@ public struct Interpreter: Sendable {
     let askPatterns: [SharedRegex?]
     let matchPatterns: [Int32: SharedRegex]
     let policyVersion: String
+    /// Menu and consent messages, reply ids and evidence hashes that do not depend on the session.
+    let tables: PromptTables
 
     /// Files the service accepts from contacts, by MIME type.
     public static let acceptedMimeTypes: Set<String> = ["application/pdf", "image/jpeg", "image/jpg", "image/png"]
@@ -83,6 +85,7 @@ public struct Interpreter: Sendable {
         askPatterns = patterns
         matchPatterns = matches
         policyVersion = machine.policy?.version ?? ""
+        tables = PromptTables(machine: machine)
     }
 
     /// The step id of a state.
@@ -133,8 +136,9 @@ public struct Interpreter: Sendable {
                 fx.append(.agentMessageRefused(reason: "emoji are not allowed in messages to contacts"))
                 return
             }
-            if s.agentFirstReplyAt == nil { s.agentFirstReplyAt = now }
             send(&s, .text(text), from: .agent(agent), now: now, into: &fx)
+            // The first reply counts only once it is actually sent (not held back by the 24-hour window).
+            if s.agentFirstReplyAt == nil, case .send = fx.last { s.agentFirstReplyAt = now }
         case .agentClosed:
             guard s.status == .withAgent || s.status == .queued else { return }
             s.agent = nil
@@ -317,30 +321,32 @@ public struct Interpreter: Sendable {
 
     // MARK: Consent
 
-    func consentButtons(_ stateName: String, _ consent: ConsentPayload) -> [ReplyButton] {
-        [
-            ReplyButton(id: stateName + ".accept", title: str(consent.acceptTitle)),
-            ReplyButton(id: stateName + ".decline", title: str(consent.declineTitle)),
-        ]
-    }
-
+    /// Shows the consent request: reply buttons `<step>.accept` and `<step>.decline`.
     func promptConsent(_ s: inout Session, _ consent: ConsentPayload, now: Int64, into fx: inout [Effect]) {
-        let body = render(consent.text, s)
-        send(
-            &s, .buttons(body: body, header: nil, footer: nil, buttons: consentButtons(name(of: s.state), consent)),
-            from: .bot, now: now, into: &fx)
+        guard let c = tables.consents[Int(s.state)] else { return }
+        let message =
+            c.prompt
+            ?? PromptTables.buttons(
+                render(consent.text, s), c.acceptID, str(consent.acceptTitle), c.declineID, str(consent.declineTitle))
+        send(&s, message, from: .bot, now: now, into: &fx)
     }
 
+    /// Asks the opt-in question: reply buttons `<step>.opt_in.accept` and `<step>.opt_in.decline`.
     func promptOptIn(_ s: inout Session, _ optIn: OptInPayload, now: Int64, into fx: inout [Effect]) {
-        let stateName = name(of: s.state)
-        send(
-            &s,
-            .buttons(
-                body: render(optIn.text, s), header: nil, footer: nil,
-                buttons: [
-                    ReplyButton(id: stateName + ".opt_in.accept", title: str(optIn.acceptTitle)),
-                    ReplyButton(id: stateName + ".opt_in.decline", title: str(optIn.declineTitle)),
-                ]), from: .bot, now: now, into: &fx)
+        guard let c = tables.consents[Int(s.state)] else { return }
+        let message =
+            c.optInPrompt
+            ?? PromptTables.buttons(
+                render(optIn.text, s), c.optInAcceptID, str(optIn.acceptTitle), c.optInDeclineID,
+                str(optIn.declineTitle))
+        send(&s, message, from: .bot, now: now, into: &fx)
+    }
+
+    /// Whether `normalized` is one of the (normalized) words.
+    func isOne(of words: [Int32], _ normalized: String?) -> Bool {
+        guard let normalized else { return false }
+        for word in words where str(word) == normalized { return true }
+        return false
     }
 
     /// A contact's answer at a consent step: only the accept reply id or an exact accept word accepts.
@@ -348,47 +354,48 @@ public struct Interpreter: Sendable {
         _ s: inout Session, _ consent: ConsentPayload, replyID: String?, normalized: String?, messageID: String?,
         now: Int64, into fx: inout [Effect]
     ) {
+        guard let c = tables.consents[Int(s.state)] else {
+            close(&s, .error, now: now, into: &fx)
+            return
+        }
         let stateName = name(of: s.state)
         if s.awaitingOptIn, let optIn = consent.optIn {
-            let accepted =
-                replyID == stateName + ".opt_in.accept" || normalized == TextMatching.normalize(str(optIn.acceptTitle))
-            let declined =
-                replyID == stateName + ".opt_in.decline" || normalized == TextMatching.normalize(str(optIn.declineTitle))
+            let accepted = replyID == c.optInAcceptID || normalized == c.optInAcceptKey
+            let declined = replyID == c.optInDeclineID || normalized == c.optInDeclineKey
             guard accepted || declined else {
                 promptOptIn(&s, optIn, now: now, into: &fx)
                 wait(&s, now: now, into: &fx)
                 return
             }
             s.consent.optIn = accepted
-            let texts = [render(optIn.text, s), str(optIn.acceptTitle), str(optIn.declineTitle)]
+            let shown =
+                c.optInShown ?? ShownTexts([render(optIn.text, s), str(optIn.acceptTitle), str(optIn.declineTitle)])
             fx.append(
                 .recordConsent(
                     evidence(
-                        step: stateName, choice: accepted ? "opt_in_accepted" : "opt_in_declined", texts: texts,
-                        accepted: accepted ? [str(optIn.purpose)] : [], declined: accepted ? [] : [str(optIn.purpose)],
+                        step: stateName, choice: accepted ? "opt_in_accepted" : "opt_in_declined", shown: shown,
+                        accepted: accepted ? [c.optInPurpose] : [], declined: accepted ? [] : [c.optInPurpose],
                         sensitive: false, messageID: messageID, now: now)))
             s.awaitingOptIn = false
             if let target = machine.target(of: s.state, on: .accept) { go(&s, to: target, now: now, into: &fx) }
             return
         }
-        let acceptWords = consent.acceptWords.map(str)
-        let declineWords = consent.declineWords.map(str)
-        let accepted = replyID == stateName + ".accept" || (normalized.map { acceptWords.contains($0) } ?? false)
-        let declined = replyID == stateName + ".decline" || (normalized.map { declineWords.contains($0) } ?? false)
+        let accepted = replyID == c.acceptID || isOne(of: consent.acceptWords, normalized)
+        let declined = replyID == c.declineID || isOne(of: consent.declineWords, normalized)
         guard accepted != declined else {
             // Anything else (other text, a file, a sticker) is never consent: show the request again.
             promptConsent(&s, consent, now: now, into: &fx)
             wait(&s, now: now, into: &fx)
             return
         }
-        let texts = [render(consent.text, s), str(consent.acceptTitle), str(consent.declineTitle)]
-        let purposes = consent.purposes.map(str)
+        let shown =
+            c.shown ?? ShownTexts([render(consent.text, s), str(consent.acceptTitle), str(consent.declineTitle)])
         fx.append(
             .recordConsent(
                 evidence(
-                    step: stateName, choice: accepted ? "accepted" : "declined", texts: texts,
-                    accepted: accepted ? purposes : [], declined: accepted ? [] : purposes, sensitive: consent.sensitive,
-                    messageID: messageID, now: now)))
+                    step: stateName, choice: accepted ? "accepted" : "declined", shown: shown,
+                    accepted: accepted ? c.purposes : [], declined: accepted ? [] : c.purposes,
+                    sensitive: consent.sensitive, messageID: messageID, now: now)))
         if consent.sensitive {
             s.consent.sensitive = accepted
         } else if accepted {
@@ -407,27 +414,28 @@ public struct Interpreter: Sendable {
         }
     }
 
+    /// The evidence of a consent decision; the texts and their hash are those the contact was shown.
     func evidence(
-        step: String, choice: String, texts: [String], accepted: [String], declined: [String], sensitive: Bool,
+        step: String, choice: String, shown: ShownTexts, accepted: [String], declined: [String], sensitive: Bool,
         messageID: String?, now: Int64
     ) -> ConsentEvidence {
-        let digest = SHA256.hash(data: Data(texts.joined(separator: "\n").utf8))
-        let hex = digest.map { byte in
-            let h = String(byte, radix: 16)
-            return byte < 16 ? "0" + h : h
-        }.joined()
-        return ConsentEvidence(
+        ConsentEvidence(
             flow: machine.flow, step: step, policyVersion: policyVersion, policyURL: machine.policy?.url ?? "",
-            choice: choice, shownTexts: texts, textSHA256: hex, purposesAccepted: accepted, purposesDeclined: declined,
-            sensitive: sensitive, at: now, replyMessageID: messageID, language: machine.language)
+            choice: choice, shownTexts: shown.texts, textSHA256: shown.sha256, purposesAccepted: accepted,
+            purposesDeclined: declined, sensitive: sensitive, at: now, replyMessageID: messageID,
+            language: machine.language)
     }
 
     // MARK: Contact input
 
     func contactText(_ s: inout Session, _ text: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
-        let normalized = TextMatching.normalize(text)
+        let normalized = InputText.normalize(text)
         let payload = machine.states[Int(s.state)].payload
-        if case .consent(let consent) = payload, s.status == .waiting {
+        // The opt-in question comes after acceptance: there, as at every waiting step with consent in force, the
+        // contact may revoke.
+        if case .consent(let consent) = payload, s.status == .waiting,
+            !(s.awaitingOptIn && revocationWords.contains(normalized))
+        {
             consentAnswer(&s, consent, replyID: nil, normalized: normalized, messageID: messageID, now: now, into: &fx)
             return
         }
@@ -479,7 +487,12 @@ public struct Interpreter: Sendable {
             choose(&s, option: choice, now: now, into: &fx)
             return
         }
-        // A reply to an older message: read it as the text of its id.
+        // A tap on an older message's button is never an answer to a question: ask again.
+        if s.status == .waiting, case .ask(let ask) = payload {
+            invalidAskAnswer(&s, ask, now: now, into: &fx)
+            return
+        }
+        // Elsewhere (an older menu, a revocation or keyword word as id): read it as the text of its id.
         contactText(&s, id, messageID: messageID, now: now, into: &fx)
     }
 
@@ -603,18 +616,14 @@ public struct Interpreter: Sendable {
     // MARK: Output
 
     func showMenu(_ s: inout Session, _ menu: MenuPayload, now: Int64, into fx: inout [Effect]) {
-        let body = render(menu.text, s)
+        if let message = tables.menus[Int(s.state)] {
+            send(&s, message, from: .bot, now: now, into: &fx)
+            return
+        }
         let header = menu.header.map { render($0, s) }
         let footer = menu.footer.map { render($0, s) }
-        if menu.buttons {
-            let buttons = menu.options.map { ReplyButton(id: str($0.id), title: str($0.title)) }
-            send(&s, .buttons(body: body, header: header, footer: footer, buttons: buttons), from: .bot, now: now, into: &fx)
-        } else {
-            let rows = menu.options.map { ListRow(id: str($0.id), title: str($0.title), description: $0.description.map(str)) }
-            send(
-                &s, .list(body: body, header: header, footer: footer, button: str(menu.button), rows: rows), from: .bot,
-                now: now, into: &fx)
-        }
+        let message = PromptTables.menu(machine, menu, body: render(menu.text, s), header: header, footer: footer)
+        send(&s, message, from: .bot, now: now, into: &fx)
     }
 
     /// Sends a free-form message, unless the 24-hour window since the contact's last message has closed.
@@ -644,10 +653,18 @@ public struct Interpreter: Sendable {
             switch piece {
             case .literal(let literal): out += str(literal)
             case .variable(let v):
-                if Int(v) < s.variables.count, let value = s.variables[Int(v)] { out += EmojiScanner.strip(value) }
+                if Int(v) < s.variables.count, let value = s.variables[Int(v)] { out += Self.withoutEmoji(value) }
             }
         }
         return out
+    }
+
+    /// A value with its emoji removed and, when something was removed, the spaces left at its ends trimmed
+    /// ("Laura 🙂" reads "Laura").
+    static func withoutEmoji(_ value: String) -> String {
+        let stripped = EmojiScanner.strip(value)
+        guard stripped.utf8.count != value.utf8.count else { return value }
+        return stripped.trimmingCharacters(in: .whitespaces)
     }
 
     // MARK: Conditions

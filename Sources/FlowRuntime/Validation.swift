@@ -24,7 +24,7 @@ enum AnswerValidation {
         _ raw: String, input: String, validation: MachineValidation, pattern: SharedRegex?,
         defaults: LanguageDefaults
     ) -> String? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimmed(raw)
         guard !text.isEmpty else { return nil }
         let value: String?
         switch input {
@@ -44,6 +44,27 @@ enum AnswerValidation {
         }
         if let pattern, !pattern.matches(value) { return nil }
         return value
+    }
+
+    /// `text` without leading and trailing white space (Unicode `White_Space`: the same set as Foundation's
+    /// `whitespacesAndNewlines`), without Foundation's bridging: every answer goes through here.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, isWhitespace(scalars[start]) { start = scalars.index(after: start) }
+        while start < end {
+            let last = scalars.index(before: end)
+            guard isWhitespace(scalars[last]) else { break }
+            end = last
+        }
+        if start == scalars.startIndex && end == scalars.endIndex { return text }
+        return String(scalars[start..<end])
+    }
+
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
     /// A number written with `.` or `,` as the decimal mark; stored without a trailing `.0`.
@@ -97,7 +118,7 @@ enum AnswerValidation {
 
     /// The language's yes or no word (`si`/`no`, `yes`/`no`, `sim`/`nao`), from the words it accepts.
     static func yesNo(_ text: String, _ defaults: LanguageDefaults) -> String? {
-        let normalized = TextMatching.normalize(text)
+        let normalized = InputText.normalize(text)
         if defaults.yesWords.contains(normalized) { return defaults.yesWords[0] }
         if defaults.noWords.contains(normalized) { return defaults.noWords[0] }
         return nil

@@ -121,6 +121,7 @@ while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "lint": break
+    case "interpreter": exit(InterpreterBenchmark.main(arguments))
     case "--stages":
         let size = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 1000
         let times = stageTimes(Array(generateFlow(steps: size).utf8), limits: LoaderLimits(maxBytes: 1 << 30))

@@ -47,8 +47,10 @@ enum FlowFinder {
     }
 
     /// Whether a file name found in a folder is a flow file.
+    /// Transcript tests (`*.test.yaml`) live beside the flows they test and are not flows.
     static func isFlowName(_ name: String) -> Bool {
         !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+            && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
     }
 
     /// A folder's place on disk, to notice a folder reached twice through links.

@@ -148,7 +148,8 @@ extension TranscriptDriver {
             guard let position = agents.firstIndex(of: entry.agent) else {
                 return .failure(
                     Failure(
-                        message: "queue '\(entry.queue)' has no agent '\(entry.agent)'" + suggestion(entry.agent, agents)
+                        message: "queue '\(entry.queue)' has no agent '\(entry.agent)'"
+                            + suggestion(entry.agent, agents)
                     ))
             }
             simulator.rotation.set(queue: entry.queue, position: position)
@@ -173,7 +174,8 @@ extension TranscriptDriver {
             if case .requestHandoff = $0 { return true }
             return false
         }
-        return .success((simulator, TranscriptOutcome(effects: effects, assignedAgent: requested ? simulator.session.agent : nil)))
+        return .success(
+            (simulator, TranscriptOutcome(effects: effects, assignedAgent: requested ? simulator.session.agent : nil)))
     }
 
     /// "; did you mean 'x'?" when a close name exists, else the empty string.

@@ -13,6 +13,8 @@ public struct Transcript: Sendable, Hashable {
     /// Where `flow:` is written, for failures about the flow file itself.
     public var flowRange: SourceRange
     public var fixtures: TranscriptFixtures
+    /// Where `fixtures:` is written, for failures about the fixtures.
+    public var fixturesRange: SourceRange = .fileStart
     /// When `true` (the default) every significant effect of every input must be listed.
     public var exhaustive: Bool
     public var steps: [TranscriptStep]

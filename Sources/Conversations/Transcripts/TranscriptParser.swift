@@ -203,7 +203,10 @@ private final class Reader {
                     "the transcript needs 'flow': the path of the flow file, relative to this file",
                     at: SourceRange(at: root.range.start)))
         }
-        if let fixtures = fields["fixtures"] { result.fixtures = self.fixtures(fixtures.value) }
+        if let fixtures = fields["fixtures"] {
+            result.fixtures = self.fixtures(fixtures.value)
+            result.fixturesRange = fixtures.keyRange
+        }
         if let exhaustive = fields["exhaustive"], let value = bool(exhaustive.value, "'exhaustive'") {
             result.exhaustive = value
         }
@@ -441,7 +444,9 @@ private final class Reader {
         }
         guard let fields = mapping(node, "'refused'", allowed: ["template"]), let pair = fields["template"] else {
             if node.mapping != nil {
-                add(SchemaRules.missingField.diagnostic("'refused' needs 'template': the template's name", at: node.range))
+                add(
+                    SchemaRules.missingField.diagnostic(
+                        "'refused' needs 'template': the template's name", at: node.range))
             }
             return nil
         }

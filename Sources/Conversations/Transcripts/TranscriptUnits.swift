@@ -29,16 +29,14 @@ public enum TranscriptUnits {
         return total
     }
 
-    /// The shortest duration text for seconds (`90061` → `1d1h1m1s`).
+    /// The duration text for seconds in its largest exact unit (`90000` → `25h`, `5400` → `90m`), the way
+    /// people write waits.
     public static func formatDuration(_ seconds: Int64) -> String {
         guard seconds > 0 else { return "0s" }
-        var rest = seconds
-        var out = ""
-        for (unit, size) in [("d", Int64(86400)), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
-            out += "\(rest / size)\(unit)"
-            rest %= size
+        for (unit, size) in [("d", Int64(86400)), ("h", 3600), ("m", 60)] where seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
         }
-        return out
+        return "\(seconds)s"
     }
 
     /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100` (bytes). `KB`, `MB` and `GB` are

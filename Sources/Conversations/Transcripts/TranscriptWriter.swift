@@ -185,6 +185,10 @@ public struct TranscriptWriter: Sendable {
             out.text(1, key, text)
             return
         }
+        if m == MessageExpectation() {
+            out.line(1, key + " {}")
+            return
+        }
         out.line(1, key)
         // Items of the steps list sit at indent 1 ("  - "); their mapping values at indent 3 (6 spaces).
         if let text = m.text { out.text(3, "text:", text) }
@@ -197,10 +201,10 @@ public struct TranscriptWriter: Sendable {
         case .buttons(let titles)?:
             out.line(3, "buttons: " + YAMLText.flowList(titles))
         case .list(let button, let rows)?:
-            out.line(3, "list:")
+            out.line(3, button == nil && rows == nil ? "list: {}" : "list:")
             if let button { out.line(5, "button: " + YAMLText.scalar(button)) }
             if let rows {
-                out.line(5, "rows:")
+                out.line(5, rows.isEmpty ? "rows: []" : "rows:")
                 for row in rows { out.line(6, "- " + YAMLText.scalar(row)) }
             }
         case .attachment(let url, let name, let caption)?:

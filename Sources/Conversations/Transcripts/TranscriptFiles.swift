@@ -1,0 +1,60 @@
+import Foundation
+
+/// Finds transcript files: a named file is taken whatever its name; a named folder is searched recursively
+/// for files ending in `.test.yaml` (or `.test.yml`), skipping entries whose name starts with `.`. Files come
+/// out in command-line order, each folder's sorted by path, byte by byte, so runs are repeatable.
+public enum TranscriptFiles {
+    /// One path to run, or a named path that gave nothing to run.
+    public enum Entry: Sendable, Hashable {
+        case file(String)
+        /// The path is missing, or a folder without transcripts; `message` says which.
+        case problem(path: String, message: String)
+    }
+
+    /// Whether a file found in a folder is a transcript.
+    public static func isTranscriptName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".test.yaml") || name.hasSuffix(".test.yml"))
+    }
+
+    /// The transcripts of the paths, in order.
+    public static func find(_ paths: [String]) -> [Entry] {
+        var entries: [Entry] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isFolder) else {
+                entries.append(.problem(path: path, message: "no such file or directory"))
+                continue
+            }
+            guard isFolder.boolValue else {
+                entries.append(.file(path))
+                continue
+            }
+            var found: [String] = []
+            var visited: Set<String> = []
+            walk(path, into: &found, visited: &visited)
+            if found.isEmpty {
+                entries.append(.problem(path: path, message: "no transcript files (*.test.yaml) in this folder"))
+            }
+            entries += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map(Entry.file)
+        }
+        return entries
+    }
+
+    /// Collects the transcripts under `folder`; a folder reached twice through links is entered once.
+    private static func walk(_ folder: String, into found: inout [String], visited: inout Set<String>) {
+        let real = (folder as NSString).resolvingSymlinksInPath
+        guard visited.insert(real).inserted else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where !name.hasPrefix(".") {
+            let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: child, isDirectory: &isFolder) else { continue }
+            if isFolder.boolValue {
+                walk(child, into: &found, visited: &visited)
+            } else if isTranscriptName(name) {
+                found.append(child)
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import FlowRuntime
+import Foundation
+
+/// Whether an observed effect satisfies an expectation, and how both read in a failure message. The runner
+/// asks; the rules are Docs/testing.md's "Expectations" section.
+enum TranscriptMatching {
+    /// Whether `observed` satisfies `expected`.
+    static func matches(_ expected: TranscriptExpectation, _ observed: ObservedEffect) -> Bool {
+        switch (expected, observed) {
+        case (.bot(let m), .bot(let message)): return matches(m, message)
+        case (.windowClosed(let m), .windowClosed(let message, _)): return matches(m, message)
+        case (.consent(let choice, let purposes), .consent(let evidence)):
+            guard choice == evidence.choice else { return false }
+            guard let purposes else { return true }
+            let actual = evidence.choice.hasSuffix("accepted") ? evidence.purposesAccepted : evidence.purposesDeclined
+            return Set(purposes) == Set(actual) && purposes.count == actual.count
+        case (.revoked, .revoked): return true
+        case (.handoff(let queue, let agent), .handoff(let actualQueue, let actualAgent)):
+            return (queue == nil || queue == actualQueue) && (agent == nil || agent == actualAgent)
+        case (.handoffEnded, .handoffEnded): return true
+        case (.closed(let reason), .closed(let actual)): return reason == actual.rawValue
+        case (.refused(.agentMessage), .agentMessageRefused): return true
+        case (.refused(.template(let name)), .templateRefused(let actual, _)): return name == nil || name == actual
+        case (.relayed(let text), .relayed(let message)): return matches(text, relayedText(message))
+        case (.step(let step), .step(let actual)): return step == actual
+        case (.saved(let name), .saved(let actual)): return name == actual
+        default: return false
+        }
+    }
+
+    /// Whether the expectation and the effect are of the same kind (a bot message and a bot message), so
+    /// that a failure is a difference of content and the run can go on.
+    static func sameKind(_ expected: TranscriptExpectation, _ observed: ObservedEffect) -> Bool {
+        switch (expected, observed) {
+        case (.bot, .bot), (.windowClosed, .windowClosed), (.consent, .consent), (.revoked, .revoked),
+            (.handoff, .handoff), (.handoffEnded, .handoffEnded), (.closed, .closed),
+            (.refused(.agentMessage), .agentMessageRefused), (.refused(.template), .templateRefused),
+            (.relayed, .relayed), (.step, .step), (.saved, .saved):
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func matches(_ expected: TextExpectation, _ actual: String) -> Bool {
+        switch expected {
+        case .exact(let text): return text == actual
+        case .contains(let text): return actual.contains(text)
+        case .pattern(let pattern): return search(pattern, in: actual)
+        }
+    }
+
+    static func search(_ pattern: String, in text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    static func matches(_ m: MessageExpectation, _ message: OutboundMessage) -> Bool {
+        if let text = m.text {
+            guard case .text(let actual) = message, actual == text else { return false }
+        }
+        if m.contains != nil || m.pattern != nil {
+            guard let main = mainText(message) else { return false }
+            if let contains = m.contains, !main.contains(contains) { return false }
+            if let pattern = m.pattern, !search(pattern, in: main) { return false }
+        }
+        if m.body != nil || m.header != nil || m.footer != nil {
+            let parts: (body: String, header: String?, footer: String?)
+            switch message {
+            case .buttons(let body, let header, let footer, _): parts = (body, header, footer)
+            case .list(let body, let header, let footer, _, _): parts = (body, header, footer)
+            default: return false
+            }
+            if let body = m.body, body != parts.body { return false }
+            if let header = m.header, header != parts.header { return false }
+            if let footer = m.footer, footer != parts.footer { return false }
+        }
+        switch (m.form, message) {
+        case (nil, _): return true
+        case (.buttons(let titles), .buttons(_, _, _, let buttons)): return titles == buttons.map(\.title)
+        case (.list(let button, let rows), .list(_, _, _, let actualButton, let actualRows)):
+            return (button == nil || button == actualButton) && (rows == nil || rows == actualRows.map(\.title))
+        case (
+            .attachment(let url, let name, let caption),
+            .attachment(let actualURL, let actualName, let actualCaption, _)
+        ):
+            return (url == nil || url == actualURL) && (name == nil || name == actualName)
+                && (caption == nil || caption == actualCaption)
+        case (
+            .template(let name, let language, let parameters),
+            .template(let actualName, let actualLanguage, let actualParameters, _, _)
+        ):
+            return (name == nil || name == actualName) && (language == nil || language == actualLanguage)
+                && (parameters == nil || parameters == actualParameters)
+        default: return false
+        }
+    }
+
+    /// The text `contains` and `pattern` look at: a text message's text, an interactive message's body, a
+    /// file's caption; a template has none.
+    static func mainText(_ message: OutboundMessage) -> String? {
+        switch message {
+        case .text(let text): return text
+        case .buttons(let body, _, _, _), .list(let body, _, _, _, _): return body
+        case .attachment(_, _, let caption, _): return caption ?? ""
+        case .template: return nil
+        }
+    }
+
+    /// A relayed message as text: the text, or a file's name (its short type when it has none).
+    static func relayedText(_ message: RelayedMessage) -> String {
+        switch message {
+        case .text(let text): return text
+        case .attachment(let a): return a.fileName ?? TranscriptAttachment.shortType(of: a.mimeType)
+        }
+    }
+
+    // MARK: Descriptions
+
+    static func quote(_ text: String) -> String { YAMLText.doubleQuoted(text) }
+
+    /// Items as a YAML flow list, quoted where needed, so `[Sí, quiero]` and `["Sí, quiero"]` read differently.
+    static func list(_ items: [String]) -> String { YAMLText.flowList(items) }
+
+    /// An expectation as a failure message says it: `bot text "Hola"`, `handoff to agent 'ana'`.
+    static func describe(_ expected: TranscriptExpectation) -> String {
+        switch expected {
+        case .bot(let m): return "bot " + describe(m)
+        case .windowClosed(let m): return "window_closed " + describe(m)
+        case .consent(let choice, let purposes):
+            return "consent \(choice)" + (purposes.map { " with purposes \(list($0))" } ?? "")
+        case .revoked: return "revoked"
+        case .handoff(let queue, let agent):
+            var parts: [String] = []
+            if let queue { parts.append("queue '\(queue)'") }
+            if let agent { parts.append("agent '\(agent)'") }
+            return parts.isEmpty ? "handoff" : "handoff to " + parts.joined(separator: ", ")
+        case .handoffEnded: return "handoff_ended"
+        case .closed(let reason): return "closed: \(reason)"
+        case .refused(.agentMessage): return "refused agent_message"
+        case .refused(.template(let name)): return "refused template" + (name.map { " '\($0)'" } ?? "")
+        case .relayed(let text): return "relayed " + describe(text)
+        case .step(let step): return "step '\(step)'"
+        case .saved(let name): return "saved '\(name)'"
+        }
+    }
+
+    static func describe(_ text: TextExpectation) -> String {
+        switch text {
+        case .exact(let value): return quote(value)
+        case .contains(let value): return "containing \(quote(value))"
+        case .pattern(let value): return "matching /\(value)/"
+        }
+    }
+
+    static func describe(_ m: MessageExpectation) -> String {
+        var parts: [String] = []
+        switch m.form {
+        case .buttons(let titles)?: parts.append("buttons \(list(titles))")
+        case .list(let button, let rows)?:
+            parts.append("list" + (button.map { " '\($0)'" } ?? "") + (rows.map { " " + list($0) } ?? ""))
+        case .attachment(let url, let name, let caption)?:
+            var a = "attachment"
+            if let name { a += " '\(name)'" }
+            if let url { a += " (\(url))" }
+            if let caption { a += " with caption \(quote(caption))" }
+            parts.append(a)
+        case .template(let name, let language, let parameters)?:
+            var t = "template"
+            if let name { t += " '\(name)'" }
+            if let language { t += " (\(language))" }
+            if let parameters { t += " with parameters \(list(parameters))" }
+            parts.append(t)
+        case nil:
+            if let text = m.text { parts.append("text \(quote(text))") }
+        }
+        if let header = m.header { parts.append("header \(quote(header))") }
+        if let body = m.body { parts.append((m.form == nil ? "message with " : "") + "body \(quote(body))") }
+        if let footer = m.footer { parts.append("footer \(quote(footer))") }
+        if let contains = m.contains { parts.append("containing \(quote(contains))") }
+        if let pattern = m.pattern { parts.append("matching /\(pattern)/") }
+        return parts.isEmpty ? "any message" : parts.joined(separator: " with ")
+    }
+
+    /// An observed effect as a failure message says it, in the same words as `describe(_:)` of expectations,
+    /// so that expected and actual line up.
+    static func describe(_ observed: ObservedEffect) -> String {
+        switch observed {
+        case .bot(let message): return "bot " + describe(message)
+        case .windowClosed(let message, let sender):
+            if case .agent(let agent) = sender { return "window_closed (agent '\(agent)') " + describe(message) }
+            return "window_closed " + describe(message)
+        case .consent(let evidence):
+            let purposes = evidence.choice.hasSuffix("accepted") ? evidence.purposesAccepted : evidence.purposesDeclined
+            return "consent \(evidence.choice) with purposes \(list(purposes))"
+        case .revoked: return "revoked"
+        case .handoff(let queue, let agent):
+            return "handoff to queue '\(queue)'" + (agent.map { ", agent '\($0)'" } ?? " (no agent assigned)")
+        case .handoffEnded: return "handoff_ended"
+        case .closed(let reason): return "closed: \(reason.rawValue)"
+        case .agentMessageRefused(let reason): return "refused agent_message (\(reason))"
+        case .templateRefused(let name, let reason): return "refused template '\(name)' (\(reason))"
+        case .relayed(let message): return "relayed \(quote(relayedText(message)))"
+        case .step(let step): return "step '\(step)'"
+        case .saved(let name): return "saved '\(name)'"
+        }
+    }
+
+    static func describe(_ message: OutboundMessage) -> String {
+        switch message {
+        case .text(let text): return "text \(quote(text))"
+        case .buttons(let body, let header, let footer, let buttons):
+            return "buttons \(list(buttons.map(\.title)))" + extras(header: header, body: body, footer: footer)
+        case .list(let body, let header, let footer, let button, let rows):
+            return "list '\(button)' \(list(rows.map(\.title)))" + extras(header: header, body: body, footer: footer)
+        case .attachment(let url, let name, let caption, _):
+            return "attachment" + (name.map { " '\($0)'" } ?? "") + " (\(url))"
+                + (caption.map { " with caption \(quote($0))" } ?? "")
+        case .template(let name, let language, let parameters, _, _):
+            return "template '\(name)' (\(language)) with parameters \(list(parameters))"
+        }
+    }
+
+    static func extras(header: String?, body: String, footer: String?) -> String {
+        var out = ""
+        if let header { out += " with header \(quote(header))" }
+        out += " with body \(quote(body))"
+        if let footer { out += " with footer \(quote(footer))" }
+        return out
+    }
+
+    /// `expected A, got B`, with long descriptions cut to a window around their first difference, so that a
+    /// one-letter change in a 900-character consent text is visible at a glance.
+    static func expectedGot(_ expected: String, _ actual: String, limit: Int = 160) -> String {
+        let e = Array(expected)
+        let a = Array(actual)
+        guard e.count > limit || a.count > limit else { return "expected \(expected), got \(actual)" }
+        var first = 0
+        while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
+        let start = max(0, first - limit / 2)
+        func window(_ chars: [Character]) -> String {
+            let end = min(chars.count, start + limit)
+            guard start < end else { return "…" }
+            return (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+        }
+        return "expected \(window(e)), got \(window(a)) (first difference at character \(first + 1))"
+    }
+}

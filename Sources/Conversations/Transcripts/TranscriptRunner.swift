@@ -1,0 +1,317 @@
+import FlowCompiler
+import FlowDiagnostics
+import FlowSyntax
+import Foundation
+
+/// Runs transcript files against their flows on a `Simulator` and reports, for each, pass or fail with every
+/// failure located in the transcript (`file:line:col`), plus what it exercised of the flow.
+///
+/// The rules (Docs/testing.md): after each input, the outputs are compared in order with the expectations
+/// that follow it. In an exhaustive transcript each significant output must be expected (bookkeeping such as
+/// steps entered and relays to the agent may be expected but need not be); with `exhaustive: false` outputs
+/// without an expectation are skipped. A run stops at the first failure that puts the transcript out of step
+/// with the conversation (an output missing or unexpected, an input that cannot be performed); an output of the
+/// expected kind whose content differs is reported and the run goes on.
+///
+/// Flows are read, checked and compiled once per runner and reused by every transcript that names them.
+public final class TranscriptRunner: @unchecked Sendable {
+    /// Reads a file: its bytes, or why it cannot be read (lower-case, such as "no such file or directory").
+    public typealias FileReader = @Sendable (String) -> Result<[UInt8], ReadFailure>
+
+    /// Why a file could not be read.
+    public struct ReadFailure: Error, Sendable, Hashable {
+        public var message: String
+
+        public init(_ message: String) { self.message = message }
+    }
+
+    private let read: FileReader
+    private let lock = NSLock()
+    private var flows: [String: FlowLoad] = [:]
+
+    /// What loading a flow file gave.
+    enum FlowLoad {
+        case machine(StateMachine)
+        case errors(FileDiagnostics)
+        case unreadable(String)
+    }
+
+    /// A runner reading files with `read` (the CLI passes its hardened reader; the default reads with
+    /// Foundation, refusing files over 16 MiB).
+    public init(read: @escaping FileReader = TranscriptRunner.readFile) {
+        self.read = read
+    }
+
+    /// Runs one transcript file with a fresh runner.
+    public static func run(file path: String) -> TranscriptResult {
+        TranscriptRunner().run(file: path)
+    }
+
+    /// Runs one transcript file.
+    public func run(file path: String) -> TranscriptResult {
+        let started = Date()
+        let defaultName = Self.defaultName(path)
+        switch read(path) {
+        case .failure(let failure):
+            return TranscriptResult(
+                path: path, name: defaultName, status: .unreadable, unreadableReason: failure.message)
+        case .success(let bytes):
+            var result = run(bytes: bytes, path: path)
+            result.seconds = Date().timeIntervalSince(started)
+            return result
+        }
+    }
+
+    /// Runs a transcript given as bytes, as if read from `path` (its flow is found relative to `path`).
+    public func run(bytes: [UInt8], path: String) -> TranscriptResult {
+        let parsed = TranscriptParser.parse(bytes: bytes, defaultName: Self.defaultName(path))
+        let source = String(decoding: parsed.source.bytes, as: UTF8.self)
+        let name = parsed.transcript?.name ?? Self.defaultName(path)
+        let errors = parsed.diagnostics.filter { $0.severity == .error }
+        guard let transcript = parsed.transcript, errors.isEmpty else {
+            return TranscriptResult(
+                path: path, name: name, status: .failed,
+                failures: [FileDiagnostics(path: path, source: source, diagnostics: errors)])
+        }
+        let flowPath = Self.resolve(transcript.flowPath, relativeTo: path)
+        switch load(flowPath) {
+        case .unreadable(let reason):
+            let diagnostic = TranscriptRules.flow.diagnostic(
+                "cannot read the flow file '\(flowPath)': \(reason)", at: transcript.flowRange)
+            return TranscriptResult(
+                path: path, name: name, status: .unreadable,
+                failures: [FileDiagnostics(path: path, source: source, diagnostics: [diagnostic])],
+                unreadableReason: "cannot read the flow file '\(flowPath)': \(reason)")
+        case .errors(let flowDiagnostics):
+            let count = flowDiagnostics.errorCount
+            let diagnostic = TranscriptRules.flow.diagnostic(
+                "the flow '\(flowPath)' has \(count) \(count == 1 ? "error" : "errors"); fix it before testing it",
+                at: transcript.flowRange)
+            return TranscriptResult(
+                path: path, name: name, status: .failed,
+                failures: [FileDiagnostics(path: path, source: source, diagnostics: [diagnostic]), flowDiagnostics])
+        case .machine(let machine):
+            var execution = Execution(transcript: transcript, machine: machine, flowPath: flowPath)
+            execution.run()
+            return TranscriptResult(
+                path: path, name: name, status: execution.failures.isEmpty ? .passed : .failed,
+                failures: execution.failures.isEmpty
+                    ? [] : [FileDiagnostics(path: path, source: source, diagnostics: execution.failures)],
+                coverage: execution.coverage, stepsRun: execution.stepsRun)
+        }
+    }
+
+    /// Runs a parsed transcript against a compiled machine (tests, the REPL); failures carry `path`.
+    public static func run(_ transcript: Transcript, machine: StateMachine, path: String = "transcript")
+        -> TranscriptResult
+    {
+        var execution = Execution(transcript: transcript, machine: machine, flowPath: transcript.flowPath)
+        execution.run()
+        return TranscriptResult(
+            path: path, name: transcript.name, status: execution.failures.isEmpty ? .passed : .failed,
+            failures: execution.failures.isEmpty
+                ? [] : [FileDiagnostics(path: path, source: nil, diagnostics: execution.failures)],
+            coverage: execution.coverage, stepsRun: execution.stepsRun)
+    }
+
+    /// The test name of a file without `name:`: its file name without `.test.yaml` (or `.yaml`, `.yml`).
+    public static func defaultName(_ path: String) -> String {
+        var name = (path as NSString).lastPathComponent
+        for suffix in [".test.yaml", ".test.yml", ".yaml", ".yml"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+            break
+        }
+        return name
+    }
+
+    /// The flow file of a transcript: its `flow:` relative to the transcript's folder (an absolute path as is).
+    public static func resolve(_ flowPath: String, relativeTo transcriptPath: String) -> String {
+        if flowPath.hasPrefix("/") { return (flowPath as NSString).standardizingPath }
+        let folder = (transcriptPath as NSString).deletingLastPathComponent
+        let joined = folder.isEmpty ? flowPath : (folder as NSString).appendingPathComponent(flowPath)
+        return Self.normalize(joined)
+    }
+
+    /// Removes `.` and resolves `..` textually, keeping a relative path relative (so messages show the path
+    /// the way the user named it).
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == "..", absolute {
+                continue
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    func load(_ flowPath: String) -> FlowLoad {
+        lock.lock()
+        if let cached = flows[flowPath] {
+            lock.unlock()
+            return cached
+        }
+        lock.unlock()
+        let outcome: FlowLoad
+        switch read(flowPath) {
+        case .failure(let failure):
+            outcome = .unreadable(failure.message)
+        case .success(let bytes):
+            let checked = FlowChecker.check(bytes: bytes)
+            let errors = checked.diagnostics.filter { $0.severity == .error }
+            if let flow = checked.flow, errors.isEmpty {
+                outcome = .machine(MachineCompiler.compile(flow))
+            } else {
+                outcome = .errors(
+                    FileDiagnostics(
+                        path: flowPath, source: String(decoding: checked.source.bytes, as: UTF8.self),
+                        diagnostics: errors))
+            }
+        }
+        lock.lock()
+        flows[flowPath] = outcome
+        lock.unlock()
+        return outcome
+    }
+
+    /// Reads a regular file of at most 16 MiB with Foundation.
+    public static let readFile: FileReader = { path in
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            return .failure(ReadFailure("no such file or directory"))
+        }
+        if isFolder.boolValue { return .failure(ReadFailure("not a regular file (a folder)")) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(ReadFailure("permission denied"))
+        }
+        defer { try? handle.close() }
+        let limit = LoaderLimits.default.maxBytes
+        do {
+            let data = try handle.read(upToCount: limit + 1) ?? Data()
+            if data.count > limit { return .failure(ReadFailure("larger than the limit of \(limit) bytes")) }
+            return .success([UInt8](data))
+        } catch {
+            return .failure(ReadFailure(error.localizedDescription))
+        }
+    }
+}
+
+/// One run of one transcript: the simulator, where the transcript stands, and what failed so far.
+private struct Execution {
+    let transcript: Transcript
+    let machine: StateMachine
+    var failures: [Diagnostic] = []
+    var coverage: FlowCoverage
+    var stepsRun = 0
+    /// The outputs of the last input not yet matched, from `cursor` on.
+    var outputs: [ObservedEffect] = []
+    var cursor = 0
+    /// Where the last input is written (the outputs' origin), and how it reads in messages.
+    var origin: SourceRange
+    var originText = "the start of the conversation"
+    var stopped = false
+
+    init(transcript: Transcript, machine: StateMachine, flowPath: String) {
+        self.transcript = transcript
+        self.machine = machine
+        coverage = FlowCoverage(machine: machine, flowPath: flowPath)
+        origin = transcript.fixturesRange
+    }
+
+    mutating func fail(_ rule: RuleDescriptor, _ message: String, at range: SourceRange, stop: Bool) {
+        failures.append(rule.diagnostic(message, at: range))
+        if stop { stopped = true }
+    }
+
+    mutating func run() {
+        let simulator: Simulator
+        switch TranscriptDriver.makeSimulator(machine: machine, fixtures: transcript.fixtures) {
+        case .failure(let failure):
+            fail(TranscriptRules.flow, "fixtures: " + failure.message, at: transcript.fixturesRange, stop: true)
+            return
+        case .success(let (made, outcome)):
+            simulator = made
+            outputs = ObservedEffect.observe(outcome)
+            if let step = transcript.fixtures.step { originText = "the start at step '\(step)'" }
+        }
+        defer { coverage.record(simulator.transitions) }
+        for step in transcript.steps {
+            switch step.kind {
+            case .input(let input):
+                finishOutputs()
+                if stopped { return }
+                stepsRun += 1
+                switch TranscriptDriver.perform(input, on: simulator) {
+                case .failure(let failure):
+                    fail(TranscriptRules.input, failure.message, at: step.range, stop: true)
+                    return
+                case .success(let outcome):
+                    outputs = ObservedEffect.observe(outcome)
+                    cursor = 0
+                    origin = step.range
+                    originText = "the input at line \(step.range.start.line)"
+                }
+            case .expect(let expectation):
+                stepsRun += 1
+                expect(expectation, at: step.range)
+                if stopped { return }
+            }
+        }
+        finishOutputs()
+    }
+
+    /// Checks one expectation against the outputs left.
+    mutating func expect(_ expected: TranscriptExpectation, at range: SourceRange) {
+        var index = cursor
+        while index < outputs.count {
+            let observed = outputs[index]
+            if TranscriptMatching.matches(expected, observed) {
+                cursor = index + 1
+                return
+            }
+            if observed.isRequired && transcript.exhaustive {
+                let message = TranscriptMatching.expectedGot(
+                    TranscriptMatching.describe(expected), TranscriptMatching.describe(observed))
+                if TranscriptMatching.sameKind(expected, observed) {
+                    // A difference of content: report it and go on as if it had matched.
+                    fail(TranscriptRules.mismatch, message, at: range, stop: false)
+                    cursor = index + 1
+                } else {
+                    fail(TranscriptRules.mismatch, message, at: range, stop: true)
+                }
+                return
+            }
+            index += 1
+        }
+        let skipped = outputs[cursor...].filter { $0.isRequired || !transcript.exhaustive }
+        var message = "expected \(TranscriptMatching.describe(expected)), got "
+        if skipped.isEmpty {
+            message += "nothing more after \(originText)"
+        } else {
+            let shown = skipped.prefix(3).map(TranscriptMatching.describe).joined(separator: "; ")
+            message += "only: " + shown + (skipped.count > 3 ? "; and \(skipped.count - 3) more" : "")
+        }
+        fail(TranscriptRules.missing, message, at: range, stop: true)
+    }
+
+    /// At the next input or the end: in an exhaustive transcript, no significant output may be left unlisted.
+    mutating func finishOutputs() {
+        defer {
+            outputs = []
+            cursor = 0
+        }
+        guard transcript.exhaustive, !stopped else { return }
+        let left = outputs[cursor...].filter(\.isRequired)
+        guard let first = left.first else { return }
+        var message = "unexpected \(TranscriptMatching.describe(first)) after \(originText); every output must be "
+        message += "listed (or set 'exhaustive: false')"
+        if left.count > 1 { message += "; \(left.count - 1) more unlisted" }
+        fail(TranscriptRules.unexpected, message, at: origin, stop: true)
+    }
+}

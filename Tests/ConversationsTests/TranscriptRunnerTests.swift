@@ -1,0 +1,603 @@
+import Conversations
+import FlowCompiler
+import FlowDiagnostics
+import FlowRuntime
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// The transcript's failures as `line:col id message`, for compact assertions.
+private func failures(_ result: TranscriptResult) -> [String] {
+    result.allFailures.map { "\($0.range.start.line):\($0.range.start.column) \($0.id) \($0.message)" }
+}
+
+/// A transcript value with every source range reset, to compare what two parses mean.
+private func withoutRanges(_ transcript: Transcript) -> Transcript {
+    var copy = transcript
+    copy.flowRange = .fileStart
+    copy.fixturesRange = .fileStart
+    copy.steps = copy.steps.map { TranscriptStep($0.kind) }
+    return copy
+}
+
+@Suite("Transcript runner")
+struct TranscriptRunnerTests {
+    // MARK: Passing and failing
+
+    /// A transcript that lists every output passes, and counts its steps.
+    @Test func anExhaustiveTranscriptPasses() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - contact: compra
+                  - bot: Con gusto te ayudamos con tu compra. ¿Cómo te llamas?
+                  - contact: Laura
+                  - bot: Gracias, Laura. Te comunicamos con un asesor de ventas.
+                  - bot: Un asesor de ventas te atenderá en un momento por este mismo chat.
+                  - handoff: { queue: ventas, agent: ana }
+
+                """)
+        #expect(result.status == .passed, "\(failures(result))")
+        #expect(result.stepsRun == 11)
+        #expect(result.name == "t")
+    }
+
+    /// A wrong bot text fails at the expectation's line and column, saying what was expected and what came.
+    @Test func aWrongBotTextFailsAtItsLocation() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - contact: compra
+                  - bot: Con gusto te ayudamos. ¿Cómo te llamas?
+
+                """)
+        #expect(result.status == .failed)
+        let failure = try #require(result.allFailures.first)
+        #expect(result.allFailures.count == 1)
+        #expect(failure.range.start.line == 13 && failure.range.start.column == 5)
+        #expect(failure.id == "transcript_mismatch")
+        #expect(
+            failure.message
+                == "expected bot text \"Con gusto te ayudamos. ¿Cómo te llamas?\", got bot text \"Con gusto te ayudamos "
+                + "con tu compra. ¿Cómo te llamas?\"")
+        let rendered = result.renderedFailures()
+        #expect(rendered.hasPrefix("\(result.path):13:5: error: expected bot text"))
+        #expect(rendered.contains("  - bot: Con gusto te ayudamos. ¿Cómo te llamas?\n    ^~~\n"))
+    }
+
+    /// A difference of content is reported and the run goes on, so one run shows every wrong text.
+    @Test func theRunGoesOnAfterADifferenceOfContent() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - contact: compra
+                  - bot: Otro texto
+                  - contact: Laura
+                  - bot: Gracias, Laura. Te comunicamos con un asesor de ventas.
+                  - bot: Un asesor de ventas te atenderá pronto.
+                  - handoff: { queue: ventas, agent: bruno }
+
+                """)
+        #expect(
+            failures(result).map { String($0.prefix(25)) } == [
+                "13:5 transcript_mismatch ", "16:5 transcript_mismatch ", "17:5 transcript_mismatch ",
+            ])
+        #expect(
+            result.allFailures.last?.message == "expected handoff to queue 'ventas', agent 'bruno', got handoff "
+                + "to queue 'ventas', agent 'ana'")
+    }
+
+    /// In an exhaustive transcript an output nobody listed fails, located at the input that caused it.
+    @Test func anUnlistedBotMessageFails() throws {
+        let folder = try TranscriptFolder()
+        let text =
+            TranscriptSamples.acceptedHeader + """
+                  - contact: compra
+                  - contact: Laura
+                  - bot: Gracias, Laura. Te comunicamos con un asesor de ventas.
+
+                """
+        let result = try folder.runAgainstDefault(text)
+        #expect(result.status == .failed)
+        #expect(
+            failures(result) == [
+                "12:5 transcript_unexpected unexpected bot text \"Con gusto te ayudamos con tu compra. ¿Cómo te llamas?\""
+                    + " after the input at line 12; every output must be listed (or set 'exhaustive: false')"
+            ])
+        // The same transcript passes when it is not exhaustive: the handoff after the last text is skipped too.
+        let relaxed = try folder.runAgainstDefault(
+            text.replacingOccurrences(of: "flow: default.yaml\n", with: "flow: default.yaml\nexhaustive: false\n"),
+            name: "relaxed.test.yaml")
+        #expect(relaxed.status == .passed, "\(failures(relaxed))")
+    }
+
+    /// An output left over after the last step fails too, and so does a significant effect such as a handoff.
+    @Test func anUnlistedEffectAtTheEndFails() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: asesor
+                  - bot: Un asesor de ventas te atenderá en un momento por este mismo chat.
+
+                """)
+        #expect(failures(result).count == 1)
+        #expect(
+            failures(result).first?.hasPrefix(
+                "12:5 transcript_unexpected unexpected handoff to queue 'ventas', agent 'ana'") == true)
+    }
+
+    /// An expectation with nothing left to match fails as missing, and stops the run.
+    @Test func aMissingOutputFails() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - bot: Hola otra vez
+                  - contact: compra
+                  - bot: nunca se compara
+
+                """)
+        #expect(
+            failures(result) == [
+                "12:5 transcript_missing expected bot text \"Hola otra vez\", got nothing more after the input at line 7"
+            ])
+        #expect(result.stepsRun == 6)
+    }
+
+    /// A non-exhaustive transcript still fails when an expectation finds nothing, and says what came instead.
+    @Test func aNonExhaustiveTranscriptStillChecksWhatItLists() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            exhaustive: false
+            steps:
+              - contact: hola
+              - tap: Acepto
+              - consent: declined
+
+            """)
+        #expect(failures(result).count == 1)
+        #expect(
+            failures(result).first?.hasPrefix(
+                "6:5 transcript_missing expected consent declined, got only: consent accepted") == true)
+    }
+
+    /// Steps entered, saved variables and relayed messages need not be listed, but are checked when they are.
+    @Test func optionalExpectationsAreCheckedWhenListed() throws {
+        let folder = try TranscriptFolder()
+        let passing = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Comprar
+                  - step: pedir_nombre
+                  - bot: { pattern: "^Con gusto" }
+                  - contact: Laura
+                  - saved: nombre
+                  - step: gracias_nombre
+                  - bot: { contains: "Laura" }
+                  - step: asesor
+                  - bot: { contains: asesor }
+                  - handoff: { agent: ana }
+                  - contact: hola Ana
+                  - relayed: { contains: Ana }
+                  - agent: Hola Laura
+                  - contact: revocar
+                  - revoked: true
+                  - handoff_ended: true
+                  - bot: { contains: revocatoria }
+                  - bot: { buttons: [Acepto, No acepto] }
+
+                """)
+        #expect(passing.status == .passed, "\(failures(passing))")
+        let failing = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Comprar
+                  - step: gracias_nombre
+                  - bot: { pattern: "^Con gusto" }
+
+                """, name: "f.test.yaml")
+        #expect(
+            failures(failing).first?.hasPrefix("13:5 transcript_mismatch expected step 'gracias_nombre', got bot text")
+                == true)
+    }
+
+    // MARK: The rest of the format
+
+    /// Opt-in, files and templates the bot sends, a refused template and a file that is not the answer asked for.
+    @Test func templatesFilesAndOptInsAreExpected() throws {
+        let folder = try TranscriptFolder()
+        try folder.write("flows/tienda.yaml", TranscriptSamples.tiendaFlow)
+        let path = try folder.write(
+            "tests/tienda.test.yaml",
+            """
+            name: tienda completa
+            flow: ../flows/tienda.yaml
+            fixtures:
+              contact: { name: Ana 🌸 }
+            steps:
+              - contact: hola
+              - bot: { buttons: [Acepto, No acepto], contains: Tienda SAS }
+              - tap: Acepto
+              - consent: { choice: accepted, purposes: [atencion] }
+              - bot: { body: ¿Quieres recibir promociones?, buttons: ["Sí, quiero", "No, gracias"] }
+              - tap: "no, GRACIAS"
+              - consent: { choice: opt_in_declined, purposes: [promociones] }
+              - bot: { body: ¿Qué quieres hacer? }
+              - tap: catalogo
+              - bot: Este es nuestro catálogo.
+              - bot: { attachment: { url: https://example.co/catalogo.pdf, name: catalogo.pdf, caption: Catálogo de marzo } }
+              - bot: { body: ¿Qué quieres hacer? }
+              - contact: "2"
+              - refused: { template: oferta_mensual }
+              - bot: { body: ¿Qué quieres hacer? }
+              - tap: Estado del pedido
+              - bot: { template: { name: aviso_pedido, language: es, parameters: ["Ana"] } }
+              - bot: { body: ¿Qué quieres hacer? }
+              - tap: Enviar factura
+              - bot: Envía tu factura en PDF.
+              - attachment: { type: jpg, size: 100KB, name: foto.jpg }
+              - bot: { contains: no es válida }
+              - attachment: { type: application/pdf, size: 1.5MB, name: factura.pdf }
+              - saved: factura
+              - bot: Recibimos factura.pdf.
+              - bot: Gracias por escribirnos.
+              - closed: end
+
+            """)
+        let result = TranscriptRunner.run(file: path)
+        #expect(result.status == .passed, "\(failures(result))")
+        #expect(result.name == "tienda completa")
+        let coverage = try #require(result.coverage)
+        #expect(coverage.flow == "tienda")
+        #expect(coverage.flowPath.hasSuffix("flows/tienda.yaml"))
+        #expect(!coverage.flowPath.contains(".."))
+        #expect(coverage.missedSteps.isEmpty)
+    }
+
+    /// The 24-hour window: after 25 hours an agent's free-form message is not sent; a message from the contact
+    /// opens the window again.
+    @Test func theWindowClosesAfterADay() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Hablar con un asesor
+                  - bot: { contains: asesor }
+                  - handoff: { queue: ventas, agent: ana }
+                  - wait: 24h
+                  - agent: sigo aquí
+                  - wait: 1h
+                  - agent: ¿Sigues ahí?
+                  - window_closed: ¿Sigues ahí?
+                  - contact: sí
+                  - relayed: sí
+                  - agent: perfecto
+
+                """)
+        #expect(result.status == .passed, "\(failures(result))")
+    }
+
+    /// An inactivity close on `at`, and a clock that would go backwards fails at the input.
+    @Test func theClockMovesByDateTimeAndNeverBack() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - at: "2026-03-02T10:31"
+                  - bot: { contains: inactividad }
+                  - closed: inactivity
+                  - at: "2026-03-02T10:00"
+
+                """)
+        #expect(
+            failures(result) == [
+                "15:5 transcript_input 'at: 2026-03-02T10:00' is before the clock (2026-03-02T10:31); time never goes back"
+            ])
+    }
+
+    /// Fixtures: a start step, preset variables, earlier consent and a rotation in mid-course.
+    @Test func fixturesSetTheStart() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            fixtures:
+              consent: accepted
+              time: "2026-03-03T15:00"
+              rotation: { ventas: carla }
+              step: gracias_nombre
+              variables: { nombre: Laura }
+            steps:
+              - bot: Gracias, Laura. Te comunicamos con un asesor de ventas.
+              - bot: { contains: asesor de ventas te atenderá }
+              - handoff: { queue: ventas, agent: carla }
+
+            """)
+        #expect(result.status == .passed, "\(failures(result))")
+        let coverage = try #require(result.coverage)
+        #expect(coverage.exercisedSteps == ["gracias_nombre", "asesor"])
+        #expect(coverage.exercisedTransitions == [FlowEdge(from: "gracias_nombre", to: "asesor")])
+    }
+
+    /// Fixtures that do not fit the flow fail with a suggestion, located at `fixtures`.
+    @Test func fixturesThatDoNotFitFail() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            fixtures:
+              step: menu_principl
+            steps: []
+
+            """)
+        #expect(
+            failures(result) == [
+                "2:1 transcript_flow fixtures: unknown step 'menu_principl'; did you mean 'menu_principal'?"
+            ])
+    }
+
+    /// A tap with no such button fails at the tap and lists the buttons there are.
+    @Test func aTapWithoutSuchButtonFails() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            exhaustive: false
+            steps:
+              - tap: Acepto
+              - contact: hola
+              - tap: Quizás
+
+            """)
+        #expect(
+            failures(result) == [
+                "4:5 transcript_input nothing to tap: the bot has not sent buttons or a list"
+            ])
+        let second = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n  - contact: hola\n  - tap: Quizás\n", name: "b.test.yaml")
+        #expect(
+            failures(second) == [
+                "5:5 transcript_input no button or row 'Quizás' in the last interactive message ('Acepto', 'No acepto')"
+            ])
+    }
+
+    // MARK: Bad files
+
+    /// A malformed transcript gets located diagnostics (with suggestions), never a crash, and does not run.
+    @Test func aMalformedTranscriptGetsLocatedDiagnostics() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            exhaustiv: false
+            steps:
+              - contact: hola
+              - botu: hola
+              - wait: 25 horas
+              - bot: { buttons: Acepto }
+              - closed: yes
+
+            """)
+        #expect(result.status == .failed)
+        #expect(result.coverage == nil)
+        #expect(
+            failures(result) == [
+                "2:1 unknown_key unknown key 'exhaustiv' in the transcript; allowed: name, flow, fixtures, exhaustive, steps",
+                "5:5 unknown_key unknown key 'botu' in a step; allowed: contact, tap, attachment, agent, agent_close, wait, "
+                    + "at, bot, window_closed, consent, revoked, handoff, handoff_ended, closed, refused, relayed, step, saved",
+                "6:11 invalid_value 'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '25 horas'",
+                "7:21 wrong_type 'buttons' must be a list of texts, found text",
+                "8:13 invalid_value 'closed' must be one of end, inactivity, agent_closed, error, found 'yes'",
+            ])
+        #expect(result.allFailures.first?.suggestion == "did you mean 'exhaustive'?")
+        #expect(result.allFailures[1].suggestion == "did you mean 'bot'?")
+    }
+
+    /// YAML that does not parse, an empty file and a list at the top are diagnosed where they are.
+    @Test(arguments: [
+        ("flow: [x\n", "yaml_syntax"), ("", "empty_file"), ("- contact: hola\n", "wrong_type"),
+        ("flow: a.yaml\nsteps: [ &x {contact: a}, *x ]\n", "yaml_anchor"),
+        ("flow: a.yaml\nflow: b.yaml\nsteps: []\n", "yaml_duplicate_key"),
+    ])
+    func brokenYAMLIsDiagnosed(_ text: String, _ id: String) throws {
+        let result = TranscriptRunner().run(bytes: Array(text.utf8), path: "broken.test.yaml")
+        #expect(result.status == .failed)
+        #expect(result.allFailures.map(\.id).contains(id), "\(failures(result))")
+    }
+
+    /// A flow with errors fails the transcript with the flow's own diagnostics; a missing flow is unreadable.
+    @Test func flowProblemsAreReported() throws {
+        let folder = try TranscriptFolder()
+        try folder.write("roto.yaml", "flow: roto\nsteps: {}\n")
+        let broken = TranscriptRunner.run(file: try folder.write("a.test.yaml", "flow: roto.yaml\nsteps: []\n"))
+        #expect(broken.status == .failed)
+        #expect(broken.failures.count == 2)
+        #expect(broken.failures[0].diagnostics.first?.id == "transcript_flow")
+        #expect(broken.failures[0].diagnostics.first?.range.start.line == 1)
+        #expect(broken.failures[1].path.hasSuffix("roto.yaml"))
+        #expect(!broken.failures[1].diagnostics.isEmpty)
+        let missing = TranscriptRunner.run(file: try folder.write("b.test.yaml", "flow: nada.yaml\nsteps: []\n"))
+        #expect(missing.status == .unreadable)
+        #expect(missing.renderedFailures().contains("b.test.yaml:1:7: error: cannot read the flow file"))
+        let absent = TranscriptRunner.run(file: folder.url.appendingPathComponent("c.test.yaml").path)
+        #expect(absent.status == .unreadable)
+        #expect(absent.unreadableReason == "no such file or directory")
+    }
+
+    // MARK: Reports
+
+    /// JUnit XML parses back, with one test case per transcript, a failure for the failing one carrying its
+    /// location, and an error for the unreadable one.
+    @Test func junitReportsAreWellFormed() throws {
+        let folder = try TranscriptFolder()
+        let passing = try folder.runAgainstDefault(TranscriptSamples.acceptedHeader, name: "bien.test.yaml")
+        let failing = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + "  - contact: compra\n  - bot: \"<mal> & 'raro'\"\n",
+            name: "mal.test.yaml")
+        let unreadable = TranscriptRunner.run(file: folder.url.appendingPathComponent("nada.test.yaml").path)
+        let xml = TranscriptJUnit.xml([passing, failing, unreadable])
+        let document = try XMLDocument(xmlString: xml, options: [])
+        let root = try #require(document.rootElement())
+        #expect(root.name == "testsuites")
+        #expect(root.attribute(forName: "tests")?.stringValue == "3")
+        #expect(root.attribute(forName: "failures")?.stringValue == "1")
+        #expect(root.attribute(forName: "errors")?.stringValue == "1")
+        let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == ["bien", "mal", "nada"])
+        let failure = try #require(try document.nodes(forXPath: "//testcase[@name='mal']/failure").first as? XMLElement)
+        let message = try #require(failure.attribute(forName: "message")?.stringValue)
+        #expect(
+            message.hasSuffix(
+                "mal.test.yaml:13:5: expected bot text \"<mal> & 'raro'\", got bot text "
+                    + "\"Con gusto te ayudamos con tu compra. ¿Cómo te llamas?\""))
+        #expect(failure.stringValue?.contains("error: expected bot text") == true)
+        #expect(try document.nodes(forXPath: "//testcase[@name='nada']/error").count == 1)
+        #expect(try document.nodes(forXPath: "//testcase[@name='bien']/*").isEmpty)
+        let suites = try document.nodes(forXPath: "//testsuite").compactMap {
+            ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue
+        }
+        #expect(suites == ["default", "transcripts"])
+    }
+
+    /// Characters XML cannot carry never break the report.
+    @Test func junitEscapesEverything() throws {
+        let result = TranscriptResult(
+            path: "a\u{1}b&<>\"'.test.yaml", name: "x\u{FFFE}y", status: .unreadable, unreadableReason: "r\u{0}")
+        let xml = TranscriptJUnit.xml([result])
+        _ = try XMLDocument(xmlString: xml, options: [])
+        #expect(xml.contains("a\u{FFFD}b&amp;&lt;&gt;&quot;&apos;.test.yaml"))
+    }
+
+    /// Coverage counts the steps entered and the machine's transitions taken, merged across transcripts.
+    @Test func coverageCountsStepsAndTransitions() throws {
+        let folder = try TranscriptFolder()
+        let first = try folder.runAgainstDefault(TranscriptSamples.acceptedHeader, name: "a.test.yaml")
+        let coverage = try #require(first.coverage)
+        #expect(coverage.steps.count == 16)
+        #expect(coverage.transitions.count == 31)
+        #expect(coverage.exercisedSteps == ["consentimiento", "menu_principal"])
+        #expect(coverage.exercisedTransitions == [FlowEdge(from: "consentimiento", to: "menu_principal")])
+        #expect(coverage.stepPercent == 12.5)
+        #expect(FlowCoverage.format(coverage.transitionPercent) == "3.2")
+        #expect(FlowCoverage.format(coverage.totalPercent) == "6.3")
+        let second = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            exhaustive: false
+            steps:
+              - contact: hola
+              - tap: No acepto
+
+            """, name: "b.test.yaml")
+        let merged = FlowCoverage.merged([first, second])
+        #expect(merged.count == 1)
+        #expect(merged[0].exercisedSteps == ["consentimiento", "menu_principal", "info_publica"])
+        #expect(merged[0].exercisedTransitions.count == 2)
+        #expect(
+            merged[0].report.hasPrefix(
+                "coverage of \(merged[0].flowPath) (flow 'default'): steps 3/16 (18.7%), "
+                    + "transitions 2/31 (6.4%), total 10.6%\n  steps:\n    + consentimiento\n    + menu_principal\n"))
+        #expect(merged[0].report.contains("    - despedida\n"))
+        #expect(merged[0].report.contains("    + consentimiento -> info_publica\n"))
+    }
+
+    // MARK: Writing transcripts
+
+    /// A conversation recorded with the writer replays as a passing transcript, and writing what it parses to
+    /// gives the same text.
+    @Test func recordedConversationsReplay() throws {
+        let folder = try TranscriptFolder()
+        try folder.copyDefaultFlow()
+        let flowText = try String(
+            contentsOfFile: folder.url.appendingPathComponent("default.yaml").path, encoding: .utf8)
+        let machine = MachineCompiler.compile(try #require(FlowChecker.check(flowText).flow))
+        let fixtures = TranscriptFixtures(
+            contactName: "Ana", time: TranscriptDateTime(year: 2026, month: 3, day: 4, hour: 9, minute: 0))
+        let (simulator, start) = try TranscriptDriver.makeSimulator(machine: machine, fixtures: fixtures).get()
+        #expect(start.effects.isEmpty)
+        var writer = TranscriptWriter(flowPath: "default.yaml", name: "grabada", fixtures: fixtures)
+        for input: TranscriptInput in [
+            .contact("hola"), .tap("Acepto"), .tap("Comprar"), .contact("Ana"), .agent("Hola Ana"),
+            .contact("quiero \"zapatos\": talla 38"),
+            .attachment(TranscriptAttachment(type: "pdf", size: 1024, name: "talla.pdf")),
+            .wait(seconds: 25 * 3600), .agent("¿Sigues ahí?"), .agentClose, .contact("hola"), .wait(seconds: 1800),
+        ] {
+            _ = try writer.perform(input, on: simulator).get()
+        }
+        let yaml = writer.yaml()
+        #expect(yaml.contains("  - window_closed: ¿Sigues ahí?\n"))
+        #expect(yaml.contains("  - relayed: \"quiero \\\"zapatos\\\": talla 38\"\n"))
+        #expect(yaml.contains("  - handoff: { queue: ventas, agent: ana }\n"))
+        #expect(yaml.contains("  - wait: 25h\n"))
+        #expect(yaml.split(separator: "\n").allSatisfy { $0.unicodeScalars.count <= 120 })
+        let path = try folder.write("grabada.test.yaml", yaml)
+        let result = TranscriptRunner.run(file: path)
+        #expect(result.status == .passed, "\(failures(result))\n\(yaml)")
+        let parsed = try #require(TranscriptParser.parse(yaml).transcript)
+        #expect(TranscriptWriter.yaml(parsed) == yaml)
+    }
+
+    /// Every kind of step survives writing and parsing unchanged, and tricky texts come back exactly.
+    @Test func everyKindOfStepRoundTrips() throws {
+        let yaml = TranscriptWriter.yaml(TranscriptSamples.everyKind)
+        let parsed = TranscriptParser.parse(yaml)
+        #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics)\n\(yaml)")
+        #expect(withoutRanges(try #require(parsed.transcript)) == TranscriptSamples.everyKind)
+    }
+
+    /// Texts a folded block cannot carry are quoted; the others fold at spaces and come back exactly.
+    @Test(arguments: [
+        "a\n\nb", "línea uno\nlínea dos", " empieza con espacio " + String(repeating: "x ", count: 70),
+        String(repeating: "larga ", count: 40) + "\n", "\n" + String(repeating: "y ", count: 70),
+        String(repeating: "dos  espacios ", count: 12), "tab\t" + String(repeating: "z ", count: 70),
+        String(repeating: "sinespacios", count: 15), "a\r\nb", "emoji 😀 y ñ " + String(repeating: "w ", count: 60),
+        "# no es comentario " + String(repeating: "v ", count: 60), "x\n \ny", "- guion\n- otro",
+    ])
+    func textsRoundTrip(_ text: String) throws {
+        let transcript = Transcript(
+            name: "", flowPath: "f.yaml",
+            steps: [
+                TranscriptStep(.input(.contact(text))), TranscriptStep(.expect(.bot(MessageExpectation(text: text)))),
+            ])
+        let yaml = TranscriptWriter.yaml(transcript)
+        let parsed = try #require(TranscriptParser.parse(yaml).transcript, "\(yaml)")
+        #expect(withoutRanges(parsed).steps == transcript.steps, "\(yaml)")
+    }
+
+    // MARK: Units
+
+    /// Durations and sizes as transcripts write them.
+    @Test func unitsParseAndFormat() {
+        #expect(TranscriptUnits.parseDuration("25h") == 90000)
+        #expect(TranscriptUnits.parseDuration("1h30m") == 5400)
+        #expect(TranscriptUnits.parseDuration("2d") == 172_800)
+        #expect(TranscriptUnits.parseDuration("30") == nil)
+        #expect(TranscriptUnits.parseDuration("0m") == nil)
+        #expect(TranscriptUnits.parseDuration("5w") == nil)
+        #expect(TranscriptUnits.formatDuration(90000) == "25h")
+        #expect(TranscriptUnits.formatDuration(172_800) == "2d")
+        #expect(TranscriptUnits.formatDuration(61) == "61s")
+        #expect(TranscriptUnits.parseSize("2MB") == 2_097_152)
+        #expect(TranscriptUnits.parseSize("1.5 mb") == 1_572_864)
+        #expect(TranscriptUnits.parseSize("50MiB") == 52_428_800)
+        #expect(TranscriptUnits.parseSize("100") == 100)
+        #expect(TranscriptUnits.parseSize("2M") == nil)
+        #expect(TranscriptUnits.parseSize("MB") == nil)
+        #expect(TranscriptUnits.formatSize(2_097_152) == "2MB")
+        #expect(TranscriptUnits.formatSize(1536) == "1536B")
+        #expect(TranscriptDateTime(iso: "2026-02-29T10:00") == nil)
+        #expect(TranscriptDateTime(iso: "2028-02-29 10:00:05")?.description == "2028-02-29T10:00:05")
+        #expect(TranscriptDateTime(iso: "2026-03-02T24:00") == nil)
+    }
+
+    /// The default start is Monday 2 March 2026, 10:00 in the flow's zone: inside every shipped flow's hours.
+    @Test func theDefaultStartIsAMondayMorning() throws {
+        let bogota = try #require(TimeZone(identifier: "America/Bogota"))
+        let start = TranscriptDriver.unixTime(TranscriptFixtures.defaultTime, in: bogota)
+        #expect(start == 1_772_463_600)
+        #expect(TranscriptDriver.localTime(start, in: bogota) == TranscriptFixtures.defaultTime)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = bogota
+        #expect(calendar.component(.weekday, from: Date(timeIntervalSince1970: TimeInterval(start))) == 2)
+    }
+}

@@ -1,0 +1,192 @@
+import Conversations
+import FlowSyntax
+import Foundation
+import Testing
+
+/// The repository's root, found from this file's place (`Tests/ConversationsTests/`).
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Reads and parses `Schemas/transcript.schema.json`.
+private func loadSchema() throws -> JSONValue {
+    try JSONValue.parse(Data(contentsOf: repositoryRoot.appending(path: "Schemas/transcript.schema.json")))
+}
+
+/// The YAML text as an instance for the validator.
+private func instance(_ yaml: String) throws -> Instance {
+    let loaded = YAMLLoader.load(yaml)
+    #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+    return Instance(try #require(loaded.root))
+}
+
+/// The property names an object schema declares.
+private func propertyNames(_ schema: JSONValue?) -> Set<String> {
+    Set(schema?["properties"]?.object.map { Array($0.keys) } ?? [])
+}
+
+/// The strings of a schema's `enum`.
+private func enumValues(_ schema: JSONValue?) -> [String] {
+    schema?["enum"]?.array?.compactMap(\.string) ?? []
+}
+
+/// Every shipped transcript (`Flows/**/*.test.yaml`).
+func shippedTranscripts() -> [String] {
+    TranscriptFiles.find([repositoryRoot.appending(path: "Flows").path]).compactMap {
+        if case .file(let path) = $0 { return path }
+        return nil
+    }
+}
+
+/// A transcript both the parser and the schema must refuse.
+struct BrokenTranscript: Sendable, CustomStringConvertible {
+    var label: String
+    var yaml: String
+    /// The diagnostic id the parser gives.
+    var id: String
+
+    var description: String { label }
+}
+
+private let brokenTranscripts: [BrokenTranscript] = [
+    BrokenTranscript(label: "unknown top-level key", yaml: "flow: f.yaml\nstep: []\n", id: "unknown_key"),
+    BrokenTranscript(label: "no steps", yaml: "flow: f.yaml\n", id: "missing_field"),
+    BrokenTranscript(label: "no flow", yaml: "steps: []\n", id: "missing_field"),
+    BrokenTranscript(
+        label: "exhaustive not boolean", yaml: "flow: f.yaml\nexhaustive: yes\nsteps: []\n", id: "wrong_type"),
+    BrokenTranscript(
+        label: "two keys in a step", yaml: "flow: f.yaml\nsteps:\n  - contact: hola\n    bot: hola\n",
+        id: "invalid_value"),
+    BrokenTranscript(label: "unknown step key", yaml: "flow: f.yaml\nsteps:\n  - contcat: hola\n", id: "unknown_key"),
+    BrokenTranscript(label: "closed reason", yaml: "flow: f.yaml\nsteps:\n  - closed: ended\n", id: "invalid_value"),
+    BrokenTranscript(label: "wait duration", yaml: "flow: f.yaml\nsteps:\n  - wait: 25 hours\n", id: "invalid_value"),
+    BrokenTranscript(
+        label: "attachment size", yaml: "flow: f.yaml\nsteps:\n  - attachment: { type: pdf, size: big }\n",
+        id: "invalid_value"),
+    BrokenTranscript(
+        label: "attachment without size", yaml: "flow: f.yaml\nsteps:\n  - attachment: { type: pdf }\n",
+        id: "missing_field"),
+    BrokenTranscript(label: "at date-time", yaml: "flow: f.yaml\nsteps:\n  - at: mañana\n", id: "invalid_value"),
+    BrokenTranscript(
+        label: "agent_close false", yaml: "flow: f.yaml\nsteps:\n  - agent_close: false\n", id: "invalid_value"),
+    BrokenTranscript(
+        label: "buttons not a list", yaml: "flow: f.yaml\nsteps:\n  - bot: { buttons: Acepto }\n", id: "wrong_type"),
+    BrokenTranscript(
+        label: "unknown message key", yaml: "flow: f.yaml\nsteps:\n  - bot: { bodi: hola }\n", id: "unknown_key"),
+    BrokenTranscript(label: "consent choice", yaml: "flow: f.yaml\nsteps:\n  - consent: acepto\n", id: "invalid_value"),
+    BrokenTranscript(
+        label: "fixture time", yaml: "flow: f.yaml\nfixtures: { time: \"2 de marzo\" }\nsteps: []\n",
+        id: "invalid_value"),
+    BrokenTranscript(
+        label: "unknown fixture", yaml: "flow: f.yaml\nfixtures: { stpe: menu }\nsteps: []\n", id: "unknown_key"),
+    BrokenTranscript(
+        label: "fixture consent word", yaml: "flow: f.yaml\nfixtures: { consent: yes }\nsteps: []\n",
+        id: "invalid_value"),
+    BrokenTranscript(
+        label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",
+        id: "invalid_value"),
+]
+
+@Suite("JSON Schema of transcripts")
+struct TranscriptSchemaTests {
+    /// The root lists exactly the parser's top-level keys and refuses others.
+    @Test func topLevelKeysMatchTheParser() throws {
+        let schema = try loadSchema()
+        #expect(propertyNames(schema) == Set(TranscriptParser.topKeys))
+        #expect(schema["additionalProperties"] == .bool(false))
+        #expect(schema["$schema"]?.string == "https://json-schema.org/draft/2020-12/schema")
+        #expect(schema["$id"]?.string == "https://talkflow.dev/schemas/transcript.schema.json")
+        #expect(Set(schema["required"]?.array?.compactMap(\.string) ?? []) == ["flow", "steps"])
+    }
+
+    /// `fixtures` has exactly the parser's fixture keys.
+    @Test func fixtureKeysMatchTheParser() throws {
+        let schema = try loadSchema()
+        let fixtures = schema["$defs"]?["fixtures"]
+        #expect(propertyNames(fixtures) == Set(TranscriptParser.fixtureKeys))
+        #expect(fixtures?["additionalProperties"] == .bool(false))
+    }
+
+    /// Each alternative of `step` is a mapping with one required key; together they are the parser's inputs and
+    /// expectations.
+    @Test func stepAlternativesMatchTheParser() throws {
+        let schema = try loadSchema()
+        let validator = JSONSchemaValidator(root: schema)
+        let alternatives = try #require(schema["$defs"]?["stepItem"]?["oneOf"]?.array)
+        var keys: [String] = []
+        for alternative in alternatives {
+            let reference = try #require(alternative["$ref"]?.string)
+            let definition = try #require(validator.resolve(reference))
+            let names = propertyNames(definition)
+            #expect(names.count == 1, "\(reference)")
+            #expect(definition["required"]?.array?.compactMap(\.string) == Array(names))
+            #expect(definition["additionalProperties"] == .bool(false))
+            keys += names
+        }
+        #expect(keys.sorted() == (TranscriptParser.inputKeys + TranscriptParser.expectationKeys).sorted())
+    }
+
+    /// Message expectations, consent choices and close reasons list what the parser accepts.
+    @Test func valueListsMatchTheParser() throws {
+        let schema = try loadSchema()
+        let message = schema["$defs"]?["bot"]?["properties"]?["bot"]?["oneOf"]?.array?.last
+        #expect(propertyNames(message) == Set(TranscriptParser.messageKeys))
+        let consent = schema["$defs"]?["consent"]?["properties"]?["consent"]?["oneOf"]?.array?.first
+        #expect(enumValues(consent) == TranscriptParser.consentChoices)
+        #expect(enumValues(schema["$defs"]?["closed"]?["properties"]?["closed"]) == TranscriptParser.closeReasons)
+    }
+
+    /// Every property the schema declares carries a description: editors show it on hover.
+    @Test func everyPropertyIsDescribed() throws {
+        var undescribed: [String] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let members):
+                for (name, property) in members["properties"]?.object ?? [:] where property["description"] == nil {
+                    undescribed.append(path + "/" + name)
+                }
+                for (key, member) in members { walk(member, path + "/" + key) }
+            case .array(let items):
+                for (index, item) in items.enumerated() { walk(item, "\(path)/\(index)") }
+            default:
+                break
+            }
+        }
+        walk(try loadSchema(), "")
+        #expect(undescribed.isEmpty, "\(undescribed.sorted())")
+    }
+
+    /// Every shipped transcript validates against the schema and names it on its first line.
+    @Test func shippedTranscriptsValidate() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let files = shippedTranscripts()
+        #expect(files.count >= 3)
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(
+                text.hasPrefix("# yaml-language-server: $schema=../../../Schemas/transcript.schema.json\n"), "\(file)")
+            let violations = validator.validate(try instance(text))
+            #expect(violations.isEmpty, "\(file): \(violations)")
+        }
+    }
+
+    /// A transcript using every kind of step, as the writer writes it, is valid for both the parser and the schema.
+    @Test func everyKindOfStepIsValidForBoth() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let yaml = TranscriptWriter.yaml(TranscriptSamples.everyKind)
+        #expect(TranscriptParser.parse(yaml).diagnostics.isEmpty)
+        let violations = validator.validate(try instance(yaml))
+        #expect(violations.isEmpty, "\(violations)\n\(yaml)")
+    }
+
+    /// What the parser refuses, the schema refuses too (and the parser says why, with the expected id).
+    @Test(arguments: brokenTranscripts)
+    func brokenTranscriptsAreRefusedByBoth(_ broken: BrokenTranscript) throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let parsed = TranscriptParser.parse(broken.yaml)
+        #expect(parsed.transcript == nil)
+        #expect(
+            parsed.diagnostics.map(\.id).contains(broken.id), "\(parsed.diagnostics.map { "\($0.id) \($0.message)" })")
+        let loaded = YAMLLoader.load(broken.yaml)
+        #expect(!validator.validate(Instance(try #require(loaded.root))).isEmpty)
+    }
+}

@@ -1,0 +1,307 @@
+import FlowCompiler
+import FlowRuntime
+import Testing
+
+// The habeas-data consent at run time (checklist items 3, 4, 8, 14 and 16 of the design's habeas-data page):
+// only the accept reply or an exact accept word accepts, the evidence is complete, consent is remembered per
+// policy version, declining keeps the service free of data collection, nothing is logged before acceptance.
+
+/// The flow most consent tests use: consent, a two-option menu, a handoff and the common steps.
+private func consentFlow(version: String = "2026-01", optIn: Bool = false) throws -> Interpreter {
+    try Fixture.interpreter(
+        version: version, consent: Fixture.consent(optIn: optIn), steps: Fixture.simpleMenu + Fixture.handoff)
+}
+
+@Test func firstMessageShowsTheConsentWithItsReplyIDs() throws {
+    var chat = Chat(try consentFlow())
+    let t = Fixture.mondayMorning
+    let effects = chat.event(.text("hola"), at: t)
+    #expect(
+        effects == [
+            .conversationStarted, .stepEntered("consentimiento"), consentPrompt(),
+            .scheduleInactivityTimer(at: t + 1800),
+        ])
+    #expect(chat.session.status == .waiting)
+    #expect(chat.session.consent.acceptedVersion == nil)
+}
+
+@Test func acceptingRecordsTheEvidence() throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    let effects = chat.tap("consentimiento.accept", id: "wamid.A1", after: 30)
+    try #require(effects.count == 4)
+    #expect(
+        Array(effects[1...]) == [
+            .stepEntered("menu"), simpleMenuMessage, .scheduleInactivityTimer(at: chat.now + 1800),
+        ])
+    let evidence = try #require(effects.evidence.first)
+    #expect(evidence.flow == "prueba")
+    #expect(evidence.step == "consentimiento")
+    #expect(evidence.policyVersion == "2026-01")
+    #expect(evidence.policyURL == "https://example.co/datos")
+    #expect(evidence.choice == "accepted")
+    #expect(evidence.shownTexts == [Fixture.consentText, "Acepto", "No acepto"])
+    // The hash was computed outside Swift (coreutils) over the same texts joined by "\n".
+    #expect(evidence.textSHA256 == Fixture.consentTextSHA256)
+    #expect(evidence.purposesAccepted == ["atencion", "asesor"])
+    #expect(evidence.purposesDeclined == [])
+    #expect(evidence.sensitive == false)
+    #expect(evidence.at == chat.now)
+    #expect(evidence.replyMessageID == "wamid.A1")
+    #expect(evidence.language == "es")
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+}
+
+@Test(arguments: ["acepto", "  ACEPTO ", "Autorizo", "sí acepto", "Si   autorizo", "Acepto"])
+func exactAcceptWordsAccept(_ word: String) throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    let effects = chat.type(word, id: "wamid.W")
+    #expect(effects.evidence.map(\.choice) == ["accepted"])
+    #expect(effects.evidence.first?.replyMessageID == "wamid.W")
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+    #expect(chat.step == "menu")
+}
+
+/// Inputs that must never count as acceptance at a consent step: other words, a keyword, a revocation word,
+/// a tap on another button, a file.
+private let notAcceptance: [Event.Kind] = [
+    .text("ok"), .text("si"), .text("continuar"), .text("acepto los terminos"), .text("sí, acepto"),
+    .text("menu"), .text("asesor"), .text("revocar"), .reply(id: "horario"), .reply(id: "menu.accept"),
+    .reply(id: "consentimiento.acept"), .attachment(Event.Attachment(mimeType: "application/pdf", size: 1000)),
+    .attachment(Event.Attachment(mimeType: "image/webp", size: 1000)),
+]
+
+@Test(arguments: notAcceptance)
+func anythingElseShowsTheConsentAgain(_ input: Event.Kind) throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    let effects = chat.event(input)
+    #expect(effects == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(chat.session.consent.acceptedVersion == nil)
+    #expect(chat.step == "consentimiento")
+}
+
+@Test func aTimeoutIsNeverAcceptance() throws {
+    var chat = Chat(try consentFlow())
+    let t = Fixture.mondayMorning
+    chat.event(.text("hola"), at: t)
+    #expect(chat.event(.inactivityTimeout, at: t + 1799) == [])
+    #expect(chat.event(.inactivityTimeout, at: t + 1800) == [.closeConversation(.inactivity)])
+    #expect(chat.session.consent.acceptedVersion == nil)
+    #expect(chat.session.status == .closed)
+    #expect(chat.history.evidence.isEmpty)
+    // The next message starts over at the consent.
+    #expect(chat.type("hola").contains(consentPrompt()))
+}
+
+@Test func decliningRecordsTheDeclineAndOffersPublicInformation() throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    let effects = chat.tap("consentimiento.decline", id: "wamid.D1")
+    try #require(effects.count == 7)
+    #expect(
+        Array(effects[1...]) == [
+            .stepEntered("info"), .send(.text("Atendemos de lunes a viernes de 8:00 a 18:00."), from: .bot),
+            .stepEntered("despedida"), .send(.text("Gracias por escribirnos."), from: .bot), .cancelInactivityTimer,
+            .closeConversation(.end),
+        ])
+    let evidence = try #require(effects.evidence.first)
+    #expect(evidence.choice == "declined")
+    #expect(evidence.purposesAccepted == [])
+    #expect(evidence.purposesDeclined == ["atencion", "asesor"])
+    #expect(evidence.textSHA256 == Fixture.consentTextSHA256)
+    #expect(evidence.replyMessageID == "wamid.D1")
+    #expect(chat.session.consent.acceptedVersion == nil)
+}
+
+@Test(arguments: ["No acepto", "no autorizo", "  NO ACEPTO"])
+func typedDeclineWordsDecline(_ word: String) throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    #expect(chat.type(word).evidence.map(\.choice) == ["declined"])
+    #expect(chat.session.consent.acceptedVersion == nil)
+}
+
+@Test func declineNeverLeadsToDataCollectionOrHandoff() throws {
+    // The decline path waits at a public menu; its options and the keywords lead back to the consent only.
+    let steps = """
+          publico:
+            type: menu
+            text: "Sin autorizacion podemos darte informacion general."
+            options:
+              - { id: horario, title: Horario, next: info }
+              - { id: hablar, title: Hablar con alguien, next: ir_al_asesor }
+        """ + "\n" + Fixture.simpleMenu + Fixture.handoff
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(decline: "publico"), steps: steps))
+    chat.type("hola")
+    chat.tap("consentimiento.decline")
+    #expect(chat.step == "publico")
+    for input in ["asesor", "menu", "agente"] {
+        let effects = chat.type(input)
+        #expect(effects.steps.last == "consentimiento", "\(input)")
+        #expect(effects.contains(consentPrompt()), "\(input)")
+        chat.tap("consentimiento.decline")
+    }
+    let effects = chat.tap("hablar")
+    #expect(effects.steps == ["ir_al_asesor", "consentimiento"])
+    #expect(chat.history.handoffRequests.isEmpty)
+    #expect(!chat.history.contains { if case .variableSaved = $0 { return true } else { return false } })
+}
+
+@Test func theCompilerRefusesADeclinePathThatCollectsData() throws {
+    let steps = """
+          nombre:
+            type: ask
+            text: "Como te llamas?"
+            save: nombre
+            personal_data: true
+            next: despedida
+        """ + "\n" + Fixture.simpleMenu + Fixture.handoff
+    let result = FlowChecker.check(Fixture.flow(consent: Fixture.consent(decline: "nombre"), steps: steps))
+    #expect(result.diagnostics.contains { $0.id == "consent_required" && $0.severity == .error })
+}
+
+@Test func aContactWhoAcceptedThisVersionIsNotAskedAgain() throws {
+    let session = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2026-01"))
+    var chat = Chat(try consentFlow(), session: session)
+    let effects = chat.type("hola")
+    #expect(
+        effects == [
+            .conversationStarted, .stepEntered("consentimiento"), .stepEntered("menu"), simpleMenuMessage,
+            .scheduleInactivityTimer(at: chat.now + 1800),
+        ])
+}
+
+@Test func aNewPolicyVersionAsksAgain() throws {
+    let session = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2026-01"))
+    var chat = Chat(try consentFlow(version: "2026-02"), session: session)
+    #expect(chat.type("hola").contains(consentPrompt()))
+    #expect(chat.step == "consentimiento")
+    let evidence = chat.tap("consentimiento.accept").evidence
+    #expect(evidence.map(\.policyVersion) == ["2026-02"])
+    #expect(chat.session.consent.acceptedVersion == "2026-02")
+}
+
+@Test func nothingTheContactWroteBeforeAcceptingIsLogged() throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola, mi cedula es 123456")
+    chat.type("me llamo Ana")
+    chat.send("application/pdf", size: 2000, fileName: "cedula.pdf")
+    chat.type("revocar")
+    chat.tap("consentimiento.accept")
+    #expect(!chat.history.logsContactMessage)
+    // From acceptance on, what the contact writes is kept.
+    #expect(chat.type("Horario").first == .logContactMessage(.text("Horario")))
+}
+
+@Test func theOptInIsAskedAfterAcceptanceAndRecordedApart() throws {
+    var chat = Chat(try consentFlow(optIn: true))
+    chat.type("hola")
+    let accepted = chat.tap("consentimiento.accept")
+    let optInPrompt: Effect = .send(
+        .buttons(
+            body: "Quieres recibir promociones?", header: nil, footer: nil,
+            buttons: [
+                ReplyButton(id: "consentimiento.opt_in.accept", title: "Si, quiero"),
+                ReplyButton(id: "consentimiento.opt_in.decline", title: "No, gracias"),
+            ]), from: .bot)
+    #expect(Array(accepted.dropFirst()) == [optInPrompt, .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(accepted.evidence.first?.purposesAccepted == ["atencion", "asesor"])
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+    // Anything else asks the opt-in again.
+    let other = chat.type("tal vez")
+    #expect(
+        other == [.logContactMessage(.text("tal vez")), optInPrompt, .scheduleInactivityTimer(at: chat.now + 1800)])
+    let effects = chat.tap("consentimiento.opt_in.accept", id: "wamid.O")
+    let evidence = try #require(effects.evidence.first)
+    #expect(evidence.choice == "opt_in_accepted")
+    #expect(evidence.purposesAccepted == ["promociones"])
+    #expect(evidence.shownTexts == ["Quieres recibir promociones?", "Si, quiero", "No, gracias"])
+    #expect(evidence.replyMessageID == "wamid.O")
+    #expect(chat.session.consent.optIn)
+    #expect(effects.steps == ["menu"])
+}
+
+@Test func decliningTheOptInKeepsTheGeneralConsent() throws {
+    var chat = Chat(try consentFlow(optIn: true))
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    let evidence = chat.type("no, gracias").evidence
+    #expect(evidence.map(\.choice) == ["opt_in_declined"])
+    #expect(evidence.first?.purposesDeclined == ["promociones"])
+    #expect(chat.session.consent.optIn == false)
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+    #expect(chat.step == "menu")
+}
+
+@Test(arguments: [("en", "I agree"), ("en", "i accept"), ("pt", "Aceito"), ("pt", "sim aceito")])
+func acceptWordsFollowTheFlowLanguage(_ language: String, _ word: String) throws {
+    var chat = Chat(
+        try Fixture.interpreter(language: language, steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.type("hello")
+    #expect(chat.type(word).evidence.map { $0.choice } == ["accepted"])
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+}
+
+@Test func spanishAcceptWordsDoNotAcceptAnEnglishFlow() throws {
+    var chat = Chat(try Fixture.interpreter(language: "en", steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.type("hello")
+    // "Acepto" is the step's own title, so it accepts; "autorizo" is a Spanish word only.
+    #expect(chat.type("autorizo").evidence.isEmpty)
+    #expect(chat.session.consent.acceptedVersion == nil)
+}
+
+@Test func aSensitiveConsentIsAskedApartAndOnlyOncePerConversation() throws {
+    let steps = """
+          menu:
+            type: menu
+            text: "En que te ayudamos?"
+            options:
+              - { id: foto, title: Enviar foto, next: consentimiento_foto }
+              - { id: hablar, title: Hablar con un asesor, next: asesor }
+          consentimiento_foto:
+            type: consent
+            sensitive: true
+            data: [foto del documento]
+            text: >-
+              {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
+              No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}
+            accept: { title: Autorizo, next: pedir_foto }
+            decline: { title: No autorizo, next: menu }
+          pedir_foto:
+            type: ask
+            text: "Envia la foto de tu documento."
+            save: foto
+            input: image
+            sensitive: true
+            next: menu
+
+        """ + Fixture.handoff
+    var chat = Chat(try Fixture.interpreter(steps: steps))
+    chat.openAndAccept()
+    let asked = chat.tap("foto")
+    #expect(asked.steps == ["consentimiento_foto"])
+    // The general consent does not unlock the sensitive step: its own buttons are shown.
+    #expect(
+        asked.contains {
+            if case .send(.buttons(_, _, _, let buttons), from: .bot) = $0 {
+                return buttons.map(\.id) == ["consentimiento_foto.accept", "consentimiento_foto.decline"]
+            }
+            return false
+        })
+    let evidence = chat.tap("consentimiento_foto.accept").evidence
+    #expect(evidence.map(\.sensitive) == [true])
+    #expect(evidence.map(\.step) == ["consentimiento_foto"])
+    #expect(chat.session.consent.sensitive)
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
+    chat.send("image/jpeg", size: 50_000, fileName: "cedula.jpg")
+    #expect(chat.value("foto") == "cedula.jpg")
+    // Within the same conversation the sensitive consent is not asked again ...
+    #expect(chat.tap("foto").steps == ["consentimiento_foto", "pedir_foto"])
+    // ... but a new conversation asks it again.
+    chat.event(.inactivityTimeout, after: 1800)
+    chat.type("hola")
+    #expect(chat.tap("foto").steps == ["consentimiento_foto"])
+    #expect(chat.session.consent.sensitive == false)
+}

@@ -1,0 +1,227 @@
+import FlowCompiler
+import FlowRuntime
+import Testing
+
+// Global keywords and revocation at run time. Keywords jump from menus and questions, never past the consent
+// (the compiler proves it, and a keyword typed at a consent step shows the consent again). Revocation words
+// work at every waiting step after consent, a handoff included (checklist item 6): the revocation is recorded
+// and confirmed, a handoff ends, pending timers are cancelled and consent is asked again before any data step.
+
+/// A menu, a question for the name and the handoff.
+private let steps = """
+      menu:
+        type: menu
+        text: "En que te ayudamos?"
+        options:
+          - { id: horario, title: Horario, next: info }
+          - { id: hablar, title: Hablar con un asesor, next: nombre }
+      nombre:
+        type: ask
+        text: "Como te llamas?"
+        save: nombre
+        personal_data: true
+        next: asesor
+
+    """ + Fixture.handoff
+
+private func chatAtMenu(optIn: Bool = false) throws -> Chat {
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(optIn: optIn), steps: steps))
+    chat.openAndAccept()
+    return chat
+}
+
+/// The revocation recorded by these effects, if any.
+private func revocation(_ effects: [Effect]) -> RevocationEvidence? {
+    for effect in effects {
+        if case .recordRevocation(let evidence) = effect { return evidence }
+    }
+    return nil
+}
+
+@Test(arguments: ["menu", "INICIO", "  Menú "])
+func aKeywordJumpsFromAMenu(_ word: String) throws {
+    var chat = try chatAtMenu()
+    let effects = chat.type(word)
+    #expect(
+        effects == [
+            .logContactMessage(.text(word)), .stepEntered("ir_al_menu"), .stepEntered("menu"), simpleMenuMessage,
+            .scheduleInactivityTimer(at: chat.now + 1800),
+        ])
+}
+
+@Test func aKeywordLeavesAQuestionWithoutAnsweringIt() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    #expect(chat.step == "nombre")
+    let effects = chat.type("menu")
+    #expect(effects.steps == ["ir_al_menu", "menu"])
+    #expect(chat.value("nombre") == nil)
+    #expect(!effects.contains(.variableSaved(name: "nombre")))
+}
+
+@Test func aKeywordAtAConsentStepShowsTheConsentAgain() throws {
+    var chat = Chat(try Fixture.interpreter(steps: steps))
+    chat.type("hola")
+    #expect(chat.type("asesor") == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(chat.type("menu") == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(chat.history.handoffRequests.isEmpty)
+}
+
+@Test func aKeywordDuringAHandoffIsRelayed() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    chat.type("Ana")
+    chat.event(.agentAssigned("ana"))
+    #expect(
+        chat.type("menu") == [.logContactMessage(.text("menu")), .relayToAgent(agent: "ana", message: .text("menu"))])
+    #expect(chat.session.status == .withAgent)
+}
+
+@Test func theCompilerRefusesAKeywordThatBypassesConsent() throws {
+    let settings = """
+        settings:
+          keywords:
+            - words: [datos]
+              goto: nombre
+            - words: [menu, inicio]
+              goto: ir_al_menu
+            - words: [asesor, agente]
+              goto: ir_al_asesor
+          revocation:
+            words: [revocar]
+            text: "Registramos la revocatoria de tu autorizacion."
+        """
+    // The decline path waits at a public menu, where the keyword would jump to the question without consent.
+    let publicMenu = """
+          publico:
+            type: menu
+            text: "Sin autorizacion podemos darte informacion general."
+            options:
+              - { id: horario, title: Horario, next: info }
+
+        """
+    let result = FlowChecker.check(
+        Fixture.flow(settings: settings, consent: Fixture.consent(decline: "publico"), steps: publicMenu + steps))
+    #expect(
+        result.diagnostics.contains { $0.id == "consent_required" && $0.severity == .error },
+        "\(result.diagnostics.map { "\($0.id) \($0.message)" })")
+}
+
+@Test func revokingAtAMenuRecordsConfirmsAndAsksConsentAgain() throws {
+    var chat = try chatAtMenu()
+    let effects = chat.type("Borrar mis datos", id: "wamid.R1")
+    try #require(effects.count == 7)
+    #expect(effects[0] == .logContactMessage(.text("Borrar mis datos")))
+    #expect(
+        Array(effects[2...]) == [
+            .cancelInactivityTimer, .send(.text("Registramos la revocatoria de tu autorizacion."), from: .bot),
+            .stepEntered("consentimiento"), consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800),
+        ])
+    let evidence = try #require(revocation(effects))
+    #expect(evidence.flow == "prueba")
+    #expect(evidence.policyVersion == "2026-01")
+    #expect(evidence.words == "Borrar mis datos")
+    #expect(evidence.at == chat.now)
+    #expect(evidence.messageID == "wamid.R1")
+    #expect(chat.session.consent == Session.Consent())
+}
+
+@Test func afterRevokingNoDataStepRunsWithoutNewConsent() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    chat.type("Ana Maria")
+    chat.event(.agentClosed)
+    #expect(chat.value("nombre") == "Ana Maria")
+    chat.type("revocar")
+    // The variables collected under the revoked consent are forgotten; the contact's own fields stay.
+    #expect(chat.value("nombre") == nil)
+    #expect(chat.value("contact.name") == "Ana")
+    // The menu is no longer reachable: every reply shows the consent until it is accepted again.
+    for input in ["hablar", "2", "menu", "asesor", "Ana"] {
+        #expect(chat.type(input) == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)], "\(input)")
+    }
+    #expect(!Array(chat.history.suffix(10)).logsContactMessage)
+    let accepted = chat.tap("consentimiento.accept")
+    #expect(accepted.evidence.map(\.choice) == ["accepted"])
+    #expect(chat.step == "menu")
+}
+
+@Test func revokingAtAQuestionDoesNotAnswerIt() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    let effects = chat.type("revocar")
+    #expect(revocation(effects) != nil)
+    #expect(chat.value("nombre") == nil)
+    #expect(chat.step == "consentimiento")
+}
+
+@Test func revokingDuringAHandoffEndsIt() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    chat.type("Ana Maria")
+    chat.event(.agentAssigned("bruno"))
+    let effects = chat.type("revocar", id: "wamid.R2")
+    try #require(effects.count == 7)
+    #expect(effects[0] == .logContactMessage(.text("revocar")))
+    #expect(
+        Array(effects[2...]) == [
+            .endHandoff(agent: "bruno"), .send(.text("Registramos la revocatoria de tu autorizacion."), from: .bot),
+            .stepEntered("consentimiento"), consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800),
+        ])
+    #expect(revocation(effects)?.messageID == "wamid.R2")
+    #expect(chat.session.agent == nil)
+    #expect(chat.session.queue == nil)
+    #expect(chat.session.status == .waiting)
+    // The agent can no longer write to the contact nor close what is gone.
+    #expect(chat.event(.agentMessage("sigues ahi?")) == [])
+    #expect(chat.event(.agentClosed) == [])
+    #expect(chat.step == "consentimiento")
+}
+
+@Test func revokingWhileQueuedEndsTheRequest() throws {
+    var chat = try chatAtMenu()
+    chat.tap("hablar")
+    chat.type("Ana Maria")
+    #expect(chat.session.status == .queued)
+    let effects = chat.type("no autorizo")
+    #expect(effects.contains(.endHandoff(agent: nil)))
+    #expect(revocation(effects) != nil)
+    // A late assignment finds nothing to take.
+    #expect(chat.event(.agentAssigned("carla")) == [])
+    #expect(chat.session.agent == nil)
+}
+
+@Test func revokingCancelsThePendingTimer() throws {
+    var chat = try chatAtMenu()
+    let deadline = try #require(chat.session.inactivityDeadline)
+    let effects = chat.type("revocar")
+    let cancel = try #require(effects.firstIndex(of: .cancelInactivityTimer))
+    // The timer of the menu is cancelled before anything else is sent; the consent then waits with its own.
+    #expect(cancel < effects.firstIndex(of: .stepEntered("consentimiento"))!)
+    #expect(chat.session.inactivityDeadline == chat.now + 1800)
+    #expect(chat.session.inactivityDeadline != deadline)
+}
+
+@Test func atAConsentStepNoAutorizoDeclines() throws {
+    var chat = Chat(try Fixture.interpreter(steps: steps))
+    chat.type("hola")
+    let effects = chat.type("no autorizo")
+    #expect(effects.evidence.map(\.choice) == ["declined"])
+    #expect(revocation(effects) == nil)
+    // "revocar" is neither accept nor decline there: the consent is shown again.
+    chat.type("hola")
+    #expect(chat.type("revocar") == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+}
+
+@Test func revokingWhileTheOptInIsAskedWorks() throws {
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(optIn: true), steps: steps))
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    #expect(chat.session.awaitingOptIn)
+    let effects = chat.type("revocar")
+    #expect(revocation(effects) != nil)
+    #expect(effects.contains(.send(.text("Registramos la revocatoria de tu autorizacion."), from: .bot)))
+    #expect(effects.contains(consentPrompt()))
+    #expect(chat.session.consent == Session.Consent())
+    #expect(chat.session.awaitingOptIn == false)
+}

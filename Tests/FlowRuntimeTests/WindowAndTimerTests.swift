@@ -1,0 +1,186 @@
+import FlowCompiler
+import FlowRuntime
+import Testing
+
+// The inactivity timer and WhatsApp's 24-hour customer-service window. Every step that waits schedules (or
+// moves) the timer; it fires only at or after its deadline and only while the bot waits; free-form messages
+// more than 24 hours after the contact's last message become `.windowClosed` (a template is required).
+
+/// Settings with a two-hour inactivity timeout and a goodbye text.
+private let twoHours = """
+    settings:
+      inactivity:
+        after: 2h
+        text: "Cerramos la conversacion por inactividad."
+      keywords:
+        - words: [menu, inicio]
+          goto: ir_al_menu
+        - words: [asesor, agente]
+          goto: ir_al_asesor
+      revocation:
+        words: [revocar]
+        text: "Registramos la revocatoria de tu autorizacion."
+    """
+
+private func chatWithAgent() throws -> Chat {
+    var chat = Chat(try Fixture.interpreter(steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.openAndAccept()
+    chat.tap("hablar")
+    chat.event(.agentAssigned("ana"))
+    return chat
+}
+
+@Test func everyWaitSchedulesTheTimerFromItsOwnInstant() throws {
+    var chat = Chat(try Fixture.interpreter(settings: twoHours, steps: Fixture.simpleMenu + Fixture.handoff))
+    #expect(chat.type("hola").last == .scheduleInactivityTimer(at: chat.now + 7200))
+    #expect(chat.tap("consentimiento.accept", after: 600).last == .scheduleInactivityTimer(at: chat.now + 7200))
+    #expect(chat.type("nada", after: 7000).last == .scheduleInactivityTimer(at: chat.now + 7200))
+    #expect(chat.session.inactivityDeadline == chat.now + 7200)
+}
+
+@Test func theTimerFiresOnlyAtItsDeadline() throws {
+    var chat = Chat(try Fixture.interpreter(settings: twoHours, steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.openAndAccept()
+    let deadline = chat.now + 7200
+    #expect(chat.event(.inactivityTimeout, at: deadline - 1) == [])
+    #expect(chat.session.status == .waiting)
+    #expect(
+        chat.event(.inactivityTimeout, at: deadline) == [
+            .send(.text("Cerramos la conversacion por inactividad."), from: .bot), .closeConversation(.inactivity),
+        ])
+    #expect(chat.session.status == .closed)
+    #expect(chat.session.endedAt == deadline)
+    #expect(chat.session.inactivityDeadline == nil)
+    // A second firing finds nothing to close.
+    #expect(chat.event(.inactivityTimeout, after: 10) == [])
+}
+
+@Test func aTimerMovedByAReplyDoesNotFireAtItsOldDeadline() throws {
+    var chat = Chat(try Fixture.interpreter(steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.type("hola")
+    let first = chat.now + 1800
+    chat.tap("consentimiento.accept", after: 1000)
+    #expect(chat.event(.inactivityTimeout, at: first) == [])
+    #expect(chat.session.status == .waiting)
+}
+
+@Test func noTimerRunsWhileTheConversationIsWithAnAgent() throws {
+    var chat = try chatWithAgent()
+    #expect(chat.session.inactivityDeadline == nil)
+    #expect(chat.event(.inactivityTimeout, after: 100_000) == [])
+    #expect(chat.session.status == .withAgent)
+}
+
+@Test func theConversationAfterATimeoutStartsAfresh() throws {
+    var chat = Chat(try Fixture.interpreter(steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.openAndAccept()
+    chat.event(.inactivityTimeout, after: 1800)
+    let effects = chat.type("hola de nuevo", after: 60)
+    #expect(effects.first == .conversationStarted)
+    // Consent is remembered: the menu comes at once.
+    #expect(effects.steps == ["consentimiento", "menu"])
+}
+
+@Test func anAgentMessageAfter24HoursNeedsATemplate() throws {
+    var chat = try chatWithAgent()
+    let last = try #require(chat.session.lastContactMessageAt)
+    #expect(
+        chat.event(.agentMessage("Seguimos revisando."), at: last + 86_400) == [
+            .send(.text("Seguimos revisando."), from: .agent("ana"))
+        ])
+    #expect(
+        chat.event(.agentMessage("Ya quedo resuelto."), at: last + 86_401) == [
+            .windowClosed(.text("Ya quedo resuelto."), from: .agent("ana"))
+        ])
+}
+
+@Test func aContactMessageOpensTheWindowAgain() throws {
+    var chat = try chatWithAgent()
+    chat.type("sigo esperando", after: 90_000)
+    #expect(
+        chat.event(.agentMessage("Ya te respondo."), after: 3600) == [
+            .send(.text("Ya te respondo."), from: .agent("ana"))
+        ])
+}
+
+@Test func theBotToIsHeldToTheWindow() throws {
+    // The agent closes two days after the contact's last message: the bot's next step cannot be sent free-form.
+    var chat = try chatWithAgent()
+    let effects = chat.event(.agentClosed, after: 2 * 86_400)
+    #expect(effects.first == .stepEntered("menu"))
+    #expect(effects.contains { if case .windowClosed(.buttons, from: .bot) = $0 { return true } else { return false } })
+    #expect(!effects.contains { if case .send = $0 { return true } else { return false } })
+}
+
+/// A marketing template sent when the agent closes the handoff, then the menu.
+private let templateSteps = """
+      asesor:
+        type: handoff
+        queue: ventas
+        text: "Ya te atiende un asesor."
+        next: aviso
+      aviso:
+        type: template
+        template: promo
+        parameters: ["{{contact.name}}"]
+        next: menu
+
+    """ + Fixture.simpleMenu
+
+/// A flow with the template `promo` (marketing) and a consent with the promotions opt-in.
+private func templateFlow() throws -> Interpreter {
+    let yaml = Fixture.flow(consent: Fixture.consent(optIn: true), steps: templateSteps)
+        .replacingOccurrences(
+            of: "steps:\n",
+            with: """
+                templates:
+                  promo:
+                    name: promo_mensual
+                    language: es
+                    category: marketing
+                    body: "Hola {{1}}, tenemos promociones."
+                steps:
+
+                """)
+    return Interpreter(machine: try Fixture.machine(yaml))
+}
+
+@Test func aTemplateIsSentOutsideTheWindowWhereFreeFormIsNot() throws {
+    var chat = Chat(try templateFlow())
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    chat.tap("consentimiento.opt_in.accept")
+    chat.tap("hablar")
+    chat.event(.agentAssigned("ana"))
+    let effects = chat.event(.agentClosed, after: 2 * 86_400)
+    #expect(effects.steps == ["aviso", "menu"])
+    #expect(
+        effects.contains(
+            .send(
+                .template(
+                    name: "promo_mensual", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil),
+                from: .bot)))
+    #expect(effects.contains(.windowClosed(simpleMenuMessageBody, from: .bot)))
+}
+
+@Test func aMarketingTemplateIsRefusedWithoutTheOptIn() throws {
+    var chat = Chat(try templateFlow())
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    chat.tap("consentimiento.opt_in.decline")
+    chat.tap("hablar")
+    chat.event(.agentAssigned("ana"))
+    let effects = chat.event(.agentClosed)
+    #expect(
+        Array(effects.prefix(2)) == [
+            .stepEntered("aviso"),
+            .templateRefused(name: "promo_mensual", reason: "the contact did not opt in to promotional messages"),
+        ])
+    #expect(effects.steps == ["aviso", "menu"])
+}
+
+/// The simple menu's message, without its sender.
+private var simpleMenuMessageBody: OutboundMessage {
+    guard case .send(let message, _) = simpleMenuMessage else { fatalError("the simple menu is a send") }
+    return message
+}

@@ -1,0 +1,603 @@
+import Foundation
+import Testing
+
+/// `talkflow repl`: the built binary driven through a pipe (scriptable, deterministic output) and through a
+/// pseudo-terminal (readline editing, history, completion, prompt and colours), on the shipped default flow.
+@Suite struct ReplCommandTests {
+    /// The shipped default flow, read from the source tree.
+    static let defaultFlow = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Flows/default.yaml").path
+
+    /// The menu of the default flow exactly as the REPL prints it.
+    static let mainMenu = """
+        bot › ¿En qué te podemos ayudar?
+              [ Comprar ]  [ Preguntas frecuentes ]  [ Hablar con un asesor ]
+
+        """
+
+    /// Pipes `input` into `talkflow repl` and returns what it printed.
+    func repl(_ input: String, _ arguments: String..., flow: String = defaultFlow) throws -> TalkflowProcess.Output {
+        let folder = try TemporaryFolder()
+        return try PipedRepl.run(input, arguments: ["repl", flow] + arguments, in: folder.url)
+    }
+
+    // MARK: Pipes
+
+    /// The contact's first message gets the consent; accepting it is noted, and a menu option is chosen by its
+    /// number. A pipe gets no prompt, no banner and no escape sequence, and the end of input exits 0.
+    @Test func consentThenMenuByNumber() throws {
+        let result = try repl("hola\nacepto\n1\nAna\n")
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout.hasPrefix("bot › Hola. Antes de continuar necesitamos tu autorización"))
+        #expect(result.stdout.contains("      [ Acepto ]  [ No acepto ]\n· consent accepted (policy 2026-01)\n"))
+        #expect(result.stdout.contains(Self.mainMenu))
+        #expect(
+            result.stdout.hasSuffix(
+                Self.mainMenu + """
+                    bot › Con gusto te ayudamos con tu compra. ¿Cómo te llamas?
+                    · saved nombre
+                    bot › Gracias, Ana. Te comunicamos con un asesor de ventas.
+                    bot › Un asesor de ventas te atenderá en un momento por este mismo chat.
+                    · handoff requested: ventas → ana
+
+                    """))
+        #expect(!result.stdout.contains("\u{1B}"))
+        #expect(!result.stdout.contains("contact ›"))
+    }
+
+    /// A list is shown opened with numbered rows, and typing a row's number chooses it.
+    @Test func listRowsByNumber() throws {
+        let result = try repl("hola\nacepto\n2\n3\n")
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.contains(
+                """
+                bot › Estas son nuestras preguntas frecuentes. Elige una.
+                      ≡ Ver preguntas
+                        1. Horario de atención
+                           Días y horas en que te atendemos
+                        2. Medios de pago
+                """))
+        #expect(result.stdout.contains("bot › Enviamos a todo Colombia."))
+    }
+
+    /// Two identical piped runs print the same bytes: the clock starts at the documented default, not now.
+    @Test func pipedRunsAreDeterministic() throws {
+        let input = "hola\nacepto\n/state\n/clock\n"
+        let first = try repl(input)
+        let second = try repl(input)
+        #expect(first.stdout == second.stdout)
+        #expect(first.stdout.contains("clock 2026-03-02T10:00 Monday (America/Bogota), business hours: open"))
+    }
+
+    /// `/state` shows the step, status, consent, variables, attachments, agent and clock; `--contact-name`
+    /// and `--phone` fill the contact's variables.
+    @Test func stateAfterHandoff() throws {
+        let result = try repl(
+            "hola\nacepto\n1\nAna\n/state\n", "--at", "2026-12-01T10:00", "--contact-name", "Ana María", "--phone",
+            "573009998877")
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.hasSuffix(
+                """
+                step        asesor (handoff)
+                status      with an agent: the bot is silent, messages go to the agent
+                consent     accepted (policy 2026-01); promotional messages: no
+                variables   contact.name = "Ana María"
+                            contact.phone = "573009998877"
+                            nombre = "Ana"
+                attachments 0B of 50MB this month
+                agent       ana (queue ventas)
+                clock       2026-12-01T10:00 Tuesday (America/Bogota), business hours: open
+
+                """))
+    }
+
+    /// After 25 hours the agent's free-form message is not sent (the 24-hour window closed); closing the
+    /// handoff goes on to the goodbye, held back too; the rotation gives the next contact the next agent.
+    @Test func windowClosesAfterADayAndRotationTurns() throws {
+        let result = try repl(
+            "hola\nacepto\n3\n/clock +25h\n/agent Hola, sigues ahí?\n/close\n/reset\nhola\nacepto\n3\n")
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(
+            result.stdout.contains(
+                """
+                · handoff requested: ventas → ana
+                · clock 2026-03-03T11:00 Tuesday (America/Bogota), business hours: open
+                · not sent: outside the 24-hour window; an approved template is required
+                  ana › Hola, sigues ahí?
+                · not sent: outside the 24-hour window; an approved template is required
+                  bot › Gracias por escribirnos. Cuando nos necesites, aquí estaremos.
+                · conversation closed (end)
+                · new conversation: consent and variables forgotten; clock 2026-03-03T11:00 Tuesday
+                """))
+        #expect(result.stdout.hasSuffix("· handoff requested: ventas → bruno\n"))
+    }
+
+    /// Within the window the agent's message is delivered under the agent's name.
+    @Test func agentSpeaksWithinTheWindow() throws {
+        let result = try repl("hola\nacepto\n3\n/agent Hola, soy Ana\nquiero comprar\n/close\n")
+        #expect(
+            result.stdout.contains(
+                """
+                ana › Hola, soy Ana
+                · message relayed to ana
+                bot › Gracias por escribirnos. Cuando nos necesites, aquí estaremos.
+                · conversation closed (end)
+                """))
+    }
+
+    /// The inactivity timer fires at its deadline even when the clock jumps a day: its goodbye is sent.
+    @Test func inactivityTimerFiresAtItsDeadline() throws {
+        let result = try repl("hola\nacepto\n/clock +25h\n/state\n")
+        #expect(
+            result.stdout.contains(
+                Self.mainMenu + """
+                    bot › Cerramos esta conversación por inactividad. Escríbenos cuando quieras y con gusto te atendemos.
+                    · conversation closed (inactivity)
+                    · clock 2026-03-03T11:00 Tuesday (America/Bogota), business hours: open
+                    step        menu_principal (menu)
+                    status      closed: the contact's next message starts a new conversation
+
+                    """))
+    }
+
+    /// Only PDF, JPEG and PNG files are accepted; accepted bytes count toward the month's allowance.
+    @Test func attachments() throws {
+        let result = try repl("hola\nacepto\n/attach docx 2MB contrato.docx\n/attach pdf 2MB factura.pdf\n/state\n")
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.contains(
+                Self.mainMenu
+                    + "bot › Solo podemos recibir archivos PDF, JPG, JPEG o PNG. Envíalo en uno de esos formatos, "
+                    + "por favor.\nbot › No entendimos tu respuesta."))
+        #expect(result.stdout.contains("attachments 2MB of 50MB this month\n"))
+        let tooBig = try repl("hola\nacepto\n/attach pdf 51MB\n")
+        #expect(
+            tooBig.stdout.hasSuffix(
+                "bot › Alcanzaste el límite de 50 MB en archivos de este mes. Podrás enviar más archivos a partir del 1 de abril de 2026.\n"
+            ))
+        let badSize = try repl("hola\n/attach pdf lots\n/attach rar 1MB\n")
+        #expect(badSize.stderr.contains("error: cannot read the size 'lots'; write it like 2MB, 300KB or 100B\n"))
+        #expect(badSize.stderr.contains("error: unknown attachment type 'rar'"))
+    }
+
+    /// `/tap` takes a reply id, a title (case and accents ignored) or the number of a button or row of the
+    /// last interactive message.
+    @Test func tapByTitleIdOrNumber() throws {
+        let result = try repl("hola\n/tap acepto\n/tap 2\n/tap envios\n/tap 9\n/tap Nada\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("· consent accepted (policy 2026-01)\n" + Self.mainMenu))
+        #expect(result.stdout.contains("≡ Ver preguntas"))
+        #expect(result.stdout.contains("bot › Enviamos a todo Colombia."))
+        #expect(result.stderr.contains("error: no option 9 in the last interactive message; it has 3\n"))
+        #expect(result.stderr.contains("error: no button or row 'Nada' in the last interactive message"))
+        let early = try repl("/tap 1\n")
+        #expect(early.stderr == "error: nothing to tap: the bot has not sent buttons or a list\n")
+    }
+
+    /// Mistyped or misplaced commands are reported on stderr, with the closest command, and change nothing.
+    @Test func commandMistakes() throws {
+        let result = try repl(
+            "/stat\n/frobnicate\n/agent hola\n/close\n/clock ayer\n/clock 2020-01-01T00:00\n/state now\n/save\n")
+        #expect(result.status == 0)
+        #expect(
+            result.stderr == """
+                error: unknown command '/stat'; did you mean '/state'? (/help lists the commands)
+                error: unknown command '/frobnicate'; /help lists the commands
+                error: no agent has this conversation; /agent works once a handoff has assigned one
+                error: no handoff in progress: there is nothing for an agent to close
+                error: cannot read 'ayer'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM
+                error: 'at: 2020-01-01T00:00' is before the clock (2026-03-02T10:00); time never goes back
+                error: /state takes no argument; usage: /state
+                error: missing argument; usage: /save FILE
+
+                """)
+        #expect(result.stdout == "")
+    }
+
+    /// `/help` lists every command; `/quit` ends the session at once; `//` sends text starting with `/`.
+    @Test func helpQuitAndSlashText() throws {
+        let result = try repl("/help\n/help tap\n//hola\n/quit\nhola\n")
+        #expect(result.status == 0)
+        for command in ["help", "state", "reset", "clock", "tap", "attach", "agent", "close", "reload", "save", "quit"]
+        {
+            #expect(result.stdout.contains("\n  /\(command)"), "/help lists /\(command)")
+        }
+        #expect(result.stdout.contains("  /clock +DURATION "))
+        #expect(result.stdout.contains("\n  /tap CHOICE               tap a button or list row of the last message"))
+        // "//hola" is the contact's first message: it starts the conversation; "hola" after /quit is never read.
+        #expect(result.stdout.components(separatedBy: "Antes de continuar").count == 2)
+    }
+
+    /// `/reload` picks up an edit and keeps the conversation at its step; a broken edit prints the diagnostics
+    /// and keeps the flow in use; a removed step starts a new conversation, consent kept.
+    @Test func reloadKeepsTheConversation() throws {
+        let folder = try TemporaryFolder()
+        let original = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
+        try folder.write("flow.yaml", original)
+        let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
+        try repl.send("hola\nacepto\n")
+        try repl.waitForOutput("[ Comprar ]")
+        try folder.write(
+            "flow.yaml", original.replacingOccurrences(of: "¿En qué te podemos ayudar?", with: "¿Qué necesitas?"))
+        try repl.send("/reload\nxyz\n")
+        try repl.waitForOutput("bot › ¿Qué necesitas?")
+        try folder.write(
+            "flow.yaml", original.replacingOccurrences(of: "next: pedir_nombre", with: "next: pedir_nombr"))
+        try repl.send("/reload\n1\n")
+        try repl.waitForOutput("¿Cómo te llamas?")
+        try folder.write("flow.yaml", original.replacingOccurrences(of: "pedir_nombre", with: "preguntar_nombre"))
+        try repl.send("/reload\n/state\n")
+        let result = try repl.finish()
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("· reloaded flow.yaml; the conversation stays at step 'menu_principal'\n"))
+        #expect(result.stdout.contains("bot › No entendimos tu respuesta. Elige una de las opciones del menú.\n"))
+        #expect(
+            result.stdout.contains(
+                "· reloaded flow.yaml; step 'pedir_nombre' no longer exists: a new conversation starts (consent kept)\n"
+            ))
+        #expect(
+            result.stdout.hasSuffix(
+                "step        none yet\nstatus      new: the contact's first message starts the conversation\nconsent     accepted (policy 2026-01); promotional messages: no\nvariables   contact.name = \"Contacto\"\n            contact.phone = \"573001112233\"\n            nombre = (not set)\nattachments 0B of 50MB this month\nagent       none\nclock       2026-03-02T10:00 Monday (America/Bogota), business hours: open\n"
+            ))
+        #expect(result.stderr.contains("flow.yaml:"))
+        #expect(result.stderr.contains("names step 'pedir_nombr', which does not exist [unknown_step]"))
+        #expect(result.stderr.contains("error: 'flow.yaml' has errors; the flow in use is unchanged\n"))
+    }
+
+    /// Variables are carried over a reload by name: a flow edit that changes their order keeps each value
+    /// with its own variable.
+    @Test func reloadCarriesVariablesByName() throws {
+        try Flows.requireVariants()
+        let asks = """
+              nombre:
+                type: ask
+                text: "Como te llamas?"
+                save: nombre
+                personal_data: true
+                next: asesor
+
+            """
+        try #require(Flows.valid.contains(asks), "valid_minimal changed: update this test")
+        let nombre = asks.replacingOccurrences(of: "next: asesor", with: "next: ciudad")
+        let ciudad = asks.replacingOccurrences(of: "nombre", with: "ciudad")
+            .replacingOccurrences(of: "Como te llamas?", with: "En que ciudad estas?")
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid.replacingOccurrences(of: asks, with: nombre + ciudad))
+        let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
+        try repl.send("hola\nacepto\n1\nAna\nCali\n")
+        try repl.waitForOutput("· handoff requested: ventas → ana")
+        try folder.write("flow.yaml", Flows.valid.replacingOccurrences(of: asks, with: ciudad + nombre))
+        try repl.send("/reload\n/state\n")
+        let result = try repl.finish()
+        #expect(result.stderr == "")
+        #expect(
+            result.stdout.contains(
+                """
+                · reloaded flow.yaml; the conversation stays at step 'asesor'
+                step        asesor (handoff)
+                status      with an agent: the bot is silent, messages go to the agent
+                consent     accepted (policy 2026-01); promotional messages: no
+                variables   contact.name = "Contacto"
+                            contact.phone = "573001112233"
+                            ciudad = "Cali"
+                            nombre = "Ana"
+                attachments 0B of 50MB this month
+                agent       ana (queue ventas)
+                """))
+    }
+
+    /// `/save` writes the conversation as a transcript test whose `flow:` is relative to it, and
+    /// `talkflow test` replays it and passes.
+    @Test func saveWritesATranscriptThatPasses() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("Flows/default.yaml", try String(contentsOfFile: Self.defaultFlow, encoding: .utf8))
+        let input = """
+            hola
+            /tap Acepto
+            2
+            /tap 1
+            1
+            Ana
+            /agent Hola Ana
+            /clock +25h
+            /agent Sigues ahí?
+            /close
+            /save tests/compra.test.yaml
+
+            """
+        let result = try PipedRepl.run(
+            input, arguments: ["repl", "Flows/default.yaml", "--at", "2026-12-01T09:00"], in: folder.url)
+        #expect(result.status == 0)
+        #expect(
+            result.stderr == "error: cannot write 'tests/compra.test.yaml': no such file or directory\n",
+            "tests/ does not exist yet")
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("tests"), withIntermediateDirectories: true)
+        let saved = try PipedRepl.run(
+            input, arguments: ["repl", "Flows/default.yaml", "--at", "2026-12-01T09:00"], in: folder.url)
+        #expect(
+            saved.stdout.hasSuffix(
+                "· saved 10 inputs to tests/compra.test.yaml; 'talkflow test tests/compra.test.yaml' replays it\n"))
+        let transcript = try String(
+            contentsOf: folder.url.appendingPathComponent("tests/compra.test.yaml"), encoding: .utf8)
+        #expect(transcript.contains("flow: ../Flows/default.yaml\n"))
+        #expect(transcript.contains("  time: \"2026-12-01T09:00\"\n"))
+        #expect(transcript.contains("- tap: Acepto\n"))
+        #expect(transcript.contains("- tap: Horario de atención\n"))
+        #expect(transcript.contains("- handoff: { queue: ventas, agent: ana }\n"))
+        let replay = try folder.run("test", "tests/compra.test.yaml")
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+        #expect(replay.stdout.contains("PASS tests/compra.test.yaml"))
+    }
+
+    /// A flow with errors is not run: its diagnostics go to stderr as `talkflow compile` prints them and the
+    /// exit status is 1. A missing flow exits 2 and a bad --at 64, before anything is read.
+    @Test func refusesBrokenFlows() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bad.yaml", Flows.unknownStep)
+        let result = try PipedRepl.run("hola\n", arguments: ["repl", "bad.yaml"], in: folder.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("bad.yaml:\(Flows.unknownStepLine):"))
+        #expect(result.stderr.contains("[unknown_step]\n"))
+        #expect(result.stderr.hasSuffix("1 error in 1 file\n"))
+        let missing = try PipedRepl.run("", arguments: ["repl", "nope.yaml"], in: folder.url)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "talkflow: error: cannot read 'nope.yaml': no such file or directory\n")
+        let badTime = try PipedRepl.run("", arguments: ["repl", "bad.yaml", "--at", "mañana"], in: folder.url)
+        #expect(badTime.status == 64)
+        #expect(badTime.stderr.contains("invalid --at 'mañana'"))
+    }
+
+    /// Outside business hours (a Saturday) the handoff gives the closed-hours text.
+    @Test func startTimeFollowsTheFlowsCalendar() throws {
+        let result = try repl("hola\nacepto\n3\n", "--at", "2026-12-05T10:00")
+        #expect(result.stdout.contains("bot › En este momento estamos fuera de nuestro horario de atención"))
+    }
+
+    // MARK: Terminal
+
+    /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the
+    /// line before it is sent, Tab completes a command, the up arrow recalls the last line, and Ctrl-D ends
+    /// the session with status 0. The history is written to $HOME/.talkflow_history.
+    @Test func terminalEditingAndHistory() throws {
+        let home = try TemporaryFolder()
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
+        let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
+        try terminal.waitFor(prompt, count: 1)
+        try terminal.type("hola\r")
+        try terminal.waitFor(prompt, count: 2)
+        // "cepto", Ctrl-A (start of line), "a": the line sent is "acepto".
+        try terminal.type("cepto\u{01}a\r")
+        try terminal.waitFor(prompt, count: 3)
+        // "fq", left arrow, "a": "faq", a synonym of the FAQ option.
+        try terminal.type("fq\u{1B}[Da\r")
+        try terminal.waitFor(prompt, count: 4)
+        // "/sta" + Tab completes to "/state "; "x", backspace: nothing changes.
+        try terminal.type("/sta\tx\u{7F}\r")
+        try terminal.waitFor(prompt, count: 5)
+        // The up arrow brings back "/state ".
+        try terminal.type("\u{1B}[A\r")
+        try terminal.waitFor(prompt, count: 6)
+        try terminal.type("\u{04}")
+        let (status, output) = try terminal.finish()
+        #expect(status == 0)
+        #expect(output.contains("\u{1B}[2m· talkflow repl: flow 'default'"))
+        #expect(output.contains("\u{1B}[1;32mbot ›\u{1B}[0m Hola. Antes de continuar"))
+        #expect(output.contains("\u{1B}[2m· consent accepted (policy 2026-01)\u{1B}[0m"))
+        #expect(output.contains("\u{1B}[1;32mbot ›\u{1B}[0m Estas son nuestras preguntas frecuentes. Elige una."))
+        #expect(output.components(separatedBy: "step        preguntas (menu)").count == 3, "/state ran twice")
+        #expect(!output.contains("error:"))
+        let history = try String(
+            contentsOf: home.url.appendingPathComponent(".talkflow_history"), encoding: .utf8)
+        #expect(history.contains("acepto\n"))
+        #expect(history.contains("faq\n"))
+    }
+
+    /// With NO_COLOR set, a terminal session has no colours but keeps the prompt.
+    @Test func terminalWithoutColours() throws {
+        let home = try TemporaryFolder()
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
+            environment: ["NO_COLOR": "1"])
+        try terminal.waitFor("contact › ", count: 1)
+        try terminal.type("hola\r")
+        try terminal.waitFor("contact › ", count: 2)
+        try terminal.type("/quit\r")
+        let (status, output) = try terminal.finish()
+        #expect(status == 0)
+        #expect(output.contains("bot › Hola. Antes de continuar"))
+        #expect(!output.contains("\u{1B}[1;") && !output.contains("\u{1B}[2m"))
+    }
+}
+
+/// `talkflow repl` with its standard input a pipe: either all the input at once (`run`), or line by line
+/// (`send`), waiting for output in between, for tests that edit the flow during the session.
+final class PipedRepl {
+    private let process = Process()
+    private let input = Pipe()
+    private let capture: URL
+    private let outURL: URL
+    private let errURL: URL
+
+    /// Starts the binary in `directory`; stdout and stderr go to files, so a large output cannot block it.
+    init(arguments: [String], in directory: URL) throws {
+        let binary = try #require(TalkflowProcess.binary, "the talkflow executable was not found")
+        capture = directory.appendingPathComponent(".repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
+        outURL = capture.appendingPathComponent("stdout")
+        errURL = capture.appendingPathComponent("stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: capture)
+    }
+
+    /// Runs the REPL on `text` as its whole input.
+    static func run(_ text: String, arguments: [String], in directory: URL) throws -> TalkflowProcess.Output {
+        let repl = try PipedRepl(arguments: arguments, in: directory)
+        try repl.send(text)
+        return try repl.finish()
+    }
+
+    /// Writes lines to the REPL's standard input.
+    func send(_ text: String) throws {
+        try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Waits until stdout contains `text` (the REPL has handled the lines before it).
+    func waitForOutput(_ text: String, timeout: Double = 30) throws {
+        let start = Date()
+        while !String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self).contains(text) {
+            try #require(Date().timeIntervalSince(start) < timeout, "timed out waiting for '\(text)'")
+            try #require(process.isRunning, "the REPL exited while waiting for '\(text)'")
+            usleep(10_000)
+        }
+    }
+
+    /// Closes the input (end of file) and waits for the REPL to exit.
+    func finish(timeout: Double = 60) throws -> TalkflowProcess.Output {
+        try input.fileHandleForWriting.close()
+        let start = Date()
+        var timedOut = false
+        while process.isRunning {
+            if Date().timeIntervalSince(start) > timeout {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(5_000)
+        }
+        process.waitUntilExit()
+        #expect(!timedOut, "the REPL did not exit at the end of its input")
+        return TalkflowProcess.Output(
+            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            timedOut: timedOut, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+            seconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// `talkflow repl` on a pseudo-terminal, as a person at a terminal runs it.
+///
+/// The test opens a pty pair (`posix_openpt`, `grantpt`, `unlockpt`, `ptsname`), gives the slave side to the
+/// child as its stdin, stdout and stderr (so `isatty` is true for all three), and keeps the master side:
+/// what is written to it is what the person types, byte for byte (Ctrl-A is 0x01, the left arrow
+/// `ESC [ D`), and what is read from it is the screen output, prompt and readline's redrawing included.
+/// TERM is `xterm` and INPUTRC `/dev/null`, so the key bindings are readline's defaults on every machine.
+final class PseudoTerminalRepl {
+    private let process = Process()
+    private let master: Int32
+    private var output: [UInt8] = []
+
+    init(arguments: [String], home: URL, environment extra: [String: String] = [:]) throws {
+        let binary = try #require(TalkflowProcess.binary, "the talkflow executable was not found")
+        let pty = try #require(PseudoTerminalCalls(), "the C library has no posix_openpt")
+        master = pty.openMaster(O_RDWR | O_NOCTTY)
+        try #require(master >= 0, "posix_openpt failed")
+        try #require(pty.grant(master) == 0 && pty.unlock(master) == 0, "grantpt/unlockpt failed")
+        let name = try #require(pty.slaveName(master).map { String(cString: $0) })
+        let slave = open(name, O_RDWR | O_NOCTTY)
+        try #require(slave >= 0, "cannot open \(name)")
+        let slaveHandle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = home
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil
+        environment["TERM"] = "xterm"
+        environment["INPUTRC"] = "/dev/null"
+        environment["HOME"] = home.path
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        process.standardInput = slaveHandle
+        process.standardOutput = slaveHandle
+        process.standardError = slaveHandle
+        try process.run()
+        // The child has its own copies; closing ours lets the master see the end when the child exits.
+        try slaveHandle.close()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        close(master)
+    }
+
+    /// Reads what the terminal shows for up to `seconds`, returning early once `done` holds.
+    private func pump(for seconds: Double, until done: () -> Bool) {
+        let end = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !done(), Date() < end {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            if count <= 0 { return }
+            output += buffer[0..<count]
+        }
+    }
+
+    /// The screen output so far, as text.
+    var text: String { String(decoding: output, as: UTF8.self) }
+
+    /// Waits until `text` has appeared `count` times (the n-th prompt: the line before it was handled).
+    func waitFor(_ expected: String, count: Int, timeout: Double = 30) throws {
+        pump(for: timeout) { text.components(separatedBy: expected).count > count }
+        try #require(
+            text.components(separatedBy: expected).count > count,
+            "'\(expected)' did not appear \(count) time(s); the terminal shows: \(text.debugDescription)")
+    }
+
+    /// Types bytes as a person would.
+    func type(_ keys: String) throws {
+        let bytes = Array(keys.utf8)
+        try #require(bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) } == bytes.count)
+    }
+
+    /// Waits for the REPL to exit, reading the rest of its output; returns its status and the whole output.
+    func finish(timeout: Double = 30) throws -> (Int32, String) {
+        pump(for: timeout) { !process.isRunning }
+        pump(for: 0.2) { false }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}
+
+/// The C library's pseudo-terminal calls, found at run time: Swift's Glibc module does not import them
+/// (they need `_XOPEN_SOURCE`), but every Linux and macOS C library has them.
+struct PseudoTerminalCalls {
+    let openMaster: @convention(c) (Int32) -> Int32
+    let grant: @convention(c) (Int32) -> Int32
+    let unlock: @convention(c) (Int32) -> Int32
+    let slaveName: @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+
+    init?() {
+        guard let library = dlopen(nil, RTLD_NOW), let openpt = dlsym(library, "posix_openpt"),
+            let grantpt = dlsym(library, "grantpt"), let unlockpt = dlsym(library, "unlockpt"),
+            let ptsname = dlsym(library, "ptsname")
+        else { return nil }
+        openMaster = unsafeBitCast(openpt, to: (@convention(c) (Int32) -> Int32).self)
+        grant = unsafeBitCast(grantpt, to: (@convention(c) (Int32) -> Int32).self)
+        unlock = unsafeBitCast(unlockpt, to: (@convention(c) (Int32) -> Int32).self)
+        slaveName = unsafeBitCast(ptsname, to: (@convention(c) (Int32) -> UnsafeMutablePointer<CChar>?).self)
+    }
+}
