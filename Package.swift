@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage"]),
         .testTarget(
             name: "ConversationsTests",
-            dependencies: ["Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
+            dependencies: [
+                "Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics",
+            ]
         ),
         .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler"]),
     ],

@@ -26,7 +26,6 @@ public final class RoundRobin: @unchecked Sendable {
     public func set(queue: String, position: Int) { lock.withLock { positions[queue] = position } }
 }
 
-
 /// A tiny lock, so that one rotation can be shared by conversations on several threads.
 final class NSLockLike: Sendable {
     private let mutex = Mutex(())

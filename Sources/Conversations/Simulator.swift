@@ -49,9 +49,10 @@ public final class Simulator {
             for effect in effects {
                 switch effect {
                 case .requestHandoff(let queueName):
-                    let agents = machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
-                        machine.strings[Int($0)]
-                    } ?? []
+                    let agents =
+                        machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
+                            machine.strings[Int($0)]
+                        } ?? []
                     if let agent = rotation.next(queue: queueName, agents: agents) {
                         queue.append(.agentAssigned(agent))
                     }
@@ -88,9 +89,10 @@ public final class Simulator {
             previous = entered
         }
         for case .requestHandoff(let queueName) in effects {
-            let agents = machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
-                machine.strings[Int($0)]
-            } ?? []
+            let agents =
+                machine.queues.first { machine.strings[Int($0.name)] == queueName }?.agents.map {
+                    machine.strings[Int($0)]
+                } ?? []
             if let agent = rotation.next(queue: queueName, agents: agents) { effects += send(.agentAssigned(agent)) }
         }
         return effects
@@ -120,7 +122,9 @@ public final class Simulator {
 
     /// Starts over: a new session for the same contact, forgetting consent too.
     public func reset(consent: Session.Consent = Session.Consent()) {
-        session = Session(contactName: session.variables.first ?? nil, phone: session.variables.count > 1 ? session.variables[1] : nil, consent: consent)
+        session = Session(
+            contactName: session.variables.first ?? nil,
+            phone: session.variables.count > 1 ? session.variables[1] : nil, consent: consent)
         ledger = []
     }
 
@@ -142,7 +146,9 @@ public final class Simulator {
             session.state = Int32(index)
             return true
         }
-        session = Session(contactName: session.variables.first ?? nil, phone: session.variables.count > 1 ? session.variables[1] : nil, consent: session.consent)
+        session = Session(
+            contactName: session.variables.first ?? nil,
+            phone: session.variables.count > 1 ? session.variables[1] : nil, consent: session.consent)
         return false
     }
 

@@ -59,8 +59,10 @@ public struct LanguageDefaults: Sendable {
                 noWords: ["no", "n", "nope"],
                 acceptWords: ["i accept", "accept", "i agree", "i authorize"],
                 declineWords: ["i do not accept", "i decline", "decline"],
-                attachmentRefused: "We can only receive PDF, JPG, JPEG or PNG files. Please send it in one of those formats.",
-                attachmentLimit: "You have reached this month's 50 MB limit for files. You can send files again from %@.",
+                attachmentRefused:
+                    "We can only receive PDF, JPG, JPEG or PNG files. Please send it in one of those formats.",
+                attachmentLimit:
+                    "You have reached this month's 50 MB limit for files. You can send files again from %@.",
                 months: [
                     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                     "November", "December",
@@ -77,7 +79,8 @@ public struct LanguageDefaults: Sendable {
                 declineWords: ["nao aceito", "nao autorizo"],
                 attachmentRefused:
                     "Só podemos receber arquivos PDF, JPG, JPEG ou PNG. Envie em um desses formatos, por favor.",
-                attachmentLimit: "Você atingiu o limite de 50 MB em arquivos deste mês. Poderá enviar mais a partir de %@.",
+                attachmentLimit:
+                    "Você atingiu o limite de 50 MB em arquivos deste mês. Poderá enviar mais a partir de %@.",
                 months: [
                     "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
                     "novembro", "dezembro",

@@ -51,7 +51,9 @@ public struct Interpreter: Sendable {
         func collect(_ c: MachineCondition) {
             switch c {
             case .compare(_, let op, let text, _, _, _):
-                if op == "matches", let text, matches[text] == nil { matches[text] = SharedRegex(machine.strings[Int(text)]) }
+                if op == "matches", let text, matches[text] == nil {
+                    matches[text] = SharedRegex(machine.strings[Int(text)])
+                }
             case .all(let items), .any(let items): items.forEach(collect)
             case .not(let inner): collect(inner)
             case .businessHours, .consentGiven: break
@@ -161,7 +163,9 @@ public struct Interpreter: Sendable {
 
     // MARK: Conversation lifecycle
 
-    func hasConsent(_ s: Session) -> Bool { s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion }
+    func hasConsent(_ s: Session) -> Bool {
+        s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion
+    }
 
     /// Starts a new conversation at a given state instead of the flow's start (transcript fixtures, the REPL).
     public func start(_ s: inout Session, at state: Int32, now: Int64, into fx: inout [Effect]) {
@@ -299,7 +303,8 @@ public struct Interpreter: Sendable {
         s.status = .queued
         s.queue = handoff.queue
         s.handoffAt = now
-        let queue = machine.queues.indices.contains(Int(handoff.queue)) ? str(machine.queues[Int(handoff.queue)].name) : ""
+        let queue =
+            machine.queues.indices.contains(Int(handoff.queue)) ? str(machine.queues[Int(handoff.queue)].name) : ""
         fx.append(.requestHandoff(queue: queue))
     }
 
@@ -505,9 +510,10 @@ public struct Interpreter: Sendable {
             consentAnswer(&s, consent, replyID: nil, normalized: nil, messageID: messageID, now: now, into: &fx)
             return
         }
-        let mime = attachment.mimeType.lowercased().split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        } ?? ""
+        let mime =
+            attachment.mimeType.lowercased().split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? ""
         guard Self.acceptedMimeTypes.contains(mime) else {
             send(&s, .text(defaults.attachmentRefused), from: .bot, now: now, into: &fx)
             return
@@ -627,7 +633,8 @@ public struct Interpreter: Sendable {
     }
 
     /// Sends a free-form message, unless the 24-hour window since the contact's last message has closed.
-    func send(_ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect]) {
+    func send(_ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect])
+    {
         if let last = s.lastContactMessageAt, now - last > Self.serviceWindowSeconds {
             fx.append(.windowClosed(message, from: sender))
         } else {
@@ -639,7 +646,9 @@ public struct Interpreter: Sendable {
 
     func assign(_ s: inout Session, _ variable: Int32, _ value: String) {
         let i = Int(variable)
-        if s.variables.count <= i { s.variables.append(contentsOf: repeatElement(nil, count: i + 1 - s.variables.count)) }
+        if s.variables.count <= i {
+            s.variables.append(contentsOf: repeatElement(nil, count: i + 1 - s.variables.count))
+        }
         s.variables[i] = value
     }
 

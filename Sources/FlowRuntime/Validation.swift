@@ -110,7 +110,8 @@ enum AnswerValidation {
         let parts = text.split(whereSeparator: { separators.contains($0) }).map(String.init)
         guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
         let (y, m, d): (Int?, Int?, Int?) =
-            parts[0].count == 4 ? (Int(parts[0]), Int(parts[1]), Int(parts[2])) : (Int(parts[2]), Int(parts[1]), Int(parts[0]))
+            parts[0].count == 4
+            ? (Int(parts[0]), Int(parts[1]), Int(parts[2])) : (Int(parts[2]), Int(parts[1]), Int(parts[0]))
         guard let y, let m, let d, y >= 1900, y <= 2200 else { return nil }
         let iso = String(format: "%04d-%02d-%02d", y, m, d)
         return Durations.isDate(iso) ? iso : nil

@@ -10,7 +10,8 @@ import Testing
         .deletingLastPathComponent()
 
     static var flows: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Flows").path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Flows").path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
