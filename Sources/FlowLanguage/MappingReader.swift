@@ -48,15 +48,12 @@ struct MappingReader {
     func pair(_ key: String) -> Pair? { lookUp(key) }
 
     /// The raw node of a field, reporting it missing when required.
-    func value(_ key: String, required: Bool = false, hint: String = "") -> Node? {
-        if let pair = lookUp(key), !pair.value.isNull || !required {
-            if pair.value.isNull {
-                return nil
-            }
-            return pair.value
-        }
+    func value(_ key: String, required: Bool = false, hint: @autoclosure () -> String = "") -> Node? {
+        let index = pairs.firstIndex { $0.key == key }
+        if let index, !pairs[index].value.isNull { return pairs[index].value }
         if required {
-            let range = lookUp(key)?.keyRange ?? anchor
+            let range = index.map { pairs[$0].keyRange } ?? anchor
+            let hint = hint()
             sink.add(
                 SchemaRules.missingField.diagnostic(
                     "\(what) needs '\(key)'\(hint.isEmpty ? "" : ": \(hint)")", at: range))
@@ -65,8 +62,8 @@ struct MappingReader {
     }
 
     /// A text field, verbatim as written.
-    func text(_ key: String, required: Bool = false, hint: String = "") -> Located<String>? {
-        guard let node = value(key, required: required, hint: hint) else { return nil }
+    func text(_ key: String, required: Bool = false, hint: @autoclosure () -> String = "") -> Located<String>? {
+        guard let node = value(key, required: required, hint: hint()) else { return nil }
         return Self.text(node, what: "'\(key)' of \(what)", sink: sink)
     }
 
@@ -81,8 +78,8 @@ struct MappingReader {
     }
 
     /// A name: a step, queue, template or purpose id.
-    func identifier(_ key: String, required: Bool = false, hint: String = "") -> Located<String>? {
-        guard let text = text(key, required: required, hint: hint) else { return nil }
+    func identifier(_ key: String, required: Bool = false, hint: @autoclosure () -> String = "") -> Located<String>? {
+        guard let text = text(key, required: required, hint: hint()) else { return nil }
         return Self.checkIdentifier(text, what: "'\(key)' of \(what)", sink: sink) ? text : nil
     }
 
