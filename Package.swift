@@ -14,6 +14,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,12 +39,41 @@ let package = Package(
             name: "Conversations",
             dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"]
         ),
+        .target(
+            name: "WhatsAppCloud",
+            dependencies: [
+                "FlowRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "FlowRuntime", "FlowCompiler",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TalkflowServer",
+            dependencies: [
+                "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "WhatsAppCloud",
+                "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
             name: "talkflow",
             dependencies: [
                 "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
-                "CReadline",
+                "CReadline", "Storage", "WhatsAppCloud", "TalkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,10 +83,13 @@ let package = Package(
                 "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
             ]
         ),
+        // Test support shared by the test targets that check files against the JSON Schemas.
+        .target(name: "SchemaTestSupport", dependencies: ["FlowSyntax"], path: "Tests/Support"),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
         .testTarget(
-            name: "FlowLanguageTests", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowCompiler"]
+            name: "FlowLanguageTests",
+            dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowCompiler", "SchemaTestSupport"]
         ),
         .testTarget(
             name: "FlowCompilerTests",
@@ -63,9 +101,28 @@ let package = Package(
             name: "ConversationsTests",
             dependencies: [
                 "Conversations", "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics",
+                "SchemaTestSupport",
             ]
         ),
         .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler"]),
+        .testTarget(
+            name: "WhatsAppCloudTests",
+            dependencies: [
+                "WhatsAppCloud", "FlowRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "FlowRuntime", "FlowCompiler"]),
+        .testTarget(
+            name: "TalkflowServerTests",
+            dependencies: [
+                "TalkflowServer", "WhatsAppCloud", "Storage", "FlowRuntime", "FlowCompiler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

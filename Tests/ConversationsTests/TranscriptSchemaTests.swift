@@ -1,6 +1,7 @@
 import Conversations
 import FlowSyntax
 import Foundation
+import SchemaTestSupport
 import Testing
 
 /// The repository's root, found from this file's place (`Tests/ConversationsTests/`).

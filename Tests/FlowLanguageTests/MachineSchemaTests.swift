@@ -1,6 +1,7 @@
 import FlowCompiler
 import FlowSyntax
 import Foundation
+import SchemaTestSupport
 import Testing
 
 /// `Schemas/machine.schema.json` describes exactly what `talkflow compile --emit json` prints: every shipped

@@ -2,6 +2,7 @@ import FlowDiagnostics
 import FlowLanguage
 import FlowSyntax
 import Foundation
+import SchemaTestSupport
 import Testing
 
 /// The repository's root, found from this file's place (`Tests/FlowLanguageTests/SchemaSyncTests.swift`).

@@ -1,3 +1,4 @@
+// Test support shared by the test targets that validate files against the project's JSON Schemas.
 import FlowSyntax
 import Foundation
 
@@ -163,6 +164,10 @@ struct SchemaViolation: Sendable, CustomStringConvertible {
 struct JSONSchemaValidator {
     /// The whole schema document, against which `$ref`s resolve.
     let root: JSONValue
+
+    init(root: JSONValue) {
+        self.root = root
+    }
 
     /// Keywords that only annotate and never constrain.
     static let annotations: Set<String> = [

@@ -1,11 +1,10 @@
-// A copy of Tests/FlowLanguageTests/JSONSchemaValidator.swift: test targets cannot share files, and the transcript
-// schema test lives here, beside the transcript parser it checks the schema against.
+// Test support shared by the test targets that validate files against the project's JSON Schemas.
 import FlowSyntax
 import Foundation
 
 /// A JSON value as read from a schema file: what the validator compares `enum` and `const` against and reads
 /// keywords from.
-indirect enum JSONValue: Equatable, Sendable, Decodable {
+public indirect enum JSONValue: Equatable, Sendable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
@@ -14,7 +13,7 @@ indirect enum JSONValue: Equatable, Sendable, Decodable {
     case object([String: JSONValue])
 
     /// Decodes any JSON document; booleans are tried before numbers so `true` never becomes `1`.
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -32,36 +31,36 @@ indirect enum JSONValue: Equatable, Sendable, Decodable {
     }
 
     /// Parses a JSON document.
-    static func parse(_ data: Data) throws -> JSONValue {
+    public static func parse(_ data: Data) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// The member `key` of an object, for reading schemas tersely.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
     /// The members of an object, if this is one.
-    var object: [String: JSONValue]? {
+    public var object: [String: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// The items of an array, if this is one.
-    var array: [JSONValue]? {
+    public var array: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
     /// The text of a string, if this is one.
-    var string: String? {
+    public var string: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// The value of a number, if this is one.
-    var number: Double? {
+    public var number: Double? {
         if case .number(let value) = self { return value }
         return nil
     }
@@ -70,13 +69,13 @@ indirect enum JSONValue: Equatable, Sendable, Decodable {
 /// A YAML node seen as a JSON instance. Scalars stay untyped text until the schema asks for a type, exactly as
 /// the flow decoder reads them: only a plain scalar can be a number, a boolean or null, and any non-null
 /// scalar is a string, so `personal_data: "true"` is not a boolean but `title: 5` is text.
-indirect enum Instance: Sendable {
+public indirect enum Instance: Sendable {
     case scalar(String, plain: Bool)
     case array([Instance])
     case object([(key: String, value: Instance)])
 
     /// Converts the loader's tree, keeping the key order.
-    init(_ node: Node) {
+    public init(_ node: Node) {
         switch node.value {
         case .scalar(let text, let style): self = .scalar(text, plain: style == .plain)
         case .sequence(let items): self = .array(items.map(Instance.init))
@@ -85,37 +84,37 @@ indirect enum Instance: Sendable {
     }
 
     /// A plain `~`, `null` or nothing at all, as `Node.isNull` reads it.
-    var isNull: Bool {
+    public var isNull: Bool {
         guard case .scalar(let text, plain: true) = self else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
     /// The scalar as text, when it is a non-null scalar.
-    var asString: String? {
+    public var asString: String? {
         guard case .scalar(let text, _) = self, !isNull else { return nil }
         return text
     }
 
     /// `true` or `false` written plain, and nothing else (the decoder refuses `yes`, `on`, `True`).
-    var asBool: Bool? {
+    public var asBool: Bool? {
         guard case .scalar(let text, plain: true) = self, text == "true" || text == "false" else { return nil }
         return text == "true"
     }
 
     /// A plain whole number, read as the decoder reads one.
-    var asInteger: Int? {
+    public var asInteger: Int? {
         guard case .scalar(let text, plain: true) = self else { return nil }
         return Int(text)
     }
 
     /// A plain finite number, read as the decoder reads one.
-    var asNumber: Double? {
+    public var asNumber: Double? {
         guard case .scalar(let text, plain: true) = self, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
     /// Whether the instance has the JSON type `name` when typed as the schema asks.
-    func hasType(_ name: String) -> Bool {
+    public func hasType(_ name: String) -> Bool {
         switch (name, self) {
         case ("object", .object), ("array", .array): return true
         case ("string", _): return asString != nil
@@ -128,7 +127,7 @@ indirect enum Instance: Sendable {
     }
 
     /// Whether the instance equals a schema value (`enum`, `const`), typed as that value.
-    func equals(_ value: JSONValue) -> Bool {
+    public func equals(_ value: JSONValue) -> Bool {
         switch value {
         case .null: return isNull
         case .bool(let b): return asBool == b
@@ -139,7 +138,7 @@ indirect enum Instance: Sendable {
     }
 
     /// The same instance without the members named `key` at any depth, for stripping test probes.
-    func removingKey(_ key: String) -> Instance {
+    public func removingKey(_ key: String) -> Instance {
         switch self {
         case .scalar: return self
         case .array(let items): return .array(items.map { $0.removingKey(key) })
@@ -150,11 +149,11 @@ indirect enum Instance: Sendable {
 }
 
 /// One reason an instance does not satisfy a schema, with a JSON-pointer-like path to the offending value.
-struct SchemaViolation: Sendable, CustomStringConvertible {
-    var path: String
-    var message: String
+public struct SchemaViolation: Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
 
-    var description: String { "\(path.isEmpty ? "/" : path): \(message)" }
+    public var description: String { "\(path.isEmpty ? "/" : path): \(message)" }
 }
 
 /// A small JSON Schema (draft 2020-12) validator covering exactly the keywords `Schemas/flow.schema.json` uses.
@@ -162,9 +161,13 @@ struct SchemaViolation: Sendable, CustomStringConvertible {
 /// The schema-sync tests need it because no validator ships with the toolchain. A keyword it does not know is
 /// reported as a violation rather than ignored, so the schema cannot grow a constraint that the tests silently
 /// skip.
-struct JSONSchemaValidator {
+public struct JSONSchemaValidator {
     /// The whole schema document, against which `$ref`s resolve.
-    let root: JSONValue
+    public let root: JSONValue
+
+    public init(root: JSONValue) {
+        self.root = root
+    }
 
     /// Keywords that only annotate and never constrain.
     static let annotations: Set<String> = [
@@ -179,17 +182,17 @@ struct JSONSchemaValidator {
     ]
 
     /// Every violation of `instance` against the root schema.
-    func validate(_ instance: Instance) -> [SchemaViolation] {
+    public func validate(_ instance: Instance) -> [SchemaViolation] {
         violations(instance, root, path: "")
     }
 
     /// Whether `instance` satisfies `schema`.
-    func isValid(_ instance: Instance, _ schema: JSONValue) -> Bool {
+    public func isValid(_ instance: Instance, _ schema: JSONValue) -> Bool {
         violations(instance, schema, path: "").isEmpty
     }
 
     /// The schema a `$ref` such as `#/$defs/step` names, or `nil` when it points nowhere.
-    func resolve(_ reference: String) -> JSONValue? {
+    public func resolve(_ reference: String) -> JSONValue? {
         guard reference.hasPrefix("#") else { return nil }
         var node: JSONValue? = root
         for token in reference.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
@@ -200,7 +203,7 @@ struct JSONSchemaValidator {
     }
 
     /// Every violation of `instance` against `schema`, the instance being at `path`.
-    func violations(_ instance: Instance, _ schema: JSONValue, path: String) -> [SchemaViolation] {
+    public func violations(_ instance: Instance, _ schema: JSONValue, path: String) -> [SchemaViolation] {
         if case .bool(let accepts) = schema {
             return accepts ? [] : [SchemaViolation(path: path, message: "no value is allowed here")]
         }

@@ -1,0 +1,97 @@
+/// One record of the consent ledger as stored and exported: the interpreter's evidence, what the driver added
+/// and what the store added, with the exact texts shown (habeas-data checklist items 4 and 5). Records are
+/// never updated: a revocation or a new decision is a new record with a higher `sequence`.
+public struct ConsentRecord: Codable, Sendable, Hashable {
+    /// `consent` (a decision: accepted, declined or an opt-in answer) or `revocation`.
+    public enum Kind: String, Codable, Sendable, Hashable {
+        case consent
+        case revocation
+    }
+
+    /// The ledger's sequence number: the order of records, across contacts and tenants.
+    public var sequence: Int64
+    public var kind: Kind
+    /// The tenant (the Responsable's account in talkflow).
+    public var tenant: String
+    /// The contact's WhatsApp id (`wa_id`, the phone number in international form).
+    public var contact: String
+    public var channel: String
+    public var phoneNumberID: String
+    public var flow: String
+    /// The consent step id; `nil` for a revocation.
+    public var step: String?
+    /// The policy version decided on (for a revocation: the version the contact had accepted, or the current
+    /// one when none).
+    public var policyVersion: String
+    public var policyURL: String?
+    /// `accepted`, `declined`, `opt_in_accepted` or `opt_in_declined`; `revoked` for a revocation.
+    public var choice: String
+    /// The exact texts shown, in order (the consent text, then each button label); empty for a revocation.
+    public var shownTexts: [String]
+    /// The lower-case hex SHA-256 of `shownTexts` joined by a line feed, as the interpreter computed it.
+    public var textSHA256: String?
+    /// Whether `textSHA256` is the hash of `shownTexts` as stored: a check anyone can repeat
+    /// (`printf '%s\n%s\n%s' … | sha256sum`).
+    public var textsMatchHash: Bool
+    public var purposesAccepted: [String]
+    public var purposesDeclined: [String]
+    public var sensitive: Bool
+    public var language: String?
+    /// When the contact answered (WhatsApp's time, as the interpreter's event had it), Unix seconds.
+    public var at: Int64
+    /// When the server received it, Unix seconds (UTC).
+    public var receivedAt: Int64
+    /// The `wamid` of the contact's answer (or of the revoking message).
+    public var replyMessageID: String?
+    /// The `wamid`s of the messages that asked (empty when unknown).
+    public var requestMessageIDs: [String]
+    /// What the contact wrote to revoke, as written; `nil` for a consent decision.
+    public var words: String?
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, kind, tenant, contact, channel, flow, step, choice, sensitive, language, at, words
+        case phoneNumberID = "phone_number_id"
+        case policyVersion = "policy_version"
+        case policyURL = "policy_url"
+        case shownTexts = "shown_texts"
+        case textSHA256 = "text_sha256"
+        case textsMatchHash = "texts_match_hash"
+        case purposesAccepted = "purposes_accepted"
+        case purposesDeclined = "purposes_declined"
+        case receivedAt = "received_at"
+        case replyMessageID = "reply_message_id"
+        case requestMessageIDs = "request_message_ids"
+    }
+
+    public init(
+        sequence: Int64, kind: Kind, tenant: String, contact: String, channel: String, phoneNumberID: String,
+        flow: String, step: String?, policyVersion: String, policyURL: String?, choice: String,
+        shownTexts: [String], textSHA256: String?, textsMatchHash: Bool, purposesAccepted: [String],
+        purposesDeclined: [String], sensitive: Bool, language: String?, at: Int64, receivedAt: Int64,
+        replyMessageID: String?, requestMessageIDs: [String], words: String?
+    ) {
+        self.sequence = sequence
+        self.kind = kind
+        self.tenant = tenant
+        self.contact = contact
+        self.channel = channel
+        self.phoneNumberID = phoneNumberID
+        self.flow = flow
+        self.step = step
+        self.policyVersion = policyVersion
+        self.policyURL = policyURL
+        self.choice = choice
+        self.shownTexts = shownTexts
+        self.textSHA256 = textSHA256
+        self.textsMatchHash = textsMatchHash
+        self.purposesAccepted = purposesAccepted
+        self.purposesDeclined = purposesDeclined
+        self.sensitive = sensitive
+        self.language = language
+        self.at = at
+        self.receivedAt = receivedAt
+        self.replyMessageID = replyMessageID
+        self.requestMessageIDs = requestMessageIDs
+        self.words = words
+    }
+}

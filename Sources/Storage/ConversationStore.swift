@@ -1,0 +1,62 @@
+import FlowRuntime
+
+/// Everything the server stores, behind one protocol so that another database (PostgreSQL) can pass the same
+/// test suite. The conversation transactions are the heart of it: one inbound message is handled in one
+/// transaction (load the session, step, save the session, queue the replies, append the ledger and the
+/// log, record the message id), committed before the call returns, so the webhook can be acknowledged as soon
+/// as it returns and a message id seen before changes nothing.
+public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLedgerStore, AgentRotationStore,
+    OutboxStore, RetentionStore
+{
+    /// Handles one inbound WhatsApp message exactly once.
+    ///
+    /// If the tenant has processed `messageID` before, returns `nil` and changes nothing (Meta delivers
+    /// webhooks at least once). Otherwise, in one transaction:
+    ///
+    /// 1. loads the contact's session, or a new one (`Session(consent:)`, status `new`) for a contact never
+    ///    seen; either way its `consent.acceptedVersion` and `consent.optIn` are the ledger's;
+    /// 2. runs `body`, which steps the interpreter on the session in place (and may take an agent from the
+    ///    rotation through the transaction) and returns what to keep;
+    /// 3. saves the session; logs the inbound message (its content only if `inboundContent` is set, i.e.
+    ///    after consent), the events and the outbound messages; queues the outbound messages in the outbox;
+    ///    appends the ledger records; records `messageID` as processed;
+    ///
+    /// and commits before returning. If `body` throws, nothing is stored, the message id is not recorded (so
+    /// Meta's retry runs it again), and the error is rethrown.
+    ///
+    /// `body` runs on a database thread while the write lock is held: keep it quick and pure (step the
+    /// interpreter, map effects), no I/O, no awaiting.
+    func handleInbound(
+        tenant: String, contact: String, messageID: String, receivedAt: Int64,
+        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) async throws -> CommittedChanges?
+
+    /// Runs one conversation step that is not an inbound message (an agent's reply, close or reassignment,
+    /// an inactivity timeout) in one transaction, like `handleInbound` without the message id (no dedup) and
+    /// without an inbound log line.
+    func update(
+        tenant: String, contact: String, at: Int64,
+        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) async throws -> CommittedChanges
+
+    /// Whether the tenant has processed this inbound message id.
+    func wasProcessed(tenant: String, messageID: String) async throws -> Bool
+}
+
+/// What a conversation transaction committed: the saved session, the changes, and the ids the store gave
+/// them (to wake the outbox worker or notify agents after the commit).
+public struct CommittedChanges: Sendable, Hashable {
+    public var session: Session
+    public var changes: ConversationChanges
+    /// The outbox ids of `changes.outbound`, in order.
+    public var outboxIDs: [Int64]
+    /// The ledger sequence numbers of `changes.ledger`, in order.
+    public var ledgerSequences: [Int64]
+
+    public init(session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64]) {
+        self.session = session
+        self.changes = changes
+        self.outboxIDs = outboxIDs
+        self.ledgerSequences = ledgerSequences
+    }
+}

@@ -1,0 +1,15 @@
+/// What the body of a conversation transaction may ask of the store besides changing the session, inside the
+/// same transaction: so that a handoff's agent assignment commits (or rolls back) together with the step that
+/// requested it. Valid only while the body runs; do not keep it.
+public protocol ConversationTransaction {
+    var tenant: String { get }
+    /// The contact's WhatsApp id (`wa_id`).
+    var contact: String { get }
+    /// The transaction's time (the message's receipt time), Unix seconds.
+    var at: Int64 { get }
+
+    /// The next agent of the tenant's `queue` in strict rotation, advancing it: what `requestHandoff` asks
+    /// for. `nil` for an empty `agents` list (the rotation does not move). See
+    /// `AgentRotationStore.nextAgent(tenant:queue:agents:)`.
+    func nextAgent(queue: String, agents: [String]) throws -> AgentAssignment?
+}

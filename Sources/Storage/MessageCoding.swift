@@ -1,0 +1,147 @@
+import FlowRuntime
+
+/// The stored JSON form of a message to the contact. `OutboundMessage` is a runtime type without `Codable`
+/// (the runtime has no wire format); the log and the outbox keep it in this stable shape, with a `type` tag
+/// and snake_case keys, so rows written by one version are read by the next.
+public struct StoredOutboundMessage: Codable, Sendable, Hashable {
+    public var message: OutboundMessage
+
+    public init(_ message: OutboundMessage) { self.message = message }
+
+    private enum Keys: String, CodingKey {
+        case type, text, body, header, footer, buttons, button, rows, url, caption, name, language, parameters
+        case fileName = "file_name"
+        case fileExtension = "file_extension"
+        case headerType = "header_type"
+        case headerLink = "header_link"
+    }
+
+    private struct Choice: Codable, Hashable {
+        var id: String
+        var title: String
+        var description: String?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let type = try c.decode(String.self, forKey: .type)
+        switch type {
+        case "text":
+            message = .text(try c.decode(String.self, forKey: .text))
+        case "buttons":
+            let buttons = try c.decode([Choice].self, forKey: .buttons).map { ReplyButton(id: $0.id, title: $0.title) }
+            message = .buttons(
+                body: try c.decode(String.self, forKey: .body), header: try c.decodeIfPresent(String.self, forKey: .header),
+                footer: try c.decodeIfPresent(String.self, forKey: .footer), buttons: buttons)
+        case "list":
+            let rows = try c.decode([Choice].self, forKey: .rows).map {
+                ListRow(id: $0.id, title: $0.title, description: $0.description)
+            }
+            message = .list(
+                body: try c.decode(String.self, forKey: .body), header: try c.decodeIfPresent(String.self, forKey: .header),
+                footer: try c.decodeIfPresent(String.self, forKey: .footer),
+                button: try c.decode(String.self, forKey: .button), rows: rows)
+        case "attachment":
+            message = .attachment(
+                url: try c.decode(String.self, forKey: .url), fileName: try c.decodeIfPresent(String.self, forKey: .fileName),
+                caption: try c.decodeIfPresent(String.self, forKey: .caption),
+                fileExtension: try c.decode(String.self, forKey: .fileExtension))
+        case "template":
+            message = .template(
+                name: try c.decode(String.self, forKey: .name), language: try c.decode(String.self, forKey: .language),
+                parameters: try c.decode([String].self, forKey: .parameters),
+                headerType: try c.decodeIfPresent(String.self, forKey: .headerType),
+                headerLink: try c.decodeIfPresent(String.self, forKey: .headerLink))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c, debugDescription: "unknown outbound message type '\(type)'")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(kind, forKey: .type)
+        switch message {
+        case .text(let text):
+            try c.encode(text, forKey: .text)
+        case .buttons(let body, let header, let footer, let buttons):
+            try c.encode(body, forKey: .body)
+            try c.encodeIfPresent(header, forKey: .header)
+            try c.encodeIfPresent(footer, forKey: .footer)
+            try c.encode(buttons.map { Choice(id: $0.id, title: $0.title) }, forKey: .buttons)
+        case .list(let body, let header, let footer, let button, let rows):
+            try c.encode(body, forKey: .body)
+            try c.encodeIfPresent(header, forKey: .header)
+            try c.encodeIfPresent(footer, forKey: .footer)
+            try c.encode(button, forKey: .button)
+            try c.encode(rows.map { Choice(id: $0.id, title: $0.title, description: $0.description) }, forKey: .rows)
+        case .attachment(let url, let fileName, let caption, let fileExtension):
+            try c.encode(url, forKey: .url)
+            try c.encodeIfPresent(fileName, forKey: .fileName)
+            try c.encodeIfPresent(caption, forKey: .caption)
+            try c.encode(fileExtension, forKey: .fileExtension)
+        case .template(let name, let language, let parameters, let headerType, let headerLink):
+            try c.encode(name, forKey: .name)
+            try c.encode(language, forKey: .language)
+            try c.encode(parameters, forKey: .parameters)
+            try c.encodeIfPresent(headerType, forKey: .headerType)
+            try c.encodeIfPresent(headerLink, forKey: .headerLink)
+        }
+    }
+
+    /// The `type` tag, also the log row's `kind` column: `text`, `buttons`, `list`, `attachment`, `template`.
+    public var kind: String {
+        switch message {
+        case .text: return "text"
+        case .buttons: return "buttons"
+        case .list: return "list"
+        case .attachment: return "attachment"
+        case .template: return "template"
+        }
+    }
+}
+
+/// The stored JSON form of a contact message kept in the log (after consent only): `{"type": "text", "text"}`
+/// or `{"type": "attachment", "mime_type", "size", "file_name"}` (a file's metadata; its bytes stay at Meta).
+public struct StoredContactMessage: Codable, Sendable, Hashable {
+    public var message: RelayedMessage
+
+    public init(_ message: RelayedMessage) { self.message = message }
+
+    private enum Keys: String, CodingKey {
+        case type, text, size
+        case mimeType = "mime_type"
+        case fileName = "file_name"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let type = try c.decode(String.self, forKey: .type)
+        switch type {
+        case "text":
+            message = .text(try c.decode(String.self, forKey: .text))
+        case "attachment":
+            message = .attachment(
+                Event.Attachment(
+                    mimeType: try c.decode(String.self, forKey: .mimeType), size: try c.decode(Int64.self, forKey: .size),
+                    fileName: try c.decodeIfPresent(String.self, forKey: .fileName)))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c, debugDescription: "unknown contact message type '\(type)'")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch message {
+        case .text(let text):
+            try c.encode("text", forKey: .type)
+            try c.encode(text, forKey: .text)
+        case .attachment(let file):
+            try c.encode("attachment", forKey: .type)
+            try c.encode(file.mimeType, forKey: .mimeType)
+            try c.encode(file.size, forKey: .size)
+            try c.encodeIfPresent(file.fileName, forKey: .fileName)
+        }
+    }
+}

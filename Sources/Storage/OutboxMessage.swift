@@ -1,0 +1,68 @@
+import FlowRuntime
+
+/// An outbound message claimed from the outbox by a sender. It stays claimed (`sending`) until the sender
+/// reports it sent, failed or to retry, or until its lease runs out (a sender that died): then it is pending
+/// again and another claim takes it.
+public struct OutboxMessage: Sendable, Hashable {
+    /// The outbox id (the message's log sequence number): what the sender reports back.
+    public var id: Int64
+    public var tenant: String
+    public var contact: String
+    public var message: OutboundMessage
+    public var sender: Sender
+    /// When the message was queued, Unix seconds.
+    public var queuedAt: Int64
+    /// Send attempts so far, this one included.
+    public var attempts: Int
+
+    public init(
+        id: Int64, tenant: String, contact: String, message: OutboundMessage, sender: Sender, queuedAt: Int64,
+        attempts: Int
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.contact = contact
+        self.message = message
+        self.sender = sender
+        self.queuedAt = queuedAt
+        self.attempts = attempts
+    }
+}
+
+/// Why a send failed, kept on the message: a kind the server chose (`rate_limited`, `server_error`,
+/// `outside_window`, `invalid_parameter`, `network`…) and an optional detail such as Meta's error code. No
+/// message content belongs here.
+public struct OutboxError: Sendable, Hashable, Codable {
+    public var kind: String
+    public var detail: String?
+
+    public init(kind: String, detail: String? = nil) {
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// What a sender reports about one claimed message.
+public struct OutboxResult: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        /// WhatsApp accepted it and gave this `wamid`.
+        case sent(messageID: String)
+        /// Try again at this time (Unix seconds): a rate limit or a server error. The message goes back to
+        /// `pending`, and the conversation's later messages wait behind it.
+        case retry(at: Int64, OutboxError)
+        /// Given up (invalid parameters, outside the 24-hour window, too many attempts): terminal. The
+        /// conversation's later messages go on.
+        case failed(OutboxError)
+    }
+
+    public var id: Int64
+    public var outcome: Outcome
+    /// When the sender learnt the outcome, Unix seconds.
+    public var at: Int64
+
+    public init(id: Int64, _ outcome: Outcome, at: Int64) {
+        self.id = id
+        self.outcome = outcome
+        self.at = at
+    }
+}

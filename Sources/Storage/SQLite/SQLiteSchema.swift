@@ -1,0 +1,168 @@
+import GRDB
+
+/// The SQLite schema as versioned migrations (GRDB's `DatabaseMigrator`, recorded in `grdb_migrations`).
+/// A migration, once released, never changes: a new column or table is a new migration appended here, and
+/// Docs/storage.md lists them.
+public enum SQLiteSchema {
+    /// The migrations this build knows, in the order they apply.
+    public static var migrations: [String] { migrator.migrations }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_conversations") { db in
+            for statement in v1 { try db.execute(sql: statement) }
+        }
+        return migrator
+    }()
+
+    /// Sessions, the conversation log (which holds the outbox), the consent ledger and its texts, the agent
+    /// rotation and the processed webhook message ids.
+    static let v1: [String] = [
+        """
+        CREATE TABLE sessions (
+            tenant TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            session TEXT NOT NULL,
+            status TEXT NOT NULL,
+            contact_name TEXT,
+            agent TEXT,
+            queue TEXT,
+            flow TEXT,
+            state TEXT,
+            started_at INTEGER,
+            ended_at INTEGER,
+            handoff_at INTEGER,
+            agent_first_reply_at INTEGER,
+            inactivity_deadline INTEGER,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, contact)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX sessions_by_start ON sessions (tenant, started_at)",
+        "CREATE INDEX sessions_by_status ON sessions (tenant, status, started_at)",
+        "CREATE INDEX sessions_by_agent ON sessions (tenant, agent, started_at) WHERE agent IS NOT NULL",
+        """
+        CREATE INDEX sessions_by_deadline ON sessions (inactivity_deadline)
+            WHERE inactivity_deadline IS NOT NULL
+        """,
+        """
+        CREATE TABLE conversation_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out', 'event')),
+            kind TEXT NOT NULL,
+            detail TEXT,
+            content TEXT,
+            agent TEXT,
+            message_id TEXT,
+            wa_timestamp INTEGER,
+            status TEXT CHECK (status IN ('pending', 'sending', 'sent', 'delivered', 'read', 'failed')),
+            status_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER,
+            lease_until INTEGER,
+            error_kind TEXT,
+            error_detail TEXT
+        )
+        """,
+        "CREATE INDEX log_thread ON conversation_log (tenant, contact, seq)",
+        "CREATE INDEX log_by_time ON conversation_log (tenant, at)",
+        "CREATE INDEX log_by_message_id ON conversation_log (tenant, message_id) WHERE message_id IS NOT NULL",
+        """
+        CREATE INDEX outbox_open ON conversation_log (tenant, contact, seq)
+            WHERE status IN ('pending', 'sending')
+        """,
+        """
+        CREATE TABLE early_statuses (
+            tenant TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            error_kind TEXT,
+            error_detail TEXT,
+            PRIMARY KEY (tenant, message_id, status)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE consent_texts (
+            sha256 TEXT PRIMARY KEY NOT NULL,
+            text TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE consent_ledger (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('consent', 'revocation')),
+            channel TEXT NOT NULL,
+            phone_number_id TEXT NOT NULL,
+            flow TEXT NOT NULL,
+            step TEXT,
+            policy_version TEXT NOT NULL,
+            policy_url TEXT,
+            choice TEXT NOT NULL,
+            text_hashes TEXT NOT NULL,
+            text_sha256 TEXT,
+            purposes_accepted TEXT NOT NULL,
+            purposes_declined TEXT NOT NULL,
+            sensitive INTEGER NOT NULL,
+            language TEXT,
+            at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            reply_message_id TEXT,
+            request_message_ids TEXT NOT NULL,
+            words TEXT
+        )
+        """,
+        "CREATE INDEX consent_by_contact ON consent_ledger (tenant, contact, seq)",
+        "CREATE INDEX consent_by_wa_id ON consent_ledger (contact, tenant)",
+        // Append-only, whatever the client: no UPDATE or DELETE, and no INSERT that would replace a record.
+        """
+        CREATE TRIGGER consent_ledger_no_update BEFORE UPDATE ON consent_ledger
+        BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_ledger_no_delete BEFORE DELETE ON consent_ledger
+        BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_ledger_no_replace BEFORE INSERT ON consent_ledger
+        WHEN EXISTS (SELECT 1 FROM consent_ledger WHERE seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_texts_no_update BEFORE UPDATE ON consent_texts
+        BEGIN SELECT RAISE(ABORT, 'consent_texts is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_texts_no_delete BEFORE DELETE ON consent_texts
+        BEGIN SELECT RAISE(ABORT, 'consent_texts is append-only'); END
+        """,
+        // Content-addressed: storing a text again is a no-op, and never replaces the stored one.
+        """
+        CREATE TRIGGER consent_texts_once BEFORE INSERT ON consent_texts
+        WHEN EXISTS (SELECT 1 FROM consent_texts WHERE sha256 = NEW.sha256)
+        BEGIN SELECT RAISE(IGNORE); END
+        """,
+        """
+        CREATE TABLE rotations (
+            tenant TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            PRIMARY KEY (tenant, queue)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE processed_messages (
+            tenant TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, message_id)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX processed_by_time ON processed_messages (at)",
+    ]
+}

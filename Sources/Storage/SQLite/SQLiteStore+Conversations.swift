@@ -1,0 +1,73 @@
+import FlowRuntime
+import GRDB
+
+extension SQLiteStore {
+    public func handleInbound(
+        tenant: String, contact: String, messageID: String, receivedAt: Int64,
+        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) async throws -> CommittedChanges? {
+        try await pool.writeWithoutTransaction { db in
+            var committed: CommittedChanges?
+            try db.inTransaction(.immediate) {
+                let seen = try db.row(
+                    "SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
+                guard seen == nil else { return .rollback }
+                committed = try Self.step(
+                    db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, body: body)
+                try db.run(
+                    "INSERT INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
+                    [tenant, messageID, receivedAt])
+                return .commit
+            }
+            return committed
+        }
+    }
+
+    public func update(
+        tenant: String, contact: String, at: Int64,
+        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) async throws -> CommittedChanges {
+        try await pool.writeWithoutTransaction { db in
+            var committed: CommittedChanges?
+            try db.inTransaction(.immediate) {
+                committed = try Self.step(db, tenant: tenant, contact: contact, inbound: nil, at: at, body: body)
+                return .commit
+            }
+            return committed!
+        }
+    }
+
+    public func wasProcessed(tenant: String, messageID: String) async throws -> Bool {
+        try await pool.read { db in
+            try db.row("SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
+                != nil
+        }
+    }
+
+    /// One conversation step inside the caller's write transaction: load, run the body, save everything.
+    static func step(
+        _ db: Database, tenant: String, contact: String, inbound messageID: String?, at: Int64,
+        body: (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) throws -> CommittedChanges {
+        let coder = ColumnCoder()
+        var session: Session
+        if let stored = try loadSession(db, tenant: tenant, contact: contact, coder: coder) {
+            session = stored
+        } else {
+            session = Session(consent: try derivedConsent(db, tenant: tenant, contact: contact).sessionConsent())
+        }
+        let transaction = SQLiteConversationTransaction(db: db, tenant: tenant, contact: contact, at: at)
+        let changes = try body(&session, transaction)
+        try saveSession(db, tenant: tenant, contact: contact, session: session, changes: changes, at: at, coder: coder)
+        if let messageID {
+            try logInbound(
+                db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes, coder: coder)
+        }
+        let outboxIDs = try logLines(db, tenant: tenant, contact: contact, at: at, changes: changes, coder: coder)
+        let sequences = try changes.ledger.map {
+            try appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
+        }
+        return CommittedChanges(
+            session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences)
+    }
+}

@@ -1,0 +1,176 @@
+import Crypto
+import FlowRuntime
+import GRDB
+
+extension SQLiteStore {
+    @discardableResult
+    public func appendConsent(tenant: String, contact: String, _ entries: [LedgerEntry]) async throws -> [Int64] {
+        try await pool.writeWithoutTransaction { db in
+            var sequences: [Int64] = []
+            try db.inTransaction(.immediate) {
+                let coder = ColumnCoder()
+                sequences = try entries.map {
+                    try Self.appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
+                }
+                return .commit
+            }
+            return sequences
+        }
+    }
+
+    public func consentState(tenant: String, contact: String) async throws -> ContactConsent {
+        try await pool.read { db in try Self.derivedConsent(db, tenant: tenant, contact: contact) }
+    }
+
+    public func consentHistory(tenant: String, contact: String) async throws -> ConsentHistory {
+        try await pool.read { db in try Self.history(db, tenant: tenant, contact: contact) }
+    }
+
+    /// The consent export, synchronously: for command-line tools that do not run an async context.
+    public func consentHistory(tenant: String, contact: String) throws -> ConsentHistory {
+        try pool.read { db in try Self.history(db, tenant: tenant, contact: contact) }
+    }
+
+    public func consentTenants(contact: String) async throws -> [String] {
+        try await pool.read { db in try Self.tenants(db, contact: contact) }
+    }
+
+    /// The tenants holding records about the contact, synchronously (see `consentHistory`).
+    public func consentTenants(contact: String) throws -> [String] {
+        try pool.read { db in try Self.tenants(db, contact: contact) }
+    }
+
+    static func tenants(_ db: Database, contact: String) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT DISTINCT tenant FROM consent_ledger WHERE contact = ? ORDER BY tenant"),
+            arguments: [contact])
+    }
+
+    /// The contact's consent, folded from the few columns the fold reads, in ledger order.
+    static func derivedConsent(_ db: Database, tenant: String, contact: String) throws -> ContactConsent {
+        var consent = ContactConsent()
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, kind, choice, sensitive, policy_version FROM consent_ledger
+                    WHERE tenant = ? AND contact = ? ORDER BY seq
+                    """), arguments: [tenant, contact])
+        while let row = try rows.next() {
+            let kind: String = row[1]
+            consent.lastSequence = row[0]
+            consent.apply(
+                kind: kind == "revocation" ? .revocation : .consent, choice: row[2], sensitive: row[3],
+                version: row[4])
+        }
+        return consent
+    }
+
+    /// Appends one record and its texts; returns its sequence number.
+    static func appendLedger(
+        _ db: Database, tenant: String, contact: String, entry: LedgerEntry, coder: ColumnCoder
+    ) throws -> Int64 {
+        switch entry.evidence {
+        case .consent(let evidence):
+            var hashes: [String] = []
+            for text in evidence.shownTexts {
+                let hash = sha256(text)
+                try db.run("INSERT INTO consent_texts (sha256, text) VALUES (?, ?)", [hash, text])
+                hashes.append(hash)
+            }
+            let requests = try entry.requestMessageIDs ?? requestMessageIDs(db, tenant, contact, evidence)
+            try db.run(
+                """
+                INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
+                    policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
+                    purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids)
+                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.step,
+                    evidence.policyVersion, evidence.policyURL, evidence.choice, try coder.encode(hashes),
+                    evidence.textSHA256, try coder.encode(evidence.purposesAccepted),
+                    try coder.encode(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
+                    entry.receivedAt, evidence.replyMessageID, try coder.encode(requests),
+                ])
+        case .revocation(let evidence):
+            try db.run(
+                """
+                INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
+                    policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
+                    purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
+                    words)
+                VALUES (?, ?, 'revocation', ?, ?, ?, NULL, ?, NULL, 'revoked', '[]', NULL, '[]', '[]', 0, NULL, ?, ?,
+                    ?, ?, ?)
+                """,
+                [
+                    tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.policyVersion,
+                    evidence.at, entry.receivedAt, evidence.messageID, try coder.encode(entry.requestMessageIDs ?? []),
+                    evidence.words,
+                ])
+        }
+        return db.lastInsertedRowID
+    }
+
+    /// The `wamid` of the latest sent message to the contact that offered the decision's accept button
+    /// (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer): the request the contact answered.
+    static func requestMessageIDs(
+        _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence
+    ) throws -> [String] {
+        let optIn = evidence.choice.hasPrefix("opt_in")
+        let acceptID = evidence.step + (optIn ? ".opt_in.accept" : ".accept")
+        let id = try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT message_id FROM conversation_log
+                    WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
+                        AND message_id IS NOT NULL
+                        AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons') WHERE json_extract(value, '$.id') = ?)
+                    ORDER BY seq DESC LIMIT 1
+                    """), arguments: [tenant, contact, acceptID])
+        return id.map { [$0] } ?? []
+    }
+
+    /// Every record of the contact with the tenant, with its texts, in ledger order.
+    static func history(_ db: Database, tenant: String, contact: String) throws -> ConsentHistory {
+        let coder = ColumnCoder()
+        let rows = try db.rows(
+            "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq", [tenant, contact])
+        let records = try rows.map { row -> ConsentRecord in
+            let hashes = try coder.decode([String].self, row["text_hashes"], table: "consent_ledger")
+            let texts = try hashes.map { hash -> String in
+                guard let text = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT text FROM consent_texts WHERE sha256 = ?"), arguments: [hash])
+                else { throw StorageError.corruptRow(table: "consent_texts", detail: "missing text \(hash)") }
+                return text
+            }
+            let kindName: String = row["kind"]
+            let combined: String? = row["text_sha256"]
+            let kind: ConsentRecord.Kind = kindName == "revocation" ? .revocation : .consent
+            return ConsentRecord(
+                sequence: row["seq"], kind: kind, tenant: row["tenant"], contact: row["contact"],
+                channel: row["channel"], phoneNumberID: row["phone_number_id"], flow: row["flow"], step: row["step"],
+                policyVersion: row["policy_version"], policyURL: row["policy_url"], choice: row["choice"],
+                shownTexts: texts, textSHA256: combined,
+                textsMatchHash: kind == .revocation || combined == sha256(texts.joined(separator: "\n")),
+                purposesAccepted: try coder.decode([String].self, row["purposes_accepted"], table: "consent_ledger"),
+                purposesDeclined: try coder.decode([String].self, row["purposes_declined"], table: "consent_ledger"),
+                sensitive: row["sensitive"], language: row["language"], at: row["at"], receivedAt: row["received_at"],
+                replyMessageID: row["reply_message_id"],
+                requestMessageIDs: try coder.decode([String].self, row["request_message_ids"], table: "consent_ledger"),
+                words: row["words"])
+        }
+        return ConsentHistory(tenant: tenant, contact: contact, records: records)
+    }
+
+    /// Lower-case hex SHA-256 of the text's UTF-8 bytes: the key of `consent_texts`.
+    static func sha256(_ text: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(text.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

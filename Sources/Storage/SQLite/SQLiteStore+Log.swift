@@ -1,0 +1,156 @@
+import FlowRuntime
+import GRDB
+
+extension SQLiteStore {
+    public func thread(tenant: String, contact: String, after sequence: Int64?, limit: Int) async throws -> [LogEntry] {
+        try await pool.read { db in
+            let coder = ColumnCoder()
+            return try db.rows(
+                """
+                SELECT * FROM conversation_log WHERE tenant = ? AND contact = ? AND seq > ? ORDER BY seq LIMIT ?
+                """, [tenant, contact, sequence ?? 0, max(0, limit)]
+            ).map { try Self.logEntry($0, coder: coder) }
+        }
+    }
+
+    @discardableResult
+    public func updateDeliveryStatus(
+        tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?
+    ) async throws -> Bool {
+        try await pool.writeWithoutTransaction { db in
+            var changed = false
+            try db.inTransaction(.immediate) {
+                changed = try Self.applyStatus(
+                    db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: true)
+                return .commit
+            }
+            return changed
+        }
+    }
+
+    /// Moves the outbound message forward to `status` if the order allows. A status for a `wamid` not in the
+    /// log yet (the webhook outran the sender's report) is kept in `early_statuses` when `keepEarly`.
+    static func applyStatus(
+        _ db: Database, tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?,
+        keepEarly: Bool
+    ) throws -> Bool {
+        guard
+            let row = try db.row(
+                """
+                SELECT seq, status FROM conversation_log
+                WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
+                """, [tenant, messageID])
+        else {
+            if keepEarly {
+                try db.run(
+                    """
+                    INSERT OR IGNORE INTO early_statuses (tenant, message_id, status, at, error_kind, error_detail)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, [tenant, messageID, status.rawValue, at, error?.kind, error?.detail])
+            }
+            return false
+        }
+        let seq: Int64 = row[0]
+        guard let current = DeliveryStatus(rawValue: row[1]), current.canMove(to: status) else { return false }
+        if status == .failed {
+            try db.run(
+                "UPDATE conversation_log SET status = ?, status_at = ?, error_kind = ?, error_detail = ? WHERE seq = ?",
+                [status.rawValue, at, error?.kind, error?.detail, seq])
+        } else {
+            try db.run(
+                "UPDATE conversation_log SET status = ?, status_at = ? WHERE seq = ?", [status.rawValue, at, seq])
+        }
+        return true
+    }
+
+    /// Applies the statuses that arrived before the message was reported sent, in order, and forgets them.
+    static func applyEarlyStatuses(_ db: Database, tenant: String, messageID: String) throws {
+        let rows = try db.rows(
+            "SELECT status, at, error_kind, error_detail FROM early_statuses WHERE tenant = ? AND message_id = ?",
+            [tenant, messageID])
+        guard !rows.isEmpty else { return }
+        let early = rows.compactMap { row -> (DeliveryStatus, Int64, OutboxError?)? in
+            guard let status = DeliveryStatus(rawValue: row[0]) else { return nil }
+            let kind: String? = row[2]
+            return (status, row[1], kind.map { OutboxError(kind: $0, detail: row[3]) })
+        }.sorted { $0.0.rank < $1.0.rank }
+        for (status, at, error) in early {
+            _ = try applyStatus(
+                db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: false)
+        }
+        try db.run("DELETE FROM early_statuses WHERE tenant = ? AND message_id = ?", [tenant, messageID])
+    }
+
+    /// Logs the inbound message: always its metadata, its content only when the changes carry it.
+    static func logInbound(
+        _ db: Database, tenant: String, contact: String, messageID: String, at: Int64, changes: ConversationChanges,
+        coder: ColumnCoder
+    ) throws {
+        let content = try changes.inboundContent.map { try coder.encode(StoredContactMessage($0)) }
+        try db.run(
+            """
+            INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, message_id, wa_timestamp)
+            VALUES (?, ?, ?, 'in', ?, ?, ?, ?)
+            """, [tenant, contact, at, changes.inboundKind, content, messageID, changes.inboundTimestamp])
+    }
+
+    /// Logs the changes' lines in order; outbound messages enter the outbox as `pending`. Returns the outbox
+    /// ids of the messages.
+    static func logLines(
+        _ db: Database, tenant: String, contact: String, at: Int64, changes: ConversationChanges, coder: ColumnCoder
+    ) throws -> [Int64] {
+        var outboxIDs: [Int64] = []
+        for line in changes.lines {
+            switch line {
+            case .message(let queued):
+                let stored = StoredOutboundMessage(queued.message)
+                let agent: String?
+                if case .agent(let name) = queued.sender { agent = name } else { agent = nil }
+                try db.run(
+                    """
+                    INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, agent, status,
+                        status_at, next_attempt_at)
+                    VALUES (?, ?, ?, 'out', ?, ?, ?, 'pending', ?, ?)
+                    """,
+                    [tenant, contact, at, stored.kind, try coder.encode(stored), agent, at, queued.notBefore ?? at])
+                outboxIDs.append(db.lastInsertedRowID)
+            case .event(let event):
+                try db.run(
+                    """
+                    INSERT INTO conversation_log (tenant, contact, at, direction, kind, detail)
+                    VALUES (?, ?, ?, 'event', ?, ?)
+                    """, [tenant, contact, at, event.kind, event.detail])
+            }
+        }
+        return outboxIDs
+    }
+
+    /// Reads a log row back.
+    static func logEntry(_ row: Row, coder: ColumnCoder) throws -> LogEntry {
+        let direction: String = row["direction"]
+        let kind: String = row["kind"]
+        let content: LogEntry.Content
+        switch direction {
+        case "in":
+            let text: String? = row["content"]
+            let message = try text.map { try coder.decode(StoredContactMessage.self, $0, table: "conversation_log") }
+            content = .inbound(kind: kind, message: message?.message, whatsAppTimestamp: row["wa_timestamp"])
+        case "out":
+            let stored = try coder.decode(StoredOutboundMessage.self, row["content"], table: "conversation_log")
+            let agent: String? = row["agent"]
+            let statusName: String = row["status"]
+            guard let status = DeliveryStatus(rawValue: statusName) else {
+                throw StorageError.corruptRow(table: "conversation_log", detail: "unknown status '\(statusName)'")
+            }
+            let errorKind: String? = row["error_kind"]
+            content = .outbound(
+                stored.message, from: agent.map { .agent($0) } ?? .bot, status: status, statusAt: row["status_at"],
+                error: errorKind.map { OutboxError(kind: $0, detail: row["error_detail"]) })
+        default:
+            content = .event(ConversationEvent(kind, detail: row["detail"]))
+        }
+        return LogEntry(
+            sequence: row["seq"], tenant: row["tenant"], contact: row["contact"], at: row["at"],
+            messageID: row["message_id"], content: content)
+    }
+}

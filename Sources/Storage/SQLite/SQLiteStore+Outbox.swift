@@ -1,0 +1,118 @@
+import FlowRuntime
+import GRDB
+
+extension SQLiteStore {
+    public func claimOutbox(now: Int64, limit: Int, lease: Int64) async throws -> [OutboxMessage] {
+        guard limit > 0 else { return [] }
+        return try await pool.writeWithoutTransaction { db in
+            var claimed: [OutboxMessage] = []
+            try db.inTransaction(.immediate) {
+                let coder = ColumnCoder()
+                // The oldest unfinished message of each conversation, if it is ready: pending and due, or
+                // claimed by a sender whose lease has run out.
+                let rows = try db.rows(
+                    """
+                    SELECT o.seq, o.tenant, o.contact, o.at, o.content, o.agent, o.attempts
+                    FROM conversation_log o
+                    WHERE o.status IN ('pending', 'sending')
+                        AND ((o.status = 'pending' AND o.next_attempt_at <= ?1)
+                            OR (o.status = 'sending' AND o.lease_until <= ?1))
+                        AND NOT EXISTS (
+                            SELECT 1 FROM conversation_log p
+                            WHERE p.status IN ('pending', 'sending') AND p.tenant = o.tenant
+                                AND p.contact = o.contact AND p.seq < o.seq)
+                    ORDER BY o.seq LIMIT ?2
+                    """, [now, limit])
+                for row in rows {
+                    let seq: Int64 = row[0]
+                    let attempts: Int = row[6]
+                    try db.run(
+                        """
+                        UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ?
+                        WHERE seq = ?
+                        """, [now + max(1, lease), seq])
+                    let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
+                    let agent: String? = row[5]
+                    claimed.append(
+                        OutboxMessage(
+                            id: seq, tenant: row[1], contact: row[2], message: stored.message,
+                            sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1))
+                }
+                return .commit
+            }
+            return claimed
+        }
+    }
+
+    public func completeOutbox(_ results: [OutboxResult]) async throws {
+        guard !results.isEmpty else { return }
+        try await pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                for result in results { try Self.complete(db, result) }
+                return .commit
+            }
+        }
+    }
+
+    /// Records one sender's report (see `OutboxStore.completeOutbox`).
+    static func complete(_ db: Database, _ result: OutboxResult) throws {
+        guard
+            let row = try db.row(
+                "SELECT tenant, status FROM conversation_log WHERE seq = ? AND direction = 'out'", [result.id])
+        else { return }
+        let tenant: String = row[0]
+        guard let status = DeliveryStatus(rawValue: row[1]) else { return }
+        switch result.outcome {
+        case .sent(let messageID):
+            guard status.isOpen else { return }
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
+                    next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
+                WHERE seq = ?
+                """, [result.at, messageID, result.id])
+            try applyEarlyStatuses(db, tenant: tenant, messageID: messageID)
+        case .retry(let time, let error):
+            guard status == .sending else { return }
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
+                    error_kind = ?, error_detail = ?
+                WHERE seq = ?
+                """, [time, error.kind, error.detail, result.id])
+        case .failed(let error):
+            guard status == .sending else { return }
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
+                    next_attempt_at = NULL, error_kind = ?, error_detail = ?
+                WHERE seq = ?
+                """, [result.at, error.kind, error.detail, result.id])
+        }
+    }
+
+    @discardableResult
+    public func releaseOutboxClaims() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            var count = 0
+            try db.inTransaction(.immediate) {
+                try db.run(
+                    """
+                    UPDATE conversation_log SET status = 'pending', lease_until = NULL,
+                        next_attempt_at = coalesce(next_attempt_at, at)
+                    WHERE status = 'sending'
+                    """)
+                count = db.changesCount
+                return .commit
+            }
+            return count
+        }
+    }
+
+    public func outboxDepth() async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation_log WHERE status IN ('pending', 'sending')")
+                ?? 0
+        }
+    }
+}

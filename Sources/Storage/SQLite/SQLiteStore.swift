@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The embedded store: one SQLite file through GRDB (`--store sqlite:PATH`), in WAL mode so that readers never
+/// wait for the writer, with versioned migrations applied when it opens. Every table is keyed by tenant and
+/// every tenant-facing query filters by it. Several processes may open the same file: writes are serialised
+/// by SQLite's lock (each write transaction is `BEGIN IMMEDIATE`, waiting up to `busyTimeout` for the lock).
+/// Docs/storage.md describes the tables, the transactions and how to back the file up.
+public final class SQLiteStore: ConversationStore {
+    /// How hard a commit presses the data to disk.
+    public enum Durability: String, Sendable, Hashable {
+        /// `PRAGMA synchronous = NORMAL`: a committed transaction survives a crash of the process (`kill -9`)
+        /// but may be lost if the machine loses power before the next checkpoint.
+        case process
+        /// `PRAGMA synchronous = FULL`: every commit is flushed to disk before it returns; survives power loss.
+        case power
+    }
+
+    /// How the store opens its file.
+    public struct Options: Sendable, Hashable {
+        public var durability: Durability
+        /// Seconds a write waits for another connection's (or process's) write lock before failing.
+        public var busyTimeout: Double
+        /// Concurrent read connections.
+        public var maximumReaders: Int
+
+        public init(durability: Durability = .power, busyTimeout: Double = 10, maximumReaders: Int = 4) {
+            self.durability = durability
+            self.busyTimeout = busyTimeout
+            self.maximumReaders = maximumReaders
+        }
+    }
+
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. Fails with
+    /// `StorageError.unknownMigrations` for a file written by a newer talkflow.
+    public init(path: String, options: Options = Options(), logger: Logger = Logger(label: "talkflow.storage")) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.maximumReaderCount = max(1, options.maximumReaders)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "talkflow.storage"
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
+        let synchronous = options.durability == .power ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        let migrator = SQLiteSchema.migrator
+        let unknown = try pool.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
+        try migrator.migrate(pool)
+        self.path = path
+        self.pool = pool
+        self.logger = logger
+        logger.debug("storage opened", metadata: ["schema": "\(migrator.migrations.last ?? "")"])
+    }
+
+    /// Opens the store a `--store` value names.
+    public static func open(
+        _ location: StoreLocation, options: Options = Options(), logger: Logger = Logger(label: "talkflow.storage")
+    ) throws -> SQLiteStore {
+        switch location {
+        case .sqlite(let path): return try SQLiteStore(path: path, options: options, logger: logger)
+        }
+    }
+
+    /// The migrations applied to the file, in order (all of `SQLiteSchema.migrations` once opened).
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try SQLiteSchema.migrator.appliedMigrations($0) }
+    }
+
+    /// Writes a consistent copy of the database to `destination` while the store stays in use (SQLite's
+    /// `VACUUM INTO`): the backup Docs/storage.md recommends. `destination` must not exist.
+    public func backup(to destination: String) throws {
+        try pool.read { try $0.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
+    }
+}
+
+extension Database {
+    /// Runs a statement kept compiled for the connection's lifetime: the hot paths run the same few
+    /// statements for every message.
+    func run(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// Fetches rows with a cached statement.
+    func rows(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+        try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    /// Fetches one row with a cached statement.
+    func row(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
+/// JSON for the columns that hold documents (sessions, messages, lists). One encoder and decoder per
+/// transaction: they are cheap to reuse and not shared across threads.
+struct ColumnCoder {
+    let encoder = JSONEncoder()
+    let decoder = JSONDecoder()
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String) throws -> T {
+        do {
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw StorageError.corruptRow(table: table, detail: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import FlowRuntime
+
+/// Sessions: one per (tenant, contact), the interpreter's `Session` plus indexed facts for the agent API.
+/// Sessions are written only through `ConversationStore.handleInbound` and `update`, so that a session never
+/// changes without its messages and ledger records.
+public protocol SessionStore: Sendable {
+    /// The contact's stored session, `nil` for a contact never seen (or whose session was deleted). Its
+    /// consent fields are the ledger's (see `ConsentLedgerStore`).
+    func session(tenant: String, contact: String) async throws -> Session?
+
+    /// The tenant's conversations matching `filter`, newest start first.
+    func conversations(tenant: String, filter: ConversationFilter) async throws -> [ConversationSummary]
+
+    /// Sessions, across tenants, whose inactivity timer is due at `now` (deadline at or before it), earliest
+    /// first: what a timer worker feeds `inactivityTimeout` to, also after a restart.
+    func dueInactivityTimers(now: Int64, limit: Int) async throws -> [DueTimer]
+}
+
+/// A session whose inactivity deadline has passed.
+public struct DueTimer: Sendable, Hashable {
+    public var tenant: String
+    public var contact: String
+    public var deadline: Int64
+
+    public init(tenant: String, contact: String, deadline: Int64) {
+        self.tenant = tenant
+        self.contact = contact
+        self.deadline = deadline
+    }
+}

@@ -1,0 +1,22 @@
+/// Why a store refused or failed a call, beyond the database's own errors (which are thrown as they are).
+public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The `--store` value is not a location this build understands (`sqlite:PATH`).
+    case invalidLocation(String)
+    /// The database was written by a newer talkflow: it has migrations this build does not know, so using it
+    /// could lose data.
+    case unknownMigrations([String])
+    /// A stored value could not be decoded (a damaged row, or one written by an incompatible version).
+    case corruptRow(table: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalidLocation(let value):
+            return "invalid store '\(value)': expected sqlite:PATH"
+        case .unknownMigrations(let names):
+            return "the database has migrations this talkflow does not know (\(names.joined(separator: ", "))); "
+                + "use a newer talkflow"
+        case .corruptRow(let table, let detail):
+            return "unreadable row in \(table): \(detail)"
+        }
+    }
+}

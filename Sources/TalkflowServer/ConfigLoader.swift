@@ -1,0 +1,656 @@
+import FlowDiagnostics
+import FlowLanguage
+import FlowSyntax
+import Foundation
+import Storage
+
+/// A configuration that passed every check: the settings, each tenant with its secrets and compiled flow,
+/// and the admin key when the admin endpoints are enabled.
+public struct LoadedConfig: Sendable {
+    public var config: ServerConfig
+    public var tenants: [Tenant]
+    /// The admin key read from `server.admin_key_env`; `nil` when the admin endpoints are off.
+    public var adminKey: String?
+}
+
+/// Reads the configuration of `talkflow serve` and checks all of it before the server starts: the shape of
+/// the file (unknown keys with a "did you mean", wrong types, missing fields, bad values), secrets written in
+/// it, duplicate tenant and phone-number ids, environment variables that are not set, and each tenant's flow
+/// (its lint diagnostics are reported under the flow's own file:line:col).
+///
+/// Every problem is reported in one run; nothing is thrown. The rendered source of the configuration file has
+/// every value written under a secret-looking key masked with `*`, so that reporting a leaked secret does not
+/// print it into a terminal or a log again.
+public enum ConfigLoader {
+    /// What loading gave: the configuration when there is no error, and the diagnostics of each file (the
+    /// configuration file first, then each flow file with diagnostics, warnings included).
+    public struct Result: Sendable {
+        public var loaded: LoadedConfig?
+        public var files: [FileDiagnostics]
+
+        /// Whether any file has an error (the server must not start).
+        public var hasErrors: Bool { files.contains { $0.errorCount > 0 } }
+    }
+
+    /// Keys allowed at the top of the file.
+    public static let topLevelKeys = ["server", "tenants"]
+    /// Keys allowed under `server`.
+    public static let serverKeys = [
+        "host", "port", "graph_api_url", "graph_api_version", "send_rate_per_number", "store", "admin_key_env",
+        "webhook_body_limit",
+    ]
+    /// Keys allowed in a tenant.
+    public static let tenantKeys = [
+        "id", "phone_number_id", "app_secret_env", "verify_token_env", "access_token_env", "flow", "agents", "queues",
+    ]
+    /// Keys allowed in an agent of a tenant.
+    public static let agentKeys = ["id", "key_sha256", "admin"]
+
+    /// Limits of the configuration file itself: far larger than any real one.
+    public static let limits = LoaderLimits(maxBytes: 1024 * 1024, maxDepth: 16)
+    /// Bounds of `webhook_body_limit`: from 1 KiB to 16 MiB.
+    public static let webhookBodyLimitBounds = 1024...(16 * 1024 * 1024)
+    /// Bounds of `send_rate_per_number`: Meta's numbers go from 80 up to 1,000 messages per second.
+    public static let sendRateBounds = 1...1000
+
+    /// Reads and checks the file at `path`, with the process's environment (or a test's) for the secrets.
+    public static func load(path: String, environment: [String: String]) -> Result {
+        switch SourceFiles.read(path, limit: limits.maxBytes) {
+        case .failure(let message):
+            let diagnostic = ConfigRules.unreadable.diagnostic(
+                "cannot read the configuration file: \(message)", at: .fileStart)
+            return Result(loaded: nil, files: [FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic])])
+        case .bytes(let bytes):
+            return load(bytes: bytes, path: path, environment: environment)
+        }
+    }
+
+    /// Checks configuration text as if read from `path` (flow paths are resolved against its folder).
+    public static func load(text: String, path: String, environment: [String: String]) -> Result {
+        load(bytes: Array(text.utf8), path: path, environment: environment)
+    }
+
+    /// Checks configuration bytes as if read from `path`.
+    public static func load(bytes: [UInt8], path: String, environment: [String: String]) -> Result {
+        let loaded = YAMLLoader.load(bytes: bytes, limits: limits)
+        var reader = ConfigReader(path: path, environment: environment)
+        reader.diagnostics = loaded.diagnostics
+        var config: ServerConfig?
+        if let root = loaded.root, !root.isNull {
+            config = reader.read(root)
+        } else if loaded.diagnostics.isEmpty {
+            reader.diagnostics.append(
+                ConfigRules.unreadable.diagnostic(
+                    "the configuration file is empty; it needs at least a 'tenants' list", at: .fileStart))
+        }
+
+        // Each tenant's flow, each file checked once however many tenants share it.
+        var tenants: [Tenant] = []
+        var flowFiles: [FileDiagnostics] = []
+        var checkedFiles: [String: TenantFlow.Checked] = [:]
+        for entry in reader.tenants {
+            let checked: TenantFlow.Checked
+            if let known = checkedFiles[entry.config.flowPath] {
+                checked = known
+            } else {
+                checked = TenantFlow.check(path: entry.config.flowPath)
+                checkedFiles[entry.config.flowPath] = checked
+                if case .checked(let result) = checked, !result.diagnostics.isEmpty {
+                    flowFiles.append(
+                        FileDiagnostics(
+                            path: entry.config.flowPath, source: String(decoding: result.source.bytes, as: UTF8.self),
+                            diagnostics: result.diagnostics))
+                }
+            }
+            let outcome = TenantFlow.compile(entry.config, checked: checked)
+            reader.diagnostics += outcome.configDiagnostics
+            if let flow = outcome.flow, let secrets = entry.secrets {
+                tenants.append(Tenant(config: entry.config, secrets: secrets, flow: flow))
+            }
+        }
+
+        let configFile = FileDiagnostics(
+            path: path, source: reader.redactedSource(loaded.source.bytes),
+            diagnostics: Diagnostic.sortedByPosition(reader.diagnostics))
+        let files = [configFile] + flowFiles
+        guard !files.contains(where: { $0.errorCount > 0 }), let config, tenants.count == config.tenants.count
+        else { return Result(loaded: nil, files: files) }
+        return Result(loaded: LoadedConfig(config: config, tenants: tenants, adminKey: reader.adminKey), files: files)
+    }
+}
+
+/// One pass over the configuration tree: reads every field by the schema, collecting diagnostics, the ranges
+/// of values to mask, and the secrets found in the environment.
+struct ConfigReader {
+    /// A tenant whose fields were all valid (its secrets are `nil` when an environment variable is missing).
+    struct Entry {
+        var config: TenantConfig
+        var secrets: TenantSecrets?
+    }
+
+    let path: String
+    let environment: [String: String]
+    var diagnostics: [Diagnostic] = []
+    var tenants: [Entry] = []
+    var adminKey: String?
+    /// Values to mask in the rendered source: those written under secret-looking keys.
+    var redactions: [SourceRange] = []
+
+    init(path: String, environment: [String: String]) {
+        self.path = path
+        self.environment = environment
+    }
+
+    // MARK: The document
+
+    mutating func read(_ root: Node) -> ServerConfig? {
+        guard let pairs = mapping(root, what: "the configuration") else { return nil }
+        checkKeys(pairs, allowed: ConfigLoader.topLevelKeys, what: "the configuration")
+        var server = defaultSettings
+        if let node = value(pairs, "server") { server = readServer(node) }
+        var configs: [TenantConfig] = []
+        if let node = value(pairs, "tenants") {
+            configs = readTenants(node)
+        } else {
+            let at = pairs.first { $0.key == "tenants" }?.keyRange ?? SourceRange(at: pairs.range.start)
+            diagnostics.append(
+                ConfigRules.missingField.diagnostic(
+                    "the configuration needs 'tenants': a list with one entry per WhatsApp number", at: at))
+        }
+        return ServerConfig(path: path, server: server, tenants: configs)
+    }
+
+    /// The defaults, with the default database placed beside the configuration file.
+    var defaultSettings: ServerSettings {
+        var settings = ServerSettings.defaults
+        settings.store = .sqlite(path: SourceFiles.resolve("talkflow.sqlite", relativeTo: path))
+        return settings
+    }
+
+    mutating func readServer(_ node: Node) -> ServerSettings {
+        var settings = defaultSettings
+        guard let pairs = mapping(node, what: "'server'") else { return settings }
+        let what = "'server'"
+        checkKeys(pairs, allowed: ConfigLoader.serverKeys, what: what)
+        if let host = text(pairs, "host", what: what) {
+            if host.value.isEmpty || host.value.contains(where: \.isWhitespace) {
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'host' of \(what) must be an address or a host name, such as 127.0.0.1", at: host.range))
+            } else {
+                settings.host = host.value
+            }
+        }
+        if let port = integer(pairs, "port", in: 0...65535, what: what) { settings.port = port }
+        if let url = text(pairs, "graph_api_url", what: what) {
+            if let origin = Self.origin(url.value) {
+                settings.graphAPIURL = origin
+            } else {
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'graph_api_url' of \(what) must be an http or https origin such as "
+                            + "https://graph.facebook.com, without a path", at: url.range))
+            }
+        }
+        if let version = text(pairs, "graph_api_version", what: what) {
+            if Self.isGraphVersion(version.value) {
+                settings.graphAPIVersion = version.value
+            } else {
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'graph_api_version' of \(what) must look like 'v23.0', found '\(version.value)'",
+                        at: version.range))
+            }
+        }
+        if let rate = integer(pairs, "send_rate_per_number", in: ConfigLoader.sendRateBounds, what: what) {
+            settings.sendRatePerNumber = rate
+        }
+        if let store = text(pairs, "store", what: what) {
+            // The value is never echoed: a database URL may carry a password.
+            if case .sqlite(let file) = try? StoreLocation(parsing: store.value) {
+                settings.store = .sqlite(path: SourceFiles.resolve(file, relativeTo: path))
+            } else {
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'store' of \(what) must be 'sqlite:PATH' (SQLite is the only store today)", at: store.range))
+            }
+        }
+        if let limit = integer(pairs, "webhook_body_limit", in: ConfigLoader.webhookBodyLimitBounds, what: what) {
+            settings.webhookBodyLimit = limit
+        }
+        if let name = environmentName(pairs, "admin_key_env", what: what) {
+            settings.adminKeyEnv = name.value
+            adminKey = secret(name, purpose: "the admin key (admin_key_env of 'server')")
+        }
+        return settings
+    }
+
+    // MARK: Tenants
+
+    mutating func readTenants(_ node: Node) -> [TenantConfig] {
+        guard let items = node.sequence else {
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "'tenants' must be a list with one entry per WhatsApp number, found \(node.kindDescription)",
+                    at: node.range))
+            return []
+        }
+        if items.isEmpty {
+            diagnostics.append(
+                ConfigRules.invalidValue.diagnostic("'tenants' must list at least one tenant", at: node.range))
+        }
+        var configs: [TenantConfig] = []
+        var ids: [String: SourceRange] = [:]
+        var phones: [String: (tenant: String, range: SourceRange)] = [:]
+        for (index, item) in items.enumerated() {
+            guard let pairs = mapping(item, what: "tenant \(index + 1)") else { continue }
+            let idNode = text(pairs, "id", what: "tenant \(index + 1)", required: true)
+            let name = idNode?.value ?? "\(index + 1)"
+            let what = idNode == nil ? "tenant \(index + 1)" : "tenant '\(name)'"
+            checkKeys(pairs, allowed: ConfigLoader.tenantKeys, what: what)
+            var valid = true
+            if let idNode {
+                if !Identifiers.isName(idNode.value) {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.invalidValue.diagnostic(
+                            "tenant id '\(idNode.value)' is not a valid name; start with a letter and use letters, "
+                                + "digits, '_' or '-'", at: idNode.range))
+                } else if let first = ids[idNode.value] {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.duplicateTenant.diagnostic(
+                            "tenant id '\(idNode.value)' is used twice", at: idNode.range,
+                            notes: [DiagnosticNote(message: "'\(idNode.value)' is first used here", range: first)]))
+                } else {
+                    ids[idNode.value] = idNode.range
+                }
+            } else {
+                valid = false
+            }
+            let phone = text(pairs, "phone_number_id", what: what, required: true)
+            if let phone {
+                if phone.value.isEmpty || !phone.value.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.invalidValue.diagnostic(
+                            "'phone_number_id' of \(what) must be Meta's phone-number id, digits only (not the phone "
+                                + "number itself), found '\(phone.value)'", at: phone.range))
+                } else if let first = phones[phone.value] {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.duplicatePhoneNumber.diagnostic(
+                            "phone-number id '\(phone.value)' of \(what) already belongs to tenant '\(first.tenant)'",
+                            at: phone.range,
+                            notes: [DiagnosticNote(message: "first used here", range: first.range)]))
+                } else {
+                    phones[phone.value] = (name, phone.range)
+                }
+            } else {
+                valid = false
+            }
+            let appSecret = environmentName(pairs, "app_secret_env", what: what, required: true)
+            let verifyToken = environmentName(pairs, "verify_token_env", what: what, required: true)
+            let accessToken = environmentName(pairs, "access_token_env", what: what, required: true)
+            let flow = text(pairs, "flow", what: what, required: true)
+            if let flow, flow.value.isEmpty {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'flow' of \(what) must name a flow file", at: flow.range))
+            }
+            var agents: [AgentCredential] = []
+            if let node = value(pairs, "agents") {
+                if let read = readAgents(node, what: what) { agents = read } else { valid = false }
+            }
+            var queues: [QueueOverride] = []
+            if let node = value(pairs, "queues") {
+                if let read = readQueues(node, what: what) { queues = read } else { valid = false }
+            }
+            guard valid, let idNode, let phone, let appSecret, let verifyToken, let accessToken, let flow,
+                !flow.value.isEmpty
+            else { continue }
+            let config = TenantConfig(
+                id: idNode.value, phoneNumberID: phone.value, appSecretEnv: appSecret.value,
+                verifyTokenEnv: verifyToken.value, accessTokenEnv: accessToken.value,
+                flowPath: SourceFiles.resolve(flow.value, relativeTo: path), flowRange: flow.range,
+                agents: agents, queueOverrides: queues)
+            configs.append(config)
+            let secrets = [
+                secret(appSecret, purpose: "the app secret (app_secret_env of \(what))"),
+                secret(verifyToken, purpose: "the verify token (verify_token_env of \(what))"),
+                secret(accessToken, purpose: "the access token (access_token_env of \(what))"),
+            ]
+            var entry = Entry(config: config, secrets: nil)
+            if let app = secrets[0], let verify = secrets[1], let access = secrets[2] {
+                entry.secrets = TenantSecrets(appSecret: app, verifyToken: verify, accessToken: access)
+            }
+            tenants.append(entry)
+        }
+        return configs
+    }
+
+    /// The agents of a tenant; `nil` when any entry is invalid (already reported).
+    mutating func readAgents(_ node: Node, what tenant: String) -> [AgentCredential]? {
+        guard let items = node.sequence else {
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "'agents' of \(tenant) must be a list of agents (id and key_sha256), found \(node.kindDescription)",
+                    at: node.range))
+            return nil
+        }
+        var agents: [AgentCredential] = []
+        var valid = true
+        var names: [String: SourceRange] = [:]
+        var hashes: [[UInt8]: String] = [:]
+        for (index, item) in items.enumerated() {
+            guard let pairs = mapping(item, what: "agent \(index + 1) of \(tenant)") else {
+                valid = false
+                continue
+            }
+            let id = text(pairs, "id", what: "agent \(index + 1) of \(tenant)", required: true)
+            let what = id.map { "agent '\($0.value)' of \(tenant)" } ?? "agent \(index + 1) of \(tenant)"
+            checkKeys(pairs, allowed: ConfigLoader.agentKeys, what: what)
+            let hash = text(pairs, "key_sha256", what: what, required: true)
+            let admin = bool(pairs, "admin", what: what)
+            guard let id, let hash else {
+                valid = false
+                continue
+            }
+            if id.value.trimmingCharacters(in: .whitespaces).isEmpty {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic("'id' of \(what) must not be empty", at: id.range))
+            } else if let first = names[Self.agentKey(id.value)] {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.duplicateAgent.diagnostic(
+                        "agent '\(id.value)' is listed twice in \(tenant)", at: id.range,
+                        notes: [DiagnosticNote(message: "first listed here", range: first)]))
+            } else {
+                names[Self.agentKey(id.value)] = id.range
+            }
+            guard hash.value.utf8.count == 64, let bytes = SecretComparison.bytes(hex: hash.value) else {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'key_sha256' of \(what) must be the SHA-256 of the agent's key: 64 hex digits, as printed "
+                            + "by: printf %s \"$KEY\" | sha256sum", at: hash.range))
+                continue
+            }
+            if let other = hashes[bytes] {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.duplicateAgent.diagnostic(
+                        "\(what) has the same key as agent '\(other)'; every agent needs a key of its own",
+                        at: hash.range))
+            }
+            hashes[bytes] = id.value
+            agents.append(AgentCredential(agent: id.value, keyHash: bytes, admin: admin?.value ?? false))
+        }
+        return valid ? agents : nil
+    }
+
+    /// The queue overrides of a tenant; `nil` when any is invalid (already reported).
+    mutating func readQueues(_ node: Node, what tenant: String) -> [QueueOverride]? {
+        guard let pairs = mapping(node, what: "'queues' of \(tenant)") else { return nil }
+        var overrides: [QueueOverride] = []
+        var valid = true
+        for pair in pairs.pairs {
+            let what = "queue '\(pair.key)' of \(tenant)"
+            guard let items = pair.value.sequence else {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.wrongType.diagnostic(
+                        "\(what) must be a list of agent names, found \(pair.value.kindDescription)",
+                        at: pair.value.range))
+                continue
+            }
+            if items.isEmpty {
+                valid = false
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "\(what) must list at least one agent", at: pair.value.range))
+            }
+            var agents: [String] = []
+            var seen: [String: SourceRange] = [:]
+            for item in items {
+                guard let name = item.scalar, !item.isNull, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.wrongType.diagnostic(
+                            "each agent of \(what) must be a name, found \(item.kindDescription)", at: item.range))
+                    continue
+                }
+                if let first = seen[Self.agentKey(name)] {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.duplicateAgent.diagnostic(
+                            "agent '\(name)' is listed twice in \(what)", at: item.range,
+                            notes: [DiagnosticNote(message: "first listed here", range: first)]))
+                    continue
+                }
+                seen[Self.agentKey(name)] = item.range
+                agents.append(name)
+            }
+            overrides.append(QueueOverride(queue: pair.key, agents: agents, range: pair.keyRange))
+        }
+        return valid ? overrides : nil
+    }
+
+    // MARK: Fields
+
+    /// The pairs of a mapping and where it starts, for reporting what it lacks.
+    struct Fields {
+        var pairs: [Pair]
+        var range: SourceRange
+
+        func first(where predicate: (Pair) -> Bool) -> Pair? { pairs.first(where: predicate) }
+    }
+
+    /// The fields of a mapping, or `nil` (reported) when the node is something else.
+    mutating func mapping(_ node: Node, what: String) -> Fields? {
+        guard let pairs = node.mapping else {
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "\(what) must be a mapping of keys to values, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        return Fields(pairs: pairs, range: node.range)
+    }
+
+    /// The value of `key`, `nil` when absent or null.
+    func value(_ fields: Fields, _ key: String) -> Node? {
+        guard let pair = fields.first(where: { $0.key == key }), !pair.value.isNull else { return nil }
+        return pair.value
+    }
+
+    /// Reports a missing required field, at the key when it is written with no value, else where the mapping
+    /// starts.
+    mutating func missing(_ fields: Fields, _ key: String, what: String) {
+        let at = fields.first { $0.key == key }?.keyRange ?? SourceRange(at: fields.range.start)
+        diagnostics.append(ConfigRules.missingField.diagnostic("\(what) needs '\(key)'", at: at))
+    }
+
+    mutating func text(_ fields: Fields, _ key: String, what: String, required: Bool = false) -> Located<String>? {
+        guard let node = value(fields, key) else {
+            if required { missing(fields, key, what: what) }
+            return nil
+        }
+        guard let text = node.scalar else {
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be text, found \(node.kindDescription)", at: node.range))
+            return nil
+        }
+        return Located(text, range: node.range)
+    }
+
+    mutating func integer(_ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, what: String) -> Int? {
+        guard let node = value(fields, key) else { return nil }
+        guard case .scalar(let text, .plain) = node.value, let number = Int(text), bounds.contains(number) else {
+            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), "
+                        + "found \(found)", at: node.range))
+            return nil
+        }
+        return number
+    }
+
+    mutating func bool(_ fields: Fields, _ key: String, what: String) -> Located<Bool>? {
+        guard let node = value(fields, key) else { return nil }
+        guard case .scalar(let text, .plain) = node.value, text == "true" || text == "false" else {
+            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            diagnostics.append(
+                ConfigRules.wrongType.diagnostic(
+                    "'\(key)' of \(what) must be true or false, found \(found)", at: node.range))
+            return nil
+        }
+        return Located(text == "true", range: node.range)
+    }
+
+    /// The name of an environment variable: checked for form, and refused when it looks like the secret itself.
+    mutating func environmentName(
+        _ fields: Fields, _ key: String, what: String, required: Bool = false
+    ) -> Located<String>? {
+        guard let name = text(fields, key, what: what, required: required) else { return nil }
+        if Self.looksLikeSecret(name.value) {
+            redactions.append(name.range)
+            diagnostics.append(
+                ConfigRules.secretInFile.diagnostic(
+                    "'\(key)' of \(what) must name an environment variable, and this value looks like the secret "
+                        + "itself; put the secret in the environment and write the variable's name here",
+                    at: name.range))
+            return nil
+        }
+        guard Self.isEnvironmentName(name.value) else {
+            diagnostics.append(
+                ConfigRules.invalidValue.diagnostic(
+                    "'\(key)' of \(what) must name an environment variable (letters, digits and '_', not starting "
+                        + "with a digit), found '\(name.value)'", at: name.range))
+            return nil
+        }
+        return name
+    }
+
+    /// The value of the environment variable `name`, or `nil` (reported) when it is unset or empty.
+    mutating func secret(_ name: Located<String>, purpose: String) -> String? {
+        guard let value = environment[name.value], !value.isEmpty else {
+            let state = environment[name.value] == nil ? "is not set" : "is set but empty"
+            diagnostics.append(
+                ConfigRules.missingEnvironment.diagnostic(
+                    "environment variable '\(name.value)' \(state); it must hold \(purpose)", at: name.range))
+            return nil
+        }
+        return value
+    }
+
+    /// Reports keys outside `allowed`: secret-looking ones as secrets in the file (their values masked),
+    /// the others with the closest allowed key as a suggestion.
+    mutating func checkKeys(_ fields: Fields, allowed: [String], what: String) {
+        for pair in fields.pairs where !allowed.contains(pair.key) {
+            if let advice = Self.secretAdvice(forKey: pair.key, allowed: allowed) {
+                redactions.append(pair.value.range)
+                diagnostics.append(
+                    ConfigRules.secretInFile.diagnostic(
+                        "'\(pair.key)' in \(what) would put a secret in the configuration file; \(advice)",
+                        at: pair.keyRange))
+                continue
+            }
+            diagnostics.append(
+                ConfigRules.unknownKey.diagnostic(
+                    "unknown key '\(pair.key)' in \(what); allowed keys are "
+                        + allowed.map { "'\($0)'" }.joined(separator: ", "),
+                    at: pair.keyRange,
+                    suggestion: Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }))
+        }
+    }
+
+    /// The source with every value to mask replaced by `*`, one per character, so that columns stay right.
+    func redactedSource(_ bytes: [UInt8]) -> String {
+        guard !redactions.isEmpty else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let ranges = redactions.map { max(0, $0.start.offset)..<min(bytes.count, max($0.start.offset, $0.end.offset)) }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length = max(1, min(SourceText.scalarLength(leadingByte: byte), bytes.count - index))
+            if byte != 0x0A, byte != 0x0D, ranges.contains(where: { $0.contains(index) }) {
+                out.append(UInt8(ascii: "*"))
+            } else {
+                out.append(contentsOf: bytes[index..<index + length])
+            }
+            index += length
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Value forms
+
+    /// Agent names compare ignoring case and surrounding spaces, as the flow's `duplicate_agent` rule does.
+    static func agentKey(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// POSIX-style variable names: letters, digits and `_`, not starting with a digit.
+    static func isEnvironmentName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy {
+            ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+        }
+    }
+
+    /// Whether a value meant to be a variable name looks like a secret instead: long, with letters and digits
+    /// and no `_` (Meta's app secrets are 32 hex digits, access tokens are hundreds of characters). Names of
+    /// variables are words joined by `_`.
+    static func looksLikeSecret(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        if scalars.count >= 64 { return true }
+        guard scalars.count >= 24, !text.contains("_") else { return false }
+        return scalars.contains { ("0"..."9").contains($0) } && scalars.contains { $0.properties.isAlphabetic }
+    }
+
+    /// What to write instead, when `key` names a secret rather than a setting; `nil` for ordinary keys.
+    static func secretAdvice(forKey key: String, allowed: [String]) -> String? {
+        let lower = key.lowercased()
+        if lower.hasSuffix("_env") || lower.hasSuffix("_sha256") { return nil }
+        if allowed.contains(lower + "_env") {
+            return "put it in an environment variable and name the variable with '\(lower)_env'"
+        }
+        if allowed.contains("key_sha256"), lower == "key" || lower == "api_key" || lower == "token" {
+            return "write the SHA-256 of the key as 'key_sha256' (printf %s \"$KEY\" | sha256sum)"
+        }
+        let markers = ["secret", "token", "password", "passwd", "api_key", "apikey", "private_key"]
+        if markers.contains(where: { lower.contains($0) }) || lower == "key" || lower.hasSuffix("_key") {
+            return "secrets live only in environment variables, and this file names them with an '_env' key"
+        }
+        return nil
+    }
+
+    /// An `http`/`https` origin without a trailing slash, or `nil` when `text` is not one.
+    static func origin(_ text: String) -> String? {
+        var rest: Substring
+        if text.hasPrefix("https://") {
+            rest = text.dropFirst("https://".count)
+        } else if text.hasPrefix("http://") {
+            rest = text.dropFirst("http://".count)
+        } else {
+            return nil
+        }
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@"),
+            !rest.contains(where: \.isWhitespace)
+        else { return nil }
+        return String(text[..<rest.endIndex])
+    }
+
+    /// `v` followed by a major and a minor number, as in `v23.0`.
+    static func isGraphVersion(_ text: String) -> Bool {
+        guard text.hasPrefix("v") else { return false }
+        let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+}

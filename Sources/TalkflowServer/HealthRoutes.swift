@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// One condition `/readyz` requires, such as "the store is reachable". Its probe returns `nil` when the
+/// condition holds, or a short reason (no secrets, no personal data: it is served to anyone who can reach the
+/// port).
+public struct ReadinessCheck: Sendable {
+    public var name: String
+    public var probe: @Sendable () async -> String?
+
+    public init(name: String, probe: @escaping @Sendable () async -> String?) {
+        self.name = name
+        self.probe = probe
+    }
+
+    /// That the configuration is loaded: at least one tenant with a compiled flow.
+    public static func configuration(_ registry: TenantRegistry) -> ReadinessCheck {
+        ReadinessCheck(name: "config") { registry.tenants.isEmpty ? "no tenant is loaded" : nil }
+    }
+
+    /// That an SQLite store can be opened for writing: the database file (when it exists) and its folder are
+    /// writable, as SQLite needs to create its `-wal` and `-shm` files beside it. A stand-in until the storage
+    /// layer provides its own check; it opens no connection.
+    public static func sqliteFile(path: String) -> ReadinessCheck {
+        ReadinessCheck(name: "store") {
+            let folder = (path as NSString).deletingLastPathComponent
+            let directory = folder.isEmpty ? "." : folder
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+                return "the database folder does not exist"
+            }
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                return "the database folder is not writable"
+            }
+            if FileManager.default.fileExists(atPath: path), !FileManager.default.isWritableFile(atPath: path) {
+                return "the database file is not writable"
+            }
+            return nil
+        }
+    }
+}
+
+/// `/healthz` and `/readyz`, for load balancers and orchestrators: the first says the process answers, the
+/// second that it can do its work (configuration loaded, store reachable). Both are plain text and cheap.
+struct HealthRoutes {
+    let checks: [ReadinessCheck]
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("healthz") { _, _ -> Response in
+            Self.text(.ok, "ok\n")
+        }
+        router.get("readyz") { _, _ -> Response in
+            var failures: [String] = []
+            for check in checks {
+                if let reason = await check.probe() { failures.append("\(check.name): \(reason)") }
+            }
+            guard failures.isEmpty else {
+                return Self.text(.serviceUnavailable, failures.joined(separator: "\n") + "\n")
+            }
+            return Self.text(.ok, "ready\n")
+        }
+    }
+
+    /// A `text/plain` answer.
+    static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String = "text/plain; charset=utf-8")
+        -> Response
+    {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,117 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The talkflow server: the Hummingbird application with its routes, built from a checked configuration.
+///
+/// Routes: `GET`/`POST /webhook` (Meta), `GET /healthz`, `GET /readyz`, `GET /metrics` (Prometheus) and
+/// `POST /admin/reload` (when an admin key is configured). Only `/webhook` is meant to be reachable from the
+/// internet; the reverse proxy keeps the others internal (Docs/operations.md).
+public struct ServerApp: Sendable {
+    public let settings: ServerSettings
+    public let registry: TenantRegistry
+    public let metrics: ServerMetrics
+    public let handler: any WebhookHandler
+    public let readiness: [ReadinessCheck]
+    public let logger: Logger
+    let adminKey: String?
+
+    /// A server for `loaded`. By default the webhook handler verifies signatures and routes updates to the
+    /// `LoggingUpdateProcessor`, and `/readyz` checks the configuration and the SQLite file's folder.
+    public init(
+        loaded: LoadedConfig,
+        registry: TenantRegistry? = nil,
+        handler: (any WebhookHandler)? = nil,
+        metrics: ServerMetrics? = nil,
+        readiness: [ReadinessCheck]? = nil,
+        logger: Logger = Logger(label: "talkflow.server")
+    ) {
+        let registry = registry ?? TenantRegistry(loaded, logger: logger)
+        self.settings = loaded.config.server
+        self.registry = registry
+        self.metrics = metrics ?? ServerMetrics(tenants: loaded.tenants.map(\.id))
+        self.handler = handler ?? VerifyingWebhookHandler(registry: registry)
+        var checks = [ReadinessCheck.configuration(registry)]
+        if case .sqlite(let path) = loaded.config.server.store { checks.append(.sqliteFile(path: path)) }
+        self.readiness = readiness ?? checks
+        self.adminKey = loaded.adminKey
+        self.logger = logger
+    }
+
+    /// Every route of the server.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        WebhookRoutes(registry: registry, handler: handler, metrics: metrics, bodyLimit: settings.webhookBodyLimit)
+            .register(on: router)
+        HealthRoutes(checks: readiness).register(on: router)
+        let metrics = metrics
+        router.get("metrics") { _, _ -> Response in
+            HealthRoutes.text(.ok, metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        AdminRoutes(registry: registry, adminKey: adminKey).register(on: router)
+        return router
+    }
+
+    /// The application listening on the configured host and port.
+    ///
+    /// - Parameters:
+    ///   - reloadOnHangup: whether SIGHUP reloads the flows (a test running several servers in one process may
+    ///     turn it off).
+    ///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
+    public func application(
+        reloadOnHangup: Bool = true,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        var services: [any Service] = []
+        if reloadOnHangup { services.append(HangupReloadService(registry: registry, logger: logger)) }
+        let logger = logger
+        let host = settings.host
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("talkflow serve listening", metadata: ["host": "\(host)", "port": "\(port)"])
+                await onServerRunning(port)
+            },
+            logger: logger)
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections and
+    /// finishes the requests in flight before returning.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onServerRunning: onServerRunning).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// Reloads every tenant's flow on SIGHUP, the Unix convention for "re-read your configuration", until the
+/// server shuts down. A refused flow is logged with its error count and the old one keeps running.
+public struct HangupReloadService: Service {
+    let registry: TenantRegistry
+    let logger: Logger
+    let onListening: @Sendable () async -> Void
+
+    /// A service reloading `registry`; `onListening` runs once SIGHUP is trapped (tests wait for it before
+    /// sending the signal).
+    public init(registry: TenantRegistry, logger: Logger, onListening: @escaping @Sendable () async -> Void = {}) {
+        self.registry = registry
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await onListening()
+        for await _ in signals.cancelOnGracefulShutdown() {
+            logger.info("SIGHUP received: reloading flows")
+            let report = registry.reload()
+            if !report.refused.isEmpty {
+                logger.error(
+                    "some flows were refused; they keep their previous flow",
+                    metadata: ["tenants": "\(report.refused)"])
+            }
+        }
+    }
+}

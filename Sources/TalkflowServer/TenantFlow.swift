@@ -1,0 +1,98 @@
+import FlowCompiler
+import FlowDiagnostics
+import FlowLanguage
+import FlowRuntime
+import FlowSyntax
+
+/// A tenant's flow, linted and compiled with the configuration's queue overrides: what the registry runs.
+public struct CompiledFlow: Sendable {
+    /// The flow file as shown to people (joined to the configuration file's folder).
+    public let path: String
+    /// The flow's own id (`flow:`), for logs.
+    public let flowID: String
+    /// The compiled flow, ready to step conversations.
+    public let interpreter: Interpreter
+    /// The agents of each queue once the overrides are applied, in rotation order.
+    public let queues: [String: [String]]
+}
+
+/// Turns a tenant's flow file into a `CompiledFlow`, the same way at start-up and on reload, so that a
+/// reload refuses exactly what start-up would refuse.
+public enum TenantFlow {
+    /// What reading and checking a flow file gave. Several tenants may share one file: it is checked once.
+    public enum Checked: Sendable {
+        case checked(FlowChecker.Result)
+        case unreadable(String)
+    }
+
+    /// What compiling a tenant's flow gave: the flow when it has no errors, the flow file's own diagnostics
+    /// (errors and warnings, at the flow's file:line:col), and diagnostics that belong in the configuration
+    /// file (unreadable flow, unknown queue override).
+    public struct Outcome: Sendable {
+        public var flow: CompiledFlow?
+        public var flowFile: FileDiagnostics?
+        public var configDiagnostics: [Diagnostic]
+    }
+
+    /// Reads and lints the flow file at `path`.
+    public static func check(path: String, limits: LoaderLimits = .default) -> Checked {
+        switch SourceFiles.read(path, limit: limits.maxBytes) {
+        case .failure(let message): .unreadable(message)
+        case .bytes(let bytes): .checked(FlowChecker.check(bytes: bytes, limits: limits))
+        }
+    }
+
+    /// Compiles `tenant`'s flow from its checked file, applying the configuration's queue overrides.
+    public static func compile(_ tenant: TenantConfig, checked: Checked) -> Outcome {
+        let result: FlowChecker.Result
+        switch checked {
+        case .unreadable(let message):
+            let diagnostic = ConfigRules.flowUnreadable.diagnostic(
+                "cannot read flow '\(tenant.flowPath)' of tenant '\(tenant.id)': \(message)", at: tenant.flowRange)
+            return Outcome(flow: nil, flowFile: nil, configDiagnostics: [diagnostic])
+        case .checked(let checkedResult):
+            result = checkedResult
+        }
+        let flowFile =
+            result.diagnostics.isEmpty
+            ? nil
+            : FileDiagnostics(
+                path: tenant.flowPath, source: String(decoding: result.source.bytes, as: UTF8.self),
+                diagnostics: result.diagnostics)
+        guard !result.hasErrors, var flow = result.flow else {
+            let errors = result.diagnostics.count(where: { $0.severity == .error })
+            let diagnostic = ConfigRules.flowInvalid.diagnostic(
+                "flow '\(tenant.flowPath)' of tenant '\(tenant.id)' has \(errors) error\(errors == 1 ? "" : "s"); "
+                    + "they are listed under the flow's own file", at: tenant.flowRange)
+            return Outcome(flow: nil, flowFile: flowFile, configDiagnostics: [diagnostic])
+        }
+        var problems: [Diagnostic] = []
+        for override in tenant.queueOverrides {
+            guard let index = flow.queues.firstIndex(where: { $0.name.value == override.queue }) else {
+                let declared = flow.queues.map(\.name.value)
+                let list = declared.isEmpty ? "it declares none" : "it declares " + quotedList(declared)
+                problems.append(
+                    ConfigRules.unknownQueue.diagnostic(
+                        "queue '\(override.queue)' of tenant '\(tenant.id)' is not declared in flow "
+                            + "'\(tenant.flowPath)'; \(list)", at: override.range,
+                        suggestion: Suggestions.closest(to: override.queue, in: declared).map {
+                            "did you mean '\($0)'?"
+                        }))
+                continue
+            }
+            let range = flow.queues[index].range
+            flow.queues[index].agents = override.agents.map { Located($0, range: range) }
+        }
+        guard problems.isEmpty else { return Outcome(flow: nil, flowFile: flowFile, configDiagnostics: problems) }
+        let machine = MachineCompiler.compile(flow)
+        var queues: [String: [String]] = [:]
+        for queue in flow.queues { queues[queue.name.value] = queue.agents.map(\.value) }
+        let compiled = CompiledFlow(
+            path: tenant.flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: machine), queues: queues)
+        return Outcome(flow: compiled, flowFile: flowFile, configDiagnostics: [])
+    }
+
+    static func quotedList(_ names: [String]) -> String {
+        names.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}

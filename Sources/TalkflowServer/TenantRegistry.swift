@@ -1,0 +1,139 @@
+import FlowDiagnostics
+import Logging
+import Synchronization
+
+/// A tenant as the server runs it: its configuration, the credentials read from the environment, and its
+/// compiled flow. A value: a reload replaces the whole tenant, so a request that looked one up keeps a
+/// consistent flow until it finishes.
+public struct Tenant: Sendable {
+    public var config: TenantConfig
+    public var secrets: TenantSecrets
+    public var flow: CompiledFlow
+
+    public init(config: TenantConfig, secrets: TenantSecrets, flow: CompiledFlow) {
+        self.config = config
+        self.secrets = secrets
+        self.flow = flow
+    }
+
+    /// Short stable name, for logs and metrics.
+    public var id: String { config.id }
+
+    /// The agent whose key this is, compared against every stored hash in constant time; `nil` for none.
+    public func agent(forKey key: String) -> AgentCredential? {
+        let digest = SecretComparison.sha256(key)
+        var found: AgentCredential?
+        for agent in config.agents where SecretComparison.equal(digest, agent.keyHash) { found = agent }
+        return found
+    }
+}
+
+/// The tenants of a running server, looked up by the phone-number id that webhooks carry.
+///
+/// Flows reload without a restart: `reload()` re-reads every tenant's flow file and swaps in each flow that
+/// lints, while a flow with errors is refused with its diagnostics and the tenant keeps the flow it had.
+/// Lookups take a lock for a dictionary read only, so they never wait on a reload reading files; reloads are
+/// serialised among themselves. The configuration file itself (tenants, secrets, queue overrides) is read
+/// only at start-up: changing it takes a restart.
+public final class TenantRegistry: Sendable {
+    /// What a reload did for one tenant.
+    public enum TenantReload: Sendable {
+        /// The new flow runs from now on.
+        case reloaded
+        /// The flow was refused; the tenant keeps running its previous flow. `files` holds the diagnostics
+        /// (the flow's own, and those at the tenant's entry in the configuration file).
+        case refused(files: [FileDiagnostics])
+    }
+
+    /// What `reload()` did, tenant by tenant, in configuration order.
+    public struct ReloadReport: Sendable {
+        public var results: [(tenant: String, result: TenantReload)]
+
+        /// The tenants whose new flow was refused.
+        public var refused: [String] {
+            results.compactMap { if case .refused = $0.result { $0.tenant } else { nil } }
+        }
+
+        /// The diagnostics of the refused flows, by file.
+        public var files: [FileDiagnostics] {
+            var all: [FileDiagnostics] = []
+            for entry in results {
+                if case .refused(let files) = entry.result { all += files }
+            }
+            return all
+        }
+    }
+
+    private struct State {
+        var byPhoneNumber: [String: Tenant]
+        var order: [String]
+    }
+
+    private let state: Mutex<State>
+    private let reloading = Mutex(())
+    /// The configuration file's path, for diagnostics about overrides.
+    public let configPath: String
+    private let logger: Logger
+
+    /// A registry of tenants that `ConfigLoader` has checked; their phone-number ids are distinct.
+    public init(tenants: [Tenant], configPath: String, logger: Logger = Logger(label: "talkflow.tenants")) {
+        var byPhone: [String: Tenant] = [:]
+        for tenant in tenants { byPhone[tenant.config.phoneNumberID] = tenant }
+        state = Mutex(State(byPhoneNumber: byPhone, order: tenants.map(\.config.phoneNumberID)))
+        self.configPath = configPath
+        self.logger = logger
+    }
+
+    /// A registry for a configuration that passed `ConfigLoader`.
+    public convenience init(_ loaded: LoadedConfig, logger: Logger = Logger(label: "talkflow.tenants")) {
+        self.init(tenants: loaded.tenants, configPath: loaded.config.path, logger: logger)
+    }
+
+    /// The tenant that owns a WhatsApp number, by Meta's phone-number id.
+    public func tenant(phoneNumberID: String) -> Tenant? {
+        state.withLock { $0.byPhoneNumber[phoneNumberID] }
+    }
+
+    /// Every tenant, in configuration order.
+    public var tenants: [Tenant] {
+        state.withLock { state in state.order.compactMap { state.byPhoneNumber[$0] } }
+    }
+
+    /// Re-reads and re-lints every tenant's flow; each flow without errors replaces the old one, each flow with
+    /// errors is refused (logged with its error count) and the old one keeps running. Reads files: call it
+    /// from a signal handler's task or an admin request, not from a hot path.
+    @discardableResult
+    public func reload() -> ReloadReport {
+        reloading.withLock { _ in
+            var results: [(tenant: String, result: TenantReload)] = []
+            var checked: [String: TenantFlow.Checked] = [:]
+            for tenant in tenants {
+                let path = tenant.config.flowPath
+                let file = checked[path] ?? TenantFlow.check(path: path)
+                checked[path] = file
+                let outcome = TenantFlow.compile(tenant.config, checked: file)
+                var log = logger
+                log[metadataKey: "tenant"] = "\(tenant.id)"
+                guard let flow = outcome.flow else {
+                    var files: [FileDiagnostics] = []
+                    if !outcome.configDiagnostics.isEmpty {
+                        files.append(FileDiagnostics(path: configPath, source: nil, diagnostics: outcome.configDiagnostics))
+                    }
+                    if let flowFile = outcome.flowFile { files.append(flowFile) }
+                    let errors = files.reduce(0) { $0 + $1.errorCount }
+                    log.error(
+                        "flow refused on reload; the previous flow keeps running",
+                        metadata: ["flow": "\(path)", "errors": "\(errors)"])
+                    results.append((tenant.id, .refused(files: files)))
+                    continue
+                }
+                var updated = tenant
+                updated.flow = flow
+                state.withLock { $0.byPhoneNumber[tenant.config.phoneNumberID] = updated }
+                log.info("flow reloaded", metadata: ["flow": "\(path)", "flow_id": "\(flow.flowID)"])
+                results.append((tenant.id, .reloaded))
+            }
+            return ReloadReport(results: results)
+        }
+    }
+}

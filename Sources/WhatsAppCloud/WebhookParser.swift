@@ -1,0 +1,151 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Turns the raw body of a webhook POST into a flat list of updates, in the order Meta listed them: every entry,
+/// every change, and in each change its messages, then its statuses, then its errors.
+///
+/// Check the signature over the same raw bytes first (`WebhookSignature`); the parser trusts nothing and never
+/// traps: a body that is not JSON or not shaped like Meta's webhooks throws a `WebhookParseError` naming where.
+/// Unknown properties are ignored, unknown change fields become `.unknown`, unknown message types become
+/// `.unsupported` content and unknown statuses `.other`, so Meta adding things never fails a POST.
+public enum WebhookParser {
+    /// Parses a body held as bytes (as the HTTP server hands it over).
+    public static func parse(_ body: [UInt8]) throws(WebhookParseError) -> [WebhookUpdate] {
+        try parse(Data(body))
+    }
+
+    /// Parses a body held as `Data`.
+    public static func parse(_ body: Data) throws(WebhookParseError) -> [WebhookUpdate] {
+        guard !body.isEmpty else { throw WebhookParseError(path: "", reason: "the body is empty") }
+        let envelope: WireEnvelope
+        do {
+            envelope = try JSONDecoder().decode(WireEnvelope.self, from: body)
+        } catch let error as DecodingError {
+            throw WebhookParseError(error)
+        } catch {
+            throw WebhookParseError(path: "", reason: "the body could not be read: \(error)")
+        }
+        guard envelope.object == "whatsapp_business_account" else {
+            throw WebhookParseError(
+                path: "object",
+                reason: "expected \"whatsapp_business_account\", found \"\(envelope.object.prefix(60))\"")
+        }
+        var updates: [WebhookUpdate] = []
+        for (e, entry) in envelope.entry.enumerated() {
+            for (c, change) in entry.changes.enumerated() {
+                guard let value = change.value else {
+                    updates.append(.unknown(field: change.field, wabaID: entry.id))
+                    continue
+                }
+                let path = "entry[\(e)].changes[\(c)].value"
+                try append(value, path: path, to: &updates)
+            }
+        }
+        return updates
+    }
+
+    private static func append(
+        _ value: WireValue, path: String, to updates: inout [WebhookUpdate]
+    ) throws(WebhookParseError) {
+        let phoneNumberID = value.metadata.phoneNumberID
+        let contacts = value.contacts ?? []
+        for (m, message) in (value.messages ?? []).enumerated() {
+            // The contact card for this message: the one with its wa_id or user_id, else the only one.
+            let contact =
+                contacts.first { $0.waID != nil && $0.waID == message.from }
+                ?? contacts.first { $0.userID != nil && $0.userID == message.fromUserID }
+                ?? (contacts.count == 1 ? contacts[0] : nil)
+            let waID = message.from ?? contact?.waID
+            let userID = message.fromUserID ?? contact?.userID
+            guard let contactID = waID ?? userID else {
+                throw WebhookParseError(
+                    path: "\(path).messages[\(m)]", reason: "the message has neither \"from\" nor \"from_user_id\"")
+            }
+            updates.append(
+                .message(
+                    InboundMessage(
+                        phoneNumberID: phoneNumberID, displayPhoneNumber: value.metadata.displayPhoneNumber,
+                        contactID: contactID, waID: waID, userID: userID, profileName: contact?.profile?.name,
+                        id: message.id, timestamp: message.timestamp, type: message.type, content: message.content,
+                        context: message.context, errors: message.errors)))
+        }
+        for status in value.statuses ?? [] {
+            updates.append(.status(status.update(phoneNumberID: phoneNumberID)))
+        }
+        for error in value.errors ?? [] {
+            updates.append(.error(phoneNumberID: phoneNumberID, error))
+        }
+    }
+}
+
+/// Why a webhook body could not be parsed: where (a JSON path such as `entry[0].changes[1].value.messages[2].id`,
+/// empty for the whole body) and what was wrong. It never quotes more than a short piece of the body, so it can be
+/// logged without leaking message contents.
+public struct WebhookParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Where in the body, as a JSON path; empty for the body as a whole.
+    public var path: String
+    /// What was expected and what was found.
+    public var reason: String
+
+    /// Builds an error; the parser uses it.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// `path: reason`, or just the reason for the whole body.
+    public var description: String { path.isEmpty ? reason : "\(path): \(reason)" }
+
+    init(_ error: DecodingError) {
+        switch error {
+        case .typeMismatch(let type, let context):
+            self.init(path: Self.path(context.codingPath), reason: "expected \(Self.name(of: type))")
+        case .valueNotFound(let type, let context):
+            self.init(path: Self.path(context.codingPath), reason: "expected \(Self.name(of: type)), found null")
+        case .keyNotFound(let key, let context):
+            self.init(
+                path: Self.path(context.codingPath), reason: "missing required property \"\(key.stringValue)\"")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                self.init(path: "", reason: "the body is not valid JSON (\(Self.underlying(context)))")
+            } else {
+                self.init(path: Self.path(context.codingPath), reason: context.debugDescription)
+            }
+        @unknown default:
+            self.init(path: "", reason: "the body could not be decoded")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        var out = ""
+        for key in keys {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return out
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [String: Any].Type: return "an object"
+        case is [Any].Type: return "an array"
+        default: return "an object"
+        }
+    }
+
+    private static func underlying(_ context: DecodingError.Context) -> String {
+        if let underlying = context.underlyingError {
+            return String(describing: underlying).prefix(200).description
+        }
+        return context.debugDescription
+    }
+}

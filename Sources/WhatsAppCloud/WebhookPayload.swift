@@ -1,0 +1,188 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One thing a webhook POST reported, flattened out of Meta's `entry[].changes[].value` nesting so the server can
+/// handle each on its own (route it to a tenant, dedupe it, store it). A POST may carry many of them, for several
+/// phone numbers, in any order.
+public enum WebhookUpdate: Sendable, Hashable {
+    /// A message a contact sent to one of the business's numbers.
+    case message(InboundMessage)
+    /// News about a message the business sent: sent, delivered, read, played or failed.
+    case status(StatusUpdate)
+    /// A system, app or account error Meta reports outside any message (`value.errors[]`), such as a throughput
+    /// limit hit. `phoneNumberID` names the number it concerns.
+    case error(phoneNumberID: String, WebhookError)
+    /// A change of a field talkflow does not handle (`message_template_status_update`, `account_update`, …): kept
+    /// so the server can log and acknowledge it instead of failing the whole POST. `wabaID` is `entry[].id`.
+    case unknown(field: String, wabaID: String?)
+
+    /// The business phone number the update concerns (`value.metadata.phone_number_id`): the tenant routing key.
+    /// `nil` for changes of fields other than `messages`, which are not addressed to a number.
+    public var phoneNumberID: String? {
+        switch self {
+        case .message(let message): return message.phoneNumberID
+        case .status(let status): return status.phoneNumberID
+        case .error(let phoneNumberID, _): return phoneNumberID
+        case .unknown: return nil
+        }
+    }
+}
+
+/// An error object as Meta embeds it in webhooks: in `value.errors[]`, in a failed status's `errors[]` and in an
+/// inbound message's `errors[]` (an unsupported type, a media download that failed). It has the same codes as the
+/// Graph API's synchronous errors, so `kind` classifies it with the same table.
+public struct WebhookError: Sendable, Hashable, Decodable {
+    /// Meta's error code (`130429`, `131047`, …): what to branch on.
+    public var code: Int
+    /// A short English title, for logs.
+    public var title: String
+    /// A longer English message; often the same as the title.
+    public var message: String?
+    /// `error_data.details`: the specific reason, for logs and the conversation record.
+    public var details: String?
+    /// A link to Meta's documentation of the code.
+    public var href: String?
+
+    /// Builds an error; tests and the server's own records use it.
+    public init(code: Int, title: String, message: String? = nil, details: String? = nil, href: String? = nil) {
+        self.code = code
+        self.title = title
+        self.message = message
+        self.details = details
+        self.href = href
+    }
+
+    /// What to do about the error, by the same table as synchronous Graph API errors (no HTTP status here).
+    public var kind: GraphError.Kind { GraphError.classify(code: code, httpStatus: nil) }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, title, message, href
+        case errorData = "error_data"
+    }
+
+    private enum DataKeys: String, CodingKey {
+        case details
+    }
+
+    /// Decodes Meta's shape; only `code` is required (a missing title reads as the message, or empty).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(Int.self, forKey: .code)
+        message = try c.decodeIfPresent(String.self, forKey: .message)
+        title = try c.decodeIfPresent(String.self, forKey: .title) ?? message ?? ""
+        href = try c.decodeIfPresent(String.self, forKey: .href)
+        if c.contains(.errorData), try !c.decodeNil(forKey: .errorData) {
+            let data = try c.nestedContainer(keyedBy: DataKeys.self, forKey: .errorData)
+            details = try data.decodeIfPresent(String.self, forKey: .details)
+        } else {
+            details = nil
+        }
+    }
+}
+
+// MARK: - Wire envelope (internal)
+//
+// The envelope as Meta sends it. Only what talkflow reads is declared: JSONDecoder ignores every other property,
+// so new fields Meta adds never break parsing. The `value` of a change is decoded only for the `messages` field,
+// whose shape is known; any other field's value is skipped unread.
+
+struct WireEnvelope: Decodable {
+    var object: String
+    var entry: [WireEntry]
+}
+
+struct WireEntry: Decodable {
+    var id: String?
+    var changes: [WireChange]
+}
+
+struct WireChange: Decodable {
+    var field: String
+    /// The decoded value, for the `messages` field only.
+    var value: WireValue?
+
+    private enum CodingKeys: String, CodingKey {
+        case field, value
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        field = try c.decode(String.self, forKey: .field)
+        value = field == "messages" ? try c.decode(WireValue.self, forKey: .value) : nil
+    }
+}
+
+struct WireValue: Decodable {
+    var metadata: WireMetadata
+    var contacts: [WireContact]?
+    var messages: [WireMessage]?
+    var statuses: [WireStatus]?
+    var errors: [WebhookError]?
+}
+
+struct WireMetadata: Decodable {
+    var phoneNumberID: String
+    var displayPhoneNumber: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case phoneNumberID = "phone_number_id"
+        case displayPhoneNumber = "display_phone_number"
+    }
+}
+
+struct WireContact: Decodable {
+    struct Profile: Decodable {
+        var name: String?
+    }
+
+    var profile: Profile?
+    var waID: String?
+    var userID: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case profile
+        case waID = "wa_id"
+        case userID = "user_id"
+    }
+}
+
+/// A coding key made from any string, to look into objects whose key is only known at run time (the
+/// type-specific part of a message is under a key named like its `type`).
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedDecodingContainer {
+    /// Meta sends timestamps as strings of Unix seconds; a number is accepted too. Anything else throws with
+    /// the key's path.
+    func decodeUnixSeconds(forKey key: Key) throws -> Int64 {
+        if let text = try? decode(String.self, forKey: key) {
+            guard let seconds = Int64(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: self, debugDescription: "expected Unix seconds, found \"\(text.prefix(40))\"")
+            }
+            return seconds
+        }
+        return try decode(Int64.self, forKey: key)
+    }
+
+    /// A JSON number, or a string holding one (coordinates have been seen both ways in client fixtures).
+    func decodeLenientDouble(forKey key: Key) throws -> Double {
+        if let text = try? decode(String.self, forKey: key) {
+            guard let value = Double(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: self, debugDescription: "expected a number, found \"\(text.prefix(40))\"")
+            }
+            return value
+        }
+        return try decode(Double.self, forKey: key)
+    }
+}

@@ -1,0 +1,177 @@
+import FlowRuntime
+import Foundation
+import GRDB
+import Storage
+import Testing
+
+// The consent ledger (habeas-data checklist items 4, 5, 15): append-only even against raw SQL, the texts
+// shown kept content-addressed, the current consent derived from the records (the latest wins).
+
+@Test(arguments: StoreFactory.all)
+func acceptRevokeAndNewVersionDeriveTheCurrentConsent(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    #expect(try await store.consentState(tenant: "t1", contact: "c") == ContactConsent())
+
+    try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(at: t)))])
+    var state = try await store.consentState(tenant: "t1", contact: "c")
+    #expect(state.acceptedVersion == "2026-01")
+    #expect(state.versions == ["2026-01": .accepted])
+    #expect(state.optIn == false)
+
+    try await store.appendConsent(
+        tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(choice: "opt_in_accepted", at: t + 1)))])
+    #expect(try await store.consentState(tenant: "t1", contact: "c").optIn)
+
+    // A revocation clears everything and marks the accepted version revoked.
+    try await store.appendConsent(
+        tenant: "t1", contact: "c", [Fixtures.entry(.revocation(Fixtures.revocation(at: t + 2)), requests: nil)])
+    state = try await store.consentState(tenant: "t1", contact: "c")
+    #expect(state.acceptedVersion == nil)
+    #expect(state.optIn == false)
+    #expect(state.versions == ["2026-01": .revoked])
+
+    // Accepting again, then a new policy version: the latest acceptance is the one in force.
+    try await store.appendConsent(
+        tenant: "t1", contact: "c",
+        [
+            Fixtures.entry(.consent(Fixtures.consent(at: t + 3))),
+            Fixtures.entry(.consent(Fixtures.consent(version: "2026-02", at: t + 4))),
+        ])
+    state = try await store.consentState(tenant: "t1", contact: "c")
+    #expect(state.acceptedVersion == "2026-02")
+    #expect(state.versions == ["2026-01": .accepted, "2026-02": .accepted])
+
+    // Declining a newer version leaves the older acceptance (the interpreter asks again anyway).
+    try await store.appendConsent(
+        tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(choice: "declined", version: "2026-03")))])
+    state = try await store.consentState(tenant: "t1", contact: "c")
+    #expect(state.acceptedVersion == "2026-02")
+    #expect(state.versions["2026-03"] == .declined)
+
+    // A sensitive consent holds for one conversation only: it does not change the general consent.
+    try await store.appendConsent(
+        tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(version: "2026-09", sensitive: true)))])
+    #expect(try await store.consentState(tenant: "t1", contact: "c").acceptedVersion == "2026-02")
+}
+
+@Test(arguments: StoreFactory.all)
+func exportHasEveryRecordWithTheTextsShown(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let newText = Fixtures.consentText + " Nueva finalidad: encuestas."
+    try await store.appendConsent(
+        tenant: "t1", contact: "573009",
+        [
+            Fixtures.entry(.consent(Fixtures.consent(choice: "declined", at: t, reply: "wamid.d"))),
+            Fixtures.entry(.consent(Fixtures.consent(at: t + 60, reply: "wamid.a"))),
+            Fixtures.entry(.revocation(Fixtures.revocation(at: t + 120, message: "wamid.r")), requests: nil),
+            Fixtures.entry(
+                .consent(
+                    Fixtures.consent(
+                        version: "2026-02", texts: [newText, "Acepto", "No acepto"], at: t + 180, reply: "wamid.b"))),
+        ])
+    let history = try await store.consentHistory(tenant: "t1", contact: "573009")
+    #expect(history.tenant == "t1")
+    #expect(history.contact == "573009")
+    #expect(history.records.map(\.choice) == ["declined", "accepted", "revoked", "accepted"])
+    #expect(history.records.map(\.kind) == [.consent, .consent, .revocation, .consent])
+    #expect(history.records.map(\.replyMessageID) == ["wamid.d", "wamid.a", "wamid.r", "wamid.b"])
+    #expect(history.records.map(\.at) == [t, t + 60, t + 120, t + 180])
+    #expect(history.records.map(\.sequence) == history.records.map(\.sequence).sorted())
+    let first = try #require(history.records.first)
+    #expect(first.shownTexts == [Fixtures.consentText, "Acepto", "No acepto"])
+    #expect(first.textSHA256 == Fixtures.sha256Hex(first.shownTexts.joined(separator: "\n")))
+    #expect(first.textsMatchHash)
+    #expect(first.purposesDeclined == ["atencion", "asesor"])
+    #expect(first.channel == "whatsapp_cloud")
+    #expect(first.phoneNumberID == "1234567890")
+    #expect(first.receivedAt == t + 1)
+    #expect(first.requestMessageIDs == ["wamid.request"])
+    #expect(first.policyURL == "https://example.co/datos")
+    #expect(first.language == "es")
+    #expect(history.records[2].words == "revocar")
+    #expect(history.records[2].shownTexts.isEmpty)
+    #expect(history.records[3].shownTexts.first == newText)
+    #expect(history.records[3].textsMatchHash)
+    #expect(history.current.acceptedVersion == "2026-02")
+    #expect(history.current.versions == ["2026-01": .revoked, "2026-02": .accepted])
+
+    // The JSON form: snake_case keys, the texts in full.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let json = try #require(String(data: try encoder.encode(history), encoding: .utf8))
+    #expect(json.contains("\"shown_texts\":[\"\(Fixtures.consentText)\",\"Acepto\",\"No acepto\"]"))
+    #expect(json.contains("\"policy_version\":\"2026-02\""))
+    #expect(json.contains("\"accepted_version\":\"2026-02\""))
+    let decoded = try JSONDecoder().decode(ConsentHistory.self, from: Data(json.utf8))
+    #expect(decoded == history)
+
+    // The same texts are stored once (content-addressed) however often they are shown.
+    #expect(try await store.consentTenants(contact: "573009") == ["t1"])
+}
+
+@Test(arguments: StoreFactory.all)
+func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
+    let t = Fixtures.monday
+    let opened = try await driver.receive(.text("hola"), from: "c", id: "w1", at: t)
+    // The sender reports the consent request sent with its wamid.
+    let requestID = try #require(opened?.outboxIDs.first)
+    let claimed = try await store.claimOutbox(now: t + 1, limit: 10, lease: 30)
+    #expect(claimed.map(\.id) == [requestID])
+    try await store.completeOutbox([OutboxResult(id: requestID, .sent(messageID: "wamid.request.1"), at: t + 1)])
+    try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w2"), from: "c", id: "w2", at: t + 20)
+    let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
+    #expect(record.requestMessageIDs == ["wamid.request.1"])
+    #expect(record.replyMessageID == "w2")
+    #expect(record.textsMatchHash)
+    #expect(record.step == "consentimiento")
+    #expect(record.flow == "prueba")
+}
+
+@Test func ledgerRefusesUpdateDeleteAndReplaceThroughRawSQL() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+    let before = try await store.consentHistory(tenant: "t1", contact: "c")
+
+    // Any client, not only the store: a separate connection with plain SQL.
+    let raw = try DatabaseQueue(path: folder.path("store.db"))
+    let attempts = [
+        "UPDATE consent_ledger SET choice = 'declined'",
+        "DELETE FROM consent_ledger",
+        "INSERT OR REPLACE INTO consent_ledger SELECT * FROM consent_ledger",
+        "UPDATE consent_texts SET text = 'otro texto'",
+        "DELETE FROM consent_texts",
+    ]
+    for sql in attempts {
+        #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
+    }
+    // Storing a text under a hash already there is ignored (content-addressed), never a replacement.
+    try raw.write {
+        try $0.execute(
+            sql: "INSERT OR REPLACE INTO consent_texts (sha256, text) SELECT sha256, 'otro texto' FROM consent_texts")
+    }
+    #expect(try await store.consentHistory(tenant: "t1", contact: "c") == before)
+    // Appending is allowed.
+    try await store.appendConsent(
+        tenant: "t1", contact: "c", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+    #expect(try await store.consentHistory(tenant: "t1", contact: "c").records.count == 2)
+}
+
+@Test func consentTextsAreStoredOnceByTheirHash() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    for contact in ["a", "b", "c"] {
+        try await store.appendConsent(tenant: "t1", contact: contact, [Fixtures.entry(.consent(Fixtures.consent()))])
+    }
+    let raw = try DatabaseQueue(path: folder.path("store.db"))
+    let rows = try raw.read { try Row.fetchAll($0, sql: "SELECT sha256, text FROM consent_texts ORDER BY text") }
+    #expect(rows.map { $0["text"] as String } == ["Acepto", Fixtures.consentText, "No acepto"])
+    for row in rows { #expect(row["sha256"] as String == Fixtures.sha256Hex(row["text"])) }
+}

@@ -1,0 +1,189 @@
+import FlowRuntime
+import Storage
+import Testing
+
+// The one transaction of an inbound message (issue 5, item 6): a message id seen before changes nothing; a
+// failing step stores nothing; what is committed is there after a restart.
+
+struct BodyFailure: Error {}
+
+@Test(arguments: StoreFactory.all)
+func inboundMessageIsStoredOnceAndSurvivesRestart(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    do {
+        let store = try factory.open(folder)
+        let first = try await store.handleInbound(
+            tenant: "t1", contact: "573001", messageID: "wamid.1", receivedAt: Fixtures.monday
+        ) { session, _ in
+            #expect(session.status == .new)
+            session.status = .waiting
+            session.startedAt = Fixtures.monday
+            return Fixtures.reply("hola")
+        }
+        let committed = try #require(first)
+        #expect(committed.outboxIDs.count == 1)
+        #expect(committed.session.status == .waiting)
+    }
+    // A restart: a new store on the same file.
+    let store = try factory.open(folder)
+    #expect(try await store.wasProcessed(tenant: "t1", messageID: "wamid.1"))
+    let session = try #require(try await store.session(tenant: "t1", contact: "573001"))
+    #expect(session.status == .waiting)
+    #expect(session.startedAt == Fixtures.monday)
+    let thread = try await store.thread(tenant: "t1", contact: "573001", after: nil, limit: 100)
+    #expect(thread.count == 3)
+    #expect(thread.first?.messageID == "wamid.1")
+    #expect(try await store.outboxDepth() == 1)
+}
+
+@Test(arguments: StoreFactory.all)
+func sameMessageIDTwiceChangesNothing(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let first = try await store.handleInbound(
+        tenant: "t1", contact: "573001", messageID: "wamid.dup", receivedAt: Fixtures.monday
+    ) { session, transaction in
+        session.status = .waiting
+        _ = try transaction.nextAgent(queue: "ventas", agents: ["ana", "bruno"])
+        return Fixtures.reply("uno")
+    }
+    #expect(first != nil)
+    let threadBefore = try await store.thread(tenant: "t1", contact: "573001", after: nil, limit: 100)
+
+    let second = try await store.handleInbound(
+        tenant: "t1", contact: "573001", messageID: "wamid.dup", receivedAt: Fixtures.monday + 5
+    ) { session, transaction in
+        Issue.record("the body must not run for a message id seen before")
+        session.status = .closed
+        _ = try transaction.nextAgent(queue: "ventas", agents: ["ana", "bruno"])
+        return Fixtures.reply("dos")
+    }
+    #expect(second == nil)
+    #expect(try await store.thread(tenant: "t1", contact: "573001", after: nil, limit: 100) == threadBefore)
+    #expect(try await store.session(tenant: "t1", contact: "573001")?.status == .waiting)
+    #expect(try await store.outboxDepth() == 1)
+    // The rotation moved once: the next turn is 1.
+    #expect(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: ["ana", "bruno"])?.turn == 1)
+}
+
+@Test(arguments: StoreFactory.all)
+func throwingBodyRollsEverythingBack(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    await #expect(throws: BodyFailure.self) {
+        try await store.handleInbound(
+            tenant: "t1", contact: "573001", messageID: "wamid.fail", receivedAt: Fixtures.monday
+        ) { session, transaction in
+            session.status = .waiting
+            _ = try transaction.nextAgent(queue: "ventas", agents: ["ana", "bruno"])
+            throw BodyFailure()
+        }
+    }
+    #expect(try await store.wasProcessed(tenant: "t1", messageID: "wamid.fail") == false)
+    #expect(try await store.session(tenant: "t1", contact: "573001") == nil)
+    #expect(try await store.thread(tenant: "t1", contact: "573001", after: nil, limit: 100).isEmpty)
+    #expect(try await store.outboxDepth() == 0)
+    #expect(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: ["ana", "bruno"])?.turn == 0)
+
+    // Meta's retry of the same message then goes through.
+    let retried = try await store.handleInbound(
+        tenant: "t1", contact: "573001", messageID: "wamid.fail", receivedAt: Fixtures.monday + 60
+    ) { session, _ in
+        session.status = .waiting
+        return Fixtures.reply("hola")
+    }
+    #expect(retried != nil)
+}
+
+@Test(arguments: StoreFactory.all)
+func throwingUpdateRollsBackTheRotation(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    await #expect(throws: BodyFailure.self) {
+        try await store.update(tenant: "t1", contact: "573002", at: Fixtures.monday) { _, transaction in
+            _ = try transaction.nextAgent(queue: "ventas", agents: ["ana"])
+            _ = try transaction.nextAgent(queue: "ventas", agents: ["ana"])
+            throw BodyFailure()
+        }
+    }
+    #expect(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: ["ana"])?.turn == 0)
+}
+
+@Test(arguments: StoreFactory.all)
+func newContactGetsTheLedgersConsent(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    try await store.appendConsent(
+        tenant: "t1", contact: "573003", [Fixtures.entry(.consent(Fixtures.consent(version: "2026-01")))])
+    try await store.handleInbound(tenant: "t1", contact: "573003", messageID: "wamid.a", receivedAt: Fixtures.monday) {
+        session, _ in
+        #expect(session.status == .new)
+        #expect(session.consent.acceptedVersion == "2026-01")
+        return ConversationChanges()
+    }
+    // A revocation outside the conversation (an admin's) takes effect on the stored session's next load.
+    try await store.appendConsent(
+        tenant: "t1", contact: "573003", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+    try await store.handleInbound(tenant: "t1", contact: "573003", messageID: "wamid.b", receivedAt: Fixtures.monday) {
+        session, _ in
+        #expect(session.consent.acceptedVersion == nil)
+        return ConversationChanges()
+    }
+    #expect(try await store.session(tenant: "t1", contact: "573003")?.consent.acceptedVersion == nil)
+}
+
+@Test(arguments: StoreFactory.all)
+func realConversationKeepsNothingBeforeConsent(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
+    let t = Fixtures.monday
+    // First message: opens the conversation, never logged. Then free text at the consent step: not logged.
+    try await driver.receive(.text("hola, soy Ana y mi cedula es 123", messageID: "w1"), from: "573004", id: "w1", at: t)
+    try await driver.receive(.text("que es esto?", messageID: "w2"), from: "573004", id: "w2", at: t + 10)
+    try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w3"), from: "573004", id: "w3", at: t + 20)
+    try await driver.receive(.text("quiero hablar", messageID: "w4"), from: "573004", id: "w4", at: t + 30)
+
+    let thread = try await store.thread(tenant: "t1", contact: "573004", after: nil, limit: 1000)
+    let inbound = thread.compactMap { entry -> (String?, RelayedMessage?)? in
+        if case .inbound(_, let message, _) = entry.content { return (entry.messageID, message) }
+        return nil
+    }
+    #expect(inbound.map(\.0) == ["w1", "w2", "w3", "w4"])
+    #expect(inbound[0].1 == nil)
+    #expect(inbound[1].1 == nil)
+    #expect(inbound[2].1 == nil)
+    #expect(inbound[3].1 == .text("quiero hablar"))
+    // Every step entered is logged, in order.
+    let steps = thread.compactMap { entry -> String? in
+        if case .event(let event) = entry.content, event.kind == ConversationEvent.stepEntered { return event.detail }
+        return nil
+    }
+    #expect(steps == ["consentimiento", "menu"])
+    let history = try await store.consentHistory(tenant: "t1", contact: "573004")
+    #expect(history.records.map(\.choice) == ["accepted"])
+    #expect(history.records.first?.replyMessageID == "w3")
+    #expect(history.current.acceptedVersion == "2026-01")
+    let summary = try await store.conversations(tenant: "t1", filter: ConversationFilter())
+    #expect(summary.map(\.state) == ["menu"])
+    #expect(summary.first?.contactName == "Ana")
+}
+
+@Test(arguments: StoreFactory.all)
+func handoffTakesTheRotationInTheSameTransaction(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
+    let t = Fixtures.monday
+    var agents: [String?] = []
+    for contact in ["c1", "c2", "c3", "c4"] {
+        try await driver.receive(.text("hola"), from: contact, id: "\(contact).1", at: t)
+        try await driver.receive(.reply(id: "consentimiento.accept"), from: contact, id: "\(contact).2", at: t + 1)
+        let committed = try await driver.receive(.reply(id: "hablar"), from: contact, id: "\(contact).3", at: t + 2)
+        agents.append(committed?.session.agent)
+    }
+    #expect(agents == ["ana", "bruno", "carla", "ana"])
+    let withAna = try await store.conversations(tenant: "t1", filter: ConversationFilter(agent: "ana"))
+    #expect(Set(withAna.map(\.contact)) == ["c1", "c4"])
+    #expect(withAna.allSatisfy { $0.status == .withAgent && $0.queue == "ventas" && $0.handoffAt == t + 2 })
+}

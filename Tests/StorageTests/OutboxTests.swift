@@ -1,0 +1,157 @@
+import FlowRuntime
+import Storage
+import Testing
+
+// The outbox (issue 5, item 6): messages queued with the session, claimed in order per conversation, marked
+// sent with their wamid or failed, retried after a backoff, and never lost when a sender dies.
+
+/// Queues `texts` for `contact` in one conversation step.
+private func queue(_ store: any ConversationStore, _ contact: String, _ texts: [String], at: Int64) async throws
+    -> [Int64]
+{
+    try await store.update(tenant: "t1", contact: contact, at: at) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        for text in texts { changes.send(.text(text)) }
+        return changes
+    }.outboxIDs
+}
+
+/// The status of each outbound message in the contact's log, in order.
+private func statuses(_ store: any ConversationStore, _ contact: String) async throws -> [DeliveryStatus] {
+    try await store.thread(tenant: "t1", contact: contact, after: nil, limit: 100).compactMap {
+        if case .outbound(_, _, let status, _, _) = $0.content { return status }
+        return nil
+    }
+}
+
+@Test(arguments: StoreFactory.all)
+func claimsOneMessagePerConversationInOrder(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let a = try await queue(store, "a", ["a1", "a2", "a3"], at: t)
+    let b = try await queue(store, "b", ["b1"], at: t)
+    #expect(try await store.outboxDepth() == 4)
+
+    var claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    #expect(claimed.map(\.id) == [a[0], b[0]])
+    #expect(claimed.map(\.message) == [.text("a1"), .text("b1")])
+    #expect(claimed.map(\.attempts) == [1, 1])
+    #expect(claimed.map(\.sender) == [.bot, .bot])
+    // While a1 is claimed, a2 waits.
+    #expect(try await store.claimOutbox(now: t, limit: 10, lease: 30).isEmpty)
+
+    try await store.completeOutbox([
+        OutboxResult(id: a[0], .sent(messageID: "wamid.a1"), at: t + 1),
+        OutboxResult(id: b[0], .sent(messageID: "wamid.b1"), at: t + 1),
+    ])
+    claimed = try await store.claimOutbox(now: t + 1, limit: 10, lease: 30)
+    #expect(claimed.map(\.id) == [a[1]])
+    try await store.completeOutbox([OutboxResult(id: a[1], .sent(messageID: "wamid.a2"), at: t + 2)])
+    claimed = try await store.claimOutbox(now: t + 2, limit: 10, lease: 30)
+    #expect(claimed.map(\.id) == [a[2]])
+    try await store.completeOutbox([OutboxResult(id: a[2], .sent(messageID: "wamid.a3"), at: t + 3)])
+    #expect(try await store.outboxDepth() == 0)
+    #expect(try await statuses(store, "a") == [.sent, .sent, .sent])
+    let ids = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 100).compactMap(\.messageID)
+    #expect(ids == ["wamid.a1", "wamid.a2", "wamid.a3"])
+}
+
+@Test(arguments: StoreFactory.all)
+func retryWaitsForItsTimeAndHoldsTheConversation(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let ids = try await queue(store, "a", ["a1", "a2"], at: t)
+    _ = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    try await store.completeOutbox([
+        OutboxResult(id: ids[0], .retry(at: t + 8, OutboxError(kind: "rate_limited", detail: "130429")), at: t)
+    ])
+    // Before the backoff ends nothing is ready: a2 waits behind a1.
+    #expect(try await store.claimOutbox(now: t + 7, limit: 10, lease: 30).isEmpty)
+    let again = try await store.claimOutbox(now: t + 8, limit: 10, lease: 30)
+    #expect(again.map(\.id) == [ids[0]])
+    #expect(again.first?.attempts == 2)
+    // Given up: terminal, with its error; the conversation goes on with a2.
+    try await store.completeOutbox([
+        OutboxResult(id: ids[0], .failed(OutboxError(kind: "invalid_parameter", detail: "100")), at: t + 9)
+    ])
+    #expect(try await store.claimOutbox(now: t + 9, limit: 10, lease: 30).map(\.id) == [ids[1]])
+    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 100)
+    guard case .outbound(_, _, let status, let statusAt, let error) = thread.first(where: { $0.sequence == ids[0] })?.content
+    else {
+        Issue.record("a1 is not in the log")
+        return
+    }
+    #expect(status == .failed)
+    #expect(statusAt == t + 9)
+    #expect(error == OutboxError(kind: "invalid_parameter", detail: "100"))
+}
+
+@Test(arguments: StoreFactory.all)
+func delayedMessageWaitsUntilItsTime(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let ids = try await store.update(tenant: "t1", contact: "a", at: t) { _, _ in
+        var changes = ConversationChanges()
+        changes.lines.append(.message(QueuedMessage(.text("luego"), from: .agent("ana"), notBefore: t + 60)))
+        return changes
+    }.outboxIDs
+    #expect(try await store.claimOutbox(now: t + 59, limit: 10, lease: 30).isEmpty)
+    let claimed = try await store.claimOutbox(now: t + 60, limit: 10, lease: 30)
+    #expect(claimed.map(\.id) == ids)
+    #expect(claimed.first?.sender == .agent("ana"))
+}
+
+@Test(arguments: StoreFactory.all)
+func claimedButUnsentMessagesComeBackAfterACrash(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let t = Fixtures.monday
+    var ids: [Int64] = []
+    do {
+        let store = try factory.open(folder)
+        ids = try await queue(store, "a", ["a1"], at: t) + (try await queue(store, "b", ["b1"], at: t))
+        let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 300)
+        #expect(claimed.count == 2)
+        try await store.completeOutbox([OutboxResult(id: ids[1], .sent(messageID: "wamid.b1"), at: t + 1)])
+        // The process dies here with a1 claimed and not reported.
+    }
+    let store = try factory.open(folder)
+    #expect(try await store.outboxDepth() == 1)
+    // Still leased to the dead sender…
+    #expect(try await store.claimOutbox(now: t + 2, limit: 10, lease: 300).isEmpty)
+    // …until the only sender releases the orphans at start-up.
+    #expect(try await store.releaseOutboxClaims() == 1)
+    let again = try await store.claimOutbox(now: t + 2, limit: 10, lease: 300)
+    #expect(again.map(\.id) == [ids[0]])
+    #expect(again.first?.attempts == 2)
+}
+
+@Test(arguments: StoreFactory.all)
+func expiredLeaseReturnsTheMessageToAnotherSender(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let ids = try await queue(store, "a", ["a1"], at: t)
+    _ = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    #expect(try await store.claimOutbox(now: t + 29, limit: 10, lease: 30).isEmpty)
+    #expect(try await store.claimOutbox(now: t + 30, limit: 10, lease: 30).map(\.id) == ids)
+    // The first sender's late report of success still keeps the wamid.
+    try await store.completeOutbox([OutboxResult(id: ids[0], .sent(messageID: "wamid.late"), at: t + 31)])
+    #expect(try await store.outboxDepth() == 0)
+    #expect(try await statuses(store, "a") == [.sent])
+}
+
+@Test(arguments: StoreFactory.all)
+func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    var firsts: [Int64] = []
+    for index in 0..<5 { firsts += try await queue(store, "c\(index)", ["hola"], at: t) }
+    #expect(try await store.claimOutbox(now: t, limit: 2, lease: 30).map(\.id) == Array(firsts.prefix(2)))
+    #expect(try await store.claimOutbox(now: t, limit: 10, lease: 30).map(\.id) == Array(firsts.suffix(3)))
+    #expect(try await store.claimOutbox(now: t, limit: 0, lease: 30).isEmpty)
+}

@@ -1,0 +1,106 @@
+import FlowDiagnostics
+import Foundation
+import Testing
+
+@testable import TalkflowServer
+
+@Suite("Tenant registry")
+struct TenantRegistryTests {
+    @Test func tenantsAreFoundByPhoneNumberID() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.id == "acme")
+        #expect(registry.tenant(phoneNumberID: Phone.gamma)?.id == "gamma")
+        #expect(registry.tenant(phoneNumberID: Phone.unknown) == nil)
+        #expect(registry.tenants.map(\.id) == ["acme", "beta", "gamma"])
+    }
+
+    @Test func reloadRunsTheNewFlowWithoutARestart() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        try folder.write(
+            "flows/acme.yaml", try shippedFlow("faq.yaml").replacingOccurrences(of: "flow: faq", with: "flow: faq_v2"))
+        let report = registry.reload()
+        #expect(report.refused.isEmpty)
+        #expect(report.results.map(\.tenant) == ["acme", "beta", "gamma"])
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_v2")
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.secrets.verifyToken == "acme-verify")
+    }
+
+    @Test func aFlowThatFailsLintIsRefusedAndTheOldOneKeepsRunning() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let broken = try shippedFlow("faq.yaml")
+            .replacingOccurrences(of: "flow: faq", with: "flow: faq_broken")
+            .replacingOccurrences(of: "start: consentimiento", with: "start: nada")
+        try folder.write("flows/acme.yaml", broken)
+        let report = registry.reload()
+        #expect(report.refused == ["acme"])
+        let acme = try #require(registry.tenant(phoneNumberID: Phone.acme))
+        #expect(acme.flow.flowID == "faq")
+        let files = report.files
+        let flowFile = try #require(files.first { $0.path == folder.file("flows/acme.yaml") })
+        #expect(flowFile.diagnostics.contains { $0.id == "unknown_step" && $0.range.start.column == 8 })
+        // The other tenants reloaded normally.
+        #expect(registry.tenant(phoneNumberID: Phone.beta)?.flow.flowID == "support")
+
+        // Fixed, the next reload takes it.
+        try folder.write(
+            "flows/acme.yaml", try shippedFlow("faq.yaml").replacingOccurrences(of: "flow: faq", with: "flow: faq_v3"))
+        #expect(registry.reload().refused.isEmpty)
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_v3")
+    }
+
+    @Test func aDeletedFlowOrADroppedQueueIsRefusedToo() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let config = standardConfig().replacingOccurrences(
+            of: "flow: flows/beta.yaml", with: "flow: flows/beta.yaml\n    queues:\n      soporte: [ana]")
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder, config: config)))
+        #expect(registry.tenant(phoneNumberID: Phone.beta)?.flow.queues == ["soporte": ["ana"]])
+        try folder.write(
+            "flows/beta.yaml",
+            try shippedFlow("support.yaml").replacingOccurrences(of: "soporte: [diana", with: "mesa: [diana")
+                .replacingOccurrences(of: "queue: soporte", with: "queue: mesa"))
+        try FileManager.default.removeItem(atPath: folder.file("flows/gamma.yaml"))
+        let report = registry.reload()
+        #expect(report.refused == ["beta", "gamma"])
+        let ids = report.files.flatMap(\.diagnostics).map(\.id)
+        #expect(ids.contains("config_unknown_queue"))
+        #expect(ids.contains("config_flow_unreadable"))
+        #expect(registry.tenant(phoneNumberID: Phone.beta)?.flow.queues == ["soporte": ["ana"]])
+        #expect(registry.tenant(phoneNumberID: Phone.gamma)?.flow.flowID == "support")
+    }
+
+    /// Lookups while reloads swap flows always see a whole tenant: one of the two flows, never a mix or nothing.
+    @Test func lookupsDuringReloadsSeeWholeTenants() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let faq = try shippedFlow("faq.yaml")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for round in 0..<10 {
+                    let id = round.isMultiple(of: 2) ? "faq_even" : "faq_odd"
+                    try folder.write("flows/acme.yaml", faq.replacingOccurrences(of: "flow: faq", with: "flow: \(id)"))
+                    registry.reload()
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<500 {
+                        let tenant = try #require(registry.tenant(phoneNumberID: Phone.acme))
+                        #expect(["faq", "faq_even", "faq_odd"].contains(tenant.flow.flowID))
+                        #expect(tenant.flow.interpreter.machine.flow == tenant.flow.flowID)
+                        await Task.yield()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_odd")
+    }
+}

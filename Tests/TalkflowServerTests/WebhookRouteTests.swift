@@ -1,0 +1,203 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import TalkflowServer
+
+/// A server on the standard setup, its log recorder and folder.
+struct TestServer {
+    let folder: TestFolder
+    let app: ServerApp
+    let logs: LogRecorder
+
+    init(config: String = standardConfig(), readiness: [ReadinessCheck]? = nil) throws {
+        folder = try TestFolder()
+        let loaded = try loadValid(try writeStandardSetup(in: folder, config: config))
+        logs = LogRecorder()
+        app = ServerApp(loaded: loaded, readiness: readiness, logger: logs.logger())
+    }
+
+    /// Runs `test` against the application through HummingbirdTesting (`.router` or `.live`), then removes the
+    /// folder.
+    func test<Value>(
+        _ setup: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        defer { folder.remove() }
+        return try await app.application(reloadOnHangup: false).test(setup, test)
+    }
+}
+
+private func bytes(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
+
+@Suite("Webhook routes")
+struct WebhookRouteTests {
+    // MARK: Handshake
+
+    @Test func handshakeEchoesTheChallengeForAnyTenantsVerifyToken() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            for token in ["acme-verify", "beta-verify", "gamma-verify"] {
+                let response = try await client.execute(
+                    uri: "/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=\(token)", method: .get)
+                #expect(response.status == .ok)
+                #expect(bytes(response.body) == "1158201444")
+                #expect(response.headers[.contentType] == "text/plain")
+            }
+        }
+        #expect(server.logs.all.contains { $0.message == "webhook verified" && $0.metadata["tenant"] == "beta" })
+    }
+
+    @Test func handshakeRefusesAWrongTokenModeOrChallenge() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let refused = [
+                "/webhook?hub.mode=subscribe&hub.challenge=42&hub.verify_token=wrong",
+                "/webhook?hub.mode=unsubscribe&hub.challenge=42&hub.verify_token=acme-verify",
+                "/webhook?hub.mode=subscribe&hub.verify_token=acme-verify",
+                "/webhook?hub.mode=subscribe&hub.challenge=42&hub.verify_token=shared-app-secret",
+                "/webhook",
+            ]
+            for uri in refused {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .forbidden, "\(uri)")
+                #expect(!bytes(response.body).contains("42"))
+            }
+        }
+    }
+
+    // MARK: Deliveries
+
+    @Test func aSignedDeliveryIsAcknowledgedAndCountedForItsTenant() async throws {
+        let server = try TestServer()
+        let body = textWebhook(to: [Phone.acme], text: "mi cedula es 123")
+        try await server.test { client in
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(response.status == .ok)
+        }
+        let metrics = server.app.metrics.exposition()
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="acme"}"#) == 1)
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="beta"}"#) == 0)
+        let received = try #require(server.logs.all.first { $0.message.hasPrefix("webhook updates received") })
+        #expect(received.metadata["tenant"] == "acme")
+        #expect(received.metadata["messages"] == "1")
+        // Logs carry no message body and no contact's name or number.
+        #expect(!server.logs.text.contains("cedula"))
+        #expect(!server.logs.text.contains("573001112233"))
+        #expect(!server.logs.text.contains("P\\u00e9rez") && !server.logs.text.contains("Pérez"))
+    }
+
+    @Test func aMissingOrWrongSignatureGets401AndNothingIsProcessed() async throws {
+        let server = try TestServer()
+        let body = textWebhook(to: [Phone.acme])
+        try await server.test { client in
+            let attempts: [HTTPFields] = [
+                [:],
+                [WebhookRoutes.signatureHeader: "sha256=" + String(repeating: "0", count: 64)],
+                [WebhookRoutes.signatureHeader: signature(body, appSecret: "not-the-secret")],
+                [WebhookRoutes.signatureHeader: signature(Array("other".utf8))],
+                // Signed by another tenant's app: a tenant's number can only be reached with its own secret.
+                [WebhookRoutes.signatureHeader: signature(body, appSecret: "gamma-app-secret")],
+            ]
+            for headers in attempts {
+                let response = try await client.execute(
+                    uri: "/webhook", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(response.status == .unauthorized)
+            }
+        }
+        let metrics = server.app.metrics.exposition()
+        #expect(sample(metrics, #"talkflow_failures_total{kind="signature"}"#) == 5)
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="acme"}"#) == 0)
+        #expect(!server.logs.all.contains { $0.message.hasPrefix("webhook updates received") })
+    }
+
+    @Test func aBodyNamingTwoAppsTenantsMustBeSignedByBoth() async throws {
+        let server = try TestServer()
+        let shared = textWebhook(to: [Phone.acme, Phone.beta])
+        let mixed = textWebhook(to: [Phone.acme, Phone.gamma])
+        try await server.test { client in
+            let ok = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(shared)],
+                body: ByteBuffer(bytes: shared))
+            #expect(ok.status == .ok)
+            for secret in ["shared-app-secret", "gamma-app-secret"] {
+                let refused = try await client.execute(
+                    uri: "/webhook", method: .post,
+                    headers: [WebhookRoutes.signatureHeader: signature(mixed, appSecret: secret)],
+                    body: ByteBuffer(bytes: mixed))
+                #expect(refused.status == .unauthorized)
+            }
+        }
+        let metrics = server.app.metrics.exposition()
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="acme"}"#) == 1)
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="beta"}"#) == 1)
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="gamma"}"#) == 0)
+    }
+
+    /// Decided: an update for a number no tenant has is acknowledged (200), logged and counted, and nothing is
+    /// done, provided one of the configured apps signed it; Meta would otherwise retry it for 7 days.
+    @Test func anUnknownPhoneNumberIsAcknowledgedOnlyWhenSignedByAConfiguredApp() async throws {
+        let server = try TestServer()
+        let body = textWebhook(to: [Phone.unknown])
+        try await server.test { client in
+            let signed = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(signed.status == .ok)
+            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
+            #expect(unsigned.status == .unauthorized)
+        }
+        let metrics = server.app.metrics.exposition()
+        #expect(sample(metrics, #"talkflow_failures_total{kind="unknown_tenant"}"#) == 1)
+        #expect(sample(metrics, #"talkflow_failures_total{kind="signature"}"#) == 1)
+        let warning = try #require(server.logs.all.first { $0.level == .warning && $0.message.contains("no configured") })
+        #expect(warning.metadata["phone_number_ids"]?.contains(Phone.unknown) == true)
+        #expect(!server.logs.all.contains { $0.message.hasPrefix("webhook updates received") })
+    }
+
+    @Test func aBodyThatIsNotMetasJSONGets400WhenSignedAnd401Otherwise() async throws {
+        let server = try TestServer()
+        let body = Array(#"{"object":"whatsapp_business_account","entry":[{"changes":"#.utf8)
+        try await server.test { client in
+            let signed = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(signed.status == .badRequest)
+            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
+            #expect(unsigned.status == .unauthorized)
+        }
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="malformed"}"#) == 1)
+    }
+
+    @Test func aBodyOverTheLimitGets413() async throws {
+        let server = try TestServer(config: standardConfig(server: "  port: 0\n  webhook_body_limit: 2048\n"))
+        var big = textWebhook(to: [Phone.acme], text: String(repeating: "a", count: 3000))
+        let small = textWebhook(to: [Phone.acme], text: String(repeating: "a", count: 1000))
+        try await server.test(.live) { client in
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(big)],
+                body: ByteBuffer(bytes: big))
+            #expect(response.status == .contentTooLarge)
+            let fits = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(small)],
+                body: ByteBuffer(bytes: small))
+            #expect(fits.status == .ok)
+        }
+        big.removeAll()
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="body_too_large"}"#) == 1)
+    }
+
+    @Test func aBodyOverTheLimitWithoutContentLengthGets413() async throws {
+        let server = try TestServer(config: standardConfig(server: "  port: 0\n  webhook_body_limit: 2048\n"))
+        let big = textWebhook(to: [Phone.acme], text: String(repeating: "b", count: 5000))
+        try await server.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(big)],
+                body: ByteBuffer(bytes: big))
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+}

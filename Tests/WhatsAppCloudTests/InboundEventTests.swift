@@ -1,0 +1,86 @@
+import FlowRuntime
+import Testing
+import WhatsAppCloud
+
+/// What each inbound message means to a flow: the interpreter event it becomes, or none.
+@Suite struct InboundEventTests {
+    func event(_ body: [UInt8], mediaSize: Int64 = 0) throws -> Event.Kind? {
+        let updates = try WebhookParser.parse(body)
+        guard case .message(let message) = try #require(updates.first) else { throw TestFailure("not a message") }
+        return message.event(mediaSize: mediaSize)
+    }
+
+    @Test func textIsText() throws {
+        #expect(
+            try event(Fixture.textBody)
+                == .text(
+                    "¿Tienen crédito? https://example.com/tasas",
+                    messageID: "wamid.HBgMNTczMDAxMTEyMjMzFQIAEhgUM0E0QTY1OTlBRUUwMzgxMDE0NEYA"))
+    }
+
+    @Test func aReplyButtonIsItsID() throws {
+        let body = Fixture.single(type: "interactive", part: Fixture.buttonReply)
+        #expect(try event(body) == .reply(id: "consentimiento.accept", messageID: "wamid.M1"))
+    }
+
+    @Test func aListRowIsItsID() throws {
+        let body = Fixture.single(type: "interactive", part: Fixture.listReply)
+        #expect(try event(body) == .reply(id: "priority_express", messageID: "wamid.M1"))
+    }
+
+    @Test func aTemplateQuickReplyIsItsPayload() throws {
+        let body = Fixture.single(type: "button", part: Fixture.templateButton)
+        #expect(try event(body) == .reply(id: "CONFIRM_APPT", messageID: "wamid.M1"))
+    }
+
+    @Test func aDocumentIsAnAttachmentWithItsNameAndTheResolvedSize() throws {
+        let body = Fixture.single(type: "document", part: Fixture.document)
+        #expect(
+            try event(body, mediaSize: 303_833)
+                == .attachment(
+                    .init(mimeType: "application/pdf", size: 303_833, fileName: "factura_março.pdf"),
+                    messageID: "wamid.M1"))
+    }
+
+    @Test func anImageHasSizeZeroUntilResolved() throws {
+        let body = Fixture.single(type: "image", part: Fixture.image)
+        #expect(try event(body) == .attachment(.init(mimeType: "image/jpeg", size: 0), messageID: "wamid.M1"))
+    }
+
+    /// Files of types the flow refuses still reach it, so the contact gets the polite refusal.
+    @Test(arguments: [
+        ("audio", Fixture.voice, "audio/ogg; codecs=opus"), ("video", Fixture.video, "video/mp4"),
+        ("sticker", Fixture.sticker, "image/webp"),
+    ])
+    func everyMediaTypeIsAnAttachment(type: String, part: String, mime: String) throws {
+        let body = Fixture.single(type: type, part: part)
+        #expect(try event(body, mediaSize: 10) == .attachment(.init(mimeType: mime, size: 10), messageID: "wamid.M1"))
+    }
+
+    @Test func aLocationIsItsTextRendition() throws {
+        #expect(
+            try event(Fixture.single(type: "location", part: Fixture.chosenLocation))
+                == .text(
+                    "Facebook HQ\n1 Hacker Way, Menlo Park, CA 94025\n37.44221496582,-122.16165924072",
+                    messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "location", part: Fixture.currentLocation))
+                == .text("4.60971,-74.08175", messageID: "wamid.M1"))
+    }
+
+    @Test func sharedContactsAreTheirNamesAndPhones() throws {
+        #expect(
+            try event(Fixture.single(type: "contacts", part: Fixture.contacts))
+                == .text("Ana Gómez +57 300 111 2233 +57 601 555 0000\nLuis Rojas +573009998877", messageID: "wamid.M1")
+        )
+    }
+
+    @Test func reactionsAndUnsupportedMessagesAreNotEvents() throws {
+        #expect(try event(Fixture.single(type: "reaction", part: Fixture.reaction)) == nil)
+        #expect(try event(Fixture.single(type: "unsupported", part: Fixture.unsupported)) == nil)
+        let system = Fixture.body(
+            value: Fixture.messagesValue([Fixture.message(type: "system", part: Fixture.system)], contacts: []))
+        #expect(try event(system) == nil)
+        #expect(try event(Fixture.single(type: "revoke", part: #""revoke":{"original_message_id":"w"}"#)) == nil)
+    }
+}
