@@ -4,25 +4,32 @@
 public struct ConsentRecord: Codable, Sendable, Hashable {
     /// `consent` (a decision: accepted, declined or an opt-in answer) or `revocation`.
     public enum Kind: String, Codable, Sendable, Hashable {
+        /// A decision at a consent step or its opt-in question.
         case consent
+        /// The contact revoked their consent.
         case revocation
     }
 
     /// The ledger's sequence number: the order of records, across contacts and tenants.
     public var sequence: Int64
+    /// A decision or a revocation.
     public var kind: Kind
     /// The tenant (the Responsable's account in talkflow).
     public var tenant: String
     /// The contact's WhatsApp id (`wa_id`, the phone number in international form).
     public var contact: String
+    /// The channel the decision came through (`whatsapp_cloud`).
     public var channel: String
+    /// The business phone number id the contact wrote to.
     public var phoneNumberID: String
+    /// The flow that asked.
     public var flow: String
     /// The consent step id; `nil` for a revocation.
     public var step: String?
     /// The policy version decided on (for a revocation: the version the contact had accepted, or the current
     /// one when none).
     public var policyVersion: String
+    /// The policy's URL as shown; `nil` for a revocation.
     public var policyURL: String?
     /// `accepted`, `declined`, `opt_in_accepted` or `opt_in_declined`; `revoked` for a revocation.
     public var choice: String
@@ -33,9 +40,13 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     /// Whether `textSHA256` is the hash of `shownTexts` as stored: a check anyone can repeat
     /// (`printf '%s\n%s\n%s' … | sha256sum`).
     public var textsMatchHash: Bool
+    /// The purpose ids the decision accepted.
     public var purposesAccepted: [String]
+    /// The purpose ids the decision declined.
     public var purposesDeclined: [String]
+    /// Whether it was a sensitive-data consent (habeas-data checklist item 11).
     public var sensitive: Bool
+    /// The flow's language.
     public var language: String?
     /// When the contact answered (WhatsApp's time, as the interpreter's event had it), Unix seconds.
     public var at: Int64
@@ -63,6 +74,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         case requestMessageIDs = "request_message_ids"
     }
 
+    /// A record as stored; stores build it, callers read it.
     public init(
         sequence: Int64, kind: Kind, tenant: String, contact: String, channel: String, phoneNumberID: String,
         flow: String, step: String?, policyVersion: String, policyURL: String?, choice: String,

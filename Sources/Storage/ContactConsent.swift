@@ -6,7 +6,9 @@ import FlowRuntime
 public struct ContactConsent: Codable, Sendable, Hashable {
     /// What the latest record about one policy version says.
     public enum Decision: String, Codable, Sendable, Hashable {
+        /// The latest record accepted this version.
         case accepted
+        /// The latest record declined this version.
         case declined
         /// Accepted, then revoked (a revocation revokes every version accepted before it).
         case revoked
@@ -28,6 +30,7 @@ public struct ContactConsent: Codable, Sendable, Hashable {
         case lastSequence = "last_sequence"
     }
 
+    /// The consent of a contact without records: none.
     public init() {
         acceptedVersion = nil
         optIn = false

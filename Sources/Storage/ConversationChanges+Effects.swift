@@ -2,7 +2,9 @@ import FlowRuntime
 
 /// What the driver knows about where a consent decision came from, to complete the interpreter's evidence.
 public struct EvidenceContext: Sendable, Hashable {
+    /// The channel (`whatsapp_cloud`, `simulated`).
     public var channel: String
+    /// The business phone number id the contact wrote to.
     public var phoneNumberID: String
     /// When the server received the message that caused the step (Unix seconds, UTC).
     public var receivedAt: Int64
@@ -10,6 +12,7 @@ public struct EvidenceContext: Sendable, Hashable {
     /// `nil` lets the store look them up.
     public var requestMessageIDs: [String]?
 
+    /// The context of one inbound message or step.
     public init(channel: String, phoneNumberID: String, receivedAt: Int64, requestMessageIDs: [String]? = nil) {
         self.channel = channel
         self.phoneNumberID = phoneNumberID

@@ -25,6 +25,7 @@ public struct ConversationChanges: Sendable, Hashable {
     /// Consent and revocation records to append to the ledger, in order.
     public var ledger: [LedgerEntry]
 
+    /// Empty changes; `record(_:evidence:)`, `send(_:from:)` and `log(_:detail:)` fill them.
     public init(
         flow: String? = nil, stateName: String? = nil, queueName: String? = nil, inboundKind: String = "text",
         inboundTimestamp: Int64? = nil
@@ -43,7 +44,9 @@ public struct ConversationChanges: Sendable, Hashable {
 extension ConversationChanges {
     /// One line for the log: a message to the contact or an event.
     public enum Line: Sendable, Hashable {
+        /// A message to the contact (also queued in the outbox).
         case message(QueuedMessage)
+        /// An event.
         case event(ConversationEvent)
     }
 
@@ -76,11 +79,14 @@ extension ConversationChanges {
 
 /// An outbound message as the outbox queues it.
 public struct QueuedMessage: Sendable, Hashable {
+    /// What to send.
     public var message: OutboundMessage
+    /// The bot or the agent who wrote it.
     public var sender: Sender
     /// Do not send before this time (Unix seconds); `nil` sends at once.
     public var notBefore: Int64?
 
+    /// A message to queue, at once unless `notBefore` is given.
     public init(_ message: OutboundMessage, from sender: Sender = .bot, notBefore: Int64? = nil) {
         self.message = message
         self.sender = sender

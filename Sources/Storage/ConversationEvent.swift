@@ -4,9 +4,12 @@
 /// below are the ones the effect mapping writes. `detail` never holds personal data: a step id, a close
 /// reason, an agent's name, a template name, a variable's name.
 public struct ConversationEvent: Sendable, Hashable, Codable {
+    /// What happened (one of the constants below, or a kind of the caller).
     public var kind: String
+    /// A step id, a reason, an agent or a name: never personal data.
     public var detail: String?
 
+    /// An event of `kind`.
     public init(_ kind: String, detail: String? = nil) {
         self.kind = kind
         self.detail = detail

@@ -25,18 +25,22 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
     /// Meta's retry runs it again), and the error is rethrown.
     ///
     /// `body` runs on a database thread while the write lock is held: keep it quick and pure (step the
-    /// interpreter, map effects), no I/O, no awaiting.
+    /// interpreter, map effects), no I/O, no awaiting. Concurrent calls may be committed together in one
+    /// transaction (group commit), each body in its own savepoint: a throwing body rolls back only its own
+    /// step. Calls for one conversation must be awaited one after the other to keep its messages in order.
+    @discardableResult
     func handleInbound(
         tenant: String, contact: String, messageID: String, receivedAt: Int64,
-        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+        _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges?
 
     /// Runs one conversation step that is not an inbound message (an agent's reply, close or reassignment,
     /// an inactivity timeout) in one transaction, like `handleInbound` without the message id (no dedup) and
     /// without an inbound log line.
+    @discardableResult
     func update(
         tenant: String, contact: String, at: Int64,
-        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+        _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges
 
     /// Whether the tenant has processed this inbound message id.
@@ -46,13 +50,16 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
 /// What a conversation transaction committed: the saved session, the changes, and the ids the store gave
 /// them (to wake the outbox worker or notify agents after the commit).
 public struct CommittedChanges: Sendable, Hashable {
+    /// The session as saved.
     public var session: Session
+    /// What the body returned, as stored.
     public var changes: ConversationChanges
     /// The outbox ids of `changes.outbound`, in order.
     public var outboxIDs: [Int64]
     /// The ledger sequence numbers of `changes.ledger`, in order.
     public var ledgerSequences: [Int64]
 
+    /// What a store reports after the commit.
     public init(session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64]) {
         self.session = session
         self.changes = changes

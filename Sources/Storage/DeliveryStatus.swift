@@ -3,11 +3,17 @@
 /// is terminal. WhatsApp's status webhooks arrive at least once and out of order, so a status only ever moves
 /// forward: a late `delivered` after `read` changes nothing, and nothing follows `failed`.
 public enum DeliveryStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Queued in the outbox (also while waiting for a retry).
     case pending
+    /// Claimed by a sender.
     case sending
+    /// Accepted by WhatsApp, which gave its `wamid`.
     case sent
+    /// Delivered to the contact's phone.
     case delivered
+    /// Read by the contact.
     case read
+    /// Given up by the sender, or reported failed by WhatsApp.
     case failed
 
     /// Position in the forward order; `failed` is past everything but `read` (see `canMove(to:)`).

@@ -7,10 +7,13 @@ import FlowRuntime
 public struct LedgerEntry: Sendable, Hashable {
     /// The interpreter's evidence: a consent decision (accept, decline, opt-in answer) or a revocation.
     public enum Evidence: Sendable, Hashable {
+        /// A decision at a consent step or its opt-in question.
         case consent(ConsentEvidence)
+        /// A revocation.
         case revocation(RevocationEvidence)
     }
 
+    /// The interpreter's evidence.
     public var evidence: Evidence
     /// The channel the decision came through (`whatsapp_cloud`, `simulated`).
     public var channel: String
@@ -22,6 +25,7 @@ public struct LedgerEntry: Sendable, Hashable {
     /// sent message to the contact whose buttons carry the step's accept id (for a consent decision).
     public var requestMessageIDs: [String]?
 
+    /// An entry from the evidence and what the driver knows.
     public init(
         _ evidence: Evidence, channel: String, phoneNumberID: String, receivedAt: Int64,
         requestMessageIDs: [String]? = nil

@@ -15,14 +15,18 @@ public struct LogEntry: Sendable, Hashable {
 
     /// The log's sequence number (also the outbox id of an outbound message).
     public var sequence: Int64
+    /// The tenant the conversation belongs to.
     public var tenant: String
+    /// The contact's WhatsApp id (`wa_id`).
     public var contact: String
     /// When the line was written: the server's receipt time of the message or step, Unix seconds.
     public var at: Int64
     /// WhatsApp's message id (`wamid`) of a message, once known.
     public var messageID: String?
+    /// The message or event.
     public var content: Content
 
+    /// A line as the store reads it.
     public init(sequence: Int64, tenant: String, contact: String, at: Int64, messageID: String?, content: Content) {
         self.sequence = sequence
         self.tenant = tenant

@@ -4,8 +4,10 @@ import FlowRuntime
 /// (the runtime has no wire format); the log and the outbox keep it in this stable shape, with a `type` tag
 /// and snake_case keys, so rows written by one version are read by the next.
 public struct StoredOutboundMessage: Codable, Sendable, Hashable {
+    /// The message.
     public var message: OutboundMessage
 
+    /// Wraps a message for encoding.
     public init(_ message: OutboundMessage) { self.message = message }
 
     private enum Keys: String, CodingKey {
@@ -31,19 +33,22 @@ public struct StoredOutboundMessage: Codable, Sendable, Hashable {
         case "buttons":
             let buttons = try c.decode([Choice].self, forKey: .buttons).map { ReplyButton(id: $0.id, title: $0.title) }
             message = .buttons(
-                body: try c.decode(String.self, forKey: .body), header: try c.decodeIfPresent(String.self, forKey: .header),
+                body: try c.decode(String.self, forKey: .body),
+                header: try c.decodeIfPresent(String.self, forKey: .header),
                 footer: try c.decodeIfPresent(String.self, forKey: .footer), buttons: buttons)
         case "list":
             let rows = try c.decode([Choice].self, forKey: .rows).map {
                 ListRow(id: $0.id, title: $0.title, description: $0.description)
             }
             message = .list(
-                body: try c.decode(String.self, forKey: .body), header: try c.decodeIfPresent(String.self, forKey: .header),
+                body: try c.decode(String.self, forKey: .body),
+                header: try c.decodeIfPresent(String.self, forKey: .header),
                 footer: try c.decodeIfPresent(String.self, forKey: .footer),
                 button: try c.decode(String.self, forKey: .button), rows: rows)
         case "attachment":
             message = .attachment(
-                url: try c.decode(String.self, forKey: .url), fileName: try c.decodeIfPresent(String.self, forKey: .fileName),
+                url: try c.decode(String.self, forKey: .url),
+                fileName: try c.decodeIfPresent(String.self, forKey: .fileName),
                 caption: try c.decodeIfPresent(String.self, forKey: .caption),
                 fileExtension: try c.decode(String.self, forKey: .fileExtension))
         case "template":
@@ -104,8 +109,10 @@ public struct StoredOutboundMessage: Codable, Sendable, Hashable {
 /// The stored JSON form of a contact message kept in the log (after consent only): `{"type": "text", "text"}`
 /// or `{"type": "attachment", "mime_type", "size", "file_name"}` (a file's metadata; its bytes stay at Meta).
 public struct StoredContactMessage: Codable, Sendable, Hashable {
+    /// The message.
     public var message: RelayedMessage
 
+    /// Wraps a message for encoding.
     public init(_ message: RelayedMessage) { self.message = message }
 
     private enum Keys: String, CodingKey {
@@ -123,7 +130,8 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
         case "attachment":
             message = .attachment(
                 Event.Attachment(
-                    mimeType: try c.decode(String.self, forKey: .mimeType), size: try c.decode(Int64.self, forKey: .size),
+                    mimeType: try c.decode(String.self, forKey: .mimeType),
+                    size: try c.decode(Int64.self, forKey: .size),
                     fileName: try c.decodeIfPresent(String.self, forKey: .fileName)))
         default:
             throw DecodingError.dataCorruptedError(

@@ -6,15 +6,20 @@ import FlowRuntime
 public struct OutboxMessage: Sendable, Hashable {
     /// The outbox id (the message's log sequence number): what the sender reports back.
     public var id: Int64
+    /// The tenant, whose access token sends it.
     public var tenant: String
+    /// The recipient's WhatsApp id (`wa_id`).
     public var contact: String
+    /// What to send.
     public var message: OutboundMessage
+    /// The bot or the agent who wrote it.
     public var sender: Sender
     /// When the message was queued, Unix seconds.
     public var queuedAt: Int64
     /// Send attempts so far, this one included.
     public var attempts: Int
 
+    /// A claimed message as the store reads it.
     public init(
         id: Int64, tenant: String, contact: String, message: OutboundMessage, sender: Sender, queuedAt: Int64,
         attempts: Int
@@ -33,9 +38,12 @@ public struct OutboxMessage: Sendable, Hashable {
 /// `outside_window`, `invalid_parameter`, `network`…) and an optional detail such as Meta's error code. No
 /// message content belongs here.
 public struct OutboxError: Sendable, Hashable, Codable {
+    /// The failure kind (stable, for metrics and the agent API).
     public var kind: String
+    /// Meta's error code or a short reason.
     public var detail: String?
 
+    /// An error of `kind`.
     public init(kind: String, detail: String? = nil) {
         self.kind = kind
         self.detail = detail
@@ -55,11 +63,14 @@ public struct OutboxResult: Sendable, Hashable {
         case failed(OutboxError)
     }
 
+    /// The outbox id of the claimed message.
     public var id: Int64
+    /// Sent, retry or failed.
     public var outcome: Outcome
     /// When the sender learnt the outcome, Unix seconds.
     public var at: Int64
 
+    /// A report about message `id`.
     public init(id: Int64, _ outcome: Outcome, at: Int64) {
         self.id = id
         self.outcome = outcome

@@ -18,10 +18,14 @@ public protocol SessionStore: Sendable {
 
 /// A session whose inactivity deadline has passed.
 public struct DueTimer: Sendable, Hashable {
+    /// The tenant the session belongs to.
     public var tenant: String
+    /// The contact's WhatsApp id (`wa_id`).
     public var contact: String
+    /// When the timer fired (Unix seconds): the `inactivityTimeout` event's time.
     public var deadline: Int64
 
+    /// A due timer as the store reads it.
     public init(tenant: String, contact: String, deadline: Int64) {
         self.tenant = tenant
         self.contact = contact

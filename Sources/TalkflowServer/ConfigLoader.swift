@@ -7,7 +7,9 @@ import Storage
 /// A configuration that passed every check: the settings, each tenant with its secrets and compiled flow,
 /// and the admin key when the admin endpoints are enabled.
 public struct LoadedConfig: Sendable {
+    /// The settings and tenants as the file gives them.
     public var config: ServerConfig
+    /// Every tenant, with its secrets and compiled flow, in the file's order.
     public var tenants: [Tenant]
     /// The admin key read from `server.admin_key_env`; `nil` when the admin endpoints are off.
     public var adminKey: String?
@@ -25,7 +27,9 @@ public enum ConfigLoader {
     /// What loading gave: the configuration when there is no error, and the diagnostics of each file (the
     /// configuration file first, then each flow file with diagnostics, warnings included).
     public struct Result: Sendable {
+        /// The configuration, `nil` when any file has an error.
         public var loaded: LoadedConfig?
+        /// Diagnostics by file, for `TextRenderer` and the other renderers.
         public var files: [FileDiagnostics]
 
         /// Whether any file has an error (the server must not start).
@@ -122,7 +126,8 @@ public enum ConfigLoader {
 /// One pass over the configuration tree: reads every field by the schema, collecting diagnostics, the ranges
 /// of values to mask, and the secrets found in the environment.
 struct ConfigReader {
-    /// A tenant whose fields were all valid (its secrets are `nil` when an environment variable is missing).
+    /// A tenant with a flow to check; its secrets are `nil` unless every field of it is right (it is then one of
+    /// the configuration's tenants).
     struct Entry {
         var config: TenantConfig
         var secrets: TenantSecrets?
@@ -307,23 +312,25 @@ struct ConfigReader {
             if let node = value(pairs, "queues") {
                 if let read = readQueues(node, what: what) { queues = read } else { valid = false }
             }
-            guard valid, let idNode, let phone, let appSecret, let verifyToken, let accessToken, let flow,
-                !flow.value.isEmpty
-            else { continue }
+            // Secrets are looked up, and the flow is checked, even when another field is wrong, so that one run
+            // reports every problem; only a tenant whose every field is right is kept.
+            let secrets = [
+                appSecret.flatMap { secret($0, purpose: "the app secret (app_secret_env of \(what))") },
+                verifyToken.flatMap { secret($0, purpose: "the verify token (verify_token_env of \(what))") },
+                accessToken.flatMap { secret($0, purpose: "the access token (access_token_env of \(what))") },
+            ]
+            guard let flow, !flow.value.isEmpty else { continue }
             let config = TenantConfig(
-                id: idNode.value, phoneNumberID: phone.value, appSecretEnv: appSecret.value,
-                verifyTokenEnv: verifyToken.value, accessTokenEnv: accessToken.value,
+                id: idNode?.value ?? name, phoneNumberID: phone?.value ?? "", appSecretEnv: appSecret?.value ?? "",
+                verifyTokenEnv: verifyToken?.value ?? "", accessTokenEnv: accessToken?.value ?? "",
                 flowPath: SourceFiles.resolve(flow.value, relativeTo: path), flowRange: flow.range,
                 agents: agents, queueOverrides: queues)
-            configs.append(config)
-            let secrets = [
-                secret(appSecret, purpose: "the app secret (app_secret_env of \(what))"),
-                secret(verifyToken, purpose: "the verify token (verify_token_env of \(what))"),
-                secret(accessToken, purpose: "the access token (access_token_env of \(what))"),
-            ]
             var entry = Entry(config: config, secrets: nil)
-            if let app = secrets[0], let verify = secrets[1], let access = secrets[2] {
+            if valid, idNode != nil, phone != nil, let app = secrets[0], let verify = secrets[1],
+                let access = secrets[2]
+            {
                 entry.secrets = TenantSecrets(appSecret: app, verifyToken: verify, accessToken: access)
+                configs.append(config)
             }
             tenants.append(entry)
         }

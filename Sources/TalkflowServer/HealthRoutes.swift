@@ -5,9 +5,12 @@ import Hummingbird
 /// condition holds, or a short reason (no secrets, no personal data: it is served to anyone who can reach the
 /// port).
 public struct ReadinessCheck: Sendable {
+    /// Short name, printed before the reason (`store: …`).
     public var name: String
+    /// Runs the check: `nil` when ready, else why not.
     public var probe: @Sendable () async -> String?
 
+    /// A check named `name` that runs `probe` on every `/readyz`.
     public init(name: String, probe: @escaping @Sendable () async -> String?) {
         self.name = name
         self.probe = probe

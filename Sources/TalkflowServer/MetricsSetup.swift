@@ -101,6 +101,9 @@ public final class ServerMetrics: Sendable {
 
     private static let bootstrapped = Mutex(false)
 
+    /// Makes this instance's registry the process's swift-metrics backend (see the static form).
+    public func bootstrapMetricsSystem() { Self.bootstrapMetricsSystem(registry: registry) }
+
     /// Makes `registry` the process's swift-metrics backend, so that libraries reporting through swift-metrics
     /// (Hummingbird's `MetricsMiddleware`) appear on `/metrics` too. Their dotted names are rewritten with `_`.
     /// The first call wins; later calls do nothing (swift-metrics allows one bootstrap per process).

@@ -9,12 +9,19 @@ import UnixSignals
 /// `POST /admin/reload` (when an admin key is configured). Only `/webhook` is meant to be reachable from the
 /// internet; the reverse proxy keeps the others internal (Docs/operations.md).
 public struct ServerApp: Sendable {
+    /// The `server` section of the configuration.
     public let settings: ServerSettings
+    /// The tenants, looked up by every webhook and reloaded by SIGHUP and the admin route.
     public let registry: TenantRegistry
+    /// The metrics `/metrics` renders.
     public let metrics: ServerMetrics
+    /// What `POST /webhook` hands each body to.
     public let handler: any WebhookHandler
+    /// The checks of `/readyz`.
     public let readiness: [ReadinessCheck]
+    /// The server's logger; requests add `hb.request.id`, tenant work adds `tenant`.
     public let logger: Logger
+    /// The admin key, `nil` when the admin routes are off.
     let adminKey: String?
 
     /// A server for `loaded`. By default the webhook handler verifies signatures and routes updates to the
@@ -101,6 +108,7 @@ public struct HangupReloadService: Service {
         self.onListening = onListening
     }
 
+    /// Reloads on every SIGHUP until graceful shutdown.
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await onListening()

@@ -7,9 +7,12 @@ import Storage
 public struct ServerConfig: Sendable {
     /// The configuration file as the operator named it; relative paths inside it are relative to its folder.
     public var path: String
+    /// The settings shared by every tenant.
     public var server: ServerSettings
+    /// The tenants, in the file's order.
     public var tenants: [TenantConfig]
 
+    /// A configuration as `ConfigLoader` builds it.
     public init(path: String, server: ServerSettings, tenants: [TenantConfig]) {
         self.path = path
         self.server = server
@@ -46,6 +49,7 @@ public struct ServerSettings: Sendable, Equatable {
         sendRatePerNumber: 80, store: .sqlite(path: "talkflow.sqlite"), adminKeyEnv: nil,
         webhookBodyLimit: 1024 * 1024)
 
+    /// Settings with every value given (see `defaults`).
     public init(
         host: String, port: Int, graphAPIURL: String, graphAPIVersion: String, sendRatePerNumber: Int,
         store: StoreLocation, adminKeyEnv: String?, webhookBodyLimit: Int
@@ -84,6 +88,7 @@ public struct TenantConfig: Sendable {
     /// Agent lists that replace those of the flow's queues, by queue name.
     public var queueOverrides: [QueueOverride]
 
+    /// A tenant as `ConfigLoader` builds it; tests build them directly.
     public init(
         id: String, phoneNumberID: String, appSecretEnv: String, verifyTokenEnv: String, accessTokenEnv: String,
         flowPath: String, flowRange: SourceRange = .fileStart, agents: [AgentCredential] = [],
@@ -112,6 +117,7 @@ public struct AgentCredential: Sendable, Equatable {
     /// Whether the key may use the tenant's admin operations (consent export, reassigning).
     public var admin: Bool
 
+    /// A credential from a key's hash.
     public init(agent: String, keyHash: [UInt8], admin: Bool = false) {
         self.agent = agent
         self.keyHash = keyHash
@@ -122,11 +128,14 @@ public struct AgentCredential: Sendable, Equatable {
 /// A queue whose agents the configuration sets instead of the flow: a deployment's staff changes more often
 /// than its flow, and one flow file may serve several tenants with different teams.
 public struct QueueOverride: Sendable, Equatable {
+    /// The queue's name, as declared in the flow.
     public var queue: String
+    /// Its agents, in rotation order.
     public var agents: [String]
     /// Where the queue's name is written in the configuration file.
     public var range: SourceRange
 
+    /// An override of `queue`'s agents.
     public init(queue: String, agents: [String], range: SourceRange = .fileStart) {
         self.queue = queue
         self.agents = agents
@@ -144,13 +153,17 @@ public struct TenantSecrets: Sendable, CustomStringConvertible, CustomDebugStrin
     /// Bearer token of the Graph API.
     public var accessToken: String
 
+    /// Secrets as read from the environment.
     public init(appSecret: String, verifyToken: String, accessToken: String) {
         self.appSecret = appSecret
         self.verifyToken = verifyToken
         self.accessToken = accessToken
     }
 
+    /// Never the secrets themselves.
     public var description: String { "TenantSecrets(redacted)" }
+    /// Never the secrets themselves.
     public var debugDescription: String { description }
+    /// No children, so that `dump` and test failures show no secret.
     public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -29,8 +29,11 @@ public enum TenantFlow {
     /// (errors and warnings, at the flow's file:line:col), and diagnostics that belong in the configuration
     /// file (unreadable flow, unknown queue override).
     public struct Outcome: Sendable {
+        /// The compiled flow, `nil` when it has errors or an override does not fit it.
         public var flow: CompiledFlow?
+        /// The flow file's own diagnostics, `nil` when it has none.
         public var flowFile: FileDiagnostics?
+        /// Diagnostics at the tenant's entry in the configuration file.
         public var configDiagnostics: [Diagnostic]
     }
 

@@ -6,10 +6,14 @@ import Synchronization
 /// compiled flow. A value: a reload replaces the whole tenant, so a request that looked one up keeps a
 /// consistent flow until it finishes.
 public struct Tenant: Sendable {
+    /// The tenant's entry of the configuration file.
     public var config: TenantConfig
+    /// Credentials read from the environment at start-up.
     public var secrets: TenantSecrets
+    /// The flow it runs now.
     public var flow: CompiledFlow
 
+    /// A tenant from its parts (`ConfigLoader` builds them).
     public init(config: TenantConfig, secrets: TenantSecrets, flow: CompiledFlow) {
         self.config = config
         self.secrets = secrets
@@ -47,6 +51,7 @@ public final class TenantRegistry: Sendable {
 
     /// What `reload()` did, tenant by tenant, in configuration order.
     public struct ReloadReport: Sendable {
+        /// One result per tenant.
         public var results: [(tenant: String, result: TenantReload)]
 
         /// The tenants whose new flow was refused.
@@ -117,7 +122,8 @@ public final class TenantRegistry: Sendable {
                 guard let flow = outcome.flow else {
                     var files: [FileDiagnostics] = []
                     if !outcome.configDiagnostics.isEmpty {
-                        files.append(FileDiagnostics(path: configPath, source: nil, diagnostics: outcome.configDiagnostics))
+                        files.append(
+                            FileDiagnostics(path: configPath, source: nil, diagnostics: outcome.configDiagnostics))
                     }
                     if let flowFile = outcome.flowFile { files.append(flowFile) }
                     let errors = files.reduce(0) { $0 + $1.errorCount }

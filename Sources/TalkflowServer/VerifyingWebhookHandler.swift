@@ -14,11 +14,13 @@ public struct VerifyingWebhookHandler: WebhookHandler {
     let registry: TenantRegistry
     let processor: any TenantUpdateProcessor
 
+    /// A handler routing to `registry`'s tenants and handing their updates to `processor`.
     public init(registry: TenantRegistry, processor: any TenantUpdateProcessor = LoggingUpdateProcessor()) {
         self.registry = registry
         self.processor = processor
     }
 
+    /// Parses, verifies, routes and processes one delivery (see the type's summary for the answers).
     public func handle(_ delivery: WebhookDelivery, logger: Logger) async -> WebhookOutcome {
         let updates: [WebhookUpdate]
         do {

@@ -4,10 +4,12 @@ import WhatsAppCloud
 /// A webhook POST as the route received it: the body's bytes exactly as sent (the signature covers them, so
 /// they are never re-encoded) and the `X-Hub-Signature-256` header.
 public struct WebhookDelivery: Sendable {
+    /// The raw body.
     public var body: [UInt8]
     /// The `X-Hub-Signature-256` header, `nil` when absent.
     public var signature: String?
 
+    /// A delivery as the route read it.
     public init(body: [UInt8], signature: String?) {
         self.body = body
         self.signature = signature
@@ -38,20 +40,24 @@ public enum WebhookOutcome: Sendable, Equatable {
 /// The route depends only on this protocol, so that signature checking, routing and the processing transaction
 /// can change without touching HTTP code, and tests can drive the route with the real handler.
 public protocol WebhookHandler: Sendable {
+    /// Handles one delivery; never throws, as every failure is an answer to Meta.
     func handle(_ delivery: WebhookDelivery, logger: Logger) async -> WebhookOutcome
 }
 
 /// What a tenant does with its verified updates. Called once per tenant and POST, in the order Meta listed the
 /// updates, before the webhook is acknowledged; throwing answers 500 so that Meta delivers the POST again.
 public protocol TenantUpdateProcessor: Sendable {
+    /// Processes one tenant's updates of one POST, durably, before returning.
     func process(_ updates: [WebhookUpdate], for tenant: Tenant, logger: Logger) async throws
 }
 
 /// The processor used until conversations are processed end to end: it logs how many updates of each kind a
 /// tenant received (no contents) and does nothing else. Nothing is stored and nothing is answered.
 public struct LoggingUpdateProcessor: TenantUpdateProcessor {
+    /// The processor; it has no state.
     public init() {}
 
+    /// Logs the counts of `updates` by kind.
     public func process(_ updates: [WebhookUpdate], for tenant: Tenant, logger: Logger) async throws {
         var messages = 0
         var statuses = 0

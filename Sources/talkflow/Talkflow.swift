@@ -3,7 +3,7 @@ import ArgumentParser
 /// The `talkflow` command line: a thin shell over the library that reads files, runs the checker or the
 /// compiler and prints what they return. One file per subcommand.
 @main
-struct Talkflow: ParsableCommand {
+struct Talkflow: AsyncParsableCommand {
     /// The version printed by `--version` and recorded in SARIF logs.
     static let version = "0.1.0"
 
@@ -15,7 +15,7 @@ struct Talkflow: ParsableCommand {
             Docs/cli.md documents every command, option, exit code and output format.
             """,
         version: version,
-        subcommands: [LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self]
+        subcommands: [LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self, ServeCommand.self]
     )
 
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),

@@ -45,7 +45,8 @@ func acceptRevokeAndNewVersionDeriveTheCurrentConsent(factory: StoreFactory) asy
 
     // Declining a newer version leaves the older acceptance (the interpreter asks again anyway).
     try await store.appendConsent(
-        tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(choice: "declined", version: "2026-03")))])
+        tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent(choice: "declined", version: "2026-03")))]
+    )
     state = try await store.consentState(tenant: "t1", contact: "c")
     #expect(state.acceptedVersion == "2026-02")
     #expect(state.versions["2026-03"] == .declined)
@@ -153,7 +154,7 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
         #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
     }
     // Storing a text under a hash already there is ignored (content-addressed), never a replacement.
-    try raw.write {
+    try await raw.write {
         try $0.execute(
             sql: "INSERT OR REPLACE INTO consent_texts (sha256, text) SELECT sha256, 'otro texto' FROM consent_texts")
     }

@@ -172,7 +172,8 @@ struct Driver: Sendable {
                     }
                 }
                 changes.record(
-                    effects, evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "1234", receivedAt: at))
+                    effects, evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "1234", receivedAt: at)
+                )
             }
             changes.stateName = interpreter.name(of: session.state)
             changes.queueName = session.queue == nil ? nil : "ventas"

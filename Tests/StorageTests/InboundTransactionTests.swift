@@ -139,7 +139,8 @@ func realConversationKeepsNothingBeforeConsent(factory: StoreFactory) async thro
     let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
     let t = Fixtures.monday
     // First message: opens the conversation, never logged. Then free text at the consent step: not logged.
-    try await driver.receive(.text("hola, soy Ana y mi cedula es 123", messageID: "w1"), from: "573004", id: "w1", at: t)
+    try await driver.receive(
+        .text("hola, soy Ana y mi cedula es 123", messageID: "w1"), from: "573004", id: "w1", at: t)
     try await driver.receive(.text("que es esto?", messageID: "w2"), from: "573004", id: "w2", at: t + 10)
     try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w3"), from: "573004", id: "w3", at: t + 20)
     try await driver.receive(.text("quiero hablar", messageID: "w4"), from: "573004", id: "w4", at: t + 30)
@@ -186,4 +187,59 @@ func handoffTakesTheRotationInTheSameTransaction(factory: StoreFactory) async th
     let withAna = try await store.conversations(tenant: "t1", filter: ConversationFilter(agent: "ana"))
     #expect(Set(withAna.map(\.contact)) == ["c1", "c4"])
     #expect(withAna.allSatisfy { $0.status == .withAgent && $0.queue == "ventas" && $0.handoffAt == t + 2 })
+}
+
+@Test(arguments: StoreFactory.all)
+func concurrentStepsCommitTogetherButFailAlone(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    // Many messages at once (the store may write them in one transaction); every third body throws.
+    let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+        for index in 0..<60 {
+            group.addTask {
+                do {
+                    try await store.handleInbound(
+                        tenant: "t1", contact: "c\(index)", messageID: "w\(index)", receivedAt: Fixtures.monday
+                    ) { session, _ in
+                        session.status = .waiting
+                        if index.isMultiple(of: 3) { throw BodyFailure() }
+                        return Fixtures.reply("hola \(index)")
+                    }
+                    return (index, true)
+                } catch is BodyFailure {
+                    return (index, false)
+                }
+            }
+        }
+        var all: [Int: Bool] = [:]
+        for try await (index, ok) in group { all[index] = ok }
+        return all
+    }
+    for index in 0..<60 {
+        let ok = !index.isMultiple(of: 3)
+        #expect(outcomes[index] == ok)
+        #expect(try await store.wasProcessed(tenant: "t1", messageID: "w\(index)") == ok)
+        #expect((try await store.session(tenant: "t1", contact: "c\(index)") != nil) == ok)
+    }
+    #expect(try await store.outboxDepth() == 40)
+}
+
+@Test(arguments: StoreFactory.all)
+func sameMessageDeliveredConcurrentlyIsHandledOnce(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let handled = try await withThrowingTaskGroup(of: Bool.self) { group in
+        for _ in 0..<20 {
+            group.addTask {
+                try await store.handleInbound(
+                    tenant: "t1", contact: "c", messageID: "wamid.same", receivedAt: Fixtures.monday
+                ) { _, _ in Fixtures.reply("hola") } != nil
+            }
+        }
+        var count = 0
+        for try await wasHandled in group where wasHandled { count += 1 }
+        return count
+    }
+    #expect(handled == 1)
+    #expect(try await store.outboxDepth() == 1)
 }

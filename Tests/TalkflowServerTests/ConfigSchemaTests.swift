@@ -1,6 +1,7 @@
 import FlowDiagnostics
 import FlowSyntax
 import Foundation
+import SchemaTestSupport
 import Testing
 
 @testable import TalkflowServer
@@ -106,7 +107,11 @@ struct ConfigSchemaTests {
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "aB", count: 32)),
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "a", count: 63)),
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "g", count: 64)),
-            ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "a", count: 64) + "\n    admin: yes"),
+            (
+                "",
+                tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "a", count: 64)
+                    + "\n    admin: yes"
+            ),
             ("", tenant + "\nqueues:\n  soporte: []"),
             ("", tenant + "\nqueues:\n  soporte: [ana, \" \"]"),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
@@ -131,7 +136,8 @@ struct ConfigSchemaTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasPrefix("# yaml-language-server: $schema=Schemas/config.schema.json\n"))
         let validator = JSONSchemaValidator(root: try loadSchema())
-        #expect(validator.validate(try instance(text)).isEmpty, "\(validator.validate(try instance(text)))")
+        let violations = validator.validate(try instance(text))
+        #expect(violations.isEmpty, "\(violations)")
         let environment = [
             "VENTAS_APP_SECRET", "VENTAS_VERIFY_TOKEN", "VENTAS_ACCESS_TOKEN", "SOPORTE_APP_SECRET",
             "SOPORTE_VERIFY_TOKEN", "SOPORTE_ACCESS_TOKEN", "TALKFLOW_ADMIN_KEY",
@@ -143,10 +149,15 @@ struct ConfigSchemaTests {
         #expect(loaded.tenants[1].flow.queues["soporte"] == ["diana", "esteban"])
     }
 
-    /// Every rule id is unique and starts with `config_`, apart from the loader's own YAML rules.
-    @Test func ruleIdsAreStable() {
+    /// Every rule id is unique, starts with `config_`, and is listed in Docs/operations.md, as is every failure
+    /// kind of the metrics.
+    @Test func ruleIdsAndFailureKindsAreDocumented() throws {
         let ids = ConfigRules.all.map(\.id)
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.hasPrefix("config_") })
+        let doc = try String(contentsOf: repositoryRoot.appending(path: "Docs/operations.md"), encoding: .utf8)
+        for id in ids { #expect(doc.contains("| `\(id)` |"), "\(id) is documented") }
+        for kind in FailureKind.allCases { #expect(doc.contains("`\(kind.rawValue)`"), "\(kind) is documented") }
+        for key in ConfigLoader.serverKeys + ConfigLoader.tenantKeys { #expect(doc.contains("| `\(key)` |")) }
     }
 }

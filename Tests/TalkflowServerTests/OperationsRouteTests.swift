@@ -36,7 +36,7 @@ struct OperationsRouteTests {
     @Test func metricsExposeEveryCounterGaugeAndHistogram() async throws {
         let server = try TestServer()
         server.app.metrics.messageSent(tenant: "beta")
-        server.app.metrics.outboxDepth.set(3)
+        server.app.metrics.outboxDepth.set(to: 3)
         server.app.metrics.stepDuration.record(.microseconds(120))
         try await server.test { client in
             let response = try await client.execute(uri: "/metrics", method: .get)
@@ -115,7 +115,7 @@ struct OperationsRouteTests {
     @Test func sighupReloadsTheFlows() async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
         try folder.write(
             "flows/acme.yaml", try shippedFlow("faq.yaml").replacingOccurrences(of: "flow: faq", with: "flow: faq_hup"))
         let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()

@@ -9,7 +9,7 @@ struct TenantRegistryTests {
     @Test func tenantsAreFoundByPhoneNumberID() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
         #expect(registry.tenant(phoneNumberID: Phone.acme)?.id == "acme")
         #expect(registry.tenant(phoneNumberID: Phone.gamma)?.id == "gamma")
         #expect(registry.tenant(phoneNumberID: Phone.unknown) == nil)
@@ -19,7 +19,7 @@ struct TenantRegistryTests {
     @Test func reloadRunsTheNewFlowWithoutARestart() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
         try folder.write(
             "flows/acme.yaml", try shippedFlow("faq.yaml").replacingOccurrences(of: "flow: faq", with: "flow: faq_v2"))
         let report = registry.reload()
@@ -32,7 +32,7 @@ struct TenantRegistryTests {
     @Test func aFlowThatFailsLintIsRefusedAndTheOldOneKeepsRunning() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
         let broken = try shippedFlow("faq.yaml")
             .replacingOccurrences(of: "flow: faq", with: "flow: faq_broken")
             .replacingOccurrences(of: "start: consentimiento", with: "start: nada")
@@ -59,7 +59,8 @@ struct TenantRegistryTests {
         defer { folder.remove() }
         let config = standardConfig().replacingOccurrences(
             of: "flow: flows/beta.yaml", with: "flow: flows/beta.yaml\n    queues:\n      soporte: [ana]")
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder, config: config)))
+        let registry = TenantRegistry(
+            try loadValid(try writeStandardSetup(in: folder, config: config)), logger: LogRecorder().logger())
         #expect(registry.tenant(phoneNumberID: Phone.beta)?.flow.queues == ["soporte": ["ana"]])
         try folder.write(
             "flows/beta.yaml",
@@ -79,7 +80,7 @@ struct TenantRegistryTests {
     @Test func lookupsDuringReloadsSeeWholeTenants() async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)))
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
         let faq = try shippedFlow("faq.yaml")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import WhatsAppCloud
 
 @testable import TalkflowServer
 
@@ -153,9 +154,56 @@ struct WebhookRouteTests {
         let metrics = server.app.metrics.exposition()
         #expect(sample(metrics, #"talkflow_failures_total{kind="unknown_tenant"}"#) == 1)
         #expect(sample(metrics, #"talkflow_failures_total{kind="signature"}"#) == 1)
-        let warning = try #require(server.logs.all.first { $0.level == .warning && $0.message.contains("no configured") })
+        let warning = try #require(
+            server.logs.all.first { $0.level == .warning && $0.message.contains("no configured") })
         #expect(warning.metadata["phone_number_ids"]?.contains(Phone.unknown) == true)
         #expect(!server.logs.all.contains { $0.message.hasPrefix("webhook updates received") })
+    }
+
+    /// Changes of fields other than `messages` name no phone number: acknowledged when signed, not counted as an
+    /// unknown tenant.
+    @Test func aChangeOfAnotherFieldIsAcknowledgedWhenSigned() async throws {
+        let server = try TestServer()
+        let body = Array(
+            (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":["#
+                + #"{"field":"account_update","value":{"event":"VERIFIED_ACCOUNT"}}]}]}"#).utf8)
+        try await server.test { client in
+            let signed = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(signed.status == .ok)
+            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
+            #expect(unsigned.status == .unauthorized)
+        }
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="unknown_tenant"}"#) == 0)
+    }
+
+    /// When a tenant's processing fails the answer is 500, so that Meta delivers the webhook again.
+    @Test func aProcessingFailureGets500SoThatMetaRetries() async throws {
+        struct StoreUnavailable: Error {}
+        struct UnavailableStoreProcessor: TenantUpdateProcessor {
+            func process(_ updates: [WebhookUpdate], for tenant: Tenant, logger: Logger) async throws {
+                throw StoreUnavailable()
+            }
+        }
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let loaded = try loadValid(try writeStandardSetup(in: folder))
+        let registry = TenantRegistry(loaded, logger: LogRecorder().logger())
+        let app = ServerApp(
+            loaded: loaded, registry: registry,
+            handler: VerifyingWebhookHandler(registry: registry, processor: UnavailableStoreProcessor()),
+            logger: LogRecorder().logger())
+        let body = textWebhook(to: [Phone.acme])
+        try await app.application(reloadOnHangup: false).test(.router) { client in
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(response.status == .internalServerError)
+        }
+        let metrics = app.metrics.exposition()
+        #expect(sample(metrics, #"talkflow_failures_total{kind="processing"}"#) == 1)
+        #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="acme"}"#) == 0)
     }
 
     @Test func aBodyThatIsNotMetasJSONGets400WhenSignedAnd401Otherwise() async throws {
@@ -174,7 +222,7 @@ struct WebhookRouteTests {
 
     @Test func aBodyOverTheLimitGets413() async throws {
         let server = try TestServer(config: standardConfig(server: "  port: 0\n  webhook_body_limit: 2048\n"))
-        var big = textWebhook(to: [Phone.acme], text: String(repeating: "a", count: 3000))
+        let big = textWebhook(to: [Phone.acme], text: String(repeating: "a", count: 3000))
         let small = textWebhook(to: [Phone.acme], text: String(repeating: "a", count: 1000))
         try await server.test(.live) { client in
             let response = try await client.execute(
@@ -186,7 +234,6 @@ struct WebhookRouteTests {
                 body: ByteBuffer(bytes: small))
             #expect(fits.status == .ok)
         }
-        big.removeAll()
         #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="body_too_large"}"#) == 1)
     }
 

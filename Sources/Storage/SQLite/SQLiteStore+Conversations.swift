@@ -2,39 +2,33 @@ import FlowRuntime
 import GRDB
 
 extension SQLiteStore {
+    @discardableResult
     public func handleInbound(
         tenant: String, contact: String, messageID: String, receivedAt: Int64,
-        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+        _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges? {
-        try await pool.writeWithoutTransaction { db in
-            var committed: CommittedChanges?
-            try db.inTransaction(.immediate) {
-                let seen = try db.row(
-                    "SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
-                guard seen == nil else { return .rollback }
-                committed = try Self.step(
-                    db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, body: body)
-                try db.run(
-                    "INSERT INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
-                    [tenant, messageID, receivedAt])
-                return .commit
-            }
+        try await commits.submit { db in
+            let seen = try db.row(
+                "SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
+            guard seen == nil else { return nil }
+            let committed = try Self.step(
+                db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, body: body)
+            try db.run(
+                "INSERT INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
+                [tenant, messageID, receivedAt])
             return committed
         }
     }
 
+    @discardableResult
     public func update(
         tenant: String, contact: String, at: Int64,
-        _ body: @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+        _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges {
-        try await pool.writeWithoutTransaction { db in
-            var committed: CommittedChanges?
-            try db.inTransaction(.immediate) {
-                committed = try Self.step(db, tenant: tenant, contact: contact, inbound: nil, at: at, body: body)
-                return .commit
-            }
-            return committed!
+        let committed = try await commits.submit { db in
+            try Self.step(db, tenant: tenant, contact: contact, inbound: nil, at: at, body: body)
         }
+        return committed!
     }
 
     public func wasProcessed(tenant: String, messageID: String) async throws -> Bool {

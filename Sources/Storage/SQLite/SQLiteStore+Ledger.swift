@@ -138,8 +138,9 @@ extension SQLiteStore {
         let records = try rows.map { row -> ConsentRecord in
             let hashes = try coder.decode([String].self, row["text_hashes"], table: "consent_ledger")
             let texts = try hashes.map { hash -> String in
-                guard let text = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT text FROM consent_texts WHERE sha256 = ?"), arguments: [hash])
+                guard
+                    let text = try String.fetchOne(
+                        db.cachedStatement(sql: "SELECT text FROM consent_texts WHERE sha256 = ?"), arguments: [hash])
                 else { throw StorageError.corruptRow(table: "consent_texts", detail: "missing text \(hash)") }
                 return text
             }

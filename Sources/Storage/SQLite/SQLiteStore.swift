@@ -19,12 +19,14 @@ public final class SQLiteStore: ConversationStore {
 
     /// How the store opens its file.
     public struct Options: Sendable, Hashable {
+        /// How hard a commit presses data to disk (default `.power`).
         public var durability: Durability
         /// Seconds a write waits for another connection's (or process's) write lock before failing.
         public var busyTimeout: Double
         /// Concurrent read connections.
         public var maximumReaders: Int
 
+        /// The defaults suit one server process: durable commits, 10 s of patience for the lock.
         public init(durability: Durability = .power, busyTimeout: Double = 10, maximumReaders: Int = 4) {
             self.durability = durability
             self.busyTimeout = busyTimeout
@@ -35,6 +37,7 @@ public final class SQLiteStore: ConversationStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    let commits: SQLiteCommitQueue
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. Fails with
@@ -45,7 +48,7 @@ public final class SQLiteStore: ConversationStore {
         configuration.maximumReaderCount = max(1, options.maximumReaders)
         configuration.foreignKeysEnabled = true
         configuration.label = "talkflow.storage"
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
         let synchronous = options.durability == .power ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
@@ -54,11 +57,36 @@ public final class SQLiteStore: ConversationStore {
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
         }
         guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
-        try migrator.migrate(pool)
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            // Another process opening the same new file may have applied the migrations first (GRDB checks
+            // what is applied before taking the write lock): that is success.
+            guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
+        }
         self.path = path
         self.pool = pool
+        self.commits = SQLiteCommitQueue(pool: pool)
         self.logger = logger
         logger.debug("storage opened", metadata: ["schema": "\(migrator.migrations.last ?? "")"])
+    }
+
+    /// Opens the pool, retrying while another process holds the lock SQLite needs to switch a new file to WAL
+    /// (that switch answers "database is locked" at once instead of waiting like other statements).
+    private static func openPool(path: String, configuration: Configuration, patience: Double) throws
+        -> DatabasePool
+    {
+        let deadline = ContinuousClock.now + .milliseconds(Int(patience * 1000))
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError
+                where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED)
+                && ContinuousClock.now < deadline
+            {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
     }
 
     /// Opens the store a `--store` value names.
@@ -78,7 +106,7 @@ public final class SQLiteStore: ConversationStore {
     /// Writes a consistent copy of the database to `destination` while the store stays in use (SQLite's
     /// `VACUUM INTO`): the backup Docs/storage.md recommends. `destination` must not exist.
     public func backup(to destination: String) throws {
-        try pool.read { try $0.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
+        try pool.unsafeRead { try $0.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
     }
 }
 

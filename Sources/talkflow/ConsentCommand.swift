@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// `talkflow consent`: the consent ledger from the command line, for the Responsable's answers to a
+/// Titular (habeas-data checklist item 5). Read-only: nothing here changes the ledger.
+struct ConsentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent",
+        abstract: "Read the consent ledger of a talkflow store.",
+        subcommands: [ConsentExportCommand.self]
+    )
+}
+
+/// `talkflow consent export CONTACT --store sqlite:PATH [--tenant ID]`: prints a contact's whole consent and
+/// revocation history, with the exact texts shown, as one JSON document: the proof a Titular may demand
+/// (L. 1581 art. 8(b) and art. 12 par.).
+struct ConsentExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print a contact's consent and revocation history, with the texts shown, as JSON.",
+        discussion: """
+            The document goes to stdout: {"contact": CONTACT, "histories": [...]}, one history per tenant \
+            holding records about the contact (only TENANT's with --tenant), each with the current consent \
+            derived from the ledger and every record in ledger order. A contact without records gets empty \
+            histories (exit status 0). The store is opened as the server opens it; it must exist.
+
+            Exit status:
+              0   exported
+              2   the store does not exist or could not be read
+              64  usage error (unknown option, no CONTACT, no --store or a --store that is not sqlite:PATH)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The contact's WhatsApp id (wa_id), e.g. 573001112233.", valueName: "contact"))
+    var contact: String
+
+    @Option(help: ArgumentHelp("The store to read, as 'talkflow serve' takes it: sqlite:PATH.", valueName: "store"))
+    var store: String
+
+    @Option(help: ArgumentHelp("Only this tenant's history (default: every tenant's).", valueName: "id"))
+    var tenant: String?
+
+    /// A malformed `--store` is a usage error (64), reported before anything is opened.
+    func validate() throws {
+        do {
+            _ = try StoreLocation(parsing: store)
+        } catch {
+            throw ValidationError("invalid --store '\(store)': expected sqlite:PATH")
+        }
+    }
+
+    /// Opens the store, reads the histories and prints them.
+    func run() throws {
+        let location = try StoreLocation(parsing: store)
+        let path: String
+        switch location {
+        case .sqlite(let file): path = file
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            Console.error("cannot read '\(path)': no such file")
+            throw Exit.unreadable
+        }
+        let document: ConsentExport
+        do {
+            let opened = try SQLiteStore.open(location)
+            let tenants = try tenant.map { [$0] } ?? opened.consentTenants(contact: contact)
+            document = ConsentExport(
+                contact: contact,
+                histories: try tenants.map { try opened.consentHistory(tenant: $0, contact: contact) })
+        } catch {
+            Console.error("cannot read '\(path)': \(error)")
+            throw Exit.unreadable
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        Console.out(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
+    }
+}
+
+/// What `talkflow consent export` prints.
+struct ConsentExport: Encodable {
+    let contact: String
+    let histories: [ConsentHistory]
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import FlowDiagnostics
+import Foundation
+import Logging
+import TalkflowServer
+
+/// `talkflow serve --config FILE`: checks the configuration and every tenant's flow, then runs the WhatsApp Cloud
+/// API webhook server until SIGTERM or SIGINT. A thin shell: loading, checking and serving live in
+/// `TalkflowServer`; this command only reads the environment, prints diagnostics and sets up logging.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the WhatsApp webhook server for the tenants of a configuration file.",
+        discussion: """
+            FILE is a YAML configuration (see config.example.yaml, Schemas/config.schema.json and \
+            Docs/operations.md): server settings and, per tenant, its phone-number id, the names of the \
+            environment variables holding its secrets, and its flow. Before listening, everything is checked: \
+            the file's shape, secrets written in it, duplicate ids, environment variables that are not set and \
+            each tenant's flow. Every problem is printed on stderr as path:line:col, flows' problems at the \
+            flow's own lines, and the server does not start.
+
+            Logs go to stderr. SIGHUP (or POST /admin/reload with the admin key) reloads every flow: a flow \
+            with errors is refused and the previous one keeps running. SIGTERM or SIGINT stop the server \
+            gracefully: it stops accepting connections and finishes the requests in flight.
+
+            Exit status:
+              0   stopped by SIGTERM or SIGINT
+              1   the configuration or a flow has errors, or the server failed (port in use, ...)
+              64  usage error (unknown option, no --config)
+            """
+    )
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config: String
+
+    @Option(
+        help: ArgumentHelp(
+            "Least severe log level written: trace, debug, info, notice, warning, error or critical.",
+            valueName: "level"))
+    var logLevel: String = "info"
+
+    @Option(
+        help: ArgumentHelp(
+            "When to colour diagnostics: auto (only when stderr is a terminal and NO_COLOR is unset or empty), "
+                + "always or never.",
+            valueName: "when"))
+    var color: ColorChoice = .auto
+
+    /// Rejects an unknown log level before anything is read (exit 64).
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "unknown log level '\(logLevel)'; use one of "
+                    + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// Loads and checks the configuration, prints its diagnostics, then serves until told to stop.
+    func run() async throws {
+        let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+        if result.files.contains(where: { !$0.diagnostics.isEmpty }) {
+            Console.err(TextRenderer.render(files: result.files, colors: color.enabled(for: STDERR_FILENO)))
+            Console.err(TextRenderer.summary(files: result.files) + "\n")
+        }
+        guard let loaded = result.loaded else {
+            Console.error("the server did not start: fix the configuration errors above")
+            throw Exit.problems
+        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "talkflow.server")
+        logger.logLevel = level
+        let app = ServerApp(loaded: loaded, logger: logger)
+        app.metrics.bootstrapMetricsSystem()
+        logger.info(
+            "configuration loaded",
+            metadata: [
+                "config": "\(config)", "tenants": "\(loaded.tenants.map(\.id))",
+                "store": "\(loaded.config.server.store)",
+            ])
+        do {
+            try await app.run()
+        } catch {
+            Console.error("the server stopped: \(error)")
+            throw Exit.problems
+        }
+        logger.info("talkflow serve stopped")
+    }
+}

@@ -1,0 +1,67 @@
+import FlowRuntime
+import Foundation
+import Storage
+import Testing
+
+// The stored JSON forms of messages and the effect mapping: what the log and the outbox keep.
+
+private let outbound: [OutboundMessage] = [
+    .text("Hola"),
+    .buttons(body: "Elige", header: "H", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]),
+    .list(
+        body: "Menu", header: nil, footer: "F", button: "Ver",
+        rows: [ListRow(id: "r1", title: "Uno", description: "d"), ListRow(id: "r2", title: "Dos", description: nil)]),
+    .attachment(url: "https://example.co/a.pdf", fileName: "a.pdf", caption: nil, fileExtension: "pdf"),
+    .template(
+        name: "recordatorio", language: "es", parameters: ["Ana"], headerType: "image", headerLink: "https://x/y.jpg"),
+]
+
+@Test(arguments: outbound)
+func outboundMessagesRoundTrip(message: OutboundMessage) throws {
+    let data = try JSONEncoder().encode(StoredOutboundMessage(message))
+    #expect(try JSONDecoder().decode(StoredOutboundMessage.self, from: data).message == message)
+}
+
+@Test func contactMessagesRoundTrip() throws {
+    for message in [
+        RelayedMessage.text("hola"),
+        .attachment(Event.Attachment(mimeType: "application/pdf", size: 1234, fileName: "cedula.pdf")),
+    ] {
+        let data = try JSONEncoder().encode(StoredContactMessage(message))
+        #expect(try JSONDecoder().decode(StoredContactMessage.self, from: data).message == message)
+    }
+    let json = String(decoding: try JSONEncoder().encode(StoredOutboundMessage(.text("x"))), as: UTF8.self)
+    #expect(json.contains("\"type\":\"text\""))
+    #expect(throws: DecodingError.self) {
+        try JSONDecoder().decode(StoredOutboundMessage.self, from: Data(#"{"type":"video"}"#.utf8))
+    }
+}
+
+@Test func effectsMapToLogLinesOutboxAndLedger() throws {
+    let evidence = Fixtures.consent()
+    var changes = ConversationChanges()
+    changes.record(
+        [
+            .conversationStarted, .stepEntered("consentimiento"), .send(.text("hola"), from: .bot),
+            .scheduleInactivityTimer(at: 5), .recordConsent(evidence), .logContactMessage(.text("quiero")),
+            .relayToAgent(agent: "ana", message: .text("quiero")), .windowClosed(.text("tarde"), from: .agent("ana")),
+            .requestHandoff(queue: "ventas"), .closeConversation(.inactivity),
+        ],
+        evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "99", receivedAt: 7))
+    #expect(changes.outbound == [QueuedMessage(.text("hola"))])
+    #expect(changes.inboundContent == .text("quiero"))
+    #expect(
+        changes.events.map(\.kind) == [
+            "started", "step", "consent", "window_closed", "handoff_requested", "closed",
+        ])
+    #expect(changes.events.map(\.detail) == [nil, "consentimiento", "accepted", "ana", "ventas", "inactivity"])
+    #expect(
+        changes.ledger == [
+            LedgerEntry(.consent(evidence), channel: "whatsapp_cloud", phoneNumberID: "99", receivedAt: 7)
+        ])
+    // The message comes after the step in the log, as the effects had it.
+    guard case .event = changes.lines[1], case .message = changes.lines[2] else {
+        Issue.record("lines out of order: \(changes.lines)")
+        return
+    }
+}

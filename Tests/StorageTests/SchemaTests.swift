@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Storage
+import Testing
+
+// Versioned migrations: a new file gets the whole schema in WAL mode; opening again applies nothing twice; a
+// file from a newer talkflow is refused rather than misread.
+
+@Test func migratesAnEmptyFileInWALMode() throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
+    #expect(!SQLiteSchema.migrations.isEmpty)
+    let raw = try DatabaseQueue(path: folder.path("store.db"))
+    let (mode, tables) = try raw.read { db in
+        (
+            try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        )
+    }
+    #expect(mode == "wal")
+    for table in ["sessions", "conversation_log", "consent_ledger", "consent_texts", "rotations", "processed_messages"]
+    {
+        #expect(tables.contains(table), "\(table)")
+    }
+}
+
+@Test func reopeningIsIdempotentAndKeepsData() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    do {
+        let store = try SQLiteStore(path: path)
+        try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+    }
+    for _ in 0..<3 {
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
+        #expect(try await store.consentHistory(tenant: "t1", contact: "c").records.count == 1)
+    }
+}
+
+@Test func severalProcessesOpeningANewFileAtOnceAllSucceed() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    try await withThrowingTaskGroup(of: [String].self) { group in
+        for _ in 0..<4 { group.addTask { try SQLiteStore(path: path).appliedMigrations() } }
+        for try await applied in group { #expect(applied == SQLiteSchema.migrations) }
+    }
+}
+
+@Test func refusesAFileFromANewerVersion() throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    _ = try SQLiteStore(path: path)
+    let raw = try DatabaseQueue(path: path)
+    try raw.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99_future')") }
+    #expect(throws: StorageError.unknownMigrations(["v99_future"])) { try SQLiteStore(path: path) }
+}
+
+@Test func backupIsAConsistentCopy() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+    try store.backup(to: folder.path("copy.db"))
+    let copy = try SQLiteStore(path: folder.path("copy.db"))
+    #expect(
+        try await copy.consentHistory(tenant: "t1", contact: "c") == store.consentHistory(tenant: "t1", contact: "c"))
+}
+
+@Test func storeLocationParsing() throws {
+    #expect(try StoreLocation(parsing: "sqlite:/var/lib/talkflow.db") == .sqlite(path: "/var/lib/talkflow.db"))
+    #expect(try StoreLocation(parsing: "sqlite://data/t.db") == .sqlite(path: "data/t.db"))
+    #expect(try StoreLocation(parsing: "sqlite:t.db") == .sqlite(path: "t.db"))
+    #expect(StoreLocation.sqlite(path: "t.db").description == "sqlite:t.db")
+    for bad in ["", "sqlite:", "postgres://x", "t.db"] {
+        #expect(throws: StorageError.invalidLocation(bad)) { try StoreLocation(parsing: bad) }
+    }
+}
