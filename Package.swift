@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "FlowRuntime", "FlowCompiler",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -123,7 +124,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "FlowRuntime", "FlowCompiler"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "FlowRuntime", "FlowCompiler", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "TalkflowServerTests",
             dependencies: [

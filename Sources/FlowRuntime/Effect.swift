@@ -109,6 +109,26 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     /// The contact's reply message id (wamid), when the channel gave one.
     public var replyMessageID: String?
     public var language: String
+
+    public init(
+        flow: String, step: String, policyVersion: String, policyURL: String, choice: String, shownTexts: [String],
+        textSHA256: String, purposesAccepted: [String], purposesDeclined: [String], sensitive: Bool, at: Int64,
+        replyMessageID: String?, language: String
+    ) {
+        self.flow = flow
+        self.step = step
+        self.policyVersion = policyVersion
+        self.policyURL = policyURL
+        self.choice = choice
+        self.shownTexts = shownTexts
+        self.textSHA256 = textSHA256
+        self.purposesAccepted = purposesAccepted
+        self.purposesDeclined = purposesDeclined
+        self.sensitive = sensitive
+        self.at = at
+        self.replyMessageID = replyMessageID
+        self.language = language
+    }
 }
 
 /// A revocation of consent (habeas-data checklist item 6).
@@ -119,4 +139,12 @@ public struct RevocationEvidence: Sendable, Hashable, Codable {
     public var words: String
     public var at: Int64
     public var messageID: String?
+
+    public init(flow: String, policyVersion: String, words: String, at: Int64, messageID: String?) {
+        self.flow = flow
+        self.policyVersion = policyVersion
+        self.words = words
+        self.at = at
+        self.messageID = messageID
+    }
 }

@@ -74,6 +74,34 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         case requestMessageIDs = "request_message_ids"
     }
 
+    /// Encodes every key, absent values as `null`, so that an export always has the same shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sequence, forKey: .sequence)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(tenant, forKey: .tenant)
+        try c.encode(contact, forKey: .contact)
+        try c.encode(channel, forKey: .channel)
+        try c.encode(phoneNumberID, forKey: .phoneNumberID)
+        try c.encode(flow, forKey: .flow)
+        try c.encode(step, forKey: .step)
+        try c.encode(policyVersion, forKey: .policyVersion)
+        try c.encode(policyURL, forKey: .policyURL)
+        try c.encode(choice, forKey: .choice)
+        try c.encode(shownTexts, forKey: .shownTexts)
+        try c.encode(textSHA256, forKey: .textSHA256)
+        try c.encode(textsMatchHash, forKey: .textsMatchHash)
+        try c.encode(purposesAccepted, forKey: .purposesAccepted)
+        try c.encode(purposesDeclined, forKey: .purposesDeclined)
+        try c.encode(sensitive, forKey: .sensitive)
+        try c.encode(language, forKey: .language)
+        try c.encode(at, forKey: .at)
+        try c.encode(receivedAt, forKey: .receivedAt)
+        try c.encode(replyMessageID, forKey: .replyMessageID)
+        try c.encode(requestMessageIDs, forKey: .requestMessageIDs)
+        try c.encode(words, forKey: .words)
+    }
+
     /// A record as stored; stores build it, callers read it.
     public init(
         sequence: Int64, kind: Kind, tenant: String, contact: String, channel: String, phoneNumberID: String,

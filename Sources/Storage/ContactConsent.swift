@@ -30,6 +30,15 @@ public struct ContactConsent: Codable, Sendable, Hashable {
         case lastSequence = "last_sequence"
     }
 
+    /// Encodes every key, absent values as `null` (`accepted_version: null` says plainly that none is in force).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(acceptedVersion, forKey: .acceptedVersion)
+        try c.encode(optIn, forKey: .optIn)
+        try c.encode(versions, forKey: .versions)
+        try c.encode(lastSequence, forKey: .lastSequence)
+    }
+
     /// The consent of a contact without records: none.
     public init() {
         acceptedVersion = nil

@@ -21,29 +21,53 @@ public struct ServerApp: Sendable {
     public let readiness: [ReadinessCheck]
     /// The server's logger; requests add `hb.request.id`, tenant work adds `tenant`.
     public let logger: Logger
+    /// The store, Graph API client and outbox signal; `nil` for a server that only verifies and logs webhooks
+    /// (route tests).
+    public let processing: ConversationProcessing?
     /// The admin key, `nil` when the admin routes are off.
     let adminKey: String?
 
-    /// A server for `loaded`. By default the webhook handler verifies signatures and routes updates to the
-    /// `LoggingUpdateProcessor`, and `/readyz` checks the configuration and the SQLite file's folder.
+    /// A server for `loaded`. With `processing`, the webhook handler verifies signatures and hands each tenant's
+    /// updates to an `InboundProcessor`, and the application runs an `OutboxWorker`; without it, updates go to
+    /// the `LoggingUpdateProcessor` and nothing is stored or sent. `/readyz` checks the configuration and the
+    /// SQLite file's folder. `open(loaded:logger:)` builds the processing from the configuration.
     public init(
         loaded: LoadedConfig,
         registry: TenantRegistry? = nil,
         handler: (any WebhookHandler)? = nil,
+        processing: ConversationProcessing? = nil,
         metrics: ServerMetrics? = nil,
         readiness: [ReadinessCheck]? = nil,
         logger: Logger = Logger(label: "talkflow.server")
     ) {
         let registry = registry ?? TenantRegistry(loaded, logger: logger)
+        let metrics = metrics ?? ServerMetrics(tenants: loaded.tenants.map(\.id))
         self.settings = loaded.config.server
         self.registry = registry
-        self.metrics = metrics ?? ServerMetrics(tenants: loaded.tenants.map(\.id))
-        self.handler = handler ?? VerifyingWebhookHandler(registry: registry)
+        self.metrics = metrics
+        self.processing = processing
+        if let handler {
+            self.handler = handler
+        } else if let processing {
+            self.handler = VerifyingWebhookHandler(
+                registry: registry, processor: processing.processor(metrics: metrics))
+        } else {
+            self.handler = VerifyingWebhookHandler(registry: registry)
+        }
         var checks = [ReadinessCheck.configuration(registry)]
         if case .sqlite(let path) = loaded.config.server.store { checks.append(.sqliteFile(path: path)) }
         self.readiness = readiness ?? checks
         self.adminKey = loaded.adminKey
         self.logger = logger
+    }
+
+    /// The server `talkflow serve` runs: `loaded`'s tenants, with the store `server.store` names opened (and
+    /// migrated) and the Graph API at `server.graph_api_url`. Throws when the store cannot be opened.
+    public static func open(loaded: LoadedConfig, logger: Logger = Logger(label: "talkflow.server")) throws
+        -> ServerApp
+    {
+        let processing = try ConversationProcessing.open(settings: loaded.config.server, logger: logger)
+        return ServerApp(loaded: loaded, processing: processing, logger: logger)
     }
 
     /// Every route of the server.
@@ -72,6 +96,8 @@ public struct ServerApp: Sendable {
     ) -> Application<RouterResponder<BasicRequestContext>> {
         var services: [any Service] = []
         if reloadOnHangup { services.append(HangupReloadService(registry: registry, logger: logger)) }
+        // Hummingbird stops its services after the HTTP server, so no webhook enqueues once the worker stops.
+        if let processing { services.append(processing.worker(registry: registry, metrics: metrics, logger: logger)) }
         let logger = logger
         let host = settings.host
         return Application(
@@ -86,10 +112,18 @@ public struct ServerApp: Sendable {
             logger: logger)
     }
 
-    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections and
-    /// finishes the requests in flight before returning.
+    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections,
+    /// finishes the requests in flight, lets the outbox worker finish the sends in flight, and closes the Graph
+    /// API client before returning.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await application(onServerRunning: onServerRunning).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await application(onServerRunning: onServerRunning)
+                .runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            try? await processing?.shutdown()
+            throw error
+        }
+        try await processing?.shutdown()
     }
 }
 

@@ -51,8 +51,8 @@ public protocol TenantUpdateProcessor: Sendable {
     func process(_ updates: [WebhookUpdate], for tenant: Tenant, logger: Logger) async throws
 }
 
-/// The processor used until conversations are processed end to end: it logs how many updates of each kind a
-/// tenant received (no contents) and does nothing else. Nothing is stored and nothing is answered.
+/// A processor that only logs how many updates of each kind a tenant received (no contents): what a
+/// `ServerApp` built without a store uses, such as the route tests. `talkflow serve` uses `InboundProcessor`.
 public struct LoggingUpdateProcessor: TenantUpdateProcessor {
     /// The processor; it has no state.
     public init() {}
@@ -72,7 +72,7 @@ public struct LoggingUpdateProcessor: TenantUpdateProcessor {
             }
         }
         logger.info(
-            "webhook updates received; processing is not implemented yet",
+            "webhook updates received; this server has no store, so they are only counted",
             metadata: [
                 "messages": "\(messages)", "statuses": "\(statuses)", "errors": "\(errors)", "other": "\(other)",
             ])

@@ -74,7 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "talkflow.server")
         logger.logLevel = level
-        let app = ServerApp(loaded: loaded, logger: logger)
+        let app: ServerApp
+        do {
+            app = try ServerApp.open(loaded: loaded, logger: logger)
+        } catch {
+            Console.error("the server did not start: cannot open the store \(loaded.config.server.store): \(error)")
+            throw Exit.problems
+        }
         app.metrics.bootstrapMetricsSystem()
         logger.info(
             "configuration loaded",

@@ -1,0 +1,32 @@
+import WhatsAppCloud
+
+extension GraphError.Kind {
+    /// The stable name kept on a failed outbox row and on the log (`OutboxError.kind`): `rate_limited`,
+    /// `server_error`, `outside_window`, `invalid_parameter`, `authentication`, `permission`, `blocked` or
+    /// `unexpected_response`.
+    var outboxKind: String {
+        switch self {
+        case .rateLimited, .pairRateLimited: return "rate_limited"
+        case .transient: return "server_error"
+        case .windowClosed: return "outside_window"
+        case .invalidRequest: return "invalid_parameter"
+        case .authentication: return "authentication"
+        case .permission: return "permission"
+        case .blocked: return "blocked"
+        case .unexpectedResponse: return "unexpected_response"
+        }
+    }
+}
+
+extension FailureKind {
+    /// The metric label of a Graph API failure.
+    init(_ kind: GraphError.Kind) {
+        switch kind {
+        case .rateLimited, .pairRateLimited: self = .rateLimited
+        case .transient: self = .graphServerError
+        case .windowClosed: self = .windowClosed
+        case .invalidRequest, .blocked, .unexpectedResponse: self = .invalidRequest
+        case .authentication, .permission: self = .authorization
+        }
+    }
+}

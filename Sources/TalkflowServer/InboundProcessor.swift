@@ -1,0 +1,180 @@
+import FlowRuntime
+import Foundation
+import Logging
+import Storage
+import WhatsAppCloud
+
+/// Processes a tenant's verified webhook updates durably, before the webhook is acknowledged.
+///
+/// - Each inbound message runs in one store transaction (`ConversationStore.handleInbound`): load the session
+///   (a new contact gets the consent the ledger remembers), set `contact.name` from the WhatsApp profile name,
+///   step the interpreter, answer a handoff with the store's rotation, and keep the effects (outbox, ledger,
+///   log). A message id seen before changes nothing. An attachment's real size comes from the media endpoint
+///   first, outside the transaction, so the monthly allowance counts real bytes.
+/// - Messages of one conversation are handled one after the other, in the order they arrived (a lock per
+///   tenant and contact); different conversations run in parallel.
+/// - Status updates move the delivery status of the message with that `wamid` forward only; a `failed` with
+///   code 131047 also notes on the conversation that the 24-hour window had closed.
+/// - After a commit that queued messages, the outbox worker is woken.
+///
+/// Messages a flow does not see (reactions, unsupported types) are logged at debug level and acknowledged;
+/// nothing is stored for them.
+public struct InboundProcessor: TenantUpdateProcessor {
+    /// The channel name kept with consent evidence.
+    public static let channel = "whatsapp_cloud"
+
+    let store: any ConversationStore
+    let graph: GraphClient
+    let metrics: ServerMetrics?
+    let signal: OutboxSignal?
+    let clock: @Sendable () -> Int64
+    let locks = ConversationLocks()
+
+    /// A processor writing to `store`, resolving media sizes through `graph`, timing steps in `metrics` and
+    /// ringing `signal` after commits that queued messages. `clock` gives the receipt time (Unix seconds).
+    public init(
+        store: any ConversationStore, graph: GraphClient, metrics: ServerMetrics? = nil, signal: OutboxSignal? = nil,
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime
+    ) {
+        self.store = store
+        self.graph = graph
+        self.metrics = metrics
+        self.signal = signal
+        self.clock = clock
+    }
+
+    /// The system clock in Unix seconds: the default receipt time.
+    public static let unixTime: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    /// Handles the messages (per conversation, in order; conversations in parallel), then the statuses.
+    public func process(_ updates: [WebhookUpdate], for tenant: Tenant, logger: Logger) async throws {
+        var contacts: [String] = []
+        var messages: [String: [InboundMessage]] = [:]
+        var statuses: [StatusUpdate] = []
+        for update in updates {
+            switch update {
+            case .message(let message):
+                if messages[message.contactID] == nil { contacts.append(message.contactID) }
+                messages[message.contactID, default: []].append(message)
+            case .status(let status):
+                statuses.append(status)
+            case .error(_, let error):
+                logger.warning(
+                    "the Graph API reported an error in a webhook",
+                    metadata: ["code": "\(error.code)", "title": "\(error.title)"])
+            case .unknown(let field, _):
+                logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for contact in contacts {
+                let conversation = messages[contact] ?? []
+                group.addTask {
+                    try await locks.withLock(tenant: tenant.id, contact: contact) {
+                        for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
+    }
+
+    /// One inbound message: dedup, media size, then the transaction.
+    func handle(_ message: InboundMessage, tenant: Tenant, logger: Logger) async throws {
+        // A wamid encodes the contact's number: it is logged at debug level only.
+        var debugLogger = logger
+        debugLogger[metadataKey: "message_id"] = "\(message.id)"
+        if try await store.wasProcessed(tenant: tenant.id, messageID: message.id) {
+            debugLogger.debug("inbound message seen before; nothing changes")
+            return
+        }
+        var size: Int64 = 0
+        if case .media(let media) = message.content {
+            size = try await mediaSize(media, tenant: tenant, logger: logger)
+        }
+        guard let kind = message.event(mediaSize: size) else {
+            debugLogger.debug(
+                "inbound message the flow does not see; acknowledged", metadata: ["type": "\(message.type)"])
+            return
+        }
+        let receivedAt = clock()
+        let stepper = ConversationStepper(
+            flow: tenant.flow,
+            evidence: EvidenceContext(
+                channel: Self.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: receivedAt,
+                requestMessageIDs: message.context?.messageID.map { [$0] }))
+        let profileName = message.profileName
+        let phone = message.waID.map { "+" + $0 }
+        let type = message.type
+        let timestamp = message.timestamp
+        let start = ContinuousClock.now
+        let committed = try await store.handleInbound(
+            tenant: tenant.id, contact: message.contactID, messageID: message.id, receivedAt: receivedAt
+        ) { session, transaction in
+            while session.variables.count < 2 { session.variables.append(nil) }
+            if let profileName, !profileName.isEmpty { session.variables[0] = profileName }
+            if session.variables[1] == nil, let phone { session.variables[1] = phone }
+            var changes = ConversationChanges(inboundKind: type, inboundTimestamp: timestamp)
+            try stepper.step(kind, at: receivedAt, session: &session, transaction: transaction, into: &changes)
+            return changes
+        }
+        metrics?.stepDuration.record(ContinuousClock.now - start)
+        guard let committed else {
+            debugLogger.debug("inbound message processed concurrently; nothing changes")
+            return
+        }
+        logger.info(
+            "inbound message processed",
+            metadata: [
+                "type": "\(type)", "queued": "\(committed.outboxIDs.count)",
+                "step": "\(committed.changes.stateName ?? "")",
+            ])
+        if !committed.outboxIDs.isEmpty { signal?.ring() }
+    }
+
+    /// The attachment's size from the media endpoint. A retryable failure fails the webhook (Meta delivers it
+    /// again); any other counts the file as 0 bytes, with a warning.
+    func mediaSize(_ media: InboundMessage.Media, tenant: Tenant, logger: Logger) async throws -> Int64 {
+        do {
+            return try await graph.mediaInfo(
+                id: media.id, token: tenant.secrets.accessToken, phoneNumberID: tenant.config.phoneNumberID
+            ).fileSize
+        } catch {
+            metrics?.failed(FailureKind(error.kind))
+            if error.kind.isRetryable { throw error }
+            logger.warning(
+                "media size unavailable; the attachment counts as 0 bytes", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// One status webhook: the delivery status moves forward only.
+    func apply(_ status: StatusUpdate, tenant: Tenant, logger: Logger) async throws {
+        let delivery: DeliveryStatus
+        switch status.status {
+        case .sent: delivery = .sent
+        case .delivered: delivery = .delivered
+        case .read: delivery = .read
+        case .failed: delivery = .failed
+        case .played, .other:
+            logger.debug("status talkflow does not track", metadata: ["status": "\(status.status.rawValue)"])
+            return
+        }
+        let error = status.errors.first.map {
+            OutboxError(kind: $0.kind.outboxKind, detail: String($0.code))
+        }
+        let changed = try await store.updateDeliveryStatus(
+            tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
+        guard changed, delivery == .failed else { return }
+        logger.warning(
+            "Meta reported a message failed",
+            metadata: ["outbox_id": "\(status.callbackData ?? "")", "error": "\(error?.kind ?? "unknown")"])
+        if status.errors.contains(where: { $0.kind == .windowClosed }),
+            let contact = status.recipientID ?? status.recipientUserID
+        {
+            metrics?.failed(.windowClosed)
+            try await store.recordWindowClosed(tenant: tenant, contact: contact, at: status.timestamp)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import FlowRuntime
+import Logging
+import ServiceLifecycle
+import Storage
+import WhatsAppCloud
+
+/// Sends the outbox: claims pending rows (at most one per conversation, so a conversation's messages go in
+/// order), sends each through the Graph API with its tenant's access token and its row id as
+/// `biz_opaque_callback_data`, and reports each outcome to the store:
+///
+/// - accepted → `sent` with the `wamid`;
+/// - rate limits (130429, 131056, 4, 80007) and server errors → retried after `GraphError.retryAfter`, up to
+///   `maxAttempts` attempts, then failed;
+/// - 131047 (outside the 24-hour window) → failed, and noted on the conversation;
+/// - invalid parameters, authentication and permission errors, blocks, unexpected answers → failed at once.
+///
+/// Sends from one phone number are limited to `send_rate_per_number` per second. The worker wakes when the
+/// inbound path rings its `OutboxSignal` and polls every `pollInterval` otherwise; each pass also fires the
+/// inactivity timers that came due (`.inactivityTimeout` stepped in a transaction). At start it releases the
+/// claims a crashed predecessor left. On graceful shutdown it finishes the rows in flight, reports them, and
+/// stops claiming.
+public struct OutboxWorker: Service {
+    /// How the worker paces itself.
+    public struct Settings: Sendable {
+        /// Rows claimed per pass (each from a different conversation), sent concurrently.
+        public var batchSize: Int
+        /// Seconds a claim stays with this worker before another may take it.
+        public var lease: Int64
+        /// How often to look for work without a signal (rows waiting for a retry, timers).
+        public var pollInterval: Duration
+        /// Attempts after which a retryable failure becomes final.
+        public var maxAttempts: Int
+        /// Sends per second per phone number.
+        public var sendRatePerNumber: Int
+
+        /// The defaults: 32 rows a pass, 60 s leases, a poll every second, 10 attempts, 80 sends/s.
+        public init(
+            batchSize: Int = 32, lease: Int64 = 60, pollInterval: Duration = .seconds(1), maxAttempts: Int = 10,
+            sendRatePerNumber: Int = 80
+        ) {
+            self.batchSize = batchSize
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.maxAttempts = maxAttempts
+            self.sendRatePerNumber = sendRatePerNumber
+        }
+    }
+
+    let store: any ConversationStore
+    let graph: GraphClient
+    let registry: TenantRegistry
+    let metrics: ServerMetrics?
+    let signal: OutboxSignal
+    let settings: Settings
+    let limiter: SendRateLimiter
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    /// A worker for `store`'s outbox, sending through `graph` for `registry`'s tenants.
+    public init(
+        store: any ConversationStore, graph: GraphClient, registry: TenantRegistry, signal: OutboxSignal,
+        settings: Settings = Settings(), metrics: ServerMetrics? = nil,
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime,
+        logger: Logger = Logger(label: "talkflow.outbox")
+    ) {
+        self.store = store
+        self.graph = graph
+        self.registry = registry
+        self.signal = signal
+        self.settings = settings
+        self.metrics = metrics
+        self.limiter = SendRateLimiter(rate: settings.sendRatePerNumber)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs passes on every signal and poll until graceful shutdown.
+    public func run() async throws {
+        let released = try await store.releaseOutboxClaims()
+        if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
+        let signal = signal
+        let interval = settings.pollInterval
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    signal.ring()
+                    try? await Task.sleep(for: interval)
+                }
+            }
+            for await _ in signal.stream.cancelOnGracefulShutdown() {
+                await pass()
+                if Task.isShuttingDownGracefully { break }
+            }
+            group.cancelAll()
+        }
+        logger.info("outbox worker stopped")
+    }
+
+    /// Fires due timers, then claims and sends until nothing is ready; errors are logged and the next pass
+    /// tries again.
+    func pass() async {
+        do {
+            try await fireTimers()
+            while !Task.isShuttingDownGracefully {
+                let claimed = try await store.claimOutbox(
+                    now: clock(), limit: settings.batchSize, lease: settings.lease)
+                if claimed.isEmpty { break }
+                let results = await withTaskGroup(of: OutboxResult.self) { group in
+                    for message in claimed { group.addTask { await send(message) } }
+                    var results: [OutboxResult] = []
+                    for await result in group { results.append(result) }
+                    return results
+                }
+                try await store.completeOutbox(results)
+            }
+            metrics?.outboxDepth.set(Double(try await store.outboxDepth()))
+        } catch {
+            logger.error("outbox pass failed; retrying on the next one", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends one claimed row and says what became of it.
+    func send(_ message: OutboxMessage) async -> OutboxResult {
+        var logger = logger
+        logger[metadataKey: "tenant"] = "\(message.tenant)"
+        logger[metadataKey: "outbox_id"] = "\(message.id)"
+        guard let tenant = registry.tenants.first(where: { $0.id == message.tenant }) else {
+            logger.error("outbox message of a tenant no longer configured; given up")
+            return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
+        }
+        let body: [UInt8]
+        do {
+            body = try OutboundRequest(to: message.contact, message: message.message, callbackData: String(message.id))
+                .body()
+        } catch {
+            metrics?.failed(.invalidRequest)
+            logger.error("outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
+            return OutboxResult(
+                id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
+        }
+        await limiter.acquire(tenant.config.phoneNumberID)
+        do {
+            let result = try await graph.send(
+                body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
+            metrics?.messageSent(tenant: tenant.id)
+            logger.debug("message sent", metadata: ["wamid": "\(result.messageID)"])
+            return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
+        } catch {
+            return await failure(error, for: message, tenant: tenant, logger: logger)
+        }
+    }
+
+    /// What to report for a Graph API error: a retry while the kind allows it and attempts remain, else a
+    /// final failure (a closed window also noted on the conversation).
+    func failure(_ error: GraphError, for message: OutboxMessage, tenant: Tenant, logger: Logger) async
+        -> OutboxResult
+    {
+        metrics?.failed(FailureKind(error.kind))
+        let now = clock()
+        let outboxError = OutboxError(kind: error.kind.outboxKind, detail: error.code.map { String($0) })
+        if let delay = error.retryAfter(attempt: message.attempts), message.attempts < settings.maxAttempts {
+            let seconds = max(1, delay.components.seconds + (delay.components.attoseconds > 0 ? 1 : 0))
+            logger.warning(
+                "send failed; retrying later",
+                metadata: ["error": "\(error)", "attempt": "\(message.attempts)", "retry_in_s": "\(seconds)"])
+            return OutboxResult(id: message.id, .retry(at: now + seconds, outboxError), at: now)
+        }
+        logger.error("send failed; given up", metadata: ["error": "\(error)", "attempt": "\(message.attempts)"])
+        if error.kind == .windowClosed {
+            do {
+                try await store.recordWindowClosed(tenant: tenant, contact: message.contact, at: now)
+            } catch {
+                logger.error("could not note the closed window", metadata: ["error": "\(error)"])
+            }
+        }
+        return OutboxResult(id: message.id, .failed(outboxError), at: now)
+    }
+
+    /// Steps `.inactivityTimeout` for every session whose deadline has passed, each in its own transaction.
+    /// The interpreter ignores a timer that a later message made stale.
+    func fireTimers() async throws {
+        let due = try await store.dueInactivityTimers(now: clock(), limit: 100)
+        var queued = false
+        for timer in due {
+            guard let tenant = registry.tenants.first(where: { $0.id == timer.tenant }) else { continue }
+            let stepper = ConversationStepper(
+                flow: tenant.flow,
+                evidence: EvidenceContext(
+                    channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID,
+                    receivedAt: timer.deadline))
+            let at = timer.deadline
+            let start = ContinuousClock.now
+            let committed = try await store.update(tenant: tenant.id, contact: timer.contact, at: at) {
+                session, transaction in
+                var changes = ConversationChanges()
+                try stepper.step(
+                    .inactivityTimeout, at: at, session: &session, transaction: transaction, into: &changes)
+                // A deadline the interpreter did not act on (the session no longer waits) must not fire again.
+                if let deadline = session.inactivityDeadline, deadline <= at, session.status != .waiting {
+                    session.inactivityDeadline = nil
+                }
+                return changes
+            }
+            metrics?.stepDuration.record(ContinuousClock.now - start)
+            queued = queued || !committed.outboxIDs.isEmpty
+            logger.debug("inactivity timer fired", metadata: ["tenant": "\(tenant.id)"])
+        }
+        if queued { signal.ring() }
+    }
+}

@@ -1,0 +1,388 @@
+import AsyncHTTPClient
+import FlowRuntime
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Storage
+import Synchronization
+import Testing
+
+@testable import TalkflowServer
+
+/// `talkflow serve` end to end: a live server on 127.0.0.1 with a temporary SQLite file, the fake Graph API as
+/// `graph_api_url`, and webhooks posted over real HTTP, signed, byte for byte as Meta sends them.
+@Suite("End to end: webhook → transaction → outbox → Graph API")
+struct EndToEndTests {
+    /// The consent request of Flows/default.yaml exactly as the Graph API must receive it: the row id as
+    /// callback data, `+` and the contact's `wa_id` as `to`, the reply buttons with the flow's ids.
+    static func consentRequest(callbackData: String, to contact: String = EndToEnd.ana) -> String {
+        let text = [
+            "Hola. Antes de continuar necesitamos tu autorización para tratar tus datos personales.",
+            "Responsable: Empresa Ejemplo S.A.S., Calle 100 # 10-20, Bogotá; datos@example.co; +57 601 555 0100.",
+            "Finalidades: atender tus consultas y tus pedidos, y comunicarte con un asesor humano. Tus datos se "
+                + "procesan fuera de Colombia, en Estados Unidos, por Meta Platforms (WhatsApp) y por nuestro "
+                + "proveedor de alojamiento.",
+            "Tus derechos: conocer, actualizar, rectificar y suprimir tus datos; revocar esta autorización; "
+                + "solicitar prueba de ella; ser informado del uso de tus datos; presentar quejas ante la "
+                + "Superintendencia de Industria y Comercio (SIC), y acceder gratuitamente a tus datos.",
+            "Política de tratamiento: https://www.example.co/politica-de-datos",
+            "Al elegir Acepto confirmas que eres mayor de 18 años. Puedes revocar la autorización cuando quieras "
+                + "escribiendo revocar.",
+        ].joined(separator: "\\n")
+        return #"{"biz_opaque_callback_data":"\#(callbackData)","interactive":{"action":{"buttons":["#
+            + #"{"reply":{"id":"consentimiento.accept","title":"Acepto"},"type":"reply"},"#
+            + #"{"reply":{"id":"consentimiento.decline","title":"No acepto"},"type":"reply"}]},"#
+            + #""body":{"text":"\#(text)"},"type":"button"},"messaging_product":"whatsapp","#
+            + #""recipient_type":"individual","to":"+\#(contact)","type":"interactive"}"#
+    }
+
+    @Test func holaSendsTheConsentButtonsThenAcceptRecordsConsentAndSendsTheMenu() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            let first = try await server.waitForSends(1)
+            let thread = try await server.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let outbound = thread.filter {
+                if case .outbound = $0.content { return true }
+                return false
+            }
+            let row = try #require(outbound.first)
+            #expect(first == [Self.consentRequest(callbackData: String(row.sequence))])
+            let request = try #require(await server.fake.requests.first)
+            #expect(request.path == "/v23.0/\(EndToEnd.phoneNumberID)/messages")
+            #expect(request.headers["authorization"] == "Bearer e2e-access-token")
+            let session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
+            #expect(session.variables.first == "Ana Pérez")
+
+            try await server.waitForEmptyOutbox()
+            let sentRow = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                .first { $0.sequence == row.sequence }
+            #expect(sentRow?.messageID == "wamid.FAKE1")
+
+            let accept = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.IN2",
+                context: "wamid.FAKE1")
+            #expect(try await server.post(accept) == 200)
+            let consent = try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(consent.acceptedVersion == "2026-01")
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(!history.records.isEmpty)
+
+            let bodies = try await server.waitForSends(2)
+            #expect(bodies.count == 2)
+            let menu = try #require(bodies.last)
+            #expect(menu.contains(#""to":"+573001112233""#))
+            #expect(menu.contains(#""text":"¿En qué te podemos ayudar?""#))
+            #expect(menu.contains(#""id":"comprar","title":"Comprar""#))
+            #expect(menu.contains(#""id":"asesor","title":"Hablar con un asesor""#))
+        }
+    }
+
+    @Test func theSameWebhookPostedTwiceIsProcessedOnce() async throws {
+        try await EndToEnd.run { server in
+            let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TWICE")
+            #expect(try await server.post(body) == 200)
+            #expect(try await server.post(body) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            try await Task.sleep(for: .milliseconds(250))
+            #expect(await server.fake.messageBodies.count == 1)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let inbound = thread.filter {
+                if case .inbound = $0.content { return true }
+                return false
+            }
+            #expect(inbound.count == 1)
+        }
+    }
+
+    @Test func aBadSignatureIsRefusedAndNothingIsStoredOrSent() async throws {
+        try await EndToEnd.run { server in
+            let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.FORGED")
+            #expect(try await server.post(body, secret: "not-the-app-secret") == 401)
+            try await Task.sleep(for: .milliseconds(250))
+            #expect(try await server.store.wasProcessed(tenant: "tienda", messageID: "wamid.FORGED") == false)
+            #expect(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana) == nil)
+            #expect(try await server.store.outboxDepth() == 0)
+            #expect(await server.fake.requests.isEmpty)
+        }
+    }
+
+    @Test func aRateLimitedSendIsRetriedAndSentOnce() async throws {
+        try await EndToEnd.run { server in
+            await server.fake.failNext(.rateLimit)
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.RL")) == 200)
+            _ = try await server.waitForSends(1)
+            // The first retry of a 130429 waits one second (GraphError.retryAfter); nothing is sent before.
+            try await Task.sleep(for: .milliseconds(250))
+            #expect(await server.fake.messageBodies.count == 1)
+            server.clock.advance(by: 1)
+            let bodies = try await server.waitForSends(2)
+            try await server.waitForEmptyOutbox()
+            #expect(bodies.count == 2)
+            #expect(bodies.first == bodies.last)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let statuses = thread.compactMap { entry -> DeliveryStatus? in
+                if case .outbound(_, _, let status, _, _) = entry.content { return status }
+                return nil
+            }
+            #expect(statuses == [.sent])
+            // The wamid is the one of the accepted attempt: the fake numbers only the sends it accepted.
+            #expect(thread.contains { $0.messageID == "wamid.FAKE1" })
+        }
+    }
+
+    @Test func handoffsGoRoundRobinAcrossContacts() async throws {
+        try await EndToEnd.run { server in
+            let contacts = ["573001110001", "573001110002", "573001110003"]
+            var sends = 0
+            for (index, contact) in contacts.enumerated() {
+                #expect(try await server.post(EndToEnd.text("hola", from: contact, id: "wamid.H\(index)")) == 200)
+                sends += 1
+                _ = try await server.waitForSends(sends)
+                let accept = EndToEnd.buttonReply(
+                    "consentimiento.accept", title: "Acepto", from: contact, id: "wamid.A\(index)",
+                    context: "wamid.FAKE\(sends)")
+                #expect(try await server.post(accept) == 200)
+                #expect(try await server.post(EndToEnd.text("agente", from: contact, id: "wamid.G\(index)")) == 200)
+            }
+            var agents: [String?] = []
+            for contact in contacts {
+                agents.append(try await server.store.session(tenant: "tienda", contact: contact)?.agent)
+            }
+            #expect(agents == ["ana", "bruno", "carla"])
+            let assigned = try await server.store.conversations(
+                tenant: "tienda", filter: ConversationFilter(agent: "bruno"))
+            #expect(assigned.map(\.contact) == [contacts[1]])
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func statusWebhooksMoveForwardAndAClosedWindowIsNoted() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.S1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            func outbound() async throws -> LogEntry? {
+                try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                    .first { if case .outbound = $0.content { return true } else { return false } }
+            }
+            let row = try #require(try await outbound())
+            let callback = String(row.sequence)
+            let read = EndToEnd.status("read", of: "wamid.FAKE1", to: EndToEnd.ana, callbackData: callback)
+            let delivered = EndToEnd.status("delivered", of: "wamid.FAKE1", to: EndToEnd.ana, callbackData: callback)
+            #expect(try await server.post(read) == 200)
+            #expect(try await server.post(delivered) == 200)
+            guard case .outbound(_, _, let status, _, _) = try #require(try await outbound()).content else {
+                Issue.record("no outbound line")
+                return
+            }
+            #expect(status == .read)
+
+            // A later message fails with 131047 after Meta accepted it: the failure is kept and noted.
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.S2")) == 200)
+            let bodies = try await server.waitForSends(2)
+            try await server.waitForEmptyOutbox()
+            let second = try await server.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: row.sequence, limit: 100
+            )
+            .first { $0.messageID == "wamid.FAKE2" }
+            let failed = EndToEnd.status(
+                "failed", of: "wamid.FAKE2", to: EndToEnd.ana, callbackData: String(second?.sequence ?? 0),
+                errors: #"[{"code":131047,"title":"Re-engagement message","message":"Re-engagement message","#
+                    + #""error_data":{"details":"Message failed to send because more than 24 hours have passed "#
+                    + #"since the customer last replied to this number."},"#
+                    + #""href":"https:\/\/developers.facebook.com\/docs\/whatsapp\/cloud-api\/support\/error-codes\/"}]"#
+            )
+            #expect(bodies.count == 2)
+            #expect(try await server.post(failed) == 200)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let failedLine = thread.first { $0.messageID == "wamid.FAKE2" }
+            if case .outbound(_, _, let status, _, let error) = failedLine?.content {
+                #expect(status == .failed)
+                #expect(error == OutboxError(kind: "outside_window", detail: "131047"))
+            } else {
+                Issue.record("no failed line")
+            }
+            #expect(thread.contains { $0.content == .event(ConversationEvent("window_closed", detail: "graph_api")) })
+        }
+    }
+
+    @Test func aDueInactivityTimerClosesTheConversationWithItsGoodbye() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.T1")) == 200)
+            _ = try await server.waitForSends(1)
+            let waiting = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(waiting?.status == .waiting)
+            #expect(waiting?.inactivityDeadline != nil)
+            server.clock.advance(by: 31 * 60)
+            let bodies = try await server.waitForSends(2)
+            #expect(bodies.last?.contains("Cerramos esta conversación por inactividad.") == true)
+            let closed = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(closed?.status == .closed)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+}
+
+/// A running server and its fake Graph API, for one test.
+struct EndToEnd {
+    static let phoneNumberID = "106540352242922"
+    static let appSecret = "e2e-app-secret"
+    static let ana = "573001112233"
+    static let environment = [
+        "E2E_APP_SECRET": appSecret, "E2E_VERIFY_TOKEN": "e2e-verify", "E2E_ACCESS_TOKEN": "e2e-access-token",
+    ]
+
+    let base: String
+    let fake: FakeGraphAPI
+    let store: any ConversationStore
+    /// The server's clock (Unix seconds), which tests move forward to make timers come due.
+    let clock: TestClock
+
+    /// Starts the fake and a server for the default flow, runs `body`, then shuts both down gracefully.
+    static func run(_ body: @Sendable (EndToEnd) async throws -> Void) async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        try await FakeGraphAPI.run { fake in
+            await fake.requireToken("e2e-access-token")
+            try folder.write("flows/default.yaml", try shippedFlow("default.yaml"))
+            let config = try folder.write(
+                "talkflow.yaml",
+                """
+                server:
+                  port: 0
+                  graph_api_url: \(await fake.baseURL)
+                  store: sqlite:data/talkflow.sqlite
+                tenants:
+                  - id: tienda
+                    phone_number_id: "\(phoneNumberID)"
+                    app_secret_env: E2E_APP_SECRET
+                    verify_token_env: E2E_VERIFY_TOKEN
+                    access_token_env: E2E_ACCESS_TOKEN
+                    flow: flows/default.yaml
+
+                """)
+            try FileManager.default.createDirectory(
+                atPath: folder.file("data"), withIntermediateDirectories: true)
+            let loaded = try loadValid(config, environment: environment)
+            var logger = Logger(label: "e2e")
+            logger.logLevel = .critical
+            let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
+            let clock = TestClock()
+            let processing = ConversationProcessing(
+                store: store, settings: loaded.config.server,
+                workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)),
+                clock: { clock.now }, logger: logger)
+            let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
+            let group = ServiceGroup(services: [application], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let server = EndToEnd(
+                    base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
+                do {
+                    try await body(server)
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    try? await tasks.waitForAll()
+                    try? await processing.shutdown()
+                    throw error
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            try await processing.shutdown()
+        }
+    }
+
+    /// Posts a webhook body signed with `secret` (the tenant's app secret by default); returns the status.
+    func post(_ body: [UInt8], secret: String = EndToEnd.appSecret) async throws -> UInt {
+        var request = HTTPClientRequest(url: base + "/webhook")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Hub-Signature-256", value: signature(body, appSecret: secret))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+    }
+
+    /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
+    func waitForSends(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let bodies = await fake.messageBodies
+            if bodies.count >= count { return bodies }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let bodies = await fake.messageBodies
+        Issue.record("expected \(count) sends, the fake received \(bodies.count)")
+        return bodies
+    }
+
+    /// Waits until the outbox is empty (everything sent or given up).
+    func waitForEmptyOutbox(timeout: Duration = .seconds(5)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await store.outboxDepth() == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the outbox still holds \(try await store.outboxDepth()) messages")
+    }
+
+    /// A webhook with one message from `contact` (Meta's envelope, compact, `/` and non-ASCII escaped as Meta
+    /// does); `message` is the message object's fields after `from`, `id`, `timestamp`.
+    static func webhook(from contact: String, name: String = "Ana P\\u00e9rez", message: String) -> [UInt8] {
+        let json =
+            #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+            + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+            + #""phone_number_id":"\#(phoneNumberID)"},"contacts":[{"profile":{"name":"\#(name)"},"#
+            + #""wa_id":"\#(contact)"}],"messages":[\#(message)]},"field":"messages"}]}]}"#
+        return Array(json.utf8)
+    }
+
+    /// A text message webhook.
+    static func text(_ text: String, from contact: String, id: String, name: String = "Ana P\\u00e9rez") -> [UInt8] {
+        webhook(
+            from: contact, name: name,
+            message: #"{"from":"\#(contact)","id":"\#(id)","timestamp":"1750000000","text":{"body":"\#(text)"},"#
+                + #""type":"text"}"#)
+    }
+
+    /// A status webhook for the message `wamid`; `errors` is the JSON of its `errors` array, if any.
+    static func status(
+        _ status: String, of wamid: String, to contact: String, callbackData: String, errors: String? = nil
+    ) -> [UInt8] {
+        let errorsField = errors.map { #","errors":\#($0)"# } ?? ""
+        let json =
+            #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+            + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+            + #""phone_number_id":"\#(phoneNumberID)"},"statuses":[{"id":"\#(wamid)","status":"\#(status)","#
+            + #""timestamp":"1750030073","recipient_id":"\#(contact)","#
+            + #""biz_opaque_callback_data":"\#(callbackData)"\#(errorsField)}]},"field":"messages"}]}]}"#
+        return Array(json.utf8)
+    }
+
+    /// A tapped reply button, answering the message `context`.
+    static func buttonReply(
+        _ buttonID: String, title: String, from contact: String, id: String, context: String
+    ) -> [UInt8] {
+        webhook(
+            from: contact,
+            message: #"{"context":{"from":"15550783881","id":"\#(context)"},"from":"\#(contact)","id":"\#(id)","#
+                + #""timestamp":"1750000060","type":"interactive","interactive":{"type":"button_reply","#
+                + #""button_reply":{"id":"\#(buttonID)","title":"\#(title)"}}}"#)
+    }
+}
+
+/// A clock the test moves: Unix seconds, starting at the real time.
+final class TestClock: Sendable {
+    private let seconds = Mutex(Int64(Date().timeIntervalSince1970))
+
+    var now: Int64 { seconds.withLock { $0 } }
+
+    func advance(by delta: Int64) { seconds.withLock { $0 += delta } }
+}
