@@ -15,7 +15,10 @@ struct Talkflow: AsyncParsableCommand {
             Docs/cli.md documents every command, option, exit code and output format.
             """,
         version: version,
-        subcommands: [LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self, ServeCommand.self, ConsentCommand.self]
+        subcommands: [
+            LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self, ServeCommand.self,
+            ConsentCommand.self,
+        ]
     )
 
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),
