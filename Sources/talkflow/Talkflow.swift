@@ -9,7 +9,7 @@ struct Talkflow: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "talkflow",
-        abstract: "Lint, compile, simulate and test talkflow flows: declarative WhatsApp Business bots in YAML.",
+        abstract: "Lint, compile, simulate, test and serve talkflow flows: declarative WhatsApp Business bots in YAML.",
         discussion: """
             Run 'talkflow help <subcommand>' for the options and exit status of each subcommand. \
             Docs/cli.md documents every command, option, exit code and output format.
