@@ -95,6 +95,14 @@ let package = Package(
         ),
         // Test support shared by the test targets that check files against the JSON Schemas.
         .target(name: "SchemaTestSupport", dependencies: ["FlowSyntax"], path: "Tests/Support"),
+        // A fake of Meta's Graph API (a real HTTP server on loopback), shared by the client's and the server's tests.
+        .target(
+            name: "GraphAPITestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GraphAPISupport"
+        ),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
         .testTarget(
@@ -118,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "WhatsAppCloudTests",
             dependencies: [
-                "WhatsAppCloud", "FlowRuntime",
+                "WhatsAppCloud", "FlowRuntime", "GraphAPITestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -134,7 +142,7 @@ let package = Package(
             name: "TalkflowServerTests",
             dependencies: [
                 "TalkflowServer", "WhatsAppCloud", "Storage", "FlowRuntime", "FlowCompiler", "FlowDiagnostics",
-                "FlowSyntax", "SchemaTestSupport",
+                "FlowSyntax", "SchemaTestSupport", "GraphAPITestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

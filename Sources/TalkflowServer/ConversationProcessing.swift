@@ -15,6 +15,8 @@ public final class ConversationProcessing: Sendable {
     public let graph: GraphClient
     /// Rung by the processor after a commit that queued messages; awaited by the worker.
     public let signal: OutboxSignal
+    /// Agent events (assignments, contact messages) for the agent API's event streams, in process.
+    public let agentEvents = AgentEventBroadcaster()
     /// The worker's pacing (its send rate is the configuration's `send_rate_per_number`).
     public let workerSettings: OutboxWorker.Settings
     /// Receipt times and outbox times, Unix seconds.
@@ -51,7 +53,8 @@ public final class ConversationProcessing: Sendable {
 
     /// The webhook's processor.
     public func processor(metrics: ServerMetrics?) -> InboundProcessor {
-        InboundProcessor(store: store, graph: graph, metrics: metrics, signal: signal, clock: clock)
+        InboundProcessor(
+            store: store, graph: graph, metrics: metrics, signal: signal, clock: clock, events: agentEvents)
     }
 
     /// The outbox worker for `registry`'s tenants.

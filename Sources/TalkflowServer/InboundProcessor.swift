@@ -28,19 +28,22 @@ public struct InboundProcessor: TenantUpdateProcessor {
     let metrics: ServerMetrics?
     let signal: OutboxSignal?
     let clock: @Sendable () -> Int64
+    /// Where agents hear of assignments and contact messages after each commit.
+    let events: AgentEventBroadcaster?
     let locks = ConversationLocks()
 
     /// A processor writing to `store`, resolving media sizes through `graph`, timing steps in `metrics` and
     /// ringing `signal` after commits that queued messages. `clock` gives the receipt time (Unix seconds).
     public init(
         store: any ConversationStore, graph: GraphClient, metrics: ServerMetrics? = nil, signal: OutboxSignal? = nil,
-        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, events: AgentEventBroadcaster? = nil
     ) {
         self.store = store
         self.graph = graph
         self.metrics = metrics
         self.signal = signal
         self.clock = clock
+        self.events = events
     }
 
     /// The system clock in Unix seconds: the default receipt time.
@@ -131,6 +134,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 "step": "\(committed.changes.stateName ?? "")",
             ])
         if !committed.outboxIDs.isEmpty { signal?.ring() }
+        events?.publish(committed, tenant: tenant.id, contact: message.contactID, at: receivedAt, inbound: true)
     }
 
     /// The attachment's size from the media endpoint. A retryable failure fails the webhook (Meta delivers it

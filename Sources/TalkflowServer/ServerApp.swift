@@ -81,6 +81,8 @@ public struct ServerApp: Sendable {
             HealthRoutes.text(.ok, metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         AdminRoutes(registry: registry, adminKey: adminKey).register(on: router)
+        TemplateRoutes(registry: registry, processing: processing, adminKey: adminKey).register(on: router)
+        if let processing { AgentRoutes(registry: registry, processing: processing).register(on: router) }
         return router
     }
 

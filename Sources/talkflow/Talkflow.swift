@@ -17,7 +17,7 @@ struct Talkflow: AsyncParsableCommand {
         version: version,
         subcommands: [
             LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self, ServeCommand.self,
-            ConsentCommand.self,
+            ConsentCommand.self, SendTemplateCommand.self,
         ]
     )
 

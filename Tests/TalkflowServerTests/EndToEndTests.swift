@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FlowRuntime
 import Foundation
+import GraphAPITestSupport
 import Logging
 import NIOCore
 import ServiceLifecycle

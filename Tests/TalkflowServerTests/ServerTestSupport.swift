@@ -1,5 +1,6 @@
 import FlowDiagnostics
 import Foundation
+import GraphAPITestSupport
 import Logging
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FlowRuntime
 import Foundation
+import GraphAPITestSupport
 import Testing
 import WhatsAppCloud
 

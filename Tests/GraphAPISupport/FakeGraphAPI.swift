@@ -1,5 +1,3 @@
-// A copy of Tests/WhatsAppCloudTests/FakeGraphAPI.swift: test targets cannot share files. Change both together.
-
 import Foundation
 import Hummingbird
 import Logging
@@ -15,25 +13,25 @@ import Logging
 ///   invalid parameter, server errors, an expired token, a slow answer.
 /// - With `requireToken`, any other bearer token gets Meta's code-190 answer.
 ///
-/// Self-contained (Foundation and Hummingbird only), so other test targets can copy it as is. Use it through
+/// Shared by the test targets of the WhatsApp Cloud client and of the server (target `GraphAPITestSupport`). Use it through
 /// `FakeGraphAPI.run { fake in … }`, which starts it on a free port and stops it afterwards.
-actor FakeGraphAPI {
+public actor FakeGraphAPI {
     /// One request as the fake received it.
-    struct RecordedRequest: Sendable {
-        var method: String
+    public struct RecordedRequest: Sendable {
+        public var method: String
         /// The path, without the query (`/v23.0/106540352242922/messages`).
-        var path: String
-        var query: String?
+        public var path: String
+        public var query: String?
         /// Header values by lower-cased name.
-        var headers: [String: String]
-        var body: [UInt8]
+        public var headers: [String: String]
+        public var body: [UInt8]
 
         /// The body as text.
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// A programmed answer.
-    enum Failure: Sendable {
+    public enum Failure: Sendable {
         /// 130429, HTTP 400: throughput limit hit.
         case rateLimit
         /// 131056, HTTP 400: too many messages to the same contact.
@@ -55,32 +53,32 @@ actor FakeGraphAPI {
     }
 
     /// The requests received so far, in order.
-    private(set) var requests: [RecordedRequest] = []
+    public private(set) var requests: [RecordedRequest] = []
     /// `http://127.0.0.1:<port>`, set once the server listens.
-    private(set) var baseURL = ""
+    public private(set) var baseURL = ""
     private var failures: [Failure] = []
     private var media: [String: String] = [:]
     private var requiredToken: String?
     private var sent = 0
 
     /// Programs the answers to the next requests, in order; later requests are answered normally.
-    func failNext(_ next: Failure...) { failures.append(contentsOf: next) }
+    public func failNext(_ next: Failure...) { failures.append(contentsOf: next) }
 
     /// Registers the JSON the media endpoint answers for `id`.
-    func addMedia(id: String, json: String) { media[id] = json }
+    public func addMedia(id: String, json: String) { media[id] = json }
 
     /// Answers Meta's code-190 error to any request without `Authorization: Bearer <token>`.
-    func requireToken(_ token: String) { requiredToken = token }
+    public func requireToken(_ token: String) { requiredToken = token }
 
     /// The bodies of the message sends received (mark-as-read included), as text.
-    var messageBodies: [String] {
+    public var messageBodies: [String] {
         requests.filter { $0.method == "POST" && $0.path.hasSuffix("/messages") }.map(\.bodyText)
     }
 
     private func setBaseURL(_ url: String) { baseURL = url }
 
     /// Starts a fake on a free loopback port, runs `body` with it and stops it.
-    static func run<T: Sendable>(_ body: @Sendable (FakeGraphAPI) async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(_ body: @Sendable (FakeGraphAPI) async throws -> T) async throws -> T {
         let fake = FakeGraphAPI()
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "fake-graph-api")
@@ -244,6 +242,6 @@ actor FakeGraphAPI {
 }
 
 /// The fake could not start its server.
-enum FakeGraphAPIError: Error {
+public enum FakeGraphAPIError: Error {
     case didNotStart
 }

@@ -1,0 +1,317 @@
+import FlowRuntime
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// The agent API under `/api/v1/tenants/{tenant}/`: list conversations, read a thread, reply, close,
+/// reassign, export a contact's consent, and an agent's Server-Sent Events stream. Every request carries an
+/// agent's key (`Authorization: Bearer KEY`, see `AgentAuthentication`); admin agents see and act on every
+/// conversation of their tenant, other agents only on those assigned to them. Actions run as store
+/// transactions (`ConversationStore.update`) through the interpreter, so the flow's rules (no emoji, the
+/// 24-hour window) hold for agents too. Schemas/agent-api.openapi.yaml describes it.
+struct AgentRoutes: Sendable {
+    let registry: TenantRegistry
+    let processing: ConversationProcessing
+    /// How often an idle event stream gets a keep-alive comment.
+    var keepAlive: Duration = .seconds(15)
+
+    static let prefix = "api/v1/tenants/:tenant"
+
+    var authentication: AgentAuthentication { AgentAuthentication(registry: registry) }
+    var store: any ConversationStore { processing.store }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let routes = self
+        router.get("\(Self.prefix)/conversations") { request, context in
+            await routes.answer(request, context) { try await routes.list($0, request) }
+        }
+        router.get("\(Self.prefix)/conversations/:contact/messages") { request, context in
+            await routes.answer(request, context) { try await routes.thread($0, request, context) }
+        }
+        router.post("\(Self.prefix)/conversations/:contact/messages") { request, context in
+            await routes.answer(request, context) { try await routes.reply($0, request, context) }
+        }
+        router.post("\(Self.prefix)/conversations/:contact/close") { request, context in
+            await routes.answer(request, context) { try await routes.close($0, context) }
+        }
+        router.post("\(Self.prefix)/conversations/:contact/reassign") { request, context in
+            await routes.answer(request, context) { try await routes.reassign($0, request, context) }
+        }
+        router.get("\(Self.prefix)/contacts/:contact/consent") { request, context in
+            await routes.answer(request, context) { try await routes.consent($0, context) }
+        }
+        router.get("\(Self.prefix)/agents/:agent/events") { request, context in
+            await routes.answer(request, context) { try routes.events($0, context) }
+        }
+    }
+
+    /// Authenticates, runs `body`, and turns refusals and failures into JSON errors.
+    func answer(
+        _ request: Request, _ context: BasicRequestContext,
+        _ body: (AgentAuthentication.Caller) async throws -> Response
+    ) async -> Response {
+        do {
+            let caller = try authentication.caller(request, tenant: context.parameters.get("tenant") ?? "")
+            return try await body(caller)
+        } catch let error as AgentAPIError {
+            if error.status == .unauthorized { context.logger.warning("agent API request refused: wrong key") }
+            return error.response
+        } catch {
+            context.logger.error("agent API request failed", metadata: ["error": "\(error)"])
+            return AgentAPIError(status: .internalServerError, code: "internal", message: "internal error").response
+        }
+    }
+
+    // MARK: Reading
+
+    func list(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var filter = ConversationFilter()
+        if let agent = query.get("agent"), !agent.isEmpty {
+            guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+            filter.agent = agent
+        }
+        if !caller.isAdmin { filter.agent = caller.name }
+        for value in query.getAll("status") {
+            for name in value.split(separator: ",") {
+                guard let status = ConversationStatus(rawValue: String(name)) else {
+                    throw AgentAPIError.badRequest(
+                        "unknown status '\(name)': use "
+                            + ConversationStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                filter.statuses.insert(status)
+            }
+        }
+        filter.startedFrom = try Self.time(query.get("from"), name: "from")
+        filter.startedBefore = try Self.time(query.get("to"), name: "to")
+        filter.limit = try Self.count(query.get("limit"), name: "limit", default: 100, maximum: 1000)
+        filter.offset = try Self.count(query.get("offset"), name: "offset", default: 0, maximum: Int.max)
+        let conversations = try await store.conversations(tenant: caller.tenant.id, filter: filter)
+        return AgentAPI.json(ConversationList(conversations: conversations.map(ConversationItem.init)))
+    }
+
+    func thread(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
+        async throws -> Response
+    {
+        let contact = try Self.contact(context)
+        let session = try await store.session(tenant: caller.tenant.id, contact: contact)
+        guard let session else { throw AgentAPIError.notFound }
+        guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
+        let query = request.uri.queryParameters
+        let after = query.get("after").flatMap { Int64($0) }
+        let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
+        let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
+        return AgentAPI.json(ThreadAnswer(contact: contact, messages: entries.map(ThreadItem.init)))
+    }
+
+    func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
+        try caller.requireAdmin()
+        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: try Self.contact(context))
+        return AgentAPI.json(history)
+    }
+
+    // MARK: Acting
+
+    /// Why an action's transaction refused to step (thrown from the body: nothing is stored).
+    enum Refusal: Error {
+        case notFound, notYours, notWithAgent
+    }
+
+    func reply(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
+        async throws -> Response
+    {
+        let contact = try Self.contact(context)
+        let body = try await Self.decode(AgentMessageRequest.self, request, context)
+        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw AgentAPIError.badRequest("'text' must not be empty")
+        }
+        let agent = caller.name
+        let committed = try await act(caller, contact: contact) { session in
+            guard session.status == .withAgent || session.status == .queued, session.agent != nil else {
+                throw Refusal.notWithAgent
+            }
+            guard session.agent == agent else { throw Refusal.notYours }
+            return [.agentMessage(body.text)]
+        }
+        let events = committed.changes.events
+        if events.contains(where: { $0.kind == ConversationEvent.agentMessageRefused }) { throw AgentAPIError.emoji }
+        if events.contains(where: { $0.kind == ConversationEvent.windowClosed }) {
+            throw AgentAPIError.windowClosed
+        }
+        context.logger.info("agent reply queued", metadata: ["agent": "\(agent)"])
+        return AgentAPI.json(Self.answer(contact, committed), status: .accepted)
+    }
+
+    func close(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
+        let contact = try Self.contact(context)
+        let agent = caller.name
+        let admin = caller.isAdmin
+        let committed = try await act(caller, contact: contact) { session in
+            guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
+            guard admin || session.agent == agent else { throw Refusal.notYours }
+            return [.agentClosed]
+        }
+        context.logger.info("conversation closed by an agent", metadata: ["agent": "\(agent)"])
+        return AgentAPI.json(Self.answer(contact, committed))
+    }
+
+    /// Reassigns a conversation (admins only). A queued conversation (no agent yet) steps `agentAssigned`,
+    /// as the rotation would; one already with an agent gets the new agent set on the session directly (the
+    /// interpreter only assigns queued conversations), with an `agent_assigned` log line either way. The new
+    /// agent gets an `assignment` event.
+    func reassign(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
+        async throws -> Response
+    {
+        try caller.requireAdmin()
+        let contact = try Self.contact(context)
+        let target = try await Self.decode(ReassignRequest.self, request, context).agent
+        let tenant = caller.tenant
+        let known = Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
+        guard known.contains(target) else {
+            throw AgentAPIError(
+                status: .unprocessableContent, code: "unknown_agent",
+                message: "'\(target)' is neither an agent of the tenant nor of any of its queues")
+        }
+        let committed = try await act(caller, contact: contact, assigning: target) { session in
+            switch session.status {
+            case .queued:
+                return [.agentAssigned(target)]
+            case .withAgent:
+                session.agent = target
+                return []
+            default:
+                throw Refusal.notWithAgent
+            }
+        }
+        processing.agentEvents.publish(
+            AgentEvent(
+                .assignment, tenant: tenant.id, contact: contact, at: processing.clock(),
+                queue: committed.changes.queueName),
+            to: target)
+        context.logger.info("conversation reassigned", metadata: ["agent": "\(target)"])
+        return AgentAPI.json(Self.answer(contact, committed))
+    }
+
+    /// Runs one agent action in a store transaction: `decide` checks the session (throwing a `Refusal`
+    /// leaves everything as it was) and names the events to step; the stepper records their effects. Rings
+    /// the outbox worker when messages were queued.
+    func act(
+        _ caller: AgentAuthentication.Caller, contact: String, assigning: String? = nil,
+        _ decide: @escaping @Sendable (inout Session) throws -> [Event.Kind]
+    ) async throws -> CommittedChanges {
+        let tenant = caller.tenant
+        guard try await store.session(tenant: tenant.id, contact: contact) != nil else {
+            throw AgentAPIError.notFound
+        }
+        let at = processing.clock()
+        let stepper = ConversationStepper(
+            flow: tenant.flow,
+            evidence: EvidenceContext(
+                channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: at))
+        let committed: CommittedChanges
+        do {
+            committed = try await store.update(tenant: tenant.id, contact: contact, at: at) {
+                session, transaction in
+                var changes = ConversationChanges()
+                if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
+                let kinds = try decide(&session)
+                for kind in kinds {
+                    try stepper.step(kind, at: at, session: &session, transaction: transaction, into: &changes)
+                }
+                if kinds.isEmpty { stepper.describe(session, in: &changes) }
+                return changes
+            }
+        } catch let refusal as Refusal {
+            switch refusal {
+            case .notFound: throw AgentAPIError.notFound
+            case .notYours: throw AgentAPIError.notYours
+            case .notWithAgent: throw AgentAPIError.notWithAgent
+            }
+        }
+        if !committed.outboxIDs.isEmpty { processing.signal.ring() }
+        return committed
+    }
+
+    static func answer(_ contact: String, _ committed: CommittedChanges) -> ActionAnswer {
+        ActionAnswer(
+            contact: contact, status: ConversationStatus(committed.session.status).rawValue,
+            agent: committed.session.agent, outboxIDs: committed.outboxIDs)
+    }
+
+    // MARK: Events
+
+    /// `text/event-stream` of the agent's `assignment` and `message` events, with a keep-alive comment
+    /// every `keepAlive`; it ends when the client disconnects or the server shuts down. Agents read their
+    /// own stream; admins may read any agent's of their tenant.
+    func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
+        let agent = context.parameters.get("agent") ?? ""
+        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.notYours }
+        let events = processing.agentEvents.subscribe(tenant: caller.tenant.id, agent: agent)
+        let keepAlive = keepAlive
+        let body = ResponseBody { writer in
+            let (frames, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(512))
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await event in events { sink.yield(event.frame) }
+                        sink.finish()
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: keepAlive)
+                            sink.yield(": keep-alive\n\n")
+                        }
+                    }
+                    try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                    for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
+                    group.cancelAll()
+                }
+            } onGracefulShutdown: {
+                sink.finish()
+            }
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    // MARK: Parameters
+
+    static func contact(_ context: BasicRequestContext) throws -> String {
+        guard let contact = context.parameters.get("contact"), !contact.isEmpty else {
+            throw AgentAPIError.badRequest("missing contact")
+        }
+        return contact
+    }
+
+    static func time(_ value: String?, name: String) throws -> Int64? {
+        guard let value, !value.isEmpty else { return nil }
+        guard let time = AgentAPI.unixTime(iso8601: value) else {
+            throw AgentAPIError.badRequest("'\(name)' must be an ISO 8601 date or date-time, found '\(value)'")
+        }
+        return time
+    }
+
+    static func count(_ value: String?, name: String, default fallback: Int, maximum: Int) throws -> Int {
+        guard let value, !value.isEmpty else { return fallback }
+        guard let count = Int(value), count >= 0, count <= maximum else {
+            throw AgentAPIError.badRequest("'\(name)' must be a whole number from 0 to \(maximum)")
+        }
+        return count
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext)
+        async throws -> T
+    {
+        let bytes = try await request.body.collect(upTo: 64 << 10)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
+        } catch {
+            throw AgentAPIError.badRequest("the body must be JSON with the fields the endpoint names")
+        }
+    }
+}

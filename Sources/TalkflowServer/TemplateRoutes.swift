@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// `POST /api/v1/tenants/{tenant}/templates/{template}/send` with `{"to": "573001112233", "parameters": [...]}`:
+/// queues a business-initiated template message (`TemplateSender`). Guarded by the admin key like
+/// `/admin/reload` (404 without `server.admin_key_env`, 401 with a missing or wrong key).
+///
+/// Answers: 202 `{"outbox_id": N}` once queued (the worker sends it); 400 for a body that is not that JSON;
+/// 404 for an unknown tenant or template; 422 `{"error": "..."}` when the contact may not receive it (no
+/// opt-in, no consent), the parameters do not match or the header media is not JPEG or PDF; 503 when the server
+/// has no store.
+struct TemplateRoutes {
+    let registry: TenantRegistry
+    let processing: ConversationProcessing?
+    let adminKey: String?
+
+    /// The request body.
+    struct SendRequest: Decodable {
+        var to: String
+        var parameters: [String]?
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
+            guard let adminKey else { return HealthRoutes.text(.notFound, "not found\n") }
+            guard let key = AdminRoutes.bearer(request.headers[.authorization]),
+                SecretComparison.matches(key, secret: adminKey)
+            else {
+                context.logger.warning("template send refused: missing or wrong admin key")
+                var response = HealthRoutes.text(.unauthorized, "missing or wrong admin key\n")
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
+            guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
+            let tenantID = context.parameters.get("tenant") ?? ""
+            let template = context.parameters.get("template") ?? ""
+            guard let tenant = registry.tenants.first(where: { $0.id == tenantID }) else {
+                return Self.error(.notFound, "unknown tenant '\(tenantID)'")
+            }
+            let bytes = try await request.body.collect(upTo: 64 << 10)
+            guard let body = try? JSONDecoder().decode(SendRequest.self, from: Data(bytes.readableBytesView)) else {
+                return Self.error(.badRequest, #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)
+            }
+            let sender = TemplateSender(store: processing.store, signal: processing.signal, clock: processing.clock)
+            do {
+                let id = try await sender.send(
+                    template: template, to: body.to, parameters: body.parameters ?? [], tenant: tenant)
+                context.logger.info(
+                    "template queued",
+                    metadata: ["tenant": "\(tenant.id)", "template": "\(template)", "outbox_id": "\(id)"])
+                return HealthRoutes.text(.accepted, #"{"outbox_id":\#(id)}"# + "\n", contentType: "application/json")
+            } catch let refusal as TemplateSender.Refusal {
+                context.logger.info(
+                    "template refused", metadata: ["tenant": "\(tenant.id)", "template": "\(template)"])
+                if case .unknownTemplate = refusal { return Self.error(.notFound, refusal.description) }
+                return Self.error(.unprocessableContent, refusal.description)
+            }
+        }
+    }
+
+    /// `{"error": "..."}` with `status`.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let data = (try? JSONEncoder().encode(["error": message])) ?? Data("{}".utf8)
+        return HealthRoutes.text(status, String(decoding: data, as: UTF8.self) + "\n", contentType: "application/json")
+    }
+}

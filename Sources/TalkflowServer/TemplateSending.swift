@@ -1,0 +1,121 @@
+import FlowCompiler
+import FlowRuntime
+import Foundation
+import Storage
+
+/// Business-initiated messages: a template the tenant's flow declares (`templates:`), sent to a contact who
+/// agreed to receive it, queued in the outbox like any reply (the worker sends it). What `POST
+/// /api/v1/tenants/{tenant}/templates/{template}/send` and `talkflow send-template` run.
+///
+/// Who may receive one, decided from the consent ledger inside the same transaction that queues it:
+/// - a `marketing` template only a contact whose opt-in to promotional messages is in force;
+/// - a `utility` or `authentication` template a contact whose consent (any accepted policy version) is in force.
+///
+/// The header media, if any, must be a JPEG image or a PDF document (by the link's extension); the number of
+/// parameters must be the template's. Any refusal queues and sends nothing.
+public struct TemplateSender: Sendable {
+    /// Why a template was not queued; `description` is the clear refusal shown to the caller.
+    public enum Refusal: Error, Equatable, CustomStringConvertible {
+        /// The flow declares no template with this key or name.
+        case unknownTemplate(String)
+        /// The contact is not a WhatsApp id (digits only, 6 to 20 of them).
+        case invalidContact
+        /// The number of parameters differs from the template's.
+        case parameterCount(expected: Int, given: Int)
+        /// The header media is not a JPEG image or a PDF document.
+        case headerMedia(String)
+        /// A marketing template to a contact without an opt-in in force.
+        case noOptIn
+        /// A utility or authentication template to a contact without consent in force.
+        case noConsent
+
+        /// The refusal in words, without personal data.
+        public var description: String {
+            switch self {
+            case .unknownTemplate(let name): return "the flow declares no template '\(name)'"
+            case .invalidContact: return "'to' must be the contact's WhatsApp id: 6 to 20 digits"
+            case .parameterCount(let expected, let given):
+                return "the template takes \(expected) parameter(s), \(given) given"
+            case .headerMedia(let link):
+                return "the template's header media must be a JPEG image or a PDF document, not '\(link)'"
+            case .noOptIn:
+                return "the contact has not opted in to promotional messages: a marketing template is not sent"
+            case .noConsent:
+                return "the contact has no consent in force: the template is not sent"
+            }
+        }
+    }
+
+    let store: any ConversationStore
+    let signal: OutboxSignal?
+    let clock: @Sendable () -> Int64
+
+    /// A sender queuing into `store`'s outbox and ringing `signal` (the worker of this process) after a commit.
+    public init(
+        store: any ConversationStore, signal: OutboxSignal? = nil,
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime
+    ) {
+        self.store = store
+        self.signal = signal
+        self.clock = clock
+    }
+
+    /// Queues `template` (its key in the flow or its name at Meta) for `contact` with `parameters`; returns the
+    /// outbox id (the message's `biz_opaque_callback_data`). Throws a `Refusal` when it may not be sent.
+    public func send(template: String, to contact: String, parameters: [String], tenant: Tenant) async throws
+        -> Int64
+    {
+        guard (6...20).contains(contact.count), contact.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw Refusal.invalidContact
+        }
+        let flow = tenant.flow
+        let machine = flow.interpreter.machine
+        func string(_ index: Int32) -> String {
+            machine.strings.indices.contains(Int(index)) ? machine.strings[Int(index)] : ""
+        }
+        guard
+            let declared = machine.templates.first(where: { string($0.key) == template || string($0.name) == template })
+        else { throw Refusal.unknownTemplate(template) }
+        guard parameters.count == Int(declared.parameterCount) else {
+            throw Refusal.parameterCount(expected: Int(declared.parameterCount), given: parameters.count)
+        }
+        let headerLink = declared.headerLink.map(string)
+        if let type = declared.headerType {
+            guard let link = headerLink, Self.isAllowedHeader(type: type, link: link) else {
+                throw Refusal.headerMedia(headerLink ?? type)
+            }
+        }
+        let message = OutboundMessage.template(
+            name: string(declared.name), language: string(declared.language), parameters: parameters,
+            headerType: declared.headerType, headerLink: headerLink)
+        let marketing = declared.category == "marketing"
+        let stepper = ConversationStepper(
+            flow: flow,
+            evidence: EvidenceContext(
+                channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: clock()))
+        let committed = try await store.update(tenant: tenant.id, contact: contact, at: clock()) { session, _ in
+            if marketing {
+                guard session.consent.optIn else { throw Refusal.noOptIn }
+            } else {
+                guard session.consent.acceptedVersion != nil else { throw Refusal.noConsent }
+            }
+            var changes = ConversationChanges()
+            changes.send(message, from: .bot)
+            stepper.describe(session, in: &changes)
+            return changes
+        }
+        signal?.ring()
+        return committed.outboxIDs.first ?? 0
+    }
+
+    /// JPEG for an image header (`.jpg`, `.jpeg`), PDF for a document header (`.pdf`), by the link's path.
+    static func isAllowedHeader(type: String, link: String) -> Bool {
+        let path = URLComponents(string: link)?.path ?? link
+        let ext = (path as NSString).pathExtension.lowercased()
+        switch type {
+        case "image": return ext == "jpg" || ext == "jpeg"
+        case "document": return ext == "pdf"
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import FlowDiagnostics
+import Foundation
+import Storage
+import TalkflowServer
+
+/// `talkflow send-template --config FILE --tenant T --to CONTACT TEMPLATE [PARAM...]`: queues a
+/// business-initiated template message in the server's store, the command-line twin of `POST
+/// /api/v1/tenants/{tenant}/templates/{template}/send`. The running server's outbox worker sends it (it looks at
+/// the outbox every second).
+struct SendTemplateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send-template",
+        abstract: "Queue a template message to a contact who agreed to receive it.",
+        discussion: """
+            TEMPLATE is a template the tenant's flow declares (its key in 'templates:' or its name at Meta), \
+            PARAM its parameters in order ({{1}}, {{2}}, ...). The configuration is checked as 'talkflow \
+            serve' checks it, and the store it names must exist. A marketing template is queued only for a \
+            contact whose opt-in to promotional messages is in force; a utility or authentication template \
+            only for a contact whose consent is in force. Anything else is refused with the reason on stderr \
+            and nothing is queued. On success the outbox id (the message's biz_opaque_callback_data) is \
+            printed on stdout; a running 'talkflow serve' on the same store sends it within a second.
+
+            Exit status:
+              0   queued
+              1   refused (no opt-in or consent, unknown template, wrong parameters, header media not JPEG \
+            or PDF), or the configuration has errors
+              2   the store does not exist or could not be written
+              64  usage error
+            """
+    )
+
+    @Option(help: ArgumentHelp("The configuration file, as 'talkflow serve' takes it.", valueName: "file"))
+    var config: String
+
+    @Option(help: ArgumentHelp("The tenant's id in the configuration.", valueName: "id"))
+    var tenant: String
+
+    @Option(help: ArgumentHelp("The contact's WhatsApp id (wa_id), e.g. 573001112233.", valueName: "contact"))
+    var to: String
+
+    @Argument(help: ArgumentHelp("The template's key in the flow or its name at Meta.", valueName: "template"))
+    var template: String
+
+    @Argument(help: ArgumentHelp("The template's parameters, in order.", valueName: "param"))
+    var parameters: [String] = []
+
+    /// Loads the configuration, opens the store and queues the message.
+    func run() async throws {
+        let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+        guard let loaded = result.loaded else {
+            Console.err(TextRenderer.render(files: result.files, colors: false))
+            Console.error("the configuration has errors: nothing was queued")
+            throw Exit.problems
+        }
+        guard let tenant = loaded.tenants.first(where: { $0.id == self.tenant }) else {
+            Console.error("unknown tenant '\(self.tenant)': nothing was queued")
+            throw Exit.problems
+        }
+        let location = loaded.config.server.store
+        switch location {
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                Console.error("cannot open the store '\(path)': no such file")
+                throw Exit.unreadable
+            }
+        }
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore.open(location)
+        } catch {
+            Console.error("cannot open the store \(location): \(error)")
+            throw Exit.unreadable
+        }
+        do {
+            let id = try await TemplateSender(store: store).send(
+                template: template, to: to, parameters: parameters, tenant: tenant)
+            Console.out("\(id)\n")
+        } catch let refusal as TemplateSender.Refusal {
+            Console.error("refused: \(refusal.description); nothing was queued")
+            throw Exit.problems
+        } catch {
+            Console.error("cannot write the store \(location): \(error)")
+            throw Exit.unreadable
+        }
+    }
+}

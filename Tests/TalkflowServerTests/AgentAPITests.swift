@@ -1,0 +1,324 @@
+import AsyncHTTPClient
+import FlowRuntime
+import Foundation
+import GraphAPITestSupport
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Storage
+import Synchronization
+import Testing
+
+@testable import TalkflowServer
+
+/// The agent API over real HTTP: a live server on 127.0.0.1 with a temporary SQLite file and the fake Graph
+/// API, a contact driven to a handoff with signed webhooks, then the agents' requests.
+@Suite("Agent API")
+struct AgentAPITests {
+    @Test func theAssignedAgentListsTheConversationAndWrongKeysAreRefused() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let (status, json) = try await server.request(.GET, "conversations", key: "key-ana")
+            #expect(status == 200)
+            let list = try #require(json["conversations"] as? [[String: Any]])
+            #expect(list.count == 1)
+            #expect(list.first?["contact"] as? String == EndToEnd.ana)
+            #expect(list.first?["status"] as? String == "with_agent")
+            #expect(list.first?["agent"] as? String == "ana")
+            #expect(list.first?["queue"] as? String == "ventas")
+            #expect(list.first?["handoff_at"] is String)
+
+            let (_, bruno) = try await server.request(.GET, "conversations", key: "key-bruno")
+            #expect((bruno["conversations"] as? [Any])?.isEmpty == true)
+            let (adminStatus, admin) = try await server.request(
+                .GET, "conversations?status=with_agent,queued&agent=ana&from=2020-01-01", key: "key-jefa")
+            #expect(adminStatus == 200)
+            #expect((admin["conversations"] as? [Any])?.count == 1)
+
+            let (wrong, error) = try await server.request(.GET, "conversations", key: "not-a-key")
+            #expect(wrong == 401)
+            #expect((error["error"] as? [String: Any])?["code"] as? String == "unauthorized")
+            #expect(try await server.request(.GET, "conversations", key: nil).status == 401)
+            #expect(try await server.request(.GET, "conversations", key: "key-otra").status == 401)
+            #expect(try await server.request(.GET, "conversations", key: "key-otra", tenant: "otra").status == 200)
+            #expect(try await server.request(.GET, "conversations?status=nope", key: "key-ana").status == 400)
+
+            let (threadStatus, thread) = try await server.request(
+                .GET, "conversations/\(EndToEnd.ana)/messages", key: "key-ana")
+            #expect(threadStatus == 200)
+            let messages = try #require(thread["messages"] as? [[String: Any]])
+            #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "agente" })
+            #expect(messages.contains { $0["direction"] as? String == "outbound" && $0["status"] is String })
+            let foreign = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-bruno")
+            #expect(foreign.status == 403)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
+        try await AgentServer.run { server in
+            let sends = try await server.handOff(EndToEnd.ana)
+            let path = "conversations/\(EndToEnd.ana)/messages"
+            let (status, answer) = try await server.request(
+                .POST, path, key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(status == 202)
+            #expect((answer["outbox_ids"] as? [Any])?.count == 1)
+            let bodies = try await server.e2e.waitForSends(sends + 1)
+            #expect(bodies.last?.contains(#""body":"Hola, soy Ana""#) == true)
+            #expect(try await server.request(.POST, path, key: "key-bruno", body: #"{"text":"hola"}"#).status == 403)
+            #expect(try await server.request(.POST, path, key: "key-ana", body: #"{"nope":1}"#).status == 400)
+            let summary = try await server.e2e.store.conversations(tenant: "tienda", filter: ConversationFilter())
+            #expect(summary.first?.agentFirstReplyAt != nil)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func anEmojiReplyIsRefusedWith422AndNothingIsQueued() async throws {
+        try await AgentServer.run { server in
+            let sends = try await server.handOff(EndToEnd.ana)
+            try await server.waitForEmptyOutbox()
+            let (status, answer) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola 😀"}"#)
+            #expect(status == 422)
+            let error = try #require(answer["error"] as? [String: Any])
+            #expect(error["code"] as? String == "emoji_not_allowed")
+            #expect(error["message"] as? String == "emoji are not allowed in messages to contacts")
+            #expect(try await server.e2e.store.outboxDepth() == 0)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(await server.e2e.fake.messageBodies.count == sends)
+        }
+    }
+
+    @Test func aReplyAfterTheWindowClosedIsRefusedWith422() async throws {
+        try await AgentServer.run { server in
+            let sends = try await server.handOff(EndToEnd.ana)
+            try await server.waitForEmptyOutbox()
+            server.e2e.clock.advance(by: 25 * 3600)
+            let (status, answer) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola"}"#)
+            #expect(status == 422)
+            let error = try #require(answer["error"] as? [String: Any])
+            #expect(error["code"] as? String == "window_closed")
+            #expect(
+                error["message"] as? String
+                    == "more than 24 hours since the contact's last message; only an approved template can be sent")
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(await server.e2e.fake.messageBodies.count == sends)
+        }
+    }
+
+    @Test func closingEndsTheConversation() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let close = "conversations/\(EndToEnd.ana)/close"
+            #expect(try await server.request(.POST, close, key: "key-bruno").status == 403)
+            let (status, answer) = try await server.request(.POST, close, key: "key-ana")
+            #expect(status == 200)
+            #expect(answer["status"] as? String == "closed")
+            let session = try await server.e2e.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(session?.status == .closed)
+            #expect(session?.agent == nil)
+            #expect(try await server.request(.POST, close, key: "key-ana").status == 409)
+            #expect(try await server.request(.POST, close, key: "key-jefa").status == 409)
+            #expect(try await server.request(.POST, "conversations/570000/close", key: "key-jefa").status == 404)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func anAdminReassignsAndExportsConsent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let reassign = "conversations/\(EndToEnd.ana)/reassign"
+            #expect(
+                try await server.request(.POST, reassign, key: "key-ana", body: #"{"agent":"bruno"}"#).status == 403)
+            #expect(
+                try await server.request(.POST, reassign, key: "key-jefa", body: #"{"agent":"zoe"}"#).status == 422)
+            let (status, answer) = try await server.request(
+                .POST, reassign, key: "key-jefa", body: #"{"agent":"bruno"}"#)
+            #expect(status == 200)
+            #expect(answer["agent"] as? String == "bruno")
+            let session = try await server.e2e.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(session?.agent == "bruno")
+            #expect(session?.status == .withAgent)
+
+            let consent = "contacts/\(EndToEnd.ana)/consent"
+            #expect(try await server.request(.GET, consent, key: "key-ana").status == 403)
+            let (consentStatus, history) = try await server.request(.GET, consent, key: "key-jefa")
+            #expect(consentStatus == 200)
+            #expect(history["contact"] as? String == EndToEnd.ana)
+            #expect((history["records"] as? [Any])?.isEmpty == false)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func theEventStreamSendsAssignmentAndMessageEvents() async throws {
+        try await AgentServer.run { server in
+            var request = HTTPClientRequest(url: server.url("agents/ana/events"))
+            request.headers.add(name: "Authorization", value: "Bearer key-ana")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            #expect(response.status.code == 200)
+            #expect(response.headers.first(name: "content-type") == "text/event-stream")
+            let received = Mutex("")
+            let reader = Task {
+                for try await chunk in response.body {
+                    let text = String(buffer: chunk)
+                    received.withLock { $0 += text }
+                }
+            }
+            defer { reader.cancel() }
+            try await server.waitUntil {
+                server.processing.agentEvents.subscriberCount(tenant: "tienda", agent: "ana") > 0
+            }
+            try await server.handOff(EndToEnd.ana)
+            try await server.waitUntil { received.withLock { $0.contains("event: assignment") } }
+            #expect(try await server.e2e.post(EndToEnd.text("gracias", from: EndToEnd.ana, id: "wamid.M1")) == 200)
+            try await server.waitUntil { received.withLock { $0.contains("event: message") } }
+            let stream = received.withLock { $0 }
+            #expect(stream.hasPrefix(": connected\n\n"))
+            #expect(stream.contains("event: assignment\ndata: {\"at\":"))
+            #expect(stream.contains(#""contact":"\#(EndToEnd.ana)","queue":"ventas","tenant":"tienda"}"#))
+            #expect(stream.contains(#""text":"gracias","type":"text"}"#))
+            let other = try await server.request(.GET, "agents/ana/events", key: "key-bruno")
+            #expect(other.status == 403)
+            reader.cancel()
+            try await server.waitForEmptyOutbox()
+        }
+    }
+}
+
+/// A live server whose `tienda` tenant has agents (ana, bruno, carla and the admin jefa), plus a second tenant
+/// `otra`, for the agent API tests.
+struct AgentServer {
+    let e2e: EndToEnd
+    let processing: ConversationProcessing
+
+    static let phoneNumberOtra = "106540352242999"
+
+    static func hash(_ key: String) -> String { SecretComparison.hex(SecretComparison.sha256(key)) }
+
+    /// Starts the fake Graph API and the server, runs `body`, then shuts both down.
+    static func run(_ body: @Sendable (AgentServer) async throws -> Void) async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        try await FakeGraphAPI.run { fake in
+            await fake.requireToken("e2e-access-token")
+            try folder.write("flows/default.yaml", try shippedFlow("default.yaml"))
+            func agent(_ name: String, admin: Bool = false) -> String {
+                "      - id: \(name)\n        key_sha256: \"\(hash("key-\(name)"))\"\n"
+                    + (admin ? "        admin: true\n" : "")
+            }
+            let config = try folder.write(
+                "talkflow.yaml",
+                """
+                server:
+                  port: 0
+                  graph_api_url: \(await fake.baseURL)
+                  store: sqlite:data/talkflow.sqlite
+                tenants:
+                  - id: tienda
+                    phone_number_id: "\(EndToEnd.phoneNumberID)"
+                    app_secret_env: E2E_APP_SECRET
+                    verify_token_env: E2E_VERIFY_TOKEN
+                    access_token_env: E2E_ACCESS_TOKEN
+                    flow: flows/default.yaml
+                    agents:
+                \(agent("ana"))\(agent("bruno"))\(agent("carla"))\(agent("jefa", admin: true)).
+                  - id: otra
+                    phone_number_id: "\(phoneNumberOtra)"
+                    app_secret_env: E2E_APP_SECRET
+                    verify_token_env: E2E_VERIFY_TOKEN
+                    access_token_env: E2E_ACCESS_TOKEN
+                    flow: flows/default.yaml
+                    agents:
+                \(agent("otra")).
+
+                """.replacingOccurrences(of: "\n.\n", with: "\n"))
+            try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)
+            let loaded = try loadValid(config, environment: EndToEnd.environment)
+            var logger = Logger(label: "agent-api")
+            logger.logLevel = .critical
+            let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
+            let clock = TestClock()
+            let processing = ConversationProcessing(
+                store: store, settings: loaded.config.server,
+                workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)),
+                clock: { clock.now }, logger: logger)
+            let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
+            let group = ServiceGroup(services: [application], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let e2e = EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
+                do {
+                    try await body(AgentServer(e2e: e2e, processing: processing))
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    try? await tasks.waitForAll()
+                    try? await processing.shutdown()
+                    throw error
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            try await processing.shutdown()
+        }
+    }
+
+    /// The agent API URL of `path` under the tenant.
+    func url(_ path: String, tenant: String = "tienda") -> String {
+        "\(e2e.base)/api/v1/tenants/\(tenant)/\(path)"
+    }
+
+    /// Sends an agent API request with `key` (none when `nil`); returns the status and the JSON object.
+    func request(
+        _ method: HTTPMethod, _ path: String, key: String?, tenant: String = "tienda", body: String? = nil
+    ) async throws -> (status: UInt, json: [String: Any]) {
+        var request = HTTPClientRequest(url: url(path, tenant: tenant))
+        request.method = method
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:]
+        return (response.status.code, json)
+    }
+
+    /// Drives `contact` through consent to the sales handoff; returns how many messages the fake has received.
+    @discardableResult
+    func handOff(_ contact: String) async throws -> Int {
+        let before = await e2e.fake.messageBodies.count
+        #expect(try await e2e.post(EndToEnd.text("hola", from: contact, id: "wamid.\(contact).1")) == 200)
+        _ = try await e2e.waitForSends(before + 1)
+        try await e2e.waitForEmptyOutbox()
+        let wamid =
+            try await e2e.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
+            .compactMap(\.messageID).last ?? ""
+        let accept = EndToEnd.buttonReply(
+            "consentimiento.accept", title: "Acepto", from: contact, id: "wamid.\(contact).2", context: wamid)
+        #expect(try await e2e.post(accept) == 200)
+        #expect(try await e2e.post(EndToEnd.text("agente", from: contact, id: "wamid.\(contact).3")) == 200)
+        try await e2e.waitForEmptyOutbox()
+        let session = try await e2e.store.session(tenant: "tienda", contact: contact)
+        #expect(session?.status == .withAgent)
+        return await e2e.fake.messageBodies.count
+    }
+
+    func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
+
+    /// Polls `condition` until it holds, failing after five seconds.
+    func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("condition not met within five seconds")
+    }
+}

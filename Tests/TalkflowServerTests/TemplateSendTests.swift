@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import Foundation
+import GraphAPITestSupport
+import NIOCore
+import Storage
+import Testing
+
+@testable import TalkflowServer
+
+/// Business-initiated templates through `POST /api/v1/tenants/{tenant}/templates/{template}/send` on a live
+/// server: queued and sent only to a contact who agreed (opt-in for marketing, consent for utility), refused
+/// clearly otherwise with nothing queued or sent.
+@Suite("Business-initiated template messages")
+struct TemplateSendTests {
+    /// Flows/default.yaml with an optional marketing purpose asked as an opt-in right after consent, a
+    /// marketing template and a utility template with a JPEG header.
+    static func flow() throws -> String {
+        var text = try shippedFlow("default.yaml")
+        let purposes = "      description: comunicarte con un asesor humano\n      human_attention: true\n"
+        let decline = "    decline: { title: No acepto, next: info_publica }\n"
+        let queues = "queues:\n  ventas: [ana, bruno, carla]\n"
+        try #require(text.contains(purposes) && text.contains(decline) && text.contains(queues))
+        text = text.replacingOccurrences(
+            of: purposes,
+            with: purposes
+                + "    - id: promociones\n      description: enviarte nuestras promociones\n"
+                + "      optional: true\n      marketing: true\n")
+        if let range = text.range(of: decline) {
+            text.replaceSubrange(
+                range,
+                with: decline
+                    + "    opt_in:\n      purpose: promociones\n"
+                    + "      text: \"¿Quieres recibir nuestras promociones por WhatsApp?\"\n"
+                    + "      accept: Sí, quiero\n      decline: No, gracias\n")
+        }
+        return text.replacingOccurrences(
+            of: queues,
+            with: queues + """
+
+                templates:
+                  oferta:
+                    name: oferta_mensual
+                    language: es
+                    category: marketing
+                    body: "Hola {{1}}, esta semana tenemos descuentos."
+                  recordatorio:
+                    name: recordatorio_cita
+                    language: es
+                    category: utility
+                    body: "Hola, te recordamos tu cita del {{1}}."
+                    header:
+                      type: image
+                      link: https://example.co/cita.jpg
+
+                """)
+    }
+
+    /// hola, accept, then the opt-in question answered `optIn`.
+    static func converse(_ server: LiveServer, contact: String, optIn: Bool) async throws {
+        let choice = optIn ? ("consentimiento.opt_in.accept", "Sí, quiero") : ("consentimiento.opt_in.decline", "No")
+        #expect(try await server.post(EndToEnd.text("hola", from: contact, id: "wamid.\(contact).1")) == 200)
+        let accept = EndToEnd.buttonReply(
+            "consentimiento.accept", title: "Acepto", from: contact, id: "wamid.\(contact).2", context: "wamid.X")
+        #expect(try await server.post(accept) == 200)
+        let answer = EndToEnd.buttonReply(
+            choice.0, title: choice.1, from: contact, id: "wamid.\(contact).3", context: "wamid.Y")
+        #expect(try await server.post(answer) == 200)
+    }
+
+    /// Posts a send request; returns the status and the body.
+    static func send(
+        _ server: LiveServer, template: String, json: String, tenant: String = "tienda",
+        key: String = LiveServer.adminKey
+    ) async throws -> (UInt, String) {
+        var request = HTTPClientRequest(url: server.base + "/api/v1/tenants/\(tenant)/templates/\(template)/send")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await server.client.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (response.status.code, String(buffer: body))
+    }
+
+    @Test func templatesGoOnlyToContactsWhoAgreedAndRefusalsQueueNothing() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let optedIn = "573001110001"
+            let consentOnly = "573001110002"
+            let stranger = "573001110003"
+            try await Self.converse(server, contact: optedIn, optIn: true)
+            try await Self.converse(server, contact: consentOnly, optIn: false)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let before = await server.fake.messageBodies.count
+
+            // Refusals: nothing is queued, nothing is sent.
+            let noOptIn = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(consentOnly)","parameters":["Ana"]}"#)
+            #expect(noOptIn.0 == 422)
+            #expect(noOptIn.1.contains("has not opted in to promotional messages"))
+            let noConsent = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(stranger)","parameters":["lunes"]}"#)
+            #expect(noConsent.0 == 422)
+            #expect(noConsent.1.contains("no consent in force"))
+            let parameters = try await Self.send(server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#)
+            #expect(parameters.0 == 422)
+            #expect(parameters.1.contains("takes 1 parameter(s), 0 given"))
+            #expect(try await Self.send(server, template: "nada", json: #"{"to":"\#(optedIn)"}"#).0 == 404)
+            let unknownTenant = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#, tenant: "x")
+            #expect(unknownTenant.0 == 404)
+            #expect(try await Self.send(server, template: "oferta", json: "not json").0 == 400)
+            #expect(try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#).0 == 422)
+            #expect(try await Self.send(server, template: "oferta", json: "{}", key: "wrong").0 == 401)
+            #expect(try await server.store.outboxDepth() == 0)
+            #expect(try await server.store.session(tenant: "tienda", contact: stranger) == nil)
+
+            // Accepted: the marketing template to the contact who opted in (by its key), the utility one with its
+            // JPEG header to the contact who only consented (by its name at Meta).
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            #expect(offer.1.hasPrefix(#"{"outbox_id":"#))
+            let reminder = try await Self.send(
+                server, template: "recordatorio_cita", json: #"{"to":"\#(consentOnly)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202)
+            let bodies = try await server.waitForSends(before + 2, timeout: .seconds(5))
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let sent = Array(bodies.dropFirst(before))
+            #expect(sent.count == 2)
+            let toOptedIn = sent.first { $0.contains(#""to":"+\#(optedIn)""#) } ?? ""
+            #expect(toOptedIn.contains(#""type":"template""#))
+            #expect(toOptedIn.contains("oferta_mensual"))
+            #expect(toOptedIn.contains(#""text":"Ana""#))
+            let toConsentOnly = sent.first { $0.contains(#""to":"+\#(consentOnly)""#) } ?? ""
+            #expect(toConsentOnly.contains("recordatorio_cita"))
+            #expect(toConsentOnly.contains("cita.jpg"))
+        }
+    }
+
+    @Test func onlyJPEGImagesAndPDFDocumentsAreAllowedAsHeaderMedia() {
+        #expect(TemplateSender.isAllowedHeader(type: "image", link: "https://example.co/a.jpg"))
+        #expect(TemplateSender.isAllowedHeader(type: "image", link: "https://example.co/a.JPEG?v=2"))
+        #expect(TemplateSender.isAllowedHeader(type: "document", link: "https://example.co/factura.pdf"))
+        #expect(!TemplateSender.isAllowedHeader(type: "image", link: "https://example.co/a.png"))
+        #expect(!TemplateSender.isAllowedHeader(type: "document", link: "https://example.co/a.docx"))
+        #expect(!TemplateSender.isAllowedHeader(type: "video", link: "https://example.co/a.mp4"))
+        #expect(!TemplateSender.isAllowedHeader(type: "image", link: "https://example.co/a.pdf"))
+    }
+}
