@@ -7,7 +7,7 @@ import Testing
 @Suite("Shipped transcripts")
 struct ShippedTranscriptsTests {
     /// The shipped flows that must be fully covered.
-    static let flows = ["default", "faq", "support"]
+    static let flows = ["benchmark", "default", "faq", "support"]
 
     /// Every shipped transcript passes.
     @Test func everyShippedTranscriptPasses() throws {
