@@ -122,6 +122,7 @@ while !arguments.isEmpty {
     switch argument {
     case "lint": break
     case "interpreter": exit(InterpreterBenchmark.main(arguments))
+    case "webhooks": exit(WebhookBenchmark.main(arguments))
     case "--stages":
         let size = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 1000
         let times = stageTimes(Array(generateFlow(steps: size).utf8), limits: LoaderLimits(maxBytes: 1 << 30))
