@@ -41,7 +41,7 @@ public enum ConfigLoader {
     /// Keys allowed under `server`.
     public static let serverKeys = [
         "host", "port", "graph_api_url", "graph_api_version", "send_rate_per_number", "store", "admin_key_env",
-        "webhook_body_limit",
+        "webhook_body_limit", "mark_read",
     ]
     /// Keys allowed in a tenant.
     public static let tenantKeys = [
@@ -223,6 +223,7 @@ struct ConfigReader {
         if let limit = integer(pairs, "webhook_body_limit", in: ConfigLoader.webhookBodyLimitBounds, what: what) {
             settings.webhookBodyLimit = limit
         }
+        if let markRead = bool(pairs, "mark_read", what: what) { settings.markRead = markRead.value }
         if let name = environmentName(pairs, "admin_key_env", what: what) {
             settings.adminKeyEnv = name.value
             adminKey = secret(name, purpose: "the admin key (admin_key_env of 'server')")

@@ -17,6 +17,9 @@ public final class ConversationProcessing: Sendable {
     public let signal: OutboxSignal
     /// Agent events (assignments, contact messages) for the agent API's event streams, in process.
     public let agentEvents = AgentEventBroadcaster()
+    /// Committed inbound messages waiting to be marked as read; `nil` when the configuration's `mark_read` is
+    /// off.
+    public let readReceipts: ReadReceipts?
     /// The worker's pacing (its send rate is the configuration's `send_rate_per_number`).
     public let workerSettings: OutboxWorker.Settings
     /// Receipt times and outbox times, Unix seconds.
@@ -37,6 +40,7 @@ public final class ConversationProcessing: Sendable {
             configuration: .init(baseURL: settings.graphAPIURL, apiVersion: settings.graphAPIVersion),
             logger: logger)
         self.signal = OutboxSignal()
+        self.readReceipts = settings.markRead ? ReadReceipts() : nil
         var worker = workerSettings ?? OutboxWorker.Settings()
         worker.sendRatePerNumber = settings.sendRatePerNumber
         self.workerSettings = worker
@@ -54,7 +58,8 @@ public final class ConversationProcessing: Sendable {
     /// The webhook's processor.
     public func processor(metrics: ServerMetrics?) -> InboundProcessor {
         InboundProcessor(
-            store: store, graph: graph, metrics: metrics, signal: signal, clock: clock, events: agentEvents)
+            store: store, graph: graph, metrics: metrics, signal: signal, clock: clock, events: agentEvents,
+            readReceipts: readReceipts)
     }
 
     /// The outbox worker for `registry`'s tenants.
@@ -63,7 +68,7 @@ public final class ConversationProcessing: Sendable {
         logger[metadataKey: "component"] = "outbox"
         return OutboxWorker(
             store: store, graph: graph, registry: registry, signal: signal, settings: workerSettings,
-            metrics: metrics, clock: clock, logger: logger)
+            metrics: metrics, clock: clock, readReceipts: readReceipts, logger: logger)
     }
 
     /// Closes the HTTP client; call once the server has stopped.

@@ -15,7 +15,8 @@ import WhatsAppCloud
 ///   tenant and contact); different conversations run in parallel.
 /// - Status updates move the delivery status of the message with that `wamid` forward only; a `failed` with
 ///   code 131047 also notes on the conversation that the 24-hour window had closed.
-/// - After a commit that queued messages, the outbox worker is woken.
+/// - After a commit that queued messages, the outbox worker is woken. After every commit of a new message, the
+///   message is queued to be marked as read (when `mark_read` is on), best effort and after the acknowledgement.
 ///
 /// Messages a flow does not see (reactions, unsupported types) are logged at debug level and acknowledged;
 /// nothing is stored for them.
@@ -30,13 +31,17 @@ public struct InboundProcessor: TenantUpdateProcessor {
     let clock: @Sendable () -> Int64
     /// Where agents hear of assignments and contact messages after each commit.
     let events: AgentEventBroadcaster?
+    /// Where committed messages go to be marked as read; `nil` when `mark_read` is off.
+    let readReceipts: ReadReceipts?
     let locks = ConversationLocks()
 
     /// A processor writing to `store`, resolving media sizes through `graph`, timing steps in `metrics` and
-    /// ringing `signal` after commits that queued messages. `clock` gives the receipt time (Unix seconds).
+    /// ringing `signal` after commits that queued messages, and queueing each committed message in
+    /// `readReceipts`. `clock` gives the receipt time (Unix seconds).
     public init(
         store: any ConversationStore, graph: GraphClient, metrics: ServerMetrics? = nil, signal: OutboxSignal? = nil,
-        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, events: AgentEventBroadcaster? = nil
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, events: AgentEventBroadcaster? = nil,
+        readReceipts: ReadReceipts? = nil
     ) {
         self.store = store
         self.graph = graph
@@ -44,6 +49,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         self.signal = signal
         self.clock = clock
         self.events = events
+        self.readReceipts = readReceipts
     }
 
     /// The system clock in Unix seconds: the default receipt time.
@@ -134,6 +140,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 "step": "\(committed.changes.stateName ?? "")",
             ])
         if !committed.outboxIDs.isEmpty { signal?.ring() }
+        if let readReceipts, !readReceipts.enqueue(ReadReceipt(tenant: tenant.id, messageID: message.id)) {
+            debugLogger.debug("read receipt queue full; the message is not marked as read")
+        }
         events?.publish(committed, tenant: tenant.id, contact: message.contactID, at: receivedAt, inbound: true)
     }
 

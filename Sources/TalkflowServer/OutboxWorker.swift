@@ -19,6 +19,11 @@ import WhatsAppCloud
 /// inactivity timers that came due (`.inactivityTimeout` stepped in a transaction). At start it releases the
 /// claims a crashed predecessor left. On graceful shutdown it finishes the rows in flight, reports them, and
 /// stops claiming.
+///
+/// It also drains `ReadReceipts` (`mark_read`): each committed inbound message is marked as read, under the same
+/// per-number limit, at most `readReceiptAttempts` times (a retry only for rate limits and server errors, after
+/// at most two seconds); failures are logged and otherwise ignored. On graceful shutdown it sends the receipts
+/// already queued, then stops.
 public struct OutboxWorker: Service {
     /// How the worker paces itself.
     public struct Settings: Sendable {
@@ -54,13 +59,20 @@ public struct OutboxWorker: Service {
     let settings: Settings
     let limiter: SendRateLimiter
     let clock: @Sendable () -> Int64
+    let readReceipts: ReadReceipts?
     let logger: Logger
 
-    /// A worker for `store`'s outbox, sending through `graph` for `registry`'s tenants.
+    /// Attempts to mark one message as read: a courtesy, so retried once at most.
+    static let readReceiptAttempts = 2
+    /// Read receipts sent at the same time.
+    static let readReceiptConcurrency = 8
+
+    /// A worker for `store`'s outbox, sending through `graph` for `registry`'s tenants, and marking the messages
+    /// queued in `readReceipts` as read.
     public init(
         store: any ConversationStore, graph: GraphClient, registry: TenantRegistry, signal: OutboxSignal,
         settings: Settings = Settings(), metrics: ServerMetrics? = nil,
-        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime,
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, readReceipts: ReadReceipts? = nil,
         logger: Logger = Logger(label: "talkflow.outbox")
     ) {
         self.store = store
@@ -71,6 +83,7 @@ public struct OutboxWorker: Service {
         self.metrics = metrics
         self.limiter = SendRateLimiter(rate: settings.sendRatePerNumber)
         self.clock = clock
+        self.readReceipts = readReceipts
         self.logger = logger
     }
 
@@ -80,6 +93,7 @@ public struct OutboxWorker: Service {
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
         let signal = signal
         let interval = settings.pollInterval
+        async let receipts: Void = drainReadReceipts()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -93,6 +107,8 @@ public struct OutboxWorker: Service {
             }
             group.cancelAll()
         }
+        readReceipts?.finish()
+        await receipts
         logger.info("outbox worker stopped")
     }
 
@@ -174,6 +190,58 @@ public struct OutboxWorker: Service {
             }
         }
         return OutboxResult(id: message.id, .failed(outboxError), at: now)
+    }
+
+    /// Marks the queued messages as read, a few at a time, until the queue is finished (or the task cancelled).
+    func drainReadReceipts() async {
+        guard let readReceipts else { return }
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for await receipt in readReceipts.stream {
+                if inFlight >= Self.readReceiptConcurrency {
+                    await group.next()
+                    inFlight -= 1
+                }
+                group.addTask { await markRead(receipt) }
+                inFlight += 1
+            }
+        }
+    }
+
+    /// Marks one message as read; every failure is logged (without the message id but at debug level, since a
+    /// wamid encodes the contact's number) and dropped.
+    func markRead(_ receipt: ReadReceipt) async {
+        var logger = logger
+        logger[metadataKey: "tenant"] = "\(receipt.tenant)"
+        guard let tenant = registry.tenants.first(where: { $0.id == receipt.tenant }) else {
+            logger.debug("read receipt of a tenant no longer configured; dropped")
+            return
+        }
+        for attempt in 1...Self.readReceiptAttempts {
+            await limiter.acquire(tenant.config.phoneNumberID)
+            do {
+                try await graph.markRead(
+                    messageID: receipt.messageID, phoneNumberID: tenant.config.phoneNumberID,
+                    token: tenant.secrets.accessToken)
+                logger.debug("message marked as read", metadata: ["message_id": "\(receipt.messageID)"])
+                return
+            } catch {
+                let metadata: Logger.Metadata = [
+                    "kind": "\(error.kind.outboxKind)", "code": "\(error.code.map { String($0) } ?? "")",
+                    "attempt": "\(attempt)",
+                ]
+                guard attempt < Self.readReceiptAttempts, let delay = error.retryAfter(attempt: attempt) else {
+                    logger.warning("could not mark a message as read; given up", metadata: metadata)
+                    return
+                }
+                logger.debug("could not mark a message as read; retrying", metadata: metadata)
+                do {
+                    try await Task.sleep(for: min(delay, .seconds(2)))
+                } catch {
+                    return
+                }
+            }
+        }
     }
 
     /// Steps `.inactivityTimeout` for every session whose deadline has passed, each in its own transaction.

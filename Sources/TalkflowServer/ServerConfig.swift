@@ -42,6 +42,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var adminKeyEnv: String?
     /// Largest webhook body accepted, in bytes; larger ones get 413. Default 1 MiB.
     public var webhookBodyLimit: Int
+    /// Whether each processed inbound message is marked as read (the contact sees blue ticks). Default `true`.
+    public var markRead: Bool
 
     /// The defaults, used for every key the file leaves out.
     public static let defaults = ServerSettings(
@@ -52,7 +54,7 @@ public struct ServerSettings: Sendable, Equatable {
     /// Settings with every value given (see `defaults`).
     public init(
         host: String, port: Int, graphAPIURL: String, graphAPIVersion: String, sendRatePerNumber: Int,
-        store: StoreLocation, adminKeyEnv: String?, webhookBodyLimit: Int
+        store: StoreLocation, adminKeyEnv: String?, webhookBodyLimit: Int, markRead: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -62,6 +64,7 @@ public struct ServerSettings: Sendable, Equatable {
         self.store = store
         self.adminKeyEnv = adminKeyEnv
         self.webhookBodyLimit = webhookBodyLimit
+        self.markRead = markRead
     }
 }
 

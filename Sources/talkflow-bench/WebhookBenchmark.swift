@@ -421,6 +421,7 @@ enum WebhookBenchmark {
                   port: 0
                   graph_api_url: http://127.0.0.1:\(graphPort)
                   send_rate_per_number: 1000
+                  mark_read: false
                   store: sqlite:talkflow.sqlite
                 tenants:
 

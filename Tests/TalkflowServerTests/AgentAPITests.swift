@@ -215,6 +215,7 @@ struct AgentServer {
                   port: 0
                   graph_api_url: \(await fake.baseURL)
                   store: sqlite:data/talkflow.sqlite
+                  mark_read: false
                 tenants:
                   - id: tienda
                     phone_number_id: "\(EndToEnd.phoneNumberID)"

@@ -150,6 +150,7 @@ struct LiveServer {
                       port: 0
                       graph_api_url: \(await fake.baseURL)
                       send_rate_per_number: \(sendRate)
+                      mark_read: false
                     \(admin ? "  admin_key_env: E2E_ADMIN_KEY" : "")
                       store: sqlite:data/talkflow.sqlite
                     tenants:

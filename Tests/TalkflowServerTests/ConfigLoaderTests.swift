@@ -53,6 +53,7 @@ struct ConfigLoaderTests {
         #expect(loaded.config.server.graphAPIVersion == "v23.0")
         #expect(loaded.config.server.sendRatePerNumber == 80)
         #expect(loaded.config.server.webhookBodyLimit == 1024 * 1024)
+        #expect(loaded.config.server.markRead)
         #expect(loaded.config.server.store == .sqlite(path: folder.file("talkflow.sqlite")))
         #expect(loaded.adminKey == nil)
         #expect(loaded.tenants.map(\.id) == ["acme", "beta", "gamma"])
@@ -77,6 +78,7 @@ struct ConfigLoaderTests {
               store: sqlite:///var/lib/talkflow/db.sqlite
               admin_key_env: TALKFLOW_ADMIN_KEY
               webhook_body_limit: 4096
+              mark_read: false
             """ + "\n" + oneTenant(acme))
         let server = try #require(result.loaded?.config.server, "\(result.files.map(\.diagnostics))")
         #expect(server.host == "0.0.0.0")
@@ -87,6 +89,7 @@ struct ConfigLoaderTests {
         #expect(server.store == .sqlite(path: "/var/lib/talkflow/db.sqlite"))
         #expect(server.adminKeyEnv == "TALKFLOW_ADMIN_KEY")
         #expect(server.webhookBodyLimit == 4096)
+        #expect(server.markRead == false)
         #expect(result.loaded?.adminKey == "admin-key-for-tests")
     }
 

@@ -77,6 +77,7 @@ struct ConfigSchemaTests {
         #expect(server?["send_rate_per_number"]?["default"]?.number == Double(defaults.sendRatePerNumber))
         #expect(server?["store"]?["default"]?.string == defaults.store.description)
         #expect(server?["webhook_body_limit"]?["default"]?.number == Double(defaults.webhookBodyLimit))
+        #expect(server?["mark_read"]?["default"] == .bool(defaults.markRead))
         #expect(server?["port"]?["minimum"]?.number == 0)
         #expect(server?["port"]?["maximum"]?.number == 65535)
         let rate = ConfigLoader.sendRateBounds
@@ -102,6 +103,7 @@ struct ConfigSchemaTests {
             ("admin_key_env: ADMIN_KEY", tenant), ("admin_key_env: 1ADMIN", tenant),
             ("admin_key_env: abcdefghijklmnopqrstuvwx1", tenant), ("admin_key_env: abcdefghijklmnopqrstuvwxyz", tenant),
             ("admin_key_env: " + String(repeating: "A_", count: 32), tenant),
+            ("mark_read: false", tenant), ("mark_read: yes", tenant),
             ("", tenant.replacingOccurrences(of: "\"1000000001\"", with: "\"+573001\"")),
             ("", tenant.replacingOccurrences(of: "id: acme", with: "id: 1acme")),
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "aB", count: 32)),

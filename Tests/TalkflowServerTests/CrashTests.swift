@@ -74,6 +74,7 @@ struct CrashTests {
                   graph_api_url: \(await fake.baseURL)
                   send_rate_per_number: 1000
                   store: sqlite:data/talkflow.sqlite
+                  mark_read: false
                 tenants:
                   - id: tienda
                     phone_number_id: "\(EndToEnd.phoneNumberID)"
@@ -255,7 +256,7 @@ final class ServeProcess: @unchecked Sendable {
     /// listens.
     static func start(binary: URL, config: String, folder: TestFolder, run: Int) async throws -> ServeProcess {
         let log = folder.file("serve-\(run).log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = binary

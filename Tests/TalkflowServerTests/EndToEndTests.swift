@@ -98,6 +98,26 @@ struct EndToEndTests {
         }
     }
 
+    @Test func aProcessedMessageIsMarkedReadOnceAndADuplicateIsNot() async throws {
+        try await EndToEnd.run(markRead: true) { server in
+            let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.READ1")
+            #expect(try await server.post(body) == 200)
+            _ = try await server.waitForReadReceipts(1)
+            _ = try await server.waitForSends(2)
+            try await server.waitForEmptyOutbox()
+            #expect(try await server.post(body) == 200)
+            try await Task.sleep(for: .milliseconds(300))
+            let receipts = try await server.waitForReadReceipts(1)
+            #expect(receipts.count == 1)
+            let receipt = try #require(receipts.first)
+            #expect(receipt.path == "/v23.0/\(EndToEnd.phoneNumberID)/messages")
+            #expect(receipt.headers["authorization"] == "Bearer e2e-access-token")
+            #expect(receipt.bodyText == #"{"message_id":"wamid.READ1","messaging_product":"whatsapp","status":"read"}"#)
+            // The reply is sent once as well: the duplicate changed nothing.
+            #expect(await server.fake.messageBodies.filter { !$0.contains(#""status":"read""#) }.count == 1)
+        }
+    }
+
     @Test func aBadSignatureIsRefusedAndNothingIsStoredOrSent() async throws {
         try await EndToEnd.run { server in
             let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.FORGED")
@@ -242,8 +262,9 @@ struct EndToEnd {
     /// The server's clock (Unix seconds), which tests move forward to make timers come due.
     let clock: TestClock
 
-    /// Starts the fake and a server for the default flow, runs `body`, then shuts both down gracefully.
-    static func run(_ body: @Sendable (EndToEnd) async throws -> Void) async throws {
+    /// Starts the fake and a server for the default flow, runs `body`, then shuts both down gracefully. Read
+    /// receipts are off unless `markRead`, so that the other tests count only replies.
+    static func run(markRead: Bool = false, _ body: @Sendable (EndToEnd) async throws -> Void) async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
         try await FakeGraphAPI.run { fake in
@@ -256,6 +277,7 @@ struct EndToEnd {
                   port: 0
                   graph_api_url: \(await fake.baseURL)
                   store: sqlite:data/talkflow.sqlite
+                  mark_read: \(markRead)
                 tenants:
                   - id: tienda
                     phone_number_id: "\(phoneNumberID)"
@@ -322,6 +344,24 @@ struct EndToEnd {
         let bodies = await fake.messageBodies
         Issue.record("expected \(count) sends, the fake received \(bodies.count)")
         return bodies
+    }
+
+    /// The mark-as-read requests the fake received, once there are at least `count` (failing after `timeout`).
+    func waitForReadReceipts(_ count: Int, timeout: Duration = .seconds(5)) async throws
+        -> [FakeGraphAPI.RecordedRequest]
+    {
+        let deadline = ContinuousClock.now + timeout
+        func receipts() async -> [FakeGraphAPI.RecordedRequest] {
+            await fake.requests.filter { $0.method == "POST" && $0.bodyText.contains(#""status":"read""#) }
+        }
+        while ContinuousClock.now < deadline {
+            let found = await receipts()
+            if found.count >= count { return found }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let found = await receipts()
+        Issue.record("expected \(count) read receipts, the fake received \(found.count)")
+        return found
     }
 
     /// Waits until the outbox is empty (everything sent or given up).
