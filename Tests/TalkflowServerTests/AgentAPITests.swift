@@ -237,35 +237,11 @@ struct AgentServer {
                 """.replacingOccurrences(of: "\n.\n", with: "\n"))
             try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)
             let loaded = try loadValid(config, environment: EndToEnd.environment)
-            var logger = Logger(label: "agent-api")
-            logger.logLevel = .critical
-            let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
             let clock = TestClock()
-            let processing = ConversationProcessing(
-                store: store, settings: loaded.config.server,
-                workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)),
-                clock: { clock.now }, logger: logger)
-            let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
-            let group = ServiceGroup(services: [application], logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                let port = try #require(await iterator.next())
+            try await withLiveServer(loaded, label: "agent-api", clock: { clock.now }) { port, store, processing in
                 let e2e = EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
-                do {
-                    try await body(AgentServer(e2e: e2e, processing: processing))
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    try? await tasks.waitForAll()
-                    try? await processing.shutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+                try await body(AgentServer(e2e: e2e, processing: processing))
             }
-            try await processing.shutdown()
         }
     }
 

@@ -166,35 +166,10 @@ struct LiveServer {
                     atPath: folder.file("data"), withIntermediateDirectories: true)
                 let environment = EndToEnd.environment.merging(["E2E_ADMIN_KEY": adminKey]) { _, new in new }
                 let loaded = try loadValid(config, environment: environment)
-                var logger = Logger(label: "concurrency")
-                logger.logLevel = .critical
-                let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
-                let processing = ConversationProcessing(
-                    store: store, settings: loaded.config.server,
-                    workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)),
-                    clock: clock, logger: logger)
-                let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
-                let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-                let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
-                let group = ServiceGroup(services: [application], logger: logger)
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    tasks.addTask { try await group.run() }
-                    var iterator = ports.makeAsyncIterator()
-                    let port = try #require(await iterator.next())
-                    let server = LiveServer(
-                        base: "http://127.0.0.1:\(port)", fake: fake, store: store, client: client)
-                    do {
-                        try await body(server)
-                    } catch {
-                        await group.triggerGracefulShutdown()
-                        try? await tasks.waitForAll()
-                        try? await processing.shutdown()
-                        throw error
-                    }
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
+                try await withLiveServer(loaded, label: "concurrency", clock: clock) { port, store, _ in
+                    try await body(
+                        LiveServer(base: "http://127.0.0.1:\(port)", fake: fake, store: store, client: client))
                 }
-                try await processing.shutdown()
             }
         } catch {
             try? await client.shutdown()

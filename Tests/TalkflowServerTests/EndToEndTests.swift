@@ -290,36 +290,11 @@ struct EndToEnd {
             try FileManager.default.createDirectory(
                 atPath: folder.file("data"), withIntermediateDirectories: true)
             let loaded = try loadValid(config, environment: environment)
-            var logger = Logger(label: "e2e")
-            logger.logLevel = .critical
-            let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
             let clock = TestClock()
-            let processing = ConversationProcessing(
-                store: store, settings: loaded.config.server,
-                workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)),
-                clock: { clock.now }, logger: logger)
-            let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
-            let group = ServiceGroup(services: [application], logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                let port = try #require(await iterator.next())
-                let server = EndToEnd(
-                    base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
-                do {
-                    try await body(server)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    try? await tasks.waitForAll()
-                    try? await processing.shutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+            try await withLiveServer(loaded, label: "e2e", clock: { clock.now }) { port, store, _ in
+                try await body(
+                    EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock))
             }
-            try await processing.shutdown()
         }
     }
 

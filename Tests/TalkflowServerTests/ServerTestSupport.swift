@@ -2,6 +2,8 @@ import FlowDiagnostics
 import Foundation
 import GraphAPITestSupport
 import Logging
+import ServiceLifecycle
+import Storage
 import Synchronization
 import Testing
 import WhatsAppCloud
@@ -183,4 +185,38 @@ func sample(_ exposition: String, _ series: String) -> Double? {
         return Double(line.dropFirst(series.count + 1))
     }
     return nil
+}
+
+/// Runs a live server with inbound processing and its outbox worker on a free port of 127.0.0.1 for `body`,
+/// then shuts both down, also when `body` throws. The end-to-end, agent-API and concurrency tests share it.
+func withLiveServer(
+    _ loaded: LoadedConfig, label: String, clock: @escaping @Sendable () -> Int64,
+    _ body: (_ port: Int, _ store: SQLiteStore, _ processing: ConversationProcessing) async throws -> Void
+) async throws {
+    var logger = Logger(label: label)
+    logger.logLevel = .critical
+    let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
+    let processing = ConversationProcessing(
+        store: store, settings: loaded.config.server,
+        workerSettings: OutboxWorker.Settings(pollInterval: .milliseconds(100)), clock: clock, logger: logger)
+    let app = ServerApp(loaded: loaded, processing: processing, logger: logger)
+    let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+    let application = app.application(reloadOnHangup: false) { port in portContinuation.yield(port) }
+    let group = ServiceGroup(services: [application], logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        do {
+            try await body(port, store, processing)
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            try? await processing.shutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+    try await processing.shutdown()
 }
