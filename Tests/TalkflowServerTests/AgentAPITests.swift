@@ -5,7 +5,6 @@ import GraphAPITestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import Storage
 import Synchronization
 import Testing

@@ -4,7 +4,6 @@ import Foundation
 import GraphAPITestSupport
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Storage
 import Testing
 
