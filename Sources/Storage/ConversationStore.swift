@@ -58,12 +58,22 @@ public struct CommittedChanges: Sendable, Hashable {
     public var outboxIDs: [Int64]
     /// The ledger sequence numbers of `changes.ledger`, in order.
     public var ledgerSequences: [Int64]
+    /// The outbox ids among `outboxIDs` that were claimed and handed to the attached sender with the commit
+    /// (`OutboxStore.attachSender`); the others wait for `claimOutbox`.
+    public var handedOffIDs: [Int64]
 
     /// What a store reports after the commit.
-    public init(session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64]) {
+    public init(
+        session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64],
+        handedOffIDs: [Int64] = []
+    ) {
         self.session = session
         self.changes = changes
         self.outboxIDs = outboxIDs
         self.ledgerSequences = ledgerSequences
+        self.handedOffIDs = handedOffIDs
     }
+
+    /// Whether some queued messages were not handed to the sender and wait for a claim.
+    public var hasWaitingMessages: Bool { outboxIDs.count > handedOffIDs.count }
 }

@@ -18,11 +18,14 @@ public struct OutboxMessage: Sendable, Hashable {
     public var queuedAt: Int64
     /// Send attempts so far, this one included.
     public var attempts: Int
+    /// When the claim's lease ends (Unix seconds): after it another claim may take the message, so a sender
+    /// that has not started sending it by then must leave it.
+    public var leaseUntil: Int64?
 
     /// A claimed message as the store reads it.
     public init(
         id: Int64, tenant: String, contact: String, message: OutboundMessage, sender: Sender, queuedAt: Int64,
-        attempts: Int
+        attempts: Int, leaseUntil: Int64? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -31,6 +34,7 @@ public struct OutboxMessage: Sendable, Hashable {
         self.sender = sender
         self.queuedAt = queuedAt
         self.attempts = attempts
+        self.leaseUntil = leaseUntil
     }
 }
 
@@ -61,6 +65,10 @@ public struct OutboxResult: Sendable, Hashable {
         /// Given up (invalid parameters, outside the 24-hour window, too many attempts): terminal. The
         /// conversation's later messages go on.
         case failed(OutboxError)
+        /// Not sent, and not attempted: the claim is given back (the message is pending again and the
+        /// attempt is not counted), such as the messages behind one that waits for a retry, or those a
+        /// stopping sender had not started.
+        case released
     }
 
     /// The outbox id of the claimed message.

@@ -3,7 +3,24 @@
 /// pending again (when its lease ends, or at start-up with `releaseOutboxClaims`). A message may be sent
 /// twice if a sender dies after WhatsApp accepted it and before reporting it; it is never sent zero times.
 /// The outbox is infrastructure, shared by all tenants: each message carries its tenant.
+///
+/// A sender that lives in the same process attaches itself (`attachSender`): the store then claims messages as
+/// it commits them and hands them over at once, so the hot path needs no claiming query and no extra
+/// transaction, and `claimOutbox` is left to the messages that wait (retries, scheduled sends, claims of a
+/// sender that died).
 public protocol OutboxStore: Sendable {
+    /// Attaches this process's sender (`nil` detaches it). While one is attached:
+    ///
+    /// - a transaction that queues messages for a conversation with no unfinished message (none pending, none
+    ///   claimed) claims those that are due at once, for `lease` seconds from the sender's clock (`now`);
+    /// - recording a message `sent` or `failed` claims the conversation's next messages if they are pending
+    ///   and due;
+    ///
+    /// and both hand what they claimed to `handoff`, in commit order, right after the commit. A conversation's
+    /// messages therefore reach the sender in order and never twice while their lease runs. Without a sender,
+    /// queued messages stay pending until `claimOutbox` takes them.
+    func attachSender(_ handoff: (any OutboxHandoff)?, lease: Int64)
+
     /// Claims up to `limit` messages ready at `now`, for `lease` seconds, oldest first, at most one per
     /// conversation: the oldest unfinished message of each conversation, so that a conversation's messages
     /// are sent in order (a later one waits while an earlier one is claimed or waits for a retry). Each
@@ -23,4 +40,15 @@ public protocol OutboxStore: Sendable {
 
     /// Messages not yet accepted by WhatsApp nor given up (pending or claimed): the outbox depth metric.
     func outboxDepth() async throws -> Int
+}
+
+/// Receives the messages a store claimed for this process's sender as it committed them (`attachSender`).
+public protocol OutboxHandoff: AnyObject, Sendable {
+    /// The sender's clock (Unix seconds): the leases of the claims handed to it run from here, whatever time
+    /// the step itself is at (an inactivity timer steps at its deadline, which may be long past).
+    var now: Int64 { get }
+
+    /// Takes claimed messages, in commit order (a conversation's in its order). Called on the database's thread
+    /// right after the commit: it must return at once (queue them and wake the sender), never block or await.
+    func take(_ messages: [OutboxMessage])
 }

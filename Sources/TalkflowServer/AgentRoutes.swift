@@ -230,7 +230,7 @@ struct AgentRoutes: Sendable {
             case .notWithAgent: throw AgentAPIError.notWithAgent
             }
         }
-        if !committed.outboxIDs.isEmpty { processing.signal.ring() }
+        if committed.hasWaitingMessages { processing.signal.ring() }
         return committed
     }
 

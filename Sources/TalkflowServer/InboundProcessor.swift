@@ -94,12 +94,14 @@ public struct InboundProcessor: TenantUpdateProcessor {
         // A wamid encodes the contact's number: it is logged at debug level only.
         var debugLogger = logger
         debugLogger[metadataKey: "message_id"] = "\(message.id)"
-        if try await store.wasProcessed(tenant: tenant.id, messageID: message.id) {
-            debugLogger.debug("inbound message seen before; nothing changes")
-            return
-        }
         var size: Int64 = 0
         if case .media(let media) = message.content {
+            // A redelivered attachment must not cost a call to the media endpoint; other messages rely on the
+            // transaction's own check.
+            if try await store.wasProcessed(tenant: tenant.id, messageID: message.id) {
+                debugLogger.debug("inbound message seen before; nothing changes")
+                return
+            }
             size = try await mediaSize(media, tenant: tenant, logger: logger)
         }
         guard let kind = message.event(mediaSize: size) else {
@@ -130,7 +132,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         metrics?.stepDuration.record(ContinuousClock.now - start)
         guard let committed else {
-            debugLogger.debug("inbound message processed concurrently; nothing changes")
+            debugLogger.debug("inbound message seen before; nothing changes")
             return
         }
         logger.info(
@@ -139,7 +141,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 "type": "\(type)", "queued": "\(committed.outboxIDs.count)",
                 "step": "\(committed.changes.stateName ?? "")",
             ])
-        if !committed.outboxIDs.isEmpty { signal?.ring() }
+        if committed.hasWaitingMessages { signal?.ring() }
         if let readReceipts, !readReceipts.enqueue(ReadReceipt(tenant: tenant.id, messageID: message.id)) {
             debugLogger.debug("read receipt queue full; the message is not marked as read")
         }

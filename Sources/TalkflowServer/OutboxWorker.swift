@@ -4,9 +4,12 @@ import ServiceLifecycle
 import Storage
 import WhatsAppCloud
 
-/// Sends the outbox: claims pending rows (at most one per conversation, so a conversation's messages go in
-/// order), sends each through the Graph API with its tenant's access token and its row id as
-/// `biz_opaque_callback_data`, and reports each outcome to the store:
+/// Sends the outbox. The worker attaches an `OutboxDispatcher` to the store, which then hands it each
+/// conversation's messages as their transaction commits (already claimed, so the hot path runs no claiming
+/// query); its polls claim the rest (retries that came due, scheduled sends, claims of a process that died),
+/// at most one per conversation. Each message goes through the Graph API with its tenant's access token and
+/// its row id as `biz_opaque_callback_data`, a conversation's messages one after the other, and each outcome
+/// is reported to the store:
 ///
 /// - accepted → `sent` with the `wamid`;
 /// - rate limits (130429, 131056, 4, 80007) and server errors → retried after `GraphError.retryAfter`, up to
@@ -14,11 +17,11 @@ import WhatsAppCloud
 /// - 131047 (outside the 24-hour window) → failed, and noted on the conversation;
 /// - invalid parameters, authentication and permission errors, blocks, unexpected answers → failed at once.
 ///
-/// Sends from one phone number are limited to `send_rate_per_number` per second. The worker wakes when the
-/// inbound path rings its `OutboxSignal` and polls every `pollInterval` otherwise; each pass also fires the
-/// inactivity timers that came due (`.inactivityTimeout` stepped in a transaction). At start it releases the
-/// claims a crashed predecessor left. On graceful shutdown it finishes the rows in flight, reports them, and
-/// stops claiming.
+/// Sends from one phone number are limited to `send_rate_per_number` per second. The worker polls when a
+/// transaction queued messages it could not hand over (the inbound path rings its `OutboxSignal`) and every
+/// `pollInterval`; each pass also fires the inactivity timers that came due (`.inactivityTimeout` stepped in a
+/// transaction). At start it releases the claims a crashed predecessor left. On graceful shutdown it detaches
+/// from the store, gives back the messages not started, finishes those in flight and reports them.
 ///
 /// It also drains `ReadReceipts` (`mark_read`): each committed inbound message is marked as read, under the same
 /// per-number limit, at most `readReceiptAttempts` times (a retry only for rate limits and server errors, after
@@ -27,8 +30,10 @@ import WhatsAppCloud
 public struct OutboxWorker: Service {
     /// How the worker paces itself.
     public struct Settings: Sendable {
-        /// Rows claimed per pass (each from a different conversation), sent concurrently.
+        /// Rows a poll claims at once (each from a different conversation).
         public var batchSize: Int
+        /// Conversations sent to concurrently.
+        public var concurrency: Int
         /// Seconds a claim stays with this worker before another may take it.
         public var lease: Int64
         /// How often to look for work without a signal (rows waiting for a retry, timers).
@@ -38,12 +43,14 @@ public struct OutboxWorker: Service {
         /// Sends per second per phone number.
         public var sendRatePerNumber: Int
 
-        /// The defaults: 32 rows a pass, 60 s leases, a poll every second, 10 attempts, 80 sends/s.
+        /// The defaults: 32 rows a poll, 64 conversations at once, 60 s leases, a poll every second, 10
+        /// attempts, 80 sends/s.
         public init(
-            batchSize: Int = 32, lease: Int64 = 60, pollInterval: Duration = .seconds(1), maxAttempts: Int = 10,
-            sendRatePerNumber: Int = 80
+            batchSize: Int = 32, concurrency: Int = 64, lease: Int64 = 60, pollInterval: Duration = .seconds(1),
+            maxAttempts: Int = 10, sendRatePerNumber: Int = 80
         ) {
             self.batchSize = batchSize
+            self.concurrency = concurrency
             self.lease = lease
             self.pollInterval = pollInterval
             self.maxAttempts = maxAttempts
@@ -61,6 +68,8 @@ public struct OutboxWorker: Service {
     let clock: @Sendable () -> Int64
     let readReceipts: ReadReceipts?
     let logger: Logger
+    /// Sends what the store hands over and what the polls claim.
+    let dispatcher: OutboxDispatcher
 
     /// Attempts to mark one message as read: a courtesy, so retried once at most.
     static let readReceiptAttempts = 2
@@ -85,12 +94,19 @@ public struct OutboxWorker: Service {
         self.clock = clock
         self.readReceipts = readReceipts
         self.logger = logger
+        let sender = Sender(
+            graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
+            store: store, logger: logger)
+        self.dispatcher = OutboxDispatcher(
+            store: store, concurrency: settings.concurrency, clock: clock, logger: logger,
+            send: { await sender.send($0) })
     }
 
     /// Runs passes on every signal and poll until graceful shutdown.
     public func run() async throws {
         let released = try await store.releaseOutboxClaims()
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
+        store.attachSender(dispatcher, lease: settings.lease)
         let signal = signal
         let interval = settings.pollInterval
         async let receipts: Void = drainReadReceipts()
@@ -107,27 +123,24 @@ public struct OutboxWorker: Service {
             }
             group.cancelAll()
         }
+        store.attachSender(nil, lease: settings.lease)
+        await dispatcher.stop()
         readReceipts?.finish()
         await receipts
         logger.info("outbox worker stopped")
     }
 
-    /// Fires due timers, then claims and sends until nothing is ready; errors are logged and the next pass
-    /// tries again.
+    /// Fires due timers, then claims what is ready for the dispatcher (while it does not hold too much already);
+    /// errors are logged and the next pass tries again.
     func pass() async {
         do {
             try await fireTimers()
-            while !Task.isShuttingDownGracefully {
+            while !Task.isShuttingDownGracefully, dispatcher.held < settings.concurrency * 4 {
                 let claimed = try await store.claimOutbox(
                     now: clock(), limit: settings.batchSize, lease: settings.lease)
                 if claimed.isEmpty { break }
-                let results = await withTaskGroup(of: OutboxResult.self) { group in
-                    for message in claimed { group.addTask { await send(message) } }
-                    var results: [OutboxResult] = []
-                    for await result in group { results.append(result) }
-                    return results
-                }
-                try await store.completeOutbox(results)
+                dispatcher.take(claimed)
+                if claimed.count < settings.batchSize { break }
             }
             metrics?.outboxDepth.set(Double(try await store.outboxDepth()))
         } catch {
@@ -135,61 +148,74 @@ public struct OutboxWorker: Service {
         }
     }
 
-    /// Sends one claimed row and says what became of it.
-    func send(_ message: OutboxMessage) async -> OutboxResult {
-        var logger = logger
-        logger[metadataKey: "tenant"] = "\(message.tenant)"
-        logger[metadataKey: "outbox_id"] = "\(message.id)"
-        guard let tenant = registry.tenants.first(where: { $0.id == message.tenant }) else {
-            logger.error("outbox message of a tenant no longer configured; given up")
-            return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
-        }
-        let body: [UInt8]
-        do {
-            body = try OutboundRequest(to: message.contact, message: message.message, callbackData: String(message.id))
-                .body()
-        } catch {
-            metrics?.failed(.invalidRequest)
-            logger.error("outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
-            return OutboxResult(
-                id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
-        }
-        await limiter.acquire(tenant.config.phoneNumberID)
-        do {
-            let result = try await graph.send(
-                body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
-            metrics?.messageSent(tenant: tenant.id)
-            logger.debug("message sent", metadata: ["wamid": "\(result.messageID)"])
-            return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
-        } catch {
-            return await failure(error, for: message, tenant: tenant, logger: logger)
-        }
-    }
+    /// Sends one message at a time through the Graph API and says what became of it.
+    struct Sender: Sendable {
+        let graph: GraphClient
+        let registry: TenantRegistry
+        let metrics: ServerMetrics?
+        let settings: Settings
+        let limiter: SendRateLimiter
+        let clock: @Sendable () -> Int64
+        let store: any ConversationStore
+        let logger: Logger
 
-    /// What to report for a Graph API error: a retry while the kind allows it and attempts remain, else a
-    /// final failure (a closed window also noted on the conversation).
-    func failure(_ error: GraphError, for message: OutboxMessage, tenant: Tenant, logger: Logger) async
-        -> OutboxResult
-    {
-        metrics?.failed(FailureKind(error.kind))
-        let now = clock()
-        let outboxError = OutboxError(kind: error.kind.outboxKind, detail: error.code.map { String($0) })
-        if let delay = error.retryAfter(attempt: message.attempts), message.attempts < settings.maxAttempts {
-            let seconds = max(1, delay.components.seconds + (delay.components.attoseconds > 0 ? 1 : 0))
-            logger.warning(
-                "send failed; retrying later",
-                metadata: ["error": "\(error)", "attempt": "\(message.attempts)", "retry_in_s": "\(seconds)"])
-            return OutboxResult(id: message.id, .retry(at: now + seconds, outboxError), at: now)
-        }
-        logger.error("send failed; given up", metadata: ["error": "\(error)", "attempt": "\(message.attempts)"])
-        if error.kind == .windowClosed {
+        /// Sends one claimed row and says what became of it.
+        func send(_ message: OutboxMessage) async -> OutboxResult {
+            var logger = logger
+            logger[metadataKey: "tenant"] = "\(message.tenant)"
+            logger[metadataKey: "outbox_id"] = "\(message.id)"
+            guard let tenant = registry.tenants.first(where: { $0.id == message.tenant }) else {
+                logger.error("outbox message of a tenant no longer configured; given up")
+                return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
+            }
+            let body: [UInt8]
             do {
-                try await store.recordWindowClosed(tenant: tenant, contact: message.contact, at: now)
+                body = try OutboundRequest(
+                    to: message.contact, message: message.message, callbackData: String(message.id)
+                ).body()
             } catch {
-                logger.error("could not note the closed window", metadata: ["error": "\(error)"])
+                metrics?.failed(.invalidRequest)
+                logger.error("outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
+                return OutboxResult(
+                    id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
+            }
+            await limiter.acquire(tenant.config.phoneNumberID)
+            do {
+                let result = try await graph.send(
+                    body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
+                metrics?.messageSent(tenant: tenant.id)
+                logger.debug("message sent", metadata: ["wamid": "\(result.messageID)"])
+                return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
+            } catch {
+                return await failure(error, for: message, tenant: tenant, logger: logger)
             }
         }
-        return OutboxResult(id: message.id, .failed(outboxError), at: now)
+
+        /// What to report for a Graph API error: a retry while the kind allows it and attempts remain, else a
+        /// final failure (a closed window also noted on the conversation).
+        func failure(_ error: GraphError, for message: OutboxMessage, tenant: Tenant, logger: Logger) async
+            -> OutboxResult
+        {
+            metrics?.failed(FailureKind(error.kind))
+            let now = clock()
+            let outboxError = OutboxError(kind: error.kind.outboxKind, detail: error.code.map { String($0) })
+            if let delay = error.retryAfter(attempt: message.attempts), message.attempts < settings.maxAttempts {
+                let seconds = max(1, delay.components.seconds + (delay.components.attoseconds > 0 ? 1 : 0))
+                logger.warning(
+                    "send failed; retrying later",
+                    metadata: ["error": "\(error)", "attempt": "\(message.attempts)", "retry_in_s": "\(seconds)"])
+                return OutboxResult(id: message.id, .retry(at: now + seconds, outboxError), at: now)
+            }
+            logger.error("send failed; given up", metadata: ["error": "\(error)", "attempt": "\(message.attempts)"])
+            if error.kind == .windowClosed {
+                do {
+                    try await store.recordWindowClosed(tenant: tenant, contact: message.contact, at: now)
+                } catch {
+                    logger.error("could not note the closed window", metadata: ["error": "\(error)"])
+                }
+            }
+            return OutboxResult(id: message.id, .failed(outboxError), at: now)
+        }
     }
 
     /// Marks the queued messages as read, a few at a time, until the queue is finished (or the task cancelled).
@@ -270,7 +296,7 @@ public struct OutboxWorker: Service {
                 return changes
             }
             metrics?.stepDuration.record(ContinuousClock.now - start)
-            queued = queued || !committed.outboxIDs.isEmpty
+            queued = queued || committed.hasWaitingMessages
             logger.debug("inactivity timer fired", metadata: ["tenant": "\(tenant.id)"])
         }
         if queued { signal.ring() }

@@ -6,13 +6,30 @@ import Synchronization
 /// throws is rolled back alone and gets its error; the others commit together, and each caller resumes only
 /// after that commit. An idle store writes a lone step at once, so batching costs no latency; under load one
 /// commit (one fsync with `Durability.power`) serves many messages.
+///
+/// Outbox messages a step claimed for the attached sender are handed over after the commit, in commit order,
+/// before the callers resume.
 final class SQLiteCommitQueue: Sendable {
-    /// One step: runs inside the shared transaction and returns what it committed.
-    typealias Work = @Sendable (Database) throws -> CommittedChanges?
+    /// What one step did: what it committed, the outbox messages it claimed for a sender, and whether it
+    /// changed anything (for steps that report only that).
+    struct Outcome: Sendable {
+        var committed: CommittedChanges?
+        var claimed: OutboxClaims?
+        var changed: Bool
+
+        init(_ committed: CommittedChanges? = nil, claimed: OutboxClaims? = nil, changed: Bool = false) {
+            self.committed = committed
+            self.claimed = claimed
+            self.changed = changed
+        }
+    }
+
+    /// One step: runs inside the shared transaction and says what it did.
+    typealias Work = @Sendable (Database) throws -> Outcome
 
     private struct Job {
         let work: Work
-        let continuation: CheckedContinuation<CommittedChanges?, any Error>
+        let continuation: CheckedContinuation<Outcome, any Error>
     }
 
     private struct State {
@@ -31,7 +48,7 @@ final class SQLiteCommitQueue: Sendable {
     }
 
     /// Runs `work` in the next transaction and returns once that transaction has committed.
-    func submit(_ work: @escaping Work) async throws -> CommittedChanges? {
+    func submit(_ work: @escaping Work) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             let leads = state.withLock { state -> Bool in
                 state.jobs.append(Job(work: work, continuation: continuation))
@@ -59,22 +76,27 @@ final class SQLiteCommitQueue: Sendable {
             let works = batch.map(\.work)
             do {
                 let results = try await pool.writeWithoutTransaction { db in
-                    var results: [Result<CommittedChanges?, any Error>] = []
+                    var results: [Result<Outcome, any Error>] = []
+                    var claims: [OutboxClaims] = []
                     try db.inTransaction(.immediate) {
                         for work in works {
                             do {
-                                var committed: CommittedChanges?
+                                var outcome = Outcome()
                                 try db.inSavepoint {
-                                    committed = try work(db)
+                                    outcome = try work(db)
                                     return .commit
                                 }
-                                results.append(.success(committed))
+                                if let claimed = outcome.claimed { claims.append(claimed) }
+                                // The callers need only what they report; the claims are handed over here.
+                                outcome.claimed = nil
+                                results.append(.success(outcome))
                             } catch {
                                 results.append(.failure(error))
                             }
                         }
                         return .commit
                     }
+                    OutboxClaims.handOff(claims)
                     return results
                 }
                 for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }

@@ -7,17 +7,18 @@ extension SQLiteStore {
         tenant: String, contact: String, messageID: String, receivedAt: Int64,
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges? {
-        try await commits.submit { db in
+        try await commits.submit { [self] db in
             let seen = try db.row(
                 "SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
-            guard seen == nil else { return nil }
-            let committed = try Self.step(
-                db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, body: body)
+            guard seen == nil else { return SQLiteCommitQueue.Outcome() }
+            let outcome = try Self.step(
+                db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, sender: attachedSender,
+                body: body)
             try db.run(
                 "INSERT INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
                 [tenant, messageID, receivedAt])
-            return committed
-        }
+            return outcome
+        }.committed
     }
 
     @discardableResult
@@ -25,9 +26,10 @@ extension SQLiteStore {
         tenant: String, contact: String, at: Int64,
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges {
-        let committed = try await commits.submit { db in
-            try Self.step(db, tenant: tenant, contact: contact, inbound: nil, at: at, body: body)
-        }
+        let committed = try await commits.submit { [self] db in
+            try Self.step(
+                db, tenant: tenant, contact: contact, inbound: nil, at: at, sender: attachedSender, body: body)
+        }.committed
         return committed!
     }
 
@@ -38,11 +40,13 @@ extension SQLiteStore {
         }
     }
 
-    /// One conversation step inside the caller's write transaction: load, run the body, save everything.
+    /// One conversation step inside the caller's write transaction: load, run the body, save everything; with
+    /// a `sender`, claim the queued messages for it when the conversation had none unfinished.
     static func step(
         _ db: Database, tenant: String, contact: String, inbound messageID: String?, at: Int64,
+        sender: OutboxSenderAttachment?,
         body: (inout Session, any ConversationTransaction) throws -> ConversationChanges
-    ) throws -> CommittedChanges {
+    ) throws -> SQLiteCommitQueue.Outcome {
         let coder = ColumnCoder()
         var session: Session
         if let stored = try loadSession(db, tenant: tenant, contact: contact, coder: coder) {
@@ -57,11 +61,21 @@ extension SQLiteStore {
             try logInbound(
                 db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes, coder: coder)
         }
-        let outboxIDs = try logLines(db, tenant: tenant, contact: contact, at: at, changes: changes, coder: coder)
+        var claims: OutboxClaims?
+        if let sender, !changes.outbound.isEmpty,
+            try !hasUnfinishedOutbox(db, tenant: tenant, contact: contact)
+        {
+            claims = OutboxClaims(handoff: sender.handoff, messages: [])
+        }
+        let outboxIDs = try logLines(
+            db, tenant: tenant, contact: contact, at: at, changes: changes, claims: &claims,
+            leaseUntil: sender.map { $0.handoff.now + $0.lease } ?? 0, coder: coder)
         let sequences = try changes.ledger.map {
             try appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
         }
-        return CommittedChanges(
-            session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences)
+        let committed = CommittedChanges(
+            session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,
+            handedOffIDs: claims?.messages.map(\.id) ?? [])
+        return SQLiteCommitQueue.Outcome(committed, claimed: claims?.messages.isEmpty == false ? claims : nil)
     }
 }

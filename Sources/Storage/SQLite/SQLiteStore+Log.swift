@@ -17,15 +17,12 @@ extension SQLiteStore {
     public func updateDeliveryStatus(
         tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?
     ) async throws -> Bool {
-        try await pool.writeWithoutTransaction { db in
-            var changed = false
-            try db.inTransaction(.immediate) {
-                changed = try Self.applyStatus(
-                    db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: true)
-                return .commit
-            }
-            return changed
-        }
+        // Through the commit queue: status webhooks (three or so per message sent) share the steps' commits.
+        try await commits.submit { db in
+            let changed = try Self.applyStatus(
+                db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: true)
+            return SQLiteCommitQueue.Outcome(changed: changed)
+        }.changed
     }
 
     /// Moves the outbound message forward to `status` if the order allows. A status for a `wamid` not in the
@@ -94,26 +91,42 @@ extension SQLiteStore {
             """, [tenant, contact, at, changes.inboundKind, content, messageID, changes.inboundTimestamp])
     }
 
-    /// Logs the changes' lines in order; outbound messages enter the outbox as `pending`. Returns the outbox
-    /// ids of the messages.
+    /// Logs the changes' lines in order; outbound messages enter the outbox as `pending`, or, while `claims`
+    /// is set, as claimed for its sender (leased until `leaseUntil`) until one is not due yet: from there on
+    /// they are all pending, so that none overtakes it. Returns the outbox ids of the messages.
     static func logLines(
-        _ db: Database, tenant: String, contact: String, at: Int64, changes: ConversationChanges, coder: ColumnCoder
+        _ db: Database, tenant: String, contact: String, at: Int64, changes: ConversationChanges,
+        claims: inout OutboxClaims?, leaseUntil: Int64, coder: ColumnCoder
     ) throws -> [Int64] {
         var outboxIDs: [Int64] = []
+        var claiming = claims != nil
         for line in changes.lines {
             switch line {
             case .message(let queued):
                 let stored = StoredOutboundMessage(queued.message)
                 let agent: String?
                 if case .agent(let name) = queued.sender { agent = name } else { agent = nil }
+                let due = queued.notBefore ?? at
+                if due > at { claiming = false }
+                let claim = claiming
                 try db.run(
                     """
                     INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, agent, status,
-                        status_at, next_attempt_at)
-                    VALUES (?, ?, ?, 'out', ?, ?, ?, 'pending', ?, ?)
+                        status_at, next_attempt_at, attempts, lease_until)
+                    VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                    [tenant, contact, at, stored.kind, try coder.encode(stored), agent, at, queued.notBefore ?? at])
-                outboxIDs.append(db.lastInsertedRowID)
+                    [
+                        tenant, contact, at, stored.kind, try coder.encode(stored), agent,
+                        claim ? "sending" : "pending", at, due, claim ? 1 : 0, claim ? leaseUntil : nil,
+                    ])
+                let id = db.lastInsertedRowID
+                outboxIDs.append(id)
+                if claim {
+                    claims?.messages.append(
+                        OutboxMessage(
+                            id: id, tenant: tenant, contact: contact, message: queued.message, sender: queued.sender,
+                            queuedAt: at, attempts: 1, leaseUntil: leaseUntil))
+                }
             case .event(let event):
                 try db.run(
                     """

@@ -36,7 +36,8 @@ extension SQLiteStore {
                     claimed.append(
                         OutboxMessage(
                             id: seq, tenant: row[1], contact: row[2], message: stored.message,
-                            sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1))
+                            sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1,
+                            leaseUntil: now + max(1, lease)))
                 }
                 return .commit
             }
@@ -46,25 +47,34 @@ extension SQLiteStore {
 
     public func completeOutbox(_ results: [OutboxResult]) async throws {
         guard !results.isEmpty else { return }
-        try await pool.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                for result in results { try Self.complete(db, result) }
-                return .commit
+        // Through the commit queue: reports share the conversation steps' commits (and their flush).
+        _ = try await commits.submit { [self] db in
+            let sender = attachedSender
+            var claims: OutboxClaims?
+            for result in results {
+                guard let next = try Self.complete(db, result, sender: sender) else { continue }
+                if claims == nil { claims = next } else { claims?.messages += next.messages }
             }
+            return SQLiteCommitQueue.Outcome(claimed: claims)
         }
     }
 
-    /// Records one sender's report (see `OutboxStore.completeOutbox`).
-    static func complete(_ db: Database, _ result: OutboxResult) throws {
+    /// Records one sender's report (see `OutboxStore.completeOutbox`); when it finishes the message and a
+    /// `sender` is attached, claims the conversation's next messages for it.
+    static func complete(_ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?) throws
+        -> OutboxClaims?
+    {
         guard
             let row = try db.row(
-                "SELECT tenant, status FROM conversation_log WHERE seq = ? AND direction = 'out'", [result.id])
-        else { return }
+                "SELECT tenant, contact, status FROM conversation_log WHERE seq = ? AND direction = 'out'",
+                [result.id])
+        else { return nil }
         let tenant: String = row[0]
-        guard let status = DeliveryStatus(rawValue: row[1]) else { return }
+        let contact: String = row[1]
+        guard let status = DeliveryStatus(rawValue: row[2]) else { return nil }
         switch result.outcome {
         case .sent(let messageID):
-            guard status.isOpen else { return }
+            guard status.isOpen else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
@@ -73,22 +83,34 @@ extension SQLiteStore {
                 """, [result.at, messageID, result.id])
             try applyEarlyStatuses(db, tenant: tenant, messageID: messageID)
         case .retry(let time, let error):
-            guard status == .sending else { return }
+            guard status == .sending else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
                     error_kind = ?, error_detail = ?
                 WHERE seq = ?
                 """, [time, error.kind, error.detail, result.id])
+            return nil
         case .failed(let error):
-            guard status == .sending else { return }
+            guard status == .sending else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = ?, error_detail = ?
                 WHERE seq = ?
                 """, [result.at, error.kind, error.detail, result.id])
+        case .released:
+            guard status == .sending else { return nil }
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1),
+                    next_attempt_at = coalesce(next_attempt_at, at)
+                WHERE seq = ?
+                """, [result.id])
+            return nil
         }
+        guard let sender else { return nil }
+        return try claimNext(db, tenant: tenant, contact: contact, sender: sender)
     }
 
     @discardableResult

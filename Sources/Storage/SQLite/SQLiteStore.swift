@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The embedded store: one SQLite file through GRDB (`--store sqlite:PATH`), in WAL mode so that readers never
 /// wait for the writer, with versioned migrations applied when it opens. Every table is keyed by tenant and
@@ -34,10 +35,19 @@ public final class SQLiteStore: ConversationStore {
         }
     }
 
+    /// Page cache per connection, in KiB.
+    static let cacheKiB = 32 * 1024
+    /// How much of the file each connection maps for reads, in bytes.
+    static let mmapBytes = 256 * 1024 * 1024
+    /// WAL pages after which a commit checkpoints (SQLite's default is 1,000).
+    static let checkpointPages = 8_000
+
     /// The database file.
     public let path: String
     let pool: DatabasePool
     let commits: SQLiteCommitQueue
+    /// The sender attached to the outbox, if any.
+    let sender = Mutex<OutboxSenderAttachment?>(nil)
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. Fails with
@@ -48,10 +58,23 @@ public final class SQLiteStore: ConversationStore {
         configuration.maximumReaderCount = max(1, options.maximumReaders)
         configuration.foreignKeysEnabled = true
         configuration.label = "talkflow.storage"
+        configuration.prepareDatabase { db in
+            // Every connection: a page cache large enough for the hot pages of sessions and the log (reads
+            // otherwise go to the kernel one page at a time), the file mapped for reads, and temporary
+            // tables and statement journals in memory rather than in short-lived files.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
         let synchronous = options.durability == .power ? "FULL" : "NORMAL"
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // Checkpoint less often: a page that many commits change is copied to the database file once
+            // per checkpoint, not once per commit.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+        }
         let migrator = SQLiteSchema.migrator
         let unknown = try pool.read { db in
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()

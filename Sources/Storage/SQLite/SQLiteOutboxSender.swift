@@ -1,0 +1,81 @@
+import GRDB
+
+/// The sender attached to a store (`OutboxStore.attachSender`) and the lease its claims get.
+struct OutboxSenderAttachment: Sendable {
+    let handoff: any OutboxHandoff
+    let lease: Int64
+}
+
+/// Outbox messages one step claimed for an attached sender, handed over once the step's transaction commits.
+struct OutboxClaims: Sendable {
+    let handoff: any OutboxHandoff
+    var messages: [OutboxMessage]
+
+    /// Hands the claims of one commit to their senders, in order: consecutive claims for the same sender
+    /// go in one call.
+    static func handOff(_ claims: [OutboxClaims]) {
+        var index = claims.startIndex
+        while index < claims.endIndex {
+            let handoff = claims[index].handoff
+            var messages = claims[index].messages
+            index += 1
+            while index < claims.endIndex, claims[index].handoff === handoff {
+                messages += claims[index].messages
+                index += 1
+            }
+            if !messages.isEmpty { handoff.take(messages) }
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func attachSender(_ handoff: (any OutboxHandoff)?, lease: Int64) {
+        sender.withLock { $0 = handoff.map { OutboxSenderAttachment(handoff: $0, lease: max(1, lease)) } }
+    }
+
+    /// The attached sender, read when a transaction starts.
+    var attachedSender: OutboxSenderAttachment? { sender.withLock { $0 } }
+
+    /// Whether the conversation has a message not yet sent nor given up (pending or claimed).
+    static func hasUnfinishedOutbox(_ db: Database, tenant: String, contact: String) throws -> Bool {
+        try db.row(
+            """
+            SELECT 1 FROM conversation_log
+            WHERE status IN ('pending', 'sending') AND tenant = ? AND contact = ? LIMIT 1
+            """, [tenant, contact]) != nil
+    }
+
+    /// After a conversation's message was finished (sent or failed): claims the conversation's next
+    /// messages, in order, while they are pending and due and no earlier one is unfinished.
+    static func claimNext(
+        _ db: Database, tenant: String, contact: String, sender: OutboxSenderAttachment
+    ) throws -> OutboxClaims? {
+        let coder = ColumnCoder()
+        let at = sender.handoff.now
+        let rows = try db.rows(
+            """
+            SELECT seq, status, next_attempt_at, at, content, agent, attempts FROM conversation_log
+            WHERE status IN ('pending', 'sending') AND tenant = ? AND contact = ?
+            ORDER BY seq LIMIT 32
+            """, [tenant, contact])
+        var claimed: [OutboxMessage] = []
+        for row in rows {
+            let status: String = row[1]
+            let due: Int64? = row[2]
+            guard status == "pending", (due ?? at) <= at else { break }
+            let seq: Int64 = row[0]
+            let attempts: Int = row[6]
+            try db.run(
+                "UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE seq = ?",
+                [at + sender.lease, seq])
+            let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
+            let agent: String? = row[5]
+            claimed.append(
+                OutboxMessage(
+                    id: seq, tenant: tenant, contact: contact, message: stored.message,
+                    sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1,
+                    leaseUntil: at + sender.lease))
+        }
+        return claimed.isEmpty ? nil : OutboxClaims(handoff: sender.handoff, messages: claimed)
+    }
+}
