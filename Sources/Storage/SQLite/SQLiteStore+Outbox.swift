@@ -9,18 +9,18 @@ extension SQLiteStore {
             try db.inTransaction(.immediate) {
                 let coder = ColumnCoder()
                 // The oldest unfinished message of each conversation, if it is ready: pending and due, or
-                // claimed by a sender whose lease has run out.
+                // claimed by a sender whose lease has run out. The heads come from the partial index of
+                // unfinished messages (`outbox_open`), so a claim reads only those, however long the log.
                 let rows = try db.rows(
                     """
                     SELECT o.seq, o.tenant, o.contact, o.at, o.content, o.agent, o.attempts
-                    FROM conversation_log o
-                    WHERE o.status IN ('pending', 'sending')
-                        AND ((o.status = 'pending' AND o.next_attempt_at <= ?1)
-                            OR (o.status = 'sending' AND o.lease_until <= ?1))
-                        AND NOT EXISTS (
-                            SELECT 1 FROM conversation_log p
-                            WHERE p.status IN ('pending', 'sending') AND p.tenant = o.tenant
-                                AND p.contact = o.contact AND p.seq < o.seq)
+                    FROM (
+                        SELECT min(seq) AS head FROM conversation_log
+                        WHERE status IN ('pending', 'sending') GROUP BY tenant, contact
+                    ) AS h
+                    JOIN conversation_log o ON o.seq = h.head
+                    WHERE (o.status = 'pending' AND o.next_attempt_at <= ?1)
+                        OR (o.status = 'sending' AND o.lease_until <= ?1)
                     ORDER BY o.seq LIMIT ?2
                     """, [now, limit])
                 for row in rows {
