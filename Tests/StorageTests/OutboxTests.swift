@@ -157,3 +157,13 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     #expect(try await store.claimOutbox(now: t, limit: 10, lease: 30).map(\.id) == Array(firsts.suffix(3)))
     #expect(try await store.claimOutbox(now: t, limit: 0, lease: 30).isEmpty)
 }
+
+@Test func aClaimReadsOnlyTheUnfinishedMessagesNotTheWholeLog() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
+    let plan = try store.claimPlan()
+    // The heads come from the partial index of unfinished messages; the log itself is only looked up by rowid.
+    #expect(plan.contains { $0.contains("USING INDEX outbox_open") })
+    #expect(plan.contains { $0.contains("SEARCH o USING INTEGER PRIMARY KEY") })
+    #expect(!plan.contains { $0 == "SCAN o" || $0 == "SCAN conversation_log" })
+}

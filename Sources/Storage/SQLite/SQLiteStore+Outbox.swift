@@ -2,27 +2,34 @@ import FlowRuntime
 import GRDB
 
 extension SQLiteStore {
+    /// The oldest unfinished message of each conversation, if it is ready: pending and due, or claimed by a
+    /// sender whose lease has run out (arguments: now, limit). The heads come from the partial index of
+    /// unfinished messages (`outbox_open`), so a claim reads only those, however long the log.
+    static let claimSQL = """
+        SELECT o.seq, o.tenant, o.contact, o.at, o.content, o.agent, o.attempts
+        FROM (
+            SELECT min(seq) AS head FROM conversation_log
+            WHERE status IN ('pending', 'sending') GROUP BY tenant, contact
+        ) AS h
+        JOIN conversation_log o ON o.seq = h.head
+        WHERE (o.status = 'pending' AND o.next_attempt_at <= ?1) OR (o.status = 'sending' AND o.lease_until <= ?1)
+        ORDER BY o.seq LIMIT ?2
+        """
+
+    /// How SQLite runs `claimSQL` on this file (`EXPLAIN QUERY PLAN`), one step per line.
+    public func claimPlan() throws -> [String] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.claimSQL, arguments: [0, 1]).map { $0["detail"] }
+        }
+    }
+
     public func claimOutbox(now: Int64, limit: Int, lease: Int64) async throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
         return try await pool.writeWithoutTransaction { db in
             var claimed: [OutboxMessage] = []
             try db.inTransaction(.immediate) {
                 let coder = ColumnCoder()
-                // The oldest unfinished message of each conversation, if it is ready: pending and due, or
-                // claimed by a sender whose lease has run out. The heads come from the partial index of
-                // unfinished messages (`outbox_open`), so a claim reads only those, however long the log.
-                let rows = try db.rows(
-                    """
-                    SELECT o.seq, o.tenant, o.contact, o.at, o.content, o.agent, o.attempts
-                    FROM (
-                        SELECT min(seq) AS head FROM conversation_log
-                        WHERE status IN ('pending', 'sending') GROUP BY tenant, contact
-                    ) AS h
-                    JOIN conversation_log o ON o.seq = h.head
-                    WHERE (o.status = 'pending' AND o.next_attempt_at <= ?1)
-                        OR (o.status = 'sending' AND o.lease_until <= ?1)
-                    ORDER BY o.seq LIMIT ?2
-                    """, [now, limit])
+                let rows = try db.rows(Self.claimSQL, [now, limit])
                 for row in rows {
                     let seq: Int64 = row[0]
                     let attempts: Int = row[6]
