@@ -60,6 +60,66 @@ final class SQLiteCommitQueue: Sendable {
         }
     }
 
+    /// Runs the steps one after the other in one transaction without savepoints (each savepoint costs a
+    /// statement journal of the pages it changes) and commits; if a step throws, rolls everything back and
+    /// returns `nil`, for `runIsolated` to run the batch again. Steps are pure apart from the database, so
+    /// running them again gives the same result.
+    private static func runTogether(_ db: Database, _ works: [Work]) throws -> [Result<Outcome, any Error>]? {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(works.count)
+        var failed = false
+        try db.inTransaction(.immediate) {
+            for work in works {
+                do {
+                    outcomes.append(try work(db))
+                } catch {
+                    failed = true
+                    return .rollback
+                }
+            }
+            return .commit
+        }
+        if failed { return nil }
+        return handOff(outcomes)
+    }
+
+    /// Runs each step in its own savepoint, so that a step that throws is rolled back alone and gets its error,
+    /// and commits the others.
+    private static func runIsolated(_ db: Database, _ works: [Work]) throws -> [Result<Outcome, any Error>] {
+        var results: [Result<Outcome, any Error>] = []
+        try db.inTransaction(.immediate) {
+            for work in works {
+                do {
+                    var outcome = Outcome()
+                    try db.inSavepoint {
+                        outcome = try work(db)
+                        return .commit
+                    }
+                    results.append(.success(outcome))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return .commit
+        }
+        let outcomes = results.compactMap { try? $0.get() }
+        _ = handOff(outcomes)
+        return results.map { $0.map { Self.reported($0) } }
+    }
+
+    /// Hands the committed steps' claims to their senders, in order, and returns what the callers get.
+    private static func handOff(_ outcomes: [Outcome]) -> [Result<Outcome, any Error>] {
+        OutboxClaims.handOff(outcomes.compactMap(\.claimed))
+        return outcomes.map { .success(reported($0)) }
+    }
+
+    /// What a caller gets: the claims were handed over here.
+    private static func reported(_ outcome: Outcome) -> Outcome {
+        var outcome = outcome
+        outcome.claimed = nil
+        return outcome
+    }
+
     /// Writes batches until no step is waiting.
     private func flush() async {
         while true {
@@ -76,28 +136,7 @@ final class SQLiteCommitQueue: Sendable {
             let works = batch.map(\.work)
             do {
                 let results = try await pool.writeWithoutTransaction { db in
-                    var results: [Result<Outcome, any Error>] = []
-                    var claims: [OutboxClaims] = []
-                    try db.inTransaction(.immediate) {
-                        for work in works {
-                            do {
-                                var outcome = Outcome()
-                                try db.inSavepoint {
-                                    outcome = try work(db)
-                                    return .commit
-                                }
-                                if let claimed = outcome.claimed { claims.append(claimed) }
-                                // The callers need only what they report; the claims are handed over here.
-                                outcome.claimed = nil
-                                results.append(.success(outcome))
-                            } catch {
-                                results.append(.failure(error))
-                            }
-                        }
-                        return .commit
-                    }
-                    OutboxClaims.handOff(claims)
-                    return results
+                    try Self.runTogether(db, works) ?? Self.runIsolated(db, works)
                 }
                 for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
             } catch {
