@@ -64,7 +64,7 @@ extension SQLiteStore {
     static func loadSession(_ db: Database, tenant: String, contact: String, coder: ColumnCoder) throws -> Session? {
         guard let row = try db.row("SELECT session FROM sessions WHERE tenant = ? AND contact = ?", [tenant, contact])
         else { return nil }
-        var session = try coder.decode(Session.self, row[0], table: "sessions")
+        var session = try SessionColumn.decode(row[0])
         let consent = try derivedConsent(db, tenant: tenant, contact: contact)
         session.consent.acceptedVersion = consent.acceptedVersion
         session.consent.optIn = consent.optIn
@@ -93,7 +93,7 @@ extension SQLiteStore {
                 inactivity_deadline = excluded.inactivity_deadline, updated_at = excluded.updated_at
             """,
             [
-                tenant, contact, try coder.encode(session), ConversationStatus(session.status).rawValue, name,
+                tenant, contact, SessionColumn.encode(session), ConversationStatus(session.status).rawValue, name,
                 session.agent, queue, changes.flow, changes.stateName, session.startedAt, session.endedAt,
                 session.handoffAt, session.agentFirstReplyAt, deadline, at,
             ])

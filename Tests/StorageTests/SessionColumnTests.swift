@@ -1,0 +1,81 @@
+import FlowRuntime
+import Foundation
+import Testing
+
+@testable import Storage
+
+// The session column (issue 5, item 10): written and read by hand for speed, in the JSON shape of `Session`'s
+// Codable form, so that JSONDecoder reads what the store writes and the store reads what JSONEncoder wrote.
+
+/// Sessions with every optional field both ways and awkward text.
+private func sampleSessions() -> [Session] {
+    var generator = SystemRandomNumberGenerator()
+    let texts = [
+        "", "Cliente", "Ana \"la jefa\" O'Brien", "back\\slash", "línea\nnueva\ttab\r", "\u{1}\u{1f}control",
+        "日本語", "😀 emoji", "\u{10FFFF}", "/slash/", "{\"json\":1}",
+    ]
+    var sessions: [Session] = [Session()]
+    for index in 0..<300 {
+        var session = Session(
+            contactName: texts.randomElement(using: &generator),
+            phone: index.isMultiple(of: 3) ? nil : "+57310\(index)")
+        session.state = Int32.random(in: 0...Int32.max, using: &generator)
+        session.status = [.new, .waiting, .queued, .withAgent, .closed].randomElement(using: &generator)!
+        session.awaitingOptIn = Bool.random(using: &generator)
+        session.attempts = Int32.random(in: 0...9, using: &generator)
+        session.consent = Session.Consent(
+            acceptedVersion: Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil,
+            sensitive: Bool.random(using: &generator), optIn: Bool.random(using: &generator))
+        for _ in 0..<Int.random(in: 0...4, using: &generator) {
+            session.variables.append(Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil)
+        }
+        func maybe() -> Int64? {
+            Bool.random(using: &generator) ? Int64.random(in: Int64.min...Int64.max, using: &generator) : nil
+        }
+        session.lastContactMessageAt = maybe()
+        session.attachmentMonth = Int32.random(in: 202_601...209_912, using: &generator)
+        session.attachmentBytes = Int64.random(in: 0...Int64.max, using: &generator)
+        session.queue = Bool.random(using: &generator) ? Int32.random(in: 0...20, using: &generator) : nil
+        session.agent = Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil
+        session.inactivityDeadline = maybe()
+        session.startedAt = maybe()
+        session.endedAt = maybe()
+        session.handoffAt = maybe()
+        session.agentFirstReplyAt = maybe()
+        sessions.append(session)
+    }
+    return sessions
+}
+
+@Test func theSessionColumnRoundTripsAndReadsBothWaysWithCodable() throws {
+    for session in sampleSessions() {
+        let text = SessionColumn.encode(session)
+        #expect(SessionColumn.fastDecode(text) == session, "\(text)")
+        #expect(try JSONDecoder().decode(Session.self, from: Data(text.utf8)) == session, "\(text)")
+        let codable = String(decoding: try JSONEncoder().encode(session), as: UTF8.self)
+        #expect(SessionColumn.fastDecode(codable) == session, "\(codable)")
+    }
+}
+
+@Test func aColumnTheFastReaderDoesNotTakeIsReadByJSONDecoderOrReportedCorrupt() throws {
+    var session = Session(contactName: "Ana")
+    session.state = 3
+    // White space and a number written with an exponent: valid JSON the fast reader leaves to JSONDecoder.
+    let spaced = SessionColumn.encode(session).replacingOccurrences(of: "\"state\":3", with: "\"state\" : 3e0")
+    #expect(SessionColumn.fastDecode(spaced) == nil)
+    #expect(try SessionColumn.decode(spaced) == session)
+    for broken in ["", "{", "[]", "{\"state\":1}", "{\"state\":\"x\"}", String(repeating: "[", count: 100)] {
+        #expect(throws: StorageError.self) { try SessionColumn.decode(broken) }
+    }
+}
+
+@Test func theJSONReaderHandlesEscapesAndRefusesWhatItDoesNotRead() {
+    #expect(JSONNode.parse(Array(#"{"a":[1,-2,true,false,null,"x\"\\\/\n\u00e9\ud83d\ude00"]}"#.utf8))
+        == .object(["a": .array([.int(1), .int(-2), .bool(true), .bool(false), .null, .string("x\"\\/\né😀")])]))
+    for refused in [
+        "1.5", "[1e3]", "\"\\ud800\"", "\"\\udc00x\"", "\"\u{1}\"", "[1,]", "{\"a\" 1}", "tru", "[9223372036854775808]",
+        "{} x", "\"open",
+    ] {
+        #expect(JSONNode.parse(Array(refused.utf8)) == nil, "\(refused)")
+    }
+}
