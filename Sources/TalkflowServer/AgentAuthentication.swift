@@ -23,7 +23,7 @@ struct AgentAuthentication: Sendable {
     /// The caller of `request` for the tenant `tenantID`, or a 401.
     func caller(_ request: Request, tenant tenantID: String) throws(AgentAPIError) -> Caller {
         guard let key = AdminRoutes.bearer(request.headers[.authorization]) else { throw .unauthorized }
-        guard let tenant = registry.tenants.first(where: { $0.id == tenantID }) else {
+        guard let tenant = registry.tenant(id: tenantID) else {
             // Hash and compare anyway, so timing does not tell which tenants exist.
             _ = SecretComparison.equal(SecretComparison.sha256(key), Self.nothing)
             throw .unauthorized

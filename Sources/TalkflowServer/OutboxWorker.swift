@@ -164,7 +164,7 @@ public struct OutboxWorker: Service {
             var logger = logger
             logger[metadataKey: "tenant"] = "\(message.tenant)"
             logger[metadataKey: "outbox_id"] = "\(message.id)"
-            guard let tenant = registry.tenants.first(where: { $0.id == message.tenant }) else {
+            guard let tenant = registry.tenant(id: message.tenant) else {
                 logger.error("outbox message of a tenant no longer configured; given up")
                 return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
             }
@@ -239,7 +239,7 @@ public struct OutboxWorker: Service {
     func markRead(_ receipt: ReadReceipt) async {
         var logger = logger
         logger[metadataKey: "tenant"] = "\(receipt.tenant)"
-        guard let tenant = registry.tenants.first(where: { $0.id == receipt.tenant }) else {
+        guard let tenant = registry.tenant(id: receipt.tenant) else {
             logger.debug("read receipt of a tenant no longer configured; dropped")
             return
         }
@@ -276,7 +276,7 @@ public struct OutboxWorker: Service {
         let due = try await store.dueInactivityTimers(now: clock(), limit: 100)
         var queued = false
         for timer in due {
-            guard let tenant = registry.tenants.first(where: { $0.id == timer.tenant }) else { continue }
+            guard let tenant = registry.tenant(id: timer.tenant) else { continue }
             let stepper = ConversationStepper(
                 flow: tenant.flow,
                 evidence: EvidenceContext(

@@ -35,7 +35,7 @@ struct TemplateRoutes {
             guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
             let tenantID = context.parameters.get("tenant") ?? ""
             let template = context.parameters.get("template") ?? ""
-            guard let tenant = registry.tenants.first(where: { $0.id == tenantID }) else {
+            guard let tenant = registry.tenant(id: tenantID) else {
                 return Self.error(.notFound, "unknown tenant '\(tenantID)'")
             }
             let bytes = try await request.body.collect(upTo: 64 << 10)

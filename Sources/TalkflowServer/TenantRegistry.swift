@@ -72,6 +72,8 @@ public final class TenantRegistry: Sendable {
     private struct State {
         var byPhoneNumber: [String: Tenant]
         var order: [String]
+        /// Phone-number id by tenant id.
+        var phoneNumberByID: [String: String]
     }
 
     private let state: Mutex<State>
@@ -84,7 +86,10 @@ public final class TenantRegistry: Sendable {
     public init(tenants: [Tenant], configPath: String, logger: Logger = Logger(label: "talkflow.tenants")) {
         var byPhone: [String: Tenant] = [:]
         for tenant in tenants { byPhone[tenant.config.phoneNumberID] = tenant }
-        state = Mutex(State(byPhoneNumber: byPhone, order: tenants.map(\.config.phoneNumberID)))
+        var phoneByID: [String: String] = [:]
+        for tenant in tenants { phoneByID[tenant.id] = tenant.config.phoneNumberID }
+        state = Mutex(
+            State(byPhoneNumber: byPhone, order: tenants.map(\.config.phoneNumberID), phoneNumberByID: phoneByID))
         self.configPath = configPath
         self.logger = logger
     }
@@ -97,6 +102,12 @@ public final class TenantRegistry: Sendable {
     /// The tenant that owns a WhatsApp number, by Meta's phone-number id.
     public func tenant(phoneNumberID: String) -> Tenant? {
         state.withLock { $0.byPhoneNumber[phoneNumberID] }
+    }
+
+    /// The tenant with this id (the configuration's `id`), without building the list of every tenant: the
+    /// outbox looks one up for each message it sends.
+    public func tenant(id: String) -> Tenant? {
+        state.withLock { state in state.phoneNumberByID[id].flatMap { state.byPhoneNumber[$0] } }
     }
 
     /// Every tenant, in configuration order.

@@ -169,9 +169,23 @@ public struct OutboundRequest: Sendable, Hashable {
         return interactive
     }
 
+    /// Whether the text has `http://` or `https://`, in any case (compared byte by byte: no lower-cased copy).
     private static func containsLink(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return lower.contains("https://") || lower.contains("http://")
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 7 else { return false }
+        for start in 0...(bytes.count - 7) where bytes[start] | 0x20 == UInt8(ascii: "h") {
+            guard bytes[start + 1] | 0x20 == UInt8(ascii: "t"), bytes[start + 2] | 0x20 == UInt8(ascii: "t"),
+                bytes[start + 3] | 0x20 == UInt8(ascii: "p")
+            else { continue }
+            var next = start + 4
+            if bytes[next] | 0x20 == UInt8(ascii: "s") { next += 1 }
+            if next + 3 <= bytes.count, bytes[next] == UInt8(ascii: ":"), bytes[next + 1] == UInt8(ascii: "/"),
+                bytes[next + 2] == UInt8(ascii: "/")
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// The last segment of a URL's path, without query or fragment (`…/docs/factura.pdf?v=2` → `factura.pdf`).

@@ -1,7 +1,8 @@
 import FlowRuntime
 import Foundation
-import Storage
 import Testing
+
+@testable import Storage
 
 // The stored JSON forms of messages and the effect mapping: what the log and the outbox keep.
 
@@ -20,6 +21,38 @@ private let outbound: [OutboundMessage] = [
 func outboundMessagesRoundTrip(message: OutboundMessage) throws {
     let data = try JSONEncoder().encode(StoredOutboundMessage(message))
     #expect(try JSONDecoder().decode(StoredOutboundMessage.self, from: data).message == message)
+}
+
+/// The same messages with text that needs escaping.
+private let awkward: [OutboundMessage] = [
+    .text("línea\n\"comillas\"\t\\ \u{1} 日本 😀"),
+    .buttons(body: "a\"b", header: nil, footer: "\u{1f}", buttons: [ReplyButton(id: "x\\y", title: "T\n")]),
+    .template(name: "n", language: "es", parameters: [], headerType: nil, headerLink: nil),
+]
+
+@Test(arguments: outbound + awkward)
+func theHandWrittenColumnIsTheCodableForm(message: OutboundMessage) throws {
+    let stored = StoredOutboundMessage(message)
+    let text = stored.columnText
+    #expect(try JSONDecoder().decode(StoredOutboundMessage.self, from: Data(text.utf8)).message == message)
+    let handWritten = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
+    let codable = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stored)) as? NSDictionary
+    #expect(handWritten == codable)
+}
+
+@Test func theHandWrittenContactColumnIsTheCodableForm() throws {
+    for message in [
+        RelayedMessage.text("hola \"tú\"\n"),
+        .attachment(Event.Attachment(mimeType: "application/pdf", size: 1234, fileName: nil)),
+        .attachment(Event.Attachment(mimeType: "image/png", size: 0, fileName: "a\\b.png")),
+    ] {
+        let text = StoredContactMessage(message).columnText
+        #expect(try JSONDecoder().decode(StoredContactMessage.self, from: Data(text.utf8)).message == message)
+        let handWritten = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
+        let codable =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(StoredContactMessage(message))) as? NSDictionary
+        #expect(handWritten == codable)
+    }
 }
 
 @Test func contactMessagesRoundTrip() throws {

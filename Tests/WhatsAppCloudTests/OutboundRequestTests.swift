@@ -28,6 +28,15 @@ import WhatsAppCloud
                 + #""type":"text"}"#)
     }
 
+    @Test(arguments: [
+        ("ver http://a.co", true), ("HtTpS://a.co", true), ("ñhttp://x", true), ("xhttps://y", true),
+        ("https:/a", false), ("http", false), ("httpx://a", false), ("", false), ("ftp://a", false),
+        ("hhttp://a", true),
+    ])
+    func aPreviewIsAskedOnlyForALink(text: String, preview: Bool) throws {
+        #expect(try body(.text(text), callbackData: nil).contains(#""preview_url":true"#) == preview)
+    }
+
     @Test func textEscapesOnlyWhatJSONRequires() throws {
         let encoded = try body(.text("línea 1\nlínea \"2\"\t\\ fin\u{1}"), callbackData: nil)
         #expect(encoded.contains(#""body":"línea 1\nlínea \"2\"\t\\ fin\u0001""#))

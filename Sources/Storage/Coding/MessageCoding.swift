@@ -94,6 +94,47 @@ public struct StoredOutboundMessage: Codable, Sendable, Hashable {
         }
     }
 
+    /// The JSON the `Codable` form gives (the same members), written by hand: the store writes one for every
+    /// message it queues.
+    var columnText: String {
+        var json = ColumnJSON()
+        json.member("type", kind)
+        switch message {
+        case .text(let text):
+            json.member("text", text)
+        case .buttons(let body, let header, let footer, let buttons):
+            json.member("body", body)
+            json.member("header", header)
+            json.member("footer", footer)
+            json.member("buttons", objects: buttons) { button, object in
+                object.member("id", button.id)
+                object.member("title", button.title)
+            }
+        case .list(let body, let header, let footer, let button, let rows):
+            json.member("body", body)
+            json.member("header", header)
+            json.member("footer", footer)
+            json.member("button", button)
+            json.member("rows", objects: rows) { row, object in
+                object.member("id", row.id)
+                object.member("title", row.title)
+                object.member("description", row.description)
+            }
+        case .attachment(let url, let fileName, let caption, let fileExtension):
+            json.member("url", url)
+            json.member("file_name", fileName)
+            json.member("caption", caption)
+            json.member("file_extension", fileExtension)
+        case .template(let name, let language, let parameters, let headerType, let headerLink):
+            json.member("name", name)
+            json.member("language", language)
+            json.member("parameters", strings: parameters)
+            json.member("header_type", headerType)
+            json.member("header_link", headerLink)
+        }
+        return json.object
+    }
+
     /// The `type` tag, also the log row's `kind` column: `text`, `buttons`, `list`, `attachment`, `template`.
     public var kind: String {
         switch message {
@@ -137,6 +178,22 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c, debugDescription: "unknown contact message type '\(type)'")
         }
+    }
+
+    /// The JSON the `Codable` form gives, written by hand (see `StoredOutboundMessage.columnText`).
+    var columnText: String {
+        var json = ColumnJSON()
+        switch message {
+        case .text(let text):
+            json.member("type", "text")
+            json.member("text", text)
+        case .attachment(let file):
+            json.member("type", "attachment")
+            json.member("mime_type", file.mimeType)
+            json.member("size", file.size)
+            json.member("file_name", file.fileName)
+        }
+        return json.object
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -8,35 +8,28 @@ import Foundation
 enum SessionColumn {
     /// The session's JSON text.
     static func encode(_ session: Session) -> String {
-        var out = "{\"state\":\(session.state),\"status\":\(session.status.rawValue)"
-        out += ",\"awaitingOptIn\":\(session.awaitingOptIn),\"attempts\":\(session.attempts)"
-        out += ",\"consent\":{"
-        if let version = session.consent.acceptedVersion {
-            out += "\"acceptedVersion\":"
-            appendString(version, to: &out)
-            out += ","
+        var json = ColumnJSON()
+        json.member("state", Int64(session.state))
+        json.member("status", Int64(session.status.rawValue))
+        json.member("awaitingOptIn", session.awaitingOptIn)
+        json.member("attempts", Int64(session.attempts))
+        json.member("consent") { consent in
+            consent.member("acceptedVersion", session.consent.acceptedVersion)
+            consent.member("sensitive", session.consent.sensitive)
+            consent.member("optIn", session.consent.optIn)
         }
-        out += "\"sensitive\":\(session.consent.sensitive),\"optIn\":\(session.consent.optIn)}"
-        out += ",\"variables\":["
-        for (index, value) in session.variables.enumerated() {
-            if index > 0 { out += "," }
-            if let value { appendString(value, to: &out) } else { out += "null" }
-        }
-        out += "]"
-        appendOptional("lastContactMessageAt", session.lastContactMessageAt, to: &out)
-        out += ",\"attachmentMonth\":\(session.attachmentMonth),\"attachmentBytes\":\(session.attachmentBytes)"
-        appendOptional("queue", session.queue.map(Int64.init), to: &out)
-        if let agent = session.agent {
-            out += ",\"agent\":"
-            appendString(agent, to: &out)
-        }
-        appendOptional("inactivityDeadline", session.inactivityDeadline, to: &out)
-        appendOptional("startedAt", session.startedAt, to: &out)
-        appendOptional("endedAt", session.endedAt, to: &out)
-        appendOptional("handoffAt", session.handoffAt, to: &out)
-        appendOptional("agentFirstReplyAt", session.agentFirstReplyAt, to: &out)
-        out += "}"
-        return out
+        json.member("variables", strings: session.variables)
+        json.member("lastContactMessageAt", session.lastContactMessageAt)
+        json.member("attachmentMonth", Int64(session.attachmentMonth))
+        json.member("attachmentBytes", session.attachmentBytes)
+        json.member("queue", session.queue.map(Int64.init))
+        json.member("agent", session.agent)
+        json.member("inactivityDeadline", session.inactivityDeadline)
+        json.member("startedAt", session.startedAt)
+        json.member("endedAt", session.endedAt)
+        json.member("handoffAt", session.handoffAt)
+        json.member("agentFirstReplyAt", session.agentFirstReplyAt)
+        return json.object
     }
 
     /// The session a column holds.
@@ -111,38 +104,5 @@ enum SessionColumn {
     private static func optionalString(_ node: JSONNode?) -> String?? {
         guard let node, !node.isNull else { return .some(nil) }
         return node.string.map { .some($0) }
-    }
-
-    private static func appendOptional(_ key: String, _ value: Int64?, to out: inout String) {
-        guard let value else { return }
-        out += ",\"\(key)\":\(value)"
-    }
-
-    /// A JSON string: escapes `"`, `\` and control characters; everything else is written as it is.
-    static func appendString(_ value: String, to out: inout String) {
-        out += "\""
-        var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -83,7 +83,7 @@ extension SQLiteStore {
         _ db: Database, tenant: String, contact: String, messageID: String, at: Int64, changes: ConversationChanges,
         coder: ColumnCoder
     ) throws {
-        let content = try changes.inboundContent.map { try coder.encode(StoredContactMessage($0)) }
+        let content = changes.inboundContent.map { StoredContactMessage($0).columnText }
         try db.run(
             """
             INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, message_id, wa_timestamp)
@@ -116,7 +116,7 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
-                        tenant, contact, at, stored.kind, try coder.encode(stored), agent,
+                        tenant, contact, at, stored.kind, stored.columnText, agent,
                         claim ? "sending" : "pending", at, due, claim ? 1 : 0, claim ? leaseUntil : nil,
                     ])
                 let id = db.lastInsertedRowID
