@@ -3,15 +3,16 @@ import Logging
 import Synchronization
 
 /// A tenant as the server runs it: its configuration, the credentials read from the environment, and its
-/// compiled flow. A value: a reload replaces the whole tenant, so a request that looked one up keeps a
-/// consistent flow until it finishes.
-public struct Tenant: Sendable {
+/// compiled flow. Immutable: a reload replaces the whole tenant, so a request that looked one up keeps a
+/// consistent flow until it finishes. A class, so that handing a tenant around (every message and every send
+/// looks one up) costs one reference count, not a copy of every field.
+public final class Tenant: Sendable {
     /// The tenant's entry of the configuration file.
-    public var config: TenantConfig
+    public let config: TenantConfig
     /// Credentials read from the environment at start-up.
-    public var secrets: TenantSecrets
+    public let secrets: TenantSecrets
     /// The flow it runs now.
-    public var flow: CompiledFlow
+    public let flow: CompiledFlow
 
     /// A tenant from its parts (`ConfigLoader` builds them).
     public init(config: TenantConfig, secrets: TenantSecrets, flow: CompiledFlow) {
@@ -144,8 +145,7 @@ public final class TenantRegistry: Sendable {
                     results.append((tenant.id, .refused(files: files)))
                     continue
                 }
-                var updated = tenant
-                updated.flow = flow
+                let updated = Tenant(config: tenant.config, secrets: tenant.secrets, flow: flow)
                 state.withLock { $0.byPhoneNumber[tenant.config.phoneNumberID] = updated }
                 log.info("flow reloaded", metadata: ["flow": "\(path)", "flow_id": "\(flow.flowID)"])
                 results.append((tenant.id, .reloaded))

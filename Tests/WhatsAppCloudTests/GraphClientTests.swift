@@ -12,7 +12,7 @@ import WhatsAppCloud
 
     /// Runs `body` with a fake Graph API and a client pointed at it (its own HTTPClient, shut down afterwards).
     func withClient(
-        version: String = "v23.0", timeout: Duration = .seconds(5),
+        version: String = "v23.0", timeout: Duration = .seconds(5), maxResponseBytes: Int = 1 << 20,
         _ body: @Sendable (GraphClient, FakeGraphAPI) async throws -> Void
     ) async throws {
         try await FakeGraphAPI.run { fake in
@@ -20,7 +20,9 @@ import WhatsAppCloud
                 eventLoopGroupProvider: .singleton, configuration: GraphClient.httpClientConfiguration())
             let client = GraphClient(
                 httpClient: http,
-                configuration: .init(baseURL: await fake.baseURL, apiVersion: version, requestTimeout: timeout))
+                configuration: .init(
+                    baseURL: await fake.baseURL, apiVersion: version, requestTimeout: timeout,
+                    maxResponseBytes: maxResponseBytes))
             do {
                 try await body(client, fake)
             } catch {
@@ -160,6 +162,20 @@ import WhatsAppCloud
             }
             #expect(error?.kind == .unexpectedResponse)
             #expect(error?.kind.isRetryable == false)
+        }
+    }
+
+    @Test func anAnswerLargerThanTheLimitIsUnexpectedAndNotRetried() async throws {
+        let body = try textBody()
+        try await withClient(maxResponseBytes: 400) { client, fake in
+            await fake.failNext(.custom(status: 200, body: String(repeating: " ", count: 1000) + "{}"))
+            let error = await #expect(throws: GraphError.self) {
+                try await client.send(body, phoneNumberID: Self.phoneNumberID, token: Self.token)
+            }
+            #expect(error?.kind == .unexpectedResponse)
+            // The connection is usable afterwards.
+            let sent = try await client.send(body, phoneNumberID: Self.phoneNumberID, token: Self.token)
+            #expect(sent.messageID.hasPrefix("wamid."))
         }
     }
 
