@@ -69,6 +69,10 @@ public struct OutboxResult: Sendable, Hashable {
         /// attempt is not counted), such as the messages behind one that waits for a retry, or those a
         /// stopping sender had not started.
         case released
+        /// Not sent, and not attempted, until this time (Unix seconds), for a reason that is the sender's, not
+        /// the message's (the tenant's access token was refused): pending again with `next_attempt_at` set and
+        /// the error kept, the attempt not counted; the conversation's later messages wait behind it.
+        case deferred(until: Int64, OutboxError)
     }
 
     /// The outbox id of the claimed message.

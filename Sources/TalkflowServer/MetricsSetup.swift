@@ -39,6 +39,7 @@ public final class ServerMetrics: Sendable {
     private let received: [String: Prometheus.Counter]
     private let sent: [String: Prometheus.Counter]
     private let failures: [FailureKind: Prometheus.Counter]
+    private let paused: [String: Prometheus.Gauge]
     /// Messages waiting in the outbox to be sent.
     public let outboxDepth: Prometheus.Gauge
     /// Time of one interpreter step (load, step, save) per inbound event.
@@ -63,14 +64,20 @@ public final class ServerMetrics: Sendable {
         let failureName = MetricNameDescriptor(
             namespace: "talkflow", metricName: "failures", unitName: "total",
             helpText: "Failures by kind: webhooks refused or unroutable, and Graph API errors.")
+        let pausedName = MetricNameDescriptor(
+            namespace: "talkflow", metricName: "sending_paused",
+            helpText: "1 while the tenant's sends wait because Meta refused its access token, else 0.")
         var received: [String: Prometheus.Counter] = [:]
         var sent: [String: Prometheus.Counter] = [:]
+        var paused: [String: Prometheus.Gauge] = [:]
         for tenant in tenants {
             received[tenant] = registry.makeCounter(descriptor: receivedName, labels: [("tenant", tenant)])
             sent[tenant] = registry.makeCounter(descriptor: sentName, labels: [("tenant", tenant)])
+            paused[tenant] = registry.makeGauge(descriptor: pausedName, labels: [("tenant", tenant)])
         }
         self.received = received
         self.sent = sent
+        self.paused = paused
         var failures: [FailureKind: Prometheus.Counter] = [:]
         for kind in FailureKind.allCases {
             failures[kind] = registry.makeCounter(descriptor: failureName, labels: [("kind", kind.rawValue)])
@@ -92,6 +99,9 @@ public final class ServerMetrics: Sendable {
 
     /// Counts a message the Graph API accepted for `tenant`.
     public func messageSent(tenant: String) { sent[tenant]?.increment() }
+
+    /// Sets whether `tenant`'s sends are paused.
+    public func sendingPaused(tenant: String, _ isPaused: Bool) { paused[tenant]?.set(to: isPaused ? 1.0 : 0.0) }
 
     /// Counts a failure of `kind`.
     public func failed(_ kind: FailureKind) { failures[kind]?.increment() }

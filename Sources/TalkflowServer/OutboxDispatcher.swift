@@ -177,8 +177,8 @@ final class OutboxDispatcher: OutboxHandoff {
             let result = await send(message)
             let report = state.withLock { state -> Bool in
                 state.results.append(result)
-                if case .retry = result.outcome, let queue = state.queues[conversation] {
-                    // The later messages wait behind the retried one.
+                if result.outcome.leavesPending, let queue = state.queues[conversation] {
+                    // The later messages wait behind the one that is pending again.
                     for later in queue { state.results.append(OutboxResult(id: later.id, .released, at: result.at)) }
                     state.held -= queue.count
                     state.queues[conversation] = []
@@ -224,5 +224,15 @@ final class OutboxDispatcher: OutboxHandoff {
             return state.idleWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+extension OutboxResult.Outcome {
+    /// Whether the message is pending again afterwards, so that the conversation's later messages must wait.
+    var leavesPending: Bool {
+        switch self {
+        case .retry, .deferred, .released: return true
+        case .sent, .failed: return false
+        }
     }
 }

@@ -42,13 +42,16 @@ public struct OutboxWorker: Service {
         public var maxAttempts: Int
         /// Sends per second per phone number.
         public var sendRatePerNumber: Int
+        /// Seconds a tenant's sends wait after Meta refused its access token, before one send tries it again.
+        public var authenticationPause: Int64
 
         /// The defaults: 32 rows a poll, 64 conversations at once, 60 s leases, a poll every second, 10
-        /// attempts, 80 sends/s.
+        /// attempts, 80 sends/s, 5-minute pauses after a refused token.
         public init(
             batchSize: Int = 32, concurrency: Int = 64, lease: Int64 = 60, pollInterval: Duration = .seconds(1),
-            maxAttempts: Int = 10, sendRatePerNumber: Int = 80
+            maxAttempts: Int = 10, sendRatePerNumber: Int = 80, authenticationPause: Int64 = 300
         ) {
+            self.authenticationPause = authenticationPause
             self.batchSize = batchSize
             self.concurrency = concurrency
             self.lease = lease
@@ -70,6 +73,8 @@ public struct OutboxWorker: Service {
     let logger: Logger
     /// Sends what the store hands over and what the polls claim.
     let dispatcher: OutboxDispatcher
+    /// Tenants whose access token was refused.
+    let pauses: SendingPauses
 
     /// Attempts to mark one message as read: a courtesy, so retried once at most.
     static let readReceiptAttempts = 2
@@ -94,9 +99,11 @@ public struct OutboxWorker: Service {
         self.clock = clock
         self.readReceipts = readReceipts
         self.logger = logger
+        let pauses = SendingPauses(duration: settings.authenticationPause)
+        self.pauses = pauses
         let sender = Sender(
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
-            store: store, logger: logger)
+            store: store, pauses: pauses, logger: logger)
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, clock: clock, logger: logger,
             send: { await sender.send($0) })
@@ -150,6 +157,9 @@ public struct OutboxWorker: Service {
 
     /// Sends one message at a time through the Graph API and says what became of it.
     struct Sender: Sendable {
+        /// The error kept on a message held back by a pause.
+        static let pausedError = OutboxError(kind: "authentication", detail: "sending paused")
+
         let graph: GraphClient
         let registry: TenantRegistry
         let metrics: ServerMetrics?
@@ -157,6 +167,7 @@ public struct OutboxWorker: Service {
         let limiter: SendRateLimiter
         let clock: @Sendable () -> Int64
         let store: any ConversationStore
+        let pauses: SendingPauses
         let logger: Logger
 
         /// Sends one claimed row and says what became of it.
@@ -179,10 +190,17 @@ public struct OutboxWorker: Service {
                 return OutboxResult(
                     id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
             }
+            if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
+                return OutboxResult(id: message.id, .deferred(until: until, Self.pausedError), at: clock())
+            }
             await limiter.acquire(tenant.config.phoneNumberID)
             do {
                 let result = try await graph.send(
                     body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
+                if pauses.resume(tenant: tenant.id) {
+                    metrics?.sendingPaused(tenant: tenant.id, false)
+                    logger.notice("the access token works again; the tenant's sends resume")
+                }
                 metrics?.messageSent(tenant: tenant.id)
                 logger.debug("message sent", metadata: ["wamid": "\(result.messageID)"])
                 return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
@@ -199,6 +217,16 @@ public struct OutboxWorker: Service {
             metrics?.failed(FailureKind(error.kind))
             let now = clock()
             let outboxError = OutboxError(kind: error.kind.outboxKind, detail: error.code.map { String($0) })
+            if error.kind == .authentication {
+                let (until, isNew) = pauses.pause(tenant: tenant.id, now: now)
+                if isNew {
+                    metrics?.sendingPaused(tenant: tenant.id, true)
+                    logger.error(
+                        "Meta refused the access token; the tenant's sends are paused and retried every few minutes",
+                        metadata: ["error": "\(error)", "retry_in_s": "\(until - now)"])
+                }
+                return OutboxResult(id: message.id, .deferred(until: until, outboxError), at: now)
+            }
             if let delay = error.retryAfter(attempt: message.attempts), message.attempts < settings.maxAttempts {
                 let seconds = max(1, delay.components.seconds + (delay.components.attoseconds > 0 ? 1 : 0))
                 logger.warning(
@@ -241,6 +269,10 @@ public struct OutboxWorker: Service {
         logger[metadataKey: "tenant"] = "\(receipt.tenant)"
         guard let tenant = registry.tenant(id: receipt.tenant) else {
             logger.debug("read receipt of a tenant no longer configured; dropped")
+            return
+        }
+        if pauses.isPaused(tenant: tenant.id, now: clock()) {
+            logger.debug("read receipt dropped: the tenant's sends are paused")
             return
         }
         for attempt in 1...Self.readReceiptAttempts {

@@ -153,6 +153,46 @@ struct EndToEndTests {
         }
     }
 
+    @Test func aRefusedAccessTokenPausesTheTenantsSendsUntilTheTokenWorks() async throws {
+        try await EndToEnd.run { server in
+            // Meta now wants another token: the tenant's was revoked.
+            await server.fake.requireToken("renewed-access-token")
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TOK1")) == 200)
+            _ = try await server.waitForSends(1)
+            // A second message queues a reply behind the first; neither is tried while the tenant is paused.
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TOK2")) == 200)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(await server.fake.messageBodies.count == 1)
+            var thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let pending = thread.compactMap { entry -> (DeliveryStatus, String?)? in
+                if case .outbound(_, _, let status, _, let error) = entry.content { return (status, error?.kind) }
+                return nil
+            }
+            #expect(pending.map(\.0) == [.pending, .pending])
+            #expect(pending.first?.1 == "authentication")
+            #expect(try await server.metric(#"talkflow_sending_paused{tenant="tienda"}"#) == 1)
+
+            // The operator renews the token; the next try comes when the 5-minute pause ends, not before.
+            await server.fake.requireToken("e2e-access-token")
+            server.clock.advance(by: 299)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(await server.fake.messageBodies.count == 1)
+            server.clock.advance(by: 1)
+            let bodies = try await server.waitForSends(3)
+            try await server.waitForEmptyOutbox()
+            // The refused attempt, then both replies in order, each once.
+            #expect(bodies.count == 3)
+            #expect(bodies[0] == bodies[1])
+            thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let statuses = thread.compactMap { entry -> DeliveryStatus? in
+                if case .outbound(_, _, let status, _, _) = entry.content { return status }
+                return nil
+            }
+            #expect(statuses == [.sent, .sent])
+            #expect(try await server.metric(#"talkflow_sending_paused{tenant="tienda"}"#) == 0)
+        }
+    }
+
     @Test func handoffsGoRoundRobinAcrossContacts() async throws {
         try await EndToEnd.run { server in
             let contacts = ["573001110001", "573001110002", "573001110003"]
@@ -305,6 +345,14 @@ struct EndToEnd {
         request.headers.add(name: "X-Hub-Signature-256", value: signature(body, appSecret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
         return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+    }
+
+    /// One sample of the server's `/metrics`, such as `talkflow_sending_paused{tenant="tienda"}`.
+    func metric(_ series: String) async throws -> Double? {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(5))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return sample(text, series)
     }
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).

@@ -106,6 +106,15 @@ extension SQLiteStore {
                     next_attempt_at = NULL, error_kind = ?, error_detail = ?
                 WHERE seq = ?
                 """, [result.at, error.kind, error.detail, result.id])
+        case .deferred(let time, let error):
+            guard status == .sending else { return nil }
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1),
+                    next_attempt_at = ?, error_kind = ?, error_detail = ?
+                WHERE seq = ?
+                """, [time, error.kind, error.detail, result.id])
+            return nil
         case .released:
             guard status == .sending else { return nil }
             try db.run(
