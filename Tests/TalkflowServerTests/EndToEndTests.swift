@@ -142,12 +142,8 @@ struct EndToEndTests {
             try await server.waitForEmptyOutbox()
             #expect(bodies.count == 2)
             #expect(bodies.first == bodies.last)
+            #expect(try await server.outboundStatuses(EndToEnd.ana) == [.sent])
             let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
-            let statuses = thread.compactMap { entry -> DeliveryStatus? in
-                if case .outbound(_, _, let status, _, _) = entry.content { return status }
-                return nil
-            }
-            #expect(statuses == [.sent])
             // The wamid is the one of the accepted attempt: the fake numbers only the sends it accepted.
             #expect(thread.contains { $0.messageID == "wamid.FAKE1" })
         }
@@ -163,7 +159,7 @@ struct EndToEndTests {
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TOK2")) == 200)
             try await Task.sleep(for: .milliseconds(400))
             #expect(await server.fake.messageBodies.count == 1)
-            var thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
             let pending = thread.compactMap { entry -> (DeliveryStatus, String?)? in
                 if case .outbound(_, _, let status, _, let error) = entry.content { return (status, error?.kind) }
                 return nil
@@ -183,12 +179,7 @@ struct EndToEndTests {
             // The refused attempt, then both replies in order, each once.
             #expect(bodies.count == 3)
             #expect(bodies[0] == bodies[1])
-            thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
-            let statuses = thread.compactMap { entry -> DeliveryStatus? in
-                if case .outbound(_, _, let status, _, _) = entry.content { return status }
-                return nil
-            }
-            #expect(statuses == [.sent, .sent])
+            #expect(try await server.outboundStatuses(EndToEnd.ana) == [.sent, .sent])
             #expect(try await server.metric(#"talkflow_sending_paused{tenant="tienda"}"#) == 0)
         }
     }
@@ -345,6 +336,14 @@ struct EndToEnd {
         request.headers.add(name: "X-Hub-Signature-256", value: signature(body, appSecret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
         return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+    }
+
+    /// The delivery status of each outbound message to `contact`, in order.
+    func outboundStatuses(_ contact: String) async throws -> [DeliveryStatus] {
+        try await store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100).compactMap { entry in
+            if case .outbound(_, _, let status, _, _) = entry.content { return status }
+            return nil
+        }
     }
 
     /// One sample of the server's `/metrics`, such as `talkflow_sending_paused{tenant="tienda"}`.
