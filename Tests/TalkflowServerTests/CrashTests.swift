@@ -146,6 +146,7 @@ struct CrashTests {
             try await Task.sleep(for: .milliseconds(200))
             await second.terminate()
             #expect(second.exitStatus == 0)
+            try Self.expectLogLines(in: folder.file("serve-2.log"))
 
             let store = try SQLiteStore.open(.sqlite(path: folder.file("data/talkflow.sqlite")))
             #expect(try await store.outboxDepth() == 0)
@@ -215,6 +216,29 @@ struct CrashTests {
         request.headers.add(name: "X-Hub-Signature-256", value: signature(body, appSecret: EndToEnd.appSecret))
         request.body = .bytes(ByteBuffer(bytes: body))
         return try await client.execute(request, timeout: timeout).status.code
+    }
+}
+
+extension CrashTests {
+    /// Every line of a server's log is `TIME LEVEL LABEL: key=value … [MODULE] message` (Docs/operations.md,
+    /// "Logs"), metadata keys sorted; an inbound message's line names its tenant, type and step, not its text.
+    static func expectLogLines(in path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        let shape = try Regex(
+            #"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} (trace|debug|info|notice|warning|error|critical) "#
+                + #"talkflow\.[a-z.]+:(.*) \[[A-Za-z]+\] .+"#)
+        for line in lines {
+            #expect(line.wholeMatch(of: shape) != nil, "\(line)")
+        }
+        let processed = lines.filter { $0.hasSuffix("[TalkflowServer] inbound message processed") }
+        #expect(!processed.isEmpty)
+        for line in processed {
+            let keys = line.matches(of: /([a-z_.]+)=/).map { String($0.1) }
+            #expect(keys == keys.sorted(), "\(line)")
+            #expect(line.contains(" tenant=tienda ") && line.contains(" type=") && line.contains(" step="))
+        }
     }
 }
 
