@@ -1,6 +1,7 @@
 import FlowRuntime
-import Storage
 import Testing
+
+@testable import Storage
 
 // The outbox (issue 5, item 6): messages queued with the session, claimed in order per conversation, marked
 // sent with their wamid or failed, retried after a backoff, and never lost when a sender dies.
@@ -161,9 +162,16 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
 @Test func aClaimReadsOnlyTheUnfinishedMessagesNotTheWholeLog() async throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
-    let plan = try store.claimPlan()
+    let plan = try store.queryPlan(SQLiteStore.claimSQL, [0, 1])
     // The heads come from the partial index of unfinished messages; the log itself is only looked up by rowid.
     #expect(plan.contains { $0.contains("USING INDEX outbox_open") })
     #expect(plan.contains { $0.contains("SEARCH o USING INTEGER PRIMARY KEY") })
     #expect(!plan.contains { $0 == "SCAN o" || $0 == "SCAN conversation_log" })
+}
+
+@Test func aStatusWebhookFindsItsMessageThroughTheOutboundIndex() throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
+    let plan = try store.queryPlan(SQLiteStore.statusLookupSQL, ["t1", "wamid.x"])
+    #expect(plan.contains { $0.contains("USING INDEX log_out_by_message_id") }, "\(plan)")
 }

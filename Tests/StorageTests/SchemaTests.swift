@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Storage
 import Testing
+
+@testable import Storage
 
 // Versioned migrations: a new file gets the whole schema in WAL mode; opening again applies nothing twice; a
 // file from a newer talkflow is refused rather than misread.
@@ -74,5 +75,35 @@ import Testing
     #expect(StoreLocation.sqlite(path: "t.db").description == "sqlite:t.db")
     for bad in ["", "sqlite:", "postgres://x", "t.db"] {
         #expect(throws: StorageError.invalidLocation(bad)) { try StoreLocation(parsing: bad) }
+    }
+}
+
+@Test func aFileOfTheFirstSchemaIsMigratedAndItsSentMessagesStillTakeStatuses() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    let t = Fixtures.monday
+    // A file written by the first release: only v1, with one message sent as wamid.old.
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v1_conversations")
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, status, message_id)
+                    VALUES ('t1', 'c', ?, 'out', 'text', '{"type":"text","text":"hola"}', 'sent', 'wamid.old')
+                    """, arguments: [t])
+        }
+    }
+    let store = try SQLiteStore(path: path)
+    #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
+    #expect(
+        try await store.updateDeliveryStatus(tenant: "t1", messageID: "wamid.old", status: .read, at: t + 1, error: nil)
+    )
+    let thread = try await store.thread(tenant: "t1", contact: "c", after: nil, limit: 10)
+    #expect(thread.count == 1)
+    if case .outbound(_, _, let status, _, _) = thread.first?.content {
+        #expect(status == .read)
+    } else {
+        Issue.record("no outbound row")
     }
 }

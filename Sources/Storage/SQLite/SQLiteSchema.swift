@@ -12,6 +12,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v1_conversations") { db in
             for statement in v1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v2_outbound_message_ids") { db in
+            for statement in v2 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -164,5 +167,15 @@ public enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         "CREATE INDEX processed_by_time ON processed_messages (at)",
+    ]
+
+    /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in
+    /// `processed_messages` anyway, leave the index, which saves an index entry per inbound message.
+    static let v2: [String] = [
+        "DROP INDEX log_by_message_id",
+        """
+        CREATE INDEX log_out_by_message_id ON conversation_log (tenant, message_id)
+            WHERE direction = 'out' AND message_id IS NOT NULL
+        """,
     ]
 }

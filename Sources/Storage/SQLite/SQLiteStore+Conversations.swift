@@ -49,14 +49,16 @@ extension SQLiteStore {
     ) throws -> SQLiteCommitQueue.Outcome {
         let coder = ColumnCoder()
         var session: Session
-        if let stored = try loadSession(db, tenant: tenant, contact: contact, coder: coder) {
-            session = stored
+        let stored = try loadStoredSession(db, tenant: tenant, contact: contact)
+        if let stored {
+            session = stored.session
         } else {
             session = Session(consent: try derivedConsent(db, tenant: tenant, contact: contact).sessionConsent())
         }
         let transaction = SQLiteConversationTransaction(db: db, tenant: tenant, contact: contact, at: at)
         let changes = try body(&session, transaction)
-        try saveSession(db, tenant: tenant, contact: contact, session: session, changes: changes, at: at, coder: coder)
+        try saveSession(
+            db, tenant: tenant, contact: contact, session: session, previous: stored, changes: changes, at: at)
         if let messageID {
             try logInbound(
                 db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes, coder: coder)

@@ -25,19 +25,19 @@ extension SQLiteStore {
         }.changed
     }
 
+    /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`.
+    static let statusLookupSQL = """
+        SELECT seq, status FROM conversation_log
+        WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
+        """
+
     /// Moves the outbound message forward to `status` if the order allows. A status for a `wamid` not in the
     /// log yet (the webhook outran the sender's report) is kept in `early_statuses` when `keepEarly`.
     static func applyStatus(
         _ db: Database, tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?,
         keepEarly: Bool
     ) throws -> Bool {
-        guard
-            let row = try db.row(
-                """
-                SELECT seq, status FROM conversation_log
-                WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
-                """, [tenant, messageID])
-        else {
+        guard let row = try db.row(statusLookupSQL, [tenant, messageID]) else {
             if keepEarly {
                 try db.run(
                     """

@@ -16,10 +16,11 @@ extension SQLiteStore {
         ORDER BY o.seq LIMIT ?2
         """
 
-    /// How SQLite runs `claimSQL` on this file (`EXPLAIN QUERY PLAN`), one step per line.
-    public func claimPlan() throws -> [String] {
+    /// How SQLite runs `sql` on this file (`EXPLAIN QUERY PLAN`, `arguments` bound), one step per line: tests
+    /// check that the hot queries use their indexes.
+    func queryPlan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.claimSQL, arguments: [0, 1]).map { $0["detail"] }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
         }
     }
 

@@ -62,40 +62,80 @@ extension SQLiteStore {
 
     /// The stored session with the ledger's consent, or `nil`.
     static func loadSession(_ db: Database, tenant: String, contact: String, coder: ColumnCoder) throws -> Session? {
-        guard let row = try db.row("SELECT session FROM sessions WHERE tenant = ? AND contact = ?", [tenant, contact])
+        try loadStoredSession(db, tenant: tenant, contact: contact)?.session
+    }
+
+    /// A session as stored: the session (with the ledger's consent) and the indexed columns as they are, so
+    /// that saving it again rewrites only the indexes whose columns change.
+    struct StoredSession {
+        var session: Session
+        var status: String
+        var agent: String?
+        var startedAt: Int64?
+    }
+
+    static func loadStoredSession(_ db: Database, tenant: String, contact: String) throws -> StoredSession? {
+        guard
+            let row = try db.row(
+                "SELECT session, status, agent, started_at FROM sessions WHERE tenant = ? AND contact = ?",
+                [tenant, contact])
         else { return nil }
         var session = try SessionColumn.decode(row[0])
         let consent = try derivedConsent(db, tenant: tenant, contact: contact)
         session.consent.acceptedVersion = consent.acceptedVersion
         session.consent.optIn = consent.optIn
-        return session
+        return StoredSession(session: session, status: row[1], agent: row[2], startedAt: row[3])
     }
 
-    /// Inserts or replaces the session with its indexed facts.
+    /// Saves the session with its indexed facts: an insert for a new contact; otherwise an update that sets the
+    /// indexed columns (status, agent, start) only when they change, since SQLite rewrites the entry of every
+    /// index whose column an update sets, changed or not.
     static func saveSession(
-        _ db: Database, tenant: String, contact: String, session: Session, changes: ConversationChanges, at: Int64,
-        coder: ColumnCoder
+        _ db: Database, tenant: String, contact: String, session: Session, previous: StoredSession?,
+        changes: ConversationChanges, at: Int64
     ) throws {
         let name: String? = session.variables.first ?? nil
         // The interpreter acts on a timeout only while waiting; other deadlines are stale.
         let deadline = session.status == .waiting ? session.inactivityDeadline : nil
         let queue = session.queue == nil ? nil : changes.queueName
-        try db.run(
+        let status = ConversationStatus(session.status).rawValue
+        guard let previous else {
+            try db.run(
+                """
+                INSERT INTO sessions (tenant, contact, session, status, contact_name, agent, queue, flow, state,
+                    started_at, ended_at, handoff_at, agent_first_reply_at, inactivity_deadline, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    tenant, contact, SessionColumn.encode(session), status, name, session.agent, queue, changes.flow,
+                    changes.stateName, session.startedAt, session.endedAt, session.handoffAt, session.agentFirstReplyAt,
+                    deadline, at,
+                ])
+            return
+        }
+        var sql = """
+            UPDATE sessions SET session = ?, contact_name = ?, queue = ?, flow = coalesce(?, flow),
+                state = coalesce(?, state), ended_at = ?, handoff_at = ?, agent_first_reply_at = ?,
+                inactivity_deadline = ?, updated_at = ?
             """
-            INSERT INTO sessions (tenant, contact, session, status, contact_name, agent, queue, flow, state,
-                started_at, ended_at, handoff_at, agent_first_reply_at, inactivity_deadline, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (tenant, contact) DO UPDATE SET session = excluded.session, status = excluded.status,
-                contact_name = excluded.contact_name, agent = excluded.agent, queue = excluded.queue,
-                flow = coalesce(excluded.flow, flow), state = coalesce(excluded.state, state),
-                started_at = excluded.started_at, ended_at = excluded.ended_at, handoff_at = excluded.handoff_at,
-                agent_first_reply_at = excluded.agent_first_reply_at,
-                inactivity_deadline = excluded.inactivity_deadline, updated_at = excluded.updated_at
-            """,
-            [
-                tenant, contact, SessionColumn.encode(session), ConversationStatus(session.status).rawValue, name,
-                session.agent, queue, changes.flow, changes.stateName, session.startedAt, session.endedAt,
-                session.handoffAt, session.agentFirstReplyAt, deadline, at,
-            ])
+        var arguments: [(any DatabaseValueConvertible)?] = [
+            SessionColumn.encode(session), name, queue, changes.flow, changes.stateName, session.endedAt,
+            session.handoffAt, session.agentFirstReplyAt, deadline, at,
+        ]
+        if status != previous.status {
+            sql += ", status = ?"
+            arguments.append(status)
+        }
+        if session.agent != previous.agent {
+            sql += ", agent = ?"
+            arguments.append(session.agent)
+        }
+        if session.startedAt != previous.startedAt {
+            sql += ", started_at = ?"
+            arguments.append(session.startedAt)
+        }
+        sql += " WHERE tenant = ? AND contact = ?"
+        arguments += [tenant, contact]
+        try db.run(sql, StatementArguments(arguments))
     }
 }
