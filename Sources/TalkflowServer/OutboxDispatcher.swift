@@ -13,6 +13,9 @@ import Synchronization
 ///   conversation): another claim may take it once the lease ends, and sending it here too would send it twice.
 /// - `stop()` (graceful shutdown) releases what has not started, waits for the sends in flight, and reports
 ///   everything before it returns.
+/// - A drainer sends no more while `concurrency` outcomes or more wait for their report to commit, so what a
+///   crash can make the next run send again (sent, not yet recorded) is at most twice `concurrency` messages
+///   plus those in flight.
 final class OutboxDispatcher: OutboxHandoff {
     /// Sends one message and says what became of it.
     typealias Send = @Sendable (OutboxMessage) async -> OutboxResult
@@ -36,6 +39,10 @@ final class OutboxDispatcher: OutboxHandoff {
         /// Outcomes not yet reported, and whether a report is being written.
         var results: [OutboxResult] = []
         var reporting = false
+        /// Outcomes gathered whose report has not committed yet (in `results` or being written).
+        var unreported = 0
+        /// Drainers waiting for reports to commit before they send more.
+        var reportWaiters: [CheckedContinuation<Void, Never>] = []
         var stopping = false
         /// Who waits for everything to be sent and reported (`stop()`).
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -88,6 +95,7 @@ final class OutboxDispatcher: OutboxHandoff {
             for message in messages {
                 if state.stopping {
                     state.results.append(OutboxResult(id: message.id, .released, at: now))
+                    state.unreported += 1
                     continue
                 }
                 let conversation = Conversation(tenant: message.tenant, contact: message.contact)
@@ -118,6 +126,7 @@ final class OutboxDispatcher: OutboxHandoff {
                 while let conversation = state.nextReady() {
                     for message in state.queues.removeValue(forKey: conversation) ?? [] {
                         state.results.append(OutboxResult(id: message.id, .released, at: now))
+                        state.unreported += 1
                         state.held -= 1
                     }
                 }
@@ -146,6 +155,7 @@ final class OutboxDispatcher: OutboxHandoff {
     private func drain(_ conversation: Conversation) async {
         while true {
             let now = clock()
+            var reportReleases = false
             let next = state.withLock { state -> OutboxMessage? in
                 guard var queue = state.queues[conversation], !queue.isEmpty else {
                     state.queues[conversation] = nil
@@ -153,8 +163,10 @@ final class OutboxDispatcher: OutboxHandoff {
                 }
                 if state.stopping {
                     for message in queue { state.results.append(OutboxResult(id: message.id, .released, at: now)) }
+                    state.unreported += queue.count
                     state.held -= queue.count
                     state.queues[conversation] = nil
+                    reportReleases = startReport(&state)
                     return nil
                 }
                 // Messages whose claim ends too soon are left to the next claim. Claims of one conversation come
@@ -173,19 +185,36 @@ final class OutboxDispatcher: OutboxHandoff {
                 state.queues[conversation] = queue
                 return message
             }
+            if reportReleases { Task { await writeReports() } }
             guard let message = next else { return }
             let result = await send(message)
             let report = state.withLock { state -> Bool in
                 state.results.append(result)
+                state.unreported += 1
                 if result.outcome.leavesPending, let queue = state.queues[conversation] {
                     // The later messages wait behind the one that is pending again.
                     for later in queue { state.results.append(OutboxResult(id: later.id, .released, at: result.at)) }
+                    state.unreported += queue.count
                     state.held -= queue.count
                     state.queues[conversation] = []
                 }
                 return startReport(&state)
             }
             if report { Task { await writeReports() } }
+            await waitForReports()
+        }
+    }
+
+    /// Waits while `concurrency` outcomes or more wait for their report to commit: what a crash can make the
+    /// next run send again is then bounded (the sends in flight and the outcomes not yet recorded).
+    private func waitForReports() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { state -> Bool in
+                guard state.unreported >= concurrency else { return false }
+                state.reportWaiters.append(continuation)
+                return true
+            }
+            if !wait { continuation.resume() }
         }
     }
 
@@ -213,6 +242,13 @@ final class OutboxDispatcher: OutboxHandoff {
                 logger.error(
                     "outbox outcomes could not be recorded", metadata: ["error": "\(error)", "count": "\(batch.count)"])
             }
+            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.unreported -= batch.count
+                guard state.unreported < concurrency else { return [] }
+                defer { state.reportWaiters.removeAll() }
+                return state.reportWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
         resumeIfIdle()
     }

@@ -62,6 +62,9 @@ public struct GraphClient: Sendable {
                 connect: .nanoseconds(nanoseconds(connectTimeout)), read: .nanoseconds(nanoseconds(readTimeout)))
         )
         configuration.connectionPool.idleTimeout = .seconds(60)
+        // As many HTTP/1.1 connections as the outbox sends at once (Meta's endpoint speaks HTTP/2, one
+        // connection for all); requests that wait in the pool's queue cost a timer each.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return configuration
     }
 

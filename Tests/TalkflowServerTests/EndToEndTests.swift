@@ -264,6 +264,8 @@ struct EndToEndTests {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.T1")) == 200)
             _ = try await server.waitForSends(1)
+            // The reply recorded as sent before the clock jumps 31 minutes (a claim left open would expire).
+            try await server.waitForEmptyOutbox()
             let waiting = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
             #expect(waiting?.status == .waiting)
             #expect(waiting?.inactivityDeadline != nil)

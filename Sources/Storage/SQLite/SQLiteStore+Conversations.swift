@@ -8,16 +8,15 @@ extension SQLiteStore {
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges? {
         try await commits.submit { [self] db in
-            let seen = try db.row(
-                "SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?", [tenant, messageID])
-            guard seen == nil else { return SQLiteCommitQueue.Outcome() }
-            let outcome = try Self.step(
+            // Recording the id first is the dedup check too: a known id inserts nothing. (If the step then
+            // throws, the whole step, this row included, is rolled back.)
+            try db.run(
+                "INSERT OR IGNORE INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
+                [tenant, messageID, receivedAt])
+            guard db.changesCount == 1 else { return SQLiteCommitQueue.Outcome() }
+            return try Self.step(
                 db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, sender: attachedSender,
                 body: body)
-            try db.run(
-                "INSERT INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
-                [tenant, messageID, receivedAt])
-            return outcome
         }.committed
     }
 

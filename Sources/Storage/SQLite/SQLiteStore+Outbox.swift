@@ -68,66 +68,58 @@ extension SQLiteStore {
     }
 
     /// Records one sender's report (see `OutboxStore.completeOutbox`); when it finishes the message and a
-    /// `sender` is attached, claims the conversation's next messages for it.
+    /// `sender` is attached, claims the conversation's next messages for it. Each outcome is one `UPDATE …
+    /// RETURNING` that applies only from the statuses it may leave (`sent` from any unfinished status, the
+    /// others only from `sending`).
     static func complete(_ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?) throws
         -> OutboxClaims?
     {
-        guard
-            let row = try db.row(
-                "SELECT tenant, contact, status FROM conversation_log WHERE seq = ? AND direction = 'out'",
-                [result.id])
-        else { return nil }
-        let tenant: String = row[0]
-        let contact: String = row[1]
-        guard let status = DeliveryStatus(rawValue: row[2]) else { return nil }
+        let row: Row?
         switch result.outcome {
         case .sent(let messageID):
-            guard status.isOpen else { return nil }
-            try db.run(
+            row = try db.row(
                 """
                 UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
-                WHERE seq = ?
+                WHERE seq = ? AND direction = 'out' AND status IN ('pending', 'sending')
+                RETURNING tenant, contact
                 """, [result.at, messageID, result.id])
-            try applyEarlyStatuses(db, tenant: tenant, messageID: messageID)
+            if let row { try applyEarlyStatuses(db, tenant: row[0], messageID: messageID) }
+        case .failed(let error):
+            row = try db.row(
+                """
+                UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
+                    next_attempt_at = NULL, error_kind = ?, error_detail = ?
+                WHERE seq = ? AND direction = 'out' AND status = 'sending'
+                RETURNING tenant, contact
+                """, [result.at, error.kind, error.detail, result.id])
         case .retry(let time, let error):
-            guard status == .sending else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
                     error_kind = ?, error_detail = ?
-                WHERE seq = ?
+                WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [time, error.kind, error.detail, result.id])
             return nil
-        case .failed(let error):
-            guard status == .sending else { return nil }
-            try db.run(
-                """
-                UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
-                    next_attempt_at = NULL, error_kind = ?, error_detail = ?
-                WHERE seq = ?
-                """, [result.at, error.kind, error.detail, result.id])
         case .deferred(let time, let error):
-            guard status == .sending else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1),
                     next_attempt_at = ?, error_kind = ?, error_detail = ?
-                WHERE seq = ?
+                WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [time, error.kind, error.detail, result.id])
             return nil
         case .released:
-            guard status == .sending else { return nil }
             try db.run(
                 """
                 UPDATE conversation_log SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1),
                     next_attempt_at = coalesce(next_attempt_at, at)
-                WHERE seq = ?
+                WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [result.id])
             return nil
         }
-        guard let sender else { return nil }
-        return try claimNext(db, tenant: tenant, contact: contact, sender: sender)
+        guard let row, let sender else { return nil }
+        return try claimNext(db, tenant: row[0], contact: row[1], sender: sender)
     }
 
     @discardableResult
