@@ -428,7 +428,8 @@ private struct Decoder {
 
     func menu(_ s: MappingReader, here: Located<String>) -> MenuStep {
         var options: [MenuOption] = []
-        for item in s.list("options", required: true) ?? [] {
+        let listed = s.list("options", required: true)
+        for item in listed ?? [] {
             guard let o = MappingReader(item, what: "an option of \(s.what)", sink: sink) else { continue }
             o.finish(allowed: ["id", "title", "description", "synonyms", "next"])
             guard let id = o.identifier("id", required: true, hint: "the reply id"),
@@ -443,7 +444,7 @@ private struct Decoder {
             text: s.text("text", required: true) ?? here, header: s.text("header"), footer: s.text("footer"),
             button: s.text("button"),
             display: s.oneOf("display", MenuDisplay.self) ?? Located(.auto, range: here.range),
-            options: options, invalid: s.text("invalid"),
+            options: options, listedOptions: listed?.count, invalid: s.text("invalid"),
             retries: s.integer("retries", in: 0...20) ?? Located(FlowDecoder.defaultMenuRetries, range: here.range),
             fallback: s.identifier("fallback"))
     }

@@ -201,6 +201,9 @@ public struct MenuStep: Sendable {
     public var button: Located<String>?
     public var display: Located<MenuDisplay>
     public var options: [MenuOption]
+    /// How many items the file's `options` list has, valid or not; `nil` when `options` is missing or not a
+    /// list (the decoder reported that), so checks do not report the same mistake twice.
+    public var listedOptions: Int?
     /// Said when the reply matches no option.
     public var invalid: Located<String>?
     /// How many invalid replies are re-prompted before the fallback.
@@ -209,8 +212,8 @@ public struct MenuStep: Sendable {
 
     public init(
         text: Located<String>, header: Located<String>?, footer: Located<String>?, button: Located<String>?,
-        display: Located<MenuDisplay>, options: [MenuOption], invalid: Located<String>?, retries: Located<Int>,
-        fallback: Located<String>?
+        display: Located<MenuDisplay>, options: [MenuOption], listedOptions: Int?, invalid: Located<String>?,
+        retries: Located<Int>, fallback: Located<String>?
     ) {
         self.text = text
         self.header = header
@@ -218,6 +221,7 @@ public struct MenuStep: Sendable {
         self.button = button
         self.display = display
         self.options = options
+        self.listedOptions = listedOptions
         self.invalid = invalid
         self.retries = retries
         self.fallback = fallback

@@ -13,7 +13,7 @@ struct MenuSizeRule: LintRule {
         fix: "Use `display: list` (up to 10 rows) or `display: auto`, or keep 3 options.")
     static let tooManyRows = RuleDescriptor(
         id: "too_many_rows", severity: .error,
-        summary: "a menu shown as a list with more than 10 options, or a menu with no options",
+        summary: "a menu shown as a list with more than 10 options, or a menu with an empty `options` list",
         fix: "A WhatsApp list holds 1 to 10 rows: split a longer menu into two (an option 'More' leading to the "
             + "second), and give every menu at least one option.")
 
@@ -25,7 +25,8 @@ struct MenuSizeRule: LintRule {
         for step in context.flow.steps {
             guard case .menu(let menu) = step.kind else { continue }
             let count = menu.options.count
-            if count == 0 {
+            // An `options` that is missing, not a list, or whose items are all malformed was reported already.
+            if count == 0, menu.listedOptions == 0 {
                 out.append(
                     Self.tooManyRows.diagnostic(
                         "menu '\(step.id.value)' has no options; a menu needs at least one", at: step.id.range))
