@@ -67,14 +67,18 @@ final class OutboxDispatcher: OutboxHandoff {
     private let concurrency: Int
     /// Seconds before a lease ends after which a message is no longer started.
     private let leaseMargin: Int64
+    /// How long fewer than `reportBatch` outcomes wait for more before they are reported.
+    private let reportDelay: Duration
+    static let reportBatch = 8
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
     /// A dispatcher reporting to `store`, sending with `send`, at most `concurrency` conversations at a time.
     init(
-        store: any OutboxStore, concurrency: Int, leaseMargin: Int64 = 5, clock: @escaping @Sendable () -> Int64,
-        logger: Logger, send: @escaping Send
+        store: any OutboxStore, concurrency: Int, leaseMargin: Int64 = 5, reportDelay: Duration = .milliseconds(5),
+        clock: @escaping @Sendable () -> Int64, logger: Logger, send: @escaping Send
     ) {
+        self.reportDelay = reportDelay
         self.store = store
         self.send = send
         self.concurrency = max(1, concurrency)
@@ -227,14 +231,13 @@ final class OutboxDispatcher: OutboxHandoff {
 
     /// Writes the outcomes gathered so far, batch after batch, until none is left.
     private func writeReports() async {
-        while let batch = state.withLock({ state -> [OutboxResult]? in
-            guard !state.results.isEmpty else {
-                state.reporting = false
-                return nil
-            }
-            defer { state.results.removeAll(keepingCapacity: true) }
-            return state.results
-        }) {
+        while true {
+            // A few outcomes wait a moment for more, so that a trickle of sends (a rate-limited number) costs one
+            // commit, and one disk flush, per batch rather than per message. Nothing waits on a report but the
+            // conversation's next message when it was queued behind, which this delays by at most the wait.
+            let few = state.withLock { $0.results.count < Self.reportBatch && !$0.stopping }
+            if few { try? await Task.sleep(for: reportDelay) }
+            guard let batch = nextReport() else { break }
             do {
                 try await store.completeOutbox(batch)
             } catch {
@@ -251,6 +254,18 @@ final class OutboxDispatcher: OutboxHandoff {
             for waiter in waiters { waiter.resume() }
         }
         resumeIfIdle()
+    }
+
+    /// The outcomes to report next, or `nil` (and no report running) when there are none.
+    private func nextReport() -> [OutboxResult]? {
+        state.withLock { state -> [OutboxResult]? in
+            guard !state.results.isEmpty else {
+                state.reporting = false
+                return nil
+            }
+            defer { state.results.removeAll(keepingCapacity: true) }
+            return state.results
+        }
     }
 
     private func resumeIfIdle() {
