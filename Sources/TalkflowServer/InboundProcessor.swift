@@ -75,6 +75,22 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
             }
         }
+        if contacts.count == 1, let contact = contacts.first {
+            // The common POST: one contact, no child task.
+            let conversation = messages[contact] ?? []
+            try await locks.withLock(tenant: tenant.id, contact: contact) {
+                for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
+            }
+        } else {
+            try await handleConcurrently(contacts, messages, tenant: tenant, logger: logger)
+        }
+        for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
+    }
+
+    /// Several contacts' messages: each conversation in order, conversations in parallel.
+    func handleConcurrently(
+        _ contacts: [String], _ messages: [String: [InboundMessage]], tenant: Tenant, logger: Logger
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for contact in contacts {
                 let conversation = messages[contact] ?? []
@@ -86,7 +102,6 @@ public struct InboundProcessor: TenantUpdateProcessor {
             }
             try await group.waitForAll()
         }
-        for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
     }
 
     /// One inbound message: dedup, media size, then the transaction.

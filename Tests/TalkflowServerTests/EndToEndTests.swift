@@ -117,6 +117,36 @@ struct EndToEndTests {
         }
     }
 
+    @Test func onePostWithSeveralContactsMessagesHandlesEachConversation() async throws {
+        try await EndToEnd.run { server in
+            let bruno = "573004445566"
+            let json =
+                #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":["#
+                + #"{"profile":{"name":"Ana"},"wa_id":"\#(EndToEnd.ana)"},{"profile":{"name":"Bruno"},"wa_id":"\#(bruno)"}],"#
+                + #""messages":[{"from":"\#(EndToEnd.ana)","id":"wamid.M1","timestamp":"1750000000","#
+                + #""text":{"body":"hola"},"type":"text"},{"from":"\#(bruno)","id":"wamid.M2","#
+                + #""timestamp":"1750000001","text":{"body":"hola"},"type":"text"},"#
+                + #"{"from":"\#(EndToEnd.ana)","id":"wamid.M3","timestamp":"1750000002","text":{"body":"hola"},"#
+                + #""type":"text"}]},"field":"messages"}]}]}"#
+            #expect(try await server.post(Array(json.utf8)) == 200)
+            try await server.waitForEmptyOutbox()
+            for id in ["wamid.M1", "wamid.M2", "wamid.M3"] {
+                #expect(try await server.store.wasProcessed(tenant: "tienda", messageID: id))
+            }
+            // Each contact got its own conversation, named from its own contact card; Ana's two messages in order.
+            let ana = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            let brunoSession = try await server.store.session(tenant: "tienda", contact: bruno)
+            #expect(ana?.variables.first == "Ana")
+            #expect(brunoSession?.variables.first == "Bruno")
+            let inbound = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                .compactMap(\.messageID).filter { $0.hasPrefix("wamid.M") }
+            #expect(inbound == ["wamid.M1", "wamid.M3"])
+            #expect(try await server.outboundStatuses(bruno) == [.sent])
+        }
+    }
+
     @Test func aBadSignatureIsRefusedAndNothingIsStoredOrSent() async throws {
         try await EndToEnd.run { server in
             let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.FORGED")
