@@ -41,7 +41,7 @@ public struct GraphClient: Sendable {
     private let logger: Logger
 
     /// A client over `httpClient` (owned by the caller, who shuts it down; build it with
-    /// `httpClientConfiguration()` for sensible connect and read timeouts).
+    /// `httpClientConfiguration()` for a sensible connect timeout and no redirects).
     public init(
         httpClient: HTTPClient, configuration: Configuration = .init(),
         logger: Logger = Logger(label: "talkflow.whatsapp.graph")
@@ -51,15 +51,18 @@ public struct GraphClient: Sendable {
         self.logger = logger
     }
 
-    /// An `HTTPClient` configuration for the Graph API: connect and read timeouts, no redirects (the API does not
-    /// redirect, and a redirect must not carry the token elsewhere).
+    /// An `HTTPClient` configuration for the Graph API: a connect timeout, no redirects (the API does not
+    /// redirect, and a redirect must not carry the token elsewhere). Every call also has its whole deadline
+    /// (`Configuration.requestTimeout`), so an idle-read timeout is off unless `readTimeout` is given: it would
+    /// cost two timers per call for nothing the deadline does not already bound.
     public static func httpClientConfiguration(
-        connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(30)
+        connectTimeout: Duration = .seconds(5), readTimeout: Duration? = nil
     ) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(
-                connect: .nanoseconds(nanoseconds(connectTimeout)), read: .nanoseconds(nanoseconds(readTimeout)))
+                connect: .nanoseconds(nanoseconds(connectTimeout)),
+                read: readTimeout.map { .nanoseconds(nanoseconds($0)) })
         )
         configuration.connectionPool.idleTimeout = .seconds(60)
         // As many HTTP/1.1 connections as the outbox sends at once (Meta's endpoint speaks HTTP/2, one
