@@ -7,10 +7,11 @@ import Synchronization
 /// after the other in their order, different conversations concurrently, and reports the outcomes to the store
 /// in batches that share the conversation steps' commits.
 ///
-/// - After a `retry`, the conversation's later messages held here are released (pending again, behind the one
-///   that waits), so none overtakes it.
-/// - A message whose lease is about to end before its send starts is left alone (with the rest of its
-///   conversation): another claim may take it once the lease ends, and sending it here too would send it twice.
+/// - After an outcome that leaves a message pending (`retry`, `deferred`), the conversation's later messages held
+///   here are released (pending again, behind the one that waits), so none overtakes it.
+/// - A message whose lease is about to end before its send starts is left alone: another claim may take it once
+///   the lease ends, and sending it here too would send it twice. (If that claim hands it back here, the new
+///   copy is sent.)
 /// - `stop()` (graceful shutdown) releases what has not started, waits for the sends in flight, and reports
 ///   everything before it returns.
 /// - A drainer sends no more while `concurrency` outcomes or more wait for their report to commit, so what a
