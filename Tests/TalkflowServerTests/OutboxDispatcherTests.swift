@@ -177,8 +177,10 @@ struct OutboxDispatcherTests {
             try await Self.queue(store, "b", ["b1"])
             try await Self.eventually { sends.started.withLock { $0.count } == 1 }
             store.attachSender(nil, lease: 60)
+            // a2 and b1 are held; stopping gives b1 (no drainer holds it) back at once.
+            #expect(dispatcher.held == 2)
             async let stopped: Void = dispatcher.stop()
-            try await Task.sleep(for: .milliseconds(50))
+            try await Self.eventually { dispatcher.held == 1 }
             gate.open()
             await stopped
             // a1 was in flight: sent and recorded. a2 and b1 never started: pending again, unattempted.
