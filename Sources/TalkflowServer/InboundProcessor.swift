@@ -77,30 +77,23 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         if contacts.count == 1, let contact = contacts.first {
             // The common POST: one contact, no child task.
-            let conversation = messages[contact] ?? []
-            try await locks.withLock(tenant: tenant.id, contact: contact) {
-                for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
-            }
+            try await handle(messages[contact] ?? [], of: contact, tenant: tenant, logger: logger)
         } else {
-            try await handleConcurrently(contacts, messages, tenant: tenant, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for contact in contacts {
+                    let conversation = messages[contact] ?? []
+                    group.addTask { try await handle(conversation, of: contact, tenant: tenant, logger: logger) }
+                }
+                try await group.waitForAll()
+            }
         }
         for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
     }
 
-    /// Several contacts' messages: each conversation in order, conversations in parallel.
-    func handleConcurrently(
-        _ contacts: [String], _ messages: [String: [InboundMessage]], tenant: Tenant, logger: Logger
-    ) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for contact in contacts {
-                let conversation = messages[contact] ?? []
-                group.addTask {
-                    try await locks.withLock(tenant: tenant.id, contact: contact) {
-                        for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
-                    }
-                }
-            }
-            try await group.waitForAll()
+    /// One contact's messages of a POST, in order, while holding the conversation's lock.
+    func handle(_ conversation: [InboundMessage], of contact: String, tenant: Tenant, logger: Logger) async throws {
+        try await locks.withLock(tenant: tenant.id, contact: contact) {
+            for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
         }
     }
 

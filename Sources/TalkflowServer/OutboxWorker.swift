@@ -15,7 +15,9 @@ import WhatsAppCloud
 /// - rate limits (130429, 131056, 4, 80007) and server errors → retried after `GraphError.retryAfter`, up to
 ///   `maxAttempts` attempts, then failed;
 /// - 131047 (outside the 24-hour window) → failed, and noted on the conversation;
-/// - invalid parameters, authentication and permission errors, blocks, unexpected answers → failed at once.
+/// - a refused access token (190, 0) → the tenant's sends pause (`SendingPauses`): the message is deferred,
+///   not failed, and one send tries the token again when the pause ends;
+/// - invalid parameters, permission errors, blocks, unexpected answers → failed at once.
 ///
 /// Sends from one phone number are limited to `send_rate_per_number` per second. The worker polls when a
 /// transaction queued messages it could not hand over (the inbound path rings its `OutboxSignal`) and every
@@ -179,6 +181,9 @@ public struct OutboxWorker: Service {
                 logger.error("outbox message of a tenant no longer configured; given up")
                 return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
             }
+            if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
+                return OutboxResult(id: message.id, .deferred(until: until, Self.pausedError), at: clock())
+            }
             let body: [UInt8]
             do {
                 body = try OutboundRequest(
@@ -189,9 +194,6 @@ public struct OutboxWorker: Service {
                 logger.error("outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
                 return OutboxResult(
                     id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
-            }
-            if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
-                return OutboxResult(id: message.id, .deferred(until: until, Self.pausedError), at: clock())
             }
             await limiter.acquire(tenant.config.phoneNumberID)
             do {

@@ -63,19 +63,27 @@ extension SQLiteStore {
             let status: String = row[1]
             let due: Int64? = row[2]
             guard status == "pending", (due ?? at) <= at else { break }
-            let seq: Int64 = row[0]
-            let attempts: Int = row[6]
-            try db.run(
-                "UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE seq = ?",
-                [at + sender.lease, seq])
-            let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
-            let agent: String? = row[5]
             claimed.append(
-                OutboxMessage(
-                    id: seq, tenant: tenant, contact: contact, message: stored.message,
-                    sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1,
-                    leaseUntil: at + sender.lease))
+                try claim(db, row, tenant: tenant, contact: contact, leaseUntil: at + sender.lease, coder: coder))
         }
         return claimed.isEmpty ? nil : OutboxClaims(handoff: sender.handoff, messages: claimed)
+    }
+
+    /// Claims one outbox row until `leaseUntil` (status `sending`, one more attempt) and returns it as the
+    /// sender gets it. `row` holds `seq` at 0 and `at`, `content`, `agent`, `attempts` at 3 to 6, as both
+    /// claiming queries select them.
+    static func claim(
+        _ db: Database, _ row: Row, tenant: String, contact: String, leaseUntil: Int64, coder: ColumnCoder
+    ) throws -> OutboxMessage {
+        let seq: Int64 = row[0]
+        let attempts: Int = row[6]
+        try db.run(
+            "UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE seq = ?",
+            [leaseUntil, seq])
+        let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
+        let agent: String? = row[5]
+        return OutboxMessage(
+            id: seq, tenant: tenant, contact: contact, message: stored.message,
+            sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1, leaseUntil: leaseUntil)
     }
 }

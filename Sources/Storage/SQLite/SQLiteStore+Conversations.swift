@@ -60,17 +60,17 @@ extension SQLiteStore {
             db, tenant: tenant, contact: contact, session: session, previous: stored, changes: changes, at: at)
         if let messageID {
             try logInbound(
-                db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes, coder: coder)
+                db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes)
         }
         var claims: OutboxClaims?
-        if let sender, !changes.outbound.isEmpty,
+        if let sender, changes.lines.contains(where: { if case .message = $0 { true } else { false } }),
             try !hasUnfinishedOutbox(db, tenant: tenant, contact: contact)
         {
             claims = OutboxClaims(handoff: sender.handoff, messages: [])
         }
         let outboxIDs = try logLines(
             db, tenant: tenant, contact: contact, at: at, changes: changes, claims: &claims,
-            leaseUntil: sender.map { $0.handoff.now + $0.lease } ?? 0, coder: coder)
+            leaseUntil: sender.map { $0.handoff.now + $0.lease } ?? 0)
         let sequences = try changes.ledger.map {
             try appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
         }

@@ -80,8 +80,7 @@ extension SQLiteStore {
 
     /// Logs the inbound message: always its metadata, its content only when the changes carry it.
     static func logInbound(
-        _ db: Database, tenant: String, contact: String, messageID: String, at: Int64, changes: ConversationChanges,
-        coder: ColumnCoder
+        _ db: Database, tenant: String, contact: String, messageID: String, at: Int64, changes: ConversationChanges
     ) throws {
         let content = changes.inboundContent.map { StoredContactMessage($0).columnText }
         try db.run(
@@ -96,7 +95,7 @@ extension SQLiteStore {
     /// they are all pending, so that none overtakes it. Returns the outbox ids of the messages.
     static func logLines(
         _ db: Database, tenant: String, contact: String, at: Int64, changes: ConversationChanges,
-        claims: inout OutboxClaims?, leaseUntil: Int64, coder: ColumnCoder
+        claims: inout OutboxClaims?, leaseUntil: Int64
     ) throws -> [Int64] {
         var outboxIDs: [Int64] = []
         var claiming = claims != nil

@@ -30,22 +30,10 @@ extension SQLiteStore {
             var claimed: [OutboxMessage] = []
             try db.inTransaction(.immediate) {
                 let coder = ColumnCoder()
-                let rows = try db.rows(Self.claimSQL, [now, limit])
-                for row in rows {
-                    let seq: Int64 = row[0]
-                    let attempts: Int = row[6]
-                    try db.run(
-                        """
-                        UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ?
-                        WHERE seq = ?
-                        """, [now + max(1, lease), seq])
-                    let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
-                    let agent: String? = row[5]
+                for row in try db.rows(Self.claimSQL, [now, limit]) {
                     claimed.append(
-                        OutboxMessage(
-                            id: seq, tenant: row[1], contact: row[2], message: stored.message,
-                            sender: agent.map { .agent($0) } ?? .bot, queuedAt: row[3], attempts: attempts + 1,
-                            leaseUntil: now + max(1, lease)))
+                        try Self.claim(
+                            db, row, tenant: row[1], contact: row[2], leaseUntil: now + max(1, lease), coder: coder))
                 }
                 return .commit
             }

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore {
     public func session(tenant: String, contact: String) async throws -> Session? {
-        try await pool.read { db in try Self.loadSession(db, tenant: tenant, contact: contact, coder: ColumnCoder()) }
+        try await pool.read { db in try Self.loadStoredSession(db, tenant: tenant, contact: contact)?.session }
     }
 
     public func conversations(tenant: String, filter: ConversationFilter) async throws -> [ConversationSummary] {
@@ -60,11 +60,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The stored session with the ledger's consent, or `nil`.
-    static func loadSession(_ db: Database, tenant: String, contact: String, coder: ColumnCoder) throws -> Session? {
-        try loadStoredSession(db, tenant: tenant, contact: contact)?.session
-    }
-
     /// A session as stored: the session (with the ledger's consent) and the indexed columns as they are, so
     /// that saving it again rewrites only the indexes whose columns change.
     struct StoredSession {
@@ -74,6 +69,7 @@ extension SQLiteStore {
         var startedAt: Int64?
     }
 
+    /// The stored session with the ledger's consent, or `nil`.
     static func loadStoredSession(_ db: Database, tenant: String, contact: String) throws -> StoredSession? {
         guard
             let row = try db.row(
