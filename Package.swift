@@ -45,16 +45,18 @@ let package = Package(
         .target(
             name: "WhatsAppCloud",
             dependencies: [
-                "FlowRuntime",
+                "FlowRuntime", "TalkflowJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The small JSON reader shared by the store's columns and the webhook parser.
+        .target(name: "TalkflowJSON"),
         .target(
             name: "Storage",
             dependencies: [
-                "FlowRuntime", "FlowCompiler",
+                "FlowRuntime", "FlowCompiler", "TalkflowJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,12 +132,13 @@ let package = Package(
         .testTarget(
             name: "WhatsAppCloudTests",
             dependencies: [
-                "WhatsAppCloud", "FlowRuntime", "GraphAPITestSupport",
+                "WhatsAppCloud", "FlowRuntime", "GraphAPITestSupport", "TalkflowJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "TalkflowJSONTests", dependencies: ["TalkflowJSON"]),
         .testTarget(
             name: "StorageTests",
             dependencies: [

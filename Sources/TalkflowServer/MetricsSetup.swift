@@ -65,7 +65,8 @@ public final class ServerMetrics: Sendable {
             namespace: "talkflow", metricName: "failures", unitName: "total",
             helpText: "Failures by kind: webhooks refused or unroutable, and Graph API errors.")
         let pausedName = MetricNameDescriptor(
-            namespace: "talkflow", metricName: "sending_paused",
+            // A gauge has no unit suffix: `talkflow_sending_paused`.
+            namespace: "talkflow", metricName: "sending_paused", unitName: "",
             helpText: "1 while the tenant's sends wait because Meta refused its access token, else 0.")
         var received: [String: Prometheus.Counter] = [:]
         var sent: [String: Prometheus.Counter] = [:]

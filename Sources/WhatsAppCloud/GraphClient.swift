@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import TalkflowJSON
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -115,8 +116,7 @@ public struct GraphClient: Sendable {
     /// accepted it, not that it was delivered: statuses follow by webhook.
     public func send(_ body: [UInt8], phoneNumberID: String, token: String) async throws(GraphError) -> SendResult {
         let answer = try await perform(.POST, path: [phoneNumberID, "messages"], body: body, token: token)
-        guard let wire = try? JSONDecoder().decode(WireSendResult.self, from: Data(answer)),
-            let message = wire.messages.first
+        guard let wire = WireSendResult.read(answer), let message = wire.messages.first
         else {
             throw GraphError(kind: .unexpectedResponse, httpStatus: 200, message: "success without a message id")
         }
@@ -251,6 +251,28 @@ private struct WireSendResult: Decodable {
 
     var contacts: [Contact]?
     var messages: [Message]
+
+    /// The answer read from a `JSONNode` tree, as `Decodable` reads it (`WebhookTreeReading`), or by `JSONDecoder`
+    /// when it is not the plain shape; `nil` when it is not a send result at all.
+    static func read(_ answer: [UInt8]) -> WireSendResult? {
+        if let tree = JSONNode.parse(answer), let result = try? WireSendResult(tree: tree) { return result }
+        return try? JSONDecoder().decode(WireSendResult.self, from: Data(answer))
+    }
+
+    private init(contacts: [Contact]?, messages: [Message]) {
+        self.contacts = contacts
+        self.messages = messages
+    }
+
+    private init(tree: JSONNode) throws(TreeMismatch) {
+        self.init(
+            contacts: try tree.optionalArray("contacts") { (node) throws(TreeMismatch) in
+                Contact(waID: try node.optionalString("wa_id"))
+            },
+            messages: try tree.requiredArray("messages") { (node) throws(TreeMismatch) in
+                Message(id: try node.requiredString("id"), messageStatus: try node.optionalString("message_status"))
+            })
+    }
 }
 
 /// `{"url","mime_type","sha256","file_size","id"}`; `file_size` is documented as a string, some clients type it

@@ -1,3 +1,5 @@
+import TalkflowJSON
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -14,20 +16,43 @@
 public enum WebhookParser {
     /// Parses a body held as bytes (as the HTTP server hands it over).
     public static func parse(_ body: [UInt8]) throws(WebhookParseError) -> [WebhookUpdate] {
-        try parse(Data(body))
+        try updates(of: try envelope(body, data: Data(body)))
     }
 
     /// Parses a body held as `Data`.
     public static func parse(_ body: Data) throws(WebhookParseError) -> [WebhookUpdate] {
-        guard !body.isEmpty else { throw WebhookParseError(path: "", reason: "the body is empty") }
-        let envelope: WireEnvelope
+        try updates(of: try envelope(body, data: body))
+    }
+
+    /// Reads the envelope from a `JSONNode` tree when the body is the plain shape (`WebhookTreeReading`), else
+    /// with `JSONDecoder`, which reads it the same way or names what is wrong.
+    private static func envelope(
+        _ bytes: some Collection<UInt8>, data: @autoclosure () -> Data
+    ) throws(WebhookParseError) -> WireEnvelope {
+        guard !bytes.isEmpty else { throw WebhookParseError(path: "", reason: "the body is empty") }
+        if let envelope = treeEnvelope(bytes) { return envelope }
+        return try decodedEnvelope(data())
+    }
+
+    /// The fast path: `nil` when the body is not JSON the tree reader takes or not the plain shape.
+    static func treeEnvelope(_ bytes: some Collection<UInt8>) -> WireEnvelope? {
+        guard let tree = JSONNode.parse(bytes) else { return nil }
+        return try? WireEnvelope(tree: tree)
+    }
+
+    /// The reference path: the `Decodable` conformances.
+    static func decodedEnvelope(_ data: Data) throws(WebhookParseError) -> WireEnvelope {
         do {
-            envelope = try JSONDecoder().decode(WireEnvelope.self, from: body)
+            return try JSONDecoder().decode(WireEnvelope.self, from: data)
         } catch let error as DecodingError {
             throw WebhookParseError(error)
         } catch {
             throw WebhookParseError(path: "", reason: "the body could not be read: \(error)")
         }
+    }
+
+    /// The updates of an envelope, in order.
+    static func updates(of envelope: WireEnvelope) throws(WebhookParseError) -> [WebhookUpdate] {
         guard envelope.object == "whatsapp_business_account" else {
             throw WebhookParseError(
                 path: "object",

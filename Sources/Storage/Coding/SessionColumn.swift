@@ -1,5 +1,6 @@
 import FlowRuntime
 import Foundation
+import TalkflowJSON
 
 /// The `sessions.session` column: the session as JSON with the keys of `Session`'s `Codable` form (so rows
 /// stay readable with any JSON tool and by `JSONDecoder`), written and read by hand because the store does it

@@ -1,53 +1,10 @@
-/// A small JSON reader for the documents the store itself writes (sessions): it turns UTF-8 bytes into a tree
-/// of `JSONNode`s without Foundation, several times faster than `JSONDecoder` for these small documents. It
-/// accepts only what those documents contain (integers, not fractions or exponents) and answers `nil` for
-/// anything else, so the caller falls back to `JSONDecoder`, which reads every valid row.
-enum JSONNode: Equatable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case string(String)
-    case array([JSONNode])
-    case object([String: JSONNode])
-
-    /// The document in `bytes`, or `nil` when it is not JSON this reader handles.
-    static func parse(_ bytes: some Collection<UInt8>) -> JSONNode? {
-        let bytes = Array(bytes)
-        var reader = JSONReader(bytes: bytes)
-        guard let node = reader.value(depth: 0) else { return nil }
-        reader.skipSpace()
-        return reader.index == bytes.count ? node : nil
-    }
-
-    subscript(key: String) -> JSONNode? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    var int: Int64? {
-        if case .int(let value) = self { return value }
-        return nil
-    }
-
-    var bool: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
-    }
-
-    var string: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
-
-    var isNull: Bool { self == .null }
-}
-
-/// The scanner behind `JSONNode.parse`.
-private struct JSONReader {
+/// The scanner behind `JSONNode.parse`: one pass over the bytes, answering `nil` at the first thing that is not
+/// exactly JSON.
+struct JSONNodeReader {
     let bytes: [UInt8]
     var index = 0
 
-    /// Nesting deeper than this is refused (the store's documents are two levels deep).
+    /// Nesting deeper than this is refused (a webhook body with a shared contact card is twelve levels deep).
     static let maximumDepth = 32
 
     mutating func skipSpace() {
@@ -70,7 +27,7 @@ private struct JSONReader {
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
         case UInt8(ascii: "n"): return literal("null", .null)
-        default: return integer()
+        default: return number()
         }
     }
 
@@ -82,45 +39,79 @@ private struct JSONReader {
         return node
     }
 
-    mutating func integer() -> JSONNode? {
+    private func isDigit(_ at: Int) -> Bool {
+        at < bytes.count && bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9")
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: an `.int` when it has neither fraction nor
+    /// exponent and fits in 64 bits (and is not `-0`), else a `.double`.
+    mutating func number() -> JSONNode? {
+        let start = index
         var negative = false
         if bytes[index] == UInt8(ascii: "-") {
             negative = true
             index += 1
         }
-        let start = index
+        guard isDigit(index) else { return nil }
         var value: Int64 = 0
-        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
-            guard !overflow1, !overflow2 else { return nil }
-            value = sum
+        var fits = true
+        if bytes[index] == UInt8(ascii: "0") {
             index += 1
+            // No leading zeros.
+            if isDigit(index) { return nil }
+        } else {
+            while isDigit(index) {
+                let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                // Accumulated as a negative number, so that Int64.min fits.
+                let (sum, overflow2) = times.subtractingReportingOverflow(digit)
+                if overflow1 || overflow2 { fits = false }
+                value = sum
+                index += 1
+            }
         }
-        guard index > start else { return nil }
-        // Fractions and exponents are left to JSONDecoder.
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") {
-            return nil
+        var integral = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard isDigit(index) else { return nil }
+            while isDigit(index) { index += 1 }
         }
-        return .int(negative ? -value : value)
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            integral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard isDigit(index) else { return nil }
+            while isDigit(index) { index += 1 }
+        }
+        // `-0` stays a double, so that its sign is not lost.
+        if integral, fits, value != 0 || !negative {
+            if negative { return .int(value) }
+            if value != Int64.min { return .int(-value) }
+        }
+        guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { return nil }
+        return .double(double)
     }
 
     mutating func string() -> String? {
         index += 1  // the opening quote
         var scalars: [UInt8] = []
         var start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
                 if scalars.isEmpty {
-                    defer { index += 1 }
-                    return String(decoding: bytes[start..<index], as: UTF8.self)
+                    return Self.text(bytes[start..<index], ascii: ascii)
                 }
                 scalars += bytes[start..<index]
-                index += 1
-                return String(decoding: scalars, as: UTF8.self)
+                return Self.text(scalars[...], ascii: ascii)
             }
             if byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") {
                 scalars += bytes[start..<index]
                 index += 1
@@ -131,6 +122,11 @@ private struct JSONReader {
             index += 1
         }
         return nil
+    }
+
+    /// The string of the bytes; `nil` for bytes that are not valid UTF-8.
+    private static func text(_ utf8: ArraySlice<UInt8>, ascii: Bool) -> String? {
+        ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
     }
 
     /// Reads one escape after the backslash, appending its UTF-8 to `out`.
@@ -220,7 +216,8 @@ private struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             guard let member = value(depth: depth + 1) else { return nil }
-            members[key] = member
+            // A duplicate key is ambiguous (readers differ on which one wins): left to the fallback.
+            guard members.updateValue(member, forKey: key) == nil else { return nil }
             skipSpace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") {

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import TalkflowJSON
+
+// The shared JSON reader: exact on what it reads, `nil` (so that callers fall back to JSONDecoder) on anything
+// that is not exactly JSON.
+
+@Test func readsEveryKindOfValueAndEveryEscape() {
+    #expect(
+        JSONNode.parse(Array(#"{"a":[1,-2,true,false,null,"x\"\\\/\n\u00e9\ud83d\ude00"]}"#.utf8))
+            == .object(["a": .array([.int(1), .int(-2), .bool(true), .bool(false), .null, .string("x\"\\/\né😀")])]))
+    #expect(JSONNode.parse(Array(" \t\r\n{ \"k\" : \"v\" } \n".utf8)) == .object(["k": .string("v")]))
+    #expect(JSONNode.parse(Array("\"ñandú 😀\"".utf8)) == .string("ñandú 😀"))
+    #expect(JSONNode.parse(Array(#""\b\f\r\t""#.utf8)) == .string("\u{8}\u{C}\r\t"))
+    // `-0` keeps its sign.
+    guard case .double(let zero)? = JSONNode.parse(Array("-0".utf8)) else {
+        Issue.record("-0 is not a double")
+        return
+    }
+    #expect(zero.sign == .minus)
+}
+
+@Test(arguments: [
+    ("0", JSONNode.int(0)), ("-0", .double(-0.0)), ("9223372036854775807", .int(.max)),
+    ("-9223372036854775808", .int(.min)), ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+    ("1.5", .double(1.5)), ("-0.25", .double(-0.25)), ("1e3", .double(1000)), ("2E-2", .double(0.02)),
+    ("4.6097009e+1", .double(46.097009)), ("-74.0817", .double(-74.0817)),
+])
+func readsNumbersAsIntegersWhenExactElseAsDoubles(text: String, node: JSONNode) {
+    #expect(JSONNode.parse(Array(text.utf8)) == node)
+}
+
+@Test func refusesWhatIsNotExactlyJSON() {
+    for refused in [
+        "", " ", "\"\\ud800\"", "\"\\udc00x\"", "\"\u{1}\"", "[1,]", "{\"a\" 1}", "tru", "nul", "{} x", "\"open",
+        "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "[1 2]", "{\"a\":1,}", "{a:1}",
+        "'a'", "\"\\x\"", "\"\\u12\"", "{\"a\":1,\"a\":2}",
+        String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
+    ] {
+        #expect(JSONNode.parse(Array(refused.utf8)) == nil, "\(refused)")
+    }
+    // Bytes that are not UTF-8, inside a string.
+    #expect(JSONNode.parse([0x22, 0xC3, 0x28, 0x22]) == nil)
+    #expect(JSONNode.parse([0x22, 0xFF, 0x22]) == nil)
+}
+
+@Test func accessorsAnswerOnlyForTheirKind() {
+    let node = JSONNode.object(["n": .int(3), "s": .string("x"), "b": .bool(true), "a": .array([.null]), "z": .null])
+    #expect(node["n"]?.int == 3 && node["n"]?.string == nil)
+    #expect(node["s"]?.string == "x" && node["s"]?.int == nil)
+    #expect(node["b"]?.bool == true && node["a"]?.array == [.null])
+    #expect(node["z"]?.isNull == true && node.isObject && node["missing"] == nil)
+    #expect(JSONNode.string("x")["k"] == nil && JSONNode.array([]).isObject == false)
+}
