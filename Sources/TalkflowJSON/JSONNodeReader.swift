@@ -91,7 +91,10 @@ struct JSONNodeReader {
             if negative { return .int(value) }
             if value != Int64.min { return .int(-value) }
         }
-        guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { return nil }
+        // A number too large for a double is refused, as JSONDecoder refuses it.
+        guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)), double.isFinite else {
+            return nil
+        }
         return .double(double)
     }
 

@@ -34,7 +34,7 @@ func readsNumbersAsIntegersWhenExactElseAsDoubles(text: String, node: JSONNode) 
     for refused in [
         "", " ", "\"\\ud800\"", "\"\\udc00x\"", "\"\u{1}\"", "[1,]", "{\"a\" 1}", "tru", "nul", "{} x", "\"open",
         "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "[1 2]", "{\"a\":1,}", "{a:1}",
-        "'a'", "\"\\x\"", "\"\\u12\"", "{\"a\":1,\"a\":2}",
+        "'a'", "\"\\x\"", "\"\\u12\"", "{\"a\":1,\"a\":2}", "1e999", "-1.5e400",
         String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
     ] {
         #expect(JSONNode.parse(Array(refused.utf8)) == nil, "\(refused)")

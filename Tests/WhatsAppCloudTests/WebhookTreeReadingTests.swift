@@ -161,3 +161,48 @@ private func outcome(_ envelope: WireEnvelope) -> Result<[WebhookUpdate], Webhoo
     #expect(total > 4_000)
     #expect(taken * 4 > total, "\(taken) of \(total)")
 }
+
+/// A small deterministic generator (SplitMix64), so that a failure names a body that can be made again.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test func bytesChangedAtRandomAreReadByTheFastPathOnlyWhenJSONDecoderReadsThemTheSame() throws {
+    // Bytes that matter to JSON's grammar, plus a few that do not belong in it.
+    let alphabet = Array(#"{}[]":,\ 0123456789-+.eEtrufalsn/"#.utf8) + [0x00, 0x09, 0x0A, 0x7F, 0xC3, 0xFF]
+    var generator = SeededGenerator(state: 5)
+    var taken = 0
+    for body in corpus {
+        for _ in 0..<400 {
+            var bytes = body
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator)!
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[at] = byte
+                case 1: bytes.insert(byte, at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            let decoded = Result { () throws(WebhookParseError) in
+                try WebhookParser.updates(of: WebhookParser.decodedEnvelope(Data(bytes)))
+            }
+            let parsed = Result { () throws(WebhookParseError) in try WebhookParser.parse(bytes) }
+            guard let fast = WebhookParser.treeEnvelope(bytes) else {
+                #expect(parsed == decoded)
+                continue
+            }
+            taken += 1
+            #expect(outcome(fast) == decoded, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+    #expect(taken > 100, "\(taken)")
+}
