@@ -93,10 +93,9 @@ let package = Package(
             name: "talkflow-bench",
             dependencies: [
                 "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
-                "Storage", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "Storage", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Test support shared by the test targets that check files against the JSON Schemas.

@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
-import Hummingbird
-import Logging
 import NIOCore
+import NIOHTTP1
 import Storage
 import Synchronization
 
@@ -135,141 +133,61 @@ enum WebhookBenchmark {
             var to: String
         }
         let sends = Mutex<[Send]>([])
-        let lastArrival = Mutex<ContinuousClock.Instant?>(nil)
+        let lastArrival = Mutex<NIODeadline?>(nil)
         var count: Int { sends.withLock { $0.count } }
     }
 
     /// The string value of `"name":"…"` in a compact JSON body, without a JSON parser (the fake shares the
     /// machine's two cores with the server, so it does as little as it can).
     static func field(_ name: String, in bytes: ByteBuffer) -> String? {
-        let text = String(buffer: bytes)
-        guard let range = text.range(of: "\"\(name)\":\"") else { return nil }
-        let rest = text[range.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
-    }
-
-    /// Runs a Hummingbird app on a free loopback port until `body` returns.
-    static func serve<T: Sendable>(
-        _ responder: CallbackResponder<BasicRequestContext>, _ body: @Sendable (Int) async throws -> T
-    ) async throws -> T {
-        let (ports, sink) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "bench-server")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: responder,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in
-                sink.yield(channel.localAddress?.port ?? 0)
-                sink.finish()
-            },
-            logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { sink.finish() }
-                try await app.run()
+        let pattern = Array("\"\(name)\":\"".utf8)
+        return bytes.readableBytesView.withContiguousStorageIfAvailable { body -> String? in
+            guard body.count >= pattern.count else { return nil }
+            for start in 0...(body.count - pattern.count) where body[start] == pattern[0] {
+                guard body[start..<start + pattern.count].elementsEqual(pattern) else { continue }
+                let from = start + pattern.count
+                guard let end = body[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                return String(decoding: body[from..<end], as: UTF8.self)
             }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw BenchError("an in-process server did not start")
-            }
-            do {
-                let result = try await body(port)
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-        }
+            return nil
+        } ?? nil
     }
 
     /// The fake Graph API: answers every send as Meta does and records its callback data and recipient.
-    static func graphResponder(_ record: GraphRecord) -> CallbackResponder<BasicRequestContext> {
+    static func graphAnswer(_ record: GraphRecord) -> LoopbackServer.Answer {
         let counter = Counter()
-        return CallbackResponder { request, _ in
-            let bytes = try await request.body.collect(upTo: 1 << 20)
-            if let callback = field("biz_opaque_callback_data", in: bytes), let to = field("to", in: bytes) {
+        return { _, body in
+            if let callback = field("biz_opaque_callback_data", in: body), let to = field("to", in: body) {
                 record.sends.withLock { $0.append(.init(callback: callback, to: to)) }
-                record.lastArrival.withLock { $0 = .now }
+                record.lastArrival.withLock { $0 = .now() }
             }
             let n = counter.value.wrappingAdd(1, ordering: .relaxed).newValue
-            let answer = #"{"messaging_product":"whatsapp","messages":[{"id":"wamid.N\#(n)"}]}"#
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer)))
+            return (.ok, ByteBuffer(string: #"{"messaging_product":"whatsapp","messages":[{"id":"wamid.N\#(n)"}]}"#))
         }
     }
 
     /// A server that only checks the signature and answers 200: the load generator's ceiling.
-    static func signatureOnlyResponder(key: SymmetricKey) -> CallbackResponder<BasicRequestContext> {
-        CallbackResponder { request, _ in
-            let bytes = try await request.body.collect(upTo: 1 << 20)
-            let header = request.headers.first { $0.name.canonicalName == "x-hub-signature-256" }?.value ?? ""
-            let mac = HMAC<SHA256>.authenticationCode(for: Array(bytes.readableBytesView), using: key)
-            let expected = "sha256=" + hex(mac)
-            return Response(status: header == expected ? .ok : .unauthorized)
+    static func signatureOnlyAnswer(key: SymmetricKey) -> LoopbackServer.Answer {
+        { head, body in
+            let header = head.headers.first(name: "X-Hub-Signature-256") ?? ""
+            let mac = HMAC<SHA256>.authenticationCode(for: Array(body.readableBytesView), using: key)
+            return (header == "sha256=" + hex(mac) ? .ok : .unauthorized, ByteBuffer())
         }
     }
 
     // MARK: - Load
 
-    /// What one load run measured.
-    struct LoadResult {
-        var latencies: [Double]
-        var failures: Int
-        var first: ContinuousClock.Instant
-        var last: ContinuousClock.Instant
-    }
-
-    /// `connections` workers take contacts in turn and post each contact's messages in order; a message is
-    /// posted only after the previous one of its contact was acknowledged (as Meta does per conversation).
-    static func load(
-        base: String, contacts: [(contact: String, messages: [(id: String, body: [UInt8])])],
-        connections: Int, client: HTTPClient, key: SymmetricKey, until deadline: ContinuousClock.Instant? = nil
-    ) async throws -> LoadResult {
-        let next = Counter()
-        let signed = contacts.map { entry in
-            entry.messages.map { (body: ByteBuffer(bytes: $0.body), signature: signature($0.body, key: key)) }
-        }
-        let start = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: (latencies: [Double], failures: Int).self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var failures = 0
-                    while true {
-                        if let deadline, ContinuousClock.now >= deadline { break }
-                        var index = next.value.wrappingAdd(1, ordering: .relaxed).oldValue
-                        if deadline != nil { index %= signed.count } else if index >= signed.count { break }
-                        for message in signed[index] {
-                            var request = HTTPClientRequest(url: base + "/webhook")
-                            request.method = .POST
-                            request.headers.add(name: "Content-Type", value: "application/json")
-                            request.headers.add(name: "X-Hub-Signature-256", value: message.signature)
-                            request.body = .bytes(message.body)
-                            let sent = ContinuousClock.now
-                            let response = try await client.execute(request, timeout: .seconds(30))
-                            _ = try await response.body.collect(upTo: 1 << 16)
-                            latencies.append(milliseconds(ContinuousClock.now - sent))
-                            if response.status.code != 200 {
-                                failures += 1
-                                break
-                            }
-                        }
-                    }
-                    return (latencies, failures)
-                }
+    /// The signed webhooks of each contact, in order, as the load generator posts them to `/webhook`.
+    static func signedPlan(
+        _ plan: [(contact: String, messages: [(id: String, body: [UInt8])])], key: SymmetricKey
+    ) -> [[LoadRequest]] {
+        plan.map { entry in
+            entry.messages.map {
+                LoadRequest(
+                    body: ByteBuffer(bytes: $0.body),
+                    headers: [("X-Hub-Signature-256", signature($0.body, key: key))])
             }
-            var all: (latencies: [Double], failures: Int) = ([], 0)
-            for try await part in group {
-                all.latencies += part.latencies
-                all.failures += part.failures
-            }
-            return all
         }
-        return LoadResult(latencies: results.latencies, failures: results.failures, first: start, last: .now)
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -372,38 +290,26 @@ enum WebhookBenchmark {
         let plan: [(contact: String, messages: [(id: String, body: [UInt8])])] = contacts.enumerated().map {
             (contact: $1, messages: messages(contact: $1, index: $0, phone: phoneNumberID($0 % options.tenants)))
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.connections
-        configuration.connectionPool.idleTimeout = .seconds(60)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            let report = try await measure(options: options, plan: plan, client: client, key: key)
-            try await client.shutdown()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            return report.problems.isEmpty ? 0 : 1
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        let report = try await measure(options: options, plan: plan, key: key)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        return report.problems.isEmpty ? 0 : 1
     }
 
     static func measure(
-        options: Options, plan: [(contact: String, messages: [(id: String, body: [UInt8])])], client: HTTPClient,
-        key: SymmetricKey
+        options: Options, plan: [(contact: String, messages: [(id: String, body: [UInt8])])], key: SymmetricKey
     ) async throws -> Report {
+        let signed = signedPlan(plan, key: key)
         // 1. The load generator's ceiling: the same load against a server that only checks the signature.
-        let ceilingPlan = plan.map { ($0.contact, $0.messages) }
-        let ceiling = try await serve(signatureOnlyResponder(key: key)) { port in
-            let base = "http://127.0.0.1:\(port)"
+        let ceiling = try await LoopbackServer.serve(signatureOnlyAnswer(key: key)) { port in
             // Warm the connections first.
-            _ = try await load(
-                base: base, contacts: Array(ceilingPlan.prefix(options.connections)),
-                connections: options.connections, client: client, key: key)
-            return try await load(
-                base: base, contacts: ceilingPlan, connections: options.connections, client: client, key: key,
-                until: .now + .seconds(options.ceilingSeconds))
+            _ = try await LoadGenerator.run(
+                port: port, path: "/webhook", plan: Array(signed.prefix(options.connections)),
+                connections: options.connections)
+            return try await LoadGenerator.run(
+                port: port, path: "/webhook", plan: signed, connections: options.connections,
+                until: .now() + .milliseconds(Int64(options.ceilingSeconds * 1000)))
         }
         let ceilingSorted = ceiling.latencies.sorted()
         let ceilingRate = Double(ceiling.latencies.count) / seconds(ceiling.last - ceiling.first)
@@ -414,7 +320,7 @@ enum WebhookBenchmark {
         try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
         defer { if !options.keep { try? FileManager.default.removeItem(atPath: folder) } }
         try FileManager.default.copyItem(atPath: options.flow, toPath: folder + "/flows/default.yaml")
-        return try await serve(graphResponder(record)) { graphPort in
+        return try await LoopbackServer.serve(graphAnswer(record)) { graphPort in
             let config = """
                 server:
                   host: 127.0.0.1
@@ -441,19 +347,18 @@ enum WebhookBenchmark {
             let (process, port) = try await startServer(binary: talkflowBinary(options.talkflow), folder: folder)
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
             let pid = process.processIdentifier
-            let base = "http://127.0.0.1:\(port)"
             let expectedReplies = plan.count * repliesPerContact
 
             let cpuBefore = cpuSeconds(pid: pid)
             let benchBefore = cpuSeconds(pid: getpid())
-            let result = try await load(
-                base: base, contacts: plan, connections: options.connections, client: client, key: key)
+            let result = try await LoadGenerator.run(
+                port: port, path: "/webhook", plan: signed, connections: options.connections)
             // End to end: until the last reply reached the fake Graph API.
             let drainDeadline = ContinuousClock.now + .seconds(60)
             while record.count < expectedReplies, ContinuousClock.now < drainDeadline {
                 try await Task.sleep(for: .milliseconds(2))
             }
-            let end = record.lastArrival.withLock { $0 } ?? .now
+            let end = record.lastArrival.withLock { $0 } ?? .now()
             let cpuAfter = cpuSeconds(pid: pid)
             let benchAfter = cpuSeconds(pid: getpid())
             let peakKB = statusKB(pid: pid, "VmHWM")
@@ -550,8 +455,8 @@ enum WebhookBenchmark {
         }
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    static func seconds(_ d: TimeAmount) -> Double {
+        Double(d.nanoseconds) / 1e9
     }
 }
 
