@@ -174,11 +174,15 @@ public struct OutboxWorker: Service {
 
         /// Sends one claimed row and says what became of it.
         func send(_ message: OutboxMessage) async -> OutboxResult {
-            var logger = logger
-            logger[metadataKey: "tenant"] = "\(message.tenant)"
-            logger[metadataKey: "outbox_id"] = "\(message.id)"
+            // The message's logger (its tenant and outbox id) is built only on the paths that write a line.
+            var messageLogger: Logger {
+                var logger = logger
+                logger[metadataKey: "tenant"] = "\(message.tenant)"
+                logger[metadataKey: "outbox_id"] = "\(message.id)"
+                return logger
+            }
             guard let tenant = registry.tenant(id: message.tenant) else {
-                logger.error("outbox message of a tenant no longer configured; given up")
+                messageLogger.error("outbox message of a tenant no longer configured; given up")
                 return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
             }
             if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
@@ -191,7 +195,8 @@ public struct OutboxWorker: Service {
                 ).body()
             } catch {
                 metrics?.failed(.invalidRequest)
-                logger.error("outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
+                messageLogger.error(
+                    "outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
                 return OutboxResult(
                     id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
             }
@@ -201,13 +206,17 @@ public struct OutboxWorker: Service {
                     body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
                 if pauses.resume(tenant: tenant.id) {
                     metrics?.sendingPaused(tenant: tenant.id, false)
-                    logger.notice("the access token works again; the tenant's sends resume")
+                    messageLogger.notice("the access token works again; the tenant's sends resume")
                 }
                 metrics?.messageSent(tenant: tenant.id)
-                logger.debug("message sent", metadata: ["wamid": "\(result.messageID)"])
+                logger.debug(
+                    "message sent",
+                    metadata: [
+                        "tenant": "\(message.tenant)", "outbox_id": "\(message.id)", "wamid": "\(result.messageID)",
+                    ])
                 return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
             } catch {
-                return await failure(error, for: message, tenant: tenant, logger: logger)
+                return await failure(error, for: message, tenant: tenant, logger: messageLogger)
             }
         }
 

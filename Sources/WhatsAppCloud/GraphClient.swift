@@ -69,6 +69,8 @@ public struct GraphClient: Sendable {
         // As many HTTP/1.1 connections as the outbox sends at once (Meta's endpoint speaks HTTP/2, one
         // connection for all); requests that wait in the pool's queue cost a timer each.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // talkflow bootstraps no tracer: without one, AsyncHTTPClient skips building a span for every call.
+        configuration.tracing.tracer = nil
         return configuration
     }
 
