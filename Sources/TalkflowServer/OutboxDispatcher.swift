@@ -14,9 +14,9 @@ import Synchronization
 ///   copy is sent.)
 /// - `stop()` (graceful shutdown) releases what has not started, waits for the sends in flight, and reports
 ///   everything before it returns.
-/// - A drainer sends no more while `concurrency` outcomes or more wait for their report to commit, so what a
-///   crash can make the next run send again (sent, not yet recorded) is at most twice `concurrency` messages
-///   plus those in flight.
+/// - A drainer sends no more while `unreportedLimit` outcomes or more wait for their report to commit, so what a
+///   crash can make the next run send again (sent, not yet recorded) is at most `unreportedLimit` plus twice
+///   `concurrency` messages (those in flight, and one outcome per drainer past the limit).
 final class OutboxDispatcher: OutboxHandoff {
     /// Sends one message and says what became of it.
     typealias Send = @Sendable (OutboxMessage) async -> OutboxResult
@@ -66,6 +66,8 @@ final class OutboxDispatcher: OutboxHandoff {
     private let store: any OutboxStore
     private let send: Send
     private let concurrency: Int
+    /// Outcomes waiting for their report at which drainers stop starting sends.
+    private let unreportedLimit: Int
     /// Seconds before a lease ends after which a message is no longer started.
     private let leaseMargin: Int64
     /// How long fewer than `reportBatch` outcomes wait for more before they are reported.
@@ -74,15 +76,18 @@ final class OutboxDispatcher: OutboxHandoff {
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
-    /// A dispatcher reporting to `store`, sending with `send`, at most `concurrency` conversations at a time.
+    /// A dispatcher reporting to `store`, sending with `send`, at most `concurrency` conversations at a time, and
+    /// starting no send while `unreportedLimit` outcomes (by default `concurrency`) wait to be recorded.
     init(
-        store: any OutboxStore, concurrency: Int, leaseMargin: Int64 = 5, reportDelay: Duration = .milliseconds(5),
-        clock: @escaping @Sendable () -> Int64, logger: Logger, send: @escaping Send
+        store: any OutboxStore, concurrency: Int, unreportedLimit: Int? = nil, leaseMargin: Int64 = 5,
+        reportDelay: Duration = .milliseconds(5), clock: @escaping @Sendable () -> Int64, logger: Logger,
+        send: @escaping Send
     ) {
         self.reportDelay = reportDelay
         self.store = store
         self.send = send
         self.concurrency = max(1, concurrency)
+        self.unreportedLimit = max(1, unreportedLimit ?? concurrency)
         self.leaseMargin = leaseMargin
         self.clock = clock
         self.logger = logger
@@ -210,12 +215,12 @@ final class OutboxDispatcher: OutboxHandoff {
         }
     }
 
-    /// Waits while `concurrency` outcomes or more wait for their report to commit: what a crash can make the
+    /// Waits while `unreportedLimit` outcomes or more wait for their report to commit: what a crash can make the
     /// next run send again is then bounded (the sends in flight and the outcomes not yet recorded).
     private func waitForReports() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { state -> Bool in
-                guard state.unreported >= concurrency else { return false }
+                guard state.unreported >= unreportedLimit else { return false }
                 state.reportWaiters.append(continuation)
                 return true
             }
@@ -248,7 +253,7 @@ final class OutboxDispatcher: OutboxHandoff {
             }
             let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
                 state.unreported -= batch.count
-                guard state.unreported < concurrency else { return [] }
+                guard state.unreported < unreportedLimit else { return [] }
                 defer { state.reportWaiters.removeAll() }
                 return state.reportWaiters
             }

@@ -46,14 +46,21 @@ public struct OutboxWorker: Service {
         public var sendRatePerNumber: Int
         /// Seconds a tenant's sends wait after Meta refused its access token, before one send tries it again.
         public var authenticationPause: Int64
+        /// Outcomes (sent, failed, …) not yet recorded at which no new send starts. It bounds what a crash can
+        /// make the next run send again, and it must cover the sends of about two report commits at full speed
+        /// (outcomes are recorded in batches that share the steps' commits).
+        public var unreportedLimit: Int
 
         /// The defaults: 32 rows a poll, 64 conversations at once, 60 s leases, a poll every second, 10
-        /// attempts, 80 sends/s, 5-minute pauses after a refused token.
+        /// attempts, 80 sends/s, 5-minute pauses after a refused token, no new send while 192 outcomes wait to
+        /// be recorded.
         public init(
             batchSize: Int = 32, concurrency: Int = 64, lease: Int64 = 60, pollInterval: Duration = .seconds(1),
-            maxAttempts: Int = 10, sendRatePerNumber: Int = 80, authenticationPause: Int64 = 300
+            maxAttempts: Int = 10, sendRatePerNumber: Int = 80, authenticationPause: Int64 = 300,
+            unreportedLimit: Int = 192
         ) {
             self.authenticationPause = authenticationPause
+            self.unreportedLimit = unreportedLimit
             self.batchSize = batchSize
             self.concurrency = concurrency
             self.lease = lease
@@ -107,7 +114,8 @@ public struct OutboxWorker: Service {
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
             store: store, pauses: pauses, logger: logger)
         self.dispatcher = OutboxDispatcher(
-            store: store, concurrency: settings.concurrency, clock: clock, logger: logger,
+            store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
+            logger: logger,
             send: { await sender.send($0) })
     }
 

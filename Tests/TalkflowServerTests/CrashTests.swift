@@ -22,9 +22,10 @@ struct CrashTests {
     static let contactCount = 100
     static let repliesPerContact = 5
     /// The most messages a kill can leave sent but not recorded (so sent again after the restart): the sends in
-    /// flight and the outcomes waiting for their report, each at most the outbox's concurrency
-    /// (OutboxDispatcher).
-    static let mostResentAfterACrash = 3 * OutboxWorker.Settings().concurrency
+    /// flight (at most the outbox's concurrency) and the outcomes waiting for their report (at most the limit
+    /// plus one per drainer, OutboxDispatcher).
+    static let mostResentAfterACrash =
+        2 * OutboxWorker.Settings().concurrency + OutboxWorker.Settings().unreportedLimit
 
     /// The four messages of one contact: hola, accept, "Comprar", a name (which ends in the handoff).
     static func messages(of index: Int, contact: String) -> [(id: String, body: [UInt8])] {

@@ -193,4 +193,53 @@ struct OutboxDispatcherTests {
             #expect(again.count == 2)
         }
     }
+
+    /// The store, with outcome reports held until the test opens `gate`.
+    final class HeldReports: OutboxStore {
+        let store: SQLiteStore
+        let gate = Gate()
+
+        init(_ store: SQLiteStore) { self.store = store }
+
+        func attachSender(_ handoff: (any OutboxHandoff)?, lease: Int64) {
+            store.attachSender(handoff, lease: lease)
+        }
+        func claimOutbox(now: Int64, limit: Int, lease: Int64) async throws -> [OutboxMessage] {
+            try await store.claimOutbox(now: now, limit: limit, lease: lease)
+        }
+        func completeOutbox(_ results: [OutboxResult]) async throws {
+            await gate.wait()
+            try await store.completeOutbox(results)
+        }
+        func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
+        func outboxDepth() async throws -> Int { try await store.outboxDepth() }
+    }
+
+    @Test func noSendStartsWhileTheUnreportedLimitOfOutcomesWaitsToBeRecorded() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        var logger = Logger(label: "dispatcher-test")
+        logger.logLevel = .critical
+        let store = try SQLiteStore(path: folder.file("talkflow.sqlite"), logger: logger)
+        let held = HeldReports(store)
+        let sends = Sends()
+        let dispatcher = OutboxDispatcher(
+            store: held, concurrency: 2, unreportedLimit: 5, clock: { Self.t }, logger: logger
+        ) { message in
+            sends.record(message)
+            return OutboxResult(id: message.id, .sent(messageID: "wamid.\(message.id)"), at: Self.t)
+        }
+        store.attachSender(dispatcher, lease: 60)
+        for contact in 0..<20 { try await Self.queue(store, "c\(contact)", ["m"]) }
+        // The first report hangs: the drainers stop once 5 outcomes wait (each may add the one it was sending).
+        try await Self.eventually { sends.started.withLock { $0.count } >= 5 }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = sends.started.withLock { $0.count }
+        #expect((5...6).contains(started), "\(started) sends started while the reports were held")
+        // Once reports commit again, everything goes out and is recorded.
+        held.gate.open()
+        try await Self.eventually { try await store.outboxDepth() == 0 }
+        #expect(sends.started.withLock { $0.count } == 20)
+        await dispatcher.stop()
+    }
 }
