@@ -107,3 +107,65 @@ import Testing
         Issue.record("no outbound row")
     }
 }
+
+@Test func theLogRebuiltWithoutInListsKeepsItsRowsSequenceConstraintsAndIndexes() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    let t = Fixtures.monday
+    // A file of the second schema: three rows, the newest one deleted (AUTOINCREMENT remembers seq 3).
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v2_outbound_message_ids")
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, message_id,
+                        wa_timestamp)
+                    VALUES ('t1', 'c', ?, 'in', 'text', '{"type":"text","text":"hola"}', 'wamid.in', ?)
+                    """, arguments: [t, t - 2])
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, status, status_at,
+                        message_id, attempts, error_kind, error_detail)
+                    VALUES ('t1', 'c', ?, 'out', 'text', '{"type":"text","text":"hola"}', 'failed', ?, 'wamid.out',
+                        2, 'invalid_parameter', '131008')
+                    """, arguments: [t, t + 1])
+            try db.execute(
+                sql:
+                    "INSERT INTO conversation_log (tenant, contact, at, direction, kind) VALUES ('t1', 'c', ?, 'event', 'x')",
+                arguments: [t])
+            try db.execute(sql: "DELETE FROM conversation_log WHERE seq = 3")
+        }
+    }
+    let before = try await DatabaseQueue(path: path).read { db in
+        try Row.fetchAll(db, sql: "SELECT * FROM conversation_log ORDER BY seq").map(\.description)
+    }
+    let store = try SQLiteStore(path: path)
+    #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
+    try await store.pool.write { db in
+        // Every row and column as it was.
+        #expect(try Row.fetchAll(db, sql: "SELECT * FROM conversation_log ORDER BY seq").map(\.description) == before)
+        // No IN list left in the table's constraints, and the constraints still refuse what they refused.
+        let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'conversation_log'") ?? ""
+        #expect(sql.contains("direction = 'event'") && !sql.contains(" IN ("))
+        for bad in [
+            "INSERT INTO conversation_log (tenant, contact, at, direction, kind) VALUES ('t1', 'c', 1, 'sideways', 'x')",
+            "INSERT INTO conversation_log (tenant, contact, at, direction, kind, status) VALUES ('t1', 'c', 1, 'out', 'x', 'lost')",
+        ] {
+            #expect(throws: DatabaseError.self) { try db.execute(sql: bad) }
+        }
+        // The next row does not reuse the deleted sequence number.
+        try db.execute(
+            sql:
+                "INSERT INTO conversation_log (tenant, contact, at, direction, kind) VALUES ('t1', 'c', 1, 'event', 'y')"
+        )
+        #expect(db.lastInsertedRowID == 4)
+        let indexes = try String.fetchAll(
+            db,
+            sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversation_log' ORDER BY name")
+        #expect(indexes == ["log_by_time", "log_out_by_message_id", "log_thread", "outbox_open"])
+    }
+    // The store reads the migrated rows.
+    let thread = try await store.thread(tenant: "t1", contact: "c", after: nil, limit: 10)
+    #expect(thread.map(\.sequence) == [1, 2, 4])
+}
