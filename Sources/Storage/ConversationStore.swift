@@ -61,19 +61,25 @@ public struct CommittedChanges: Sendable, Hashable {
     /// The outbox ids among `outboxIDs` that were claimed and handed to the attached sender with the commit
     /// (`OutboxStore.attachSender`); the others wait for `claimOutbox`.
     public var handedOffIDs: [Int64]
+    /// The conversation's oldest unfinished message was being sent (claimed by a sender) when the step
+    /// committed: the messages not handed over wait behind it, and finishing it claims them
+    /// (`OutboxStore.completeOutbox`), so no claim is needed for them now.
+    public var followsMessageInFlight: Bool
 
     /// What a store reports after the commit.
     public init(
         session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64],
-        handedOffIDs: [Int64] = []
+        handedOffIDs: [Int64] = [], followsMessageInFlight: Bool = false
     ) {
         self.session = session
         self.changes = changes
         self.outboxIDs = outboxIDs
         self.ledgerSequences = ledgerSequences
         self.handedOffIDs = handedOffIDs
+        self.followsMessageInFlight = followsMessageInFlight
     }
 
-    /// Whether some queued messages were not handed to the sender and wait for a claim.
-    public var hasWaitingMessages: Bool { outboxIDs.count > handedOffIDs.count }
+    /// Whether some queued messages were not handed to the sender and wait for a claim (`claimOutbox`): not
+    /// those queued behind a message in flight, which its completion claims.
+    public var hasWaitingMessages: Bool { outboxIDs.count > handedOffIDs.count && !followsMessageInFlight }
 }

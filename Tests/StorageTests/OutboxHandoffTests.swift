@@ -75,9 +75,11 @@ func messagesBehindAnUnfinishedOneWaitAndAreHandedOverWhenItIsSent(factory: Stor
 
     let first = try await queue(store, "a", texts("a1"), at: t)
     let second = try await queue(store, "a", texts("a2", "a3"), at: t)
-    // a1 is still being sent: a2 and a3 are pending, not handed over, and no poll may take them yet.
+    // a1 is still being sent: a2 and a3 are pending, not handed over, and no poll may take them yet; nobody
+    // needs to claim them now (finishing a1 does).
     #expect(second.handedOffIDs.isEmpty)
-    #expect(second.hasWaitingMessages)
+    #expect(second.followsMessageInFlight)
+    #expect(!second.hasWaitingMessages)
     #expect(handoff.ids == [first.outboxIDs])
     #expect(try await store.claimOutbox(now: t, limit: 10, lease: 30).isEmpty)
 
@@ -102,17 +104,21 @@ func aRetryClaimsNothingBehindItAndAReleaseGivesTheClaimBack(factory: StoreFacto
         OutboxResult(id: a.outboxIDs[1], .released, at: t + 1),
     ])
     #expect(handoff.ids.count == 1)
+    // A message queued now waits behind a pending one, not one in flight: it needs a claim (the worker's poll
+    // wakes for it), no completion will hand it over.
+    let b = try await queue(store, "a", texts("a3"), at: t + 2)
+    #expect(b.handedOffIDs.isEmpty && !b.followsMessageInFlight && b.hasWaitingMessages)
     // a2 does not overtake a1: nothing is ready before t + 5, then a1 alone.
     #expect(try await store.claimOutbox(now: t + 4, limit: 10, lease: 30).isEmpty)
     let retried = try await store.claimOutbox(now: t + 5, limit: 10, lease: 30)
     #expect(retried.map(\.id) == [a.outboxIDs[0]])
     #expect(retried.map(\.attempts) == [2])
-    // Sending a1 hands a2 over, its released claim not counted as an attempt.
+    // Sending a1 hands a2 (its released claim not counted as an attempt) and a3 over.
     handoff.set(t + 6)
     try await store.completeOutbox([OutboxResult(id: a.outboxIDs[0], .sent(messageID: "wamid.a1"), at: t + 6)])
     let last = try #require(handoff.received.withLock { $0.last })
-    #expect(last.map(\.id) == [a.outboxIDs[1]])
-    #expect(last.map(\.attempts) == [1])
+    #expect(last.map(\.id) == [a.outboxIDs[1], b.outboxIDs[0]])
+    #expect(last.map(\.attempts) == [1, 1])
 }
 
 @Test(arguments: StoreFactory.all)

@@ -36,13 +36,14 @@ extension SQLiteStore {
     /// The attached sender, read when a transaction starts.
     var attachedSender: OutboxSenderAttachment? { sender.withLock { $0 } }
 
-    /// Whether the conversation has a message not yet sent nor given up (pending or claimed).
-    static func hasUnfinishedOutbox(_ db: Database, tenant: String, contact: String) throws -> Bool {
+    /// The status of the conversation's oldest message not yet sent nor given up (`pending`, or `sending`
+    /// while a sender holds it), or `nil` when every message is finished.
+    static func unfinishedOutboxHead(_ db: Database, tenant: String, contact: String) throws -> String? {
         try db.row(
             """
-            SELECT 1 FROM conversation_log
-            WHERE status IN ('pending', 'sending') AND tenant = ? AND contact = ? LIMIT 1
-            """, [tenant, contact]) != nil
+            SELECT status FROM conversation_log
+            WHERE status IN ('pending', 'sending') AND tenant = ? AND contact = ? ORDER BY seq LIMIT 1
+            """, [tenant, contact])?[0]
     }
 
     /// After a conversation's message was finished (sent or failed): claims the conversation's next

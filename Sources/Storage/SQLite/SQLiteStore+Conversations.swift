@@ -40,7 +40,8 @@ extension SQLiteStore {
     }
 
     /// One conversation step inside the caller's write transaction: load, run the body, save everything; with
-    /// a `sender`, claim the queued messages for it when the conversation had none unfinished.
+    /// a `sender`, claim the queued messages for it when the conversation had none unfinished (when one is
+    /// being sent, the queued ones follow it: finishing it claims them).
     static func step(
         _ db: Database, tenant: String, contact: String, inbound messageID: String?, at: Int64,
         sender: OutboxSenderAttachment?,
@@ -63,10 +64,16 @@ extension SQLiteStore {
                 db, tenant: tenant, contact: contact, messageID: messageID, at: at, changes: changes)
         }
         var claims: OutboxClaims?
-        if let sender, changes.lines.contains(where: { if case .message = $0 { true } else { false } }),
-            try !hasUnfinishedOutbox(db, tenant: tenant, contact: contact)
-        {
-            claims = OutboxClaims(handoff: sender.handoff, messages: [])
+        var followsMessageInFlight = false
+        if changes.lines.contains(where: { if case .message = $0 { true } else { false } }) {
+            switch try unfinishedOutboxHead(db, tenant: tenant, contact: contact) {
+            case nil:
+                if let sender { claims = OutboxClaims(handoff: sender.handoff, messages: []) }
+            case "sending":
+                followsMessageInFlight = true
+            default:
+                break
+            }
         }
         let outboxIDs = try logLines(
             db, tenant: tenant, contact: contact, at: at, changes: changes, claims: &claims,
@@ -76,7 +83,7 @@ extension SQLiteStore {
         }
         let committed = CommittedChanges(
             session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,
-            handedOffIDs: claims?.messages.map(\.id) ?? [])
+            handedOffIDs: claims?.messages.map(\.id) ?? [], followsMessageInFlight: followsMessageInFlight)
         return SQLiteCommitQueue.Outcome(committed, claimed: claims?.messages.isEmpty == false ? claims : nil)
     }
 }
