@@ -65,6 +65,16 @@ struct ColumnJSON {
         text += object.object
     }
 
+    /// A JSON array of strings (the ledger's lists of hashes, purposes and message ids).
+    static func array(_ strings: [String]) -> String {
+        var text = "["
+        for (index, value) in strings.enumerated() {
+            if index > 0 { text += "," }
+            appendString(value, to: &text)
+        }
+        return text + "]"
+    }
+
     /// A JSON string: escapes `"`, `\` and control characters; everything else is written as it is.
     static func appendString(_ value: String, to out: inout String) {
         out += "\""

@@ -47,7 +47,6 @@ extension SQLiteStore {
         sender: OutboxSenderAttachment?,
         body: (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) throws -> SQLiteCommitQueue.Outcome {
-        let coder = ColumnCoder()
         var session: Session
         let stored = try loadStoredSession(db, tenant: tenant, contact: contact)
         if let stored {
@@ -79,7 +78,7 @@ extension SQLiteStore {
             db, tenant: tenant, contact: contact, at: at, changes: changes, claims: &claims,
             leaseUntil: sender.map { $0.handoff.now + $0.lease } ?? 0)
         let sequences = try changes.ledger.map {
-            try appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
+            try appendLedger(db, tenant: tenant, contact: contact, entry: $0)
         }
         let committed = CommittedChanges(
             session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,

@@ -8,9 +8,8 @@ extension SQLiteStore {
         try await pool.writeWithoutTransaction { db in
             var sequences: [Int64] = []
             try db.inTransaction(.immediate) {
-                let coder = ColumnCoder()
                 sequences = try entries.map {
-                    try Self.appendLedger(db, tenant: tenant, contact: contact, entry: $0, coder: coder)
+                    try Self.appendLedger(db, tenant: tenant, contact: contact, entry: $0)
                 }
                 return .commit
             }
@@ -67,7 +66,7 @@ extension SQLiteStore {
 
     /// Appends one record and its texts; returns its sequence number.
     static func appendLedger(
-        _ db: Database, tenant: String, contact: String, entry: LedgerEntry, coder: ColumnCoder
+        _ db: Database, tenant: String, contact: String, entry: LedgerEntry
     ) throws -> Int64 {
         switch entry.evidence {
         case .consent(let evidence):
@@ -87,10 +86,10 @@ extension SQLiteStore {
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.step,
-                    evidence.policyVersion, evidence.policyURL, evidence.choice, try coder.encode(hashes),
-                    evidence.textSHA256, try coder.encode(evidence.purposesAccepted),
-                    try coder.encode(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
-                    entry.receivedAt, evidence.replyMessageID, try coder.encode(requests),
+                    evidence.policyVersion, evidence.policyURL, evidence.choice, ColumnJSON.array(hashes),
+                    evidence.textSHA256, ColumnJSON.array(evidence.purposesAccepted),
+                    ColumnJSON.array(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
+                    entry.receivedAt, evidence.replyMessageID, ColumnJSON.array(requests),
                 ])
         case .revocation(let evidence):
             try db.run(
@@ -104,7 +103,7 @@ extension SQLiteStore {
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.policyVersion,
-                    evidence.at, entry.receivedAt, evidence.messageID, try coder.encode(entry.requestMessageIDs ?? []),
+                    evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array(entry.requestMessageIDs ?? []),
                     evidence.words,
                 ])
         }
