@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "FlowRuntime", "FlowCompiler", .product(name: "GRDB", package: "GRDB.swift"),
+                "Storage", "FlowRuntime", "FlowCompiler", "TalkflowJSON", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

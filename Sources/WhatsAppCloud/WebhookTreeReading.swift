@@ -7,59 +7,7 @@ import TalkflowJSON
 // `JSONDecoder`, which either reads it the same way or names what is wrong. The conformances stay the reference:
 // a test checks both ways give the same updates for every fixture and for mutated copies of them.
 
-/// The tree is not the plain shape the `Decodable` conformances read: let `JSONDecoder` decide.
-struct TreeMismatch: Error {}
-
 extension JSONNode {
-    /// `decode(String.self, forKey:)`.
-    func requiredString(_ key: String) throws(TreeMismatch) -> String {
-        guard case .string(let value)? = self[key] else { throw TreeMismatch() }
-        return value
-    }
-
-    /// `decodeIfPresent(String.self, forKey:)`: `nil` when missing or null.
-    func optionalString(_ key: String) throws(TreeMismatch) -> String? {
-        guard let node = try present(key) else { return nil }
-        guard case .string(let value) = node else { throw TreeMismatch() }
-        return value
-    }
-
-    /// `decodeIfPresent(Bool.self, forKey:)`.
-    func optionalBool(_ key: String) throws(TreeMismatch) -> Bool? {
-        guard let node = try present(key) else { return nil }
-        guard case .bool(let value) = node else { throw TreeMismatch() }
-        return value
-    }
-
-    /// The member when present and not null; this must be an object.
-    func present(_ key: String) throws(TreeMismatch) -> JSONNode? {
-        guard case .object(let members) = self else { throw TreeMismatch() }
-        guard let node = members[key], node != .null else { return nil }
-        return node
-    }
-
-    /// `decodeIfPresent([T].self, forKey:)`.
-    func optionalArray<T>(_ key: String, _ element: (JSONNode) throws(TreeMismatch) -> T) throws(TreeMismatch) -> [T]? {
-        guard let node = try present(key) else { return nil }
-        return try Self.elements(of: node, element)
-    }
-
-    /// `decode([T].self, forKey:)`.
-    func requiredArray<T>(_ key: String, _ element: (JSONNode) throws(TreeMismatch) -> T) throws(TreeMismatch) -> [T] {
-        guard let node = self[key] else { throw TreeMismatch() }
-        return try Self.elements(of: node, element)
-    }
-
-    private static func elements<T>(
-        of node: JSONNode, _ element: (JSONNode) throws(TreeMismatch) -> T
-    ) throws(TreeMismatch) -> [T] {
-        guard case .array(let nodes) = node else { throw TreeMismatch() }
-        var values: [T] = []
-        values.reserveCapacity(nodes.count)
-        for node in nodes { values.append(try element(node)) }
-        return values
-    }
-
     /// `decodeUnixSeconds(forKey:)`: a string of digits as Meta sends it, or an integer.
     func unixSeconds(_ key: String) throws(TreeMismatch) -> Int64 {
         switch self[key] {

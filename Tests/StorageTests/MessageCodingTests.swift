@@ -1,5 +1,6 @@
 import FlowRuntime
 import Foundation
+import TalkflowJSON
 import Testing
 
 @testable import Storage
@@ -97,4 +98,61 @@ func theHandWrittenColumnIsTheCodableForm(message: OutboundMessage) throws {
         Issue.record("lines out of order: \(changes.lines)")
         return
     }
+}
+
+/// A tree as Foundation objects, to write it as JSON text for `JSONDecoder`.
+private func foundationObject(_ node: JSONNode) -> Any {
+    switch node {
+    case .null: return NSNull()
+    case .bool(let value): return value
+    case .int(let value): return value
+    case .double(let value): return value
+    case .string(let value): return value
+    case .array(let elements): return elements.map(foundationObject)
+    case .object(let members): return members.mapValues(foundationObject)
+    }
+}
+
+/// Copies of an object tree with one member (of it, or of an object in one of its arrays) removed or replaced.
+private func mutations(of node: JSONNode) -> [JSONNode] {
+    guard case .object(let members) = node else { return [] }
+    let replacements: [JSONNode?] = [nil, .null, .int(1), .string("x"), .bool(true), .array([]), .object([:])]
+    var copies: [JSONNode] = []
+    for (key, member) in members {
+        for replacement in replacements {
+            var changed = members
+            changed[key] = replacement
+            copies.append(.object(changed))
+        }
+        if case .array(let elements) = member {
+            for (index, element) in elements.enumerated() {
+                for inner in mutations(of: element) {
+                    var array = elements
+                    array[index] = inner
+                    var changed = members
+                    changed[key] = .array(array)
+                    copies.append(.object(changed))
+                }
+            }
+        }
+    }
+    return copies
+}
+
+@Test(arguments: outbound + awkward)
+func theTreeReaderReadsWhatJSONDecoderReadsAndGivesUpOnTheRest(message: OutboundMessage) throws {
+    let text = StoredOutboundMessage(message).columnText
+    let tree = try #require(JSONNode.parse(Array(text.utf8)))
+    #expect(try StoredOutboundMessage(tree: tree).message == message)
+    #expect(try StoredOutboundMessage.read(text, coder: ColumnCoder()).message == message)
+    var taken = 0
+    for mutated in mutations(of: tree) {
+        let data = try JSONSerialization.data(withJSONObject: foundationObject(mutated))
+        let decoded = try? JSONDecoder().decode(StoredOutboundMessage.self, from: data)
+        guard let fast = try? StoredOutboundMessage(tree: mutated) else { continue }
+        taken += 1
+        #expect(fast == decoded, "\(String(decoding: data, as: UTF8.self))")
+    }
+    // Removing or nulling an optional member, or changing an unread one, is still read by the tree reader.
+    if case .text = message {} else { #expect(taken > 0) }
 }

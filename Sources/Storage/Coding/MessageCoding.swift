@@ -1,4 +1,5 @@
 import FlowRuntime
+import TalkflowJSON
 
 /// The stored JSON form of a message to the contact. `OutboundMessage` is a runtime type without `Codable`
 /// (the runtime has no wire format); the log and the outbox keep it in this stable shape, with a `type` tag
@@ -60,6 +61,53 @@ public struct StoredOutboundMessage: Codable, Sendable, Hashable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c, debugDescription: "unknown outbound message type '\(type)'")
+        }
+    }
+
+    /// Reads a stored message from its column: from a `JSONNode` tree, as `init(from:)` reads it, when the
+    /// column is its plain shape (every message this build wrote), else with `JSONDecoder`, which reads any
+    /// valid row or says what is wrong.
+    static func read(_ text: String, coder: ColumnCoder) throws -> StoredOutboundMessage {
+        if let tree = JSONNode.parse(text.utf8), let stored = try? StoredOutboundMessage(tree: tree) { return stored }
+        return try coder.decode(StoredOutboundMessage.self, text, table: "conversation_log")
+    }
+
+    /// `init(from:)` over a tree.
+    init(tree: JSONNode) throws(TreeMismatch) {
+        func choices(_ key: String) throws(TreeMismatch) -> [Choice] {
+            try tree.requiredArray(key) { (node) throws(TreeMismatch) in
+                Choice(
+                    id: try node.requiredString("id"), title: try node.requiredString("title"),
+                    description: try node.optionalString("description"))
+            }
+        }
+        switch try tree.requiredString("type") {
+        case "text":
+            message = .text(try tree.requiredString("text"))
+        case "buttons":
+            let buttons = try choices("buttons").map { ReplyButton(id: $0.id, title: $0.title) }
+            message = .buttons(
+                body: try tree.requiredString("body"), header: try tree.optionalString("header"),
+                footer: try tree.optionalString("footer"), buttons: buttons)
+        case "list":
+            let rows = try choices("rows").map { ListRow(id: $0.id, title: $0.title, description: $0.description) }
+            message = .list(
+                body: try tree.requiredString("body"), header: try tree.optionalString("header"),
+                footer: try tree.optionalString("footer"), button: try tree.requiredString("button"), rows: rows)
+        case "attachment":
+            message = .attachment(
+                url: try tree.requiredString("url"), fileName: try tree.optionalString("file_name"),
+                caption: try tree.optionalString("caption"), fileExtension: try tree.requiredString("file_extension"))
+        case "template":
+            message = .template(
+                name: try tree.requiredString("name"), language: try tree.requiredString("language"),
+                parameters: try tree.requiredArray("parameters") { (node) throws(TreeMismatch) in
+                    guard case .string(let value) = node else { throw TreeMismatch() }
+                    return value
+                },
+                headerType: try tree.optionalString("header_type"), headerLink: try tree.optionalString("header_link"))
+        default:
+            throw TreeMismatch()
         }
     }
 

@@ -81,7 +81,7 @@ extension SQLiteStore {
         try db.run(
             "UPDATE conversation_log SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE seq = ?",
             [leaseUntil, seq])
-        let stored = try coder.decode(StoredOutboundMessage.self, row[4], table: "conversation_log")
+        let stored = try StoredOutboundMessage.read(row[4], coder: coder)
         let agent: String? = row[5]
         return OutboxMessage(
             id: seq, tenant: tenant, contact: contact, message: stored.message,

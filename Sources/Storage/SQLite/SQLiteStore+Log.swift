@@ -148,7 +148,7 @@ extension SQLiteStore {
             let message = try text.map { try coder.decode(StoredContactMessage.self, $0, table: "conversation_log") }
             content = .inbound(kind: kind, message: message?.message, whatsAppTimestamp: row["wa_timestamp"])
         case "out":
-            let stored = try coder.decode(StoredOutboundMessage.self, row["content"], table: "conversation_log")
+            let stored = try StoredOutboundMessage.read(row["content"], coder: coder)
             let agent: String? = row["agent"]
             let statusName: String = row["status"]
             guard let status = DeliveryStatus(rawValue: statusName) else {
