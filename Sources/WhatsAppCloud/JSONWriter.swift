@@ -22,7 +22,7 @@ enum JSONValue: Sendable, Hashable {
         case .string(let value):
             Self.write(string: value, to: &out)
         case .bool(let value):
-            out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+            Self.append(value ? "true" : "false", to: &out)
         case .int(let value):
             out.append(contentsOf: String(value).utf8)
         case .array(let values):
@@ -45,9 +45,21 @@ enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Lower-case hexadecimal digits, for `\u00XX` escapes.
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
     private static func write(string: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied as they are.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
