@@ -24,14 +24,10 @@ struct AdminRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("admin/reload") { request, context -> Response in
-            guard let adminKey else { return HealthRoutes.text(.notFound, "not found\n") }
-            guard let key = Self.bearer(request.headers[.authorization]),
-                SecretComparison.matches(key, secret: adminKey)
-            else {
-                context.logger.warning("admin request refused: missing or wrong key")
-                var response = HealthRoutes.text(.unauthorized, "missing or wrong admin key\n")
-                response.headers[.wwwAuthenticate] = "Bearer"
-                return response
+            if let refusal = Self.refusal(
+                request, adminKey: adminKey, logger: context.logger, "admin request refused: missing or wrong key")
+            {
+                return refusal
             }
             context.logger.info("flow reload requested through the admin API")
             let report = registry.reload()
@@ -56,6 +52,22 @@ struct AdminRoutes {
         let body = (try? encoder.encode(answer)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return HealthRoutes.text(
             answer.refused.isEmpty ? .ok : .unprocessableContent, body + "\n", contentType: "application/json")
+    }
+
+    /// `nil` when the request carries the admin key (`Authorization: Bearer KEY`, compared in constant time);
+    /// otherwise the answer: 404 when no admin key is configured, as if the route were absent, and 401 (logged
+    /// as `refused`) for a missing or wrong key.
+    static func refusal(
+        _ request: Request, adminKey: String?, logger: Logger, _ refused: @autoclosure () -> Logger.Message
+    ) -> Response? {
+        guard let adminKey else { return HealthRoutes.text(.notFound, "not found\n") }
+        if let key = bearer(request.headers[.authorization]), SecretComparison.matches(key, secret: adminKey) {
+            return nil
+        }
+        logger.warning(refused())
+        var response = HealthRoutes.text(.unauthorized, "missing or wrong admin key\n")
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header.

@@ -23,14 +23,11 @@ struct TemplateRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
-            guard let adminKey else { return HealthRoutes.text(.notFound, "not found\n") }
-            guard let key = AdminRoutes.bearer(request.headers[.authorization]),
-                SecretComparison.matches(key, secret: adminKey)
-            else {
-                context.logger.warning("template send refused: missing or wrong admin key")
-                var response = HealthRoutes.text(.unauthorized, "missing or wrong admin key\n")
-                response.headers[.wwwAuthenticate] = "Bearer"
-                return response
+            if let refusal = AdminRoutes.refusal(
+                request, adminKey: adminKey, logger: context.logger,
+                "template send refused: missing or wrong admin key")
+            {
+                return refusal
             }
             guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
             let tenantID = context.parameters.get("tenant") ?? ""
