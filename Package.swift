@@ -58,6 +58,8 @@ let package = Package(
             dependencies: [
                 "FlowRuntime", "FlowCompiler", "TalkflowJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the hot path's statements (DirectStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -10,9 +10,12 @@ extension SQLiteStore {
         try await commits.submit { [self] db in
             // Recording the id first is the dedup check too: a known id inserts nothing. (If the step then
             // throws, the whole step, this row included, is rolled back.)
-            try db.run(
-                "INSERT OR IGNORE INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)",
-                [tenant, messageID, receivedAt])
+            let record = try DirectStatement(
+                db, "INSERT OR IGNORE INTO processed_messages (tenant, message_id, at) VALUES (?, ?, ?)")
+            record.bind(1, tenant)
+            record.bind(2, messageID)
+            record.bind(3, receivedAt)
+            try record.run()
             guard db.changesCount == 1 else { return SQLiteCommitQueue.Outcome() }
             return try Self.step(
                 db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, sender: attachedSender,

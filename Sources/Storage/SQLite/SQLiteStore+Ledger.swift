@@ -48,18 +48,22 @@ extension SQLiteStore {
     /// The contact's consent, folded from the few columns the fold reads, in ledger order.
     static func derivedConsent(_ db: Database, tenant: String, contact: String) throws -> ContactConsent {
         var consent = ContactConsent()
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, kind, choice, sensitive, policy_version FROM consent_ledger
-                    WHERE tenant = ? AND contact = ? ORDER BY seq
-                    """), arguments: [tenant, contact])
-        while let row = try rows.next() {
-            let kind: String = row[1]
-            consent.lastSequence = row[0]
+        let query = try DirectStatement(
+            db,
+            """
+            SELECT seq, kind, choice, sensitive, policy_version FROM consent_ledger
+            WHERE tenant = ? AND contact = ? ORDER BY seq
+            """)
+        query.bind(1, tenant)
+        query.bind(2, contact)
+        while try query.step() {
+            guard let sequence = query.int64(0), let kind = query.text(1), let choice = query.text(2),
+                let sensitive = query.int64(3), let version = query.text(4)
+            else { throw StorageError.corruptRow(table: "consent_ledger", detail: "a record without its columns") }
+            consent.lastSequence = sequence
             consent.apply(
-                kind: kind == "revocation" ? .revocation : .consent, choice: row[2], sensitive: row[3],
-                version: row[4])
+                kind: kind == "revocation" ? .revocation : .consent, choice: choice, sensitive: sensitive != 0,
+                version: version)
         }
         return consent
     }

@@ -62,15 +62,21 @@ extension SQLiteStore {
 
     /// Applies the statuses that arrived before the message was reported sent, in order, and forgets them.
     static func applyEarlyStatuses(_ db: Database, tenant: String, messageID: String) throws {
-        let rows = try db.rows(
-            "SELECT status, at, error_kind, error_detail FROM early_statuses WHERE tenant = ? AND message_id = ?",
-            [tenant, messageID])
-        guard !rows.isEmpty else { return }
-        let early = rows.compactMap { row -> (DeliveryStatus, Int64, OutboxError?)? in
-            guard let status = DeliveryStatus(rawValue: row[0]) else { return nil }
-            let kind: String? = row[2]
-            return (status, row[1], kind.map { OutboxError(kind: $0, detail: row[3]) })
-        }.sorted { $0.0.rank < $1.0.rank }
+        var early: [(DeliveryStatus, Int64, OutboxError?)] = []
+        do {
+            let query = try DirectStatement(
+                db,
+                "SELECT status, at, error_kind, error_detail FROM early_statuses WHERE tenant = ? AND message_id = ?")
+            query.bind(1, tenant)
+            query.bind(2, messageID)
+            while try query.step() {
+                guard let status = query.text(0).flatMap(DeliveryStatus.init(rawValue:)), let at = query.int64(1)
+                else { continue }
+                early.append((status, at, query.text(2).map { OutboxError(kind: $0, detail: query.text(3)) }))
+            }
+        }
+        guard !early.isEmpty else { return }
+        early.sort { $0.0.rank < $1.0.rank }
         for (status, at, error) in early {
             _ = try applyStatus(
                 db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: false)
@@ -82,12 +88,20 @@ extension SQLiteStore {
     static func logInbound(
         _ db: Database, tenant: String, contact: String, messageID: String, at: Int64, changes: ConversationChanges
     ) throws {
-        let content = changes.inboundContent.map { StoredContactMessage($0).columnText }
-        try db.run(
+        let insert = try DirectStatement(
+            db,
             """
             INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, message_id, wa_timestamp)
             VALUES (?, ?, ?, 'in', ?, ?, ?, ?)
-            """, [tenant, contact, at, changes.inboundKind, content, messageID, changes.inboundTimestamp])
+            """)
+        insert.bind(1, tenant)
+        insert.bind(2, contact)
+        insert.bind(3, at)
+        insert.bind(4, changes.inboundKind)
+        insert.bind(5, changes.inboundContent.map { StoredContactMessage($0).columnText })
+        insert.bind(6, messageID)
+        insert.bind(7, changes.inboundTimestamp)
+        try insert.run()
     }
 
     /// Logs the changes' lines in order; outbound messages enter the outbox as `pending`, or, while `claims`
@@ -108,16 +122,25 @@ extension SQLiteStore {
                 let due = queued.notBefore ?? at
                 if due > at { claiming = false }
                 let claim = claiming
-                try db.run(
+                let insert = try DirectStatement(
+                    db,
                     """
                     INSERT INTO conversation_log (tenant, contact, at, direction, kind, content, agent, status,
                         status_at, next_attempt_at, attempts, lease_until)
                     VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [
-                        tenant, contact, at, stored.kind, stored.columnText, agent,
-                        claim ? "sending" : "pending", at, due, claim ? 1 : 0, claim ? leaseUntil : nil,
-                    ])
+                    """)
+                insert.bind(1, tenant)
+                insert.bind(2, contact)
+                insert.bind(3, at)
+                insert.bind(4, stored.kind)
+                insert.bind(5, stored.columnText)
+                insert.bind(6, agent)
+                insert.bind(7, claim ? "sending" : "pending")
+                insert.bind(8, at)
+                insert.bind(9, due)
+                insert.bind(10, Int64(claim ? 1 : 0))
+                insert.bind(11, claim ? leaseUntil : nil)
+                try insert.run()
                 let id = db.lastInsertedRowID
                 outboxIDs.append(id)
                 if claim {
@@ -127,11 +150,18 @@ extension SQLiteStore {
                             queuedAt: at, attempts: 1, leaseUntil: leaseUntil))
                 }
             case .event(let event):
-                try db.run(
+                let insert = try DirectStatement(
+                    db,
                     """
                     INSERT INTO conversation_log (tenant, contact, at, direction, kind, detail)
                     VALUES (?, ?, ?, 'event', ?, ?)
-                    """, [tenant, contact, at, event.kind, event.detail])
+                    """)
+                insert.bind(1, tenant)
+                insert.bind(2, contact)
+                insert.bind(3, at)
+                insert.bind(4, event.kind)
+                insert.bind(5, event.detail)
+                try insert.run()
             }
         }
         return outboxIDs

@@ -33,7 +33,8 @@ extension SQLiteStore {
                 for row in try db.rows(Self.claimSQL, [now, limit]) {
                     claimed.append(
                         try Self.claim(
-                            db, row, tenant: row[1], contact: row[2], leaseUntil: now + max(1, lease), coder: coder))
+                            db, UnclaimedMessage(row), tenant: row[1], contact: row[2], leaseUntil: now + max(1, lease),
+                            coder: coder))
                 }
                 return .commit
             }
@@ -62,25 +63,36 @@ extension SQLiteStore {
     static func complete(_ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?) throws
         -> OutboxClaims?
     {
-        let row: Row?
+        let conversation: (tenant: String, contact: String)?
         switch result.outcome {
         case .sent(let messageID):
-            row = try db.row(
+            let update = try DirectStatement(
+                db,
                 """
                 UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
                 WHERE seq = ? AND direction = 'out' AND status IN ('pending', 'sending')
                 RETURNING tenant, contact
-                """, [result.at, messageID, result.id])
-            if let row { try applyEarlyStatuses(db, tenant: row[0], messageID: messageID) }
+                """)
+            update.bind(1, result.at)
+            update.bind(2, messageID)
+            update.bind(3, result.id)
+            conversation = try Self.finishedConversation(update)
+            if let conversation { try applyEarlyStatuses(db, tenant: conversation.tenant, messageID: messageID) }
         case .failed(let error):
-            row = try db.row(
+            let update = try DirectStatement(
+                db,
                 """
                 UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = ?, error_detail = ?
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 RETURNING tenant, contact
-                """, [result.at, error.kind, error.detail, result.id])
+                """)
+            update.bind(1, result.at)
+            update.bind(2, error.kind)
+            update.bind(3, error.detail)
+            update.bind(4, result.id)
+            conversation = try Self.finishedConversation(update)
         case .retry(let time, let error):
             try db.run(
                 """
@@ -106,8 +118,19 @@ extension SQLiteStore {
                 """, [result.id])
             return nil
         }
-        guard let row, let sender else { return nil }
-        return try claimNext(db, tenant: row[0], contact: row[1], sender: sender)
+        guard let conversation, let sender else { return nil }
+        return try claimNext(db, tenant: conversation.tenant, contact: conversation.contact, sender: sender)
+    }
+
+    /// The conversation an `UPDATE … RETURNING tenant, contact` finished a message of, if it changed a row; the
+    /// statement is run to its end.
+    private static func finishedConversation(_ update: borrowing DirectStatement) throws
+        -> (tenant: String, contact: String)?
+    {
+        guard try update.step() else { return nil }
+        let conversation = update.text(0).flatMap { tenant in update.text(1).map { (tenant: tenant, contact: $0) } }
+        try update.run()
+        return conversation
     }
 
     @discardableResult

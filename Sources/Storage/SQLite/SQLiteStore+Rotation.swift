@@ -18,13 +18,17 @@ extension SQLiteStore {
     /// connection or process can take the same turn.
     static func nextAgent(_ db: Database, tenant: String, queue: String, agents: [String]) throws -> AgentAssignment? {
         guard !agents.isEmpty else { return nil }
-        let next = try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO rotations (tenant, queue, turn) VALUES (?, ?, 1)
-                    ON CONFLICT (tenant, queue) DO UPDATE SET turn = turn + 1
-                    RETURNING turn
-                    """), arguments: [tenant, queue])
+        let advance = try DirectStatement(
+            db,
+            """
+            INSERT INTO rotations (tenant, queue, turn) VALUES (?, ?, 1)
+            ON CONFLICT (tenant, queue) DO UPDATE SET turn = turn + 1
+            RETURNING turn
+            """)
+        advance.bind(1, tenant)
+        advance.bind(2, queue)
+        let next = try advance.step() ? advance.int64(0) : nil
+        try advance.run()
         let turn = (next ?? 1) - 1
         return AgentAssignment(agent: agents[Int(turn % Int64(agents.count))], turn: turn)
     }

@@ -71,16 +71,21 @@ extension SQLiteStore {
 
     /// The stored session with the ledger's consent, or `nil`.
     static func loadStoredSession(_ db: Database, tenant: String, contact: String) throws -> StoredSession? {
-        guard
-            let row = try db.row(
-                "SELECT session, status, agent, started_at FROM sessions WHERE tenant = ? AND contact = ?",
-                [tenant, contact])
-        else { return nil }
-        var session = try SessionColumn.decode(row[0])
+        let query = try DirectStatement(
+            db, "SELECT session, status, agent, started_at FROM sessions WHERE tenant = ? AND contact = ?")
+        query.bind(1, tenant)
+        query.bind(2, contact)
+        guard try query.step() else { return nil }
+        guard let text = query.text(0), let status = query.text(1) else {
+            throw StorageError.corruptRow(table: "sessions", detail: "no session or status")
+        }
+        let agent = query.text(2)
+        let startedAt = query.int64(3)
+        var session = try SessionColumn.decode(text)
         let consent = try derivedConsent(db, tenant: tenant, contact: contact)
         session.consent.acceptedVersion = consent.acceptedVersion
         session.consent.optIn = consent.optIn
-        return StoredSession(session: session, status: row[1], agent: row[2], startedAt: row[3])
+        return StoredSession(session: session, status: status, agent: agent, startedAt: startedAt)
     }
 
     /// Saves the session with its indexed facts: an insert for a new contact; otherwise an update that sets the
@@ -95,43 +100,62 @@ extension SQLiteStore {
         let deadline = session.status == .waiting ? session.inactivityDeadline : nil
         let queue = session.queue == nil ? nil : changes.queueName
         let status = ConversationStatus(session.status).rawValue
+        /// The columns every save sets, parameters 1 to 10 of both statements.
+        func bindDocument(_ statement: borrowing DirectStatement) {
+            statement.bind(1, SessionColumn.encode(session))
+            statement.bind(2, name)
+            statement.bind(3, queue)
+            statement.bind(4, changes.flow)
+            statement.bind(5, changes.stateName)
+            statement.bind(6, session.endedAt)
+            statement.bind(7, session.handoffAt)
+            statement.bind(8, session.agentFirstReplyAt)
+            statement.bind(9, deadline)
+            statement.bind(10, at)
+        }
         guard let previous else {
-            try db.run(
+            let insert = try DirectStatement(
+                db,
                 """
-                INSERT INTO sessions (tenant, contact, session, status, contact_name, agent, queue, flow, state,
-                    started_at, ended_at, handoff_at, agent_first_reply_at, inactivity_deadline, updated_at)
+                INSERT INTO sessions (session, contact_name, queue, flow, state, ended_at, handoff_at,
+                    agent_first_reply_at, inactivity_deadline, updated_at, status, agent, started_at, tenant, contact)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    tenant, contact, SessionColumn.encode(session), status, name, session.agent, queue, changes.flow,
-                    changes.stateName, session.startedAt, session.endedAt, session.handoffAt, session.agentFirstReplyAt,
-                    deadline, at,
-                ])
+                """)
+            bindDocument(insert)
+            insert.bind(11, status)
+            insert.bind(12, session.agent)
+            insert.bind(13, session.startedAt)
+            insert.bind(14, tenant)
+            insert.bind(15, contact)
+            try insert.run()
             return
         }
+        // One statement per combination of changed indexed columns (at most eight, each prepared once).
+        let statusChanges = status != previous.status
+        let agentChanges = session.agent != previous.agent
+        let startChanges = session.startedAt != previous.startedAt
         var sql = """
             UPDATE sessions SET session = ?, contact_name = ?, queue = ?, flow = coalesce(?, flow),
                 state = coalesce(?, state), ended_at = ?, handoff_at = ?, agent_first_reply_at = ?,
                 inactivity_deadline = ?, updated_at = ?
             """
-        var arguments: [(any DatabaseValueConvertible)?] = [
-            SessionColumn.encode(session), name, queue, changes.flow, changes.stateName, session.endedAt,
-            session.handoffAt, session.agentFirstReplyAt, deadline, at,
-        ]
-        if status != previous.status {
-            sql += ", status = ?"
-            arguments.append(status)
-        }
-        if session.agent != previous.agent {
-            sql += ", agent = ?"
-            arguments.append(session.agent)
-        }
-        if session.startedAt != previous.startedAt {
-            sql += ", started_at = ?"
-            arguments.append(session.startedAt)
-        }
+        if statusChanges { sql += ", status = ?" }
+        if agentChanges { sql += ", agent = ?" }
+        if startChanges { sql += ", started_at = ?" }
         sql += " WHERE tenant = ? AND contact = ?"
-        arguments += [tenant, contact]
-        try db.run(sql, StatementArguments(arguments))
+        let update = try DirectStatement(db, sql)
+        bindDocument(update)
+        var index: Int32 = 11
+        for (changed, value) in [(statusChanges, status), (agentChanges, session.agent)] where changed {
+            update.bind(index, value)
+            index += 1
+        }
+        if startChanges {
+            update.bind(index, session.startedAt)
+            index += 1
+        }
+        update.bind(index, tenant)
+        update.bind(index + 1, contact)
+        try update.run()
     }
 }
