@@ -83,6 +83,8 @@ struct AgentAPIError: Error, Sendable, Equatable {
 /// A conversation as `GET …/conversations` lists it.
 struct ConversationItem: Encodable {
     var contact: String
+    /// The pseudonymous id that log lines about the conversation carry (`ConversationPseudonyms`).
+    var conversationID: String
     var contactName: String?
     var status: String
     var agent: String?
@@ -97,6 +99,7 @@ struct ConversationItem: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case contact, status, agent, queue, flow, step
+        case conversationID = "conversation_id"
         case contactName = "contact_name"
         case startedAt = "started_at"
         case endedAt = "ended_at"
@@ -105,8 +108,9 @@ struct ConversationItem: Encodable {
         case updatedAt = "updated_at"
     }
 
-    init(_ summary: ConversationSummary) {
+    init(_ summary: ConversationSummary, conversationID: String) {
         contact = summary.contact
+        self.conversationID = conversationID
         contactName = summary.contactName
         status = summary.status.rawValue
         agent = summary.agent
@@ -190,7 +194,13 @@ struct ThreadItem: Encodable {
 /// The answer of `GET …/conversations/{contact}/messages`.
 struct ThreadAnswer: Encodable {
     var contact: String
+    var conversationID: String
     var messages: [ThreadItem]
+
+    enum CodingKeys: String, CodingKey {
+        case contact, messages
+        case conversationID = "conversation_id"
+    }
 }
 
 /// The body of `POST …/messages`.
@@ -206,12 +216,14 @@ struct ReassignRequest: Decodable {
 /// The answer of a conversation action (reply, close, reassign).
 struct ActionAnswer: Encodable {
     var contact: String
+    var conversationID: String
     var status: String
     var agent: String?
     var outboxIDs: [Int64]
 
     enum CodingKeys: String, CodingKey {
         case contact, status, agent
+        case conversationID = "conversation_id"
         case outboxIDs = "outbox_ids"
     }
 }

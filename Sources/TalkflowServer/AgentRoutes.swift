@@ -89,7 +89,13 @@ struct AgentRoutes: Sendable {
         filter.limit = try Self.count(query.get("limit"), name: "limit", default: 100, maximum: 1000)
         filter.offset = try Self.count(query.get("offset"), name: "offset", default: 0, maximum: Int.max)
         let conversations = try await store.conversations(tenant: caller.tenant.id, filter: filter)
-        return AgentAPI.json(ConversationList(conversations: conversations.map(ConversationItem.init)))
+        var items: [ConversationItem] = []
+        items.reserveCapacity(conversations.count)
+        for summary in conversations {
+            let id = await processing.pseudonyms.id(tenant: summary.tenant, contact: summary.contact)
+            items.append(ConversationItem(summary, conversationID: id))
+        }
+        return AgentAPI.json(ConversationList(conversations: items))
     }
 
     func thread(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
@@ -103,7 +109,8 @@ struct AgentRoutes: Sendable {
         let after = query.get("after").flatMap { Int64($0) }
         let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
-        return AgentAPI.json(ThreadAnswer(contact: contact, messages: entries.map(ThreadItem.init)))
+        let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
+        return AgentAPI.json(ThreadAnswer(contact: contact, conversationID: id, messages: entries.map(ThreadItem.init)))
     }
 
     func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
@@ -140,8 +147,9 @@ struct AgentRoutes: Sendable {
         if events.contains(where: { $0.kind == ConversationEvent.windowClosed }) {
             throw AgentAPIError.windowClosed
         }
-        context.logger.info("agent reply queued", metadata: ["agent": "\(agent)"])
-        return AgentAPI.json(Self.answer(contact, committed), status: .accepted)
+        let answer = await answer(caller, contact, committed)
+        context.logger.info("agent reply queued", metadata: answer.logMetadata(agent: agent))
+        return AgentAPI.json(answer.body, status: .accepted)
     }
 
     func close(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
@@ -153,8 +161,9 @@ struct AgentRoutes: Sendable {
             guard admin || session.agent == agent else { throw Refusal.notYours }
             return [.agentClosed]
         }
-        context.logger.info("conversation closed by an agent", metadata: ["agent": "\(agent)"])
-        return AgentAPI.json(Self.answer(contact, committed))
+        let answer = await answer(caller, contact, committed)
+        context.logger.info("conversation closed by an agent", metadata: answer.logMetadata(agent: agent))
+        return AgentAPI.json(answer.body)
     }
 
     /// Reassigns a conversation (admins only). A queued conversation (no agent yet) steps `agentAssigned`,
@@ -190,8 +199,9 @@ struct AgentRoutes: Sendable {
                 .assignment, tenant: tenant.id, contact: contact, at: processing.clock(),
                 queue: committed.changes.queueName),
             to: target)
-        context.logger.info("conversation reassigned", metadata: ["agent": "\(target)"])
-        return AgentAPI.json(Self.answer(contact, committed))
+        let answer = await answer(caller, contact, committed)
+        context.logger.info("conversation reassigned", metadata: answer.logMetadata(agent: target))
+        return AgentAPI.json(answer.body)
     }
 
     /// Runs one agent action in a store transaction: `decide` checks the session (throwing a `Refusal`
@@ -234,10 +244,24 @@ struct AgentRoutes: Sendable {
         return committed
     }
 
-    static func answer(_ contact: String, _ committed: CommittedChanges) -> ActionAnswer {
-        ActionAnswer(
-            contact: contact, status: ConversationStatus(committed.session.status).rawValue,
+    /// An action's answer and what its log line says (tenant, conversation id, agent; never the contact).
+    struct Answered {
+        let body: ActionAnswer
+        let tenant: String
+
+        func logMetadata(agent: String) -> Logger.Metadata {
+            ["tenant": "\(tenant)", "conversation": "\(body.conversationID)", "agent": "\(agent)"]
+        }
+    }
+
+    func answer(_ caller: AgentAuthentication.Caller, _ contact: String, _ committed: CommittedChanges) async
+        -> Answered
+    {
+        let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
+        let body = ActionAnswer(
+            contact: contact, conversationID: id, status: ConversationStatus(committed.session.status).rawValue,
             agent: committed.session.agent, outboxIDs: committed.outboxIDs)
+        return Answered(body: body, tenant: caller.tenant.id)
     }
 
     // MARK: Events

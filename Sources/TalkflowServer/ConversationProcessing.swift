@@ -20,6 +20,8 @@ public final class ConversationProcessing: Sendable {
     /// Committed inbound messages waiting to be marked as read; `nil` when the configuration's `mark_read` is
     /// off.
     public let readReceipts: ReadReceipts?
+    /// The pseudonymous conversation ids of log lines and the agent API.
+    public let pseudonyms: ConversationPseudonyms
     /// The worker's pacing (its send rate is the configuration's `send_rate_per_number`).
     public let workerSettings: OutboxWorker.Settings
     /// Receipt times and outbox times, Unix seconds.
@@ -32,6 +34,7 @@ public final class ConversationProcessing: Sendable {
         logger: Logger = Logger(label: "talkflow.server")
     ) {
         self.store = store
+        self.pseudonyms = ConversationPseudonyms(store: store)
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: GraphClient.httpClientConfiguration())
         self.httpClient = httpClient
@@ -59,7 +62,7 @@ public final class ConversationProcessing: Sendable {
     public func processor(metrics: ServerMetrics?) -> InboundProcessor {
         InboundProcessor(
             store: store, graph: graph, metrics: metrics, signal: signal, clock: clock, events: agentEvents,
-            readReceipts: readReceipts)
+            readReceipts: readReceipts, pseudonyms: pseudonyms)
     }
 
     /// The outbox worker for `registry`'s tenants.
@@ -68,7 +71,7 @@ public final class ConversationProcessing: Sendable {
         logger[metadataKey: "component"] = "outbox"
         return OutboxWorker(
             store: store, graph: graph, registry: registry, signal: signal, settings: workerSettings,
-            metrics: metrics, clock: clock, readReceipts: readReceipts, logger: logger)
+            metrics: metrics, clock: clock, readReceipts: readReceipts, pseudonyms: pseudonyms, logger: logger)
     }
 
     /// Closes the HTTP client; call once the server has stopped.

@@ -33,6 +33,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
     let events: AgentEventBroadcaster?
     /// Where committed messages go to be marked as read; `nil` when `mark_read` is off.
     let readReceipts: ReadReceipts?
+    /// The conversation ids of log lines.
+    let pseudonyms: ConversationPseudonyms
     let locks = ConversationLocks()
 
     /// A processor writing to `store`, resolving media sizes through `graph`, timing steps in `metrics` and
@@ -41,8 +43,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
     public init(
         store: any ConversationStore, graph: GraphClient, metrics: ServerMetrics? = nil, signal: OutboxSignal? = nil,
         clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, events: AgentEventBroadcaster? = nil,
-        readReceipts: ReadReceipts? = nil
+        readReceipts: ReadReceipts? = nil, pseudonyms: ConversationPseudonyms? = nil
     ) {
+        self.pseudonyms = pseudonyms ?? ConversationPseudonyms(store: store)
         self.store = store
         self.graph = graph
         self.metrics = metrics
@@ -99,22 +102,23 @@ public struct InboundProcessor: TenantUpdateProcessor {
 
     /// One inbound message: dedup, media size, then the transaction.
     func handle(_ message: InboundMessage, tenant: Tenant, logger: Logger) async throws {
-        // A wamid encodes the contact's number: it is logged at debug level only.
-        var debugLogger = logger
-        debugLogger[metadataKey: "message_id"] = "\(message.id)"
+        // A wamid encodes the contact's number: it is logged at debug level only (and the metadata is built
+        // only when a debug line is written).
+        let messageID = message.id
         var size: Int64 = 0
         if case .media(let media) = message.content {
             // A redelivered attachment must not cost a call to the media endpoint; other messages rely on the
             // transaction's own check.
             if try await store.wasProcessed(tenant: tenant.id, messageID: message.id) {
-                debugLogger.debug("inbound message seen before; nothing changes")
+                logger.debug("inbound message seen before; nothing changes", metadata: ["message_id": "\(messageID)"])
                 return
             }
             size = try await mediaSize(media, tenant: tenant, logger: logger)
         }
         guard let kind = message.event(mediaSize: size) else {
-            debugLogger.debug(
-                "inbound message the flow does not see; acknowledged", metadata: ["type": "\(message.type)"])
+            logger.debug(
+                "inbound message the flow does not see; acknowledged",
+                metadata: ["type": "\(message.type)", "message_id": "\(messageID)"])
             return
         }
         let receivedAt = clock()
@@ -140,18 +144,22 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         metrics?.stepDuration.record(ContinuousClock.now - start)
         guard let committed else {
-            debugLogger.debug("inbound message seen before; nothing changes")
+            logger.debug("inbound message seen before; nothing changes", metadata: ["message_id": "\(messageID)"])
             return
         }
-        logger.info(
-            "inbound message processed",
-            metadata: [
-                "type": "\(type)", "queued": "\(committed.outboxIDs.count)",
-                "step": "\(committed.changes.stateName ?? "")",
-            ])
+        if logger.logLevel <= .info {
+            let conversation = await pseudonyms.id(tenant: tenant.id, contact: message.contactID)
+            logger.info(
+                "inbound message processed",
+                metadata: [
+                    "type": "\(type)", "queued": "\(committed.outboxIDs.count)",
+                    "step": "\(committed.changes.stateName ?? "")", "conversation": "\(conversation)",
+                ])
+        }
         if committed.hasWaitingMessages { signal?.ring() }
         if let readReceipts, !readReceipts.enqueue(ReadReceipt(tenant: tenant.id, messageID: message.id)) {
-            debugLogger.debug("read receipt queue full; the message is not marked as read")
+            logger.debug(
+                "read receipt queue full; the message is not marked as read", metadata: ["message_id": "\(messageID)"])
         }
         events?.publish(committed, tenant: tenant.id, contact: message.contactID, at: receivedAt, inbound: true)
     }
@@ -190,12 +198,13 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
         guard changed, delivery == .failed else { return }
-        logger.warning(
-            "Meta reported a message failed",
-            metadata: ["outbox_id": "\(status.callbackData ?? "")", "error": "\(error?.kind ?? "unknown")"])
-        if status.errors.contains(where: { $0.kind == .windowClosed }),
-            let contact = status.recipientID ?? status.recipientUserID
-        {
+        let contact = status.recipientID ?? status.recipientUserID
+        var metadata: Logger.Metadata = [
+            "outbox_id": "\(status.callbackData ?? "")", "error": "\(error?.kind ?? "unknown")",
+        ]
+        if let contact { metadata["conversation"] = "\(await pseudonyms.id(tenant: tenant.id, contact: contact))" }
+        logger.warning("Meta reported a message failed", metadata: metadata)
+        if status.errors.contains(where: { $0.kind == .windowClosed }), let contact {
             metrics?.failed(.windowClosed)
             try await store.recordWindowClosed(tenant: tenant, contact: contact, at: status.timestamp)
         }

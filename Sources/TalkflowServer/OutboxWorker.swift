@@ -96,7 +96,7 @@ public struct OutboxWorker: Service {
         store: any ConversationStore, graph: GraphClient, registry: TenantRegistry, signal: OutboxSignal,
         settings: Settings = Settings(), metrics: ServerMetrics? = nil,
         clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, readReceipts: ReadReceipts? = nil,
-        logger: Logger = Logger(label: "talkflow.outbox")
+        pseudonyms: ConversationPseudonyms? = nil, logger: Logger = Logger(label: "talkflow.outbox")
     ) {
         self.store = store
         self.graph = graph
@@ -112,7 +112,8 @@ public struct OutboxWorker: Service {
         self.pauses = pauses
         let sender = Sender(
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
-            store: store, pauses: pauses, logger: logger)
+            store: store, pauses: pauses, pseudonyms: pseudonyms ?? ConversationPseudonyms(store: store), logger: logger
+        )
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
             logger: logger,
@@ -178,19 +179,24 @@ public struct OutboxWorker: Service {
         let clock: @Sendable () -> Int64
         let store: any ConversationStore
         let pauses: SendingPauses
+        /// The conversation ids of log lines.
+        let pseudonyms: ConversationPseudonyms
         let logger: Logger
 
         /// Sends one claimed row and says what became of it.
         func send(_ message: OutboxMessage) async -> OutboxResult {
-            // The message's logger (its tenant and outbox id) is built only on the paths that write a line.
-            var messageLogger: Logger {
+            // The message's logger (its tenant, conversation and outbox id) is built only on the paths that
+            // write a line.
+            func messageLogger() async -> Logger {
                 var logger = logger
                 logger[metadataKey: "tenant"] = "\(message.tenant)"
+                logger[metadataKey: "conversation"] =
+                    "\(await pseudonyms.id(tenant: message.tenant, contact: message.contact))"
                 logger[metadataKey: "outbox_id"] = "\(message.id)"
                 return logger
             }
             guard let tenant = registry.tenant(id: message.tenant) else {
-                messageLogger.error("outbox message of a tenant no longer configured; given up")
+                await messageLogger().error("outbox message of a tenant no longer configured; given up")
                 return OutboxResult(id: message.id, .failed(OutboxError(kind: "unknown_tenant")), at: clock())
             }
             if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
@@ -203,7 +209,7 @@ public struct OutboxWorker: Service {
                 ).body()
             } catch {
                 metrics?.failed(.invalidRequest)
-                messageLogger.error(
+                await messageLogger().error(
                     "outbox message cannot be encoded; given up", metadata: ["reason": "\(error.reason)"])
                 return OutboxResult(
                     id: message.id, .failed(OutboxError(kind: "invalid_parameter", detail: error.reason)), at: clock())
@@ -214,7 +220,7 @@ public struct OutboxWorker: Service {
                     body, phoneNumberID: tenant.config.phoneNumberID, token: tenant.secrets.accessToken)
                 if pauses.resume(tenant: tenant.id) {
                     metrics?.sendingPaused(tenant: tenant.id, false)
-                    messageLogger.notice("the access token works again; the tenant's sends resume")
+                    await messageLogger().notice("the access token works again; the tenant's sends resume")
                 }
                 metrics?.messageSent(tenant: tenant.id)
                 logger.debug(
@@ -224,7 +230,7 @@ public struct OutboxWorker: Service {
                     ])
                 return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
             } catch {
-                return await failure(error, for: message, tenant: tenant, logger: messageLogger)
+                return await failure(error, for: message, tenant: tenant, logger: messageLogger())
             }
         }
 

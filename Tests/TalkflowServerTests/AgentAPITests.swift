@@ -27,6 +27,8 @@ struct AgentAPITests {
             #expect(list.first?["agent"] as? String == "ana")
             #expect(list.first?["queue"] as? String == "ventas")
             #expect(list.first?["handoff_at"] is String)
+            let conversationID = await server.processing.pseudonyms.id(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(list.first?["conversation_id"] as? String == conversationID)
 
             let (_, bruno) = try await server.request(.GET, "conversations", key: "key-bruno")
             #expect((bruno["conversations"] as? [Any])?.isEmpty == true)
@@ -47,10 +49,47 @@ struct AgentAPITests {
                 .GET, "conversations/\(EndToEnd.ana)/messages", key: "key-ana")
             #expect(threadStatus == 200)
             let messages = try #require(thread["messages"] as? [[String: Any]])
+            #expect(thread["conversation_id"] as? String == conversationID)
             #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "agente" })
             #expect(messages.contains { $0["direction"] as? String == "outbound" && $0["status"] is String })
             let foreign = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-bruno")
             #expect(foreign.status == 403)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// Log lines about a conversation name it by its pseudonymous id, the same in every line and in the agent
+    /// API, and never by the contact's number or name.
+    @Test func logLinesCarryTheTenantAndThePseudonymousConversationIDNeverThePhoneNumber() async throws {
+        let logs = LogRecorder()
+        let other = "573009998877"
+        try await AgentServer.run(logs: logs) { server in
+            try await server.handOff(EndToEnd.ana)
+            try await server.handOff(other)
+            let (status, reply) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(status == 202)
+            let ana = await server.processing.pseudonyms.id(tenant: "tienda", contact: EndToEnd.ana)
+            let bea = await server.processing.pseudonyms.id(tenant: "tienda", contact: other)
+            #expect(reply["conversation_id"] as? String == ana)
+            #expect(ana != bea)
+            #expect(ana.utf8.count == 16 && ana.utf8.allSatisfy { "0123456789abcdef".utf8.contains($0) })
+            #expect(await server.processing.pseudonyms.id(tenant: "otra", contact: EndToEnd.ana) != ana)
+
+            let processed = logs.all.filter { $0.message == "inbound message processed" }
+            #expect(processed.count == 6)
+            #expect(processed.filter { $0.metadata["conversation"] == ana }.count == 3)
+            #expect(processed.filter { $0.metadata["conversation"] == bea }.count == 3)
+            #expect(processed.allSatisfy { $0.metadata["tenant"] == "tienda" })
+            let queued = try #require(logs.all.first { $0.message == "agent reply queued" })
+            #expect(queued.metadata["conversation"] == ana)
+            #expect(queued.metadata["tenant"] == "tienda")
+
+            let visible = logs.all.filter { $0.level >= .info }
+            let text = visible.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            for personal in [EndToEnd.ana, other, String(EndToEnd.ana.suffix(10)), "Ana Pérez", "Hola, soy Ana"] {
+                #expect(!text.contains(personal), "\(personal) in the logs")
+            }
             try await server.waitForEmptyOutbox()
         }
     }
@@ -197,7 +236,7 @@ struct AgentServer {
     static func hash(_ key: String) -> String { SecretComparison.hex(SecretComparison.sha256(key)) }
 
     /// Starts the fake Graph API and the server, runs `body`, then shuts both down.
-    static func run(_ body: @Sendable (AgentServer) async throws -> Void) async throws {
+    static func run(logs: LogRecorder? = nil, _ body: @Sendable (AgentServer) async throws -> Void) async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
         try await FakeGraphAPI.run { fake in
@@ -237,7 +276,8 @@ struct AgentServer {
             try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)
             let loaded = try loadValid(config, environment: EndToEnd.environment)
             let clock = TestClock()
-            try await withLiveServer(loaded, label: "agent-api", clock: { clock.now }) { port, store, processing in
+            try await withLiveServer(loaded, label: "agent-api", clock: { clock.now }, logs: logs) {
+                port, store, processing in
                 let e2e = EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
                 try await body(AgentServer(e2e: e2e, processing: processing))
             }

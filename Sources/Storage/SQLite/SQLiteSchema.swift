@@ -31,6 +31,9 @@ public enum SQLiteSchema {
                 }
             }
         }
+        migrator.registerMigration("v4_pseudonym_key") { db in
+            for statement in v4 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -237,6 +240,26 @@ public enum SQLiteSchema {
         """
         CREATE INDEX log_out_by_message_id ON conversation_log (tenant, message_id)
             WHERE direction = 'out' AND message_id IS NOT NULL
+        """,
+    ]
+
+    /// The installation's key for pseudonymous conversation ids (`PseudonymKeyStore`), made here once at
+    /// random; the triggers keep it from ever changing.
+    static let v4: [String] = [
+        """
+        CREATE TABLE installation_keys (
+            name TEXT PRIMARY KEY NOT NULL,
+            key BLOB NOT NULL CHECK (length(key) = 32)
+        ) WITHOUT ROWID
+        """,
+        "INSERT INTO installation_keys (name, key) VALUES ('conversation_ids', randomblob(32))",
+        """
+        CREATE TRIGGER installation_keys_no_update BEFORE UPDATE ON installation_keys
+        BEGIN SELECT RAISE(ABORT, 'installation keys never change'); END
+        """,
+        """
+        CREATE TRIGGER installation_keys_no_delete BEFORE DELETE ON installation_keys
+        BEGIN SELECT RAISE(ABORT, 'installation keys never change'); END
         """,
     ]
 
