@@ -169,6 +169,16 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     #expect(!plan.contains { $0 == "SCAN o" || $0 == "SCAN conversation_log" })
 }
 
+@Test func aRetentionPurgeFindsOldLinesThroughTheTimeIndex() throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
+    let plan = try store.queryPlan(SQLiteStore.purgeLogSQL, ["t1", 1_000])
+    #expect(
+        plan.contains { $0.contains("USING INDEX log_by_time") || $0.contains("USING COVERING INDEX log_by_time") },
+        "\(plan)")
+    #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+}
+
 @Test func aStatusWebhookFindsItsMessageThroughTheOutboundIndex() throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))

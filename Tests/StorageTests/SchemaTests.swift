@@ -164,6 +164,8 @@ import Testing
             db,
             sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversation_log' ORDER BY name")
         #expect(indexes == ["log_by_time", "log_out_by_message_id", "log_thread", "outbox_open"])
+        let timeIndex = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'log_by_time'")
+        #expect(timeIndex?.hasSuffix("(at, tenant)") == true, "\(timeIndex ?? "")")
     }
     // The store reads the migrated rows.
     let thread = try await store.thread(tenant: "t1", contact: "c", after: nil, limit: 10)
