@@ -95,7 +95,7 @@ let package = Package(
             name: "talkflow-bench",
             dependencies: [
                 "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
-                "Storage", .product(name: "Crypto", package: "swift-crypto"),
+                "Storage", "TalkflowServer", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]

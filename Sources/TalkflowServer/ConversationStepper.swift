@@ -5,14 +5,20 @@ import Storage
 /// `requestHandoff` with the next agent of the store's rotation inside the same transaction (and steps again
 /// with `agentAssigned`), and turns every effect into the changes the store keeps. Pure apart from the
 /// transaction, so it can run on the database thread while the write lock is held.
-struct ConversationStepper: Sendable {
+public struct ConversationStepper: Sendable {
     /// The tenant's flow: its interpreter and its queues (configuration overrides applied).
     let flow: CompiledFlow
     /// Where consent evidence says the decision came from.
     let evidence: EvidenceContext
 
+    /// A stepper for `flow`, recording consent evidence from `evidence`.
+    public init(flow: CompiledFlow, evidence: EvidenceContext) {
+        self.flow = flow
+        self.evidence = evidence
+    }
+
     /// Steps `session` with `kind` at `at` and records the effects, those of an agent assignment included.
-    func step(
+    public func step(
         _ kind: Event.Kind, at: Int64, session: inout Session, transaction: any ConversationTransaction,
         into changes: inout ConversationChanges
     ) throws {

@@ -14,6 +14,14 @@ public struct CompiledFlow: Sendable {
     public let interpreter: Interpreter
     /// The agents of each queue once the overrides are applied, in rotation order.
     public let queues: [String: [String]]
+
+    /// A compiled flow as `TenantFlow.compile` makes it (benchmarks build one directly).
+    public init(path: String, flowID: String, interpreter: Interpreter, queues: [String: [String]]) {
+        self.path = path
+        self.flowID = flowID
+        self.interpreter = interpreter
+        self.queues = queues
+    }
 }
 
 /// Turns a tenant's flow file into a `CompiledFlow`, the same way at start-up and on reload, so that a

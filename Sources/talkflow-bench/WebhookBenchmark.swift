@@ -57,21 +57,8 @@ enum WebhookBenchmark {
                 return 64
             }
         }
-        let code = Counter()
-        code.value.store(70, ordering: .relaxed)
-        let done = DispatchSemaphore(value: 0)
         let frozen = options
-        Task {
-            do {
-                let result = try await run(frozen)
-                code.value.store(Int(result), ordering: .relaxed)
-            } catch {
-                FileHandle.standardError.write(Data("webhooks benchmark failed: \(error)\n".utf8))
-            }
-            done.signal()
-        }
-        done.wait()
-        return Int32(code.value.load(ordering: .relaxed))
+        return runToCompletion("webhooks") { try await run(frozen) }
     }
 
     // MARK: - Messages
@@ -463,6 +450,24 @@ enum WebhookBenchmark {
 /// A shared counter (an `Atomic` cannot be captured by the escaping closures of tasks and responders).
 final class Counter: Sendable {
     let value = Atomic<Int>(0)
+}
+
+/// Runs an asynchronous benchmark from the synchronous `main` and returns its exit code (70 when it threw, after
+/// saying why on standard error).
+func runToCompletion(_ name: String, _ body: @escaping @Sendable () async throws -> Int32) -> Int32 {
+    let code = Counter()
+    code.value.store(70, ordering: .relaxed)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do {
+            code.value.store(Int(try await body()), ordering: .relaxed)
+        } catch {
+            FileHandle.standardError.write(Data("\(name) benchmark failed: \(error)\n".utf8))
+        }
+        done.signal()
+    }
+    done.wait()
+    return Int32(code.value.load(ordering: .relaxed))
 }
 
 /// A failure of the benchmark's own machinery.

@@ -5,7 +5,8 @@ import FlowSyntax
 import Foundation
 
 // Lint and compile speed of generated flows, printed as JSON (Docs/performance.md).
-// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]
+// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]; talkflow-bench interpreter|webhooks|store
+// [options] runs the other benchmarks (Docs/performance.md).
 
 /// A valid flow of `steps` steps (plus its consent): menus, messages, questions and sets in a repeating
 /// pattern, every step reachable, nothing reported by any check.
@@ -123,6 +124,7 @@ while !arguments.isEmpty {
     case "lint": break
     case "interpreter": exit(InterpreterBenchmark.main(arguments))
     case "webhooks": exit(WebhookBenchmark.main(arguments))
+    case "store": exit(StoreBenchmark.main(arguments))
     case "--stages":
         let size = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 1000
         let times = stageTimes(Array(generateFlow(steps: size).utf8), limits: LoaderLimits(maxBytes: 1 << 30))

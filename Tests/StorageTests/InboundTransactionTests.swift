@@ -243,3 +243,49 @@ func sameMessageDeliveredConcurrentlyIsHandledOnce(factory: StoreFactory) async 
     #expect(handled == 1)
     #expect(try await store.outboxDepth() == 1)
 }
+
+/// A step's lines are written a few rows per statement: a long step (more rows than one statement takes) keeps
+/// its lines in order, gives each outbound message its own row's id, and a later step's rows follow.
+@Test(arguments: StoreFactory.all)
+func aLongStepKeepsItsLinesInOrderAndEachMessageItsOwnID(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    var expected: [String] = ["in"]
+    let committed = try #require(
+        try await store.handleInbound(
+            tenant: "t1", contact: "573001", messageID: "wamid.long", receivedAt: Fixtures.monday
+        ) { session, _ in
+            session.status = .waiting
+            var changes = ConversationChanges()
+            for index in 0..<19 {
+                if index % 4 == 1 {
+                    changes.send(.text("mensaje \(index)"))
+                } else {
+                    changes.log("step", detail: "paso-\(index)")
+                }
+            }
+            return changes
+        })
+    for index in 0..<19 { expected.append(index % 4 == 1 ? "out:mensaje \(index)" : "event:paso-\(index)") }
+    let second = try #require(
+        try await store.handleInbound(
+            tenant: "t1", contact: "573001", messageID: "wamid.next", receivedAt: Fixtures.monday + 1
+        ) { _, _ in Fixtures.reply("después") })
+    expected += ["in", "event:menu", "out:después"]
+    let thread = try await store.thread(tenant: "t1", contact: "573001", after: nil, limit: 100)
+    let described = thread.map { entry -> String in
+        switch entry.content {
+        case .inbound: return "in"
+        case .outbound(let message, _, _, _, _):
+            if case .text(let text) = message { return "out:\(text)" }
+            return "out:?"
+        case .event(let event): return "event:\(event.detail ?? event.kind)"
+        }
+    }
+    #expect(described == expected)
+    let sequences = thread.map(\.sequence)
+    #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+    let outboundIDs = thread.filter { if case .outbound = $0.content { true } else { false } }.map(\.sequence)
+    #expect(committed.outboxIDs + second.outboxIDs == outboundIDs)
+    #expect(committed.outboxIDs.count == 5)
+}
