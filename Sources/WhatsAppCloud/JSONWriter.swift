@@ -7,7 +7,7 @@ enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case int(Int)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The compact, key-sorted UTF-8 form.
     var bytes: [UInt8] {
@@ -32,14 +32,15 @@ enum JSONValue: Sendable, Hashable {
                 value.write(to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case .object(let members):
+        case .object(let object):
             out.append(UInt8(ascii: "{"))
             // Byte order of the UTF-8 keys, like JSONEncoder's `.sortedKeys` for the ASCII keys used here.
-            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(string: key, to: &out)
+                Self.write(string: member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.write(to: &out)
+                member.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -77,5 +78,35 @@ enum JSONValue: Sendable, Hashable {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A JSON object's members, written as a dictionary literal (`["type": .string("text")]`) but kept in an array:
+/// request bodies are small objects built once and written once, where a dictionary's hashing and storage cost
+/// more than the linear search of a set key. A key set twice keeps its last value, as in a dictionary.
+struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    struct Member: Sendable, Hashable {
+        let key: String
+        var value: JSONValue
+    }
+
+    private(set) var members: [Member]
+
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
+        members = []
+        members.reserveCapacity(elements.count + 2)
+        for (key, value) in elements { self[key] = value }
+    }
+
+    /// The value of `key`; setting `nil` removes it.
+    subscript(key: String) -> JSONValue? {
+        get { members.first { $0.key == key }?.value }
+        set {
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ public struct OutboundRequest: Sendable, Hashable {
     /// The JSON body. Throws when the recipient is neither a phone number nor a business-scoped user id, or a
     /// template header has a type but no link.
     public func body() throws(OutboundRequestError) -> [UInt8] {
-        var root: [String: JSONValue] = [
+        var root: JSONObject = [
             "messaging_product": .string("whatsapp"),
             "recipient_type": .string("individual"),
         ]
@@ -52,7 +52,7 @@ public struct OutboundRequest: Sendable, Hashable {
     /// The body that marks a contact's message (and the ones before it) as read, optionally showing the typing
     /// indicator until the reply or for 25 seconds.
     public static func markRead(messageID: String, typingIndicator: Bool = false) -> [UInt8] {
-        var root: [String: JSONValue] = [
+        var root: JSONObject = [
             "messaging_product": .string("whatsapp"),
             "status": .string("read"),
             "message_id": .string(messageID),
@@ -88,7 +88,7 @@ public struct OutboundRequest: Sendable, Hashable {
     private static func part(_ message: OutboundMessage) throws(OutboundRequestError) -> (String, JSONValue) {
         switch message {
         case .text(let body):
-            var text: [String: JSONValue] = ["body": .string(body)]
+            var text: JSONObject = ["body": .string(body)]
             if containsLink(body) { text["preview_url"] = .bool(true) }
             return ("text", .object(text))
         case .buttons(let body, let header, let footer, let buttons):
@@ -106,7 +106,7 @@ public struct OutboundRequest: Sendable, Hashable {
         case .list(let body, let header, let footer, let button, let rows):
             var interactive = frame(type: "list", body: body, header: header, footer: footer)
             let rowValues: [JSONValue] = rows.map { row in
-                var value: [String: JSONValue] = ["id": .string(row.id), "title": .string(row.title)]
+                var value: JSONObject = ["id": .string(row.id), "title": .string(row.title)]
                 if let description = row.description, !description.isEmpty {
                     value["description"] = .string(description)
                 }
@@ -118,7 +118,7 @@ public struct OutboundRequest: Sendable, Hashable {
             ])
             return ("interactive", .object(interactive))
         case .attachment(let url, let fileName, let caption, let fileExtension):
-            var media: [String: JSONValue] = ["link": .string(url)]
+            var media: JSONObject = ["link": .string(url)]
             if let caption, !caption.isEmpty { media["caption"] = .string(caption) }
             if ["jpg", "jpeg", "png"].contains(fileExtension.lowercased()) {
                 return ("image", .object(media))
@@ -148,7 +148,7 @@ public struct OutboundRequest: Sendable, Hashable {
                             parameters.map { .object(["type": .string("text"), "text": .string($0)]) }),
                     ]))
             }
-            var template: [String: JSONValue] = [
+            var template: JSONObject = [
                 "name": .string(name),
                 "language": .object(["code": .string(language)]),
             ]
@@ -157,8 +157,8 @@ public struct OutboundRequest: Sendable, Hashable {
         }
     }
 
-    private static func frame(type: String, body: String, header: String?, footer: String?) -> [String: JSONValue] {
-        var interactive: [String: JSONValue] = [
+    private static func frame(type: String, body: String, header: String?, footer: String?) -> JSONObject {
+        var interactive: JSONObject = [
             "type": .string(type),
             "body": .object(["text": .string(body)]),
         ]

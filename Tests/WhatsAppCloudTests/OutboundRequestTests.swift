@@ -1,7 +1,7 @@
 import FlowRuntime
 import Foundation
 import Testing
-import WhatsAppCloud
+@testable import WhatsAppCloud
 
 /// The exact JSON bodies sent to `POST /{version}/{phone-number-id}/messages`.
 @Suite struct OutboundRequestTests {
@@ -208,4 +208,20 @@ import WhatsAppCloud
             withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         #expect(Array(sorted) == first)
     }
+}
+
+/// Request bodies' objects keep their members in an array: written with sorted keys whatever the order they
+/// were set in, a key set again keeps its last value, and setting `nil` removes it.
+@Test func jsonObjectsWriteSortedKeysAndKeepTheLastValueOfAKey() {
+    var object: JSONObject = ["type": .string("text"), "body": .string("hola"), "b": .int(1)]
+    object["b"] = .int(2)
+    object["a"] = .bool(true)
+    object["type"] = nil
+    object["missing"] = nil
+    let nested = JSONValue.object(["z": .object(object), "list": .array([.object(["y": .int(1), "x": .int(0)])])])
+    #expect(
+        String(decoding: nested.bytes, as: UTF8.self) == #"{"list":[{"x":0,"y":1}],"z":{"a":true,"b":2,"body":"hola"}}"#
+    )
+    #expect(object["b"] == .int(2))
+    #expect(object["type"] == nil)
 }
