@@ -740,7 +740,40 @@ func expectAt(
             diagnostics.first?.message.hasPrefix("the accept label 'Siguiente' of the opt-in of consent step") == true)
     }
 
+    /// A label must say what its button does: "No acepto" on the accept button would record an authorization
+    /// for a contact who refused; a decline button that does not decline gives no way to say no.
+    @Test func labelsThatDoNotSayAcceptOrDeclineAreReported() throws {
+        let swapped = Self.flow(accept: "No acepto", decline: "Acepto")
+        let diagnostics = try lint(ConsentLabelAmbiguousRule(), swapped)
+        #expect(diagnostics.count == 2)
+        expectAt(diagnostics.first, "consent_label_ambiguous", "No acepto", marker: "‹a›", in: swapped)
+        #expect(
+            diagnostics.first?.message
+                == "the accept label 'No acepto' of consent step 'consentimiento' says that the contact declines; it "
+                + "must say plainly that the contact accepts, e.g. 'Acepto' or 'Autorizo'")
+        expectAt(diagnostics.last, "consent_label_ambiguous", "Acepto", marker: "‹d›", in: swapped)
+        #expect(diagnostics.last?.message.contains("does not say that the contact declines") == true)
+        for (accept, decline, count) in [
+            ("Hola", "No acepto", 1), ("Comprar", "No acepto", 1), ("Acepto", "Menu", 1),
+            ("No acepto", "No autorizo", 1), ("\"I don't accept\"", "\"I do not accept\"", 1),
+        ] {
+            #expect(
+                try lint(ConsentLabelAmbiguousRule(), Self.flow(accept: accept, decline: decline)).count == count,
+                "\(accept) / \(decline)")
+        }
+    }
+
     @Test func plainLabelsPass() throws {
+        for (accept, decline) in [
+            ("Acepto", "No acepto"), ("\"Sí, acepto\"", "\"No, gracias\""), ("Autorizo", "Rechazo"),
+            ("\"Estoy de acuerdo\"", "\"No estoy de acuerdo\""), ("\"I accept\"", "\"I do not accept\""),
+            ("\"Yes, I agree\"", "\"I decline\""), ("Aceito", "\"Não aceito\""),
+            ("\"Dar autorización\"", "\"No autorizo\""),
+        ] {
+            #expect(
+                try lint(ConsentLabelAmbiguousRule(), Self.flow(accept: accept, decline: decline)).isEmpty,
+                "\(accept) / \(decline)")
+        }
         #expect(try lint(ConsentLabelAmbiguousRule(), Self.flow(accept: "Acepto", decline: "No acepto")).isEmpty)
         #expect(
             try lint(ConsentLabelAmbiguousRule(), Self.flow(accept: "\"Sí, autorizo\"", decline: "No autorizo")).isEmpty

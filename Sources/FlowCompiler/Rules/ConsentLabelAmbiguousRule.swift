@@ -10,7 +10,9 @@ struct ConsentLabelAmbiguousRule: LintRule {
         id: "consent_label_ambiguous", severity: .error,
         summary: "a consent or opt-in button label is empty, too long, repeated or does not say accept/decline",
         fix: "Label the buttons plainly, 20 characters or fewer: 'Acepto' / 'No acepto', 'I accept' / "
-            + "'I do not accept', 'Aceito' / 'Não aceito' (Decreto 1377, art. 7).")
+            + "'I do not accept', 'Aceito' / 'Não aceito' (Decreto 1377, art. 7). The accept label needs a word "
+            + "of acceptance and no negation, the decline label a negation or a refusal (the words are listed "
+            + "under 'consent' in Docs/language.md).")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -29,6 +31,20 @@ struct ConsentLabelAmbiguousRule: LintRule {
         "cancelar", "salir", "volver", "atras", "cerrar", "despues", "luego", "mas tarde", "cancel", "exit", "back",
         "later", "close", "sair", "voltar", "fechar", "depois", "mais tarde",
     ]
+
+    /// Word beginnings that say "I accept" (folded: no case, no accents), in the three languages: acepto,
+    /// aceptar, autorizo, accept, agree, authorize, aceito, concordo, consiento, permito; and, for an opt-in,
+    /// quiero, want, quero, suscribirme, subscribe.
+    static let acceptStems = [
+        "acept", "accept", "aceit", "autoriz", "authori", "agree", "consent", "consient", "concord", "permit",
+        "allow", "quier", "quero", "want", "suscrib", "subscri", "inscrev",
+    ]
+    /// Whole words that say "yes, I agree".
+    static let acceptWords: Set<String> = ["si", "sim", "yes", "acuerdo"]
+    /// Whole words that negate: a label with one of them does not accept, and it declines.
+    static let negations: Set<String> = ["no", "not", "nao", "dont", "never", "nunca", "nope", "nein"]
+    /// Word beginnings that say "I decline": rechazo, declino, recuso, reject, refuse, deny, niego…
+    static let declineStems = ["rechaz", "declin", "recus", "reject", "refus", "deny", "deni", "niego"]
 
     /// Plain labels to suggest, per language.
     static let examples: [FlowLanguageCode: (accept: String, decline: String)] = [
@@ -59,8 +75,19 @@ struct ConsentLabelAmbiguousRule: LintRule {
         example: (accept: String, decline: String)
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let acceptProblem = problem(accept, vague: Self.vagueAccept)
-        let declineProblem = problem(decline, vague: Self.vagueDecline)
+        var acceptProblem = problem(accept, vague: Self.vagueAccept)
+        var declineProblem = problem(decline, vague: Self.vagueDecline)
+        let a = HabeasData.fold(accept.value)
+        if acceptProblem == nil, declineProblem == nil, !a.isEmpty, a == HabeasData.fold(decline.value) {
+            return [
+                Self.descriptor.diagnostic(
+                    "the accept and decline labels of \(holder) are both '\(decline.value)'; the contact must be "
+                        + "able to tell them apart, e.g. \(example.accept) and \(example.decline)",
+                    at: decline.range)
+            ]
+        }
+        acceptProblem = acceptProblem ?? meaningProblem(accept: accept)
+        declineProblem = declineProblem ?? meaningProblem(decline: decline)
         if let acceptProblem {
             diagnostics.append(
                 Self.descriptor.diagnostic(
@@ -72,14 +99,6 @@ struct ConsentLabelAmbiguousRule: LintRule {
                 Self.descriptor.diagnostic(
                     "the decline label\(Self.quoted(decline)) of \(holder) \(declineProblem); it must say plainly "
                         + "that the contact declines, e.g. \(example.decline)", at: decline.range))
-        }
-        let a = HabeasData.fold(accept.value)
-        if acceptProblem == nil, declineProblem == nil, !a.isEmpty, a == HabeasData.fold(decline.value) {
-            diagnostics.append(
-                Self.descriptor.diagnostic(
-                    "the accept and decline labels of \(holder) are both '\(decline.value)'; the contact must be "
-                        + "able to tell them apart, e.g. \(example.accept) and \(example.decline)",
-                    at: decline.range))
         }
         return diagnostics
     }
@@ -97,6 +116,38 @@ struct ConsentLabelAmbiguousRule: LintRule {
             .split(separator: " ").joined(separator: " ")
         if vague.contains(bare) { return "is ambiguous" }
         return nil
+    }
+
+    /// The words of a label, folded (no case, no accents) and split at anything but letters and digits
+    /// ("No, acepto." → no, acepto; "don't" → dont).
+    static func words(_ label: String) -> [String] {
+        HabeasData.fold(label).replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "")
+            .split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
+    /// Whether `words` say the contact declines: a negation ("no", "not", "não") or a word of refusal.
+    static func declines(_ words: [String]) -> Bool {
+        words.contains { word in
+            negations.contains(word) || declineStems.contains { word.hasPrefix($0) }
+        }
+    }
+
+    /// Why an accept label does not say that the contact accepts, or `nil`: it must have a word of
+    /// acceptance and nothing that negates or refuses ("No acepto" on the accept button is refused).
+    private func meaningProblem(accept label: Located<String>) -> String? {
+        guard HabeasData.isWritten(label) else { return nil }
+        let words = Self.words(label.value)
+        if Self.declines(words) { return "says that the contact declines" }
+        let accepts = words.contains { word in
+            Self.acceptWords.contains(word) || Self.acceptStems.contains { word.hasPrefix($0) }
+        }
+        return accepts ? nil : "does not say that the contact accepts"
+    }
+
+    /// Why a decline label does not say that the contact declines, or `nil`: it must negate or refuse.
+    private func meaningProblem(decline label: Located<String>) -> String? {
+        guard HabeasData.isWritten(label) else { return nil }
+        return Self.declines(Self.words(label.value)) ? nil : "does not say that the contact declines"
     }
 
     /// The label quoted after a space for messages, or nothing when it is blank.
