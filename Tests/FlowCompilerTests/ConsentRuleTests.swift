@@ -1126,3 +1126,43 @@ func expectAt(
         #expect(try Self.ids(fixture: "valid_minimal") == [])
     }
 }
+
+// MARK: - policy texts reach the contact through the placeholders
+
+/// The policy's texts are sent inside consent texts (`{{policy.responsible}}`, `{{policy.purposes}}`): an emoji
+/// in them is an emoji in a message, and their length counts towards the consent text's limit.
+@Suite struct PolicyPlaceholderTextTests {
+    @Test func anEmojiInThePolicyIsReportedWhereItIsWritten() throws {
+        let policy = TestFlow.policy.replacingOccurrences(of: "name: Ejemplo SAS", with: "name: Ejemplo SAS 🚀")
+            .replacingOccurrences(of: "description: atender tus solicitudes", with: "description: atender ✅")
+        let text = TestFlow.text(policy: policy, steps: TestFlow.consent(accept: "fin") + "  fin:\n    type: end\n")
+        let diagnostics = try lint(EmojiRule(), text)
+        #expect(diagnostics.count == 2)
+        #expect(
+            diagnostics.first?.message.hasPrefix("'name' of the policy's responsible contains the emoji '🚀'") == true)
+        #expect(
+            diagnostics.first?.range.start.line
+                == text.split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.contains("🚀") }.map { $0 + 1 })
+        #expect(diagnostics.last?.message.hasPrefix("description of purpose 'atencion' contains the emoji '✅'") == true)
+    }
+
+    @Test func aConsentTextCountsItsPolicyPlaceholdersOnceFilledIn() throws {
+        // 1,000 characters as written, fewer than 1,024; well over once the rights and the responsible are in.
+        let padding = String(repeating: "z", count: 1000 - TestFlow.consentText.count - 1)
+        let text = TestFlow.text(
+            steps: TestFlow.consent(accept: "fin", text: TestFlow.consentText + " " + padding)
+                + "  fin:\n    type: end\n")
+        let diagnostics = try lint(InteractiveLimitsRule(), text)
+        #expect(diagnostics.count == 1)
+        #expect(
+            diagnostics.first?.message.contains(
+                "'text' of step 'consentimiento' has 1") == true)
+        #expect(diagnostics.first?.message.contains("characters once its policy placeholders are filled in") == true)
+        // The same text without placeholders fits.
+        let plain = TestFlow.text(
+            steps: TestFlow.consent(accept: "fin", text: String(repeating: "z", count: 1000))
+                + "  fin:\n    type: end\n")
+        #expect(try lint(InteractiveLimitsRule(), plain).isEmpty)
+    }
+}

@@ -92,16 +92,19 @@ struct CrashTests {
 
             // Run 1: every contact talks at once. Each posts its first two messages, then waits at a gate; once
             // about 40% of the webhooks are acknowledged the gate opens, and the server is killed while the
-            // contacts post the rest (however fast the server is, it cannot take them all in the moment before
-            // the kill). A contact stops at its first unacknowledged webhook (Meta retries it later).
+            // contacts post their third. The fourth waits at a second gate that opens only after the kill, so
+            // that some webhooks are certainly left unacknowledged however fast the server took the third. A
+            // contact stops at its first unacknowledged webhook (Meta retries it later).
             let first = try await ServeProcess.start(binary: binary, config: config, folder: folder, run: 1)
             let threshold = Self.contactCount * 4 * 2 / 5
             let gate = Flag()
+            let killed = Flag()
             async let load: Void = withTaskGroup(of: Void.self) { group in
                 for (index, contact) in contacts.enumerated() {
                     group.addTask {
                         for (number, message) in Self.messages(of: index, contact: contact).enumerated() {
                             while number >= 2, !gate.isSet { try? await Task.sleep(for: .milliseconds(1)) }
+                            while number >= 3, !killed.isSet { try? await Task.sleep(for: .milliseconds(1)) }
                             let status = try? await Self.post(
                                 message.body, to: first.base, client: client, timeout: .seconds(1))
                             guard status == 200 else { return }
@@ -123,6 +126,7 @@ struct CrashTests {
                 try await Task.sleep(for: .milliseconds(1))
             }
             await first.kill9()
+            killed.set()
             await load
             let beforeRestart = acknowledged.ids.withLock { $0.count }
             #expect(beforeRestart >= threshold)

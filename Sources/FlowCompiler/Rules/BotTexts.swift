@@ -37,6 +37,9 @@ struct BotText: Sendable {
     /// description for each of them dominated the lint time of large flows.
     let describe: @Sendable () -> String
     let slot: Slot
+    /// The text as the contact will read it when it has `{{policy.…}}` placeholders, which the compiler fills
+    /// in (their values are known now, so they count towards the length); `nil` when it has none.
+    var filled: String? = nil
 
     /// What the text is, for messages: "'text' of step 'menu'".
     var what: String { describe() }
@@ -45,8 +48,30 @@ struct BotText: Sendable {
     /// (keywords, revocation words, synonyms) are not here: the bot never sends them.
     static func all(in flow: Flow) -> [BotText] {
         var out: [BotText] = []
+        /// The purposes of the consent step being walked, for `{{policy.purposes}}`.
+        var purposes: [String] = []
         func add(_ text: Located<String>?, _ what: @autoclosure @escaping @Sendable () -> String, _ slot: Slot) {
-            if let text { out.append(BotText(text: text, describe: what, slot: slot)) }
+            guard let text else { return }
+            var entry = BotText(text: text, describe: what, slot: slot)
+            if text.value.contains("policy.") {
+                let filled = PolicyPlaceholders.expand(
+                    text.value, policy: flow.policy, language: flow.language.value, purposes: purposes)
+                if filled != text.value { entry.filled = filled }
+            }
+            out.append(entry)
+        }
+        // The policy's own texts reach the contact through the placeholders: no emoji there either.
+        if let policy = flow.policy {
+            let responsible = policy.responsible
+            add(responsible.name, "'name' of the policy's responsible", .other)
+            add(responsible.address, "'address' of the policy's responsible", .other)
+            add(responsible.email, "'email' of the policy's responsible", .other)
+            add(responsible.phone, "'phone' of the policy's responsible", .other)
+            add(policy.url, "'url' of the policy", .other)
+            add(policy.version, "'version' of the policy", .other)
+            for purpose in policy.purposes {
+                add(purpose.description, "description of purpose '\(purpose.id.value)'", .other)
+            }
         }
         if let revocation = flow.settings.revocation {
             add(revocation.text, "'text' of revocation", .message)
@@ -59,6 +84,8 @@ struct BotText: Sendable {
             let name = "step '\(step.id.value)'"
             switch step.kind {
             case .consent(let consent):
+                purposes = consent.purposes.map(\.value)
+                defer { purposes = [] }
                 add(consent.text, "'text' of \(name)", .interactiveBody)
                 add(consent.accept.title, "accept title of \(name)", .consentButton)
                 add(consent.decline.title, "decline title of \(name)", .consentButton)
@@ -118,14 +145,16 @@ enum TextLength {
     static func check(
         _ text: BotText, limit: Int, slotName: String, descriptor: RuleDescriptor, suggestion: String? = nil
     ) -> Diagnostic? {
+        let source = text.filled ?? text.text.value
         // A Character takes at least one UTF-8 byte: text this short in bytes fits without counting.
-        if text.text.value.utf8.count <= limit { return nil }
-        let template = TextTemplate(parsing: text.text.value)
+        if source.utf8.count <= limit { return nil }
+        let template = TextTemplate(parsing: source)
         let length = template.literalLength
         guard length > limit else { return nil }
+        let filled = text.filled == nil ? "" : " once its policy placeholders are filled in"
         let variables = template.variables.isEmpty ? "" : " without its variables, which add to it"
         return descriptor.diagnostic(
-            "\(text.what) has \(length) characters\(variables); \(slotName) holds at most \(limit)",
+            "\(text.what) has \(length) characters\(filled)\(variables); \(slotName) holds at most \(limit)",
             at: text.text.range, suggestion: suggestion)
     }
 }

@@ -8,7 +8,7 @@ struct EmojiRule: LintRule {
         id: "emoji_in_text", severity: .error,
         summary: "an emoji in text the bot sends (step texts, titles, descriptions, header, footer, button labels, "
             + "consent and opt-in texts, set values, template bodies and parameters, captions, file names, "
-            + "revocation and inactivity texts)",
+            + "revocation and inactivity texts, the policy's texts that its placeholders put in consent texts)",
         fix: "Remove the emoji or say it in words. Other special characters (á ñ ¿ ¡ € © ™ ✓ and so on) are "
             + "allowed; see Docs/no-emoji.md for exactly what counts as an emoji.")
 
