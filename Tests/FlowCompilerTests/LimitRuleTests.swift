@@ -354,6 +354,17 @@ private func text(_ count: Int) -> String {
         )
     }
 
+    @Test("titles that differ only by accents or inner spaces repeat: typed, they match the same way")
+    func accentsAndInnerSpaces() throws {
+        let marked = Marked(
+            Inline.menu(
+                options: "      - { id: a, title: ‹2›Información, next: s }\n"
+                    + "      - { id: b, title: ‹1›Informacion, next: s }\n"
+                    + "      - { id: c, title: ‹4›Mi pedido, next: s }\n"
+                    + "      - { id: d, title: ‹3›\"Mi  pedido\", next: s }\n"))
+        #expect(try report(marked) == ["\(marked(1)!) note [\(marked(2)!)]", "\(marked(3)!) note [\(marked(4)!)]"])
+    }
+
     @Test("repeated ids, a synonym equal to another option's title, a synonym repeated, a synonym that is a number")
     func others() throws {
         let marked = Marked(

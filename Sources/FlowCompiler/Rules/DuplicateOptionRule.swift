@@ -2,13 +2,13 @@ import FlowDiagnostics
 import FlowLanguage
 
 /// Every reply to a menu must choose one option. The contact may tap an option or type its number, title,
-/// id or a synonym, so two options sharing any of these (ignoring case and surrounding spaces) make the
-/// reply ambiguous; WhatsApp also refuses two reply buttons or rows with the same id or title.
+/// id or a synonym, so two options sharing any of these (compared as typed replies are matched: ignoring case,
+/// accents and extra spaces) make the reply ambiguous; WhatsApp also refuses two reply buttons or rows with the same id or title.
 struct DuplicateOptionRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "duplicate_option", severity: .error,
-        summary: "two options of a menu share an id, a title or a synonym (ignoring case and surrounding spaces), "
-            + "or a synonym repeats another option's id, title or number",
+        summary: "two options of a menu share an id, a title or a synonym (ignoring case, accents and extra "
+            + "spaces, as typed replies are matched), or a synonym repeats another option's id, title or number",
         fix: "Give each option its own id, title and synonyms; remove the repeated word from one of them.")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
@@ -38,7 +38,7 @@ struct DuplicateOptionRule: LintRule {
             }
             var first: [String: Reply] = [:]
             for reply in replies {
-                let key = Self.normalized(reply.text.value)
+                let key = TextMatching.normalize(reply.text.value)
                 guard !key.isEmpty else { continue }
                 if let number = Int(key), (1...menu.options.count).contains(number), number - 1 != reply.option {
                     let other = menu.options[number - 1]
@@ -70,13 +70,5 @@ struct DuplicateOptionRule: LintRule {
             }
         }
         return out
-    }
-
-    /// How replies are compared: case-insensitive, ignoring leading and trailing whitespace.
-    static func normalized(_ text: String) -> String {
-        var scalars = Substring(text)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return scalars.lowercased()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FlowDiagnostics
 import FlowLanguage
 
@@ -28,7 +29,8 @@ struct QueueAgentsRule: LintRule {
             }
             var first: [String: Located<String>] = [:]
             for agent in queue.agents {
-                let key = DuplicateOptionRule.normalized(agent.value)
+                // Agent names are ids: the same name in another case or with spaces around is the same agent.
+                let key = agent.value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
                 if let earlier = first[key] {
                     out.append(
                         Self.duplicate.diagnostic(
