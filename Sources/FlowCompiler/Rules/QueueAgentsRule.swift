@@ -1,6 +1,6 @@
-import Foundation
 import FlowDiagnostics
 import FlowLanguage
+import Foundation
 
 /// Handoffs take a queue's agents in strict round-robin order: a queue without agents can never assign one, and
 /// an agent listed twice gets twice the share of conversations.
