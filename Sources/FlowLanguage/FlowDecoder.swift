@@ -122,8 +122,9 @@ private struct Decoder {
                 } else {
                     sink.add(
                         SchemaRules.invalidValue.diagnostic(
-                            "'after' of inactivity must be a duration such as '30m', '2h', '45s' or '1d', "
-                                + "found '\(after.value)'", at: after.range))
+                            "'after' of inactivity must be a duration such as '30m', '2h', '45s' or '1d' (a "
+                                + "whole number from 1 to 1000000 and a unit), found '\(after.value)'",
+                            at: after.range))
                 }
             }
             inactivityText = inactivity.text("text")
@@ -335,6 +336,13 @@ private struct Decoder {
             if let a = s.mapping("attachment") {
                 a.finish(allowed: ["url", "filename", "caption"])
                 if let url = a.text("url", required: true, hint: "the file's https URL") {
+                    // WhatsApp fetches the file by its link: only over https.
+                    if !url.value.lowercased().hasPrefix("https://") {
+                        sink.add(
+                            SchemaRules.invalidValue.diagnostic(
+                                "'url' of the attachment must be an https URL (https://…), found '\(url.value)'",
+                                at: url.range))
+                    }
                     attachment = Attachment(
                         url: url, filename: a.text("filename"), caption: a.text("caption"), range: a.node.range)
                 }
@@ -453,9 +461,19 @@ private struct Decoder {
         var validation = Validation.none
         if let v = s.mapping("validate") {
             v.finish(allowed: ["min_length", "max_length", "min", "max", "pattern"])
+            // A pattern that does not compile would match nothing, and the runtime would let every answer pass.
+            let pattern = v.text("pattern").flatMap { pattern -> Located<String>? in
+                guard (try? NSRegularExpression(pattern: pattern.value)) != nil else {
+                    sink.add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "'\(pattern.value)' is not a valid regular expression", at: pattern.range))
+                    return nil
+                }
+                return pattern
+            }
             validation = Validation(
                 minLength: v.integer("min_length", in: 0...4096), maxLength: v.integer("max_length", in: 1...4096),
-                min: v.number("min"), max: v.number("max"), pattern: v.text("pattern"))
+                min: v.number("min"), max: v.number("max"), pattern: pattern)
         }
         return AskStep(
             text: s.text("text", required: true) ?? here,
@@ -573,11 +591,15 @@ private struct Decoder {
 
 /// Parsing of the language's small formats: durations, spans of the day, dates.
 public enum Durations {
-    /// `30s`, `30m`, `2h`, `1d` in seconds; `nil` for anything else.
+    /// The largest number of a duration, in its unit.
+    public static let maximum = 1_000_000
+
+    /// `30s`, `30m`, `2h`, `1d` in seconds: a whole number from 1 to `maximum`, written without leading
+    /// zeros, and a unit; `nil` for anything else (as the JSON Schema's `duration` pattern says).
     public static func seconds(_ text: String) -> Int? {
         let digits = text.dropLast()
         guard let unit = text.last, !digits.isEmpty, digits.count <= 7, digits.allSatisfy(\.isASCIIDigit),
-            let number = Int(digits), number > 0
+            digits.first != "0", let number = Int(digits), (1...maximum).contains(number)
         else { return nil }
         switch unit {
         case "s": return number

@@ -509,6 +509,16 @@ private let brokenFlows: [BrokenFlow] = [
         name: "bad duration", original: "after: 30m", replacement: "after: 30 min",
         path: "/settings/inactivity/after"),
     BrokenFlow(
+        name: "duration over the maximum", original: "after: 30m", replacement: "after: 1000001s",
+        path: "/settings/inactivity/after"),
+    BrokenFlow(
+        name: "duration with a leading zero", original: "after: 30m", replacement: "after: 0030m",
+        path: "/settings/inactivity/after"),
+    BrokenFlow(
+        name: "attachment over http", original: "    text: Hola\n",
+        replacement: "    text: Hola\n    attachment: { url: \"http://example.co/a.pdf\" }\n",
+        path: "/steps/hola/attachment/url"),
+    BrokenFlow(
         name: "bad span", original: "\"08:00-12:00\"", replacement: "\"8:00-12:00\"",
         path: "/settings/business_hours/monday/0"),
     BrokenFlow(
@@ -531,3 +541,17 @@ private let brokenFlows: [BrokenFlow] = [
         name: "menu without options", original: "    options:\n      - { id: uno, title: Uno, next: nombre }\n",
         replacement: "    options: []\n", path: "/steps/menu/options", decoderRejects: false),
 ]
+
+/// A `validate.pattern` that is not a regular expression is refused where it is written: at run time it would
+/// match nothing, and the question would take every answer.
+@Test func anInvalidValidationPatternIsRefused() throws {
+    let yaml = brokenBase.replacingOccurrences(
+        of: "    personal_data: true\n", with: "    personal_data: true\n    validate: { pattern: \"([a-z\" }\n")
+    let diagnostics = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics
+    #expect(diagnostics.map(\.id) == ["invalid_value"])
+    #expect(diagnostics.first?.message == "'([a-z' is not a valid regular expression")
+    #expect(diagnostics.first?.range.start.line == 35)
+    let valid = brokenBase.replacingOccurrences(
+        of: "    personal_data: true\n", with: "    personal_data: true\n    validate: { pattern: \"^[a-z]+$\" }\n")
+    #expect(FlowDecoder.decode(YAMLLoader.load(valid).root).diagnostics.isEmpty)
+}
