@@ -380,6 +380,12 @@ private struct Decoder {
                         assignments.append((name, value))
                     }
                 }
+                if values.node.mapping?.isEmpty == true {
+                    sink.add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "'values' of \(s.what) sets nothing; give at least one variable and its value, "
+                                + "e.g. { producto: comprar }", at: values.node.range))
+                }
             }
             kind = .set(SetStep(assignments: assignments, next: s.identifier("next")))
         case "handoff":
@@ -443,6 +449,13 @@ private struct Decoder {
             guard let id = o.identifier("id", required: true, hint: "the reply id"),
                 let title = o.text("title", required: true)
             else { continue }
+            // WhatsApp refuses a reply button or a list row without a title.
+            if title.value.allSatisfy(\.isWhitespace) {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "the 'title' of option '\(id.value)' of \(s.what) is empty; WhatsApp shows and needs a title",
+                        at: title.range))
+            }
             options.append(
                 MenuOption(
                     id: id, title: title, description: o.text("description"), synonyms: o.textList("synonyms"),

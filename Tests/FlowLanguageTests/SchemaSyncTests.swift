@@ -509,6 +509,13 @@ private let brokenFlows: [BrokenFlow] = [
         name: "bad duration", original: "after: 30m", replacement: "after: 30 min",
         path: "/settings/inactivity/after"),
     BrokenFlow(
+        name: "empty option title", original: "title: Uno,", replacement: "title: \"\",",
+        path: "/steps/menu/options/0/title"),
+    BrokenFlow(
+        name: "set without values", original: "  hola:\n",
+        replacement: "  poner:\n    type: set\n    values: {}\n    next: hola\n  hola:\n",
+        path: "/steps/poner/values"),
+    BrokenFlow(
         name: "duration over the maximum", original: "after: 30m", replacement: "after: 1000001s",
         path: "/settings/inactivity/after"),
     BrokenFlow(
