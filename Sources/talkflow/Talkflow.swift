@@ -21,6 +21,19 @@ struct Talkflow: AsyncParsableCommand {
         ]
     )
 
+    /// `talkflow help NAME` for a NAME that is no subcommand is a usage error (64), as `talkflow NAME` is;
+    /// ArgumentParser would print the root help and exit 0. Everything else goes to ArgumentParser.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", let name = arguments.dropFirst().first, !name.hasPrefix("-"),
+            !configuration.subcommands.contains(where: { $0._commandName == name })
+        {
+            Console.err("Error: unknown subcommand '\(name)'\n" + Talkflow.helpMessage() + "\n")
+            Talkflow.exit(withError: Exit.usage)
+        }
+        await Self.main(arguments)
+    }
+
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),
     /// like any other malformed command line.
     func run() throws {

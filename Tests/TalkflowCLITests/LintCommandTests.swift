@@ -174,6 +174,7 @@ import Testing
         ["lint", "--no-such-option", "flow.yaml"],
         [],
         ["frobnicate"],
+        ["help", "frobnicate"],
     ])
     func usageErrorsExit64(arguments: [String]) throws {
         let folder = try TemporaryFolder()
