@@ -23,6 +23,15 @@ public enum JSONNode: Equatable, Sendable {
         return reader.index == bytes.count ? node : nil
     }
 
+    /// The byte offset at which `bytes` stop being JSON this reader accepts, or `nil` when they parse.
+    public static func failureOffset(_ bytes: some Collection<UInt8>) -> Int? {
+        let bytes = Array(bytes)
+        var reader = JSONNodeReader(bytes: bytes)
+        guard reader.value(depth: 0) != nil else { return reader.index }
+        reader.skipSpace()
+        return reader.index == bytes.count ? nil : reader.index
+    }
+
     /// The member named `key` of an object; `nil` for a missing member or when this is not an object.
     public subscript(key: String) -> JSONNode? {
         if case .object(let members) = self { return members[key] }

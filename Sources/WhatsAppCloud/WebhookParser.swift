@@ -45,18 +45,37 @@ public enum WebhookParser {
         do {
             return try JSONDecoder().decode(WireEnvelope.self, from: data)
         } catch let error as DecodingError {
-            throw WebhookParseError(error)
+            var parseError = WebhookParseError(error)
+            if parseError.path.isEmpty, case .dataCorrupted = error {
+                parseError.reason = "the body is not valid JSON" + Self.breakingPoint(Array(data))
+            }
+            throw parseError
         } catch {
             throw WebhookParseError(path: "", reason: "the body could not be read: \(error)")
         }
     }
 
+    /// Where a body that is not JSON breaks, as " (line L, column C)" in bytes from 1, or nothing when the
+    /// reader finds no break (it refuses more than JSON forbids: then JSONDecoder's word is all there is).
+    static func breakingPoint(_ bytes: [UInt8]) -> String {
+        guard let offset = JSONNode.failureOffset(bytes) else { return "" }
+        var line = 1
+        var column = 1
+        for byte in bytes[..<min(offset, bytes.count)] {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return " (line \(line), column \(column))"
+    }
+
     /// The updates of an envelope, in order.
     static func updates(of envelope: WireEnvelope) throws(WebhookParseError) -> [WebhookUpdate] {
         guard envelope.object == "whatsapp_business_account" else {
-            throw WebhookParseError(
-                path: "object",
-                reason: "expected \"whatsapp_business_account\", found \"\(envelope.object.prefix(60))\"")
+            throw WebhookParseError(path: "object", reason: "expected \"whatsapp_business_account\"")
         }
         var updates: [WebhookUpdate] = []
         for (e, entry) in envelope.entry.enumerated() {
@@ -107,8 +126,8 @@ public enum WebhookParser {
 }
 
 /// Why a webhook body could not be parsed: where (a JSON path such as `entry[0].changes[1].value.messages[2].id`,
-/// empty for the whole body) and what was wrong. It never quotes more than a short piece of the body, so it can be
-/// logged without leaking message contents.
+/// or the line and column where a body that is not JSON breaks) and what was wrong. It never quotes the body, so
+/// it can be logged without leaking message contents.
 public struct WebhookParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the body, as a JSON path; empty for the body as a whole.
     public var path: String

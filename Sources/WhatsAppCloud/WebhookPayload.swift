@@ -167,7 +167,8 @@ extension KeyedDecodingContainer {
         if let text = try? decode(String.self, forKey: key) {
             guard let seconds = Int64(text) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: key, in: self, debugDescription: "expected Unix seconds, found \"\(text.prefix(40))\"")
+                    forKey: key, in: self,
+                    debugDescription: "expected Unix seconds (digits), found a string that is not a number")
             }
             return seconds
         }
@@ -179,7 +180,7 @@ extension KeyedDecodingContainer {
         if let text = try? decode(String.self, forKey: key) {
             guard let value = Double(text) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: key, in: self, debugDescription: "expected a number, found \"\(text.prefix(40))\"")
+                    forKey: key, in: self, debugDescription: "expected a number, found a string that is not a number")
             }
             return value
         }

@@ -463,8 +463,15 @@ import WhatsAppCloud
     /// A malformed body throws a descriptive error, never traps.
     @Test(arguments: [
         ("", "", "the body is empty"),
-        ("not json", "", "not valid JSON"),
-        (#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":["#, "", "not valid JSON"),
+        ("not json", "", "not valid JSON (line 1, column 1)"),
+        (
+            #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":["#, "",
+            "not valid JSON (line 1, column 69)"
+        ),
+        (
+            "{\n  \"object\": \"whatsapp_business_account\",\n  \"entry\": [x]\n}", "",
+            "not valid JSON (line 3, column 13)"
+        ),
         ("[]", "", "expected an object"),
         (#""whatsapp""#, "", "expected an object"),
         ("{}", "", "missing required property \"object\""),
@@ -507,6 +514,24 @@ import WhatsAppCloud
         }
         #expect(error?.path == "entry[0].changes[0].value." + path)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
+    }
+
+    /// A refused body is logged by where it broke, never by what it held (the docs: "no content").
+    @Test func parseErrorsNeverQuoteTheBody() throws {
+        let secret = "Calle 100 #10-20 apto 301"
+        for message in [
+            #"{"from":"1","id":"w","timestamp":"1","type":"location","location":{"latitude":"\#(secret)","longitude":1}}"#,
+            #"{"from":"1","id":"w","timestamp":"\#(secret)","type":"text","text":{"body":"x"}}"#,
+        ] {
+            let error = #expect(throws: WebhookParseError.self) {
+                try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([message])))
+            }
+            #expect(error.map { !$0.description.contains("Calle") } == true, "\(String(describing: error))")
+        }
+        let object = #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(Array(#"{"object":"\#(secret)","entry":[]}"#.utf8))
+        }
+        #expect(object.map { !$0.description.contains("Calle") } == true)
     }
 
     @Test func invalidUTF8IsRefused() throws {
