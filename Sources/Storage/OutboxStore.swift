@@ -30,7 +30,12 @@ public protocol OutboxStore: Sendable {
     /// Records what the senders report, all in one transaction. A result for a message that is no longer
     /// claimed (its lease ran out and another claim took it, or it was already reported) still applies when
     /// it reports `sent`, so a `wamid` is never lost; `retry` and `failed` then change nothing.
-    func completeOutbox(_ results: [OutboxResult]) async throws
+    ///
+    /// Returns the `failed` statuses that Meta's webhooks had reported before the message was recorded sent
+    /// (kept in the meantime, applied now): the caller does for them what it does for a `failed` status that
+    /// arrives after (a log line, a metric, the closed-window note).
+    @discardableResult
+    func completeOutbox(_ results: [OutboxResult]) async throws -> [EarlyFailure]
 
     /// Makes every claimed message pending again; returns how many. Call at start-up when this process is
     /// the only sender of the store (after a crash, its claims are orphans). With several sending processes,
@@ -51,4 +56,23 @@ public protocol OutboxHandoff: AnyObject, Sendable {
     /// Takes claimed messages, in commit order (a conversation's in its order). Called on the database's thread
     /// right after the commit: it must return at once (queue them and wake the sender), never block or await.
     func take(_ messages: [OutboxMessage])
+}
+
+/// A `failed` delivery status that arrived before its message was recorded sent, applied when it was.
+public struct EarlyFailure: Sendable, Hashable {
+    public var tenant: String
+    public var contact: String
+    /// The outbox id of the message.
+    public var outboxID: Int64
+    /// The status's time (Unix seconds).
+    public var at: Int64
+    public var error: OutboxError?
+
+    public init(tenant: String, contact: String, outboxID: Int64, at: Int64, error: OutboxError?) {
+        self.tenant = tenant
+        self.contact = contact
+        self.outboxID = outboxID
+        self.at = at
+        self.error = error
+    }
 }

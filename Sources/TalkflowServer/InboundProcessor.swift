@@ -198,15 +198,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
         guard changed, delivery == .failed else { return }
-        let contact = status.recipientID ?? status.recipientUserID
-        var metadata: Logger.Metadata = [
-            "outbox_id": "\(status.callbackData ?? "")", "error": "\(error?.kind ?? "unknown")",
-        ]
-        if let contact { metadata["conversation"] = "\(await pseudonyms.id(tenant: tenant.id, contact: contact))" }
-        logger.warning("Meta reported a message failed", metadata: metadata)
-        if status.errors.contains(where: { $0.kind == .windowClosed }), let contact {
-            metrics?.failed(.windowClosed)
-            try await store.recordWindowClosed(tenant: tenant, contact: contact, at: status.timestamp)
-        }
+        try await DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms).record(
+            tenant: tenant, contact: status.recipientID ?? status.recipientUserID, outboxID: status.callbackData ?? "",
+            error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: status.timestamp,
+            logger: logger)
     }
 }

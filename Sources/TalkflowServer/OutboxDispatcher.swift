@@ -75,14 +75,17 @@ final class OutboxDispatcher: OutboxHandoff {
     static let reportBatch = 8
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    /// Told of the `failed` statuses that had arrived before their messages were recorded sent.
+    private let onEarlyFailures: @Sendable ([EarlyFailure]) async -> Void
 
     /// A dispatcher reporting to `store`, sending with `send`, at most `concurrency` conversations at a time, and
     /// starting no send while `unreportedLimit` outcomes (by default `concurrency`) wait to be recorded.
     init(
         store: any OutboxStore, concurrency: Int, unreportedLimit: Int? = nil, leaseMargin: Int64 = 5,
         reportDelay: Duration = .milliseconds(5), clock: @escaping @Sendable () -> Int64, logger: Logger,
-        send: @escaping Send
+        onEarlyFailures: @escaping @Sendable ([EarlyFailure]) async -> Void = { _ in }, send: @escaping Send
     ) {
+        self.onEarlyFailures = onEarlyFailures
         self.reportDelay = reportDelay
         self.store = store
         self.send = send
@@ -245,7 +248,8 @@ final class OutboxDispatcher: OutboxHandoff {
             if few { try? await Task.sleep(for: reportDelay) }
             guard let batch = nextReport() else { break }
             do {
-                try await store.completeOutbox(batch)
+                let early = try await store.completeOutbox(batch)
+                if !early.isEmpty { await onEarlyFailures(early) }
             } catch {
                 // The claims stay until their leases end; those messages are then sent again.
                 logger.error(

@@ -114,9 +114,26 @@ public struct OutboxWorker: Service {
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
             store: store, pauses: pauses, pseudonyms: pseudonyms ?? ConversationPseudonyms(store: store), logger: logger
         )
+        let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: sender.pseudonyms)
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
             logger: logger,
+            onEarlyFailures: { failures in
+                for failure in failures {
+                    guard let tenant = registry.tenant(id: failure.tenant) else { continue }
+                    var tenantLogger = logger
+                    tenantLogger[metadataKey: "tenant"] = "\(failure.tenant)"
+                    do {
+                        try await note.record(
+                            tenant: tenant, contact: failure.contact, outboxID: String(failure.outboxID),
+                            error: failure.error,
+                            windowClosed: failure.error?.kind == GraphError.Kind.windowClosed.outboxKind,
+                            at: failure.at, logger: tenantLogger)
+                    } catch {
+                        tenantLogger.error("could not note the closed window", metadata: ["error": "\(error)"])
+                    }
+                }
+            },
             send: { await sender.send($0) })
     }
 

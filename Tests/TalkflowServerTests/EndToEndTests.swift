@@ -290,6 +290,40 @@ struct EndToEndTests {
         }
     }
 
+    /// A `failed` 131047 status that outruns the sender's report is kept, and once the message is recorded sent
+    /// it has every effect it has when it arrives after: the failed row, the `window_closed` line, the metric.
+    @Test func aClosedWindowReportedBeforeTheSendWasRecordedIsNotedWhenItIs() async throws {
+        try await EndToEnd.run { server in
+            let failed = EndToEnd.status(
+                "failed", of: "wamid.FAKE1", to: EndToEnd.ana, callbackData: "",
+                errors: #"[{"code":131047,"title":"Re-engagement message","message":"Re-engagement message"}]"#)
+            #expect(try await server.post(failed) == 200)
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.E1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            let deadline = ContinuousClock.now + .seconds(5)
+            var thread: [LogEntry] = []
+            while ContinuousClock.now < deadline {
+                thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                if thread.contains(where: {
+                    $0.content == .event(ConversationEvent("window_closed", detail: "graph_api"))
+                }) {
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let sent = thread.first { $0.messageID == "wamid.FAKE1" }
+            if case .outbound(_, _, let status, _, let error) = sent?.content {
+                #expect(status == .failed)
+                #expect(error == OutboxError(kind: "outside_window", detail: "131047"))
+            } else {
+                Issue.record("no outbound line for wamid.FAKE1")
+            }
+            #expect(thread.contains { $0.content == .event(ConversationEvent("window_closed", detail: "graph_api")) })
+            #expect(try await server.metric(#"talkflow_failures_total{kind="window_closed"}"#) == 1)
+        }
+    }
+
     @Test func aDueInactivityTimerClosesTheConversationWithItsGoodbye() async throws {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.T1")) == 200)

@@ -207,9 +207,9 @@ struct OutboxDispatcherTests {
         func claimOutbox(now: Int64, limit: Int, lease: Int64) async throws -> [OutboxMessage] {
             try await store.claimOutbox(now: now, limit: limit, lease: lease)
         }
-        func completeOutbox(_ results: [OutboxResult]) async throws {
+        func completeOutbox(_ results: [OutboxResult]) async throws -> [EarlyFailure] {
             await gate.wait()
-            try await store.completeOutbox(results)
+            return try await store.completeOutbox(results)
         }
         func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
         func outboxDepth() async throws -> Int { try await store.outboxDepth() }

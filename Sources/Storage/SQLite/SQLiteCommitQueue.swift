@@ -16,6 +16,8 @@ final class SQLiteCommitQueue: Sendable {
         var committed: CommittedChanges?
         var claimed: OutboxClaims?
         var changed: Bool
+        /// Failures Meta had reported before the reported messages were recorded sent.
+        var earlyFailures: [EarlyFailure] = []
 
         init(_ committed: CommittedChanges? = nil, claimed: OutboxClaims? = nil, changed: Bool = false) {
             self.committed = committed

@@ -60,8 +60,12 @@ extension SQLiteStore {
         return true
     }
 
-    /// Applies the statuses that arrived before the message was reported sent, in order, and forgets them.
-    static func applyEarlyStatuses(_ db: Database, tenant: String, messageID: String) throws {
+    /// Applies the statuses that arrived before the message was reported sent, in order, and forgets them;
+    /// returns the `failed` one when it applied (its time and error).
+    @discardableResult
+    static func applyEarlyStatuses(_ db: Database, tenant: String, messageID: String) throws
+        -> (at: Int64, error: OutboxError?)?
+    {
         var early: [(DeliveryStatus, Int64, OutboxError?)] = []
         do {
             let query = try DirectStatement(
@@ -75,13 +79,16 @@ extension SQLiteStore {
                 early.append((status, at, query.text(2).map { OutboxError(kind: $0, detail: query.text(3)) }))
             }
         }
-        guard !early.isEmpty else { return }
+        guard !early.isEmpty else { return nil }
         early.sort { $0.0.rank < $1.0.rank }
+        var failed: (at: Int64, error: OutboxError?)?
         for (status, at, error) in early {
-            _ = try applyStatus(
+            let applied = try applyStatus(
                 db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: false)
+            if applied, status == .failed { failed = (at, error) }
         }
         try db.run("DELETE FROM early_statuses WHERE tenant = ? AND message_id = ?", [tenant, messageID])
+        return failed
     }
 
     /// Logs the inbound message: always its metadata, its content only when the changes carry it.

@@ -42,27 +42,31 @@ extension SQLiteStore {
         }
     }
 
-    public func completeOutbox(_ results: [OutboxResult]) async throws {
-        guard !results.isEmpty else { return }
+    @discardableResult
+    public func completeOutbox(_ results: [OutboxResult]) async throws -> [EarlyFailure] {
+        guard !results.isEmpty else { return [] }
         // Through the commit queue: reports share the conversation steps' commits (and their flush).
-        _ = try await commits.submit { [self] db in
+        return try await commits.submit { [self] db in
             let sender = attachedSender
             var claims: OutboxClaims?
+            var early: [EarlyFailure] = []
             for result in results {
-                guard let next = try Self.complete(db, result, sender: sender) else { continue }
+                guard let next = try Self.complete(db, result, sender: sender, earlyFailures: &early) else { continue }
                 if claims == nil { claims = next } else { claims?.messages += next.messages }
             }
-            return SQLiteCommitQueue.Outcome(claimed: claims)
-        }
+            var outcome = SQLiteCommitQueue.Outcome(claimed: claims)
+            outcome.earlyFailures = early
+            return outcome
+        }.earlyFailures
     }
 
     /// Records one sender's report (see `OutboxStore.completeOutbox`); when it finishes the message and a
     /// `sender` is attached, claims the conversation's next messages for it. Each outcome is one `UPDATE …
     /// RETURNING` that applies only from the statuses it may leave (`sent` from any unfinished status, the
     /// others only from `sending`).
-    static func complete(_ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?) throws
-        -> OutboxClaims?
-    {
+    static func complete(
+        _ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?, earlyFailures: inout [EarlyFailure]
+    ) throws -> OutboxClaims? {
         let conversation: (tenant: String, contact: String)?
         switch result.outcome {
         case .sent(let messageID):
@@ -78,7 +82,14 @@ extension SQLiteStore {
             update.bind(2, messageID)
             update.bind(3, result.id)
             conversation = try Self.finishedConversation(update)
-            if let conversation { try applyEarlyStatuses(db, tenant: conversation.tenant, messageID: messageID) }
+            if let conversation,
+                let failure = try applyEarlyStatuses(db, tenant: conversation.tenant, messageID: messageID)
+            {
+                earlyFailures.append(
+                    EarlyFailure(
+                        tenant: conversation.tenant, contact: conversation.contact, outboxID: result.id,
+                        at: failure.at, error: failure.error))
+            }
         case .failed(let error):
             let update = try DirectStatement(
                 db,

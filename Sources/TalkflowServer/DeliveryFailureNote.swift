@@ -1,0 +1,25 @@
+import Logging
+import Storage
+import WhatsAppCloud
+
+/// What the server does when Meta reports that a message it accepted failed (a `failed` status webhook, applied
+/// when it arrives or, when it outran the sender's report, once the message is recorded sent): a warning with
+/// the outbox id, the error kind and the pseudonymous conversation id, and for a closed 24-hour window (131047)
+/// the `window_closed` failure metric and the `window_closed` line on the conversation.
+struct DeliveryFailureNote: Sendable {
+    let store: any ConversationStore
+    let metrics: ServerMetrics?
+    let pseudonyms: ConversationPseudonyms
+
+    func record(
+        tenant: Tenant, contact: String?, outboxID: String, error: OutboxError?, windowClosed: Bool, at: Int64,
+        logger: Logger
+    ) async throws {
+        var metadata: Logger.Metadata = ["outbox_id": "\(outboxID)", "error": "\(error?.kind ?? "unknown")"]
+        if let contact { metadata["conversation"] = "\(await pseudonyms.id(tenant: tenant.id, contact: contact))" }
+        logger.warning("Meta reported a message failed", metadata: metadata)
+        guard windowClosed, let contact else { return }
+        metrics?.failed(.windowClosed)
+        try await store.recordWindowClosed(tenant: tenant, contact: contact, at: at)
+    }
+}
