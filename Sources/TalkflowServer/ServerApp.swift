@@ -1,5 +1,7 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -91,9 +93,11 @@ public struct ServerApp: Sendable {
     /// - Parameters:
     ///   - reloadOnHangup: whether SIGHUP reloads the flows (a test running several servers in one process may
     ///     turn it off).
+    ///   - stalledConnectionTimeout: how long a connection may neither send nor receive before it is closed
+    ///     (`StalledConnections`).
     ///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
     public func application(
-        reloadOnHangup: Bool = true,
+        reloadOnHangup: Bool = true, stalledConnectionTimeout: TimeAmount = StalledConnections.timeout,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         var services: [any Service] = []
@@ -104,6 +108,9 @@ public struct ServerApp: Sendable {
         let host = settings.host
         return Application(
             router: router(),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: StalledConnections.handlers(timeout: stalledConnectionTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
             services: services,
             onServerRunning: { channel in

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Testing
 
@@ -62,5 +63,39 @@ struct LiveServerTests {
             try await tasks.waitForAll()
         }
         #expect(logs.all.contains { $0.message == "talkflow serve listening" })
+    }
+
+    /// A client that announces a body and stops sending it is cut off once the connection has been silent for
+    /// the stalled-connection timeout, instead of holding the connection until the server stops.
+    @Test func aStalledRequestBodyIsCutOff() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let loaded = try loadValid(try writeStandardSetup(in: folder))
+        let app = ServerApp(loaded: loaded, logger: LogRecorder().logger())
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let application = app.application(reloadOnHangup: false, stalledConnectionTimeout: .seconds(1)) { port in
+            portContinuation.yield(port)
+        }
+        let group = ServiceGroup(services: [application], logger: LogRecorder().logger())
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            let started = ContinuousClock.now
+            let request = "POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nhello"
+            try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+            let closed = Flag()
+            channel.closeFuture.whenComplete { _ in closed.set() }
+            while !closed.isSet, ContinuousClock.now - started < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(closed.isSet, "the stalled connection was not closed")
+            #expect(ContinuousClock.now - started >= .milliseconds(900))
+            if !closed.isSet { try? await channel.close() }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
     }
 }
