@@ -108,11 +108,17 @@ public enum WebhookParser {
                 throw WebhookParseError(
                     path: "\(path).messages[\(m)]", reason: "the message has neither \"from\" nor \"from_user_id\"")
             }
+            // Ids key the store (a NUL would end them there, merging two contacts or two messages); Meta's never
+            // hold one.
+            for (field, id) in [("id", message.id), ("from", contactID)] where id.utf8.contains(0) {
+                throw WebhookParseError(path: "\(path).messages[\(m)].\(field)", reason: "contains a NUL character")
+            }
             updates.append(
                 .message(
                     InboundMessage(
                         phoneNumberID: phoneNumberID, displayPhoneNumber: value.metadata.displayPhoneNumber,
-                        contactID: contactID, waID: waID, userID: userID, profileName: contact?.profile?.name,
+                        contactID: contactID, waID: waID, userID: userID,
+                        profileName: contact?.profile?.name.map { $0.replacingOccurrences(of: "\u{0}", with: "") },
                         id: message.id, timestamp: message.timestamp, type: message.type, content: message.content,
                         context: message.context, errors: message.errors)))
         }

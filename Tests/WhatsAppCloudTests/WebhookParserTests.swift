@@ -516,6 +516,33 @@ import WhatsAppCloud
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
     }
 
+    /// Ids key the store, where a NUL would cut them short (two contacts or two messages would become one): an
+    /// id or sender with one is not Meta's, and refused; a NUL in a profile name is dropped.
+    @Test func idsWithANulAreRefusedAndNamesLoseTheirNuls() throws {
+        for (message, path) in [
+            (
+                #"{"from":"1","id":"wamid.A\u0000x","timestamp":"1","type":"text","text":{"body":"x"}}"#,
+                "messages[0].id"
+            ),
+            (
+                #"{"from":"1650555910\u00008","id":"w","timestamp":"1","type":"text","text":{"body":"x"}}"#,
+                "messages[0].from"
+            ),
+        ] {
+            let error = #expect(throws: WebhookParseError.self) {
+                try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([message])))
+            }
+            #expect(error?.path == "entry[0].changes[0].value." + path)
+            #expect(error?.reason == "contains a NUL character")
+        }
+        let named = String(decoding: Fixture.textBody, as: UTF8.self)
+        let withNul = named.replacingOccurrences(of: #""name":""#, with: #""name":"Ana\u0000"#)
+        #expect(withNul != named)
+        let message = try onlyMessage(Array(withNul.utf8))
+        #expect(message.profileName?.contains("\u{0}") == false)
+        #expect(message.profileName?.hasPrefix("Ana") == true)
+    }
+
     /// A refused body is logged by where it broke, never by what it held (the docs: "no content").
     @Test func parseErrorsNeverQuoteTheBody() throws {
         let secret = "Calle 100 #10-20 apto 301"
