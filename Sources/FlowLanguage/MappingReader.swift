@@ -211,6 +211,9 @@ struct MappingReader {
     }
 
     static func describe(_ node: Node) -> String {
+        if case .scalar(let text, let style) = node.value, style != .plain {
+            return "the quoted text '\(text)' (write it without quotes)"
+        }
         if let text = node.scalar, !node.isNull { return "'\(text)'" }
         return node.kindDescription
     }

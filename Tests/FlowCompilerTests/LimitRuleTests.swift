@@ -565,3 +565,14 @@ private func text(_ count: Int) -> String {
         #expect(Self.rules.flatMap { $0.check(context) }.map(\.id) == [])
     }
 }
+
+/// A menu shown as reply buttons sends no list button, so its `button` label is neither sent nor limited; a
+/// list's is. The emoji rule still reads it.
+@Test func theListButtonLabelIsLimitedOnlyOnMenusShownAsLists() throws {
+    let long = "Ver todas las opciones"  // 22 characters
+    let buttons = Inline.menu("    button: \(long)\n", options: "      - { id: a, title: Uno, next: s }\n")
+    #expect(try Inline.run(InteractiveLimitsRule(), buttons).isEmpty)
+    let list = Inline.menu(
+        "    button: \(long)\n    display: list\n", options: "      - { id: a, title: Uno, next: s }\n")
+    #expect(try Inline.run(InteractiveLimitsRule(), list).map(\.id) == ["list_button_too_long"])
+}

@@ -562,3 +562,15 @@ private let brokenFlows: [BrokenFlow] = [
         of: "    personal_data: true\n", with: "    personal_data: true\n    validate: { pattern: \"^[a-z]+$\" }\n")
     #expect(FlowDecoder.decode(YAMLLoader.load(valid).root).diagnostics.isEmpty)
 }
+
+/// A value written in quotes where a number or true/false is expected is named as quoted text, so the message
+/// does not read "must be true or false, found 'true'".
+@Test func aQuotedBooleanOrNumberIsNamedAsQuotedText() throws {
+    let yaml = brokenBase.replacingOccurrences(of: "personal_data: true", with: "personal_data: \"true\"")
+    let diagnostics = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics
+    #expect(diagnostics.map(\.id) == ["wrong_type"])
+    #expect(
+        diagnostics.first?.message
+            == "'personal_data' of step 'nombre' must be true or false, found the quoted text 'true' (write it "
+            + "without quotes)")
+}

@@ -104,8 +104,9 @@ struct BotText: Sendable {
                 add(menu.text, "'text' of \(name)", .interactiveBody)
                 add(menu.header, "'header' of \(name)", .header)
                 add(menu.footer, "'footer' of \(name)", .footer)
-                add(menu.button, "'button' of \(name)", .listButton)
                 let buttons = menu.showsButtons
+                // A menu shown as reply buttons has no list button: its label is not sent, nor limited.
+                add(menu.button, "'button' of \(name)", buttons ? .other : .listButton)
                 for option in menu.options {
                     let optionName = "option '\(option.id.value)' of \(name)"
                     add(option.title, "title of \(optionName)", buttons ? .buttonTitle : .rowTitle)
