@@ -28,9 +28,16 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
     /// interpreter, map effects), no I/O, no awaiting. Concurrent calls may be committed together in one
     /// transaction (group commit), each body in its own savepoint: a throwing body rolls back only its own
     /// step. Calls for one conversation must be awaited one after the other to keep its messages in order.
+    ///
+    /// WhatsApp may name one person by two ids: the phone number (`wa_id`) and the business-scoped user id
+    /// (BSUID), of which either may be missing from a given message. `contact` is the id the message is keyed
+    /// by (the `wa_id` when present); `aliases` are the person's other ids in the same message. A person keeps
+    /// one conversation whichever ids later messages carry: the store remembers which conversation each id
+    /// belongs to once a message has carried two of them, and uses that conversation (`CommittedChanges.contact`
+    /// says which); a message with two ids where only the alias had a conversation stays in that one.
     @discardableResult
     func handleInbound(
-        tenant: String, contact: String, messageID: String, receivedAt: Int64,
+        tenant: String, contact: String, aliases: [String], messageID: String, receivedAt: Int64,
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges?
 
@@ -47,9 +54,24 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
     func wasProcessed(tenant: String, messageID: String) async throws -> Bool
 }
 
+extension ConversationStore {
+    /// `handleInbound` for a message that names the contact by one id only.
+    @discardableResult
+    public func handleInbound(
+        tenant: String, contact: String, messageID: String, receivedAt: Int64,
+        _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
+    ) async throws -> CommittedChanges? {
+        try await handleInbound(
+            tenant: tenant, contact: contact, aliases: [], messageID: messageID, receivedAt: receivedAt, body)
+    }
+}
+
 /// What a conversation transaction committed: the saved session, the changes, and the ids the store gave
 /// them (to wake the outbox worker or notify agents after the commit).
 public struct CommittedChanges: Sendable, Hashable {
+    /// The contact key of the conversation that stepped: the one asked for, or the conversation an alias
+    /// belongs to (`ConversationStore.handleInbound`).
+    public var contact: String
     /// The session as saved.
     public var session: Session
     /// What the body returned, as stored.
@@ -68,9 +90,10 @@ public struct CommittedChanges: Sendable, Hashable {
 
     /// What a store reports after the commit.
     public init(
-        session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64],
+        contact: String, session: Session, changes: ConversationChanges, outboxIDs: [Int64], ledgerSequences: [Int64],
         handedOffIDs: [Int64] = [], followsMessageInFlight: Bool = false
     ) {
+        self.contact = contact
         self.session = session
         self.changes = changes
         self.outboxIDs = outboxIDs

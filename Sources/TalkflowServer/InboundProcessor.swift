@@ -133,7 +133,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let timestamp = message.timestamp
         let start = ContinuousClock.now
         let committed = try await store.handleInbound(
-            tenant: tenant.id, contact: message.contactID, messageID: message.id, receivedAt: receivedAt
+            tenant: tenant.id, contact: message.contactID, aliases: message.aliases, messageID: message.id,
+            receivedAt: receivedAt
         ) { session, transaction in
             while session.variables.count < 2 { session.variables.append(nil) }
             if let profileName, !profileName.isEmpty { session.variables[0] = profileName }
@@ -148,7 +149,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         if logger.logLevel <= .info {
-            let conversation = await pseudonyms.id(tenant: tenant.id, contact: message.contactID)
+            let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
             logger.info(
                 "inbound message processed",
                 metadata: [
@@ -161,7 +162,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             logger.debug(
                 "read receipt queue full; the message is not marked as read", metadata: ["message_id": "\(messageID)"])
         }
-        events?.publish(committed, tenant: tenant.id, contact: message.contactID, at: receivedAt, inbound: true)
+        events?.publish(committed, tenant: tenant.id, contact: committed.contact, at: receivedAt, inbound: true)
     }
 
     /// The attachment's size from the media endpoint. A retryable failure fails the webhook (Meta delivers it

@@ -20,6 +20,12 @@ public struct InboundMessage: Sendable, Hashable {
     public var waID: String?
     /// The contact's business-scoped user id (`from_user_id`, or `contacts[].user_id`), when present.
     public var userID: String?
+    /// The contact's ids other than `contactID` in this message (the business-scoped user id beside a
+    /// `wa_id`): the store keeps one conversation per person whichever ids a message carries.
+    public var aliases: [String] {
+        guard let userID, userID != contactID else { return [] }
+        return [userID]
+    }
     /// The contact's WhatsApp profile name (`contacts[].profile.name`): becomes `contact.name`.
     public var profileName: String?
     /// WhatsApp's message id (`wamid.…`): the dedup key, and what mark-as-read and replies refer to.

@@ -289,3 +289,42 @@ func aLongStepKeepsItsLinesInOrderAndEachMessageItsOwnID(factory: StoreFactory) 
     #expect(committed.outboxIDs + second.outboxIDs == outboundIDs)
     #expect(committed.outboxIDs.count == 5)
 }
+
+/// One person, two WhatsApp ids (the phone's `wa_id` and the business-scoped user id), either of which a message
+/// may lack: every message lands in the one conversation, whichever ids it carries and whichever came first.
+@Test(arguments: StoreFactory.all)
+func aPersonKeepsOneConversationWhicheverOfTheirIdsAMessageCarries(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    var number = 0
+    func message(_ contact: String, aliases: [String] = []) async throws -> String? {
+        number += 1
+        let current = number
+        return try await store.handleInbound(
+            tenant: "t1", contact: contact, aliases: aliases, messageID: "wamid.\(current)",
+            receivedAt: Fixtures.monday + Int64(current)
+        ) { session, _ in
+            session.status = .waiting
+            return Fixtures.reply("hola \(current)")
+        }?.contact
+    }
+    // Known first by the user id alone (a username, no phone number in the webhook).
+    #expect(try await message("US.1") == "US.1")
+    #expect(try await message("16505551234", aliases: ["US.1"]) == "US.1")
+    #expect(try await message("16505551234") == "US.1")
+    #expect(try await message("US.1") == "US.1")
+    #expect(try await store.session(tenant: "t1", contact: "16505551234") == nil)
+    // Known first by the phone number.
+    #expect(try await message("573001112233") == "573001112233")
+    #expect(try await message("573001112233", aliases: ["CO.9"]) == "573001112233")
+    #expect(try await message("CO.9") == "573001112233")
+    #expect(try await store.session(tenant: "t1", contact: "CO.9") == nil)
+    // Another person, and the same ids in another tenant, are their own.
+    #expect(try await message("573009998877", aliases: ["CO.7"]) == "573009998877")
+    let other = try await store.handleInbound(
+        tenant: "t2", contact: "CO.9", aliases: [], messageID: "wamid.t2", receivedAt: Fixtures.monday
+    ) { _, _ in Fixtures.reply("hola") }
+    #expect(other?.contact == "CO.9")
+    let thread = try await store.thread(tenant: "t1", contact: "US.1", after: nil, limit: 100)
+    #expect(thread.filter { if case .inbound = $0.content { true } else { false } }.count == 4)
+}

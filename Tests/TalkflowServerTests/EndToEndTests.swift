@@ -324,6 +324,43 @@ struct EndToEndTests {
         }
     }
 
+    /// A contact with a username first writes without a phone number (only `from_user_id`, as Meta sends for
+    /// such users), then with both ids: one conversation, consent asked once, the reply to the same person.
+    @Test func aContactKnownFirstByTheBusinessScopedIDKeepsOneConversationWhenThePhoneNumberAppears() async throws {
+        try await EndToEnd.run { server in
+            let bsuid = "US.13491208655302741918"
+            func body(contacts: String, message: String) -> [UInt8] {
+                Array(
+                    (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                        + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                        + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[\#(contacts)],"#
+                        + #""messages":[\#(message)]},"field":"messages"}]}]}"#).utf8)
+            }
+            let first = body(
+                contacts: #"{"profile":{"name":"Sheena"},"user_id":"\#(bsuid)"}"#,
+                message: #"{"from_user_id":"\#(bsuid)","id":"wamid.U1","timestamp":"1750000000","type":"text","#
+                    + #""text":{"body":"hola"}}"#)
+            #expect(try await server.post(first) == 200)
+            let consent = try await server.waitForSends(1)
+            #expect(consent.first?.contains(#""recipient":"\#(bsuid)""#) == true)
+            try await server.waitForEmptyOutbox()
+            let accept = body(
+                contacts: #"{"profile":{"name":"Sheena"},"wa_id":"16505551234","user_id":"\#(bsuid)"}"#,
+                message: #"{"context":{"from":"15550783881","id":"wamid.FAKE1"},"from":"16505551234","#
+                    + #""from_user_id":"\#(bsuid)","id":"wamid.U2","timestamp":"1750000060","type":"interactive","#
+                    + #""interactive":{"type":"button_reply","button_reply":{"id":"consentimiento.accept","#
+                    + #""title":"Acepto"}}}"#)
+            #expect(try await server.post(accept) == 200)
+            let sends = try await server.waitForSends(2)
+            #expect(sends.count == 2)
+            #expect(sends.last?.contains("¿En qué te podemos ayudar?") == true)
+            #expect(try await server.store.session(tenant: "tienda", contact: "16505551234") == nil)
+            let session = try #require(try await server.store.session(tenant: "tienda", contact: bsuid))
+            #expect(session.consent.acceptedVersion == "2026-01")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func aDueInactivityTimerClosesTheConversationWithItsGoodbye() async throws {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.T1")) == 200)

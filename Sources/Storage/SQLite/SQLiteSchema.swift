@@ -37,6 +37,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v5_log_time_first") { db in
             for statement in v5 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v6_contact_aliases") { db in
+            for statement in v6 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -273,6 +276,19 @@ public enum SQLiteSchema {
     static let v5: [String] = [
         "DROP INDEX log_by_time",
         "CREATE INDEX log_by_time ON conversation_log (at, tenant)",
+    ]
+
+    /// Which conversation each of a person's WhatsApp ids belongs to, once a message carried two of them (a
+    /// phone number's `wa_id` and a business-scoped user id): `ConversationStore.handleInbound`'s aliases.
+    static let v6: [String] = [
+        """
+        CREATE TABLE contact_aliases (
+            tenant TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            PRIMARY KEY (tenant, alias)
+        ) WITHOUT ROWID
+        """
     ]
 
     static let v2: [String] = [

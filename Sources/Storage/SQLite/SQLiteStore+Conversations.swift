@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteStore {
     @discardableResult
     public func handleInbound(
-        tenant: String, contact: String, messageID: String, receivedAt: Int64,
+        tenant: String, contact: String, aliases: [String], messageID: String, receivedAt: Int64,
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges? {
         try await commits.submit { [self] db in
@@ -17,8 +17,9 @@ extension SQLiteStore {
             record.bind(3, receivedAt)
             try record.run()
             guard db.changesCount == 1 else { return SQLiteCommitQueue.Outcome() }
+            let key = try Self.conversationKey(db, tenant: tenant, contact: contact, aliases: aliases)
             return try Self.step(
-                db, tenant: tenant, contact: contact, inbound: messageID, at: receivedAt, sender: attachedSender,
+                db, tenant: tenant, contact: key, inbound: messageID, at: receivedAt, sender: attachedSender,
                 body: body)
         }.committed
     }
@@ -84,8 +85,55 @@ extension SQLiteStore {
             try appendLedger(db, tenant: tenant, contact: contact, entry: $0)
         }
         let committed = CommittedChanges(
-            session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,
+            contact: contact, session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,
             handedOffIDs: claims?.messages.map(\.id) ?? [], followsMessageInFlight: followsMessageInFlight)
         return SQLiteCommitQueue.Outcome(committed, claimed: claims?.messages.isEmpty == false ? claims : nil)
+    }
+
+    /// The conversation a message naming the contact by `contact` and `aliases` belongs to, inside the
+    /// transaction: the one an id was linked to before (`contact` first, then the aliases, in order); else
+    /// `contact`'s own, or an alias's when only that alias has a conversation. Links every id of the message
+    /// to it, so that later messages carrying any one of them find it.
+    static func conversationKey(_ db: Database, tenant: String, contact: String, aliases: [String]) throws -> String {
+        let ids = [contact] + aliases.filter { $0 != contact }
+        var key: String?
+        for id in ids {
+            let lookup = try DirectStatement(
+                db, "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?")
+            lookup.bind(1, tenant)
+            lookup.bind(2, id)
+            if try lookup.step(), let linked = lookup.text(0) {
+                key = linked
+                break
+            }
+        }
+        if key == nil, ids.count == 1 { return contact }
+        if key == nil {
+            key = contact
+            if try !hasSession(db, tenant: tenant, contact: contact) {
+                for alias in ids.dropFirst() where try hasSession(db, tenant: tenant, contact: alias) {
+                    key = alias
+                    break
+                }
+            }
+        }
+        let conversation = key ?? contact
+        for id in ids where id != conversation {
+            let link = try DirectStatement(
+                db, "INSERT OR IGNORE INTO contact_aliases (tenant, alias, contact) VALUES (?, ?, ?)")
+            link.bind(1, tenant)
+            link.bind(2, id)
+            link.bind(3, conversation)
+            try link.run()
+        }
+        return conversation
+    }
+
+    /// Whether `contact` has a session with the tenant.
+    static func hasSession(_ db: Database, tenant: String, contact: String) throws -> Bool {
+        let query = try DirectStatement(db, "SELECT 1 FROM sessions WHERE tenant = ? AND contact = ?")
+        query.bind(1, tenant)
+        query.bind(2, contact)
+        return try query.step()
     }
 }
