@@ -72,6 +72,12 @@ public enum WebhookParser {
         return " (line \(line), column \(column))"
     }
 
+    /// The message types the flow reads; a message of another type without a sender is skipped, not refused.
+    static let readTypes: Set<String> = [
+        "text", "interactive", "button", "image", "document", "audio", "video", "sticker", "location", "contacts",
+        "reaction",
+    ]
+
     /// The updates of an envelope, in order.
     static func updates(of envelope: WireEnvelope) throws(WebhookParseError) -> [WebhookUpdate] {
         guard envelope.object == "whatsapp_business_account" else {
@@ -105,6 +111,9 @@ public enum WebhookParser {
             let waID = message.from ?? contact?.waID
             let userID = message.fromUserID ?? contact?.userID
             guard let contactID = waID ?? userID else {
+                // A notice talkflow does not read (a `system` message about a changed id may name no sender):
+                // nothing to do with it, and the rest of the POST (statuses included) still counts.
+                if !Self.readTypes.contains(message.type) { continue }
                 throw WebhookParseError(
                     path: "\(path).messages[\(m)]", reason: "the message has neither \"from\" nor \"from_user_id\"")
             }

@@ -516,6 +516,27 @@ import WhatsAppCloud
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
     }
 
+    /// A notice of a type talkflow does not read may come without a sender (a changed user id): it is skipped,
+    /// and a status in the same POST still counts; a text without a sender is still refused.
+    @Test func aSenderlessSystemNoticeIsSkippedNotRefused() throws {
+        let system =
+            #"{"id":"wamid.SYS","timestamp":"1","type":"system","system":{"body":"changed","type":"user_changed_user_id"}}"#
+        let status = #"{"id":"wamid.OUT","status":"delivered","timestamp":"1","recipient_id":"573001112233"}"#
+        let value = Fixture.messagesValue([system], contacts: []).replacingOccurrences(
+            of: #""messages":["#, with: #""statuses":[\#(status)],"messages":["#)
+        let updates = try WebhookParser.parse(Fixture.body(value: value))
+        #expect(updates.count == 1)
+        if case .status(let update) = updates.first {
+            #expect(update.messageID == "wamid.OUT")
+        } else {
+            Issue.record("the status was not read: \(updates)")
+        }
+        let text = #"{"id":"wamid.T","timestamp":"1","type":"text","text":{"body":"x"}}"#
+        #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([text], contacts: [])))
+        }
+    }
+
     /// Ids key the store, where a NUL would cut them short (two contacts or two messages would become one): an
     /// id or sender with one is not Meta's, and refused; a NUL in a profile name is dropped.
     @Test func idsWithANulAreRefusedAndNamesLoseTheirNuls() throws {
