@@ -227,6 +227,8 @@ public struct Queue: Sendable {
     public var name: Located<String>
     public var agents: [Located<String>]
     public var range: SourceRange
+    /// Its agents were not written as a list (already reported as `wrong_type`): no further check of them.
+    public var isMalformed = false
 
     public init(name: Located<String>, agents: [Located<String>], range: SourceRange) {
         self.name = name

@@ -241,6 +241,7 @@ private struct Decoder {
             let name = Located(pair.key, range: pair.keyRange)
             guard MappingReader.checkIdentifier(name, what: "queue", sink: sink) else { continue }
             var agents: [Located<String>] = []
+            var malformed = false
             if let items = pair.value.sequence {
                 agents = items.compactMap {
                     MappingReader.text($0, what: "an agent of queue '\(pair.key)'", sink: sink)
@@ -250,8 +251,11 @@ private struct Decoder {
                     SchemaRules.wrongType.diagnostic(
                         "queue '\(pair.key)' must be a list of agents, e.g. [ana, bruno], found "
                             + pair.value.kindDescription, at: pair.value.range))
+                malformed = true
             }
-            queues.append(Queue(name: name, agents: agents, range: pair.value.range))
+            var queue = Queue(name: name, agents: agents, range: pair.value.range)
+            queue.isMalformed = malformed
+            queues.append(queue)
         }
         return queues
     }

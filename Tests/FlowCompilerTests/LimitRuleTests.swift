@@ -262,14 +262,18 @@ private func text(_ count: Int) -> String {
         #expect(try report(long) == ["interactive_body_too_long \(long(1)!)", "interactive_body_too_long \(long(2)!)"])
     }
 
-    @Test("opt-in answers are reply buttons (20); consent accept/decline titles are left to consent_label_ambiguous")
+    @Test("consent and opt-in accept/decline titles are left to consent_label_ambiguous, which limits them to 20")
     func consentButtons() throws {
         let marked = Marked(
             Inline.flow(
                 "  s:\n    type: consent\n    text: Autorizas?\n    accept: { title: \(text(30)), next: s }\n"
                     + "    decline: { title: \(text(30)), next: s }\n    opt_in:\n      purpose: promociones\n"
                     + "      text: Promociones?\n      accept: ‹1›\(text(21))\n      decline: \(text(20))\n"))
-        #expect(try report(marked) == ["button_title_too_long \(marked(1)!)"])
+        #expect(try report(marked) == [])
+        let label = try Inline.run(ConsentLabelAmbiguousRule(), marked.text).filter {
+            $0.message.contains("has 21 characters, more than 20")
+        }
+        #expect(label.map { Position($0) } == [marked(1)!])
     }
 }
 

@@ -18,7 +18,8 @@ struct BotText: Sendable {
         case listButton
         /// A reply-button title (20).
         case buttonTitle
-        /// A consent's accept or decline title: a reply button whose length `consent_label_ambiguous` checks.
+        /// A consent's or an opt-in's accept or decline title: a reply button whose length
+        /// `consent_label_ambiguous` checks.
         case consentButton
         /// A list row title (24).
         case rowTitle
@@ -91,8 +92,8 @@ struct BotText: Sendable {
                 add(consent.decline.title, "decline title of \(name)", .consentButton)
                 if let optIn = consent.optIn {
                     add(optIn.text, "opt-in text of \(name)", .interactiveBody)
-                    add(optIn.accept, "opt-in accept title of \(name)", .buttonTitle)
-                    add(optIn.decline, "opt-in decline title of \(name)", .buttonTitle)
+                    add(optIn.accept, "opt-in accept title of \(name)", .consentButton)
+                    add(optIn.decline, "opt-in decline title of \(name)", .consentButton)
                 }
             case .message(let message):
                 add(message.text, "'text' of \(name)", .message)

@@ -20,7 +20,7 @@ struct QueueAgentsRule: LintRule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for queue in context.flow.queues {
-            if queue.agents.isEmpty {
+            if queue.agents.isEmpty, !queue.isMalformed {
                 out.append(
                     Self.empty.diagnostic(
                         "queue '\(queue.name.value)' has no agents; a handoff to it could never be assigned",

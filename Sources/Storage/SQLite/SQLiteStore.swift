@@ -80,12 +80,20 @@ public final class SQLiteStore: ConversationStore {
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
         }
         guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            // Another process opening the same new file may have applied the migrations first (GRDB checks
-            // what is applied before taking the write lock): that is success.
-            guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
+        // Another process opening the same new file may be applying the migrations at the same time (GRDB
+        // checks what is applied before taking the write lock, so a migration it runs can find its tables
+        // made): try again, up to a few seconds, until every migration is applied by one or the other.
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                break
+            } catch {
+                if try pool.read({ try migrator.hasCompletedMigrations($0) }) { break }
+                attempt += 1
+                guard attempt < 100 else { throw error }
+                usleep(useconds_t(20_000 + Int.random(in: 0..<20_000)))
+            }
         }
         self.path = path
         self.pool = pool
