@@ -498,8 +498,11 @@ struct ConfigReader {
         guard let node = value(fields, key) else { return nil }
         guard case .scalar(let text, .plain) = node.value, let number = Int(text), bounds.contains(number) else {
             let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            // A whole number outside the range is a value out of range; anything else is of the wrong type.
+            var isNumber = false
+            if case .scalar(let text, .plain) = node.value, Int(text) != nil { isNumber = true }
             diagnostics.append(
-                ConfigRules.wrongType.diagnostic(
+                (isNumber ? ConfigRules.invalidValue : ConfigRules.wrongType).diagnostic(
                     "'\(key)' of \(what) must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), "
                         + "found \(found)", at: node.range))
             return nil
@@ -533,11 +536,11 @@ struct ConfigReader {
                     at: name.range))
             return nil
         }
-        guard Self.isEnvironmentName(name.value) else {
+        guard Self.isEnvironmentName(name.value), name.value.utf8.count <= 63 else {
             diagnostics.append(
                 ConfigRules.invalidValue.diagnostic(
                     "'\(key)' of \(what) must name an environment variable (letters, digits and '_', not starting "
-                        + "with a digit), found '\(name.value)'", at: name.range))
+                        + "with a digit, at most 63 characters), found '\(name.value)'", at: name.range))
             return nil
         }
         return name
@@ -616,7 +619,6 @@ struct ConfigReader {
     /// variables are words joined by `_`.
     static func looksLikeSecret(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
-        if scalars.count >= 64 { return true }
         guard scalars.count >= 24, !text.contains("_") else { return false }
         return scalars.contains { ("0"..."9").contains($0) } && scalars.contains { $0.properties.isAlphabetic }
     }

@@ -138,7 +138,12 @@ public final class TenantRegistry: Sendable {
                             FileDiagnostics(path: configPath, source: nil, diagnostics: outcome.configDiagnostics))
                     }
                     if let flowFile = outcome.flowFile { files.append(flowFile) }
-                    let errors = files.reduce(0) { $0 + $1.errorCount }
+                    // The flow's own errors; the configuration's line that wraps them is not one more. A flow
+                    // that cannot be read, or an override it does not fit, has only the configuration's.
+                    let flowErrors = outcome.flowFile?.errorCount ?? 0
+                    let errors =
+                        flowErrors > 0
+                        ? flowErrors : outcome.configDiagnostics.count(where: { $0.severity == .error })
                     log.error(
                         "flow refused on reload; the previous flow keeps running",
                         metadata: ["flow": "\(path)", "errors": "\(errors)"])

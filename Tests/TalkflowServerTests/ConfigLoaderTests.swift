@@ -304,8 +304,12 @@ struct ConfigLoaderTests {
               webhook_body_limit: 10
               host: ""
             """ + "\n" + oneTenant(acme.replacingOccurrences(of: "\"1000000001\"", with: "\"+57 300\"")))
-        #expect(found(result, "config_wrong_type").map(place) == ["2:9", "5:25", "7:23"])
-        #expect(found(result, "config_invalid_value").map(place) == ["3:18", "4:22", "6:10", "8:9", "11:22"])
+        // Whole numbers out of range are values out of range (port, rate, body limit), as Docs/operations.md says.
+        #expect(found(result, "config_wrong_type").map(place) == [])
+        #expect(
+            found(result, "config_invalid_value").map(place) == [
+                "2:9", "3:18", "4:22", "5:25", "6:10", "7:23", "8:9", "11:22",
+            ])
         let rendered = result.files[0].diagnostics.map(\.message).joined(separator: "\n")
         #expect(!rendered.contains("s3cret"))
     }
@@ -360,4 +364,16 @@ struct ConfigLoaderTests {
         #expect(!shown.contains("a-secret") && !shown.contains("v-token") && !shown.contains("x-token"))
         #expect(Mirror(reflecting: secrets).children.isEmpty)
     }
+}
+
+/// A misspelt key with two letters swapped gets its "did you mean"; a long variable name with '_' is a name, not a
+/// secret, and over 63 characters is refused as a value.
+@Test func transposedKeysAreSuggestedAndLongVariableNamesAreNotSecrets() throws {
+    #expect(Suggestions.closest(to: "prot", in: ["port", "host", "store"]) == "port")
+    #expect(Suggestions.closest(to: "flwo", in: ["flow", "id", "agents"]) == "flow")
+    #expect(Suggestions.editDistance(Array("ab".unicodeScalars), Array("ba".unicodeScalars)) == 1)
+    #expect(Suggestions.editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars)) == 3)
+    let name = String(repeating: "A", count: 32) + "_" + String(repeating: "B", count: 31)
+    #expect(!ConfigReader.looksLikeSecret(name))
+    #expect(ConfigReader.looksLikeSecret("EAAGm0PX4ZCpsBAKZCeKZA7Zb5SQqTX1aVqjD9Z1fL7nS2n"))
 }

@@ -32,7 +32,8 @@ struct TenantRegistryTests {
     @Test func aFlowThatFailsLintIsRefusedAndTheOldOneKeepsRunning() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
+        let logs = LogRecorder()
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: logs.logger())
         let broken = try shippedFlow("faq.yaml")
             .replacingOccurrences(of: "flow: faq", with: "flow: faq_broken")
             .replacingOccurrences(of: "start: consentimiento", with: "start: nada")
@@ -44,6 +45,10 @@ struct TenantRegistryTests {
         let files = report.files
         let flowFile = try #require(files.first { $0.path == folder.file("flows/acme.yaml") })
         #expect(flowFile.diagnostics.contains { $0.id == "unknown_step" && $0.range.start.column == 8 })
+        // The refusal's log line counts the flow's errors, not the configuration's line that wraps them.
+        let refusal = try #require(logs.all.first { $0.message.hasPrefix("flow refused on reload") })
+        #expect(refusal.metadata["errors"] == String(flowFile.errorCount))
+        #expect(flowFile.errorCount == 1)
         // The other tenants reloaded normally.
         #expect(registry.tenant(phoneNumberID: Phone.beta)?.flow.flowID == "support")
 
