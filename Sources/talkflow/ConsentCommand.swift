@@ -63,7 +63,8 @@ struct ConsentExportCommand: ParsableCommand {
         }
         let document: ConsentExport
         do {
-            let opened = try SQLiteStore.open(location)
+            // Read-only: the export never changes the file (no migration, no journal mode switched).
+            let opened = try ConsentLedgerReader(path: path)
             let tenants = try tenant.map { [$0] } ?? opened.consentTenants(contact: contact)
             document = ConsentExport(
                 contact: contact,

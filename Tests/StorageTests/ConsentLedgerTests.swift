@@ -176,3 +176,27 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
     #expect(rows.map { $0["text"] as String } == ["Acepto", Fixtures.consentText, "No acepto"])
     for row in rows { #expect(row["sha256"] as String == Fixtures.sha256Hex(row["text"])) }
 }
+
+/// `talkflow consent export` reads through `ConsentLedgerReader`: the same history as the store gives, and the
+/// file's bytes unchanged (no migration, no journal mode switched), so it can run on a backup.
+@Test func theLedgerReaderReadsTheHistoryAndLeavesTheFileAsItWas() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    let expected: ConsentHistory
+    do {
+        let store = try SQLiteStore(path: path)
+        try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+        expected = try await store.consentHistory(tenant: "t1", contact: "c")
+    }
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let reader = try ConsentLedgerReader(path: path)
+    #expect(try reader.consentTenants(contact: "c") == ["t1"])
+    #expect(try reader.consentHistory(tenant: "t1", contact: "c") == expected)
+    #expect(try reader.consentHistory(tenant: "t1", contact: "nobody").records.isEmpty)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    // A file that is not a talkflow store is refused, not written to.
+    let other = folder.path("other.db")
+    try Data().write(to: URL(fileURLWithPath: other))
+    #expect(throws: (any Error).self) { try ConsentLedgerReader(path: other) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: other)).isEmpty)
+}
