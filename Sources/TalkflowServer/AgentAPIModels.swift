@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 import Foundation
 import Hummingbird
@@ -13,16 +14,55 @@ enum AgentAPI {
     /// `iso8601` of an optional time.
     static func iso8601(_ seconds: Int64?) -> String? { seconds.map { iso8601($0) } }
 
-    /// Unix seconds of an ISO 8601 date-time (`2026-01-31T14:05:00Z`, fractional seconds and offsets
-    /// allowed) or date (`2026-01-31`, midnight UTC); `nil` when it is neither.
+    /// Unix seconds of an ISO 8601 date-time with its offset (`2026-01-31T14:05:00Z`, `…T14:05:00.5-05:00`,
+    /// `…T14:05:00+0000`) or of a date (`2026-01-31`, midnight UTC); `nil` for anything else, a day the calendar
+    /// does not have or text after the value included (a time without an offset would be ambiguous).
     static func unixTime(iso8601 text: String) -> Int64? {
-        let full = ISO8601DateFormatter()
-        if let date = full.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        full.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = full.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        full.formatOptions = [.withFullDate]
-        if let date = full.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        return nil
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= b.count, range.allSatisfy({ (48...57).contains(b[$0]) }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(b[$1] - 48) }
+        }
+        func byte(_ index: Int, _ character: Character) -> Bool {
+            index < b.count && b[index] == character.asciiValue!
+        }
+        guard b.count >= 10, byte(4, "-"), byte(7, "-"), Durations.isDate(String(decoding: b[0..<10], as: UTF8.self)),
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
+        else { return nil }
+        // Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        if b.count == 10 { return Int64(days) * 86_400 }
+        guard byte(10, "T"), let hour = number(11..<13), byte(13, ":"), let minute = number(14..<16), byte(16, ":"),
+            let second = number(17..<19), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var index = 19
+        if byte(index, ".") {
+            index += 1
+            let start = index
+            while index < b.count, (48...57).contains(b[index]) { index += 1 }
+            guard index > start else { return nil }
+        }
+        var offset = 0
+        if byte(index, "Z") {
+            index += 1
+        } else if byte(index, "+") || byte(index, "-") {
+            let sign = byte(index, "-") ? -1 : 1
+            guard let offsetHours = number((index + 1)..<(index + 3)), offsetHours < 24 else { return nil }
+            index += 3
+            if byte(index, ":") { index += 1 }
+            guard let offsetMinutes = number(index..<(index + 2)), offsetMinutes < 60 else { return nil }
+            index += 2
+            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        } else {
+            return nil
+        }
+        guard index == b.count else { return nil }
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
     }
 
     /// A JSON answer with `status`.

@@ -106,7 +106,14 @@ struct AgentRoutes: Sendable {
         guard let session else { throw AgentAPIError.notFound }
         guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
         let query = request.uri.queryParameters
-        let after = query.get("after").flatMap { Int64($0) }
+        var after: Int64?
+        if let text = query.get("after"), !text.isEmpty {
+            guard let value = Int64(text), value >= 0 else {
+                throw AgentAPIError.badRequest(
+                    "'after' must be a sequence number (a whole number from 0), found '\(text)'")
+            }
+            after = value
+        }
         let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
@@ -133,6 +140,12 @@ struct AgentRoutes: Sendable {
         let body = try await Self.decode(AgentMessageRequest.self, request, context)
         guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw AgentAPIError.badRequest("'text' must not be empty")
+        }
+        // WhatsApp refuses a text message over 4096 characters: refused here, before anything is queued.
+        guard body.text.count <= 4096 else {
+            throw AgentAPIError(
+                status: .unprocessableContent, code: "text_too_long",
+                message: "'text' has \(body.text.count) characters; a WhatsApp text message holds at most 4096")
         }
         let agent = caller.name
         let committed = try await act(caller, contact: contact) { session in
@@ -177,7 +190,7 @@ struct AgentRoutes: Sendable {
         let contact = try Self.contact(context)
         let target = try await Self.decode(ReassignRequest.self, request, context).agent
         let tenant = caller.tenant
-        let known = Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
+        let known = Self.agents(of: tenant)
         guard known.contains(target) else {
             throw AgentAPIError(
                 status: .unprocessableContent, code: "unknown_agent",
@@ -271,7 +284,14 @@ struct AgentRoutes: Sendable {
     /// own stream; admins may read any agent's of their tenant.
     func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
         let agent = context.parameters.get("agent") ?? ""
-        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.notYours }
+        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+        let tenant = caller.tenant
+        let known = Self.agents(of: tenant)
+        guard known.contains(agent) else {
+            throw AgentAPIError(
+                status: .notFound, code: "not_found",
+                message: "'\(agent)' is neither an agent of the tenant nor of any of its queues")
+        }
         let events = processing.agentEvents.subscribe(tenant: caller.tenant.id, agent: agent)
         let keepAlive = keepAlive
         let body = ResponseBody { writer in
@@ -318,6 +338,11 @@ struct AgentRoutes: Sendable {
             throw AgentAPIError.badRequest("'\(name)' must be an ISO 8601 date or date-time, found '\(value)'")
         }
         return time
+    }
+
+    /// The tenant's agents: those of its configuration and those of its flow's queues.
+    static func agents(of tenant: Tenant) -> Set<String> {
+        Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
     }
 
     static func count(_ value: String?, name: String, default fallback: Int, maximum: Int) throws -> Int {

@@ -94,6 +94,53 @@ struct AgentAPITests {
         }
     }
 
+    /// Malformed query values are 400 `invalid_request`, never read loosely: dates without an offset or with
+    /// text after them, days the calendar does not have, a thread position that is not a number. Another
+    /// agent's event stream is for admins (403 `admin_only`), an unknown agent's is 404, and a reply longer than
+    /// WhatsApp's 4096 characters is 422 `text_too_long`.
+    @Test func malformedQueryValuesStreamsAndOverlongRepliesAreRefused() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            for bad in [
+                "2026-11-27T23:00:00", "2026-11-27garbage", "2026-11-27T05:40:38Zgarbage", "2026-02-29",
+                "2026-11-27T05:40Z", "2026-11-27T05", "27/11/2026",
+            ] {
+                let (status, json) = try await server.request(.GET, "conversations?from=\(bad)", key: "key-jefa")
+                #expect(status == 400, "\(bad)")
+                #expect((json["error"] as? [String: Any])?["code"] as? String == "invalid_request", "\(bad)")
+            }
+            for good in [
+                "2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00.5-05:00", "2020-01-01T00:00:00+0000",
+            ] {
+                let (status, json) = try await server.request(.GET, "conversations?from=\(good)", key: "key-jefa")
+                #expect(status == 200, "\(good)")
+                #expect((json["conversations"] as? [Any])?.count == 1, "\(good)")
+            }
+            #expect(
+                try await server.request(.GET, "conversations?to=2020-01-01T00:00:00Z", key: "key-jefa").json[
+                    "conversations"] as? [Any] != nil)
+            for bad in ["abc", "1.5", "-1", "true"] {
+                let status = try await server.request(
+                    .GET, "conversations/\(EndToEnd.ana)/messages?after=\(bad)", key: "key-ana"
+                ).status
+                #expect(status == 400, "after=\(bad)")
+            }
+            #expect(
+                try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages?after=0", key: "key-ana").status
+                    == 200)
+            let (foreign, foreignJSON) = try await server.request(.GET, "agents/bruno/events", key: "key-ana")
+            #expect(foreign == 403)
+            #expect((foreignJSON["error"] as? [String: Any])?["code"] as? String == "admin_only")
+            #expect(try await server.request(.GET, "agents/nadie/events", key: "key-jefa").status == 404)
+            let long = String(repeating: "a", count: 4097)
+            let (tooLong, tooLongJSON) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(long)"}"#)
+            #expect(tooLong == 422)
+            #expect((tooLongJSON["error"] as? [String: Any])?["code"] as? String == "text_too_long")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
         try await AgentServer.run { server in
             let sends = try await server.handOff(EndToEnd.ana)
