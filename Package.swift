@@ -89,6 +89,7 @@ let package = Package(
                 "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowRuntime", "Conversations",
                 "CReadline", "Storage", "WhatsAppCloud", "TalkflowServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

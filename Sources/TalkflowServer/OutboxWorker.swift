@@ -178,6 +178,8 @@ public struct OutboxWorker: Service {
                 if claimed.count < settings.batchSize { break }
             }
             metrics?.outboxDepth.set(Double(try await store.outboxDepth()))
+        } catch is CancellationError {
+            // The server is stopping (or did not start): nothing failed.
         } catch {
             logger.error("outbox pass failed; retrying on the next one", metadata: ["error": "\(error)"])
         }

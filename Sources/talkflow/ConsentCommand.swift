@@ -10,6 +10,13 @@ struct ConsentCommand: ParsableCommand {
         abstract: "Read the consent ledger of a talkflow store.",
         subcommands: [ConsentExportCommand.self]
     )
+
+    /// Without a subcommand there is nothing to do: the help on stderr and a usage error (64), as for
+    /// `talkflow` alone.
+    func run() throws {
+        Console.err(ConsentCommand.helpMessage() + "\n")
+        throw Exit.usage
+    }
 }
 
 /// `talkflow consent export CONTACT --store sqlite:PATH [--tenant ID]`: prints a contact's whole consent and

@@ -43,7 +43,13 @@ enum ReplCommandName: String, CaseIterable {
         case .close:
             return [("/close", "the agent closes the conversation")]
         case .reload:
-            return [("/reload", "re-read and re-check the flow file; the conversation stays where it is")]
+            return [
+                (
+                    "/reload",
+                    "re-read and re-check the flow file; the conversation stays at its step, or starts anew if the "
+                        + "step is gone"
+                )
+            ]
         case .save:
             return [("/save FILE", "save the conversation so far as a transcript test for talkflow test")]
         case .quit:

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowDiagnostics
 import Foundation
 import Logging
+import NIOCore
 import TalkflowServer
 
 /// `talkflow serve --config FILE`: checks the configuration and every tenant's flow, then runs the WhatsApp Cloud
@@ -90,6 +91,12 @@ struct ServeCommand: AsyncParsableCommand {
             ])
         do {
             try await app.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            let server = loaded.config.server
+            Console.error(
+                "the server did not start: \(server.host):\(server.port) is already in use by another process; "
+                    + "stop it or set another 'port' under 'server' in \(config)")
+            throw Exit.problems
         } catch {
             Console.error("the server stopped: \(error)")
             throw Exit.problems
