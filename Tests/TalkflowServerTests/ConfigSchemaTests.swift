@@ -105,6 +105,8 @@ struct ConfigSchemaTests {
             ("admin_key_env: " + String(repeating: "A_", count: 32), tenant),
             ("mark_read: false", tenant), ("mark_read: yes", tenant),
             ("", tenant.replacingOccurrences(of: "\"1000000001\"", with: "\"+573001\"")),
+            ("", tenant.replacingOccurrences(of: "\"1000000001\"", with: "1000000001")),
+            ("admin_key_env: " + String(repeating: "A", count: 32) + "_" + String(repeating: "B", count: 31), tenant),
             ("", tenant.replacingOccurrences(of: "id: acme", with: "id: 1acme")),
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "aB", count: 32)),
             ("", tenant + "\nagents:\n  - id: ana\n    key_sha256: " + String(repeating: "a", count: 63)),
@@ -118,8 +120,10 @@ struct ConfigSchemaTests {
             ("", tenant + "\nqueues:\n  soporte: [ana, \" \"]"),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
         ]
-        for (server, tenant) in cases {
-            let text = config(server: server, tenant: tenant)
+        for (server, tenant) in cases + [("<empty server>", tenant)] {
+            let text =
+                server == "<empty server>"
+                ? "server:\n" + config(tenant: tenant) : config(server: server, tenant: tenant)
             let schemaValid = validator.validate(try instance(text)).isEmpty
             let result = ConfigLoader.load(text: text, path: "/nonexistent/talkflow.yaml", environment: [:])
             let shapeIDs: Set<String> = [
