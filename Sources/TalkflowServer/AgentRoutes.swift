@@ -45,7 +45,42 @@ struct AgentRoutes: Sendable {
         router.get("\(Self.prefix)/agents/:agent/events") { request, context in
             await routes.answer(request, context) { try routes.events($0, context) }
         }
+        // Anything else under the API answers JSON, as every error of the API does: another method on one of
+        // its paths 405 `method_not_allowed` (with `Allow`), any other path 404 `no_such_route`.
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        let paths: [(String, [HTTPRequest.Method])] = [
+            ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
+            ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
+            ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]),
+        ]
+        for (path, allowed) in paths {
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                router.on("\(Self.prefix)/\(path)", method: method) { _, _ in
+                    var response = AgentAPIError(
+                        status: .methodNotAllowed, code: "method_not_allowed", message: "this route takes \(allow)"
+                    ).response
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
+        }
+        // The router does not fall back to a wildcard from a path that leads to routes: those get their own.
+        let partial = [
+            "api/v1/**", Self.prefix, "\(Self.prefix)/conversations/:contact", "\(Self.prefix)/contacts",
+            "\(Self.prefix)/contacts/:contact", "\(Self.prefix)/agents", "\(Self.prefix)/agents/:agent",
+        ]
+        for path in partial {
+            for method in methods {
+                router.on(RouterPath(path), method: method) { _, _ in Self.noSuchRoute.response }
+            }
+        }
     }
+
+    /// A path (or a method on it) the API does not have.
+    static let noSuchRoute = AgentAPIError(
+        status: .notFound, code: "no_such_route",
+        message: "the agent API has no such route; see Schemas/agent-api.openapi.yaml")
 
     /// Authenticates, runs `body`, and turns refusals and failures into JSON errors.
     func answer(

@@ -132,6 +132,18 @@ struct AgentAPITests {
             #expect(foreign == 403)
             #expect((foreignJSON["error"] as? [String: Any])?["code"] as? String == "admin_only")
             #expect(try await server.request(.GET, "agents/nadie/events", key: "key-jefa").status == 404)
+            // A route the API does not have answers JSON too; the routes it has still answer.
+            for (method, path, status, code) in [
+                (HTTPMethod.GET, "nothing/here", UInt(404), "no_such_route"),
+                (.DELETE, "conversations/\(EndToEnd.ana)", 404, "no_such_route"),
+                (.POST, "conversations", 405, "method_not_allowed"),
+                (.GET, "conversations/\(EndToEnd.ana)/close", 405, "method_not_allowed"),
+            ] {
+                let (answered, json) = try await server.request(method, path, key: "key-jefa")
+                #expect(answered == status, "\(method) \(path)")
+                #expect((json["error"] as? [String: Any])?["code"] as? String == code, "\(method) \(path)")
+            }
+            #expect(try await server.request(.GET, "conversations", key: "key-jefa").status == 200)
             let long = String(repeating: "a", count: 4097)
             let (tooLong, tooLongJSON) = try await server.request(
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(long)"}"#)
