@@ -13,6 +13,23 @@ public struct LoadedConfig: Sendable {
     public var tenants: [Tenant]
     /// The admin key read from `server.admin_key_env`; `nil` when the admin endpoints are off.
     public var adminKey: String?
+    /// Where `server.store` is written, for a problem found when the store is opened; `nil` when the default
+    /// store is used.
+    public var storeRange: SourceRange?
+    /// The configuration file as its diagnostics are shown (secret-looking values masked).
+    public var file: FileDiagnostics? = nil
+
+    /// A problem with the store found when it was opened, at `store:` in the file (or at its top when the
+    /// default store is used), as the other configuration problems are reported.
+    public func storeProblem(_ reason: String) -> FileDiagnostics? {
+        guard var file else { return nil }
+        file.diagnostics = [
+            ConfigRules.invalidValue.diagnostic(
+                "cannot open the store: \(reason)",
+                at: storeRange ?? SourceRange(at: SourceLocation(line: 1, column: 1, offset: 0)))
+        ]
+        return file
+    }
 }
 
 /// Reads the configuration of `talkflow serve` and checks all of it before the server starts: the shape of
@@ -119,7 +136,10 @@ public enum ConfigLoader {
         let files = [configFile] + flowFiles
         guard !files.contains(where: { $0.errorCount > 0 }), let config, tenants.count == config.tenants.count
         else { return Result(loaded: nil, files: files) }
-        return Result(loaded: LoadedConfig(config: config, tenants: tenants, adminKey: reader.adminKey), files: files)
+        var loadedConfig = LoadedConfig(
+            config: config, tenants: tenants, adminKey: reader.adminKey, storeRange: reader.storeRange)
+        loadedConfig.file = configFile
+        return Result(loaded: loadedConfig, files: files)
     }
 }
 
@@ -140,6 +160,8 @@ struct ConfigReader {
     var adminKey: String?
     /// Values to mask in the rendered source: those written under secret-looking keys.
     var redactions: [SourceRange] = []
+    /// Where `server.store` is written.
+    var storeRange: SourceRange?
 
     init(path: String, environment: [String: String]) {
         self.path = path
@@ -211,6 +233,7 @@ struct ConfigReader {
             settings.sendRatePerNumber = rate
         }
         if let store = text(pairs, "store", what: what) {
+            storeRange = store.range
             // The value is never echoed: a database URL may carry a password.
             if case .sqlite(let file) = try? StoreLocation(parsing: store.value) {
                 settings.store = .sqlite(path: SourceFiles.resolve(file, relativeTo: path))

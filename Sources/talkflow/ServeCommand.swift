@@ -79,6 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             app = try ServerApp.open(loaded: loaded, logger: logger)
         } catch {
+            if let file = loaded.storeProblem("\(error)") {
+                Console.err(TextRenderer.render(files: [file], colors: color.enabled(for: STDERR_FILENO)))
+                Console.err(TextRenderer.summary(files: [file]) + "\n")
+            }
             Console.error("the server did not start: cannot open the store \(loaded.config.server.store): \(error)")
             throw Exit.problems
         }

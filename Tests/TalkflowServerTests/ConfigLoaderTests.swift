@@ -91,6 +91,12 @@ struct ConfigLoaderTests {
         #expect(server.webhookBodyLimit == 4096)
         #expect(server.markRead == false)
         #expect(result.loaded?.adminKey == "admin-key-for-tests")
+        // A store that cannot be opened is reported at its `store:` line, like the file's other problems.
+        let problem = try #require(result.loaded?.storeProblem("SQLite error 14: unable to open database file"))
+        let diagnostic = try #require(problem.diagnostics.first)
+        #expect(diagnostic.id == "config_invalid_value")
+        #expect(diagnostic.range.start.line == 7 && diagnostic.range.start.column == 10)
+        #expect(diagnostic.message == "cannot open the store: SQLite error 14: unable to open database file")
     }
 
     @Test func unknownKeysAreLocatedWithASuggestion() throws {
