@@ -14,6 +14,11 @@ public protocol SessionStore: Sendable {
     /// Sessions, across tenants, whose inactivity timer is due at `now` (deadline at or before it), earliest
     /// first: what a timer worker feeds `inactivityTimeout` to, also after a restart.
     func dueInactivityTimers(now: Int64, limit: Int) async throws -> [DueTimer]
+
+    /// The tenant's conversations that started in `[from, before)` (either bound optional), as the conversation
+    /// log tells them: start, end, last agent, handoff and the agent's first sent reply (`AgentReport`).
+    func loggedConversations(tenant: String, startedFrom from: Int64?, startedBefore before: Int64?) async throws
+        -> [LoggedConversation]
 }
 
 /// A session whose inactivity deadline has passed.

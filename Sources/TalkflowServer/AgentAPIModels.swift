@@ -267,3 +267,59 @@ struct ActionAnswer: Encodable {
         case outboxIDs = "outbox_ids"
     }
 }
+
+/// One row of `GET …/reports/agents`.
+struct AgentReportItem: Encodable {
+    var agent: String?
+    var conversations: Int
+    var open: Int
+    var closed: Int
+    var answered: Int
+    var unanswered: Int
+    var averageDurationSeconds: Double?
+    var averageSecondsToAttend: Double?
+    var firstStartedAt: String?
+    var lastStartedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case agent, conversations, open, closed, answered, unanswered
+        case averageDurationSeconds = "average_duration_seconds"
+        case averageSecondsToAttend = "average_seconds_to_attend"
+        case firstStartedAt = "first_started_at"
+        case lastStartedAt = "last_started_at"
+    }
+
+    init(_ report: AgentReport) {
+        agent = report.agent
+        conversations = report.conversations
+        open = report.open
+        closed = report.closed
+        answered = report.answered
+        unanswered = report.unanswered
+        averageDurationSeconds = report.averageDurationSeconds
+        averageSecondsToAttend = report.averageSecondsToAttend
+        firstStartedAt = AgentAPI.iso8601(report.firstStartedAt)
+        lastStartedAt = AgentAPI.iso8601(report.lastStartedAt)
+    }
+
+    /// Every key is written, `null` included, so that a console need not guess which are missing.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(agent, forKey: .agent)
+        try container.encode(conversations, forKey: .conversations)
+        try container.encode(open, forKey: .open)
+        try container.encode(closed, forKey: .closed)
+        try container.encode(answered, forKey: .answered)
+        try container.encode(unanswered, forKey: .unanswered)
+        try container.encode(averageDurationSeconds, forKey: .averageDurationSeconds)
+        try container.encode(averageSecondsToAttend, forKey: .averageSecondsToAttend)
+        try container.encode(firstStartedAt, forKey: .firstStartedAt)
+        try container.encode(lastStartedAt, forKey: .lastStartedAt)
+    }
+}
+
+/// The answer of `GET …/reports/agents`.
+struct AgentReportAnswer: Encodable {
+    var agents: [AgentReportItem]
+    var totals: AgentReportItem
+}

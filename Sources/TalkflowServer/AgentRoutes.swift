@@ -45,13 +45,16 @@ struct AgentRoutes: Sendable {
         router.get("\(Self.prefix)/agents/:agent/events") { request, context in
             await routes.answer(request, context) { try routes.events($0, context) }
         }
+        router.get("\(Self.prefix)/reports/agents") { request, context in
+            await routes.answer(request, context) { try await routes.agentReport($0, request) }
+        }
         // Anything else under the API answers JSON, as every error of the API does: another method on one of
         // its paths 405 `method_not_allowed` (with `Allow`), any other path 404 `no_such_route`.
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
         let paths: [(String, [HTTPRequest.Method])] = [
             ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
             ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
-            ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]),
+            ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]), ("reports/agents", [.get]),
         ]
         for (path, allowed) in paths {
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
@@ -69,6 +72,7 @@ struct AgentRoutes: Sendable {
         let partial = [
             "api/v1/**", Self.prefix, "\(Self.prefix)/conversations/:contact", "\(Self.prefix)/contacts",
             "\(Self.prefix)/contacts/:contact", "\(Self.prefix)/agents", "\(Self.prefix)/agents/:agent",
+            "\(Self.prefix)/reports",
         ]
         for path in partial {
             for method in methods {
@@ -153,6 +157,19 @@ struct AgentRoutes: Sendable {
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
         return AgentAPI.json(ThreadAnswer(contact: contact, conversationID: id, messages: entries.map(ThreadItem.init)))
+    }
+
+    /// Per-agent figures of the conversations started in the period (admins only): `AgentReport`.
+    func agentReport(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
+        try caller.requireAdmin()
+        let query = request.uri.queryParameters
+        let from = try Self.time(query.get("from"), name: "from")
+        let to = try Self.time(query.get("to"), name: "to")
+        let conversations = try await store.loggedConversations(
+            tenant: caller.tenant.id, startedFrom: from, startedBefore: to)
+        let (agents, totals) = AgentReport.reports(conversations)
+        return AgentAPI.json(
+            AgentReportAnswer(agents: agents.map(AgentReportItem.init), totals: AgentReportItem(totals)))
     }
 
     func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {

@@ -153,6 +153,50 @@ struct AgentAPITests {
         }
     }
 
+    /// The per-agent report counts every conversation from the log: ana's answered and closed, with its
+    /// duration and the wait for her first reply; bruno's open and unanswered; the totals over both.
+    @Test func theAgentReportCountsConversationsAnsweredClosedAndTheirTimes() async throws {
+        try await AgentServer.run { server in
+            let started = server.e2e.clock.now
+            try await server.handOff(EndToEnd.ana)
+            let other = "573009998877"
+            try await server.handOff(other)
+            server.e2e.clock.advance(by: 40)
+            let (replied, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(replied == 202)
+            try await server.waitForEmptyOutbox()
+            server.e2e.clock.advance(by: 60)
+            #expect(
+                try await server.request(.POST, "conversations/\(EndToEnd.ana)/close", key: "key-ana").status == 200)
+            try await server.waitForEmptyOutbox()
+
+            let (status, json) = try await server.request(.GET, "reports/agents", key: "key-jefa")
+            #expect(status == 200)
+            let agents = try #require(json["agents"] as? [[String: Any]])
+            #expect(agents.map { $0["agent"] as? String } == ["ana", "bruno"])
+            let ana = agents[0]
+            #expect(ana["conversations"] as? Int == 1)
+            #expect(ana["closed"] as? Int == 1 && ana["open"] as? Int == 0)
+            #expect(ana["answered"] as? Int == 1 && ana["unanswered"] as? Int == 0)
+            #expect(ana["average_seconds_to_attend"] as? Double == 40)
+            #expect(ana["average_duration_seconds"] as? Double == 100)
+            let bruno = agents[1]
+            #expect(bruno["open"] as? Int == 1 && bruno["unanswered"] as? Int == 1)
+            #expect(bruno["average_duration_seconds"] is NSNull)
+            let totals = try #require(json["totals"] as? [String: Any])
+            #expect(totals["conversations"] as? Int == 2)
+            #expect(totals["agent"] is NSNull)
+
+            // The period bounds the start; only admins read reports.
+            let later = AgentAPI.iso8601(started + 1)
+            let (_, empty) = try await server.request(.GET, "reports/agents?from=\(later)", key: "key-jefa")
+            #expect((empty["totals"] as? [String: Any])?["conversations"] as? Int == 0)
+            #expect(try await server.request(.GET, "reports/agents", key: "key-ana").status == 403)
+            #expect(try await server.request(.GET, "reports/agents?to=ayer", key: "key-jefa").status == 400)
+        }
+    }
+
     @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
         try await AgentServer.run { server in
             let sends = try await server.handOff(EndToEnd.ana)

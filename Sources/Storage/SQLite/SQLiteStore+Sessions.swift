@@ -159,3 +159,70 @@ extension SQLiteStore {
         try update.run()
     }
 }
+
+extension SQLiteStore {
+    public func loggedConversations(tenant: String, startedFrom from: Int64?, startedBefore before: Int64?)
+        async throws -> [LoggedConversation]
+    {
+        try await pool.read { db in
+            // Every line from the period's start on, each contact's in order: a conversation is its `started`
+            // line up to its `closed` line; lines of conversations started earlier are skipped.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT contact, at, direction, kind, detail, agent, status FROM conversation_log
+                    INDEXED BY log_by_time
+                    WHERE at >= ? AND tenant = ?
+                    ORDER BY contact, seq
+                    """, arguments: [from ?? 0, tenant])
+            var conversations: [LoggedConversation] = []
+            var contact: String?
+            var current: LoggedConversation?
+            func finish() {
+                if let conversation = current { conversations.append(conversation) }
+                current = nil
+            }
+            while let row = try rows.next() {
+                let rowContact: String = row[0]
+                if rowContact != contact {
+                    finish()
+                    contact = rowContact
+                }
+                let at: Int64 = row[1]
+                let direction: String = row[2]
+                let kind: String = row[3]
+                if direction == "event", kind == ConversationEvent.started {
+                    finish()
+                    if before.map({ at < $0 }) ?? true { current = LoggedConversation(startedAt: at) }
+                    continue
+                }
+                guard var conversation = current else { continue }
+                switch (direction, kind) {
+                case ("event", ConversationEvent.handoffRequested):
+                    if conversation.handoffAt == nil { conversation.handoffAt = at }
+                case ("event", ConversationEvent.agentAssigned):
+                    conversation.agent = row[4]
+                    if conversation.handoffAt == nil { conversation.handoffAt = at }
+                case ("event", ConversationEvent.closed):
+                    conversation.endedAt = at
+                    current = conversation
+                    finish()
+                    continue
+                case ("out", _):
+                    let agent: String? = row[5]
+                    let status: String? = row[6]
+                    if agent != nil, conversation.firstReplyAt == nil,
+                        status == "sent" || status == "delivered" || status == "read"
+                    {
+                        conversation.firstReplyAt = at
+                    }
+                default:
+                    break
+                }
+                current = conversation
+            }
+            finish()
+            return conversations
+        }
+    }
+}
