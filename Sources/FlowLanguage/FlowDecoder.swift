@@ -474,6 +474,11 @@ private struct Decoder {
             fallback: s.identifier("fallback"))
     }
 
+    /// A bound as written: `10` rather than `10.0`.
+    static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     func ask(_ s: MappingReader, here: Located<String>) -> AskStep {
         var validation = Validation.none
         if let v = s.mapping("validate") {
@@ -491,6 +496,19 @@ private struct Decoder {
             validation = Validation(
                 minLength: v.integer("min_length", in: 0...4096), maxLength: v.integer("max_length", in: 1...4096),
                 min: v.number("min"), max: v.number("max"), pattern: pattern)
+            // Bounds no answer can meet would make the question unanswerable: every reply would be retried.
+            if let low = validation.minLength, let high = validation.maxLength, low.value > high.value {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "'min_length' \(low.value) is more than 'max_length' \(high.value): no answer can meet both",
+                        at: low.range))
+            }
+            if let low = validation.min, let high = validation.max, low.value > high.value {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "'min' \(Self.plain(low.value)) is more than 'max' \(Self.plain(high.value)): no answer can "
+                            + "meet both", at: low.range))
+            }
         }
         return AskStep(
             text: s.text("text", required: true) ?? here,

@@ -574,3 +574,21 @@ private let brokenFlows: [BrokenFlow] = [
             == "'personal_data' of step 'nombre' must be true or false, found the quoted text 'true' (write it "
             + "without quotes)")
 }
+
+/// Validation bounds that no answer can meet are refused where the lower one is written.
+@Test func validationBoundsThatNoAnswerCanMeetAreRefused() throws {
+    for (validate, message) in [
+        ("{ min_length: 10, max_length: 2 }", "'min_length' 10 is more than 'max_length' 2: no answer can meet both"),
+        ("{ min: 10, max: 2.5 }", "'min' 10 is more than 'max' 2.5: no answer can meet both"),
+    ] {
+        let yaml = brokenBase.replacingOccurrences(
+            of: "    personal_data: true\n", with: "    personal_data: true\n    validate: \(validate)\n")
+        let diagnostics = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics
+        #expect(diagnostics.map(\.id) == ["invalid_value"], "\(validate)")
+        #expect(diagnostics.first?.message == message)
+    }
+    let fine = brokenBase.replacingOccurrences(
+        of: "    personal_data: true\n",
+        with: "    personal_data: true\n    validate: { min_length: 2, max_length: 2 }\n")
+    #expect(FlowDecoder.decode(YAMLLoader.load(fine).root).diagnostics.isEmpty)
+}
