@@ -34,6 +34,7 @@ public enum RuleRegistry {
         InteractiveLimitsRule(),
         TextLimitsRule(),
         DuplicateOptionRule(),
+        KeywordConflictRule(),
         EmojiRule(),
         AttachmentTypeRule(),
         TemplateNameRule(),
