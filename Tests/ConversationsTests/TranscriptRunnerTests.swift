@@ -336,6 +336,24 @@ struct TranscriptRunnerTests {
             ])
     }
 
+    /// An agent input in a conversation no agent holds cannot be performed, as in the REPL.
+    @Test func anAgentInputWithoutAHandoffFails() throws {
+        let folder = try TranscriptFolder()
+        let message = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n  - contact: hola\n  - agent: Hola, soy Ana\n")
+        #expect(
+            failures(message) == [
+                "5:5 transcript_input no agent has this conversation; 'agent:' works once a handoff has assigned one"
+            ])
+        let close = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n  - contact: hola\n  - agent_close: true\n",
+            name: "c.test.yaml")
+        #expect(
+            failures(close) == [
+                "5:5 transcript_input no handoff in progress: there is nothing for 'agent_close' to close"
+            ])
+    }
+
     /// A tap with no such button fails at the tap and lists the buttons there are.
     @Test func aTapWithoutSuchButtonFails() throws {
         let folder = try TranscriptFolder()

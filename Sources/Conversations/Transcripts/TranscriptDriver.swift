@@ -45,8 +45,17 @@ public enum TranscriptDriver {
             effects = simulator.send(
                 .attachment(Event.Attachment(mimeType: mime, size: attachment.size, fileName: attachment.name)))
         case .agent(let text):
+            // As in the REPL: an agent writes only in a conversation one was assigned.
+            guard simulator.session.agent != nil else {
+                return .failure(
+                    Failure(message: "no agent has this conversation; 'agent:' works once a handoff has assigned one"))
+            }
             effects = simulator.send(.agentMessage(text))
         case .agentClose:
+            guard simulator.session.status == .queued || simulator.session.status == .withAgent else {
+                return .failure(
+                    Failure(message: "no handoff in progress: there is nothing for 'agent_close' to close"))
+            }
             effects = simulator.send(.agentClosed)
         case .wait(let seconds):
             effects = simulator.advance(by: seconds)
