@@ -37,7 +37,7 @@ public enum YAMLLoader {
             case .nul(let offset):
                 let at = source.location(ofByte: offset)
                 diagnostic = SyntaxRules.nulByte.diagnostic(
-                    "NUL byte at byte offset \(offset); a flow file must be text",
+                    "NUL byte at byte offset \(offset); the file must be text (YAML)",
                     at: SourceRange(start: at, end: at))
             case .invalid(let offset):
                 let at = source.location(ofByte: offset)
