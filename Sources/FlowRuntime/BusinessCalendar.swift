@@ -37,6 +37,16 @@ public struct LocalTime: Sendable, Hashable {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
     }
+
+    /// Days since 1970-01-01 of a civil date, the inverse of `civil(days:)` (Howard Hinnant's algorithm).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
 }
 
 /// The flow's business-hours calendar: weekly open spans and holidays, in the flow's time zone.

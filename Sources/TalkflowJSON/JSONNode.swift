@@ -16,20 +16,21 @@ public enum JSONNode: Equatable, Sendable {
 
     /// The document in `bytes`, or `nil` when it is not JSON this reader accepts.
     public static func parse(_ bytes: some Collection<UInt8>) -> JSONNode? {
-        let bytes = Array(bytes)
-        var reader = JSONNodeReader(bytes: bytes)
-        guard let node = reader.value(depth: 0) else { return nil }
-        reader.skipSpace()
-        return reader.index == bytes.count ? node : nil
+        read(Array(bytes)).node
     }
 
     /// The byte offset at which `bytes` stop being JSON this reader accepts, or `nil` when they parse.
     public static func failureOffset(_ bytes: some Collection<UInt8>) -> Int? {
-        let bytes = Array(bytes)
+        let (node, failure) = read(Array(bytes))
+        return node == nil ? failure : nil
+    }
+
+    /// The document, or where the reading stopped.
+    private static func read(_ bytes: [UInt8]) -> (node: JSONNode?, failure: Int) {
         var reader = JSONNodeReader(bytes: bytes)
-        guard reader.value(depth: 0) != nil else { return reader.index }
+        guard let node = reader.value(depth: 0) else { return (nil, reader.index) }
         reader.skipSpace()
-        return reader.index == bytes.count ? nil : reader.index
+        return reader.index == bytes.count ? (node, 0) : (nil, reader.index)
     }
 
     /// The member named `key` of an object; `nil` for a missing member or when this is not an object.

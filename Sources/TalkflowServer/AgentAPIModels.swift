@@ -29,13 +29,7 @@ enum AgentAPI {
         guard b.count >= 10, byte(4, "-"), byte(7, "-"), Durations.isDate(String(decoding: b[0..<10], as: UTF8.self)),
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
         else { return nil }
-        // Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = LocalTime.days(year: year, month: month, day: day)
         if b.count == 10 { return Int64(days) * 86_400 }
         guard byte(10, "T"), let hour = number(11..<13), byte(13, ":"), let minute = number(14..<16), byte(16, ":"),
             let second = number(17..<19), hour < 24, minute < 60, second < 60

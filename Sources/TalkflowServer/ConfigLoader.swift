@@ -17,7 +17,7 @@ public struct LoadedConfig: Sendable {
     /// store is used.
     public var storeRange: SourceRange?
     /// The configuration file as its diagnostics are shown (secret-looking values masked).
-    public var file: FileDiagnostics? = nil
+    public var file: FileDiagnostics?
 
     /// A problem with the store found when it was opened, at `store:` in the file (or at its top when the
     /// default store is used), as the other configuration problems are reported.
@@ -136,9 +136,9 @@ public enum ConfigLoader {
         let files = [configFile] + flowFiles
         guard !files.contains(where: { $0.errorCount > 0 }), let config, tenants.count == config.tenants.count
         else { return Result(loaded: nil, files: files) }
-        var loadedConfig = LoadedConfig(
-            config: config, tenants: tenants, adminKey: reader.adminKey, storeRange: reader.storeRange)
-        loadedConfig.file = configFile
+        let loadedConfig = LoadedConfig(
+            config: config, tenants: tenants, adminKey: reader.adminKey, storeRange: reader.storeRange,
+            file: configFile)
         return Result(loaded: loadedConfig, files: files)
     }
 }
@@ -519,13 +519,13 @@ struct ConfigReader {
 
     mutating func integer(_ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, what: String) -> Int? {
         guard let node = value(fields, key) else { return nil }
-        guard case .scalar(let text, .plain) = node.value, let number = Int(text), bounds.contains(number) else {
+        var written: Int?
+        if case .scalar(let text, .plain) = node.value { written = Int(text) }
+        guard let number = written, bounds.contains(number) else {
             let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
             // A whole number outside the range is a value out of range; anything else is of the wrong type.
-            var isNumber = false
-            if case .scalar(let text, .plain) = node.value, Int(text) != nil { isNumber = true }
             diagnostics.append(
-                (isNumber ? ConfigRules.invalidValue : ConfigRules.wrongType).diagnostic(
+                (written == nil ? ConfigRules.wrongType : ConfigRules.invalidValue).diagnostic(
                     "'\(key)' of \(what) must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), "
                         + "found \(found)", at: node.range))
             return nil

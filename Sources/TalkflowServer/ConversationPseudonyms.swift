@@ -36,13 +36,6 @@ public final class ConversationPseudonyms: Sendable {
         message.append(0)
         message += contact.utf8
         let code = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(16)
-        for byte in code.prefix(8) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return SecretComparison.hex(Array(code.prefix(8)))
     }
 }

@@ -96,28 +96,30 @@ extension SQLiteStore {
     /// to it, so that later messages carrying any one of them find it.
     static func conversationKey(_ db: Database, tenant: String, contact: String, aliases: [String]) throws -> String {
         let ids = [contact] + aliases.filter { $0 != contact }
-        var key: String?
         for id in ids {
-            let lookup = try DirectStatement(
-                db, "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?")
+            let lookup = try DirectStatement(db, "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?")
             lookup.bind(1, tenant)
             lookup.bind(2, id)
             if try lookup.step(), let linked = lookup.text(0) {
-                key = linked
-                break
+                if ids.count > 1 { try link(db, tenant: tenant, ids: ids, to: linked) }
+                return linked
             }
         }
-        if key == nil, ids.count == 1 { return contact }
-        if key == nil {
-            key = contact
-            if try !hasSession(db, tenant: tenant, contact: contact) {
-                for alias in ids.dropFirst() where try hasSession(db, tenant: tenant, contact: alias) {
-                    key = alias
-                    break
-                }
-            }
+        // A message with one id links nothing; with several, the conversation is the key's own, or else the
+        // first alias's that has one.
+        guard ids.count > 1 else { return contact }
+        var conversation = contact
+        if try !hasSession(db, tenant: tenant, contact: contact),
+            let alias = try ids.dropFirst().first(where: { try hasSession(db, tenant: tenant, contact: $0) })
+        {
+            conversation = alias
         }
-        let conversation = key ?? contact
+        try link(db, tenant: tenant, ids: ids, to: conversation)
+        return conversation
+    }
+
+    /// Links every id but the conversation's own key to it (kept when already linked).
+    static func link(_ db: Database, tenant: String, ids: [String], to conversation: String) throws {
         for id in ids where id != conversation {
             let link = try DirectStatement(
                 db, "INSERT OR IGNORE INTO contact_aliases (tenant, alias, contact) VALUES (?, ?, ?)")
@@ -126,7 +128,6 @@ extension SQLiteStore {
             link.bind(3, conversation)
             try link.run()
         }
-        return conversation
     }
 
     /// Whether `contact` has a session with the tenant.
