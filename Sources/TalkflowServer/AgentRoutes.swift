@@ -55,6 +55,8 @@ struct AgentRoutes: Sendable {
             ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
             ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
             ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]), ("reports/agents", [.get]),
+            // `TemplateRoutes` serves the POST.
+            ("templates/:template/send", [.post]),
         ]
         for (path, allowed) in paths {
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
@@ -72,7 +74,7 @@ struct AgentRoutes: Sendable {
         let partial = [
             "api/v1/**", Self.prefix, "\(Self.prefix)/conversations/:contact", "\(Self.prefix)/contacts",
             "\(Self.prefix)/contacts/:contact", "\(Self.prefix)/agents", "\(Self.prefix)/agents/:agent",
-            "\(Self.prefix)/reports",
+            "\(Self.prefix)/reports", "\(Self.prefix)/templates", "\(Self.prefix)/templates/:template",
         ]
         for path in partial {
             for method in methods {

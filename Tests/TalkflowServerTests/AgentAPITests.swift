@@ -138,12 +138,21 @@ struct AgentAPITests {
                 (.DELETE, "conversations/\(EndToEnd.ana)", 404, "no_such_route"),
                 (.POST, "conversations", 405, "method_not_allowed"),
                 (.GET, "conversations/\(EndToEnd.ana)/close", 405, "method_not_allowed"),
+                (.GET, "templates/recordatorio/send", 405, "method_not_allowed"),
+                (.GET, "templates/recordatorio", 404, "no_such_route"),
             ] {
                 let (answered, json) = try await server.request(method, path, key: "key-jefa")
                 #expect(answered == status, "\(method) \(path)")
                 #expect((json["error"] as? [String: Any])?["code"] as? String == code, "\(method) \(path)")
             }
-            #expect(try await server.request(.GET, "conversations", key: "key-jefa").status == 200)
+            let all = try await server.request(.GET, "conversations", key: "key-jefa")
+            #expect(all.status == 200)
+            // An empty parameter counts as not given (documented).
+            let empty = try await server.request(.GET, "conversations?status=&limit=&from=&agent=", key: "key-jefa")
+            #expect(empty.status == 200)
+            #expect(
+                (empty.json["conversations"] as? [Any])?.count == (all.json["conversations"] as? [Any])?.count
+                    && (all.json["conversations"] as? [Any])?.isEmpty == false)
             let long = String(repeating: "a", count: 4097)
             let (tooLong, tooLongJSON) = try await server.request(
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(long)"}"#)
