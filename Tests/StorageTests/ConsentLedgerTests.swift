@@ -135,6 +135,26 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
     #expect(record.flow == "prueba")
 }
 
+/// An accept that outran the send report of the request it answers names no request rather than an earlier one.
+@Test(arguments: StoreFactory.all)
+func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
+    let t = Fixtures.monday
+    let opened = try await driver.receive(.text("hola"), from: "c", id: "w1", at: t)
+    let requestID = try #require(opened?.outboxIDs.first)
+    _ = try await store.claimOutbox(now: t + 1, limit: 10, lease: 30)
+    try await store.completeOutbox([OutboxResult(id: requestID, .sent(messageID: "wamid.request.1"), at: t + 1)])
+    // Text instead of a button: the consent step asks again; that request is not reported sent yet.
+    let again = try await driver.receive(.text("que es esto"), from: "c", id: "w2", at: t + 10)
+    #expect(again?.outboxIDs.isEmpty == false)
+    try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w3"), from: "c", id: "w3", at: t + 11)
+    let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
+    #expect(record.replyMessageID == "w3")
+    #expect(record.requestMessageIDs.isEmpty)
+}
+
 @Test func ledgerRefusesUpdateDeleteAndReplaceThroughRawSQL() async throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("store.db"))

@@ -114,8 +114,10 @@ extension SQLiteStore {
         return db.lastInsertedRowID
     }
 
-    /// The `wamid` of the latest sent message to the contact that offered the decision's accept button
-    /// (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer): the request the contact answered.
+    /// The `wamid` of the latest message to the contact that offered the decision's accept button
+    /// (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer): the request the contact answered. None
+    /// when that message's send report is not recorded yet (an answer that outran it): an earlier request's
+    /// `wamid` would name the wrong message.
     static func requestMessageIDs(
         _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence
     ) throws -> [String] {
@@ -126,7 +128,6 @@ extension SQLiteStore {
                 sql: """
                     SELECT message_id FROM conversation_log
                     WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
-                        AND message_id IS NOT NULL
                         AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons') WHERE json_extract(value, '$.id') = ?)
                     ORDER BY seq DESC LIMIT 1
                     """), arguments: [tenant, contact, acceptID])
