@@ -114,9 +114,10 @@ func exportHasEveryRecordWithTheTextsShown(factory: StoreFactory) async throws {
     #expect(try await store.consentTenants(contact: "573009") == ["t1"])
 }
 
-@Test(arguments: StoreFactory.all)
-func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) async throws {
-    let folder = try TestFolder()
+/// A store whose contact "c" got the consent request, reported sent as `wamid.request.1`, at `Fixtures.monday`.
+private func storeWithASentConsentRequest(_ factory: StoreFactory, _ folder: TestFolder) async throws -> (
+    store: any ConversationStore, driver: Driver
+) {
     let store = try factory.open(folder)
     let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
     let t = Fixtures.monday
@@ -126,7 +127,15 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
     let claimed = try await store.claimOutbox(now: t + 1, limit: 10, lease: 30)
     #expect(claimed.map(\.id) == [requestID])
     try await store.completeOutbox([OutboxResult(id: requestID, .sent(messageID: "wamid.request.1"), at: t + 1)])
-    try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w2"), from: "c", id: "w2", at: t + 20)
+    return (store, driver)
+}
+
+@Test(arguments: StoreFactory.all)
+func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let (store, driver) = try await storeWithASentConsentRequest(factory, folder)
+    try await driver.receive(
+        .reply(id: "consentimiento.accept", messageID: "w2"), from: "c", id: "w2", at: Fixtures.monday + 20)
     let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
     #expect(record.requestMessageIDs == ["wamid.request.1"])
     #expect(record.replyMessageID == "w2")
@@ -139,17 +148,12 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
 @Test(arguments: StoreFactory.all)
 func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: StoreFactory) async throws {
     let folder = try TestFolder()
-    let store = try factory.open(folder)
-    let driver = Driver(store: store, interpreter: try Fixtures.interpreter(), tenant: "t1")
-    let t = Fixtures.monday
-    let opened = try await driver.receive(.text("hola"), from: "c", id: "w1", at: t)
-    let requestID = try #require(opened?.outboxIDs.first)
-    _ = try await store.claimOutbox(now: t + 1, limit: 10, lease: 30)
-    try await store.completeOutbox([OutboxResult(id: requestID, .sent(messageID: "wamid.request.1"), at: t + 1)])
+    let (store, driver) = try await storeWithASentConsentRequest(factory, folder)
     // Text instead of a button: the consent step asks again; that request is not reported sent yet.
-    let again = try await driver.receive(.text("que es esto"), from: "c", id: "w2", at: t + 10)
+    let again = try await driver.receive(.text("que es esto"), from: "c", id: "w2", at: Fixtures.monday + 10)
     #expect(again?.outboxIDs.isEmpty == false)
-    try await driver.receive(.reply(id: "consentimiento.accept", messageID: "w3"), from: "c", id: "w3", at: t + 11)
+    try await driver.receive(
+        .reply(id: "consentimiento.accept", messageID: "w3"), from: "c", id: "w3", at: Fixtures.monday + 11)
     let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
     #expect(record.replyMessageID == "w3")
     #expect(record.requestMessageIDs.isEmpty)
