@@ -213,14 +213,23 @@ enum WebhookBenchmark {
 
     /// Starts `talkflow serve` in `folder` and returns it with its port, read from its "listening" line.
     static func startServer(binary: String, folder: String) async throws -> (Process, Int) {
+        try await startServer(
+            binary: binary,
+            arguments: ["serve", "--config", folder + "/talkflow.yaml", "--log-level", "info", "--color", "never"],
+            folder: folder, listening: "talkflow serve listening")
+    }
+
+    /// Starts `binary` with `arguments` in `folder`, its output in `serve.log`, and returns it with its port,
+    /// read from the first line containing `listening` and `port=N`.
+    static func startServer(
+        binary: String, arguments: [String], folder: String, listening: String
+    ) async throws -> (Process, Int) {
         let log = folder + "/serve.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "serve", "--config", folder + "/talkflow.yaml", "--log-level", "info", "--color", "never",
-        ]
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = ProcessInfo.processInfo.environment.merging([
             "BENCH_APP_SECRET": appSecret, "BENCH_VERIFY_TOKEN": "bench-verify", "BENCH_ACCESS_TOKEN": "bench-access",
@@ -233,7 +242,7 @@ enum WebhookBenchmark {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline, process.isRunning {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("talkflow serve listening") }),
+            if let line = text.split(separator: "\n").first(where: { $0.contains(listening) }),
                 let match = line.firstMatch(of: /port=(\d+)/), let port = Int(match.1)
             {
                 return (process, port)
@@ -241,7 +250,9 @@ enum WebhookBenchmark {
             try await Task.sleep(for: .milliseconds(10))
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        throw BenchError("talkflow serve did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        throw BenchError(
+            "\(binary) \(arguments.first ?? "") did not start: "
+                + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
 
     // MARK: - The run

@@ -5,7 +5,7 @@ import FlowSyntax
 import Foundation
 
 // Lint and compile speed of generated flows, printed as JSON (Docs/performance.md).
-// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]; talkflow-bench interpreter|webhooks|store
+// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]; talkflow-bench interpreter|webhooks|store|floor
 // [options] runs the other benchmarks (Docs/performance.md).
 
 /// A valid flow of `steps` steps (plus its consent): menus, messages, questions and sets in a repeating
@@ -125,6 +125,8 @@ while !arguments.isEmpty {
     case "interpreter": exit(InterpreterBenchmark.main(arguments))
     case "webhooks": exit(WebhookBenchmark.main(arguments))
     case "store": exit(StoreBenchmark.main(arguments))
+    case "floor": exit(FloorBenchmark.main(arguments))
+    case "floor-server": exit(FloorBenchmark.serverMain(arguments))
     case "--stages":
         let size = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 1000
         let times = stageTimes(Array(generateFlow(steps: size).utf8), limits: LoaderLimits(maxBytes: 1 << 30))
