@@ -51,9 +51,13 @@ struct VariableAssignmentRule: LintRule {
             }
         }
         let uses = steps.map { reads(of: $0, context: context) }
+        // The texts of no step: the revocation's (sent once revoking has forgotten every variable) and the
+        // inactivity's (sent from whichever waiting step the contact went quiet at).
+        let revocationUses = flow.settings.revocation.map { placeholders(in: $0.text, context: context) } ?? []
+        let inactivityUses = flow.settings.inactivityText.map { placeholders(in: $0, context: context) } ?? []
         var diagnostics: [Diagnostic] = []
         // Names no step assigns at all.
-        for stepUses in uses {
+        for stepUses in uses + [revocationUses, inactivityUses] {
             for use in stepUses where assignedAt[use.name] == nil {
                 diagnostics.append(
                     Self.unknown.diagnostic(
@@ -62,6 +66,12 @@ struct VariableAssignmentRule: LintRule {
                         suggestion: Suggestions.closest(to: use.name, in: Array(assignedAt.keys) + ["contact.name"])
                             .map { "did you mean '\($0)'?" }))
             }
+        }
+        for use in revocationUses where assignedAt[use.name] != nil {
+            diagnostics.append(
+                Self.unassigned.diagnostic(
+                    "variable '\(use.name)' is read in the revocation text, which is sent after revoking has "
+                        + "forgotten every variable, so it is always empty", at: use.range))
         }
         guard let start = context.graph.start, !index.isEmpty else { return diagnostics }
         let words = (index.count + 63) / 64
@@ -98,6 +108,24 @@ struct VariableAssignmentRule: LintRule {
                         worklist.append(edge.to)
                     }
                 }
+            }
+        }
+        // The inactivity text reads what every waiting step the contact can go quiet at has assigned.
+        var reportedInactivity = Set<String>()
+        for (i, step) in steps.enumerated() where step.waitsForContact {
+            guard let set = inSets[i] else { continue }
+            for use in inactivityUses {
+                guard let v = index[use.name], set[v / 64] & (1 << UInt64(v % 64)) == 0,
+                    reportedInactivity.insert(use.name).inserted
+                else { continue }
+                diagnostics.append(
+                    Self.unassigned.diagnostic(
+                        "variable '\(use.name)' is read in the inactivity text, but the contact can go quiet at step "
+                            + "'\(step.id.value)', which some path from the start reaches without assigning it",
+                        at: use.range,
+                        notes: assignedAt[use.name].map {
+                            [DiagnosticNote(message: "'\(use.name)' is assigned here", range: $0)]
+                        } ?? []))
             }
         }
         for (i, stepUses) in uses.enumerated() {
