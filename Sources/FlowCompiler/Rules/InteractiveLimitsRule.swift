@@ -11,7 +11,7 @@ struct InteractiveLimitsRule: LintRule {
 
     static let buttonTitle = RuleDescriptor(
         id: "button_title_too_long", severity: .error,
-        summary: "a reply-button title (a menu option shown as a button, an opt-in answer) over 20 characters",
+        summary: "a reply-button title (a menu option shown as a button) over 20 characters",
         fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24). "
             + unit)
     static let rowTitle = RuleDescriptor(
