@@ -23,14 +23,35 @@ public enum FlowChecker {
         let decoded = FlowDecoder.decode(loaded.root)
         diagnostics += decoded.diagnostics
         guard let flow = decoded.flow else {
-            return Result(flow: nil, source: loaded.source, diagnostics: Diagnostic.sortedByPosition(diagnostics))
+            return Result(
+                flow: nil, source: loaded.source,
+                diagnostics: Diagnostic.sortedByPosition(loaded.withoutAliasEchoes(diagnostics)))
         }
         let context = RuleContext(flow: flow, source: loaded.source)
         for rule in RuleRegistry.rules {
             diagnostics += rule.check(context)
         }
-        diagnostics = SuppressionRules.apply(to: diagnostics, flow: flow)
+        diagnostics = withoutDeadEndEchoes(diagnostics, decoded: decoded.diagnostics, flow: flow)
+        diagnostics = SuppressionRules.apply(to: loaded.withoutAliasEchoes(diagnostics), flow: flow)
         return Result(flow: flow, source: loaded.source, diagnostics: Diagnostic.sortedByPosition(diagnostics))
+    }
+
+    /// `diagnostics` without `dead_end` for a step whose `next` or `default` is written but is not a valid name:
+    /// `invalid_identifier` already said what is wrong there.
+    static func withoutDeadEndEchoes(_ diagnostics: [Diagnostic], decoded: [Diagnostic], flow: Flow) -> [Diagnostic] {
+        let badTargets = decoded.filter {
+            $0.id == SchemaRules.invalidIdentifier.id
+                && ($0.message.hasPrefix("'next' of step") || $0.message.hasPrefix("'default' of step"))
+        }
+        guard !badTargets.isEmpty else { return diagnostics }
+        return diagnostics.filter { diagnostic in
+            guard diagnostic.id == DeadEndRule.descriptor.id,
+                let step = flow.steps.first(where: { $0.id.range == diagnostic.range })
+            else { return true }
+            return !badTargets.contains {
+                step.range.start.offset <= $0.range.start.offset && $0.range.start.offset <= step.range.end.offset
+            }
+        }
     }
 
     public static func check(_ text: String, limits: LoaderLimits = .default) -> Result {

@@ -217,9 +217,10 @@ private struct Decoder {
         for item in reader.list("processors") ?? [] {
             guard let p = MappingReader(item, what: "a processor", sink: sink) else { continue }
             p.finish(allowed: ["name", "country"])
-            guard let name = p.text("name", required: true), let country = p.text("country", required: true) else {
-                continue
-            }
+            // Kept with a placeholder for a missing part (reported as missing_field), so that checks reading the
+            // processors do not also report that the policy names none.
+            let name = p.text("name", required: true) ?? placeholder(item.range)
+            let country = p.text("country", required: true) ?? placeholder(item.range)
             processors.append(Processor(name: name, country: country))
         }
         return Policy(

@@ -8,6 +8,17 @@ public struct LoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The file's text, for renderers; empty when the bytes were not text.
     public var source: SourceText
+    /// The lines of the aliases refused (`yaml_anchor`): each reads as nothing, so what a later pass finds
+    /// wrong on such a line is that same problem again (`withoutAliasEchoes`).
+    public var aliasLines: Set<Int> = []
+
+    /// `all` (the loader's diagnostics and those of later passes) without the later passes' diagnostics on a
+    /// line whose alias was refused: each problem is reported once, at its place.
+    public func withoutAliasEchoes(_ all: [Diagnostic]) -> [Diagnostic] {
+        guard !aliasLines.isEmpty else { return all }
+        let own = Set(diagnostics)
+        return all.filter { own.contains($0) || !aliasLines.contains($0.range.start.line) }
+    }
 }
 
 /// Reads YAML through libyaml's event API into a `Node` tree whose every node carries its start and end.
@@ -55,7 +66,9 @@ public enum YAMLLoader {
         }
         var builder = TreeBuilder(source: source, limits: limits)
         builder.run()
-        return LoadResult(root: builder.root, diagnostics: builder.diagnostics, source: builder.source)
+        return LoadResult(
+            root: builder.root, diagnostics: builder.diagnostics, source: builder.source,
+            aliasLines: builder.aliasLines)
     }
 }
 
@@ -97,6 +110,7 @@ private struct TreeBuilder {
     let limits: LoaderLimits
     var root: Node?
     var diagnostics: [Diagnostic] = []
+    var aliasLines: Set<Int> = []
     var stack: [Frame] = []
     var documents = 0
     /// Set once `maxDiagnostics` problems have been reported: the loader then stops reading.
@@ -200,6 +214,7 @@ private struct TreeBuilder {
             report(
                 SyntaxRules.anchor.diagnostic(
                     "alias '*\(name)' is not allowed; write the value out in full", at: r))
+            aliasLines.insert(r.start.line)
             attach(Node(.scalar("", .plain), range: r))
         case YAML_SCALAR_EVENT:
             var r = range(event)

@@ -132,7 +132,7 @@ public enum ConfigLoader {
 
         let configFile = FileDiagnostics(
             path: path, source: reader.redactedSource(loaded.source.bytes),
-            diagnostics: Diagnostic.sortedByPosition(reader.diagnostics))
+            diagnostics: Diagnostic.sortedByPosition(loaded.withoutAliasEchoes(reader.diagnostics)))
         let files = [configFile] + flowFiles
         guard !files.contains(where: { $0.errorCount > 0 }), let config, tenants.count == config.tenants.count
         else { return Result(loaded: nil, files: files) }

@@ -53,6 +53,7 @@ public enum TranscriptParser {
         }
         let transcript = reader.transcript(root, defaultName: defaultName)
         let failed = reader.diagnostics.contains { $0.severity == .error }
+        reader.diagnostics = loaded.withoutAliasEchoes(reader.diagnostics)
         return Result(transcript: failed ? nil : transcript, diagnostics: reader.sorted, source: loaded.source)
     }
 

@@ -1,0 +1,68 @@
+import FlowDiagnostics
+import Testing
+
+@testable import FlowCompiler
+
+// Each problem is reported once, at its place: a value the loader or the decoder refused does not also show
+// up as the consequence a later check would draw from its absence.
+
+/// The ids `talkflow lint` reports for a flow whose steps are `steps` (after the consent) and whose policy's
+/// processors are `processors`.
+private func ids(steps: String, processors: String = "    - { name: Meta Platforms, country: Estados Unidos }")
+    -> [String]
+{
+    let policy = TestFlow.policy.replacingOccurrences(
+        of: "    - { name: Meta Platforms, country: Estados Unidos }", with: processors)
+    let text = TestFlow.text(policy: policy, steps: TestFlow.consent() + steps)
+    return FlowChecker.check(text).diagnostics.map(\.id)
+}
+
+private let menuAndEnd = """
+      menu:
+        type: menu
+        text: Elige
+        options:
+          - { id: info, title: Info, next: info }
+      fin:
+        type: end
+        text: Chao
+
+    """
+
+@Test(arguments: ["despedída", "1gracias"])
+func anInvalidNextIsNotAlsoADeadEnd(next: String) {
+    let found = ids(
+        steps: menuAndEnd + """
+              info:
+                type: message
+                text: Hola
+                next: \(next)
+
+            """)
+    #expect(found == ["invalid_identifier"])
+}
+
+@Test func aMissingNextIsStillADeadEnd() {
+    let found = ids(
+        steps: menuAndEnd + """
+              info:
+                type: message
+                text: Hola
+
+            """)
+    #expect(found == ["dead_end"])
+}
+
+@Test func aProcessorWithoutCountryIsNotAlsoAPolicyWithoutProcessors() {
+    let found = ids(
+        steps: menuAndEnd + "  info:\n    type: end\n    text: Hola\n",
+        processors: "    - { name: Meta Platforms }")
+    #expect(found == ["missing_field"])
+}
+
+@Test func aRefusedAliasIsReportedOnceOnItsLine() {
+    let text = TestFlow.text(steps: TestFlow.consent() + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
+        .replacingOccurrences(of: "flow: prueba", with: "flow: prueba\nqueues:\n  ventas: &a [ana]\n  otra: *a")
+    let found = FlowChecker.check(text).diagnostics.map(\.id)
+    #expect(found == ["yaml_anchor", "yaml_anchor"])
+}
