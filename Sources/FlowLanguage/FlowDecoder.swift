@@ -44,7 +44,8 @@ public enum FlowDecoder {
 
     public static func decode(_ root: Node?, fileRange: SourceRange = .fileStart) -> DecodeResult {
         let sink = DiagnosticSink()
-        guard let root else {
+        // No document, or one that holds nothing (`---` alone, `~`).
+        guard let root, !root.isNull else {
             sink.add(
                 SchemaRules.emptyFile.diagnostic(
                     "the file is empty; a flow needs at least 'flow', 'start', 'policy' and 'steps'", at: fileRange))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conversations
+import FlowDiagnostics
 import FlowSyntax
 import Foundation
 
@@ -121,7 +122,7 @@ struct TestCommand: ParsableCommand {
         case .failed: label = colors ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL"
         case .unreadable: label = colors ? "\u{1B}[31mERROR\u{1B}[0m" : "ERROR"
         }
-        var out = "\(label) \(result.path) (\(result.name))\n"
+        var out = "\(label) \(TextRenderer.sanitized(result.path)) (\(TextRenderer.sanitized(result.name)))\n"
         if !result.passed { out += result.renderedFailures(colors: colors) }
         return out
     }

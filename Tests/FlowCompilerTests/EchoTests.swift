@@ -66,3 +66,8 @@ func anInvalidNextIsNotAlsoADeadEnd(next: String) {
     let found = FlowChecker.check(text).diagnostics.map(\.id)
     #expect(found == ["yaml_anchor", "yaml_anchor"])
 }
+
+@Test(arguments: ["", "---\n", "# only a comment\n", "---\n...\n", "~\n"])
+func aFileHoldingNoDocumentOrAnEmptyOneIsEmptyFile(text: String) {
+    #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["empty_file"])
+}

@@ -56,6 +56,15 @@ struct TestCommandTests {
         #expect(output.stderr.isEmpty)
     }
 
+    /// A control character in a transcript's path or name is shown as U+FFFD in its verdict, as in diagnostics.
+    @Test func verdictLinesShowControlCharactersAsReplacements() throws {
+        let folder = try Transcripts.folder(["x\u{1}y.test.yaml": Transcripts.passing])
+        let output = try folder.run("test", "x\u{1}y.test.yaml")
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.hasPrefix("PASS x\u{FFFD}y.test.yaml (x\u{FFFD}y)\n"))
+        #expect(!output.stdout.unicodeScalars.contains("\u{1}"))
+    }
+
     /// A failing transcript: exit 1, the failure at the transcript's own line and column with expected and actual.
     @Test func failingTranscriptsExitOneWithTheLocation() throws {
         let folder = try Transcripts.folder([

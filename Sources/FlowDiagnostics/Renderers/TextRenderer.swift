@@ -162,7 +162,9 @@ public enum TextRenderer {
         scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
     }
 
-    private static func sanitized(_ string: String) -> String {
+    /// `string` with its control characters shown as U+FFFD, as every rendered path and message is (for lines
+    /// other tools print beside rendered diagnostics).
+    public static func sanitized(_ string: String) -> String {
         var result = String.UnicodeScalarView()
         result.append(contentsOf: string.unicodeScalars.map(sanitized))
         return String(result)
