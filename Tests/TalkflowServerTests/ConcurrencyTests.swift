@@ -96,7 +96,8 @@ struct ConcurrencyTests {
             let next = try await server.store.nextAgent(tenant: "tienda", queue: "ventas", agents: Self.agents)
             #expect(next?.turn == Int64(Self.contactCount))
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // A bound against a hang, not a speed measure (the benchmarks measure speed): generous for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(90))
     }
 
     /// The `biz_opaque_callback_data` of a send body.

@@ -60,7 +60,8 @@ struct CrashTests {
             throw error
         }
         try await client.shutdown()
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // A bound against a hang, not a speed measure (the benchmarks measure speed): generous for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(90))
     }
 
     /// Both runs and the counts (see the suite's comment).
