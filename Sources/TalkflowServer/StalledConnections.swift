@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTPTypes
 
 /// Closes a connection that neither sends nor receives anything for a while: a client that announced a body
 /// and stopped sending it (or a slow drip of headers) would otherwise hold a connection, and the task reading
@@ -13,13 +14,31 @@ public enum StalledConnections {
         [IdleStateHandler(allTimeout: timeout), Closer()]
     }
 
-    /// Closes the channel on an all-idle event; passes every other event on.
-    final class Closer: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = NIOAny
+    /// Closes the channel on an all-idle event unless a request read in full is still being answered: then
+    /// the server is working (a webhook whose media lookups take long), not the client stalling, and the
+    /// answer (a 200, or the 500 that makes Meta deliver again) must reach the client. Passes everything on.
+    final class Closer: ChannelDuplexHandler, RemovableChannelHandler {
+        typealias InboundIn = HTTPRequestPart
+        typealias InboundOut = HTTPRequestPart
+        typealias OutboundIn = HTTPResponsePart
+        typealias OutboundOut = HTTPResponsePart
+
+        /// Requests read to their end whose responses have not been written to their end.
+        private(set) var unanswered = 0
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if case .end = unwrapInboundIn(data) { unanswered += 1 }
+            context.fireChannelRead(data)
+        }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+            context.write(data, promise: promise)
+        }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all {
-                context.close(promise: nil)
+                if unanswered == 0 { context.close(promise: nil) }
                 return
             }
             context.fireUserInboundEventTriggered(event)
