@@ -1,6 +1,6 @@
+import HTTPTypes
 import NIOCore
 import NIOEmbedded
-import HTTPTypes
 import NIOHTTPTypes
 import Testing
 
