@@ -12,4 +12,8 @@ public protocol ConversationLogStore: Sendable {
     func updateDeliveryStatus(
         tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?
     ) async throws -> Bool
+
+    /// The conversation (its contact key) and outbox id of the tenant's latest outbound message with this
+    /// `wamid`: whose message a status webhook is about, whatever id the status names the recipient by.
+    func outboundMessage(tenant: String, messageID: String) async throws -> (contact: String, outboxID: Int64)?
 }

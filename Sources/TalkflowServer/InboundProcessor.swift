@@ -199,8 +199,12 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
         guard changed, delivery == .failed else { return }
+        // The failed message's own conversation: the status may name the recipient by another of its ids (its
+        // phone number for a conversation keyed by its user id), or by none.
+        let message = try await store.outboundMessage(tenant: tenant.id, messageID: status.messageID)
         try await DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms).record(
-            tenant: tenant, contact: status.recipientID ?? status.recipientUserID, outboxID: status.callbackData ?? "",
+            tenant: tenant, contact: message?.contact ?? status.recipientID ?? status.recipientUserID,
+            outboxID: message.map { String($0.outboxID) } ?? status.callbackData ?? "",
             error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: status.timestamp,
             logger: logger)
     }

@@ -290,6 +290,26 @@ struct EndToEndTests {
         }
     }
 
+    /// A `failed` 131047 status is noted on the failed message's own conversation, whatever id it names the
+    /// recipient by (another of the contact's ids, as for a conversation keyed by its user id): no other
+    /// conversation is opened for that id.
+    @Test func aClosedWindowIsNotedOnTheFailedMessagesOwnConversation() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.R1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            let otherID = "15550001111"
+            let failed = EndToEnd.status(
+                "failed", of: "wamid.FAKE1", to: otherID, callbackData: "",
+                errors: #"[{"code":131047,"title":"Re-engagement message","message":"Re-engagement message"}]"#)
+            #expect(try await server.post(failed) == 200)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            #expect(thread.contains { $0.content == .event(ConversationEvent("window_closed", detail: "graph_api")) })
+            #expect(try await server.store.session(tenant: "tienda", contact: otherID) == nil)
+            #expect(try await server.metric(#"talkflow_failures_total{kind="window_closed"}"#) == 1)
+        }
+    }
+
     /// A `failed` 131047 status that outruns the sender's report is kept, and once the message is recorded sent
     /// it has every effect it has when it arrives after: the failed row, the `window_closed` line, the metric.
     @Test func aClosedWindowReportedBeforeTheSendWasRecordedIsNotedWhenItIs() async throws {

@@ -25,6 +25,21 @@ extension SQLiteStore {
         }.changed
     }
 
+    public func outboundMessage(tenant: String, messageID: String) async throws -> (
+        contact: String, outboxID: Int64
+    )? {
+        try await pool.read { db in
+            guard
+                let row = try db.row(
+                    """
+                    SELECT contact, seq FROM conversation_log
+                    WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
+                    """, [tenant, messageID])
+            else { return nil }
+            return (row[0], row[1])
+        }
+    }
+
     /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`.
     static let statusLookupSQL = """
         SELECT seq, status FROM conversation_log
