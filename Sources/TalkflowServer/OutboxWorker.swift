@@ -141,6 +141,11 @@ public struct OutboxWorker: Service {
     public func run() async throws {
         let released = try await store.releaseOutboxClaims()
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
+        // A pause for a refused access token ends with the restart that brings the renewed one.
+        let resumed = try await store.resumeDeferredMessages(errorKind: Sender.pausedError.kind, now: clock())
+        if resumed > 0 {
+            logger.notice("messages held by a refused access token are due again", metadata: ["rows": "\(resumed)"])
+        }
         store.attachSender(dispatcher, lease: settings.lease)
         let signal = signal
         let interval = settings.pollInterval

@@ -147,6 +147,26 @@ func expiredLeaseReturnsTheMessageToAnotherSender(factory: StoreFactory) async t
     #expect(try await statuses(store, "a") == [.sent])
 }
 
+/// At start-up, messages held back by a refused access token are due at once (the restart brought the renewed
+/// token); messages waiting for another reason keep their wait.
+@Test(arguments: StoreFactory.all)
+func messagesHeldByARefusedTokenAreDueAgainAtRestart(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    let paused = try await queue(store, "a", ["a1"], at: t)
+    let limited = try await queue(store, "b", ["b1"], at: t)
+    _ = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    try await store.completeOutbox([
+        OutboxResult(
+            id: paused[0], .deferred(until: t + 300, OutboxError(kind: "authentication", detail: "190")), at: t),
+        OutboxResult(id: limited[0], .retry(at: t + 300, OutboxError(kind: "rate_limited", detail: "130429")), at: t),
+    ])
+    #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).isEmpty)
+    #expect(try await store.resumeDeferredMessages(errorKind: "authentication", now: t + 10) == 1)
+    #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).map(\.id) == paused)
+}
+
 @Test(arguments: StoreFactory.all)
 func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     let folder = try TestFolder()

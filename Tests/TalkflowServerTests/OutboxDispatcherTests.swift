@@ -212,6 +212,9 @@ struct OutboxDispatcherTests {
             return try await store.completeOutbox(results)
         }
         func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
+        func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> Int {
+            try await store.resumeDeferredMessages(errorKind: errorKind, now: now)
+        }
         func outboxDepth() async throws -> Int { try await store.outboxDepth() }
     }
 

@@ -162,6 +162,23 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            var count = 0
+            try db.inTransaction(.immediate) {
+                try db.run(
+                    """
+                    UPDATE conversation_log SET next_attempt_at = ?
+                    WHERE status = 'pending' AND error_kind = ? AND next_attempt_at > ?
+                    """, [now, errorKind, now])
+                count = db.changesCount
+                return .commit
+            }
+            return count
+        }
+    }
+
     public func outboxDepth() async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation_log WHERE status IN ('pending', 'sending')")
