@@ -26,14 +26,17 @@ public final class ConversationProcessing: Sendable {
     public let workerSettings: OutboxWorker.Settings
     /// Receipt times and outbox times, Unix seconds.
     let clock: @Sendable () -> Int64
+    /// This server's claim to be the store's only sender, held while it runs (`open` takes it).
+    let senderLock: SoleSenderLock?
 
     /// Processing over `store`, sending to the Graph API that `settings` names.
     public init(
         store: any ConversationStore, settings: ServerSettings, workerSettings: OutboxWorker.Settings? = nil,
-        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime,
+        clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, senderLock: SoleSenderLock? = nil,
         logger: Logger = Logger(label: "talkflow.server")
     ) {
         self.store = store
+        self.senderLock = senderLock
         self.pseudonyms = ConversationPseudonyms(store: store)
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: GraphClient.httpClientConfiguration())
@@ -55,7 +58,9 @@ public final class ConversationProcessing: Sendable {
         -> ConversationProcessing
     {
         let store = try SQLiteStore.open(settings.store, logger: logger)
-        return ConversationProcessing(store: store, settings: settings, logger: logger)
+        // Before anything is sent or released: no other server may be sending from this store.
+        let lock = try SoleSenderLock(storePath: store.path)
+        return ConversationProcessing(store: store, settings: settings, senderLock: lock, logger: logger)
     }
 
     /// The webhook's processor.

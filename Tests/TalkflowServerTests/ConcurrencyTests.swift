@@ -154,12 +154,7 @@ struct LiveServer {
                     \(admin ? "  admin_key_env: E2E_ADMIN_KEY" : "")
                       store: sqlite:data/talkflow.sqlite
                     tenants:
-                      - id: tienda
-                        phone_number_id: "\(EndToEnd.phoneNumberID)"
-                        app_secret_env: E2E_APP_SECRET
-                        verify_token_env: E2E_VERIFY_TOKEN
-                        access_token_env: E2E_ACCESS_TOKEN
-                        flow: flows/default.yaml
+                    \(EndToEnd.tenant())
 
                     """)
                 try FileManager.default.createDirectory(

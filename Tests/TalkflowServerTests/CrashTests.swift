@@ -69,27 +69,7 @@ struct CrashTests {
         contacts: [String], acknowledged: Acknowledged, binary: URL, folder: TestFolder, client: HTTPClient
     ) async throws {
         try await FakeGraphAPI.run { fake in
-            try folder.write("flows/default.yaml", try shippedFlow("default.yaml"))
-            let config = try folder.write(
-                "talkflow.yaml",
-                """
-                server:
-                  host: 127.0.0.1
-                  port: 0
-                  graph_api_url: \(await fake.baseURL)
-                  send_rate_per_number: 1000
-                  store: sqlite:data/talkflow.sqlite
-                  mark_read: false
-                tenants:
-                  - id: tienda
-                    phone_number_id: "\(EndToEnd.phoneNumberID)"
-                    app_secret_env: E2E_APP_SECRET
-                    verify_token_env: E2E_VERIFY_TOKEN
-                    access_token_env: E2E_ACCESS_TOKEN
-                    flow: flows/default.yaml
-
-                """)
-            try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)
+            let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: await fake.baseURL)
 
             // Run 1: every contact talks at once. Each posts its first two messages, then waits at a gate; once
             // about 40% of the webhooks are acknowledged the gate opens, and the server is killed while the
@@ -328,6 +308,28 @@ final class ServeProcess: @unchecked Sendable {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         Issue.record("talkflow serve did not start:\n\(text)")
         throw CancellationError()
+    }
+
+    /// Writes `talkflow.yaml` (the tenant `tienda` on the shipped default flow, sending to `graphAPIURL`, its
+    /// store `data/talkflow.sqlite`) into `folder`, with the flow and the store's folder; returns its path.
+    static func writeConfig(in folder: TestFolder, graphAPIURL: String) throws -> String {
+        try folder.write("flows/default.yaml", try shippedFlow("default.yaml"))
+        let config = try folder.write(
+            "talkflow.yaml",
+            """
+            server:
+              host: 127.0.0.1
+              port: 0
+              graph_api_url: \(graphAPIURL)
+              send_rate_per_number: 1000
+              store: sqlite:data/talkflow.sqlite
+              mark_read: false
+            tenants:
+            \(EndToEnd.tenant())
+
+            """)
+        try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)
+        return config
     }
 
     /// SIGKILL: no graceful shutdown, no flush, whatever was in flight is cut.

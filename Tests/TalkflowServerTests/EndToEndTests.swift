@@ -432,12 +432,7 @@ struct EndToEnd {
                   store: sqlite:data/talkflow.sqlite
                   mark_read: \(markRead)
                 tenants:
-                  - id: tienda
-                    phone_number_id: "\(phoneNumberID)"
-                    app_secret_env: E2E_APP_SECRET
-                    verify_token_env: E2E_VERIFY_TOKEN
-                    access_token_env: E2E_ACCESS_TOKEN
-                    flow: flows/default.yaml
+                \(EndToEnd.tenant())
 
                 """)
             try FileManager.default.createDirectory(
@@ -549,6 +544,20 @@ struct EndToEnd {
             + #""timestamp":"1750030073","recipient_id":"\#(contact)","#
             + #""biz_opaque_callback_data":"\#(callbackData)"\#(errorsField)}]},"field":"messages"}]}]}"#
         return Array(json.utf8)
+    }
+
+    /// The test tenant `tienda` as an entry of a configuration's `tenants:` list (the end-to-end secrets'
+    /// variables, the shipped default flow at `flows/default.yaml`), ending with a line break.
+    static func tenant() -> String {
+        """
+          - id: tienda
+            phone_number_id: "\(phoneNumberID)"
+            app_secret_env: E2E_APP_SECRET
+            verify_token_env: E2E_VERIFY_TOKEN
+            access_token_env: E2E_ACCESS_TOKEN
+            flow: flows/default.yaml
+
+        """
     }
 
     /// A tapped reply button, answering the message `context`.

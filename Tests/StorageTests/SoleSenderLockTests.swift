@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+@testable import Storage
+
+/// One server at a time sends from a SQLite store: a second one is refused (naming the first's pid) instead of
+/// releasing the first one's outbox claims, and the lock is free again once its holder is gone.
+@Test func aSecondSenderOfTheSameStoreIsRefusedUntilTheFirstIsGone() throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.sqlite")
+    var first: SoleSenderLock? = try SoleSenderLock(storePath: path)
+    let refusal = #expect(throws: SoleSenderLock.Held.self) { try SoleSenderLock(storePath: path) }
+    #expect(refusal?.holder == getpid())
+    #expect(refusal?.description.contains("already serving this store") == true)
+    #expect(first != nil)
+    first = nil
+    _ = try SoleSenderLock(storePath: path)
+    // Another store is another lock.
+    _ = try SoleSenderLock(storePath: folder.path("other.sqlite"))
+}
