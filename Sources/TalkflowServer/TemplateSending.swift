@@ -1,4 +1,5 @@
 import FlowCompiler
+import FlowLanguage
 import FlowRuntime
 import Foundation
 import Storage
@@ -12,7 +13,7 @@ import Storage
 /// - a `utility` or `authentication` template a contact whose consent (any accepted policy version) is in force.
 ///
 /// The header media, if any, must be a JPEG image or a PDF document (by the link's extension); the number of
-/// parameters must be the template's. Any refusal queues and sends nothing.
+/// parameters must be the template's, and none may hold an emoji. Any refusal queues and sends nothing.
 public struct TemplateSender: Sendable {
     /// Why a template was not queued; `description` is the clear refusal shown to the caller.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
@@ -24,6 +25,8 @@ public struct TemplateSender: Sendable {
         case parameterCount(expected: Int, given: Int)
         /// The header media is not a JPEG image or a PDF document.
         case headerMedia(String)
+        /// A parameter (numbered from 1, as its `{{N}}`) holds an emoji: no text the business sends may.
+        case emoji(parameter: Int)
         /// A marketing template to a contact without an opt-in in force.
         case noOptIn
         /// A utility or authentication template to a contact without consent in force.
@@ -38,6 +41,9 @@ public struct TemplateSender: Sendable {
                 return "the template takes \(expected) parameter(s), \(given) given"
             case .headerMedia(let link):
                 return "the template's header media must be a JPEG image or a PDF document, not '\(link)'"
+            case .emoji(let parameter):
+                return "parameter \(parameter) ({{\(parameter)}}) contains an emoji; messages the business sends "
+                    + "may not (Docs/no-emoji.md): remove it"
             case .noOptIn:
                 return "the contact has not opted in to promotional messages: a marketing template is not sent"
             case .noConsent:
@@ -78,6 +84,9 @@ public struct TemplateSender: Sendable {
         else { throw Refusal.unknownTemplate(template) }
         guard parameters.count == Int(declared.parameterCount) else {
             throw Refusal.parameterCount(expected: Int(declared.parameterCount), given: parameters.count)
+        }
+        if let index = parameters.firstIndex(where: EmojiScanner.containsEmoji) {
+            throw Refusal.emoji(parameter: index + 1)
         }
         let headerLink = declared.headerLink.map(string)
         if let type = declared.headerType {

@@ -105,6 +105,10 @@ struct TemplateSendTests {
             let parameters = try await Self.send(server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#)
             #expect(parameters.0 == 422)
             #expect(parameters.1.contains("takes 1 parameter(s), 0 given"))
+            let emoji = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["Ana 😀"]}"#)
+            #expect(emoji.0 == 422)
+            #expect(emoji.1.contains("parameter 1 ({{1}}) contains an emoji"))
             #expect(try await Self.send(server, template: "nada", json: #"{"to":"\#(optedIn)"}"#).0 == 404)
             let unknownTenant = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#, tenant: "x")
