@@ -2,6 +2,7 @@ import FlowRuntime
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Storage
 
@@ -407,10 +408,20 @@ struct AgentRoutes: Sendable {
         return count
     }
 
+    /// The largest request body read: a reply of 4096 characters fits, even written as JSON escapes.
+    static let bodyLimit = 64 << 10
+
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext)
         async throws -> T
     {
-        let bytes = try await request.body.collect(upTo: 64 << 10)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: Self.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw AgentAPIError(
+                status: .contentTooLarge, code: "body_too_large",
+                message: "the body is larger than \(Self.bodyLimit >> 10) KiB; a reply holds at most 4096 characters")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
         } catch {

@@ -158,6 +158,11 @@ struct AgentAPITests {
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(long)"}"#)
             #expect(tooLong == 422)
             #expect((tooLongJSON["error"] as? [String: Any])?["code"] as? String == "text_too_long")
+            let huge = String(repeating: "a", count: 70_000)
+            let (tooLarge, tooLargeJSON) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(huge)"}"#)
+            #expect(tooLarge == 413)
+            #expect((tooLargeJSON["error"] as? [String: Any])?["code"] as? String == "body_too_large")
             try await server.waitForEmptyOutbox()
         }
     }
