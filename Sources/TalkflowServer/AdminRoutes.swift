@@ -56,16 +56,20 @@ struct AdminRoutes {
 
     /// `nil` when the request carries the admin key (`Authorization: Bearer KEY`, compared in constant time);
     /// otherwise the answer: 404 when no admin key is configured, as if the route were absent, and 401 (logged
-    /// as `refused`) for a missing or wrong key.
+    /// as `refused`) for a missing or wrong key; as text, or as `{"error": "..."}` with `json`.
     static func refusal(
-        _ request: Request, adminKey: String?, logger: Logger, _ refused: @autoclosure () -> Logger.Message
+        _ request: Request, adminKey: String?, logger: Logger, json: Bool = false,
+        _ refused: @autoclosure () -> Logger.Message
     ) -> Response? {
-        guard let adminKey else { return HealthRoutes.text(.notFound, "not found\n") }
+        func answer(_ status: HTTPResponse.Status, _ message: String) -> Response {
+            json ? TemplateRoutes.error(status, message) : HealthRoutes.text(status, message + "\n")
+        }
+        guard let adminKey else { return answer(.notFound, "not found") }
         if let key = bearer(request.headers[.authorization]), SecretComparison.matches(key, secret: adminKey) {
             return nil
         }
         logger.warning(refused())
-        var response = HealthRoutes.text(.unauthorized, "missing or wrong admin key\n")
+        var response = answer(.unauthorized, "missing or wrong admin key")
         response.headers[.wwwAuthenticate] = "Bearer"
         return response
     }

@@ -51,7 +51,7 @@ struct AgentRoutes: Sendable {
         }
         // Anything else under the API answers JSON, as every error of the API does: another method on one of
         // its paths 405 `method_not_allowed` (with `Allow`), any other path 404 `no_such_route`.
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
         let paths: [(String, [HTTPRequest.Method])] = [
             ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
             ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),

@@ -24,7 +24,7 @@ struct TemplateRoutes {
     func register(on router: Router<BasicRequestContext>) {
         router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
             if let refusal = AdminRoutes.refusal(
-                request, adminKey: adminKey, logger: context.logger,
+                request, adminKey: adminKey, logger: context.logger, json: true,
                 "template send refused: missing or wrong admin key")
             {
                 return refusal

@@ -140,6 +140,7 @@ struct AgentAPITests {
                 (.GET, "conversations/\(EndToEnd.ana)/close", 405, "method_not_allowed"),
                 (.GET, "templates/recordatorio/send", 405, "method_not_allowed"),
                 (.GET, "templates/recordatorio", 404, "no_such_route"),
+                (.OPTIONS, "conversations", 405, "method_not_allowed"),
             ] {
                 let (answered, json) = try await server.request(method, path, key: "key-jefa")
                 #expect(answered == status, "\(method) \(path)")

@@ -115,7 +115,9 @@ struct TemplateSendTests {
             #expect(unknownTenant.0 == 404)
             #expect(try await Self.send(server, template: "oferta", json: "not json").0 == 400)
             #expect(try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#).0 == 422)
-            #expect(try await Self.send(server, template: "oferta", json: "{}", key: "wrong").0 == 401)
+            let wrongKey = try await Self.send(server, template: "oferta", json: "{}", key: "wrong")
+            #expect(wrongKey.0 == 401)
+            #expect(wrongKey.1 == #"{"error":"missing or wrong admin key"}"# + "\n")
             #expect(try await server.store.outboxDepth() == 0)
             #expect(try await server.store.session(tenant: "tienda", contact: stranger) == nil)
 
