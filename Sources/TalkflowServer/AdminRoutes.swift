@@ -44,7 +44,10 @@ struct AdminRoutes {
                 answer.reloaded.append(tenant)
             case .refused(let files):
                 answer.refused.append(
-                    .init(tenant: tenant, diagnostics: TextRenderer.render(files: files, colors: false)))
+                    .init(
+                        tenant: tenant,
+                        diagnostics: TextRenderer.render(files: files, colors: false)
+                            + TextRenderer.summary(files: files) + "\n"))
             }
         }
         let encoder = JSONEncoder()

@@ -132,15 +132,18 @@ public final class TenantRegistry: Sendable {
                 var log = logger
                 log[metadataKey: "tenant"] = "\(tenant.id)"
                 guard let flow = outcome.flow else {
+                    // The flow's own errors, as `talkflow lint` prints them; the configuration's line that wraps
+                    // them is not one more. A flow that cannot be read, or an override it does not fit, has only
+                    // the configuration's.
+                    let flowErrors = outcome.flowFile?.errorCount ?? 0
+                    let configDiagnostics = outcome.configDiagnostics.filter {
+                        flowErrors == 0 || $0.id != ConfigRules.flowInvalid.id
+                    }
                     var files: [FileDiagnostics] = []
-                    if !outcome.configDiagnostics.isEmpty {
-                        files.append(
-                            FileDiagnostics(path: configPath, source: nil, diagnostics: outcome.configDiagnostics))
+                    if !configDiagnostics.isEmpty {
+                        files.append(FileDiagnostics(path: configPath, source: nil, diagnostics: configDiagnostics))
                     }
                     if let flowFile = outcome.flowFile { files.append(flowFile) }
-                    // The flow's own errors; the configuration's line that wraps them is not one more. A flow
-                    // that cannot be read, or an override it does not fit, has only the configuration's.
-                    let flowErrors = outcome.flowFile?.errorCount ?? 0
                     let errors =
                         flowErrors > 0
                         ? flowErrors : outcome.configDiagnostics.count(where: { $0.severity == .error })

@@ -102,6 +102,10 @@ struct OperationsRouteTests {
             let diagnostics = try #require(answer.refused.first?.diagnostics)
             #expect(diagnostics.contains(server.folder.file("flows/acme.yaml") + ":"))
             #expect(diagnostics.contains("[unknown_step]"))
+            // As `talkflow lint` prints them: the flow's diagnostics and the summary, without the configuration's
+            // line that only says the flow has errors.
+            #expect(!diagnostics.contains("config_flow_invalid"))
+            #expect(diagnostics.hasSuffix("1 error in 1 file\n"))
             let webhook = try await client.execute(
                 uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
                 body: ByteBuffer(bytes: body))
