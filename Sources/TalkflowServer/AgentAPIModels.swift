@@ -16,7 +16,8 @@ enum AgentAPI {
 
     /// Unix seconds of an ISO 8601 date-time with its offset (`2026-01-31T14:05:00Z`, `…T14:05:00.5-05:00`,
     /// `…T14:05:00+0000`) or of a date (`2026-01-31`, midnight UTC); `nil` for anything else, a day the calendar
-    /// does not have or text after the value included (a time without an offset would be ambiguous).
+    /// does not have or text after the value included (a time without an offset would be ambiguous). A fraction of
+    /// a second rounds up to the next whole second.
     static func unixTime(iso8601 text: String) -> Int64? {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
@@ -35,10 +36,16 @@ enum AgentAPI {
             let second = number(17..<19), hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
+        // Times are kept in whole seconds: a fraction rounds up, so that a bound keeps its meaning (`from` at or
+        // after it, `to` before it) for the stored times.
+        var fraction = 0
         if byte(index, ".") {
             index += 1
             let start = index
-            while index < b.count, (48...57).contains(b[index]) { index += 1 }
+            while index < b.count, (48...57).contains(b[index]) {
+                if b[index] != UInt8(ascii: "0") { fraction = 1 }
+                index += 1
+            }
             guard index > start else { return nil }
         }
         var offset = 0
@@ -56,7 +63,7 @@ enum AgentAPI {
             return nil
         }
         guard index == b.count else { return nil }
-        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second + fraction - offset)
     }
 
     /// A JSON answer with `status`.

@@ -456,3 +456,17 @@ struct AgentServer {
         Issue.record("condition not met within five seconds")
     }
 }
+
+/// Query times: a fraction of a second rounds up (times are kept in whole seconds), so `from=…:04.5Z` leaves
+/// out a conversation started at `…:04Z` and `to=…:04.5Z` keeps it; offsets move the time; a date is midnight UTC.
+@Test func queryTimesParseWithOffsetsAndFractionsRoundUp() {
+    let base = AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04Z")
+    #expect(base == 1_795_773_604)
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.000Z") == base)
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.5Z") == base.map { $0 + 1 })
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.001Z") == base.map { $0 + 1 })
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27T05:00:04-05:00") == base)
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27") == 1_795_737_600)
+    #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.Z") == nil)
+    #expect(AgentAPI.unixTime(iso8601: "2026-02-30") == nil)
+}
