@@ -14,7 +14,7 @@ struct ConsentCommand: ParsableCommand {
     /// Without a subcommand there is nothing to do: the help on stderr and a usage error (64), as for
     /// `talkflow` alone.
     func run() throws {
-        Console.err(ConsentCommand.helpMessage() + "\n")
+        Console.err(Talkflow.helpMessage(for: ConsentCommand.self) + "\n")
         throw Exit.usage
     }
 }

@@ -21,15 +21,21 @@ struct Talkflow: AsyncParsableCommand {
         ]
     )
 
-    /// `talkflow help NAME` for a NAME that is no subcommand is a usage error (64), as `talkflow NAME` is;
-    /// ArgumentParser would print the root help and exit 0. Everything else goes to ArgumentParser.
+    /// `talkflow help NAME…` naming no subcommand (`help foo`, `help consent frob`, `help lint extra`) is a usage
+    /// error (64), as `talkflow foo` is; ArgumentParser would print the nearest help and exit 0. Everything else
+    /// goes to ArgumentParser.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "help", let name = arguments.dropFirst().first, !name.hasPrefix("-"),
-            !configuration.subcommands.contains(where: { $0._commandName == name })
-        {
-            Console.err("Error: unknown subcommand '\(name)'\n" + Talkflow.helpMessage() + "\n")
-            Talkflow.exit(withError: Exit.usage)
+        if arguments.first == "help" {
+            var command: any ParsableCommand.Type = Talkflow.self
+            for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
+                guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else {
+                    Console.err(
+                        "Error: unknown subcommand '\(name)'\n" + Talkflow.helpMessage(for: command) + "\n")
+                    Talkflow.exit(withError: Exit.usage)
+                }
+                command = next
+            }
         }
         await Self.main(arguments)
     }

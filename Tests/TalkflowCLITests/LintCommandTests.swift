@@ -175,6 +175,9 @@ import Testing
         [],
         ["frobnicate"],
         ["help", "frobnicate"],
+        ["help", "consent", "frob"],
+        ["help", "lint", "extra"],
+        ["consent"],
     ])
     func usageErrorsExit64(arguments: [String]) throws {
         let folder = try TemporaryFolder()
