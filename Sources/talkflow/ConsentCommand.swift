@@ -30,7 +30,8 @@ struct ConsentExportCommand: ParsableCommand {
             The document goes to stdout: {"contact": CONTACT, "histories": [...]}, one history per tenant \
             holding records about the contact (only TENANT's with --tenant), each with the current consent \
             derived from the ledger and every record in ledger order. A contact without records gets empty \
-            histories (exit status 0). The store is opened as the server opens it; it must exist.
+            histories (exit status 0). The store must exist; it is opened read-only and nothing in it is \
+            changed (SQLite may create its -wal and -shm files beside it, as for any reader).
 
             Exit status:
               0   exported
