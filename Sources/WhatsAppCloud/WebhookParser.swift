@@ -117,10 +117,13 @@ public enum WebhookParser {
                 throw WebhookParseError(
                     path: "\(path).messages[\(m)]", reason: "the message has neither \"from\" nor \"from_user_id\"")
             }
-            // Ids key the store (a NUL would end them there, merging two contacts or two messages); Meta's never
-            // hold one.
-            for (field, id) in [("id", message.id), ("from", contactID)] where id.utf8.contains(0) {
-                throw WebhookParseError(path: "\(path).messages[\(m)].\(field)", reason: "contains a NUL character")
+            // Ids key the store (a NUL would end them there, merging two contacts or two messages; an empty one
+            // would be one conversation for every such sender); Meta's are never empty and never hold a NUL.
+            for (field, id) in [("id", message.id), ("from", contactID)] {
+                if id.isEmpty { throw WebhookParseError(path: "\(path).messages[\(m)].\(field)", reason: "is empty") }
+                if id.utf8.contains(0) {
+                    throw WebhookParseError(path: "\(path).messages[\(m)].\(field)", reason: "contains a NUL character")
+                }
             }
             updates.append(
                 .message(

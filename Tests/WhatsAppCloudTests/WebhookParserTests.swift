@@ -564,6 +564,20 @@ import WhatsAppCloud
         #expect(message.profileName?.hasPrefix("Ana") == true)
     }
 
+    /// An empty id or sender would key one message or one conversation for every such webhook: refused.
+    @Test func emptyIdsAreRefused() throws {
+        for (message, path) in [
+            (#"{"from":"1","id":"","timestamp":"1","type":"text","text":{"body":"x"}}"#, "messages[0].id"),
+            (#"{"from":"","id":"w","timestamp":"1","type":"text","text":{"body":"x"}}"#, "messages[0].from"),
+        ] {
+            let error = #expect(throws: WebhookParseError.self) {
+                try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([message])))
+            }
+            #expect(error?.path == "entry[0].changes[0].value." + path)
+            #expect(error?.reason == "is empty")
+        }
+    }
+
     /// A refused body is logged by where it broke, never by what it held (the docs: "no content").
     @Test func parseErrorsNeverQuoteTheBody() throws {
         let secret = "Calle 100 #10-20 apto 301"
