@@ -19,18 +19,31 @@ public enum JSONNode: Equatable, Sendable {
         read(Array(bytes)).node
     }
 
-    /// The byte offset at which `bytes` stop being JSON this reader accepts, or `nil` when they parse.
-    public static func failureOffset(_ bytes: some Collection<UInt8>) -> Int? {
+    /// The deepest nesting the reader takes.
+    public static var maximumDepth: Int { JSONNodeReader.maximumDepth }
+
+    /// Why a reading stopped.
+    public enum Failure: Equatable, Sendable {
+        /// At this byte offset the bytes stop being JSON this reader accepts.
+        case syntax(offset: Int)
+        /// The document nests deeper than the reader's limit (32); it may be valid JSON.
+        case tooDeep
+    }
+
+    /// Why `bytes` do not parse, or `nil` when they do.
+    public static func failure(_ bytes: some Collection<UInt8>) -> Failure? {
         let (node, failure) = read(Array(bytes))
         return node == nil ? failure : nil
     }
 
-    /// The document, or where the reading stopped.
-    private static func read(_ bytes: [UInt8]) -> (node: JSONNode?, failure: Int) {
+    /// The document, or why the reading stopped.
+    private static func read(_ bytes: [UInt8]) -> (node: JSONNode?, failure: Failure) {
         var reader = JSONNodeReader(bytes: bytes)
-        guard let node = reader.value(depth: 0) else { return (nil, reader.index) }
+        guard let node = reader.value(depth: 0) else {
+            return (nil, reader.tooDeep ? .tooDeep : .syntax(offset: reader.index))
+        }
         reader.skipSpace()
-        return reader.index == bytes.count ? (node, 0) : (nil, reader.index)
+        return reader.index == bytes.count ? (node, .syntax(offset: 0)) : (nil, .syntax(offset: reader.index))
     }
 
     /// The member named `key` of an object; `nil` for a missing member or when this is not an object.

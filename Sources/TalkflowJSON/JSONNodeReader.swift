@@ -3,6 +3,8 @@
 struct JSONNodeReader {
     let bytes: [UInt8]
     var index = 0
+    /// Whether the reading stopped at the nesting limit rather than at something that is not JSON.
+    var tooDeep = false
 
     /// Nesting deeper than this is refused (a webhook body with a shared contact card is twelve levels deep).
     static let maximumDepth = 32
@@ -17,7 +19,10 @@ struct JSONNodeReader {
     }
 
     mutating func value(depth: Int) -> JSONNode? {
-        guard depth < Self.maximumDepth else { return nil }
+        guard depth < Self.maximumDepth else {
+            tooDeep = true
+            return nil
+        }
         skipSpace()
         guard index < bytes.count else { return nil }
         switch bytes[index] {

@@ -47,7 +47,7 @@ public enum WebhookParser {
         } catch let error as DecodingError {
             var parseError = WebhookParseError(error)
             if parseError.path.isEmpty, case .dataCorrupted = error {
-                parseError.reason = "the body is not valid JSON" + Self.breakingPoint(Array(data))
+                parseError.reason = Self.unreadable(Array(data))
             }
             throw parseError
         } catch {
@@ -55,21 +55,28 @@ public enum WebhookParser {
         }
     }
 
-    /// Where a body that is not JSON breaks, as " (line L, column C)" in bytes from 1, or nothing when the
-    /// reader finds no break (it refuses more than JSON forbids: then JSONDecoder's word is all there is).
-    static func breakingPoint(_ bytes: [UInt8]) -> String {
-        guard let offset = JSONNode.failureOffset(bytes) else { return "" }
-        var line = 1
-        var column = 1
-        for byte in bytes[..<min(offset, bytes.count)] {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else {
-                column += 1
+    /// Why a body JSONDecoder could not read is refused: where it stops being JSON, as "(line L, column C)" in
+    /// bytes from 1, or that it nests too deep (it may be valid JSON, but no webhook of Meta's nests like that).
+    static func unreadable(_ bytes: [UInt8]) -> String {
+        switch JSONNode.failure(bytes) {
+        case .tooDeep?:
+            return "the body nests deeper than \(JSONNode.maximumDepth) levels; Meta's webhooks nest about ten"
+        case .syntax(let offset)?:
+            var line = 1
+            var column = 1
+            for byte in bytes[..<min(offset, bytes.count)] {
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
             }
+            return "the body is not valid JSON (line \(line), column \(column))"
+        case nil:
+            // The reader takes it, JSONDecoder does not: JSONDecoder's word is all there is.
+            return "the body is not valid JSON"
         }
-        return " (line \(line), column \(column))"
     }
 
     /// The message types the flow reads; a message of another type without a sender is skipped, not refused.

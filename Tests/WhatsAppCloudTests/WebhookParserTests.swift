@@ -474,6 +474,11 @@ import WhatsAppCloud
         ),
         ("[]", "", "expected an object"),
         (#""whatsapp""#, "", "expected an object"),
+        // Valid JSON, but nested past any webhook: said so, not "not valid JSON".
+        (
+            #"{"object":"whatsapp_business_account","entry":"# + String(repeating: "[", count: 100_000)
+                + String(repeating: "]", count: 100_000) + "}", "", "nests deeper than 32 levels"
+        ),
         ("{}", "", "missing required property \"object\""),
         (#"{"object":"page","entry":[]}"#, "object", "expected \"whatsapp_business_account\""),
         (#"{"object":"whatsapp_business_account","entry":{}}"#, "entry", "expected an array"),
