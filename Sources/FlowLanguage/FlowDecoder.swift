@@ -135,6 +135,12 @@ private struct Decoder {
             guard let keyword = MappingReader(item, what: "a keyword", sink: sink) else { continue }
             keyword.finish(allowed: ["words", "goto"])
             let words = keyword.textList("words", required: true)
+            if let list = keyword.pair("words")?.value, list.sequence?.isEmpty == true {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "'words' of a keyword is empty: no message would ever match it; list at least one word",
+                        at: list.range))
+            }
             guard let target = keyword.identifier("goto", required: true, hint: "the step the words lead to") else {
                 continue
             }

@@ -71,3 +71,10 @@ func anInvalidNextIsNotAlsoADeadEnd(next: String) {
 func aFileHoldingNoDocumentOrAnEmptyOneIsEmptyFile(text: String) {
     #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["empty_file"])
 }
+
+@Test func aKeywordWithNoWordsIsInvalidValueOnce() {
+    let settings = TestFlow.settings + "\n  keywords:\n    - { words: [], goto: menu }"
+    let text = TestFlow.text(
+        settings: settings, steps: TestFlow.consent() + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
+    #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["invalid_value"])
+}
