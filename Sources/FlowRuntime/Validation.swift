@@ -12,8 +12,35 @@ final class SharedRegex: @unchecked Sendable {
         self.regex = regex
     }
 
+    /// Whether the pattern matches somewhere in `text`; a match that has not ended within
+    /// `NSRegularExpression.matchBudget` counts as none (see `boundedSearch`).
     func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        regex.boundedSearch(in: text) == true
+    }
+}
+
+extension NSRegularExpression {
+    /// How long one search may take: a pattern that backtracks without end, such as `(.*){12}Z`, would
+    /// otherwise hold a server's conversation (and its thread) for hours on one answer.
+    public static let matchBudget: Duration = .milliseconds(50)
+
+    /// Whether the pattern matches somewhere in `text`: `true` or `false`, or `nil` when the search was
+    /// stopped after `budget` (ICU reports progress during a long match, and the search stops there).
+    public func boundedSearch(in text: String, budget: Duration = matchBudget) -> Bool? {
+        let deadline = ContinuousClock.now + budget
+        var found = false
+        var stopped = false
+        enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) {
+            match, _, stop in
+            if match != nil {
+                found = true
+                stop.pointee = true
+            } else if ContinuousClock.now > deadline {
+                stopped = true
+                stop.pointee = true
+            }
+        }
+        return found ? true : (stopped ? nil : false)
     }
 }
 

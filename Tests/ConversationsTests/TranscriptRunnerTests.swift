@@ -203,6 +203,22 @@ struct TranscriptRunnerTests {
                 == true)
     }
 
+    /// A pattern that backtracks without end fails its expectation at the search budget instead of hanging.
+    @Test func aRunawayPatternFailsInsteadOfHanging() throws {
+        let folder = try TranscriptFolder()
+        let started = ContinuousClock.now
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Comprar
+                  - bot: { pattern: "(.*){12}Z" }
+
+                """, name: "r.test.yaml")
+        #expect(result.status == .failed)
+        #expect(failures(result).first?.contains("transcript_mismatch") == true, "\(failures(result))")
+        // A bound against a hang (hours), not a speed measure.
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     // MARK: The rest of the format
 
     /// Opt-in, files and templates the bot sends, a refused template and a file that is not the answer asked for.

@@ -1,5 +1,6 @@
 import FlowCompiler
 import FlowRuntime
+import Foundation
 import Testing
 
 // `ask` at run time: each input type accepts some answers and stores them in a normal form; an answer that does
@@ -60,6 +61,8 @@ private let textCases: [AskCase] = [
     AskCase("text", "   ", nil),
     AskCase("text", "1234567", "1234567", validate: "{ pattern: \"^[0-9]{6,10}$\" }"),
     AskCase("text", "12a4567", nil, validate: "{ pattern: \"^[0-9]{6,10}$\" }"),
+    // A pattern that backtracks without end stops at the budget and takes the answer as not matching.
+    AskCase("text", String(repeating: "a", count: 200), nil, validate: "{ pattern: \"(.*){12}Z\" }"),
 ]
 
 private let numberCases: [AskCase] = [
@@ -246,4 +249,16 @@ func anImageQuestionTakesJPEGAndPNG(_ mime: String, _ stored: String) throws {
     #expect(chat.tap("horario").texts == ["Dato no valido."])
     #expect(chat.value("dato") == nil)
     #expect(chat.session.attempts == 1)
+}
+
+/// A search is bounded: a catastrophic pattern is stopped after the budget (`nil`), an ordinary one answers.
+@Test func regularExpressionSearchesStopAtTheirBudget() throws {
+    let runaway = try NSRegularExpression(pattern: "(.*){12}Z")
+    let started = ContinuousClock.now
+    #expect(runaway.boundedSearch(in: String(repeating: "a", count: 200), budget: .milliseconds(20)) == nil)
+    // The budget bounds it; the margin is for a loaded machine, against a search of hours.
+    #expect(ContinuousClock.now - started < .seconds(5))
+    let digits = try NSRegularExpression(pattern: "^[0-9]+$")
+    #expect(digits.boundedSearch(in: "12345") == true)
+    #expect(digits.boundedSearch(in: "12a45") == false)
 }

@@ -52,7 +52,8 @@ enum TranscriptMatching {
 
     static func search(_ pattern: String, in text: String) -> Bool {
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        // A pattern still searching after the budget counts as not found (the failure says what was expected).
+        return regex.boundedSearch(in: text) == true
     }
 
     static func matches(_ m: MessageExpectation, _ message: OutboundMessage) -> Bool {
