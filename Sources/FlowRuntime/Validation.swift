@@ -12,35 +12,36 @@ final class SharedRegex: @unchecked Sendable {
         self.regex = regex
     }
 
-    /// Whether the pattern matches somewhere in `text`; a match that has not ended within
-    /// `NSRegularExpression.matchBudget` counts as none (see `boundedSearch`).
+    /// Whether the pattern matches somewhere in `text`; a search stopped at `NSRegularExpression.matchBudget`
+    /// counts as none (see `boundedSearch`).
     func matches(_ text: String) -> Bool {
         regex.boundedSearch(in: text) == true
     }
 }
 
 extension NSRegularExpression {
-    /// How long one search may take: a pattern that backtracks without end, such as `(.*){12}Z`, would
-    /// otherwise hold a server's conversation (and its thread) for hours on one answer.
-    public static let matchBudget: Duration = .milliseconds(50)
+    /// How much work one search may do, in ICU's progress reports (ICU reports after a fixed number of steps of
+    /// its matcher, about 7 per millisecond here: some 70 ms). Counting work rather than time keeps the
+    /// interpreter deterministic (the same answer is judged the same on every machine), and a pattern that
+    /// backtracks without end, such as `(.*){12}Z`, cannot hold a conversation and its thread for hours.
+    public static let matchBudget = 500
 
     /// Whether the pattern matches somewhere in `text`: `true` or `false`, or `nil` when the search was
-    /// stopped after `budget` (ICU reports progress during a long match, and the search stops there).
-    public func boundedSearch(in text: String, budget: Duration = matchBudget) -> Bool? {
-        let deadline = ContinuousClock.now + budget
+    /// stopped after `budget` progress reports.
+    public func boundedSearch(in text: String, budget: Int = matchBudget) -> Bool? {
         var found = false
-        var stopped = false
+        var reports = 0
         enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) {
             match, _, stop in
             if match != nil {
                 found = true
                 stop.pointee = true
-            } else if ContinuousClock.now > deadline {
-                stopped = true
-                stop.pointee = true
+            } else {
+                reports += 1
+                if reports > budget { stop.pointee = true }
             }
         }
-        return found ? true : (stopped ? nil : false)
+        return found ? true : (reports > budget ? nil : false)
     }
 }
 
