@@ -98,18 +98,23 @@ public final class Simulator {
         return effects
     }
 
+    /// The latest instant the clock reaches, 9999-12-31T23:59:59Z: calendars, dates and monthly allowances are
+    /// defined up to there; a clock moved further stops at it.
+    public static let lastInstant: Int64 = 253_402_300_799
+
     /// Moves the clock forward and fires the inactivity timer if it came due; returns its effects.
     @discardableResult
     public func advance(by seconds: Int64) -> [Effect] {
-        advance(to: now + max(0, seconds))
+        let (sum, overflow) = now.addingReportingOverflow(max(0, seconds))
+        return advance(to: overflow ? Self.lastInstant : sum)
     }
 
-    /// Moves the clock to an instant (never backwards) and fires a due inactivity timer. The timer fires at its
+    /// Moves the clock to an instant (never backwards, never past `lastInstant`) and fires a due inactivity timer. The timer fires at its
     /// deadline, as a real one would, and only then does the clock reach `instant`: its goodbye is within the
     /// 24-hour window even when the clock jumps a day ahead.
     @discardableResult
     public func advance(to instant: Int64) -> [Effect] {
-        let target = max(now, instant)
+        let target = max(now, min(instant, Self.lastInstant))
         guard let deadline = session.inactivityDeadline, deadline <= target else {
             now = target
             return []

@@ -21,8 +21,8 @@ public struct LocalTime: Sendable, Hashable {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    /// `year * 100 + month`: the key of a calendar month.
-    public var monthKey: Int32 { Int32(year * 100 + month) }
+    /// `year * 100 + month`: the key of a calendar month, clamped to `Int32` (a key past the year 21 million).
+    public var monthKey: Int32 { Int32(clamping: year * 100 + month) }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     static func civil(days: Int) -> (year: Int, month: Int, day: Int) {

@@ -203,6 +203,24 @@ struct TranscriptRunnerTests {
                 == true)
     }
 
+    /// A clock moved millions of years ahead stops at 9999-12-31T23:59:59Z; the conversation (with an attachment,
+    /// which counts against a month) still runs.
+    @Test func aClockMovedPastTheYear9999StopsThere() throws {
+        let folder = try TranscriptFolder()
+        let waits = String(repeating: "  - wait: 999999999d\n", count: 8)
+        let result = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n" + waits
+                + "  - contact: hola\n  - tap: Acepto\n  - attachment: { type: pdf, size: 1B }\n", name: "w.test.yaml")
+        #expect(result.status == .passed, "\(failures(result))")
+        try folder.copyDefaultFlow()
+        let flowText = try String(
+            contentsOfFile: folder.url.appendingPathComponent("default.yaml").path, encoding: .utf8)
+        let simulator = Simulator(
+            machine: MachineCompiler.compile(try #require(FlowChecker.check(flowText).flow)), startAt: 0)
+        simulator.advance(by: .max)
+        #expect(simulator.now == Simulator.lastInstant)
+    }
+
     /// A pattern that backtracks without end fails its expectation at the search budget instead of hanging.
     @Test func aRunawayPatternFailsInsteadOfHanging() throws {
         let folder = try TranscriptFolder()
