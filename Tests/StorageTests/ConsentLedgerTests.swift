@@ -224,3 +224,27 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
     #expect(throws: (any Error).self) { try ConsentLedgerReader(path: other) }
     #expect(try Data(contentsOf: URL(fileURLWithPath: other)).isEmpty)
 }
+
+/// A ledger row the store did not write (a hand-made or damaged file) is an error naming its record and column,
+/// in the export and in the reader `talkflow consent export` uses, never a trap.
+@Test func aDamagedLedgerRowIsAnErrorNotATrap() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+    let raw = try DatabaseQueue(path: folder.path("store.db"))
+    try await raw.write { db in
+        try db.execute(sql: "DROP TRIGGER consent_ledger_no_update")
+        try db.execute(sql: "UPDATE consent_ledger SET at = 'yesterday'")
+    }
+    for read in [
+        { try await store.consentHistory(tenant: "t1", contact: "c") },
+        { try ConsentLedgerReader(path: folder.path("store.db")).consentHistory(tenant: "t1", contact: "c") },
+    ] as [() async throws -> ConsentHistory] {
+        do {
+            _ = try await read()
+            Issue.record("a damaged row was read")
+        } catch let error as StorageError {
+            #expect("\(error)".contains("record 1: column 'at' holds \"yesterday\""), "\(error)")
+        }
+    }
+}

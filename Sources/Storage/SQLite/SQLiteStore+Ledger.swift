@@ -140,7 +140,20 @@ extension SQLiteStore {
         let rows = try db.rows(
             "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq", [tenant, contact])
         let records = try rows.map { row -> ConsentRecord in
-            let hashes = try coder.decode([String].self, row["text_hashes"], table: "consent_ledger")
+            // A row the ledger's code did not write (edited by hand, damaged) is an error naming the row and
+            // the column, never a trap.
+            let sequence: Int64? = try? row.decode(forColumn: "seq")
+            func column<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
+                do {
+                    return try row.decode(forColumn: name)
+                } catch {
+                    throw StorageError.corruptRow(
+                        table: "consent_ledger",
+                        detail: "record \(sequence.map(String.init) ?? "?"): column '\(name)' holds "
+                            + "\(row[name] as DatabaseValue), which is not what the ledger writes there")
+                }
+            }
+            let hashes = try coder.decode([String].self, column("text_hashes") as String, table: "consent_ledger")
             let texts = try hashes.map { hash -> String in
                 guard
                     let text = try String.fetchOne(
@@ -148,21 +161,25 @@ extension SQLiteStore {
                 else { throw StorageError.corruptRow(table: "consent_texts", detail: "missing text \(hash)") }
                 return text
             }
-            let kindName: String = row["kind"]
-            let combined: String? = row["text_sha256"]
+            let kindName: String = try column("kind")
+            let combined: String? = try column("text_sha256")
             let kind: ConsentRecord.Kind = kindName == "revocation" ? .revocation : .consent
             return ConsentRecord(
-                sequence: row["seq"], kind: kind, tenant: row["tenant"], contact: row["contact"],
-                channel: row["channel"], phoneNumberID: row["phone_number_id"], flow: row["flow"], step: row["step"],
-                policyVersion: row["policy_version"], policyURL: row["policy_url"], choice: row["choice"],
-                shownTexts: texts, textSHA256: combined,
+                sequence: try column("seq"), kind: kind, tenant: try column("tenant"), contact: try column("contact"),
+                channel: try column("channel"), phoneNumberID: try column("phone_number_id"),
+                flow: try column("flow"), step: try column("step"), policyVersion: try column("policy_version"),
+                policyURL: try column("policy_url"), choice: try column("choice"), shownTexts: texts,
+                textSHA256: combined,
                 textsMatchHash: kind == .revocation || combined == sha256(texts.joined(separator: "\n")),
-                purposesAccepted: try coder.decode([String].self, row["purposes_accepted"], table: "consent_ledger"),
-                purposesDeclined: try coder.decode([String].self, row["purposes_declined"], table: "consent_ledger"),
-                sensitive: row["sensitive"], language: row["language"], at: row["at"], receivedAt: row["received_at"],
-                replyMessageID: row["reply_message_id"],
-                requestMessageIDs: try coder.decode([String].self, row["request_message_ids"], table: "consent_ledger"),
-                words: row["words"])
+                purposesAccepted: try coder.decode(
+                    [String].self, column("purposes_accepted") as String, table: "consent_ledger"),
+                purposesDeclined: try coder.decode(
+                    [String].self, column("purposes_declined") as String, table: "consent_ledger"),
+                sensitive: try column("sensitive"), language: try column("language"), at: try column("at"),
+                receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
+                requestMessageIDs: try coder.decode(
+                    [String].self, column("request_message_ids") as String, table: "consent_ledger"),
+                words: try column("words"))
         }
         return ConsentHistory(tenant: tenant, contact: contact, records: records)
     }
