@@ -146,24 +146,58 @@ enum FileSystem {
 
     /// Writes `text` to `path` through a temporary file in the same folder and a rename, so that a reader never
     /// sees half a machine and a failed write leaves the old file intact. Returns why it failed, or `nil`.
-    static func writeAtomically(_ text: String, to path: String) -> String? {
+    ///
+    /// A rename replaces whatever `path` names, so it is used for regular files only: a symbolic link is
+    /// followed (the link stays, its target is written), and a device or a pipe (`/dev/null`, `/dev/stdout`, a
+    /// FIFO) is written in place; renaming over one would put a regular file where the device was.
+    static func writeAtomically(_ text: String, to given: String) -> String? {
+        var path = given
+        var info = stat()
+        if lstat(given, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            if let resolved = realpath(given, nil) {
+                path = String(cString: resolved)
+                free(resolved)
+            } else {
+                // A link to a file not written yet: its target, relative to the link's folder.
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let count = readlink(given, &buffer, buffer.count - 1)
+                guard count > 0 else { return describe(errno) }
+                let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let folder = (given as NSString).deletingLastPathComponent
+                path = target.hasPrefix("/") || folder.isEmpty ? target : folder + "/" + target
+            }
+        }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            if isDirectory(info) { return "is a folder" }
+            let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else { return describe(errno) }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+            var failure = writeAll(text, to: descriptor)
+            if close(descriptor) != 0, failure == nil { failure = describe(errno) }
+            return failure
+        }
         let temporary = "\(path).talkflow-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return describe(errno) }
-        var failure: String?
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty, failure == nil {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno != EINTR { failure = describe(errno) }
-            } else {
-                bytes = bytes.dropFirst(written)
-            }
-        }
+        var failure = writeAll(text, to: descriptor)
         if close(descriptor) != 0, failure == nil { failure = describe(errno) }
         if failure == nil, rename(temporary, path) != 0 { failure = describe(errno) }
         if failure != nil { unlink(temporary) }
         return failure
+    }
+
+    /// Writes all of `text` to an open descriptor; returns why it failed, or `nil`.
+    private static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno != EINTR { return describe(errno) }
+            } else {
+                bytes = bytes.dropFirst(written)
+            }
+        }
+        return nil
     }
 
     /// The POSIX reason inside a Foundation error when there is one ("permission denied"), otherwise

@@ -68,6 +68,31 @@ import Testing
         #expect(intoFolder.stderr.hasPrefix("talkflow: error: cannot write 'out': "))
     }
 
+    /// `-o` never replaces what the path names with a regular file: a symbolic link stays a link (its target is
+    /// written) and a pipe stays a pipe (written in place), as a device such as /dev/null must.
+    @Test func theOutputKeepsLinksAndPipes() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        let target = folder.url.appendingPathComponent("target.dot").path
+        let link = folder.url.appendingPathComponent("link.dot").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "link.dot").status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("digraph"))
+
+        let pipe = folder.url.appendingPathComponent("pipe.dot").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        // A reader keeps the pipe open for the writer, and collects what it wrote.
+        let reader = Thread { _ = FileHandle(forReadingAtPath: pipe)?.readDataToEndOfFile() }
+        reader.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "pipe.dot").status == 0)
+        var info = stat()
+        #expect(lstat(pipe, &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFIFO)
+    }
+
     /// A flow with errors exits 1 with the text diagnostics on stderr and nothing on stdout.
     @Test func errorsArePrintedToStderrAndNothingIsCompiled() throws {
         try Flows.requireVariants()
