@@ -33,6 +33,7 @@ public enum RuleRegistry {
         MenuSizeRule(),
         InteractiveLimitsRule(),
         TextLimitsRule(),
+        EmptyTextRule(),
         DuplicateOptionRule(),
         KeywordConflictRule(),
         EmojiRule(),

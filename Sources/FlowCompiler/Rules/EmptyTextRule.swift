@@ -1,0 +1,37 @@
+import FlowDiagnostics
+import FlowLanguage
+
+/// A text written empty (`text: ""`, `button: "  "`) where WhatsApp needs one: the Cloud API refuses a message,
+/// a body, a header or footer, a list button or a caption without text, so the send would fail at run time; and
+/// the policy's version, link and responsible's name, which every consent record and consent text carries.
+/// Reported as `invalid_value`, like any value the field does not accept. Option titles and consent labels are
+/// checked where they are read (the decoder, `consent_label_ambiguous`), so they are not repeated here.
+struct EmptyTextRule: LintRule {
+    var descriptors: [RuleDescriptor] { [] }
+
+    /// The slots whose text must not be empty here.
+    static let checked: [BotText.Slot] = [.message, .interactiveBody, .header, .footer, .listButton, .caption]
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func report(_ text: Located<String>, _ what: String, _ why: String) {
+            // A placeholder for a missing field (an empty range) was reported as missing_field already.
+            guard text.value.allSatisfy(\.isWhitespace), text.range.start != text.range.end else { return }
+            diagnostics.append(
+                SchemaRules.invalidValue.diagnostic("\(what) is empty; \(why)", at: text.range))
+        }
+        for text in context.botTexts where Self.checked.contains(text.slot) {
+            let optional = [.header, .footer, .caption].contains(text.slot)
+            report(
+                text.text, text.what,
+                "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it"))
+        }
+        if let policy = context.flow.policy {
+            let why = "every consent record and consent text carries it"
+            report(policy.version, "'version' of the policy", why)
+            report(policy.url, "'url' of the policy", why)
+            report(policy.responsible.name, "'name' of the policy's responsible", why)
+        }
+        return diagnostics
+    }
+}
