@@ -24,7 +24,8 @@ struct EmptyTextRule: LintRule {
             let optional = [.header, .footer, .caption].contains(text.slot)
             report(
                 text.text, text.what,
-                "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it"))
+                "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it")
+            )
         }
         if let policy = context.flow.policy {
             let why = "every consent record and consent text carries it"
