@@ -200,10 +200,11 @@ struct ConfigReader {
         let what = "'server'"
         checkKeys(pairs, allowed: ConfigLoader.serverKeys, what: what)
         if let host = text(pairs, "host", what: what) {
-            if host.value.isEmpty || host.value.contains(where: \.isWhitespace) {
+            if let problem = Self.hostProblem(host.value) {
                 diagnostics.append(
                     ConfigRules.invalidValue.diagnostic(
-                        "'host' of \(what) must be an address or a host name, such as 127.0.0.1", at: host.range))
+                        "'host' of \(what) must be an IP address or a host name, such as 127.0.0.1 or ::1; \(problem)",
+                        at: host.range))
             } else {
                 settings.host = host.value
             }
@@ -235,7 +236,11 @@ struct ConfigReader {
         if let store = text(pairs, "store", what: what) {
             storeRange = store.range
             // The value is never echoed: a database URL may carry a password.
-            if case .sqlite(let file) = try? StoreLocation(parsing: store.value) {
+            if store.value.contains("\u{0}") {
+                diagnostics.append(
+                    ConfigRules.invalidValue.diagnostic(
+                        "'store' of \(what) contains a NUL character; no file name can", at: store.range))
+            } else if case .sqlite(let file) = try? StoreLocation(parsing: store.value), !file.isEmpty {
                 settings.store = .sqlite(path: SourceFiles.resolve(file, relativeTo: path))
             } else {
                 diagnostics.append(
@@ -322,11 +327,13 @@ struct ConfigReader {
             let verifyToken = environmentName(pairs, "verify_token_env", what: what, required: true)
             let accessToken = environmentName(pairs, "access_token_env", what: what, required: true)
             let flow = text(pairs, "flow", what: what, required: true)
-            if let flow, flow.value.isEmpty {
+            if let flow, flow.value.isEmpty || flow.value.contains("\u{0}") {
                 valid = false
                 diagnostics.append(
                     ConfigRules.invalidValue.diagnostic(
-                        "'flow' of \(what) must name a flow file", at: flow.range))
+                        "'flow' of \(what) must name a flow file"
+                            + (flow.value.isEmpty ? "" : "; it contains a NUL character, which no file name can"),
+                        at: flow.range))
             }
             var agents: [AgentCredential] = []
             if let node = value(pairs, "agents") {
@@ -677,7 +684,60 @@ struct ConfigReader {
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@"),
             !rest.contains(where: \.isWhitespace)
         else { return nil }
+        // host[:port], an IPv6 host in brackets.
+        var host = rest
+        var port: Substring?
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return nil }
+                port = after.dropFirst()
+            }
+            guard host.contains(":"), hostProblem(String(host)) == nil else { return nil }
+        } else {
+            if let colon = rest.lastIndex(of: ":") {
+                host = rest[..<colon]
+                port = rest[rest.index(after: colon)...]
+            }
+            guard !host.contains(":"), hostProblem(String(host)) == nil else { return nil }
+        }
+        if let port {
+            guard let number = Int(port), (1...65535).contains(number), port.allSatisfy(\.isASCII) else { return nil }
+        }
         return String(text[..<rest.endIndex])
+    }
+
+    /// An ASCII letter, digit or '-'.
+    static func isHostNameByte(_ byte: UInt8) -> Bool {
+        (65...90).contains(byte) || (97...122).contains(byte) || (48...57).contains(byte) || byte == UInt8(ascii: "-")
+    }
+
+    /// What is wrong with a host to listen on or to call, or `nil` for an IPv4 or IPv6 address (without
+    /// brackets) or a DNS name (letters, digits and '-' in dot-separated labels of 63 at most, 253 in all).
+    static func hostProblem(_ host: String) -> String? {
+        if host.isEmpty { return "it is empty" }
+        if host.hasPrefix("[") { return "write an IPv6 address without brackets" }
+        if host.contains("\u{0}") { return "it contains a NUL character" }
+        var address = in6_addr()
+        if host.contains(":") {
+            if inet_pton(AF_INET6, host, &address) == 1 { return nil }
+            return host.split(separator: ":").count == 2
+                ? "write the port under 'port', not after the host" : "'\(host)' is not an IPv6 address"
+        }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            var ipv4 = in_addr()
+            return labels.count == 4 && inet_pton(AF_INET, host, &ipv4) == 1 ? nil : "'\(host)' is not an IPv4 address"
+        }
+        let valid =
+            host.utf8.count <= 253
+            && labels.allSatisfy { label in
+                (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.utf8.allSatisfy(Self.isHostNameByte)
+            }
+        return valid ? nil : "'\(host)' is not a host name (letters, digits and '-' between dots)"
     }
 
     /// `v` followed by a major and a minor number, as in `v23.0`.

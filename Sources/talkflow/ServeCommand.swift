@@ -102,6 +102,15 @@ struct ServeCommand: AsyncParsableCommand {
                 "the server did not start: \(server.host):\(server.port) is already in use by another process; "
                     + "stop it or set another 'port' under 'server' in \(config)")
             throw Exit.problems
+        } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            let server = loaded.config.server
+            let reason =
+                error is SocketAddressError.UnknownHost
+                ? "no name server knows '\(server.host)'" : "\(error)"
+            Console.error(
+                "the server did not start: cannot listen on \(server.host): \(reason); set another 'host' under "
+                    + "'server' in \(config)")
+            throw Exit.problems
         } catch {
             Console.error("the server stopped: \(error)")
             throw Exit.problems

@@ -320,6 +320,34 @@ struct ConfigLoaderTests {
         #expect(!rendered.contains("s3cret"))
     }
 
+    /// Hosts and Graph API origins are checked when the file is read, not when the server binds or calls.
+    @Test(arguments: [
+        ("127.0.0.1", true), ("0.0.0.0", true), ("::1", true), ("localhost", true), ("api.example.co", true),
+        ("999.1.1.1", false), ("[::1]", false), ("127.0.0.1:80", false), ("-bad-.com", false), ("a\u{0}b", false),
+        ("", false), ("1.2.3", false), (String(repeating: "a", count: 64) + ".co", false),
+    ])
+    func hostsAreAddressesOrNames(host: String, valid: Bool) {
+        #expect((ConfigReader.hostProblem(host) == nil) == valid, "\(host)")
+    }
+
+    @Test(arguments: [
+        ("https://graph.facebook.com", true), ("http://127.0.0.1:9999/", true), ("http://[::1]:8080", true),
+        ("http://127.0.0.1:99999", false), ("http://[::1", false), ("http://%zz", false), ("http://a:b", false),
+        ("ftp://x", false), ("https://graph.facebook.com/v23.0", false), ("http://127.0.0.1:0", false),
+    ])
+    func graphOriginsAreCheckedWhole(url: String, valid: Bool) {
+        #expect((ConfigReader.origin(url) != nil) == valid, "\(url)")
+    }
+
+    @Test func aStorePathOrFlowPathWithANulIsRefused() throws {
+        let result = try load(
+            "server:\n  store: \"sqlite:/tmp/a\\0b\"\n"
+                + oneTenant(
+                    acme.replacingOccurrences(
+                        of: "flow: ", with: "flow: \"x\\0y\" #")))
+        #expect(found(result, "config_invalid_value").count == 2, "\(result.files[0].diagnostics.map(\.message))")
+    }
+
     @Test func yamlProblemsKeepTheirLoaderIdsAndPlaces() throws {
         let syntax = try load("tenants:\n  - id: acme\n   phone: [\n")
         #expect(syntax.files[0].diagnostics.first?.id == "yaml_syntax")
