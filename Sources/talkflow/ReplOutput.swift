@@ -1,4 +1,5 @@
 import Conversations
+import FlowDiagnostics
 import FlowRuntime
 import Foundation
 
@@ -76,12 +77,14 @@ struct ReplOutput {
     /// A note of the REPL itself (`· reloaded …`), styled like the notes of a conversation.
     func note(_ text: String) {
         Console.out(
-            wrap("· " + text, indent: 2).enumerated().map { style(($0 > 0 ? "  " : "") + $1, "2") + "\n" }.joined())
+            wrap("· " + TextRenderer.sanitized(text), indent: 2).enumerated().map { style(($0 > 0 ? "  " : "") + $1, "2") + "\n" }.joined())
     }
 
-    /// A command that could not be done, on stderr: `error: <message>`.
+    /// A command that could not be done, on stderr: `error: <message>`. The message often quotes what was typed,
+    /// so its control characters are shown as U+FFFD, as in diagnostics: an escape sequence in a command must not
+    /// drive the terminal.
     func problem(_ message: String) {
-        Console.err(style("error:", "1;31") + " " + message + "\n")
+        Console.err(style("error:", "1;31") + " " + TextRenderer.sanitized(message) + "\n")
     }
 
     /// `text` in an ANSI style when colours are on.

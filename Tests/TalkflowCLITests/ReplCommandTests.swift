@@ -23,6 +23,14 @@ import Testing
 
     // MARK: Pipes
 
+    /// What a refused command quotes is shown with its control characters as U+FFFD: an escape sequence typed
+    /// into a command does not reach the terminal.
+    @Test func refusedCommandsDoNotEchoControlCharacters() throws {
+        let result = try repl("/attach pdf \u{1B}[2J\n")
+        #expect(result.stderr.contains("error: cannot read the size '\u{FFFD}[2J'"), "\(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}"))
+    }
+
     /// The contact's first message gets the consent; accepting it is noted, and a menu option is chosen by its
     /// number. A pipe gets no prompt, no banner and no escape sequence, and the end of input exits 0.
     @Test func consentThenMenuByNumber() throws {
