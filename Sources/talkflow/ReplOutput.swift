@@ -77,7 +77,9 @@ struct ReplOutput {
     /// A note of the REPL itself (`· reloaded …`), styled like the notes of a conversation.
     func note(_ text: String) {
         Console.out(
-            wrap("· " + TextRenderer.sanitized(text), indent: 2).enumerated().map { style(($0 > 0 ? "  " : "") + $1, "2") + "\n" }.joined())
+            wrap("· " + TextRenderer.sanitized(text), indent: 2).enumerated().map {
+                style(($0 > 0 ? "  " : "") + $1, "2") + "\n"
+            }.joined())
     }
 
     /// A command that could not be done, on stderr: `error: <message>`. The message often quotes what was typed,
