@@ -110,6 +110,26 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(output == expected)
     }
 
+    /// A line longer than 240 characters (a minified file) is shown as a window around the place, cut with
+    /// `…` on each side, the caret under the same character.
+    @Test func aVeryLongLineIsShownAsAWindowAroundThePlace() {
+        let line = String(repeating: "a", count: 5000) + "BAD" + String(repeating: "b", count: 5000)
+        let file = FileDiagnostics(
+            path: "a.yaml", source: line + "\n",
+            diagnostics: [
+                Diagnostic(id: "unknown_step", severity: .error, message: "bad", range: Fixture.range(1, 5001, 1, 5004))
+            ])
+        let output = TextRenderer.render(files: [file], colors: false).split(separator: "\n").map(String.init)
+        #expect(output.count == 3)
+        let shown = output[1]
+        #expect(shown.hasPrefix("…") && shown.hasSuffix("…"))
+        #expect(shown.count == TextRenderer.longestLineShown + 2)
+        let caret = output[2]
+        #expect(caret.hasSuffix("^~~"))
+        let column = caret.count - 3
+        #expect(Array(shown)[column..<(column + 3)] == ["B", "A", "D"])
+    }
+
     @Test func countsColumnsInScalarsNotBytes() {
         let output = TextRenderer.render(files: [Fixture.pedido], colors: false)
         let caretLine = output.split(separator: "\n", omittingEmptySubsequences: false)[2]

@@ -98,12 +98,25 @@ public enum TextRenderer {
     /// The source line of `range.start` and its underline, or nothing when the line is unknown.
     private static func snippet(_ range: SourceRange, in text: SourceText?, style: Style) -> String {
         guard let text, let line = text.line(range.start.line) else { return "" }
-        let scalars = line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) }
-        let start = min(max(range.start.column - 1, 0), scalars.count)
-        let end =
+        var scalars = line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) }
+        var start = min(max(range.start.column - 1, 0), scalars.count)
+        var end =
             range.end.line == range.start.line
             ? min(max(range.end.column - 1, start), scalars.count)
             : scalars.count
+        // A very long line (a minified file) is shown as a window around the place, cut with `…`: repeating
+        // megabytes of it for every diagnostic would bury the messages.
+        if scalars.count > Self.longestLineShown {
+            let low = max(0, start - Self.longestLineShown / 3)
+            let high = min(scalars.count, low + Self.longestLineShown)
+            var window: [Unicode.Scalar] = low > 0 ? ["…"] : []
+            window += scalars[low..<high]
+            if high < scalars.count { window.append("…") }
+            let shift = low - (low > 0 ? 1 : 0)
+            start = min(start, high) - shift
+            end = min(end, high) - shift
+            scalars = window
+        }
 
         var indentation = ""
         var displayColumn = 0
@@ -129,6 +142,9 @@ public enum TextRenderer {
         sourceLine.append(contentsOf: scalars)
         return "\(String(sourceLine))\n\(indentation)\(style.caret(underline))\n"
     }
+
+    /// The longest source line shown whole, in characters.
+    static let longestLineShown = 240
 
     private static func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
