@@ -47,8 +47,11 @@ public enum YAMLLoader {
             switch problem {
             case .nul(let offset):
                 let at = source.location(ofByte: offset)
+                // UTF-16 and UTF-32 text has a NUL in (almost) every other byte of ASCII: say what it is.
+                let wide = bytes.prefix(64).filter { $0 == 0 }.count * 3 >= min(bytes.count, 64)
                 diagnostic = SyntaxRules.nulByte.diagnostic(
-                    "NUL byte at byte offset \(offset); the file must be text (YAML)",
+                    "NUL byte at byte offset \(offset); the file must be text (YAML)"
+                        + (wide ? ", in UTF-8: it looks like UTF-16 or UTF-32 text; save it as UTF-8" : ""),
                     at: SourceRange(start: at, end: at))
             case .invalid(let offset):
                 let at = source.location(ofByte: offset)
@@ -377,6 +380,10 @@ private struct TreeBuilder {
             }
         } else {
             at = location(parser.problem_mark)
+            // libyaml names a tab only as a character that "cannot start any token".
+            if !problem.contains("tab"), at.offset < source.bytes.count, source.bytes[at.offset] == 0x09 {
+                message += "; a tab cannot indent YAML or start a value: use spaces"
+            }
         }
         var notes: [DiagnosticNote] = []
         if parser.error != YAML_READER_ERROR, let context = parser.context.map({ String(cString: $0) }) {

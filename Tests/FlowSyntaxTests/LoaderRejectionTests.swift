@@ -245,6 +245,23 @@ import Testing
         #expect(first.range == .fileStart)
     }
 
+    /// UTF-16 (or UTF-32) text is named as such, with the fix; a stray NUL in UTF-8 text is not.
+    @Test func wideTextIsNamedAsUTF16OrUTF32() throws {
+        let utf16 = Array("flow: x\nstart: y\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let wide = try only("yaml_nul_byte", in: YAMLLoader.load(bytes: utf16))
+        #expect(wide.message.hasSuffix("it looks like UTF-16 or UTF-32 text; save it as UTF-8"))
+        let stray = try only("yaml_nul_byte", in: YAMLLoader.load(bytes: Array("a: 1\nb: x\0y\n".utf8)))
+        #expect(!stray.message.contains("UTF-16"))
+    }
+
+    /// A tab where YAML needs spaces says so; libyaml only says the character "cannot start any token".
+    @Test func aTabIsNamedWithItsFix() throws {
+        for text in ["flow: x\nsteps:\n\t- a\n", "\tflow: x\n"] {
+            let diagnostic = try only("yaml_syntax", in: YAMLLoader.load(text))
+            #expect(diagnostic.message.contains("a tab cannot indent YAML or start a value: use spaces"), "\(text)")
+        }
+    }
+
     @Test func loneInvalidByte() throws {
         let result = YAMLLoader.load(bytes: Array("a: ".utf8) + [0xFF])
         #expect(result.root == nil)
