@@ -341,7 +341,12 @@ struct ConfigReader {
             }
             var queues: [QueueOverride] = []
             if let node = value(pairs, "queues") {
-                if let read = readQueues(node, what: what) { queues = read } else { valid = false }
+                if let read = readQueues(node, what: what) {
+                    queues = read.overrides
+                    if !read.valid { valid = false }
+                } else {
+                    valid = false
+                }
             }
             // Secrets are looked up, and the flow is checked, even when another field is wrong, so that one run
             // reports every problem; only a tenant whose every field is right is kept.
@@ -429,8 +434,10 @@ struct ConfigReader {
         return valid ? agents : nil
     }
 
-    /// The queue overrides of a tenant; `nil` when any is invalid (already reported).
-    mutating func readQueues(_ node: Node, what tenant: String) -> [QueueOverride]? {
+    /// The queue overrides of a tenant, and whether every entry was right; the ones read are returned even so,
+    /// so that the flow check still reports a queue the flow does not declare. `nil` when `queues` is not a
+    /// mapping (reported).
+    mutating func readQueues(_ node: Node, what tenant: String) -> (overrides: [QueueOverride], valid: Bool)? {
         guard let pairs = mapping(node, what: "'queues' of \(tenant)") else { return nil }
         var overrides: [QueueOverride] = []
         var valid = true
@@ -449,6 +456,7 @@ struct ConfigReader {
                 diagnostics.append(
                     ConfigRules.invalidValue.diagnostic(
                         "\(what) must list at least one agent", at: pair.value.range))
+                continue
             }
             var agents: [String] = []
             var seen: [String: SourceRange] = [:]
@@ -473,7 +481,7 @@ struct ConfigReader {
             }
             overrides.append(QueueOverride(queue: pair.key, agents: agents, range: pair.keyRange))
         }
-        return valid ? overrides : nil
+        return (overrides, valid)
     }
 
     // MARK: Fields

@@ -276,6 +276,11 @@ struct ConfigLoaderTests {
         let duplicate = try load(oneTenant(beta + "\nqueues:\n  soporte: [ana, Ana ]\n  otra: []"))
         #expect(found(duplicate, "config_duplicate_agent").map(place) == ["9:22"])
         #expect(found(duplicate, "config_invalid_value").map(place) == ["10:13"])
+
+        // Every problem in one run: a wrong queue next to an empty one is reported too.
+        let both = try load(oneTenant(beta + "\nqueues:\n  nope: [ana]\n  soporte: []"))
+        #expect(found(both, "config_unknown_queue").map(place) == ["9:7"])
+        #expect(found(both, "config_invalid_value").map(place) == ["10:16"])
     }
 
     @Test func agentsAreStoredAsHashesAndFoundByKey() throws {
