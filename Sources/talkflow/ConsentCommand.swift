@@ -51,6 +51,9 @@ struct ConsentExportCommand: ParsableCommand {
 
     /// A malformed `--store` is a usage error (64), reported before anything is opened.
     func validate() throws {
+        guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
+        }
         do {
             _ = try StoreLocation(parsing: store)
         } catch {

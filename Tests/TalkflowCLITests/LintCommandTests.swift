@@ -178,6 +178,7 @@ import Testing
         ["help", "consent", "frob"],
         ["help", "lint", "extra"],
         ["consent"],
+        ["consent", "export", "", "--store", "sqlite:x.sqlite"],
     ])
     func usageErrorsExit64(arguments: [String]) throws {
         let folder = try TemporaryFolder()
