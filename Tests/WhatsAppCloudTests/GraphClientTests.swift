@@ -194,8 +194,10 @@ import WhatsAppCloud
     }
 
     @Test func aClosedPortIsTransient() async throws {
-        // Find a port nothing listens on: start a fake, note its port, stop it.
+        // A port nothing listens on: a fake's, once stopped, on 127.0.0.2. The tests' servers listen on 127.0.0.1
+        // only, so another test that takes the freed port meanwhile cannot answer there (it did, with a 4xx).
         let baseURL = try await FakeGraphAPI.run { fake in await fake.baseURL }
+            .replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2")
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GraphClient.httpClientConfiguration())
         let client = GraphClient(
             httpClient: http, configuration: .init(baseURL: baseURL, requestTimeout: .milliseconds(500)))
