@@ -445,6 +445,19 @@ struct TranscriptRunnerTests {
         #expect(result.allFailures[1].suggestion == "did you mean 'bot'?")
     }
 
+    /// A wait or a time of the right form that is out of range says so, not that its form is wrong.
+    @Test func outOfRangeTimesSayWhatIsWrong() throws {
+        let text = "flow: a.yaml\nsteps:\n  - wait: 106751991167300d\n  - at: \"2026-02-30T10:00\"\n"
+        let result = TranscriptRunner().run(bytes: Array(text.utf8), path: "t.test.yaml")
+        #expect(
+            failures(result) == [
+                "3:11 invalid_value 'wait' is too long: each number of a duration has at most 9 digits (999999999d), "
+                    + "found '106751991167300d'",
+                "4:9 invalid_value 'at' names a day or a time the calendar does not have, found '2026-02-30T10:00' "
+                    + "(months have 28 to 31 days, hours run 00 to 23, minutes 00 to 59)",
+            ])
+    }
+
     /// YAML that does not parse, an empty file and a list at the top are diagnosed where they are.
     @Test(arguments: [
         ("flow: [x\n", "yaml_syntax"), ("", "empty_file"), ("- contact: hola\n", "wrong_type"),

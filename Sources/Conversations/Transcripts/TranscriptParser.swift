@@ -167,9 +167,21 @@ private final class Reader {
     func dateTime(_ node: Node, _ what: String) -> TranscriptDateTime? {
         guard let value = text(node, what) else { return nil }
         guard let time = TranscriptDateTime(iso: value) else {
+            // The right form with a day or a time the calendar does not have: say which.
+            let shaped = value.count == 16 && value.enumerated().allSatisfy { index, character in
+                switch index {
+                case 4, 7: return character == "-"
+                case 10: return character == "T"
+                case 13: return character == ":"
+                default: return character.isASCII && character.isNumber
+                }
+            }
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    "\(what) must be a local date-time such as \"2026-03-02T10:00\", found '\(value)'",
+                    shaped
+                        ? "\(what) names a day or a time the calendar does not have, found '\(value)' (months have "
+                            + "28 to 31 days, hours run 00 to 23, minutes 00 to 59)"
+                        : "\(what) must be a local date-time such as \"2026-03-02T10:00\", found '\(value)'",
                     at: node.range))
             return nil
         }
@@ -312,9 +324,16 @@ private final class Reader {
         case "wait":
             guard let text = text(value, "'wait'") else { return nil }
             guard let seconds = TranscriptUnits.parseDuration(text) else {
+                // Well formed but too large: say that, not that the form is wrong.
+                let wellFormed =
+                    !text.isEmpty && text.last.map { "smhd".contains($0) } == true
+                    && text.allSatisfy { ($0.isASCII && $0.isNumber) || "smhd".contains($0) }
                 add(
                     SchemaRules.invalidValue.diagnostic(
-                        "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'",
+                        wellFormed
+                            ? "'wait' is too long: each number of a duration has at most 9 digits "
+                                + "(999999999d), found '\(text)'"
+                            : "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'",
                         at: value.range))
                 return nil
             }
