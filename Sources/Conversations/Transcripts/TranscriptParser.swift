@@ -168,14 +168,16 @@ private final class Reader {
         guard let value = text(node, what) else { return nil }
         guard let time = TranscriptDateTime(iso: value) else {
             // The right form with a day or a time the calendar does not have: say which.
-            let shaped = value.count == 16 && value.enumerated().allSatisfy { index, character in
-                switch index {
-                case 4, 7: return character == "-"
-                case 10: return character == "T"
-                case 13: return character == ":"
-                default: return character.isASCII && character.isNumber
+            let shaped =
+                value.count == 16
+                && value.enumerated().allSatisfy { index, character in
+                    switch index {
+                    case 4, 7: return character == "-"
+                    case 10: return character == "T"
+                    case 13: return character == ":"
+                    default: return character.isASCII && character.isNumber
+                    }
                 }
-            }
             add(
                 SchemaRules.invalidValue.diagnostic(
                     shaped
