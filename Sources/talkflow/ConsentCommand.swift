@@ -81,7 +81,7 @@ struct ConsentExportCommand: ParsableCommand {
                 contact: contact,
                 histories: try tenants.map { try opened.consentHistory(tenant: $0, contact: contact) })
         } catch {
-            Console.error("cannot read '\(path)': \(error)")
+            Console.error("cannot read '\(path)': \(StoreErrorExplanation.explain(error))")
             throw Exit.unreadable
         }
         let encoder = JSONEncoder()

@@ -69,7 +69,7 @@ struct SendTemplateCommand: AsyncParsableCommand {
         do {
             store = try SQLiteStore.open(location)
         } catch {
-            Console.error("cannot open the store \(location): \(error)")
+            Console.error("cannot open the store \(location): \(StoreErrorExplanation.explain(error))")
             throw Exit.unreadable
         }
         do {

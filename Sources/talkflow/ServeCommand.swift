@@ -3,6 +3,7 @@ import FlowDiagnostics
 import Foundation
 import Logging
 import NIOCore
+import Storage
 import TalkflowServer
 
 /// `talkflow serve --config FILE`: checks the configuration and every tenant's flow, then runs the WhatsApp Cloud
@@ -80,11 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             app = try ServerApp.open(loaded: loaded, logger: logger)
         } catch {
-            if let file = loaded.storeProblem("\(error)") {
+            if let file = loaded.storeProblem(StoreErrorExplanation.explain(error)) {
                 Console.err(TextRenderer.render(files: [file], colors: color.enabled(for: STDERR_FILENO)))
                 Console.err(TextRenderer.summary(files: [file]) + "\n")
             }
-            Console.error("the server did not start: cannot open the store \(loaded.config.server.store): \(error)")
+            Console.error(
+                "the server did not start: cannot open the store \(loaded.config.server.store): "
+                    + StoreErrorExplanation.explain(error))
             throw Exit.problems
         }
         app.metrics.bootstrapMetricsSystem()
