@@ -42,6 +42,21 @@ public struct SourceText: Sendable {
     }
 
     /// The text of a 1-based line, without its line break; `nil` past the end.
+    /// The name of the unusual line break that ends line `number` (a lone carriage return, U+0085, U+2028 or
+    /// U+2029), or `nil` for a line feed, CR LF or the end of the file. YAML readers take these for line breaks
+    /// where editors show none, which explains errors that seem to be on a line of their own.
+    public func unusualBreak(endingLine number: Int) -> String? {
+        guard number >= 1, number < lineStarts.count else { return nil }
+        let next = lineStarts[number]
+        if next >= 1, bytes[next - 1] == 0x0D { return "a carriage return (CR) without a line feed" }
+        if next >= 2, bytes[next - 2] == 0xC2, bytes[next - 1] == 0x85 { return "U+0085 (NEXT LINE)" }
+        if next >= 3, bytes[next - 3] == 0xE2, bytes[next - 2] == 0x80 {
+            if bytes[next - 1] == 0xA8 { return "U+2028 (LINE SEPARATOR)" }
+            if bytes[next - 1] == 0xA9 { return "U+2029 (PARAGRAPH SEPARATOR)" }
+        }
+        return nil
+    }
+
     public func line(_ number: Int) -> String? {
         guard number >= 1, number <= lineStarts.count else { return nil }
         let start = lineStarts[number - 1]

@@ -385,6 +385,13 @@ private struct TreeBuilder {
                 message += "; a tab cannot indent YAML or start a value: use spaces"
             }
         }
+        // An invisible line break (in a comment, say) makes YAML read a line where the editor shows none.
+        let text = source
+        if parser.error != YAML_READER_ERROR,
+            let hidden = [at.line - 2, at.line - 1].compactMap({ text.unusualBreak(endingLine: $0) }).first
+        {
+            message += "; the text near here holds \(hidden), which YAML reads as a line break: replace it"
+        }
         var notes: [DiagnosticNote] = []
         if parser.error != YAML_READER_ERROR, let context = parser.context.map({ String(cString: $0) }) {
             let contextAt = location(parser.context_mark)

@@ -262,6 +262,19 @@ import Testing
         }
     }
 
+    /// A line break the editor does not show (U+2028 in a comment, a lone CR) is named when YAML trips on it.
+    @Test func anInvisibleLineBreakIsNamed() throws {
+        for (text, name) in [
+            ("flow: x # nota\u{2028}sigue\nstart: y\n", "U+2028 (LINE SEPARATOR)"),
+            ("flow: x # nota\rsigue\nstart: y\n", "a carriage return (CR) without a line feed"),
+        ] {
+            let diagnostic = try only("yaml_syntax", in: YAMLLoader.load(text))
+            #expect(diagnostic.message.contains("holds \(name), which YAML reads as a line break"), "\(diagnostic)")
+        }
+        let plain = try only("yaml_syntax", in: YAMLLoader.load("flow: x\nsigue\nstart: y\n"))
+        #expect(!plain.message.contains("line break"))
+    }
+
     @Test func loneInvalidByte() throws {
         let result = YAMLLoader.load(bytes: Array("a: ".utf8) + [0xFF])
         #expect(result.root == nil)
