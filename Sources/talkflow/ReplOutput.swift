@@ -18,14 +18,14 @@ struct ReplOutput {
     /// The blocks of one input's effects: bubbles with `bot › ` or `<agent> › `, notes with `· `.
     func show(_ blocks: [WhatsAppRenderer.Block]) {
         guard colors || width != nil else {
-            Console.out(blocks.map(WhatsAppRenderer.plain).joined())
+            Console.out(Self.printable(blocks.map(WhatsAppRenderer.plain).joined()))
             return
         }
         var out = ""
         for block in blocks {
             switch block.kind {
             case .note:
-                for line in block.lines {
+                for line in block.lines.map(Self.printable) {
                     for (piece, text) in wrap(line, indent: 2).enumerated() {
                         out += style((piece > 0 ? "  " : "") + text, "2") + "\n"
                     }
@@ -34,7 +34,7 @@ struct ReplOutput {
                 let name = WhatsAppRenderer.name(of: sender)
                 let prefix = style("\(name) ›", sender == .bot ? "1;32" : "1;36") + " "
                 let indent = String(repeating: " ", count: name.count + 3)
-                for (index, line) in block.lines.enumerated() {
+                for (index, line) in block.lines.map(Self.printable).enumerated() {
                     guard !line.isEmpty else {
                         out += "\n"
                         continue
@@ -46,6 +46,19 @@ struct ReplOutput {
             }
         }
         Console.out(out)
+    }
+
+    /// `text` with its control characters other than line breaks and tabs shown as U+FFFD: bubbles and notes
+    /// carry what the contact and the REPL's user typed (a name, a file name), which must not drive the
+    /// terminal. The REPL's own styling is added after this, never passed through it.
+    static func printable(_ text: String) -> String {
+        func keep(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\n" || scalar == "\t" || scalar.properties.generalCategory != .control
+        }
+        guard !text.unicodeScalars.allSatisfy(keep) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { out.append(keep(scalar) ? scalar : "\u{FFFD}") }
+        return String(out)
     }
 
     /// A line cut at spaces so that, after `indent` columns, each piece fits the terminal; a word longer than
