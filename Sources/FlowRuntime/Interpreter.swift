@@ -108,6 +108,16 @@ public struct Interpreter: Sendable {
             let consented = hasConsent(s)
             s.lastContactMessageAt = now
             if s.status == .new || s.status == .closed {
+                // A revocation word revokes whenever it is written, also as the first message of a
+                // conversation (which is otherwise not read): the conversation starts at the revocation.
+                if case .text(let text, let messageID) = event.kind, machine.revocation != nil,
+                    s.consent.acceptedVersion != nil || s.consent.optIn,
+                    revocationWords.contains(InputText.normalize(text))
+                {
+                    startConversation(&s, now: now, into: &fx, enteringStart: false)
+                    revoke(&s, words: text, messageID: messageID, now: now, into: &fx)
+                    return
+                }
                 startConversation(&s, now: now, into: &fx)
                 return
             }
@@ -172,7 +182,9 @@ public struct Interpreter: Sendable {
         startConversation(&s, now: now, into: &fx, state: state)
     }
 
-    func startConversation(_ s: inout Session, now: Int64, into fx: inout [Effect], state: Int32? = nil) {
+    func startConversation(
+        _ s: inout Session, now: Int64, into fx: inout [Effect], state: Int32? = nil, enteringStart: Bool = true
+    ) {
         let name = s.variables.first ?? nil
         let phone = s.variables.count > 1 ? s.variables[1] : nil
         // A conversation started at a given state (fixtures, the REPL) keeps the variables preset for it.
@@ -188,7 +200,7 @@ public struct Interpreter: Sendable {
         s.agentFirstReplyAt = nil
         s.consent.sensitive = false
         fx.append(.conversationStarted)
-        go(&s, to: state ?? machine.start, now: now, into: &fx)
+        if enteringStart { go(&s, to: state ?? machine.start, now: now, into: &fx) }
     }
 
     func close(_ s: inout Session, _ reason: CloseReason, now: Int64, into fx: inout [Effect]) {

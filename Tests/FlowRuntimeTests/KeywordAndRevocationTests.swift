@@ -155,6 +155,25 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     #expect(chat.step == "consentimiento")
 }
 
+/// A revocation word that opens a new conversation (the previous one closed, by inactivity say) revokes: the
+/// first message of a conversation is otherwise not read, and the revocation would be lost.
+@Test func aRevocationWordOpeningAConversationRevokes() throws {
+    var chat = try chatAtMenu(optIn: false)
+    chat.event(.inactivityTimeout, after: 1801)
+    #expect(chat.session.status == .closed)
+    let effects = chat.type("Revocar", id: "wamid.R9")
+    #expect(effects.first == .conversationStarted)
+    #expect(revocation(effects)?.messageID == "wamid.R9")
+    #expect(revocation(effects)?.words == "Revocar")
+    #expect(effects.contains(.send(.text("Registramos la revocatoria de tu autorizacion."), from: .bot)))
+    #expect(effects.filter { $0 == consentPrompt() }.count == 1)
+    #expect(chat.session.consent.acceptedVersion == nil)
+    #expect(chat.step == "consentimiento")
+    // Without consent in force, the word opens a conversation like any first message.
+    chat.event(.inactivityTimeout, after: 1801)
+    #expect(revocation(chat.type("revocar")) == nil)
+}
+
 @Test func revokingDuringAHandoffEndsIt() throws {
     var chat = try chatAtMenu()
     chat.tap("hablar")
