@@ -167,6 +167,31 @@ func messagesHeldByARefusedTokenAreDueAgainAtRestart(factory: StoreFactory) asyn
     #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).map(\.id) == paused)
 }
 
+/// A revocation fails the business-initiated messages still waiting to be sent (habeas-data item 6); the
+/// conversation's other messages are untouched.
+@Test(arguments: StoreFactory.all)
+func aRevocationFailsTheTemplatesStillWaiting(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
+        changes.send(.text("hola"))
+        return changes
+    }
+    try await store.appendConsent(
+        tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+    #expect(try await statuses(store, "a") == [.failed, .pending])
+    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 10)
+    guard case .outbound(_, _, _, _, let error) = thread.first?.content else {
+        Issue.record("no template line")
+        return
+    }
+    #expect(error?.kind == "revoked")
+}
+
 @Test(arguments: StoreFactory.all)
 func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     let folder = try TestFolder()

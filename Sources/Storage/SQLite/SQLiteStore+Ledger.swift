@@ -110,6 +110,14 @@ extension SQLiteStore {
                     evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array(entry.requestMessageIDs ?? []),
                     evidence.words,
                 ])
+            // Business-initiated messages queued before the revocation are not sent after it (habeas-data item 6):
+            // they fail as `revoked`. One already handed to the Graph API cannot be called back.
+            try db.run(
+                """
+                UPDATE conversation_log SET status = 'failed', status_at = ?, error_kind = 'revoked',
+                    error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
+                WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'template' AND status = 'pending'
+                """, [entry.receivedAt, tenant, contact])
         }
         return db.lastInsertedRowID
     }
