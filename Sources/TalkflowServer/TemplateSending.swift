@@ -9,8 +9,8 @@ import Storage
 /// /api/v1/tenants/{tenant}/templates/{template}/send` and `talkflow send-template` run.
 ///
 /// Who may receive one, decided from the consent ledger inside the same transaction that queues it:
-/// - a `marketing` template only a contact whose opt-in to promotional messages is in force;
-/// - a `utility` or `authentication` template a contact whose consent (any accepted policy version) is in force.
+/// - any template only a contact who accepted the policy version in force (not an earlier one);
+/// - a `marketing` template, besides, only a contact whose opt-in to promotional messages is in force.
 ///
 /// The header media, if any, must be a JPEG image or a PDF document (by the link's extension); the number of
 /// parameters must be the template's, and none may hold an emoji. Any refusal queues and sends nothing.
@@ -47,7 +47,7 @@ public struct TemplateSender: Sendable {
             case .noOptIn:
                 return "the contact has not opted in to promotional messages: a marketing template is not sent"
             case .noConsent:
-                return "the contact has no consent in force: the template is not sent"
+                return "the contact has not accepted the policy version in force: the template is not sent"
             }
         }
     }
@@ -98,16 +98,18 @@ public struct TemplateSender: Sendable {
             name: string(declared.name), language: string(declared.language), parameters: parameters,
             headerType: declared.headerType, headerLink: headerLink)
         let marketing = declared.category == "marketing"
+        let currentVersion = machine.policy?.version ?? ""
         let stepper = ConversationStepper(
             flow: flow,
             evidence: EvidenceContext(
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: clock()))
         let committed = try await store.update(tenant: tenant.id, contact: contact, at: clock()) { session, _ in
-            if marketing {
-                guard session.consent.optIn else { throw Refusal.noOptIn }
-            } else {
-                guard session.consent.acceptedVersion != nil else { throw Refusal.noConsent }
+            // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
+            // not cover a message sent under this one.
+            guard let accepted = session.consent.acceptedVersion, accepted == currentVersion else {
+                throw Refusal.noConsent
             }
+            if marketing { guard session.consent.optIn else { throw Refusal.noOptIn } }
             var changes = ConversationChanges()
             changes.send(message, from: .bot)
             stepper.describe(session, in: &changes)

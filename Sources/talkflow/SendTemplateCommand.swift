@@ -16,8 +16,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
             TEMPLATE is a template the tenant's flow declares (its key in 'templates:' or its name at Meta), \
             PARAM its parameters in order ({{1}}, {{2}}, ...). The configuration is checked as 'talkflow \
             serve' checks it, and the store it names must exist. A marketing template is queued only for a \
-            contact whose opt-in to promotional messages is in force; a utility or authentication template \
-            only for a contact whose consent is in force. Anything else is refused with the reason on stderr \
+            contact who accepted the policy version in force and whose opt-in to promotional messages is in \
+            force; a utility or authentication template only for a contact who accepted the policy version in \
+            force. Anything else is refused with the reason on stderr \
             and nothing is queued. On success the outbox id (the message's biz_opaque_callback_data) is \
             printed on stdout; a running 'talkflow serve' on the same store sends it within a second.
 

@@ -101,7 +101,20 @@ struct TemplateSendTests {
             let noConsent = try await Self.send(
                 server, template: "recordatorio", json: #"{"to":"\#(stranger)","parameters":["lunes"]}"#)
             #expect(noConsent.0 == 422)
-            #expect(noConsent.1.contains("no consent in force"))
+            #expect(noConsent.1.contains("has not accepted the policy version in force"))
+            // Consent to an earlier policy version (an opt-in given under it included) covers no template now.
+            let stale = "573001110004"
+            _ = try await server.store.update(tenant: "tienda", contact: stale, at: 1_795_446_000) { session, _ in
+                session.consent.acceptedVersion = "1999-01"
+                session.consent.optIn = true
+                return ConversationChanges()
+            }
+            for template in ["oferta", "recordatorio"] {
+                let old = try await Self.send(
+                    server, template: template, json: #"{"to":"\#(stale)","parameters":["Ana"]}"#)
+                #expect(old.0 == 422)
+                #expect(old.1.contains("has not accepted the policy version in force"))
+            }
             let parameters = try await Self.send(server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#)
             #expect(parameters.0 == 422)
             #expect(parameters.1.contains("takes 1 parameter(s), 0 given"))
