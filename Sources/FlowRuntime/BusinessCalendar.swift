@@ -25,7 +25,7 @@ public struct LocalTime: Sendable, Hashable {
     public var monthKey: Int32 { Int32(clamping: year * 100 + month) }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

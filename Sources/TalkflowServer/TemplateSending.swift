@@ -27,6 +27,8 @@ public struct TemplateSender: Sendable {
         case headerMedia(String)
         /// A parameter (numbered from 1, as its `{{N}}`) holds an emoji: no text the business sends may.
         case emoji(parameter: Int)
+        /// A marketing template outside Ley 2300's hours; the next window opens at `opens` (Unix seconds).
+        case outsidePromotionalHours(opens: Int64)
         /// A marketing template to a contact without an opt-in in force.
         case noOptIn
         /// A utility or authentication template to a contact without consent in force.
@@ -44,6 +46,10 @@ public struct TemplateSender: Sendable {
             case .emoji(let parameter):
                 return "parameter \(parameter) ({{\(parameter)}}) contains an emoji; messages the business sends "
                     + "may not (Docs/no-emoji.md): remove it"
+            case .outsidePromotionalHours(let opens):
+                return "marketing messages may be sent Monday to Friday 7:00-19:00 and Saturday 8:00-15:00 "
+                    + "(Colombian time), not on Sundays or holidays (Ley 2300 de 2023); the next window opens at "
+                    + PromotionalHours.describe(opens)
             case .noOptIn:
                 return "the contact has not opted in to promotional messages: a marketing template is not sent"
             case .noConsent:
@@ -103,7 +109,14 @@ public struct TemplateSender: Sendable {
             flow: flow,
             evidence: EvidenceContext(
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: clock()))
-        let committed = try await store.update(tenant: tenant.id, contact: contact, at: clock()) { session, _ in
+        let now = clock()
+        // Advertising only in Ley 2300's hours. Refused rather than held: a message waiting in the outbox would
+        // hold back the conversation's later replies until the window opens.
+        if marketing {
+            let opens = PromotionalHours.firstAllowed(atOrAfter: now)
+            if opens != now { throw Refusal.outsidePromotionalHours(opens: opens) }
+        }
+        let committed = try await store.update(tenant: tenant.id, contact: contact, at: now) { session, _ in
             // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
             // not cover a message sent under this one.
             guard let accepted = session.consent.acceptedVersion, accepted == currentVersion else {

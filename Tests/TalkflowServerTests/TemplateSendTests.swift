@@ -67,6 +67,26 @@ struct TemplateSendTests {
         #expect(try await server.post(answer) == 200)
     }
 
+    /// On a Sunday (Colombian time) a marketing template is refused with the next window of Ley 2300 and nothing
+    /// is queued; a utility template goes at any hour.
+    @Test func marketingWaitsForLey2300sHours() async throws {
+        let sunday: Int64 = 1_795_971_600  // 2026-11-29T12:00-05:00
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { sunday }) { server in
+            let contact = "573001110009"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 422)
+            #expect(offer.1.contains("Ley 2300 de 2023"))
+            #expect(offer.1.contains("the next window opens at 2026-11-30T07:00-05:00"))
+            #expect(try await server.store.outboxDepth() == 0)
+            let reminder = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202)
+        }
+    }
+
     /// Posts a send request; returns the status and the body.
     static func send(
         _ server: LiveServer, template: String, json: String, tenant: String = "tienda",
