@@ -28,6 +28,7 @@ public enum RuleRegistry {
         MarketingOptInRequiredRule(),
         HandoffPurposeMissingRule(),
         SensitiveConsentInvalidRule(),
+        DeclineDeadEndRule(),
         InternationalProcessingUndisclosedRule(),
         // WhatsApp's message forms and limits, and the conversation policy.
         MenuSizeRule(),

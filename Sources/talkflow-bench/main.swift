@@ -38,7 +38,7 @@ func generateFlow(steps: Int) -> String {
             type: consent
             text: "Ejemplo SAS tratara tus datos para atender tus solicitudes y para la atencion por un asesor humano, fuera de Colombia. Puedes conocer, actualizar, rectificar y suprimir tus datos, revocar, pedir prueba, quejarte ante la SIC y acceder gratis. https://example.co/datos"
             accept: { title: Acepto, next: s0 }
-            decline: { title: No acepto, next: fin }
+            decline: { title: No acepto, next: publico }
 
         """
     func target(_ i: Int) -> String { i < steps ? "s\(i)" : "fin" }
@@ -70,6 +70,10 @@ func generateFlow(steps: Int) -> String {
             type: handoff
             queue: ventas
             text: "Ya te atiende un asesor."
+          publico:
+            type: message
+            text: "Atendemos de lunes a viernes."
+            next: fin
           fin:
             type: end
             text: "Gracias."

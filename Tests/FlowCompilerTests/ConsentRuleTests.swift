@@ -1014,6 +1014,15 @@ func expectAt(
         #expect(diagnostics.first?.message.contains("ends the conversation at 'fin'") == true)
     }
 
+    /// A decline that only says goodbye before ending (a message, then `end`) ends the service too.
+    @Test func declineThroughAMessageToTheEndIsReported() throws {
+        let text = Self.flow(decline: "adios").replacingOccurrences(
+            of: "  fin:\n", with: "  adios:\n    type: message\n    text: Hasta luego\n    next: fin\n  fin:\n")
+        let diagnostics = try lint(SensitiveConsentInvalidRule(), text)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("ends the conversation at 'fin'") == true)
+    }
+
     @Test func validSensitiveConsentPasses() throws {
         #expect(try lint(SensitiveConsentInvalidRule(), Self.flow(text: "No estás OBLIGADO a autorizar.")).isEmpty)
         #expect(try lint(SensitiveConsentInvalidRule(), Self.flow(language: "pt", text: "Não é obrigado.")).isEmpty)

@@ -13,7 +13,7 @@ private func ids(steps: String, processors: String = "    - { name: Meta Platfor
 {
     let policy = TestFlow.policy.replacingOccurrences(
         of: "    - { name: Meta Platforms, country: Estados Unidos }", with: processors)
-    let text = TestFlow.text(policy: policy, steps: TestFlow.consent() + steps)
+    let text = TestFlow.text(policy: policy, steps: TestFlow.consent(decline: "aviso") + steps)
     return FlowChecker.check(text).diagnostics.map(\.id)
 }
 
@@ -23,6 +23,10 @@ private let menuAndEnd = """
         text: Elige
         options:
           - { id: info, title: Info, next: info }
+      aviso:
+        type: message
+        text: Atendemos de 8 a 18.
+        next: fin
       fin:
         type: end
         text: Chao
@@ -61,7 +65,7 @@ func anInvalidNextIsNotAlsoADeadEnd(next: String) {
 }
 
 @Test func aRefusedAliasIsReportedOnceOnItsLine() {
-    let text = TestFlow.text(steps: TestFlow.consent() + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
+    let text = TestFlow.text(steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
         .replacingOccurrences(of: "flow: prueba", with: "flow: prueba\nqueues:\n  ventas: &a [ana]\n  otra: *a")
     let found = FlowChecker.check(text).diagnostics.map(\.id)
     #expect(found == ["yaml_anchor", "yaml_anchor"])
@@ -75,6 +79,6 @@ func aFileHoldingNoDocumentOrAnEmptyOneIsEmptyFile(text: String) {
 @Test func aKeywordWithNoWordsIsInvalidValueOnce() {
     let settings = TestFlow.settings + "\n  keywords:\n    - { words: [], goto: menu }"
     let text = TestFlow.text(
-        settings: settings, steps: TestFlow.consent() + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
+        settings: settings, steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
     #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["invalid_value"])
 }

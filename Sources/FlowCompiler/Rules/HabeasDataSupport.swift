@@ -19,6 +19,30 @@ enum HabeasData {
         }
     }
 
+    /// The `end` step the conversation reaches from step `name` without waiting for the contact again (through
+    /// `set` and template steps, which go on at once, and messages when `throughMessages`), or `nil` when it
+    /// waits somewhere first (a menu, a question, a handoff: the contact still gets a service), meets a message
+    /// and `throughMessages` is off (information given), or the chain is broken.
+    static func endReachedWithoutWaiting(from name: String, in flow: Flow, throughMessages: Bool = true) -> Step? {
+        var current = name
+        var seen: Set<String> = []
+        while seen.insert(current).inserted, let step = flow.step(current) {
+            let next: Located<String>?
+            switch step.kind {
+            case .end: return step
+            case .message(let m):
+                guard throughMessages else { return nil }
+                next = m.next
+            case .set(let s): next = s.next
+            case .template(let t): next = t.next
+            default: return nil
+            }
+            guard let next else { return nil }
+            current = next.value
+        }
+        return nil
+    }
+
     /// The general (non-sensitive) consent steps: the ones that carry the art. 12 disclosure.
     static func generalConsents(in flow: Flow) -> [ConsentEntry] {
         consents(in: flow).filter { !$0.consent.sensitive }

@@ -72,9 +72,9 @@ struct SensitiveConsentInvalidRule: LintRule {
                 range: decline.range)
         }
         guard let target = context.flow.step(next.value) else { return nil }
-        if case .end = target.kind {
+        if let end = HabeasData.endReachedWithoutWaiting(from: next.value, in: context.flow) {
             return Problem(
-                text: "ends the conversation at '\(next.value)'; declining sensitive data must not stop the "
+                text: "ends the conversation at '\(end.id.value)'; declining sensitive data must not stop the "
                     + "service, so lead it to a step that skips the sensitive questions and continues",
                 range: next.range)
         }
