@@ -65,8 +65,10 @@ func anInvalidNextIsNotAlsoADeadEnd(next: String) {
 }
 
 @Test func aRefusedAliasIsReportedOnceOnItsLine() {
-    let text = TestFlow.text(steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
-        .replacingOccurrences(of: "flow: prueba", with: "flow: prueba\nqueues:\n  ventas: &a [ana]\n  otra: *a")
+    let text = TestFlow.text(
+        steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n"
+    )
+    .replacingOccurrences(of: "flow: prueba", with: "flow: prueba\nqueues:\n  ventas: &a [ana]\n  otra: *a")
     let found = FlowChecker.check(text).diagnostics.map(\.id)
     #expect(found == ["yaml_anchor", "yaml_anchor"])
 }
@@ -79,6 +81,7 @@ func aFileHoldingNoDocumentOrAnEmptyOneIsEmptyFile(text: String) {
 @Test func aKeywordWithNoWordsIsInvalidValueOnce() {
     let settings = TestFlow.settings + "\n  keywords:\n    - { words: [], goto: menu }"
     let text = TestFlow.text(
-        settings: settings, steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
+        settings: settings,
+        steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
     #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["invalid_value"])
 }
