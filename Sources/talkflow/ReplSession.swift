@@ -214,7 +214,10 @@ final class ReplSession {
         }
         let step = simulator.currentStep
         let started = simulator.session.status != .new
-        let exists = machine.states.contains { machine.strings[Int($0.name)] == step }
+        let found = machine.states.first { machine.strings[Int($0.name)] == step }
+        // A conversation waiting at a step that now does not wait (a menu made a message) could never go on.
+        let stillWaits = found?.waits == true || simulator.session.status != .waiting
+        let exists = found != nil && stillWaits
         if !started || exists {
             _ = simulator.reload(machine)
             output.note("reloaded \(flowPath)" + (started ? "; the conversation stays at step '\(step)'" : ""))
@@ -226,7 +229,10 @@ final class ReplSession {
             rotation: rotation)
         writer = TranscriptWriter(flowPath: flowPath)
         writer.fixtures = fixtures()
-        output.note("reloaded \(flowPath); step '\(step)' no longer exists: a new conversation starts (consent kept)")
+        output.note(
+            "reloaded \(flowPath); step '\(step)' "
+                + (found == nil ? "no longer exists" : "no longer waits for the contact")
+                + ": a new conversation starts (consent kept)")
     }
 
     /// Writes the recorded conversation as a transcript test, its `flow:` relative to the file's folder.

@@ -264,6 +264,42 @@ import Testing
         #expect(result.stderr.contains("error: 'flow.yaml' has errors; the flow in use is unchanged\n"))
     }
 
+    /// A reload that turns the step the conversation waits at into one that does not wait (a question made a
+    /// message) starts a new conversation, consent kept: waiting there, no input would ever be read.
+    @Test func reloadingAWaitingStepIntoAMessageStartsOver() throws {
+        let folder = try TemporaryFolder()
+        let original = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
+        try folder.write("flow.yaml", original)
+        let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
+        try repl.send("hola\nacepto\n1\n")
+        try repl.waitForOutput("¿Cómo te llamas?")
+        let asked = """
+                type: ask
+                text: "Con gusto te ayudamos con tu compra. ¿Cómo te llamas?"
+                save: nombre
+                personal_data: true
+                validate: { min_length: 2, max_length: 80 }
+                retry: "Escribe tu nombre, por favor (entre 2 y 80 caracteres)."
+                fallback: asesor
+                next: gracias_nombre
+            """
+        let told = """
+                type: set
+                values: { nombre: cliente }
+                next: gracias_nombre
+            """
+        let edited = original.replacingOccurrences(of: asked, with: told)
+        #expect(edited != original)
+        try folder.write("flow.yaml", edited)
+        try repl.send("/reload\nhola\n")
+        let result = try repl.finish()
+        #expect(
+            result.stdout.contains(
+                "· reloaded flow.yaml; step 'pedir_nombre' no longer waits for the contact: a new conversation "
+                    + "starts (consent kept)\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("[ Comprar ]  [ Preguntas frecuentes ]  [ Hablar con un asesor ]\n"))
+    }
+
     /// Variables are carried over a reload by name: a flow edit that changes their order keeps each value
     /// with its own variable.
     @Test func reloadCarriesVariablesByName() throws {
