@@ -377,6 +377,10 @@ struct EndToEndTests {
             #expect(try await server.store.session(tenant: "tienda", contact: "16505551234") == nil)
             let session = try #require(try await server.store.session(tenant: "tienda", contact: bsuid))
             #expect(session.consent.acceptedVersion == "2026-01")
+            // The proof of consent is found by the phone number too (the Titular asks by it).
+            #expect(try await server.store.consentTenants(contact: "16505551234") == ["tienda"])
+            let byPhone = try await server.store.consentHistory(tenant: "tienda", contact: "16505551234")
+            #expect(byPhone.records.map(\.choice) == ["accepted"])
             try await server.waitForEmptyOutbox()
         }
     }

@@ -40,9 +40,31 @@ extension SQLiteStore {
     }
 
     static func tenants(_ db: Database, contact: String) throws -> [String] {
-        try String.fetchAll(
-            db.cachedStatement(sql: "SELECT DISTINCT tenant FROM consent_ledger WHERE contact = ? ORDER BY tenant"),
-            arguments: [contact])
+        guard try db.tableExists("contact_aliases") else {
+            return try String.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT tenant FROM consent_ledger WHERE contact = ? ORDER BY tenant"),
+                arguments: [contact])
+        }
+        return try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT l.tenant FROM consent_ledger l
+                    WHERE l.contact = ?1
+                        OR l.contact IN (SELECT a.contact FROM contact_aliases a WHERE a.alias = ?1 AND a.tenant = l.tenant)
+                    ORDER BY l.tenant
+                    """), arguments: [contact])
+    }
+
+    /// The key the tenant's records about `contact` are kept under: `contact` itself, or the conversation key
+    /// it is an alias of (a phone number's `wa_id` for a contact first known by a business-scoped user id).
+    static func ledgerKey(_ db: Database, tenant: String, contact: String) throws -> String {
+        guard try db.tableExists("contact_aliases"),
+            let key = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?"),
+                arguments: [tenant, contact])
+        else { return contact }
+        return key
     }
 
     /// The contact's consent, folded from the few columns the fold reads, in ledger order.
@@ -146,7 +168,8 @@ extension SQLiteStore {
     static func history(_ db: Database, tenant: String, contact: String) throws -> ConsentHistory {
         let coder = ColumnCoder()
         let rows = try db.rows(
-            "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq", [tenant, contact])
+            "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq",
+            [tenant, try ledgerKey(db, tenant: tenant, contact: contact)])
         let records = try rows.map { row -> ConsentRecord in
             // A row the ledger's code did not write (edited by hand, damaged) is an error naming the row and
             // the column, never a trap.
