@@ -47,6 +47,9 @@ public enum CloseReason: String, Sendable, Hashable {
     case agentClosed = "agent_closed"
     case inactivity
     case error
+    /// Consent given to another policy version than the flow's (a flow reloaded mid-conversation with a new
+    /// one): the conversation closes and the contact's message starts a new one, which asks for the new policy.
+    case policyChanged = "policy_changed"
 }
 
 /// A contact message as relayed to an agent or kept in the log.

@@ -107,6 +107,15 @@ public struct Interpreter: Sendable {
         if event.isFromContact {
             let consented = hasConsent(s)
             s.lastContactMessageAt = now
+            // Consent given to another policy version (the flow was reloaded with a new one mid-conversation)
+            // covers no data now: where the contact would give data (a question for personal or sensitive data,
+            // a file, an agent), the conversation starts over, so the new policy is asked for first.
+            if s.consent.acceptedVersion != nil, !consented, s.status != .new, s.status != .closed,
+                awaitsData(s)
+            {
+                if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
+                close(&s, .policyChanged, now: now, into: &fx)
+            }
             if s.status == .new || s.status == .closed {
                 // A revocation word revokes whenever it is written, also as the first message of a
                 // conversation (which is otherwise not read): the conversation starts at the revocation.
@@ -172,6 +181,14 @@ public struct Interpreter: Sendable {
     }
 
     // MARK: Conversation lifecycle
+
+    /// Whether what the contact sends now would be personal data: an answer to a question for personal or
+    /// sensitive data or a file, or a message to an agent.
+    func awaitsData(_ s: Session) -> Bool {
+        if s.status == .queued || s.status == .withAgent { return true }
+        guard case .ask(let ask) = machine.states[Int(s.state)].payload else { return false }
+        return ask.personalData || ask.sensitive || ask.input == "document" || ask.input == "image"
+    }
 
     func hasConsent(_ s: Session) -> Bool {
         s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion

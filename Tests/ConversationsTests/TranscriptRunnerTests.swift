@@ -439,7 +439,7 @@ struct TranscriptRunnerTests {
                     + "at, bot, window_closed, consent, revoked, handoff, handoff_ended, closed, refused, relayed, step, saved",
                 "6:11 invalid_value 'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '25 horas'",
                 "7:21 wrong_type 'buttons' must be a list of texts, found text",
-                "8:13 invalid_value 'closed' must be one of end, inactivity, agent_closed, error, found 'yes'",
+                "8:13 invalid_value 'closed' must be one of end, inactivity, agent_closed, error, policy_changed, found 'yes'",
             ])
         #expect(result.allFailures.first?.suggestion == "did you mean 'exhaustive'?")
         #expect(result.allFailures[1].suggestion == "did you mean 'bot'?")

@@ -183,6 +183,29 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(chat.session.consent.acceptedVersion == "2026-02")
 }
 
+/// A flow reloaded with a new policy version while a contact talks to an agent: their next message would be
+/// data under a policy they did not accept, so the handoff ends, the conversation closes (`policy_changed`) and
+/// the message starts a new one that asks for the new policy. At a menu nothing changes.
+@Test func aNewPolicyVersionMidConversationAsksAgainBeforeAnyData() throws {
+    var before = Chat(try consentFlow())
+    before.openAndAccept()
+    #expect(before.step == "menu")
+    var atMenu = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
+    #expect(!atMenu.tap("hablar").contains(.closeConversation(.policyChanged)))
+    #expect(atMenu.session.status == .queued)
+    atMenu.event(.agentAssigned("ana"))
+    let effects = atMenu.type("mi cedula es 123")
+    #expect(
+        Array(effects.prefix(3)) == [
+            .endHandoff(agent: "ana"), .closeConversation(.policyChanged), .conversationStarted,
+        ])
+    #expect(effects.contains(consentPrompt()))
+    #expect(!effects.contains { if case .relayToAgent = $0 { true } else { false } })
+    #expect(atMenu.step == "consentimiento")
+    let evidence = atMenu.tap("consentimiento.accept").evidence
+    #expect(evidence.map(\.policyVersion) == ["2026-02"])
+}
+
 @Test func nothingTheContactWroteBeforeAcceptingIsLogged() throws {
     var chat = Chat(try consentFlow())
     chat.type("hola, mi cedula es 123456")

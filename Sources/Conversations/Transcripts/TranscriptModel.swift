@@ -305,7 +305,7 @@ public enum TranscriptExpectation: Sendable, Hashable {
     case handoff(queue: String?, agent: String?)
     /// A handoff ended before the agent closed it (the contact revoked consent).
     case handoffEnded
-    /// The conversation closed for this reason (`end`, `inactivity`, `agent_closed`, `error`).
+    /// The conversation closed for this reason (`end`, `inactivity`, `agent_closed`, `error`, `policy_changed`).
     case closed(String)
     /// Something was refused.
     case refused(RefusalExpectation)

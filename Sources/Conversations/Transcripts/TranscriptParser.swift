@@ -35,7 +35,7 @@ public enum TranscriptParser {
     /// Consent choices a `consent:` expectation may name.
     public static let consentChoices = ["accepted", "declined", "opt_in_accepted", "opt_in_declined"]
     /// Close reasons a `closed:` expectation may name.
-    public static let closeReasons = ["end", "inactivity", "agent_closed", "error"]
+    public static let closeReasons = ["end", "inactivity", "agent_closed", "error", "policy_changed"]
 
     /// Parses a transcript file's bytes; `name` is the test name when the file gives none.
     public static func parse(bytes: [UInt8], defaultName: String) -> Result {
