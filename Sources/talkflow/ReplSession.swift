@@ -149,8 +149,15 @@ final class ReplSession {
 
     /// Taps by reply id or title (as a transcript's `tap:` does), or by number in the last message.
     func tap(_ choice: String) {
-        if case .success = TranscriptDriver.resolveTap(choice, history: simulator.history) {
-            perform(.tap(choice))
+        if case .success(let id) = TranscriptDriver.resolveTap(choice, history: simulator.history) {
+            // Recorded by the option's title as shown when it picks the same option, else by its id (the
+            // transcript reads as the contact saw it, whatever case or id was typed).
+            let title = Self.lastOptions(simulator.history)?.first { $0.id == id }?.title
+            if let title, TranscriptDriver.resolveTap(title, history: simulator.history) == .success(id) {
+                perform(.tap(title))
+            } else {
+                perform(.tap(id))
+            }
             return
         }
         guard let number = Int(choice), let options = Self.lastOptions(simulator.history) else {

@@ -349,10 +349,10 @@ import Testing
         try folder.write("Flows/default.yaml", try String(contentsOfFile: Self.defaultFlow, encoding: .utf8))
         let input = """
             hola
-            /tap Acepto
+            /tap consentimiento.accept
             2
             /tap 1
-            1
+            /tap COMPRAR
             Ana
             /agent Hola Ana
             /clock +25h
@@ -380,6 +380,9 @@ import Testing
         #expect(transcript.contains("  time: \"2026-12-01T09:00\"\n"))
         #expect(transcript.contains("- tap: Acepto\n"))
         #expect(transcript.contains("- tap: Horario de atención\n"))
+        // Taps typed by id or in another case are recorded by the title as shown.
+        #expect(transcript.contains("- tap: Comprar\n"))
+        #expect(!transcript.contains("consentimiento.accept") && !transcript.contains("COMPRAR"))
         #expect(transcript.contains("- handoff: { queue: ventas, agent: ana }\n"))
         let replay = try folder.run("test", "tests/compra.test.yaml")
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
