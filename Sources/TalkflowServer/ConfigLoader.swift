@@ -63,7 +63,10 @@ public enum ConfigLoader {
     /// Keys allowed in a tenant.
     public static let tenantKeys = [
         "id", "phone_number_id", "app_secret_env", "verify_token_env", "access_token_env", "flow", "agents", "queues",
+        "log_retention_days",
     ]
+    /// `log_retention_days`: a day at least, a century at most.
+    static let logRetentionBounds = 1...36_500
     /// Keys allowed in an agent of a tenant.
     public static let agentKeys = ["id", "key_sha256", "admin"]
 
@@ -348,6 +351,14 @@ struct ConfigReader {
                     valid = false
                 }
             }
+            var retention: Int?
+            if value(pairs, "log_retention_days") != nil {
+                if let days = integer(pairs, "log_retention_days", in: ConfigLoader.logRetentionBounds, what: what) {
+                    retention = days
+                } else {
+                    valid = false
+                }
+            }
             // Secrets are looked up, and the flow is checked, even when another field is wrong, so that one run
             // reports every problem; only a tenant whose every field is right is kept.
             let secrets = [
@@ -360,7 +371,7 @@ struct ConfigReader {
                 id: idNode?.value ?? name, phoneNumberID: phone?.value ?? "", appSecretEnv: appSecret?.value ?? "",
                 verifyTokenEnv: verifyToken?.value ?? "", accessTokenEnv: accessToken?.value ?? "",
                 flowPath: SourceFiles.resolve(flow.value, relativeTo: path), flowRange: flow.range,
-                agents: agents, queueOverrides: queues)
+                agents: agents, queueOverrides: queues, logRetentionDays: retention)
             var entry = Entry(config: config, secrets: nil)
             if valid, idNode != nil, phone != nil, let app = secrets[0], let verify = secrets[1],
                 let access = secrets[2]

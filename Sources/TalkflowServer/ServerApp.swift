@@ -104,6 +104,11 @@ public struct ServerApp: Sendable {
         if reloadOnHangup { services.append(HangupReloadService(registry: registry, logger: logger)) }
         // Hummingbird stops its services after the HTTP server, so no webhook enqueues once the worker stops.
         if let processing { services.append(processing.worker(registry: registry, metrics: metrics, logger: logger)) }
+        if let processing {
+            services.append(
+                RetentionService(
+                    store: processing.store, registry: registry, clock: processing.clock, logger: logger))
+        }
         let logger = logger
         let host = settings.host
         return Application(

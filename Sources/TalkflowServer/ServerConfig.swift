@@ -90,13 +90,17 @@ public struct TenantConfig: Sendable {
     public var agents: [AgentCredential]
     /// Agent lists that replace those of the flow's queues, by queue name.
     public var queueOverrides: [QueueOverride]
+    /// Days the conversation log is kept (`log_retention_days`); `nil` keeps it (the consent ledger is kept
+    /// whatever this says).
+    public var logRetentionDays: Int?
 
     /// A tenant as `ConfigLoader` builds it; tests build them directly.
     public init(
         id: String, phoneNumberID: String, appSecretEnv: String, verifyTokenEnv: String, accessTokenEnv: String,
         flowPath: String, flowRange: SourceRange = .fileStart, agents: [AgentCredential] = [],
-        queueOverrides: [QueueOverride] = []
+        queueOverrides: [QueueOverride] = [], logRetentionDays: Int? = nil
     ) {
+        self.logRetentionDays = logRetentionDays
         self.id = id
         self.phoneNumberID = phoneNumberID
         self.appSecretEnv = appSecretEnv

@@ -58,7 +58,9 @@ struct ConfigSchemaTests {
         #expect(propertyNames(defs?["server"]) == Set(ConfigLoader.serverKeys))
         #expect(propertyNames(defs?["tenant"]) == Set(ConfigLoader.tenantKeys))
         #expect(propertyNames(defs?["agent"]) == Set(ConfigLoader.agentKeys))
-        #expect(required(defs?["tenant"]) == Set(ConfigLoader.tenantKeys).subtracting(["agents", "queues"]))
+        #expect(
+            required(defs?["tenant"])
+                == Set(ConfigLoader.tenantKeys).subtracting(["agents", "queues", "log_retention_days"]))
         #expect(required(defs?["agent"]) == ["id", "key_sha256"])
         for object in [schema, defs?["server"], defs?["tenant"], defs?["agent"]] {
             #expect(object?["additionalProperties"] == .bool(false))

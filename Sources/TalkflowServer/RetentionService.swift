@@ -1,0 +1,47 @@
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Deletes what is no longer needed, at start-up and then once an hour (habeas-data checklist item 15; D. 1377
+/// art. 11): processed message ids after a week (Meta retries a webhook for a few days at most, so dedup stays
+/// exact) and, for each tenant with `log_retention_days`, its conversation log lines older than that (outbound
+/// messages still in the outbox are kept). The consent ledger and its texts are never deleted.
+struct RetentionService: Service {
+    /// How long processed message ids are kept, in seconds.
+    static let processedIDsKept: Int64 = 7 * 86_400
+
+    let store: any ConversationStore
+    let registry: TenantRegistry
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    var interval: Duration = .seconds(3600)
+
+    /// Runs a pass, then sleeps, until graceful shutdown; it ends quietly (a service that throws would make the
+    /// server's shutdown a failure).
+    func run() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await pass()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// One round of purges; failures are logged and retried on the next round.
+    func pass() async {
+        let now = clock()
+        do {
+            let ids = try await store.purgeProcessedMessageIDs(before: now - Self.processedIDsKept)
+            if ids > 0 { logger.info("old processed message ids deleted", metadata: ["rows": "\(ids)"]) }
+            for tenant in registry.tenants {
+                guard let days = tenant.config.logRetentionDays else { continue }
+                let lines = try await store.purgeConversationLog(tenant: tenant.id, before: now - Int64(days) * 86_400)
+                if lines > 0 {
+                    logger.info(
+                        "conversation log lines past their retention deleted",
+                        metadata: ["tenant": "\(tenant.id)", "rows": "\(lines)", "days": "\(days)"])
+                }
+            }
+        } catch {
+            logger.error("retention purge failed; retrying within the hour", metadata: ["error": "\(error)"])
+        }
+    }
+}
