@@ -159,7 +159,10 @@ struct Driver: Sendable {
         let interpreter = self.interpreter
         return try await store.handleInbound(tenant: tenant, contact: contact, messageID: id, receivedAt: at) {
             session, transaction in
-            if session.status == .new { session.variables = ["Ana", contact] }
+            // As the server does: every message carries the contact's profile name again.
+            while session.variables.count < 2 { session.variables.append(nil) }
+            session.variables[0] = "Ana"
+            if session.variables[1] == nil { session.variables[1] = contact }
             var changes = ConversationChanges(flow: "prueba", inboundKind: "text")
             var pending: [Event.Kind] = [kind]
             while !pending.isEmpty {

@@ -52,8 +52,9 @@ struct EndToEndTests {
             let request = try #require(await server.fake.requests.first)
             #expect(request.path == "/v23.0/\(EndToEnd.phoneNumberID)/messages")
             #expect(request.headers["authorization"] == "Bearer e2e-access-token")
+            // Before consent the profile name is not stored (each webhook brings it again).
             let session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
-            #expect(session.variables.first == "Ana Pérez")
+            #expect(session.variables.first == .some(nil))
 
             try await server.waitForEmptyOutbox()
             let sentRow = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
@@ -66,6 +67,9 @@ struct EndToEndTests {
             #expect(try await server.post(accept) == 200)
             let consent = try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana)
             #expect(consent.acceptedVersion == "2026-01")
+            // Once consent is given, the name is kept.
+            let named = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(named?.variables.first == "Ana Pérez")
             let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
             #expect(!history.records.isEmpty)
 
@@ -138,8 +142,9 @@ struct EndToEndTests {
             // Each contact got its own conversation, named from its own contact card; Ana's two messages in order.
             let ana = try await server.store.session(tenant: "tienda", contact: EndToEnd.ana)
             let brunoSession = try await server.store.session(tenant: "tienda", contact: bruno)
-            #expect(ana?.variables.first == "Ana")
-            #expect(brunoSession?.variables.first == "Bruno")
+            // Neither has accepted consent yet: their profile names are not stored.
+            #expect(ana?.variables.first == .some(nil))
+            #expect(brunoSession?.variables.first == .some(nil))
             let inbound = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
                 .compactMap(\.messageID).filter { $0.hasPrefix("wamid.M") }
             #expect(inbound == ["wamid.M1", "wamid.M3"])

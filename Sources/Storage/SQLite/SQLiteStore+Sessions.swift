@@ -95,6 +95,10 @@ extension SQLiteStore {
         _ db: Database, tenant: String, contact: String, session: Session, previous: StoredSession?,
         changes: ConversationChanges, at: Int64
     ) throws {
+        // Before consent nothing personal is kept (habeas-data item 14): the WhatsApp profile name, which every
+        // webhook brings again, is not stored until the contact has accepted a policy.
+        var session = session
+        if session.consent.acceptedVersion == nil, !session.variables.isEmpty { session.variables[0] = nil }
         let name: String? = session.variables.first ?? nil
         // The interpreter acts on a timeout only while waiting; other deadlines are stale.
         let deadline = session.status == .waiting ? session.inactivityDeadline : nil
