@@ -529,15 +529,28 @@ func expectAt(
         #expect(
             diagnostics.first?.message
                 == "the text of consent step 'consentimiento' lacks the purpose 'atencion por un asesor' ('asesor'), "
-                + "the responsible party's name 'Ejemplo SAS' and the policy link 'https://example.co/datos'; the "
-                + "contact must read them before accepting: write them in the text or use {{policy.purposes}}, "
-                + "{{policy.responsible}}, {{policy.url}}")
+                + "the responsible party's name 'Ejemplo SAS', how to reach the responsible party "
+                + "('datos@example.co' or '+57 601 0000000' or 'Calle 1 # 2-3, Bogota') and the policy link "
+                + "'https://example.co/datos'; the contact must read them before accepting: write them in the text "
+                + "or use {{policy.purposes}}, {{policy.responsible}}, {{policy.url}}")
+    }
+
+    /// The name alone does not tell the contact how to reach the Responsable (art. 12(d)): one of its email,
+    /// phone or address must be there too.
+    @Test func theResponsiblesContactIsRequiredToo() throws {
+        let nameOnly = Self.flow(
+            text: "Ejemplo SAS tratara tus datos para atender tus solicitudes y la atencion por un asesor. "
+                + "https://example.co/datos")
+        let diagnostics = try lint(ConsentTextIncompleteRule(), nameOnly)
+        #expect(diagnostics.first?.message.contains("how to reach the responsible party") == true)
+        let withPhone = nameOnly.replacingOccurrences(of: "asesor. ", with: "asesor. Tel +57 601 0000000. ")
+        #expect(try lint(ConsentTextIncompleteRule(), withPhone).isEmpty)
     }
 
     @Test func writtenItemsMatchIgnoringCaseAccentsAndLineBreaks() throws {
         let text = Self.flow(
-            text: "EJEMPLO sas tratará tus datos para Atender tus solicitudes y la ATENCIÓN POR UN  ASESOR. "
-                + "Politica: https://example.co/datos")
+            text: "EJEMPLO sas (DATOS@example.co) tratará tus datos para Atender tus solicitudes y la ATENCIÓN POR UN  "
+                + "ASESOR. Politica: https://example.co/datos")
         #expect(try lint(ConsentTextIncompleteRule(), text).isEmpty)
     }
 
@@ -548,7 +561,8 @@ func expectAt(
 
     @Test func onlyTheListedPurposesAreRequired() throws {
         let listed = "    purposes: [atencion]"
-        let text = Self.flow(text: "Ejemplo SAS: atender tus solicitudes. https://example.co/datos", purposes: listed)
+        let text = Self.flow(
+            text: "Ejemplo SAS, datos@example.co: atender tus solicitudes. https://example.co/datos", purposes: listed)
         #expect(try lint(ConsentTextIncompleteRule(), text).isEmpty)
     }
 }

@@ -7,9 +7,10 @@ import FlowLanguage
 struct ConsentTextIncompleteRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "consent_text_incomplete", severity: .error,
-        summary: "a consent text lacks a purpose, the responsible party's name or the policy link",
-        fix: "Write each covered purpose's description, the responsible party's name and the policy URL in the "
-            + "text, or use {{policy.purposes}}, {{policy.responsible}} and {{policy.url}} (Ley 1581, art. 12).")
+        summary: "a consent text lacks a purpose, the responsible party's name or contact, or the policy link",
+        fix: "Write each covered purpose's description, the responsible party's name and one way to reach it "
+            + "(email, phone or address) and the policy URL in the text, or use {{policy.purposes}}, "
+            + "{{policy.responsible}} and {{policy.url}} (Ley 1581, art. 12).")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -44,6 +45,16 @@ struct ConsentTextIncompleteRule: LintRule {
         {
             missing.append("the responsible party's name '\(name)'")
             placeholders.append(.responsible)
+        }
+        // And how to reach it (art. 12(d) asks for its contact details): its email, phone or address, any one.
+        let contacts = [policy.responsible.email, policy.responsible.phone, policy.responsible.address]
+            .compactMap { $0?.value }.filter { !HabeasData.fold($0).isEmpty }
+        if !HabeasData.uses(.responsible, in: text.value), !contacts.isEmpty,
+            !contacts.contains(where: { folded.contains(HabeasData.fold($0)) })
+        {
+            missing.append(
+                "how to reach the responsible party (" + contacts.map { "'\($0)'" }.joined(separator: " or ") + ")")
+            if !placeholders.contains(.responsible) { placeholders.append(.responsible) }
         }
         let url = policy.url.value
         if !HabeasData.uses(.url, in: text.value), !HabeasData.fold(url).isEmpty,
