@@ -141,6 +141,11 @@ private struct Decoder {
                         "'words' of a keyword is empty: no message would ever match it; list at least one word",
                         at: list.range))
             }
+            for word in words where word.value.allSatisfy(\.isWhitespace) {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "a word of a keyword is blank: no message would ever match it; remove it", at: word.range))
+            }
             guard let target = keyword.identifier("goto", required: true, hint: "the step the words lead to") else {
                 continue
             }

@@ -84,7 +84,7 @@ struct ReplOutput {
 
     /// Plain output of a command (`/state`, `/help`, `/clock`); `text` ends with a newline.
     func info(_ text: String) {
-        Console.out(text)
+        Console.out(Self.printable(text))
     }
 
     /// A note of the REPL itself (`· reloaded …`), styled like the notes of a conversation.

@@ -1037,6 +1037,22 @@ func expectAt(
         #expect(diagnostics.first?.message.contains("ends the conversation at 'fin'") == true)
     }
 
+    /// A branch on the decline path whose every way ends counts as an end; one way on to a service does not.
+    @Test func declineThroughABranchWhoseWaysAllEndIsReported() throws {
+        let branch = "  elegir:\n    type: branch\n    cases: []\n    default: fin\n  fin:\n"
+        let allEnd = Self.flow(decline: "elegir").replacingOccurrences(of: "  fin:\n", with: branch)
+        #expect(
+            try lint(SensitiveConsentInvalidRule(), allEnd).first?.message.contains("ends the conversation") == true)
+        let oneGoesOn = allEnd.replacingOccurrences(of: "    default: fin\n", with: "    default: menu\n")
+        #expect(try lint(SensitiveConsentInvalidRule(), oneGoesOn).isEmpty)
+        // The general consent's decline is held to the same reading (a warning there).
+        let general = TestFlow.text(
+            steps: TestFlow.consent(decline: "elegir")
+                + "  menu:\n    type: menu\n    text: Hola\n    options:\n      - { id: a, title: A, next: fin }\n"
+                + branch + "    type: end\n")
+        #expect(try lint(DeclineDeadEndRule(), general).map(\.id) == ["decline_dead_end"])
+    }
+
     @Test func validSensitiveConsentPasses() throws {
         #expect(try lint(SensitiveConsentInvalidRule(), Self.flow(text: "No estás OBLIGADO a autorizar.")).isEmpty)
         #expect(try lint(SensitiveConsentInvalidRule(), Self.flow(language: "pt", text: "Não é obrigado.")).isEmpty)

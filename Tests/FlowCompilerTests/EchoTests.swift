@@ -78,8 +78,10 @@ func aFileHoldingNoDocumentOrAnEmptyOneIsEmptyFile(text: String) {
     #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["empty_file"])
 }
 
-@Test func aKeywordWithNoWordsIsInvalidValueOnce() {
-    let settings = TestFlow.settings + "\n  keywords:\n    - { words: [], goto: menu }"
+/// A keyword with no words, or with a blank one, would never match: `invalid_value`, once.
+@Test(arguments: ["[]", "[menu, \"  \"]"])
+func aKeywordWithoutAUsableWordIsInvalidValueOnce(words: String) {
+    let settings = TestFlow.settings + "\n  keywords:\n    - { words: \(words), goto: menu }"
     let text = TestFlow.text(
         settings: settings,
         steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")

@@ -31,12 +31,15 @@ import Testing
         #expect(!result.stderr.contains("\u{1B}"))
     }
 
-    /// What the conversation shows (a file name the user typed, a name the contact gave) cannot drive the
-    /// terminal either.
+    /// What the conversation shows (a file name the user typed, a name the contact gave, `/state`'s values)
+    /// cannot drive the terminal either.
     @Test func notesAndBubblesDoNotEchoControlCharacters() throws {
         let result = try repl("hola\nacepto\n3\n/attach pdf 1 a\u{1B}]0;x\u{7}b.pdf\n")
         #expect(result.stdout.contains("· file a\u{FFFD}]0;x\u{FFFD}b.pdf relayed to ana"), "\(result.stdout)")
         #expect(!result.stdout.contains("\u{1B}"))
+        let state = try repl("hola\nacepto\n1\nLu\u{1B}[2J\n/state\n")
+        #expect(state.stdout.contains("nombre = \"Lu\u{FFFD}[2J\""), "\(state.stdout)")
+        #expect(!state.stdout.contains("\u{1B}"))
     }
 
     /// The contact's first message gets the consent; accepting it is noted, and a menu option is chosen by its
