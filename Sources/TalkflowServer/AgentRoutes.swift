@@ -56,8 +56,6 @@ struct AgentRoutes: Sendable {
             ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
             ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
             ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]), ("reports/agents", [.get]),
-            // `TemplateRoutes` serves the POST.
-            ("templates/:template/send", [.post]),
         ]
         for (path, allowed) in paths {
             let allow = allowed.map(\.rawValue).joined(separator: ", ")

@@ -690,15 +690,13 @@ struct ConfigReader {
     }
 
     /// An `http`/`https` origin without a trailing slash, or `nil` when `text` is not one.
-    static func origin(_ text: String) -> String? {
-        var rest: Substring
-        if text.hasPrefix("https://") {
-            rest = text.dropFirst("https://".count)
-        } else if text.hasPrefix("http://") {
-            rest = text.dropFirst("http://".count)
-        } else {
-            return nil
-        }
+    static func origin(_ given: String) -> String? {
+        // The scheme is case-insensitive (RFC 3986); the origin keeps it in lower case.
+        guard let separator = given.range(of: "://") else { return nil }
+        let scheme = given[..<separator.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { return nil }
+        let text = scheme + given[separator.lowerBound...]
+        var rest: Substring = text.dropFirst(scheme.count + 3)
         while rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@"),
             !rest.contains(where: \.isWhitespace)
@@ -738,6 +736,7 @@ struct ConfigReader {
     static func hostProblem(_ host: String) -> String? {
         if host.isEmpty { return "it is empty" }
         if host.hasPrefix("[") { return "write an IPv6 address without brackets" }
+        if host.contains("://") { return "write the host alone, without 'http://' or a path" }
         if host.contains("\u{0}") { return "it contains a NUL character" }
         var address = in6_addr()
         if host.contains(":") {

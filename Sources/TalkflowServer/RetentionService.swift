@@ -40,6 +40,8 @@ struct RetentionService: Service {
                         metadata: ["tenant": "\(tenant.id)", "rows": "\(lines)", "days": "\(days)"])
                 }
             }
+        } catch is CancellationError {
+            // The server is stopping (or did not start): nothing failed.
         } catch {
             logger.error("retention purge failed; retrying within the hour", metadata: ["error": "\(error)"])
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `POST /api/v1/tenants/{tenant}/templates/{template}/send` with `{"to": "573001112233", "parameters": [...]}`:
 /// queues a business-initiated template message (`TemplateSender`). Guarded by the admin key like
@@ -22,6 +23,7 @@ struct TemplateRoutes {
     }
 
     func register(on router: Router<BasicRequestContext>) {
+        registerOtherMethods(on: router)
         router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
             if let refusal = AdminRoutes.refusal(
                 request, adminKey: adminKey, logger: context.logger, json: true,
@@ -35,7 +37,12 @@ struct TemplateRoutes {
             guard let tenant = registry.tenant(id: tenantID) else {
                 return Self.error(.notFound, "unknown tenant '\(tenantID)'")
             }
-            let bytes = try await request.body.collect(upTo: 64 << 10)
+            let bytes: ByteBuffer
+            do {
+                bytes = try await request.body.collect(upTo: 64 << 10)
+            } catch is NIOTooManyBytesError {
+                return Self.error(.contentTooLarge, "the body is larger than 64 KiB")
+            }
             guard let body = try? JSONDecoder().decode(SendRequest.self, from: Data(bytes.readableBytesView)) else {
                 return Self.error(.badRequest, #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)
             }
@@ -52,6 +59,17 @@ struct TemplateRoutes {
                     "template refused", metadata: ["tenant": "\(tenant.id)", "template": "\(template)"])
                 if case .unknownTemplate = refusal { return Self.error(.notFound, refusal.description) }
                 return Self.error(.unprocessableContent, refusal.description)
+            }
+        }
+    }
+
+    /// Another method on the route: 405 with `Allow`, in the route's own error shape.
+    func registerOtherMethods(on router: Router<BasicRequestContext>) {
+        for method: HTTPRequest.Method in [.get, .head, .put, .patch, .delete, .options] {
+            router.on("api/v1/tenants/:tenant/templates/:template/send", method: method) { _, _ in
+                var response = Self.error(.methodNotAllowed, "this route takes POST")
+                response.headers[.allow] = "POST"
+                return response
             }
         }
     }

@@ -110,12 +110,6 @@ public struct TemplateSender: Sendable {
             evidence: EvidenceContext(
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: clock()))
         let now = clock()
-        // Advertising only in Ley 2300's hours. Refused rather than held: a message waiting in the outbox would
-        // hold back the conversation's later replies until the window opens.
-        if marketing {
-            let opens = PromotionalHours.firstAllowed(atOrAfter: now)
-            if opens != now { throw Refusal.outsidePromotionalHours(opens: opens) }
-        }
         let committed = try await store.update(tenant: tenant.id, contact: contact, at: now) { session, _ in
             // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
             // not cover a message sent under this one.
@@ -123,6 +117,13 @@ public struct TemplateSender: Sendable {
                 throw Refusal.noConsent
             }
             if marketing { guard session.consent.optIn else { throw Refusal.noOptIn } }
+            // Advertising only in Ley 2300's hours (checked after who may receive it, so a refusal never
+            // suggests a time at which it would still be refused). Refused rather than held: a message waiting
+            // in the outbox would hold back the conversation's later replies until the window opens.
+            if marketing {
+                let opens = PromotionalHours.firstAllowed(atOrAfter: now)
+                if opens != now { throw Refusal.outsidePromotionalHours(opens: opens) }
+            }
             var changes = ConversationChanges()
             changes.send(message, from: .bot)
             stepper.describe(session, in: &changes)

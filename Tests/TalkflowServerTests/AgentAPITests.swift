@@ -138,7 +138,6 @@ struct AgentAPITests {
                 (.DELETE, "conversations/\(EndToEnd.ana)", 404, "no_such_route"),
                 (.POST, "conversations", 405, "method_not_allowed"),
                 (.GET, "conversations/\(EndToEnd.ana)/close", 405, "method_not_allowed"),
-                (.GET, "templates/recordatorio/send", 405, "method_not_allowed"),
                 (.GET, "templates/recordatorio", 404, "no_such_route"),
                 (.OPTIONS, "conversations", 405, "method_not_allowed"),
             ] {

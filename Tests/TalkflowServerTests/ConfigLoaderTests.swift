@@ -329,14 +329,15 @@ struct ConfigLoaderTests {
     @Test(arguments: [
         ("127.0.0.1", true), ("0.0.0.0", true), ("::1", true), ("localhost", true), ("api.example.co", true),
         ("999.1.1.1", false), ("[::1]", false), ("127.0.0.1:80", false), ("-bad-.com", false), ("a\u{0}b", false),
-        ("", false), ("1.2.3", false), (String(repeating: "a", count: 64) + ".co", false),
+        ("", false), ("1.2.3", false), ("http://127.0.0.1", false), (String(repeating: "a", count: 64) + ".co", false),
     ])
     func hostsAreAddressesOrNames(host: String, valid: Bool) {
         #expect((ConfigReader.hostProblem(host) == nil) == valid, "\(host)")
     }
 
     @Test(arguments: [
-        ("https://graph.facebook.com", true), ("http://127.0.0.1:9999/", true), ("http://[::1]:8080", true),
+        ("https://graph.facebook.com", true), ("HTTPS://graph.facebook.com", true), ("http://127.0.0.1:9999/", true),
+        ("http://[::1]:8080", true),
         ("http://127.0.0.1:99999", false), ("http://[::1", false), ("http://%zz", false), ("http://a:b", false),
         ("ftp://x", false), ("https://graph.facebook.com/v23.0", false), ("http://127.0.0.1:0", false),
     ])

@@ -81,6 +81,10 @@ struct TemplateSendTests {
             #expect(offer.1.contains("Ley 2300 de 2023"))
             #expect(offer.1.contains("the next window opens at 2026-11-30T07:00-05:00"))
             #expect(try await server.store.outboxDepth() == 0)
+            // Who may receive it is said first: the hours are no reason to retry for a contact who may not.
+            let stranger = try await Self.send(
+                server, template: "oferta", json: #"{"to":"573001110010","parameters":["Ana"]}"#)
+            #expect(stranger.1.contains("has not accepted the policy version in force"))
             let reminder = try await Self.send(
                 server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
             #expect(reminder.0 == 202)
@@ -148,6 +152,20 @@ struct TemplateSendTests {
             #expect(unknownTenant.0 == 404)
             #expect(try await Self.send(server, template: "oferta", json: "not json").0 == 400)
             #expect(try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#).0 == 422)
+            // Every error of the route has its shape: a body over 64 KiB, another method.
+            let huge = try await Self.send(
+                server, template: "oferta",
+                json: #"{"to":"1","parameters":[""# + String(repeating: "a", count: 70_000) + #""]}"#)
+            #expect(huge.0 == 413)
+            #expect(huge.1 == #"{"error":"the body is larger than 64 KiB"}"# + "\n")
+            var get = HTTPClientRequest(url: server.base + "/api/v1/tenants/tienda/templates/oferta/send")
+            get.headers.add(name: "Authorization", value: "Bearer \(LiveServer.adminKey)")
+            let got = try await server.client.execute(get, timeout: .seconds(5))
+            #expect(got.status.code == 405)
+            #expect(got.headers.first(name: "Allow") == "POST")
+            #expect(
+                String(buffer: try await got.body.collect(upTo: 1 << 16)) == #"{"error":"this route takes POST"}"#
+                    + "\n")
             let wrongKey = try await Self.send(server, template: "oferta", json: "{}", key: "wrong")
             #expect(wrongKey.0 == 401)
             #expect(wrongKey.1 == #"{"error":"missing or wrong admin key"}"# + "\n")
