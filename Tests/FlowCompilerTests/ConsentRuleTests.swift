@@ -280,6 +280,20 @@ func expectAt(
         #expect(try lint(rule, Self.branchFlow(when: "{ not: { consent: not_given } }")).isEmpty)
     }
 
+    /// A case that certainly holds without consent (a bare `consent: not_given`) keeps the decline path from
+    /// the cases after it and the default; one that may be false (joined with another test) does not.
+    @Test func aCertainNotGivenCaseKeepsTheDeclinePathFromTheDefault() throws {
+        func flow(_ condition: String) -> String {
+            Self.branchFlow(when: condition, defaultNext: "nombre").replacingOccurrences(
+                of: "next: nombre\n    default: nombre", with: "next: fin\n    default: nombre")
+        }
+        #expect(
+            flow("{ consent: not_given }") != Self.branchFlow(when: "{ consent: not_given }", defaultNext: "nombre"))
+        #expect(try lint(rule, flow("{ consent: not_given }")).isEmpty)
+        #expect(try lint(rule, flow("{ not: { consent: given } }")).isEmpty)
+        #expect(try lint(rule, flow("{ all: [{ consent: not_given }, { business_hours: open }] }")).count == 1)
+    }
+
     @Test func branchWithoutConsentConditionDoesNotProtect() throws {
         let text = Self.branchFlow(when: "{ business_hours: open }")
         let diagnostics = try lint(rule, text)

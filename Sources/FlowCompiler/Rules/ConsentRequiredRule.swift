@@ -55,11 +55,16 @@ struct ConsentRequiredRule: LintRule {
         var kind = [ConsentKind](repeating: .none, count: count)
         // For each branch case, which values of "consent given" let it be taken: bit 0 = no, bit 1 = yes.
         var caseMasks = [[UInt8]](repeating: [], count: count)
+        // And in which of them a case certainly holds (a bare `consent:` test): later cases and the default are
+        // never reached there.
+        var caseCertain = [[UInt8]](repeating: [], count: count)
         for (i, step) in steps.enumerated() {
             need[i] = Self.need(of: step)
             switch step.kind {
             case .consent(let consent): kind[i] = consent.sensitive ? .sensitive : .general
-            case .branch(let branch): caseMasks[i] = branch.cases.map { Self.consentMask($0.condition) }
+            case .branch(let branch):
+                caseMasks[i] = branch.cases.map { Self.consentMask($0.condition) }
+                caseCertain[i] = branch.cases.map { Self.consentCertainty($0.condition) }
             default: break
             }
         }
@@ -136,6 +141,9 @@ struct ConsentRequiredRule: LintRule {
                 case .branchCase(let index):
                     let masks = caseMasks[step]
                     if index < masks.count, masks[index] & (given ? 2 : 1) == 0 { continue }
+                    if caseCertain[step].prefix(index).contains(where: { $0 & (given ? 2 : 1) != 0 }) { continue }
+                case .branchDefault:
+                    if caseCertain[step].contains(where: { $0 & (given ? 2 : 1) != 0 }) { continue }
                 default:
                     break
                 }
@@ -345,6 +353,21 @@ struct ConsentRequiredRule: LintRule {
             guard let found = contactReference(in: set) else { return "stores contact data" }
             return "stores contact data ('{{\(found.reference)}}' in '\(found.variable)')"
         default: return "needs consent"
+        }
+    }
+
+    /// In which values of "consent given" a condition certainly holds, as bits (1 = not given, 2 = given): only
+    /// `consent:` tests decide it; anything else may be false, so it is never certain (0). The proof then knows
+    /// the cases after it, and the default, are not taken there.
+    static func consentCertainty(_ condition: Condition) -> UInt8 {
+        switch condition {
+        case .consentGiven(let given, _): return given ? 2 : 1
+        case .all(let items, _): return items.isEmpty ? 3 : items.reduce(3) { $0 & consentCertainty($1) }
+        case .any(let items, _): return items.reduce(0) { $0 | consentCertainty($1) }
+        case .not(let inner, _):
+            if case .consentGiven(let given, _) = inner { return given ? 1 : 2 }
+            return 0
+        case .compare, .businessHours: return 0
         }
     }
 
