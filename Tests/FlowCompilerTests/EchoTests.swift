@@ -87,3 +87,15 @@ func aKeywordWithoutAUsableWordIsInvalidValueOnce(words: String) {
         steps: TestFlow.consent(decline: "aviso") + menuAndEnd + "  info:\n    type: end\n    text: Hola\n")
     #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["invalid_value"])
 }
+
+/// A list row's description written empty would be refused by WhatsApp like any empty text: `invalid_value`.
+@Test func anEmptyRowDescriptionIsInvalidValue() {
+    let list = menuAndEnd.replacingOccurrences(
+        of: "    text: Elige\n",
+        with: "    text: Elige\n    display: list\n"
+    ).replacingOccurrences(of: "title: Info, next: info }", with: "title: Info, description: \"\", next: info }")
+    let text = TestFlow.text(
+        steps: TestFlow.consent(decline: "aviso") + list + "  info:\n    type: end\n    text: Hola\n")
+    #expect(list != menuAndEnd)
+    #expect(FlowChecker.check(text).diagnostics.map(\.id) == ["invalid_value"])
+}

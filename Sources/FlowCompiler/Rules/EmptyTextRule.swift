@@ -10,7 +10,9 @@ struct EmptyTextRule: LintRule {
     var descriptors: [RuleDescriptor] { [] }
 
     /// The slots whose text must not be empty here.
-    static let checked: [BotText.Slot] = [.message, .interactiveBody, .header, .footer, .listButton, .caption]
+    static let checked: [BotText.Slot] = [
+        .message, .interactiveBody, .header, .footer, .listButton, .caption, .rowDescription,
+    ]
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
@@ -21,7 +23,7 @@ struct EmptyTextRule: LintRule {
                 SchemaRules.invalidValue.diagnostic("\(what) is empty; \(why)", at: text.range))
         }
         for text in context.botTexts where Self.checked.contains(text.slot) {
-            let optional = [.header, .footer, .caption].contains(text.slot)
+            let optional = [.header, .footer, .caption, .rowDescription].contains(text.slot)
             report(
                 text.text, text.what,
                 "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it")
