@@ -244,7 +244,7 @@ private struct DescribedObject {
 }
 
 /// Walks an instance together with its schema and returns, per mapping path, the object schema that describes
-/// the mapping; `oneOf` takes the one alternative the mapping satisfies.
+/// the mapping; `oneOf` and `anyOf` take the one alternative the mapping satisfies.
 private func describedObjects(
     _ instance: Instance, _ schema: JSONValue, path: String, name: String, validator: JSONSchemaValidator
 ) -> [String: DescribedObject] {
@@ -254,7 +254,11 @@ private func describedObjects(
         name = String(reference.split(separator: "/").last ?? "")
         schema = target
     }
-    if let alternatives = schema["oneOf"]?.array {
+    // `oneOf`, and an `anyOf` standing for the whole value (an optional key that may also be null), take the
+    // one alternative that matches; an `anyOf` beside `properties` only constrains them.
+    if let alternatives = schema["oneOf"]?.array
+        ?? (schema["properties"] == nil ? schema["anyOf"]?.array : nil)
+    {
         let matching = alternatives.filter { validator.isValid(instance, $0) }
         guard matching.count == 1 else { return [:] }
         return describedObjects(instance, matching[0], path: path, name: name, validator: validator)
@@ -606,4 +610,13 @@ private let brokenFlows: [BrokenFlow] = [
         of: "    personal_data: true\n",
         with: "    personal_data: true\n    validate: { min_length: 2, max_length: 2 }\n")
     #expect(FlowDecoder.decode(YAMLLoader.load(fine).root).diagnostics.isEmpty)
+}
+
+/// An optional key written `~` or `null` counts as absent for the loader, and the schema takes it too.
+@Test func nullOptionalKeysAreAcceptedByTheSchemaAsByTheLoader() throws {
+    let yaml = brokenBase.replacingOccurrences(
+        of: "    options:\n", with: "    footer: ~\n    fallback: null\n    options:\n")
+    #expect(yaml != brokenBase)
+    #expect(FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.isEmpty)
+    #expect(JSONSchemaValidator(root: try loadSchema()).validate(try instance(yaml)).isEmpty)
 }
