@@ -52,6 +52,9 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     public var at: Int64
     /// When the server received it, Unix seconds (UTC).
     public var receivedAt: Int64
+    /// The time WhatsApp gave the contact's message (its webhook `timestamp`), Unix seconds; `nil` when the
+    /// decision did not come through WhatsApp (the simulator) or was recorded before the column existed.
+    public var whatsAppTimestamp: Int64?
     /// The `wamid` of the contact's answer (or of the revoking message).
     public var replyMessageID: String?
     /// The `wamid`s of the messages that asked (empty when unknown).
@@ -70,6 +73,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         case purposesAccepted = "purposes_accepted"
         case purposesDeclined = "purposes_declined"
         case receivedAt = "received_at"
+        case whatsAppTimestamp = "wa_timestamp"
         case replyMessageID = "reply_message_id"
         case requestMessageIDs = "request_message_ids"
     }
@@ -97,6 +101,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         try c.encode(language, forKey: .language)
         try c.encode(at, forKey: .at)
         try c.encode(receivedAt, forKey: .receivedAt)
+        try c.encode(whatsAppTimestamp, forKey: .whatsAppTimestamp)
         try c.encode(replyMessageID, forKey: .replyMessageID)
         try c.encode(requestMessageIDs, forKey: .requestMessageIDs)
         try c.encode(words, forKey: .words)
@@ -108,8 +113,9 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         flow: String, step: String?, policyVersion: String, policyURL: String?, choice: String,
         shownTexts: [String], textSHA256: String?, textsMatchHash: Bool, purposesAccepted: [String],
         purposesDeclined: [String], sensitive: Bool, language: String?, at: Int64, receivedAt: Int64,
-        replyMessageID: String?, requestMessageIDs: [String], words: String?
+        replyMessageID: String?, requestMessageIDs: [String], words: String?, whatsAppTimestamp: Int64? = nil
     ) {
+        self.whatsAppTimestamp = whatsAppTimestamp
         self.sequence = sequence
         self.kind = kind
         self.tenant = tenant

@@ -11,9 +11,15 @@ public struct EvidenceContext: Sendable, Hashable {
     /// The `wamid`s of the consent request, when the channel knows them (a tapped button's `context.id`);
     /// `nil` lets the store look them up.
     public var requestMessageIDs: [String]?
+    /// The message's own WhatsApp timestamp (its webhook `timestamp`), when it came through WhatsApp.
+    public var whatsAppTimestamp: Int64?
 
     /// The context of one inbound message or step.
-    public init(channel: String, phoneNumberID: String, receivedAt: Int64, requestMessageIDs: [String]? = nil) {
+    public init(
+        channel: String, phoneNumberID: String, receivedAt: Int64, requestMessageIDs: [String]? = nil,
+        whatsAppTimestamp: Int64? = nil
+    ) {
+        self.whatsAppTimestamp = whatsAppTimestamp
         self.channel = channel
         self.phoneNumberID = phoneNumberID
         self.receivedAt = receivedAt
@@ -49,13 +55,15 @@ extension ConversationChanges {
                 ledger.append(
                     LedgerEntry(
                         .consent(consent), channel: evidence.channel, phoneNumberID: evidence.phoneNumberID,
-                        receivedAt: evidence.receivedAt, requestMessageIDs: evidence.requestMessageIDs))
+                        receivedAt: evidence.receivedAt, requestMessageIDs: evidence.requestMessageIDs,
+                        whatsAppTimestamp: evidence.whatsAppTimestamp))
                 log(ConversationEvent.consentRecorded, detail: consent.choice)
             case .recordRevocation(let revocation):
                 ledger.append(
                     LedgerEntry(
                         .revocation(revocation), channel: evidence.channel, phoneNumberID: evidence.phoneNumberID,
-                        receivedAt: evidence.receivedAt, requestMessageIDs: []))
+                        receivedAt: evidence.receivedAt, requestMessageIDs: [],
+                        whatsAppTimestamp: evidence.whatsAppTimestamp))
                 log(ConversationEvent.revocationRecorded)
             case .requestHandoff(let queue):
                 log(ConversationEvent.handoffRequested, detail: queue)

@@ -21,6 +21,8 @@ public struct LedgerEntry: Sendable, Hashable {
     public var phoneNumberID: String
     /// When the server received the contact's message, Unix seconds (UTC).
     public var receivedAt: Int64
+    /// The message's own WhatsApp timestamp, when it came through WhatsApp.
+    public var whatsAppTimestamp: Int64?
     /// The `wamid`s of the messages that asked for the decision. `nil` lets the store find them: the latest
     /// sent message to the contact whose buttons carry the step's accept id (for a consent decision).
     public var requestMessageIDs: [String]?
@@ -28,8 +30,9 @@ public struct LedgerEntry: Sendable, Hashable {
     /// An entry from the evidence and what the driver knows.
     public init(
         _ evidence: Evidence, channel: String, phoneNumberID: String, receivedAt: Int64,
-        requestMessageIDs: [String]? = nil
+        requestMessageIDs: [String]? = nil, whatsAppTimestamp: Int64? = nil
     ) {
+        self.whatsAppTimestamp = whatsAppTimestamp
         self.evidence = evidence
         self.channel = channel
         self.phoneNumberID = phoneNumberID

@@ -126,7 +126,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             flow: tenant.flow,
             evidence: EvidenceContext(
                 channel: Self.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: receivedAt,
-                requestMessageIDs: message.context?.messageID.map { [$0] }))
+                requestMessageIDs: message.context?.messageID.map { [$0] }, whatsAppTimestamp: message.timestamp))
         let profileName = message.profileName
         let phone = message.waID.map { "+" + $0 }
         let type = message.type

@@ -72,6 +72,8 @@ struct EndToEndTests {
             #expect(named?.variables.first == "Ana Pérez")
             let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
             #expect(!history.records.isEmpty)
+            // The record keeps WhatsApp's own time of the answer beside the server's.
+            #expect(history.records.first?.whatsAppTimestamp == 1_750_000_060)
 
             let bodies = try await server.waitForSends(2)
             #expect(bodies.count == 2)

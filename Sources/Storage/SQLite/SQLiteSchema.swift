@@ -40,6 +40,10 @@ public enum SQLiteSchema {
         migrator.registerMigration("v6_contact_aliases") { db in
             for statement in v6 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v7_consent_wa_timestamp") { db in
+            // The WhatsApp time of the message that decided or revoked (habeas-data item 4), beside the server's.
+            try db.execute(sql: "ALTER TABLE consent_ledger ADD COLUMN wa_timestamp INTEGER")
+        }
         return migrator
     }()
 

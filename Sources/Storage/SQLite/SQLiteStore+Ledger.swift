@@ -107,15 +107,16 @@ extension SQLiteStore {
                 """
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
                     policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
-                    purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids)
-                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
+                    wa_timestamp)
+                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.step,
                     evidence.policyVersion, evidence.policyURL, evidence.choice, ColumnJSON.array(hashes),
                     evidence.textSHA256, ColumnJSON.array(evidence.purposesAccepted),
                     ColumnJSON.array(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
-                    entry.receivedAt, evidence.replyMessageID, ColumnJSON.array(requests),
+                    entry.receivedAt, evidence.replyMessageID, ColumnJSON.array(requests), entry.whatsAppTimestamp,
                 ])
         case .revocation(let evidence):
             try db.run(
@@ -123,14 +124,14 @@ extension SQLiteStore {
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
                     policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
                     purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
-                    words)
+                    words, wa_timestamp)
                 VALUES (?, ?, 'revocation', ?, ?, ?, NULL, ?, NULL, 'revoked', '[]', NULL, '[]', '[]', 0, NULL, ?, ?,
-                    ?, ?, ?)
+                    ?, ?, ?, ?)
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.policyVersion,
                     evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array(entry.requestMessageIDs ?? []),
-                    evidence.words,
+                    evidence.words, entry.whatsAppTimestamp,
                 ])
             // Business-initiated messages queued before the revocation are not sent after it (habeas-data item 6):
             // they fail as `revoked`. One already handed to the Graph API cannot be called back.
@@ -210,7 +211,7 @@ extension SQLiteStore {
                 receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
                 requestMessageIDs: try coder.decode(
                     [String].self, column("request_message_ids") as String, table: "consent_ledger"),
-                words: try column("words"))
+                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"))
         }
         return ConsentHistory(tenant: tenant, contact: contact, records: records)
     }
