@@ -75,8 +75,13 @@ public enum WhatsAppRenderer {
             return nil
         case .windowClosed(let message, let sender):
             let from = name(of: sender)
+            // The held message as a bubble would show it, indented: its first line after `<from> › `, the next
+            // ones lined up under it.
+            let under = String(repeating: " ", count: from.count + 3)
             return ["· not sent: outside the 24-hour window; an approved template is required"]
-                + lines(message).map { $0.isEmpty ? "" : "  \(from) › \($0)" }
+                + lines(message).enumerated().map { index, line in
+                    line.isEmpty ? "" : "  " + (index == 0 ? "\(from) › " : under) + line
+                }
         case .templateRefused(let name, let reason):
             return ["· template \(name) not sent: \(reason)"]
         case .agentMessageRefused(let reason):

@@ -26,8 +26,15 @@ struct ReplOutput {
             switch block.kind {
             case .note:
                 for line in block.lines.map(Self.printable) {
-                    for (piece, text) in wrap(line, indent: 2).enumerated() {
-                        out += style((piece > 0 ? "  " : "") + text, "2") + "\n"
+                    // A note's own indent (a held-back message's lines) is kept, and a wrapped line continues
+                    // under its text: after `ana › ` for a held message, two columns in otherwise.
+                    let leading = String(line.prefix { $0 == " " })
+                    let body = String(line.dropFirst(leading.count))
+                    let speaker = body.range(of: " › ").map { body.distance(from: body.startIndex, to: $0.upperBound) }
+                    let hang = leading.count + (leading.isEmpty ? 2 : speaker ?? 0)
+                    for (piece, text) in wrap(body, indent: hang).enumerated() {
+                        let prefix = piece > 0 ? String(repeating: " ", count: hang) : leading
+                        out += style(prefix + text, "2") + "\n"
                     }
                 }
             case .message(let sender):

@@ -162,14 +162,15 @@ import Testing
                 """)
     }
 
-    /// A message held back by the 24-hour window is a note, followed by who would have said what.
+    /// A message held back by the 24-hour window is a note, followed by who would have said what, as one bubble:
+    /// its later lines under its first, not each with the speaker again.
     @Test func windowClosed() {
         #expect(
             plain([.windowClosed(.text("¿Sigues ahí?\n\nTe esperamos."), from: .agent("ana"))]) == """
                 · not sent: outside the 24-hour window; an approved template is required
                   ana › ¿Sigues ahí?
 
-                  ana › Te esperamos.
+                        Te esperamos.
 
                 """)
     }

@@ -459,6 +459,29 @@ import Testing
     }
 
     /// With NO_COLOR set, a terminal session has no colours but keeps the prompt.
+    /// In a narrow terminal a message held back by the 24-hour window wraps under its own text, indented like
+    /// the note it belongs to, and its later lines do not repeat the speaker.
+    @Test func aHeldBackMessageWrapsUnderItsText() throws {
+        let home = try TemporaryFolder()
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
+            environment: ["NO_COLOR": "1"], columns: 60)
+        try terminal.waitFor("contact › ", count: 1)
+        for (index, line) in [
+            "hola", "acepto", "3", "/clock +25h",
+            "/agent Hola esto es un mensaje bastante largo del agente para ver como se envuelve",
+        ].enumerated() {
+            try terminal.type(line + "\r")
+            try terminal.waitFor("contact › ", count: index + 2)
+        }
+        try terminal.type("/quit\r")
+        let (status, output) = try terminal.finish()
+        #expect(status == 0)
+        let lines = output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
+        let held = try #require(lines.firstIndex { $0.hasPrefix("  ana › Hola esto es un mensaje") }, "\(output)")
+        #expect(lines[held + 1].hasPrefix("        ") && lines[held + 1].contains("envuelve"), "\(lines[held + 1])")
+    }
+
     @Test func terminalWithoutColours() throws {
         let home = try TemporaryFolder()
         let terminal = try PseudoTerminalRepl(
@@ -567,7 +590,7 @@ final class PseudoTerminalRepl {
     private let master: Int32
     private var output: [UInt8] = []
 
-    init(arguments: [String], home: URL, environment extra: [String: String] = [:]) throws {
+    init(arguments: [String], home: URL, environment extra: [String: String] = [:], columns: Int? = nil) throws {
         let binary = try #require(TalkflowProcess.binary, "the talkflow executable was not found")
         let pty = try #require(PseudoTerminalCalls(), "the C library has no posix_openpt")
         master = pty.openMaster(O_RDWR | O_NOCTTY)
@@ -576,6 +599,10 @@ final class PseudoTerminalRepl {
         let name = try #require(pty.slaveName(master).map { String(cString: $0) })
         let slave = open(name, O_RDWR | O_NOCTTY)
         try #require(slave >= 0, "cannot open \(name)")
+        if let columns {
+            var size = winsize(ws_row: 24, ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+            _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+        }
         let slaveHandle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.executableURL = binary
         process.arguments = arguments
