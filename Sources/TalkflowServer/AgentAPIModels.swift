@@ -236,11 +236,31 @@ struct ThreadItem: Encodable {
 struct ThreadAnswer: Encodable {
     var contact: String
     var conversationID: String
+    var consent: ConsentSummary
     var messages: [ThreadItem]
 
     enum CodingKeys: String, CodingKey {
-        case contact, messages
+        case contact, consent, messages
         case conversationID = "conversation_id"
+    }
+}
+
+/// The contact's consent as an agent needs it beside the thread (habeas-data item 10): which policy version
+/// is accepted (`null`: none in force) and whether promotional messages may be sent.
+struct ConsentSummary: Encodable {
+    var acceptedVersion: String?
+    var optIn: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case acceptedVersion = "accepted_version"
+        case optIn = "opt_in"
+    }
+
+    /// Encodes `accepted_version` as `null` when absent, so the shape is always the same.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(acceptedVersion, forKey: .acceptedVersion)
+        try c.encode(optIn, forKey: .optIn)
     }
 }
 

@@ -157,7 +157,12 @@ struct AgentRoutes: Sendable {
         let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
-        return AgentAPI.json(ThreadAnswer(contact: contact, conversationID: id, messages: entries.map(ThreadItem.init)))
+        let consent = try await store.consentState(tenant: caller.tenant.id, contact: contact)
+        return AgentAPI.json(
+            ThreadAnswer(
+                contact: contact, conversationID: id,
+                consent: ConsentSummary(acceptedVersion: consent.acceptedVersion, optIn: consent.optIn),
+                messages: entries.map(ThreadItem.init)))
     }
 
     /// Per-agent figures of the conversations started in the period (admins only): `AgentReport`.

@@ -50,6 +50,10 @@ struct AgentAPITests {
             #expect(threadStatus == 200)
             let messages = try #require(thread["messages"] as? [[String: Any]])
             #expect(thread["conversation_id"] as? String == conversationID)
+            // The agent sees the contact's consent beside the thread.
+            let consent = try #require(thread["consent"] as? [String: Any])
+            #expect(consent["accepted_version"] as? String == "2026-01")
+            #expect(consent["opt_in"] as? Bool == false)
             #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "agente" })
             #expect(messages.contains { $0["direction"] as? String == "outbound" && $0["status"] is String })
             let foreign = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-bruno")
