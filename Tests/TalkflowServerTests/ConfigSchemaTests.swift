@@ -121,6 +121,8 @@ struct ConfigSchemaTests {
             ("", tenant + "\nqueues:\n  soporte: []"),
             ("", tenant + "\nqueues:\n  soporte: [ana, \" \"]"),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
+            // An optional key written null counts as absent for both.
+            ("admin_key_env: ~\nmark_read: null", tenant + "\nagents: ~\nlog_retention_days: ~"),
         ]
         for (server, tenant) in cases + [("<empty server>", tenant)] {
             let text =
