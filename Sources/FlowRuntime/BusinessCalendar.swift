@@ -38,6 +38,11 @@ public struct LocalTime: Sendable, Hashable {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
+    /// The weekday of a day counted since 1970-01-01 (a Thursday): 1 = Monday … 7 = Sunday.
+    public static func weekday(days: Int) -> Int {
+        ((days % 7 + 7) % 7 + 3) % 7 + 1
+    }
+
     /// Days since 1970-01-01 of a civil date, the inverse of `civil(days:)` (Howard Hinnant's algorithm).
     public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
@@ -73,8 +78,8 @@ public struct BusinessCalendar: Sendable {
         let days = Int((Double(seconds) / 86400).rounded(.down))
         let secondOfDay = seconds - days * 86400
         let (y, m, d) = LocalTime.civil(days: days)
-        let weekday = ((days % 7 + 7) % 7 + 3) % 7 + 1
-        return LocalTime(year: y, month: m, day: d, weekday: weekday, minute: secondOfDay / 60)
+        return LocalTime(
+            year: y, month: m, day: d, weekday: LocalTime.weekday(days: days), minute: secondOfDay / 60)
     }
 
     /// Whether the business is open at this instant (holidays closed all day).

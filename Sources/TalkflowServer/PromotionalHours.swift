@@ -31,9 +31,7 @@ public enum PromotionalHours {
     static func window(onDay day: Int) -> (open: Int64, close: Int64)? {
         let date = LocalTime.civil(days: day)
         if ColombianHolidays.contains(year: date.year, month: date.month, day: date.day) { return nil }
-        // 1970-01-01 was a Thursday: weekday 1 = Monday … 7 = Sunday.
-        let weekday = ((day % 7) + 7 + 3) % 7 + 1
-        switch weekday {
+        switch LocalTime.weekday(days: day) {
         case 1...5: return (7 * 3600, 19 * 3600)
         case 6: return (8 * 3600, 15 * 3600)
         default: return nil
@@ -68,8 +66,8 @@ public enum ColombianHolidays {
         func days(_ month: Int, _ day: Int) -> Int { LocalTime.days(year: year, month: month, day: day) }
         /// The date itself if a Monday, else the next Monday.
         func nextMonday(_ date: Int) -> Int {
-            let weekday = ((date % 7) + 7 + 3) % 7  // 0 = Monday
-            return weekday == 0 ? date : date + (7 - weekday)
+            let weekday = LocalTime.weekday(days: date)
+            return weekday == 1 ? date : date + (8 - weekday)
         }
         let fixed = [days(1, 1), days(5, 1), days(7, 20), days(8, 7), days(12, 8), days(12, 25)]
         let moved = [days(1, 6), days(3, 19), days(6, 29), days(8, 15), days(10, 12), days(11, 1), days(11, 11)]

@@ -59,13 +59,7 @@ struct ReplOutput {
     /// carry what the contact and the REPL's user typed (a name, a file name), which must not drive the
     /// terminal. The REPL's own styling is added after this, never passed through it.
     static func printable(_ text: String) -> String {
-        func keep(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "\n" || scalar == "\t" || scalar.properties.generalCategory != .control
-        }
-        guard !text.unicodeScalars.allSatisfy(keep) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { out.append(keep(scalar) ? scalar : "\u{FFFD}") }
-        return String(out)
+        TextRenderer.sanitized(text, keeping: ["\n", "\t"])
     }
 
     /// A line cut at spaces so that, after `indent` columns, each piece fits the terminal; a word longer than

@@ -180,9 +180,12 @@ public enum TextRenderer {
 
     /// `string` with its control characters shown as U+FFFD, as every rendered path and message is (for lines
     /// other tools print beside rendered diagnostics).
-    public static func sanitized(_ string: String) -> String {
+    /// `keeping` names control characters that stay (line feeds and tabs for text printed as it is laid out).
+    public static func sanitized(_ string: String, keeping kept: Set<Unicode.Scalar> = []) -> String {
+        guard string.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !kept.contains($0) })
+        else { return string }
         var result = String.UnicodeScalarView()
-        result.append(contentsOf: string.unicodeScalars.map(sanitized))
+        result.append(contentsOf: string.unicodeScalars.map { kept.contains($0) ? $0 : sanitized($0) })
         return String(result)
     }
 

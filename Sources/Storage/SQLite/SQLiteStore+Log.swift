@@ -29,20 +29,15 @@ extension SQLiteStore {
         contact: String, outboxID: Int64
     )? {
         try await pool.read { db in
-            guard
-                let row = try db.row(
-                    """
-                    SELECT contact, seq FROM conversation_log
-                    WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
-                    """, [tenant, messageID])
-            else { return nil }
-            return (row[0], row[1])
+            guard let row = try db.row(Self.statusLookupSQL, [tenant, messageID]) else { return nil }
+            return (row[2], row[0])
         }
     }
 
-    /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`.
+    /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`:
+    /// its sequence, status and contact.
     static let statusLookupSQL = """
-        SELECT seq, status FROM conversation_log
+        SELECT seq, status, contact FROM conversation_log
         WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
         """
 
