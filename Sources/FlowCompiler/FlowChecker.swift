@@ -13,7 +13,10 @@ public enum FlowChecker {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
-    public static func check(bytes: [UInt8], limits: LoaderLimits = .default) -> Result {
+    /// `consentLock` is the lock file beside the flow, when it has one and it could be read.
+    public static func check(
+        bytes: [UInt8], limits: LoaderLimits = .default, consentLock: ConsentLock? = nil
+    ) -> Result {
         let loaded = YAMLLoader.load(bytes: bytes, limits: limits)
         var diagnostics = loaded.diagnostics
         // A file libyaml could not read has no tree worth decoding.
@@ -27,7 +30,7 @@ public enum FlowChecker {
                 flow: nil, source: loaded.source,
                 diagnostics: Diagnostic.sortedByPosition(loaded.withoutAliasEchoes(diagnostics)))
         }
-        let context = RuleContext(flow: flow, source: loaded.source)
+        let context = RuleContext(flow: flow, source: loaded.source, consentLock: consentLock)
         for rule in RuleRegistry.rules {
             diagnostics += rule.check(context)
         }

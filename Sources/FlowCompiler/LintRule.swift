@@ -18,10 +18,13 @@ public struct RuleContext: Sendable {
     public let graph: FlowGraph
     /// Every text the bot sends, listed once for the emoji and length rules.
     let botTexts: [BotText]
+    /// The flow's consent lock, when it has one beside it (`consent_text_changed`).
+    public let consentLock: ConsentLock?
 
-    public init(flow: Flow, source: SourceText) {
+    public init(flow: Flow, source: SourceText, consentLock: ConsentLock? = nil) {
         self.flow = flow
         self.source = source
+        self.consentLock = consentLock
         self.graph = FlowGraph(flow)
         self.botTexts = BotText.all(in: flow)
     }

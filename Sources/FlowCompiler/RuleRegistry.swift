@@ -29,6 +29,7 @@ public enum RuleRegistry {
         HandoffPurposeMissingRule(),
         SensitiveConsentInvalidRule(),
         DeclineDeadEndRule(),
+        ConsentTextChangedRule(),
         InternationalProcessingUndisclosedRule(),
         // WhatsApp's message forms and limits, and the conversation policy.
         MenuSizeRule(),
@@ -50,7 +51,9 @@ public enum RuleRegistry {
 
     /// Every rule id talkflow can report, with its descriptor, for `--list-rules`, SARIF and the docs.
     public static var descriptors: [RuleDescriptor] {
-        SyntaxRules.all + SchemaRules.all + rules.flatMap(\.descriptors) + [SuppressionRules.unknownSuppression]
+        SyntaxRules.all + SchemaRules.all + rules.flatMap(\.descriptors) + [
+            SuppressionRules.unknownSuppression, ConsentLock.invalid,
+        ]
     }
 
     /// The descriptor of an id, if it exists.

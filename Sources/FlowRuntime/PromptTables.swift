@@ -1,4 +1,3 @@
-import Crypto
 import FlowCompiler
 import FlowLanguage
 
@@ -11,19 +10,8 @@ struct ShownTexts: Sendable, Hashable {
 
     init(_ texts: [String]) {
         self.texts = texts
-        self.sha256 = Self.hex(SHA256.hash(data: Array(texts.joined(separator: "\n").utf8)))
-    }
-
-    /// Lower-case hex digits of the bytes, two per byte.
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        // The same function as the consent lock's, so that a lock and the records of its version agree.
+        self.sha256 = ConsentLock.hash(texts)
     }
 }
 

@@ -119,11 +119,15 @@ public enum ConfigLoader {
             } else {
                 checked = TenantFlow.check(path: entry.config.flowPath)
                 checkedFiles[entry.config.flowPath] = checked
-                if case .checked(let result) = checked, !result.diagnostics.isEmpty {
-                    flowFiles.append(
-                        FileDiagnostics(
-                            path: entry.config.flowPath, source: String(decoding: result.source.bytes, as: UTF8.self),
-                            diagnostics: result.diagnostics))
+                if case .checked(let result, let lock) = checked {
+                    if !result.diagnostics.isEmpty {
+                        flowFiles.append(
+                            FileDiagnostics(
+                                path: entry.config.flowPath,
+                                source: String(decoding: result.source.bytes, as: UTF8.self),
+                                diagnostics: result.diagnostics))
+                    }
+                    if let lock { flowFiles.append(lock) }
                 }
             }
             let outcome = TenantFlow.compile(entry.config, checked: checked)

@@ -3,6 +3,7 @@ import FlowDiagnostics
 import FlowLanguage
 import FlowRuntime
 import FlowSyntax
+import Foundation
 
 /// A tenant's flow, linted and compiled with the configuration's queue overrides: what the registry runs.
 public struct CompiledFlow: Sendable {
@@ -29,7 +30,8 @@ public struct CompiledFlow: Sendable {
 public enum TenantFlow {
     /// What reading and checking a flow file gave. Several tenants may share one file: it is checked once.
     public enum Checked: Sendable {
-        case checked(FlowChecker.Result)
+        /// The flow's result, and its consent lock's problems when the lock file beside it has some.
+        case checked(FlowChecker.Result, lock: FileDiagnostics?)
         case unreadable(String)
     }
 
@@ -41,28 +43,61 @@ public enum TenantFlow {
         public var flow: CompiledFlow?
         /// The flow file's own diagnostics, `nil` when it has none.
         public var flowFile: FileDiagnostics?
+        /// The diagnostics of the flow's consent lock file, `nil` when it has none (or there is no lock).
+        public var lockFile: FileDiagnostics?
         /// Diagnostics at the tenant's entry in the configuration file.
         public var configDiagnostics: [Diagnostic]
     }
 
-    /// Reads and lints the flow file at `path`.
+    /// Reads and lints the flow file at `path`, with the consent lock beside it if there is one.
     public static func check(path: String, limits: LoaderLimits = .default) -> Checked {
         switch SourceFiles.read(path, limit: limits.maxBytes) {
-        case .failure(let message): .unreadable(message)
-        case .bytes(let bytes): .checked(FlowChecker.check(bytes: bytes, limits: limits))
+        case .failure(let message): return .unreadable(message)
+        case .bytes(let bytes):
+            let lock = readLock(forFlow: path)
+            return .checked(
+                FlowChecker.check(bytes: bytes, limits: limits, consentLock: lock.lock), lock: lock.problems)
+        }
+    }
+
+    /// The consent lock beside the flow at `path` (`ConsentLock.path(forFlow:)`): none when there is no such
+    /// file; a lock file that cannot be read or used is an error in it, which refuses the flow.
+    static func readLock(forFlow path: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
+        let lockPath = ConsentLock.path(forFlow: path)
+        guard FileManager.default.fileExists(atPath: lockPath) else { return (nil, nil) }
+        let limit = 1 << 20
+        switch SourceFiles.read(lockPath, limit: limit) {
+        case .failure(let message):
+            let diagnostic = ConsentLock.invalid.diagnostic("cannot read the consent lock: \(message)", at: .fileStart)
+            return (nil, FileDiagnostics(path: lockPath, source: nil, diagnostics: [diagnostic]))
+        case .bytes(let bytes) where bytes.count > limit:
+            let diagnostic = ConsentLock.invalid.diagnostic(
+                "the consent lock is over \(limit) bytes", at: .fileStart)
+            return (nil, FileDiagnostics(path: lockPath, source: nil, diagnostics: [diagnostic]))
+        case .bytes(let bytes):
+            let loaded = ConsentLock.load(bytes: bytes)
+            guard !loaded.diagnostics.isEmpty else { return (loaded.lock, nil) }
+            return (
+                loaded.lock,
+                FileDiagnostics(
+                    path: lockPath, source: String(decoding: loaded.source.bytes, as: UTF8.self),
+                    diagnostics: loaded.diagnostics)
+            )
         }
     }
 
     /// Compiles `tenant`'s flow from its checked file, applying the configuration's queue overrides.
     public static func compile(_ tenant: TenantConfig, checked: Checked) -> Outcome {
         let result: FlowChecker.Result
+        let lockFile: FileDiagnostics?
         switch checked {
         case .unreadable(let message):
             let diagnostic = ConfigRules.flowUnreadable.diagnostic(
                 "cannot read flow '\(tenant.flowPath)' of tenant '\(tenant.id)': \(message)", at: tenant.flowRange)
-            return Outcome(flow: nil, flowFile: nil, configDiagnostics: [diagnostic])
-        case .checked(let checkedResult):
+            return Outcome(flow: nil, flowFile: nil, lockFile: nil, configDiagnostics: [diagnostic])
+        case .checked(let checkedResult, let lock):
             result = checkedResult
+            lockFile = lock
         }
         let flowFile =
             result.diagnostics.isEmpty
@@ -70,12 +105,16 @@ public enum TenantFlow {
             : FileDiagnostics(
                 path: tenant.flowPath, source: String(decoding: result.source.bytes, as: UTF8.self),
                 diagnostics: result.diagnostics)
-        guard !result.hasErrors, var flow = result.flow else {
-            let errors = result.diagnostics.count(where: { $0.severity == .error })
+        let lockErrors = lockFile?.errorCount ?? 0
+        guard !result.hasErrors, lockErrors == 0, var flow = result.flow else {
+            let errors = result.diagnostics.count(where: { $0.severity == .error }) + lockErrors
             let diagnostic = ConfigRules.flowInvalid.diagnostic(
                 "flow '\(tenant.flowPath)' of tenant '\(tenant.id)' has \(errors) error\(errors == 1 ? "" : "s"); "
-                    + "they are listed under the flow's own file", at: tenant.flowRange)
-            return Outcome(flow: nil, flowFile: flowFile, configDiagnostics: [diagnostic])
+                    + (lockErrors == 0
+                        ? "they are listed under the flow's own file"
+                        : "they are listed under the flow's file and its consent lock"),
+                at: tenant.flowRange)
+            return Outcome(flow: nil, flowFile: flowFile, lockFile: lockFile, configDiagnostics: [diagnostic])
         }
         var problems: [Diagnostic] = []
         for override in tenant.queueOverrides {
@@ -94,13 +133,15 @@ public enum TenantFlow {
             let range = flow.queues[index].range
             flow.queues[index].agents = override.agents.map { Located($0, range: range) }
         }
-        guard problems.isEmpty else { return Outcome(flow: nil, flowFile: flowFile, configDiagnostics: problems) }
+        guard problems.isEmpty else {
+            return Outcome(flow: nil, flowFile: flowFile, lockFile: lockFile, configDiagnostics: problems)
+        }
         let machine = MachineCompiler.compile(flow)
         var queues: [String: [String]] = [:]
         for queue in flow.queues { queues[queue.name.value] = queue.agents.map(\.value) }
         let compiled = CompiledFlow(
             path: tenant.flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: machine), queues: queues)
-        return Outcome(flow: compiled, flowFile: flowFile, configDiagnostics: [])
+        return Outcome(flow: compiled, flowFile: flowFile, lockFile: lockFile, configDiagnostics: [])
     }
 
     static func quotedList(_ names: [String]) -> String {

@@ -135,7 +135,7 @@ public final class TenantRegistry: Sendable {
                     // The flow's own errors, as `talkflow lint` prints them; the configuration's line that wraps
                     // them is not one more. A flow that cannot be read, or an override it does not fit, has only
                     // the configuration's.
-                    let flowErrors = outcome.flowFile?.errorCount ?? 0
+                    let flowErrors = (outcome.flowFile?.errorCount ?? 0) + (outcome.lockFile?.errorCount ?? 0)
                     let configDiagnostics = outcome.configDiagnostics.filter {
                         flowErrors == 0 || $0.id != ConfigRules.flowInvalid.id
                     }
@@ -144,6 +144,7 @@ public final class TenantRegistry: Sendable {
                         files.append(FileDiagnostics(path: configPath, source: nil, diagnostics: configDiagnostics))
                     }
                     if let flowFile = outcome.flowFile { files.append(flowFile) }
+                    if let lockFile = outcome.lockFile { files.append(lockFile) }
                     let errors =
                         flowErrors > 0
                         ? flowErrors : outcome.configDiagnostics.count(where: { $0.severity == .error })

@@ -48,21 +48,21 @@ struct CompileCommand: ParsableCommand {
 
     /// Lints, stops on errors, then compiles and prints or writes the machine in the chosen form.
     func run() throws {
-        let file: FileDiagnostics
+        let files: [FileDiagnostics]
         let checkedFlow: Flow?
         switch FileCheck.run(path: flow) {
         case .unreadable(let path, let message):
             Console.error("cannot read '\(path)': \(message)")
             throw Exit.unreadable
-        case .checked(let checked, let decoded):
-            file = checked
+        case .checked(let checked, let decoded, let lock):
+            files = FileCheck.files(checked, lock)
             checkedFlow = decoded
         }
-        if !file.diagnostics.isEmpty {
-            Console.err(TextRenderer.render(files: [file], colors: color.enabled(for: STDERR_FILENO)))
-            Console.err(TextRenderer.summary(files: [file]) + "\n")
+        if files.contains(where: { !$0.diagnostics.isEmpty }) {
+            Console.err(TextRenderer.render(files: files, colors: color.enabled(for: STDERR_FILENO)))
+            Console.err(TextRenderer.summary(files: files) + "\n")
         }
-        guard file.errorCount == 0, let checkedFlow else { throw Exit.problems }
+        guard files.allSatisfy({ $0.errorCount == 0 }), let checkedFlow else { throw Exit.problems }
 
         let machine = MachineCompiler.compile(checkedFlow)
         let text: String

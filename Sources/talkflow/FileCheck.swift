@@ -2,15 +2,18 @@ import FlowCompiler
 import FlowDiagnostics
 import FlowLanguage
 import FlowSyntax
+import Foundation
 
 /// What checking one file on disk gave: its diagnostics (and the flow, for `compile`), or why it could not be
 /// read. Lint and compile share it so that both treat files exactly alike.
 enum FileCheck {
-    case checked(FileDiagnostics, flow: Flow?)
+    /// The flow file's diagnostics, the flow when it could be decoded, and the diagnostics of its consent lock
+    /// when the lock file beside it has problems (they are the lock file's own, at its lines).
+    case checked(FileDiagnostics, flow: Flow?, lock: FileDiagnostics?)
     case unreadable(path: String, message: String)
 
-    /// Reads and checks one file. A file over the loader's size limit is never read: it gets `yaml_too_large`
-    /// at 1:1, the diagnostic the loader itself would give.
+    /// Reads and checks one file, with the consent lock beside it if there is one. A file over the loader's size
+    /// limit is never read: it gets `yaml_too_large` at 1:1, the diagnostic the loader itself would give.
     static func run(path: String, limits: LoaderLimits = .default) -> FileCheck {
         switch FlowReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
@@ -18,12 +21,53 @@ enum FileCheck {
         case .tooLarge(let size):
             let diagnostic = SyntaxRules.tooLarge.diagnostic(
                 "file is \(size) bytes; the limit is \(limits.maxBytes) bytes", at: .fileStart)
-            return .checked(FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic]), flow: nil)
+            return .checked(
+                FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic]), flow: nil, lock: nil)
         case .bytes(let bytes):
-            let result = FlowChecker.check(bytes: bytes, limits: limits)
+            let lock = ConsentLockFile.read(forFlow: path)
+            let result = FlowChecker.check(bytes: bytes, limits: limits, consentLock: lock.lock)
             let source = String(decoding: result.source.bytes, as: UTF8.self)
             return .checked(
-                FileDiagnostics(path: path, source: source, diagnostics: result.diagnostics), flow: result.flow)
+                FileDiagnostics(path: path, source: source, diagnostics: result.diagnostics), flow: result.flow,
+                lock: lock.problems)
         }
+    }
+
+    /// Every file with something to report, the flow first.
+    static func files(_ flow: FileDiagnostics, _ lock: FileDiagnostics?) -> [FileDiagnostics] {
+        [flow] + (lock.map { [$0] } ?? [])
+    }
+}
+
+/// The consent lock beside a flow file on disk (`ConsentLock.path(forFlow:)`). No lock file is no lock; a lock
+/// file that cannot be read or used is an error in it, and the flow is then checked as if it had none.
+enum ConsentLockFile {
+    /// A lock is a few lines per policy version; a megabyte is far beyond any real one.
+    static let maxBytes = 1 << 20
+
+    static func read(forFlow flowPath: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
+        let path = ConsentLock.path(forFlow: flowPath)
+        var info = stat()
+        guard stat(path, &info) == 0 || errno != ENOENT else { return (nil, nil) }
+        switch FlowReader.read(path, limit: maxBytes) {
+        case .failure(let message):
+            return (nil, unusable(path, "cannot read the consent lock: \(message)"))
+        case .tooLarge(let size):
+            return (nil, unusable(path, "the consent lock is \(size) bytes; the limit is \(maxBytes) bytes"))
+        case .bytes(let bytes):
+            let loaded = ConsentLock.load(bytes: bytes)
+            let problems =
+                loaded.diagnostics.isEmpty
+                ? nil
+                : FileDiagnostics(
+                    path: path, source: String(decoding: loaded.source.bytes, as: UTF8.self),
+                    diagnostics: loaded.diagnostics)
+            return (loaded.lock, problems)
+        }
+    }
+
+    private static func unusable(_ path: String, _ message: String) -> FileDiagnostics {
+        FileDiagnostics(
+            path: path, source: nil, diagnostics: [ConsentLock.invalid.diagnostic(message, at: .fileStart)])
     }
 }

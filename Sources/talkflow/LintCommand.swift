@@ -84,15 +84,17 @@ struct LintCommand: ParsableCommand {
             case .unreadable(let path, let message):
                 Console.error("cannot read '\(path)': \(message)")
                 unreadable += 1
-            case .checked(var file, _):
+            case .checked(let file, _, let lock):
                 // Text and GitHub output stream file by file; the other formats need the whole run.
-                switch format {
-                case .text: Console.out(TextRenderer.render(files: [file], colors: colors))
-                case .github: Console.out(GitHubRenderer.render(files: [file]))
-                case .json, .sarif: break
+                for var checked in FileCheck.files(file, lock) {
+                    switch format {
+                    case .text: Console.out(TextRenderer.render(files: [checked], colors: colors))
+                    case .github: Console.out(GitHubRenderer.render(files: [checked]))
+                    case .json, .sarif: break
+                    }
+                    checked.source = nil
+                    files.append(checked)
                 }
-                file.source = nil
-                files.append(file)
             }
         }
         switch format {

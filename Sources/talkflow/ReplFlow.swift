@@ -19,12 +19,13 @@ enum ReplFlow {
         switch FileCheck.run(path: path) {
         case .unreadable(_, let message):
             return .failure(.unreadable(message))
-        case .checked(let file, let flow):
-            if !file.diagnostics.isEmpty {
-                Console.err(TextRenderer.render(files: [file], colors: colors))
-                Console.err(TextRenderer.summary(files: [file]) + "\n")
+        case .checked(let file, let flow, let lock):
+            let files = FileCheck.files(file, lock)
+            if files.contains(where: { !$0.diagnostics.isEmpty }) {
+                Console.err(TextRenderer.render(files: files, colors: colors))
+                Console.err(TextRenderer.summary(files: files) + "\n")
             }
-            guard file.errorCount == 0, let flow else { return .failure(.errors) }
+            guard files.allSatisfy({ $0.errorCount == 0 }), let flow else { return .failure(.errors) }
             return .success(MachineCompiler.compile(flow))
         }
     }

@@ -16,7 +16,8 @@ struct Talkflow: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            LintCommand.self, CompileCommand.self, ReplCommand.self, TestCommand.self, ServeCommand.self,
+            LintCommand.self, CompileCommand.self, LockCommand.self, ReplCommand.self, TestCommand.self,
+            ServeCommand.self,
             ConsentCommand.self, SendTemplateCommand.self,
         ]
     )

@@ -27,16 +27,28 @@ import Testing
         {
             limits.maxBytes = maxBytes
         }
-        let result = FlowChecker.check(bytes: bytes, limits: limits)
+        // A fixture may have a consent lock beside its flow (`flow.consent.lock`), as `talkflow lint` reads it.
+        let lockBytes = try? Data(contentsOf: folder.appendingPathComponent("flow.consent.lock"))
+        let lock = lockBytes.map { ConsentLock.load(bytes: Array($0)) }
+        let result = FlowChecker.check(bytes: bytes, limits: limits, consentLock: lock?.lock)
+        let all = result.diagnostics + (lock?.diagnostics ?? [])
         // Golden files are only compared (or recorded) once the fixture triggers its own check.
         try #require(
-            result.diagnostics.contains { $0.id == name },
-            "fixture '\(name)' must trigger its own check; it reported \(result.diagnostics.map(\.id))")
-        let file = FileDiagnostics(
-            path: "flow.yaml", source: String(decoding: bytes, as: UTF8.self), diagnostics: result.diagnostics)
+            all.contains { $0.id == name }, "fixture '\(name)' must trigger its own check; it reported \(all.map(\.id))"
+        )
+        var files = [
+            FileDiagnostics(
+                path: "flow.yaml", source: String(decoding: bytes, as: UTF8.self), diagnostics: result.diagnostics)
+        ]
+        if let lock, !lock.diagnostics.isEmpty {
+            files.append(
+                FileDiagnostics(
+                    path: "flow.consent.lock", source: String(decoding: lock.source.bytes, as: UTF8.self),
+                    diagnostics: lock.diagnostics))
+        }
         try Golden.compare(
-            TextRenderer.render(files: [file], colors: false), folder.appendingPathComponent("expected.txt"))
-        try Golden.compare(JSONRenderer.render(files: [file]), folder.appendingPathComponent("expected.json"))
+            TextRenderer.render(files: files, colors: false), folder.appendingPathComponent("expected.txt"))
+        try Golden.compare(JSONRenderer.render(files: files), folder.appendingPathComponent("expected.json"))
     }
 
     @Test func everyCheckHasAFixture() {

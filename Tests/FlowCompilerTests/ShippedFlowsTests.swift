@@ -43,11 +43,17 @@ struct ShippedFlowsTests {
         #expect(Set(names).isSuperset(of: ["default.yaml", "faq.yaml", "support.yaml"]))
     }
 
-    /// Each shipped flow checks clean (no error, no warning) and its id is its file name.
+    /// Each shipped flow checks clean (no error, no warning) with the consent lock beside it, which holds its
+    /// current policy version, and its id is its file name.
     @Test(arguments: ["default", "faq", "support"])
     func shippedFlowChecksClean(_ name: String) throws {
         let bytes = Array(try Data(contentsOf: flowsFolder.appending(path: "\(name).yaml")))
-        let result = FlowChecker.check(bytes: bytes)
+        let lockBytes = Array(try Data(contentsOf: flowsFolder.appending(path: "\(name).consent.lock")))
+        let lock = ConsentLock.load(bytes: lockBytes)
+        #expect(lock.diagnostics.isEmpty)
+        let result = FlowChecker.check(bytes: bytes, consentLock: try #require(lock.lock))
+        let version = try #require(result.flow?.policy?.version.value)
+        #expect(lock.lock?.version(version) != nil, "the lock must hold the flow's policy version \(version)")
         let rendered = result.diagnostics.map {
             "\($0.range.start.line):\($0.range.start.column) \($0.id) \($0.message)"
         }

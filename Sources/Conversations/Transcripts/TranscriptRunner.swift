@@ -163,10 +163,20 @@ public final class TranscriptRunner: @unchecked Sendable {
         case .failure(let failure):
             outcome = .unreadable(failure.message)
         case .success(let bytes):
-            let checked = FlowChecker.check(bytes: bytes)
+            // The consent lock beside the flow, as `talkflow lint` reads it; no readable file is no lock.
+            let lockPath = ConsentLock.path(forFlow: flowPath)
+            var consentLock: ConsentLock.Loaded?
+            if case .success(let lockBytes) = read(lockPath) { consentLock = ConsentLock.load(bytes: lockBytes) }
+            let checked = FlowChecker.check(bytes: bytes, consentLock: consentLock?.lock)
             let errors = checked.diagnostics.filter { $0.severity == .error }
-            if let flow = checked.flow, errors.isEmpty {
+            let lockErrors = consentLock?.diagnostics.filter { $0.severity == .error } ?? []
+            if let flow = checked.flow, errors.isEmpty, lockErrors.isEmpty {
                 outcome = .machine(MachineCompiler.compile(flow))
+            } else if errors.isEmpty, let consentLock {
+                outcome = .errors(
+                    FileDiagnostics(
+                        path: lockPath, source: String(decoding: consentLock.source.bytes, as: UTF8.self),
+                        diagnostics: lockErrors))
             } else {
                 outcome = .errors(
                     FileDiagnostics(

@@ -1,4 +1,5 @@
 import FlowRuntime
+import FlowSyntax
 
 /// Writes transcripts as YAML text in the format of Docs/testing.md: `talkflow repl` saves a conversation with
 /// it, and tests build transcripts with it.
@@ -290,28 +291,7 @@ struct YAMLText {
         return !reserved.contains(value.lowercased())
     }
 
-    static func doubleQuoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}"
-                {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func doubleQuoted(_ value: String) -> String { YAMLQuoting.doubleQuoted(value) }
 
     /// The lines of a folded block scalar (`>-`) that reads back as exactly `value` (empty strings are blank
     /// lines), wrapped at single spaces to `width`; `nil` when a folded block cannot carry it (leading or

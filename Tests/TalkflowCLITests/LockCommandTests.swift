@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `talkflow lock`: records a flow's consent texts per policy version; lint, compile, repl and test then refuse
+/// a consent text changed under a locked version.
+@Suite struct LockCommandTests {
+    static let changedText = Flows.valid.replacingOccurrences(
+        of: "Tus datos se procesan", with: "Tus datos tambien se procesan")
+    static let bumped = changedText.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"")
+
+    @Test func locksThenRefusesAChangedTextUntilTheVersionIsBumped() throws {
+        try Flows.requireVariants()
+        try #require(Self.changedText != Flows.valid && Self.bumped != Self.changedText)
+        let folder = try TemporaryFolder()
+        try folder.write("bot/flow.yaml", Flows.valid)
+
+        let locked = try folder.run("lock", "bot")
+        #expect(locked.status == 0)
+        #expect(
+            locked.stdout
+                == "bot/flow.yaml: locked policy version '2026-01' (1 consent text) in bot/flow.consent.lock\n")
+        #expect(locked.stderr == "")
+        let lockFile = folder.url.appending(path: "bot/flow.consent.lock")
+        let first = try String(contentsOf: lockFile, encoding: .utf8)
+        #expect(first.contains("versions:\n  \"2026-01\":\n    consentimiento: "))
+
+        // Locking again changes nothing.
+        let again = try folder.run("lock", "bot/flow.yaml")
+        #expect(again.status == 0)
+        #expect(again.stdout == "bot/flow.yaml: policy version '2026-01' already locked in bot/flow.consent.lock\n")
+
+        // The lock file is not a flow: linting the folder checks one file.
+        #expect(try folder.run("lint", "bot").stdout == "no problems found in 1 file\n")
+
+        // A changed text under the same version: lint, compile and lock refuse it.
+        try folder.write("bot/flow.yaml", Self.changedText)
+        let lint = try folder.run("lint", "bot")
+        #expect(lint.status == 1)
+        #expect(
+            lint.stdout.contains("bot/flow.yaml:35:11: error: the text or buttons of consent step 'consentimiento'"))
+        #expect(lint.stdout.contains("[consent_text_changed]"))
+        #expect(try folder.run("compile", "bot/flow.yaml").status == 1)
+        let refused = try folder.run("lock", "bot/flow.yaml")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasSuffix("bot/flow.yaml: not locked: fix the errors above first\n"))
+        #expect(try String(contentsOf: lockFile, encoding: .utf8) == first)
+
+        // A new version: a warning until it is locked, then clean, and the old version is kept.
+        try folder.write("bot/flow.yaml", Self.bumped)
+        let warned = try folder.run("lint", "bot/flow.yaml")
+        #expect(warned.status == 0)
+        #expect(warned.stdout.contains("warning: policy version '2026-02' is not in the consent lock"))
+        #expect(try folder.run("lint", "--strict", "bot/flow.yaml").status == 1)
+        #expect(try folder.run("lock", "bot/flow.yaml").status == 0)
+        let second = try String(contentsOf: lockFile, encoding: .utf8)
+        #expect(second.hasPrefix(first))
+        #expect(second.contains("  \"2026-02\":\n    consentimiento: "))
+        #expect(try folder.run("lint", "--strict", "bot/flow.yaml").status == 0)
+    }
+
+    @Test func aDamagedLockIsAnErrorAtItsLine() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        try folder.write("flow.consent.lock", "versions:\n  \"2026-01\":\n    consentimiento: abc\n")
+        let lint = try folder.run("lint", "flow.yaml")
+        #expect(lint.status == 1)
+        #expect(
+            lint.stdout.hasPrefix(
+                "flow.consent.lock:3:21: error: the hash of 'consentimiento' under version '2026-01' must be a "
+                    + "SHA-256: 64 lower-case hex digits (found 3 characters) [consent_lock_invalid]\n"))
+        #expect(lint.stdout.hasSuffix("1 error in 1 file\n"))
+        let lock = try folder.run("lock", "flow.yaml")
+        #expect(lock.status == 1)
+        #expect(try folder.run("compile", "flow.yaml").status == 1)
+    }
+
+    @Test func aTranscriptOfAFlowWithAChangedTextFails() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        #expect(try folder.run("lock", "flow.yaml").status == 0)
+        try folder.write("flow.yaml", Self.changedText)
+        try folder.write(
+            "hola.test.yaml",
+            "name: hola\nflow: flow.yaml\nsteps:\n  - contact: hola\n")
+        let test = try folder.run("test", "hola.test.yaml")
+        #expect(test.status == 1)
+        #expect(test.stdout.contains("consent_text_changed") || test.stderr.contains("consent_text_changed"))
+    }
+
+    @Test func usageErrors() throws {
+        let folder = try TemporaryFolder()
+        let none = try folder.run("lock")
+        #expect(none.status == 64)
+        #expect(none.stderr.hasPrefix("Error: missing flow: name at least one flow file or folder\n"))
+        let missing = try folder.run("lock", "nope.yaml")
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "talkflow: error: cannot read 'nope.yaml': no such file or directory\n")
+    }
+}
