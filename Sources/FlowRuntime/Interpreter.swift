@@ -545,6 +545,8 @@ public struct Interpreter: Sendable {
             } ?? ""
         guard Self.acceptedMimeTypes.contains(mime) else {
             send(&s, .text(defaults.attachmentRefused), from: .bot, now: now, into: &fx)
+            // The contact wrote: the inactivity deadline starts again, as after any other message.
+            if s.status == .waiting { wait(&s, now: now, into: &fx) }
             return
         }
         let local = calendar.local(now)
@@ -557,11 +559,15 @@ public struct Interpreter: Sendable {
             let text = defaults.attachmentLimit.replacingOccurrences(
                 of: "%@", with: defaults.resetDate(year: year, month: month))
             send(&s, .text(text), from: .bot, now: now, into: &fx)
+            if s.status == .waiting { wait(&s, now: now, into: &fx) }
             return
         }
         s.attachmentBytes += attachment.size
         if s.status == .queued || s.status == .withAgent {
-            fx.append(.relayToAgent(agent: s.agent, message: .attachment(attachment)))
+            // The type as judged, without parameters or capitals (`image/JPEG;q=1` is `image/jpeg`).
+            var relayed = attachment
+            relayed.mimeType = mime
+            fx.append(.relayToAgent(agent: s.agent, message: .attachment(relayed)))
             return
         }
         guard s.status == .waiting else { return }

@@ -95,16 +95,39 @@ enum AnswerValidation {
         scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
-    /// A number written with `.` or `,` as the decimal mark; stored without a trailing `.0`.
+    /// A number written with `.` or `,` as the decimal mark, stored as written in its shortest form: no sign for
+    /// a positive number, no leading zeros, no trailing decimal zeros (`"+007,50"` → `7.5`, `"3,0"` → `3`). The
+    /// digits are kept as text, so a long number is stored exactly (`12345678901234567890`), never rounded
+    /// through a binary floating point or written with an exponent; `min` and `max` compare its value.
     static func number(_ text: String, _ validation: MachineValidation) -> String? {
-        let normalized = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
-        guard normalized.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
-            let n = Double(normalized), n.isFinite
-        else { return nil }
+        var scalars = Substring(text.replacingOccurrences(of: " ", with: "")).unicodeScalars[...]
+        var negative = false
+        if let first = scalars.first, first == "+" || first == "-" {
+            negative = first == "-"
+            scalars = scalars.dropFirst()
+        }
+        var whole = ""
+        var fraction = ""
+        var marks = 0
+        for scalar in scalars {
+            if scalar == "." || scalar == "," {
+                marks += 1
+            } else if ("0"..."9").contains(scalar) {
+                if marks == 0 { whole.unicodeScalars.append(scalar) } else { fraction.unicodeScalars.append(scalar) }
+            } else {
+                return nil
+            }
+        }
+        guard marks <= 1, !(whole.isEmpty && fraction.isEmpty) else { return nil }
+        let digits = whole.drop { $0 == "0" }
+        let decimals = fraction.reversed().drop { $0 == "0" }.reversed()
+        var stored = digits.isEmpty ? "0" : String(digits)
+        if !decimals.isEmpty { stored += "." + String(decimals) }
+        if negative, stored != "0" { stored = "-" + stored }
+        guard let n = Double(stored), n.isFinite else { return nil }
         if let min = validation.min, n < min { return nil }
         if let max = validation.max, n > max { return nil }
-        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        return String(n)
+        return stored
     }
 
     static func email(_ text: String) -> String? {

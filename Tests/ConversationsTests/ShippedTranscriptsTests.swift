@@ -45,3 +45,18 @@ struct ShippedTranscriptsTests {
         #expect(TranscriptRunner.run(file: file).passed)
     }
 }
+
+/// The example at the top of Docs/testing.md is shipped as a transcript, word for word, and passes: readers
+/// copy it first.
+@Test func theGuidesExampleIsShippedAndPasses() throws {
+    let guide = try String(
+        contentsOf: transcriptRepositoryRoot.appending(path: "Docs/testing.md"), encoding: .utf8)
+    let section = try #require(guide.range(of: "## An example\n\n```yaml\n"))
+    let rest = guide[section.upperBound...]
+    let end = try #require(rest.range(of: "```"))
+    let example = String(rest[..<end.lowerBound])
+    let file = transcriptRepositoryRoot.appending(path: "Flows/tests/default/ejemplo_de_la_guia.test.yaml").path
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == example)
+    let result = TranscriptRunner.run(file: file)
+    #expect(result.passed, "\(result.renderedFailures())")
+}

@@ -80,6 +80,18 @@ private let numberCases: [AskCase] = [
     AskCase("number", "1.234,5", nil),
     AskCase("number", "1e3", nil),
     AskCase("number", "doce", nil),
+    // Long numbers are stored exactly as written, never rounded or with an exponent.
+    AskCase("number", "12345678901234567890", "12345678901234567890"),
+    AskCase("number", "9007199254740993", "9007199254740993"),
+    AskCase("number", "1000000000000000000000,5", "1000000000000000000000.5"),
+    AskCase("number", "+007,50", "7.5"),
+    AskCase("number", "-0,0", "0"),
+    AskCase("number", ",5", "0.5"),
+    AskCase("number", "5,", "5"),
+    AskCase("number", "1-2", nil),
+    AskCase("number", "--2", nil),
+    AskCase("number", ",", nil),
+    AskCase("number", "+", nil),
 ]
 
 private let emailCases: [AskCase] = [

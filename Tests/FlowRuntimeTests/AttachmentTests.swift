@@ -1,5 +1,6 @@
 import FlowCompiler
 import FlowRuntime
+import Foundation
 import Testing
 
 // Files from contacts: only PDF, JPEG/JPG and PNG (by MIME type); anything else is refused politely, naming
@@ -48,11 +49,29 @@ private let refusal = "Solo podemos recibir archivos PDF, JPG, JPEG o PNG. Enví
 func acceptedTypesReachTheAgent(_ mime: String) throws {
     var chat = try chatWithAgent()
     let file = Event.Attachment(mimeType: mime, size: 1000)
+    // The agent gets the type as judged: lower case, without parameters.
+    let judged = mime.lowercased().split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
+    let relayed = Event.Attachment(mimeType: judged, size: 1000)
     #expect(
         chat.event(.attachment(file)) == [
-            .logContactMessage(.attachment(file)), .relayToAgent(agent: "ana", message: .attachment(file)),
+            .logContactMessage(.attachment(file)), .relayToAgent(agent: "ana", message: .attachment(relayed)),
         ])
     #expect(chat.session.attachmentBytes == 1000)
+}
+
+/// A refused file is a message from the contact: at a waiting step it starts the inactivity deadline again,
+/// for a refused type and past the allowance alike.
+@Test(arguments: [("image/gif", Int64(1000)), ("image/png", Int64(52_428_801))])
+func aRefusedFileRestartsTheInactivityTimer(_ mime: String, _ size: Int64) throws {
+    var chat = Chat(
+        try Fixture.interpreter(settings: allDay, steps: Fixture.simpleMenu + Fixture.handoff),
+        at: Fixture.mondayMorning)
+    chat.type("hola", after: 0)
+    chat.tap("consentimiento.accept", after: 0)
+    let effects = chat.event(.attachment(Event.Attachment(mimeType: mime, size: size)), after: 540)
+    #expect(effects.last == .scheduleInactivityTimer(at: chat.now + 1800))
+    #expect(chat.session.inactivityDeadline == chat.now + 1800)
+    #expect(chat.session.status == .waiting)
 }
 
 @Test(arguments: [
