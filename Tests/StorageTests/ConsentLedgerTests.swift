@@ -90,7 +90,8 @@ func exportHasEveryRecordWithTheTextsShown(factory: StoreFactory) async throws {
     #expect(first.channel == "whatsapp_cloud")
     #expect(first.phoneNumberID == "1234567890")
     #expect(first.receivedAt == t + 1)
-    #expect(first.requestMessageIDs == ["wamid.request"])
+    // The entry names `wamid.request`, but the log holds no such request to the contact: it is not recorded.
+    #expect(first.requestMessageIDs == [])
     #expect(first.policyURL == "https://example.co/datos")
     #expect(first.language == "es")
     #expect(history.records[2].words == "revocar")
@@ -142,6 +143,25 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
     #expect(record.textsMatchHash)
     #expect(record.step == "consentimiento")
     #expect(record.flow == "prueba")
+}
+
+/// A typed accept that quotes another message (the contact's own, swiped to reply) names the consent request,
+/// not the quoted message; a tap, whose context is the request itself, names that request.
+@Test(arguments: StoreFactory.all)
+func aQuotedMessageIsTheRequestOnlyWhenItIsTheConsentRequest(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let (store, driver) = try await storeWithASentConsentRequest(factory, folder)
+    try await driver.receive(.text("acepto"), from: "c", id: "w2", at: Fixtures.monday + 20, quoting: "w1")
+    let typed = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
+    #expect(typed.requestMessageIDs == ["wamid.request.1"])
+
+    let other = try TestFolder()
+    let (store2, driver2) = try await storeWithASentConsentRequest(factory, other)
+    try await driver2.receive(
+        .reply(id: "consentimiento.accept", messageID: "w2"), from: "c", id: "w2", at: Fixtures.monday + 20,
+        quoting: "wamid.request.1")
+    let tapped = try #require(try await store2.consentHistory(tenant: "t1", contact: "c").records.first)
+    #expect(tapped.requestMessageIDs == ["wamid.request.1"])
 }
 
 /// An accept that outran the send report of the request it answers names no request rather than an earlier one.

@@ -155,7 +155,9 @@ struct Driver: Sendable {
     let tenant: String
 
     @discardableResult
-    func receive(_ kind: Event.Kind, from contact: String, id: String, at: Int64) async throws -> CommittedChanges? {
+    func receive(
+        _ kind: Event.Kind, from contact: String, id: String, at: Int64, quoting quoted: String? = nil
+    ) async throws -> CommittedChanges? {
         let interpreter = self.interpreter
         return try await store.handleInbound(tenant: tenant, contact: contact, messageID: id, receivedAt: at) {
             session, transaction in
@@ -175,8 +177,10 @@ struct Driver: Sendable {
                     }
                 }
                 changes.record(
-                    effects, evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "1234", receivedAt: at)
-                )
+                    effects,
+                    evidence: EvidenceContext(
+                        channel: "whatsapp_cloud", phoneNumberID: "1234", receivedAt: at,
+                        requestMessageIDs: quoted.map { [$0] }))
             }
             changes.stateName = interpreter.name(of: session.state)
             changes.queueName = session.queue == nil ? nil : "ventas"

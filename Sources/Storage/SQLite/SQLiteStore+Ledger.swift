@@ -102,7 +102,7 @@ extension SQLiteStore {
                 try db.run("INSERT INTO consent_texts (sha256, text) VALUES (?, ?)", [hash, text])
                 hashes.append(hash)
             }
-            let requests = try entry.requestMessageIDs ?? requestMessageIDs(db, tenant, contact, evidence)
+            let requests = try requestMessageIDs(db, tenant, contact, evidence, quoted: entry.requestMessageIDs)
             try db.run(
                 """
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
@@ -130,7 +130,8 @@ extension SQLiteStore {
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.policyVersion,
-                    evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array(entry.requestMessageIDs ?? []),
+                    // A revocation answers no request: a message the contact quoted is not one.
+                    evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array([String]()),
                     evidence.words, entry.whatsAppTimestamp,
                 ])
             // Business-initiated messages queued before the revocation are not sent after it (habeas-data item 6):
@@ -145,15 +146,29 @@ extension SQLiteStore {
         return db.lastInsertedRowID
     }
 
-    /// The `wamid` of the latest message to the contact that offered the decision's accept button
-    /// (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer): the request the contact answered. None
-    /// when that message's send report is not recorded yet (an answer that outran it): an earlier request's
+    /// The `wamid` of the request the contact answered: the message the answer quotes (WhatsApp's `context`,
+    /// which a button tap always carries) when that is a message to the contact offering the decision's accept
+    /// button (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer); otherwise the latest such
+    /// message. A quoted message of another kind (the contact's own, an earlier menu) is not the request. None
+    /// when no such message's send report is recorded yet (an answer that outran it): an earlier request's
     /// `wamid` would name the wrong message.
     static func requestMessageIDs(
-        _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence
+        _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence, quoted: [String]?
     ) throws -> [String] {
         let optIn = evidence.choice.hasPrefix("opt_in")
         let acceptID = evidence.step + (optIn ? ".opt_in.accept" : ".accept")
+        if let quoted = quoted?.first,
+            try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT message_id FROM conversation_log
+                        WHERE tenant = ? AND message_id = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
+                            AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons')
+                                WHERE json_extract(value, '$.id') = ?)
+                        """), arguments: [tenant, quoted, contact, acceptID]) != nil
+        {
+            return [quoted]
+        }
         let id = try String.fetchOne(
             db.cachedStatement(
                 sql: """
