@@ -3,11 +3,17 @@ import FlowLanguage
 
 /// A cycle of steps none of which waits for the contact (messages, sets, branches, templates) would make
 /// the bot talk to itself forever. Found as strongly connected components (Tarjan, iterative, linear time).
+///
+/// Two edges of waiting steps are taken without waiting, so they count as wait-free too: a general or
+/// sensitive consent already accepted is skipped straight to `accept.next`, and outside business hours a
+/// handoff goes straight to `closed.next`. A cycle through either waits at most once, then loops.
 struct WaitFreeCycleRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "wait_free_cycle", severity: .error,
-        summary: "a cycle of steps that never waits for the contact",
-        fix: "Put a step that waits (menu, ask, consent or handoff) in the cycle, or break it with an 'end'.")
+        summary: "a cycle of steps that never waits for the contact (an accepted consent's 'accept' and a "
+            + "handoff's 'closed.next' do not wait)",
+        fix: "Put a step that waits (menu, ask, or a consent or handoff entered other than by those two ways) in "
+            + "the cycle, or break it with an 'end'.")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -15,9 +21,9 @@ struct WaitFreeCycleRule: LintRule {
         let steps = context.flow.steps
         let n = steps.count
         let waits = steps.map(\.waitsForContact)
-        // Only edges between steps that do not wait (keywords and revocation start at waiting steps).
+        // Only the edges taken without waiting (keywords and revocation start at waiting steps).
         let successors: [[Int]] = (0..<n).map { i in
-            waits[i] ? [] : context.graph.edges[i].map(\.to).filter { !waits[$0] }
+            context.graph.edges[i].filter { Self.isWaitFree($0, from: steps[i], waits: waits[i]) }.map(\.to)
         }
         var index = [Int](repeating: -1, count: n)
         var low = [Int](repeating: 0, count: n)
@@ -25,7 +31,7 @@ struct WaitFreeCycleRule: LintRule {
         var stack: [Int] = []
         var counter = 0
         var diagnostics: [Diagnostic] = []
-        for root in 0..<n where index[root] < 0 && !waits[root] {
+        for root in 0..<n where index[root] < 0 && !successors[root].isEmpty {
             var work: [(node: Int, next: Int)] = [(root, 0)]
             index[root] = counter
             low[root] = counter
@@ -59,20 +65,39 @@ struct WaitFreeCycleRule: LintRule {
                     if member == node { break }
                 }
                 let isCycle = component.count > 1 || successors[node].contains(node)
-                if isCycle { diagnostics.append(report(component.sorted(), steps: steps)) }
+                if isCycle { diagnostics.append(report(component.sorted(), steps: steps, waits: waits)) }
             }
         }
         return diagnostics
     }
 
-    private func report(_ component: [Int], steps: [Step]) -> Diagnostic {
+    /// Whether the bot takes `edge` without waiting for the contact.
+    static func isWaitFree(_ edge: FlowGraph.Edge, from step: Step, waits: Bool) -> Bool {
+        if !waits { return true }
+        switch (step.kind, edge.kind) {
+        case (.consent, .accept), (.handoff, .closedHours): return true
+        default: return false
+        }
+    }
+
+    private func report(_ component: [Int], steps: [Step], waits: [Bool]) -> Diagnostic {
         let first = steps[component[0]]
         let names = component.map { "'\(steps[$0].id.value)'" }.joined(separator: ", ")
         let notes = component.dropFirst().map {
             DiagnosticNote(message: "'\(steps[$0].id.value)' is part of the cycle", range: steps[$0].id.range)
         }
+        // Say why a step that waits does not break the cycle.
+        let skipped = component.compactMap { i -> String? in
+            guard waits[i] else { return nil }
+            switch steps[i].kind {
+            case .consent: return "consent '\(steps[i].id.value)' is skipped once accepted"
+            case .handoff: return "handoff '\(steps[i].id.value)' goes straight to 'closed.next' outside business hours"
+            default: return nil
+            }
+        }
         return Self.descriptor.diagnostic(
             "steps \(names) form a cycle in which the bot never waits for the contact; it would send messages "
-                + "forever", at: first.id.range, notes: Array(notes))
+                + "forever" + (skipped.isEmpty ? "" : " (" + skipped.joined(separator: "; ") + ")"),
+            at: first.id.range, notes: Array(notes))
     }
 }
