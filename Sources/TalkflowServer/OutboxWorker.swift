@@ -143,8 +143,10 @@ public struct OutboxWorker: Service {
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
         // A pause for a refused access token ends with the restart that brings the renewed one.
         let resumed = try await store.resumeDeferredMessages(errorKind: Sender.pausedError.kind, now: clock())
-        if resumed > 0 {
-            logger.notice("messages held by a refused access token are due again", metadata: ["rows": "\(resumed)"])
+        for (tenant, rows) in resumed.sorted(by: { $0.key < $1.key }) {
+            var tenantLogger = logger
+            tenantLogger[metadataKey: "tenant"] = "\(tenant)"
+            tenantLogger.notice("messages held by a refused access token are due again", metadata: ["rows": "\(rows)"])
         }
         store.attachSender(dispatcher, lease: settings.lease)
         let signal = signal

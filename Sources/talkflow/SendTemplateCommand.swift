@@ -25,8 +25,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
 
             Exit status:
               0   queued
-              1   refused (no opt-in or consent, outside Ley 2300's hours, unknown template, wrong \
-            parameters, an emoji in a parameter, header media not JPEG or PDF), or the configuration has errors
+              1   refused (no opt-in or consent, outside Ley 2300's hours, unknown
+                  template, wrong parameters, an emoji in a parameter, header
+                  media not JPEG or PDF), or the configuration has errors
               2   the store does not exist or could not be written
               64  usage error
             """

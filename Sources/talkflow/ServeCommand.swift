@@ -27,8 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             Exit status:
               0   stopped by SIGTERM or SIGINT
-              1   the configuration or a flow has errors, or the server failed (port in use,
-                  another server already serving the SQLite store, ...)
+              1   the configuration or a flow has errors, or the server failed
+                  (port in use, another server already serving the SQLite
+                  store, ...)
               64  usage error (unknown option, no --config)
             """
     )

@@ -212,7 +212,7 @@ struct OutboxDispatcherTests {
             return try await store.completeOutbox(results)
         }
         func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
-        func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> Int {
+        func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> [String: Int] {
             try await store.resumeDeferredMessages(errorKind: errorKind, now: now)
         }
         func outboxDepth() async throws -> Int { try await store.outboxDepth() }

@@ -163,19 +163,21 @@ extension SQLiteStore {
     }
 
     @discardableResult
-    public func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> Int {
+    public func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> [String: Int] {
         try await pool.writeWithoutTransaction { db in
-            var count = 0
+            var counts: [String: Int] = [:]
             try db.inTransaction(.immediate) {
-                try db.run(
-                    """
-                    UPDATE conversation_log SET next_attempt_at = ?
-                    WHERE status = 'pending' AND error_kind = ? AND next_attempt_at > ?
-                    """, [now, errorKind, now])
-                count = db.changesCount
+                let tenants = try String.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE conversation_log SET next_attempt_at = ?
+                        WHERE status = 'pending' AND error_kind = ? AND next_attempt_at > ?
+                        RETURNING tenant
+                        """, arguments: [now, errorKind, now])
+                for tenant in tenants { counts[tenant, default: 0] += 1 }
                 return .commit
             }
-            return count
+            return counts
         }
     }
 
