@@ -66,6 +66,10 @@ public final class SQLiteStore: ConversationStore {
             try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
+        // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
+        // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
+        let created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if created >= 0 { Glibc.close(created) }
         let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
         let synchronous = options.durability == .power ? "FULL" : "NORMAL"
