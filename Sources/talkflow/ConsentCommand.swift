@@ -41,7 +41,10 @@ struct ConsentExportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The contact's WhatsApp id (wa_id), e.g. 573001112233.", valueName: "contact"))
+    @Argument(
+        help: ArgumentHelp(
+            "The contact's WhatsApp id (wa_id), e.g. 573001112233, or the business-scoped user id the contact first "
+                + "wrote with.", valueName: "contact"))
     var contact: String
 
     @Option(help: ArgumentHelp("The store to read, as 'talkflow serve' takes it: sqlite:PATH.", valueName: "store"))

@@ -45,7 +45,7 @@ struct ReplCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Start the virtual clock at this local date and time, in the flow's time zone "
-                + "(YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:00).",
+                + "(YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, a space may replace the T; e.g. 2026-12-01T10:00).",
             valueName: "date-time"))
     var at: String?
 
@@ -66,7 +66,8 @@ struct ReplCommand: ParsableCommand {
     func validate() throws {
         if let at, TranscriptDateTime(iso: at) == nil {
             throw ValidationError(
-                "invalid --at '\(at)': write a local date and time as YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:00")
+                "invalid --at '\(at)': write a local date and time as YYYY-MM-DDTHH:MM (or with :SS), e.g. "
+                    + "2026-12-01T10:00")
         }
     }
 
