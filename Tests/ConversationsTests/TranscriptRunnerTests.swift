@@ -447,7 +447,9 @@ struct TranscriptRunnerTests {
 
     /// A wait or a time of the right form that is out of range says so, not that its form is wrong.
     @Test func outOfRangeTimesSayWhatIsWrong() throws {
-        let text = "flow: a.yaml\nsteps:\n  - wait: 106751991167300d\n  - at: \"2026-02-30T10:00\"\n"
+        let text =
+            "flow: a.yaml\nsteps:\n  - wait: 106751991167300d\n  - at: \"2026-02-30T10:00\"\n  - wait: 0s\n"
+            + "  - wait: 0h00m\n"
         let result = TranscriptRunner().run(bytes: Array(text.utf8), path: "t.test.yaml")
         #expect(
             failures(result) == [
@@ -455,6 +457,8 @@ struct TranscriptRunnerTests {
                     + "found '106751991167300d'",
                 "4:9 invalid_value 'at' names a day or a time the calendar does not have, found '2026-02-30T10:00' "
                     + "(months have 28 to 31 days, hours run 00 to 23, minutes 00 to 59)",
+                "5:11 invalid_value 'wait' must move the clock forward: write a duration above 0, found '0s'",
+                "6:11 invalid_value 'wait' must move the clock forward: write a duration above 0, found '0h00m'",
             ])
     }
 

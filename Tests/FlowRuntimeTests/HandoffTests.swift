@@ -257,3 +257,26 @@ func holidaysAreDaysOfTheFlowsTimeZone(_ instant: Int64, _ open: Bool) throws {
     }
     #expect(requests == Array(repeating: "ventas", count: 10))
 }
+
+/// A fixed offset such as `GMT-5` is a time zone five hours behind UTC, as Docs/language.md says: its business
+/// hours open and close at the same instants as Bogota's.
+@Test(arguments: ["GMT-5", "UTC-05:00"])
+func aFixedOffsetTimeZoneIsFiveHoursBehindUTC(_ zone: String) throws {
+    let fixed = BusinessCalendar(
+        settings: try Fixture.machine(
+            Fixture.flow(
+                settings: Fixture.settings.replacingOccurrences(
+                    of: "settings:\n", with: "settings:\n  time_zone: \(zone)\n"),
+                consent: Fixture.consent(), steps: Fixture.simpleMenu + Fixture.handoff)
+        ).settings)
+    let bogota = BusinessCalendar(
+        settings: try Fixture.machine(
+            Fixture.flow(
+                settings: Fixture.settings, consent: Fixture.consent(), steps: Fixture.simpleMenu + Fixture.handoff)
+        ).settings)
+    // Monday 2 March 2026, every quarter hour of the day in UTC.
+    for quarter in 0..<96 {
+        let at = Fixture.mondayMorning - 10 * 3600 + Int64(quarter) * 900
+        #expect(fixed.isOpen(at: at) == bogota.isOpen(at: at), "at \(at)")
+    }
+}

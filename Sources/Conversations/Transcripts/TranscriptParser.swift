@@ -330,13 +330,15 @@ private final class Reader {
                 let wellFormed =
                     !text.isEmpty && text.last.map { "smhd".contains($0) } == true
                     && text.allSatisfy { ($0.isASCII && $0.isNumber) || "smhd".contains($0) }
-                add(
-                    SchemaRules.invalidValue.diagnostic(
-                        wellFormed
-                            ? "'wait' is too long: each number of a duration has at most 9 digits "
-                                + "(999999999d), found '\(text)'"
-                            : "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'",
-                        at: value.range))
+                let zero = wellFormed && text.allSatisfy { $0 == "0" || "smhd".contains($0) }
+                let message =
+                    zero
+                    ? "'wait' must move the clock forward: write a duration above 0, found '\(text)'"
+                    : wellFormed
+                        ? "'wait' is too long: each number of a duration has at most 9 digits (999999999d), found "
+                            + "'\(text)'"
+                        : "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'"
+                add(SchemaRules.invalidValue.diagnostic(message, at: value.range))
                 return nil
             }
             return make(.input(.wait(seconds: seconds)))

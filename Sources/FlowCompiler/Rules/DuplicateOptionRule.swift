@@ -8,7 +8,8 @@ struct DuplicateOptionRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "duplicate_option", severity: .error,
         summary: "two options of a menu share an id, a title or a synonym (ignoring case, accents and extra "
-            + "spaces, as typed replies are matched), or a synonym repeats another option's id, title or number",
+            + "spaces, as typed replies are matched), a synonym repeats another option's id or title, or a title or "
+            + "synonym is another option's number",
         fix: "Give each option its own id, title and synonyms; remove the repeated word from one of them.")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
