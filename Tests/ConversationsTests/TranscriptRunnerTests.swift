@@ -290,6 +290,36 @@ struct TranscriptRunnerTests {
         #expect(coverage.missedSteps.isEmpty)
     }
 
+    /// A file sent without a `filename` is named by its URL's last path segment, as the REPL shows it.
+    @Test func aFileWithoutAFilenameIsNamedByItsURL() throws {
+        let folder = try TranscriptFolder()
+        let flow = TranscriptSamples.tiendaFlow
+            .replacingOccurrences(
+                of: "url: https://example.co/catalogo.pdf", with: "url: https://example.co/docs/Catalogo.PDF?v=3"
+            )
+            .replacing(/\n *filename: catalogo\.pdf/, with: "")
+        #expect(flow != TranscriptSamples.tiendaFlow && !flow.contains("filename: catalogo.pdf"))
+        try folder.write("flows/tienda.yaml", flow)
+        func run(_ name: String) throws -> TranscriptResult {
+            let path = try folder.write(
+                "tests/\(name).test.yaml",
+                """
+                flow: ../flows/tienda.yaml
+                exhaustive: false
+                steps:
+                  - contact: hola
+                  - tap: Acepto
+                  - tap: "no, GRACIAS"
+                  - tap: catalogo
+                  - bot: { attachment: { name: \(name) } }
+
+                """)
+            return TranscriptRunner.run(file: path)
+        }
+        #expect(try run("Catalogo.PDF").status == .passed)
+        #expect(try run("catalogo.pdf").status == .failed)
+    }
+
     /// The 24-hour window: after 25 hours an agent's free-form message is not sent; a message from the contact
     /// opens the window again.
     @Test func theWindowClosesAfterADay() throws {

@@ -85,7 +85,9 @@ enum TranscriptMatching {
             .attachment(let url, let name, let caption),
             .attachment(let actualURL, let actualName, let actualCaption, _)
         ):
-            return (url == nil || url == actualURL) && (name == nil || name == actualName)
+            // Without a `filename`, the name shown is the URL's last path segment, as the REPL shows it.
+            let shownName = actualName ?? WhatsAppRenderer.lastPathComponent(actualURL)
+            return (url == nil || url == actualURL) && (name == nil || name == shownName)
                 && (caption == nil || caption == actualCaption)
         case (
             .template(let name, let language, let parameters),
