@@ -15,11 +15,19 @@ public struct Event: Sendable, Hashable {
         /// Size in bytes (from the media endpoint on the real channel).
         public var size: Int64
         public var fileName: String?
+        /// What the contact wrote with the file: kept with it and relayed, so the agent reads it.
+        public var caption: String?
+        /// WhatsApp's id of the file (its bytes stay at Meta), so that an agent's tool can fetch it.
+        public var mediaID: String?
 
-        public init(mimeType: String, size: Int64, fileName: String? = nil) {
+        public init(
+            mimeType: String, size: Int64, fileName: String? = nil, caption: String? = nil, mediaID: String? = nil
+        ) {
             self.mimeType = mimeType
             self.size = size
             self.fileName = fileName
+            self.caption = caption
+            self.mediaID = mediaID
         }
     }
 

@@ -187,11 +187,18 @@ struct ThreadItem: Encodable {
     var error: String?
     var detail: String?
     var messageID: String?
+    /// A contact's file: its type, name and WhatsApp media id (the bytes stay at Meta).
+    var mimeType: String?
+    var fileName: String?
+    var mediaID: String?
 
     enum CodingKeys: String, CodingKey {
         case sequence, at, direction, type, text, from, status, error, detail
         case statusAt = "status_at"
         case messageID = "message_id"
+        case mimeType = "mime_type"
+        case fileName = "file_name"
+        case mediaID = "media_id"
     }
 
     init(_ entry: LogEntry) {
@@ -205,7 +212,11 @@ struct ThreadItem: Encodable {
             from = "contact"
             switch message {
             case .text(let body): text = body
-            case .attachment(let attachment): text = attachment.fileName
+            case .attachment(let attachment):
+                text = attachment.caption
+                mimeType = attachment.mimeType
+                fileName = attachment.fileName
+                mediaID = attachment.mediaID
             case nil: text = nil
             }
         case .outbound(let message, let sender, let delivery, let deliveryAt, let failure):

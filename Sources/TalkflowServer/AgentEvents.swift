@@ -25,7 +25,8 @@ public struct AgentEvent: Sendable, Hashable, Encodable {
     public var queue: String?
     /// The WhatsApp message type (`text`, `image`…) of a contact message.
     public var type: String?
-    /// A text message's body (messages after consent only; the log keeps nothing else either).
+    /// A text message's body, or a file's caption (messages after consent only; the log keeps nothing else
+    /// either).
     public var text: String?
 
     enum CodingKeys: String, CodingKey {
@@ -117,7 +118,12 @@ public final class AgentEventBroadcaster: Sendable {
         guard inbound, !assigned, committed.session.status == .withAgent, let agent = committed.session.agent
         else { return }
         var text: String?
-        if case .text(let body) = committed.changes.inboundContent { text = body }
+        switch committed.changes.inboundContent {
+        case .text(let body): text = body
+        // A file's caption is what the contact wrote with it.
+        case .attachment(let file): text = file.caption
+        case nil: break
+        }
         publish(
             AgentEvent(
                 .message, tenant: tenant, contact: contact, at: at, type: committed.changes.inboundKind, text: text),

@@ -243,7 +243,9 @@ extension InboundMessage {
         case .templateButton(let payload, _):
             return .reply(id: payload, messageID: id)
         case .media(let media):
-            let attachment = Event.Attachment(mimeType: media.mimeType, size: mediaSize, fileName: media.fileName)
+            let attachment = Event.Attachment(
+                mimeType: media.mimeType, size: mediaSize, fileName: media.fileName, caption: media.caption,
+                mediaID: media.id)
             return .attachment(attachment, messageID: id)
         case .location(let location):
             return .text(location.text, messageID: id)

@@ -46,6 +46,9 @@ func theHandWrittenColumnIsTheCodableForm(message: OutboundMessage) throws {
         RelayedMessage.text("hola \"tú\"\n"),
         .attachment(Event.Attachment(mimeType: "application/pdf", size: 1234, fileName: nil)),
         .attachment(Event.Attachment(mimeType: "image/png", size: 0, fileName: "a\\b.png")),
+        .attachment(
+            Event.Attachment(
+                mimeType: "image/jpeg", size: 9, caption: "Mi cédula \"nueva\"", mediaID: "1003383421387256")),
     ] {
         let text = StoredContactMessage(message).columnText
         #expect(try JSONDecoder().decode(StoredContactMessage.self, from: Data(text.utf8)).message == message)

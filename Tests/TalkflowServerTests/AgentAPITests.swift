@@ -62,6 +62,31 @@ struct AgentAPITests {
         }
     }
 
+    /// A file the contact sends to the agent shows in the thread with its caption, type and media id.
+    @Test func aContactsFileShowsItsCaptionAndMediaIDInTheThread() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            await server.e2e.fake.addMedia(
+                id: "1003383421387256",
+                json: #"{"url":"https://lookaside.fbsbx.com/x","mime_type":"image/jpeg","sha256":"x","#
+                    + #""file_size":"2048","id":"1003383421387256","messaging_product":"whatsapp"}"#)
+            let image = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"from":"\#(EndToEnd.ana)","id":"wamid.img","timestamp":"1750000000","type":"image","#
+                    + #""image":{"caption":"Mi c\u00e9dula","mime_type":"image\/jpeg","sha256":"x","#
+                    + #""id":"1003383421387256"}}"#)
+            #expect(try await server.e2e.post(image) == 200)
+            let (_, thread) = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-ana")
+            let messages = try #require(thread["messages"] as? [[String: Any]])
+            let file = try #require(messages.last { $0["direction"] as? String == "inbound" })
+            #expect(file["type"] as? String == "image")
+            #expect(file["text"] as? String == "Mi cédula")
+            #expect(file["mime_type"] as? String == "image/jpeg")
+            #expect(file["media_id"] as? String == "1003383421387256")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// Log lines about a conversation name it by its pseudonymous id, the same in every line and in the agent
     /// API, and never by the contact's number or name.
     @Test func logLinesCarryTheTenantAndThePseudonymousConversationIDNeverThePhoneNumber() async throws {

@@ -85,7 +85,8 @@ struct LiveServerTests {
                 .connect(host: "127.0.0.1", port: port).get()
             let started = ContinuousClock.now
             let request = "POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nhello"
-            try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+            // On a loaded machine the server may already have cut the silent connection: that is the behaviour too.
+            try? await channel.writeAndFlush(ByteBuffer(string: request)).get()
             let closed = Flag()
             channel.closeFuture.whenComplete { _ in closed.set() }
             while !closed.isSet, ContinuousClock.now - started < .seconds(10) {

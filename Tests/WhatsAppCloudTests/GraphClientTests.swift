@@ -182,14 +182,15 @@ import WhatsAppCloud
     @Test func aSlowAnswerTimesOutAsTransient() async throws {
         let body = try textBody()
         try await withClient(timeout: .milliseconds(200)) { client, fake in
-            await fake.failNext(.slow(.seconds(2)))
+            await fake.failNext(.slow(.seconds(5)))
             let started = ContinuousClock.now
             let error = await #expect(throws: GraphError.self) {
                 try await client.send(body, phoneNumberID: Self.phoneNumberID, token: Self.token)
             }
             #expect(error?.kind == .transient)
             #expect(error?.httpStatus == nil)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Well before the answer would come (a loaded machine may be slow to wake the client).
+            #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
 

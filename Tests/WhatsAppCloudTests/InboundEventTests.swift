@@ -38,23 +38,33 @@ import WhatsAppCloud
         #expect(
             try event(body, mediaSize: 303_833)
                 == .attachment(
-                    .init(mimeType: "application/pdf", size: 303_833, fileName: "factura_março.pdf"),
+                    .init(
+                        mimeType: "application/pdf", size: 303_833, fileName: "factura_março.pdf", caption: "Factura",
+                        mediaID: "1234567890987654321"),
                     messageID: "wamid.M1"))
     }
 
     @Test func anImageHasSizeZeroUntilResolved() throws {
         let body = Fixture.single(type: "image", part: Fixture.image)
-        #expect(try event(body) == .attachment(.init(mimeType: "image/jpeg", size: 0), messageID: "wamid.M1"))
+        // Its caption and media id come along, for the agent.
+        #expect(
+            try event(body)
+                == .attachment(
+                    .init(mimeType: "image/jpeg", size: 0, caption: "Mi cédula", mediaID: "1003383421387256"),
+                    messageID: "wamid.M1"))
     }
 
     /// Files of types the flow refuses still reach it, so the contact gets the polite refusal.
     @Test(arguments: [
-        ("audio", Fixture.voice, "audio/ogg; codecs=opus"), ("video", Fixture.video, "video/mp4"),
-        ("sticker", Fixture.sticker, "image/webp"),
+        ("audio", Fixture.voice, "audio/ogg; codecs=opus", "2234567890987654321", nil),
+        ("video", Fixture.video, "video/mp4", "765756756", "caption"),
+        ("sticker", Fixture.sticker, "image/webp", "3234567890987654321", nil),
     ])
-    func everyMediaTypeIsAnAttachment(type: String, part: String, mime: String) throws {
+    func everyMediaTypeIsAnAttachment(type: String, part: String, mime: String, id: String, caption: String?) throws {
         let body = Fixture.single(type: type, part: part)
-        #expect(try event(body, mediaSize: 10) == .attachment(.init(mimeType: mime, size: 10), messageID: "wamid.M1"))
+        #expect(
+            try event(body, mediaSize: 10)
+                == .attachment(.init(mimeType: mime, size: 10, caption: caption, mediaID: id), messageID: "wamid.M1"))
     }
 
     @Test func aLocationIsItsTextRendition() throws {

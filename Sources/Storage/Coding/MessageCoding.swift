@@ -196,7 +196,8 @@ public struct StoredOutboundMessage: Codable, Sendable, Hashable {
 }
 
 /// The stored JSON form of a contact message kept in the log (after consent only): `{"type": "text", "text"}`
-/// or `{"type": "attachment", "mime_type", "size", "file_name"}` (a file's metadata; its bytes stay at Meta).
+/// or `{"type": "attachment", "mime_type", "size", "file_name", "caption", "media_id"}` (a file's metadata and
+/// what the contact wrote with it; its bytes stay at Meta).
 public struct StoredContactMessage: Codable, Sendable, Hashable {
     /// The message.
     public var message: RelayedMessage
@@ -208,6 +209,8 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
         case type, text, size
         case mimeType = "mime_type"
         case fileName = "file_name"
+        case caption
+        case mediaID = "media_id"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -221,7 +224,9 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
                 Event.Attachment(
                     mimeType: try c.decode(String.self, forKey: .mimeType),
                     size: try c.decode(Int64.self, forKey: .size),
-                    fileName: try c.decodeIfPresent(String.self, forKey: .fileName)))
+                    fileName: try c.decodeIfPresent(String.self, forKey: .fileName),
+                    caption: try c.decodeIfPresent(String.self, forKey: .caption),
+                    mediaID: try c.decodeIfPresent(String.self, forKey: .mediaID)))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c, debugDescription: "unknown contact message type '\(type)'")
@@ -240,6 +245,8 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
             json.member("mime_type", file.mimeType)
             json.member("size", file.size)
             json.member("file_name", file.fileName)
+            json.member("caption", file.caption)
+            json.member("media_id", file.mediaID)
         }
         return json.object
     }
@@ -255,6 +262,8 @@ public struct StoredContactMessage: Codable, Sendable, Hashable {
             try c.encode(file.mimeType, forKey: .mimeType)
             try c.encode(file.size, forKey: .size)
             try c.encodeIfPresent(file.fileName, forKey: .fileName)
+            try c.encodeIfPresent(file.caption, forKey: .caption)
+            try c.encodeIfPresent(file.mediaID, forKey: .mediaID)
         }
     }
 }
