@@ -105,6 +105,12 @@ public struct InboundProcessor: TenantUpdateProcessor {
         // A wamid encodes the contact's number: it is logged at debug level only (and the metadata is built
         // only when a debug line is written).
         let messageID = message.id
+        // A flow talks with one contact and its consent is one contact's: a message written in a group is not
+        // stepped (its replies would go to the member privately). Nothing of it is stored.
+        guard message.groupID == nil else {
+            logger.info("group message acknowledged; flows do not run in groups", metadata: ["type": "\(message.type)"])
+            return
+        }
         var size: Int64 = 0
         if case .media(let media) = message.content {
             // A redelivered attachment must not cost a call to the media endpoint; other messages rely on the

@@ -40,13 +40,17 @@ public struct InboundMessage: Sendable, Hashable {
     public var context: Context?
     /// Errors Meta attached to the message (an unsupported type, a media file it could not fetch).
     public var errors: [WebhookError]
+    /// The group the message was written in (WhatsApp groups), `nil` for a one-to-one message. Flows talk
+    /// with one contact: the server does not run them for group messages.
+    public var groupID: String?
 
     /// Builds a message; the parser and tests use it.
     public init(
         phoneNumberID: String, displayPhoneNumber: String? = nil, contactID: String, waID: String? = nil,
         userID: String? = nil, profileName: String? = nil, id: String, timestamp: Int64, type: String,
-        content: Content, context: Context? = nil, errors: [WebhookError] = []
+        content: Content, context: Context? = nil, errors: [WebhookError] = [], groupID: String? = nil
     ) {
+        self.groupID = groupID
         self.phoneNumberID = phoneNumberID
         self.displayPhoneNumber = displayPhoneNumber
         self.contactID = contactID
@@ -288,10 +292,12 @@ struct WireMessage: Decodable {
     var content: InboundMessage.Content
     var context: InboundMessage.Context?
     var errors: [WebhookError]
+    var groupID: String?
 
     private enum CodingKeys: String, CodingKey {
         case from, id, timestamp, type, context, errors
         case fromUserID = "from_user_id"
+        case groupID = "group_id"
     }
 
     init(from decoder: any Decoder) throws {
@@ -303,6 +309,7 @@ struct WireMessage: Decodable {
         type = try c.decode(String.self, forKey: .type)
         context = try c.decodeIfPresent(WireContext.self, forKey: .context)?.context
         errors = try c.decodeIfPresent([WebhookError].self, forKey: .errors) ?? []
+        groupID = try c.decodeIfPresent(String.self, forKey: .groupID)
         content = try Self.content(of: type, in: try decoder.container(keyedBy: AnyKey.self))
     }
 

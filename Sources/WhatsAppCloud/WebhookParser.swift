@@ -139,7 +139,7 @@ public enum WebhookParser {
                         contactID: contactID, waID: waID, userID: userID,
                         profileName: contact?.profile?.name.map { $0.replacingOccurrences(of: "\u{0}", with: "") },
                         id: message.id, timestamp: message.timestamp, type: message.type, content: message.content,
-                        context: message.context, errors: message.errors)))
+                        context: message.context, errors: message.errors, groupID: message.groupID)))
         }
         for status in value.statuses ?? [] {
             updates.append(.status(status.update(phoneNumberID: phoneNumberID)))

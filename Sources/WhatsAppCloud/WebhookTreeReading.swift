@@ -117,6 +117,7 @@ extension WireMessage {
                 frequentlyForwarded: try node.optionalBool("frequently_forwarded") ?? false)
         }
         errors = try tree.optionalArray("errors", WebhookError.init) ?? []
+        groupID = try tree.optionalString("group_id")
         content = try Self.content(of: type, in: tree)
     }
 

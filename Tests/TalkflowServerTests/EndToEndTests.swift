@@ -85,6 +85,25 @@ struct EndToEndTests {
         }
     }
 
+    /// A message written in a WhatsApp group (Meta's `group_id`) is acknowledged and not stepped: no session,
+    /// no reply to the member; a one-to-one message after it starts the conversation as usual.
+    @Test func aGroupMessageIsAcknowledgedAndNotStepped() async throws {
+        try await EndToEnd.run { server in
+            let group = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message:
+                    #"{"from":"\#(EndToEnd.ana)","group_id":"Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD","#
+                    + #""id":"wamid.G1","timestamp":"1750000000","text":{"body":"hola a todos"},"type":"text"}"#)
+            #expect(try await server.post(group) == 200)
+            #expect(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana) == nil)
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            let sends = try await server.waitForSends(1)
+            #expect(sends.count == 1)
+            #expect(await server.fake.messageBodies.count == 1)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func theSameWebhookPostedTwiceIsProcessedOnce() async throws {
         try await EndToEnd.run { server in
             let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TWICE")

@@ -17,6 +17,10 @@ private let corpus: [[UInt8]] = {
         Fixture.textBody,
         message("interactive", Fixture.buttonReply, Fixture.buttonReplyContext),
         message("interactive", Fixture.listReply, ""),
+        // A message written in a WhatsApp group.
+        message(
+            "text", #""text":{"body":"hola a todos"}"#,
+            #""group_id":"Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD","#),
         message("button", Fixture.templateButton, #""context":{"from":"1","id":"wamid.T","forwarded":true},"#),
         message("image", Fixture.image, ""), message("document", Fixture.document, ""),
         message("audio", Fixture.voice, ""), message("video", Fixture.video, ""),
