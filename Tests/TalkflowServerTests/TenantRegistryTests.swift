@@ -59,6 +59,38 @@ struct TenantRegistryTests {
         #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_v3")
     }
 
+    /// With a consent lock beside the flow, a reload that changes a consent text under the locked policy version
+    /// is refused, at the flow's line; a damaged lock is refused at the lock's line. The old flow keeps running.
+    @Test func aConsentTextChangedUnderALockedVersionIsRefused() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let registry = TenantRegistry(try loadValid(try writeStandardSetup(in: folder)), logger: LogRecorder().logger())
+        try folder.write("flows/acme.consent.lock", try shippedFlow("faq.consent.lock"))
+        #expect(registry.reload().refused.isEmpty)
+
+        let changed = try shippedFlow("faq.yaml")
+            .replacingOccurrences(of: "flow: faq", with: "flow: faq_v2")
+            .replacingOccurrences(of: "Te ayudamos con las preguntas", with: "Te ayudamos con todas las preguntas")
+        try folder.write("flows/acme.yaml", changed)
+        let report = registry.reload()
+        #expect(report.refused == ["acme"])
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq")
+        let flowFile = try #require(report.files.first { $0.path == folder.file("flows/acme.yaml") })
+        #expect(flowFile.diagnostics.map(\.id) == ["consent_text_changed"])
+
+        // Bumping the version alone is a warning (the lock does not list it yet): the reload takes it.
+        try folder.write(
+            "flows/acme.yaml", changed.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\""))
+        #expect(registry.reload().refused.isEmpty)
+        #expect(registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_v2")
+
+        try folder.write("flows/acme.consent.lock", "versions: [")
+        let damaged = registry.reload()
+        #expect(damaged.refused == ["acme"])
+        let lockFile = try #require(damaged.files.first { $0.path == folder.file("flows/acme.consent.lock") })
+        #expect(lockFile.diagnostics.first?.id == "consent_lock_invalid")
+    }
+
     @Test func aDeletedFlowOrADroppedQueueIsRefusedToo() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
