@@ -40,15 +40,12 @@ public enum PromotionalHours {
 
     /// `time` as Colombian local time, `2026-11-30T07:00-05:00`.
     public static func describe(_ time: Int64) -> String {
-        let local = time + offset
-        let day = Int(floorDivide(local, 86_400))
-        let date = LocalTime.civil(days: day)
-        let minutes = Int((local - Int64(day) * 86_400) / 60)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(minutes / 60)):\(two(minutes % 60))-05:00"
+        // `2026-11-30T07:00:00-05:00` without its seconds.
+        String(DataRequestReport.colombian(time).prefix(16)) + "-05:00"
     }
 
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    /// `a / b` rounded down (towards minus infinity), for days before 1970.
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 }

@@ -18,7 +18,7 @@ struct Talkflow: AsyncParsableCommand {
         subcommands: [
             LintCommand.self, CompileCommand.self, LockCommand.self, ReplCommand.self, TestCommand.self,
             ServeCommand.self,
-            ConsentCommand.self, SendTemplateCommand.self,
+            ConsentCommand.self, DataRequestCommand.self, SendTemplateCommand.self,
         ]
     )
 

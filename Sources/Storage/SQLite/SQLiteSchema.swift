@@ -44,6 +44,9 @@ public enum SQLiteSchema {
             // The WhatsApp time of the message that decided or revoked (habeas-data item 4), beside the server's.
             try db.execute(sql: "ALTER TABLE consent_ledger ADD COLUMN wa_timestamp INTEGER")
         }
+        migrator.registerMigration("v8_data_requests") { db in
+            for statement in v8 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -293,6 +296,35 @@ public enum SQLiteSchema {
             PRIMARY KEY (tenant, alias)
         ) WITHOUT ROWID
         """
+    ]
+
+    /// Data subjects' requests (consultas and reclamos, Ley 1581 arts. 14 and 15) with their legal deadlines. A
+    /// case is never deleted, and once answered never changes: it proves the deadline was kept.
+    static let v8: [String] = [
+        """
+        CREATE TABLE data_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind = 'access' OR kind = 'claim'),
+            received_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            flag_due_at INTEGER,
+            extended_at INTEGER,
+            answered_at INTEGER,
+            subject TEXT,
+            answer TEXT
+        )
+        """,
+        "CREATE INDEX data_requests_open ON data_requests (tenant, due_at) WHERE answered_at IS NULL",
+        """
+        CREATE TRIGGER data_requests_no_delete BEFORE DELETE ON data_requests
+        BEGIN SELECT RAISE(ABORT, 'data_requests are kept'); END
+        """,
+        """
+        CREATE TRIGGER data_requests_answered_final BEFORE UPDATE ON data_requests WHEN OLD.answered_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'an answered data request never changes'); END
+        """,
     ]
 
     static let v2: [String] = [

@@ -1,0 +1,78 @@
+/// A data subject's request under Ley 1581 de 2012 (habeas-data checklist items 5 and 7): a **consulta** (to
+/// know the data held, art. 14) or a **reclamo** (to correct or delete them, or to complain, art. 15). Each has a
+/// legal deadline in business days; the store keeps the case so that none is missed.
+public struct DataRequest: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A consulta: what data are held and how they are used. Due in 10 business days, +5 with a notice.
+        case access
+        /// A reclamo: correct, update or delete the data, or a complaint. Due in 15 business days, +8 with a
+        /// notice; the data are flagged "reclamo en trámite" within 2 business days.
+        case claim
+    }
+
+    public enum Status: String, Sendable, Hashable, Codable {
+        case open
+        case answered
+    }
+
+    public var id: Int64
+    public var tenant: String
+    public var contact: String
+    public var kind: Kind
+    /// When the request was received (Unix seconds).
+    public var receivedAt: Int64
+    /// The deadline: the end of the last business day to answer (Unix seconds), extended when a notice was sent.
+    public var dueAt: Int64
+    /// For a reclamo: the end of the day by which the data must be flagged "reclamo en trámite".
+    public var flagDueAt: Int64?
+    /// When the contact was told the answer needs more time (the deadline was extended once, then).
+    public var extendedAt: Int64?
+    public var answeredAt: Int64?
+    /// What the request asks, as the operator wrote it (no message text is copied here automatically).
+    public var subject: String?
+    /// How it was answered.
+    public var answer: String?
+
+    public var status: Status { answeredAt == nil ? .open : .answered }
+
+    public init(
+        id: Int64, tenant: String, contact: String, kind: Kind, receivedAt: Int64, dueAt: Int64,
+        flagDueAt: Int64? = nil, extendedAt: Int64? = nil, answeredAt: Int64? = nil, subject: String? = nil,
+        answer: String? = nil
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.contact = contact
+        self.kind = kind
+        self.receivedAt = receivedAt
+        self.dueAt = dueAt
+        self.flagDueAt = flagDueAt
+        self.extendedAt = extendedAt
+        self.answeredAt = answeredAt
+        self.subject = subject
+        self.answer = answer
+    }
+}
+
+/// Where data subjects' requests are kept. A case is opened, possibly extended once, and answered; it is never
+/// deleted (it is the proof that the deadline was kept).
+public protocol DataRequestStore: Sendable {
+    /// Opens a case; returns it with its id.
+    func openDataRequest(
+        tenant: String, contact: String, kind: DataRequest.Kind, receivedAt: Int64, dueAt: Int64, flagDueAt: Int64?,
+        subject: String?
+    ) async throws -> DataRequest
+
+    /// The case with this id, or `nil`.
+    func dataRequest(id: Int64) async throws -> DataRequest?
+
+    /// The cases, oldest first: of one tenant or all, only the open ones or all.
+    func dataRequests(tenant: String?, openOnly: Bool) async throws -> [DataRequest]
+
+    /// Records the notice that the answer needs more time and moves the deadline to `dueAt`. Only an open,
+    /// not yet extended case can be extended: returns `nil` otherwise (the case unchanged).
+    func extendDataRequest(id: Int64, at: Int64, dueAt: Int64) async throws -> DataRequest?
+
+    /// Records the answer. Only an open case can be answered: returns `nil` otherwise.
+    func answerDataRequest(id: Int64, at: Int64, answer: String?) async throws -> DataRequest?
+}

@@ -1,0 +1,74 @@
+import GRDB
+
+extension SQLiteStore: DataRequestStore {
+    public func openDataRequest(
+        tenant: String, contact: String, kind: DataRequest.Kind, receivedAt: Int64, dueAt: Int64, flagDueAt: Int64?,
+        subject: String?
+    ) async throws -> DataRequest {
+        try await pool.write { db in
+            try db.run(
+                """
+                INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, subject)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [tenant, contact, kind.rawValue, receivedAt, dueAt, flagDueAt, subject])
+            return DataRequest(
+                id: db.lastInsertedRowID, tenant: tenant, contact: contact, kind: kind, receivedAt: receivedAt,
+                dueAt: dueAt, flagDueAt: flagDueAt, subject: subject)
+        }
+    }
+
+    public func dataRequest(id: Int64) async throws -> DataRequest? {
+        try await pool.read { db in try Self.dataRequest(db, id: id) }
+    }
+
+    public func dataRequests(tenant: String?, openOnly: Bool) async throws -> [DataRequest] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM data_requests"
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let tenant {
+                conditions.append("tenant = ?")
+                arguments += [tenant]
+            }
+            if openOnly { conditions.append("answered_at IS NULL") }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            return try db.rows(sql + " ORDER BY id", arguments).map(Self.dataRequest(row:))
+        }
+    }
+
+    public func extendDataRequest(id: Int64, at: Int64, dueAt: Int64) async throws -> DataRequest? {
+        try await pool.write { db in
+            try db.run(
+                """
+                UPDATE data_requests SET extended_at = ?, due_at = ?
+                WHERE id = ? AND extended_at IS NULL AND answered_at IS NULL
+                """, [at, dueAt, id])
+            return db.changesCount == 0 ? nil : try Self.dataRequest(db, id: id)
+        }
+    }
+
+    public func answerDataRequest(id: Int64, at: Int64, answer: String?) async throws -> DataRequest? {
+        try await pool.write { db in
+            try db.run(
+                "UPDATE data_requests SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL",
+                [at, answer, id])
+            return db.changesCount == 0 ? nil : try Self.dataRequest(db, id: id)
+        }
+    }
+
+    static func dataRequest(_ db: Database, id: Int64) throws -> DataRequest? {
+        try db.rows("SELECT * FROM data_requests WHERE id = ?", [id]).first.map(dataRequest(row:))
+    }
+
+    static func dataRequest(row: Row) throws -> DataRequest {
+        let kind: String = row["kind"]
+        guard let parsed = DataRequest.Kind(rawValue: kind) else {
+            throw StorageError.corruptRow(
+                table: "data_requests", detail: "request \(row["id"] as Int64? ?? 0): kind '\(kind)' is unknown")
+        }
+        return DataRequest(
+            id: row["id"], tenant: row["tenant"], contact: row["contact"], kind: parsed, receivedAt: row["received_at"],
+            dueAt: row["due_at"], flagDueAt: row["flag_due_at"], extendedAt: row["extended_at"],
+            answeredAt: row["answered_at"], subject: row["subject"], answer: row["answer"])
+    }
+}

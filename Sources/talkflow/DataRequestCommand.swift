@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import Storage
+import TalkflowServer
+
+/// `talkflow data-request`: the cases of data subjects' requests (Ley 1581 arts. 14 and 15; habeas-data
+/// checklist items 5 and 7), each with its legal deadline in Colombian business days, so that none is missed.
+struct DataRequestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data-request",
+        abstract:
+            "Open, list, extend and answer data subjects' requests (consultas and reclamos) with their deadlines.",
+        discussion: """
+            A consulta (--kind access: what data are held and how they are used) is due 10 business days after \
+            the day it was received, a reclamo (--kind claim: correct, update or delete the data, or a \
+            complaint) 15; once, after telling the contact why, the answer may be put off 5 or 8 more business \
+            days (extend). A reclamo's data must be flagged "reclamo en trámite" within 2 business days. Business \
+            days are Monday to Friday without Colombia's national holidays, in Colombian time; a term ends at \
+            23:59:59 of its last day.
+
+            Every subcommand prints the case, or the list of cases, as JSON on stdout, with times in Colombian \
+            local time and a status: open, overdue (open past its deadline) or answered. Cases are never \
+            deleted, and an answered case never changes.
+
+            Exit status:
+              0   done
+              1   refused (no such case, already extended, already answered)
+              2   the store could not be opened or written
+              64  usage error
+            """,
+        subcommands: [
+            DataRequestOpenCommand.self, DataRequestListCommand.self, DataRequestExtendCommand.self,
+            DataRequestAnswerCommand.self,
+        ]
+    )
+
+    func run() throws {
+        Console.err(Talkflow.helpMessage(for: DataRequestCommand.self) + "\n")
+        throw Exit.usage
+    }
+}
+
+/// The options every `data-request` subcommand shares: the store, and the clock (for tests and back-dating).
+struct DataRequestStoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The store, as 'talkflow serve' takes it: sqlite:PATH.", valueName: "store"))
+    var store: String
+
+    @Option(
+        help: ArgumentHelp(
+            "The time to record instead of now, as Unix seconds (a request received by mail yesterday).",
+            valueName: "unix-seconds"))
+    var at: Int64?
+
+    func validate() throws {
+        do {
+            _ = try StoreLocation(parsing: store)
+        } catch {
+            throw ValidationError("invalid --store '\(store)': expected sqlite:PATH")
+        }
+    }
+
+    var now: Int64 { at ?? Int64(Date().timeIntervalSince1970) }
+
+    /// Opens the store; a missing file is an error (the server creates it), never a new empty store.
+    func open() throws -> SQLiteStore {
+        let location = try StoreLocation(parsing: store)
+        switch location {
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                Console.error("cannot open the store '\(path)': no such file")
+                throw Exit.unreadable
+            }
+        }
+        do {
+            return try SQLiteStore.open(location)
+        } catch {
+            Console.error("cannot open the store \(location): \(StoreErrorExplanation.explain(error))")
+            throw Exit.unreadable
+        }
+    }
+
+    /// Runs a store call; a failure is exit 2 with the store's explanation.
+    func write<Value>(_ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch {
+            Console.error("cannot write the store \(store): \(StoreErrorExplanation.explain(error))")
+            throw Exit.unreadable
+        }
+    }
+
+    /// Prints a value as JSON, keys sorted.
+    func print(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        Console.out(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    }
+}
+
+struct DataRequestOpenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open a case: a request received now (or --at), with its deadline.")
+
+    @Argument(help: ArgumentHelp("The contact's WhatsApp id (wa_id) or business-scoped user id.", valueName: "contact"))
+    var contact: String
+
+    @Option(help: ArgumentHelp("The tenant the request was made to.", valueName: "id"))
+    var tenant: String
+
+    @Option(help: ArgumentHelp("access (a consulta) or claim (a reclamo).", valueName: "kind"))
+    var kind: DataRequest.Kind
+
+    @Option(help: ArgumentHelp("What the request asks, in a few words.", valueName: "text"))
+    var subject: String?
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws {
+        guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
+        }
+        guard !tenant.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tenant is empty") }
+    }
+
+    func run() async throws {
+        let store = try options.open()
+        let now = options.now
+        let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: now)
+        let request = try await options.write {
+            try await store.openDataRequest(
+                tenant: tenant, contact: contact, kind: kind, receivedAt: now, dueAt: due, flagDueAt: flagDue,
+                subject: subject)
+        }
+        try options.print(DataRequestReport(request, now: now))
+    }
+}
+
+struct DataRequestListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the cases, oldest first (overdue ones say so).")
+
+    @Option(help: ArgumentHelp("Only this tenant's cases.", valueName: "id"))
+    var tenant: String?
+
+    @Flag(help: "Only the cases not answered yet.")
+    var open = false
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func run() async throws {
+        let store = try options.open()
+        let now = options.now
+        let requests = try await options.write { try await store.dataRequests(tenant: tenant, openOnly: open) }
+        try options.print(requests.map { DataRequestReport($0, now: now) })
+    }
+}
+
+struct DataRequestExtendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Record that the contact was told the answer needs more time: the deadline moves once.")
+
+    @Argument(help: ArgumentHelp("The case's id.", valueName: "id"))
+    var id: Int64
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func run() async throws {
+        let store = try options.open()
+        let now = options.now
+        guard let current = try await options.write({ try await store.dataRequest(id: id) }) else {
+            Console.error("no data request \(id)")
+            throw Exit.problems
+        }
+        guard current.answeredAt == nil, current.extendedAt == nil else {
+            Console.error("data request \(id) is already \(current.answeredAt != nil ? "answered" : "extended")")
+            throw Exit.problems
+        }
+        let due = DataRequestDeadlines.extended(current.kind, due: current.dueAt)
+        guard let extended = try await options.write({ try await store.extendDataRequest(id: id, at: now, dueAt: due) })
+        else {
+            Console.error("data request \(id) changed meanwhile; nothing was recorded")
+            throw Exit.problems
+        }
+        try options.print(DataRequestReport(extended, now: now))
+    }
+}
+
+struct DataRequestAnswerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "answer", abstract: "Record that the case was answered (it never changes afterwards).")
+
+    @Argument(help: ArgumentHelp("The case's id.", valueName: "id"))
+    var id: Int64
+
+    @Option(help: ArgumentHelp("How it was answered, in a few words.", valueName: "text"))
+    var note: String?
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func run() async throws {
+        let store = try options.open()
+        let now = options.now
+        guard
+            let answered = try await options.write({ try await store.answerDataRequest(id: id, at: now, answer: note) })
+        else {
+            let exists = try await options.write { try await store.dataRequest(id: id) } != nil
+            Console.error(exists ? "data request \(id) is already answered" : "no data request \(id)")
+            throw Exit.problems
+        }
+        try options.print(DataRequestReport(answered, now: now))
+    }
+}
+
+extension DataRequest.Kind: ExpressibleByArgument {}
