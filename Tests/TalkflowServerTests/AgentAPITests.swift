@@ -215,6 +215,108 @@ struct AgentAPITests {
         }
     }
 
+    /// After a reassignment the figures are the new agent's: ana's reply, sent before, is neither carla's first
+    /// reply nor her answer, and carla's wait runs from the reassignment (spec: answered means the last
+    /// assigned agent's first reply was sent).
+    @Test func aReassignmentStartsTheFirstReplyAndTheWaitAgainForTheNewAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            server.e2e.clock.advance(by: 40)
+            let anaReply = server.e2e.clock.now
+            let (anaStatus, _) = try await server.request(
+                .POST, messages, key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(anaStatus == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String == AgentAPI.iso8601(anaReply)
+                    as String)
+
+            server.e2e.clock.advance(by: 60)
+            let reassignedAt = server.e2e.clock.now
+            let reassign = "conversations/\(EndToEnd.ana)/reassign"
+            #expect(
+                try await server.request(.POST, reassign, key: "key-jefa", body: #"{"agent":"carla"}"#).status == 200)
+            let listed = try await server.listed(EndToEnd.ana)
+            #expect(listed["agent"] as? String == "carla")
+            #expect(listed["first_reply_at"] == nil)
+            let before = try await server.report()
+            #expect(before.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(before.agents.first?["answered"] as? Int == 0 && before.agents.first?["unanswered"] as? Int == 1)
+            #expect(before.agents.first?["average_seconds_to_attend"] is NSNull)
+            #expect(before.totals["answered"] as? Int == 0)
+
+            server.e2e.clock.advance(by: 25)
+            let (carlaStatus, _) = try await server.request(
+                .POST, messages, key: "key-carla", body: #"{"text":"Hola, soy Carla"}"#)
+            #expect(carlaStatus == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String
+                    == AgentAPI.iso8601(reassignedAt + 25) as String)
+            let after = try await server.report()
+            #expect(after.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(after.agents.first?["answered"] as? Int == 1 && after.agents.first?["unanswered"] as? Int == 0)
+            #expect(after.agents.first?["average_seconds_to_attend"] as? Double == 25)
+            #expect(after.totals["answered"] as? Int == 1 && after.totals["average_seconds_to_attend"] as? Double == 25)
+        }
+    }
+
+    /// A reply ana wrote before the reassignment, that the Graph API accepts only after it, is not carla's
+    /// first reply, in the list nor in the report.
+    @Test func aReplyWrittenBeforeTheReassignmentAndSentAfterItDoesNotCountForTheNewAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            await server.e2e.fake.failNext(.slow(.milliseconds(1500)))
+            let (replied, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola"}"#)
+            #expect(replied == 202)
+            let (reassigned, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/reassign", key: "key-jefa", body: #"{"agent":"carla"}"#)
+            #expect(reassigned == 200)
+            try await server.waitForEmptyOutbox()
+            let (_, thread) = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-jefa")
+            let replies = (thread["messages"] as? [[String: Any]] ?? []).filter { $0["from"] as? String == "ana" }
+            #expect(replies.map { $0["status"] as? String } == ["sent"])
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] == nil)
+            let report = try await server.report()
+            #expect(report.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(report.agents.first?["answered"] as? Int == 0)
+        }
+    }
+
+    /// A reply the Graph API refused (error #100, status `failed`) was not sent: no `first_reply_at`, not
+    /// answered; the next reply it accepts is the first reply, in the list and in the report alike.
+    @Test func aReplyTheGraphAPIRefusedIsNotTheFirstReply() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            await server.e2e.fake.failNext(.invalidParameter)
+            server.e2e.clock.advance(by: 10)
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola"}"#).status == 202)
+            try await server.waitForEmptyOutbox()
+            let (_, thread) = try await server.request(.GET, messages, key: "key-ana")
+            let replies = (thread["messages"] as? [[String: Any]] ?? []).filter { $0["from"] as? String == "ana" }
+            #expect(replies.map { $0["status"] as? String } == ["failed"])
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] == nil)
+            let refused = try await server.report()
+            #expect(refused.agents.first?["answered"] as? Int == 0 && refused.agents.first?["unanswered"] as? Int == 1)
+
+            server.e2e.clock.advance(by: 20)
+            let sentAt = server.e2e.clock.now
+            #expect(
+                try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola otra vez"}"#).status
+                    == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String == AgentAPI.iso8601(sentAt) as String
+            )
+            let sent = try await server.report()
+            #expect(sent.agents.first?["answered"] as? Int == 1)
+            #expect(sent.agents.first?["average_seconds_to_attend"] as? Double == 30)
+        }
+    }
+
     @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
         try await AgentServer.run { server in
             let sends = try await server.handOff(EndToEnd.ana)
@@ -227,9 +329,9 @@ struct AgentAPITests {
             #expect(bodies.last?.contains(#""body":"Hola, soy Ana""#) == true)
             #expect(try await server.request(.POST, path, key: "key-bruno", body: #"{"text":"hola"}"#).status == 403)
             #expect(try await server.request(.POST, path, key: "key-ana", body: #"{"nope":1}"#).status == 400)
+            try await server.waitForEmptyOutbox()
             let summary = try await server.e2e.store.conversations(tenant: "tienda", filter: ConversationFilter())
             #expect(summary.first?.agentFirstReplyAt != nil)
-            try await server.waitForEmptyOutbox()
         }
     }
 
@@ -448,6 +550,19 @@ struct AgentServer {
     }
 
     func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
+
+    /// `contact`'s conversation as the admin's list shows it (empty when it is not listed).
+    func listed(_ contact: String) async throws -> [String: Any] {
+        let (_, json) = try await request(.GET, "conversations", key: "key-jefa")
+        return (json["conversations"] as? [[String: Any]])?.first { $0["contact"] as? String == contact } ?? [:]
+    }
+
+    /// The admin's `GET …/reports/agents`: its rows and totals.
+    func report() async throws -> (agents: [[String: Any]], totals: [String: Any]) {
+        let (status, json) = try await request(.GET, "reports/agents", key: "key-jefa")
+        #expect(status == 200)
+        return (json["agents"] as? [[String: Any]] ?? [], json["totals"] as? [String: Any] ?? [:])
+    }
 
     /// Polls `condition` until it holds, failing after five seconds.
     func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
