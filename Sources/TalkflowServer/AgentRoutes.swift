@@ -23,61 +23,65 @@ struct AgentRoutes: Sendable {
     var authentication: AgentAuthentication { AgentAuthentication(registry: registry) }
     var store: any ConversationStore { processing.store }
 
+    /// One route of the API: its method, its path under `prefix`, and what it does for an authenticated caller.
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var action:
+            @Sendable (AgentRoutes, AgentAuthentication.Caller, Request, BasicRequestContext) async throws
+                -> Response
+
+        init(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ action:
+                @escaping @Sendable (AgentRoutes, AgentAuthentication.Caller, Request, BasicRequestContext)
+                async throws -> Response
+        ) {
+            self.method = method
+            self.path = path
+            self.action = action
+        }
+    }
+
+    /// Every route of the API, the one table both the router and `APIFallback` (405 and its `Allow`) read.
+    static let routes: [Route] = [
+        Route(.get, "conversations") { routes, caller, request, _ in try await routes.list(caller, request) },
+        Route(.get, "conversations/:contact/messages") { try await $0.thread($1, $2, $3) },
+        Route(.post, "conversations/:contact/messages") { try await $0.reply($1, $2, $3) },
+        Route(.post, "conversations/:contact/close") { routes, caller, _, context in
+            try await routes.close(caller, context)
+        },
+        Route(.post, "conversations/:contact/reassign") { try await $0.reassign($1, $2, $3) },
+        Route(.get, "contacts/:contact/consent") { routes, caller, _, context in
+            try await routes.consent(caller, context)
+        },
+        Route(.get, "agents/:agent/events") { routes, caller, _, context in try routes.events(caller, context) },
+        Route(.get, "reports/agents") { routes, caller, request, _ in try await routes.agentReport(caller, request) },
+    ]
+
     func register(on router: Router<BasicRequestContext>) {
         let routes = self
-        router.get("\(Self.prefix)/conversations") { request, context in
-            await routes.answer(request, context) { try await routes.list($0, request) }
-        }
-        router.get("\(Self.prefix)/conversations/:contact/messages") { request, context in
-            await routes.answer(request, context) { try await routes.thread($0, request, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/messages") { request, context in
-            await routes.answer(request, context) { try await routes.reply($0, request, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/close") { request, context in
-            await routes.answer(request, context) { try await routes.close($0, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/reassign") { request, context in
-            await routes.answer(request, context) { try await routes.reassign($0, request, context) }
-        }
-        router.get("\(Self.prefix)/contacts/:contact/consent") { request, context in
-            await routes.answer(request, context) { try await routes.consent($0, context) }
-        }
-        router.get("\(Self.prefix)/agents/:agent/events") { request, context in
-            await routes.answer(request, context) { try routes.events($0, context) }
-        }
-        router.get("\(Self.prefix)/reports/agents") { request, context in
-            await routes.answer(request, context) { try await routes.agentReport($0, request) }
-        }
-        // Anything else under the API answers JSON, as every error of the API does: another method on one of
-        // its paths 405 `method_not_allowed` (with `Allow`), any other path 404 `no_such_route`.
-        let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
-        let paths: [(String, [HTTPRequest.Method])] = [
-            ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
-            ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
-            ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]), ("reports/agents", [.get]),
-        ]
-        for (path, allowed) in paths {
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            for method in methods where !allowed.contains(method) {
-                router.on("\(Self.prefix)/\(path)", method: method) { _, _ in
-                    var response = AgentAPIError(
-                        status: .methodNotAllowed, code: "method_not_allowed", message: "this route takes \(allow)"
-                    ).response
-                    response.headers[.allow] = allow
-                    return response
-                }
+        for route in Self.routes {
+            router.on("\(Self.prefix)/\(route.path)", method: route.method) { request, context in
+                await routes.answer(request, context) { try await route.action(routes, $0, request, context) }
             }
         }
-        // The router does not fall back to a wildcard from a path that leads to routes: those get their own.
-        let partial = [
-            "api/v1/**", Self.prefix, "\(Self.prefix)/conversations/:contact", "\(Self.prefix)/contacts",
-            "\(Self.prefix)/contacts/:contact", "\(Self.prefix)/agents", "\(Self.prefix)/agents/:agent",
-            "\(Self.prefix)/reports", "\(Self.prefix)/templates", "\(Self.prefix)/templates/:template",
-        ]
-        for path in partial {
-            for method in methods {
-                router.on(RouterPath(path), method: method) { _, _ in Self.noSuchRoute.response }
+    }
+
+    /// The API's paths and their methods for `APIFallback`: another method on one of them is 405
+    /// `method_not_allowed` with `Allow`.
+    static var fallbackRoutes: [APIFallback.Route] {
+        var paths: [String] = []
+        var methods: [String: [HTTPRequest.Method]] = [:]
+        for route in routes {
+            if methods[route.path] == nil { paths.append(route.path) }
+            methods[route.path, default: []].append(route.method)
+        }
+        return paths.map { path in
+            APIFallback.Route(path: "\(prefix)/\(path)", methods: methods[path] ?? []) { allow in
+                AgentAPIError(
+                    status: .methodNotAllowed, code: "method_not_allowed", message: "this route takes \(allow)"
+                ).response
             }
         }
     }

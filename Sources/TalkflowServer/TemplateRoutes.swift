@@ -22,9 +22,11 @@ struct TemplateRoutes {
         var parameters: [String]?
     }
 
+    /// The route's path, for the router and for `APIFallback`'s 405.
+    static let path = "api/v1/tenants/:tenant/templates/:template/send"
+
     func register(on router: Router<BasicRequestContext>) {
-        registerOtherMethods(on: router)
-        router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
+        router.post(RouterPath(Self.path)) { request, context -> Response in
             if let refusal = AdminRoutes.refusal(
                 request, adminKey: adminKey, logger: context.logger, json: true,
                 "template send refused: missing or wrong admin key")
@@ -63,15 +65,9 @@ struct TemplateRoutes {
         }
     }
 
-    /// Another method on the route: 405 with `Allow`, in the route's own error shape.
-    func registerOtherMethods(on router: Router<BasicRequestContext>) {
-        for method: HTTPRequest.Method in [.get, .head, .put, .patch, .delete, .options] {
-            router.on("api/v1/tenants/:tenant/templates/:template/send", method: method) { _, _ in
-                var response = Self.error(.methodNotAllowed, "this route takes POST")
-                response.headers[.allow] = "POST"
-                return response
-            }
-        }
+    /// Another method on the route (any method): 405 with `Allow`, in the route's own error shape.
+    static let fallbackRoute = APIFallback.Route(path: path, methods: [.post]) { allow in
+        error(.methodNotAllowed, "this route takes \(allow)")
     }
 
     /// `{"error": "..."}` with `status`.

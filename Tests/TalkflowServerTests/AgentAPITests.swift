@@ -5,6 +5,7 @@ import GraphAPITestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Storage
 import Synchronization
 import Testing
@@ -168,6 +169,50 @@ struct AgentAPITests {
             #expect(tooLarge == 413)
             #expect((tooLargeJSON["error"] as? [String: Any])?["code"] as? String == "body_too_large")
             try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// Any method outside the route table (TRACE, PROPFIND, HEAD…) on any path of the API is 405 JSON with
+    /// `Allow`, in the route's error shape (the template route has its own); any other path under `/api/v1`,
+    /// `/api/v1` and `/api/v1/tenants` included, is the JSON 404 `no_such_route`.
+    @Test func anyOtherMethodIs405AndAnyOtherPathUnderTheAPIIsTheJSON404() async throws {
+        try await AgentServer.run { server in
+            let tenant = "/api/v1/tenants/tienda/"
+            let contact = EndToEnd.ana
+            for (path, allow) in [
+                ("conversations", "GET"), ("conversations/\(contact)/messages", "GET, POST"),
+                ("conversations/\(contact)/close", "POST"), ("conversations/\(contact)/reassign", "POST"),
+                ("contacts/\(contact)/consent", "GET"), ("agents/ana/events", "GET"), ("reports/agents", "GET"),
+            ] {
+                for method in ["TRACE", "PROPFIND", "LOCK", "PURGE", "M-SEARCH", "DELETE", "HEAD", "CONNECT"] {
+                    let answer = try await server.raw(method, tenant + path)
+                    #expect(answer.status == 405, "\(method) \(path)")
+                    #expect(answer.headers["allow"] == allow, "\(method) \(path)")
+                    #expect(answer.headers["content-type"] == "application/json", "\(method) \(path)")
+                    // An answer to HEAD or CONNECT has no body (HTTP), so only the others carry the JSON.
+                    let bodiless = method == "HEAD" || method == "CONNECT"
+                    #expect(bodiless || answer.code == "method_not_allowed", "\(method) \(path)")
+                }
+            }
+            let template = try await server.raw("PROPFIND", tenant + "templates/recordatorio/send")
+            #expect(template.status == 405 && template.headers["allow"] == "POST")
+            #expect(template.body == #"{"error":"this route takes POST"}"# + "\n")
+            for path in [
+                "/api/v1", "/api/v1/", "/api/v1/tenants", "/api/v1/tenants/", "/api/v1/foo", "/api/v1/tenants/tienda",
+                tenant, tenant + "conversations/\(contact)", tenant + "reports", tenant + "conversations/a/b/c/d",
+            ] {
+                for method in ["GET", "POST", "TRACE", "PROPFIND"] {
+                    let answer = try await server.raw(method, path)
+                    #expect(answer.status == 404, "\(method) \(path)")
+                    #expect(answer.code == "no_such_route", "\(method) \(path)")
+                }
+            }
+            // A method the HTTP parser does not know never reaches a route (documented): 400, no body.
+            let unknown = try await server.raw("BREW", tenant + "conversations")
+            #expect(unknown.status == 400 && unknown.body.isEmpty)
+            // Outside the API the router's own answer stays.
+            let outside = try await server.raw("GET", "/nothing")
+            #expect(outside.status == 404 && outside.code == nil)
         }
     }
 
@@ -550,6 +595,48 @@ struct AgentServer {
     }
 
     func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
+
+    /// An answer `raw` read: the status, the headers (names in lower case), the body, and the agent API's
+    /// error code if the body has one.
+    struct RawAnswer {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+        var code: String? {
+            let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            return (json?["error"] as? [String: Any])?["code"] as? String
+        }
+    }
+
+    /// Sends `METHOD path` exactly as written over its own TCP connection, with `key` (an HTTP client will not
+    /// send every method, nor every path, as given).
+    func raw(_ method: String, _ path: String, key: String? = "key-jefa") async throws -> RawAnswer {
+        let port = Int(e2e.base.split(separator: ":").last ?? "") ?? 0
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let key { request += "Authorization: Bearer \(key)\r\n" }
+        let text = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request + "\r\n"))
+            var received = ""
+            for try await chunk in inbound { received += String(buffer: chunk) }
+            return received
+        }
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let lines = (parts.first ?? "").components(separatedBy: "\r\n")
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        let status = lines.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return RawAnswer(status: status, headers: headers, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
 
     /// `contact`'s conversation as the admin's list shows it (empty when it is not listed).
     func listed(_ contact: String) async throws -> [String: Any] {
