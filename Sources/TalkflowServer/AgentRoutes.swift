@@ -97,7 +97,7 @@ struct AgentRoutes: Sendable {
         _ body: (AgentAuthentication.Caller) async throws -> Response
     ) async -> Response {
         do {
-            let caller = try authentication.caller(request, tenant: context.parameters.get("tenant") ?? "")
+            let caller = try authentication.caller(request, tenant: try Self.parameter("tenant", context))
             return try await body(caller)
         } catch let error as AgentAPIError {
             if error.status == .unauthorized { context.logger.warning("agent API request refused: wrong key") }
@@ -345,7 +345,7 @@ struct AgentRoutes: Sendable {
     /// every `keepAlive`; it ends when the client disconnects or the server shuts down. Agents read their
     /// own stream; admins may read any agent's of their tenant.
     func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
-        let agent = context.parameters.get("agent") ?? ""
+        let agent = try Self.parameter("agent", context)
         guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
         let tenant = caller.tenant
         let known = Self.agents(of: tenant)
@@ -388,10 +388,19 @@ struct AgentRoutes: Sendable {
     // MARK: Parameters
 
     static func contact(_ context: BasicRequestContext) throws -> String {
-        guard let contact = context.parameters.get("contact"), !contact.isEmpty else {
+        let contact = try parameter("contact", context)
+        guard !contact.isEmpty else {
             throw AgentAPIError.badRequest("missing contact")
         }
         return contact
+    }
+
+    /// The path parameter `name`, percent-decoded (`decodedParameter`); 400 when it does not decode.
+    static func parameter(_ name: String, _ context: BasicRequestContext) throws(AgentAPIError) -> String {
+        guard let value = context.decodedParameter(name) else {
+            throw .badRequest("the path's \(name) has an invalid percent escape or is not UTF-8 once decoded")
+        }
+        return value
     }
 
     static func time(_ value: String?, name: String) throws -> Int64? {

@@ -34,8 +34,10 @@ struct TemplateRoutes {
                 return refusal
             }
             guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
-            let tenantID = context.parameters.get("tenant") ?? ""
-            let template = context.parameters.get("template") ?? ""
+            guard let tenantID = context.decodedParameter("tenant"), let template = context.decodedParameter("template")
+            else {
+                return Self.error(.badRequest, "the path has an invalid percent escape or is not UTF-8 once decoded")
+            }
             guard let tenant = registry.tenant(id: tenantID) else {
                 return Self.error(.notFound, "unknown tenant '\(tenantID)'")
             }

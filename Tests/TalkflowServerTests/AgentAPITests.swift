@@ -5,7 +5,6 @@ import GraphAPITestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Storage
 import Synchronization
 import Testing
@@ -213,6 +212,36 @@ struct AgentAPITests {
             // Outside the API the router's own answer stays.
             let outside = try await server.raw("GET", "/nothing")
             #expect(outside.status == 404 && outside.code == nil)
+        }
+    }
+
+    /// Path parameters are percent-decoded (RFC 3986): an escaped contact, tenant or agent is the same as
+    /// written plainly; an invalid escape, or bytes that are not UTF-8 once decoded, is 400 `invalid_request`.
+    @Test func pathParametersArePercentDecodedAndInvalidEscapesAre400() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let escaped = EndToEnd.ana.dropLast() + "%" + String(EndToEnd.ana.utf8.last!, radix: 16)
+            let thread = try await server.raw("GET", "/api/v1/tenants/tiend%61/conversations/\(escaped)/messages")
+            #expect(thread.status == 200)
+            #expect(thread.body.contains(#""contact":"\#(EndToEnd.ana)""#))
+            #expect(try await server.raw("GET", "/api/v1/tenants/tienda/contacts/\(escaped)/consent").status == 200)
+            // Her own stream for ana (not another agent's, which would be 403), an unknown agent's name decoded.
+            let own = try await server.raw("GET", "/api/v1/tenants/tienda/agents/%61na/events", key: "key-ana")
+            #expect(own.status == 200 && own.headers["content-type"] == "text/event-stream")
+            let unknown = try await server.raw("GET", "/api/v1/tenants/tienda/agents/nad%69e/events")
+            #expect(unknown.status == 404 && unknown.body.contains("'nadie'"))
+            let (closed, _) = try await server.request(.POST, "conversations/\(escaped)/close", key: "key-ana")
+            #expect(closed == 200)
+            for path in [
+                "tienda/conversations/%FF/messages", "tienda/conversations/%G1/messages",
+                "tienda/conversations/1%/messages",
+                "tienda/conversations/%C3/close", "tienda%/conversations", "tienda/agents/an%E1/events",
+                "tienda/contacts/%ZZ/consent",
+            ] {
+                let answer = try await server.raw(path.hasSuffix("close") ? "POST" : "GET", "/api/v1/tenants/" + path)
+                #expect(answer.status == 400, "\(path)")
+                #expect(answer.code == "invalid_request", "\(path)")
+            }
         }
     }
 
@@ -596,46 +625,9 @@ struct AgentServer {
 
     func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
 
-    /// An answer `raw` read: the status, the headers (names in lower case), the body, and the agent API's
-    /// error code if the body has one.
-    struct RawAnswer {
-        var status: Int
-        var headers: [String: String]
-        var body: String
-        var code: String? {
-            let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
-            return (json?["error"] as? [String: Any])?["code"] as? String
-        }
-    }
-
-    /// Sends `METHOD path` exactly as written over its own TCP connection, with `key` (an HTTP client will not
-    /// send every method, nor every path, as given).
+    /// `rawRequest` to this server with `key` (the admin's unless told).
     func raw(_ method: String, _ path: String, key: String? = "key-jefa") async throws -> RawAnswer {
-        let port = Int(e2e.base.split(separator: ":").last ?? "") ?? 0
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        if let key { request += "Authorization: Bearer \(key)\r\n" }
-        let text = try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: request + "\r\n"))
-            var received = ""
-            for try await chunk in inbound { received += String(buffer: chunk) }
-            return received
-        }
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let lines = (parts.first ?? "").components(separatedBy: "\r\n")
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
-                in: .whitespaces)
-        }
-        let status = lines.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return RawAnswer(status: status, headers: headers, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        try await rawRequest(e2e.base, method, path, headers: key.map { ["Authorization": "Bearer \($0)"] } ?? [:])
     }
 
     /// `contact`'s conversation as the admin's list shows it (empty when it is not listed).
