@@ -113,7 +113,7 @@ struct AgentRoutes: Sendable {
     func list(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         var filter = ConversationFilter()
-        if let agent = query.get("agent"), !agent.isEmpty {
+        if let agent = try query.single("agent"), !agent.isEmpty {
             guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
             filter.agent = agent
         }
@@ -128,10 +128,10 @@ struct AgentRoutes: Sendable {
                 filter.statuses.insert(status)
             }
         }
-        filter.startedFrom = try Self.time(query.get("from"), name: "from")
-        filter.startedBefore = try Self.time(query.get("to"), name: "to")
-        filter.limit = try Self.count(query.get("limit"), name: "limit", default: 100, maximum: 1000)
-        filter.offset = try Self.count(query.get("offset"), name: "offset", default: 0, maximum: Int.max)
+        filter.startedFrom = try Self.time(query.single("from"), name: "from")
+        filter.startedBefore = try Self.time(query.single("to"), name: "to")
+        filter.limit = try Self.count(query.single("limit"), name: "limit", default: 100, maximum: 1000)
+        filter.offset = try Self.count(query.single("offset"), name: "offset", default: 0, maximum: Int.max)
         let conversations = try await store.conversations(tenant: caller.tenant.id, filter: filter)
         var items: [ConversationItem] = []
         items.reserveCapacity(conversations.count)
@@ -151,14 +151,14 @@ struct AgentRoutes: Sendable {
         guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
         let query = request.uri.queryParameters
         var after: Int64?
-        if let text = query.get("after"), !text.isEmpty {
+        if let text = try query.single("after"), !text.isEmpty {
             guard let value = Int64(text), value >= 0 else {
                 throw AgentAPIError.badRequest(
                     "'after' must be a sequence number (a whole number from 0), found '\(text)'")
             }
             after = value
         }
-        let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
+        let limit = try Self.count(query.single("limit"), name: "limit", default: 500, maximum: 5000)
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
         let consent = try await store.consentState(tenant: caller.tenant.id, contact: contact)
@@ -173,8 +173,8 @@ struct AgentRoutes: Sendable {
     func agentReport(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
         try caller.requireAdmin()
         let query = request.uri.queryParameters
-        let from = try Self.time(query.get("from"), name: "from")
-        let to = try Self.time(query.get("to"), name: "to")
+        let from = try Self.time(query.single("from"), name: "from")
+        let to = try Self.time(query.single("to"), name: "to")
         let conversations = try await store.loggedConversations(
             tenant: caller.tenant.id, startedFrom: from, startedBefore: to)
         let (agents, totals) = AgentReport.reports(conversations)
@@ -443,5 +443,18 @@ struct AgentRoutes: Sendable {
         } catch {
             throw AgentAPIError.badRequest("the body must be JSON with the fields the endpoint names")
         }
+    }
+}
+
+extension Parameters {
+    /// The query parameter `name`, `nil` when absent. Given more than once it is 400 naming it: reading one of
+    /// the values (`?limit=3&limit=abc` as 3) would quietly ignore what the caller also asked. Only `status`
+    /// may repeat, as a list.
+    func single(_ name: String) throws(AgentAPIError) -> String? {
+        let values = getAll(name)
+        guard values.count < 2 else {
+            throw .badRequest("'\(name)' is given \(values.count) times; give it once")
+        }
+        return values.first
     }
 }

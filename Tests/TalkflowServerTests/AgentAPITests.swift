@@ -245,6 +245,31 @@ struct AgentAPITests {
         }
     }
 
+    /// A query parameter given more than once is 400 naming it, never one of its values read quietly (an empty
+    /// one included); only `status`, a list, may repeat.
+    @Test func aRepeatedQueryParameterIs400NamingIt() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let thread = "conversations/\(EndToEnd.ana)/messages"
+            for (path, name) in [
+                ("conversations?limit=3&limit=abc", "limit"), ("conversations?offset=0&offset=0", "offset"),
+                ("conversations?agent=ana&agent=bruno", "agent"), ("conversations?from=2020-01-01&from=", "from"),
+                ("conversations?to=2030-01-01&to=2031-01-01", "to"), ("\(thread)?after=0&after=1", "after"),
+                ("\(thread)?limit=1&limit=2", "limit"), ("reports/agents?from=2020-01-01&from=2020-01-01", "from"),
+                ("reports/agents?to=2030-01-01&to=2030-01-01&to=2030-01-01", "to"),
+            ] {
+                let (status, json) = try await server.request(.GET, path, key: "key-jefa")
+                let error = json["error"] as? [String: Any]
+                #expect(status == 400, "\(path)")
+                #expect(error?["code"] as? String == "invalid_request", "\(path)")
+                #expect((error?["message"] as? String)?.hasPrefix("'\(name)' is given ") == true, "\(path)")
+            }
+            let (listed, json) = try await server.request(
+                .GET, "conversations?status=queued&status=with_agent", key: "key-jefa")
+            #expect(listed == 200 && (json["conversations"] as? [Any])?.count == 1)
+        }
+    }
+
     /// The per-agent report counts every conversation from the log: ana's answered and closed, with its
     /// duration and the wait for her first reply; bruno's open and unanswered; the totals over both.
     @Test func theAgentReportCountsConversationsAnsweredClosedAndTheirTimes() async throws {
