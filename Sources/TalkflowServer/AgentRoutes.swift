@@ -114,7 +114,7 @@ struct AgentRoutes: Sendable {
         let query = request.uri.queryParameters
         var filter = ConversationFilter()
         if let agent = try query.single("agent"), !agent.isEmpty {
-            guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+            guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.ownOnly("conversations") }
             filter.agent = agent
         }
         if !caller.isAdmin { filter.agent = caller.name }
@@ -242,9 +242,10 @@ struct AgentRoutes: Sendable {
     }
 
     /// Reassigns a conversation (admins only). A queued conversation (no agent yet) steps `agentAssigned`,
-    /// as the rotation would; one already with an agent gets the new agent set on the session directly (the
-    /// interpreter only assigns queued conversations), with an `agent_assigned` log line either way. The new
-    /// agent gets an `assignment` event.
+    /// as the rotation's answer would, but without taking a turn of the rotation (the admin chose the agent);
+    /// one already with an agent gets the new agent set on the session directly (the interpreter only assigns
+    /// queued conversations), with an `agent_assigned` log line either way, which starts the new agent's first
+    /// reply and wait over. The new agent gets an `assignment` event.
     func reassign(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
@@ -346,7 +347,7 @@ struct AgentRoutes: Sendable {
     /// own stream; admins may read any agent's of their tenant.
     func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
         let agent = try Self.parameter("agent", context)
-        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.ownOnly("event stream") }
         let tenant = caller.tenant
         let known = Self.agents(of: tenant)
         guard known.contains(agent) else {
@@ -436,7 +437,7 @@ struct AgentRoutes: Sendable {
         } catch is NIOTooManyBytesError {
             throw AgentAPIError(
                 status: .contentTooLarge, code: "body_too_large",
-                message: "the body is larger than \(Self.bodyLimit >> 10) KiB; a reply holds at most 4096 characters")
+                message: "the body is larger than \(Self.bodyLimit >> 10) KiB, the most the agent API reads")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))

@@ -132,9 +132,18 @@ struct AgentAPITests {
             #expect(
                 try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages?after=0", key: "key-ana").status
                     == 200)
-            let (foreign, foreignJSON) = try await server.request(.GET, "agents/bruno/events", key: "key-ana")
-            #expect(foreign == 403)
-            #expect((foreignJSON["error"] as? [String: Any])?["code"] as? String == "admin_only")
+            // Not admin-only endpoints: the message says what the agent may see instead.
+            for (path, what) in [
+                ("agents/bruno/events", "event stream"), ("conversations?agent=bruno", "conversations"),
+            ] {
+                let (status, json) = try await server.request(.GET, path, key: "key-ana")
+                let error = json["error"] as? [String: Any]
+                #expect(status == 403, "\(path)")
+                #expect(error?["code"] as? String == "admin_only", "\(path)")
+                #expect(
+                    error?["message"] as? String == "an agent who is not an admin may see only their own \(what)",
+                    "\(path)")
+            }
             #expect(try await server.request(.GET, "agents/nadie/events", key: "key-jefa").status == 404)
             // A route the API does not have answers JSON too; the routes it has still answer.
             for (method, path, status, code) in [
@@ -163,10 +172,15 @@ struct AgentAPITests {
             #expect(tooLong == 422)
             #expect((tooLongJSON["error"] as? [String: Any])?["code"] as? String == "text_too_long")
             let huge = String(repeating: "a", count: 70_000)
-            let (tooLarge, tooLargeJSON) = try await server.request(
-                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(huge)"}"#)
-            #expect(tooLarge == 413)
-            #expect((tooLargeJSON["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+            // The limit is the request body's, whatever the endpoint.
+            for (path, key) in [("messages", "key-ana"), ("reassign", "key-jefa")] {
+                let (tooLarge, tooLargeJSON) = try await server.request(
+                    .POST, "conversations/\(EndToEnd.ana)/\(path)", key: key, body: #"{"text":"\#(huge)"}"#)
+                #expect(tooLarge == 413)
+                let error = tooLargeJSON["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "body_too_large")
+                #expect(error?["message"] as? String == "the body is larger than 64 KiB, the most the agent API reads")
+            }
             try await server.waitForEmptyOutbox()
         }
     }
@@ -271,13 +285,18 @@ struct AgentAPITests {
     }
 
     /// The per-agent report counts every conversation from the log: ana's answered and closed, with its
-    /// duration and the wait for her first reply; bruno's open and unanswered; the totals over both.
+    /// duration and the wait for her first reply; bruno's open and unanswered; the totals over every
+    /// conversation, one that never reached an agent included (unanswered).
     @Test func theAgentReportCountsConversationsAnsweredClosedAndTheirTimes() async throws {
         try await AgentServer.run { server in
             let started = server.e2e.clock.now
             try await server.handOff(EndToEnd.ana)
             let other = "573009998877"
             try await server.handOff(other)
+            // A conversation that never reaches an agent: in the totals only, unanswered.
+            let botOnly = "573005554433"
+            #expect(try await server.e2e.post(EndToEnd.text("hola", from: botOnly, id: "wamid.\(botOnly).1")) == 200)
+            try await server.waitForEmptyOutbox()
             server.e2e.clock.advance(by: 40)
             let (replied, _) = try await server.request(
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
@@ -302,7 +321,8 @@ struct AgentAPITests {
             #expect(bruno["open"] as? Int == 1 && bruno["unanswered"] as? Int == 1)
             #expect(bruno["average_duration_seconds"] is NSNull)
             let totals = try #require(json["totals"] as? [String: Any])
-            #expect(totals["conversations"] as? Int == 2)
+            #expect(totals["conversations"] as? Int == 3)
+            #expect(totals["answered"] as? Int == 1 && totals["unanswered"] as? Int == 2)
             #expect(totals["agent"] is NSNull)
 
             // The period bounds the start; only admins read reports.
@@ -501,6 +521,10 @@ struct AgentAPITests {
             let session = try await server.e2e.store.session(tenant: "tienda", contact: EndToEnd.ana)
             #expect(session?.agent == "bruno")
             #expect(session?.status == .withAgent)
+            // A reassignment takes no turn of the rotation (ana, bruno, carla): the next handoff gets bruno.
+            let other = "573009998877"
+            try await server.handOff(other)
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: other)?.agent == "bruno")
 
             let consent = "contacts/\(EndToEnd.ana)/consent"
             #expect(try await server.request(.GET, consent, key: "key-ana").status == 403)
@@ -691,4 +715,33 @@ struct AgentServer {
     #expect(AgentAPI.unixTime(iso8601: "2026-11-27") == 1_795_737_600)
     #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.Z") == nil)
     #expect(AgentAPI.unixTime(iso8601: "2026-02-30") == nil)
+}
+
+/// The OpenAPI file's `QueryTime` pattern gives the forms the server reads: each form it parses matches, and
+/// the malformed values it refuses do not (days the calendar lacks and out-of-range fields are the server's
+/// alone, as the schema says).
+@Test func theOpenAPIQueryTimePatternTakesTheFormsTheServerReads() throws {
+    let text = try String(
+        contentsOf: repositoryRoot.appendingPathComponent("Schemas/agent-api.openapi.yaml"), encoding: .utf8)
+    let schema = try #require(text.components(separatedBy: "\n    QueryTime:\n").last)
+    let line = try #require(schema.split(separator: "\n").first { $0.hasPrefix("      pattern: '") })
+    let pattern = String(line.dropFirst("      pattern: '".count).dropLast())
+    let regex = try NSRegularExpression(pattern: pattern)
+    func matches(_ value: String) -> Bool {
+        regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+    }
+    for good in [
+        "2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00.5-05:00", "2020-01-01T00:00:00+0000",
+        "2026-11-27T10:00:04.001Z",
+    ] {
+        #expect(AgentAPI.unixTime(iso8601: good) != nil, "\(good)")
+        #expect(matches(good), "\(good)")
+    }
+    for bad in [
+        "2026-11-27T23:00:00", "2026-11-27garbage", "2026-11-27T05:40:38Zgarbage", "2026-11-27T05:40Z",
+        "2026-11-27T05", "27/11/2026", "2026-11-27T10:00:04.Z", "2026-11-27T10:00:04+05",
+    ] {
+        #expect(AgentAPI.unixTime(iso8601: bad) == nil, "\(bad)")
+        #expect(!matches(bad), "\(bad)")
+    }
 }
