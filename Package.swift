@@ -34,7 +34,12 @@ let package = Package(
         .target(name: "FlowDiagnostics"),
         .target(name: "FlowSyntax", dependencies: ["CYAML", "FlowDiagnostics"]),
         .target(name: "FlowLanguage", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
-        .target(name: "FlowCompiler", dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics"]),
+        .target(
+            name: "FlowCompiler",
+            dependencies: [
+                "FlowLanguage", "FlowSyntax", "FlowDiagnostics", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "FlowRuntime",
             dependencies: ["FlowCompiler", "FlowLanguage", .product(name: "Crypto", package: "swift-crypto")]

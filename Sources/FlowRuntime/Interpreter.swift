@@ -158,8 +158,6 @@ public struct Interpreter: Sendable {
                 return
             }
             send(&s, .text(text), from: .agent(agent), now: now, into: &fx)
-            // The first reply counts only once it is actually sent (not held back by the 24-hour window).
-            if s.agentFirstReplyAt == nil, case .send = fx.last { s.agentFirstReplyAt = now }
         case .agentClosed:
             guard s.status == .withAgent || s.status == .queued else { return }
             s.agent = nil
@@ -214,7 +212,6 @@ public struct Interpreter: Sendable {
         s.startedAt = now
         s.endedAt = nil
         s.handoffAt = nil
-        s.agentFirstReplyAt = nil
         s.consent.sensitive = false
         fx.append(.conversationStarted)
         if enteringStart { go(&s, to: state ?? machine.start, now: now, into: &fx) }

@@ -52,11 +52,11 @@ public struct Session: Codable, Sendable, Hashable {
     public var agent: String?
     /// When the inactivity timer fires, if one is scheduled.
     public var inactivityDeadline: Int64?
-    /// Facts for the dashboard: conversation start and end, handoff request, agent's first reply.
+    /// Facts for the dashboard: conversation start and end, handoff request. (An agent's first reply is the
+    /// store's to record: it counts once the Graph API accepts it, which the interpreter never learns.)
     public var startedAt: Int64?
     public var endedAt: Int64?
     public var handoffAt: Int64?
-    public var agentFirstReplyAt: Int64?
 
     /// A session for a contact who has not written yet, with what the store remembers of them.
     public init(contactName: String? = nil, phone: String? = nil, consent: Consent = Consent()) {
@@ -75,7 +75,6 @@ public struct Session: Codable, Sendable, Hashable {
         self.startedAt = nil
         self.endedAt = nil
         self.handoffAt = nil
-        self.agentFirstReplyAt = nil
     }
 
     /// Whether the conversation is open (not closed and started).

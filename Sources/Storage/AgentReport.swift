@@ -8,12 +8,14 @@ public struct AgentReport: Sendable, Hashable, Codable {
     public var conversations: Int
     public var open: Int
     public var closed: Int
-    /// Conversations in which the agent's first reply was sent.
+    /// Conversations in which the last agent assigned had a reply accepted by the Graph API.
     public var answered: Int
+    /// The others: in the totals, those that never reached an agent too.
     public var unanswered: Int
     /// The mean of end minus start over the closed conversations, seconds; `nil` when none closed.
     public var averageDurationSeconds: Double?
-    /// The mean of first agent reply minus handoff over the answered conversations, seconds.
+    /// The mean of the first reply's time minus the start of the wait (`LoggedConversation.waitStartedAt`)
+    /// over the answered conversations, seconds.
     public var averageSecondsToAttend: Double?
     /// The earliest and the latest start among the conversations (Unix seconds).
     public var firstStartedAt: Int64?
@@ -29,22 +31,49 @@ public struct AgentReport: Sendable, Hashable, Codable {
     }
 }
 
-/// One conversation as the log tells it, for `AgentReport`.
+/// One conversation as the log tells it, for `AgentReport`. Every assignment (a reassignment too) starts the
+/// wait for a first reply again, so the figures are those of the last agent assigned: their own first reply,
+/// waited for since their assignment, or since the handoff request their assignment answered.
 public struct LoggedConversation: Sendable, Hashable {
     public var startedAt: Int64
     public var endedAt: Int64?
     /// The last agent assigned, if any.
     public var agent: String?
-    /// When the handoff was asked for (or, without that line, when the first agent was assigned).
-    public var handoffAt: Int64?
-    /// When an agent's first reply was queued and then sent.
+    /// When the wait for the last agent assigned began: the handoff request their assignment answered, or the
+    /// assignment itself (a reassignment, or an assignment without a request line).
+    public var waitStartedAt: Int64?
+    /// When the last agent assigned wrote their first reply that the Graph API accepted (a reply it refused,
+    /// or one not sent yet, does not count).
     public var firstReplyAt: Int64?
+    /// A handoff request no assignment has answered yet.
+    var requestedAt: Int64?
 
     public init(startedAt: Int64) { self.startedAt = startedAt }
+
+    /// A handoff was requested: the wait of the agent assigned next starts here.
+    public mutating func handoffRequested(at time: Int64) {
+        requestedAt = time
+    }
+
+    /// `agent` was assigned: their wait starts at the pending handoff request, or now, and no reply of theirs
+    /// is counted yet.
+    public mutating func assigned(_ agent: String, at time: Int64) {
+        self.agent = agent
+        waitStartedAt = requestedAt ?? time
+        requestedAt = nil
+        firstReplyAt = nil
+    }
+
+    /// A reply `agent` wrote at `time` was accepted by the Graph API: the first one of the agent assigned now
+    /// counts.
+    public mutating func replySent(by agent: String, at time: Int64) {
+        if firstReplyAt == nil, agent == self.agent { firstReplyAt = time }
+    }
 }
 
 extension AgentReport {
-    /// The per-agent reports (sorted by agent) and the totals over every conversation, handed off or not.
+    /// The per-agent reports (sorted by agent) and the totals over every conversation, handed off or not (so
+    /// the totals' `unanswered` counts the conversations that never reached an agent too).
     public static func reports(_ conversations: [LoggedConversation]) -> (agents: [AgentReport], totals: AgentReport) {
         var byAgent: [String: [LoggedConversation]] = [:]
         for conversation in conversations {
@@ -68,7 +97,7 @@ extension AgentReport {
             }
             if let reply = conversation.firstReplyAt {
                 report.answered += 1
-                if let handoff = conversation.handoffAt { waits.append(max(0, reply - handoff)) }
+                if let start = conversation.waitStartedAt { waits.append(max(0, reply - start)) }
             } else {
                 report.unanswered += 1
             }

@@ -66,6 +66,15 @@ extension ConversationChanges {
         }
     }
 
+    /// Whether a conversation starts or an agent is assigned: either begins the wait for an agent's first
+    /// reply again.
+    var startsOrAssigns: Bool {
+        lines.contains {
+            guard case .event(let event) = $0 else { return false }
+            return event.kind == ConversationEvent.started || event.kind == ConversationEvent.agentAssigned
+        }
+    }
+
     /// Queues a message to the contact.
     public mutating func send(_ message: OutboundMessage, from sender: Sender = .bot) {
         lines.append(.message(QueuedMessage(message, from: sender)))

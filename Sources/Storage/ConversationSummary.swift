@@ -24,7 +24,8 @@ public struct ConversationSummary: Sendable, Hashable, Codable {
     public var endedAt: Int64?
     /// When a handoff was requested.
     public var handoffAt: Int64?
-    /// When the agent first replied.
+    /// When the agent assigned now wrote their first reply that the Graph API accepted (set by the outbox
+    /// once it is accepted; a new conversation or assignment clears it).
     public var agentFirstReplyAt: Int64?
     /// When the session was last saved, Unix seconds.
     public var updatedAt: Int64

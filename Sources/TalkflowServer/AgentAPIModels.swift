@@ -103,6 +103,13 @@ struct AgentAPIError: Error, Sendable, Equatable {
         status: .unauthorized, code: "unauthorized", message: "missing or wrong agent key")
     static let adminOnly = AgentAPIError(
         status: .forbidden, code: "admin_only", message: "this endpoint needs an admin agent")
+    /// A non-admin asking for another agent's `what`: the endpoint is not admin-only, so the message says what
+    /// they may see instead (the code stays `admin_only`: seeing others' is what admins may).
+    static func ownOnly(_ what: String) -> AgentAPIError {
+        AgentAPIError(
+            status: .forbidden, code: "admin_only",
+            message: "an agent who is not an admin may see only their own \(what)")
+    }
     static let notYours = AgentAPIError(
         status: .forbidden, code: "not_assigned", message: "the conversation is not assigned to this agent")
     static let notFound = AgentAPIError(

@@ -23,61 +23,65 @@ struct AgentRoutes: Sendable {
     var authentication: AgentAuthentication { AgentAuthentication(registry: registry) }
     var store: any ConversationStore { processing.store }
 
+    /// One route of the API: its method, its path under `prefix`, and what it does for an authenticated caller.
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var action:
+            @Sendable (AgentRoutes, AgentAuthentication.Caller, Request, BasicRequestContext) async throws
+                -> Response
+
+        init(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ action:
+                @escaping @Sendable (AgentRoutes, AgentAuthentication.Caller, Request, BasicRequestContext)
+                async throws -> Response
+        ) {
+            self.method = method
+            self.path = path
+            self.action = action
+        }
+    }
+
+    /// Every route of the API, the one table both the router and `APIFallback` (405 and its `Allow`) read.
+    static let routes: [Route] = [
+        Route(.get, "conversations") { routes, caller, request, _ in try await routes.list(caller, request) },
+        Route(.get, "conversations/:contact/messages") { try await $0.thread($1, $2, $3) },
+        Route(.post, "conversations/:contact/messages") { try await $0.reply($1, $2, $3) },
+        Route(.post, "conversations/:contact/close") { routes, caller, _, context in
+            try await routes.close(caller, context)
+        },
+        Route(.post, "conversations/:contact/reassign") { try await $0.reassign($1, $2, $3) },
+        Route(.get, "contacts/:contact/consent") { routes, caller, _, context in
+            try await routes.consent(caller, context)
+        },
+        Route(.get, "agents/:agent/events") { routes, caller, _, context in try routes.events(caller, context) },
+        Route(.get, "reports/agents") { routes, caller, request, _ in try await routes.agentReport(caller, request) },
+    ]
+
     func register(on router: Router<BasicRequestContext>) {
         let routes = self
-        router.get("\(Self.prefix)/conversations") { request, context in
-            await routes.answer(request, context) { try await routes.list($0, request) }
-        }
-        router.get("\(Self.prefix)/conversations/:contact/messages") { request, context in
-            await routes.answer(request, context) { try await routes.thread($0, request, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/messages") { request, context in
-            await routes.answer(request, context) { try await routes.reply($0, request, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/close") { request, context in
-            await routes.answer(request, context) { try await routes.close($0, context) }
-        }
-        router.post("\(Self.prefix)/conversations/:contact/reassign") { request, context in
-            await routes.answer(request, context) { try await routes.reassign($0, request, context) }
-        }
-        router.get("\(Self.prefix)/contacts/:contact/consent") { request, context in
-            await routes.answer(request, context) { try await routes.consent($0, context) }
-        }
-        router.get("\(Self.prefix)/agents/:agent/events") { request, context in
-            await routes.answer(request, context) { try routes.events($0, context) }
-        }
-        router.get("\(Self.prefix)/reports/agents") { request, context in
-            await routes.answer(request, context) { try await routes.agentReport($0, request) }
-        }
-        // Anything else under the API answers JSON, as every error of the API does: another method on one of
-        // its paths 405 `method_not_allowed` (with `Allow`), any other path 404 `no_such_route`.
-        let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
-        let paths: [(String, [HTTPRequest.Method])] = [
-            ("conversations", [.get]), ("conversations/:contact/messages", [.get, .post]),
-            ("conversations/:contact/close", [.post]), ("conversations/:contact/reassign", [.post]),
-            ("contacts/:contact/consent", [.get]), ("agents/:agent/events", [.get]), ("reports/agents", [.get]),
-        ]
-        for (path, allowed) in paths {
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            for method in methods where !allowed.contains(method) {
-                router.on("\(Self.prefix)/\(path)", method: method) { _, _ in
-                    var response = AgentAPIError(
-                        status: .methodNotAllowed, code: "method_not_allowed", message: "this route takes \(allow)"
-                    ).response
-                    response.headers[.allow] = allow
-                    return response
-                }
+        for route in Self.routes {
+            router.on("\(Self.prefix)/\(route.path)", method: route.method) { request, context in
+                await routes.answer(request, context) { try await route.action(routes, $0, request, context) }
             }
         }
-        // The router does not fall back to a wildcard from a path that leads to routes: those get their own.
-        let partial = [
-            "api/v1/**", Self.prefix, "\(Self.prefix)/conversations/:contact", "\(Self.prefix)/contacts",
-            "\(Self.prefix)/contacts/:contact", "\(Self.prefix)/agents", "\(Self.prefix)/agents/:agent",
-            "\(Self.prefix)/reports", "\(Self.prefix)/templates", "\(Self.prefix)/templates/:template",
-        ]
-        for path in partial {
-            for method in methods {
-                router.on(RouterPath(path), method: method) { _, _ in Self.noSuchRoute.response }
+    }
+
+    /// The API's paths and their methods for `APIFallback`: another method on one of them is 405
+    /// `method_not_allowed` with `Allow`.
+    static var fallbackRoutes: [APIFallback.Route] {
+        var paths: [String] = []
+        var methods: [String: [HTTPRequest.Method]] = [:]
+        for route in routes {
+            if methods[route.path] == nil { paths.append(route.path) }
+            methods[route.path, default: []].append(route.method)
+        }
+        return paths.map { path in
+            APIFallback.Route(path: "\(prefix)/\(path)", methods: methods[path] ?? []) { allow in
+                AgentAPIError(
+                    status: .methodNotAllowed, code: "method_not_allowed", message: "this route takes \(allow)"
+                ).response
             }
         }
     }
@@ -93,7 +97,7 @@ struct AgentRoutes: Sendable {
         _ body: (AgentAuthentication.Caller) async throws -> Response
     ) async -> Response {
         do {
-            let caller = try authentication.caller(request, tenant: context.parameters.get("tenant") ?? "")
+            let caller = try authentication.caller(request, tenant: try Self.parameter("tenant", context))
             return try await body(caller)
         } catch let error as AgentAPIError {
             if error.status == .unauthorized { context.logger.warning("agent API request refused: wrong key") }
@@ -109,8 +113,8 @@ struct AgentRoutes: Sendable {
     func list(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         var filter = ConversationFilter()
-        if let agent = query.get("agent"), !agent.isEmpty {
-            guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+        if let agent = try query.single("agent"), !agent.isEmpty {
+            guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.ownOnly("conversations") }
             filter.agent = agent
         }
         if !caller.isAdmin { filter.agent = caller.name }
@@ -124,10 +128,10 @@ struct AgentRoutes: Sendable {
                 filter.statuses.insert(status)
             }
         }
-        filter.startedFrom = try Self.time(query.get("from"), name: "from")
-        filter.startedBefore = try Self.time(query.get("to"), name: "to")
-        filter.limit = try Self.count(query.get("limit"), name: "limit", default: 100, maximum: 1000)
-        filter.offset = try Self.count(query.get("offset"), name: "offset", default: 0, maximum: Int.max)
+        filter.startedFrom = try Self.time(query.single("from"), name: "from")
+        filter.startedBefore = try Self.time(query.single("to"), name: "to")
+        filter.limit = try Self.count(query.single("limit"), name: "limit", default: 100, maximum: 1000)
+        filter.offset = try Self.count(query.single("offset"), name: "offset", default: 0, maximum: Int.max)
         let conversations = try await store.conversations(tenant: caller.tenant.id, filter: filter)
         var items: [ConversationItem] = []
         items.reserveCapacity(conversations.count)
@@ -147,14 +151,14 @@ struct AgentRoutes: Sendable {
         guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
         let query = request.uri.queryParameters
         var after: Int64?
-        if let text = query.get("after"), !text.isEmpty {
+        if let text = try query.single("after"), !text.isEmpty {
             guard let value = Int64(text), value >= 0 else {
                 throw AgentAPIError.badRequest(
                     "'after' must be a sequence number (a whole number from 0), found '\(text)'")
             }
             after = value
         }
-        let limit = try Self.count(query.get("limit"), name: "limit", default: 500, maximum: 5000)
+        let limit = try Self.count(query.single("limit"), name: "limit", default: 500, maximum: 5000)
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
         let consent = try await store.consentState(tenant: caller.tenant.id, contact: contact)
@@ -169,8 +173,8 @@ struct AgentRoutes: Sendable {
     func agentReport(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
         try caller.requireAdmin()
         let query = request.uri.queryParameters
-        let from = try Self.time(query.get("from"), name: "from")
-        let to = try Self.time(query.get("to"), name: "to")
+        let from = try Self.time(query.single("from"), name: "from")
+        let to = try Self.time(query.single("to"), name: "to")
         let conversations = try await store.loggedConversations(
             tenant: caller.tenant.id, startedFrom: from, startedBefore: to)
         let (agents, totals) = AgentReport.reports(conversations)
@@ -238,9 +242,10 @@ struct AgentRoutes: Sendable {
     }
 
     /// Reassigns a conversation (admins only). A queued conversation (no agent yet) steps `agentAssigned`,
-    /// as the rotation would; one already with an agent gets the new agent set on the session directly (the
-    /// interpreter only assigns queued conversations), with an `agent_assigned` log line either way. The new
-    /// agent gets an `assignment` event.
+    /// as the rotation's answer would, but without taking a turn of the rotation (the admin chose the agent);
+    /// one already with an agent gets the new agent set on the session directly (the interpreter only assigns
+    /// queued conversations), with an `agent_assigned` log line either way, which starts the new agent's first
+    /// reply and wait over. The new agent gets an `assignment` event.
     func reassign(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
@@ -341,8 +346,8 @@ struct AgentRoutes: Sendable {
     /// every `keepAlive`; it ends when the client disconnects or the server shuts down. Agents read their
     /// own stream; admins may read any agent's of their tenant.
     func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
-        let agent = context.parameters.get("agent") ?? ""
-        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.adminOnly }
+        let agent = try Self.parameter("agent", context)
+        guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.ownOnly("event stream") }
         let tenant = caller.tenant
         let known = Self.agents(of: tenant)
         guard known.contains(agent) else {
@@ -384,10 +389,19 @@ struct AgentRoutes: Sendable {
     // MARK: Parameters
 
     static func contact(_ context: BasicRequestContext) throws -> String {
-        guard let contact = context.parameters.get("contact"), !contact.isEmpty else {
+        let contact = try parameter("contact", context)
+        guard !contact.isEmpty else {
             throw AgentAPIError.badRequest("missing contact")
         }
         return contact
+    }
+
+    /// The path parameter `name`, percent-decoded (`decodedParameter`); 400 when it does not decode.
+    static func parameter(_ name: String, _ context: BasicRequestContext) throws(AgentAPIError) -> String {
+        guard let value = context.decodedParameter(name) else {
+            throw .badRequest("the path's \(name) has an invalid percent escape or is not UTF-8 once decoded")
+        }
+        return value
     }
 
     static func time(_ value: String?, name: String) throws -> Int64? {
@@ -423,12 +437,25 @@ struct AgentRoutes: Sendable {
         } catch is NIOTooManyBytesError {
             throw AgentAPIError(
                 status: .contentTooLarge, code: "body_too_large",
-                message: "the body is larger than \(Self.bodyLimit >> 10) KiB; a reply holds at most 4096 characters")
+                message: "the body is larger than \(Self.bodyLimit >> 10) KiB, the most the agent API reads")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
         } catch {
             throw AgentAPIError.badRequest("the body must be JSON with the fields the endpoint names")
         }
+    }
+}
+
+extension Parameters {
+    /// The query parameter `name`, `nil` when absent. Given more than once it is 400 naming it: reading one of
+    /// the values (`?limit=3&limit=abc` as 3) would quietly ignore what the caller also asked. Only `status`
+    /// may repeat, as a list.
+    func single(_ name: String) throws(AgentAPIError) -> String? {
+        let values = getAll(name)
+        guard values.count < 2 else {
+            throw .badRequest("'\(name)' is given \(values.count) times; give it once")
+        }
+        return values.first
     }
 }

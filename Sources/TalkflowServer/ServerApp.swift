@@ -84,7 +84,13 @@ public struct ServerApp: Sendable {
         }
         AdminRoutes(registry: registry, adminKey: adminKey).register(on: router)
         TemplateRoutes(registry: registry, processing: processing, adminKey: adminKey).register(on: router)
-        if let processing { AgentRoutes(registry: registry, processing: processing).register(on: router) }
+        var apiRoutes = [TemplateRoutes.fallbackRoute]
+        if let processing {
+            AgentRoutes(registry: registry, processing: processing).register(on: router)
+            apiRoutes += AgentRoutes.fallbackRoutes
+        }
+        // After every route, so that it only answers what no route takes (see `APIFallback`).
+        router.add(middleware: APIFallback(routes: apiRoutes))
         return router
     }
 

@@ -22,9 +22,11 @@ struct TemplateRoutes {
         var parameters: [String]?
     }
 
+    /// The route's path, for the router and for `APIFallback`'s 405.
+    static let path = "api/v1/tenants/:tenant/templates/:template/send"
+
     func register(on router: Router<BasicRequestContext>) {
-        registerOtherMethods(on: router)
-        router.post("api/v1/tenants/:tenant/templates/:template/send") { request, context -> Response in
+        router.post(RouterPath(Self.path)) { request, context -> Response in
             if let refusal = AdminRoutes.refusal(
                 request, adminKey: adminKey, logger: context.logger, json: true,
                 "template send refused: missing or wrong admin key")
@@ -32,8 +34,10 @@ struct TemplateRoutes {
                 return refusal
             }
             guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
-            let tenantID = context.parameters.get("tenant") ?? ""
-            let template = context.parameters.get("template") ?? ""
+            guard let tenantID = context.decodedParameter("tenant"), let template = context.decodedParameter("template")
+            else {
+                return Self.error(.badRequest, "the path has an invalid percent escape or is not UTF-8 once decoded")
+            }
             guard let tenant = registry.tenant(id: tenantID) else {
                 return Self.error(.notFound, "unknown tenant '\(tenantID)'")
             }
@@ -63,15 +67,9 @@ struct TemplateRoutes {
         }
     }
 
-    /// Another method on the route: 405 with `Allow`, in the route's own error shape.
-    func registerOtherMethods(on router: Router<BasicRequestContext>) {
-        for method: HTTPRequest.Method in [.get, .head, .put, .patch, .delete, .options] {
-            router.on("api/v1/tenants/:tenant/templates/:template/send", method: method) { _, _ in
-                var response = Self.error(.methodNotAllowed, "this route takes POST")
-                response.headers[.allow] = "POST"
-                return response
-            }
-        }
+    /// Another method on the route (any method): 405 with `Allow`, in the route's own error shape.
+    static let fallbackRoute = APIFallback.Route(path: path, methods: [.post]) { allow in
+        error(.methodNotAllowed, "this route takes \(allow)")
     }
 
     /// `{"error": "..."}` with `status`.

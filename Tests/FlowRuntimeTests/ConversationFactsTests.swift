@@ -3,7 +3,8 @@ import FlowRuntime
 import Testing
 
 // The facts a dashboard reads from a session and its effects: when the conversation started and ended, its
-// status, the agent, when the handoff was requested and when the agent first replied, and each step entered.
+// status, the agent, when the handoff was requested, and each step entered. (The agent's first reply is the
+// store's: it counts once the Graph API accepts it; AgentAPITests.)
 
 @Test func aWholeConversationLeavesItsFacts() throws {
     var chat = Chat(try Fixture.interpreter(steps: Fixture.simpleMenu + Fixture.handoff))
@@ -23,10 +24,8 @@ import Testing
     chat.event(.agentAssigned("bruno"), at: t + 41)
     #expect(chat.session.status == .withAgent)
     #expect(chat.session.agent == "bruno")
-    #expect(chat.session.agentFirstReplyAt == nil)
     chat.event(.agentMessage("Hola, soy Bruno."), at: t + 100)
     chat.event(.agentMessage("Te ayudo con eso."), at: t + 160)
-    #expect(chat.session.agentFirstReplyAt == t + 100)
 
     chat.event(.agentClosed, at: t + 300)
     #expect(chat.session.status == .waiting)
@@ -55,7 +54,6 @@ import Testing
     #expect(chat.session.startedAt == restart)
     #expect(chat.session.endedAt == nil)
     #expect(chat.session.handoffAt == nil)
-    #expect(chat.session.agentFirstReplyAt == nil)
     #expect(chat.session.agent == nil)
     #expect(chat.session.variables == ["Ana", "573001112233"])
 }

@@ -160,7 +160,6 @@ private func chatAtMenu(
     var chat = try chatAtMenu()
     chat.tap("hablar")
     #expect(chat.event(.agentMessage("hola")) == [])
-    #expect(chat.session.agentFirstReplyAt == nil)
 }
 
 @Test func theAgentsCloseResumesAtNext() throws {

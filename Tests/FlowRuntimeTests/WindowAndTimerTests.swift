@@ -184,13 +184,3 @@ private var simpleMenuMessageBody: OutboundMessage {
     guard case .send(let message, _) = simpleMenuMessage else { fatalError("the simple menu is a send") }
     return message
 }
-
-@Test func anAgentMessageHeldBackByTheWindowIsNotTheFirstReply() throws {
-    var chat = try chatWithAgent()
-    let last = try #require(chat.session.lastContactMessageAt)
-    chat.event(.agentMessage("Ya quedo resuelto."), at: last + 86_401)
-    #expect(chat.session.agentFirstReplyAt == nil)
-    chat.type("gracias", after: 60)
-    chat.event(.agentMessage("Con gusto."), after: 30)
-    #expect(chat.session.agentFirstReplyAt == last + 86_401 + 90)
-}

@@ -41,7 +41,6 @@ private func sampleSessions() -> [Session] {
         session.startedAt = maybe()
         session.endedAt = maybe()
         session.handoffAt = maybe()
-        session.agentFirstReplyAt = maybe()
         sessions.append(session)
     }
     return sessions
@@ -67,4 +66,17 @@ private func sampleSessions() -> [Session] {
     for broken in ["", "{", "[]", "{\"state\":1}", "{\"state\":\"x\"}", String(repeating: "[", count: 100)] {
         #expect(throws: StorageError.self) { try SessionColumn.decode(broken) }
     }
+}
+
+/// Rows saved while the session still held the agent's first reply (now `sessions.agent_first_reply_at`, set by
+/// the outbox) read as before: the old key is ignored.
+@Test func aColumnWithTheRetiredFirstReplyKeyStillReads() throws {
+    var session = Session(contactName: "Ana")
+    session.handoffAt = 100
+    let old = SessionColumn.encode(session).replacingOccurrences(
+        of: #""handoffAt":100"#, with: #""handoffAt":100,"agentFirstReplyAt":160"#)
+    #expect(old.contains("agentFirstReplyAt"))
+    #expect(SessionColumn.fastDecode(old) == session)
+    #expect(try SessionColumn.decode(old) == session)
+    #expect(try JSONDecoder().decode(Session.self, from: Data(old.utf8)) == session)
 }

@@ -157,9 +157,18 @@ struct AgentAPITests {
             #expect(
                 try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages?after=0", key: "key-ana").status
                     == 200)
-            let (foreign, foreignJSON) = try await server.request(.GET, "agents/bruno/events", key: "key-ana")
-            #expect(foreign == 403)
-            #expect((foreignJSON["error"] as? [String: Any])?["code"] as? String == "admin_only")
+            // Not admin-only endpoints: the message says what the agent may see instead.
+            for (path, what) in [
+                ("agents/bruno/events", "event stream"), ("conversations?agent=bruno", "conversations"),
+            ] {
+                let (status, json) = try await server.request(.GET, path, key: "key-ana")
+                let error = json["error"] as? [String: Any]
+                #expect(status == 403, "\(path)")
+                #expect(error?["code"] as? String == "admin_only", "\(path)")
+                #expect(
+                    error?["message"] as? String == "an agent who is not an admin may see only their own \(what)",
+                    "\(path)")
+            }
             #expect(try await server.request(.GET, "agents/nadie/events", key: "key-jefa").status == 404)
             // A route the API does not have answers JSON too; the routes it has still answer.
             for (method, path, status, code) in [
@@ -188,22 +197,131 @@ struct AgentAPITests {
             #expect(tooLong == 422)
             #expect((tooLongJSON["error"] as? [String: Any])?["code"] as? String == "text_too_long")
             let huge = String(repeating: "a", count: 70_000)
-            let (tooLarge, tooLargeJSON) = try await server.request(
-                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"\#(huge)"}"#)
-            #expect(tooLarge == 413)
-            #expect((tooLargeJSON["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+            // The limit is the request body's, whatever the endpoint.
+            for (path, key) in [("messages", "key-ana"), ("reassign", "key-jefa")] {
+                let (tooLarge, tooLargeJSON) = try await server.request(
+                    .POST, "conversations/\(EndToEnd.ana)/\(path)", key: key, body: #"{"text":"\#(huge)"}"#)
+                #expect(tooLarge == 413)
+                let error = tooLargeJSON["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "body_too_large")
+                #expect(error?["message"] as? String == "the body is larger than 64 KiB, the most the agent API reads")
+            }
             try await server.waitForEmptyOutbox()
         }
     }
 
+    /// Any method outside the route table (TRACE, PROPFIND, HEAD…) on any path of the API is 405 JSON with
+    /// `Allow`, in the route's error shape (the template route has its own); any other path under `/api/v1`,
+    /// `/api/v1` and `/api/v1/tenants` included, is the JSON 404 `no_such_route`.
+    @Test func anyOtherMethodIs405AndAnyOtherPathUnderTheAPIIsTheJSON404() async throws {
+        try await AgentServer.run { server in
+            let tenant = "/api/v1/tenants/tienda/"
+            let contact = EndToEnd.ana
+            for (path, allow) in [
+                ("conversations", "GET"), ("conversations/\(contact)/messages", "GET, POST"),
+                ("conversations/\(contact)/close", "POST"), ("conversations/\(contact)/reassign", "POST"),
+                ("contacts/\(contact)/consent", "GET"), ("agents/ana/events", "GET"), ("reports/agents", "GET"),
+            ] {
+                for method in ["TRACE", "PROPFIND", "LOCK", "PURGE", "M-SEARCH", "DELETE", "HEAD", "CONNECT"] {
+                    let answer = try await server.raw(method, tenant + path)
+                    #expect(answer.status == 405, "\(method) \(path)")
+                    #expect(answer.headers["allow"] == allow, "\(method) \(path)")
+                    #expect(answer.headers["content-type"] == "application/json", "\(method) \(path)")
+                    // An answer to HEAD or CONNECT has no body (HTTP), so only the others carry the JSON.
+                    let bodiless = method == "HEAD" || method == "CONNECT"
+                    #expect(bodiless || answer.code == "method_not_allowed", "\(method) \(path)")
+                }
+            }
+            let template = try await server.raw("PROPFIND", tenant + "templates/recordatorio/send")
+            #expect(template.status == 405 && template.headers["allow"] == "POST")
+            #expect(template.body == #"{"error":"this route takes POST"}"# + "\n")
+            for path in [
+                "/api/v1", "/api/v1/", "/api/v1/tenants", "/api/v1/tenants/", "/api/v1/foo", "/api/v1/tenants/tienda",
+                tenant, tenant + "conversations/\(contact)", tenant + "reports", tenant + "conversations/a/b/c/d",
+            ] {
+                for method in ["GET", "POST", "TRACE", "PROPFIND"] {
+                    let answer = try await server.raw(method, path)
+                    #expect(answer.status == 404, "\(method) \(path)")
+                    #expect(answer.code == "no_such_route", "\(method) \(path)")
+                }
+            }
+            // A method the HTTP parser does not know never reaches a route (documented): 400, no body.
+            let unknown = try await server.raw("BREW", tenant + "conversations")
+            #expect(unknown.status == 400 && unknown.body.isEmpty)
+            // Outside the API the router's own answer stays.
+            let outside = try await server.raw("GET", "/nothing")
+            #expect(outside.status == 404 && outside.code == nil)
+        }
+    }
+
+    /// Path parameters are percent-decoded (RFC 3986): an escaped contact, tenant or agent is the same as
+    /// written plainly; an invalid escape, or bytes that are not UTF-8 once decoded, is 400 `invalid_request`.
+    @Test func pathParametersArePercentDecodedAndInvalidEscapesAre400() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let escaped = EndToEnd.ana.dropLast() + "%" + String(EndToEnd.ana.utf8.last!, radix: 16)
+            let thread = try await server.raw("GET", "/api/v1/tenants/tiend%61/conversations/\(escaped)/messages")
+            #expect(thread.status == 200)
+            #expect(thread.body.contains(#""contact":"\#(EndToEnd.ana)""#))
+            #expect(try await server.raw("GET", "/api/v1/tenants/tienda/contacts/\(escaped)/consent").status == 200)
+            // Her own stream for ana (not another agent's, which would be 403), an unknown agent's name decoded.
+            let own = try await server.raw("GET", "/api/v1/tenants/tienda/agents/%61na/events", key: "key-ana")
+            #expect(own.status == 200 && own.headers["content-type"] == "text/event-stream")
+            let unknown = try await server.raw("GET", "/api/v1/tenants/tienda/agents/nad%69e/events")
+            #expect(unknown.status == 404 && unknown.body.contains("'nadie'"))
+            let (closed, _) = try await server.request(.POST, "conversations/\(escaped)/close", key: "key-ana")
+            #expect(closed == 200)
+            for path in [
+                "tienda/conversations/%FF/messages", "tienda/conversations/%G1/messages",
+                "tienda/conversations/1%/messages",
+                "tienda/conversations/%C3/close", "tienda%/conversations", "tienda/agents/an%E1/events",
+                "tienda/contacts/%ZZ/consent",
+            ] {
+                let answer = try await server.raw(path.hasSuffix("close") ? "POST" : "GET", "/api/v1/tenants/" + path)
+                #expect(answer.status == 400, "\(path)")
+                #expect(answer.code == "invalid_request", "\(path)")
+            }
+        }
+    }
+
+    /// A query parameter given more than once is 400 naming it, never one of its values read quietly (an empty
+    /// one included); only `status`, a list, may repeat.
+    @Test func aRepeatedQueryParameterIs400NamingIt() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let thread = "conversations/\(EndToEnd.ana)/messages"
+            for (path, name) in [
+                ("conversations?limit=3&limit=abc", "limit"), ("conversations?offset=0&offset=0", "offset"),
+                ("conversations?agent=ana&agent=bruno", "agent"), ("conversations?from=2020-01-01&from=", "from"),
+                ("conversations?to=2030-01-01&to=2031-01-01", "to"), ("\(thread)?after=0&after=1", "after"),
+                ("\(thread)?limit=1&limit=2", "limit"), ("reports/agents?from=2020-01-01&from=2020-01-01", "from"),
+                ("reports/agents?to=2030-01-01&to=2030-01-01&to=2030-01-01", "to"),
+            ] {
+                let (status, json) = try await server.request(.GET, path, key: "key-jefa")
+                let error = json["error"] as? [String: Any]
+                #expect(status == 400, "\(path)")
+                #expect(error?["code"] as? String == "invalid_request", "\(path)")
+                #expect((error?["message"] as? String)?.hasPrefix("'\(name)' is given ") == true, "\(path)")
+            }
+            let (listed, json) = try await server.request(
+                .GET, "conversations?status=queued&status=with_agent", key: "key-jefa")
+            #expect(listed == 200 && (json["conversations"] as? [Any])?.count == 1)
+        }
+    }
+
     /// The per-agent report counts every conversation from the log: ana's answered and closed, with its
-    /// duration and the wait for her first reply; bruno's open and unanswered; the totals over both.
+    /// duration and the wait for her first reply; bruno's open and unanswered; the totals over every
+    /// conversation, one that never reached an agent included (unanswered).
     @Test func theAgentReportCountsConversationsAnsweredClosedAndTheirTimes() async throws {
         try await AgentServer.run { server in
             let started = server.e2e.clock.now
             try await server.handOff(EndToEnd.ana)
             let other = "573009998877"
             try await server.handOff(other)
+            // A conversation that never reaches an agent: in the totals only, unanswered.
+            let botOnly = "573005554433"
+            #expect(try await server.e2e.post(EndToEnd.text("hola", from: botOnly, id: "wamid.\(botOnly).1")) == 200)
+            try await server.waitForEmptyOutbox()
             server.e2e.clock.advance(by: 40)
             let (replied, _) = try await server.request(
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
@@ -228,7 +346,8 @@ struct AgentAPITests {
             #expect(bruno["open"] as? Int == 1 && bruno["unanswered"] as? Int == 1)
             #expect(bruno["average_duration_seconds"] is NSNull)
             let totals = try #require(json["totals"] as? [String: Any])
-            #expect(totals["conversations"] as? Int == 2)
+            #expect(totals["conversations"] as? Int == 3)
+            #expect(totals["answered"] as? Int == 1 && totals["unanswered"] as? Int == 2)
             #expect(totals["agent"] is NSNull)
 
             // The period bounds the start; only admins read reports.
@@ -237,6 +356,108 @@ struct AgentAPITests {
             #expect((empty["totals"] as? [String: Any])?["conversations"] as? Int == 0)
             #expect(try await server.request(.GET, "reports/agents", key: "key-ana").status == 403)
             #expect(try await server.request(.GET, "reports/agents?to=ayer", key: "key-jefa").status == 400)
+        }
+    }
+
+    /// After a reassignment the figures are the new agent's: ana's reply, sent before, is neither carla's first
+    /// reply nor her answer, and carla's wait runs from the reassignment (spec: answered means the last
+    /// assigned agent's first reply was sent).
+    @Test func aReassignmentStartsTheFirstReplyAndTheWaitAgainForTheNewAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            server.e2e.clock.advance(by: 40)
+            let anaReply = server.e2e.clock.now
+            let (anaStatus, _) = try await server.request(
+                .POST, messages, key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(anaStatus == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String == AgentAPI.iso8601(anaReply)
+                    as String)
+
+            server.e2e.clock.advance(by: 60)
+            let reassignedAt = server.e2e.clock.now
+            let reassign = "conversations/\(EndToEnd.ana)/reassign"
+            #expect(
+                try await server.request(.POST, reassign, key: "key-jefa", body: #"{"agent":"carla"}"#).status == 200)
+            let listed = try await server.listed(EndToEnd.ana)
+            #expect(listed["agent"] as? String == "carla")
+            #expect(listed["first_reply_at"] == nil)
+            let before = try await server.report()
+            #expect(before.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(before.agents.first?["answered"] as? Int == 0 && before.agents.first?["unanswered"] as? Int == 1)
+            #expect(before.agents.first?["average_seconds_to_attend"] is NSNull)
+            #expect(before.totals["answered"] as? Int == 0)
+
+            server.e2e.clock.advance(by: 25)
+            let (carlaStatus, _) = try await server.request(
+                .POST, messages, key: "key-carla", body: #"{"text":"Hola, soy Carla"}"#)
+            #expect(carlaStatus == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String
+                    == AgentAPI.iso8601(reassignedAt + 25) as String)
+            let after = try await server.report()
+            #expect(after.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(after.agents.first?["answered"] as? Int == 1 && after.agents.first?["unanswered"] as? Int == 0)
+            #expect(after.agents.first?["average_seconds_to_attend"] as? Double == 25)
+            #expect(after.totals["answered"] as? Int == 1 && after.totals["average_seconds_to_attend"] as? Double == 25)
+        }
+    }
+
+    /// A reply ana wrote before the reassignment, that the Graph API accepts only after it, is not carla's
+    /// first reply, in the list nor in the report.
+    @Test func aReplyWrittenBeforeTheReassignmentAndSentAfterItDoesNotCountForTheNewAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            await server.e2e.fake.failNext(.slow(.milliseconds(1500)))
+            let (replied, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola"}"#)
+            #expect(replied == 202)
+            let (reassigned, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/reassign", key: "key-jefa", body: #"{"agent":"carla"}"#)
+            #expect(reassigned == 200)
+            try await server.waitForEmptyOutbox()
+            let (_, thread) = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-jefa")
+            let replies = (thread["messages"] as? [[String: Any]] ?? []).filter { $0["from"] as? String == "ana" }
+            #expect(replies.map { $0["status"] as? String } == ["sent"])
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] == nil)
+            let report = try await server.report()
+            #expect(report.agents.map { $0["agent"] as? String } == ["carla"])
+            #expect(report.agents.first?["answered"] as? Int == 0)
+        }
+    }
+
+    /// A reply the Graph API refused (error #100, status `failed`) was not sent: no `first_reply_at`, not
+    /// answered; the next reply it accepts is the first reply, in the list and in the report alike.
+    @Test func aReplyTheGraphAPIRefusedIsNotTheFirstReply() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            await server.e2e.fake.failNext(.invalidParameter)
+            server.e2e.clock.advance(by: 10)
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola"}"#).status == 202)
+            try await server.waitForEmptyOutbox()
+            let (_, thread) = try await server.request(.GET, messages, key: "key-ana")
+            let replies = (thread["messages"] as? [[String: Any]] ?? []).filter { $0["from"] as? String == "ana" }
+            #expect(replies.map { $0["status"] as? String } == ["failed"])
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] == nil)
+            let refused = try await server.report()
+            #expect(refused.agents.first?["answered"] as? Int == 0 && refused.agents.first?["unanswered"] as? Int == 1)
+
+            server.e2e.clock.advance(by: 20)
+            let sentAt = server.e2e.clock.now
+            #expect(
+                try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola otra vez"}"#).status
+                    == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String == AgentAPI.iso8601(sentAt) as String
+            )
+            let sent = try await server.report()
+            #expect(sent.agents.first?["answered"] as? Int == 1)
+            #expect(sent.agents.first?["average_seconds_to_attend"] as? Double == 30)
         }
     }
 
@@ -252,9 +473,9 @@ struct AgentAPITests {
             #expect(bodies.last?.contains(#""body":"Hola, soy Ana""#) == true)
             #expect(try await server.request(.POST, path, key: "key-bruno", body: #"{"text":"hola"}"#).status == 403)
             #expect(try await server.request(.POST, path, key: "key-ana", body: #"{"nope":1}"#).status == 400)
+            try await server.waitForEmptyOutbox()
             let summary = try await server.e2e.store.conversations(tenant: "tienda", filter: ConversationFilter())
             #expect(summary.first?.agentFirstReplyAt != nil)
-            try await server.waitForEmptyOutbox()
         }
     }
 
@@ -325,6 +546,10 @@ struct AgentAPITests {
             let session = try await server.e2e.store.session(tenant: "tienda", contact: EndToEnd.ana)
             #expect(session?.agent == "bruno")
             #expect(session?.status == .withAgent)
+            // A reassignment takes no turn of the rotation (ana, bruno, carla): the next handoff gets bruno.
+            let other = "573009998877"
+            try await server.handOff(other)
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: other)?.agent == "bruno")
 
             let consent = "contacts/\(EndToEnd.ana)/consent"
             #expect(try await server.request(.GET, consent, key: "key-ana").status == 403)
@@ -474,6 +699,24 @@ struct AgentServer {
 
     func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
 
+    /// `rawRequest` to this server with `key` (the admin's unless told).
+    func raw(_ method: String, _ path: String, key: String? = "key-jefa") async throws -> RawAnswer {
+        try await rawRequest(e2e.base, method, path, headers: key.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+    }
+
+    /// `contact`'s conversation as the admin's list shows it (empty when it is not listed).
+    func listed(_ contact: String) async throws -> [String: Any] {
+        let (_, json) = try await request(.GET, "conversations", key: "key-jefa")
+        return (json["conversations"] as? [[String: Any]])?.first { $0["contact"] as? String == contact } ?? [:]
+    }
+
+    /// The admin's `GET …/reports/agents`: its rows and totals.
+    func report() async throws -> (agents: [[String: Any]], totals: [String: Any]) {
+        let (status, json) = try await request(.GET, "reports/agents", key: "key-jefa")
+        #expect(status == 200)
+        return (json["agents"] as? [[String: Any]] ?? [], json["totals"] as? [String: Any] ?? [:])
+    }
+
     /// Polls `condition` until it holds, failing after five seconds.
     func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(5)
@@ -497,4 +740,33 @@ struct AgentServer {
     #expect(AgentAPI.unixTime(iso8601: "2026-11-27") == 1_795_737_600)
     #expect(AgentAPI.unixTime(iso8601: "2026-11-27T10:00:04.Z") == nil)
     #expect(AgentAPI.unixTime(iso8601: "2026-02-30") == nil)
+}
+
+/// The OpenAPI file's `QueryTime` pattern gives the forms the server reads: each form it parses matches, and
+/// the malformed values it refuses do not (days the calendar lacks and out-of-range fields are the server's
+/// alone, as the schema says).
+@Test func theOpenAPIQueryTimePatternTakesTheFormsTheServerReads() throws {
+    let text = try String(
+        contentsOf: repositoryRoot.appendingPathComponent("Schemas/agent-api.openapi.yaml"), encoding: .utf8)
+    let schema = try #require(text.components(separatedBy: "\n    QueryTime:\n").last)
+    let line = try #require(schema.split(separator: "\n").first { $0.hasPrefix("      pattern: '") })
+    let pattern = String(line.dropFirst("      pattern: '".count).dropLast())
+    let regex = try NSRegularExpression(pattern: pattern)
+    func matches(_ value: String) -> Bool {
+        regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+    }
+    for good in [
+        "2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00.5-05:00", "2020-01-01T00:00:00+0000",
+        "2026-11-27T10:00:04.001Z",
+    ] {
+        #expect(AgentAPI.unixTime(iso8601: good) != nil, "\(good)")
+        #expect(matches(good), "\(good)")
+    }
+    for bad in [
+        "2026-11-27T23:00:00", "2026-11-27garbage", "2026-11-27T05:40:38Zgarbage", "2026-11-27T05:40Z",
+        "2026-11-27T05", "27/11/2026", "2026-11-27T10:00:04.Z", "2026-11-27T10:00:04+05",
+    ] {
+        #expect(AgentAPI.unixTime(iso8601: bad) == nil, "\(bad)")
+        #expect(!matches(bad), "\(bad)")
+    }
 }

@@ -2,6 +2,8 @@ import FlowDiagnostics
 import Foundation
 import GraphAPITestSupport
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -220,4 +222,52 @@ func withLiveServer(
         try await tasks.waitForAll()
     }
     try await processing.shutdown()
+}
+
+/// An answer `rawRequest` read: the status, the headers (names in lower case), the body, and the agent API's
+/// error code if the body has one.
+struct RawAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: String
+    var code: String? {
+        let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        return (json?["error"] as? [String: Any])?["code"] as? String
+    }
+}
+
+/// Sends `METHOD path` exactly as written to the server at `base` (`http://127.0.0.1:PORT`) over its own TCP
+/// connection: an HTTP client will not send every method, nor every path (AsyncHTTPClient sends `/` for a path
+/// whose escapes are not UTF-8). An event stream's answer is its head.
+func rawRequest(_ base: String, _ method: String, _ path: String, headers: [String: String] = [:]) async throws
+    -> RawAnswer
+{
+    let port = Int(base.split(separator: ":").last ?? "") ?? 0
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+    var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    for (name, value) in headers { request += "\(name): \(value)\r\n" }
+    let text = try await channel.executeThenClose { inbound, outbound in
+        try await outbound.write(ByteBuffer(string: request + "\r\n"))
+        var received = ""
+        for try await chunk in inbound {
+            received += String(buffer: chunk)
+            // An event stream does not end: its head is the answer.
+            if received.contains("text/event-stream"), received.contains("\r\n\r\n") { break }
+        }
+        return received
+    }
+    let parts = text.components(separatedBy: "\r\n\r\n")
+    let lines = (parts.first ?? "").components(separatedBy: "\r\n")
+    var fields: [String: String] = [:]
+    for line in lines.dropFirst() {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    let status = lines.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return RawAnswer(status: status, headers: fields, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
 }

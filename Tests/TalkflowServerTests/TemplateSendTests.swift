@@ -174,14 +174,24 @@ struct TemplateSendTests {
             #expect(try await server.store.outboxDepth() == 0)
             #expect(try await server.store.session(tenant: "tienda", contact: stranger) == nil)
 
+            // Path parameters are percent-decoded; one that does not decode is 400.
+            for template in ["%FF", "%G1", "oferta%"] {
+                let undecodable = try await rawRequest(
+                    server.base, "POST", "/api/v1/tenants/tienda/templates/\(template)/send",
+                    headers: ["Authorization": "Bearer \(LiveServer.adminKey)"])
+                #expect(undecodable.status == 400, "\(template)")
+                #expect(undecodable.body.contains("invalid percent escape"), "\(template)")
+            }
+
             // Accepted: the marketing template to the contact who opted in (by its key), the utility one with its
-            // JPEG header to the contact who only consented (by its name at Meta).
+            // JPEG header to the contact who only consented (by its name at Meta, the path written with escapes).
             let offer = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["Ana"]}"#)
             #expect(offer.0 == 202)
             #expect(offer.1.hasPrefix(#"{"outbox_id":"#))
             let reminder = try await Self.send(
-                server, template: "recordatorio_cita", json: #"{"to":"\#(consentOnly)","parameters":["lunes"]}"#)
+                server, template: "recordatorio%5Fcit%61", json: #"{"to":"\#(consentOnly)","parameters":["lunes"]}"#,
+                tenant: "tiend%61")
             #expect(reminder.0 == 202)
             let bodies = try await server.waitForSends(before + 2, timeout: .seconds(5))
             try await server.waitForEmptyOutbox(timeout: .seconds(5))

@@ -29,7 +29,6 @@ enum SessionColumn {
         json.member("startedAt", session.startedAt)
         json.member("endedAt", session.endedAt)
         json.member("handoffAt", session.handoffAt)
-        json.member("agentFirstReplyAt", session.agentFirstReplyAt)
         return json.object
     }
 
@@ -75,7 +74,7 @@ enum SessionColumn {
         guard let last = optionalInt(node["lastContactMessageAt"]), let queue = optionalInt(node["queue"]),
             let agent = optionalString(node["agent"]), let deadline = optionalInt(node["inactivityDeadline"]),
             let startedAt = optionalInt(node["startedAt"]), let endedAt = optionalInt(node["endedAt"]),
-            let handoffAt = optionalInt(node["handoffAt"]), let firstReply = optionalInt(node["agentFirstReplyAt"])
+            let handoffAt = optionalInt(node["handoffAt"])
         else { return nil }
         session.lastContactMessageAt = last
         if let queue {
@@ -87,7 +86,6 @@ enum SessionColumn {
         session.startedAt = startedAt
         session.endedAt = endedAt
         session.handoffAt = handoffAt
-        session.agentFirstReplyAt = firstReply
         return session
     }
 

@@ -67,7 +67,7 @@ extension SQLiteStore {
     static func complete(
         _ db: Database, _ result: OutboxResult, sender: OutboxSenderAttachment?, earlyFailures: inout [EarlyFailure]
     ) throws -> OutboxClaims? {
-        let conversation: (tenant: String, contact: String)?
+        let conversation: FinishedMessage?
         switch result.outcome {
         case .sent(let messageID):
             let update = try DirectStatement(
@@ -76,12 +76,13 @@ extension SQLiteStore {
                 UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
                 WHERE seq = ? AND direction = 'out' AND status IN ('pending', 'sending')
-                RETURNING tenant, contact
+                RETURNING tenant, contact, agent, at
                 """)
             update.bind(1, result.at)
             update.bind(2, messageID)
             update.bind(3, result.id)
             conversation = try Self.finishedConversation(update)
+            if let conversation, conversation.agent != nil { try recordFirstReply(db, conversation, id: result.id) }
             if let conversation,
                 let failure = try applyEarlyStatuses(db, tenant: conversation.tenant, messageID: messageID)
             {
@@ -97,7 +98,7 @@ extension SQLiteStore {
                 UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = ?, error_detail = ?
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
-                RETURNING tenant, contact
+                RETURNING tenant, contact, agent, at
                 """)
             update.bind(1, result.at)
             update.bind(2, error.kind)
@@ -133,15 +134,47 @@ extension SQLiteStore {
         return try claimNext(db, tenant: conversation.tenant, contact: conversation.contact, sender: sender)
     }
 
-    /// The conversation an `UPDATE … RETURNING tenant, contact` finished a message of, if it changed a row; the
+    /// A message an outcome finished: its conversation, its agent (`nil` for the bot's) and when it was queued.
+    private struct FinishedMessage {
+        var tenant: String
+        var contact: String
+        var agent: String?
+        var queuedAt: Int64
+    }
+
+    /// The message an `UPDATE … RETURNING tenant, contact, agent, at` finished, if it changed a row; the
     /// statement is run to its end.
-    private static func finishedConversation(_ update: borrowing DirectStatement) throws
-        -> (tenant: String, contact: String)?
-    {
-        guard try update.step() else { return nil }
-        let conversation = update.text(0).flatMap { tenant in update.text(1).map { (tenant: tenant, contact: $0) } }
+    private static func finishedConversation(_ update: borrowing DirectStatement) throws -> FinishedMessage? {
+        guard try update.step(), let tenant = update.text(0), let contact = update.text(1),
+            let queuedAt = update.int64(3)
+        else { return nil }
+        let finished = FinishedMessage(tenant: tenant, contact: contact, agent: update.text(2), queuedAt: queuedAt)
         try update.run()
-        return conversation
+        return finished
+    }
+
+    /// Sets the conversation's first reply (arguments: the reply's time, its outbox id, tenant, contact) unless
+    /// one is set or the conversation started or was assigned again after the reply (see `recordFirstReply`).
+    static let firstReplySQL = """
+        UPDATE sessions SET agent_first_reply_at = ?1
+        WHERE tenant = ?3 AND contact = ?4 AND agent_first_reply_at IS NULL AND NOT EXISTS (
+            SELECT 1 FROM conversation_log INDEXED BY log_thread
+            WHERE tenant = ?3 AND contact = ?4 AND seq > ?2 AND direction = 'event'
+                AND (kind = '\(ConversationEvent.agentAssigned)' OR kind = '\(ConversationEvent.started)'))
+        """
+
+    /// An agent's reply the Graph API accepted becomes the conversation's first reply
+    /// (`sessions.agent_first_reply_at`, at the time the agent wrote it): the first reply counts only once it
+    /// is actually sent, and only for the agent assigned now, from their assignment on, so a reply written
+    /// before the conversation started or was assigned again never counts. `loggedConversations` reads the
+    /// same rule from the log, so that the list and the report agree.
+    private static func recordFirstReply(_ db: Database, _ reply: FinishedMessage, id: Int64) throws {
+        let update = try DirectStatement(db, firstReplySQL)
+        update.bind(1, reply.queuedAt)
+        update.bind(2, id)
+        update.bind(3, reply.tenant)
+        update.bind(4, reply.contact)
+        try update.run()
     }
 
     @discardableResult

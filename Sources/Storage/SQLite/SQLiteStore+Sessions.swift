@@ -104,7 +104,7 @@ extension SQLiteStore {
         let deadline = session.status == .waiting ? session.inactivityDeadline : nil
         let queue = session.queue == nil ? nil : changes.queueName
         let status = ConversationStatus(session.status).rawValue
-        /// The columns every save sets, parameters 1 to 10 of both statements.
+        /// The columns every save sets, parameters 1 to 9 of both statements.
         func bindDocument(_ statement: borrowing DirectStatement) {
             statement.bind(1, SessionColumn.encode(session))
             statement.bind(2, name)
@@ -113,43 +113,45 @@ extension SQLiteStore {
             statement.bind(5, changes.stateName)
             statement.bind(6, session.endedAt)
             statement.bind(7, session.handoffAt)
-            statement.bind(8, session.agentFirstReplyAt)
-            statement.bind(9, deadline)
-            statement.bind(10, at)
+            statement.bind(8, deadline)
+            statement.bind(9, at)
         }
         guard let previous else {
             let insert = try DirectStatement(
                 db,
                 """
                 INSERT INTO sessions (session, contact_name, queue, flow, state, ended_at, handoff_at,
-                    agent_first_reply_at, inactivity_deadline, updated_at, status, agent, started_at, tenant, contact)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    inactivity_deadline, updated_at, status, agent, started_at, tenant, contact)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             bindDocument(insert)
-            insert.bind(11, status)
-            insert.bind(12, session.agent)
-            insert.bind(13, session.startedAt)
-            insert.bind(14, tenant)
-            insert.bind(15, contact)
+            insert.bind(10, status)
+            insert.bind(11, session.agent)
+            insert.bind(12, session.startedAt)
+            insert.bind(13, tenant)
+            insert.bind(14, contact)
             try insert.run()
             return
         }
-        // One statement per combination of changed indexed columns (at most eight, each prepared once).
+        // One statement per combination of changed indexed columns and first-reply reset (at most sixteen, each
+        // prepared once).
         let statusChanges = status != previous.status
         let agentChanges = session.agent != previous.agent
         let startChanges = session.startedAt != previous.startedAt
         var sql = """
             UPDATE sessions SET session = ?, contact_name = ?, queue = ?, flow = coalesce(?, flow),
-                state = coalesce(?, state), ended_at = ?, handoff_at = ?, agent_first_reply_at = ?,
-                inactivity_deadline = ?, updated_at = ?
+                state = coalesce(?, state), ended_at = ?, handoff_at = ?, inactivity_deadline = ?, updated_at = ?
             """
+        // The first reply is the outbox's to set, once the Graph API accepts an agent's reply
+        // (`recordFirstReply`); a new conversation or an assignment (a reassignment too) starts it again.
+        if changes.startsOrAssigns { sql += ", agent_first_reply_at = NULL" }
         if statusChanges { sql += ", status = ?" }
         if agentChanges { sql += ", agent = ?" }
         if startChanges { sql += ", started_at = ?" }
         sql += " WHERE tenant = ? AND contact = ?"
         let update = try DirectStatement(db, sql)
         bindDocument(update)
-        var index: Int32 = 11
+        var index: Int32 = 10
         for (changed, value) in [(statusChanges, status), (agentChanges, session.agent)] where changed {
             update.bind(index, value)
             index += 1
@@ -174,7 +176,7 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT contact, at, direction, kind, detail, agent, status FROM conversation_log
+                    SELECT contact, at, direction, kind, detail, agent, message_id FROM conversation_log
                     INDEXED BY log_by_time
                     WHERE at >= ? AND tenant = ?
                     ORDER BY contact, seq
@@ -203,23 +205,20 @@ extension SQLiteStore {
                 guard var conversation = current else { continue }
                 switch (direction, kind) {
                 case ("event", ConversationEvent.handoffRequested):
-                    if conversation.handoffAt == nil { conversation.handoffAt = at }
+                    conversation.handoffRequested(at: at)
                 case ("event", ConversationEvent.agentAssigned):
-                    conversation.agent = row[4]
-                    if conversation.handoffAt == nil { conversation.handoffAt = at }
+                    let agent: String? = row[4]
+                    if let agent { conversation.assigned(agent, at: at) }
                 case ("event", ConversationEvent.closed):
                     conversation.endedAt = at
                     current = conversation
                     finish()
                     continue
                 case ("out", _):
+                    // A `wamid` is recorded only when the Graph API accepted the message.
                     let agent: String? = row[5]
-                    let status: String? = row[6]
-                    if agent != nil, conversation.firstReplyAt == nil,
-                        status == "sent" || status == "delivered" || status == "read"
-                    {
-                        conversation.firstReplyAt = at
-                    }
+                    let messageID: String? = row[6]
+                    if let agent, messageID != nil { conversation.replySent(by: agent, at: at) }
                 default:
                     break
                 }
