@@ -151,6 +151,8 @@ struct DataRequestListCommand: AsyncParsableCommand {
         let store = try options.open()
         let now = options.now
         let requests = try await options.write { try await store.dataRequests(tenant: tenant, openOnly: open) }
+        // Foundation prints an empty array as `[`, a blank line and `]`.
+        guard !requests.isEmpty else { return Console.out("[]\n") }
         try options.print(requests.map { DataRequestReport($0, now: now) })
     }
 }

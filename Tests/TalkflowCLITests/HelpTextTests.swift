@@ -5,6 +5,7 @@ import Testing
 /// lines to column 0, which breaks the table's alignment.
 @Test(arguments: [
     ["lint"], ["compile"], ["lock"], ["repl"], ["test"], ["serve"], ["send-template"], ["consent", "export"],
+    ["data-request"],
 ])
 func theExitStatusTableFitsEightyColumns(_ command: [String]) throws {
     let folder = try TemporaryFolder()

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// `talkflow data-request`: cases with their deadlines, printed as JSON, refusals exit 1.
+@Suite struct DataRequestCommandTests {
+    /// Friday 4 December 2026, 10:00 in Bogotá.
+    static let received = "1796396400"
+
+    @Test func aCaseIsOpenedExtendedAnsweredAndListed() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("store.sqlite", "")
+        let open = try folder.run(
+            "data-request", "open", "573001112233", "--tenant", "ventas", "--kind", "claim", "--subject",
+            "borrar mis datos", "--store", "sqlite:store.sqlite", "--at", Self.received)
+        #expect(open.status == 0, "\(open.stderr)")
+        let opened = try #require(try JSONSerialization.jsonObject(with: Data(open.stdout.utf8)) as? [String: Any])
+        #expect(opened["id"] as? Int == 1)
+        #expect(opened["kind"] as? String == "claim")
+        #expect(opened["status"] as? String == "open")
+        #expect(opened["received_at"] as? String == "2026-12-04T10:00:00-05:00")
+        #expect(opened["due_at"] as? String == "2026-12-29T23:59:59-05:00")
+        #expect(opened["flag_due_at"] as? String == "2026-12-09T23:59:59-05:00")
+
+        let extend = try folder.run(
+            "data-request", "extend", "1", "--store", "sqlite:store.sqlite", "--at", Self.received)
+        #expect(extend.status == 0)
+        #expect(extend.stdout.contains("\"due_at\" : \"2027-01-12T23:59:59-05:00\""))
+        let again = try folder.run("data-request", "extend", "1", "--store", "sqlite:store.sqlite")
+        #expect(again.status == 1)
+        #expect(again.stderr == "talkflow: error: data request 1 is already extended\n")
+
+        let late = "1799902800"  // 13 January 2027: past the deadline
+        let list = try folder.run("data-request", "list", "--open", "--store", "sqlite:store.sqlite", "--at", late)
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("\"status\" : \"overdue\""))
+
+        let answer = try folder.run(
+            "data-request", "answer", "1", "--note", "datos suprimidos", "--store", "sqlite:store.sqlite", "--at", late)
+        #expect(answer.status == 0)
+        #expect(answer.stdout.contains("\"status\" : \"answered\""))
+        #expect(try folder.run("data-request", "answer", "1", "--store", "sqlite:store.sqlite").status == 1)
+        #expect(
+            try folder.run("data-request", "answer", "7", "--store", "sqlite:store.sqlite").stderr
+                == "talkflow: error: no data request 7\n")
+        let empty = try folder.run("data-request", "list", "--open", "--store", "sqlite:store.sqlite")
+        #expect(empty.stdout == "[]\n")
+    }
+
+    @Test func usageAndMissingStore() throws {
+        let folder = try TemporaryFolder()
+        #expect(try folder.run("data-request").status == 64)
+        #expect(
+            try folder.run("data-request", "open", "5730", "--tenant", "t", "--kind", "other", "--store", "sqlite:x")
+                .status == 64)
+        #expect(try folder.run("data-request", "list", "--store", "mysql:x").status == 64)
+        let missing = try folder.run("data-request", "list", "--store", "sqlite:none.sqlite")
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "talkflow: error: cannot open the store 'none.sqlite': no such file\n")
+    }
+}
