@@ -57,6 +57,12 @@ struct AgentRoutes: Sendable {
         },
         Route(.get, "agents/:agent/events") { routes, caller, _, context in try routes.events(caller, context) },
         Route(.get, "reports/agents") { routes, caller, request, _ in try await routes.agentReport(caller, request) },
+        Route(.get, "data-requests") { routes, caller, request, _ in try await routes.dataRequests(caller, request) },
+        Route(.post, "data-requests") { try await $0.openDataRequest($1, $2, $3) },
+        Route(.post, "data-requests/:id/extend") { routes, caller, _, context in
+            try await routes.extendDataRequest(caller, context)
+        },
+        Route(.post, "data-requests/:id/answer") { try await $0.answerDataRequest($1, $2, $3) },
     ]
 
     func register(on router: Router<BasicRequestContext>) {

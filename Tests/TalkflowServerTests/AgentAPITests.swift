@@ -62,6 +62,54 @@ struct AgentAPITests {
         }
     }
 
+    /// An agent opens a data subject's request received in a conversation; admins list, extend and answer it,
+    /// each once. Another tenant's case is unknown.
+    @Test func dataRequestsAreOpenedByAgentsAndKeptByAdmins() async throws {
+        try await AgentServer.run { server in
+            let body = #"{"contact": "\#(EndToEnd.ana)", "kind": "claim", "subject": "borrar mis datos"}"#
+            let (created, opened) = try await server.request(.POST, "data-requests", key: "key-ana", body: body)
+            #expect(created == 201)
+            #expect(opened["id"] as? Int == 1)
+            #expect(opened["kind"] as? String == "claim")
+            #expect(opened["status"] as? String == "open")
+            #expect((opened["due_at"] as? String)?.hasSuffix("T23:59:59-05:00") == true)
+            #expect(opened["flag_due_at"] is String)
+            #expect(
+                try await server.request(.POST, "data-requests", key: "key-ana", body: #"{"contact":"1","kind":"x"}"#)
+                    .status == 400)
+
+            #expect(try await server.request(.GET, "data-requests", key: "key-ana").status == 403)
+            let (listed, list) = try await server.request(.GET, "data-requests?open=true", key: "key-jefa")
+            #expect(listed == 200)
+            #expect((list["data_requests"] as? [[String: Any]])?.map { $0["id"] as? Int } == [1])
+            #expect(try await server.request(.GET, "data-requests?open=maybe", key: "key-jefa").status == 400)
+
+            let (extended, moved) = try await server.request(.POST, "data-requests/1/extend", key: "key-jefa")
+            #expect(extended == 200)
+            #expect(moved["extended_at"] is String)
+            #expect(moved["due_at"] as? String != opened["due_at"] as? String)
+            #expect(try await server.request(.POST, "data-requests/1/extend", key: "key-jefa").status == 409)
+            #expect(try await server.request(.POST, "data-requests/1/extend", key: "key-ana").status == 403)
+
+            let (answeredStatus, answered) = try await server.request(
+                .POST, "data-requests/1/answer", key: "key-jefa", body: #"{"answer": "datos suprimidos"}"#)
+            #expect(answeredStatus == 200)
+            #expect(answered["status"] as? String == "answered")
+            #expect(answered["answer"] as? String == "datos suprimidos")
+            #expect(
+                try await server.request(.POST, "data-requests/1/answer", key: "key-jefa", body: "{}").status == 409)
+            #expect(
+                try await server.request(.POST, "data-requests/9/answer", key: "key-jefa", body: "{}").status == 404)
+            #expect(try await server.request(.GET, "data-requests/1/answer", key: "key-jefa").status == 405)
+            // The other tenant sees nothing of it.
+            let (_, other) = try await server.request(.GET, "data-requests", key: "key-otra", tenant: "otra")
+            #expect((other["data_requests"] as? [Any])?.isEmpty == true)
+            #expect(
+                try await server.request(.POST, "data-requests/1/extend", key: "key-otra", tenant: "otra").status
+                    == 404)
+        }
+    }
+
     /// A file the contact sends to the agent shows in the thread with its caption, type and media id.
     @Test func aContactsFileShowsItsCaptionAndMediaIDInTheThread() async throws {
         try await AgentServer.run { server in
@@ -641,7 +689,7 @@ struct AgentServer {
                     access_token_env: E2E_ACCESS_TOKEN
                     flow: flows/default.yaml
                     agents:
-                \(agent("otra")).
+                \(agent("otra", admin: true)).
 
                 """.replacingOccurrences(of: "\n.\n", with: "\n"))
             try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)

@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteStore: DataRequestStore {
+extension SQLiteStore {
     public func openDataRequest(
         tenant: String, contact: String, kind: DataRequest.Kind, receivedAt: Int64, dueAt: Int64, flagDueAt: Int64?,
         subject: String?

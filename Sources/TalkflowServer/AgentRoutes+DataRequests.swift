@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// Data subjects' requests in the agent API (Ley 1581 arts. 14 and 15): the agent who receives one in a
+/// conversation opens the case; admins list, extend and answer them. The same cases as `talkflow data-request`.
+extension AgentRoutes {
+    struct OpenDataRequest: Decodable {
+        var contact: String
+        var kind: DataRequest.Kind
+        var subject: String?
+    }
+
+    struct AnswerDataRequest: Decodable {
+        var answer: String?
+    }
+
+    struct DataRequestList: Encodable {
+        var dataRequests: [DataRequestReport]
+
+        enum CodingKeys: String, CodingKey { case dataRequests = "data_requests" }
+    }
+
+    /// `GET …/data-requests?open=true`: the tenant's cases, oldest first (admins).
+    func dataRequests(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
+        try caller.requireAdmin()
+        let open: Bool
+        switch try request.uri.queryParameters.single("open") {
+        case nil, "false": open = false
+        case "true": open = true
+        case let other?: throw AgentAPIError.badRequest("'open' is true or false, not '\(other)'")
+        }
+        let now = processing.clock()
+        let cases = try await store.dataRequests(tenant: caller.tenant.id, openOnly: open)
+        return AgentAPI.json(DataRequestList(dataRequests: cases.map { DataRequestReport($0, now: now) }))
+    }
+
+    /// `POST …/data-requests` `{"contact", "kind", "subject"}`: opens a case received now (any agent of the
+    /// tenant: requests reach whoever talks with the contact). 201 with the case.
+    func openDataRequest(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
+        async throws -> Response
+    {
+        let body = try await Self.decode(OpenDataRequest.self, request, context)
+        guard !body.contact.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AgentAPIError.badRequest("'contact' is empty")
+        }
+        let now = processing.clock()
+        let (due, flagDue) = DataRequestDeadlines.due(body.kind, receivedAt: now)
+        let opened = try await store.openDataRequest(
+            tenant: caller.tenant.id, contact: body.contact, kind: body.kind, receivedAt: now, dueAt: due,
+            flagDueAt: flagDue, subject: body.subject)
+        context.logger.info(
+            "data request opened",
+            metadata: [
+                "tenant": "\(caller.tenant.id)", "agent": "\(caller.agent)", "kind": "\(body.kind.rawValue)",
+                "data_request": "\(opened.id)",
+            ])
+        var response = AgentAPI.json(DataRequestReport(opened, now: now))
+        response.status = .created
+        return response
+    }
+
+    /// `POST …/data-requests/{id}/extend`: the contact was told the answer needs more time (admins, once).
+    func extendDataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws
+        -> Response
+    {
+        try caller.requireAdmin()
+        let current = try await dataRequest(caller, context)
+        guard current.answeredAt == nil, current.extendedAt == nil else { throw Self.dataRequestClosed(current) }
+        let now = processing.clock()
+        let due = DataRequestDeadlines.extended(current.kind, due: current.dueAt)
+        guard let extended = try await store.extendDataRequest(id: current.id, at: now, dueAt: due) else {
+            throw Self.dataRequestClosed(current)
+        }
+        return AgentAPI.json(DataRequestReport(extended, now: now))
+    }
+
+    /// `POST …/data-requests/{id}/answer` `{"answer"}`: records the answer (admins, once).
+    func answerDataRequest(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
+        async throws -> Response
+    {
+        try caller.requireAdmin()
+        let current = try await dataRequest(caller, context)
+        let body = try await Self.decode(AnswerDataRequest.self, request, context)
+        let now = processing.clock()
+        guard let answered = try await store.answerDataRequest(id: current.id, at: now, answer: body.answer) else {
+            throw Self.dataRequestClosed(current)
+        }
+        return AgentAPI.json(DataRequestReport(answered, now: now))
+    }
+
+    /// The tenant's case named by the path; another tenant's case is as unknown as a missing one.
+    func dataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws
+        -> DataRequest
+    {
+        guard let id = Int64(try Self.parameter("id", context)),
+            let found = try await store.dataRequest(id: id), found.tenant == caller.tenant.id
+        else {
+            throw AgentAPIError(status: .notFound, code: "not_found", message: "no such data request")
+        }
+        return found
+    }
+
+    static func dataRequestClosed(_ request: DataRequest) -> AgentAPIError {
+        AgentAPIError(
+            status: .conflict, code: "data_request_closed",
+            message: "data request \(request.id) is already \(request.answeredAt != nil ? "answered" : "extended")")
+    }
+}
