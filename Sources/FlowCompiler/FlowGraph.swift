@@ -49,10 +49,30 @@ public struct FlowGraph: Sendable {
         public var holder: String { step.map { "\(field) of step '\($0)'" } ?? field }
     }
 
+    /// A step's outgoing edges: its own, then (at a step that waits) the keyword and revocation edges. Those
+    /// are one array shared by every waiting step, so that K keywords and W waiting steps cost K + W, not K × W
+    /// (a hostile flow of thousands of each would otherwise take gigabytes); each is read with this step as its
+    /// `from`.
+    public struct StepEdges: RandomAccessCollection, Sendable {
+        let own: [Edge]
+        let global: [Edge]
+        let from: Int
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { own.count + global.count }
+
+        public subscript(position: Int) -> Edge {
+            if position < own.count { return own[position] }
+            var edge = global[position - own.count]
+            edge.from = from
+            return edge
+        }
+    }
+
     public let stepIndex: [String: Int]
     public let start: Int?
     /// Outgoing edges per step index, keyword and revocation edges included.
-    public let edges: [[Edge]]
+    public let edges: [StepEdges]
     public let references: [StepReference]
 
     public init(_ flow: Flow) {
@@ -131,20 +151,20 @@ public struct FlowGraph: Sendable {
         }
         // Global keywords and revocation work wherever the bot waits for the contact, except at a consent
         // step: there only the accept and decline replies count, and any other text shows the consent again.
-        for (i, step) in flow.steps.enumerated() where step.waitsForContact {
-            if case .consent = step.kind { continue }
-            for (k, keyword) in keywordEdges.enumerated() {
-                if let target = keyword.target {
-                    edges[i].append(
-                        Edge(from: i, to: target, kind: .keyword(k), label: keyword.label, range: keyword.range))
-                }
-            }
-            if let revocation = revocationEdge, let target = revocation.target {
-                edges[i].append(
-                    Edge(from: i, to: target, kind: .revocation, label: revocation.label, range: revocation.range))
+        var global: [Edge] = []
+        for (k, keyword) in keywordEdges.enumerated() {
+            if let target = keyword.target {
+                global.append(Edge(from: -1, to: target, kind: .keyword(k), label: keyword.label, range: keyword.range))
             }
         }
-        self.edges = edges
+        if let revocation = revocationEdge, let target = revocation.target {
+            global.append(Edge(from: -1, to: target, kind: .revocation, label: revocation.label, range: revocation.range))
+        }
+        self.edges = flow.steps.enumerated().map { i, step in
+            var takesKeywords = step.waitsForContact
+            if case .consent = step.kind { takesKeywords = false }
+            return StepEdges(own: edges[i], global: takesKeywords ? global : [], from: i)
+        }
         self.references = references
     }
 

@@ -1,12 +1,20 @@
 /// "Did you mean …?" for misspelt names: the closest candidate by edit distance, if it is close enough.
 public enum Suggestions {
+    /// Names longer than this get no suggestion: nobody misspells a 400-character id, and comparing such
+    /// names with every candidate would let one hostile file cost minutes.
+    public static let longestName = 64
+
     /// The candidate closest to `name`, when at most about a third of its characters differ.
     public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+        guard name.unicodeScalars.count <= longestName else { return nil }
         let target = Array(name.lowercased().unicodeScalars)
         var best: (String, Int)?
         for candidate in candidates {
+            let length = candidate.unicodeScalars.count
+            let limit = max(1, max(target.count, length) / 3)
+            // The distance is at least the difference in length: most candidates end here, unread.
+            guard length <= longestName, abs(length - target.count) <= limit else { continue }
             let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
-            let limit = max(1, max(target.count, candidate.unicodeScalars.count) / 3)
             guard distance <= limit else { continue }
             if best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
                 best = (candidate, distance)

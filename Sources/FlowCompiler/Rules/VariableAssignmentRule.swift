@@ -75,7 +75,7 @@ struct VariableAssignmentRule: LintRule {
         }
         guard let start = context.graph.start, !index.isEmpty else { return diagnostics }
         let words = (index.count + 63) / 64
-        let full = [UInt64](repeating: ~0, count: words)
+        let empty = [UInt64](repeating: 0, count: words)
         var inSets = [[UInt64]?](repeating: nil, count: steps.count)
         inSets[start] = [UInt64](repeating: 0, count: words)
         var queued = [Bool](repeating: false, count: steps.count)
@@ -96,17 +96,26 @@ struct VariableAssignmentRule: LintRule {
                     carried = current
                 case .revocation:
                     // Revoking consent forgets what the contact gave.
-                    carried = [UInt64](repeating: 0, count: words)
+                    carried = empty
                 }
-                let previous = inSets[edge.to] ?? full
-                var merged = previous
-                for w in 0..<words { merged[w] &= carried[w] }
-                if inSets[edge.to] == nil || merged != previous {
-                    inSets[edge.to] = merged
-                    if !queued[edge.to] {
-                        queued[edge.to] = true
-                        worklist.append(edge.to)
+                // Most visits change nothing (every waiting step reaches each keyword's target): check before
+                // copying, so that a visit costs no allocation.
+                if let previous = inSets[edge.to] {
+                    var changes = false
+                    for w in 0..<words where previous[w] & carried[w] != previous[w] {
+                        changes = true
+                        break
                     }
+                    guard changes else { continue }
+                    var merged = previous
+                    for w in 0..<words { merged[w] &= carried[w] }
+                    inSets[edge.to] = merged
+                } else {
+                    inSets[edge.to] = carried
+                }
+                if !queued[edge.to] {
+                    queued[edge.to] = true
+                    worklist.append(edge.to)
                 }
             }
         }

@@ -34,6 +34,7 @@ public enum TextRenderer {
         for file in files where !file.diagnostics.isEmpty {
             let text = file.source.map { SourceText($0) }
             let path = sanitized(file.path)
+            var lines = LineCache()
             for diagnostic in file.diagnostics {
                 output += header(
                     path: path,
@@ -42,7 +43,7 @@ public enum TextRenderer {
                     message: "\(sanitized(diagnostic.message)) [\(sanitized(diagnostic.id))]",
                     style: style
                 )
-                output += snippet(diagnostic.range, in: text, style: style)
+                output += snippet(diagnostic.range, in: text, style: style, lines: &lines)
                 for note in diagnostic.notes {
                     output += header(
                         path: path,
@@ -51,7 +52,7 @@ public enum TextRenderer {
                         message: sanitized(note.message),
                         style: style
                     )
-                    output += snippet(note.range, in: text, style: style)
+                    output += snippet(note.range, in: text, style: style, lines: &lines)
                 }
                 if let suggestion = diagnostic.suggestion {
                     output += "  \(style.help("help:")) \(sanitized(suggestion))\n"
@@ -95,10 +96,24 @@ public enum TextRenderer {
         return "\(place) \(style.severity(severity, "\(severity.rawValue):")) \(style.bold(message))\n"
     }
 
+    /// The printable scalars of the last source line shown: diagnostics come sorted, so many in a row are on
+    /// one line, and a file written on one long line must not be decoded again for each of them.
+    struct LineCache {
+        var number = 0
+        var scalars: [Unicode.Scalar] = []
+    }
+
     /// The source line of `range.start` and its underline, or nothing when the line is unknown.
-    private static func snippet(_ range: SourceRange, in text: SourceText?, style: Style) -> String {
-        guard let text, let line = text.line(range.start.line) else { return "" }
-        var scalars = line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) }
+    private static func snippet(
+        _ range: SourceRange, in text: SourceText?, style: Style, lines: inout LineCache
+    ) -> String {
+        guard let text else { return "" }
+        if lines.number != range.start.line {
+            guard let line = text.line(range.start.line) else { return "" }
+            lines = LineCache(
+                number: range.start.line, scalars: line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) })
+        }
+        var scalars = lines.scalars
         var start = min(max(range.start.column - 1, 0), scalars.count)
         var end =
             range.end.line == range.start.line
