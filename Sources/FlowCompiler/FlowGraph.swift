@@ -158,7 +158,8 @@ public struct FlowGraph: Sendable {
             }
         }
         if let revocation = revocationEdge, let target = revocation.target {
-            global.append(Edge(from: -1, to: target, kind: .revocation, label: revocation.label, range: revocation.range))
+            global.append(
+                Edge(from: -1, to: target, kind: .revocation, label: revocation.label, range: revocation.range))
         }
         self.edges = flow.steps.enumerated().map { i, step in
             var takesKeywords = step.waitsForContact
