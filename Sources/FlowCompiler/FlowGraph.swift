@@ -60,6 +60,9 @@ public struct FlowGraph: Sendable {
 
         public var startIndex: Int { 0 }
         public var endIndex: Int { own.count + global.count }
+        /// How many edges are the step's own; the rest are the shared keyword and revocation edges, the same
+        /// targets from every waiting step (a search may follow them once).
+        public var ownCount: Int { own.count }
 
         public subscript(position: Int) -> Edge {
             if position < own.count { return own[position] }
@@ -175,8 +178,13 @@ public struct FlowGraph: Sendable {
         guard let start else { return seen }
         var stack = [start]
         seen[start] = true
+        var globalFollowed = false
         while let node = stack.popLast() {
-            for edge in edges[node] where !seen[edge.to] {
+            let stepEdges = edges[node]
+            // The shared edges lead to the same steps from every waiting step: following them once is enough.
+            let end = globalFollowed ? stepEdges.ownCount : stepEdges.count
+            if stepEdges.count > stepEdges.ownCount { globalFollowed = true }
+            for edge in stepEdges[0..<end] where !seen[edge.to] {
                 seen[edge.to] = true
                 stack.append(edge.to)
             }

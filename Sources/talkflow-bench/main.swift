@@ -36,7 +36,7 @@ func generateFlow(steps: Int) -> String {
         steps:
           consentimiento:
             type: consent
-            text: "Ejemplo SAS tratara tus datos para atender tus solicitudes y para la atencion por un asesor humano, fuera de Colombia. Puedes conocer, actualizar, rectificar y suprimir tus datos, revocar, pedir prueba, quejarte ante la SIC y acceder gratis. https://example.co/datos"
+            text: "Ejemplo SAS (datos@example.co, +57 601 0000000) tratara tus datos para atender tus solicitudes y para la atencion por un asesor humano, fuera de Colombia. Puedes conocer, actualizar, rectificar y suprimir tus datos, revocar, pedir prueba, quejarte ante la SIC y acceder gratis. https://example.co/datos"
             accept: { title: Acepto, next: s0 }
             decline: { title: No acepto, next: publico }
 
@@ -160,7 +160,10 @@ for size in sizes {
         guard let flow = result?.flow else { continue }
         var machine: StateMachine?
         compileTimes.append(milliseconds(clock.measure { machine = MachineCompiler.compile(flow) }))
-        precondition(machine?.states.count == size + 3)
+        // The generated flow is valid: every check passes, and each step is a state (the consent, the steps, the
+        // handoff, the public message and the end).
+        precondition(result?.diagnostics.isEmpty == true, "\(result?.diagnostics.map(\.message) ?? [])")
+        precondition(machine?.states.count == size + 4)
     }
     let lint = median(lintTimes)
     let compile = median(compileTimes)

@@ -104,11 +104,19 @@ struct ConsentRequiredRule: LintRule {
             violations.append(root)
         }
         var head = 0
+        // The shared keyword and revocation edges lead to the same states from every waiting step with the same
+        // consent: in breadth-first order the first expansion reaches them all, so later ones are skipped.
+        var globalExpanded = [Bool](repeating: false, count: 4)
         while head < queue.count {
             let state = Int(queue[head])
             head += 1
             let step = state >> 2
-            for (k, edge) in graph.edges[step].enumerated() {
+            let stepEdges = graph.edges[step]
+            var end = stepEdges.count
+            if end > stepEdges.ownCount {
+                if globalExpanded[state & 3] { end = stepEdges.ownCount } else { globalExpanded[state & 3] = true }
+            }
+            for (k, edge) in stepEdges[0..<end].enumerated() {
                 var given = state & 2 != 0
                 var sensitiveGiven = state & 1 != 0
                 var consentChange = lastConsentChange[state]

@@ -29,20 +29,14 @@ struct VariableAssignmentRule: LintRule {
         let steps = flow.steps
         // Which variables each step assigns on its way out, and where.
         var assignedAt: [String: SourceRange] = [:]
-        var index: [String: Int] = [:]
-        func intern(_ name: String) -> Int {
-            if let i = index[name] { return i }
-            index[name] = index.count
-            return index.count - 1
-        }
-        var assigns = [[Int]](repeating: [], count: steps.count)
+        var assignedNames = [[String]](repeating: [], count: steps.count)
         for (i, step) in steps.enumerated() {
             switch step.kind {
             case .ask(let a):
-                assigns[i] = [intern(a.variable.value)]
+                assignedNames[i] = [a.variable.value]
                 if assignedAt[a.variable.value] == nil { assignedAt[a.variable.value] = a.variable.range }
             case .set(let s):
-                assigns[i] = s.assignments.map { intern($0.variable.value) }
+                assignedNames[i] = s.assignments.map(\.variable.value)
                 for a in s.assignments where assignedAt[a.variable.value] == nil {
                     assignedAt[a.variable.value] = a.variable.range
                 }
@@ -73,7 +67,36 @@ struct VariableAssignmentRule: LintRule {
                     "variable '\(use.name)' is read in the revocation text, which is sent after revoking has "
                         + "forgotten every variable, so it is always empty", at: use.range))
         }
-        guard let start = context.graph.start, !index.isEmpty else { return diagnostics }
+        // Only variables someone reads are tracked, and in groups: a bit set per step of every variable would
+        // take steps × variables bits (gigabytes for a hostile flow of 100,000 questions saving distinct names).
+        guard let start = context.graph.start else { return diagnostics }
+        var readNames = Set<String>()
+        for stepUses in uses + [revocationUses, inactivityUses] {
+            for use in stepUses where assignedAt[use.name] != nil { readNames.insert(use.name) }
+        }
+        let sortedNames = readNames.sorted()
+        let groupSize = max(64, Self.bitBudget / max(steps.count, 1) / 64 * 64)
+        for groupStart in stride(from: 0, to: sortedNames.count, by: groupSize) {
+            let group = sortedNames[groupStart..<min(groupStart + groupSize, sortedNames.count)]
+            let index = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, $0) })
+            let assigns = assignedNames.map { $0.compactMap { index[$0] } }
+            diagnostics += unassignedReads(
+                context: context, start: start, index: index, assigns: assigns, uses: uses,
+                inactivityUses: inactivityUses, assignedAt: assignedAt)
+        }
+        return diagnostics
+    }
+
+    /// Bits of variable sets held at once (steps × variables tracked together): 128 MiB.
+    static let bitBudget = 1 << 30
+
+    /// The must-assign analysis for the variables of `index` (one group), and the reads it finds unassigned.
+    func unassignedReads(
+        context: RuleContext, start: Int, index: [String: Int], assigns: [[Int]], uses: [[Use]],
+        inactivityUses: [Use], assignedAt: [String: SourceRange]
+    ) -> [Diagnostic] {
+        let steps = context.flow.steps
+        var diagnostics: [Diagnostic] = []
         let words = (index.count + 63) / 64
         let empty = [UInt64](repeating: 0, count: words)
         var inSets = [[UInt64]?](repeating: nil, count: steps.count)
@@ -81,19 +104,37 @@ struct VariableAssignmentRule: LintRule {
         var queued = [Bool](repeating: false, count: steps.count)
         var worklist = [start]
         queued[start] = true
+        // What the shared keyword edges carry: the intersection of what every waiting step reached so far holds
+        // (a keyword's target is entered from any of them). It only loses variables, and the shared edges are
+        // followed again only when it does, so K keywords and W waiting steps do not cost K × W merges.
+        var keywordCarry: [UInt64]?
         while let node = worklist.popLast() {
             queued[node] = false
             guard let current = inSets[node] else { continue }
             var out = current
             for v in assigns[node] { out[v / 64] |= 1 << UInt64(v % 64) }
-            for edge in context.graph.edges[node] {
+            let stepEdges = context.graph.edges[node]
+            var end = stepEdges.count
+            if end > stepEdges.ownCount {
+                var carry = keywordCarry ?? current
+                for w in 0..<words { carry[w] &= current[w] }
+                if let previous = keywordCarry, previous == carry {
+                    end = stepEdges.ownCount
+                } else {
+                    keywordCarry = carry
+                }
+            }
+            for edge in stepEdges[0..<end] {
                 let carried: [UInt64]
                 switch edge.kind {
                 case .next, .option, .accept, .decline, .branchCase, .branchDefault, .closedHours, .afterAgent:
                     // An ask assigns only on a valid answer ('next'); its fallback carries what came in.
                     if case .ask = steps[node].kind, edge.kind != .next { carried = current } else { carried = out }
-                case .fallback, .keyword:
+                case .fallback:
                     carried = current
+                case .keyword:
+                    // Keyword edges are all shared ones.
+                    carried = keywordCarry ?? current
                 case .revocation:
                     // Revoking consent forgets what the contact gave.
                     carried = empty

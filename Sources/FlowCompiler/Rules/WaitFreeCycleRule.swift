@@ -22,8 +22,12 @@ struct WaitFreeCycleRule: LintRule {
         let n = steps.count
         let waits = steps.map(\.waitsForContact)
         // Only the edges taken without waiting (keywords and revocation start at waiting steps).
+        // The shared keyword and revocation edges start at waiting steps and always wait: only a step's own edges
+        // can be wait-free.
         let successors: [[Int]] = (0..<n).map { i in
-            context.graph.edges[i].filter { Self.isWaitFree($0, from: steps[i], waits: waits[i]) }.map(\.to)
+            let stepEdges = context.graph.edges[i]
+            return stepEdges[0..<stepEdges.ownCount].filter { Self.isWaitFree($0, from: steps[i], waits: waits[i]) }
+                .map(\.to)
         }
         var index = [Int](repeating: -1, count: n)
         var low = [Int](repeating: 0, count: n)
