@@ -109,11 +109,22 @@ public struct ConsentLock: Sendable, Hashable {
                 for stepPair in stepPairs {
                     guard let hash = stepPair.value.scalar, isHash(hash) else {
                         let found =
-                            stepPair.value.scalar.map { "\($0.unicodeScalars.count) characters" }
-                            ?? stepPair.value.kindDescription
+                            stepPair.value.scalar.map { text in
+                                text.utf8.count == 64 && text.lowercased() != text
+                                    ? "upper-case letters" : "\(text.unicodeScalars.count) characters"
+                            } ?? stepPair.value.kindDescription
                         problem(
                             "the hash of '\(stepPair.key)' under version '\(versionPair.key)' must be a SHA-256: 64 "
                                 + "lower-case hex digits (found \(found))", stepPair.value.range)
+                        continue
+                    }
+                    let step =
+                        stepPair.key.hasSuffix(".opt_in")
+                        ? String(stepPair.key.dropLast(".opt_in".count)) : stepPair.key
+                    guard Identifiers.isName(step) else {
+                        problem(
+                            "'\(stepPair.key)' under version '\(versionPair.key)' is not a step id (or a step id and "
+                                + "'.opt_in')", stepPair.keyRange)
                         continue
                     }
                     if entries.contains(where: { $0.key.value == stepPair.key }) {

@@ -40,16 +40,10 @@ struct DataRequestCommand: ParsableCommand {
     }
 }
 
-/// The options every `data-request` subcommand shares: the store, and the clock (for tests and back-dating).
+/// The option every `data-request` subcommand shares: the store.
 struct DataRequestStoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The store, as 'talkflow serve' takes it: sqlite:PATH.", valueName: "store"))
     var store: String
-
-    @Option(
-        help: ArgumentHelp(
-            "The time to record instead of now, as Unix seconds (a request received by mail yesterday).",
-            valueName: "unix-seconds"))
-    var at: Int64?
 
     func validate() throws {
         do {
@@ -59,7 +53,20 @@ struct DataRequestStoreOptions: ParsableArguments {
         }
     }
 
-    var now: Int64 { at ?? Int64(Date().timeIntervalSince1970) }
+    /// The latest `--at` accepted: 9999-12-31T23:59:59Z, as far as a date is written with four digits.
+    static let latestTime: Int64 = 253_402_300_799
+
+    /// `--at` when given (checked to be a date from 1970 to 9999), else the current time.
+    static func time(_ at: Int64?) throws -> Int64 {
+        guard let at else { return Int64(Date().timeIntervalSince1970) }
+        guard (0...latestTime).contains(at) else {
+            throw ValidationError("--at \(at) is not a time from 1970 to 9999 in Unix seconds (e.g. 1796396400)")
+        }
+        return at
+    }
+
+    /// The current time, at which a case's status (open or overdue) is judged.
+    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// Opens the store; a missing file is an error (the server creates it), never a new empty store.
     func open() throws -> SQLiteStore {
@@ -113,6 +120,12 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("What the request asks, in a few words.", valueName: "text"))
     var subject: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "When the request was received, in Unix seconds (a request received by mail yesterday); default: now.",
+            valueName: "unix-seconds"))
+    var at: Int64?
+
     @OptionGroup var options: DataRequestStoreOptions
 
     func validate() throws {
@@ -120,18 +133,20 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
             throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
         }
         guard !tenant.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tenant is empty") }
+        _ = try DataRequestStoreOptions.time(at)
     }
 
     func run() async throws {
         let store = try options.open()
-        let now = options.now
-        let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: now)
+        let received = try DataRequestStoreOptions.time(at)
+        let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: received)
+        let subject = subject.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let request = try await options.write {
             try await store.openDataRequest(
-                tenant: tenant, contact: contact, kind: kind, receivedAt: now, dueAt: due, flagDueAt: flagDue,
+                tenant: tenant, contact: contact, kind: kind, receivedAt: received, dueAt: due, flagDueAt: flagDue,
                 subject: subject)
         }
-        try options.print(DataRequestReport(request, now: now))
+        try options.print(DataRequestReport(request, now: DataRequestStoreOptions.now))
     }
 }
 
@@ -145,11 +160,23 @@ struct DataRequestListCommand: AsyncParsableCommand {
     @Flag(help: "Only the cases not answered yet.")
     var open = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Judge which cases are overdue at this time, in Unix seconds, instead of now.", valueName: "unix-seconds"))
+    var at: Int64?
+
     @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws {
+        if let tenant, tenant.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("the tenant is empty")
+        }
+        _ = try DataRequestStoreOptions.time(at)
+    }
 
     func run() async throws {
         let store = try options.open()
-        let now = options.now
+        let now = try DataRequestStoreOptions.time(at)
         let requests = try await options.write { try await store.dataRequests(tenant: tenant, openOnly: open) }
         // Foundation prints an empty array as `[`, a blank line and `]`.
         guard !requests.isEmpty else { return Console.out("[]\n") }
@@ -165,11 +192,19 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The case's id.", valueName: "id"))
     var id: Int64
 
+    @Option(
+        help: ArgumentHelp(
+            "When the contact was told, in Unix seconds; default: now. It must be before the deadline.",
+            valueName: "unix-seconds"))
+    var at: Int64?
+
     @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws { _ = try DataRequestStoreOptions.time(at) }
 
     func run() async throws {
         let store = try options.open()
-        let now = options.now
+        let now = try DataRequestStoreOptions.time(at)
         guard let current = try await options.write({ try await store.dataRequest(id: id) }) else {
             Console.error("no data request \(id)")
             throw Exit.problems
@@ -178,13 +213,23 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
             Console.error("data request \(id) is already \(current.answeredAt != nil ? "answered" : "extended")")
             throw Exit.problems
         }
+        // Ley 1581 art. 14: the contact is told of the extension before the first term expires.
+        guard now >= current.receivedAt, now <= current.dueAt else {
+            Console.error(
+                now < current.receivedAt
+                    ? "data request \(id) was received at \(DataRequestReport.colombian(current.receivedAt)); the "
+                        + "notice cannot be earlier"
+                    : "data request \(id) was due at \(DataRequestReport.colombian(current.dueAt)); an extension must "
+                        + "be told before the deadline")
+            throw Exit.problems
+        }
         let due = DataRequestDeadlines.extended(current.kind, due: current.dueAt)
         guard let extended = try await options.write({ try await store.extendDataRequest(id: id, at: now, dueAt: due) })
         else {
             Console.error("data request \(id) changed meanwhile; nothing was recorded")
             throw Exit.problems
         }
-        try options.print(DataRequestReport(extended, now: now))
+        try options.print(DataRequestReport(extended, now: DataRequestStoreOptions.now))
     }
 }
 
@@ -198,11 +243,25 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How it was answered, in a few words.", valueName: "text"))
     var note: String?
 
+    @Option(help: ArgumentHelp("When it was answered, in Unix seconds; default: now.", valueName: "unix-seconds"))
+    var at: Int64?
+
     @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws { _ = try DataRequestStoreOptions.time(at) }
 
     func run() async throws {
         let store = try options.open()
-        let now = options.now
+        let now = try DataRequestStoreOptions.time(at)
+        if let current = try await options.write({ try await store.dataRequest(id: id) }), current.answeredAt == nil,
+            now < current.receivedAt
+        {
+            Console.error(
+                "data request \(id) was received at \(DataRequestReport.colombian(current.receivedAt)); the answer "
+                    + "cannot be earlier")
+            throw Exit.problems
+        }
+        let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         guard
             let answered = try await options.write({ try await store.answerDataRequest(id: id, at: now, answer: note) })
         else {
@@ -210,7 +269,7 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
             Console.error(exists ? "data request \(id) is already answered" : "no data request \(id)")
             throw Exit.problems
         }
-        try options.print(DataRequestReport(answered, now: now))
+        try options.print(DataRequestReport(answered, now: DataRequestStoreOptions.now))
     }
 }
 

@@ -14,7 +14,25 @@ enum FileCheck {
 
     /// Reads and checks one file, with the consent lock beside it if there is one. A file over the loader's size
     /// limit is never read: it gets `yaml_too_large` at 1:1, the diagnostic the loader itself would give.
-    static func run(path: String, limits: LoaderLimits = .default) -> FileCheck {
+    /// `locks`: a consent lock named on the command line (`talkflow lint default.consent.lock`) is checked as a
+    /// lock, not as a flow.
+    static func run(path: String, limits: LoaderLimits = .default, locks: Bool = false) -> FileCheck {
+        if locks, path.hasSuffix(".consent.lock") {
+            switch FlowReader.read(path, limit: ConsentLockFile.maxBytes) {
+            case .failure(let message): return .unreadable(path: path, message: message)
+            case .tooLarge(let size):
+                let diagnostic = ConsentLock.invalid.diagnostic(
+                    "the consent lock is \(size) bytes; the limit is \(ConsentLockFile.maxBytes) bytes", at: .fileStart)
+                return .checked(
+                    FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic]), flow: nil, lock: nil)
+            case .bytes(let bytes):
+                let loaded = ConsentLock.load(bytes: bytes)
+                let file = FileDiagnostics(
+                    path: path, source: String(decoding: loaded.source.bytes, as: UTF8.self),
+                    diagnostics: loaded.diagnostics)
+                return .checked(file, flow: nil, lock: nil)
+            }
+        }
         switch FlowReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
             return .unreadable(path: path, message: message)

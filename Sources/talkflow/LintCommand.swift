@@ -78,7 +78,7 @@ struct LintCommand: ParsableCommand {
             let check: FileCheck
             switch input {
             case .problem(let path, let message): check = .unreadable(path: path, message: message)
-            case .file(let path): check = FileCheck.run(path: path)
+            case .file(let path): check = FileCheck.run(path: path, locks: true)
             }
             switch check {
             case .unreadable(let path, let message):

@@ -34,7 +34,7 @@ struct LockCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Flow files or folders to lock.", valueName: "flow"))
-    var paths: [String] = []
+    var paths: [String]
 
     @Option(
         help: ArgumentHelp(
@@ -42,10 +42,6 @@ struct LockCommand: ParsableCommand {
                 + "unset or empty), always or never.",
             valueName: "when"))
     var color: ColorChoice = .auto
-
-    func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("missing flow: name at least one flow file or folder") }
-    }
 
     func run() throws {
         let colors = color.enabled(for: STDERR_FILENO)

@@ -46,6 +46,41 @@ import Testing
         #expect(empty.stdout == "[]\n")
     }
 
+    /// `--at` is a time from 1970 to 9999; an extension must be told before the deadline; an empty subject is
+    /// none; cases are listed by when they were received.
+    @Test func timesAreCheckedAndCasesListedByReceipt() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("store.sqlite", "")
+        for at in ["9223372036854775807", "253402300800", "-1"] {
+            let result = try folder.run(
+                "data-request", "open", "5730", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
+                "--at=\(at)")
+            #expect(result.status == 64, "\(at): \(result.stderr)")
+        }
+        #expect(
+            try folder.run("data-request", "list", "--tenant", " ", "--store", "sqlite:missing.sqlite").status == 64)
+        let later = try folder.run(
+            "data-request", "open", "5730", "--tenant", "t", "--kind", "access", "--subject", " ", "--store",
+            "sqlite:store.sqlite", "--at", Self.received)
+        #expect(!later.stdout.contains("subject"))
+        // Opened second, received a year earlier: listed first, and overdue now.
+        let earlier = try folder.run(
+            "data-request", "open", "5731", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
+            "--at", "1764860400")
+        #expect(earlier.stdout.contains("\"status\" : \"overdue\""))
+        let list = try folder.run("data-request", "list", "--store", "sqlite:store.sqlite", "--at", Self.received)
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+            .map { $0["id"] as? Int }
+        #expect(ids == [2, 1])
+        let late = try folder.run("data-request", "extend", "2", "--store", "sqlite:store.sqlite")
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("an extension must be told before the deadline"))
+        let early = try folder.run(
+            "data-request", "answer", "1", "--store", "sqlite:store.sqlite", "--at", "1764860400")
+        #expect(early.status == 1)
+        #expect(early.stderr.contains("the answer cannot be earlier"))
+    }
+
     @Test func usageAndMissingStore() throws {
         let folder = try TemporaryFolder()
         #expect(try folder.run("data-request").status == 64)

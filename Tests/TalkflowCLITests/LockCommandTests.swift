@@ -89,11 +89,26 @@ import Testing
         #expect(test.stdout.contains("consent_text_changed") || test.stderr.contains("consent_text_changed"))
     }
 
+    /// A lock named on `lint`'s command line is checked as a lock; its keys are step ids.
+    @Test func lintChecksALockNamedOnTheCommandLine() throws {
+        let folder = try TemporaryFolder()
+        let hash = String(repeating: "a", count: 64)
+        try folder.write("good.consent.lock", "versions:\n  \"1\":\n    consentimiento: \(hash)\n")
+        #expect(try folder.run("lint", "good.consent.lock").stdout == "no problems found in 1 file\n")
+        try folder.write(
+            "bad.consent.lock",
+            "versions:\n  \"1\":\n    otro paso: \(hash)\n    paso: \(hash.uppercased())\n")
+        let bad = try folder.run("lint", "bad.consent.lock")
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("'otro paso' under version '1' is not a step id"))
+        #expect(bad.stdout.contains("(found upper-case letters)"))
+    }
+
     @Test func usageErrors() throws {
         let folder = try TemporaryFolder()
         let none = try folder.run("lock")
         #expect(none.status == 64)
-        #expect(none.stderr.hasPrefix("Error: missing flow: name at least one flow file or folder\n"))
+        #expect(none.stderr.hasPrefix("Error: Missing expected argument '<flow> ...'\n"))
         let missing = try folder.run("lock", "nope.yaml")
         #expect(missing.status == 2)
         #expect(missing.stderr == "talkflow: error: cannot read 'nope.yaml': no such file or directory\n")

@@ -32,7 +32,7 @@ extension SQLiteStore {
             }
             if openOnly { conditions.append("answered_at IS NULL") }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            return try db.rows(sql + " ORDER BY id", arguments).map(Self.dataRequest(row:))
+            return try db.rows(sql + " ORDER BY received_at, id", arguments).map(Self.dataRequest(row:))
         }
     }
 
