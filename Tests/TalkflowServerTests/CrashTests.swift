@@ -294,7 +294,8 @@ final class ServeProcess: @unchecked Sendable {
         process.standardError = handle
         try process.run()
         try handle.close()
-        let deadline = ContinuousClock.now + .seconds(10)
+        // A debug build starting on a busy 2-core machine may take several seconds.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains("talkflow serve listening") }),
