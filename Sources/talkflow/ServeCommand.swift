@@ -78,6 +78,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "talkflow.server")
         logger.logLevel = level
+        // The address first: a server that cannot listen creates no store.
+        do {
+            try await ListenCheck.check(host: loaded.config.server.host, port: loaded.config.server.port)
+        } catch {
+            Console.error(listenFailure(error, loaded: loaded) ?? "the server did not start: \(error)")
+            throw Exit.problems
+        }
         let app: ServerApp
         do {
             app = try ServerApp.open(loaded: loaded, logger: logger)
@@ -100,25 +107,24 @@ struct ServeCommand: AsyncParsableCommand {
             ])
         do {
             try await app.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            let server = loaded.config.server
-            Console.error(
-                "the server did not start: \(server.host):\(server.port) is already in use by another process; "
-                    + "stop it or set another 'port' under 'server' in \(config)")
-            throw Exit.problems
-        } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
-            let server = loaded.config.server
-            let reason =
-                error is SocketAddressError.UnknownHost
-                ? "no name server knows '\(server.host)'" : "\(error)"
-            Console.error(
-                "the server did not start: cannot listen on \(server.host): \(reason); set another 'host' under "
-                    + "'server' in \(config)")
-            throw Exit.problems
         } catch {
-            Console.error("the server stopped: \(error)")
+            Console.error(listenFailure(error, loaded: loaded) ?? "the server stopped: \(error)")
             throw Exit.problems
         }
         logger.info("talkflow serve stopped")
+    }
+
+    /// What to tell the operator when the server cannot listen (the port taken, a host that is not this
+    /// machine's), or `nil` for another error.
+    func listenFailure(_ error: any Error, loaded: LoadedConfig) -> String? {
+        let server = loaded.config.server
+        if let error = error as? IOError, error.errnoCode == EADDRINUSE {
+            return "the server did not start: \(server.host):\(server.port) is already in use by another process; "
+                + "stop it or set another 'port' under 'server' in \(config)"
+        }
+        guard error is SocketAddressError || error is SocketAddressError.UnknownHost else { return nil }
+        let reason = error is SocketAddressError.UnknownHost ? "no name server knows '\(server.host)'" : "\(error)"
+        return "the server did not start: cannot listen on \(server.host): \(reason); set another 'host' under "
+            + "'server' in \(config)"
     }
 }

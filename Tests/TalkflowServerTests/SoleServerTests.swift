@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 /// A SQLite store serves one `talkflow serve` at a time: a second server on the same store exits 1 with a clear
@@ -35,5 +37,36 @@ import Testing
         #expect(health?.status == .ok)
         try await client.shutdown()
         await first.terminate()
+    }
+
+    /// A server whose port is taken says so and exits 1 before it opens anything: no store file is created.
+    @Test func aTakenPortIsReportedBeforeTheStoreIsCreated() async throws {
+        let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+            .replacingOccurrences(of: "  port: 0\n", with: "  port: \(port)\n")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let server = Process()
+        server.executableURL = binary
+        server.arguments = ["serve", "--config", config, "--color", "never"]
+        server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
+        let errors = Pipe()
+        server.standardError = errors
+        server.standardOutput = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        server.waitUntilExit()
+        try await listener.close()
+        #expect(server.terminationStatus == 1)
+        #expect(stderr.contains("the server did not start: 127.0.0.1:\(port) is already in use by another process"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
     }
 }
