@@ -208,7 +208,7 @@ private struct TreeBuilder {
                 let r = range(event)
                 report(
                     SyntaxRules.multipleDocuments.diagnostic(
-                        "a second YAML document starts here; a flow file holds exactly one document", at: r))
+                        "a second YAML document starts here; a file holds exactly one document", at: r))
                 return false
             }
         case YAML_ALIAS_EVENT:
@@ -363,7 +363,7 @@ private struct TreeBuilder {
             if name.hasPrefix("tag:yaml.org,2002:") { name = "!!" + name.dropFirst("tag:yaml.org,2002:".count) }
             report(
                 SyntaxRules.tag.diagnostic(
-                    "tag '\(name)' is not allowed; the flow language decides each field's type", at: r))
+                    "tag '\(name)' is not allowed; the file's format decides each field's type", at: r))
         }
     }
 
