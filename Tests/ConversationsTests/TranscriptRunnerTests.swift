@@ -146,7 +146,8 @@ struct TranscriptRunnerTests {
         #expect(result.stepsRun == 6)
     }
 
-    /// A non-exhaustive transcript still fails when an expectation finds nothing, and says what came instead.
+    /// A non-exhaustive transcript still fails when an expectation finds nothing of its content, and says what
+    /// came instead: an output of the same kind with other content is a mismatch (the run goes on).
     @Test func aNonExhaustiveTranscriptStillChecksWhatItLists() throws {
         let folder = try TranscriptFolder()
         let result = try folder.runAgainstDefault(
@@ -162,7 +163,34 @@ struct TranscriptRunnerTests {
         #expect(failures(result).count == 1)
         #expect(
             failures(result).first?.hasPrefix(
-                "6:5 transcript_missing expected consent declined, got only: consent accepted") == true)
+                "6:5 transcript_mismatch expected consent declined, got consent accepted") == true,
+            "\(failures(result))")
+    }
+
+    /// Every text contains the empty text.
+    @Test func containingNothingMatchesAnyMessage() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            "flow: default.yaml\nfixtures: { step: despedida }\nsteps:\n  - bot: { contains: \"\" }\n  - closed: end\n")
+        #expect(result.status == .passed, "\(failures(result))")
+    }
+
+    /// A relayed message with other content is a mismatch, and the run goes on to the next input.
+    @Test func aDifferentRelayIsAMismatchAndTheRunGoesOn() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.withAgentHeader + """
+                  - contact: Busco zapatos
+                  - relayed: Busco zapatillas
+                  - contact: otra cosa
+                  - relayed: otra cosa
+
+                """)
+        let found = failures(result)
+        #expect(found.count == 1, "\(found)")
+        #expect(
+            found.first?.hasSuffix(
+                "transcript_mismatch expected relayed \"Busco zapatillas\", got relayed \"Busco zapatos\"") == true)
     }
 
     /// Steps entered, saved variables and relayed messages need not be listed, but are checked when they are.
@@ -325,10 +353,7 @@ struct TranscriptRunnerTests {
     @Test func theWindowClosesAfterADay() throws {
         let folder = try TranscriptFolder()
         let result = try folder.runAgainstDefault(
-            TranscriptSamples.acceptedHeader + """
-                  - tap: Hablar con un asesor
-                  - bot: { contains: asesor }
-                  - handoff: { queue: ventas, agent: ana }
+            TranscriptSamples.withAgentHeader + """
                   - wait: 24h
                   - agent: sigo aquí
                   - wait: 1h

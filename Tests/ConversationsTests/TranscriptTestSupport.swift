@@ -60,6 +60,15 @@ enum TranscriptSamples {
 
         """
 
+    /// `acceptedHeader`, then the contact asks for an agent and the rotation gives the conversation to ana.
+    static let withAgentHeader =
+        acceptedHeader + """
+              - tap: Hablar con un asesor
+              - bot: { contains: asesor }
+              - handoff: { queue: ventas, agent: ana }
+
+            """
+
     /// A small shop flow with what the shipped flows lack: an opt-in, a message with a file, a marketing and a
     /// utility template, and an ask for a document. It checks clean.
     static let tiendaFlow = """

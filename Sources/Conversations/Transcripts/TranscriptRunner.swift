@@ -299,6 +299,15 @@ private struct Execution {
             }
             index += 1
         }
+        // An output of the same kind that differs (a relayed text, a saved value, a step, which a transcript
+        // may leave unlisted): a difference of content, reported, and the run goes on.
+        if let same = outputs[cursor...].firstIndex(where: { TranscriptMatching.sameKind(expected, $0) }) {
+            let message = TranscriptMatching.expectedGot(
+                TranscriptMatching.describe(expected), TranscriptMatching.describe(outputs[same]))
+            fail(TranscriptRules.mismatch, message, at: range, stop: false)
+            cursor = same + 1
+            return
+        }
         let skipped = outputs[cursor...].filter { $0.isRequired || !transcript.exhaustive }
         var message = "expected \(TranscriptMatching.describe(expected)), got "
         if skipped.isEmpty {

@@ -34,6 +34,16 @@ struct EmptyTextRule: LintRule {
             report(policy.version, "'version' of the policy", why)
             report(policy.url, "'url' of the policy", why)
             report(policy.responsible.name, "'name' of the policy's responsible", why)
+            for purpose in policy.purposes {
+                report(
+                    purpose.description, "the 'description' of purpose '\(purpose.id.value)'",
+                    "the contact must read what each purpose is before accepting it")
+            }
+        }
+        for template in context.flow.templates {
+            report(
+                template.body, "the 'body' of template '\(template.key.value)'",
+                "write the body exactly as Meta approved it")
         }
         return diagnostics
     }
