@@ -49,6 +49,7 @@ final class TerminalLineReader: LineReader {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
         ReadlineCompletion.install(commands: commands)
+        InterruptHandler.install()
         using_history()
         stifle_history(Self.historyLimit)
         if let historyPath {
@@ -122,6 +123,30 @@ enum ReadlineCompletion {
                 guard index < ReadlineCompletion.matches.count else { return nil }
                 return strdup(ReadlineCompletion.matches[index])
             }
+        }
+    }
+}
+
+/// The terminal's settings before readline changed them, for the Ctrl-C handler. Written once, before the
+/// handler is installed, and only read afterwards.
+nonisolated(unsafe) private var terminalAtStart = termios()
+
+/// Ctrl-C ends `talkflow repl` at once, killed by SIGINT as the docs say, with the terminal as it was.
+///
+/// Readline's own handler only sets a flag that it reads when its `read` returns; the REPL reads on a thread that
+/// is not the main one, so the signal reached a thread that never looked at the flag and the REPL went on (or
+/// hung) until the next key. Readline is told to leave signals alone, and this handler puts the terminal back
+/// (`tcsetattr` is async-signal-safe), restores the default action and raises the signal again.
+enum InterruptHandler {
+    static func install() {
+        guard tcgetattr(STDIN_FILENO, &terminalAtStart) == 0 else { return }
+        rl_catch_signals = 0
+        signal(SIGINT) { received in
+            _ = tcsetattr(STDIN_FILENO, TCSANOW, &terminalAtStart)
+            let newline: [UInt8] = [0x0A]
+            _ = newline.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, 1) }
+            signal(received, SIG_DFL)
+            raise(received)
         }
     }
 }

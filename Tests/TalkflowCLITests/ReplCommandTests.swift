@@ -423,6 +423,22 @@ import Testing
     /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the
     /// line before it is sent, Tab completes a command, the up arrow recalls the last line, and Ctrl-D ends
     /// the session with status 0. The history is written to $HOME/.talkflow_history.
+    /// Ctrl-C at the prompt ends the REPL at once, killed by SIGINT, while readline waits for a key (readline's
+    /// own handler only acted when the next key arrived, on its reading thread).
+    @Test func anInterruptAtThePromptEndsTheReplAtOnce() throws {
+        let home = try TemporaryFolder()
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
+        let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
+        try terminal.waitFor(prompt, count: 1)
+        try terminal.type("hola\r")
+        try terminal.waitFor(prompt, count: 2)
+        terminal.signal(SIGINT)
+        let (status, _) = try terminal.finish(timeout: 5)
+        #expect(terminal.killedBySignal)
+        #expect(status == SIGINT)
+    }
+
     @Test func terminalEditingAndHistory() throws {
         let home = try TemporaryFolder()
         let terminal = try PseudoTerminalRepl(
@@ -650,6 +666,13 @@ final class PseudoTerminalRepl {
             text.components(separatedBy: expected).count > count,
             "'\(expected)' did not appear \(count) time(s); the terminal shows: \(text.debugDescription)")
     }
+
+    /// Sends a signal to the REPL, as the terminal does for Ctrl-C (the test's pty is not its controlling
+    /// terminal, so typing 0x03 would not).
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Whether the REPL was killed by a signal (rather than exiting), once `finish` returned.
+    var killedBySignal: Bool { process.terminationReason == .uncaughtSignal }
 
     /// Types bytes as a person would.
     func type(_ keys: String) throws {
