@@ -4,18 +4,7 @@ extension GraphError.Kind {
     /// The stable name kept on a failed outbox row and on the log (`OutboxError.kind`): `rate_limited`,
     /// `server_error`, `outside_window`, `invalid_parameter`, `authentication`, `permission`, `blocked` or
     /// `unexpected_response`.
-    var outboxKind: String {
-        switch self {
-        case .rateLimited, .pairRateLimited: return "rate_limited"
-        case .transient: return "server_error"
-        case .windowClosed: return "outside_window"
-        case .invalidRequest: return "invalid_parameter"
-        case .authentication: return "authentication"
-        case .permission: return "permission"
-        case .blocked: return "blocked"
-        case .unexpectedResponse: return "unexpected_response"
-        }
-    }
+    var outboxKind: String { name }
 }
 
 extension FailureKind {

@@ -185,7 +185,8 @@ public struct GraphError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var out = "graph error"
         if let code { out += " \(code)" }
-        out += " (\(kind)"
+        out += " (\(kind.name)"
+        if case .blocked(let reason) = kind { out += " \(reason.rawValue)" }
         if let httpStatus { out += ", HTTP \(httpStatus)" }
         out += "): \(message)"
         if let details, details != message { out += " — \(details)" }
@@ -218,4 +219,22 @@ private struct WireGraphErrorBody: Decodable {
     }
 
     var error: Detail
+}
+
+extension GraphError.Kind {
+    /// The stable snake_case name of the kind, as logs, failed outbox rows and the docs write it: `rate_limited`,
+    /// `server_error`, `outside_window`, `invalid_parameter`, `authentication`, `permission`, `blocked` or
+    /// `unexpected_response`.
+    public var name: String {
+        switch self {
+        case .rateLimited, .pairRateLimited: return "rate_limited"
+        case .transient: return "server_error"
+        case .windowClosed: return "outside_window"
+        case .invalidRequest: return "invalid_parameter"
+        case .authentication: return "authentication"
+        case .permission: return "permission"
+        case .blocked: return "blocked"
+        case .unexpectedResponse: return "unexpected_response"
+        }
+    }
 }
