@@ -51,6 +51,22 @@ public struct ConsentLock: Sendable, Hashable {
         public var lock: ConsentLock?
         public var source: SourceText
         public var diagnostics: [Diagnostic]
+
+        /// The lock file's diagnostics as a file of them, `nil` when it has none.
+        public func problems(path: String) -> FileDiagnostics? {
+            diagnostics.isEmpty
+                ? nil
+                : FileDiagnostics(
+                    path: path, source: String(decoding: source.bytes, as: UTF8.self), diagnostics: diagnostics)
+        }
+    }
+
+    /// A lock is a few lines per policy version; a megabyte is far beyond any real one.
+    public static let maxBytes = 1 << 20
+
+    /// A lock file that cannot be used at all (unreadable, too large): one `consent_lock_invalid` at its start.
+    public static func unusable(path: String, _ message: String) -> FileDiagnostics {
+        FileDiagnostics(path: path, source: nil, diagnostics: [invalid.diagnostic(message, at: .fileStart)])
     }
 
     /// The descriptor of a lock file talkflow cannot use (reported in the lock file, not the flow).

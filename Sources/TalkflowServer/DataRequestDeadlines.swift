@@ -26,13 +26,13 @@ public enum DataRequestDeadlines {
 
     /// The end of the `count`-th business day after the Colombian day of `time`.
     public static func endOfBusinessDay(_ count: Int, after time: Int64) -> Int64 {
-        var day = Int(PromotionalHours.floorDivide(time + PromotionalHours.offset, 86_400))
+        var day = ColombianTime.day(of: time).day
         var left = count
         while left > 0 {
             day += 1
             if isBusinessDay(day) { left -= 1 }
         }
-        return Int64(day + 1) * 86_400 - 1 - PromotionalHours.offset
+        return ColombianTime.start(ofDay: day + 1) - 1
     }
 
     /// Whether a day (days since 1970-01-01) is a Colombian business day.

@@ -35,23 +35,12 @@ public struct DataRequestReport: Encodable, Sendable, Equatable {
         kind = request.kind.rawValue
         status =
             request.answeredAt != nil ? "answered" : (now > request.dueAt ? "overdue" : "open")
-        receivedAt = Self.colombian(request.receivedAt)
-        dueAt = Self.colombian(request.dueAt)
-        flagDueAt = request.flagDueAt.map(Self.colombian)
-        extendedAt = request.extendedAt.map(Self.colombian)
-        answeredAt = request.answeredAt.map(Self.colombian)
+        receivedAt = ColombianTime.iso8601(request.receivedAt)
+        dueAt = ColombianTime.iso8601(request.dueAt)
+        flagDueAt = request.flagDueAt.map(ColombianTime.iso8601)
+        extendedAt = request.extendedAt.map(ColombianTime.iso8601)
+        answeredAt = request.answeredAt.map(ColombianTime.iso8601)
         subject = request.subject
         answer = request.answer
-    }
-
-    /// `time` in Colombian local time with seconds and the offset.
-    public static func colombian(_ time: Int64) -> String {
-        let local = time + PromotionalHours.offset
-        let day = Int(PromotionalHours.floorDivide(local, 86_400))
-        let date = LocalTime.civil(days: day)
-        let second = Int(local - Int64(day) * 86_400)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(second / 3600)):\(two(second / 60 % 60)):"
-            + "\(two(second % 60))-05:00"
     }
 }

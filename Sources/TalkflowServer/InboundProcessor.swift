@@ -200,7 +200,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         let error = status.errors.first.map {
-            OutboxError(kind: $0.kind.outboxKind, detail: String($0.code))
+            OutboxError(kind: $0.kind.name, detail: String($0.code))
         }
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)

@@ -127,7 +127,7 @@ public struct OutboxWorker: Service {
                         try await note.record(
                             tenant: tenant, contact: failure.contact, outboxID: String(failure.outboxID),
                             error: failure.error,
-                            windowClosed: failure.error?.kind == GraphError.Kind.windowClosed.outboxKind,
+                            windowClosed: failure.error?.kind == GraphError.Kind.windowClosed.name,
                             at: failure.at, logger: tenantLogger)
                     } catch {
                         tenantLogger.error("could not note the closed window", metadata: ["error": "\(error)"])
@@ -267,7 +267,7 @@ public struct OutboxWorker: Service {
         {
             metrics?.failed(FailureKind(error.kind))
             let now = clock()
-            let outboxError = OutboxError(kind: error.kind.outboxKind, detail: error.code.map { String($0) })
+            let outboxError = OutboxError(kind: error.kind.name, detail: error.code.map { String($0) })
             if error.kind == .authentication {
                 let (until, isNew) = pauses.pause(tenant: tenant.id, now: now)
                 if isNew {
@@ -336,7 +336,7 @@ public struct OutboxWorker: Service {
                 return
             } catch {
                 let metadata: Logger.Metadata = [
-                    "kind": "\(error.kind.outboxKind)", "code": "\(error.code.map { String($0) } ?? "")",
+                    "kind": "\(error.kind.name)", "code": "\(error.code.map { String($0) } ?? "")",
                     "attempt": "\(attempt)",
                 ]
                 guard attempt < Self.readReceiptAttempts, let delay = error.retryAfter(attempt: attempt) else {

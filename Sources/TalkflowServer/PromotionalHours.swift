@@ -6,19 +6,13 @@ import FlowRuntime
 /// template asked for outside these hours is refused with the time the next window opens
 /// (../shared/design/habeas-data.md, item 9).
 public enum PromotionalHours {
-    /// Bogotá's offset from UTC, in seconds (it has had no daylight saving since 1993).
-    static let offset: Int64 = -5 * 3600
-
     /// The first instant at or after `time` (Unix seconds) inside a window.
     public static func firstAllowed(atOrAfter time: Int64) -> Int64 {
-        let local = time + offset
-        var day = Int(floorDivide(local, 86_400))
-        let secondOfDay = local - Int64(day) * 86_400
+        var (day, secondOfDay) = ColombianTime.day(of: time)
         // A window opens within a week whatever the holidays (at most three in a row).
         for ahead in 0..<8 {
             if let (open, close) = window(onDay: day) {
-                let dayStart = Int64(day) * 86_400
-                if ahead > 0 || secondOfDay < open { return dayStart + open - offset }
+                if ahead > 0 || secondOfDay < open { return ColombianTime.start(ofDay: day) + open }
                 if secondOfDay < close { return time }
             }
             day += 1
@@ -41,12 +35,7 @@ public enum PromotionalHours {
     /// `time` as Colombian local time, `2026-11-30T07:00-05:00`.
     public static func describe(_ time: Int64) -> String {
         // `2026-11-30T07:00:00-05:00` without its seconds.
-        String(DataRequestReport.colombian(time).prefix(16)) + "-05:00"
-    }
-
-    /// `a / b` rounded down (towards minus infinity), for days before 1970.
-    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
+        String(ColombianTime.iso8601(time).prefix(16)) + "-05:00"
     }
 }
 

@@ -65,24 +65,14 @@ public enum TenantFlow {
     static func readLock(forFlow path: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
         let lockPath = ConsentLock.path(forFlow: path)
         guard FileManager.default.fileExists(atPath: lockPath) else { return (nil, nil) }
-        let limit = 1 << 20
-        switch SourceFiles.read(lockPath, limit: limit) {
+        switch SourceFiles.read(lockPath, limit: ConsentLock.maxBytes) {
         case .failure(let message):
-            let diagnostic = ConsentLock.invalid.diagnostic("cannot read the consent lock: \(message)", at: .fileStart)
-            return (nil, FileDiagnostics(path: lockPath, source: nil, diagnostics: [diagnostic]))
-        case .bytes(let bytes) where bytes.count > limit:
-            let diagnostic = ConsentLock.invalid.diagnostic(
-                "the consent lock is over \(limit) bytes", at: .fileStart)
-            return (nil, FileDiagnostics(path: lockPath, source: nil, diagnostics: [diagnostic]))
+            return (nil, ConsentLock.unusable(path: lockPath, "cannot read the consent lock: \(message)"))
+        case .bytes(let bytes) where bytes.count > ConsentLock.maxBytes:
+            return (nil, ConsentLock.unusable(path: lockPath, "the consent lock is over \(ConsentLock.maxBytes) bytes"))
         case .bytes(let bytes):
             let loaded = ConsentLock.load(bytes: bytes)
-            guard !loaded.diagnostics.isEmpty else { return (loaded.lock, nil) }
-            return (
-                loaded.lock,
-                FileDiagnostics(
-                    path: lockPath, source: String(decoding: loaded.source.bytes, as: UTF8.self),
-                    diagnostics: loaded.diagnostics)
-            )
+            return (loaded.lock, loaded.problems(path: lockPath))
         }
     }
 

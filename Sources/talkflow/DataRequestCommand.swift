@@ -217,9 +217,9 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
         guard now >= current.receivedAt, now <= current.dueAt else {
             Console.error(
                 now < current.receivedAt
-                    ? "data request \(id) was received at \(DataRequestReport.colombian(current.receivedAt)); the "
+                    ? "data request \(id) was received at \(ColombianTime.iso8601(current.receivedAt)); the "
                         + "notice cannot be earlier"
-                    : "data request \(id) was due at \(DataRequestReport.colombian(current.dueAt)); an extension must "
+                    : "data request \(id) was due at \(ColombianTime.iso8601(current.dueAt)); an extension must "
                         + "be told before the deadline")
             throw Exit.problems
         }
@@ -257,7 +257,7 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
             now < current.receivedAt
         {
             Console.error(
-                "data request \(id) was received at \(DataRequestReport.colombian(current.receivedAt)); the answer "
+                "data request \(id) was received at \(ColombianTime.iso8601(current.receivedAt)); the answer "
                     + "cannot be earlier")
             throw Exit.problems
         }

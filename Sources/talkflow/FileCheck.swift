@@ -18,18 +18,15 @@ enum FileCheck {
     /// lock, not as a flow.
     static func run(path: String, limits: LoaderLimits = .default, locks: Bool = false) -> FileCheck {
         if locks, path.hasSuffix(".consent.lock") {
-            switch FlowReader.read(path, limit: ConsentLockFile.maxBytes) {
+            switch FlowReader.read(path, limit: ConsentLock.maxBytes) {
             case .failure(let message): return .unreadable(path: path, message: message)
             case .tooLarge(let size):
-                let diagnostic = ConsentLock.invalid.diagnostic(
-                    "the consent lock is \(size) bytes; the limit is \(ConsentLockFile.maxBytes) bytes", at: .fileStart)
-                return .checked(
-                    FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic]), flow: nil, lock: nil)
+                return .checked(ConsentLockFile.tooLarge(path, size: size), flow: nil, lock: nil)
             case .bytes(let bytes):
                 let loaded = ConsentLock.load(bytes: bytes)
-                let file = FileDiagnostics(
-                    path: path, source: String(decoding: loaded.source.bytes, as: UTF8.self),
-                    diagnostics: loaded.diagnostics)
+                let file =
+                    loaded.problems(path: path)
+                    ?? FileDiagnostics(path: path, source: String(decoding: bytes, as: UTF8.self), diagnostics: [])
                 return .checked(file, flow: nil, lock: nil)
             }
         }
@@ -60,32 +57,23 @@ enum FileCheck {
 /// The consent lock beside a flow file on disk (`ConsentLock.path(forFlow:)`). No lock file is no lock; a lock
 /// file that cannot be read or used is an error in it, and the flow is then checked as if it had none.
 enum ConsentLockFile {
-    /// A lock is a few lines per policy version; a megabyte is far beyond any real one.
-    static let maxBytes = 1 << 20
-
     static func read(forFlow flowPath: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
         let path = ConsentLock.path(forFlow: flowPath)
         var info = stat()
         guard stat(path, &info) == 0 || errno != ENOENT else { return (nil, nil) }
-        switch FlowReader.read(path, limit: maxBytes) {
+        switch FlowReader.read(path, limit: ConsentLock.maxBytes) {
         case .failure(let message):
-            return (nil, unusable(path, "cannot read the consent lock: \(message)"))
+            return (nil, ConsentLock.unusable(path: path, "cannot read the consent lock: \(message)"))
         case .tooLarge(let size):
-            return (nil, unusable(path, "the consent lock is \(size) bytes; the limit is \(maxBytes) bytes"))
+            return (nil, tooLarge(path, size: size))
         case .bytes(let bytes):
             let loaded = ConsentLock.load(bytes: bytes)
-            let problems =
-                loaded.diagnostics.isEmpty
-                ? nil
-                : FileDiagnostics(
-                    path: path, source: String(decoding: loaded.source.bytes, as: UTF8.self),
-                    diagnostics: loaded.diagnostics)
-            return (loaded.lock, problems)
+            return (loaded.lock, loaded.problems(path: path))
         }
     }
 
-    private static func unusable(_ path: String, _ message: String) -> FileDiagnostics {
-        FileDiagnostics(
-            path: path, source: nil, diagnostics: [ConsentLock.invalid.diagnostic(message, at: .fileStart)])
+    static func tooLarge(_ path: String, size: Int) -> FileDiagnostics {
+        ConsentLock.unusable(
+            path: path, "the consent lock is \(size) bytes; the limit is \(ConsentLock.maxBytes) bytes")
     }
 }

@@ -15,19 +15,8 @@ import Testing
         let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
         let first = try await ServeProcess.start(binary: binary, config: config, folder: folder, run: 1)
 
-        let second = Process()
-        second.executableURL = binary
-        second.arguments = ["serve", "--config", config, "--color", "never"]
-        second.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        second.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
-        let errors = Pipe()
-        second.standardError = errors
-        second.standardOutput = FileHandle.nullDevice
-        second.standardInput = FileHandle.nullDevice
-        try second.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        second.waitUntilExit()
-        #expect(second.terminationStatus == 1)
+        let (status, stderr) = try Self.serveUntilExit(binary: binary, config: config, folder: folder)
+        #expect(status == 1)
         #expect(stderr.contains("talkflow.yaml:6:10: error: cannot open the store: another talkflow serve (pid "))
         #expect(stderr.contains("is already serving this store"))
 
@@ -52,6 +41,15 @@ import Testing
             .replacingOccurrences(of: "  port: 0\n", with: "  port: \(port)\n")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
 
+        let (status, stderr) = try Self.serveUntilExit(binary: binary, config: config, folder: folder)
+        try await listener.close()
+        #expect(status == 1)
+        #expect(stderr.contains("the server did not start: 127.0.0.1:\(port) is already in use by another process"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
+    }
+
+    /// Runs `talkflow serve` on `config` until it exits (a server that does not start); its status and stderr.
+    static func serveUntilExit(binary: URL, config: String, folder: TestFolder) throws -> (Int32, String) {
         let server = Process()
         server.executableURL = binary
         server.arguments = ["serve", "--config", config, "--color", "never"]
@@ -64,9 +62,6 @@ import Testing
         try server.run()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         server.waitUntilExit()
-        try await listener.close()
-        #expect(server.terminationStatus == 1)
-        #expect(stderr.contains("the server did not start: 127.0.0.1:\(port) is already in use by another process"))
-        #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
+        return (server.terminationStatus, stderr)
     }
 }

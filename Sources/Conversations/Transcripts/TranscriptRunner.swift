@@ -172,11 +172,9 @@ public final class TranscriptRunner: @unchecked Sendable {
             let lockErrors = consentLock?.diagnostics.filter { $0.severity == .error } ?? []
             if let flow = checked.flow, errors.isEmpty, lockErrors.isEmpty {
                 outcome = .machine(MachineCompiler.compile(flow))
-            } else if errors.isEmpty, let consentLock {
-                outcome = .errors(
-                    FileDiagnostics(
-                        path: lockPath, source: String(decoding: consentLock.source.bytes, as: UTF8.self),
-                        diagnostics: lockErrors))
+            } else if errors.isEmpty, var problems = consentLock?.problems(path: lockPath) {
+                problems.diagnostics = lockErrors
+                outcome = .errors(problems)
             } else {
                 outcome = .errors(
                     FileDiagnostics(
