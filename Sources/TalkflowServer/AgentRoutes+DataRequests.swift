@@ -66,11 +66,12 @@ extension AgentRoutes {
     {
         try caller.requireAdmin()
         let current = try await dataRequest(caller, context)
-        guard current.answeredAt == nil, current.extendedAt == nil else { throw Self.dataRequestClosed(current) }
         let now = processing.clock()
-        let due = DataRequestDeadlines.extended(current.kind, due: current.dueAt)
+        let due = try Self.refusing(current) { () throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.extendedDeadline(of: current, toldAt: now)
+        }
         guard let extended = try await store.extendDataRequest(id: current.id, at: now, dueAt: due) else {
-            throw Self.dataRequestClosed(current)
+            throw Self.changedMeanwhile(current)
         }
         return AgentAPI.json(DataRequestReport(extended, now: now))
     }
@@ -83,8 +84,11 @@ extension AgentRoutes {
         let current = try await dataRequest(caller, context)
         let body = try await Self.decode(AnswerDataRequest.self, request, context)
         let now = processing.clock()
+        try Self.refusing(current) { () throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.checkAnswer(of: current, at: now)
+        }
         guard let answered = try await store.answerDataRequest(id: current.id, at: now, answer: body.answer) else {
-            throw Self.dataRequestClosed(current)
+            throw Self.changedMeanwhile(current)
         }
         return AgentAPI.json(DataRequestReport(answered, now: now))
     }
@@ -101,9 +105,22 @@ extension AgentRoutes {
         return found
     }
 
-    static func dataRequestClosed(_ request: DataRequest) -> AgentAPIError {
+    /// Runs a deadline rule; a refusal is 409 with its code and sentence.
+    @discardableResult
+    static func refusing<Value>(_ request: DataRequest, _ rule: () throws(DataRequestDeadlines.Refusal) -> Value)
+        throws -> Value
+    {
+        do {
+            return try rule()
+        } catch {
+            throw AgentAPIError(status: .conflict, code: error.code, message: error.message(id: request.id))
+        }
+    }
+
+    /// Another call extended or answered the case between its read and its write.
+    static func changedMeanwhile(_ request: DataRequest) -> AgentAPIError {
         AgentAPIError(
             status: .conflict, code: "data_request_closed",
-            message: "data request \(request.id) is already \(request.answeredAt != nil ? "answered" : "extended")")
+            message: "data request \(request.id) changed meanwhile; nothing was recorded")
     }
 }

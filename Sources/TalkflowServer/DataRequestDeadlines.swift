@@ -24,6 +24,60 @@ public enum DataRequestDeadlines {
         endOfBusinessDay(extensionTerm(kind), after: due)
     }
 
+    /// Why a case refuses a step: extending it, or answering it at a given time.
+    public enum Refusal: Error, Equatable, Sendable {
+        case alreadyAnswered
+        case alreadyExtended
+        /// The extension's notice is dated before the request was received.
+        case noticeBeforeReceipt(receivedAt: Int64)
+        /// The answer is dated before the request was received.
+        case answerBeforeReceipt(receivedAt: Int64)
+        /// Ley 1581 art. 14: the contact is told of the extension before the first term expires.
+        case pastDeadline(dueAt: Int64)
+
+        /// The sentence that tells a user why, naming the case.
+        public func message(id: Int64) -> String {
+            switch self {
+            case .alreadyAnswered: "data request \(id) is already answered"
+            case .alreadyExtended: "data request \(id) is already extended"
+            case .noticeBeforeReceipt(let receivedAt):
+                "data request \(id) was received at \(ColombianTime.iso8601(receivedAt)); the notice cannot be earlier"
+            case .answerBeforeReceipt(let receivedAt):
+                "data request \(id) was received at \(ColombianTime.iso8601(receivedAt)); the answer cannot be earlier"
+            case .pastDeadline(let dueAt):
+                "data request \(id) was due at \(ColombianTime.iso8601(dueAt)); an extension must be told before "
+                    + "the deadline"
+            }
+        }
+
+        /// The short code the agent API answers with.
+        public var code: String {
+            switch self {
+            case .alreadyAnswered, .alreadyExtended: "data_request_closed"
+            case .noticeBeforeReceipt, .answerBeforeReceipt: "before_receipt"
+            case .pastDeadline: "deadline_passed"
+            }
+        }
+    }
+
+    /// The new deadline of `request` extended at `toldAt`, the time the contact was told; refused when the case
+    /// is answered or already extended, or `toldAt` is before its receipt or after its deadline. The one rule for
+    /// `talkflow data-request extend` and the agent API.
+    public static func extendedDeadline(of request: DataRequest, toldAt: Int64) throws(Refusal) -> Int64 {
+        if request.answeredAt != nil { throw .alreadyAnswered }
+        if request.extendedAt != nil { throw .alreadyExtended }
+        if toldAt < request.receivedAt { throw .noticeBeforeReceipt(receivedAt: request.receivedAt) }
+        if toldAt > request.dueAt { throw .pastDeadline(dueAt: request.dueAt) }
+        return extended(request.kind, due: request.dueAt)
+    }
+
+    /// Refuses to answer `request` at `at` when it is answered already or `at` is before its receipt. An overdue
+    /// case can still be answered (late).
+    public static func checkAnswer(of request: DataRequest, at: Int64) throws(Refusal) {
+        if request.answeredAt != nil { throw .alreadyAnswered }
+        if at < request.receivedAt { throw .answerBeforeReceipt(receivedAt: request.receivedAt) }
+    }
+
     /// The end of the `count`-th business day after the Colombian day of `time`.
     public static func endOfBusinessDay(_ count: Int, after time: Int64) -> Int64 {
         var day = ColombianTime.day(of: time).day

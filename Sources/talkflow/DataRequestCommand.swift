@@ -96,6 +96,26 @@ struct DataRequestStoreOptions: ParsableArguments {
         }
     }
 
+    /// The case `id`; a missing one is exit 1.
+    func existing(_ id: Int64, in store: SQLiteStore) async throws -> DataRequest {
+        guard let found = try await write({ try await store.dataRequest(id: id) }) else {
+            Console.error("no data request \(id)")
+            throw Exit.problems
+        }
+        return found
+    }
+
+    /// Runs a deadline rule; a refusal is exit 1 with its sentence.
+    @discardableResult
+    func refusing<Value>(_ id: Int64, _ rule: () throws(DataRequestDeadlines.Refusal) -> Value) throws -> Value {
+        do {
+            return try rule()
+        } catch {
+            Console.error(error.message(id: id))
+            throw Exit.problems
+        }
+    }
+
     /// Prints a value as JSON, keys sorted.
     func print(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
@@ -205,25 +225,10 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        guard let current = try await options.write({ try await store.dataRequest(id: id) }) else {
-            Console.error("no data request \(id)")
-            throw Exit.problems
+        let current = try await options.existing(id, in: store)
+        let due = try options.refusing(id) { () throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.extendedDeadline(of: current, toldAt: now)
         }
-        guard current.answeredAt == nil, current.extendedAt == nil else {
-            Console.error("data request \(id) is already \(current.answeredAt != nil ? "answered" : "extended")")
-            throw Exit.problems
-        }
-        // Ley 1581 art. 14: the contact is told of the extension before the first term expires.
-        guard now >= current.receivedAt, now <= current.dueAt else {
-            Console.error(
-                now < current.receivedAt
-                    ? "data request \(id) was received at \(ColombianTime.iso8601(current.receivedAt)); the "
-                        + "notice cannot be earlier"
-                    : "data request \(id) was due at \(ColombianTime.iso8601(current.dueAt)); an extension must "
-                        + "be told before the deadline")
-            throw Exit.problems
-        }
-        let due = DataRequestDeadlines.extended(current.kind, due: current.dueAt)
         guard let extended = try await options.write({ try await store.extendDataRequest(id: id, at: now, dueAt: due) })
         else {
             Console.error("data request \(id) changed meanwhile; nothing was recorded")
@@ -253,20 +258,15 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        if let current = try await options.write({ try await store.dataRequest(id: id) }), current.answeredAt == nil,
-            now < current.receivedAt
-        {
-            Console.error(
-                "data request \(id) was received at \(ColombianTime.iso8601(current.receivedAt)); the answer "
-                    + "cannot be earlier")
-            throw Exit.problems
+        let current = try await options.existing(id, in: store)
+        try options.refusing(id) { () throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.checkAnswer(of: current, at: now)
         }
         let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         guard
             let answered = try await options.write({ try await store.answerDataRequest(id: id, at: now, answer: note) })
         else {
-            let exists = try await options.write { try await store.dataRequest(id: id) } != nil
-            Console.error(exists ? "data request \(id) is already answered" : "no data request \(id)")
+            Console.error("data request \(id) changed meanwhile; nothing was recorded")
             throw Exit.problems
         }
         try options.print(DataRequestReport(answered, now: DataRequestStoreOptions.now))

@@ -101,6 +101,23 @@ struct AgentAPITests {
             #expect(
                 try await server.request(.POST, "data-requests/9/answer", key: "key-jefa", body: "{}").status == 404)
             #expect(try await server.request(.GET, "data-requests/1/answer", key: "key-jefa").status == 405)
+            // Past its deadline a case can no longer be extended (the contact is told before the term expires),
+            // but it can still be answered, late.
+            let (_, second) = try await server.request(
+                .POST, "data-requests", key: "key-ana", body: #"{"contact": "573009998877", "kind": "access"}"#)
+            server.e2e.clock.advance(by: 40 * 86_400)
+            let (late, lateBody) = try await server.request(.POST, "data-requests/2/extend", key: "key-jefa")
+            #expect(late == 409)
+            let lateError = lateBody["error"] as? [String: Any]
+            #expect(lateError?["code"] as? String == "deadline_passed")
+            #expect(
+                (lateError?["message"] as? String)?.contains(
+                    "was due at \(second["due_at"] as? String ?? "?"); an extension must be told before the deadline")
+                    == true)
+            let (answeredLate, lateAnswer) = try await server.request(
+                .POST, "data-requests/2/answer", key: "key-jefa", body: "{}")
+            #expect(answeredLate == 200)
+            #expect(lateAnswer["extended_at"] == nil)
             // The other tenant sees nothing of it.
             let (_, other) = try await server.request(.GET, "data-requests", key: "key-otra", tenant: "otra")
             #expect((other["data_requests"] as? [Any])?.isEmpty == true)

@@ -36,6 +36,40 @@ import Testing
         #expect(DataRequestDeadlines.due(.access, receivedAt: bogota(2026, 12, 5, 9)).due == access.due)
     }
 
+    /// One rule for the CLI and the agent API: an extension is told between the receipt and the deadline, once,
+    /// and never after the answer; an answer is not dated before the receipt, and may come late.
+    @Test func extensionsAndAnswersFollowOneRule() throws {
+        let received = bogota(2026, 12, 4, 10)
+        let due = DataRequestDeadlines.due(.access, receivedAt: received).due
+        var request = DataRequest(
+            id: 3, tenant: "ventas", contact: "573001112233", kind: .access, receivedAt: received, dueAt: due)
+        #expect(try DataRequestDeadlines.extendedDeadline(of: request, toldAt: due) == bogota(2026, 12, 29, 23, 59, 59))
+        #expect(throws: DataRequestDeadlines.Refusal.pastDeadline(dueAt: due)) {
+            try DataRequestDeadlines.extendedDeadline(of: request, toldAt: due + 1)
+        }
+        #expect(throws: DataRequestDeadlines.Refusal.noticeBeforeReceipt(receivedAt: received)) {
+            try DataRequestDeadlines.extendedDeadline(of: request, toldAt: received - 1)
+        }
+        #expect(
+            DataRequestDeadlines.Refusal.pastDeadline(dueAt: due).message(id: 3)
+                == "data request 3 was due at 2026-12-21T23:59:59-05:00; an extension must be told before the deadline")
+        try DataRequestDeadlines.checkAnswer(of: request, at: due + 86_400)
+        #expect(throws: DataRequestDeadlines.Refusal.answerBeforeReceipt(receivedAt: received)) {
+            try DataRequestDeadlines.checkAnswer(of: request, at: received - 1)
+        }
+        request.extendedAt = received + 60
+        #expect(throws: DataRequestDeadlines.Refusal.alreadyExtended) {
+            try DataRequestDeadlines.extendedDeadline(of: request, toldAt: received + 120)
+        }
+        request.answeredAt = received + 120
+        #expect(throws: DataRequestDeadlines.Refusal.alreadyAnswered) {
+            try DataRequestDeadlines.extendedDeadline(of: request, toldAt: received + 180)
+        }
+        #expect(throws: DataRequestDeadlines.Refusal.alreadyAnswered) {
+            try DataRequestDeadlines.checkAnswer(of: request, at: received + 180)
+        }
+    }
+
     @Test func reportsShowColombianTimeAndWhetherTheDeadlinePassed() {
         let request = DataRequest(
             id: 7, tenant: "ventas", contact: "573001112233", kind: .claim, receivedAt: bogota(2026, 12, 4, 10),
