@@ -51,9 +51,14 @@ private struct MachineBuilder {
 
     mutating func text(_ s: String) -> Int32 {
         var pieces: [MachineText.Piece] = []
-        let expanded = PolicyPlaceholders.expand(
-            s, policy: flow.policy, language: flow.language.value, purposes: consentPurposes)
-        for piece in TextTemplate(parsing: expanded).pieces {
+        var template = TextTemplate(parsing: s)
+        // Policy placeholders are filled in and the text parsed again, as the interpreter would read it.
+        if PolicyPlaceholders.isUsed(in: template) {
+            template = TextTemplate(
+                parsing: PolicyPlaceholders.expand(
+                    s, policy: flow.policy, language: flow.language.value, purposes: consentPurposes))
+        }
+        for piece in template.pieces {
             switch piece {
             case .literal(let literal): pieces.append(.literal(string(literal)))
             case .variable(let name): pieces.append(.variable(variable(name)))

@@ -25,7 +25,8 @@ public enum PolicyPlaceholders {
     public static func value(
         of name: String, policy: Policy?, language: FlowLanguageCode, purposes: [String] = []
     ) -> String? {
-        guard name.hasPrefix("policy.") else { return nil }
+        // Bytes: `hasPrefix` walks characters; a name that differs only there fails the switch below anyway.
+        guard name.utf8.starts(with: "policy.".utf8) else { return nil }
         switch name {
         case "policy.purposes":
             let covered =
@@ -64,6 +65,11 @@ public enum PolicyPlaceholders {
                 + "solicitar prova dela, ser informado do uso dos seus dados, apresentar reclamação à "
                 + "Superintendência de Indústria e Comércio (SIC) e acessar seus dados gratuitamente."
         }
+    }
+
+    /// Whether a text names a policy placeholder (and so reads differently once they are filled in).
+    public static func isUsed(in template: TextTemplate) -> Bool {
+        template.variables.contains { PolicyPlaceholder(rawValue: $0) != nil }
     }
 
     /// `text` with every policy placeholder replaced, other placeholders left as written.

@@ -18,16 +18,20 @@ public struct TextTemplate: Sendable, Hashable {
     /// Splits text at `{{…}}`. Spaces inside the braces are ignored (`{{ name }}`); an unclosed `{{` stays text.
     /// Whether the text contains `{{` at all: a byte scan, cheaper than any search through Foundation.
     public static func mayHavePlaceholder(_ text: String) -> Bool {
-        var previousBrace = false
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "{") {
-                if previousBrace { return true }
-                previousBrace = true
-            } else {
-                previousBrace = false
+        func scan(_ bytes: some Collection<UInt8>) -> Bool {
+            var previousBrace = false
+            for byte in bytes {
+                if byte == UInt8(ascii: "{") {
+                    if previousBrace { return true }
+                    previousBrace = true
+                } else {
+                    previousBrace = false
+                }
             }
+            return false
         }
-        return false
+        // A native string's bytes in place: iterating `utf8` checks its representation on every byte.
+        return text.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(text.utf8)
     }
 
     public init(parsing text: String) {

@@ -93,7 +93,9 @@ private struct TreeBuilder {
         var lastEnd: SourceLocation?
         var items: [Node] = []
         var pairs: [Pair] = []
-        var key: (name: String, range: SourceRange)?
+        /// The key waiting for its value; `name` is nil for a key that is not plain text (already reported: its
+        /// pair is dropped so that no later check sees a made-up key).
+        var key: (name: String?, range: SourceRange)?
         /// Key → where it was first written, built only once a mapping outgrows a linear scan of `pairs`.
         var seen: [String: SourceRange] = [:]
 
@@ -106,8 +108,6 @@ private struct TreeBuilder {
             return seen[name]
         }
     }
-
-    static let complexKeyMarker = "\u{FFFC}complex-key-"
 
     let source: SourceText
     let limits: LoaderLimits
@@ -301,26 +301,22 @@ private struct TreeBuilder {
         case .mapping:
             if let key = stack[top].key {
                 stack[top].key = nil
-                if let first = stack[top].firstKey(key.name) {
+                guard let name = key.name else { return }
+                if let first = stack[top].firstKey(name) {
                     report(
                         SyntaxRules.duplicateKey.diagnostic(
-                            "duplicate key '\(key.name)'; each key may appear once in a mapping", at: key.range,
-                            notes: [DiagnosticNote(message: "'\(key.name)' is first defined here", range: first)]))
-                } else if !key.name.hasPrefix(Self.complexKeyMarker) {
-                    stack[top].pairs.append(Pair(key: key.name, keyRange: key.range, value: node))
+                            "duplicate key '\(name)'; each key may appear once in a mapping", at: key.range,
+                            notes: [DiagnosticNote(message: "'\(name)' is first defined here", range: first)]))
+                } else {
+                    stack[top].pairs.append(Pair(key: name, keyRange: key.range, value: node))
                 }
             } else {
-                let name: String
-                if let text = node.scalar {
-                    name = text
-                } else {
+                if node.scalar == nil {
                     report(
                         SyntaxRules.complexKey.diagnostic(
                             "a mapping key must be plain text, not \(node.kindDescription)", at: node.range))
-                    // Already reported: the pair is dropped so that no later check sees a made-up key.
-                    name = Self.complexKeyMarker + String(node.range.start.offset)
                 }
-                stack[top].key = (name, node.range)
+                stack[top].key = (node.scalar, node.range)
             }
         }
     }

@@ -54,7 +54,9 @@ struct BotText: Sendable {
         func add(_ text: Located<String>?, _ what: @autoclosure @escaping @Sendable () -> String, _ slot: Slot) {
             guard let text else { return }
             var entry = BotText(text: text, describe: what, slot: slot)
-            if text.value.contains("policy.") {
+            if TextTemplate.mayHavePlaceholder(text.value),
+                PolicyPlaceholders.isUsed(in: TextTemplate(parsing: text.value))
+            {
                 let filled = PolicyPlaceholders.expand(
                     text.value, policy: flow.policy, language: flow.language.value, purposes: purposes)
                 if filled != text.value { entry.filled = filled }
