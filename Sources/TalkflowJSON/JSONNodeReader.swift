@@ -150,15 +150,25 @@ struct JSONNodeReader {
         case UInt8(ascii: "f"): out.append(0x0C)
         case UInt8(ascii: "u"):
             guard var scalar = hex4() else { return false }
+            // JSON's grammar allows a surrogate escape without its pair (RFC 8259 section 8.2), and a contact's
+            // text can carry one: it reads as U+FFFD, rather than refusing every update of the POST.
             if (0xD800..<0xDC00).contains(scalar) {
-                // A high surrogate must be followed by an escaped low one.
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { return false }
-                index += 2
-                guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return false }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                let afterHigh = index
+                if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    index += 2
+                    guard let low = hex4() else { return false }
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        // The next escape is read on its own.
+                        index = afterHigh
+                        scalar = 0xFFFD
+                    }
+                } else {
+                    scalar = 0xFFFD
+                }
             } else if (0xDC00..<0xE000).contains(scalar) {
-                return false
+                scalar = 0xFFFD
             }
             guard let unicode = Unicode.Scalar(scalar) else { return false }
             out += Array(String(Character(unicode)).utf8)

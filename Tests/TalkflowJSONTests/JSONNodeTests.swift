@@ -30,9 +30,20 @@ func readsNumbersAsIntegersWhenExactElseAsDoubles(text: String, node: JSONNode) 
     #expect(JSONNode.parse(Array(text.utf8)) == node)
 }
 
+/// A surrogate escape without its pair is JSON (RFC 8259 section 8.2) and WhatsApp text can carry one: it reads as
+/// U+FFFD, and the escape after a lone high surrogate is read on its own.
+@Test func readsALoneSurrogateEscapeAsTheReplacementCharacter() {
+    #expect(JSONNode.parse(Array(#""corte \ud83d""#.utf8)) == .string("corte \u{FFFD}"))
+    #expect(JSONNode.parse(Array(#""\udc00x""#.utf8)) == .string("\u{FFFD}x"))
+    #expect(JSONNode.parse(Array(#""\ud83d\u0041""#.utf8)) == .string("\u{FFFD}A"))
+    #expect(JSONNode.parse(Array(#""\ud83d\ud83d\ude00""#.utf8)) == .string("\u{FFFD}😀"))
+    #expect(JSONNode.parse(Array(#""\ud83d\n""#.utf8)) == .string("\u{FFFD}\n"))
+    #expect(JSONNode.parse(Array(#""\ud83d\u12""#.utf8)) == nil)
+}
+
 @Test func refusesWhatIsNotExactlyJSON() {
     for refused in [
-        "", " ", "\"\\ud800\"", "\"\\udc00x\"", "\"\u{1}\"", "[1,]", "{\"a\" 1}", "tru", "nul", "{} x", "\"open",
+        "", " ", "\"\u{1}\"", "[1,]", "{\"a\" 1}", "tru", "nul", "{} x", "\"open",
         "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "[1 2]", "{\"a\":1,}", "{a:1}",
         "'a'", "\"\\x\"", "\"\\u12\"", "{\"a\":1,\"a\":2}", "1e999", "-1.5e400",
         String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
