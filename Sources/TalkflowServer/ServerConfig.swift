@@ -40,7 +40,8 @@ public struct ServerSettings: Sendable, Equatable {
     /// Name of the environment variable holding the key of the admin endpoints (`POST /admin/reload`);
     /// `nil` disables them.
     public var adminKeyEnv: String?
-    /// Largest webhook body accepted, in bytes; larger ones get 413. Default 1 MiB.
+    /// Largest webhook body accepted, in bytes; larger ones get 413. Default 4 MiB: Meta's webhook payloads reach
+    /// 3 MB (up to 1,000 updates in one POST), and a 413 would be retried until Meta drops the batch.
     public var webhookBodyLimit: Int
     /// Whether each processed inbound message is marked as read (the contact sees blue ticks). Default `true`.
     public var markRead: Bool
@@ -49,7 +50,7 @@ public struct ServerSettings: Sendable, Equatable {
     public static let defaults = ServerSettings(
         host: "127.0.0.1", port: 8080, graphAPIURL: "https://graph.facebook.com", graphAPIVersion: "v23.0",
         sendRatePerNumber: 80, store: .sqlite(path: "talkflow.sqlite"), adminKeyEnv: nil,
-        webhookBodyLimit: 1024 * 1024)
+        webhookBodyLimit: 4 * 1024 * 1024)
 
     /// Settings with every value given (see `defaults`).
     public init(

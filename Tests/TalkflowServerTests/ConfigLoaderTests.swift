@@ -52,7 +52,7 @@ struct ConfigLoaderTests {
         #expect(loaded.config.server.graphAPIURL == "https://graph.facebook.com")
         #expect(loaded.config.server.graphAPIVersion == "v23.0")
         #expect(loaded.config.server.sendRatePerNumber == 80)
-        #expect(loaded.config.server.webhookBodyLimit == 1024 * 1024)
+        #expect(loaded.config.server.webhookBodyLimit == 4 * 1024 * 1024)
         #expect(loaded.config.server.markRead)
         #expect(loaded.config.server.store == .sqlite(path: folder.file("talkflow.sqlite")))
         #expect(loaded.adminKey == nil)

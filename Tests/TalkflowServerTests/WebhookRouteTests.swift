@@ -237,6 +237,24 @@ struct WebhookRouteTests {
         #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="body_too_large"}"#) == 1)
     }
 
+    /// Meta's payloads reach 3 MB (up to 1,000 updates in one POST): the default limit takes them, and refuses
+    /// what is over 4 MiB.
+    @Test func theDefaultLimitTakesMetasLargestPayloads() async throws {
+        let server = try TestServer(config: standardConfig(server: "  port: 0\n"))
+        let large = textWebhook(to: [Phone.acme], text: String(repeating: "c", count: 3_000_000))
+        let over = textWebhook(to: [Phone.acme], text: String(repeating: "d", count: 4 * 1024 * 1024))
+        try await server.test(.router) { client in
+            let taken = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(large)],
+                body: ByteBuffer(bytes: large))
+            #expect(taken.status == .ok)
+            let refused = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(over)],
+                body: ByteBuffer(bytes: over))
+            #expect(refused.status == .contentTooLarge)
+        }
+    }
+
     @Test func aBodyOverTheLimitWithoutContentLengthGets413() async throws {
         let server = try TestServer(config: standardConfig(server: "  port: 0\n  webhook_body_limit: 2048\n"))
         let big = textWebhook(to: [Phone.acme], text: String(repeating: "b", count: 5000))
