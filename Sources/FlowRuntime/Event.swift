@@ -38,6 +38,10 @@ public struct Event: Sendable, Hashable {
         case reply(id: String, messageID: String? = nil)
         /// The contact sent a file.
         case attachment(Attachment, messageID: String? = nil)
+        /// The contact sent a message the flow cannot read (an order, a WhatsApp Flows answer, a poll, a type
+        /// WhatsApp itself does not support): it renews the 24-hour window like any message of theirs, is
+        /// never an answer, and an agent is told of it by its `type`.
+        case unreadable(type: String, messageID: String? = nil)
         /// The shared rotation assigned this agent to the requested handoff.
         case agentAssigned(String)
         /// The assigned agent wrote to the contact.
@@ -51,7 +55,7 @@ public struct Event: Sendable, Hashable {
     /// Whether the event comes from the contact (and so opens or renews the 24-hour window).
     public var isFromContact: Bool {
         switch kind {
-        case .text, .reply, .attachment: return true
+        case .text, .reply, .attachment, .unreadable: return true
         case .agentAssigned, .agentMessage, .agentClosed, .inactivityTimeout: return false
         }
     }

@@ -136,6 +136,7 @@ public struct Interpreter: Sendable {
                 case .text(let text, _): fx.append(.logContactMessage(.text(text)))
                 case .attachment(let a, _): fx.append(.logContactMessage(.attachment(a)))
                 case .reply(let id, _): fx.append(.logContactMessage(.text(id)))
+                case .unreadable(let type, _): fx.append(.logContactMessage(.text(Self.unreadableNote(type))))
                 default: break
                 }
             }
@@ -147,6 +148,8 @@ public struct Interpreter: Sendable {
             contactReply(&s, id, messageID: messageID, now: now, into: &fx)
         case .attachment(let attachment, let messageID):
             contactAttachment(&s, attachment, messageID: messageID, now: now, into: &fx)
+        case .unreadable(let type, let messageID):
+            contactUnreadable(&s, type, messageID: messageID, now: now, into: &fx)
         case .agentAssigned(let agent):
             guard s.status == .queued else { return }
             s.status = .withAgent
@@ -525,6 +528,30 @@ public struct Interpreter: Sendable {
         }
         // Elsewhere (an older menu, a revocation or keyword word as id): read it as the text of its id.
         contactText(&s, id, messageID: messageID, now: now, into: &fx)
+    }
+
+    /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets.
+    public static func unreadableNote(_ type: String) -> String { "[\(type)]" }
+
+    /// A message the flow cannot read is never an answer: a consent, menu or question asks again, as after a
+    /// wrong answer; an agent is told of it.
+    func contactUnreadable(_ s: inout Session, _ type: String, messageID: String?, now: Int64, into fx: inout [Effect])
+    {
+        let payload = machine.states[Int(s.state)].payload
+        if case .consent(let consent) = payload, s.status == .waiting {
+            consentAnswer(&s, consent, replyID: nil, normalized: nil, messageID: messageID, now: now, into: &fx)
+            return
+        }
+        if s.status == .queued || s.status == .withAgent {
+            fx.append(.relayToAgent(agent: s.agent, message: .text(Self.unreadableNote(type))))
+            return
+        }
+        guard s.status == .waiting else { return }
+        switch payload {
+        case .menu(let menu): invalidMenuAnswer(&s, menu, now: now, into: &fx)
+        case .ask(let ask): invalidAskAnswer(&s, ask, now: now, into: &fx)
+        default: break
+        }
     }
 
     func contactAttachment(

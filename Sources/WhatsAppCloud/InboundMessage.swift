@@ -236,8 +236,11 @@ extension InboundMessage {
     ///   menu it is an invalid answer (the menu is shown again), at a handoff the agent reads it, and an `ask`
     ///   for free text takes it as written.
     /// - reaction → `nil`: a reaction answers nothing and must not start a conversation or re-prompt a menu.
-    /// - unsupported, unknown, system, order, edit, revoke and anything unknown → `nil`: the server logs and
-    ///   acknowledges them; the flow does not see them.
+    /// - order, a WhatsApp Flows answer (`interactive` `nfm_reply`), `unsupported`, `unknown` and any type not
+    ///   known here → `.unreadable(type:)`, named by its part's own `type` when it has one (`nfm_reply`,
+    ///   `poll_creation`): the contact wrote, so the 24-hour
+    ///   window renews (Meta opens it on any message of theirs), but nothing in it is an answer.
+    /// - system notices, `request_welcome`, edit and revoke → `nil`: not a message the contact wrote.
     public func event(mediaSize: Int64 = 0) -> Event.Kind? {
         switch content {
         case .text(let body):
@@ -255,10 +258,17 @@ extension InboundMessage {
             return .text(location.text, messageID: id)
         case .contacts(let cards):
             return .text(cards.map(\.text).joined(separator: "\n"), messageID: id)
-        case .reaction, .unsupported:
+        case .unsupported(let type, let subtype):
+            guard !Self.notices.contains(type) else { return nil }
+            return .unreadable(type: subtype ?? type, messageID: id)
+        case .reaction:
             return nil
         }
     }
+
+    /// Types that are not a message the contact wrote: WhatsApp's notices (a changed number), a welcome request
+    /// (the chat was opened), and changes to an earlier message (edited, deleted).
+    static let notices: Set<String> = ["system", "request_welcome", "edit", "revoke"]
 }
 
 extension InboundMessage.Location {

@@ -184,3 +184,34 @@ private var simpleMenuMessageBody: OutboundMessage {
     guard case .send(let message, _) = simpleMenuMessage else { fatalError("the simple menu is a send") }
     return message
 }
+
+/// An order, a WhatsApp Flows answer or a type WhatsApp does not support is still the contact writing: the
+/// window opens again and the agent is told of it by its type, and the thread logs it so.
+@Test func aMessageTheFlowCannotReadOpensTheWindowAndReachesTheAgent() throws {
+    var chat = try chatWithAgent()
+    let effects = chat.event(.unreadable(type: "order", messageID: "wamid.O"), after: 90_000)
+    #expect(effects.contains(.relayToAgent(agent: "ana", message: .text("[order]"))))
+    #expect(effects.contains(.logContactMessage(.text("[order]"))))
+    #expect(chat.session.lastContactMessageAt == chat.now)
+    #expect(
+        chat.event(.agentMessage("Recibimos tu pedido."), after: 3600) == [
+            .send(.text("Recibimos tu pedido."), from: .agent("ana"))
+        ])
+}
+
+/// It is never an answer: a menu is shown again as after a wrong answer (restarting the inactivity timer), and
+/// a consent step asks again, recording nothing.
+@Test func aMessageTheFlowCannotReadIsNeverAnAnswer() throws {
+    var chat = Chat(try Fixture.interpreter(settings: twoHours, steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.type("hola")
+    let atConsent = chat.event(.unreadable(type: "nfm_reply"))
+    #expect(atConsent.steps == [])
+    #expect(!atConsent.contains { if case .recordConsent = $0 { return true } else { return false } })
+    #expect(chat.session.consent.acceptedVersion == nil)
+    #expect(atConsent.last == .scheduleInactivityTimer(at: chat.now + 7200))
+    chat.tap("consentimiento.accept")
+    let atMenu = chat.event(.unreadable(type: "poll_creation"), after: 600)
+    #expect(atMenu.contains { if case .send(.buttons, from: .bot) = $0 { return true } else { return false } })
+    #expect(atMenu.last == .scheduleInactivityTimer(at: chat.now + 7200))
+    #expect(chat.session.status == .waiting)
+}

@@ -578,6 +578,30 @@ struct AgentAPITests {
         }
     }
 
+    /// An order (a message type the flow cannot read) is still the contact writing: Meta opens its window on it,
+    /// so the agent may answer, and the thread shows it by its type.
+    @Test func anOrderOpensTheWindowForTheAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            try await server.waitForEmptyOutbox()
+            server.e2e.clock.advance(by: 25 * 3600)
+            let order = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"from":"\#(EndToEnd.ana)","id":"wamid.ORDER","timestamp":"1750090000","type":"order","#
+                    + #""order":{"catalog_id":"1","text":"","product_items":[{"product_retailer_id":"A1","#
+                    + #""quantity":1,"item_price":9900,"currency":"COP"}]}}"#)
+            #expect(try await server.e2e.post(order) == 200)
+            let (status, _) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana",
+                body: #"{"text":"Recibimos tu pedido"}"#)
+            #expect(status == 202)
+            let (_, thread) = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-ana")
+            let messages = try #require(thread["messages"] as? [[String: Any]])
+            #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "[order]" })
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func closingEndsTheConversation() async throws {
         try await AgentServer.run { server in
             try await server.handOff(EndToEnd.ana)

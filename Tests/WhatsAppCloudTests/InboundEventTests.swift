@@ -85,9 +85,28 @@ import WhatsAppCloud
         )
     }
 
-    @Test func reactionsAndUnsupportedMessagesAreNotEvents() throws {
+    /// Messages the contact wrote that a flow cannot read renew the 24-hour window (Meta opens it on any of
+    /// them): they are events, named by their part's own type when it has one.
+    @Test func ordersFlowsAnswersAndUnsupportedTypesAreUnreadableEvents() throws {
+        #expect(
+            try event(Fixture.single(type: "unsupported", part: Fixture.unsupported))
+                == .unreadable(type: "poll_creation", messageID: "wamid.M1"))
+        let order =
+            #""order":{"catalog_id":"1","product_items":[{"product_retailer_id":"A","quantity":"1","item_price":"9","currency":"COP"}]}"#
+        #expect(
+            try event(Fixture.single(type: "order", part: order)) == .unreadable(type: "order", messageID: "wamid.M1"))
+        let flowsAnswer =
+            #""interactive":{"type":"nfm_reply","nfm_reply":{"response_json":"{}","body":"Sent","name":"flow"}}"#
+        #expect(
+            try event(Fixture.single(type: "interactive", part: flowsAnswer))
+                == .unreadable(type: "nfm_reply", messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "edit", part: #""edit":{"original_message_id":"w"}"#)) == nil)
+        #expect(try event(Fixture.single(type: "request_welcome", part: #""errors":[]"#)) == nil)
+    }
+
+    @Test func reactionsAndNoticesAreNotEvents() throws {
         #expect(try event(Fixture.single(type: "reaction", part: Fixture.reaction)) == nil)
-        #expect(try event(Fixture.single(type: "unsupported", part: Fixture.unsupported)) == nil)
         let system = Fixture.body(
             value: Fixture.messagesValue([Fixture.message(type: "system", part: Fixture.system)], contacts: []))
         #expect(try event(system) == nil)
