@@ -3,10 +3,14 @@
 public struct Event: Sendable, Hashable {
     public var at: Int64
     public var kind: Kind
+    /// The contact forwarded the message (WhatsApp marks it so) rather than writing it: it is never an answer
+    /// to a consent or opt-in question, which must be the contact's own expression (Ley 1581 art. 9).
+    public var forwarded: Bool
 
-    public init(at: Int64, _ kind: Kind) {
+    public init(at: Int64, _ kind: Kind, forwarded: Bool = false) {
         self.at = at
         self.kind = kind
+        self.forwarded = forwarded
     }
 
     /// A file the contact sent, as WhatsApp describes it.

@@ -143,7 +143,7 @@ public struct Interpreter: Sendable {
         }
         switch event.kind {
         case .text(let text, let messageID):
-            contactText(&s, text, messageID: messageID, now: now, into: &fx)
+            contactText(&s, text, messageID: messageID, forwarded: event.forwarded, now: now, into: &fx)
         case .reply(let id, let messageID):
             contactReply(&s, id, messageID: messageID, now: now, into: &fx)
         case .attachment(let attachment, let messageID):
@@ -462,7 +462,9 @@ public struct Interpreter: Sendable {
 
     // MARK: Contact input
 
-    func contactText(_ s: inout Session, _ text: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+    func contactText(
+        _ s: inout Session, _ text: String, messageID: String?, forwarded: Bool, now: Int64, into fx: inout [Effect]
+    ) {
         let normalized = InputText.normalize(text)
         let payload = machine.states[Int(s.state)].payload
         // The opt-in question comes after acceptance: there, as at every waiting step with consent in force, the
@@ -470,7 +472,10 @@ public struct Interpreter: Sendable {
         if case .consent(let consent) = payload, s.status == .waiting,
             !(s.awaitingOptIn && revocationWords.contains(normalized))
         {
-            consentAnswer(&s, consent, replyID: nil, normalized: normalized, messageID: messageID, now: now, into: &fx)
+            // A forwarded text is someone else's words: never consent, the request is shown again.
+            consentAnswer(
+                &s, consent, replyID: nil, normalized: forwarded ? nil : normalized, messageID: messageID, now: now,
+                into: &fx)
             return
         }
         if revocationWords.contains(normalized) {
@@ -527,7 +532,7 @@ public struct Interpreter: Sendable {
             return
         }
         // Elsewhere (an older menu, a revocation or keyword word as id): read it as the text of its id.
-        contactText(&s, id, messageID: messageID, now: now, into: &fx)
+        contactText(&s, id, messageID: messageID, forwarded: false, now: now, into: &fx)
     }
 
     /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets.

@@ -18,14 +18,17 @@ public struct ConversationStepper: Sendable {
     }
 
     /// Steps `session` with `kind` at `at` and records the effects, those of an agent assignment included.
+    /// `forwarded`: the contact forwarded the message (never a consent answer).
     public func step(
-        _ kind: Event.Kind, at: Int64, session: inout Session, transaction: any ConversationTransaction,
-        into changes: inout ConversationChanges
+        _ kind: Event.Kind, at: Int64, forwarded: Bool = false, session: inout Session,
+        transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
         var pending: [Event.Kind] = [kind]
+        var forwarded = forwarded
         while !pending.isEmpty {
             var effects: [Effect] = []
-            flow.interpreter.step(&session, Event(at: at, pending.removeFirst()), into: &effects)
+            flow.interpreter.step(&session, Event(at: at, pending.removeFirst(), forwarded: forwarded), into: &effects)
+            forwarded = false
             changes.record(effects, evidence: evidence)
             for case .requestHandoff(let queue) in effects {
                 let agents = flow.queues[queue] ?? []

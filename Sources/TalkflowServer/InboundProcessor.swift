@@ -137,6 +137,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let phone = message.waID.map { "+" + $0 }
         let type = message.type
         let timestamp = message.timestamp
+        let forwarded = message.context.map { $0.forwarded || $0.frequentlyForwarded } ?? false
         let start = ContinuousClock.now
         let committed = try await store.handleInbound(
             tenant: tenant.id, contact: message.contactID, aliases: message.aliases, messageID: message.id,
@@ -146,7 +147,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
             if let profileName, !profileName.isEmpty { session.variables[0] = profileName }
             if session.variables[1] == nil, let phone { session.variables[1] = phone }
             var changes = ConversationChanges(inboundKind: type, inboundTimestamp: timestamp)
-            try stepper.step(kind, at: receivedAt, session: &session, transaction: transaction, into: &changes)
+            try stepper.step(
+                kind, at: receivedAt, forwarded: forwarded, session: &session, transaction: transaction,
+                into: &changes)
             return changes
         }
         metrics?.stepDuration.record(ContinuousClock.now - start)

@@ -82,6 +82,21 @@ func anythingElseShowsTheConsentAgain(_ input: Event.Kind) throws {
     #expect(chat.step == "consentimiento")
 }
 
+/// A forwarded message is someone else's words: "acepto" forwarded is not the contact's consent, nor its
+/// opt-in; the request is shown again and nothing is recorded. Typed by the contact, the same word accepts.
+@Test func aForwardedAcceptIsNeverConsent() throws {
+    var chat = Chat(try consentFlow(optIn: true))
+    chat.type("hola")
+    let forwarded = chat.event(.text("acepto", messageID: "wamid.F"), at: chat.now + 10, forwarded: true)
+    #expect(forwarded == [consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(chat.session.consent.acceptedVersion == nil)
+    #expect(chat.type("acepto").evidence.map(\.choice) == ["accepted"])
+    let optIn = chat.event(.text("Si, quiero"), at: chat.now + 10, forwarded: true)
+    #expect(optIn.evidence.isEmpty)
+    #expect(!chat.session.consent.optIn)
+    #expect(chat.type("Si, quiero").evidence.map(\.choice) == ["opt_in_accepted"])
+}
+
 @Test func aTimeoutIsNeverAcceptance() throws {
     var chat = Chat(try consentFlow())
     let t = Fixture.mondayMorning

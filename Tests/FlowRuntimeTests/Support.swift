@@ -199,10 +199,10 @@ struct Chat {
 
     /// Feeds an event at an instant.
     @discardableResult
-    mutating func event(_ kind: Event.Kind, at instant: Int64) -> [Effect] {
+    mutating func event(_ kind: Event.Kind, at instant: Int64, forwarded: Bool = false) -> [Effect] {
         now = instant
         var effects: [Effect] = []
-        interpreter.step(&session, Event(at: instant, kind), into: &effects)
+        interpreter.step(&session, Event(at: instant, kind, forwarded: forwarded), into: &effects)
         history += effects
         return effects
     }

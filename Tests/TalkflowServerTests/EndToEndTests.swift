@@ -85,6 +85,29 @@ struct EndToEndTests {
         }
     }
 
+    /// "Acepto" forwarded from another chat (Meta's `context.forwarded`) is not the contact's consent: the
+    /// request is sent again and nothing is recorded; typed, it accepts.
+    @Test func aForwardedAcceptIsNotConsent() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            _ = try await server.waitForSends(1)
+            let forwarded = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"context":{"forwarded":true},"from":"\#(EndToEnd.ana)","id":"wamid.IN2","#
+                    + #""timestamp":"1750000060","text":{"body":"Acepto"},"type":"text"}"#)
+            #expect(try await server.post(forwarded) == 200)
+            let again = try await server.waitForSends(2)
+            #expect(again.count == 2)
+            #expect(again.last?.contains(#""id":"consentimiento.accept""#) == true)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.isEmpty)
+            #expect(try await server.post(EndToEnd.text("Acepto", from: EndToEnd.ana, id: "wamid.IN3")) == 200)
+            let accepted = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(accepted.records.map(\.choice) == ["accepted"])
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// A message written in a WhatsApp group (Meta's `group_id`) is acknowledged and not stepped: no session,
     /// no reply to the member; a one-to-one message after it starts the conversation as usual.
     @Test func aGroupMessageIsAcknowledgedAndNotStepped() async throws {
