@@ -26,7 +26,7 @@ extension AgentRoutes {
         try caller.requireAdmin()
         let open: Bool
         switch try request.uri.queryParameters.single("open") {
-        case nil, "false": open = false
+        case nil, "", "false": open = false
         case "true": open = true
         case let other?: throw AgentAPIError.badRequest("'open' is true or false, not '\(other)'")
         }

@@ -83,6 +83,10 @@ struct AgentAPITests {
             #expect(listed == 200)
             #expect((list["data_requests"] as? [[String: Any]])?.map { $0["id"] as? Int } == [1])
             #expect(try await server.request(.GET, "data-requests?open=maybe", key: "key-jefa").status == 400)
+            // Given empty, like every other parameter, it counts as not given.
+            let (emptyOpen, all) = try await server.request(.GET, "data-requests?open=", key: "key-jefa")
+            #expect(emptyOpen == 200)
+            #expect((all["data_requests"] as? [[String: Any]])?.count == 1)
 
             let (extended, moved) = try await server.request(.POST, "data-requests/1/extend", key: "key-jefa")
             #expect(extended == 200)
