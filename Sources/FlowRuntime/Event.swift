@@ -54,13 +54,16 @@ public struct Event: Sendable, Hashable {
         case agentClosed
         /// The inactivity timer fired.
         case inactivityTimeout
+        /// The contact stopped the business's marketing messages in WhatsApp's own settings: the opt-in to
+        /// promotions is withdrawn (and recorded), as if they had declined it. Not a message of theirs.
+        case marketingStopped
     }
 
     /// Whether the event comes from the contact (and so opens or renews the 24-hour window).
     public var isFromContact: Bool {
         switch kind {
         case .text, .reply, .attachment, .unreadable: return true
-        case .agentAssigned, .agentMessage, .agentClosed, .inactivityTimeout: return false
+        case .agentAssigned, .agentMessage, .agentClosed, .inactivityTimeout, .marketingStopped: return false
         }
     }
 }

@@ -171,6 +171,15 @@ public struct Interpreter: Sendable {
             } else {
                 close(&s, .agentClosed, now: now, into: &fx)
             }
+        case .marketingStopped:
+            guard s.consent.optIn else { return }
+            s.consent.optIn = false
+            let marketing = machine.policy?.purposes.filter(\.marketing).map { str($0.id) } ?? []
+            fx.append(
+                .recordConsent(
+                    evidence(
+                        step: "", choice: "opt_in_withdrawn", shown: ShownTexts([]), accepted: [],
+                        declined: marketing, sensitive: false, messageID: nil, now: now)))
         case .inactivityTimeout:
             guard s.status == .waiting, let deadline = s.inactivityDeadline, now >= deadline else { return }
             s.inactivityDeadline = nil

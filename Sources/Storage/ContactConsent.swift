@@ -79,7 +79,7 @@ public struct ContactConsent: Codable, Sendable, Hashable {
                 if versions[version] != .accepted { versions[version] = .declined }
             case "opt_in_accepted":
                 optIn = true
-            case "opt_in_declined":
+            case "opt_in_declined", "opt_in_withdrawn":
                 optIn = false
             default:
                 // Sensitive consents hold for one conversation only (the session's flag), not across them.

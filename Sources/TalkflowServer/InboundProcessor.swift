@@ -63,6 +63,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         var contacts: [String] = []
         var messages: [String: [InboundMessage]] = [:]
         var statuses: [StatusUpdate] = []
+        var preferences: [MarketingPreference] = []
         for update in updates {
             switch update {
             case .message(let message):
@@ -74,6 +75,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 logger.warning(
                     "the Graph API reported an error in a webhook",
                     metadata: ["code": "\(error.code)", "title": "\(error.title)"])
+            case .marketingPreference(let preference):
+                preferences.append(preference)
             case .unknown(let field, _):
                 logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
             }
@@ -91,6 +94,43 @@ public struct InboundProcessor: TenantUpdateProcessor {
             }
         }
         for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
+        for preference in preferences { try await apply(preference, tenant: tenant, logger: logger) }
+    }
+
+    /// A contact stopped marketing messages in WhatsApp's settings: an opt-in to promotions is withdrawn and
+    /// the withdrawal recorded in the consent ledger, in one transaction deduplicated like a message (by the
+    /// contact, the time and the choice). Resuming them is only logged: it lifts WhatsApp's block, but it is not
+    /// the express authorization an opt-in is (the contact opts in again at the flow's question).
+    func apply(_ preference: MarketingPreference, tenant: Tenant, logger: Logger) async throws {
+        guard preference.value == "stop" else {
+            logger.info(
+                "contact changed marketing preferences in WhatsApp; the opt-in is unchanged",
+                metadata: ["value": "\(preference.value)"])
+            return
+        }
+        try await locks.withLock(tenant: tenant.id, contact: preference.waID) {
+            guard try await store.consentState(tenant: tenant.id, contact: preference.waID).optIn else {
+                logger.debug("marketing messages stopped by a contact who had not opted in; nothing to withdraw")
+                return
+            }
+            let receivedAt = clock()
+            let stepper = Self.stepper(tenant, receivedAt: receivedAt, requests: [], whatsAppTime: preference.timestamp)
+            let id = "user_preferences.\(preference.waID).\(preference.timestamp).stop"
+            let committed = try await store.handleInbound(
+                tenant: tenant.id, contact: preference.waID, aliases: [], messageID: id, receivedAt: receivedAt
+            ) { session, transaction in
+                var changes = ConversationChanges(
+                    inboundKind: "user_preferences", inboundTimestamp: preference.timestamp)
+                try stepper.step(
+                    .marketingStopped, at: receivedAt, session: &session, transaction: transaction, into: &changes)
+                return changes
+            }
+            guard let committed else { return }
+            let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
+            logger.info(
+                "contact stopped marketing messages in WhatsApp; opt-in withdrawn",
+                metadata: ["conversation": "\(conversation)"])
+        }
     }
 
     /// One contact's messages of a POST, in order, while holding the conversation's lock.
@@ -98,6 +138,17 @@ public struct InboundProcessor: TenantUpdateProcessor {
         try await locks.withLock(tenant: tenant.id, contact: contact) {
             for message in conversation { try await handle(message, tenant: tenant, logger: logger) }
         }
+    }
+
+    /// The stepper of one update from WhatsApp: consent evidence names this channel and the tenant's number.
+    static func stepper(_ tenant: Tenant, receivedAt: Int64, requests: [String]?, whatsAppTime: Int64)
+        -> ConversationStepper
+    {
+        ConversationStepper(
+            flow: tenant.flow,
+            evidence: EvidenceContext(
+                channel: channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: receivedAt,
+                requestMessageIDs: requests, whatsAppTimestamp: whatsAppTime))
     }
 
     /// One inbound message: dedup, media size, then the transaction.
@@ -128,11 +179,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         let receivedAt = clock()
-        let stepper = ConversationStepper(
-            flow: tenant.flow,
-            evidence: EvidenceContext(
-                channel: Self.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: receivedAt,
-                requestMessageIDs: message.context?.messageID.map { [$0] }, whatsAppTimestamp: message.timestamp))
+        let stepper = Self.stepper(
+            tenant, receivedAt: receivedAt, requests: message.context?.messageID.map { [$0] },
+            whatsAppTime: message.timestamp)
         let profileName = message.profileName
         let phone = message.waID.map { "+" + $0 }
         let type = message.type

@@ -93,6 +93,19 @@ public enum WebhookParser {
         var updates: [WebhookUpdate] = []
         for (e, entry) in envelope.entry.enumerated() {
             for (c, change) in entry.changes.enumerated() {
+                if let preferences = change.preferences {
+                    let marketing = preferences.preferences.filter { $0.category == "marketing_messages" }
+                    for preference in marketing {
+                        updates.append(
+                            .marketingPreference(
+                                MarketingPreference(
+                                    phoneNumberID: preferences.metadata.phoneNumberID, waID: preference.waID,
+                                    value: preference.value, detail: preference.detail,
+                                    timestamp: preference.timestamp)))
+                    }
+                    if marketing.isEmpty { updates.append(.unknown(field: change.field, wabaID: entry.id)) }
+                    continue
+                }
                 guard let value = change.value else {
                     updates.append(.unknown(field: change.field, wabaID: entry.id))
                     continue

@@ -15,6 +15,9 @@ public enum WebhookUpdate: Sendable, Hashable {
     /// A system, app or account error Meta reports outside any message (`value.errors[]`), such as a throughput
     /// limit hit. `phoneNumberID` names the number it concerns.
     case error(phoneNumberID: String, WebhookError)
+    /// A contact stopped or resumed marketing messages from the business in WhatsApp's own settings (the
+    /// `user_preferences` field, category `marketing_messages`).
+    case marketingPreference(MarketingPreference)
     /// A change of a field talkflow does not handle (`message_template_status_update`, `account_update`, …): kept
     /// so the server can log and acknowledge it instead of failing the whole POST. `wabaID` is `entry[].id`.
     case unknown(field: String, wabaID: String?)
@@ -26,6 +29,7 @@ public enum WebhookUpdate: Sendable, Hashable {
         case .message(let message): return message.phoneNumberID
         case .status(let status): return status.phoneNumberID
         case .error(let phoneNumberID, _): return phoneNumberID
+        case .marketingPreference(let preference): return preference.phoneNumberID
         case .unknown: return nil
         }
     }
@@ -83,6 +87,29 @@ public struct WebhookError: Sendable, Hashable, Decodable {
     }
 }
 
+/// A contact's choice about the business's marketing messages, made in WhatsApp's settings ("Stop" or "Resume"
+/// promotional messages), as Meta's `user_preferences` webhook reports it.
+public struct MarketingPreference: Sendable, Hashable {
+    /// The business number the choice concerns (`metadata.phone_number_id`).
+    public var phoneNumberID: String
+    /// The contact's WhatsApp id.
+    public var waID: String
+    /// `stop` or `resume`, as Meta writes it (another value is kept as written).
+    public var value: String
+    /// Meta's description of the choice, for the record.
+    public var detail: String?
+    /// When the contact chose, Unix seconds (Meta's `timestamp`).
+    public var timestamp: Int64
+
+    public init(phoneNumberID: String, waID: String, value: String, detail: String?, timestamp: Int64) {
+        self.phoneNumberID = phoneNumberID
+        self.waID = waID
+        self.value = value
+        self.detail = detail
+        self.timestamp = timestamp
+    }
+}
+
 // MARK: - Wire envelope (internal)
 //
 // The envelope as Meta sends it. Only what talkflow reads is declared: JSONDecoder ignores every other property,
@@ -103,15 +130,58 @@ struct WireChange: Decodable {
     var field: String
     /// The decoded value, for the `messages` field only.
     var value: WireValue?
+    /// The decoded value of a `user_preferences` change; `nil` for other fields, and for a value that does not
+    /// read as Meta documents it (acknowledged as an unknown change, as before talkflow read this field).
+    var preferences: WirePreferences?
 
-    private enum CodingKeys: String, CodingKey {
+    fileprivate enum CodingKeys: String, CodingKey {
         case field, value
     }
+}
 
+// In an extension, so that the memberwise initializer (which the tree reader uses) stays.
+extension WireChange {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         field = try c.decode(String.self, forKey: .field)
         value = field == "messages" ? try c.decode(WireValue.self, forKey: .value) : nil
+        preferences = field == "user_preferences" ? try? c.decode(WirePreferences.self, forKey: .value) : nil
+    }
+}
+
+/// A `user_preferences` change's value.
+struct WirePreferences: Decodable {
+    struct Preference: Decodable {
+        var waID: String
+        var category: String
+        var value: String
+        var detail: String?
+        var timestamp: Int64
+
+        fileprivate enum CodingKeys: String, CodingKey {
+            case waID = "wa_id"
+            case category, value, detail, timestamp
+        }
+    }
+
+    var metadata: WireMetadata
+    var preferences: [Preference]
+
+    private enum CodingKeys: String, CodingKey {
+        case metadata
+        case preferences = "user_preferences"
+    }
+}
+
+// In an extension, so that the memberwise initializer (which the tree reader uses) stays.
+extension WirePreferences.Preference {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        waID = try c.decode(String.self, forKey: .waID)
+        category = try c.decode(String.self, forKey: .category)
+        value = try c.decode(String.self, forKey: .value)
+        detail = try c.decodeIfPresent(String.self, forKey: .detail)
+        timestamp = try c.decodeUnixSeconds(forKey: .timestamp)
     }
 }
 

@@ -46,23 +46,46 @@ extension WireEntry {
 
 extension WireChange {
     init(tree: JSONNode) throws(TreeMismatch) {
-        field = try tree.requiredString("field")
-        guard field == "messages" else {
-            value = nil
-            return
+        let field = try tree.requiredString("field")
+        switch field {
+        case "messages":
+            guard let node = tree["value"] else { throw TreeMismatch() }
+            self.init(field: field, value: try WireValue(tree: node), preferences: nil)
+        case "user_preferences":
+            self.init(field: field, value: nil, preferences: tree["value"].flatMap { try? WirePreferences(tree: $0) })
+        default:
+            self.init(field: field, value: nil, preferences: nil)
         }
-        guard let node = tree["value"] else { throw TreeMismatch() }
-        value = try WireValue(tree: node)
+    }
+}
+
+extension WireMetadata {
+    /// The `metadata` of a change's value.
+    init(of value: JSONNode) throws(TreeMismatch) {
+        guard let metadata = value["metadata"] else { throw TreeMismatch() }
+        self.init(
+            phoneNumberID: try metadata.requiredString("phone_number_id"),
+            displayPhoneNumber: try metadata.optionalString("display_phone_number"))
+    }
+}
+
+extension WirePreferences {
+    init(tree: JSONNode) throws(TreeMismatch) {
+        self.init(
+            metadata: try WireMetadata(of: tree),
+            preferences: try tree.requiredArray("user_preferences") { (node) throws(TreeMismatch) in
+                Preference(
+                    waID: try node.requiredString("wa_id"), category: try node.requiredString("category"),
+                    value: try node.requiredString("value"), detail: try node.optionalString("detail"),
+                    timestamp: try node.unixSeconds("timestamp"))
+            })
     }
 }
 
 extension WireValue {
     init(tree: JSONNode) throws(TreeMismatch) {
-        guard let metadata = tree["metadata"] else { throw TreeMismatch() }
         self.init(
-            metadata: WireMetadata(
-                phoneNumberID: try metadata.requiredString("phone_number_id"),
-                displayPhoneNumber: try metadata.optionalString("display_phone_number")),
+            metadata: try WireMetadata(of: tree),
             contacts: try tree.optionalArray("contacts", WireContact.init),
             messages: try tree.optionalArray("messages", WireMessage.init),
             statuses: try tree.optionalArray("statuses", WireStatus.init),

@@ -93,6 +93,42 @@ struct TemplateSendTests {
         }
     }
 
+    /// Meta's `user_preferences` webhook: a contact who stops marketing messages in WhatsApp's settings loses the
+    /// opt-in (recorded as `opt_in_withdrawn`), so a marketing template is refused; the webhook delivered again
+    /// records nothing more; resuming them in WhatsApp is not an opt-in.
+    @Test func aContactWhoStopsMarketingInWhatsAppIsNoLongerOptedIn() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110004"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            func preference(_ value: String, at timestamp: Int) -> [UInt8] {
+                let json =
+                    #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                    + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                    + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[{"profile":{"name":"Jos\u00e9"},"#
+                    + #""wa_id":"\#(contact)"}],"user_preferences":[{"wa_id":"\#(contact)","#
+                    + #""detail":"User requested to stop marketing messages","category":"marketing_messages","#
+                    + #""value":"\#(value)","timestamp":\#(timestamp)}]},"field":"user_preferences"}]}]}"#
+                return Array(json.utf8)
+            }
+            #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
+            #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+            #expect(history.records.last?.purposesDeclined == ["promociones"])
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 422)
+            #expect(offer.1.contains("has not opted in to promotional messages"))
+            #expect(try await server.post(preference("resume", at: 1_795_446_200)) == 200)
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
+            let after = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(after.records.count == 3)
+        }
+    }
+
     /// Posts a send request; returns the status and the body.
     static func send(
         _ server: LiveServer, template: String, json: String, tenant: String = "tienda",

@@ -400,6 +400,7 @@ import WhatsAppCloud
             case .status(let s): return "\(s.phoneNumberID.suffix(1)) \(s.status.rawValue) \(s.messageID)"
             case .error(_, let e): return "error \(e.code)"
             case .unknown(let field, let waba): return "unknown \(field) \(waba ?? "-")"
+            case .marketingPreference(let p): return "preference \(p.value)"
             }
         }
         #expect(
@@ -446,7 +447,39 @@ import WhatsAppCloud
         #expect(message.phoneNumberID == "2")
     }
 
-    @Test(arguments: ["account_update", "message_template_status_update", "phone_number_quality_update", "calls"])
+    /// Meta's `user_preferences` reference payload: one marketing preference per item; another category, or a
+    /// value not in Meta's shape, is an unknown change (acknowledged, as before talkflow read this field).
+    @Test func marketingPreferencesAreRead() throws {
+        let value =
+            #"{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+            + #""phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Jos\u00e9"},"#
+            + #""wa_id":"573001112233"}],"user_preferences":[{"wa_id":"573001112233","#
+            + #""detail":"User requested to stop marketing messages","category":"marketing_messages","#
+            + #""value":"stop","timestamp":1731705721}]}"#
+        let updates = try WebhookParser.parse(
+            Fixture.body(changes: [Fixture.change(value: value, field: "user_preferences")]))
+        #expect(
+            updates == [
+                .marketingPreference(
+                    MarketingPreference(
+                        phoneNumberID: "106540352242922", waID: "573001112233", value: "stop",
+                        detail: "User requested to stop marketing messages", timestamp: 1_731_705_721))
+            ])
+        #expect(updates.first?.phoneNumberID == "106540352242922")
+        let other = value.replacingOccurrences(of: "marketing_messages", with: "something_else")
+        #expect(
+            try WebhookParser.parse(Fixture.body(changes: [Fixture.change(value: other, field: "user_preferences")]))
+                == [.unknown(field: "user_preferences", wabaID: Fixture.wabaID)])
+        let noTime = value.replacingOccurrences(of: #","timestamp":1731705721"#, with: "")
+        #expect(
+            try WebhookParser.parse(Fixture.body(changes: [Fixture.change(value: noTime, field: "user_preferences")]))
+                == [.unknown(field: "user_preferences", wabaID: Fixture.wabaID)])
+    }
+
+    @Test(arguments: [
+        "account_update", "message_template_status_update", "phone_number_quality_update", "calls",
+        "user_preferences",
+    ])
     func unknownFieldsAreKeptWhateverTheirValue(field: String) throws {
         let value = #"{"strange":[{"shape":true}],"metadata":"not an object"}"#
         let updates = try WebhookParser.parse(Fixture.body(changes: [Fixture.change(value: value, field: field)]))

@@ -48,6 +48,10 @@ private let corpus: [[UInt8]] = {
             Fixture.entry(changes: [
                 Fixture.change(value: #"{"event":"APPROVED"}"#, field: "message_template_status_update"),
                 Fixture.change(
+                    value: #"{"messaging_product":"whatsapp","metadata":\#(Fixture.metadata),"user_preferences":[{"#
+                        + #""wa_id":"573001112233","detail":"d","category":"marketing_messages","value":"stop","#
+                        + #""timestamp":"1731705721"}]}"#, field: "user_preferences"),
+                Fixture.change(
                     value: Fixture.messagesValue(
                         [
                             Fixture.message(id: "wamid.A", type: "text", part: #""text":{"body":"a"}"#),

@@ -102,7 +102,10 @@ extension SQLiteStore {
                 try db.run("INSERT INTO consent_texts (sha256, text) VALUES (?, ?)", [hash, text])
                 hashes.append(hash)
             }
-            let requests = try requestMessageIDs(db, tenant, contact, evidence, quoted: entry.requestMessageIDs)
+            // A decision made outside any step (an opt-in withdrawn in WhatsApp's settings) answers no request.
+            let step: String? = evidence.step.isEmpty ? nil : evidence.step
+            let requests =
+                step == nil ? [] : try requestMessageIDs(db, tenant, contact, evidence, quoted: entry.requestMessageIDs)
             try db.run(
                 """
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
@@ -112,7 +115,7 @@ extension SQLiteStore {
                 VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.step,
+                    tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, step,
                     evidence.policyVersion, evidence.policyURL, evidence.choice, ColumnJSON.array(hashes),
                     evidence.textSHA256, ColumnJSON.array(evidence.purposesAccepted),
                     ColumnJSON.array(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
