@@ -1078,7 +1078,7 @@ func expectAt(
 // MARK: - international_processing_undisclosed
 
 @Suite struct InternationalProcessingTests {
-    static func flow(text: String, processors: Bool = true) -> String {
+    static func flow(text: String, processors: Bool = true, language: String = "es") -> String {
         let policy =
             processors
             ? TestFlow.policy
@@ -1091,7 +1091,7 @@ func expectAt(
                 - { id: atencion, description: atender tus solicitudes }
             """
         return TestFlow.text(
-            policy: policy,
+            language: language, policy: policy,
             steps: """
                   consentimiento:
                     type: consent
@@ -1124,6 +1124,15 @@ func expectAt(
         let rule = InternationalProcessingUndisclosedRule()
         #expect(try lint(rule, Self.flow(text: "Tus datos se procesan FUERA DEL PAÍS.")).isEmpty)
         #expect(try lint(rule, Self.flow(text: "Meta Platforms los procesa en Estados Unidos.")).isEmpty)
+    }
+
+    /// The phrases count in a flow of any language (language.md lists them without one): an English flow may
+    /// say it in Spanish, a Spanish one in English.
+    @Test func abroadPhrasesCountInEveryLanguage() throws {
+        let rule = InternationalProcessingUndisclosedRule()
+        #expect(try lint(rule, Self.flow(text: "Sus datos se procesan fuera de Colombia.", language: "en")).isEmpty)
+        #expect(try lint(rule, Self.flow(text: "Data are processed abroad.", language: "es")).isEmpty)
+        #expect(try lint(rule, Self.flow(text: "Seus dados ficam aqui.", language: "pt")).count == 1)
     }
 }
 

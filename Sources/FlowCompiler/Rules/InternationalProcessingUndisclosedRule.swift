@@ -15,11 +15,12 @@ struct InternationalProcessingUndisclosedRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
-    /// Folded phrases that say the data leave Colombia, per language.
-    static let abroadPhrases: [FlowLanguageCode: [String]] = [
-        .es: ["fuera de colombia", "fuera del pais", "exterior", "otros paises", "otro pais"],
-        .en: ["outside colombia", "outside of colombia", "abroad", "other countries", "another country"],
-        .pt: ["fora da colombia", "fora do pais", "exterior", "outros paises", "outro pais"],
+    /// Folded phrases that say the data leave Colombia, in any of the flow languages: a flow in English may
+    /// well say it in Spanish too, and the contact reads what is written.
+    static let abroadPhrases = [
+        "fuera de colombia", "fuera del pais", "exterior", "otros paises", "otro pais", "outside colombia",
+        "outside of colombia", "abroad", "other countries", "another country", "fora da colombia", "fora do pais",
+        "outros paises", "outro pais",
     ]
 
     /// An example of the sentence, per language, for messages.
@@ -41,7 +42,7 @@ struct InternationalProcessingUndisclosedRule: LintRule {
                     at: policy.range))
         }
         let phrases =
-            (Self.abroadPhrases[context.flow.language.value] ?? [])
+            Self.abroadPhrases
             + policy.processors.map { HabeasData.fold($0.country.value) }.filter { !$0.isEmpty }
         for entry in HabeasData.generalConsents(in: context.flow) {
             let text = entry.consent.text
