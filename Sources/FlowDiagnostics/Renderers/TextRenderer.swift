@@ -133,14 +133,14 @@ public enum TextRenderer {
             scalars = window
         }
 
+        let widths = Self.displayWidths(of: scalars[..<end])
         var indentation = ""
         var displayColumn = 0
-        for scalar in scalars[..<start] {
+        for (scalar, width) in zip(scalars[..<start], widths) {
             if scalar == "\t" {
                 indentation += "\t"
                 displayColumn = nextTabStop(after: displayColumn)
             } else {
-                let width = displayWidth(of: scalar)
                 indentation += String(repeating: " ", count: width)
                 displayColumn += width
             }
@@ -148,7 +148,7 @@ public enum TextRenderer {
         var underline = "^"
         for (index, scalar) in scalars[start..<end].enumerated() {
             // Inside the range a tab is drawn as `~` up to the next tab stop (terminals default to every 8).
-            let width = scalar == "\t" ? nextTabStop(after: displayColumn) - displayColumn : displayWidth(of: scalar)
+            let width = scalar == "\t" ? nextTabStop(after: displayColumn) - displayColumn : widths[start + index]
             displayColumn += width
             let marks = index == 0 ? width - 1 : width
             underline += String(repeating: "~", count: max(marks, 0))
@@ -167,6 +167,35 @@ public enum TextRenderer {
 
     private static func nextTabStop(after column: Int) -> Int {
         (column / 8 + 1) * 8
+    }
+
+    /// The terminal cells each scalar takes in its line: `displayWidth(of:)`, except that an emoji sequence is
+    /// drawn as one emoji, two cells: a scalar joined by ZWJ, the second regional indicator of a flag and a skin
+    /// tone after an emoji take none, and VS16 widens a text-style symbol (a keycap, ❤️) to two.
+    static func displayWidths(of scalars: ArraySlice<Unicode.Scalar>) -> [Int] {
+        var widths: [Int] = []
+        widths.reserveCapacity(scalars.count)
+        var previous: Unicode.Scalar?
+        var pendingFlag = false
+        for scalar in scalars {
+            var width = displayWidth(of: scalar)
+            let regional = (0x1F1E6...0x1F1FF).contains(scalar.value)
+            if previous == "\u{200D}", scalar.properties.isEmoji {
+                width = 0
+            } else if regional, pendingFlag {
+                width = 0
+            } else if scalar.properties.isEmojiModifier, previous?.properties.isEmoji == true {
+                width = 0
+            } else if scalar == "\u{FE0F}", let last = widths.indices.last, widths[last] == 1,
+                previous?.properties.isEmoji == true
+            {
+                widths[last] = 2
+            }
+            pendingFlag = regional && !pendingFlag
+            widths.append(width)
+            previous = scalar
+        }
+        return widths
     }
 
     /// How many terminal cells a scalar takes, approximating `wcwidth`: 0 for combining marks and invisible
