@@ -165,7 +165,9 @@ private func parseJSON(_ text: String) throws -> Any {
     /// An emoji sequence is one emoji on screen, two cells: a flag (two regional indicators), a family joined by
     /// ZWJ, a skin tone, and a keycap or heart made emoji by VS16. The caret after them lands under the place.
     @Test func anEmojiSequenceTakesTwoColumns() {
-        let line = "x: \"\u{1F1E8}\u{1F1F4} \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} \u{1F44D}\u{1F3FD} 1\u{FE0F}\u{20E3} \u{2764}\u{FE0F} Z\""
+        let line =
+            "x: \"\u{1F1E8}\u{1F1F4} \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} \u{1F44D}\u{1F3FD} "
+            + "1\u{FE0F}\u{20E3} \u{2764}\u{FE0F} Z\""
         // Columns are scalars: `x: "` is 4, then 2 + 1 + 5 + 1 + 2 + 1 + 3 + 1 + 2 + 1 = 19, so Z is column 24.
         let file = FileDiagnostics(
             path: "a.yaml", source: line + "\n",
