@@ -100,7 +100,8 @@ public struct FlowGraph: Sendable {
 
         link(nil, flow.start, .next, "start", field: "'start'")
         for (i, keyword) in flow.settings.keywords.enumerated() {
-            link(nil, keyword.target, .keyword(i), "", field: "keyword 'goto'")
+            let named = keyword.words.first.map { "keyword '\($0.value)'" } ?? "keyword \(i + 1)"
+            link(nil, keyword.target, .keyword(i), "", field: "'goto' of \(named)")
         }
         if let revocation = flow.settings.revocation {
             link(nil, revocation.next, .revocation, "", field: "'next' of revocation")
