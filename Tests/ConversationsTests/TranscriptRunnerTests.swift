@@ -45,6 +45,22 @@ struct TranscriptRunnerTests {
         #expect(result.name == "t")
     }
 
+    /// `contains` and `pattern` qualify the message as a whole in a failure: "buttons [A, B] containing "x"",
+    /// written as the expectation is.
+    @Test func aContainsExpectationIsDescribedAsWritten() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            steps:
+              - contact: hola
+              - bot: { contains: "no figura", buttons: [Acepto, No acepto] }
+
+            """)
+        let failure = try #require(result.allFailures.first)
+        #expect(failure.message.hasPrefix(#"expected bot buttons [Acepto, No acepto] containing "no figura", got bot "#))
+    }
+
     /// A wrong bot text fails at the expectation's line and column, saying what was expected and what came.
     @Test func aWrongBotTextFailsAtItsLocation() throws {
         let folder = try TranscriptFolder()

@@ -181,9 +181,12 @@ enum TranscriptMatching {
         if let header = m.header { parts.append("header \(quote(header))") }
         if let body = m.body { parts.append((m.form == nil ? "message with " : "") + "body \(quote(body))") }
         if let footer = m.footer { parts.append("footer \(quote(footer))") }
-        if let contains = m.contains { parts.append("containing \(quote(contains))") }
-        if let pattern = m.pattern { parts.append("matching /\(pattern)/") }
-        return parts.isEmpty ? "any message" : parts.joined(separator: " with ")
+        // `contains` and `pattern` qualify the message as a whole: "buttons [A, B] containing "x"".
+        var qualifiers: [String] = []
+        if let contains = m.contains { qualifiers.append("containing \(quote(contains))") }
+        if let pattern = m.pattern { qualifiers.append("matching /\(pattern)/") }
+        if parts.isEmpty && qualifiers.isEmpty { return "any message" }
+        return ([parts.isEmpty ? "message" : parts.joined(separator: " with ")] + qualifiers).joined(separator: " ")
     }
 
     /// An observed effect as a failure message says it, in the same words as `describe(_:)` of expectations,
