@@ -58,7 +58,8 @@ struct TranscriptRunnerTests {
 
             """)
         let failure = try #require(result.allFailures.first)
-        #expect(failure.message.hasPrefix(#"expected bot buttons [Acepto, No acepto] containing "no figura", got bot "#))
+        #expect(
+            failure.message.hasPrefix(#"expected bot buttons [Acepto, No acepto] containing "no figura", got bot "#))
     }
 
     /// A wrong bot text fails at the expectation's line and column, saying what was expected and what came.
