@@ -206,6 +206,9 @@ private struct MachineBuilder {
         let settings = MachineSettings(
             timeZone: flow.settings.timeZone.value, hours: hours,
             holidays: flow.settings.businessHours.holidays.map(\.value).sorted(),
+            nationalCalendars: Set(flow.settings.businessHours.nationalCalendars.map(\.value)).sorted {
+                $0.rawValue < $1.rawValue
+            },
             inactivitySeconds: Int32(clamping: flow.settings.inactivityTimeout.value),
             inactivityText: flow.settings.inactivityText.map { text($0.value) })
         let policy = flow.policy.map { p in

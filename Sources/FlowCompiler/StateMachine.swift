@@ -1,3 +1,5 @@
+import FlowLanguage
+
 /// A compiled flow: what the interpreter runs. Dense integer state ids (a step's index), one flat
 /// transition table, and every string interned once, so that a session is a few integers and a step of
 /// the interpreter is a table look-up. `Schemas/machine.schema.json` describes its JSON form.
@@ -327,6 +329,8 @@ public struct MachineSettings: Codable, Sendable, Hashable {
     public var hours: [MachineHours]
     /// `YYYY-MM-DD` dates on which the business is closed.
     public var holidays: [String]
+    /// National calendars whose every holiday is closed too (`colombia`), sorted, each once.
+    public var nationalCalendars: [NationalCalendar]
     public var inactivitySeconds: Int32
     public var inactivityText: Int32?
 }

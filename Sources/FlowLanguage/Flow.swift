@@ -86,17 +86,24 @@ public struct TimeSpan: Sendable, Hashable {
     }
 }
 
-/// The business-hours calendar: open spans per weekday, and holidays (dates on which the business is closed).
+/// The business-hours calendar: open spans per weekday, and holidays (dates on which the business is closed,
+/// listed or from a national calendar).
 public struct BusinessHours: Sendable {
     public var week: [Weekday: [Located<TimeSpan>]]
     /// Holidays as `YYYY-MM-DD` in the flow's time zone.
     public var holidays: [Located<String>]
+    /// National calendars whose every holiday is closed too, in the flow's time zone (`holidays: [colombia]`).
+    public var nationalCalendars: [Located<NationalCalendar>]
     /// Where the calendar was written; `nil` when the default applies.
     public var range: SourceRange?
 
-    public init(week: [Weekday: [Located<TimeSpan>]], holidays: [Located<String>], range: SourceRange?) {
+    public init(
+        week: [Weekday: [Located<TimeSpan>]], holidays: [Located<String>],
+        nationalCalendars: [Located<NationalCalendar>] = [], range: SourceRange?
+    ) {
         self.week = week
         self.holidays = holidays
+        self.nationalCalendars = nationalCalendars
         self.range = range
     }
 

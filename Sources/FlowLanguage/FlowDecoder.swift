@@ -187,17 +187,25 @@ private struct Decoder {
             week[day] = spans
         }
         var holidays: [Located<String>] = []
+        var calendars: [Located<NationalCalendar>] = []
+        let calendarNames = NationalCalendar.allCases.map(\.rawValue)
         for text in reader.textList("holidays") {
             if Durations.isDate(text.value) {
                 holidays.append(text)
+            } else if let calendar = NationalCalendar(rawValue: text.value) {
+                calendars.append(Located(calendar, range: text.range))
             } else {
+                // `Colombia` is refused like any other word (names are lower case, as durations' units are),
+                // with the right spelling as the fix.
+                let suggestion = Suggestions.closest(to: text.value, in: calendarNames)
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
-                        "holiday '\(text.value)' is not a date; write it as 'YYYY-MM-DD', e.g. '2026-12-25'",
-                        at: text.range))
+                        "holiday '\(text.value)' is neither a date nor a national calendar; write a date as "
+                            + "'YYYY-MM-DD', e.g. '2026-12-25', or 'colombia' for every Colombian national holiday",
+                        at: text.range, suggestion: suggestion.map { "did you mean '\($0)'?" }))
             }
         }
-        return BusinessHours(week: week, holidays: holidays, range: reader.node.range)
+        return BusinessHours(week: week, holidays: holidays, nationalCalendars: calendars, range: reader.node.range)
     }
 
     // MARK: Policy, queues, templates

@@ -1,4 +1,5 @@
 import FlowCompiler
+import FlowLanguage
 import Foundation
 
 /// Local time in the flow's time zone, computed from Unix seconds without `Calendar`: the interpreter asks
@@ -54,12 +55,14 @@ public struct LocalTime: Sendable, Hashable {
     }
 }
 
-/// The flow's business-hours calendar: weekly open spans and holidays, in the flow's time zone.
+/// The flow's business-hours calendar: weekly open spans and holidays (listed dates and national calendars),
+/// in the flow's time zone.
 public struct BusinessCalendar: Sendable {
     public let timeZone: TimeZone
     /// Open spans per weekday (index 1…7), minutes since midnight.
     let spans: [[(start: Int, end: Int)]]
     let holidays: Set<String>
+    let nationalCalendars: [NationalCalendar]
 
     public init(settings: MachineSettings) {
         timeZone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "America/Bogota")!
@@ -69,6 +72,7 @@ public struct BusinessCalendar: Sendable {
         }
         self.spans = spans
         holidays = Set(settings.holidays)
+        nationalCalendars = settings.nationalCalendars
     }
 
     /// The local time of a Unix instant.
@@ -85,7 +89,19 @@ public struct BusinessCalendar: Sendable {
     /// Whether the business is open at this instant (holidays closed all day).
     public func isOpen(at: Int64) -> Bool {
         let t = local(at)
-        if !holidays.isEmpty && holidays.contains(t.date) { return false }
-        return spans[t.weekday].contains { t.minute >= $0.start && t.minute < $0.end }
+        guard spans[t.weekday].contains(where: { t.minute >= $0.start && t.minute < $0.end }) else { return false }
+        return !isHoliday(t)
+    }
+
+    /// Whether a local day is a holiday: a listed date, or a holiday of one of the national calendars.
+    func isHoliday(_ t: LocalTime) -> Bool {
+        if !holidays.isEmpty && holidays.contains(t.date) { return true }
+        for calendar in nationalCalendars {
+            switch calendar {
+            case .colombia:
+                if ColombianHolidays.contains(year: t.year, month: t.month, day: t.day) { return true }
+            }
+        }
+        return false
     }
 }

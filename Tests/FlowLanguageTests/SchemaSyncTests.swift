@@ -94,6 +94,7 @@ struct SchemaSyncTests {
                 == TemplateMediaType.allCases.map(\.rawValue))
         #expect(
             propertyNames(defs?["business_hours"]) == Set(Weekday.allCases.map(\.rawValue) + ["holidays"]))
+        #expect(enumValues(defs?["national_calendar"]) == NationalCalendar.allCases.map(\.rawValue))
         for subject in ["condition_variable", "condition_contact"] {
             let operators = propertyNames(defs?[subject]).subtracting(["variable", "contact"])
             #expect(operators == Set(Comparison.keys), "operators of \(subject)")
@@ -309,7 +310,7 @@ private let kitchenSink = """
         friday: ["08:00-12:00"]
         saturday: ["09:00-13:00"]
         sunday: []
-        holidays: ["2026-12-25", "2028-02-29"]
+        holidays: ["2026-12-25", "2028-02-29", colombia]
       inactivity: { after: 45s, text: Adios, zz_probe: 0 }
       keywords:
         - { words: [menu, inicio], goto: menu, zz_probe: 0 }
@@ -549,6 +550,9 @@ private let brokenFlows: [BrokenFlow] = [
         name: "bad date", original: "2026-12-25", replacement: "2026-13-01",
         path: "/settings/business_hours/holidays/0"),
     BrokenFlow(
+        name: "holiday calendar in capitals", original: "\"2026-12-25\"", replacement: "Colombia",
+        path: "/settings/business_hours/holidays/0"),
+    BrokenFlow(
         name: "option with an unknown key", original: "title: Uno,", replacement: "titulo: Uno,",
         path: "/steps/menu/options/0/titulo"),
     BrokenFlow(
@@ -580,6 +584,37 @@ private let brokenFlows: [BrokenFlow] = [
     let valid = brokenBase.replacingOccurrences(
         of: "    personal_data: true\n", with: "    personal_data: true\n    validate: { pattern: \"^[a-z]+$\" }\n")
     #expect(FlowDecoder.decode(YAMLLoader.load(valid).root).diagnostics.isEmpty)
+}
+
+/// `holidays` takes dates and the word `colombia`, every Colombian national holiday: kept apart from the dates.
+@Test func colombiaIsAHolidaysItem() throws {
+    let yaml = brokenBase.replacingOccurrences(
+        of: "holidays: [\"2026-12-25\"]", with: "holidays: [\"2026-12-25\", colombia]")
+    let decoded = FlowDecoder.decode(YAMLLoader.load(yaml).root)
+    #expect(decoded.diagnostics.isEmpty)
+    let hours = try #require(decoded.flow).settings.businessHours
+    #expect(hours.holidays.map(\.value) == ["2026-12-25"])
+    #expect(hours.nationalCalendars.map(\.value) == [.colombia])
+    #expect(hours.nationalCalendars.first?.range.start.line == 8)
+    #expect(hours.nationalCalendars.first?.range.start.column == 30)
+}
+
+/// Any other word is refused where it is written, naming both forms; `Colombia` (only lower case is the word)
+/// and a misspelling are told the right spelling.
+@Test(arguments: [
+    ("Colombia", "did you mean 'colombia'?"), ("colmbia", "did you mean 'colombia'?"), ("festivos", nil),
+    ("2026-12-32", nil),
+])
+func anotherHolidayWordIsRefused(_ word: String, _ suggestion: String?) throws {
+    let yaml = brokenBase.replacingOccurrences(of: "holidays: [\"2026-12-25\"]", with: "holidays: [\(word)]")
+    let found = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.map {
+        "\($0.range.start.line):\($0.range.start.column) \($0.id): \($0.message)"
+            + ($0.suggestion.map { " (\($0))" } ?? "")
+    }
+    let message =
+        "holiday '\(word)' is neither a date nor a national calendar; write a date as 'YYYY-MM-DD', e.g. "
+        + "'2026-12-25', or 'colombia' for every Colombian national holiday"
+    #expect(found == ["8:16 invalid_value: \(message)" + (suggestion.map { " (\($0))" } ?? "")])
 }
 
 /// A value written in quotes where a number or true/false is expected is named as quoted text, so the message

@@ -240,6 +240,54 @@ func holidaysAreDaysOfTheFlowsTimeZone(_ instant: Int64, _ open: Bool) throws {
     #expect(chat.tap("hablar", after: 0).handoffRequests == (open ? ["ventas"] : []))
 }
 
+/// The default hours (`officeHours`) with other holidays: the items written, or no `holidays` line at all.
+private func officeHours(holidays items: String?) -> String {
+    let line = "    holidays: [\"2026-12-08\"]\n"
+    let changed = officeHours.replacingOccurrences(of: line, with: items.map { "    holidays: [\($0)]\n" } ?? "")
+    precondition(changed != officeHours, "the holidays line of officeHours moved")
+    return changed
+}
+
+/// Whether a handoff at `instant` (10:00 in Bogota) under `settings` finds the business open, and that it goes
+/// the way that says.
+private func handoffFindsOpen(settings: String, at instant: Int64) throws -> Bool {
+    var chat = try chatAtMenu(settings: settings, steps: handoffWithClosedPath, at: instant)
+    let effects = chat.tap("hablar", after: 0)
+    let open = effects.texts.first == "Ya te atiende un asesor."
+    #expect(effects.handoffRequests == (open ? ["ventas"] : []))
+    #expect(open || effects.texts.first == "Estamos fuera de horario.")
+    return open
+}
+
+@Test(arguments: [
+    // Tuesday 2026-12-08 10:00 in Bogota: the Immaculate Conception, a fixed holiday.
+    (Int64(1_796_742_000), false),
+    // Holy Thursday 2026-04-02 10:00, and Good Friday: Easter-based holidays.
+    (Int64(1_775_142_000), false),
+    (Int64(1_775_228_400), false),
+    // The days around them are working days.
+    (Int64(1_796_828_400), true),  // Wednesday 2026-12-09
+    (Int64(1_775_055_600), true),  // Wednesday 2026-04-01
+    (Int64(1_775_487_600), true),  // Monday 2026-04-06
+])
+func colombiaClosesEveryNationalHoliday(_ instant: Int64, _ open: Bool) throws {
+    #expect(try handoffFindsOpen(settings: officeHours(holidays: "colombia"), at: instant) == open)
+}
+
+@Test(arguments: [Int64(1_796_742_000), Int64(1_775_142_000), Int64(1_775_228_400)])
+func withoutColombiaANationalHolidayIsAWorkingDay(_ instant: Int64) throws {
+    #expect(try handoffFindsOpen(settings: officeHours(holidays: nil), at: instant))
+}
+
+@Test(arguments: [
+    (Int64(1_796_742_000), false),  // Tuesday 2026-12-08: Colombia's
+    (Int64(1_796_828_400), false),  // Wednesday 2026-12-09: the listed date
+    (Int64(1_796_914_800), true),  // Thursday 2026-12-10
+])
+func aListedDateAndColombiaBothCount(_ instant: Int64, _ open: Bool) throws {
+    #expect(try handoffFindsOpen(settings: officeHours(holidays: "\"2026-12-09\", colombia"), at: instant) == open)
+}
+
 @Test func eachHandoffOfManyConversationsIsRequestedOnce() throws {
     // The interpreter asks; which agent answers (strict round robin) is the rotation's job. Ten conversations,
     // each with several messages while queued and with the agent, make exactly ten requests.

@@ -90,6 +90,20 @@ import Testing
         #expect(first.stdout.contains("clock 2026-03-02T10:00 Monday (America/Bogota), business hours: open"))
     }
 
+    /// The shipped flow closes on Colombia's national holidays (`holidays: [colombia]`), and `/clock` says so:
+    /// Holy Thursday and 8 December are closed, the next working days open.
+    @Test func clockIsClosedOnAHoliday() throws {
+        let result = try repl("/clock\n/clock 2026-04-06T10:00\n/clock 2026-12-08T10:00\n", "--at", "2026-04-02T10:00")
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.contains(
+                """
+                clock 2026-04-02T10:00 Thursday (America/Bogota), business hours: closed
+                · clock 2026-04-06T10:00 Monday (America/Bogota), business hours: open
+                · clock 2026-12-08T10:00 Tuesday (America/Bogota), business hours: closed
+                """))
+    }
+
     /// `/state` shows the step, status, consent, variables, attachments, agent and clock; `--contact-name`
     /// and `--phone` fill the contact's variables.
     @Test func stateAfterHandoff() throws {

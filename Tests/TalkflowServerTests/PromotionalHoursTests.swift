@@ -3,21 +3,12 @@ import Testing
 
 @testable import TalkflowServer
 
-/// Ley 2300 de 2023's hours for advertising, in Colombian time, and Colombia's holidays.
+/// Ley 2300 de 2023's hours for advertising, in Colombian time (the holidays: ColombianHolidaysTests).
 @Suite("Promotional hours") struct PromotionalHoursTests {
     /// Unix seconds of a Bogotá local time (UTC−5).
     private func bogota(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) -> Int64 {
         Int64(LocalTime.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60)
             + 5 * 3600
-    }
-
-    @Test func the2026HolidaysAreColombias() {
-        let expected: [(Int, Int)] = [
-            (1, 1), (1, 12), (3, 23), (4, 2), (4, 3), (5, 1), (5, 18), (6, 8), (6, 15), (6, 29), (7, 20), (8, 7),
-            (8, 17), (10, 12), (11, 2), (11, 16), (12, 8), (12, 25),
-        ]
-        let found = ColombianHolidays.holidays(year: 2026)
-        #expect(found == Set(expected.map { LocalTime.days(year: 2026, month: $0.0, day: $0.1) }))
     }
 
     @Test(arguments: [
