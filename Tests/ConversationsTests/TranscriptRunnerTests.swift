@@ -45,6 +45,23 @@ struct TranscriptRunnerTests {
         #expect(result.name == "t")
     }
 
+    /// A malformed transcript is reported under the `name` it declares, as a well-formed one is.
+    @Test func aMalformedTranscriptKeepsItsDeclaredName() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            name: nombre declarado
+            flow: default.yaml
+            steps:
+              - contact: hola
+                texto: sobra
+
+            """)
+        #expect(result.status == .failed)
+        #expect(result.name == "nombre declarado")
+        #expect(!result.allFailures.isEmpty)
+    }
+
     /// `contains` and `pattern` qualify the message as a whole in a failure: "buttons [A, B] containing "x"",
     /// written as the expectation is.
     @Test func aContainsExpectationIsDescribedAsWritten() throws {

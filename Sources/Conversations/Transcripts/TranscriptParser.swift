@@ -15,6 +15,8 @@ public enum TranscriptParser {
         public var transcript: Transcript?
         public var diagnostics: [Diagnostic]
         public var source: SourceText
+        /// The `name` the file declares, when it could be read: a malformed transcript is reported under it too.
+        public var declaredName: String? = nil
     }
 
     /// The keys of a transcript file's top level.
@@ -54,7 +56,9 @@ public enum TranscriptParser {
         let transcript = reader.transcript(root, defaultName: defaultName)
         let failed = reader.diagnostics.contains { $0.severity == .error }
         reader.diagnostics = loaded.withoutAliasEchoes(reader.diagnostics)
-        return Result(transcript: failed ? nil : transcript, diagnostics: reader.sorted, source: loaded.source)
+        return Result(
+            transcript: failed ? nil : transcript, diagnostics: reader.sorted, source: loaded.source,
+            declaredName: reader.declaredName)
     }
 
     /// Parses transcript text (tests, the REPL's round trip).
@@ -66,6 +70,8 @@ public enum TranscriptParser {
 /// The reading pass: one per file, collecting diagnostics as it goes.
 private final class Reader {
     var diagnostics: [Diagnostic] = []
+    /// The file's `name`, once read.
+    var declaredName: String?
 
     var sorted: [Diagnostic] { Diagnostic.sortedByPosition(diagnostics) }
 
@@ -206,7 +212,10 @@ private final class Reader {
     func transcript(_ root: Node, defaultName: String) -> Transcript? {
         guard let fields = mapping(root, "the transcript", allowed: TranscriptParser.topKeys) else { return nil }
         var result = Transcript(name: defaultName, flowPath: "")
-        if let name = text(fields, "name", "the transcript") { result.name = name }
+        if let name = text(fields, "name", "the transcript") {
+            result.name = name
+            declaredName = name
+        }
         if let flow = fields["flow"] {
             if let path = text(flow.value, "'flow'") {
                 result.flowPath = path

@@ -66,7 +66,7 @@ public final class TranscriptRunner: @unchecked Sendable {
     public func run(bytes: [UInt8], path: String) -> TranscriptResult {
         let parsed = TranscriptParser.parse(bytes: bytes, defaultName: Self.defaultName(path))
         let source = String(decoding: parsed.source.bytes, as: UTF8.self)
-        let name = parsed.transcript?.name ?? Self.defaultName(path)
+        let name = parsed.transcript?.name ?? parsed.declaredName ?? Self.defaultName(path)
         let errors = parsed.diagnostics.filter { $0.severity == .error }
         guard let transcript = parsed.transcript, errors.isEmpty else {
             return TranscriptResult(
