@@ -74,10 +74,17 @@ public enum ConfigRules {
         id: "config_unknown_queue", severity: .error,
         summary: "a queue override names a queue the tenant's flow does not declare",
         fix: "Use a queue name declared under the flow's 'queues', or remove the override.")
+    /// A tenant with agent keys hands conversations to an agent who has none: nobody could answer them.
+    public static let unknownAgent = RuleDescriptor(
+        id: "config_unknown_agent", severity: .error,
+        summary: "a queue of a tenant with agent keys names an agent who has no key in that tenant",
+        fix: "Add the agent under the tenant's 'agents' with a key, or give the queue this tenant's agents under "
+            + "'queues'.")
 
     /// Every rule, for documentation and tests.
     public static let all: [RuleDescriptor] = [
         unreadable, unknownKey, wrongType, missingField, invalidValue, secretInFile, duplicateTenant,
         duplicatePhoneNumber, duplicateAgent, missingEnvironment, flowUnreadable, flowInvalid, unknownQueue,
+        unknownAgent,
     ]
 }

@@ -123,6 +123,7 @@ public enum TenantFlow {
             let range = flow.queues[index].range
             flow.queues[index].agents = override.agents.map { Located($0, range: range) }
         }
+        problems += agentsWithoutKeys(tenant, flow: flow)
         guard problems.isEmpty else {
             return Outcome(flow: nil, flowFile: flowFile, lockFile: lockFile, configDiagnostics: problems)
         }
@@ -132,6 +133,28 @@ public enum TenantFlow {
         let compiled = CompiledFlow(
             path: tenant.flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: machine), queues: queues)
         return Outcome(flow: compiled, flowFile: flowFile, lockFile: lockFile, configDiagnostics: [])
+    }
+
+    /// When the tenant lists agents with keys, every agent of its queues must be one of them: the rotation
+    /// would otherwise hand conversations to a name nobody can answer as (only an admin's reassignment would
+    /// free them). A tenant without agents does not use the agent API and is not checked.
+    static func agentsWithoutKeys(_ tenant: TenantConfig, flow: Flow) -> [Diagnostic] {
+        guard !tenant.agents.isEmpty else { return [] }
+        let keyed = Set(tenant.agents.map(\.agent))
+        var problems: [Diagnostic] = []
+        for queue in flow.queues {
+            let missing = queue.agents.map(\.value).filter { !keyed.contains($0) }
+            guard !missing.isEmpty else { continue }
+            let override = tenant.queueOverrides.first { $0.queue == queue.name.value }
+            let names =
+                missing.count == 1 ? "agent '\(missing[0])', who has" : "agents \(quotedList(missing)), who have"
+            problems.append(
+                ConfigRules.unknownAgent.diagnostic(
+                    "queue '\(queue.name.value)' of tenant '\(tenant.id)' names \(names) no key in the tenant's "
+                        + "'agents' (\(quotedList(keyed.sorted()))); conversations handed to them could not be answered",
+                    at: override?.range ?? tenant.flowRange))
+        }
+        return problems
     }
 
     static func quotedList(_ names: [String]) -> String {

@@ -735,6 +735,8 @@ struct AgentServer {
                     flow: flows/default.yaml
                     agents:
                 \(agent("otra", admin: true)).
+                    queues:
+                      ventas: [otra]
 
                 """.replacingOccurrences(of: "\n.\n", with: "\n"))
             try FileManager.default.createDirectory(atPath: folder.file("data"), withIntermediateDirectories: true)

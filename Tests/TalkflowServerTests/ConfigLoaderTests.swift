@@ -283,6 +283,23 @@ struct ConfigLoaderTests {
         #expect(found(both, "config_invalid_value").map(place) == ["10:16"])
     }
 
+    /// A tenant with agent keys must have a key for every agent its queues name: a conversation handed to one
+    /// without a key could not be answered. A tenant without agents is not checked.
+    @Test func everyQueuedAgentOfATenantWithKeysHasAKey() throws {
+        let beta = acme.replacingOccurrences(of: "acme.yaml", with: "beta.yaml")
+        let hash = SecretComparison.hex(SecretComparison.sha256("clave-ana"))
+        let keys = "\nagents:\n  - id: ana\n    key_sha256: \(hash)"
+        #expect(try load(oneTenant(beta + keys + "\nqueues:\n  soporte: [ana]")).loaded != nil)
+        #expect(try load(oneTenant(beta + "\nqueues:\n  soporte: [ana, carla]")).loaded != nil)
+        let missing = try load(oneTenant(beta + keys + "\nqueues:\n  soporte: [ana, carla]"))
+        let diagnostic = found(missing, "config_unknown_agent")
+        #expect(diagnostic.map(place) == ["12:7"])
+        #expect(
+            diagnostic.first?.message
+                == "queue 'soporte' of tenant 'acme' names agent 'carla', who has no key in the tenant's 'agents' "
+                + "('ana'); conversations handed to them could not be answered")
+    }
+
     @Test func agentsAreStoredAsHashesAndFoundByKey() throws {
         let anaHash = SecretComparison.hex(SecretComparison.sha256("clave-ana-123"))
         let config = oneTenant(
