@@ -139,6 +139,23 @@ struct ConfigSchemaTests {
         }
     }
 
+    /// The configuration shown in Docs/operations.md loads as written, beside the repository's flows (an
+    /// operator copies it).
+    @Test func theConfigurationInOperationsLoads() throws {
+        let doc = try String(contentsOf: repositoryRoot.appending(path: "Docs/operations.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "```yaml\nserver:                       # optional"))
+        let end = try #require(doc.range(of: "\n```", range: start.upperBound..<doc.endIndex))
+        let text = String(doc[doc.index(start.lowerBound, offsetBy: 8)..<end.lowerBound]) + "\n"
+        let path = repositoryRoot.appending(path: ".operations-sample-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let environment = ["VENTAS_APP_SECRET", "VENTAS_VERIFY_TOKEN", "VENTAS_ACCESS_TOKEN", "TALKFLOW_ADMIN_KEY"]
+            .reduce(into: [String: String]()) { $0[$1] = "value-of-\($1)" }
+        let result = ConfigLoader.load(path: path, environment: environment)
+        let loaded = try #require(result.loaded, "\(TextRenderer.render(files: result.files, colors: false))")
+        #expect(loaded.tenants.first?.flow.queues["ventas"] == ["ana", "bruno"])
+    }
+
     /// The README's example configuration validates against the schema and starts a server: every flow it
     /// names lints, and with its environment variables set it loads without a diagnostic.
     @Test func theExampleConfigurationIsValid() throws {
