@@ -129,6 +129,34 @@ struct TemplateSendTests {
         }
     }
 
+    /// A marketing template that fails with 131050 (the contact stopped the business's marketing messages in
+    /// WhatsApp) withdraws the opt-in too: Meta would refuse every later one.
+    @Test func aMarketingTemplateFailedWith131050WithdrawsTheOptIn() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110005"
+            try await Self.converse(server, contact: contact, optIn: true)
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let sent = try #require(
+                try await server.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
+                    .last { entry in
+                        if case .outbound = entry.content { return entry.messageID != nil } else { return false }
+                    })
+            let wamid = try #require(sent.messageID)
+            let failed = EndToEnd.status(
+                "failed", of: wamid, to: contact, callbackData: String(sent.sequence),
+                errors: #"[{"code":131050,"title":"User has stopped marketing messages","#
+                    + #""message":"Unable to deliver the message.","error_data":{"details":"stopped"}}]"#)
+            #expect(try await server.post(failed) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
+        }
+    }
+
     /// Posts a send request; returns the status and the body.
     static func send(
         _ server: LiveServer, template: String, json: String, tenant: String = "tienda",
