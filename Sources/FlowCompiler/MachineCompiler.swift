@@ -28,6 +28,12 @@ private struct MachineBuilder {
     init(flow: Flow) {
         self.flow = flow
         self.defaults = LanguageDefaults.of(flow.language.value)
+        // About one id, one text and a few strings per step: grown once instead of by doubling.
+        stepIndex.reserveCapacity(flow.steps.count)
+        stringIndex.reserveCapacity(flow.steps.count * 4)
+        textIndex.reserveCapacity(flow.steps.count * 2)
+        strings.reserveCapacity(flow.steps.count * 4)
+        texts.reserveCapacity(flow.steps.count * 2)
         for (i, step) in flow.steps.enumerated() where stepIndex[step.id.value] == nil {
             stepIndex[step.id.value] = Int32(i)
         }

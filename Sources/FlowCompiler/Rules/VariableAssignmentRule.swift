@@ -214,10 +214,12 @@ struct VariableAssignmentRule: LintRule {
     }
 
     func placeholders(in text: Located<String>, context: RuleContext) -> [Use] {
+        // Most texts have no placeholder: no parse, and no copy of their scalars.
+        guard TextTemplate.mayHavePlaceholder(text.value) else { return [] }
         let template = TextTemplate(parsing: text.value)
         var uses: [Use] = []
-        let scalars = Array(text.value.unicodeScalars)
         var searchFrom = 0
+        lazy var scalars = Array(text.value.unicodeScalars)
         for name in template.variables {
             if name == "contact.name" || name == "contact.phone" { continue }
             if PolicyPlaceholders.names.contains(name) { continue }
