@@ -51,14 +51,40 @@ struct LineLogHandler: LogHandler {
             line += " "
             line += key
             line += "="
-            line += merged[key]!.description
+            line += Self.clean(merged[key]!.description)
         }
         line += " ["
         line += event.source
         line += "] "
-        line += event.message.description
+        line += Self.clean(event.message.description)
         line += "\n"
         Self.write(line)
+    }
+
+    /// The longest value written whole, in characters: a field a webhook controls (a message type) can be long.
+    static let longestValue = 256
+
+    /// `text` safe for one log line: control characters and line separators (a webhook's message type may
+    /// carry a line feed, which would forge a line) become U+FFFD, and a value over `longestValue` characters is
+    /// cut with `…`. Plain short text, almost every value, is returned as it is after one pass over its bytes.
+    static func clean(_ text: String) -> String {
+        let suspicious = text.utf8.contains { (byte: UInt8) -> Bool in
+            byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+        }
+        guard suspicious || text.utf8.count > longestValue else { return text }
+        var out = String.UnicodeScalarView()
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == longestValue {
+                out.append("…")
+                break
+            }
+            let value: UInt32 = scalar.value
+            let breaking: Bool = value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            out.append(breaking ? "\u{FFFD}" : scalar)
+            count += 1
+        }
+        return String(out)
     }
 
     /// `2026-11-27T00:03:03+0000`, local time, as `strftime("%Y-%m-%dT%H:%M:%S%z")` gives it.

@@ -48,6 +48,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
     }
 
+    /// A webhook field written into a log line (an unknown message type) cannot forge another line: its line feed
+    /// and control characters are U+FFFD, and a very long value is cut.
+    @Test func aMessageTypeWithALineFeedCannotForgeALogLine() async throws {
+        let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
+        let server = try await ServeProcess.start(binary: binary, config: config, folder: folder, run: 1)
+        let forged = #"evil\n2026-11-27T00:00:00+0000 error talkflow.server: FAKE [TalkflowServer] forged"#
+        let long = String(repeating: "x", count: 5000)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        for (id, type) in [("wamid.L1", forged), ("wamid.L2", long)] {
+            let body = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"from":"\#(EndToEnd.ana)","id":"\#(id)","timestamp":"1750000000","type":"\#(type)"}"#)
+            #expect(try await CrashTests.post(body, to: server.base, client: client) == 200)
+        }
+        try await client.shutdown()
+        await server.terminate()
+        let log = try String(contentsOfFile: folder.file("serve-1.log"), encoding: .utf8)
+        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("2026-11-27T00:00:00+0000 error") })
+        #expect(log.contains("type=evil\u{FFFD}2026-11-27T00:00:00+0000"))
+        #expect(!log.contains(long))
+        #expect(log.contains(String(repeating: "x", count: 255) + "…"))
+    }
+
     /// Runs `talkflow serve` on `config` until it exits (a server that does not start); its status and stderr.
     static func serveUntilExit(binary: URL, config: String, folder: TestFolder) throws -> (Int32, String) {
         let server = Process()
