@@ -108,39 +108,10 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 metadata: ["value": "\(preference.value)"])
             return
         }
-        try await withdrawOptIn(
-            tenant: tenant, contact: preference.waID, at: preference.timestamp, because: "user_preferences",
-            logger: logger)
-    }
-
-    /// Withdraws a contact's opt-in to promotions, recorded as `opt_in_withdrawn`, in one transaction
-    /// deduplicated by the contact, the time and the cause; nothing when the contact had not opted in.
-    func withdrawOptIn(tenant: Tenant, contact: String, at timestamp: Int64, because cause: String, logger: Logger)
-        async throws
-    {
-        try await locks.withLock(tenant: tenant.id, contact: contact) {
-            guard try await store.consentState(tenant: tenant.id, contact: contact).optIn else {
-                logger.debug(
-                    "marketing messages stopped by a contact who had not opted in; nothing to withdraw",
-                    metadata: ["cause": "\(cause)"])
-                return
-            }
-            let receivedAt = clock()
-            let stepper = Self.stepper(tenant, receivedAt: receivedAt, requests: [], whatsAppTime: timestamp)
-            let committed = try await store.handleInbound(
-                tenant: tenant.id, contact: contact, aliases: [], messageID: "\(cause).\(contact).\(timestamp)",
-                receivedAt: receivedAt
-            ) { session, transaction in
-                var changes = ConversationChanges(inboundKind: cause, inboundTimestamp: timestamp)
-                try stepper.step(
-                    .marketingStopped, at: receivedAt, session: &session, transaction: transaction, into: &changes)
-                return changes
-            }
-            guard let committed else { return }
-            let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
-            logger.info(
-                "contact stopped marketing messages in WhatsApp; opt-in withdrawn",
-                metadata: ["conversation": "\(conversation)", "cause": "\(cause)"])
+        try await locks.withLock(tenant: tenant.id, contact: preference.waID) {
+            try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
+                tenant: tenant, contact: preference.waID, at: preference.timestamp, because: "user_preferences",
+                logger: logger)
         }
     }
 
@@ -271,18 +242,10 @@ public struct InboundProcessor: TenantUpdateProcessor {
         // The failed message's own conversation: the status may name the recipient by another of its ids (its
         // phone number for a conversation keyed by its user id), or by none.
         let message = try await store.outboundMessage(tenant: tenant.id, messageID: status.messageID)
-        try await DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms).record(
+        try await DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms, clock: clock).record(
             tenant: tenant, contact: message?.contact ?? status.recipientID ?? status.recipientUserID,
             outboxID: message.map { String($0.outboxID) } ?? status.callbackData ?? "",
             error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: status.timestamp,
             logger: logger)
-        // 131050: the contact stopped the business's marketing messages; Meta will refuse every one, so the
-        // opt-in that let them be sent is withdrawn, as by the user_preferences webhook.
-        if status.errors.contains(where: { $0.kind == .blocked(.marketingOptOut) }),
-            let contact = message?.contact ?? status.recipientID
-        {
-            try await withdrawOptIn(
-                tenant: tenant, contact: contact, at: status.timestamp, because: "failed_131050", logger: logger)
-        }
     }
 }

@@ -114,7 +114,7 @@ public struct OutboxWorker: Service {
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
             store: store, pauses: pauses, pseudonyms: pseudonyms ?? ConversationPseudonyms(store: store), logger: logger
         )
-        let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: sender.pseudonyms)
+        let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: sender.pseudonyms, clock: clock)
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
             logger: logger,

@@ -165,11 +165,36 @@ struct WirePreferences: Decodable {
     }
 
     var metadata: WireMetadata
+    /// The items in Meta's shape; one that is not (a missing timestamp) is skipped, so that it cannot cancel
+    /// another contact's choice in the same change.
     var preferences: [Preference]
 
-    private enum CodingKeys: String, CodingKey {
+    fileprivate enum CodingKeys: String, CodingKey {
         case metadata
         case preferences = "user_preferences"
+    }
+}
+
+extension WirePreferences {
+    /// Decodes any JSON value, so that an item not in Meta's shape can be stepped over.
+    private struct Skipped: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try c.decode(WireMetadata.self, forKey: .metadata)
+        var items = try c.nestedUnkeyedContainer(forKey: .preferences)
+        var read: [Preference] = []
+        while !items.isAtEnd {
+            // A failed decode leaves the container where it was: the item is then stepped over.
+            if let item = try? items.decode(Preference.self) {
+                read.append(item)
+            } else {
+                _ = try items.decode(Skipped.self)
+            }
+        }
+        preferences = read
     }
 }
 

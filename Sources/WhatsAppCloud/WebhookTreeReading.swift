@@ -73,12 +73,12 @@ extension WirePreferences {
     init(tree: JSONNode) throws(TreeMismatch) {
         self.init(
             metadata: try WireMetadata(of: tree),
-            preferences: try tree.requiredArray("user_preferences") { (node) throws(TreeMismatch) in
-                Preference(
-                    waID: try node.requiredString("wa_id"), category: try node.requiredString("category"),
-                    value: try node.requiredString("value"), detail: try node.optionalString("detail"),
-                    timestamp: try node.unixSeconds("timestamp"))
-            })
+            preferences: try tree.requiredArray("user_preferences") { node in
+                try? Preference(
+                    waID: node.requiredString("wa_id"), category: node.requiredString("category"),
+                    value: node.requiredString("value"), detail: node.optionalString("detail"),
+                    timestamp: node.unixSeconds("timestamp"))
+            }.compactMap { $0 })
     }
 }
 

@@ -157,6 +157,35 @@ struct TemplateSendTests {
         }
     }
 
+    /// The 131050 status can outrun the sender's report of the message: applied then, it withdraws the opt-in too.
+    @Test func an131050StatusThatOutranTheSendWithdrawsTheOptInWhenApplied() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110006"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            // The next message ids the fake will give (it numbers every message it accepts).
+            let sent = await server.fake.messageBodies.count
+            for next in (sent + 1)...(sent + 3) {
+                let early = EndToEnd.status(
+                    "failed", of: "wamid.FAKE\(next)", to: contact, callbackData: "0",
+                    errors: #"[{"code":131050,"title":"User has stopped marketing messages"}]"#)
+                #expect(try await server.post(early) == 200)
+            }
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            for _ in 0..<100 {
+                if try await !server.store.consentState(tenant: "tienda", contact: contact).optIn { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+        }
+    }
+
     /// Posts a send request; returns the status and the body.
     static func send(
         _ server: LiveServer, template: String, json: String, tenant: String = "tienda",

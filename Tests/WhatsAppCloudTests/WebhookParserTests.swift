@@ -470,6 +470,13 @@ import WhatsAppCloud
         #expect(
             try WebhookParser.parse(Fixture.body(changes: [Fixture.change(value: other, field: "user_preferences")]))
                 == [.unknown(field: "user_preferences", wabaID: Fixture.wabaID)])
+        // An item not in Meta's shape does not cancel another contact's choice in the same change.
+        let mixed = value.replacingOccurrences(
+            of: #""user_preferences":["#,
+            with: #""user_preferences":[{"wa_id":"573009998877","category":"marketing_messages","value":"stop"},"#)
+        let both = try WebhookParser.parse(
+            Fixture.body(changes: [Fixture.change(value: mixed, field: "user_preferences")]))
+        #expect(both == updates)
         let noTime = value.replacingOccurrences(of: #","timestamp":1731705721"#, with: "")
         #expect(
             try WebhookParser.parse(Fixture.body(changes: [Fixture.change(value: noTime, field: "user_preferences")]))

@@ -49,6 +49,7 @@ private let corpus: [[UInt8]] = {
                 Fixture.change(value: #"{"event":"APPROVED"}"#, field: "message_template_status_update"),
                 Fixture.change(
                     value: #"{"messaging_product":"whatsapp","metadata":\#(Fixture.metadata),"user_preferences":[{"#
+                        + #""wa_id":"1","category":"marketing_messages","value":"stop"},{"#
                         + #""wa_id":"573001112233","detail":"d","category":"marketing_messages","value":"stop","#
                         + #""timestamp":"1731705721"}]}"#, field: "user_preferences"),
                 Fixture.change(
