@@ -110,6 +110,26 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(output == expected)
     }
 
+    /// The window's cuts fall between characters as people see them: no skin tone without its emoji, no emoji
+    /// without its skin tone.
+    @Test func aWindowDoesNotCutAnEmojiSequence() {
+        let thumbs = "\u{1F44D}\u{1F3FD}"
+        // Without the fix, both cuts would fall between an emoji and its skin tone.
+        let line = String(repeating: thumbs, count: 2500) + "xBAD" + String(repeating: thumbs, count: 2500)
+        let file = FileDiagnostics(
+            path: "a.yaml", source: line + "\n",
+            diagnostics: [
+                Diagnostic(id: "unknown_step", severity: .error, message: "bad", range: Fixture.range(1, 5002, 1, 5005))
+            ])
+        let output = TextRenderer.render(files: [file], colors: false).split(separator: "\n").map(String.init)
+        let shown = output[1]
+        #expect(shown.hasPrefix("…\u{1F44D}\u{1F3FD}"))
+        #expect(shown.hasSuffix("\u{1F44D}\u{1F3FD}…"))
+        #expect(shown.contains("BAD"))
+        let caret = output[2]
+        #expect(caret.hasSuffix("^~~"))
+    }
+
     /// A line longer than 240 characters (a minified file) is shown as a window around the place, cut with
     /// `…` on each side, the caret under the same character.
     @Test func aVeryLongLineIsShownAsAWindowAroundThePlace() {

@@ -122,8 +122,12 @@ public enum TextRenderer {
         // A very long line (a minified file) is shown as a window around the place, cut with `…`: repeating
         // megabytes of it for every diagnostic would bury the messages.
         if scalars.count > Self.longestLineShown {
-            let low = max(0, start - Self.longestLineShown / 3)
-            let high = min(scalars.count, low + Self.longestLineShown)
+            var low = max(0, start - Self.longestLineShown / 3)
+            var high = min(scalars.count, low + Self.longestLineShown)
+            // The cuts fall between characters as people see them: a skin tone or a joined emoji is not shown
+            // without the emoji it belongs to.
+            while low < start, Self.continuesCharacter(at: low, in: scalars) { low += 1 }
+            while high > end, high < scalars.count, Self.continuesCharacter(at: high, in: scalars) { high -= 1 }
             var window: [Unicode.Scalar] = low > 0 ? ["…"] : []
             window += scalars[low..<high]
             if high < scalars.count { window.append("…") }
@@ -156,6 +160,19 @@ public enum TextRenderer {
         var sourceLine = String.UnicodeScalarView()
         sourceLine.append(contentsOf: scalars)
         return "\(String(sourceLine))\n\(indentation)\(style.caret(underline))\n"
+    }
+
+    /// Whether the scalar at `index` belongs to the character before it: a mark, a skin tone, VS16, ZWJ, a tag, or
+    /// what a ZWJ joins.
+    static func continuesCharacter(at index: Int, in scalars: [Unicode.Scalar]) -> Bool {
+        guard index > 0, index < scalars.count else { return false }
+        let scalar = scalars[index]
+        if scalars[index - 1] == "\u{200D}" { return true }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: return true
+        default: break
+        }
+        return scalar.properties.isEmojiModifier || scalar == "\u{200D}" || (0xE0020...0xE007F).contains(scalar.value)
     }
 
     /// The longest source line shown whole, in characters.
