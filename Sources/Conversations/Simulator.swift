@@ -36,16 +36,19 @@ public final class Simulator {
     public var currentStep: String { interpreter.name(of: session.state) }
 
     /// Feeds one event at the current time and performs its effects; returns every effect produced,
-    /// including those of the events the effects caused (an agent assignment).
+    /// including those of the events the effects caused (an agent assignment). `forwarded` marks the contact's
+    /// message as forwarded from another chat; the events it causes are not the contact's and never are.
     @discardableResult
-    public func send(_ kind: Event.Kind) -> [Effect] {
+    public func send(_ kind: Event.Kind, forwarded: Bool = false) -> [Effect] {
         var produced: [Effect] = []
         var queue: [Event.Kind] = [kind]
+        var forwarded = forwarded
         while !queue.isEmpty {
             let next = queue.removeFirst()
             var effects: [Effect] = []
             var previous: String? = session.status == .new || session.status == .closed ? nil : currentStep
-            interpreter.step(&session, Event(at: now, next), into: &effects)
+            interpreter.step(&session, Event(at: now, next, forwarded: forwarded), into: &effects)
+            forwarded = false
             for effect in effects {
                 switch effect {
                 case .requestHandoff(let queueName):

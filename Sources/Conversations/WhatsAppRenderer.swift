@@ -112,6 +112,22 @@ public enum WhatsAppRenderer {
         }
     }
 
+    /// The note for what the contact sent, when typing could not have sent it: a forwarded text (its later lines
+    /// indented under the first) or a message the flow cannot read, shown as the thread keeps it (`[order]`).
+    /// `nil` for other inputs, which show as typed.
+    public static func note(sentByContact input: TranscriptInput) -> [String]? {
+        switch input {
+        case .forwarded(let text):
+            return paragraphLines(text).enumerated().map { index, line in
+                index == 0 ? "· forwarded by the contact: \(line)" : line.isEmpty ? "" : "  " + line
+            }
+        case .unreadable(let type):
+            return ["· unreadable message from the contact: \(Interpreter.unreadableNote(type))"]
+        default:
+            return nil
+        }
+    }
+
     /// The blocks for the effects of one event, in order: each sent message a bubble, each visible effect a
     /// note. Adjacent notes are merged into one block.
     public static func blocks(_ effects: [Effect], assignedAgent: String? = nil) -> [Block] {

@@ -20,6 +20,7 @@ struct ReplCommand: ParsableCommand {
               /help [COMMAND]           /state          /reset
               /clock [+DURATION | YYYY-MM-DDTHH:MM]
               /tap ID|TITLE|NUMBER      /attach TYPE SIZE [NAME]
+              /forward TEXT             /unreadable TYPE
               /agent TEXT               /close          /reload
               /save FILE                /quit
 

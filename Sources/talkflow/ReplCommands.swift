@@ -10,6 +10,8 @@ enum ReplCommandName: String, CaseIterable {
     case clock
     case tap
     case attach
+    case forward
+    case unreadable
     case agent
     case close
     case reload
@@ -38,6 +40,10 @@ enum ReplCommandName: String, CaseIterable {
             return [("/tap CHOICE", "tap a button or list row of the last message: its id, title or number")]
         case .attach:
             return [("/attach TYPE SIZE [NAME]", "send a file: pdf, jpg, png, docx... or a MIME type; 2MB, 300KB")]
+        case .forward:
+            return [("/forward TEXT", "the contact forwards TEXT from another chat: never consent")]
+        case .unreadable:
+            return [("/unreadable TYPE", "a message the flow cannot read: order, nfm_reply, poll_creation...")]
         case .agent:
             return [("/agent TEXT", "write to the contact as the assigned agent")]
         case .close:

@@ -67,7 +67,17 @@ final class ReplSession {
     func perform(_ input: TranscriptInput) -> Bool {
         switch writer.perform(input, on: simulator) {
         case .success(let outcome):
-            output.show(WhatsAppRenderer.blocks(outcome.effects, assignedAgent: outcome.assignedAgent))
+            var blocks = WhatsAppRenderer.blocks(outcome.effects, assignedAgent: outcome.assignedAgent)
+            // What the contact sent is not echoed, but a forwarded or unreadable message looks like nothing
+            // typed: say what it was before what it caused.
+            if let note = WhatsAppRenderer.note(sentByContact: input) {
+                if blocks.first?.kind == .note {
+                    blocks[0].lines = note + blocks[0].lines
+                } else {
+                    blocks.insert(WhatsAppRenderer.Block(kind: .note, lines: note), at: 0)
+                }
+            }
+            output.show(blocks)
             return true
         case .failure(let failure):
             output.problem(failure.message)
@@ -82,7 +92,7 @@ final class ReplSession {
             output.problem("/\(command.rawValue) takes no argument; usage: \(command.usage[0].form)")
             return .proceed
         }
-        let needsArgument: Set<ReplCommandName> = [.tap, .attach, .agent, .save]
+        let needsArgument: Set<ReplCommandName> = [.tap, .attach, .forward, .unreadable, .agent, .save]
         if needsArgument.contains(command), argument.isEmpty {
             output.problem("missing argument; usage: \(command.usage[0].form)")
             return .proceed
@@ -94,6 +104,8 @@ final class ReplSession {
         case .clock: clock(argument)
         case .tap: tap(argument)
         case .attach: attach(argument)
+        case .forward: perform(.forwarded(argument))
+        case .unreadable: unreadable(argument)
         case .agent: agent(argument)
         case .close: close()
         case .reload: reload()
@@ -187,6 +199,16 @@ final class ReplSession {
         }
         let name = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : nil
         perform(.attachment(TranscriptAttachment(type: parts[0], size: size, name: name)))
+    }
+
+    /// `/unreadable TYPE`: refused, with nothing recorded, unless TYPE is written as WhatsApp writes types.
+    func unreadable(_ type: String) {
+        if let problem = UnreadableMessageType.problem(type, what: "TYPE") {
+            let suggestion = UnreadableMessageType.suggestion(for: type).map { "; did you mean '\($0)'?" } ?? ""
+            output.problem(problem + suggestion)
+            return
+        }
+        perform(.unreadable(type))
     }
 
     /// The assigned agent writes.

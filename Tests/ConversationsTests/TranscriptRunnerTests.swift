@@ -524,8 +524,9 @@ struct TranscriptRunnerTests {
         #expect(
             failures(result) == [
                 "2:1 unknown_key unknown key 'exhaustiv' in the transcript; allowed: name, flow, fixtures, exhaustive, steps",
-                "5:5 unknown_key unknown key 'botu' in a step; allowed: contact, tap, attachment, agent, agent_close, wait, "
-                    + "at, bot, window_closed, consent, revoked, handoff, handoff_ended, closed, refused, relayed, step, saved",
+                "5:5 unknown_key unknown key 'botu' in a step; allowed: contact, forwarded, unreadable, tap, attachment, "
+                    + "agent, agent_close, wait, at, bot, window_closed, consent, revoked, handoff, handoff_ended, closed, "
+                    + "refused, relayed, step, saved",
                 "6:11 invalid_value 'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '25 horas'",
                 "7:21 wrong_type 'buttons' must be a list of texts, found text",
                 "8:13 invalid_value 'closed' must be one of end, inactivity, agent_closed, error, policy_changed, found 'yes'",
@@ -666,9 +667,7 @@ struct TranscriptRunnerTests {
     @Test func recordedConversationsReplay() throws {
         let folder = try TranscriptFolder()
         try folder.copyDefaultFlow()
-        let flowText = try String(
-            contentsOfFile: folder.url.appendingPathComponent("default.yaml").path, encoding: .utf8)
-        let machine = MachineCompiler.compile(try #require(FlowChecker.check(flowText).flow))
+        let machine = try TranscriptSamples.defaultMachine()
         let fixtures = TranscriptFixtures(
             contactName: "Ana", time: TranscriptDateTime(year: 2026, month: 3, day: 4, hour: 9, minute: 0))
         let (simulator, start) = try TranscriptDriver.makeSimulator(machine: machine, fixtures: fixtures).get()

@@ -46,6 +46,11 @@ struct BrokenTranscript: Sendable, CustomStringConvertible {
     var id: String
 
     var description: String { label }
+
+    /// A transcript whose one step is refused.
+    static func step(_ label: String, _ step: String, _ id: String) -> BrokenTranscript {
+        BrokenTranscript(label: label, yaml: "flow: f.yaml\nsteps:\n  - \(step)\n", id: id)
+    }
 }
 
 private let brokenTranscripts: [BrokenTranscript] = [
@@ -82,6 +87,9 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(
         label: "fixture consent word", yaml: "flow: f.yaml\nfixtures: { consent: yes }\nsteps: []\n",
         id: "invalid_value"),
+    .step("unreadable type in capitals", "unreadable: Order", "invalid_value"),
+    .step("unreadable type of two words", "unreadable: nfm reply", "invalid_value"),
+    .step("forwarded not text", "forwarded: [hola]", "wrong_type"),
     BrokenTranscript(
         label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",
         id: "invalid_value"),

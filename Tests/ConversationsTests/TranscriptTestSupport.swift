@@ -1,5 +1,7 @@
 import Conversations
+import FlowCompiler
 import Foundation
+import Testing
 
 /// The repository's root, found from this file's place (`Tests/ConversationsTests/`).
 let transcriptRepositoryRoot = URL(fileURLWithPath: #filePath)
@@ -44,6 +46,13 @@ final class TranscriptFolder {
 
 /// Flows and transcripts the runner tests share.
 enum TranscriptSamples {
+    /// `Flows/default.yaml` compiled, for driving a simulator without a transcript file.
+    static func defaultMachine() throws -> StateMachine {
+        let text = try String(
+            contentsOf: transcriptRepositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)
+        return MachineCompiler.compile(try #require(FlowChecker.check(text).flow))
+    }
+
     /// The first lines of every transcript against `default.yaml`: hello, the consent, acceptance, the menu.
     static let acceptedHeader = """
         flow: default.yaml
@@ -187,6 +196,8 @@ enum TranscriptSamples {
         steps: [
             .init(.input(.contact("hola"))),
             .init(.input(.contact(""))),
+            .init(.input(.forwarded("Acepto"))),
+            .init(.input(.unreadable("nfm_reply"))),
             .init(.input(.tap("Sí, quiero"))),
             .init(.input(.attachment(TranscriptAttachment(type: "pdf", size: 2 * 1024 * 1024, name: "x.pdf")))),
             .init(.input(.attachment(TranscriptAttachment(type: "video/mp4", size: 1500, name: nil)))),
@@ -222,6 +233,7 @@ enum TranscriptSamples {
             .init(.expect(.refused(.template(nil)))),
             .init(.expect(.refused(.template("oferta_mensual")))),
             .init(.expect(.relayed(.exact("x.pdf")))),
+            .init(.expect(.relayed(.exact("[order]")))),
             .init(.expect(.relayed(.contains("zapatos")))),
             .init(.expect(.relayed(.pattern("^U")))),
             .init(.expect(.step("menu"))),

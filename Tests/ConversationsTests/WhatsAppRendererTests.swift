@@ -189,4 +189,19 @@ import Testing
         #expect(WhatsAppRenderer.note(.stepEntered("menu")) == nil)
         #expect(WhatsAppRenderer.note(.send(.text("x"), from: .bot)) == nil)
     }
+
+    /// What a forwarded or unreadable message was is noted, a forwarded text's later lines under the first;
+    /// inputs shown as typed get no note.
+    @Test func forwardedAndUnreadableInputsAreNoted() {
+        #expect(
+            WhatsAppRenderer.note(sentByContact: .forwarded("Mira esto:\n\nAcepto")) == [
+                "· forwarded by the contact: Mira esto:", "", "  Acepto",
+            ])
+        #expect(
+            WhatsAppRenderer.note(sentByContact: .unreadable("nfm_reply")) == [
+                "· unreadable message from the contact: [nfm_reply]"
+            ])
+        #expect(WhatsAppRenderer.note(sentByContact: .contact("Acepto")) == nil)
+        #expect(WhatsAppRenderer.note(sentByContact: .tap("Acepto")) == nil)
+    }
 }

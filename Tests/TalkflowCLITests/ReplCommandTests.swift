@@ -235,8 +235,10 @@ import Testing
     @Test func helpQuitAndSlashText() throws {
         let result = try repl("/help\n/help tap\n//hola\n/quit\nhola\n")
         #expect(result.status == 0)
-        for command in ["help", "state", "reset", "clock", "tap", "attach", "agent", "close", "reload", "save", "quit"]
-        {
+        for command in [
+            "help", "state", "reset", "clock", "tap", "attach", "forward", "unreadable", "agent", "close", "reload",
+            "save", "quit",
+        ] {
             #expect(result.stdout.contains("\n  /\(command)"), "/help lists /\(command)")
         }
         #expect(result.stdout.contains("  /clock +DURATION "))

@@ -23,13 +23,21 @@ public struct TranscriptOutcome: Sendable, Hashable {
 /// share it, so a recorded conversation replays exactly.
 public enum TranscriptDriver {
     /// Performs one input; fails (with a message for the transcript's author) when it cannot be performed:
-    /// a tap that matches no button or row, an unknown attachment type, a clock that would go backwards.
+    /// a tap that matches no button or row, an unknown attachment type, an unreadable message's type that is not
+    /// one word, a clock that would go backwards.
     public static func perform(_ input: TranscriptInput, on simulator: Simulator) -> Result<TranscriptOutcome, Failure>
     {
         let effects: [Effect]
         switch input {
         case .contact(let text):
             effects = simulator.send(.text(text))
+        case .forwarded(let text):
+            effects = simulator.send(.text(text), forwarded: true)
+        case .unreadable(let type):
+            if let problem = UnreadableMessageType.problem(type, what: "'unreadable'") {
+                return .failure(Failure(message: problem))
+            }
+            effects = simulator.send(.unreadable(type: type))
         case .tap(let choice):
             switch resolveTap(choice, history: simulator.history) {
             case .success(let id): effects = simulator.send(.reply(id: id))

@@ -215,6 +215,12 @@ public struct TranscriptAttachment: Sendable, Hashable {
 public enum TranscriptInput: Sendable, Hashable {
     /// The contact types text.
     case contact(String)
+    /// The contact forwards a message with this text from another chat: read as typed, except that it is never
+    /// an answer to a consent or opt-in question.
+    case forwarded(String)
+    /// The contact sends a message the flow cannot read, of this WhatsApp type (`order`, `nfm_reply`): it is
+    /// never an answer, and an agent gets it as `[type]`.
+    case unreadable(String)
     /// The contact taps a reply button or list row of the last interactive message, by id or by title.
     case tap(String)
     /// The contact sends a file.

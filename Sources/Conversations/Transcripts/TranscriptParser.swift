@@ -24,7 +24,9 @@ public enum TranscriptParser {
     /// The keys of `fixtures`.
     public static let fixtureKeys = ["step", "variables", "consent", "contact", "time", "rotation"]
     /// The keys that make a step an input.
-    public static let inputKeys = ["contact", "tap", "attachment", "agent", "agent_close", "wait", "at"]
+    public static let inputKeys = [
+        "contact", "forwarded", "unreadable", "tap", "attachment", "agent", "agent_close", "wait", "at",
+    ]
     /// The keys that make a step an expectation.
     public static let expectationKeys = [
         "bot", "window_closed", "consent", "revoked", "handoff", "handoff_ended", "closed", "refused", "relayed",
@@ -328,6 +330,8 @@ private final class Reader {
         func make(_ kind: TranscriptStep.Kind?) -> TranscriptStep? { kind.map { TranscriptStep($0, range: range) } }
         switch pair.key {
         case "contact": return make(text(value, "'contact'").map { .input(.contact($0)) })
+        case "forwarded": return make(text(value, "'forwarded'").map { .input(.forwarded($0)) })
+        case "unreadable": return make(unreadableType(value).map { .input(.unreadable($0)) })
         case "tap": return make(text(value, "'tap'").map { .input(.tap($0)) })
         case "agent": return make(text(value, "'agent'").map { .input(.agent($0)) })
         case "agent_close": return isTrue(value, "'agent_close'") ? make(.input(.agentClose)) : nil
@@ -369,6 +373,19 @@ private final class Reader {
         case "saved": return make(text(value, "'saved'").map { .expect(.saved($0)) })
         default: return nil
         }
+    }
+
+    /// The WhatsApp type of an `unreadable:` input: one word as Meta writes it.
+    func unreadableType(_ node: Node) -> String? {
+        guard let type = text(node, "'unreadable'") else { return nil }
+        if let problem = UnreadableMessageType.problem(type, what: "'unreadable'") {
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    problem, at: node.range,
+                    suggestion: UnreadableMessageType.suggestion(for: type).map { "did you mean '\($0)'?" }))
+            return nil
+        }
+        return type
     }
 
     func attachment(_ node: Node) -> TranscriptAttachment? {

@@ -127,6 +127,8 @@ public struct TranscriptWriter: Sendable {
     static func writeInput(_ input: TranscriptInput, to out: inout YAMLText) {
         switch input {
         case .contact(let text): out.text(1, "- contact:", text)
+        case .forwarded(let text): out.text(1, "- forwarded:", text)
+        case .unreadable(let type): out.line(1, "- unreadable: " + YAMLText.scalar(type))
         case .tap(let choice): out.line(1, "- tap: " + YAMLText.scalar(choice))
         case .attachment(let a):
             var parts = ["type: " + YAMLText.scalar(a.type), "size: " + TranscriptUnits.formatSize(a.size)]
