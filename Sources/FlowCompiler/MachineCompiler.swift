@@ -237,7 +237,7 @@ private struct MachineBuilder {
                 headerType: t.header?.type.value.rawValue, headerLink: t.header.map { string($0.link.value) })
         }
         return StateMachine(
-            format: 1, flow: flow.id.value, language: flow.language.value.rawValue,
+            format: 2, flow: flow.id.value, language: flow.language.value.rawValue,
             start: stepIndex[flow.start.value] ?? 0, strings: strings, texts: texts, variables: variables,
             states: states, transitions: transitions, keywords: keywords, revocation: revocation, settings: settings,
             policy: policy, queues: queues, templates: templates)

@@ -98,7 +98,8 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     public var step: String
     public var policyVersion: String
     public var policyURL: String
-    /// `accepted` or `declined`; for an opt-in answer, `opt_in_accepted` or `opt_in_declined`.
+    /// `accepted` or `declined`; for an opt-in answer, `opt_in_accepted` or `opt_in_declined`; `opt_in_withdrawn`
+    /// when WhatsApp says the contact stopped the business's marketing messages.
     public var choice: String
     /// The exact texts shown: the consent text and each button label, in order.
     public var shownTexts: [String]

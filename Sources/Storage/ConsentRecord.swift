@@ -24,14 +24,15 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     public var phoneNumberID: String
     /// The flow that asked.
     public var flow: String
-    /// The consent step id; `nil` for a revocation.
+    /// The consent step id; `nil` for a revocation and for an opt-in withdrawn in WhatsApp (no step asked).
     public var step: String?
     /// The policy version decided on (for a revocation: the version the contact had accepted, or the current
     /// one when none).
     public var policyVersion: String
     /// The policy's URL as shown; `nil` for a revocation.
     public var policyURL: String?
-    /// `accepted`, `declined`, `opt_in_accepted` or `opt_in_declined`; `revoked` for a revocation.
+    /// `accepted`, `declined`, `opt_in_accepted`, `opt_in_declined` or `opt_in_withdrawn` (the contact stopped the
+    /// business's marketing messages in WhatsApp); `revoked` for a revocation.
     public var choice: String
     /// The exact texts shown, in order (the consent text, then each button label); empty for a revocation.
     public var shownTexts: [String]

@@ -13,8 +13,11 @@ struct DeliveryFailureNote: Sendable {
     let pseudonyms: ConversationPseudonyms
     let clock: @Sendable () -> Int64
 
-    /// Meta's code for a message refused because the contact stopped the business's marketing messages.
-    static let marketingStopped = 131050
+    /// Whether the failure says the contact stopped the business's marketing messages (code 131050).
+    static func stoppedMarketing(_ error: OutboxError?) -> Bool {
+        guard let code = error?.detail.flatMap({ Int($0) }) else { return false }
+        return GraphError.classify(code: code, httpStatus: nil) == .blocked(.marketingOptOut)
+    }
 
     func record(
         tenant: Tenant, contact: String?, outboxID: String, error: OutboxError?, windowClosed: Bool, at: Int64,
@@ -23,7 +26,7 @@ struct DeliveryFailureNote: Sendable {
         var metadata: Logger.Metadata = ["outbox_id": "\(outboxID)", "error": "\(error?.kind ?? "unknown")"]
         if let contact { metadata["conversation"] = "\(await pseudonyms.id(tenant: tenant.id, contact: contact))" }
         logger.warning("Meta reported a message failed", metadata: metadata)
-        if error?.detail == String(Self.marketingStopped), let contact {
+        if Self.stoppedMarketing(error), let contact {
             try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
                 tenant: tenant, contact: contact, at: at, because: "failed_131050", logger: logger)
         }

@@ -18,8 +18,9 @@ import WhatsAppCloud
 /// - After a commit that queued messages, the outbox worker is woken. After every commit of a new message, the
 ///   message is queued to be marked as read (when `mark_read` is on), best effort and after the acknowledgement.
 ///
-/// Messages a flow does not see (reactions, unsupported types) are logged at debug level and acknowledged;
-/// nothing is stored for them.
+/// Messages a flow does not see (reactions, WhatsApp's notices, edits) are logged at debug level and
+/// acknowledged; nothing is stored for them. Those it cannot read (an order, an unsupported type) are stepped as
+/// the runtime's `unreadable` event.
 public struct InboundProcessor: TenantUpdateProcessor {
     /// The channel name kept with consent evidence.
     public static let channel = "whatsapp_cloud"
@@ -238,6 +239,14 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
+        // The contact stopped the business's marketing messages: the opt-in goes now, also for a status Meta
+        // delivers again after a failed try (the withdrawal is safe to repeat) or one that outran the send.
+        if delivery == .failed, DeliveryFailureNote.stoppedMarketing(error),
+            let contact = status.recipientID ?? status.recipientUserID
+        {
+            try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
+                tenant: tenant, contact: contact, at: status.timestamp, because: "failed_131050", logger: logger)
+        }
         guard changed, delivery == .failed else { return }
         // The failed message's own conversation: the status may name the recipient by another of its ids (its
         // phone number for a conversation keyed by its user id), or by none.

@@ -2,9 +2,10 @@ import Logging
 import Storage
 
 /// Withdraws a contact's opt-in to promotions when WhatsApp says they stopped the business's marketing messages
-/// (the `user_preferences` webhook, or a message that failed with 131050): recorded in the consent ledger as
-/// `opt_in_withdrawn`, in one transaction deduplicated by the contact, the time and the cause, through the
-/// interpreter's `marketingStopped` event. Nothing happens for a contact who had not opted in.
+/// (the `user_preferences` webhook, or a message that failed with 131050), through the interpreter's
+/// `marketingStopped` event: recorded in the consent ledger as `opt_in_withdrawn`. It is not a message of the
+/// contact's, so nothing enters the conversation's thread. Safe to repeat: a contact without the opt-in is left
+/// alone, and so is an opt-in given after the time WhatsApp reports (a late or redelivered notice).
 struct OptInWithdrawal: Sendable {
     let store: any ConversationStore
     let pseudonyms: ConversationPseudonyms
@@ -13,24 +14,29 @@ struct OptInWithdrawal: Sendable {
     func withdraw(tenant: Tenant, contact: String, at timestamp: Int64, because cause: String, logger: Logger)
         async throws
     {
-        guard try await store.consentState(tenant: tenant.id, contact: contact).optIn else {
+        // The history follows a phone number to a conversation first known by its business-scoped user id.
+        let records = try await store.consentHistory(tenant: tenant.id, contact: contact).records
+        guard ContactConsent(records: records).optIn, let key = records.last?.contact else {
             logger.debug(
                 "marketing messages stopped by a contact who had not opted in; nothing to withdraw",
                 metadata: ["cause": "\(cause)"])
             return
         }
+        if let optedIn = records.last(where: { $0.choice == "opt_in_accepted" }), optedIn.at > timestamp {
+            logger.debug(
+                "marketing messages stopped before the contact's latest opt-in; it stands",
+                metadata: ["cause": "\(cause)"])
+            return
+        }
         let receivedAt = clock()
         let stepper = InboundProcessor.stepper(tenant, receivedAt: receivedAt, requests: [], whatsAppTime: timestamp)
-        let committed = try await store.handleInbound(
-            tenant: tenant.id, contact: contact, aliases: [], messageID: "\(cause).\(contact).\(timestamp)",
-            receivedAt: receivedAt
-        ) { session, transaction in
-            var changes = ConversationChanges(inboundKind: cause, inboundTimestamp: timestamp)
+        let committed = try await store.update(tenant: tenant.id, contact: key, at: receivedAt) {
+            session, transaction in
+            var changes = ConversationChanges()
             try stepper.step(
                 .marketingStopped, at: receivedAt, session: &session, transaction: transaction, into: &changes)
             return changes
         }
-        guard let committed else { return }
         let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
         logger.info(
             "contact stopped marketing messages in WhatsApp; opt-in withdrawn",

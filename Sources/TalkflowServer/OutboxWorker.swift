@@ -130,7 +130,7 @@ public struct OutboxWorker: Service {
                             windowClosed: failure.error?.kind == GraphError.Kind.windowClosed.name,
                             at: failure.at, logger: tenantLogger)
                     } catch {
-                        tenantLogger.error("could not note the closed window", metadata: ["error": "\(error)"])
+                        tenantLogger.error("could not note the failed message", metadata: ["error": "\(error)"])
                     }
                 }
             },
@@ -286,12 +286,18 @@ public struct OutboxWorker: Service {
                 return OutboxResult(id: message.id, .retry(at: now + seconds, outboxError), at: now)
             }
             logger.error("send failed; given up", metadata: ["error": "\(error)", "attempt": "\(message.attempts)"])
-            if error.kind == .windowClosed {
-                do {
+            do {
+                if error.kind == .windowClosed {
                     try await store.recordWindowClosed(tenant: tenant, contact: message.contact, at: now)
-                } catch {
-                    logger.error("could not note the closed window", metadata: ["error": "\(error)"])
                 }
+                // Meta refused it because the contact stopped the business's marketing messages.
+                if error.kind == .blocked(.marketingOptOut) {
+                    try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
+                        tenant: tenant, contact: message.contact, at: now,
+                        because: "failed_131050", logger: logger)
+                }
+            } catch {
+                logger.error("could not note the failed send", metadata: ["error": "\(error)"])
             }
             return OutboxResult(id: message.id, .failed(outboxError), at: now)
         }

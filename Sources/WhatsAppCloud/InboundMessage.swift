@@ -84,7 +84,8 @@ public struct InboundMessage: Sendable, Hashable {
         case contacts([SharedContact])
         /// A reaction to an earlier message; `emoji` is `nil` when the contact removed their reaction.
         case reaction(messageID: String, emoji: String?)
-        /// Anything else, kept by its raw type name so it can be logged and acknowledged: `unsupported`,
+        /// Anything else, kept by its raw type name (the flow gets it as `unreadable`, or it is only logged and
+        /// acknowledged: see `event(mediaSize:)`): `unsupported`,
         /// `unknown`, `system`, `order`, `edit`, `revoke`, an unknown `interactive` reply (`nfm_reply`), a
         /// future type, or a known type whose part is missing. `subtype` is the part's own `type` when it has one
         /// (`unsupported.type` `poll_creation`, `system.type` `user_changed_number`, `interactive.type`).

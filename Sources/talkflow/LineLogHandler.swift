@@ -61,8 +61,9 @@ struct LineLogHandler: LogHandler {
         Self.write(line)
     }
 
-    /// The longest value written whole, in characters: a field a webhook controls (a message type) can be long.
-    static let longestValue = 256
+    /// The longest value or message written whole, in Unicode scalars: a field a webhook controls (a message
+    /// type) can be long, while an error's description should reach the operator whole.
+    static let longestValue = 1024
 
     /// `text` safe for one log line: control characters and line separators (a webhook's message type may
     /// carry a line feed, which would forge a line) become U+FFFD, and a value over `longestValue` characters is

@@ -41,7 +41,7 @@ import Testing
         let bytes = Array(try Data(contentsOf: Self.root.appendingPathComponent("Flows/default.yaml")))
         let flow = try #require(FlowChecker.check(bytes: bytes).flow)
         let json = MachineRenderer.json(MachineCompiler.compile(flow))
-        let broken = json.replacingOccurrences(of: "\"format\" : 1,", with: "\"format\" : 1, \"extra\" : 2,")
+        let broken = json.replacingOccurrences(of: "\"format\" : 2,", with: "\"format\" : 2, \"extra\" : 2,")
         #expect(broken != json)
         #expect(!(try validator().validate(try instance(broken))).isEmpty)
     }

@@ -587,14 +587,15 @@ struct EndToEnd {
 
     /// A status webhook for the message `wamid`; `errors` is the JSON of its `errors` array, if any.
     static func status(
-        _ status: String, of wamid: String, to contact: String, callbackData: String, errors: String? = nil
+        _ status: String, of wamid: String, to contact: String, callbackData: String, errors: String? = nil,
+        at timestamp: Int64 = 1_750_030_073
     ) -> [UInt8] {
         let errorsField = errors.map { #","errors":\#($0)"# } ?? ""
         let json =
             #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
             + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
             + #""phone_number_id":"\#(phoneNumberID)"},"statuses":[{"id":"\#(wamid)","status":"\#(status)","#
-            + #""timestamp":"1750030073","recipient_id":"\#(contact)","#
+            + #""timestamp":"\#(timestamp)","recipient_id":"\#(contact)","#
             + #""biz_opaque_callback_data":"\#(callbackData)"\#(errorsField)}]},"field":"messages"}]}]}"#
         return Array(json.utf8)
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FlowRuntime
 import Foundation
 import GraphAPITestSupport
 import NIOCore
@@ -113,10 +114,35 @@ struct TemplateSendTests {
                 return Array(json.utf8)
             }
             #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
-            #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
             let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
             #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
             #expect(history.records.last?.purposesDeclined == ["promociones"])
+            #expect(history.records.last?.step == nil)
+            // Not a message of the contact's: nothing enters the thread.
+            let thread = try await server.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
+            #expect(
+                !thread.contains {
+                    if case .inbound(kind: "user_preferences", _, _) = $0.content { true } else { false }
+                })
+            // The contact opts in again; the same notice delivered again later does not undo it.
+            let optIn = try #require(history.records.first { $0.choice == "opt_in_accepted" })
+            try await server.store.appendConsent(
+                tenant: "tienda", contact: contact,
+                [
+                    LedgerEntry(
+                        .consent(
+                            ConsentEvidence(
+                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: optIn.policyVersion,
+                                policyURL: optIn.policyURL ?? "", choice: "opt_in_accepted",
+                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256 ?? "",
+                                purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
+                                at: 1_795_446_150, replyMessageID: nil, language: "es")),
+                        channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: 1_795_446_150,
+                        requestMessageIDs: [])
+                ])
+            #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
+            #expect(try await server.post(preference("stop", at: 1_795_446_160)) == 200)
             #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
             let offer = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
@@ -125,7 +151,8 @@ struct TemplateSendTests {
             #expect(try await server.post(preference("resume", at: 1_795_446_200)) == 200)
             #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
             let after = try await server.store.consentHistory(tenant: "tienda", contact: contact)
-            #expect(after.records.count == 3)
+            #expect(after.records.map(\.choice).suffix(2) == ["opt_in_accepted", "opt_in_withdrawn"])
+            #expect(after.records.count == 5)
         }
     }
 
@@ -149,7 +176,8 @@ struct TemplateSendTests {
             let failed = EndToEnd.status(
                 "failed", of: wamid, to: contact, callbackData: String(sent.sequence),
                 errors: #"[{"code":131050,"title":"User has stopped marketing messages","#
-                    + #""message":"Unable to deliver the message.","error_data":{"details":"stopped"}}]"#)
+                    + #""message":"Unable to deliver the message.","error_data":{"details":"stopped"}}]"#,
+                at: 1_795_446_300)
             #expect(try await server.post(failed) == 200)
             let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
             #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
@@ -157,7 +185,8 @@ struct TemplateSendTests {
         }
     }
 
-    /// The 131050 status can outrun the sender's report of the message: applied then, it withdraws the opt-in too.
+    /// The 131050 status can outrun the sender's report of the message, and name the recipient by no id: the
+    /// opt-in is then withdrawn when the status is applied to the message, whose conversation is known.
     @Test func an131050StatusThatOutranTheSendWithdrawsTheOptInWhenApplied() async throws {
         try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
             server in
@@ -167,10 +196,13 @@ struct TemplateSendTests {
             // The next message ids the fake will give (it numbers every message it accepts).
             let sent = await server.fake.messageBodies.count
             for next in (sent + 1)...(sent + 3) {
-                let early = EndToEnd.status(
-                    "failed", of: "wamid.FAKE\(next)", to: contact, callbackData: "0",
-                    errors: #"[{"code":131050,"title":"User has stopped marketing messages"}]"#)
-                #expect(try await server.post(early) == 200)
+                let json =
+                    #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                    + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                    + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"statuses":[{"id":"wamid.FAKE\#(next)","#
+                    + #""status":"failed","timestamp":"1795446300","errors":[{"code":131050,"#
+                    + #""title":"User has stopped marketing messages"}]}]},"field":"messages"}]}]}"#
+                #expect(try await server.post(Array(json.utf8)) == 200)
             }
             #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
             let offer = try await Self.send(
