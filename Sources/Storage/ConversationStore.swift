@@ -42,8 +42,9 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
     ) async throws -> CommittedChanges?
 
     /// Runs one conversation step that is not an inbound message (an agent's reply, close or reassignment,
-    /// an inactivity timeout) in one transaction, like `handleInbound` without the message id (no dedup) and
-    /// without an inbound log line.
+    /// an inactivity timeout, a template) in one transaction, like `handleInbound` without the message id (no
+    /// dedup) and without an inbound log line. `contact` may be another id of the conversation's contact (the
+    /// phone number of a conversation first known by its business-scoped user id).
     @discardableResult
     func update(
         tenant: String, contact: String, at: Int64,

@@ -218,6 +218,45 @@ struct TemplateSendTests {
         }
     }
 
+    /// A contact first known by their business-scoped user id, who later wrote with their phone number too, gets a
+    /// template sent to that number: it names the same conversation, with its consent.
+    @Test func aTemplateToThePhoneOfAContactFirstKnownByUserIDIsSent() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let bsuid = "CO.1234567890123456"
+            let phone = "573001110007"
+            func body(_ message: String, phone: String? = nil) -> [UInt8] {
+                let card = phone.map { #","wa_id":"\#($0)""# } ?? ""
+                return Array(
+                    (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                        + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                        + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[{"profile":{"name":"Sheena"},"#
+                        + #""user_id":"\#(bsuid)"\#(card)}],"messages":[\#(message)]},"field":"messages"}]}]}"#).utf8)
+            }
+            func reply(_ id: String, _ title: String, _ wamid: String) -> String {
+                #"{"from_user_id":"\#(bsuid)","id":"\#(wamid)","timestamp":"1795446000","type":"interactive","#
+                    + #""interactive":{"type":"button_reply","button_reply":{"id":"\#(id)","title":"\#(title)"}}}"#
+            }
+            let hola =
+                #"{"from_user_id":"\#(bsuid)","id":"wamid.B1","timestamp":"1795446000","type":"text","#
+                + #""text":{"body":"hola"}}"#
+            #expect(try await server.post(body(hola)) == 200)
+            #expect(try await server.post(body(reply("consentimiento.accept", "Acepto", "wamid.B2"))) == 200)
+            #expect(try await server.post(body(reply("consentimiento.opt_in.accept", "Sí, quiero", "wamid.B3"))) == 200)
+            let both =
+                #"{"from":"\#(phone)","from_user_id":"\#(bsuid)","id":"wamid.B4","timestamp":"1795446000","#
+                + #""type":"text","text":{"body":"gracias"}}"#
+            #expect(try await server.post(body(both, phone: phone)) == 200)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let reminder = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(phone)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202, "\(reminder.1)")
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(phone)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202, "\(offer.1)")
+        }
+    }
+
     /// Posts a send request; returns the status and the body.
     static func send(
         _ server: LiveServer, template: String, json: String, tenant: String = "tienda",

@@ -30,8 +30,10 @@ extension SQLiteStore {
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges {
         let committed = try await commits.submit { [self] db in
-            try Self.step(
-                db, tenant: tenant, contact: contact, inbound: nil, at: at, sender: attachedSender, body: body)
+            // Another id of the contact names the same conversation (a key is nobody's alias: it stays itself).
+            let key = try Self.conversationKey(db, tenant: tenant, contact: contact, aliases: [])
+            return try Self.step(
+                db, tenant: tenant, contact: key, inbound: nil, at: at, sender: attachedSender, body: body)
         }.committed
         return committed!
     }
