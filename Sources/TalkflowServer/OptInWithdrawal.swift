@@ -4,7 +4,7 @@ import Storage
 /// Withdraws a contact's opt-in to promotions when WhatsApp says they stopped the business's marketing messages
 /// (the `user_preferences` webhook, or a message that failed with 131050), through the interpreter's
 /// `marketingStopped` event: recorded in the consent ledger as `opt_in_withdrawn`. It is not a message of the
-/// contact's, so nothing enters the conversation's thread. Safe to repeat: a contact without the opt-in is left
+/// contact's: the thread gets the consent event, no inbound message. Safe to repeat: a contact without the opt-in is left
 /// alone, and so is an opt-in given after the time WhatsApp reports (a late or redelivered notice).
 struct OptInWithdrawal: Sendable {
     let store: any ConversationStore
