@@ -218,6 +218,7 @@ public struct Interpreter: Sendable {
         if state == nil { s.variables = [name, phone] }
         s.status = .waiting
         s.awaitingOptIn = false
+        s.optInAsked = nil
         s.attempts = 0
         s.queue = nil
         s.agent = nil
@@ -226,7 +227,7 @@ public struct Interpreter: Sendable {
         s.handoffAt = nil
         s.consent.sensitive = false
         fx.append(.conversationStarted)
-        if enteringStart { go(&s, to: state ?? machine.start, now: now, into: &fx) }
+        if enteringStart { go(&s, to: state ?? machine.start, now: now, into: &fx, offeringOptIn: false) }
     }
 
     func close(_ s: inout Session, _ reason: CloseReason, now: Int64, into fx: inout [Effect]) {
@@ -252,7 +253,10 @@ public struct Interpreter: Sendable {
     // MARK: Entering states
 
     /// Enters `target` and runs every step that does not wait, until one waits or the conversation ends.
-    func go(_ s: inout Session, to target: Int32, now: Int64, into fx: inout [Effect]) {
+    /// `offeringOptIn`: a consent step whose consent is in force still asks its opt-in question of a contact who
+    /// has not opted in, when the flow leads there during the conversation (a "receive promotions" option), once
+    /// per conversation; not on a conversation's first pass, which would ask it every time the contact writes.
+    func go(_ s: inout Session, to target: Int32, now: Int64, into fx: inout [Effect], offeringOptIn: Bool = true) {
         var next: Int32? = target
         var budget = machine.states.count + 1
         while let current = next {
@@ -268,6 +272,14 @@ public struct Interpreter: Sendable {
             switch machine.states[Int(current)].payload {
             case .consent(let consent):
                 if consent.sensitive ? s.consent.sensitive : hasConsent(s) {
+                    if offeringOptIn, !consent.sensitive, !s.consent.optIn, s.optInAsked != true,
+                        let optIn = consent.optIn
+                    {
+                        s.awaitingOptIn = true
+                        promptOptIn(&s, optIn, now: now, into: &fx)
+                        wait(&s, now: now, into: &fx)
+                        return
+                    }
                     next = machine.target(of: current, on: .accept)
                     continue
                 }
@@ -376,6 +388,7 @@ public struct Interpreter: Sendable {
 
     /// Asks the opt-in question: reply buttons `<step>.opt_in.accept` and `<step>.opt_in.decline`.
     func promptOptIn(_ s: inout Session, _ optIn: OptInPayload, now: Int64, into fx: inout [Effect]) {
+        s.optInAsked = true
         guard let c = tables.consents[Int(s.state)] else { return }
         let message =
             c.optInPrompt

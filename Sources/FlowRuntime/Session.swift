@@ -37,6 +37,9 @@ public struct Session: Codable, Sendable, Hashable {
     public var status: Status
     /// 1 while a consent step waits for the answer to its opt-in question.
     public var awaitingOptIn: Bool
+    /// `true` once the opt-in question was asked in this conversation (`nil` until then, and in sessions stored
+    /// before it existed): a contact who declined is not asked again in the same conversation.
+    public var optInAsked: Bool?
     /// Invalid answers at the current step so far.
     public var attempts: Int32
     public var consent: Consent

@@ -188,6 +188,51 @@ func typedDeclineWordsDecline(_ word: String) throws {
         ])
 }
 
+/// A returning contact who has not opted in is not asked again when a conversation starts, but is when the
+/// flow leads back to the consent step (a "receive promotions" option): only the opt-in question, once per
+/// conversation, and then the flow goes on to `accept`'s step whatever the answer.
+@Test func theOptInIsOfferedAgainWhenTheFlowLeadsBackToTheConsentStep() throws {
+    let steps = """
+          menu:
+            type: menu
+            text: "En que te ayudamos?"
+            options:
+              - { id: horario, title: Horario, next: info }
+              - { id: promos, title: Recibir promociones, next: consentimiento }
+              - { id: hablar, title: Hablar con un asesor, next: asesor }
+
+        """
+    let interpreter = try Fixture.interpreter(consent: Fixture.consent(optIn: true), steps: steps + Fixture.handoff)
+    let session = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2026-01", optIn: false))
+    var chat = Chat(interpreter, session: session)
+    let start = chat.type("hola")
+    #expect(start.steps == ["consentimiento", "menu"])
+    #expect(
+        !start.contains {
+            if case .send(.buttons(let body, _, _, _), _) = $0 { body.contains("promociones") } else { false }
+        })
+
+    let offered = chat.tap("promos")
+    #expect(offered.steps == ["consentimiento"])
+    #expect(chat.session.awaitingOptIn)
+    let declined = chat.tap("consentimiento.opt_in.decline")
+    #expect(declined.evidence.map(\.choice) == ["opt_in_declined"])
+    #expect(declined.steps == ["menu"])
+    // Declined once in this conversation: not asked again in it.
+    let again = chat.tap("promos")
+    #expect(again.steps == ["consentimiento", "menu"])
+    #expect(again.evidence.isEmpty)
+
+    // In the next conversation the option offers it again, and an acceptance is recorded.
+    chat.event(.inactivityTimeout, after: 1800)
+    chat.type("hola", after: 3600)
+    #expect(chat.tap("promos").steps == ["consentimiento"])
+    let accepted = chat.tap("consentimiento.opt_in.accept")
+    #expect(accepted.evidence.map(\.choice) == ["opt_in_accepted"])
+    #expect(chat.session.consent.optIn)
+    #expect(chat.tap("promos").steps == ["consentimiento", "menu"])
+}
+
 @Test func aNewPolicyVersionAsksAgain() throws {
     let session = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2026-01"))
     var chat = Chat(try consentFlow(version: "2026-02"), session: session)

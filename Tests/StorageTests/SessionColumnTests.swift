@@ -22,6 +22,7 @@ private func sampleSessions() -> [Session] {
         session.state = Int32.random(in: 0...Int32.max, using: &generator)
         session.status = [.new, .waiting, .queued, .withAgent, .closed].randomElement(using: &generator)!
         session.awaitingOptIn = Bool.random(using: &generator)
+        session.optInAsked = Bool.random(using: &generator) ? true : nil
         session.attempts = Int32.random(in: 0...9, using: &generator)
         session.consent = Session.Consent(
             acceptedVersion: Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil,

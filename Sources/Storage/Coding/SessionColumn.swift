@@ -13,6 +13,7 @@ enum SessionColumn {
         json.member("state", Int64(session.state))
         json.member("status", Int64(session.status.rawValue))
         json.member("awaitingOptIn", session.awaitingOptIn)
+        if session.optInAsked == true { json.member("optInAsked", true) }
         json.member("attempts", Int64(session.attempts))
         json.member("consent") { consent in
             consent.member("acceptedVersion", session.consent.acceptedVersion)
@@ -56,6 +57,10 @@ enum SessionColumn {
         session.state = state
         session.status = status
         session.awaitingOptIn = awaitingOptIn
+        if let asked = node["optInAsked"] {
+            guard let asked = asked.bool else { return nil }
+            session.optInAsked = asked
+        }
         session.attempts = attempts
         guard let version = optionalString(consent["acceptedVersion"]) else { return nil }
         session.consent = Session.Consent(acceptedVersion: version, sensitive: sensitive, optIn: optIn)
