@@ -26,6 +26,7 @@ public enum RuleRegistry {
         DuplicatePurposeRule(),
         UnknownPurposeRule(),
         MarketingOptInRequiredRule(),
+        OptionalPurposeBundledRule(),
         HandoffPurposeMissingRule(),
         SensitiveConsentInvalidRule(),
         DeclineDeadEndRule(),

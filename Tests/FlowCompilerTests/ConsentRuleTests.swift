@@ -1145,8 +1145,8 @@ func expectAt(
     static let rules: [any LintRule] = [
         ConsentStepMissingRule(), ConsentRequiredRule(), ConsentTextIncompleteRule(), ConsentRightsByLinkRule(),
         PolicyMissingRule(), PolicyIncompleteRule(), ConsentLabelAmbiguousRule(), RevocationMissingRule(),
-        DuplicatePurposeRule(), UnknownPurposeRule(), MarketingOptInRequiredRule(), HandoffPurposeMissingRule(),
-        SensitiveConsentInvalidRule(), InternationalProcessingUndisclosedRule(),
+        DuplicatePurposeRule(), UnknownPurposeRule(), MarketingOptInRequiredRule(), OptionalPurposeBundledRule(),
+        HandoffPurposeMissingRule(), SensitiveConsentInvalidRule(), InternationalProcessingUndisclosedRule(),
     ]
 
     /// The ids of the habeas-data rules that fire on a fixture, with how often each fires.
@@ -1174,7 +1174,8 @@ func expectAt(
         "unknown_purpose": ["unknown_purpose"],
         "marketing_opt_in_required": ["marketing_opt_in_required"],
         "handoff_purpose_missing": ["handoff_purpose_missing"],
-        "sensitive_consent_invalid": ["sensitive_consent_invalid"],
+        "sensitive_consent_invalid": ["sensitive_consent_invalid", "sensitive_consent_invalid"],
+        "optional_purpose_bundled": ["optional_purpose_bundled"],
         "international_processing_undisclosed": ["international_processing_undisclosed"],
     ]
 

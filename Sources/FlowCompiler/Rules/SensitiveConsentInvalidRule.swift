@@ -8,10 +8,11 @@ import FlowLanguage
 struct SensitiveConsentInvalidRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "sensitive_consent_invalid", severity: .error,
-        summary: "a sensitive consent does not list its data, does not say answering is optional, or its decline "
-            + "does not continue the service",
-        fix: "List the sensitive data under 'data', say in the text that the contact is not obliged to answer, and "
-            + "send 'decline' to a step that continues the service (Decreto 1377, art. 6).")
+        summary: "a sensitive consent does not list its data, does not say answering is optional, its decline "
+            + "does not continue the service, or it carries an opt-in",
+        fix: "List the sensitive data under 'data', say in the text that the contact is not obliged to answer, "
+            + "send 'decline' to a step that continues the service (Decreto 1377, art. 6), and ask an opt-in at "
+            + "the general consent step.")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -29,7 +30,7 @@ struct SensitiveConsentInvalidRule: LintRule {
         .pt: "'você não é obrigado a autorizar o tratamento destes dados'",
     ]
 
-    /// Up to three diagnostics per sensitive consent: data, optional wording, decline.
+    /// Up to four diagnostics per sensitive consent: data, optional wording, decline, an opt-in it never asks.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let flow = context.flow
         let language = flow.language.value
@@ -57,6 +58,13 @@ struct SensitiveConsentInvalidRule: LintRule {
             if let problem = declineProblem(consent.decline, of: entry.step, in: context) {
                 diagnostics.append(
                     Self.descriptor.diagnostic("the decline of \(name) \(problem.text)", at: problem.range))
+            }
+            // The runtime asks an opt-in only after a general consent: here it would silently never be asked.
+            if let optIn = consent.optIn {
+                diagnostics.append(
+                    Self.descriptor.diagnostic(
+                        "\(name) has an 'opt_in', which is asked only after a general consent; move it to the "
+                            + "general consent step", at: optIn.range))
             }
         }
         return diagnostics
