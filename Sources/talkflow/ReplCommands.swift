@@ -87,14 +87,32 @@ enum ReplCommandName: String, CaseIterable {
     static var helpText: String {
         var lines = ["Type a line to send it as the contact. Commands:"]
         lines += allCases.flatMap(\.helpLines)
-        lines.append("A line starting with // sends the rest, from its second /, as the contact's text.")
+        lines.append("A line starting with // is sent as the contact's text, from its second /.")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// This command's lines of `/help`.
+    /// The widest line of `/help`: an 80-column terminal shows each line whole.
+    static let helpWidth = 80
+
+    /// This command's lines of `/help`; an effect too long for the line continues under itself.
     var helpLines: [String] {
         let width = Self.allCases.flatMap { $0.usage.map(\.form.count) }.max() ?? 0
-        return usage.map { "  " + $0.form + String(repeating: " ", count: width - $0.form.count + 2) + $0.effect }
+        let indent = String(repeating: " ", count: width + 4)
+        return usage.flatMap { form, effect -> [String] in
+            var lines: [String] = []
+            var line = "  " + form + String(repeating: " ", count: width - form.count + 2)
+            var empty = true
+            for word in effect.split(separator: " ") {
+                if !empty, line.count + 1 + word.count > Self.helpWidth {
+                    lines.append(line)
+                    line = indent
+                    empty = true
+                }
+                line += (empty ? "" : " ") + word
+                empty = false
+            }
+            return lines + [line]
+        }
     }
 }
 

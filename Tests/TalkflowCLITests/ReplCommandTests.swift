@@ -243,6 +243,11 @@ import Testing
         }
         #expect(result.stdout.contains("  /clock +DURATION "))
         #expect(result.stdout.contains("\n  /tap CHOICE               tap a button or list row of the last message"))
+        // Every line of /help fits an 80-column terminal; a long effect continues under itself.
+        let help = result.stdout.components(separatedBy: "Antes de continuar")[0]
+        #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(help)")
+        let continued = "\n" + String(repeating: " ", count: 28) + "stays at its step, or starts anew if"
+        #expect(result.stdout.contains(continued))
         // "//hola" is the contact's first message: it starts the conversation; "hola" after /quit is never read.
         #expect(result.stdout.components(separatedBy: "Antes de continuar").count == 2)
     }
