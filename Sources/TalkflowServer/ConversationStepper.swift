@@ -17,6 +17,16 @@ public struct ConversationStepper: Sendable {
         self.evidence = evidence
     }
 
+    /// The stepper of one update from WhatsApp to `tenant`: consent evidence names the channel and the tenant's
+    /// number, the requests answered (`nil`: the store finds them) and WhatsApp's own time of the update.
+    init(_ tenant: Tenant, receivedAt: Int64, requests: [String]?, whatsAppTime: Int64) {
+        self.init(
+            flow: tenant.flow,
+            evidence: EvidenceContext(
+                channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID,
+                receivedAt: receivedAt, requestMessageIDs: requests, whatsAppTimestamp: whatsAppTime))
+    }
+
     /// Steps `session` with `kind` at `at` and records the effects, those of an agent assignment included.
     /// `forwarded`: the contact forwarded the message (never a consent answer).
     public func step(

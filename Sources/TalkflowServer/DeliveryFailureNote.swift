@@ -26,12 +26,18 @@ struct DeliveryFailureNote: Sendable {
         var metadata: Logger.Metadata = ["outbox_id": "\(outboxID)", "error": "\(error?.kind ?? "unknown")"]
         if let contact { metadata["conversation"] = "\(await pseudonyms.id(tenant: tenant.id, contact: contact))" }
         logger.warning("Meta reported a message failed", metadata: metadata)
-        if Self.stoppedMarketing(error), let contact {
-            try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-                tenant: tenant, contact: contact, at: at, because: "failed_131050", logger: logger)
-        }
+        try await withdrawIfMarketingStopped(tenant: tenant, contact: contact, error: error, at: at, logger: logger)
         guard windowClosed, let contact else { return }
         metrics?.failed(.windowClosed)
         try await store.recordWindowClosed(tenant: tenant, contact: contact, at: at)
+    }
+
+    /// For a contact who stopped the business's marketing messages (131050), the opt-in withdrawn.
+    func withdrawIfMarketingStopped(tenant: Tenant, contact: String?, error: OutboxError?, at: Int64, logger: Logger)
+        async throws
+    {
+        guard Self.stoppedMarketing(error), let contact else { return }
+        try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
+            tenant: tenant, contact: contact, at: at, because: "failed_131050", logger: logger)
     }
 }

@@ -123,17 +123,6 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
     }
 
-    /// The stepper of one update from WhatsApp: consent evidence names this channel and the tenant's number.
-    static func stepper(_ tenant: Tenant, receivedAt: Int64, requests: [String]?, whatsAppTime: Int64)
-        -> ConversationStepper
-    {
-        ConversationStepper(
-            flow: tenant.flow,
-            evidence: EvidenceContext(
-                channel: channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: receivedAt,
-                requestMessageIDs: requests, whatsAppTimestamp: whatsAppTime))
-    }
-
     /// One inbound message: dedup, media size, then the transaction.
     func handle(_ message: InboundMessage, tenant: Tenant, logger: Logger) async throws {
         // A wamid encodes the contact's number: it is logged at debug level only (and the metadata is built
@@ -162,7 +151,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         let receivedAt = clock()
-        let stepper = Self.stepper(
+        let stepper = ConversationStepper(
             tenant, receivedAt: receivedAt, requests: message.context?.messageID.map { [$0] },
             whatsAppTime: message.timestamp)
         let profileName = message.profileName
@@ -239,19 +228,19 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
-        // The contact stopped the business's marketing messages: the opt-in goes now, also for a status Meta
-        // delivers again after a failed try (the withdrawal is safe to repeat) or one that outran the send.
-        if delivery == .failed, DeliveryFailureNote.stoppedMarketing(error),
-            let contact = status.recipientID ?? status.recipientUserID
-        {
-            try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-                tenant: tenant, contact: contact, at: status.timestamp, because: "failed_131050", logger: logger)
+        guard delivery == .failed else { return }
+        let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms, clock: clock)
+        guard changed else {
+            // Delivered again after a failed try, or ahead of the send: the opt-in still goes now (safe to repeat).
+            try await note.withdrawIfMarketingStopped(
+                tenant: tenant, contact: status.recipientID ?? status.recipientUserID, error: error,
+                at: status.timestamp, logger: logger)
+            return
         }
-        guard changed, delivery == .failed else { return }
         // The failed message's own conversation: the status may name the recipient by another of its ids (its
         // phone number for a conversation keyed by its user id), or by none.
         let message = try await store.outboundMessage(tenant: tenant.id, messageID: status.messageID)
-        try await DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms, clock: clock).record(
+        try await note.record(
             tenant: tenant, contact: message?.contact ?? status.recipientID ?? status.recipientUserID,
             outboxID: message.map { String($0.outboxID) } ?? status.callbackData ?? "",
             error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: status.timestamp,

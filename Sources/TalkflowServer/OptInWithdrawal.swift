@@ -29,7 +29,7 @@ struct OptInWithdrawal: Sendable {
             return
         }
         let receivedAt = clock()
-        let stepper = InboundProcessor.stepper(tenant, receivedAt: receivedAt, requests: [], whatsAppTime: timestamp)
+        let stepper = ConversationStepper(tenant, receivedAt: receivedAt, requests: [], whatsAppTime: timestamp)
         let committed = try await store.update(tenant: tenant.id, contact: key, at: receivedAt) {
             session, transaction in
             var changes = ConversationChanges()

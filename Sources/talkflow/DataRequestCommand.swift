@@ -97,23 +97,28 @@ struct DataRequestStoreOptions: ParsableArguments {
     }
 
     /// The case `id`; a missing one is exit 1.
-    func existing(_ id: Int64, in store: SQLiteStore) async throws -> DataRequest {
-        guard let found = try await write({ try await store.dataRequest(id: id) }) else {
+    /// One step on case `id`: the deadline `rule` on the case as stored, then `record`, and the case printed.
+    /// No such case, a refusal (with its sentence) or a case changed meanwhile by another run is exit 1.
+    func step<Value>(
+        _ id: Int64, in store: SQLiteStore, rule: (DataRequest) throws(DataRequestDeadlines.Refusal) -> Value,
+        record: @escaping (Value) async throws -> DataRequest?
+    ) async throws {
+        guard let current = try await write({ try await store.dataRequest(id: id) }) else {
             Console.error("no data request \(id)")
             throw Exit.problems
         }
-        return found
-    }
-
-    /// Runs a deadline rule; a refusal is exit 1 with its sentence.
-    @discardableResult
-    func refusing<Value>(_ id: Int64, _ rule: () throws(DataRequestDeadlines.Refusal) -> Value) throws -> Value {
+        let decided: Value
         do {
-            return try rule()
+            decided = try rule(current)
         } catch {
             Console.error(error.message(id: id))
             throw Exit.problems
         }
+        guard let changed = try await write({ try await record(decided) }) else {
+            Console.error("data request \(id) changed meanwhile; nothing was recorded")
+            throw Exit.problems
+        }
+        try print(DataRequestReport(changed, now: Self.now))
     }
 
     /// Prints a value as JSON, keys sorted.
@@ -225,16 +230,11 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        let current = try await options.existing(id, in: store)
-        let due = try options.refusing(id) { () throws(DataRequestDeadlines.Refusal) in
+        try await options.step(id, in: store) { (current) throws(DataRequestDeadlines.Refusal) in
             try DataRequestDeadlines.extendedDeadline(of: current, toldAt: now)
+        } record: { due in
+            try await store.extendDataRequest(id: id, at: now, dueAt: due)
         }
-        guard let extended = try await options.write({ try await store.extendDataRequest(id: id, at: now, dueAt: due) })
-        else {
-            Console.error("data request \(id) changed meanwhile; nothing was recorded")
-            throw Exit.problems
-        }
-        try options.print(DataRequestReport(extended, now: DataRequestStoreOptions.now))
     }
 }
 
@@ -258,18 +258,12 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        let current = try await options.existing(id, in: store)
-        try options.refusing(id) { () throws(DataRequestDeadlines.Refusal) in
-            try DataRequestDeadlines.checkAnswer(of: current, at: now)
-        }
         let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        guard
-            let answered = try await options.write({ try await store.answerDataRequest(id: id, at: now, answer: note) })
-        else {
-            Console.error("data request \(id) changed meanwhile; nothing was recorded")
-            throw Exit.problems
+        try await options.step(id, in: store) { (current) throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.checkAnswer(of: current, at: now)
+        } record: { _ in
+            try await store.answerDataRequest(id: id, at: now, answer: note)
         }
-        try options.print(DataRequestReport(answered, now: DataRequestStoreOptions.now))
     }
 }
 

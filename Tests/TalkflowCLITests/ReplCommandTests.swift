@@ -441,33 +441,37 @@ import Testing
 
     // MARK: Terminal
 
-    /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the
-    /// line before it is sent, Tab completes a command, the up arrow recalls the last line, and Ctrl-D ends
-    /// the session with status 0. The history is written to $HOME/.talkflow_history.
+    /// readline's coloured prompt.
+    static let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
+
+    /// The REPL in a pseudo-terminal, after the contact's "hola" was answered (two prompts shown).
+    static func terminalAfterHola(home: TemporaryFolder) throws -> PseudoTerminalRepl {
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
+        try terminal.waitFor(prompt, count: 1)
+        try terminal.type("hola\r")
+        try terminal.waitFor(prompt, count: 2)
+        return terminal
+    }
+
     /// Ctrl-C at the prompt ends the REPL at once, killed by SIGINT, while readline waits for a key (readline's
     /// own handler only acted when the next key arrived, on its reading thread).
     @Test func anInterruptAtThePromptEndsTheReplAtOnce() throws {
         let home = try TemporaryFolder()
-        let terminal = try PseudoTerminalRepl(
-            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
-        let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
-        try terminal.waitFor(prompt, count: 1)
-        try terminal.type("hola\r")
-        try terminal.waitFor(prompt, count: 2)
+        let terminal = try Self.terminalAfterHola(home: home)
         terminal.signal(SIGINT)
         let (status, _) = try terminal.finish(timeout: 5)
         #expect(terminal.killedBySignal)
         #expect(status == SIGINT)
     }
 
+    /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the
+    /// line before it is sent, Tab completes a command, the up arrow recalls the last line, and Ctrl-D ends
+    /// the session with status 0. The history is written to $HOME/.talkflow_history.
     @Test func terminalEditingAndHistory() throws {
         let home = try TemporaryFolder()
-        let terminal = try PseudoTerminalRepl(
-            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
-        let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
-        try terminal.waitFor(prompt, count: 1)
-        try terminal.type("hola\r")
-        try terminal.waitFor(prompt, count: 2)
+        let terminal = try Self.terminalAfterHola(home: home)
+        let prompt = Self.prompt
         // "cepto", Ctrl-A (start of line), "a": the line sent is "acepto".
         try terminal.type("cepto\u{01}a\r")
         try terminal.waitFor(prompt, count: 3)
