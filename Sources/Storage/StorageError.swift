@@ -5,6 +5,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The database was written by a newer talkflow: it has migrations this build does not know, so using it
     /// could lose data.
     case unknownMigrations([String])
+    /// The file is a SQLite database without talkflow's schema: another program's data, which talkflow must not
+    /// turn into a store by adding its tables (or, for a reader, a file with nothing to read).
+    case notATalkflowStore
     /// A stored value could not be decoded (a damaged row, or one written by an incompatible version).
     case corruptRow(table: String, detail: String)
 
@@ -15,6 +18,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownMigrations(let names):
             return "the database has migrations this talkflow does not know (\(names.joined(separator: ", "))); "
                 + "use a newer talkflow"
+        case .notATalkflowStore:
+            return "not a talkflow store (a SQLite file without talkflow's schema, perhaps another program's); "
+                + "name the store talkflow serve writes"
         case .corruptRow(let table, let detail):
             return "unreadable row in \(table): \(detail)"
         }

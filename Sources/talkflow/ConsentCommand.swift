@@ -67,15 +67,7 @@ struct ConsentExportCommand: ParsableCommand {
 
     /// Opens the store, reads the histories and prints them.
     func run() throws {
-        let location = try StoreLocation(parsing: store)
-        let path: String
-        switch location {
-        case .sqlite(let file): path = file
-        }
-        guard FileManager.default.fileExists(atPath: path) else {
-            Console.error("cannot read '\(path)': no such file")
-            throw Exit.unreadable
-        }
+        let path = try StoreFile.existing(try StoreLocation(parsing: store))
         let document: ConsentExport
         do {
             // Read-only: the export never changes the file (no migration, no journal mode switched).
@@ -85,8 +77,7 @@ struct ConsentExportCommand: ParsableCommand {
                 contact: contact,
                 histories: try tenants.map { try opened.consentHistory(tenant: $0, contact: contact) })
         } catch {
-            Console.error("cannot read '\(path)': \(StoreErrorExplanation.explain(error))")
-            throw Exit.unreadable
+            throw StoreFile.unreadable(path, StoreErrorExplanation.explain(error))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -70,20 +70,7 @@ struct DataRequestStoreOptions: ParsableArguments {
 
     /// Opens the store; a missing file is an error (the server creates it), never a new empty store.
     func open() throws -> SQLiteStore {
-        let location = try StoreLocation(parsing: store)
-        switch location {
-        case .sqlite(let path):
-            guard FileManager.default.fileExists(atPath: path) else {
-                Console.error("cannot open the store '\(path)': no such file")
-                throw Exit.unreadable
-            }
-        }
-        do {
-            return try SQLiteStore.open(location)
-        } catch {
-            Console.error("cannot open the store \(location): \(StoreErrorExplanation.explain(error))")
-            throw Exit.unreadable
-        }
+        try StoreFile.open(try StoreLocation(parsing: store))
     }
 
     /// Runs a store call; a failure is exit 2 with the store's explanation.
@@ -91,8 +78,7 @@ struct DataRequestStoreOptions: ParsableArguments {
         do {
             return try await body()
         } catch {
-            Console.error("cannot write the store \(store): \(StoreErrorExplanation.explain(error))")
-            throw Exit.unreadable
+            throw StoreFile.unwritable(try StoreLocation(parsing: store), error)
         }
     }
 

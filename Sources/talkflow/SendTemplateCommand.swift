@@ -60,21 +60,7 @@ struct SendTemplateCommand: AsyncParsableCommand {
             Console.error("unknown tenant '\(self.tenant)': nothing was queued")
             throw Exit.problems
         }
-        let location = loaded.config.server.store
-        switch location {
-        case .sqlite(let path):
-            guard FileManager.default.fileExists(atPath: path) else {
-                Console.error("cannot open the store '\(path)': no such file")
-                throw Exit.unreadable
-            }
-        }
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore.open(location)
-        } catch {
-            Console.error("cannot open the store \(location): \(StoreErrorExplanation.explain(error))")
-            throw Exit.unreadable
-        }
+        let store = try StoreFile.open(loaded.config.server.store)
         do {
             let id = try await TemplateSender(store: store).send(
                 template: template, to: to, parameters: parameters, tenant: tenant)
@@ -83,8 +69,7 @@ struct SendTemplateCommand: AsyncParsableCommand {
             Console.error("refused: \(refusal.description); nothing was queued")
             throw Exit.problems
         } catch {
-            Console.error("cannot write the store \(location): \(error)")
-            throw Exit.unreadable
+            throw StoreFile.unwritable(loaded.config.server.store, error)
         }
     }
 }

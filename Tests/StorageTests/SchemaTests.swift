@@ -61,6 +61,36 @@ import Testing
     #expect(throws: StorageError.unknownMigrations(["v99_future"])) { try SQLiteStore(path: path) }
 }
 
+@Test func refusesAnotherProgramsDatabaseAndLeavesItAsItWas() throws {
+    let folder = try TestFolder()
+    let path = folder.path("other.db")
+    let raw = try DatabaseQueue(path: path)
+    try raw.write { try $0.execute(sql: "CREATE TABLE x(a); INSERT INTO x VALUES (1)") }
+    try raw.close()
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: path) }
+    // Nothing written: no talkflow tables, not switched to WAL, no WAL file beside it.
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+
+    // Another GRDB program's migrations are not a newer talkflow's.
+    let grdb = folder.path("grdb.db")
+    let other = try DatabaseQueue(path: grdb)
+    try other.write {
+        try $0.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('createUsers')")
+    }
+    try other.close()
+    #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: grdb) }
+}
+
+@Test func anEmptyFileBecomesAStore() throws {
+    let folder = try TestFolder()
+    let path = folder.path("empty.db")
+    try Data().write(to: URL(fileURLWithPath: path))
+    #expect(try SQLiteStore(path: path).appliedMigrations() == SQLiteSchema.migrations)
+}
+
 @Test func backupIsAConsistentCopy() async throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("store.db"))

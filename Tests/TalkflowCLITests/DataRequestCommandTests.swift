@@ -90,6 +90,19 @@ import Testing
         #expect(try folder.run("data-request", "list", "--store", "mysql:x").status == 64)
         let missing = try folder.run("data-request", "list", "--store", "sqlite:none.sqlite")
         #expect(missing.status == 2)
-        #expect(missing.stderr == "talkflow: error: cannot open the store 'none.sqlite': no such file\n")
+        #expect(missing.stderr == "talkflow: error: cannot read 'none.sqlite': no such file or directory\n")
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("store.sqlite"), withIntermediateDirectories: false)
+        let notAFile = try folder.run("data-request", "list", "--store", "sqlite:store.sqlite")
+        #expect(notAFile.status == 2)
+        #expect(notAFile.stderr == "talkflow: error: cannot read 'store.sqlite': not a regular file (a folder)\n")
+    }
+
+    /// `consent export` and `send-template` name a missing store the same way (cli.md's error lines).
+    @Test func everyStoreCommandNamesAMissingStoreAlike() throws {
+        let folder = try TemporaryFolder()
+        let export = try folder.run("consent", "export", "573001112233", "--store", "sqlite:none.sqlite")
+        #expect(export.status == 2)
+        #expect(export.stderr == "talkflow: error: cannot read 'none.sqlite': no such file or directory\n")
     }
 }

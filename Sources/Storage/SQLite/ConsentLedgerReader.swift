@@ -14,7 +14,7 @@ public struct ConsentLedgerReader: Sendable {
         queue = try DatabaseQueue(path: path, configuration: configuration)
         let hasLedger = try queue.read { db in try db.tableExists("consent_ledger") }
         guard hasLedger else {
-            throw StorageError.corruptRow(table: "consent_ledger", detail: "no consent ledger in this file")
+            throw StorageError.notATalkflowStore
         }
     }
 

@@ -69,7 +69,11 @@ public final class SQLiteStore: ConversationStore {
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
         let created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        if created >= 0 { Glibc.close(created) }
+        if created >= 0 {
+            Glibc.close(created)
+        } else {
+            try Self.checkExisting(path: path, patience: options.busyTimeout)
+        }
         let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
         let synchronous = options.durability == .power ? "FULL" : "NORMAL"
@@ -104,6 +108,41 @@ public final class SQLiteStore: ConversationStore {
         self.commits = SQLiteCommitQueue(pool: pool)
         self.logger = logger
         logger.debug("storage opened", metadata: ["schema": "\(migrator.migrations.last ?? "")"])
+    }
+
+    /// Refuses an existing file that is not a talkflow store before anything is written to it (opening the
+    /// pool switches the file to WAL and the migrations add tables): another program's SQLite database, or
+    /// one with migrations this build does not know (a newer talkflow). Read-only; an empty file or a store
+    /// being created by another process at the same moment passes.
+    private static func checkExisting(path: String, patience: Double) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(patience)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+            return  // not readable as a database here: the pool's own open explains why
+        }
+        let migrator = SQLiteSchema.migrator
+        try queue.read { db in
+            guard try db.tableExists("grdb_migrations") else {
+                let own =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0
+                if own > 0 { throw StorageError.notATalkflowStore }
+                return
+            }
+            let applied = try migrator.appliedIdentifiers(db)
+            let unknown = applied.subtracting(migrator.migrations).sorted()
+            guard unknown.isEmpty else {
+                // Another GRDB program's migrations, none of talkflow's: not a store from a newer talkflow.
+                if applied.isDisjoint(with: migrator.migrations) { throw StorageError.notATalkflowStore }
+                throw StorageError.unknownMigrations(unknown)
+            }
+        }
+        try queue.close()
     }
 
     /// Opens the pool, retrying while another process holds the lock SQLite needs to switch a new file to WAL

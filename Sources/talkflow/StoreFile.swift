@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// The store file of a command that reads or changes a store but never creates one (the server creates it):
+/// `data-request`, `send-template` and `consent export`. Their errors follow the CLI's convention,
+/// `cannot read '<path>': <reason>` and `cannot write '<path>': <reason>`, with the reasons lint gives.
+enum StoreFile {
+    /// The file `location` names, or exit 2 with why it cannot be a store: missing, not a regular file.
+    static func existing(_ location: StoreLocation) throws -> String {
+        let path: String
+        switch location {
+        case .sqlite(let file): path = file
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw unreadable(path, FileSystem.describe(errno)) }
+        if let kind = FileSystem.irregularKind(info) { throw unreadable(path, "not a regular file (\(kind))") }
+        return path
+    }
+
+    /// Opens the existing store `location` names; exit 2 with the store's explanation when it cannot.
+    static func open(_ location: StoreLocation) throws -> SQLiteStore {
+        let path = try existing(location)
+        do {
+            return try SQLiteStore.open(location)
+        } catch {
+            throw unreadable(path, StoreErrorExplanation.explain(error))
+        }
+    }
+
+    /// Prints `cannot read '<path>': <reason>` and gives the exit to throw.
+    static func unreadable(_ path: String, _ reason: String) -> ExitCode {
+        Console.error("cannot read '\(path)': \(reason)")
+        return Exit.unreadable
+    }
+
+    /// Prints `cannot write '<path>': <reason>` for a store call that failed and gives the exit to throw.
+    static func unwritable(_ location: StoreLocation, _ error: any Error) -> ExitCode {
+        let path: String
+        switch location {
+        case .sqlite(let file): path = file
+        }
+        Console.error("cannot write '\(path)': \(StoreErrorExplanation.explain(error))")
+        return Exit.unreadable
+    }
+}
