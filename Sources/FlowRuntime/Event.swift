@@ -43,9 +43,10 @@ public struct Event: Sendable, Hashable {
         /// The contact sent a file.
         case attachment(Attachment, messageID: String? = nil)
         /// The contact sent a message the flow cannot read (an order, a WhatsApp Flows answer, a poll, a type
-        /// WhatsApp itself does not support): it renews the 24-hour window like any message of theirs, is
-        /// never an answer, and an agent is told of it by its `type`.
-        case unreadable(type: String, messageID: String? = nil)
+        /// WhatsApp itself does not support, a shared location or contact card): it renews the 24-hour window
+        /// like any message of theirs, is never an answer, and an agent is told of it by its `type`, with its
+        /// `content` as text when it has one a person can read (a place's name, address and coordinates).
+        case unreadable(type: String, content: String? = nil, messageID: String? = nil)
         /// The shared rotation assigned this agent to the requested handoff.
         case agentAssigned(String)
         /// The assigned agent wrote to the contact.

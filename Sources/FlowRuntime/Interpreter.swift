@@ -111,7 +111,7 @@ public struct Interpreter: Sendable {
             // covers no data now: where the contact would give data (a question for personal or sensitive data,
             // a file, an agent), the conversation starts over, so the new policy is asked for first.
             if s.consent.acceptedVersion != nil, !consented, s.status != .new, s.status != .closed,
-                awaitsData(s)
+                awaitsData(s), !isKeyword(event.kind, at: s)
             {
                 if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
                 close(&s, .policyChanged, now: now, into: &fx)
@@ -136,7 +136,8 @@ public struct Interpreter: Sendable {
                 case .text(let text, _): fx.append(.logContactMessage(.text(text)))
                 case .attachment(let a, _): fx.append(.logContactMessage(.attachment(a)))
                 case .reply(let id, _): fx.append(.logContactMessage(.text(id)))
-                case .unreadable(let type, _): fx.append(.logContactMessage(.text(Self.unreadableNote(type))))
+                case .unreadable(let type, let content, _):
+                    fx.append(.logContactMessage(.text(Self.unreadableNote(type, content))))
                 default: break
                 }
             }
@@ -148,8 +149,8 @@ public struct Interpreter: Sendable {
             contactReply(&s, id, messageID: messageID, now: now, into: &fx)
         case .attachment(let attachment, let messageID):
             contactAttachment(&s, attachment, messageID: messageID, now: now, into: &fx)
-        case .unreadable(let type, let messageID):
-            contactUnreadable(&s, type, messageID: messageID, now: now, into: &fx)
+        case .unreadable(let type, let content, let messageID):
+            contactUnreadable(&s, Self.unreadableNote(type, content), messageID: messageID, now: now, into: &fx)
         case .agentAssigned(let agent):
             guard s.status == .queued else { return }
             s.status = .withAgent
@@ -191,6 +192,13 @@ public struct Interpreter: Sendable {
     }
 
     // MARK: Conversation lifecycle
+
+    /// Whether the contact typed a keyword at a step that waits: a jump, never an answer (keywords are checked
+    /// before the answer), so no data is given.
+    func isKeyword(_ kind: Event.Kind, at s: Session) -> Bool {
+        guard s.status == .waiting, case .text(let text, _) = kind else { return false }
+        return keywordTargets[InputText.normalize(text)] != nil
+    }
 
     /// Whether what the contact sends now would be personal data: an answer to a question for personal or
     /// sensitive data or a file, or a message to an agent.
@@ -239,6 +247,10 @@ public struct Interpreter: Sendable {
         s.endedAt = now
         s.agent = nil
         s.queue = nil
+        // The answers were collected for this conversation: not kept once it is over (a contact who never
+        // writes again would otherwise leave them in the session for good). The profile name and phone stay.
+        if s.variables.count > 2 { s.variables.removeSubrange(2...) }
+        s.consent.sensitive = false
         fx.append(.closeConversation(reason))
     }
 
@@ -557,12 +569,16 @@ public struct Interpreter: Sendable {
         contactText(&s, id, messageID: messageID, forwarded: false, now: now, into: &fx)
     }
 
-    /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets.
-    public static func unreadableNote(_ type: String) -> String { "[\(type)]" }
+    /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets,
+    /// then its readable content if it has one (`[location] Oficina centro…`).
+    public static func unreadableNote(_ type: String, _ content: String? = nil) -> String {
+        guard let content, !content.isEmpty else { return "[\(type)]" }
+        return "[\(type)] \(content)"
+    }
 
     /// A message the flow cannot read is never an answer: a consent, menu or question asks again, as after a
     /// wrong answer; an agent is told of it.
-    func contactUnreadable(_ s: inout Session, _ type: String, messageID: String?, now: Int64, into fx: inout [Effect])
+    func contactUnreadable(_ s: inout Session, _ note: String, messageID: String?, now: Int64, into fx: inout [Effect])
     {
         let payload = machine.states[Int(s.state)].payload
         if case .consent(let consent) = payload, s.status == .waiting {
@@ -570,7 +586,7 @@ public struct Interpreter: Sendable {
             return
         }
         if s.status == .queued || s.status == .withAgent {
-            fx.append(.relayToAgent(agent: s.agent, message: .text(Self.unreadableNote(type))))
+            fx.append(.relayToAgent(agent: s.agent, message: .text(note)))
             return
         }
         guard s.status == .waiting else { return }

@@ -232,10 +232,10 @@ extension InboundMessage {
     ///   carry no size: the server resolves it with `GraphClient.mediaInfo(id:)` (`file_size`) and passes it here,
     ///   so the monthly allowance counts real bytes; `0` until then. The interpreter itself refuses the types it
     ///   does not accept (audio, video, stickers…) with a polite message, so every file is reported.
-    /// - location → `.text` with the place's name, address and `latitude,longitude` on separate lines, and shared
-    ///   contacts → `.text` with each card's name and phone numbers: the contact did write something, so at a
-    ///   menu it is an invalid answer (the menu is shown again), at a handoff the agent reads it, and an `ask`
-    ///   for free text takes it as written.
+    /// - location → `.unreadable(type: "location")` with the place's name, address and `latitude,longitude` on
+    ///   separate lines as its content, and shared contacts → `.unreadable(type: "contacts")` with each card's
+    ///   name and phone numbers: not typed text, so never an answer (a question for a name must not take
+    ///   coordinates), but the agent of a handoff reads them.
     /// - reaction → `nil`: a reaction answers nothing and must not start a conversation or re-prompt a menu.
     /// - order, a WhatsApp Flows answer (`interactive` `nfm_reply`), `unsupported`, `unknown` and any type not
     ///   known here → `.unreadable(type:)`, named by its part's own `type` when it has one (`nfm_reply`,
@@ -256,9 +256,9 @@ extension InboundMessage {
                 mediaID: media.id)
             return .attachment(attachment, messageID: id)
         case .location(let location):
-            return .text(location.text, messageID: id)
+            return .unreadable(type: "location", content: location.text, messageID: id)
         case .contacts(let cards):
-            return .text(cards.map(\.text).joined(separator: "\n"), messageID: id)
+            return .unreadable(type: "contacts", content: cards.map(\.text).joined(separator: "\n"), messageID: id)
         case .unsupported(let type, let subtype):
             guard !Self.notices.contains(type) else { return nil }
             return .unreadable(type: subtype ?? type, messageID: id)

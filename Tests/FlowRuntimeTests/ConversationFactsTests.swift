@@ -91,6 +91,25 @@ import Testing
         """ + Fixture.handoff
     var chat = Chat(try Fixture.interpreter(steps: steps))
     chat.openAndAccept()
+    // The branch read the value the set step saved (`info`), normalized; the conversation then ended.
     #expect(chat.tap("horario").steps == ["marcar", "decidir", "info", "despedida"])
-    #expect(chat.value("origen") == "menu")
+    #expect(chat.session.status == .closed)
+}
+
+/// The answers a conversation collected are forgotten when it closes, not when the contact next writes (who may
+/// never do): the session keeps only the profile name and phone, and the consent.
+@Test func aClosedConversationKeepsNoAnswers() throws {
+    let session = Session(contactName: "Ana", phone: "573001112233")
+    var chat = Chat(try Fixture.interpreter(steps: Fixture.menuAskingTheName), session: session)
+    chat.openAndAccept()
+    chat.tap("hablar")
+    chat.type("Ana Gómez")
+    #expect(chat.value("nombre") == "Ana Gómez")
+    chat.event(.agentAssigned("ana"))
+    chat.event(.agentClosed)
+    chat.event(.inactivityTimeout, after: 1800)
+    #expect(chat.session.status == .closed)
+    #expect(chat.value("nombre") == nil)
+    #expect(chat.session.variables == ["Ana", "573001112233"])
+    #expect(chat.session.consent.acceptedVersion == "2026-01")
 }

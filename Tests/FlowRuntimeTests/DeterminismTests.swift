@@ -18,21 +18,7 @@ private let script: [(Int64, Event.Kind)] = [
     (5000, .text("hola")),
 ]
 
-private let steps = """
-      menu:
-        type: menu
-        text: "En que te ayudamos?"
-        options:
-          - { id: horario, title: Horario, next: info }
-          - { id: hablar, title: Hablar con un asesor, next: nombre }
-      nombre:
-        type: ask
-        text: "Como te llamas?"
-        save: nombre
-        personal_data: true
-        next: asesor
-
-    """ + Fixture.handoff
+private let steps = Fixture.menuAskingTheName
 
 /// Runs the script from a fresh session, starting at `start`.
 private func run(_ interpreter: Interpreter, from start: Int64) -> (Session, [Effect]) {

@@ -8,21 +8,7 @@ import Testing
 // and confirmed, a handoff ends, pending timers are cancelled and consent is asked again before any data step.
 
 /// A menu, a question for the name and the handoff.
-private let steps = """
-      menu:
-        type: menu
-        text: "En que te ayudamos?"
-        options:
-          - { id: horario, title: Horario, next: info }
-          - { id: hablar, title: Hablar con un asesor, next: nombre }
-      nombre:
-        type: ask
-        text: "Como te llamas?"
-        save: nombre
-        personal_data: true
-        next: asesor
-
-    """ + Fixture.handoff
+private let steps = Fixture.menuAskingTheName
 
 private func chatAtMenu(optIn: Bool = false) throws -> Chat {
     var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(optIn: optIn), steps: steps))
@@ -47,6 +33,27 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
             .logContactMessage(.text(word)), .stepEntered("ir_al_menu"), .stepEntered("menu"), simpleMenuMessage,
             .scheduleInactivityTimer(at: chat.now + 1800),
         ])
+}
+
+/// A flow reloaded with a new policy version while the contact is at a question for personal data: a keyword is
+/// no answer (it is checked before the answer), so it jumps as always rather than closing the conversation; the
+/// answer to the question would have closed it (`policy_changed`).
+@Test func aKeywordAtAQuestionUnderANewPolicyVersionJumpsInsteadOfClosing() throws {
+    var before = try chatAtMenu()
+    before.tap("hablar")
+    #expect(before.step == "nombre")
+    let reloaded = try Fixture.interpreter(version: "2026-02", consent: Fixture.consent(), steps: steps)
+    var chat = Chat(reloaded, session: before.session, at: before.now)
+    let jumped = chat.type("menu")
+    #expect(!jumped.contains(.closeConversation(.policyChanged)))
+    // The keyword's step leads to the menu through the consent step, which asks for the new version.
+    #expect(jumped.steps == ["ir_al_menu", "consentimiento"])
+    #expect(chat.session.status == .waiting)
+
+    // The answer to the question itself would have closed the conversation.
+    var other = Chat(reloaded, session: before.session, at: before.now)
+    #expect(other.type("Ana").contains(.closeConversation(.policyChanged)))
+    #expect(other.value("nombre") == nil)
 }
 
 @Test func aKeywordLeavesAQuestionWithoutAnsweringIt() throws {

@@ -118,6 +118,24 @@ enum Fixture {
 
         """
 
+    /// The menu `menu` whose second option asks for the name (`nombre`, personal data) before the handoff
+    /// `asesor`, with that handoff: for tests about what a question for personal data takes.
+    static let menuAskingTheName = """
+          menu:
+            type: menu
+            text: "En que te ayudamos?"
+            options:
+              - { id: horario, title: Horario, next: info }
+              - { id: hablar, title: Hablar con un asesor, next: nombre }
+          nombre:
+            type: ask
+            text: "Como te llamas?"
+            save: nombre
+            personal_data: true
+            next: asesor
+
+        """ + handoff
+
     /// A handoff `asesor` to the queue `ventas` that returns to the menu when the agent closes.
     static let handoff = """
           asesor:

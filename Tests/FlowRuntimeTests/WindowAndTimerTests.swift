@@ -199,6 +199,28 @@ private var simpleMenuMessageBody: OutboundMessage {
         ])
 }
 
+/// A shared location reaches the agent with the place as text, and the thread logs it so.
+@Test func aSharedLocationReachesTheAgentAsText() throws {
+    var chat = try chatWithAgent()
+    let note = "[location] Oficina centro\nCra 7 # 32-16\n4.60971,-74.08175"
+    let effects = chat.event(
+        .unreadable(type: "location", content: "Oficina centro\nCra 7 # 32-16\n4.60971,-74.08175"), after: 60)
+    #expect(effects.contains(.relayToAgent(agent: "ana", message: .text(note))))
+    #expect(effects.contains(.logContactMessage(.text(note))))
+}
+
+/// A shared location or contact card is no typed answer: a question for the name asks again and saves nothing.
+@Test func aSharedLocationIsNoAnswerToAQuestion() throws {
+    var chat = Chat(try Fixture.interpreter(steps: Fixture.menuAskingTheName))
+    chat.openAndAccept()
+    chat.tap("hablar")
+    let effects = chat.event(.unreadable(type: "location", content: "4.65,-74.05"), after: 60)
+    #expect(chat.step == "nombre")
+    #expect(chat.value("nombre") == nil)
+    #expect(!effects.contains(.variableSaved(name: "nombre")))
+    #expect(effects.contains { if case .send(.text, from: .bot) = $0 { true } else { false } })
+}
+
 /// It is never an answer: a menu is shown again as after a wrong answer (restarting the inactivity timer), and
 /// a consent step asks again, recording nothing.
 @Test func aMessageTheFlowCannotReadIsNeverAnAnswer() throws {

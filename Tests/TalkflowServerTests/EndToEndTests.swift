@@ -526,7 +526,7 @@ struct EndToEnd {
     }
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
-    func waitForSends(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [String] {
+    func waitForSends(_ count: Int, timeout: Duration = .seconds(15)) async throws -> [String] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let bodies = await fake.messageBodies
@@ -539,7 +539,7 @@ struct EndToEnd {
     }
 
     /// The mark-as-read requests the fake received, once there are at least `count` (failing after `timeout`).
-    func waitForReadReceipts(_ count: Int, timeout: Duration = .seconds(5)) async throws
+    func waitForReadReceipts(_ count: Int, timeout: Duration = .seconds(15)) async throws
         -> [FakeGraphAPI.RecordedRequest]
     {
         let deadline = ContinuousClock.now + timeout
@@ -557,7 +557,7 @@ struct EndToEnd {
     }
 
     /// Waits until the outbox is empty (everything sent or given up).
-    func waitForEmptyOutbox(timeout: Duration = .seconds(5)) async throws {
+    func waitForEmptyOutbox(timeout: Duration = .seconds(15)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await store.outboxDepth() == 0 { return }

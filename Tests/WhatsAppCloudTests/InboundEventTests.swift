@@ -67,22 +67,27 @@ import WhatsAppCloud
                 == .attachment(.init(mimeType: mime, size: 10, caption: caption, mediaID: id), messageID: "wamid.M1"))
     }
 
-    @Test func aLocationIsItsTextRendition() throws {
+    /// A shared place is no typed answer (a question for a name must not take coordinates), but the agent of a
+    /// handoff reads it: an unreadable event with the place as text.
+    @Test func aLocationIsUnreadableWithItsTextRendition() throws {
         #expect(
             try event(Fixture.single(type: "location", part: Fixture.chosenLocation))
-                == .text(
-                    "Facebook HQ\n1 Hacker Way, Menlo Park, CA 94025\n37.44221496582,-122.16165924072",
+                == .unreadable(
+                    type: "location",
+                    content: "Facebook HQ\n1 Hacker Way, Menlo Park, CA 94025\n37.44221496582,-122.16165924072",
                     messageID: "wamid.M1"))
         #expect(
             try event(Fixture.single(type: "location", part: Fixture.currentLocation))
-                == .text("4.60971,-74.08175", messageID: "wamid.M1"))
+                == .unreadable(type: "location", content: "4.60971,-74.08175", messageID: "wamid.M1"))
     }
 
-    @Test func sharedContactsAreTheirNamesAndPhones() throws {
+    @Test func sharedContactsAreUnreadableWithTheirNamesAndPhones() throws {
         #expect(
             try event(Fixture.single(type: "contacts", part: Fixture.contacts))
-                == .text("Ana Gómez +57 300 111 2233 +57 601 555 0000\nLuis Rojas +573009998877", messageID: "wamid.M1")
-        )
+                == .unreadable(
+                    type: "contacts",
+                    content: "Ana Gómez +57 300 111 2233 +57 601 555 0000\nLuis Rojas +573009998877",
+                    messageID: "wamid.M1"))
     }
 
     /// Messages the contact wrote that a flow cannot read renew the 24-hour window (Meta opens it on any of
