@@ -80,6 +80,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 preferences.append(preference)
             case .unknown(let field, _):
                 logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
+            case .otherProduct:
+                break  // never routed to a tenant: it names no number
             }
         }
         if contacts.count == 1, let contact = contacts.first {

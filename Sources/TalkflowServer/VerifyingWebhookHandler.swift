@@ -20,6 +20,17 @@ public struct VerifyingWebhookHandler: WebhookHandler {
         self.processor = processor
     }
 
+    /// Another product's `object` as it may be logged: a product name (`instagram`, `page`) as it is, anything
+    /// else (which could be anything at all) not.
+    static func productName(_ object: String) -> String {
+        let isName =
+            (1...64).contains(object.utf8.count)
+            && object.utf8.allSatisfy {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_")
+            }
+        return isName ? object : "(not a product name)"
+    }
+
     /// Parses, verifies, routes and processes one delivery (see the type's summary for the answers).
     public func handle(_ delivery: WebhookDelivery, logger: Logger) async -> WebhookOutcome {
         let updates: [WebhookUpdate]
@@ -37,7 +48,9 @@ public struct VerifyingWebhookHandler: WebhookHandler {
         var unknown = 0
         var unknownNumbers: Set<String> = []
         var unaddressed = 0
+        var otherProducts: Set<String> = []
         for update in updates {
+            if case .otherProduct(let object) = update { otherProducts.insert(object) }
             guard let number = update.phoneNumberID else {
                 unaddressed += 1
                 continue
@@ -54,7 +67,11 @@ public struct VerifyingWebhookHandler: WebhookHandler {
             routed[number]?.updates.append(update)
         }
 
-        if unaddressed > 0 {
+        if !otherProducts.isEmpty, signedByAnyTenant(delivery) {
+            logger.warning(
+                "webhook of another Meta product acknowledged and ignored; talkflow reads whatsapp_business_account",
+                metadata: ["object": "\(otherProducts.map(Self.productName).sorted().joined(separator: ","))"])
+        } else if unaddressed > 0 {
             logger.debug("webhook changes for fields talkflow does not handle", metadata: ["changes": "\(unaddressed)"])
         }
         guard !order.isEmpty else {

@@ -87,9 +87,7 @@ public enum WebhookParser {
 
     /// The updates of an envelope, in order.
     static func updates(of envelope: WireEnvelope) throws(WebhookParseError) -> [WebhookUpdate] {
-        guard envelope.object == "whatsapp_business_account" else {
-            throw WebhookParseError(path: "object", reason: "expected \"whatsapp_business_account\"")
-        }
+        guard envelope.object == WireEnvelope.whatsApp else { return [.otherProduct(object: envelope.object)] }
         var updates: [WebhookUpdate] = []
         for (e, entry) in envelope.entry.enumerated() {
             for (c, change) in entry.changes.enumerated() {

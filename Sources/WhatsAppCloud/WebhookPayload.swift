@@ -21,6 +21,9 @@ public enum WebhookUpdate: Sendable, Hashable {
     /// A change of a field talkflow does not handle (`message_template_status_update`, `account_update`, …): kept
     /// so the server can log and acknowledge it instead of failing the whole POST. `wabaID` is `entry[].id`.
     case unknown(field: String, wabaID: String?)
+    /// A webhook of another Meta product (`object` is not `whatsapp_business_account`: Instagram, a Page) sent
+    /// to this URL by an app subscribed to it too: acknowledged and ignored, so that Meta does not retry it.
+    case otherProduct(object: String)
 
     /// The business phone number the update concerns (`value.metadata.phone_number_id`): the tenant routing key.
     /// `nil` for changes of fields other than `messages`, which are not addressed to a number.
@@ -30,7 +33,7 @@ public enum WebhookUpdate: Sendable, Hashable {
         case .status(let status): return status.phoneNumberID
         case .error(let phoneNumberID, _): return phoneNumberID
         case .marketingPreference(let preference): return preference.phoneNumberID
-        case .unknown: return nil
+        case .unknown, .otherProduct: return nil
         }
     }
 }
@@ -117,8 +120,25 @@ public struct MarketingPreference: Sendable, Hashable {
 // whose shape is known; any other field's value is skipped unread.
 
 struct WireEnvelope: Decodable {
+    /// The `object` of WhatsApp Business Account webhooks, the only ones read.
+    static let whatsApp = "whatsapp_business_account"
+
     var object: String
     var entry: [WireEntry]
+
+    private enum CodingKeys: String, CodingKey {
+        case object, entry
+    }
+}
+
+// In an extension, so that the memberwise initializer (which the tree reader uses) stays.
+extension WireEnvelope {
+    /// Another product's webhook (Instagram, a Page) has entries of its own shape: they are not read.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        object = try container.decode(String.self, forKey: .object)
+        entry = object == Self.whatsApp ? try container.decode([WireEntry].self, forKey: .entry) : []
+    }
 }
 
 struct WireEntry: Decodable {

@@ -34,7 +34,13 @@ extension JSONNode {
 
 extension WireEnvelope {
     init(tree: JSONNode) throws(TreeMismatch) {
-        self.init(object: try tree.requiredString("object"), entry: try tree.requiredArray("entry", WireEntry.init))
+        let object = try tree.requiredString("object")
+        // Another product's webhook (Instagram, a Page) has entries of its own shape: not read.
+        guard object == WireEnvelope.whatsApp else {
+            self.init(object: object, entry: [])
+            return
+        }
+        self.init(object: object, entry: try tree.requiredArray("entry", WireEntry.init))
     }
 }
 

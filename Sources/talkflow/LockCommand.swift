@@ -91,6 +91,7 @@ struct LockCommand: ParsableCommand {
             + (existing.problems.map { [$0] } ?? [])
         if files.contains(where: { !$0.diagnostics.isEmpty }) {
             Console.err(TextRenderer.render(files: files, colors: colors))
+            Console.err(TextRenderer.summary(files: files) + "\n")
         }
         if let problems = existing.problems, problems.source == nil, problems.errorCount > 0 {
             Console.err("\(path): not locked: the consent lock '\(lockPath)' cannot be read\n")

@@ -53,6 +53,7 @@ struct SendTemplateCommand: AsyncParsableCommand {
         let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
         guard let loaded = result.loaded else {
             Console.err(TextRenderer.render(files: result.files, colors: false))
+            Console.err(TextRenderer.summary(files: result.files) + "\n")
             Console.error("the configuration has errors: nothing was queued")
             throw Exit.problems
         }

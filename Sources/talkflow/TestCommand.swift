@@ -9,6 +9,8 @@ struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run transcript tests of flows.",
+        // At least one path is required; `validate` says so in its own words instead of ArgumentParser's.
+        usage: "talkflow test <path> ... [--junit <file>] [--coverage] [--min-coverage <n>] [--color <when>]",
         discussion: """
             Each PATH is a transcript file or a folder. Folders are searched recursively for files ending in \
             .test.yaml (or .test.yml), skipping hidden entries; a file named on the command line is run \

@@ -42,7 +42,8 @@ import Testing
         #expect(try folder.run("compile", "bot/flow.yaml").status == 1)
         let refused = try folder.run("lock", "bot/flow.yaml")
         #expect(refused.status == 1)
-        #expect(refused.stderr.hasSuffix("bot/flow.yaml: not locked: fix the errors above first\n"))
+        #expect(
+            refused.stderr.hasSuffix("\n1 error in 1 file\nbot/flow.yaml: not locked: fix the errors above first\n"))
         #expect(try String(contentsOf: lockFile, encoding: .utf8) == first)
 
         // A new version: a warning until it is locked, then clean, and the old version is kept.

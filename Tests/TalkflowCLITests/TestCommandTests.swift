@@ -160,7 +160,11 @@ struct TestCommandTests {
             noFlow.stdout.contains(
                 "ERROR sin_flujo.test.yaml (sin_flujo)\nsin_flujo.test.yaml:1:7: error: cannot read the flow file 'nada.yaml'"
             ))
-        #expect(try folder.run("test").status == 64)
+        let none = try folder.run("test")
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("missing path: name at least one transcript or folder"))
+        // The usage line says a path is required, as cli.md writes it.
+        #expect(try folder.run("test", "--help").stdout.contains("USAGE: talkflow test <path> ... [--junit <file>]"))
         #expect(try folder.run("test", "bien.test.yaml", "--min-coverage", "101").status == 64)
         #expect(try folder.run("test", "bien.test.yaml", "--no-such-option").status == 64)
     }

@@ -32,6 +32,20 @@ struct TestServer {
 
 private func bytes(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
 
+extension TestServer {
+    /// Posts `body` signed with the app secret (200 expected), then unsigned (401 expected).
+    func expectAcknowledgedOnlyWhenSigned(_ body: [UInt8]) async throws {
+        try await test { client in
+            let signed = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(signed.status == .ok)
+            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
+            #expect(unsigned.status == .unauthorized)
+        }
+    }
+}
+
 @Suite("Webhook routes")
 struct WebhookRouteTests {
     // MARK: Handshake
@@ -143,14 +157,7 @@ struct WebhookRouteTests {
     @Test func anUnknownPhoneNumberIsAcknowledgedOnlyWhenSignedByAConfiguredApp() async throws {
         let server = try TestServer()
         let body = textWebhook(to: [Phone.unknown])
-        try await server.test { client in
-            let signed = try await client.execute(
-                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
-                body: ByteBuffer(bytes: body))
-            #expect(signed.status == .ok)
-            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
-            #expect(unsigned.status == .unauthorized)
-        }
+        try await server.expectAcknowledgedOnlyWhenSigned(body)
         let metrics = server.app.metrics.exposition()
         #expect(sample(metrics, #"talkflow_failures_total{kind="unknown_tenant"}"#) == 1)
         #expect(sample(metrics, #"talkflow_failures_total{kind="signature"}"#) == 1)
@@ -167,15 +174,26 @@ struct WebhookRouteTests {
         let body = Array(
             (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":["#
                 + #"{"field":"account_update","value":{"event":"VERIFIED_ACCOUNT"}}]}]}"#).utf8)
-        try await server.test { client in
-            let signed = try await client.execute(
-                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
-                body: ByteBuffer(bytes: body))
-            #expect(signed.status == .ok)
-            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
-            #expect(unsigned.status == .unauthorized)
-        }
+        try await server.expectAcknowledgedOnlyWhenSigned(body)
         #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="unknown_tenant"}"#) == 0)
+    }
+
+    /// An app subscribed to Instagram or a Page too may post their webhooks to the same URL: acknowledged when
+    /// signed (a 400 would have Meta retry it for days), logged as a warning, nothing done; unsigned, 401.
+    @Test func anotherMetaProductsWebhookIsAcknowledgedWhenSigned() async throws {
+        let server = try TestServer()
+        let body = Array(
+            (#"{"object":"instagram","entry":[{"id":"17841400000000000","time":1749416383,"messaging":["#
+                + #"{"sender":{"id":"1"},"recipient":{"id":"2"},"message":{"mid":"m1","text":"hola"}}]}]}"#).utf8)
+        try await server.expectAcknowledgedOnlyWhenSigned(body)
+        let warning = server.logs.all.first { $0.message.hasPrefix("webhook of another Meta product") }
+        #expect(warning?.level == .warning)
+        #expect(warning?.metadata["object"] == "instagram")
+        #expect(!server.logs.all.contains { $0.message.hasPrefix("webhook updates received") })
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="malformed"}"#) == 0)
+        // An `object` that is no product name is not logged as it is: it could hold anything.
+        #expect(VerifyingWebhookHandler.productName("Calle 100 #10-20 apto 301") == "(not a product name)")
+        #expect(VerifyingWebhookHandler.productName("page") == "page")
     }
 
     /// When a tenant's processing fails the answer is 500, so that Meta delivers the webhook again.
