@@ -11,21 +11,15 @@ enum SourceFiles {
     }
 
     static func read(_ path: String, limit: Int) -> Outcome {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            return .failure(describe(error))
-        }
-        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
-            return .failure(type == .typeDirectory ? "is a folder, not a file" : "is not a regular file")
-        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(FileKind.describe(errno)) }
+        if let kind = FileKind.irregular(info) { return .failure("not a regular file (\(kind))") }
         guard let handle = FileHandle(forReadingAtPath: path) else { return .failure("permission denied") }
         defer { try? handle.close() }
         do {
             return .bytes([UInt8](try handle.read(upToCount: limit + 1) ?? Data()))
         } catch {
-            return .failure(describe(error))
+            return .failure(FileKind.describe(error))
         }
     }
 
@@ -34,19 +28,5 @@ enum SourceFiles {
         if path.hasPrefix("/") { return path }
         let folder = (base as NSString).deletingLastPathComponent
         return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-    }
-
-    /// The POSIX reason inside a Foundation error when there is one, lower-case; otherwise its description.
-    private static func describe(_ error: any Error) -> String {
-        let nsError = error as NSError
-        let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
-        var code: Int32?
-        if let underlying, underlying.domain == NSPOSIXErrorDomain { code = Int32(underlying.code) }
-        if nsError.domain == NSPOSIXErrorDomain { code = Int32(nsError.code) }
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError { code = ENOENT }
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoPermissionError { code = EACCES }
-        guard let code else { return nsError.localizedDescription }
-        let text = String(cString: strerror(code))
-        return text.prefix(1).lowercased() + text.dropFirst()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TalkflowServer
 
 /// One thing `talkflow lint` was asked to check: a file to read, or a named path that gave nothing to read
 /// (missing, a folder without flows), which is reported and makes the run exit 2.
@@ -28,7 +29,7 @@ enum FlowFinder {
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {
-                inputs.append(.problem(path: path, message: FileSystem.describe(errno)))
+                inputs.append(.problem(path: path, message: FileKind.describe(errno)))
                 continue
             }
             guard FileSystem.isDirectory(info) else {
@@ -75,7 +76,7 @@ enum FlowFinder {
             if let stream = opendir(folder) {
                 closedir(stream)
             } else {
-                reason = FileSystem.describe(errno)
+                reason = FileKind.describe(errno)
             }
             found.append(.problem(path: folder, message: reason))
             return
@@ -85,7 +86,7 @@ enum FlowFinder {
             var info = stat()
             guard stat(child, &info) == 0 else {
                 // A dangling link named like a flow was meant to be checked.
-                if isFlowName(name) { found.append(.problem(path: child, message: FileSystem.describe(errno))) }
+                if isFlowName(name) { found.append(.problem(path: child, message: FileKind.describe(errno))) }
                 continue
             }
             if FileSystem.isDirectory(info) {
@@ -117,33 +118,27 @@ enum FlowReader {
     static func read(_ path: String, limit: Int) -> ReadOutcome {
         var info = stat()
         // stat first only for a precise message: opening a socket fails with an unhelpful error.
-        if stat(path, &info) == 0, let kind = FileSystem.irregularKind(info) {
+        if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
             return .failure("not a regular file (\(kind))")
         }
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(FileSystem.describe(errno)) }
+        guard descriptor >= 0 else { return .failure(FileKind.describe(errno)) }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        guard fstat(descriptor, &info) == 0 else { return .failure(FileSystem.describe(errno)) }
-        if let kind = FileSystem.irregularKind(info) { return .failure("not a regular file (\(kind))") }
+        guard fstat(descriptor, &info) == 0 else { return .failure(FileKind.describe(errno)) }
+        if let kind = FileKind.irregular(info) { return .failure("not a regular file (\(kind))") }
         if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
         do {
             let data = try handle.read(upToCount: limit + 1) ?? Data()
             if data.count > limit { return .tooLarge(size: data.count) }
             return .bytes([UInt8](data))
         } catch {
-            return .failure(FileSystem.describe(error))
+            return .failure(FileKind.describe(error))
         }
     }
 }
 
 /// Small wrappers over POSIX file facts, shared by finding and reading.
 enum FileSystem {
-    /// `strerror` with a lower-case start, to fit the messages of talkflow ("no such file or directory").
-    static func describe(_ code: Int32) -> String {
-        let text = String(cString: strerror(code))
-        return text.prefix(1).lowercased() + text.dropFirst()
-    }
-
     /// Writes `text` to `path` through a temporary file in the same folder and a rename, so that a reader never
     /// sees half a machine and a failed write leaves the old file intact. Returns why it failed, or `nil`.
     ///
@@ -161,7 +156,7 @@ enum FileSystem {
                 // A link to a file not written yet: its target, relative to the link's folder.
                 var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                 let count = readlink(given, &buffer, buffer.count - 1)
-                guard count > 0 else { return describe(errno) }
+                guard count > 0 else { return FileKind.describe(errno) }
                 let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 let folder = (given as NSString).deletingLastPathComponent
                 path = target.hasPrefix("/") || folder.isEmpty ? target : folder + "/" + target
@@ -170,18 +165,18 @@ enum FileSystem {
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             if isDirectory(info) { return "is a folder" }
             let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-            guard descriptor >= 0 else { return describe(errno) }
+            guard descriptor >= 0 else { return FileKind.describe(errno) }
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
             var failure = writeAll(text, to: descriptor)
-            if close(descriptor) != 0, failure == nil { failure = describe(errno) }
+            if close(descriptor) != 0, failure == nil { failure = FileKind.describe(errno) }
             return failure
         }
         let temporary = "\(path).talkflow-\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return describe(errno) }
+        guard descriptor >= 0 else { return FileKind.describe(errno) }
         var failure = writeAll(text, to: descriptor)
-        if close(descriptor) != 0, failure == nil { failure = describe(errno) }
-        if failure == nil, rename(temporary, path) != 0 { failure = describe(errno) }
+        if close(descriptor) != 0, failure == nil { failure = FileKind.describe(errno) }
+        if failure == nil, rename(temporary, path) != 0 { failure = FileKind.describe(errno) }
         if failure != nil { unlink(temporary) }
         return failure
     }
@@ -192,7 +187,7 @@ enum FileSystem {
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
-                if errno != EINTR { return describe(errno) }
+                if errno != EINTR { return FileKind.describe(errno) }
             } else {
                 bytes = bytes.dropFirst(written)
             }
@@ -200,29 +195,8 @@ enum FileSystem {
         return nil
     }
 
-    /// The POSIX reason inside a Foundation error when there is one ("permission denied"), otherwise
-    /// Foundation's own description.
-    static func describe(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain { return describe(Int32(underlying.code)) }
-        return error.localizedDescription
-    }
-
     /// Whether `stat` describes a folder (links already followed).
     static func isDirectory(_ info: stat) -> Bool {
         info.st_mode & S_IFMT == S_IFDIR
-    }
-
-    /// What a non-regular file is, for the message; `nil` for a regular file.
-    static func irregularKind(_ info: stat) -> String? {
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: nil
-        case S_IFDIR: "a folder"
-        case S_IFIFO: "a FIFO"
-        case S_IFCHR, S_IFBLK: "a device"
-        case S_IFSOCK: "a socket"
-        case S_IFLNK: "a symbolic link"
-        default: "an unknown kind of file"
-        }
     }
 }

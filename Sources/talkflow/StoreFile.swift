@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Storage
+import TalkflowServer
 
 /// The store file of a command that reads or changes a store but never creates one (the server creates it):
 /// `data-request`, `send-template` and `consent export`. Their errors follow the CLI's convention,
@@ -13,8 +14,8 @@ enum StoreFile {
         case .sqlite(let file): path = file
         }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw unreadable(path, FileSystem.describe(errno)) }
-        if let kind = FileSystem.irregularKind(info) { throw unreadable(path, "not a regular file (\(kind))") }
+        guard stat(path, &info) == 0 else { throw unreadable(path, FileKind.describe(errno)) }
+        if let kind = FileKind.irregular(info) { throw unreadable(path, "not a regular file (\(kind))") }
         return path
     }
 

@@ -381,6 +381,13 @@ struct ConfigLoaderTests {
         #expect(
             missing.files.first?.diagnostics.first?.message
                 == "cannot read the configuration file: no such file or directory")
+        // A path that is not a regular file is named as lint names it.
+        for (path, kind) in [("/tmp", "a folder"), ("/dev/null", "a device")] {
+            let irregular = ConfigLoader.load(path: path, environment: [:])
+            #expect(
+                irregular.files.first?.diagnostics.first?.message
+                    == "cannot read the configuration file: not a regular file (\(kind))")
+        }
     }
 
     @Test func everyMistakeIsReportedInOneRun() throws {
