@@ -37,8 +37,9 @@ public struct EmojiMatch: Sendable, Hashable {
 ///    other elements may be text-default non-ASCII symbols without VS16 (`🏳‍🌈`, `❤‍🔥`), never a bare digit,
 ///    `#` or `*`. A skin-tone modifier with no base is an emoji.
 /// 5. Once an emoji starts, the match runs to the end of its extended grapheme cluster (`Character`), taking
-///    any dangling ZWJ, extra variation selectors, tags or combining marks, so that `strip(_:)` leaves no
-///    invisible debris. A match never crosses a `Character` boundary, and each cluster holds at most one match.
+///    any dangling ZWJ, extra variation selectors, tags or combining marks, so that `strip(_:)` leaves none of
+///    a match's scalars behind (a ZWJ that belongs to no match stays: `1‍😀` strips to `1` U+200D). A match
+///    never crosses a `Character` boundary, and each cluster holds at most one match.
 ///
 /// Everything else is allowed: accented letters, `¿ ¡ € £ ° • … – — “ ” « »`, `✓` (U+2713, `Emoji=No`),
 /// arrows and math symbols without VS16, CJK, and a ZWJ or VS16 that follows no emoji.

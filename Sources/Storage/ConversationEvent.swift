@@ -1,12 +1,12 @@
 /// Something that happened in a conversation besides a message, kept in the conversation log in order with
 /// the messages: steps entered, start and close, handoff milestones, messages held back. Kinds are open
 /// strings (the server adds its own, such as a Graph API error recorded on the conversation); the constants
-/// below are the ones the effect mapping writes. `detail` never holds personal data: a step id, a close
-/// reason, an agent's name, a template name, a variable's name.
+/// below are the ones the effect mapping and the server write. `detail` never holds anything the contact wrote:
+/// a step id, a close reason, a queue, an agent's name, a template name, a variable's name, a consent choice.
 public struct ConversationEvent: Sendable, Hashable, Codable {
     /// What happened (one of the constants below, or a kind of the caller).
     public var kind: String
-    /// A step id, a reason, an agent or a name: never personal data.
+    /// A step id, a reason, a queue, an agent, a name or a choice: never anything the contact wrote.
     public var detail: String?
 
     /// An event of `kind`.
@@ -27,7 +27,8 @@ public struct ConversationEvent: Sendable, Hashable, Codable {
     public static let agentAssigned = "agent_assigned"
     /// The handoff ended before the agent closed it (`detail`: the agent, if one was assigned).
     public static let handoffEnded = "handoff_ended"
-    /// A free-form message was not sent: the 24-hour window had closed (`detail`: `bot` or the agent).
+    /// A free-form message was not sent: the 24-hour window had closed (`detail`: `bot` or the agent; `graph_api`
+    /// when the Graph API refused it).
     public static let windowClosed = "window_closed"
     /// A template was not sent: no opt-in (`detail`: the template name).
     public static let templateRefused = "template_refused"
@@ -37,6 +38,6 @@ public struct ConversationEvent: Sendable, Hashable, Codable {
     public static let variableSaved = "variable_saved"
     /// Consent evidence was appended to the ledger (`detail`: the choice).
     public static let consentRecorded = "consent"
-    /// A revocation was appended to the ledger.
+    /// A revocation was appended to the ledger (`detail` nil).
     public static let revocationRecorded = "revocation"
 }

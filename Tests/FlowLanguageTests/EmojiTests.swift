@@ -121,9 +121,12 @@ struct EmojiTests {
         #expect(EmojiScanner.strip("😀\u{301}.") == ".")
     }
 
-    @Test("a bare digit is never swallowed into a ZWJ chain")
+    @Test("a bare digit is never swallowed into a ZWJ chain, and strip keeps the joiner before the emoji")
     func digitBeforeJoiner() {
         #expect(EmojiScanner.matches(in: "1\u{200D}😀") == [match("😀", at: 2)])
+        // The joiner after the digit belongs to no match (it is the digit's cluster), so strip leaves it.
+        #expect(EmojiScanner.strip("1\u{200D}😀") == "1\u{200D}")
+        #expect(EmojiScanner.strip("a\u{200D}😀b") == "a\u{200D}b")
     }
 
     @Test("strip keeps everything else, spaces included")

@@ -278,6 +278,26 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(chat.type("Horario").first == .logContactMessage(.text("Horario")))
 }
 
+/// Content is kept from the acceptance on, also at the consent step: the answer to the opt-in question, tapped
+/// or typed, is logged; the tap that accepts is not, nor the first message of a returning contact's next
+/// conversation (it only starts one).
+@Test func theOptInAnswerIsLoggedButNotTheAcceptanceNorAConversationsFirstMessage() throws {
+    for answer in ["tap", "type"] {
+        var chat = Chat(try consentFlow(optIn: true))
+        chat.type("hola")
+        #expect(!chat.tap("consentimiento.accept").logsContactMessage)
+        let effects =
+            answer == "tap" ? chat.tap("consentimiento.opt_in.accept") : chat.type("no, gracias")
+        let logged: RelayedMessage = answer == "tap" ? .text("consentimiento.opt_in.accept") : .text("no, gracias")
+        #expect(effects.first == .logContactMessage(logged), "\(answer)")
+        #expect(effects.evidence.count == 1)
+    }
+    let returning = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2026-01", optIn: false))
+    var chat = Chat(try consentFlow(optIn: true), session: returning)
+    #expect(!chat.type("hola, soy Ana").logsContactMessage)
+    #expect(chat.type("Horario").first == .logContactMessage(.text("Horario")))
+}
+
 @Test func theOptInIsAskedAfterAcceptanceAndRecordedApart() throws {
     var chat = Chat(try consentFlow(optIn: true))
     chat.type("hola")

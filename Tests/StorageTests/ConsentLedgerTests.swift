@@ -191,16 +191,26 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
         "UPDATE consent_ledger SET choice = 'declined'",
         "DELETE FROM consent_ledger",
         "INSERT OR REPLACE INTO consent_ledger SELECT * FROM consent_ledger",
+        "INSERT INTO consent_ledger SELECT * FROM consent_ledger WHERE true ON CONFLICT (seq) DO UPDATE SET choice = 'x'",
+        "INSERT INTO consent_ledger SELECT * FROM consent_ledger WHERE true ON CONFLICT DO NOTHING",
+        "UPDATE OR REPLACE consent_ledger SET seq = seq + 100",
         "UPDATE consent_texts SET text = 'otro texto'",
+        "UPDATE OR REPLACE consent_texts SET sha256 = (SELECT min(sha256) FROM consent_texts)",
         "DELETE FROM consent_texts",
     ]
     for sql in attempts {
         #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
     }
-    // Storing a text under a hash already there is ignored (content-addressed), never a replacement.
+    // Storing a text under a hash already there is ignored (content-addressed), never a replacement, also as
+    // an upsert.
     try await raw.write {
         try $0.execute(
             sql: "INSERT OR REPLACE INTO consent_texts (sha256, text) SELECT sha256, 'otro texto' FROM consent_texts")
+        try $0.execute(
+            sql: """
+                INSERT INTO consent_texts (sha256, text) SELECT sha256, 'otro texto' FROM consent_texts WHERE true
+                ON CONFLICT (sha256) DO UPDATE SET text = excluded.text
+                """)
     }
     #expect(try await store.consentHistory(tenant: "t1", contact: "c") == before)
     // Appending is allowed.
@@ -266,5 +276,38 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
         } catch let error as StorageError {
             #expect("\(error)".contains("record 1: column 'at' holds \"yesterday\""), "\(error)")
         }
+    }
+}
+
+/// A contact whose first message named them only by their business-scoped user id keeps that id as the key of
+/// their conversation, so every ledger record names it, also an `opt_in_withdrawn` recorded after messages
+/// carried the phone's `wa_id` too; the export finds the records by either id.
+@Test(arguments: StoreFactory.all)
+func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let (userID, phone) = ("CO.444555666", "573004445566")
+    let evidence = EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "99", receivedAt: Fixtures.monday)
+    func decide(_ choice: String, contact: String, aliases: [String], id: String) async throws {
+        try await store.handleInbound(
+            tenant: "t1", contact: contact, aliases: aliases, messageID: id, receivedAt: Fixtures.monday
+        ) { _, _ in
+            var changes = ConversationChanges()
+            changes.record([.recordConsent(Fixtures.consent(choice: choice))], evidence: evidence)
+            return changes
+        }
+    }
+    try await decide("accepted", contact: userID, aliases: [], id: "wamid.1")
+    try await decide("opt_in_accepted", contact: phone, aliases: [userID], id: "wamid.2")
+    try await store.update(tenant: "t1", contact: phone, at: Fixtures.monday + 60) { _, _ in
+        var changes = ConversationChanges()
+        changes.record(
+            [.recordConsent(Fixtures.consent(choice: "opt_in_withdrawn", step: "", reply: nil))], evidence: evidence)
+        return changes
+    }
+    for id in [userID, phone] {
+        let records = try await store.consentHistory(tenant: "t1", contact: id).records
+        #expect(records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"], "\(id)")
+        #expect(records.map(\.contact) == [userID, userID, userID], "\(id)")
     }
 }

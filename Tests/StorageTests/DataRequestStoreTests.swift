@@ -41,3 +41,56 @@ import Testing
     // An open case may still be extended or answered by any client; only answered ones are final.
     try execute("UPDATE data_requests SET subject = 'consulta' WHERE id = 2")
 }
+
+/// `INSERT OR REPLACE` deletes the row it displaces without firing delete triggers, and an upsert turns an
+/// insert into an update: neither may replace a case, answered or open, nor may a case be given another number
+/// (`UPDATE OR REPLACE` onto another case's id would delete that one). The store's own paths still work.
+@Test func noClientReplacesOrRenumbersACase() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.sqlite")
+    let store = try SQLiteStore(path: path)
+    let received: Int64 = 1_796_396_400
+    let answered = try await store.openDataRequest(
+        tenant: "ventas", contact: "573001112233", kind: .access, receivedAt: received, dueAt: received + 100,
+        flagDueAt: nil, subject: "s")
+    _ = try #require(try await store.answerDataRequest(id: answered.id, at: received + 50, answer: "hecho"))
+    let open = try await store.openDataRequest(
+        tenant: "ventas", contact: "573009", kind: .claim, receivedAt: received, dueAt: received + 100,
+        flagDueAt: received + 20, subject: nil)
+    let before = try await store.dataRequests(tenant: nil, openOnly: false)
+
+    let raw = try DatabaseQueue(path: path)
+    let columns = "(id, tenant, contact, kind, received_at, due_at, answered_at, subject, answer)"
+    for id in [answered.id, open.id] {
+        let forged = "(\(id), 'ventas', '573001112233', 'access', 1, 2, NULL, 's', 'forged')"
+        for sql in [
+            "INSERT OR REPLACE INTO data_requests \(columns) VALUES \(forged)",
+            "REPLACE INTO data_requests \(columns) VALUES \(forged)",
+            "INSERT INTO data_requests \(columns) VALUES \(forged) ON CONFLICT (id) DO UPDATE SET answer = 'forged'",
+            "INSERT INTO data_requests \(columns) VALUES \(forged) ON CONFLICT DO NOTHING",
+        ] {
+            let error = #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
+            #expect(error?.message == "data_requests are kept", "\(sql)")
+        }
+    }
+    for sql in [
+        "UPDATE OR REPLACE data_requests SET id = \(answered.id) WHERE id = \(open.id)",
+        "UPDATE data_requests SET id = 99 WHERE id = \(open.id)",
+    ] {
+        let error = #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
+        #expect(error?.message == "data_requests are kept", "\(sql)")
+    }
+    #expect(try await store.dataRequests(tenant: nil, openOnly: false) == before)
+
+    // Opening, extending and answering go on as before, and a new case takes the next number.
+    let third = try await store.openDataRequest(
+        tenant: "soporte", contact: "573007", kind: .access, receivedAt: received + 60, dueAt: received + 160,
+        flagDueAt: nil, subject: nil)
+    #expect(third.id == open.id + 1)
+    #expect(try await store.extendDataRequest(id: open.id, at: received + 70, dueAt: received + 200) != nil)
+    let answeredNow = try #require(try await store.answerDataRequest(id: open.id, at: received + 80, answer: "ok"))
+    #expect(answeredNow.answeredAt == received + 80)
+    try await raw.write {
+        try $0.execute(sql: "UPDATE data_requests SET subject = 'consulta' WHERE id = \(third.id)")
+    }
+}

@@ -103,6 +103,31 @@ func theHandWrittenColumnIsTheCodableForm(message: OutboundMessage) throws {
     }
 }
 
+/// Every effect that writes an event line, with the `detail` Docs/storage.md lists for its kind: never anything
+/// the contact wrote.
+@Test func everyEventKindCarriesTheDetailTheDocsList() throws {
+    var changes = ConversationChanges()
+    changes.record(
+        [
+            .conversationStarted, .stepEntered("menu"), .closeConversation(.policyChanged),
+            .requestHandoff(queue: "ventas"), .endHandoff(agent: "ana"), .endHandoff(agent: nil),
+            .windowClosed(.text("tarde"), from: .bot), .windowClosed(.text("tarde"), from: .agent("ana")),
+            .templateRefused(name: "oferta_mensual", reason: "the contact did not opt in to promotional messages"),
+            .agentMessageRefused(reason: "emoji are not allowed in messages to contacts"),
+            .variableSaved(name: "nombre"), .recordConsent(Fixtures.consent(choice: "opt_in_withdrawn")),
+            .recordRevocation(Fixtures.revocation()),
+        ],
+        evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "99", receivedAt: 7))
+    let expected: [(String, String?)] = [
+        ("started", nil), ("step", "menu"), ("closed", "policy_changed"), ("handoff_requested", "ventas"),
+        ("handoff_ended", "ana"), ("handoff_ended", nil), ("window_closed", "bot"), ("window_closed", "ana"),
+        ("template_refused", "oferta_mensual"),
+        ("agent_message_refused", "emoji are not allowed in messages to contacts"), ("variable_saved", "nombre"),
+        ("consent", "opt_in_withdrawn"), ("revocation", nil),
+    ]
+    #expect(changes.events == expected.map { ConversationEvent($0.0, detail: $0.1) })
+}
+
 /// A tree as Foundation objects, to write it as JSON text for `JSONDecoder`.
 private func foundationObject(_ node: JSONNode) -> Any {
     switch node {

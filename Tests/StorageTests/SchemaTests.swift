@@ -204,3 +204,58 @@ import Testing
     let thread = try await store.thread(tenant: "t1", contact: "c", after: nil, limit: 10)
     #expect(thread.map(\.sequence) == [1, 2, 4])
 }
+
+/// A file written before `v9_requests_and_keys_not_replaced` gets its triggers at the next start: its answered
+/// cases and its key, which `INSERT OR REPLACE` could swap until then, are kept as they were.
+@Test func aFileOfTheEighthSchemaGetsTheGuardsAgainstReplacement() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    let (key, answered): (String?, String?)
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v8_data_requests")
+        (key, answered) = try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, answered_at, subject, answer)
+                    VALUES ('ventas', '573001112233', 'access', 1, 2, 2, 's', 'hecho')
+                    """)
+            return (
+                try Row.fetchOne(db, sql: "SELECT * FROM installation_keys")?.description,
+                try Row.fetchOne(db, sql: "SELECT * FROM data_requests")?.description
+            )
+        }
+    }
+    let store = try SQLiteStore(path: path)
+    #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
+    try await store.pool.write { db in
+        for sql in [
+            """
+            INSERT OR REPLACE INTO data_requests (id, tenant, contact, kind, received_at, due_at, answered_at, subject,
+                answer)
+            VALUES (1, 'ventas', '573001112233', 'access', 1, 2, NULL, 's', 'forged')
+            """,
+            "INSERT OR REPLACE INTO installation_keys VALUES ('conversation_ids', randomblob(32))",
+        ] {
+            #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql: sql) }
+        }
+        let (keyNow, answeredNow) = (
+            try Row.fetchOne(db, sql: "SELECT * FROM installation_keys")?.description,
+            try Row.fetchOne(db, sql: "SELECT * FROM data_requests")?.description
+        )
+        #expect(keyNow == key && answeredNow == answered)
+    }
+}
+
+/// Docs/storage.md lists every migration, in the order they apply (a migration is released with its line).
+@Test func storageDocListsTheMigrationsInOrder() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let doc = try String(contentsOf: root.appending(path: "Docs/storage.md"), encoding: .utf8)
+    let fromHeading = try #require(doc.components(separatedBy: "\n## Migrations\n").dropFirst().first)
+    let section = fromHeading.components(separatedBy: "\n## ").first ?? ""
+    let listed = section.split(separator: "\n").compactMap { line in
+        line.firstMatch(of: /^\| `(v\d+_[a-z_0-9]+)` \|/).map { String($0.1) }
+    }
+    #expect(listed == SQLiteSchema.migrations)
+}

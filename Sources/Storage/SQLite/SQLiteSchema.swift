@@ -47,6 +47,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v8_data_requests") { db in
             for statement in v8 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v9_requests_and_keys_not_replaced") { db in
+            for statement in v9 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -201,10 +204,6 @@ public enum SQLiteSchema {
         "CREATE INDEX processed_by_time ON processed_messages (at)",
     ]
 
-    /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in
-    /// `processed_messages` anyway, leave the index, which saves an index entry per inbound message.
-    /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in
-    /// `processed_messages` anyway, leave the index, which saves an index entry per inbound message.
     /// `conversation_log` with its two CHECK constraints written as comparisons joined by OR instead of `IN`
     /// lists: SQLite builds a temporary table for an `IN` list of more than two constants each time it checks
     /// one, that is for every row written, which cost about a tenth of the server's CPU per message. Same
@@ -327,6 +326,29 @@ public enum SQLiteSchema {
         """,
     ]
 
+    /// `INSERT OR REPLACE`, and `UPDATE OR REPLACE` onto another row's key, delete the row they displace
+    /// without firing delete triggers (SQLite fires them only with `recursive_triggers` on), so v4's and v8's
+    /// triggers alone let any client replace the installation key or a data request, answered or not. Refused
+    /// here as `consent_ledger_no_replace` refuses it for the ledger; an upsert fires the insert trigger too.
+    static let v9: [String] = [
+        """
+        CREATE TRIGGER data_requests_no_replace BEFORE INSERT ON data_requests
+        WHEN EXISTS (SELECT 1 FROM data_requests WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'data_requests are kept'); END
+        """,
+        """
+        CREATE TRIGGER data_requests_keep_id BEFORE UPDATE ON data_requests WHEN NEW.id IS NOT OLD.id
+        BEGIN SELECT RAISE(ABORT, 'data_requests are kept'); END
+        """,
+        """
+        CREATE TRIGGER installation_keys_no_replace BEFORE INSERT ON installation_keys
+        WHEN EXISTS (SELECT 1 FROM installation_keys WHERE name = NEW.name)
+        BEGIN SELECT RAISE(ABORT, 'installation keys never change'); END
+        """,
+    ]
+
+    /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in
+    /// `processed_messages` anyway, leave the index, which saves an index entry per inbound message.
     static let v2: [String] = [
         "DROP INDEX log_by_message_id",
         """

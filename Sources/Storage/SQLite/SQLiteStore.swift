@@ -4,8 +4,8 @@ import Logging
 import Synchronization
 
 /// The embedded store: one SQLite file through GRDB (`--store sqlite:PATH`), in WAL mode so that readers never
-/// wait for the writer, with versioned migrations applied when it opens. Every table is keyed by tenant and
-/// every tenant-facing query filters by it. Several processes may open the same file: writes are serialised
+/// wait for the writer, with versioned migrations applied when it opens. Tenants share the file: every query
+/// made on a tenant's behalf filters by its tenant (Docs/storage.md, Tenants). Several processes may open the same file: writes are serialised
 /// by SQLite's lock (each write transaction is `BEGIN IMMEDIATE`, waiting up to `busyTimeout` for the lock).
 /// Docs/storage.md describes the tables, the transactions and how to back the file up.
 public final class SQLiteStore: ConversationStore {
