@@ -37,6 +37,8 @@ public enum RuleRegistry {
         InteractiveLimitsRule(),
         TextLimitsRule(),
         EmptyTextRule(),
+        ReplyIDLengthRule(),
+        PlaceholderNotFilledRule(),
         DuplicateOptionRule(),
         KeywordConflictRule(),
         EmojiRule(),

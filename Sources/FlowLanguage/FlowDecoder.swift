@@ -141,11 +141,7 @@ private struct Decoder {
                         "'words' of a keyword is empty: no message would ever match it; list at least one word",
                         at: list.range))
             }
-            for word in words where word.value.allSatisfy(\.isWhitespace) {
-                sink.add(
-                    SchemaRules.invalidValue.diagnostic(
-                        "a word of a keyword is blank: no message would ever match it; remove it", at: word.range))
-            }
+            refuseBlank(words, of: "a keyword")
             guard let target = keyword.identifier("goto", required: true, hint: "the step the words lead to") else {
                 continue
             }
@@ -155,6 +151,7 @@ private struct Decoder {
         if let reader = reader.mapping("revocation", what: "revocation") {
             reader.finish(allowed: ["words", "text", "next"])
             let words = reader.textList("words", required: true)
+            refuseBlank(words, of: "revocation")
             let text = reader.text("text", required: true, hint: "the confirmation sent after revoking")
             revocation = Revocation(
                 words: words, text: text ?? placeholder(reader.node.range), next: reader.identifier("next"),
@@ -163,6 +160,15 @@ private struct Decoder {
         return Settings(
             timeZone: timeZone, businessHours: hours, inactivityTimeout: timeout, inactivityText: inactivityText,
             keywords: keywords, revocation: revocation)
+    }
+
+    /// A blank word of a keyword or of revocation is `invalid_value` where it is written: no message matches it.
+    func refuseBlank(_ words: [Located<String>], of holder: String) {
+        for word in words where word.value.allSatisfy(\.isWhitespace) {
+            sink.add(
+                SchemaRules.invalidValue.diagnostic(
+                    "a word of \(holder) is blank: no message would ever match it; remove it", at: word.range))
+        }
     }
 
     func businessHours(_ reader: MappingReader) -> BusinessHours {

@@ -829,12 +829,28 @@ func expectAt(
     @Test func revocationWithoutWordsIsReported() throws {
         let settings = """
             settings:
-              revocation: { words: [" "], text: "Listo" } # ‹1›
+              revocation: { words: [], text: "Listo" } # ‹1›
             """
         let text = TestFlow.text(language: "en", settings: settings, steps: steps)
         let diagnostics = try lint(RevocationMissingRule(), text)
         expectAt(diagnostics.first, "revocation_missing", "{", marker: "‹1›", in: text)
         #expect(diagnostics.first?.message.contains("\"revoke\"") == true)
+    }
+
+    /// A blank word is refused where it is written, as a keyword's is; with no other word, revocation has none.
+    @Test func blankRevocationWordsAreRefusedAndCountAsNone() throws {
+        let settings = """
+            settings:
+              revocation: { words: [" "], text: "Listo" } # ‹1›
+            """
+        let text = TestFlow.text(language: "en", settings: settings, steps: steps)
+        let found = FlowChecker.check(bytes: Array(text.utf8)).diagnostics.filter {
+            $0.id == "invalid_value" || $0.id == "revocation_missing"
+        }
+        #expect(found.map(\.id) == ["revocation_missing", "invalid_value"])
+        expectAt(found.first, "revocation_missing", "{", marker: "‹1›", in: text)
+        expectAt(found.last, "invalid_value", "\" \"", marker: "‹1›", in: text)
+        #expect(found.last?.message == "a word of revocation is blank: no message would ever match it; remove it")
     }
 
     @Test func revocationWordsPass() throws {

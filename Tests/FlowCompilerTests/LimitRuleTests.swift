@@ -187,12 +187,41 @@ private func text(_ count: Int) -> String {
 
     @Test("in text with variables only the written part counts, and the message says the values add to it")
     func variables() throws {
-        let fits = Marked(Inline.menu(options: "      - { id: a, title: \"\(text(20)){{nombre}}\", next: s }\n"))
+        let fits = Marked(Inline.menu("    header: \"\(text(60)){{nombre}}\"\n", options: Inline.options(4)))
         #expect(try report(fits) == [])
-        let long = Marked(Inline.menu(options: "      - { id: a, title: \"{{ nombre }}\(text(21))\", next: s }\n"))
+        let long = Marked(Inline.menu("    header: \"{{ nombre }}\(text(61))\"\n", options: Inline.options(4)))
         let diagnostic = try #require(try Inline.run(InteractiveLimitsRule(), long.text).first)
-        #expect(diagnostic.id == "button_title_too_long")
-        #expect(diagnostic.message.contains("has 21 characters without its variables, which add to it"))
+        #expect(diagnostic.id == "header_too_long")
+        #expect(diagnostic.message.contains("has 61 characters without its variables, which add to it"))
+    }
+
+    /// Titles, descriptions and the list button are sent as written: the braces are what WhatsApp receives.
+    @Test(
+        "a field sent as written is counted whole, placeholders included",
+        arguments: [
+            (
+                "      - { id: a, title: ‹1›\"{{nombre_completo_del_cliente}}\", next: s }\n", "",
+                "button_title_too_long", 31
+            ),
+            (
+                "      - { id: a, title: ‹1›\"{{nombre_completo_cliente}}\", next: s }\n", "    display: list\n",
+                "row_title_too_long", 27
+            ),
+            (
+                "      - { id: a, title: A, description: ‹1›\"{{x}}\(text(68))\", next: s }\n", "    display: list\n",
+                "row_description_too_long", 73
+            ),
+            (
+                "      - { id: a, title: A, next: s }\n",
+                "    display: list\n    button: ‹1›\"{{opciones}} ya mismo\"\n",
+                "list_button_too_long", 21
+            ),
+        ])
+    func sentAsWritten(option: String, keys: String, id: String, length: Int) throws {
+        let marked = Marked(Inline.menu(keys, options: option))
+        let diagnostics = try Inline.run(InteractiveLimitsRule(), marked.text)
+        #expect(diagnostics.map { "\($0.id) \(Position($0))" } == ["\(id) \(marked(1)!)"])
+        #expect(diagnostics.first?.message.contains("has \(length) characters;") == true)
     }
 
     @Test("list row titles: 24 fit, 25 do not; a 21-character row title is fine")

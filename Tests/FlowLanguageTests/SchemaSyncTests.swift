@@ -1,3 +1,4 @@
+import FlowCompiler
 import FlowDiagnostics
 import FlowLanguage
 import FlowSyntax
@@ -234,6 +235,12 @@ struct SchemaSyncTests {
         #expect(violations.contains { $0.path == broken.path }, "\(violations)")
         if broken.decoderRejects {
             #expect(!FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.isEmpty)
+        }
+        if let id = broken.lintID {
+            func count(_ text: String) -> Int {
+                FlowChecker.check(bytes: Array(text.utf8)).diagnostics.filter { $0.id == id }.count
+            }
+            #expect(count(yaml) > count(brokenBase), "lint reports \(id)")
         }
     }
 }
@@ -484,6 +491,8 @@ struct BrokenFlow: Sendable, CustomTestStringConvertible {
     var path: String
     /// Whether the decoder refuses it too (the others are limits that the linter, not the decoder, checks).
     var decoderRejects: Bool = true
+    /// The check lint reports it with, when the decoder accepts it: the flow then has one more of it than the base.
+    var lintID: String? = nil
 
     var testDescription: String { name }
 }
@@ -570,6 +579,109 @@ private let brokenFlows: [BrokenFlow] = [
     BrokenFlow(
         name: "menu without options", original: "    options:\n      - { id: uno, title: Uno, next: nombre }\n",
         replacement: "    options: []\n", path: "/steps/menu/options", decoderRejects: false),
+    BrokenFlow(
+        name: "blank message text", original: "    text: Hola\n", replacement: "    text: \"  \"\n",
+        path: "/steps/hola/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "empty goodbye", original: "    type: end", replacement: "    type: end\n    text: \"\"",
+        path: "/steps/fin/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank revocation text", original: "text: Revocado.", replacement: "text: \" \"",
+        path: "/settings/revocation/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank inactivity text", original: "inactivity: { after: 30m }",
+        replacement: "inactivity: { after: 30m, text: \"\" }",
+        path: "/settings/inactivity/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank handoff text", original: "  hola:\n",
+        replacement: "  asesor:\n    type: handoff\n    queue: ventas\n    text: \" \"\n  hola:\n",
+        path: "/steps/asesor/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank handoff closed text", original: "  hola:\n",
+        replacement:
+            "  asesor:\n    type: handoff\n    queue: ventas\n    text: Ya viene\n    closed: { text: \" \" }\n  hola:\n",
+        path: "/steps/asesor/closed/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank menu text", original: "text: Elige", replacement: "text: \" \"",
+        path: "/steps/menu/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank header", original: "    retries: 2\n", replacement: "    retries: 2\n    header: \" \"\n",
+        path: "/steps/menu/header", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank footer", original: "    retries: 2\n", replacement: "    retries: 2\n    footer: \"\"\n",
+        path: "/steps/menu/footer", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank list button", original: "    retries: 2\n",
+        replacement: "    retries: 2\n    display: list\n    button: \" \"\n",
+        path: "/steps/menu/button", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank list button of a menu shown as buttons", original: "    retries: 2\n",
+        replacement: "    retries: 2\n    button: \" \"\n",
+        path: "/steps/menu/button", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank invalid text", original: "    retries: 2\n", replacement: "    retries: 2\n    invalid: \" \"\n",
+        path: "/steps/menu/invalid", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank row description", original: "    retries: 2\n    options:\n      - { id: uno, title: Uno,",
+        replacement:
+            "    retries: 2\n    display: list\n    options:\n      - { id: uno, title: Uno, description: \" \",",
+        path: "/steps/menu/options/0/description", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank description of a menu shown as buttons", original: "title: Uno,",
+        replacement: "title: Uno, description: \"\",",
+        path: "/steps/menu/options/0/description", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank question", original: "text: Nombre?", replacement: "text: \" \"",
+        path: "/steps/nombre/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank retry", original: "    personal_data: true\n",
+        replacement: "    personal_data: true\n    retry: \" \"\n",
+        path: "/steps/nombre/retry", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank caption", original: "    text: Hola\n",
+        replacement: "    text: Hola\n    attachment: { url: \"https://example.co/a.pdf\", caption: \" \" }\n",
+        path: "/steps/hola/attachment/caption", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank consent text", original: "text: Autorizas?", replacement: "text: \" \"",
+        path: "/steps/consentimiento/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank accept title", original: "title: Acepto, next: menu", replacement: "title: \" \", next: menu",
+        path: "/steps/consentimiento/accept/title", decoderRejects: false, lintID: "consent_label_ambiguous"),
+    BrokenFlow(
+        name: "blank opt-in label", original: "decline: { title: No acepto, next: hola }\n",
+        replacement:
+            "decline: { title: No acepto, next: hola }\n"
+            + "    opt_in: { purpose: atencion, text: Promociones?, accept: \" \", decline: No quiero }\n",
+        path: "/steps/consentimiento/opt_in/accept", decoderRejects: false, lintID: "consent_label_ambiguous"),
+    BrokenFlow(
+        name: "blank opt-in text", original: "decline: { title: No acepto, next: hola }\n",
+        replacement:
+            "decline: { title: No acepto, next: hola }\n"
+            + "    opt_in: { purpose: atencion, text: \" \", accept: Acepto, decline: No acepto }\n",
+        path: "/steps/consentimiento/opt_in/text", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank keyword word", original: "  revocation:",
+        replacement: "  keywords: [{ words: [menu, \" \"], goto: menu }]\n  revocation:",
+        path: "/settings/keywords/0/words/1"),
+    BrokenFlow(
+        name: "blank revocation word", original: "words: [revocar]", replacement: "words: [revocar, \" \"]",
+        path: "/settings/revocation/words/1"),
+    BrokenFlow(
+        name: "blank policy version", original: "version: \"1\"", replacement: "version: \" \"",
+        path: "/policy/version", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "empty policy url", original: "url: https://example.co/datos", replacement: "url: \"\"",
+        path: "/policy/url", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank responsible name", original: "name: Ejemplo", replacement: "name: \" \"",
+        path: "/policy/responsible/name", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank purpose description", original: "description: atender", replacement: "description: \" \"",
+        path: "/policy/purposes/0/description", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank template body", original: "queues:\n",
+        replacement: "templates:\n  aviso: { name: aviso, language: es, category: utility, body: \" \" }\nqueues:\n",
+        path: "/templates/aviso/body", decoderRejects: false, lintID: "invalid_value"),
 ]
 
 /// A `validate.pattern` that is not a regular expression is refused where it is written: at run time it would

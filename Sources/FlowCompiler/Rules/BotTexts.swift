@@ -16,6 +16,8 @@ struct BotText: Sendable {
         case footer
         /// The label of the button that opens a list (20).
         case listButton
+        /// A list button label on a menu shown as reply buttons, which has no list button: not sent, nor limited.
+        case unusedListButton
         /// A reply-button title (20).
         case buttonTitle
         /// A consent's or an opt-in's accept or decline title: a reply button whose length
@@ -41,6 +43,9 @@ struct BotText: Sendable {
     /// The text as the contact will read it when it has `{{policy.…}}` placeholders, which the compiler fills
     /// in (their values are known now, so they count towards the length); `nil` when it has none.
     var filled: String? = nil
+    /// Whether the runtime sends the field exactly as written, filling no placeholder: titles, labels and
+    /// descriptions stay fixed (typed replies are matched against them), and file names are sent as they are.
+    var sentAsWritten = false
 
     /// What the text is, for messages: "'text' of step 'menu'".
     var what: String { describe() }
@@ -51,10 +56,13 @@ struct BotText: Sendable {
         var out: [BotText] = []
         /// The purposes of the consent step being walked, for `{{policy.purposes}}`.
         var purposes: [String] = []
-        func add(_ text: Located<String>?, _ what: @autoclosure @escaping @Sendable () -> String, _ slot: Slot) {
+        func add(
+            _ text: Located<String>?, _ what: @autoclosure @escaping @Sendable () -> String, _ slot: Slot,
+            asWritten: Bool = false
+        ) {
             guard let text else { return }
-            var entry = BotText(text: text, describe: what, slot: slot)
-            if TextTemplate.mayHavePlaceholder(text.value),
+            var entry = BotText(text: text, describe: what, slot: slot, sentAsWritten: asWritten)
+            if !asWritten, TextTemplate.mayHavePlaceholder(text.value),
                 PolicyPlaceholders.isUsed(in: TextTemplate(parsing: text.value))
             {
                 let filled = PolicyPlaceholders.expand(
@@ -90,17 +98,17 @@ struct BotText: Sendable {
                 purposes = consent.purposes.map(\.value)
                 defer { purposes = [] }
                 add(consent.text, "'text' of \(name)", .interactiveBody)
-                add(consent.accept.title, "accept title of \(name)", .consentButton)
-                add(consent.decline.title, "decline title of \(name)", .consentButton)
+                add(consent.accept.title, "accept title of \(name)", .consentButton, asWritten: true)
+                add(consent.decline.title, "decline title of \(name)", .consentButton, asWritten: true)
                 if let optIn = consent.optIn {
                     add(optIn.text, "opt-in text of \(name)", .interactiveBody)
-                    add(optIn.accept, "opt-in accept title of \(name)", .consentButton)
-                    add(optIn.decline, "opt-in decline title of \(name)", .consentButton)
+                    add(optIn.accept, "opt-in accept title of \(name)", .consentButton, asWritten: true)
+                    add(optIn.decline, "opt-in decline title of \(name)", .consentButton, asWritten: true)
                 }
             case .message(let message):
                 add(message.text, "'text' of \(name)", .message)
                 if let attachment = message.attachment {
-                    add(attachment.filename, "file name of the attachment of \(name)", .other)
+                    add(attachment.filename, "file name of the attachment of \(name)", .other, asWritten: true)
                     add(attachment.caption, "caption of the attachment of \(name)", .caption)
                 }
             case .menu(let menu):
@@ -109,13 +117,13 @@ struct BotText: Sendable {
                 add(menu.footer, "'footer' of \(name)", .footer)
                 let buttons = menu.showsButtons
                 // A menu shown as reply buttons has no list button: its label is not sent, nor limited.
-                add(menu.button, "'button' of \(name)", buttons ? .other : .listButton)
+                add(menu.button, "'button' of \(name)", buttons ? .unusedListButton : .listButton, asWritten: true)
                 for option in menu.options {
                     let optionName = "option '\(option.id.value)' of \(name)"
-                    add(option.title, "title of \(optionName)", buttons ? .buttonTitle : .rowTitle)
+                    add(option.title, "title of \(optionName)", buttons ? .buttonTitle : .rowTitle, asWritten: true)
                     add(
                         option.description, "description of \(optionName)",
-                        buttons ? .ignoredDescription : .rowDescription)
+                        buttons ? .ignoredDescription : .rowDescription, asWritten: true)
                 }
                 add(menu.invalid, "'invalid' of \(name)", .message)
             case .ask(let ask):
@@ -143,7 +151,8 @@ struct BotText: Sendable {
 }
 
 /// Length checks shared by the WhatsApp limit rules: lengths in `Character`s (grapheme clusters), the unit in
-/// which WhatsApp counts what people see, and only the literal part of text with `{{variables}}`.
+/// which WhatsApp counts what people see, and only the literal part of text with `{{variables}}` (a field sent
+/// as written is counted whole, braces included: that is what WhatsApp receives).
 enum TextLength {
     /// The diagnostic for `text` when its literal part is longer than `limit`, or `nil` when it fits.
     static func check(
@@ -152,7 +161,7 @@ enum TextLength {
         let source = text.filled ?? text.text.value
         // A Character takes at least one UTF-8 byte: text this short in bytes fits without counting.
         if source.utf8.count <= limit { return nil }
-        let template = TextTemplate(parsing: source)
+        let template = text.sentAsWritten ? TextTemplate(pieces: [.literal(source)]) : TextTemplate(parsing: source)
         let length = template.literalLength
         guard length > limit else { return nil }
         let filled = text.filled == nil ? "" : " once its policy placeholders are filled in"

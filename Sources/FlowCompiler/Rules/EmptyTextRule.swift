@@ -5,13 +5,17 @@ import FlowLanguage
 /// a body, a header or footer, a list button or a caption without text, so the send would fail at run time; and
 /// the policy's version, link and responsible's name, which every consent record and consent text carries.
 /// Reported as `invalid_value`, like any value the field does not accept. Option titles and consent labels are
-/// checked where they are read (the decoder, `consent_label_ambiguous`), so they are not repeated here.
+/// checked where they are read (the decoder, `consent_label_ambiguous`), so they are not repeated here. A blank
+/// list button or description is refused on a menu shown as buttons too, where it is not sent: written blank it
+/// says nothing on any menu, and refusing it everywhere lets the JSON Schema, which cannot tell how `auto`
+/// shows a menu, refuse exactly what lint refuses.
 struct EmptyTextRule: LintRule {
     var descriptors: [RuleDescriptor] { [] }
 
     /// The slots whose text must not be empty here.
     static let checked: [BotText.Slot] = [
-        .message, .interactiveBody, .header, .footer, .listButton, .caption, .rowDescription,
+        .message, .interactiveBody, .header, .footer, .listButton, .unusedListButton, .caption, .rowDescription,
+        .ignoredDescription,
     ]
 
     func check(_ context: RuleContext) -> [Diagnostic] {
@@ -23,7 +27,10 @@ struct EmptyTextRule: LintRule {
                 SchemaRules.invalidValue.diagnostic("\(what) is empty; \(why)", at: text.range))
         }
         for text in context.botTexts where Self.checked.contains(text.slot) {
-            let optional = [.header, .footer, .caption, .rowDescription].contains(text.slot)
+            let optional = [
+                .header, .footer, .caption, .rowDescription, .ignoredDescription, .listButton,
+                .unusedListButton,
+            ].contains(text.slot)
             report(
                 text.text, text.what,
                 "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it")

@@ -8,20 +8,24 @@ struct InteractiveLimitsRule: LintRule {
     static let unit =
         "Lengths count characters as people see them (grapheme clusters); in text with `{{variables}}` only the "
         + "written part is counted, and the values add to it at run time."
+    /// How lengths of the fields sent as written (titles, descriptions, the list button) are counted.
+    static let writtenUnit =
+        "Lengths count characters as people see them (grapheme clusters), over the whole field as written: "
+        + "titles, descriptions and labels are sent without filling placeholders (`placeholder_not_filled`)."
 
     static let buttonTitle = RuleDescriptor(
         id: "button_title_too_long", severity: .error,
         summary: "a reply-button title (a menu option shown as a button) over 20 characters",
         fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24). "
-            + unit)
+            + writtenUnit)
     static let rowTitle = RuleDescriptor(
         id: "row_title_too_long", severity: .error,
         summary: "a list row title (a menu option shown in a list) over 24 characters",
-        fix: "Shorten the title to 24 characters; put the detail in the option's `description` (72). " + unit)
+        fix: "Shorten the title to 24 characters; put the detail in the option's `description` (72). " + writtenUnit)
     static let rowDescription = RuleDescriptor(
         id: "row_description_too_long", severity: .error,
         summary: "a list row description over 72 characters",
-        fix: "Shorten the description to 72 characters. " + unit)
+        fix: "Shorten the description to 72 characters. " + writtenUnit)
     static let descriptionIgnored = RuleDescriptor(
         id: "description_ignored", severity: .warning,
         summary: "an option description on a menu shown as reply buttons, which WhatsApp does not show",
@@ -37,7 +41,7 @@ struct InteractiveLimitsRule: LintRule {
     static let listButton = RuleDescriptor(
         id: "list_button_too_long", severity: .error,
         summary: "a menu's list button label (`button`) over 20 characters",
-        fix: "Shorten the label to 20 characters. " + unit)
+        fix: "Shorten the label to 20 characters. " + writtenUnit)
     static let interactiveBody = RuleDescriptor(
         id: "interactive_body_too_long", severity: .error,
         summary: "the text of a menu, consent or opt-in over 1024 characters (they are sent as interactive messages)",
@@ -78,7 +82,7 @@ struct InteractiveLimitsRule: LintRule {
                 return TextLength.check(
                     text, limit: 1024, slotName: "the body of an interactive message",
                     descriptor: Self.interactiveBody)
-            case .message, .consentButton, .caption, .other:
+            case .message, .consentButton, .caption, .unusedListButton, .other:
                 return nil
             }
         }

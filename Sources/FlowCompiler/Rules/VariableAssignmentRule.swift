@@ -200,7 +200,7 @@ struct VariableAssignmentRule: LintRule {
     /// Every variable a step reads, in its texts and conditions (built-ins excluded).
     func reads(of step: Step, context: RuleContext) -> [Use] {
         var uses: [Use] = []
-        for text in StepTexts.sent(by: step) {
+        for text in StepTexts.filled(in: step) {
             uses += placeholders(in: text, context: context)
         }
         if case .branch(let b) = step.kind {
@@ -214,57 +214,27 @@ struct VariableAssignmentRule: LintRule {
     }
 
     func placeholders(in text: Located<String>, context: RuleContext) -> [Use] {
-        // Most texts have no placeholder: no parse, and no copy of their scalars.
-        guard TextTemplate.mayHavePlaceholder(text.value) else { return [] }
-        let template = TextTemplate(parsing: text.value)
-        var uses: [Use] = []
-        var searchFrom = 0
-        lazy var scalars = Array(text.value.unicodeScalars)
-        for name in template.variables {
-            if name == "contact.name" || name == "contact.phone" { continue }
-            if PolicyPlaceholders.names.contains(name) { continue }
-            // Locate `{{` … name in the value, to underline the placeholder itself.
-            var range = text.range
-            if let offset = find(name, in: scalars, from: searchFrom) {
-                range = context.range(ofScalars: offset.lowerBound..<offset.upperBound, in: text)
-                searchFrom = offset.upperBound
-            }
-            uses.append(Use(name: name, range: range))
+        TextTemplate.placeholders(in: text.value).compactMap { placeholder in
+            let name = placeholder.name
+            if name == "contact.name" || name == "contact.phone" { return nil }
+            if PolicyPlaceholders.names.contains(name) { return nil }
+            // The placeholder itself is underlined.
+            return Use(name: name, range: context.range(ofScalars: placeholder.scalars, in: text))
         }
-        return uses
-    }
-
-    /// The scalar range of the next `{{ name }}` placeholder at or after `from`.
-    private func find(_ name: String, in scalars: [Unicode.Scalar], from: Int) -> Range<Int>? {
-        var i = from
-        while i + 1 < scalars.count {
-            if scalars[i] == "{", scalars[i + 1] == "{" {
-                var j = i + 2
-                while j < scalars.count, scalars[j] == " " || scalars[j] == "\t" { j += 1 }
-                let nameScalars = Array(name.unicodeScalars)
-                if j + nameScalars.count <= scalars.count, Array(scalars[j..<(j + nameScalars.count)]) == nameScalars {
-                    var k = j + nameScalars.count
-                    while k < scalars.count, scalars[k] == " " || scalars[k] == "\t" { k += 1 }
-                    if k + 1 < scalars.count, scalars[k] == "}", scalars[k + 1] == "}" { return i..<(k + 2) }
-                }
-            }
-            i += 1
-        }
-        return nil
     }
 }
 
-/// The texts a step makes the bot send, for checks that read bot text (variables, emoji, lengths).
+/// The texts of a step in which the runtime fills placeholders, for the variables they read. Titles, labels,
+/// descriptions, the list button and file names are sent as written (`placeholder_not_filled`), so they read none.
 enum StepTexts {
-    static func sent(by step: Step) -> [Located<String>] {
+    static func filled(in step: Step) -> [Located<String>] {
         switch step.kind {
         case .consent(let c):
-            return [c.text, c.accept.title, c.decline.title] + (c.optIn.map { [$0.text, $0.accept, $0.decline] } ?? [])
+            return [c.text] + (c.optIn.map { [$0.text] } ?? [])
         case .message(let m):
             return [m.text] + (m.attachment?.caption.map { [$0] } ?? [])
         case .menu(let m):
-            return [m.text] + [m.header, m.footer, m.button, m.invalid].compactMap { $0 }
-                + m.options.flatMap { [$0.title] + ($0.description.map { [$0] } ?? []) }
+            return [m.text] + [m.header, m.footer, m.invalid].compactMap { $0 }
         case .ask(let a):
             return [a.text] + (a.retry.map { [$0] } ?? [])
         case .branch:
