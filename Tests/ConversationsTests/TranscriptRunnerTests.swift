@@ -442,6 +442,12 @@ struct TranscriptRunnerTests {
         }
         #expect(try run("Catalogo.PDF").status == .passed)
         #expect(try run("catalogo.pdf").status == .failed)
+        // Percent-encoding in the URL is decoded, as the contact reads the name.
+        try folder.write(
+            "flows/tienda.yaml",
+            flow.replacingOccurrences(of: "docs/Catalogo.PDF?v=3", with: "docs/cat%C3%A1logo.pdf?v=2"))
+        #expect(try run("catálogo.pdf").status == .passed)
+        #expect(try run("cat%C3%A1logo.pdf").status == .failed)
     }
 
     /// The 24-hour window: after 25 hours an agent's free-form message is not sent; a message from the contact
