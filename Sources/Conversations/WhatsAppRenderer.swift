@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 
 /// Shows a conversation as a person sees it in WhatsApp, in plain text lines, so that someone testing a flow
@@ -52,7 +53,7 @@ public enum WhatsAppRenderer {
             }
             return out
         case .attachment(let url, let fileName, let caption, let fileExtension):
-            var out = ["[\(fileExtension.lowercased())] \(fileName ?? lastPathComponent(url))"]
+            var out = ["[\(fileExtension.lowercased())] \(fileName ?? Self.fileName(fromURL: url))"]
             if let caption, !caption.isEmpty { out += paragraphLines(caption) }
             return out
         case .template(let name, let language, let parameters, let headerType, let headerLink):
@@ -200,9 +201,8 @@ public enum WhatsAppRenderer {
         text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
-    /// The last part of a URL's path, for a file sent without a name.
-    static func lastPathComponent(_ url: String) -> String {
-        let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        return path.split(separator: "/").last.map(String.init) ?? url
+    /// The name of a file sent without one, as WhatsApp shows it: the URL's (`URLFileName`), or else the URL.
+    static func fileName(fromURL url: String) -> String {
+        URLFileName.of(url) ?? url
     }
 }

@@ -132,13 +132,10 @@ public struct Attachment: Sendable {
         self.range = range
     }
 
-    /// The lower-cased extension of the file name, or else of the URL's path.
+    /// The lower-cased extension of the file name, or else of the name the URL gives the file
+    /// (`URLFileName`), which is what the contact sees.
     public var fileExtension: String {
-        let name = filename?.value ?? url.value
-        var path = Substring(name)
-        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
-        guard let slash = path.lastIndex(of: "/") else { return Self.ext(path) }
-        return Self.ext(path[path.index(after: slash)...])
+        Self.ext(Substring(filename?.value ?? URLFileName.of(url.value) ?? ""))
     }
 
     private static func ext(_ name: Substring) -> String {

@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 
 /// A message to send, as the JSON body of `POST /{version}/{phone-number-id}/messages`. Encoding is pure and
@@ -9,7 +10,8 @@ import FlowRuntime
 /// - buttons → `interactive` `button` (text header, body, footer, reply buttons);
 /// - list → `interactive` `list`, every row in one untitled section (one section needs no title);
 /// - attachment → `image` for jpg, jpeg and png, `document` for anything else (pdf), by `link`; a document gets a
-///   `filename` (the given one, else the last segment of the URL's path) and both get the caption, if any;
+///   `filename` (the given one, else the name the URL gives, `URLFileName`: its path's last segment,
+///   percent-decoded) and both get the caption, if any;
 /// - template → `template` with its language, a `header` component with the image or document by link, and a
 ///   `body` component with one text parameter per value, in order.
 public struct OutboundRequest: Sendable, Hashable {
@@ -123,7 +125,7 @@ public struct OutboundRequest: Sendable, Hashable {
             if ["jpg", "jpeg", "png"].contains(fileExtension.lowercased()) {
                 return ("image", .object(media))
             }
-            if let name = fileName ?? lastPathSegment(url), !name.isEmpty { media["filename"] = .string(name) }
+            if let name = fileName ?? URLFileName.of(url), !name.isEmpty { media["filename"] = .string(name) }
             return ("document", .object(media))
         case .template(let name, let language, let parameters, let headerType, let headerLink):
             var components: [JSONValue] = []
@@ -186,15 +188,6 @@ public struct OutboundRequest: Sendable, Hashable {
             }
         }
         return false
-    }
-
-    /// The last segment of a URL's path, without query or fragment (`…/docs/factura.pdf?v=2` → `factura.pdf`).
-    private static func lastPathSegment(_ url: String) -> String? {
-        var path = Substring(url)
-        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        let segment = path[path.index(after: slash)...]
-        return segment.isEmpty ? nil : String(segment)
     }
 }
 

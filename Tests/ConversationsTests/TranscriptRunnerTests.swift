@@ -261,8 +261,70 @@ struct TranscriptRunnerTests {
 
                 """, name: "f.test.yaml")
         #expect(
-            failures(failing).first?.hasPrefix("13:5 transcript_mismatch expected step 'gracias_nombre', got bot text")
-                == true)
+            failures(failing) == ["13:5 transcript_mismatch expected step 'gracias_nombre', got step 'pedir_nombre'"])
+        // Listed after the message its step sent, a step cannot match it: nothing of its kind is left.
+        let late = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Comprar
+                  - bot: { pattern: "^Con gusto" }
+                  - step: pedir_nombre
+                  - contact: Laura
+
+                """, name: "l.test.yaml")
+        #expect(
+            failures(late) == [
+                "14:5 transcript_missing expected step 'pedir_nombre', got nothing more after the input at line 12"
+            ])
+    }
+
+    /// A saved variable and a step entered that differ from the ones listed are both reported, each compared
+    /// with the first output of its kind, and the run goes on to the message that follows them.
+    @Test func wrongSavedVariableAndStepAreBothReported() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            fixtures: { consent: accepted, step: pedir_nombre }
+            steps:
+              - bot: { contains: "¿Cómo te llamas?" }
+              - contact: Ana
+              - saved: name
+              - step: gracias
+              - bot: Gracias, Ana. Te comunicamos con un asesor de ventas.
+              - bot: { contains: asesor }
+              - handoff: { queue: ventas, agent: ana }
+
+            """)
+        #expect(
+            failures(result) == [
+                "6:5 transcript_mismatch expected saved 'name', got saved 'nombre'",
+                "7:5 transcript_mismatch expected step 'gracias', got step 'gracias_nombre'",
+            ])
+        #expect(result.stepsRun == 7)
+    }
+
+    /// In an exhaustive transcript an optional expectation does not reach past a required output not yet listed:
+    /// with nothing of its kind before it, the run is out of step there.
+    @Test func anOptionalExpectationStopsAtAnUnlistedRequiredOutput() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: Comprar
+                  - step: pedir_nombre
+                  - saved: nombre
+                  - bot: { pattern: "^Con gusto" }
+
+                """)
+        #expect(
+            failures(result) == [
+                "14:5 transcript_mismatch expected saved 'nombre', got bot text \"Con gusto te ayudamos con tu compra. "
+                    + "¿Cómo te llamas?\""
+            ])
+        // Without exhaustive checking the search goes on to the outputs after it, and finds none of its kind.
+        let relaxed = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n  - contact: hola\n  - tap: Acepto\n  - tap: Comprar\n"
+                + "  - saved: nombre\n", name: "r.test.yaml")
+        #expect(failures(relaxed).first?.contains("transcript_missing expected saved 'nombre', got only: ") == true)
     }
 
     /// A clock moved millions of years ahead stops at 9999-12-31T23:59:59Z; the conversation (with an attachment,
@@ -380,6 +442,12 @@ struct TranscriptRunnerTests {
         }
         #expect(try run("Catalogo.PDF").status == .passed)
         #expect(try run("catalogo.pdf").status == .failed)
+        // Percent-encoding in the URL is decoded, as the contact reads the name.
+        try folder.write(
+            "flows/tienda.yaml",
+            flow.replacingOccurrences(of: "docs/Catalogo.PDF?v=3", with: "docs/cat%C3%A1logo.pdf?v=2"))
+        #expect(try run("catálogo.pdf").status == .passed)
+        #expect(try run("cat%C3%A1logo.pdf").status == .failed)
     }
 
     /// The 24-hour window: after 25 hours an agent's free-form message is not sent; a message from the contact
@@ -440,6 +508,46 @@ struct TranscriptRunnerTests {
         let coverage = try #require(result.coverage)
         #expect(coverage.exercisedSteps == ["gracias_nombre", "asesor"])
         #expect(coverage.exercisedTransitions == [FlowEdge(from: "gracias_nombre", to: "asesor")])
+    }
+
+    /// A fixture step without `consent` starts with none in force: a question for personal data runs and its
+    /// answer is saved, the contact's messages are not logged, `{ consent: given }` is false and a consent step
+    /// asks as for a new contact.
+    @Test func aFixtureStepWithoutConsentRunsWithNone() throws {
+        let folder = try TranscriptFolder()
+        let asked = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            fixtures: { step: pedir_nombre }
+            steps:
+              - bot: { contains: "¿Cómo te llamas?" }
+              - contact: Ana
+              - saved: nombre
+              - bot: Gracias, Ana. Te comunicamos con un asesor de ventas.
+              - bot: { contains: asesor }
+              - handoff: { queue: ventas, agent: ana }
+
+            """)
+        #expect(asked.status == .passed, "\(failures(asked))")
+        let branched = try folder.runAgainstDefault(
+            """
+            flow: default.yaml
+            exhaustive: false
+            fixtures: { step: volver }
+            steps:
+              - step: info_publica
+              - tap: Dar autorización
+              - step: consentimiento
+              - bot: { buttons: [Acepto, No acepto] }
+
+            """, name: "b.test.yaml")
+        #expect(branched.status == .passed, "\(failures(branched))")
+        let (simulator, _) = try TranscriptDriver.makeSimulator(
+            machine: TranscriptSamples.defaultMachine(), fixtures: TranscriptFixtures(step: "pedir_nombre")
+        ).get()
+        let effects = simulator.send(.text("Ana"))
+        #expect(effects.contains(.variableSaved(name: "nombre")))
+        #expect(!effects.contains { if case .logContactMessage = $0 { true } else { false } })
     }
 
     /// Fixtures that do not fit the flow fail with a suggestion, located at `fixtures`.

@@ -65,6 +65,9 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(label: "unknown step key", yaml: "flow: f.yaml\nsteps:\n  - contcat: hola\n", id: "unknown_key"),
     BrokenTranscript(label: "closed reason", yaml: "flow: f.yaml\nsteps:\n  - closed: ended\n", id: "invalid_value"),
     BrokenTranscript(label: "wait duration", yaml: "flow: f.yaml\nsteps:\n  - wait: 25 hours\n", id: "invalid_value"),
+    .step("wait of zero", "wait: 0s", "invalid_value"),
+    .step("wait of a sum of zeros", "wait: 0h00m0s", "invalid_value"),
+    .step("negative attachment size", "attachment: { type: pdf, size: -1 }", "invalid_value"),
     BrokenTranscript(
         label: "attachment size", yaml: "flow: f.yaml\nsteps:\n  - attachment: { type: pdf, size: big }\n",
         id: "invalid_value"),
@@ -93,6 +96,19 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(
         label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",
         id: "invalid_value"),
+]
+
+/// Steps the parser accepts that the schema must accept too: sizes and durations in each form the runner reads.
+private let acceptedSteps = [
+    "attachment: { type: pdf, size: 1024 }",
+    "attachment: { type: pdf, size: \"1024\" }",
+    "attachment: { type: pdf, size: 1.5 }",
+    "attachment: { type: pdf, size: 1.5 MB }",
+    "attachment: { type: pdf, size: 512kib }",
+    "wait: 1s",
+    "wait: 1h0m",
+    "wait: 0h05m",
+    "wait: 10d",
 ]
 
 @Suite("JSON Schema of transcripts")
@@ -185,6 +201,24 @@ struct TranscriptSchemaTests {
         #expect(TranscriptParser.parse(yaml).diagnostics.isEmpty)
         let violations = validator.validate(try instance(yaml))
         #expect(violations.isEmpty, "\(violations)\n\(yaml)")
+    }
+
+    /// What the parser accepts, the schema accepts too.
+    @Test(arguments: acceptedSteps)
+    func acceptedStepsAreValidForBoth(_ step: String) throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let yaml = "flow: f.yaml\nsteps:\n  - \(step)\n"
+        #expect(TranscriptParser.parse(yaml).diagnostics.isEmpty)
+        #expect(validator.validate(try instance(yaml)).isEmpty)
+    }
+
+    /// A bare number of bytes is a YAML number, which editors type as one: the schema must allow numbers for
+    /// `size` (this validator reads every scalar as text too, so the type is checked here).
+    @Test func anAttachmentSizeMayBeANumber() throws {
+        let schema = try loadSchema()
+        let size = schema["$defs"]?["attachment"]?["properties"]?["attachment"]?["properties"]?["size"]
+        #expect(size?["type"]?.array?.compactMap(\.string).contains("number") == true)
+        #expect(size?["minimum"]?.number == 0)
     }
 
     /// What the parser refuses, the schema refuses too (and the parser says why, with the expected id).

@@ -71,7 +71,7 @@ import Testing
                 """)
     }
 
-    /// A file shows its type, its name (or the last part of its URL) and its caption.
+    /// A file shows its type, its name (or the one its URL gives, decoded) and its caption.
     @Test func attachment() {
         let named = OutboundMessage.attachment(
             url: "https://example.co/docs/c.pdf", fileName: "catalogo.pdf", caption: "Nuestro catálogo",
@@ -80,6 +80,9 @@ import Testing
         let unnamed = OutboundMessage.attachment(
             url: "https://example.co/img/mapa.png?v=2", fileName: nil, caption: nil, fileExtension: "png")
         #expect(WhatsAppRenderer.lines(unnamed) == ["[png] mapa.png"])
+        let encoded = OutboundMessage.attachment(
+            url: "https://example.co/docs/cat%C3%A1logo.pdf?v=2", fileName: nil, caption: nil, fileExtension: "pdf")
+        #expect(WhatsAppRenderer.lines(encoded) == ["[pdf] catálogo.pdf"])
     }
 
     /// A template shows its name, language, header and numbered parameters.

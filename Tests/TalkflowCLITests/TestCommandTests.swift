@@ -117,11 +117,13 @@ struct TestCommandTests {
                 == true)
     }
 
-    /// `--coverage` prints each flow's steps and transitions; `--min-coverage` fails below the threshold.
+    /// `--coverage` prints each flow's steps and transitions on stdout; `--min-coverage` fails below the threshold,
+    /// saying so on stderr.
     @Test func coverageIsReportedAndEnforced() throws {
         let folder = try Transcripts.folder(["bien.test.yaml": Transcripts.passing])
         let report = try folder.run("test", "bien.test.yaml", "--coverage")
         #expect(report.status == 0)
+        #expect(report.stderr.isEmpty, "\(report.stderr)")
         #expect(
             report.stdout.contains(
                 "coverage of default.yaml (flow 'default'): steps 2/16 (12.5%), transitions 1/31 (3.2%), total 6.3%\n"

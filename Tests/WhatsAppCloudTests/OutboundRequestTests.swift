@@ -1,6 +1,7 @@
 import FlowRuntime
 import Foundation
 import Testing
+
 @testable import WhatsAppCloud
 
 /// The exact JSON bodies sent to `POST /{version}/{phone-number-id}/messages`.
@@ -109,13 +110,18 @@ import Testing
                 + #""type":"document"}"#)
     }
 
-    @Test func documentNamedAfterItsURL() throws {
-        let message = OutboundMessage.attachment(
-            url: "https://cdn.example.com/docs/politica.pdf?v=2#p1", fileName: nil, caption: nil,
-            fileExtension: "pdf")
+    /// Without a file name, a document is named as the URL names it, without query or fragment and with its
+    /// percent-encoding decoded, as the contact should read it.
+    @Test(
+        arguments: [
+            ("https://cdn.example.com/docs/politica.pdf?v=2#p1", "politica.pdf"),
+            ("https://cdn.example.com/docs/cat%C3%A1logo.pdf?v=2", "catálogo.pdf"),
+        ])
+    func documentNamedAfterItsURL(_ url: String, _ name: String) throws {
+        let message = OutboundMessage.attachment(url: url, fileName: nil, caption: nil, fileExtension: "pdf")
         #expect(
             try body(message, callbackData: nil)
-                == #"{"document":{"filename":"politica.pdf","link":"https://cdn.example.com/docs/politica.pdf?v=2#p1"},"#
+                == #"{"document":{"filename":"\#(name)","link":"\#(url)"},"#
                 + #""messaging_product":"whatsapp","recipient_type":"individual","to":"+573001112233","#
                 + #""type":"document"}"#)
     }

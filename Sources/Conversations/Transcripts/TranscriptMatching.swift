@@ -86,8 +86,8 @@ enum TranscriptMatching {
             .attachment(let url, let name, let caption),
             .attachment(let actualURL, let actualName, let actualCaption, _)
         ):
-            // Without a `filename`, the name shown is the URL's last path segment, as the REPL shows it.
-            let shownName = actualName ?? WhatsAppRenderer.lastPathComponent(actualURL)
+            // Without a `filename`, the name shown is the one the URL gives, as WhatsApp and the REPL show it.
+            let shownName = actualName ?? WhatsAppRenderer.fileName(fromURL: actualURL)
             return (url == nil || url == actualURL) && (name == nil || name == shownName)
                 && (caption == nil || caption == actualCaption)
         case (

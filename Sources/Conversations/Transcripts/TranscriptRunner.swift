@@ -275,35 +275,30 @@ private struct Execution {
     }
 
     /// Checks one expectation against the outputs left.
+    ///
+    /// In an exhaustive transcript the first required output not yet matched bounds the search: nothing after
+    /// it can be listed before it. An output of the expected kind within the search that differs (another text,
+    /// another step entered) is a difference of content: reported, counted as matched, and the run goes on, so
+    /// one run shows every changed text, saved variable and step.
     mutating func expect(_ expected: TranscriptExpectation, at range: SourceRange) {
-        var index = cursor
-        while index < outputs.count {
-            let observed = outputs[index]
-            if TranscriptMatching.matches(expected, observed) {
-                cursor = index + 1
-                return
-            }
-            if observed.isRequired && transcript.exhaustive {
-                let message = TranscriptMatching.expectedGot(
-                    TranscriptMatching.describe(expected), TranscriptMatching.describe(observed))
-                if TranscriptMatching.sameKind(expected, observed) {
-                    // A difference of content: report it and go on as if it had matched.
-                    fail(TranscriptRules.mismatch, message, at: range, stop: false)
-                    cursor = index + 1
-                } else {
-                    fail(TranscriptRules.mismatch, message, at: range, stop: true)
-                }
-                return
-            }
-            index += 1
+        let bound = transcript.exhaustive ? outputs[cursor...].firstIndex(where: \.isRequired) : nil
+        let searched = outputs[cursor..<(bound.map { $0 + 1 } ?? outputs.count)]
+        if let match = searched.firstIndex(where: { TranscriptMatching.matches(expected, $0) }) {
+            cursor = match + 1
+            return
         }
-        // An output of the same kind that differs (a relayed text, a saved value, a step, which a transcript
-        // may leave unlisted): a difference of content, reported, and the run goes on.
-        if let same = outputs[cursor...].firstIndex(where: { TranscriptMatching.sameKind(expected, $0) }) {
+        if let same = searched.firstIndex(where: { TranscriptMatching.sameKind(expected, $0) }) {
             let message = TranscriptMatching.expectedGot(
                 TranscriptMatching.describe(expected), TranscriptMatching.describe(outputs[same]))
             fail(TranscriptRules.mismatch, message, at: range, stop: false)
             cursor = same + 1
+            return
+        }
+        if let bound {
+            // A required output of another kind where this one was expected: out of step.
+            let message = TranscriptMatching.expectedGot(
+                TranscriptMatching.describe(expected), TranscriptMatching.describe(outputs[bound]))
+            fail(TranscriptRules.mismatch, message, at: range, stop: true)
             return
         }
         let skipped = outputs[cursor...].filter { $0.isRequired || !transcript.exhaustive }
