@@ -25,6 +25,9 @@ struct URLFileNameTests {
         arguments: [
             "https://example.co/100%.pdf", "https://example.co/a%zz.pdf", "https://example.co/a%C3.pdf",
             "https://example.co/%FF.pdf",
+            // Decoding would give a path separator or a control character: kept as written.
+            "https://example.co/a%2Fb.pdf", "https://example.co/a%5Cb.pdf", "https://example.co/a%0Ab.pdf",
+            "https://example.co/a%00b.pdf",
         ])
     func invalidEncodingIsKept(_ url: String) {
         #expect(URLFileName.of(url) == String(url.dropFirst("https://example.co/".count)))
