@@ -59,23 +59,27 @@ struct AdminRoutes {
 
     /// `nil` when the request carries the admin key (`Authorization: Bearer KEY`, compared in constant time);
     /// otherwise the answer: 404 when no admin key is configured, as if the route were absent, and 401 (logged
-    /// as `refused`) for a missing or wrong key; as text, or as `{"error": "..."}` with `json`.
+    /// as `refused`) for a missing or wrong key; as text, or with `json` as the agent API's errors are
+    /// (`no_such_route`, `unauthorized`).
     static func refusal(
         _ request: Request, adminKey: String?, logger: Logger, json: Bool = false,
         _ refused: @autoclosure () -> Logger.Message
     ) -> Response? {
-        func answer(_ status: HTTPResponse.Status, _ message: String) -> Response {
-            json ? TemplateRoutes.error(status, message) : HealthRoutes.text(status, message + "\n")
+        guard let adminKey else {
+            return json ? AgentRoutes.noSuchRoute.response : HealthRoutes.text(.notFound, "not found\n")
         }
-        guard let adminKey else { return answer(.notFound, "not found") }
         if let key = bearer(request.headers[.authorization]), SecretComparison.matches(key, secret: adminKey) {
             return nil
         }
         logger.warning(refused())
-        var response = answer(.unauthorized, "missing or wrong admin key")
+        if json { return AgentAPIError(status: .unauthorized, code: "unauthorized", message: wrongKey).response }
+        var response = HealthRoutes.text(.unauthorized, wrongKey + "\n")
         response.headers[.wwwAuthenticate] = "Bearer"
         return response
     }
+
+    /// The refusal of a missing or wrong admin key.
+    static let wrongKey = "missing or wrong admin key"
 
     /// The token of an `Authorization: Bearer TOKEN` header.
     static func bearer(_ header: String?) -> String? {

@@ -75,7 +75,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             case .error(_, let error):
                 logger.warning(
                     "the Graph API reported an error in a webhook",
-                    metadata: ["code": "\(error.code)", "title": "\(error.title)"])
+                    metadata: ["code": "\(error.code)", "error": "\(error)"])
             case .marketingPreference(let preference):
                 preferences.append(preference)
             case .unknown(let field, _):
@@ -190,9 +190,12 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 ])
         }
         if committed.hasWaitingMessages { signal?.ring() }
-        if let readReceipts, !readReceipts.enqueue(ReadReceipt(tenant: tenant.id, messageID: message.id)) {
+        let receipt = ReadReceipt(tenant: tenant.id, contact: committed.contact, messageID: message.id)
+        if let readReceipts, !readReceipts.enqueue(receipt), logger.logLevel <= .debug {
+            let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
             logger.debug(
-                "read receipt queue full; the message is not marked as read", metadata: ["message_id": "\(messageID)"])
+                "read receipt queue full; the message is not marked as read",
+                metadata: ["message_id": "\(messageID)", "conversation": "\(conversation)"])
         }
         events?.publish(committed, tenant: tenant.id, contact: committed.contact, at: receivedAt, inbound: true)
     }

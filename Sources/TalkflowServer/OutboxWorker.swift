@@ -84,6 +84,8 @@ public struct OutboxWorker: Service {
     let dispatcher: OutboxDispatcher
     /// Tenants whose access token was refused.
     let pauses: SendingPauses
+    /// The conversation ids of log lines.
+    let pseudonyms: ConversationPseudonyms
 
     /// Attempts to mark one message as read: a courtesy, so retried once at most.
     static let readReceiptAttempts = 2
@@ -110,10 +112,11 @@ public struct OutboxWorker: Service {
         self.logger = logger
         let pauses = SendingPauses(duration: settings.authenticationPause)
         self.pauses = pauses
+        let pseudonyms = pseudonyms ?? ConversationPseudonyms(store: store)
+        self.pseudonyms = pseudonyms
         let sender = Sender(
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
-            store: store, pauses: pauses, pseudonyms: pseudonyms ?? ConversationPseudonyms(store: store), logger: logger
-        )
+            store: store, pauses: pauses, pseudonyms: pseudonyms, logger: logger)
         let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: sender.pseudonyms, clock: clock)
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
@@ -249,11 +252,9 @@ public struct OutboxWorker: Service {
                     await messageLogger().notice("the access token works again; the tenant's sends resume")
                 }
                 metrics?.messageSent(tenant: tenant.id)
-                logger.debug(
-                    "message sent",
-                    metadata: [
-                        "tenant": "\(message.tenant)", "outbox_id": "\(message.id)", "wamid": "\(result.messageID)",
-                    ])
+                if logger.logLevel <= .debug {
+                    await messageLogger().debug("message sent", metadata: ["wamid": "\(result.messageID)"])
+                }
                 return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
             } catch {
                 return await failure(error, for: message, tenant: tenant, logger: messageLogger())
@@ -324,6 +325,11 @@ public struct OutboxWorker: Service {
     func markRead(_ receipt: ReadReceipt) async {
         var logger = logger
         logger[metadataKey: "tenant"] = "\(receipt.tenant)"
+        // The conversation id (an HMAC) only when a line is written: most receipts write none at `info`.
+        if logger.logLevel <= .debug {
+            logger[metadataKey: "conversation"] =
+                "\(await pseudonyms.id(tenant: receipt.tenant, contact: receipt.contact))"
+        }
         guard let tenant = registry.tenant(id: receipt.tenant) else {
             logger.debug("read receipt of a tenant no longer configured; dropped")
             return
@@ -346,6 +352,10 @@ public struct OutboxWorker: Service {
                     "attempt": "\(attempt)",
                 ]
                 guard attempt < Self.readReceiptAttempts, let delay = error.retryAfter(attempt: attempt) else {
+                    if logger[metadataKey: "conversation"] == nil {
+                        logger[metadataKey: "conversation"] =
+                            "\(await pseudonyms.id(tenant: receipt.tenant, contact: receipt.contact))"
+                    }
                     logger.warning("could not mark a message as read; given up", metadata: metadata)
                     return
                 }
@@ -386,7 +396,11 @@ public struct OutboxWorker: Service {
             }
             metrics?.stepDuration.record(ContinuousClock.now - start)
             queued = queued || committed.hasWaitingMessages
-            logger.debug("inactivity timer fired", metadata: ["tenant": "\(tenant.id)"])
+            if logger.logLevel <= .debug {
+                let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)
+                logger.debug(
+                    "inactivity timer fired", metadata: ["tenant": "\(tenant.id)", "conversation": "\(conversation)"])
+            }
         }
         if queued { signal.ring() }
     }

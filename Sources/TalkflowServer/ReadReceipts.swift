@@ -1,7 +1,9 @@
-/// One inbound message to mark as read: which tenant received it and its `wamid`.
+/// One inbound message to mark as read: which tenant received it, in which conversation, and its `wamid`.
 struct ReadReceipt: Sendable, Equatable {
     /// The tenant whose number received the message (its token and number are looked up when sending).
     var tenant: String
+    /// The conversation's contact key, for the `conversation` of log lines.
+    var contact: String
     /// The inbound message's `wamid`.
     var messageID: String
 }

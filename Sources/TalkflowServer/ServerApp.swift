@@ -84,7 +84,8 @@ public struct ServerApp: Sendable {
         }
         AdminRoutes(registry: registry, adminKey: adminKey).register(on: router)
         TemplateRoutes(registry: registry, processing: processing, adminKey: adminKey).register(on: router)
-        var apiRoutes = [TemplateRoutes.fallbackRoute]
+        // Without an admin key the template route is absent: any method on it is 404 `no_such_route`.
+        var apiRoutes = adminKey == nil ? [] : [TemplateRoutes.fallbackRoute]
         if let processing {
             AgentRoutes(registry: registry, processing: processing).register(on: router)
             apiRoutes += AgentRoutes.fallbackRoutes
@@ -121,7 +122,8 @@ public struct ServerApp: Sendable {
             router: router(),
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
-                    additionalChannelHandlers: StalledConnections.handlers(timeout: stalledConnectionTimeout))),
+                    additionalChannelHandlers: StalledConnections.handlers(timeout: stalledConnectionTimeout)
+                        + [ConnectRequests()])),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
             services: services,
             onServerRunning: { channel in

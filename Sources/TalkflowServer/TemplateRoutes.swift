@@ -5,12 +5,13 @@ import NIOCore
 
 /// `POST /api/v1/tenants/{tenant}/templates/{template}/send` with `{"to": "573001112233", "parameters": [...]}`:
 /// queues a business-initiated template message (`TemplateSender`). Guarded by the admin key like
-/// `/admin/reload` (404 without `server.admin_key_env`, 401 with a missing or wrong key).
+/// `/admin/reload` (absent without `server.admin_key_env`: 404 `no_such_route`; 401 with a missing or wrong key).
 ///
-/// Answers: 202 `{"outbox_id": N}` once queued (the worker sends it); 400 for a body that is not that JSON;
-/// 404 for an unknown tenant or template; 422 `{"error": "..."}` when the contact may not receive it (no
-/// opt-in, no consent), the parameters do not match or the header media is not JPEG or PDF; 503 when the server
-/// has no store.
+/// Answers: 202 `{"outbox_id": N}` once queued (the worker sends it); errors are the agent API's JSON `Error`
+/// (`{"error": {"code", "message"}}`): 400 `invalid_request` for a body that is not that JSON, 404 `not_found`
+/// for an unknown tenant or template, 413 `body_too_large`, 422 with the refusal's code when the contact may not
+/// receive it (no opt-in, no consent), the parameters do not match or the header media is not JPEG or PDF; 503
+/// when the server has no store.
 struct TemplateRoutes {
     let registry: TenantRegistry
     let processing: ConversationProcessing?
@@ -33,22 +34,27 @@ struct TemplateRoutes {
             {
                 return refusal
             }
-            guard let processing else { return Self.error(.serviceUnavailable, "the server has no store") }
+            guard let processing else {
+                return Self.error(.serviceUnavailable, "no_store", "the server has no store")
+            }
             guard let tenantID = context.decodedParameter("tenant"), let template = context.decodedParameter("template")
             else {
-                return Self.error(.badRequest, "the path has an invalid percent escape or is not UTF-8 once decoded")
+                return Self.error(
+                    .badRequest, "invalid_request",
+                    "the path has an invalid percent escape or is not UTF-8 once decoded")
             }
             guard let tenant = registry.tenant(id: tenantID) else {
-                return Self.error(.notFound, "unknown tenant '\(tenantID)'")
+                return Self.error(.notFound, "not_found", "unknown tenant '\(tenantID)'")
             }
             let bytes: ByteBuffer
             do {
                 bytes = try await request.body.collect(upTo: 64 << 10)
             } catch is NIOTooManyBytesError {
-                return Self.error(.contentTooLarge, "the body is larger than 64 KiB")
+                return Self.error(.contentTooLarge, "body_too_large", "the body is larger than 64 KiB")
             }
             guard let body = try? JSONDecoder().decode(SendRequest.self, from: Data(bytes.readableBytesView)) else {
-                return Self.error(.badRequest, #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)
+                return Self.error(
+                    .badRequest, "invalid_request", #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)
             }
             let sender = TemplateSender(store: processing.store, signal: processing.signal, clock: processing.clock)
             do {
@@ -61,20 +67,19 @@ struct TemplateRoutes {
             } catch let refusal as TemplateSender.Refusal {
                 context.logger.info(
                     "template refused", metadata: ["tenant": "\(tenant.id)", "template": "\(template)"])
-                if case .unknownTemplate = refusal { return Self.error(.notFound, refusal.description) }
-                return Self.error(.unprocessableContent, refusal.description)
+                if case .unknownTemplate = refusal { return Self.error(.notFound, "not_found", refusal.description) }
+                return Self.error(.unprocessableContent, refusal.code, refusal.description)
             }
         }
     }
 
-    /// Another method on the route (any method): 405 with `Allow`, in the route's own error shape.
+    /// Another method on the route (any method): 405 `method_not_allowed` with `Allow`, as in the rest of the API.
     static let fallbackRoute = APIFallback.Route(path: path, methods: [.post]) { allow in
-        error(.methodNotAllowed, "this route takes \(allow)")
+        error(.methodNotAllowed, "method_not_allowed", "this route takes \(allow)")
     }
 
-    /// `{"error": "..."}` with `status`.
-    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        let data = (try? JSONEncoder().encode(["error": message])) ?? Data("{}".utf8)
-        return HealthRoutes.text(status, String(decoding: data, as: UTF8.self) + "\n", contentType: "application/json")
+    /// The agent API's `{"error": {"code", "message"}}` with `status`.
+    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        AgentAPIError(status: status, code: code, message: message).response
     }
 }

@@ -34,6 +34,20 @@ public struct TemplateSender: Sendable {
         /// A utility or authentication template to a contact without consent in force.
         case noConsent
 
+        /// The refusal's code in the admin route's `Error` (the unknown template is a 404 `not_found`).
+        public var code: String {
+            switch self {
+            case .unknownTemplate: return "not_found"
+            case .invalidContact: return "invalid_contact"
+            case .parameterCount: return "parameter_count"
+            case .headerMedia: return "header_media"
+            case .emoji: return "emoji_not_allowed"
+            case .outsidePromotionalHours: return "outside_promotional_hours"
+            case .noOptIn: return "no_opt_in"
+            case .noConsent: return "no_consent"
+            }
+        }
+
         /// The refusal in words, without personal data.
         public var description: String {
             switch self {

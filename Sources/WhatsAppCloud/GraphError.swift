@@ -181,15 +181,19 @@ public struct GraphError: Error, Sendable, Hashable, CustomStringConvertible {
         return .seconds(min(seconds, cap))
     }
 
-    /// `graph error <code> (<kind>, HTTP <status>): <message>` — what Meta said, for logs; no message bodies.
+    /// `graph error <code> (<kind>, HTTP <status>, subcode <subcode>, <type>, fbtrace_id <id>): <message> — <details>`,
+    /// for logs: the parts Meta gave, its wording through `MetaWording` (no phone numbers or e-mail addresses).
     public var description: String {
         var out = "graph error"
         if let code { out += " \(code)" }
         out += " (\(kind.name)"
         if case .blocked(let reason) = kind { out += " \(reason.rawValue)" }
         if let httpStatus { out += ", HTTP \(httpStatus)" }
-        out += "): \(message)"
-        if let details, details != message { out += " — \(details)" }
+        if let subcode { out += ", subcode \(subcode)" }
+        if let type { out += ", \(MetaWording.redacted(type))" }
+        if let fbtraceID { out += ", fbtrace_id \(fbtraceID)" }
+        out += "): \(MetaWording.redacted(message))"
+        if let details, details != message { out += " — \(MetaWording.redacted(details))" }
         return out
     }
 }

@@ -41,7 +41,7 @@ public enum WebhookUpdate: Sendable, Hashable {
 /// An error object as Meta embeds it in webhooks: in `value.errors[]`, in a failed status's `errors[]` and in an
 /// inbound message's `errors[]` (an unsupported type, a media download that failed). It has the same codes as the
 /// Graph API's synchronous errors, so `kind` classifies it with the same table.
-public struct WebhookError: Sendable, Hashable, Decodable {
+public struct WebhookError: Sendable, Hashable, Decodable, CustomStringConvertible {
     /// Meta's error code (`130429`, `131047`, …): what to branch on.
     public var code: Int
     /// A short English title, for logs.
@@ -64,6 +64,20 @@ public struct WebhookError: Sendable, Hashable, Decodable {
 
     /// What to do about the error, by the same table as synchronous Graph API errors (no HTTP status here).
     public var kind: GraphError.Kind { GraphError.classify(code: code, httpStatus: nil) }
+
+    /// `webhook error <code> (<kind>): <title> — <message> — <details>`, for logs: Meta's wording through
+    /// `MetaWording` (no phone numbers or e-mail addresses), each text once.
+    public var description: String {
+        var out = "webhook error \(code) (\(kind.name)"
+        if case .blocked(let reason) = kind { out += " \(reason.rawValue)" }
+        out += "): \(MetaWording.redacted(title))"
+        var said = [title]
+        for text in [message, details].compactMap({ $0 }) where !said.contains(text) {
+            out += " — \(MetaWording.redacted(text))"
+            said.append(text)
+        }
+        return out
+    }
 
     private enum CodingKeys: String, CodingKey {
         case code, title, message, href

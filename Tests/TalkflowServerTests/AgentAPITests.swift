@@ -192,6 +192,31 @@ struct AgentAPITests {
         }
     }
 
+    /// The consent history is `talkflow consent export`'s document, with the fields the OpenAPI file's
+    /// `ConsentHistory` and `ConsentRecord` list, every one present, and times as Unix seconds.
+    @Test func theConsentHistoryHasTheDocumentedFieldsAndUnixTimes() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let (status, history) = try await server.request(.GET, "contacts/\(EndToEnd.ana)/consent", key: "key-jefa")
+            #expect(status == 200)
+            #expect(Set(history.keys) == ["tenant", "contact", "current", "records"])
+            let current = try #require(history["current"] as? [String: Any])
+            #expect(Set(current.keys) == ["accepted_version", "opt_in", "versions", "last_sequence"])
+            let record = try #require((history["records"] as? [[String: Any]])?.first)
+            #expect(
+                Set(record.keys) == [
+                    "sequence", "tenant", "contact", "kind", "choice", "policy_version", "policy_url", "text_sha256",
+                    "shown_texts", "texts_match_hash", "purposes_accepted", "purposes_declined", "sensitive",
+                    "language", "flow", "step", "channel", "phone_number_id", "request_message_ids",
+                    "reply_message_id", "words", "at", "received_at", "wa_timestamp",
+                ])
+            for time in ["at", "received_at", "wa_timestamp"] {
+                #expect(record[time] is Int, "\(time)")
+            }
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// Malformed query values are 400 `invalid_request`, never read loosely: dates without an offset or with
     /// text after them, days the calendar does not have, a thread position that is not a number. Another
     /// agent's event stream is for admins (403 `admin_only`), an unknown agent's is 404, and a reply longer than
@@ -301,9 +326,11 @@ struct AgentAPITests {
                     #expect(bodiless || answer.code == "method_not_allowed", "\(method) \(path)")
                 }
             }
-            let template = try await server.raw("PROPFIND", tenant + "templates/recordatorio/send")
-            #expect(template.status == 405 && template.headers["allow"] == "POST")
-            #expect(template.body == #"{"error":"this route takes POST"}"# + "\n")
+            // Without an admin key (this server has none) the template route is absent, whatever the method.
+            for method in ["POST", "PROPFIND"] {
+                let template = try await server.raw(method, tenant + "templates/recordatorio/send")
+                #expect(template.status == 404 && template.code == "no_such_route", "\(method)")
+            }
             for path in [
                 "/api/v1", "/api/v1/", "/api/v1/tenants", "/api/v1/tenants/", "/api/v1/foo", "/api/v1/tenants/tienda",
                 tenant, tenant + "conversations/\(contact)", tenant + "reports", tenant + "conversations/a/b/c/d",

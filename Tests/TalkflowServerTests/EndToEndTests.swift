@@ -469,8 +469,12 @@ struct EndToEnd {
     let clock: TestClock
 
     /// Starts the fake and a server for the default flow, runs `body`, then shuts both down gracefully. Read
-    /// receipts are off unless `markRead`, so that the other tests count only replies.
-    static func run(markRead: Bool = false, _ body: @Sendable (EndToEnd) async throws -> Void) async throws {
+    /// receipts are off unless `markRead`, so that the other tests count only replies. With `logs`, the server
+    /// logs there at `logLevel`.
+    static func run(
+        markRead: Bool = false, logs: LogRecorder? = nil, logLevel: Logger.Level = .info,
+        _ body: @Sendable (EndToEnd) async throws -> Void
+    ) async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
         try await FakeGraphAPI.run { fake in
@@ -492,7 +496,8 @@ struct EndToEnd {
                 atPath: folder.file("data"), withIntermediateDirectories: true)
             let loaded = try loadValid(config, environment: environment)
             let clock = TestClock()
-            try await withLiveServer(loaded, label: "e2e", clock: { clock.now }) { port, store, _ in
+            try await withLiveServer(loaded, label: "e2e", clock: { clock.now }, logs: logs, logLevel: logLevel) {
+                port, store, _ in
                 try await body(
                     EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock))
             }

@@ -191,13 +191,15 @@ func sample(_ exposition: String, _ series: String) -> Double? {
 
 /// Runs a live server with inbound processing and its outbox worker on a free port of 127.0.0.1 for `body`,
 /// then shuts both down, also when `body` throws. The end-to-end, agent-API and concurrency tests share it.
-/// With `logs`, the server logs there at `info` (the default of `talkflow serve`); otherwise it is quiet.
+/// With `logs`, the server logs there at `logLevel` (`info` is the default of `talkflow serve`); otherwise it is
+/// quiet.
 func withLiveServer(
     _ loaded: LoadedConfig, label: String, clock: @escaping @Sendable () -> Int64, logs: LogRecorder? = nil,
+    logLevel: Logger.Level = .info,
     _ body: (_ port: Int, _ store: SQLiteStore, _ processing: ConversationProcessing) async throws -> Void
 ) async throws {
     var logger = logs?.logger(label: label) ?? Logger(label: label)
-    logger.logLevel = logs == nil ? .critical : .info
+    logger.logLevel = logs == nil ? .critical : logLevel
     let store = try SQLiteStore.open(loaded.config.server.store, logger: logger)
     let processing = ConversationProcessing(
         store: store, settings: loaded.config.server,

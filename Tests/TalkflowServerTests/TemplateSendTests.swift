@@ -83,6 +83,7 @@ struct TemplateSendTests {
             #expect(offer.0 == 422)
             #expect(offer.1.contains("Ley 2300 de 2023"))
             #expect(offer.1.contains("the next window opens at 2026-11-30T07:00-05:00"))
+            #expect(offer.1.contains(#""code":"outside_promotional_hours""#))
             #expect(try await server.store.outboxDepth() == 0)
             // Who may receive it is said first: the hours are no reason to retry for a contact who may not.
             let stranger = try await Self.send(
@@ -288,6 +289,7 @@ struct TemplateSendTests {
                 server, template: "oferta", json: #"{"to":"\#(consentOnly)","parameters":["Ana"]}"#)
             #expect(noOptIn.0 == 422)
             #expect(noOptIn.1.contains("has not opted in to promotional messages"))
+            #expect(noOptIn.1.contains(#""code":"no_opt_in""#))
             let noConsent = try await Self.send(
                 server, template: "recordatorio", json: #"{"to":"\#(stranger)","parameters":["lunes"]}"#)
             #expect(noConsent.0 == 422)
@@ -304,37 +306,41 @@ struct TemplateSendTests {
                     server, template: template, json: #"{"to":"\#(stale)","parameters":["Ana"]}"#)
                 #expect(old.0 == 422)
                 #expect(old.1.contains("has not accepted the policy version in force"))
+                #expect(old.1.contains(#""code":"no_consent""#))
             }
             let parameters = try await Self.send(server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#)
             #expect(parameters.0 == 422)
-            #expect(parameters.1.contains("takes 1 parameter(s), 0 given"))
+            #expect(parameters.1.contains(#"{"error":{"code":"parameter_count","message":"the template takes 1 "#))
             let emoji = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["Ana 😀"]}"#)
             #expect(emoji.0 == 422)
-            #expect(emoji.1.contains("parameter 1 ({{1}}) contains an emoji"))
-            #expect(try await Self.send(server, template: "nada", json: #"{"to":"\#(optedIn)"}"#).0 == 404)
+            #expect(emoji.1.contains(#""code":"emoji_not_allowed","message":"parameter 1 ({{1}}) contains an emoji"#))
+            let unknownTemplate = try await Self.send(server, template: "nada", json: #"{"to":"\#(optedIn)"}"#)
+            #expect(unknownTemplate.0 == 404 && unknownTemplate.1.contains(#""code":"not_found""#))
             let unknownTenant = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(optedIn)"}"#, tenant: "x")
             #expect(unknownTenant.0 == 404)
-            #expect(try await Self.send(server, template: "oferta", json: "not json").0 == 400)
-            #expect(try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#).0 == 422)
+            let notJSON = try await Self.send(server, template: "oferta", json: "not json")
+            #expect(notJSON.0 == 400 && notJSON.1.contains(#""code":"invalid_request""#))
+            let notAWaID = try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#)
+            #expect(notAWaID.0 == 422 && notAWaID.1.contains(#""code":"invalid_contact""#))
             // Every error of the route has its shape: a body over 64 KiB, another method.
             let huge = try await Self.send(
                 server, template: "oferta",
                 json: #"{"to":"1","parameters":[""# + String(repeating: "a", count: 70_000) + #""]}"#)
             #expect(huge.0 == 413)
-            #expect(huge.1 == #"{"error":"the body is larger than 64 KiB"}"# + "\n")
+            #expect(huge.1 == #"{"error":{"code":"body_too_large","message":"the body is larger than 64 KiB"}}"# + "\n")
             var get = HTTPClientRequest(url: server.base + "/api/v1/tenants/tienda/templates/oferta/send")
             get.headers.add(name: "Authorization", value: "Bearer \(LiveServer.adminKey)")
             let got = try await server.client.execute(get, timeout: .seconds(5))
             #expect(got.status.code == 405)
             #expect(got.headers.first(name: "Allow") == "POST")
             #expect(
-                String(buffer: try await got.body.collect(upTo: 1 << 16)) == #"{"error":"this route takes POST"}"#
-                    + "\n")
+                String(buffer: try await got.body.collect(upTo: 1 << 16))
+                    == #"{"error":{"code":"method_not_allowed","message":"this route takes POST"}}"# + "\n")
             let wrongKey = try await Self.send(server, template: "oferta", json: "{}", key: "wrong")
             #expect(wrongKey.0 == 401)
-            #expect(wrongKey.1 == #"{"error":"missing or wrong admin key"}"# + "\n")
+            #expect(wrongKey.1 == #"{"error":{"code":"unauthorized","message":"missing or wrong admin key"}}"# + "\n")
             #expect(try await server.store.outboxDepth() == 0)
             #expect(try await server.store.session(tenant: "tienda", contact: stranger) == nil)
 

@@ -68,7 +68,7 @@ import WhatsAppCloud
                     details: "Message failed to send because there were too many messages sent from this phone "
                         + "number in a short period of time",
                     fbtraceID: "Az8or2yhqkZfEZ-_4Qn_Bam"))
-        #expect(String(describing: error).hasPrefix("graph error 130429 (rate_limited, HTTP 400): (#130429) Rate"))
+        #expect(String(describing: error).hasPrefix("graph error 130429 (rate_limited, HTTP 400, subcode 2494055, "))
     }
 
     @Test func aMinimalErrorBodyIsRead() {

@@ -1,0 +1,80 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import TalkflowServer
+
+/// A `CONNECT` on any path is answered at once and ends the connection: its answer carries no body and no
+/// length (NIO writes none), so a client reads until the connection closes, which must not wait for the stalled
+/// connection timeout (30 seconds).
+@Suite("CONNECT requests") struct ConnectRequestTests {
+    /// What one raw exchange gave: the bytes the server sent until it closed the connection, and how long that
+    /// took (`nil` when it did not close within the wait).
+    struct Exchange {
+        var text: String
+        var closedAfter: Duration?
+    }
+
+    /// Writes `request` as is over a new TCP connection (no `Connection: close`, as a keep-alive client sends)
+    /// and reads until the server closes the connection or `wait` passes.
+    static func exchange(port: Int, _ request: String, wait: Duration = .seconds(3)) async throws -> Exchange {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let start = ContinuousClock.now
+        let watchdog = Task {
+            try await Task.sleep(for: wait)
+            try await channel.channel.close()
+        }
+        defer { watchdog.cancel() }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            var received = ""
+            do {
+                for try await chunk in inbound { received += String(buffer: chunk) }
+            } catch {
+                // Closed by the watchdog.
+            }
+            let elapsed = ContinuousClock.now - start
+            return Exchange(text: received, closedAfter: elapsed < wait ? elapsed : nil)
+        }
+    }
+
+    /// Every route family (webhook, health, metrics, admin, the template route, the agent API and a path no route
+    /// has) answers `CONNECT` within a second, with `Connection: close`, no body, and the connection closed.
+    @Test func aConnectIsAnsweredAtOnceAndTheConnectionCloses() async throws {
+        try await LiveServer.run(sendRate: 1000, admin: true, clock: { 1_795_446_000 }) { server in
+            let port = try #require(Int(server.base.split(separator: ":").last ?? ""))
+            for (path, status) in [
+                ("/webhook", 404), ("/healthz", 404), ("/readyz", 404), ("/metrics", 404), ("/admin/reload", 404),
+                ("/api/v1/tenants/tienda/templates/recordatorio/send", 405),
+                ("/api/v1/tenants/tienda/conversations", 405),
+                ("/api/v1/tenants/tienda/conversations/573001112233/messages", 405), ("/api/v1/nothing", 404),
+                ("/nothing", 404),
+            ] {
+                let exchange = try await Self.exchange(
+                    port: port, "CONNECT \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n")
+                let closed = try #require(exchange.closedAfter, "CONNECT \(path): the connection stayed open")
+                #expect(closed < .seconds(1), "CONNECT \(path)")
+                let parts = exchange.text.components(separatedBy: "\r\n\r\n")
+                let head = parts[0].lowercased()
+                #expect(head.hasPrefix("http/1.1 \(status) "), "CONNECT \(path): \(head)")
+                #expect(head.contains("\r\nconnection: close"), "CONNECT \(path): \(head)")
+                #expect(!head.contains("content-length") && !head.contains("transfer-encoding"), "CONNECT \(path)")
+                #expect(parts.count == 2 && parts[1].isEmpty, "CONNECT \(path): a body was sent")
+            }
+            // Other requests keep their connection: two on one, then the connection idles open.
+            let kept = try await Self.exchange(
+                port: port,
+                "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                wait: .milliseconds(500))
+            #expect(kept.closedAfter == nil)
+            #expect(kept.text.components(separatedBy: "HTTP/1.1 200").count == 3, "\(kept.text)")
+            #expect(!kept.text.lowercased().contains("connection: close"))
+        }
+    }
+}
