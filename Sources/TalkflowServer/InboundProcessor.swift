@@ -137,7 +137,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         var size: Int64 = 0
-        if case .media(let media) = message.content {
+        if case .media(let media) = message.content, message.errors.isEmpty {
             // A redelivered attachment must not cost a call to the media endpoint; other messages rely on the
             // transaction's own check.
             if try await store.wasProcessed(tenant: tenant.id, messageID: message.id) {

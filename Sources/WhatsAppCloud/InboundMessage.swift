@@ -228,7 +228,8 @@ extension InboundMessage {
     ///
     /// - text → `.text`; a reply button or list row → `.reply(id:)` with the id the flow gave it; a template
     ///   quick-reply button → `.reply(id: payload)`.
-    /// - image, document, audio, video, sticker → `.attachment(mime type, size: mediaSize, file name)`. Webhooks
+    /// - image, document, audio, video, sticker → `.attachment(mime type, size: mediaSize, file name)`; with
+    ///   `errors` (Meta could not deliver the file), `.unreadable(type:)` even when it names a media id. Webhooks
     ///   carry no size: the server resolves it with `GraphClient.mediaInfo(id:)` (`file_size`) and passes it here,
     ///   so the monthly allowance counts real bytes; `0` until then. The interpreter itself refuses the types it
     ///   does not accept (audio, video, stickers…) with a polite message, so every file is reported.
@@ -251,6 +252,8 @@ extension InboundMessage {
         case .templateButton(let payload, _):
             return .reply(id: payload, messageID: id)
         case .media(let media):
+            // Meta could not deliver the file (a download error such as 131052): nothing to judge or pass on.
+            guard errors.isEmpty else { return .unreadable(type: type, messageID: id) }
             let attachment = Event.Attachment(
                 mimeType: media.mimeType, size: mediaSize, fileName: media.fileName, caption: media.caption,
                 mediaID: media.id)

@@ -72,18 +72,22 @@ public struct OutboundRequest: Sendable, Hashable {
         if isBusinessScopedID(trimmed) { return ("recipient", trimmed) }
         throw OutboundRequestError(
             reason: "the recipient is neither a phone number (digits, optionally after '+') nor a business-scoped "
-                + "user id (CC.…)")
+                + "user id (CC.…, letters, digits and '.')")
     }
 
-    /// `CC.` (an ISO country code in capitals) followed by 1–128 letters and digits.
+    /// A business-scoped user id as Meta gives them: `CC.` and letters and digits (`CO.13491208655302741918`), a
+    /// parent id (`US.ENT.118…`), or the `user.…` form of Meta's examples. Read broadly (letters, digits, `.`,
+    /// `_`, `-`, with a `.` inside, at most 256 bytes), since the id is Meta's own and Meta judges it: refusing one
+    /// here would drop every reply to a contact whose messages were read.
     private static func isBusinessScopedID(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
-        guard bytes.count >= 4, bytes.count <= 3 + 128, bytes[2] == UInt8(ascii: ".") else { return false }
-        let upper = UInt8(ascii: "A")...UInt8(ascii: "Z")
-        guard upper.contains(bytes[0]), upper.contains(bytes[1]) else { return false }
-        return bytes[3...].allSatisfy {
-            upper.contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+        guard (3...256).contains(bytes.count), bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."),
+            bytes.contains(UInt8(ascii: "."))
+        else { return false }
+        return bytes.allSatisfy {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".")
+                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
         }
     }
 

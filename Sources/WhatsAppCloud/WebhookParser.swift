@@ -115,6 +115,12 @@ public enum WebhookParser {
         return updates
     }
 
+    /// An id as given, `nil` when absent or empty.
+    static func given(_ id: String?) -> String? {
+        guard let id, !id.isEmpty else { return nil }
+        return id
+    }
+
     private static func append(
         _ value: WireValue, path: String, to updates: inout [WebhookUpdate]
     ) throws(WebhookParseError) {
@@ -122,16 +128,23 @@ public enum WebhookParser {
         let contacts = value.contacts ?? []
         for (m, message) in (value.messages ?? []).enumerated() {
             // The contact card for this message: the one with its wa_id or user_id, else the only one.
+            // An empty id is an absent one: Meta sends `"from": ""` and `"wa_id": ""` for a user with a username
+            // whose number it withholds, with `from_user_id` naming them.
+            let from = Self.given(message.from)
+            let fromUserID = Self.given(message.fromUserID)
             let contact =
-                contacts.first { $0.waID != nil && $0.waID == message.from }
-                ?? contacts.first { $0.userID != nil && $0.userID == message.fromUserID }
+                contacts.first { from != nil && Self.given($0.waID) == from }
+                ?? contacts.first { fromUserID != nil && Self.given($0.userID) == fromUserID }
                 ?? (contacts.count == 1 ? contacts[0] : nil)
-            let waID = message.from ?? contact?.waID
-            let userID = message.fromUserID ?? contact?.userID
+            let waID = from ?? Self.given(contact?.waID)
+            let userID = fromUserID ?? Self.given(contact?.userID)
             guard let contactID = waID ?? userID else {
                 // A notice talkflow does not read (a `system` message about a changed id may name no sender):
                 // nothing to do with it, and the rest of the POST (statuses included) still counts.
-                if !Self.readTypes.contains(message.type) { continue }
+                if !Self.readTypes.contains(message.type) {
+                    updates.append(.unknown(field: "messages.\(message.type)", wabaID: nil))
+                    continue
+                }
                 throw WebhookParseError(
                     path: "\(path).messages[\(m)]", reason: "the message has neither \"from\" nor \"from_user_id\"")
             }

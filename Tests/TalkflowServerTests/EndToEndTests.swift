@@ -434,6 +434,34 @@ struct EndToEndTests {
         }
     }
 
+    /// Meta's body for a user with a username whose number it withholds: `"from": ""` and `"wa_id": ""` beside
+    /// the user id (in the `user.…` form of Meta's examples). Acknowledged and answered, addressed by the user id,
+    /// with the other contact's message in the same POST processed too.
+    @Test func aUsernameUsersBodyWithEmptyFromIsAnsweredByTheUserID() async throws {
+        try await EndToEnd.run { server in
+            let userID = "user.9373795779eb4ad6a1d2f3"
+            let head: String =
+                #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"#
+            let contacts: String =
+                #""contacts":[{"profile":{"name":"Sheena","username":"@sheena"},"wa_id":"","user_id":"\#(userID)"},"#
+                + #"{"profile":{"name":"Ana"},"wa_id":"\#(EndToEnd.ana)"}],"#
+            let messages: String =
+                #""messages":[{"from":"","from_user_id":"\#(userID)","id":"wamid.UE1","timestamp":"1750000000","#
+                + #""type":"text","text":{"body":"hola"}},{"from":"\#(EndToEnd.ana)","id":"wamid.UE2","#
+                + #""timestamp":"1750000000","type":"text","text":{"body":"hola"}}]},"field":"messages"}]}]}"#
+            let body = Array((head + contacts + messages).utf8)
+            #expect(try await server.post(body) == 200)
+            let sends = try await server.waitForSends(2)
+            #expect(sends.contains { $0.contains(#""recipient":"\#(userID)""#) })
+            #expect(sends.contains { $0.contains(#""to":"+\#(EndToEnd.ana)""#) })
+            #expect(try await server.store.session(tenant: "tienda", contact: userID) != nil)
+            #expect(try await server.store.session(tenant: "tienda", contact: "") == nil)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func aDueInactivityTimerClosesTheConversationWithItsGoodbye() async throws {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.T1")) == 200)

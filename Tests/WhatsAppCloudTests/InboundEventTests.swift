@@ -110,6 +110,20 @@ import WhatsAppCloud
         #expect(try event(Fixture.single(type: "request_welcome", part: #""errors":[]"#)) == nil)
     }
 
+    /// A file Meta could not deliver (`errors`, such as 131052) is no file, even when the message names a media id:
+    /// unreadable, named by its type, so nothing is fetched or judged.
+    @Test func aMediaMessageWithErrorsIsUnreadable() throws {
+        let failed =
+            #""errors":[{"code":131052,"title":"Media download error","message":"Media download error","#
+            + #""error_data":{"details":"Unable to download the media sent by the user."}}]"#
+        #expect(
+            try event(Fixture.single(type: "image", part: Fixture.image, extra: failed + ","), mediaSize: 10)
+                == .unreadable(type: "image", messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "image", part: failed), mediaSize: 10)
+                == .unreadable(type: "image", messageID: "wamid.M1"))
+    }
+
     @Test func reactionsAndNoticesAreNotEvents() throws {
         #expect(try event(Fixture.single(type: "reaction", part: Fixture.reaction)) == nil)
         let system = Fixture.body(

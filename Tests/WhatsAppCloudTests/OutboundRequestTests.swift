@@ -171,6 +171,9 @@ import Testing
         ("573001112233", #""to":"+573001112233""#), ("+573001112233", #""to":"+573001112233""#),
         (" +16505551234 ", #""to":"+16505551234""#),
         ("CO.13491208655302741918", #""recipient":"CO.13491208655302741918""#),
+        // A parent id, and the form of Meta's own examples: Meta judges its ids.
+        ("US.ENT.11815799212886844830", #""recipient":"US.ENT.11815799212886844830""#),
+        ("user.9373795779eb4ad6a1d2f3", #""recipient":"user.9373795779eb4ad6a1d2f3""#),
     ])
     func recipients(recipient: String, field: String) throws {
         let encoded = try body(.text("x"), to: recipient, callbackData: nil)
@@ -178,7 +181,7 @@ import Testing
         #expect(encoded.contains(#""to""#) != encoded.contains(#""recipient""#))
     }
 
-    @Test(arguments: ["", "+", "57 300 111", "abc", "co.123", "CO.", "+57-300", "CO.12#4"])
+    @Test(arguments: ["", "+", "57 300 111", "abc", ".co123", "CO.", "+57-300", "CO.12#4", "CO.1 2", "CO.\u{0}1"])
     func badRecipientsAreRefused(recipient: String) {
         #expect(throws: OutboundRequestError.self) { try body(.text("x"), to: recipient) }
     }
