@@ -143,7 +143,7 @@ let package = Package(
                 "SchemaTestSupport",
             ]
         ),
-        .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler"]),
+        .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler", "Storage"]),
         .testTarget(
             name: "WhatsAppCloudTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 
 /// Reads the configuration file and the flow files it names, refusing what is not a regular file (a FIFO would

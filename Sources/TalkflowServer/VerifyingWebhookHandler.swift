@@ -67,7 +67,15 @@ public struct VerifyingWebhookHandler: WebhookHandler {
             routed[number]?.updates.append(update)
         }
 
-        if !otherProducts.isEmpty, signedByAnyTenant(delivery) {
+        // One HMAC per configured app: computed once, when an answer needs it.
+        var signedByAnyMemo: Bool?
+        func signedByAny() -> Bool {
+            if let signed = signedByAnyMemo { return signed }
+            let signed = signedByAnyTenant(delivery)
+            signedByAnyMemo = signed
+            return signed
+        }
+        if !otherProducts.isEmpty, signedByAny() {
             logger.warning(
                 "webhook of another Meta product acknowledged and ignored; talkflow reads whatsapp_business_account",
                 metadata: ["object": "\(otherProducts.map(Self.productName).sorted().joined(separator: ","))"])
@@ -75,7 +83,7 @@ public struct VerifyingWebhookHandler: WebhookHandler {
             logger.debug("webhook changes for fields talkflow does not handle", metadata: ["changes": "\(unaddressed)"])
         }
         guard !order.isEmpty else {
-            guard signedByAnyTenant(delivery) else { return .unauthorized }
+            guard signedByAny() else { return .unauthorized }
             if unknown > 0 {
                 logger.warning(
                     "webhook for no configured phone-number id acknowledged and ignored",

@@ -3,9 +3,12 @@
 /// never carry personal data: every run that could be a phone number becomes `<number>` and every e-mail address
 /// `<email>`; the rest is kept as Meta wrote it, since it is what an operator searches Meta's documentation for.
 ///
-/// A phone number here is a `+` followed by digits, or 6 or more digits, either with single spaces or dashes
-/// between digit groups (`+57 300 555-0030`, `573005550030`). Digits right after `#` are an error code
-/// (`(#131047)`), kept.
+/// A phone number here is a run of 7 or more digits, after an optional `+`, in groups joined by one separator each
+/// (a space, a no-break space, `-`, `.`, or a group in parentheses): `+57 300 555-0030`, `300.555.0030`,
+/// `+57 (300) 555 0030`, `573005550030`. Kept as Meta wrote them, since an operator needs them and they are not
+/// a person's: digits right after `#` (`(#131047)`, an error code), a run after the word `code`, `subcode`, `id` or
+/// the name of one of the business's ids (`error code 131047`, `Object with ID '106540352242922'`,
+/// `phone_number_id=…`; not `wa_id`, `user_id` or `recipient_id`, which name a contact), and a date (`2026-08-01`).
 public enum MetaWording {
     /// `text` with phone numbers and e-mail addresses replaced.
     public static func redacted(_ text: String) -> String {
@@ -33,25 +36,80 @@ public enum MetaWording {
         isDigit(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 
+    /// A decimal digit of any script (`٣` too): a number written in another script is still a number.
+    private static func isAnyDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.numericType == .decimal }
+
+    /// Separators between digit groups of one phone number.
+    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\u{A0}" || scalar == "\u{202F}" || scalar == "-" || scalar == "."
+    }
+
     /// The end of a phone number starting at `start`, or `nil`.
     private static func numberEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
-        if start > 0, isDigit(s[start - 1]) || s[start - 1] == "#" { return nil }
+        if start > 0, isAnyDigit(s[start - 1]) || isLetterOrDigit(s[start - 1]) || s[start - 1] == "#" { return nil }
         var i = start
-        let plus = s[i] == "+"
-        if plus { i += 1 }
-        guard i < s.count, isDigit(s[i]) else { return nil }
+        if s[i] == "+" { i += 1 }
         var digits = 0
+        var groups: [Int] = []
+        var separators: [Unicode.Scalar] = []
+        // Just past the last whole group: a separator not followed by one is not part of the number.
+        var end = i
         while i < s.count {
-            if isDigit(s[i]) {
-                digits += 1
+            if isAnyDigit(s[i]) {
+                var run = 0
+                while i < s.count, isAnyDigit(s[i]) {
+                    run += 1
+                    i += 1
+                }
+                digits += run
+                groups.append(run)
+                end = i
+            } else if s[i] == "(", i + 1 < s.count, isAnyDigit(s[i + 1]) {
+                var j = i + 1
+                while j < s.count, isAnyDigit(s[j]) { j += 1 }
+                guard j < s.count, s[j] == ")" else { break }
+                digits += j - i - 1
+                groups.append(j - i - 1)
+                i = j + 1
+                end = i
+            } else if !groups.isEmpty, isSeparator(s[i]), i + 1 < s.count, isAnyDigit(s[i + 1]) || s[i + 1] == "(" {
+                separators.append(s[i])
                 i += 1
-            } else if s[i] == " " || s[i] == "-", i + 1 < s.count, isDigit(s[i + 1]) {
-                i += 1
+            } else if !groups.isEmpty, s[i] == " ", i + 2 < s.count, s[i + 1] == " " || s[i + 1] == "-",
+                isAnyDigit(s[i + 2])
+            {
+                // A doubled space or a spaced dash between groups.
+                separators.append(s[i])
+                i += 2
             } else {
                 break
             }
         }
-        return plus || digits >= 6 ? i : nil
+        guard digits >= 7, !groups.isEmpty else { return nil }
+        // A date (`2026-08-01`) is no number.
+        if groups == [4, 2, 2], separators.allSatisfy({ $0 == "-" }) { return nil }
+        if followsIdentifierWord(s, before: start) { return nil }
+        return end
+    }
+
+    /// Names after which a run of digits is an error code or one of the business's own ids, not a person's number
+    /// (`wa_id`, `user_id` and `recipient_id` name a contact, so they are not among them).
+    private static let identifierWords: Set<String> = [
+        "code", "subcode", "error_code", "error_subcode", "id", "phone_number_id", "waba_id", "business_id",
+        "business_account_id", "app_id", "template_id", "message_template_id", "media_id",
+    ]
+
+    /// Whether the run at `start` follows one of `identifierWords` (any case), with at most spaces, `:`, `=`, `'`
+    /// or `"` between.
+    private static func followsIdentifierWord(_ s: [Unicode.Scalar], before start: Int) -> Bool {
+        var i = start
+        while i > 0, " :='\"".unicodeScalars.contains(s[i - 1]) { i -= 1 }
+        var word: [Unicode.Scalar] = []
+        while i > 0, isLetterOrDigit(s[i - 1]) || s[i - 1] == "_" {
+            word.insert(s[i - 1], at: 0)
+            i -= 1
+        }
+        return identifierWords.contains(String(String.UnicodeScalarView(word)).lowercased())
     }
 
     /// The end of an e-mail address (`local@domain.tld`) starting at `start`, or `nil`.

@@ -1,5 +1,5 @@
+import FlowDiagnostics
 import Foundation
-import TalkflowServer
 
 /// One thing `talkflow lint` was asked to check: a file to read, or a named path that gave nothing to read
 /// (missing, a folder without flows), which is reported and makes the run exit 2.

@@ -28,6 +28,11 @@ struct URLFileNameTests {
             // Decoding would give a path separator or a control character: kept as written.
             "https://example.co/a%2Fb.pdf", "https://example.co/a%5Cb.pdf", "https://example.co/a%0Ab.pdf",
             "https://example.co/a%00b.pdf",
+            // An emoji, a right-to-left override disguising the extension, a line separator, a zero-width space,
+            // a private-use character, or `.` and `..`: no fit name to show a contact.
+            "https://example.co/cat%C3%A1logo%F0%9F%98%80.pdf", "https://example.co/invoice%E2%80%AEfdp.pdf",
+            "https://example.co/a%E2%80%A8b.pdf", "https://example.co/a%E2%80%8Bb.pdf",
+            "https://example.co/a%EE%80%80b.pdf", "https://example.co/%2E%2E", "https://example.co/%2E",
         ])
     func invalidEncodingIsKept(_ url: String) {
         #expect(URLFileName.of(url) == String(url.dropFirst("https://example.co/".count)))

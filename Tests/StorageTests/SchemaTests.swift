@@ -67,6 +67,12 @@ import Testing
     let raw = try DatabaseQueue(path: path)
     try raw.write { try $0.execute(sql: "CREATE TABLE x(a); INSERT INTO x VALUES (1)") }
     try raw.close()
+    // A table whose name only starts like SQLite's own (`sqlite_…`) is another program's too.
+    let lookalike = folder.path("lookalike.db")
+    let other0 = try DatabaseQueue(path: lookalike)
+    try other0.write { try $0.execute(sql: "CREATE TABLE sqliteish_x(a)") }
+    try other0.close()
+    #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: lookalike) }
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
     #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: path) }
     // Nothing written: no talkflow tables, not switched to WAL, no WAL file beside it.
@@ -229,15 +235,21 @@ import Testing
     let store = try SQLiteStore(path: path)
     #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
     try await store.pool.write { db in
-        for sql in [
-            """
-            INSERT OR REPLACE INTO data_requests (id, tenant, contact, kind, received_at, due_at, answered_at, subject,
-                answer)
-            VALUES (1, 'ventas', '573001112233', 'access', 1, 2, NULL, 's', 'forged')
-            """,
-            "INSERT OR REPLACE INTO installation_keys VALUES ('conversation_ids', randomblob(32))",
+        for (sql, refusal) in [
+            (
+                """
+                INSERT OR REPLACE INTO data_requests (id, tenant, contact, kind, received_at, due_at, answered_at,
+                    subject, answer)
+                VALUES (1, 'ventas', '573001112233', 'access', 1, 2, NULL, 's', 'forged')
+                """, "data_requests are kept"
+            ),
+            (
+                "INSERT OR REPLACE INTO installation_keys VALUES ('conversation_ids', randomblob(32))",
+                "installation keys never change"
+            ),
         ] {
-            #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql: sql) }
+            let error = #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql: sql) }
+            #expect(error?.message == refusal, "\(sql)")
         }
         let (keyNow, answeredNow) = (
             try Row.fetchOne(db, sql: "SELECT * FROM installation_keys")?.description,

@@ -1,5 +1,13 @@
 import Foundation
+import Storage
 import Testing
+
+extension TemporaryFolder {
+    /// A new, empty talkflow store at `relativePath`, as `talkflow serve` makes one.
+    func makeStore(_ relativePath: String) throws {
+        _ = try SQLiteStore(path: url.appendingPathComponent(relativePath).path)
+    }
+}
 
 /// `talkflow data-request`: cases with their deadlines, printed as JSON, refusals exit 1.
 @Suite struct DataRequestCommandTests {
@@ -8,7 +16,7 @@ import Testing
 
     @Test func aCaseIsOpenedExtendedAnsweredAndListed() throws {
         let folder = try TemporaryFolder()
-        try folder.write("store.sqlite", "")
+        try folder.makeStore("store.sqlite")
         let open = try folder.run(
             "data-request", "open", "573001112233", "--tenant", "ventas", "--kind", "claim", "--subject",
             "borrar mis datos", "--store", "sqlite:store.sqlite", "--at", Self.received)
@@ -50,7 +58,7 @@ import Testing
     /// none; cases are listed by when they were received.
     @Test func timesAreCheckedAndCasesListedByReceipt() throws {
         let folder = try TemporaryFolder()
-        try folder.write("store.sqlite", "")
+        try folder.makeStore("store.sqlite")
         for at in ["9223372036854775807", "253402300800", "-1"] {
             let result = try folder.run(
                 "data-request", "open", "5730", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
@@ -96,6 +104,19 @@ import Testing
         let notAFile = try folder.run("data-request", "list", "--store", "sqlite:store.sqlite")
         #expect(notAFile.status == 2)
         #expect(notAFile.stderr == "talkflow: error: cannot read 'store.sqlite': not a regular file (a folder)\n")
+    }
+
+    /// An empty file is no store: the commands that never create one refuse it, unchanged.
+    @Test func anEmptyFileIsNoStore() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("empty.sqlite", "")
+        let list = try folder.run("data-request", "list", "--store", "sqlite:empty.sqlite")
+        #expect(list.status == 2)
+        #expect(list.stderr.hasPrefix("talkflow: error: cannot read 'empty.sqlite': not a talkflow store"))
+        let size =
+            try FileManager.default.attributesOfItem(
+                atPath: folder.url.appendingPathComponent("empty.sqlite").path)[.size] as? Int
+        #expect(size == 0)
     }
 
     /// `consent export` and `send-template` name a missing store the same way (cli.md's error lines).

@@ -130,7 +130,7 @@ public final class SQLiteStore: ConversationStore {
                 let own =
                     try Int.fetchOne(
                         db,
-                        sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0
+                        sql: "SELECT count(*) FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'") ?? 0
                 if own > 0 { throw StorageError.notATalkflowStore }
                 return
             }

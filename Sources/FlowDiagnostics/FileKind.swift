@@ -1,7 +1,7 @@
 import Foundation
 
-/// Facts about files in the words every error line of talkflow uses, so that `lint`, `serve` and the store
-/// commands explain the same path alike.
+/// Facts about files in the words every error line of talkflow uses ("cannot read '<path>': <reason>"), so that
+/// `lint`, `test`, `serve` and the store commands explain the same path alike.
 public enum FileKind {
     /// The kind of a file that is not a regular one ("a folder", "a FIFO", "a device"…), `nil` for a regular file.
     public static func irregular(_ info: stat) -> String? {
