@@ -5,10 +5,11 @@
 ///
 /// A phone number here is a run of 7 or more digits, after an optional `+`, in groups joined by one separator each
 /// (a space, a no-break space, `-`, `.`, or a group in parentheses): `+57 300 555-0030`, `300.555.0030`,
-/// `+57 (300) 555 0030`, `573005550030`. Kept as Meta wrote them, since an operator needs them and they are not
-/// a person's: digits right after `#` (`(#131047)`, an error code), a run after the word `code`, `subcode`, `id` or
-/// the name of one of the business's ids (`error code 131047`, `Object with ID '106540352242922'`,
-/// `phone_number_id=…`; not `wa_id`, `user_id` or `recipient_id`, which name a contact), and a date (`2026-08-01`).
+/// `+57 (300) 555 0030`, `573005550030`, `to=573005550030`. Kept as Meta wrote them, since an operator needs them
+/// and they are not a person's: digits right after `#` (`(#131047)`, an error code), one run of digits (no `+`,
+/// no groups) after the word `code`, `subcode`, `id` or the name of one of the business's ids (`error code
+/// 131047`, `Object with ID '106540352242922'`, `phone_number_id=…`; not `wa_id`, `user_id` or `recipient_id`,
+/// which name a contact), dates and times (`2026-08-01`, `2026-08-01 10:30:00`, `2026-08-01T10:30`, `10:30`).
 public enum MetaWording {
     /// `text` with phone numbers and e-mail addresses replaced.
     public static func redacted(_ text: String) -> String {
@@ -16,7 +17,10 @@ public enum MetaWording {
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
-            if let end = emailEnd(scalars, from: i) {
+            if let end = dateOrTimeEnd(scalars, from: i) {
+                out.append(contentsOf: scalars[i..<end])
+                i = end
+            } else if let end = emailEnd(scalars, from: i) {
                 out.append(contentsOf: "<email>".unicodeScalars)
                 i = end
             } else if let end = numberEnd(scalars, from: i) {
@@ -46,7 +50,8 @@ public enum MetaWording {
 
     /// The end of a phone number starting at `start`, or `nil`.
     private static func numberEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
-        if start > 0, isAnyDigit(s[start - 1]) || isLetterOrDigit(s[start - 1]) || s[start - 1] == "#" { return nil }
+        // Letters before it do not make it less of a number (`to=573…`, `number573…`); a `#` does (an error code).
+        if start > 0, isAnyDigit(s[start - 1]) || s[start - 1] == "#" { return nil }
         var i = start
         if s[i] == "+" { i += 1 }
         var digits = 0
@@ -55,6 +60,8 @@ public enum MetaWording {
         // Just past the last whole group: a separator not followed by one is not part of the number.
         var end = i
         while i < s.count {
+            // A date or a time is never part of a number (`555 0030 2026-08-01`).
+            if dateOrTimeEnd(s, from: i) != nil { break }
             if isAnyDigit(s[i]) {
                 var run = 0
                 while i < s.count, isAnyDigit(s[i]) {
@@ -86,10 +93,37 @@ public enum MetaWording {
             }
         }
         guard digits >= 7, !groups.isEmpty else { return nil }
-        // A date (`2026-08-01`) is no number.
-        if groups == [4, 2, 2], separators.allSatisfy({ $0 == "-" }) { return nil }
-        if followsIdentifierWord(s, before: start) { return nil }
+        // One run of digits after the name of a code or of one of the business's ids is that code or id; a `+` or
+        // groups make it a phone number wherever it stands.
+        if groups.count == 1, s[start] != "+", followsIdentifierWord(s, before: start) { return nil }
         return end
+    }
+
+    /// The end of a date (`2026-08-01`, with an optional time after `T` or a space) or a time (`10:30`,
+    /// `10:30:00`) starting at `start`, or `nil`: kept as written, never read as a number.
+    private static func dateOrTimeEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        if start > 0, isAnyDigit(s[start - 1]) { return nil }
+        func digits(_ count: Int, at i: Int) -> Bool {
+            i + count <= s.count && s[i..<(i + count)].allSatisfy(isDigit)
+                && (i + count == s.count || !isDigit(s[i + count]))
+        }
+        func time(at i: Int) -> Int? {
+            var hour = 0
+            if digits(2, at: i) { hour = 2 } else if digits(1, at: i) { hour = 1 } else { return nil }
+            var j = i + hour
+            guard j < s.count, s[j] == ":", digits(2, at: j + 1) else { return nil }
+            j += 3
+            if j < s.count, s[j] == ":", digits(2, at: j + 1) { j += 3 }
+            return j
+        }
+        if digits(4, at: start), start + 4 < s.count, s[start + 4] == "-", digits(2, at: start + 5),
+            start + 7 < s.count, s[start + 7] == "-", digits(2, at: start + 8)
+        {
+            let date = start + 10
+            if date < s.count, s[date] == "T" || s[date] == " ", let end = time(at: date + 1) { return end }
+            return date
+        }
+        return time(at: start)
     }
 
     /// Names after which a run of digits is an error code or one of the business's own ids, not a person's number

@@ -25,7 +25,7 @@ enum StoreFile {
     static func open(_ location: StoreLocation) throws -> SQLiteStore {
         let path = try existing(location)
         do {
-            return try SQLiteStore.open(location)
+            return try SQLiteStore.open(location, options: SQLiteStore.Options(existingStoreOnly: true))
         } catch {
             throw unreadable(path, StoreErrorExplanation.explain(error))
         }

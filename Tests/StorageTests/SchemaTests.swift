@@ -90,6 +90,22 @@ import Testing
     #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: grdb) }
 }
 
+/// The commands that never make a store refuse a database without talkflow's schema, even one with no tables.
+@Test func anExistingStoreOnlyRefusesADatabaseWithoutTheSchema() throws {
+    let folder = try TestFolder()
+    let path = folder.path("notables.db")
+    let raw = try DatabaseQueue(path: path)
+    try raw.write { try $0.execute(sql: "CREATE TABLE x(a); DROP TABLE x") }
+    try raw.close()
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let options = SQLiteStore.Options(existingStoreOnly: true)
+    #expect(throws: StorageError.notATalkflowStore) { try SQLiteStore(path: path, options: options) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    let store = folder.path("store.db")
+    _ = try SQLiteStore(path: store)
+    #expect(try SQLiteStore(path: store, options: options).appliedMigrations() == SQLiteSchema.migrations)
+}
+
 @Test func anEmptyFileBecomesAStore() throws {
     let folder = try TestFolder()
     let path = folder.path("empty.db")

@@ -19,6 +19,18 @@ import WhatsAppCloud
         ("error code 131047, subcode 2494055", "error code 131047, subcode 2494055"),
         ("Object with ID '106540352242922' does not exist", "Object with ID '106540352242922' does not exist"),
         ("phone_number_id=106540352242922", "phone_number_id=106540352242922"),
+        // Letters before the digits do not hide a number; dates and times stay, also beside a number.
+        (
+            "to=573005550030 number573005550030 [573005550030] x573005550030y",
+            "to=<number> number<number> [<number>] x<number>y"
+        ),
+        (
+            "2026-08-01 10:30:00, time 10:30:00 2026-08-01T10:30:00",
+            "2026-08-01 10:30:00, time 10:30:00 2026-08-01T10:30:00"
+        ),
+        ("call 300 555 0030 2026-08-01", "call <number> 2026-08-01"),
+        // After `code`, a phone number is still one: only a single run of digits is a code.
+        ("code +57 300 555 0041", "code <number>"),
         ("wa_id:573005550030,", "wa_id:<number>,"),
         ("write to ana.perez+ventas@example.com.", "write to <email>."),
         ("<ana@mail.example.co> and 573001112233", "<<email>> and <number>"),

@@ -26,12 +26,19 @@ public final class SQLiteStore: ConversationStore {
         public var busyTimeout: Double
         /// Concurrent read connections.
         public var maximumReaders: Int
+        /// Only a file that already holds talkflow's schema is opened: the commands that use a store but never
+        /// make one (`data-request`, `send-template`) refuse anything else, an empty database included.
+        public var existingStoreOnly: Bool
 
         /// The defaults suit one server process: durable commits, 10 s of patience for the lock.
-        public init(durability: Durability = .power, busyTimeout: Double = 10, maximumReaders: Int = 4) {
+        public init(
+            durability: Durability = .power, busyTimeout: Double = 10, maximumReaders: Int = 4,
+            existingStoreOnly: Bool = false
+        ) {
             self.durability = durability
             self.busyTimeout = busyTimeout
             self.maximumReaders = maximumReaders
+            self.existingStoreOnly = existingStoreOnly
         }
     }
 
@@ -72,7 +79,8 @@ public final class SQLiteStore: ConversationStore {
         if created >= 0 {
             Glibc.close(created)
         } else {
-            try Self.checkExisting(path: path, patience: options.busyTimeout)
+            try Self.checkExisting(
+                path: path, patience: options.busyTimeout, storeOnly: options.existingStoreOnly)
         }
         let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
@@ -113,8 +121,8 @@ public final class SQLiteStore: ConversationStore {
     /// Refuses an existing file that is not a talkflow store before anything is written to it (opening the
     /// pool switches the file to WAL and the migrations add tables): another program's SQLite database, or
     /// one with migrations this build does not know (a newer talkflow). Read-only; an empty file or a store
-    /// being created by another process at the same moment passes.
-    private static func checkExisting(path: String, patience: Double) throws {
+    /// being created by another process at the same moment passes, unless `storeOnly` asks for a store.
+    private static func checkExisting(path: String, patience: Double, storeOnly: Bool) throws {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(patience)
@@ -131,7 +139,7 @@ public final class SQLiteStore: ConversationStore {
                     try Int.fetchOne(
                         db,
                         sql: "SELECT count(*) FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'") ?? 0
-                if own > 0 { throw StorageError.notATalkflowStore }
+                if own > 0 || storeOnly { throw StorageError.notATalkflowStore }
                 return
             }
             let applied = try migrator.appliedIdentifiers(db)
