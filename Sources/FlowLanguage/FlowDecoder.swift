@@ -373,6 +373,13 @@ private struct Decoder {
                             SchemaRules.invalidValue.diagnostic(
                                 "'url' of the attachment must be an https URL (https://…), found '\(url.value)'",
                                 at: url.range))
+                    } else if let odd = url.value.unicodeScalars.first(where: URLFileName.isInvisible) {
+                        // A space or an invisible character is no part of a link; in its last segment it would
+                        // reach the contact in the file's name (U+202E reverses the text and disguises it).
+                        sink.add(
+                            SchemaRules.invalidValue.diagnostic(
+                                "'url' of the attachment contains \(URLFileName.describe(odd)); write it "
+                                    + "percent-encoded or leave it out", at: url.range))
                     }
                     attachment = Attachment(
                         url: url, filename: a.text("filename"), caption: a.text("caption"), range: a.node.range)

@@ -11,12 +11,42 @@ public enum URLFileName {
     /// disguises an extension, line and paragraph separators, private-use and unassigned code points), or `.` or
     /// `..`. `nil` when the path ends with `/`.
     public static func of(_ url: String) -> String? {
-        var path = Substring(url)
-        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
-        let segment = String(path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path)
-        guard !segment.isEmpty else { return nil }
+        guard let range = nameRange(in: url) else { return nil }
+        let segment = String(url.unicodeScalars[range])
         guard let decoded = segment.removingPercentEncoding, isShowable(decoded) else { return segment }
         return decoded
+    }
+
+    /// Where the name is in `url`, as written: the last segment of the path, after the scheme and the host and
+    /// before a query or fragment (`https://x.pdf` has no path, so no name). `nil` when there is none.
+    public static func nameRange(in url: String) -> Range<String.UnicodeScalarView.Index>? {
+        let scalars = url.unicodeScalars
+        var start = scalars.startIndex
+        // Past `scheme://host[:port]`: the authority names a server, not a file.
+        if let scheme = url.range(of: "://") {
+            start = scheme.upperBound
+            guard let slash = scalars[start...].firstIndex(of: "/") else { return nil }
+            start = slash
+        }
+        let end = scalars[start...].firstIndex(where: { $0 == "?" || $0 == "#" }) ?? scalars.endIndex
+        let from = scalars[start..<end].lastIndex(of: "/").map { scalars.index(after: $0) } ?? start
+        return from < end ? from..<end : nil
+    }
+
+    /// A character no link holds as written and no name shown to a contact may: whitespace, controls, format
+    /// characters (U+202E, U+200B), line and paragraph separators.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator: return true
+        default: return false
+        }
+    }
+
+    /// `U+202E` or `a space`: the character named for a diagnostic.
+    public static func describe(_ scalar: Unicode.Scalar) -> String {
+        if scalar == " " { return "a space" }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// Whether a decoded name may be shown as it is.

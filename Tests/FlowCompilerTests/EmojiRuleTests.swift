@@ -206,3 +206,18 @@ import Testing
         #expect(context.range(ofScalars: 0..<1, in: made) == field.range)
     }
 }
+
+/// A file sent without a `filename` is named by its URL's last segment: an emoji written there reaches the
+/// contact, and is reported where it is written; elsewhere in the URL (the host, an earlier folder) it is not
+/// shown, and with a `filename` the URL is not shown at all.
+@Test func anEmojiInTheFileNameAURLGivesIsReported() throws {
+    let e = "\u{1F600}"
+    let marked = Marked(
+        Inline.flow(
+            "  f:\n    type: message\n    text: Hola\n    attachment:\n      url: \"https://x.co/\(e)/cat‹1›\(e).pdf?\(e)\"\n"
+                + "  g:\n    type: message\n    text: Hola\n    attachment:\n      url: \"https://x.co/\(e).pdf\"\n"
+                + "      filename: catalogo.pdf\n"))
+    let found = try Inline.run(EmojiRule(), marked.text)
+    #expect(found.map(Position.init) == [marked(1)!])
+    #expect(found.first?.message.hasPrefix("the file name that the 'url' of the attachment of step 'f' gives") == true)
+}

@@ -553,6 +553,14 @@ private let brokenFlows: [BrokenFlow] = [
         replacement: "    text: Hola\n    attachment: { url: \"http://example.co/a.pdf\" }\n",
         path: "/steps/hola/attachment/url"),
     BrokenFlow(
+        name: "attachment url with a space", original: "    text: Hola\n",
+        replacement: "    text: Hola\n    attachment: { url: \"https://example.co/lista de precios.pdf\" }\n",
+        path: "/steps/hola/attachment/url"),
+    BrokenFlow(
+        name: "attachment url with a right-to-left override", original: "    text: Hola\n",
+        replacement: "    text: Hola\n    attachment: { url: \"https://example.co/factura\u{202E}fdp.pdf\" }\n",
+        path: "/steps/hola/attachment/url"),
+    BrokenFlow(
         name: "bad span", original: "\"08:00-12:00\"", replacement: "\"8:00-12:00\"",
         path: "/settings/business_hours/monday/0"),
     BrokenFlow(

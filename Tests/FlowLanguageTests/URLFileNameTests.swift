@@ -38,8 +38,11 @@ struct URLFileNameTests {
         #expect(URLFileName.of(url) == String(url.dropFirst("https://example.co/".count)))
     }
 
-    /// A path that ends with `/` names no file.
+    /// A path that ends with `/` names no file, nor does a URL without a path (its host names a server).
     @Test func aFolderNamesNoFile() {
+        #expect(URLFileName.of("https://x.pdf") == nil)
+        #expect(URLFileName.of("https://x.co") == nil)
+        #expect(URLFileName.of("https://x.co?name=a.pdf") == nil)
         #expect(URLFileName.of("https://example.co/docs/") == nil)
         #expect(URLFileName.of("https://example.co/docs/?v=2") == nil)
     }

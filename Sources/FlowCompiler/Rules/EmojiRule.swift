@@ -28,6 +28,27 @@ struct EmojiRule: LintRule {
                         suggestion: "remove it or say it in words"))
             }
         }
+        // A file sent without a `filename` is named by its URL's last segment, which the contact sees.
+        for step in context.flow.steps {
+            guard case .message(let message) = step.kind, let attachment = message.attachment,
+                attachment.filename == nil, let name = URLFileName.nameRange(in: attachment.url.value)
+            else { continue }
+            let url = attachment.url
+            let scalars = url.value.unicodeScalars
+            let first = scalars.distance(from: scalars.startIndex, to: name.lowerBound)
+            let last = scalars.distance(from: scalars.startIndex, to: name.upperBound)
+            for match in EmojiScanner.matches(in: url.value)
+            where match.scalarOffset >= first && match.scalarOffset + match.scalarLength <= last {
+                let range = context.range(
+                    ofScalars: match.scalarOffset..<(match.scalarOffset + match.scalarLength), in: url)
+                out.append(
+                    Self.descriptor.diagnostic(
+                        "the file name that the 'url' of the attachment of step '\(step.id.value)' gives contains "
+                            + "the emoji '\(match.text)' (\(Self.codePoints(match.text))); the WhatsApp "
+                            + "conversation policy forbids emoji in messages", at: range,
+                        suggestion: "rename the file, or give the attachment a 'filename'"))
+            }
+        }
         return out
     }
 
