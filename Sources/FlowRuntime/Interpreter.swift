@@ -111,7 +111,7 @@ public struct Interpreter: Sendable {
             // covers no data now: where the contact would give data (a question for personal or sensitive data,
             // a file, an agent), the conversation starts over, so the new policy is asked for first.
             if s.consent.acceptedVersion != nil, !consented, s.status != .new, s.status != .closed,
-                awaitsData(s), !isKeyword(event.kind, at: s)
+                awaitsData(s), !isKeywordOrRevocation(event.kind, at: s)
             {
                 if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
                 close(&s, .policyChanged, now: now, into: &fx)
@@ -193,11 +193,12 @@ public struct Interpreter: Sendable {
 
     // MARK: Conversation lifecycle
 
-    /// Whether the contact typed a keyword at a step that waits: a jump, never an answer (keywords are checked
-    /// before the answer), so no data is given.
-    func isKeyword(_ kind: Event.Kind, at s: Session) -> Bool {
+    /// Whether the contact typed a revocation word or a keyword at a step that waits: a revocation or a jump,
+    /// never an answer (both are checked before the answer), so no data is given.
+    func isKeywordOrRevocation(_ kind: Event.Kind, at s: Session) -> Bool {
         guard s.status == .waiting, case .text(let text, _) = kind else { return false }
-        return keywordTargets[InputText.normalize(text)] != nil
+        let normalized = InputText.normalize(text)
+        return keywordTargets[normalized] != nil || revocationWords.contains(normalized)
     }
 
     /// Whether what the contact sends now would be personal data: an answer to a question for personal or

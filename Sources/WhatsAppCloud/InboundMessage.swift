@@ -279,17 +279,33 @@ extension InboundMessage.Location {
     /// The place as text: name, address and `latitude,longitude`, one per line, skipping what is missing.
     var text: String {
         var lines: [String] = []
-        if let name, !name.isEmpty { lines.append(name) }
-        if let address, !address.isEmpty { lines.append(address) }
+        if let name = name.map(Self.oneLine), !name.isEmpty { lines.append(name) }
+        if let address = address.map(Self.oneLine), !address.isEmpty { lines.append(address) }
         lines.append("\(latitude),\(longitude)")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension InboundMessage.Location {
+    /// A field on one line (line breaks as spaces), so that the place's lines stay name, address, coordinates.
+    static func oneLine(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map {
+                    $0.properties.generalCategory == .lineSeparator || $0 == "\n" || $0 == "\r"
+                        || $0 == "\u{85}" || $0 == "\u{2029}" ? " " : $0
+                })
+        )
+        .trimmingCharacters(in: .whitespaces)
     }
 }
 
 extension InboundMessage.SharedContact {
     /// The card as text: the name followed by its phone numbers.
     var text: String {
-        let parts = [formattedName].compactMap { $0 } + phones.compactMap { $0.phone ?? $0.waID.map { "+\($0)" } }
+        let parts =
+            [formattedName.map(InboundMessage.Location.oneLine)].compactMap { $0 }
+            + phones.compactMap { $0.phone ?? $0.waID.map { "+\($0)" } }
         return parts.joined(separator: " ")
     }
 }

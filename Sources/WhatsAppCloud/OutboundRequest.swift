@@ -72,7 +72,7 @@ public struct OutboundRequest: Sendable, Hashable {
         if isBusinessScopedID(trimmed) { return ("recipient", trimmed) }
         throw OutboundRequestError(
             reason: "the recipient is neither a phone number (digits, optionally after '+') nor a business-scoped "
-                + "user id (CC.…, letters, digits and '.')")
+                + "user id (letters, digits, '.', '_' and '-', with a '.' inside, at most 256 bytes)")
     }
 
     /// A business-scoped user id as Meta gives them: `CC.` and letters and digits (`CO.13491208655302741918`), a

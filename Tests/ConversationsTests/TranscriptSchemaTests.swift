@@ -67,6 +67,7 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(label: "wait duration", yaml: "flow: f.yaml\nsteps:\n  - wait: 25 hours\n", id: "invalid_value"),
     .step("wait of zero", "wait: 0s", "invalid_value"),
     .step("wait of a sum of zeros", "wait: 0h00m0s", "invalid_value"),
+    .step("wait with a number of ten digits", "wait: 1h1000000000s", "invalid_value"),
     .step("negative attachment size", "attachment: { type: pdf, size: -1 }", "invalid_value"),
     BrokenTranscript(
         label: "attachment size", yaml: "flow: f.yaml\nsteps:\n  - attachment: { type: pdf, size: big }\n",

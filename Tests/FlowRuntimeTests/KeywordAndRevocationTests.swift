@@ -35,10 +35,10 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
         ])
 }
 
-/// A flow reloaded with a new policy version while the contact is at a question for personal data: a keyword is
-/// no answer (it is checked before the answer), so it jumps as always rather than closing the conversation; the
-/// answer to the question would have closed it (`policy_changed`).
-@Test func aKeywordAtAQuestionUnderANewPolicyVersionJumpsInsteadOfClosing() throws {
+/// A flow reloaded with a new policy version while the contact is at a question for personal data: a keyword or a
+/// revocation word is no answer (both are checked before the answer), so it jumps or revokes as always rather
+/// than closing the conversation; the answer to the question would have closed it (`policy_changed`).
+@Test func aKeywordOrRevocationAtAQuestionUnderANewPolicyVersionIsNoAnswer() throws {
     var before = try chatAtMenu()
     before.tap("hablar")
     #expect(before.step == "nombre")
@@ -49,6 +49,12 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     // The keyword's step leads to the menu through the consent step, which asks for the new version.
     #expect(jumped.steps == ["ir_al_menu", "consentimiento"])
     #expect(chat.session.status == .waiting)
+
+    // A revocation word there revokes as at any question, without closing first.
+    var revoking = Chat(reloaded, session: before.session, at: before.now)
+    let revoked = revoking.type("revocar")
+    #expect(!revoked.contains(.closeConversation(.policyChanged)))
+    #expect(revocation(revoked) != nil)
 
     // The answer to the question itself would have closed the conversation.
     var other = Chat(reloaded, session: before.session, at: before.now)

@@ -81,6 +81,14 @@ import WhatsAppCloud
                 == .unreadable(type: "location", content: "4.60971,-74.08175", messageID: "wamid.M1"))
     }
 
+    /// A name or address with a line break keeps to its line, so the place's lines stay name, address, coordinates.
+    @Test func aLocationsFieldsKeepToOneLineEach() throws {
+        let part = #""location":{"latitude":4.6,"longitude":-74.08,"name":"Linea1\nLinea2","address":"Calle 1\r\n"}"#
+        #expect(
+            try event(Fixture.single(type: "location", part: part))
+                == .unreadable(type: "location", content: "Linea1 Linea2\nCalle 1\n4.6,-74.08", messageID: "wamid.M1"))
+    }
+
     @Test func sharedContactsAreUnreadableWithTheirNamesAndPhones() throws {
         #expect(
             try event(Fixture.single(type: "contacts", part: Fixture.contacts))
