@@ -576,6 +576,9 @@ private let brokenFlows: [BrokenFlow] = [
         name: "queue that is not a list", original: "ventas: [ana]", replacement: "ventas: ana",
         path: "/queues/ventas"),
     BrokenFlow(
+        name: "blank agent", original: "ventas: [ana]", replacement: "ventas: [ana, \"  \"]",
+        path: "/queues/ventas/1", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
         name: "condition with two operators", original: "is_set: true }",
         replacement: "is_set: true, equals: x }", path: "/steps/decidir/cases/0/when"),
     BrokenFlow(

@@ -51,6 +51,49 @@ struct EmptyTextRule: LintRule {
             report(
                 template.body, "the 'body' of template '\(template.key.value)'",
                 "write the body exactly as Meta approved it")
+            report(
+                template.language, "the 'language' of template '\(template.key.value)'",
+                "Meta sends a template in an approved language: write its code, such as 'es'")
+        }
+        // Names and values that reach a contact, a record or an agent's screen: blank, they say nothing.
+        for processor in context.flow.policy?.processors ?? [] {
+            let why = "the consent text must name who processes the data and where"
+            report(processor.name, "the 'name' of a processor of the policy", why)
+            report(processor.country, "the 'country' of a processor of the policy", why)
+        }
+        for queue in context.flow.queues where !queue.isMalformed {
+            for agent in queue.agents {
+                report(agent, "an agent of queue '\(queue.name.value)'", "a handoff would go to no one: name the agent")
+            }
+        }
+        for step in context.flow.steps {
+            let name = "step '\(step.id.value)'"
+            switch step.kind {
+            case .consent(let consent):
+                for item in consent.sensitiveData {
+                    report(item, "an item of 'data' of \(name)", "the contact must read which data are sensitive")
+                }
+            case .menu(let menu):
+                for option in menu.options {
+                    for synonym in option.synonyms {
+                        report(
+                            synonym, "a synonym of option '\(option.id.value)' of \(name)",
+                            "no message would ever match it; remove it")
+                    }
+                }
+            case .template(let template):
+                for (index, parameter) in template.parameters.enumerated() {
+                    report(
+                        parameter, "parameter \(index + 1) of \(name)",
+                        "Meta refuses a template parameter without text: write it")
+                }
+            case .message(let message):
+                if let filename = message.attachment?.filename {
+                    report(filename, "the 'filename' of the attachment of \(name)", "write it or leave the key out")
+                }
+            default:
+                break
+            }
         }
         return diagnostics
     }
