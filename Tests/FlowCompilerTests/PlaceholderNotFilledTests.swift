@@ -20,7 +20,7 @@ import Testing
                 + "    decline: { title: \"No acepto ‹2›{{ contact.name }}\", next: m }\n"
                 + "    opt_in:\n      purpose: promos\n      text: Promociones?\n"
                 + "      accept: \"Si ‹3›{{policy.version}}\"\n      decline: \"No ‹4›{{nombre}}\"\n"
-                + "  m:\n    type: menu\n    text: Elige\n    button: \"‹5›{{boton}}\"\n    options:\n"
+                + "  m:\n    type: menu\n    text: Elige\n    display: list\n    button: \"‹5›{{boton}}\"\n    options:\n"
                 + "      - { id: a, title: \"‹6›{{nombre_completo_del_cliente}}\", next: l }\n"
                 + "  l:\n    type: menu\n    text: Elige\n    display: list\n    options:\n"
                 + "      - { id: a, title: Uno, description: \"Para ‹7›{{nombre}} y ‹8›{{ciudad}}\", next: f }\n"
@@ -35,6 +35,14 @@ import Testing
     func everyFieldSentAsWritten() throws {
         let found = try report(Self.everyField)
         #expect(found.sorted() == (1...11).map { "placeholder_not_filled \(Self.everyField($0)!)" }.sorted())
+    }
+
+    @Test("a list button or a description a menu shown as buttons does not send is not reported")
+    func fieldsNotSentAreNotReported() throws {
+        let yaml = Inline.flow(
+            "  m:\n    type: menu\n    text: Elige\n    display: buttons\n    button: \"{{boton}}\"\n    options:\n"
+                + "      - { id: a, title: Uno, description: \"{{detalle}}\", next: m }\n")
+        #expect(try Inline.run(PlaceholderNotFilledRule(), yaml).isEmpty)
     }
 
     @Test("the message names the field and the placeholder, and says where placeholders are filled")

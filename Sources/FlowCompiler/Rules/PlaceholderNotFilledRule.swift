@@ -10,8 +10,8 @@ struct PlaceholderNotFilledRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "placeholder_not_filled", severity: .error,
         summary: "a `{{placeholder}}` in a field the bot sends as written: an option title or description, a list "
-            + "`button` label, a consent or opt-in label, an attachment's `filename` or `url`, a template header "
-            + "`link`",
+            + "`button` label (not on a menu shown as buttons, which sends neither), a consent or opt-in label, an "
+            + "attachment's `filename` or `url`, a template header `link`",
         fix: "Write the field without placeholders and say the changing part in the step's text, where "
             + "placeholders are filled in. Titles and labels stay fixed because the contact's typed answer is "
             + "matched against them.")
@@ -36,7 +36,10 @@ struct PlaceholderNotFilledRule: LintRule {
                         suggestion: suggestion))
             }
         }
-        for text in context.botTexts where text.sentAsWritten {
+        // A list button on a menu shown as buttons, or a description it ignores, is not sent at all: nothing
+        // reaches the contact (`description_ignored` says so of the description).
+        for text in context.botTexts
+        where text.sentAsWritten && text.slot != .unusedListButton && text.slot != .ignoredDescription {
             report(
                 text.text, text.what,
                 suggestion: "write it without placeholders and say the changing part in the step's text")
