@@ -65,6 +65,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         var messages: [String: [InboundMessage]] = [:]
         var statuses: [StatusUpdate] = []
         var preferences: [MarketingPreference] = []
+        var calls: [CallStarted] = []
         for update in updates {
             switch update {
             case .message(let message):
@@ -78,6 +79,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
                     metadata: ["code": "\(error.code)", "error": "\(error)"])
             case .marketingPreference(let preference):
                 preferences.append(preference)
+            case .callStarted(let call):
+                calls.append(call)
             case .unknown(let field, _):
                 logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
             case .otherProduct:
@@ -98,6 +101,12 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         for status in statuses { try await apply(status, tenant: tenant, logger: logger) }
         for preference in preferences { try await apply(preference, tenant: tenant, logger: logger) }
+        for call in calls {
+            try await locks.withLock(tenant: tenant.id, contact: call.caller) {
+                try await CallWindow(store: store, pseudonyms: pseudonyms, clock: clock).renew(
+                    tenant: tenant, call: call, logger: logger)
+            }
+        }
     }
 
     /// A contact stopped marketing messages in WhatsApp's settings: an opt-in to promotions is withdrawn and

@@ -104,6 +104,12 @@ public enum WebhookParser {
                     if marketing.isEmpty { updates.append(.unknown(field: change.field, wabaID: entry.id)) }
                     continue
                 }
+                if let calls = change.calls {
+                    let started = calls.started()
+                    updates += started.map(WebhookUpdate.callStarted)
+                    if started.isEmpty { updates.append(.unknown(field: change.field, wabaID: entry.id)) }
+                    continue
+                }
                 guard let value = change.value else {
                     updates.append(.unknown(field: change.field, wabaID: entry.id))
                     continue

@@ -21,6 +21,9 @@ public enum WebhookUpdate: Sendable, Hashable {
     /// A change of a field talkflow does not handle (`message_template_status_update`, `account_update`, …): kept
     /// so the server can log and acknowledge it instead of failing the whole POST. `wabaID` is `entry[].id`.
     case unknown(field: String, wabaID: String?)
+    /// A contact started a call to the business's number (the `calls` field, a user-initiated `connect`): Meta
+    /// opens or renews the 24-hour window on a call as on a message.
+    case callStarted(CallStarted)
     /// A webhook of another Meta product (`object` is not `whatsapp_business_account`: Instagram, a Page) sent
     /// to this URL by an app subscribed to it too: acknowledged and ignored, so that Meta does not retry it.
     case otherProduct(object: String)
@@ -33,6 +36,7 @@ public enum WebhookUpdate: Sendable, Hashable {
         case .status(let status): return status.phoneNumberID
         case .error(let phoneNumberID, _): return phoneNumberID
         case .marketingPreference(let preference): return preference.phoneNumberID
+        case .callStarted(let call): return call.phoneNumberID
         case .unknown, .otherProduct: return nil
         }
     }
@@ -127,6 +131,22 @@ public struct MarketingPreference: Sendable, Hashable {
     }
 }
 
+/// A call a contact placed to one of the business's numbers, as Meta's `calls` webhook reports its start.
+public struct CallStarted: Sendable, Hashable {
+    /// The business number called (`metadata.phone_number_id`).
+    public var phoneNumberID: String
+    /// The caller: their `wa_id` (`from`), else their business-scoped user id (`from_user_id`).
+    public var caller: String
+    /// When the call started, Unix seconds (Meta's `timestamp`).
+    public var timestamp: Int64
+
+    public init(phoneNumberID: String, caller: String, timestamp: Int64) {
+        self.phoneNumberID = phoneNumberID
+        self.caller = caller
+        self.timestamp = timestamp
+    }
+}
+
 // MARK: - Wire envelope (internal)
 //
 // The envelope as Meta sends it. Only what talkflow reads is declared: JSONDecoder ignores every other property,
@@ -167,6 +187,8 @@ struct WireChange: Decodable {
     /// The decoded value of a `user_preferences` change; `nil` for other fields, and for a value that does not
     /// read as Meta documents it (acknowledged as an unknown change, as before talkflow read this field).
     var preferences: WirePreferences?
+    /// The decoded value of a `calls` change; `nil` for other fields and for a value not in Meta's shape.
+    var calls: WireCalls? = nil
 
     fileprivate enum CodingKeys: String, CodingKey {
         case field, value
@@ -180,6 +202,74 @@ extension WireChange {
         field = try c.decode(String.self, forKey: .field)
         value = field == "messages" ? try c.decode(WireValue.self, forKey: .value) : nil
         preferences = field == "user_preferences" ? try? c.decode(WirePreferences.self, forKey: .value) : nil
+        calls = field == "calls" ? try? c.decode(WireCalls.self, forKey: .value) : nil
+    }
+}
+
+/// A `calls` change's value: the calls' starts, ends and permission answers. Only what a window needs is read.
+struct WireCalls: Decodable {
+    struct Call: Decodable, Hashable {
+        var from: String?
+        var fromUserID: String?
+        var event: String
+        var direction: String?
+        var timestamp: Int64
+
+        fileprivate enum CodingKeys: String, CodingKey {
+            case from, event, direction, timestamp
+            case fromUserID = "from_user_id"
+        }
+    }
+
+    var metadata: WireMetadata
+    /// The items in Meta's shape; one that is not is skipped.
+    var calls: [Call]
+
+    fileprivate enum CodingKeys: String, CodingKey {
+        case metadata, calls
+    }
+
+    /// The calls a contact started: user-initiated `connect` events with a caller.
+    func started() -> [CallStarted] {
+        calls.compactMap { call in
+            guard call.event == "connect", call.direction == "USER_INITIATED",
+                let caller = WebhookParser.given(call.from) ?? WebhookParser.given(call.fromUserID)
+            else { return nil }
+            return CallStarted(phoneNumberID: metadata.phoneNumberID, caller: caller, timestamp: call.timestamp)
+        }
+    }
+}
+
+extension WireCalls {
+    /// Decodes any JSON value, so that an item not in Meta's shape can be stepped over.
+    private struct Skipped: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try c.decode(WireMetadata.self, forKey: .metadata)
+        var items = try c.nestedUnkeyedContainer(forKey: .calls)
+        var read: [Call] = []
+        while !items.isAtEnd {
+            if let item = try? items.decode(Call.self) {
+                read.append(item)
+            } else {
+                _ = try items.decode(Skipped.self)
+            }
+        }
+        calls = read
+    }
+}
+
+extension WireCalls.Call {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        from = try c.decodeIfPresent(String.self, forKey: .from)
+        fromUserID = try c.decodeIfPresent(String.self, forKey: .fromUserID)
+        event = try c.decode(String.self, forKey: .event)
+        direction = try c.decodeIfPresent(String.self, forKey: .direction)
+        timestamp = try c.decodeUnixSeconds(forKey: .timestamp)
     }
 }
 

@@ -59,6 +59,9 @@ extension WireChange {
             self.init(field: field, value: try WireValue(tree: node), preferences: nil)
         case "user_preferences":
             self.init(field: field, value: nil, preferences: tree["value"].flatMap { try? WirePreferences(tree: $0) })
+        case "calls":
+            self.init(
+                field: field, value: nil, preferences: nil, calls: tree["value"].flatMap { try? WireCalls(tree: $0) })
         default:
             self.init(field: field, value: nil, preferences: nil)
         }
@@ -83,6 +86,19 @@ extension WirePreferences {
                 try? Preference(
                     waID: node.requiredString("wa_id"), category: node.requiredString("category"),
                     value: node.requiredString("value"), detail: node.optionalString("detail"),
+                    timestamp: node.unixSeconds("timestamp"))
+            }.compactMap { $0 })
+    }
+}
+
+extension WireCalls {
+    init(tree: JSONNode) throws(TreeMismatch) {
+        self.init(
+            metadata: try WireMetadata(of: tree),
+            calls: try tree.requiredArray("calls") { node in
+                try? Call(
+                    from: node.optionalString("from"), fromUserID: node.optionalString("from_user_id"),
+                    event: node.requiredString("event"), direction: node.optionalString("direction"),
                     timestamp: node.unixSeconds("timestamp"))
             }.compactMap { $0 })
     }

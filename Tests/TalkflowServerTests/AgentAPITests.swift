@@ -633,6 +633,55 @@ struct AgentAPITests {
         }
     }
 
+    /// A contact's call renews the window as a message does (Meta: "When a WhatsApp user messages you or calls
+    /// you, a 24-hour timer called a customer service window starts"), so the agent may answer in writing; a
+    /// call the business started, or the end of a call, renews nothing.
+    @Test func aContactsCallRenewsTheWindowForTheAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            try await server.waitForEmptyOutbox()
+            server.e2e.clock.advance(by: 25 * 3600)
+            func calls(_ event: String, _ direction: String) -> [UInt8] {
+                let head: String =
+                    #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                    + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                    + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"#
+                let call: String =
+                    #""calls":[{"id":"wacid.C1","to":"15550783881","from":"\#(EndToEnd.ana)","event":"\#(event)","#
+                    + #""timestamp":"4102444800","direction":"\#(direction)"}]},"field":"calls"}]}]}"#
+                return Array((head + call).utf8)
+            }
+            let reply = "conversations/\(EndToEnd.ana)/messages"
+            #expect(try await server.e2e.post(calls("connect", "BUSINESS_INITIATED")) == 200)
+            #expect(try await server.e2e.post(calls("terminate", "USER_INITIATED")) == 200)
+            let refused = try await server.request(.POST, reply, key: "key-ana", body: #"{"text":"Hola"}"#)
+            #expect(refused.status == 422)
+            #expect(try await server.e2e.post(calls("connect", "USER_INITIATED")) == 200)
+            let accepted = try await server.request(.POST, reply, key: "key-ana", body: #"{"text":"Hola"}"#)
+            #expect(accepted.status == 202)
+            // Nothing entered the thread: a call is no message.
+            let (_, thread) = try await server.request(.GET, reply, key: "key-ana")
+            let messages = try #require(thread["messages"] as? [[String: Any]])
+            #expect(!messages.contains { ($0["text"] as? String)?.contains("wacid") == true })
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// A call from someone who never wrote starts no conversation.
+    @Test func aCallWithoutAConversationStartsNone() async throws {
+        try await AgentServer.run { server in
+            let body = Array(
+                (#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"#
+                    + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                    + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"calls":[{"id":"wacid.C2","#
+                    + #""from":"573009990000","event":"connect","timestamp":"1750000000","#
+                    + #""direction":"USER_INITIATED"}]},"field":"calls"}]}]}"#).utf8)
+            #expect(try await server.e2e.post(body) == 200)
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: "573009990000") == nil)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func closingEndsTheConversation() async throws {
         try await AgentServer.run { server in
             try await server.handOff(EndToEnd.ana)

@@ -423,6 +423,7 @@ import WhatsAppCloud
             case .unknown(let field, let waba): return "unknown \(field) \(waba ?? "-")"
             case .marketingPreference(let p): return "preference \(p.value)"
             case .otherProduct(let object): return "other \(object)"
+            case .callStarted(let call): return "call \(call.caller)"
             }
         }
         #expect(
@@ -531,6 +532,35 @@ import WhatsAppCloud
     func anotherProductsWebhookIsOneUpdateNamingIt(body: String) throws {
         let object = body.contains("instagram") ? "instagram" : "page"
         #expect(try WebhookParser.parse(Array(body.utf8)) == [.otherProduct(object: object)])
+    }
+
+    /// A contact's call start (a user-initiated `connect`, caller by `from` or `from_user_id`) is an update of its
+    /// own; the end of a call, a call the business started, or a value not in Meta's shape is an unhandled change.
+    @Test func aContactsCallStartIsAnUpdate() throws {
+        func body(_ calls: String) -> [UInt8] {
+            Array(
+                (#"{"object":"whatsapp_business_account","entry":[{"id":"9","changes":[{"value":{"#
+                    + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"7"},"#
+                    + #""calls":[\#(calls)]},"field":"calls"}]}]}"#).utf8)
+        }
+        let start =
+            #"{"id":"c1","from":"5730","event":"connect","timestamp":"1750000000","direction":"USER_INITIATED"}"#
+        let byUserID =
+            #"{"id":"c2","from":"","from_user_id":"CO.1","event":"connect","timestamp":1750000001,"#
+            + #""direction":"USER_INITIATED"}"#
+        #expect(
+            try WebhookParser.parse(body(start + "," + byUserID)) == [
+                .callStarted(CallStarted(phoneNumberID: "7", caller: "5730", timestamp: 1_750_000_000)),
+                .callStarted(CallStarted(phoneNumberID: "7", caller: "CO.1", timestamp: 1_750_000_001)),
+            ])
+        for other in [
+            #"{"id":"c3","from":"5730","event":"terminate","timestamp":"1","direction":"USER_INITIATED"}"#,
+            #"{"id":"c4","from":"5730","event":"connect","timestamp":"1","direction":"BUSINESS_INITIATED"}"#,
+            #"{"id":"c5","event":"connect","timestamp":"1","direction":"USER_INITIATED"}"#,
+            #"{"id":"c6","from":"5730","event":"connect","direction":"USER_INITIATED"}"#,
+        ] {
+            #expect(try WebhookParser.parse(body(other)) == [.unknown(field: "calls", wabaID: "9")], "\(other)")
+        }
     }
 
     // MARK: Malformed bodies
