@@ -44,9 +44,7 @@ public enum URLFileName {
 
     /// `U+202E` or `a space`: the character named for a diagnostic.
     public static func describe(_ scalar: Unicode.Scalar) -> String {
-        if scalar == " " { return "a space" }
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        scalar == " " ? "a space" : scalar.codePoint
     }
 
     /// Whether a decoded name may be shown as it is.

@@ -241,24 +241,10 @@ struct WireCalls: Decodable {
 }
 
 extension WireCalls {
-    /// Decodes any JSON value, so that an item not in Meta's shape can be stepped over.
-    private struct Skipped: Decodable {
-        init(from decoder: any Decoder) throws {}
-    }
-
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.decode(WireMetadata.self, forKey: .metadata)
-        var items = try c.nestedUnkeyedContainer(forKey: .calls)
-        var read: [Call] = []
-        while !items.isAtEnd {
-            if let item = try? items.decode(Call.self) {
-                read.append(item)
-            } else {
-                _ = try items.decode(Skipped.self)
-            }
-        }
-        calls = read
+        calls = try c.decodeReadable(Call.self, forKey: .calls)
     }
 }
 
@@ -300,25 +286,10 @@ struct WirePreferences: Decodable {
 }
 
 extension WirePreferences {
-    /// Decodes any JSON value, so that an item not in Meta's shape can be stepped over.
-    private struct Skipped: Decodable {
-        init(from decoder: any Decoder) throws {}
-    }
-
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.decode(WireMetadata.self, forKey: .metadata)
-        var items = try c.nestedUnkeyedContainer(forKey: .preferences)
-        var read: [Preference] = []
-        while !items.isAtEnd {
-            // A failed decode leaves the container where it was: the item is then stepped over.
-            if let item = try? items.decode(Preference.self) {
-                read.append(item)
-            } else {
-                _ = try items.decode(Skipped.self)
-            }
-        }
-        preferences = read
+        preferences = try c.decodeReadable(Preference.self, forKey: .preferences)
     }
 }
 
@@ -379,7 +350,28 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
+/// Any JSON value, decoded to be stepped over.
+private struct SkippedValue: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
+
 extension KeyedDecodingContainer {
+    /// The items of the array at `key` that read as `T`; one that does not is stepped over, so that one item not
+    /// in Meta's shape cannot cancel the others (another contact's choice, another call).
+    func decodeReadable<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> [T] {
+        var items = try nestedUnkeyedContainer(forKey: key)
+        var read: [T] = []
+        while !items.isAtEnd {
+            // A failed decode leaves the container where it was: the item is then stepped over.
+            if let item = try? items.decode(T.self) {
+                read.append(item)
+            } else {
+                _ = try items.decode(SkippedValue.self)
+            }
+        }
+        return read
+    }
+
     /// Meta sends timestamps as strings of Unix seconds; a number is accepted too. Anything else throws with
     /// the key's path.
     func decodeUnixSeconds(forKey key: Key) throws -> Int64 {

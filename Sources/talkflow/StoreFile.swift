@@ -7,7 +7,8 @@ import Storage
 /// `data-request`, `send-template` and `consent export`. Their errors follow the CLI's convention,
 /// `cannot read '<path>': <reason>` and `cannot write '<path>': <reason>`, with the reasons lint gives.
 enum StoreFile {
-    /// The file `location` names, or exit 2 with why it cannot be a store: missing, not a regular file, empty.
+    /// The file `location` names, or exit 2 with why it cannot be a store: missing, not a regular file. (A file
+    /// without talkflow's schema, an empty one included, is refused when it is opened or read.)
     static func existing(_ location: StoreLocation) throws -> String {
         let path: String
         switch location {
@@ -16,8 +17,6 @@ enum StoreFile {
         var info = stat()
         guard stat(path, &info) == 0 else { throw unreadable(path, FileKind.describe(errno)) }
         if let kind = FileKind.irregular(info) { throw unreadable(path, "not a regular file (\(kind))") }
-        // An empty file is no store either: opening it would make one, which only `serve` does.
-        if info.st_size == 0 { throw unreadable(path, StorageError.notATalkflowStore.description) }
         return path
     }
 

@@ -54,9 +54,6 @@ struct EmojiRule: LintRule {
 
     /// `U+1F44D U+1F3FD`: names an emoji unambiguously even where a terminal cannot draw it.
     static func codePoints(_ text: String) -> String {
-        text.unicodeScalars.map { scalar in
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-        }.joined(separator: " ")
+        text.unicodeScalars.map(\.codePoint).joined(separator: " ")
     }
 }
