@@ -281,7 +281,7 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
 
 /// A contact whose first message named them only by their business-scoped user id keeps that id as the key of
 /// their conversation, so every ledger record names it, also an `opt_in_withdrawn` recorded after messages
-/// carried the phone's `wa_id` too; the export finds the records by either id.
+/// carried the phone's `wa_id` too; the export and the consent state find the records by either id.
 @Test(arguments: StoreFactory.all)
 func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory) async throws {
     let folder = try TestFolder()
@@ -309,5 +309,7 @@ func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory)
         let records = try await store.consentHistory(tenant: "t1", contact: id).records
         #expect(records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"], "\(id)")
         #expect(records.map(\.contact) == [userID, userID, userID], "\(id)")
+        let state = try await store.consentState(tenant: "t1", contact: id)
+        #expect(state.acceptedVersion != nil && !state.optIn && state.lastSequence == 3, "\(id): \(state)")
     }
 }

@@ -17,8 +17,11 @@ extension SQLiteStore {
         }
     }
 
+    /// The contact's consent, under whichever of its ids `contact` is, as `consentHistory` reads it.
     public func consentState(tenant: String, contact: String) async throws -> ContactConsent {
-        try await pool.read { db in try Self.derivedConsent(db, tenant: tenant, contact: contact) }
+        try await pool.read { db in
+            try Self.derivedConsent(db, tenant: tenant, contact: Self.ledgerKey(db, tenant: tenant, contact: contact))
+        }
     }
 
     public func consentHistory(tenant: String, contact: String) async throws -> ConsentHistory {
