@@ -1,7 +1,8 @@
+import TalkflowJSON
+
 /// A JSON value for request bodies, written with sorted keys and no insignificant white space, so the same
 /// request always gives the same bytes (tests compare them exactly) at a fraction of JSONEncoder's cost.
-/// Strings are written as UTF-8, escaping only what JSON requires (`"`, `\` and control characters); `/` and
-/// non-ASCII are left as they are, which Meta accepts.
+/// Strings are written by `JSONStringWriter`: `/` and non-ASCII are left as they are, which Meta accepts.
 enum JSONValue: Sendable, Hashable {
     case string(String)
     case bool(Bool)
@@ -20,7 +21,7 @@ enum JSONValue: Sendable, Hashable {
     func write(to out: inout [UInt8]) {
         switch self {
         case .string(let value):
-            Self.write(string: value, to: &out)
+            JSONStringWriter.append(value, to: &out)
         case .bool(let value):
             Self.append(value ? "true" : "false", to: &out)
         case .int(let value):
@@ -38,7 +39,7 @@ enum JSONValue: Sendable, Hashable {
             let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (index, member) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(string: member.key, to: &out)
+                JSONStringWriter.append(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 member.value.write(to: &out)
             }
@@ -46,38 +47,8 @@ enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// Lower-case hexadecimal digits, for `\u00XX` escapes.
-    private static let hex = Array("0123456789abcdef".utf8)
-
     private static func append(_ literal: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    private static func write(string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Most strings need no escape: copied as they are.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: string.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x00..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0f)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -1,3 +1,5 @@
+import TalkflowJSON
+
 /// Writes the JSON objects the store keeps in its columns (sessions, log messages) straight into a string:
 /// the store writes several for every message, and `JSONEncoder` costs several times more. Optional members
 /// that are `nil` are left out, as `Codable`'s `encodeIfPresent` does, so `JSONDecoder` reads the result with the
@@ -20,7 +22,7 @@ struct ColumnJSON {
     mutating func member(_ name: String, _ value: String?) {
         guard let value else { return }
         key(name)
-        Self.appendString(value, to: &text)
+        JSONStringWriter.append(value, to: &text)
     }
 
     mutating func member(_ name: String, _ value: Int64?) {
@@ -39,7 +41,7 @@ struct ColumnJSON {
         text += "["
         for (index, value) in strings.enumerated() {
             if index > 0 { text += "," }
-            if let value { Self.appendString(value, to: &text) } else { text += "null" }
+            if let value { JSONStringWriter.append(value, to: &text) } else { text += "null" }
         }
         text += "]"
     }
@@ -70,31 +72,8 @@ struct ColumnJSON {
         var text = "["
         for (index, value) in strings.enumerated() {
             if index > 0 { text += "," }
-            appendString(value, to: &text)
+            JSONStringWriter.append(value, to: &text)
         }
         return text + "]"
-    }
-
-    /// A JSON string: escapes `"`, `\` and control characters; everything else is written as it is.
-    static func appendString(_ value: String, to out: inout String) {
-        out += "\""
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
