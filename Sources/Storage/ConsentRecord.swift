@@ -24,6 +24,10 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     public var phoneNumberID: String
     /// The flow that asked.
     public var flow: String
+    /// The version of that flow: the lower-case hex SHA-256 of the flow file's bytes as the server loaded it
+    /// (`sha256sum flow.yaml`); `nil` when the decision was recorded by a driver that did not know the file,
+    /// or before the column existed.
+    public var flowVersion: String?
     /// The consent step id; `nil` for a revocation and for an opt-in withdrawn in WhatsApp (no step asked).
     public var step: String?
     /// The policy version decided on (for a revocation: the version the contact had accepted, or the current
@@ -66,6 +70,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case sequence, kind, tenant, contact, channel, flow, step, choice, sensitive, language, at, words
         case phoneNumberID = "phone_number_id"
+        case flowVersion = "flow_version"
         case policyVersion = "policy_version"
         case policyURL = "policy_url"
         case shownTexts = "shown_texts"
@@ -89,6 +94,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         try c.encode(channel, forKey: .channel)
         try c.encode(phoneNumberID, forKey: .phoneNumberID)
         try c.encode(flow, forKey: .flow)
+        try c.encode(flowVersion, forKey: .flowVersion)
         try c.encode(step, forKey: .step)
         try c.encode(policyVersion, forKey: .policyVersion)
         try c.encode(policyURL, forKey: .policyURL)
@@ -114,9 +120,11 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         flow: String, step: String?, policyVersion: String, policyURL: String?, choice: String,
         shownTexts: [String], textSHA256: String?, textsMatchHash: Bool, purposesAccepted: [String],
         purposesDeclined: [String], sensitive: Bool, language: String?, at: Int64, receivedAt: Int64,
-        replyMessageID: String?, requestMessageIDs: [String], words: String?, whatsAppTimestamp: Int64? = nil
+        replyMessageID: String?, requestMessageIDs: [String], words: String?, whatsAppTimestamp: Int64? = nil,
+        flowVersion: String? = nil
     ) {
         self.whatsAppTimestamp = whatsAppTimestamp
+        self.flowVersion = flowVersion
         self.sequence = sequence
         self.kind = kind
         self.tenant = tenant

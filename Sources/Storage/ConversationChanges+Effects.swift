@@ -13,13 +13,16 @@ public struct EvidenceContext: Sendable, Hashable {
     public var requestMessageIDs: [String]?
     /// The message's own WhatsApp timestamp (its webhook `timestamp`), when it came through WhatsApp.
     public var whatsAppTimestamp: Int64?
+    /// The version of the flow that steps the conversation (the SHA-256 of its file), when the driver knows it.
+    public var flowVersion: String?
 
     /// The context of one inbound message or step.
     public init(
         channel: String, phoneNumberID: String, receivedAt: Int64, requestMessageIDs: [String]? = nil,
-        whatsAppTimestamp: Int64? = nil
+        whatsAppTimestamp: Int64? = nil, flowVersion: String? = nil
     ) {
         self.whatsAppTimestamp = whatsAppTimestamp
+        self.flowVersion = flowVersion
         self.channel = channel
         self.phoneNumberID = phoneNumberID
         self.receivedAt = receivedAt
@@ -56,14 +59,14 @@ extension ConversationChanges {
                     LedgerEntry(
                         .consent(consent), channel: evidence.channel, phoneNumberID: evidence.phoneNumberID,
                         receivedAt: evidence.receivedAt, requestMessageIDs: evidence.requestMessageIDs,
-                        whatsAppTimestamp: evidence.whatsAppTimestamp))
+                        whatsAppTimestamp: evidence.whatsAppTimestamp, flowVersion: evidence.flowVersion))
                 log(ConversationEvent.consentRecorded, detail: consent.choice)
             case .recordRevocation(let revocation):
                 ledger.append(
                     LedgerEntry(
                         .revocation(revocation), channel: evidence.channel, phoneNumberID: evidence.phoneNumberID,
                         receivedAt: evidence.receivedAt, requestMessageIDs: [],
-                        whatsAppTimestamp: evidence.whatsAppTimestamp))
+                        whatsAppTimestamp: evidence.whatsAppTimestamp, flowVersion: evidence.flowVersion))
                 log(ConversationEvent.revocationRecorded)
             case .requestHandoff(let queue):
                 log(ConversationEvent.handoffRequested, detail: queue)

@@ -26,13 +26,16 @@ public struct LedgerEntry: Sendable, Hashable {
     /// The `wamid`s of the messages that asked for the decision. `nil` lets the store find them: the latest
     /// sent message to the contact whose buttons carry the step's accept id (for a consent decision).
     public var requestMessageIDs: [String]?
+    /// The version of the flow that stepped the conversation: the SHA-256 of its file (`CompiledFlow.version`).
+    public var flowVersion: String?
 
     /// An entry from the evidence and what the driver knows.
     public init(
         _ evidence: Evidence, channel: String, phoneNumberID: String, receivedAt: Int64,
-        requestMessageIDs: [String]? = nil, whatsAppTimestamp: Int64? = nil
+        requestMessageIDs: [String]? = nil, whatsAppTimestamp: Int64? = nil, flowVersion: String? = nil
     ) {
         self.whatsAppTimestamp = whatsAppTimestamp
+        self.flowVersion = flowVersion
         self.evidence = evidence
         self.channel = channel
         self.phoneNumberID = phoneNumberID

@@ -11,9 +11,11 @@ public struct ConversationStepper: Sendable {
     /// Where consent evidence says the decision came from.
     let evidence: EvidenceContext
 
-    /// A stepper for `flow`, recording consent evidence from `evidence`.
+    /// A stepper for `flow`, recording consent evidence from `evidence` and the flow's version.
     public init(flow: CompiledFlow, evidence: EvidenceContext) {
         self.flow = flow
+        var evidence = evidence
+        evidence.flowVersion = flow.version
         self.evidence = evidence
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import FlowCompiler
 import FlowDiagnostics
 import FlowLanguage
@@ -15,13 +16,22 @@ public struct CompiledFlow: Sendable {
     public let interpreter: Interpreter
     /// The agents of each queue once the overrides are applied, in rotation order.
     public let queues: [String: [String]]
+    /// The flow's version in the consent evidence (habeas-data item 4): the lower-case hex SHA-256 of the
+    /// flow file's bytes, which anyone can repeat (`sha256sum flow.yaml`) against the tenant's history.
+    public let version: String
 
     /// A compiled flow as `TenantFlow.compile` makes it (benchmarks build one directly).
-    public init(path: String, flowID: String, interpreter: Interpreter, queues: [String: [String]]) {
+    public init(path: String, flowID: String, interpreter: Interpreter, queues: [String: [String]], version: String) {
         self.path = path
         self.flowID = flowID
         self.interpreter = interpreter
         self.queues = queues
+        self.version = version
+    }
+
+    /// The version of a flow file's bytes: their lower-case hex SHA-256.
+    public static func version(of bytes: [UInt8]) -> String {
+        SecretComparison.hex(Array(SHA256.hash(data: bytes)))
     }
 }
 
@@ -131,7 +141,8 @@ public enum TenantFlow {
         var queues: [String: [String]] = [:]
         for queue in flow.queues { queues[queue.name.value] = queue.agents.map(\.value) }
         let compiled = CompiledFlow(
-            path: tenant.flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: machine), queues: queues)
+            path: tenant.flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: machine), queues: queues,
+            version: CompiledFlow.version(of: result.source.bytes))
         return Outcome(flow: compiled, flowFile: flowFile, lockFile: lockFile, configDiagnostics: [])
     }
 

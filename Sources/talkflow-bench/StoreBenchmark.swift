@@ -168,7 +168,7 @@ enum StoreBenchmark {
         for queue in flow.queues { queues[queue.name.value] = queue.agents.map(\.value) }
         let compiled = CompiledFlow(
             path: flowPath, flowID: flow.id.value, interpreter: Interpreter(machine: MachineCompiler.compile(flow)),
-            queues: queues)
+            queues: queues, version: CompiledFlow.version(of: Array(data)))
         return ConversationStepper(
             flow: compiled,
             evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "bench", receivedAt: 1_795_754_389))

@@ -1,8 +1,9 @@
 import FlowRuntime
 import Foundation
 import GRDB
-import Storage
 import Testing
+
+@testable import Storage
 
 // The consent ledger (habeas-data checklist items 4, 5, 15): append-only even against raw SQL, the texts
 // shown kept content-addressed, the current consent derived from the records (the latest wins).
@@ -312,4 +313,40 @@ func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory)
         let state = try await store.consentState(tenant: "t1", contact: id)
         #expect(state.acceptedVersion != nil && !state.optIn && state.lastSequence == 3, "\(id): \(state)")
     }
+}
+
+/// The export reads a store of any schema version read-only, without migrating it: a file written before
+/// `v7_consent_wa_timestamp` (no `wa_timestamp`, no `flow_version`) exports its records with both `null`; once
+/// migrated, a new record carries the flow's version.
+@Test func theExportReadsAnOlderStoreWithoutTheNewerColumns() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v6_contact_aliases")
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
+                        policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
+                        purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids)
+                    VALUES ('t1', 'c', 'consent', 'whatsapp_cloud', '99', 'prueba', 'consentimiento', '2026-01',
+                        'https://example.co/datos', 'accepted', '[]', NULL, '[]', '[]', 0, 'es', 1, 2, 'wamid.r', '[]')
+                    """)
+        }
+    }
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let old = try ConsentLedgerReader(path: path).consentHistory(tenant: "t1", contact: "c").records
+    #expect(old.map(\.choice) == ["accepted"])
+    #expect(old.first?.whatsAppTimestamp == nil && old.first?.flowVersion == nil)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+
+    let store = try SQLiteStore(path: path)
+    var entry = Fixtures.entry(.revocation(Fixtures.revocation()))
+    entry.flowVersion = String(repeating: "ab", count: 32)
+    try await store.appendConsent(tenant: "t1", contact: "c", [entry])
+    let records = try await store.consentHistory(tenant: "t1", contact: "c").records
+    #expect(records.map(\.flowVersion) == [nil, String(repeating: "ab", count: 32)])
+    let json = String(decoding: try JSONEncoder().encode(records[1]), as: UTF8.self)
+    #expect(json.contains(#""flow_version":"abababab"#))
 }

@@ -72,8 +72,12 @@ struct EndToEndTests {
             #expect(named?.variables.first == "Ana Pérez")
             let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
             #expect(!history.records.isEmpty)
-            // The record keeps WhatsApp's own time of the answer beside the server's.
+            // The record keeps WhatsApp's own time of the answer beside the server's, and the version of the
+            // flow that asked: the SHA-256 of the flow file, as `sha256sum` prints it.
             #expect(history.records.first?.whatsAppTimestamp == 1_750_000_060)
+            let version = try sha256sum(repositoryRoot.appending(path: "Flows/default.yaml").path)
+            #expect(version.count == 64)
+            #expect(history.records.map(\.flowVersion) == history.records.map { _ in version })
 
             let bodies = try await server.waitForSends(2)
             #expect(bodies.count == 2)

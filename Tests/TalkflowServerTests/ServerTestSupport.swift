@@ -21,6 +21,19 @@ func shippedFlow(_ name: String) throws -> String {
     try String(contentsOf: repositoryRoot.appending(path: "Flows/\(name)"), encoding: .utf8)
 }
 
+/// The lower-case hex SHA-256 of a file as the system's `sha256sum` prints it: a check made without talkflow.
+func sha256sum(_ path: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    process.arguments = [path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+}
+
 /// A fresh folder under the system's temporary folder, removed when the test ends (`defer { folder.remove() }`).
 struct TestFolder {
     let path: String

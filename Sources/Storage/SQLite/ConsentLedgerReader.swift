@@ -2,8 +2,8 @@ import GRDB
 
 /// Reads the consent ledger of a store file without changing it: `talkflow consent export` runs on backups and
 /// as users with read rights only, and "it only reads" must hold for the file's bytes too. Unlike `SQLiteStore`
-/// it opens the file read-only, applies no migration and sets nothing (the ledger's tables are the same in every
-/// schema version so far).
+/// it opens the file read-only, applies no migration and sets nothing; a column a later version added to the
+/// ledger (`wa_timestamp`, `flow_version`) reads as absent in an older file.
 public struct ConsentLedgerReader: Sendable {
     private let queue: DatabaseQueue
 

@@ -50,6 +50,11 @@ public enum SQLiteSchema {
         migrator.registerMigration("v9_requests_and_keys_not_replaced") { db in
             for statement in v9 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v10_consent_flow_version") { db in
+            // The version of the flow that asked or was revoked under (habeas-data item 4): the SHA-256 of the
+            // flow file's bytes, so that the exact flow can be found again in the tenant's history.
+            try db.execute(sql: "ALTER TABLE consent_ledger ADD COLUMN flow_version TEXT")
+        }
         return migrator
     }()
 

@@ -114,8 +114,8 @@ extension SQLiteStore {
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
                     policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
                     purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
-                    wa_timestamp)
-                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    wa_timestamp, flow_version)
+                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, step,
@@ -123,6 +123,7 @@ extension SQLiteStore {
                     evidence.textSHA256, ColumnJSON.array(evidence.purposesAccepted),
                     ColumnJSON.array(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
                     entry.receivedAt, evidence.replyMessageID, ColumnJSON.array(requests), entry.whatsAppTimestamp,
+                    entry.flowVersion,
                 ])
         case .revocation(let evidence):
             try db.run(
@@ -130,15 +131,15 @@ extension SQLiteStore {
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
                     policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
                     purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
-                    words, wa_timestamp)
+                    words, wa_timestamp, flow_version)
                 VALUES (?, ?, 'revocation', ?, ?, ?, NULL, ?, NULL, 'revoked', '[]', NULL, '[]', '[]', 0, NULL, ?, ?,
-                    ?, ?, ?, ?)
+                    ?, ?, ?, ?, ?)
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, evidence.policyVersion,
                     // A revocation answers no request: a message the contact quoted is not one.
                     evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array([String]()),
-                    evidence.words, entry.whatsAppTimestamp,
+                    evidence.words, entry.whatsAppTimestamp, entry.flowVersion,
                 ])
             // Business-initiated messages queued before the revocation are not sent after it (habeas-data item 6):
             // they fail as `revoked`. One already handed to the Graph API cannot be called back.
@@ -232,7 +233,8 @@ extension SQLiteStore {
                 receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
                 requestMessageIDs: try coder.decode(
                     [String].self, column("request_message_ids") as String, table: "consent_ledger"),
-                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"))
+                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"),
+                flowVersion: try column("flow_version"))
         }
         return ConsentHistory(tenant: tenant, contact: contact, records: records)
     }
