@@ -45,7 +45,8 @@ import Testing
     }
 
     /// Every route family (webhook, health, metrics, admin, the template route, the agent API and a path no route
-    /// has) answers `CONNECT` within a second, with `Connection: close`, no body, and the connection closed.
+    /// has) answers `CONNECT` with `Connection: close`, no body, and the connection closed by the server, not held
+    /// until the 30-second idle timeout (the exchange stops waiting after 10 s, generous for a loaded machine).
     @Test func aConnectIsAnsweredAtOnceAndTheConnectionCloses() async throws {
         try await LiveServer.run(sendRate: 1000, admin: true, clock: { 1_795_446_000 }) { server in
             let port = try #require(Int(server.base.split(separator: ":").last ?? ""))
@@ -57,9 +58,9 @@ import Testing
                 ("/nothing", 404),
             ] {
                 let exchange = try await Self.exchange(
-                    port: port, "CONNECT \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n")
-                let closed = try #require(exchange.closedAfter, "CONNECT \(path): the connection stayed open")
-                #expect(closed < .seconds(1), "CONNECT \(path)")
+                    port: port, "CONNECT \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n\r\n",
+                    wait: .seconds(10))
+                #expect(exchange.closedAfter != nil, "CONNECT \(path): the connection stayed open")
                 let parts = exchange.text.components(separatedBy: "\r\n\r\n")
                 let head = parts[0].lowercased()
                 #expect(head.hasPrefix("http/1.1 \(status) "), "CONNECT \(path): \(head)")

@@ -217,7 +217,9 @@ struct EndToEndTests {
             await server.fake.failNext(.rateLimit)
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.RL")) == 200)
             _ = try await server.waitForSends(1)
-            // The first retry of a 130429 waits one second (GraphError.retryAfter); nothing is sent before.
+            // The first retry of a 130429 waits one second (GraphError.retryAfter) from when the refusal is
+            // recorded: the clock moves only once it is, however slowly a loaded machine records it.
+            try await server.waitForRecordedError(EndToEnd.ana)
             try await Task.sleep(for: .milliseconds(250))
             #expect(await server.fake.messageBodies.count == 1)
             server.clock.advance(by: 1)
@@ -552,6 +554,19 @@ struct EndToEnd {
             if case .outbound(_, _, let status, _, _) = entry.content { return status }
             return nil
         }
+    }
+
+    /// Waits until an outbound message to `contact` has a send error recorded (failing after `timeout`).
+    func waitForRecordedError(_ contact: String, timeout: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let entries = try await store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
+            for entry in entries {
+                if case .outbound(_, _, _, _, let error?) = entry.content, error.kind == "rate_limited" { return }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no send error was recorded for \(contact)")
     }
 
     /// One sample of the server's `/metrics`, such as `talkflow_sending_paused{tenant="tienda"}`.
