@@ -25,9 +25,10 @@ struct SendTemplateCommand: AsyncParsableCommand {
 
             Exit status:
               0   queued
-              1   refused (no opt-in or consent, outside Ley 2300's hours, unknown
-                  template, wrong parameters, an emoji in a parameter, header
-                  media not JPEG or PDF), or the configuration has errors
+              1   refused (no opt-in or consent, outside Ley 2300's hours, a contact
+                  that is not a wa_id, unknown template, wrong parameters, an
+                  emoji in a parameter, header media not JPEG or PDF), or the
+                  configuration has errors
               2   the store does not exist or could not be written
               64  usage error
             """
@@ -39,7 +40,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The tenant's id in the configuration.", valueName: "id"))
     var tenant: String
 
-    @Option(help: ArgumentHelp("The contact's WhatsApp id (wa_id), e.g. 573001112233.", valueName: "contact"))
+    @Option(
+        help: ArgumentHelp(
+            "The contact's WhatsApp id (wa_id, 6 to 20 digits), e.g. 573001112233.", valueName: "contact"))
     var to: String
 
     @Argument(help: ArgumentHelp("The template's key in the flow or its name at Meta.", valueName: "template"))

@@ -655,7 +655,8 @@ func expectAt(
         #expect(
             diagnostics.first?.message
                 == "the policy's responsible party lacks a physical or electronic address ('address' or 'email') "
-                + "and a phone ('phone'); the law asks for both so the contact can reach the Responsable")
+                + "and a phone ('phone'); the law asks for an address or an email, and a phone, so the contact "
+                + "can reach the Responsable")
     }
 
     @Test func policyWithoutPurposesIsReported() throws {

@@ -4,12 +4,13 @@ import FlowLanguage
 /// Declining the general consent must not be a dead end: the contact who says no still deserves what needs no
 /// personal data (hours, frequent questions, the business's public contact), and a bot that hangs up at once
 /// reads as "authorize or leave", which is no free choice (Decreto 1377, art. 7). A decline that goes straight
-/// to an `end` step (through nothing but `set` or template steps) is reported; one message of information
-/// before the end is enough. A warning: a flow may have nothing to offer, but should say so knowingly.
+/// to an `end` step (through nothing but `set` or template steps, or a branch whose every way ends so) is
+/// reported; one message of information before the end is enough. A warning: a flow may have nothing to offer, but should say so knowingly.
 struct DeclineDeadEndRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "decline_dead_end", severity: .warning,
-        summary: "declining the general consent goes straight to an 'end' step, without any information first",
+        summary: "declining the general consent reaches an 'end' step without any information first (through "
+            + "'set', 'template' or 'branch' steps only)",
         fix: "Lead 'decline' to information that needs no personal data (opening hours, frequent questions, the "
             + "business's public contact), for instance a menu, before an 'end' step.")
 

@@ -7,7 +7,7 @@ import FlowLanguage
 struct PolicyIncompleteRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "policy_incomplete", severity: .error,
-        summary: "the policy lacks the responsible party's address or phone, or declares no purpose",
+        summary: "the policy lacks the responsible party's address (or email) or phone, or declares no purpose",
         fix: "Give 'responsible' an 'address' or an 'email' and a 'phone', and list at least one purpose under "
             + "'purposes' (Ley 1581, art. 12(a) and (d)).")
 
@@ -27,7 +27,8 @@ struct PolicyIncompleteRule: LintRule {
             diagnostics.append(
                 Self.descriptor.diagnostic(
                     "the policy's responsible party lacks \(missing.joined(separator: " and ")); the law asks "
-                        + "for both so the contact can reach the Responsable", at: responsible.range))
+                        + "for an address or an email, and a phone, so the contact can reach the Responsable",
+                    at: responsible.range))
         }
         if policy.purposes.isEmpty {
             diagnostics.append(
