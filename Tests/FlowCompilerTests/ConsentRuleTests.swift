@@ -624,6 +624,11 @@ func expectAt(
                 + "pedir prueba, quejarte ante la Superintendencia y acceder gratis.")
         #expect(try lint(ConsentRightsByLinkRule(), written).isEmpty)
         #expect(try lint(ConsentRightsByLinkRule(), Self.flow(text: "{{policy.rights}}")).isEmpty)
+        // The subjunctive of "conocer" ("para que conozcas") counts as the right to know.
+        let subjunctive = Self.flow(
+            text: "Para que conozcas, actualices, rectifiques y suprimas tus datos, revoques la autorización, "
+                + "pidas prueba, te quejes ante la SIC y accedas gratis.")
+        #expect(try lint(ConsentRightsByLinkRule(), subjunctive).isEmpty)
     }
 
     @Test func sicMustBeAWord() throws {

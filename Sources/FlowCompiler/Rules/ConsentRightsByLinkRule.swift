@@ -22,9 +22,9 @@ struct ConsentRightsByLinkRule: LintRule {
     /// The rights of L. art. 8 per language, as stems so that inflections ("rectificación") count.
     static let rights: [FlowLanguageCode: [Right]] = [
         .es: [
-            Right(name: "conocer", stems: ["conoc"]),
-            Right(name: "actualizar", stems: ["actualiz"]),
-            Right(name: "rectificar", stems: ["rectific"]),
+            Right(name: "conocer", stems: ["conoc", "conozc"]),
+            Right(name: "actualizar", stems: ["actualiz", "actualic"]),
+            Right(name: "rectificar", stems: ["rectific", "rectifiqu"]),
             Right(name: "suprimir", stems: ["suprim", "supresi"]),
             Right(name: "revocar", stems: ["revoca", "revoqu"]),
             Right(name: "solicitar prueba", stems: ["prueba"]),
@@ -44,7 +44,7 @@ struct ConsentRightsByLinkRule: LintRule {
         .pt: [
             Right(name: "conhecer", stems: ["conhec"]),
             Right(name: "atualizar", stems: ["atualiz"]),
-            Right(name: "retificar", stems: ["retific"]),
+            Right(name: "retificar", stems: ["retific", "retifiqu"]),
             Right(name: "eliminar", stems: ["elimin", "exclu"]),
             Right(name: "revogar", stems: ["revog"]),
             Right(name: "pedir prova", stems: ["prova"]),
