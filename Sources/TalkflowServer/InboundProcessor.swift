@@ -81,6 +81,10 @@ public struct InboundProcessor: TenantUpdateProcessor {
                 preferences.append(preference)
             case .callStarted(let call):
                 calls.append(call)
+            case .messageWithoutSender(let type, _):
+                logger.debug(
+                    "message without a sender acknowledged; there is no conversation to put it in",
+                    metadata: ["type": "\(type)"])
             case .unknown(let field, _):
                 logger.debug("webhook change of a field talkflow does not handle", metadata: ["field": "\(field)"])
             case .otherProduct:

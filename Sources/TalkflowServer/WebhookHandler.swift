@@ -68,7 +68,7 @@ public struct LoggingUpdateProcessor: TenantUpdateProcessor {
             case .message: messages += 1
             case .status: statuses += 1
             case .error: errors += 1
-            case .unknown, .marketingPreference, .otherProduct, .callStarted: other += 1
+            case .unknown, .marketingPreference, .otherProduct, .callStarted, .messageWithoutSender: other += 1
             }
         }
         logger.info(

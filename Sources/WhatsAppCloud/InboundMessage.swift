@@ -87,7 +87,7 @@ public struct InboundMessage: Sendable, Hashable {
         /// Anything else, kept by its raw type name (the flow gets it as `unreadable`, or it is only logged and
         /// acknowledged: see `event(mediaSize:)`): `unsupported`,
         /// `unknown`, `system`, `order`, `edit`, `revoke`, an unknown `interactive` reply (`nfm_reply`), a
-        /// future type, or a known type whose part is missing. `subtype` is the part's own `type` when it has one
+        /// future type, or a file whose part is missing. `subtype` is the part's own `type` when it has one
         /// (`unsupported.type` `poll_creation`, `system.type` `user_changed_number`, `interactive.type`).
         case unsupported(type: String, subtype: String?)
     }
@@ -242,7 +242,9 @@ extension InboundMessage {
     ///   known here → `.unreadable(type:)`, named by its part's own `type` when it has one (`nfm_reply`,
     ///   `poll_creation`): the contact wrote, so the 24-hour
     ///   window renews (Meta opens it on any message of theirs), but nothing in it is an answer.
-    /// - system notices, `request_welcome`, edit and revoke → `nil`: not a message the contact wrote.
+    /// - system notices, `request_welcome`, edit and revoke → `nil`: not a message the contact wrote; so is Meta's
+    ///   `unsupported` whose `unsupported.type` is one of `chatChanges` (a reaction or an edit Meta could not
+    ///   deliver natively is still a reaction or an edit).
     public func event(mediaSize: Int64 = 0) -> Event.Kind? {
         switch content {
         case .text(let body):
@@ -261,9 +263,11 @@ extension InboundMessage {
         case .location(let location):
             return .unreadable(type: "location", content: location.text, messageID: id)
         case .contacts(let cards):
-            return .unreadable(type: "contacts", content: cards.map(\.text).joined(separator: "\n"), messageID: id)
+            let lines = cards.map(\.text).filter { !$0.isEmpty }
+            return .unreadable(type: "contacts", content: lines.joined(separator: "\n"), messageID: id)
         case .unsupported(let type, let subtype):
             guard !Self.notices.contains(type) else { return nil }
+            if type == "unsupported", let subtype, Self.chatChanges.contains(subtype) { return nil }
             return .unreadable(type: subtype ?? type, messageID: id)
         case .reaction:
             return nil
@@ -273,6 +277,13 @@ extension InboundMessage {
     /// Types that are not a message the contact wrote: WhatsApp's notices (a changed number), a welcome request
     /// (the chat was opened), and changes to an earlier message (edited, deleted).
     static let notices: Set<String> = ["system", "request_welcome", "edit", "revoke"]
+
+    /// The `unsupported.type`s that change the chat rather than say something to the business, read like their
+    /// native forms: a reaction, an edit or deletion of an earlier message, a pin, keeping a disappearing message
+    /// (`keep_in_chat`) and a vote in a poll (`poll_update`; talkflow sends no polls, so the poll is not its
+    /// question). Stepped, each would be taken for an answer that is not there (a menu would ask again) or
+    /// start a conversation with someone who only reacted.
+    static let chatChanges: Set<String> = ["reaction", "edit", "revoke", "pin", "keep_in_chat", "poll_update"]
 }
 
 extension InboundMessage.Location {
@@ -301,7 +312,8 @@ extension InboundMessage.Location {
 }
 
 extension InboundMessage.SharedContact {
-    /// The card as text: the name followed by its phone numbers.
+    /// The card as text: the name followed by its phone numbers; empty for a card with neither (it then takes no
+    /// line of the note).
     var text: String {
         let parts =
             [formattedName.map(InboundMessage.Location.oneLine)].compactMap { $0 }
@@ -343,13 +355,22 @@ struct WireMessage: Decodable {
         content = try Self.content(of: type, in: try decoder.container(keyedBy: AnyKey.self))
     }
 
-    /// Reads the part named like the type. A known type whose part is absent (Meta sends some failed media that
-    /// way, with `errors`) is kept as `unsupported`; a part of the wrong shape throws with its path.
+    /// Whether a message of `type` is read without the part named like it: a file (Meta sends one it could not
+    /// deliver without its part, with `errors`) or a type talkflow does not read. Text, replies, a location,
+    /// contact cards and a reaction need their part: Meta always sends it, and without it there is nothing to
+    /// read (a text with no `text` is refused like `"text":{}`).
+    static func mayLackPart(_ type: String) -> Bool {
+        !WebhookParser.readTypes.contains(type) || InboundMessage.Media.Kind(rawValue: type) != nil
+    }
+
+    /// Reads the part named like the type. A file whose part is absent is kept as `unsupported`, and so is any
+    /// type talkflow does not read; another type without its part, or a part of the wrong shape, throws with
+    /// its path.
     private static func content(
         of type: String, in c: KeyedDecodingContainer<AnyKey>
     ) throws -> InboundMessage.Content {
         let key = AnyKey(type)
-        guard c.contains(key), try !c.decodeNil(forKey: key) else {
+        if mayLackPart(type), try !c.contains(key) || c.decodeNil(forKey: key) {
             return .unsupported(type: type, subtype: nil)
         }
         switch type {

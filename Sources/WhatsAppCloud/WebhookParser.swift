@@ -79,7 +79,8 @@ public enum WebhookParser {
         }
     }
 
-    /// The message types the flow reads; a message of another type without a sender is skipped, not refused.
+    /// The message types the flow reads. One of these without a sender is refused; a message of another type
+    /// without one is acknowledged (`messageWithoutSender`), as nothing would be done with it anyway.
     static let readTypes: Set<String> = [
         "text", "interactive", "button", "image", "document", "audio", "video", "sticker", "location", "contacts",
         "reaction",
@@ -145,10 +146,10 @@ public enum WebhookParser {
             let waID = from ?? Self.given(contact?.waID)
             let userID = fromUserID ?? Self.given(contact?.userID)
             guard let contactID = waID ?? userID else {
-                // A notice talkflow does not read (a `system` message about a changed id may name no sender):
+                // A message the flow does not read (a `system` message about a changed id may name no sender):
                 // nothing to do with it, and the rest of the POST (statuses included) still counts.
                 if !Self.readTypes.contains(message.type) {
-                    updates.append(.unknown(field: "messages.\(message.type)", wabaID: nil))
+                    updates.append(.messageWithoutSender(type: message.type, phoneNumberID: phoneNumberID))
                     continue
                 }
                 throw WebhookParseError(

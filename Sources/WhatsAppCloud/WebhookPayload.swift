@@ -21,6 +21,10 @@ public enum WebhookUpdate: Sendable, Hashable {
     /// A change of a field talkflow does not handle (`message_template_status_update`, `account_update`, …): kept
     /// so the server can log and acknowledge it instead of failing the whole POST. `wabaID` is `entry[].id`.
     case unknown(field: String, wabaID: String?)
+    /// A message of a type the flow does not read (a `system` notice about a changed id, an `order`, Meta's
+    /// `unsupported`) that names no sender: no `from`, no `from_user_id`, and no contact card to take one from.
+    /// There is no conversation to put it in: the server acknowledges it and logs its type at debug level.
+    case messageWithoutSender(type: String, phoneNumberID: String)
     /// A contact started a call to the business's number (the `calls` field, a user-initiated `connect`): Meta
     /// opens or renews the 24-hour window on a call as on a message.
     case callStarted(CallStarted)
@@ -37,6 +41,7 @@ public enum WebhookUpdate: Sendable, Hashable {
         case .error(let phoneNumberID, _): return phoneNumberID
         case .marketingPreference(let preference): return preference.phoneNumberID
         case .callStarted(let call): return call.phoneNumberID
+        case .messageWithoutSender(_, let phoneNumberID): return phoneNumberID
         case .unknown, .otherProduct: return nil
         }
     }

@@ -168,7 +168,10 @@ extension WireMessage {
 
     /// The part named like the type, read as `content(of:in:)` reads it.
     private static func content(of type: String, in message: JSONNode) throws(TreeMismatch) -> InboundMessage.Content {
-        guard let part = try message.present(type) else { return .unsupported(type: type, subtype: nil) }
+        guard let part = try message.present(type) else {
+            guard mayLackPart(type) else { throw TreeMismatch() }
+            return .unsupported(type: type, subtype: nil)
+        }
         switch type {
         case "text":
             return .text(try part.requiredString("body"))

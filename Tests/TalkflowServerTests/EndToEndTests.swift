@@ -131,6 +131,81 @@ struct EndToEndTests {
         }
     }
 
+    /// Meta's `unsupported` standing for a change to the chat (an edit, a reaction, a pin) is no message to the
+    /// bot: from a new contact it starts no conversation, and at a menu it asks nothing again and leaves no line
+    /// in the thread. A poll (`poll_creation`) is unreadable: it starts the conversation. Shared contact cards
+    /// reach the thread one line per card, the bracket on the first, and are no answer to the menu.
+    @Test func anUnsupportedEditReactionOrPinIsNotSteppedWhileAPollIs() async throws {
+        try await EndToEnd.run { server in
+            let unsupported = { (id: String, type: String) in
+                EndToEnd.webhook(
+                    from: EndToEnd.ana,
+                    message: #"{"from":"\#(EndToEnd.ana)","id":"\#(id)","timestamp":"1750000000","errors":[{"#
+                        + #""code":131051,"title":"Message type unknown"}],"type":"unsupported","#
+                        + #""unsupported":{"type":"\#(type)"}}"#)
+            }
+            #expect(try await server.post(unsupported("wamid.U1", "edit")) == 200)
+            #expect(try await server.post(unsupported("wamid.U2", "reaction")) == 200)
+            #expect(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana) == nil)
+
+            #expect(try await server.post(unsupported("wamid.U3", "poll_creation")) == 200)
+            _ = try await server.waitForSends(1)
+            let accept = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.U4", context: "wamid.FAKE1")
+            #expect(try await server.post(accept) == 200)
+            func thread() async throws -> [LogEntry] {
+                try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            }
+            _ = try await server.waitForSends(2)
+            try await server.waitForEmptyOutbox()
+            let atMenu = try await thread()
+            for (id, type) in [("wamid.U5", "reaction"), ("wamid.U6", "pin"), ("wamid.U7", "edit")] {
+                #expect(try await server.post(unsupported(id, type)) == 200)
+            }
+            // The webhook is answered after its transaction: anything stepped would be in the thread by now.
+            #expect(try await thread() == atMenu)
+
+            let cards =
+                #"{"from":"\#(EndToEnd.ana)","id":"wamid.U8","timestamp":"1750000000","type":"contacts","#
+                + #""contacts":[{"name":{"formatted_name":"Ana G\u00f3mez"},"phones":[{"phone":"+57 300 111 2233"},"#
+                + #"{"wa_id":"573009998877"}]},{"name":{"first_name":"Luis","last_name":"Rojas"}}]}"#
+            #expect(try await server.post(EndToEnd.webhook(from: EndToEnd.ana, message: cards)) == 200)
+            let after = try await thread().dropFirst(atMenu.count)
+            let relayed = after.compactMap { entry -> String? in
+                guard case .inbound(_, .text(let text)?, _) = entry.content else { return nil }
+                return text
+            }
+            #expect(relayed == ["[contacts] Ana Gómez +57 300 111 2233 +573009998877\nLuis Rojas"])
+            // No answer to the menu: it asks again.
+            #expect(after.contains { if case .outbound = $0.content { true } else { false } })
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// A message of a type the flow does not read that names no sender (a notice of a changed user id, without
+    /// contact cards) is acknowledged, logged with its type for the tenant whose number it names, and counted
+    /// as that tenant's webhook; nothing is stored or sent.
+    @Test func aSenderlessNoticeIsAcknowledgedAndCountedForItsTenant() async throws {
+        let logs = LogRecorder()
+        try await EndToEnd.run(logs: logs, logLevel: .debug) { server in
+            let json =
+                #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"messages":[{"id":"wamid.SYS","#
+                + #""timestamp":"1750000000","type":"system","system":{"body":"changed","#
+                + #""type":"user_changed_user_id"}}]},"field":"messages"}]}]}"#
+            #expect(try await server.post(Array(json.utf8)) == 200)
+            #expect(try await server.metric(#"talkflow_webhooks_received_total{tenant="tienda"}"#) == 1)
+            let line = try #require(
+                logs.all.first {
+                    $0.message == "message without a sender acknowledged; there is no conversation to put it in"
+                })
+            #expect(line.metadata["type"] == "system" && line.metadata["tenant"] == "tienda")
+            #expect(!logs.all.contains { $0.message == "webhook changes for fields talkflow does not handle" })
+            #expect(try await server.store.outboxDepth() == 0)
+        }
+    }
+
     @Test func theSameWebhookPostedTwiceIsProcessedOnce() async throws {
         try await EndToEnd.run { server in
             let body = EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.TWICE")

@@ -98,6 +98,49 @@ import WhatsAppCloud
                     messageID: "wamid.M1"))
     }
 
+    /// One line per card, the bracket's type heading the first only: a card without phones is its bare name, and
+    /// a card with neither name nor phone (only an e-mail address) takes no line.
+    @Test func aContactCardWithoutPhonesIsItsNameAndAnEmptyCardTakesNoLine() throws {
+        let cards =
+            #""contacts":[{"name":{"formatted_name":"Ana G\u00f3mez"},"phones":[{"phone":"+57 300 111 2233"}]},"#
+            + #"{"name":{"first_name":"Luis","last_name":"Rojas"}},{"emails":[{"email":"x@example.com"}]}]"#
+        #expect(
+            try event(Fixture.single(type: "contacts", part: cards))
+                == .unreadable(
+                    type: "contacts", content: "Ana Gómez +57 300 111 2233\nLuis Rojas", messageID: "wamid.M1"))
+        #expect(
+            Interpreter.unreadableNote("contacts", "Ana Gómez +57 300 111 2233\nLuis Rojas")
+                == "[contacts] Ana Gómez +57 300 111 2233\nLuis Rojas")
+    }
+
+    /// Meta's `unsupported` standing for a change to the chat (`unsupported.type` `reaction`, `edit`, …) is read
+    /// like the change's native form: not a message the contact wrote to the bot, so no event (no conversation
+    /// starts, no menu asks again). Any other `unsupported.type` stays unreadable.
+    @Test(arguments: ["reaction", "edit", "revoke", "pin", "keep_in_chat", "poll_update"])
+    func anUnsupportedChangeToTheChatIsNoEvent(type: String) throws {
+        let part = #""unsupported":{"type":"\#(type)"}"#
+        #expect(try event(Fixture.single(type: "unsupported", part: part)) == nil)
+    }
+
+    /// How an unreadable message is named when it has no part of its own type to name it: `unsupported` without
+    /// its object by `unsupported`, the older `unknown` by `unknown`, a type talkflow does not know by that type
+    /// (or by its part's own `type`, when it has one).
+    @Test func unreadableMessagesWithoutAPartTypeAreNamedByTheirType() throws {
+        let errors = #""errors":[{"code":131051,"title":"Message type unknown"}]"#
+        #expect(
+            try event(Fixture.single(type: "unsupported", part: errors))
+                == .unreadable(type: "unsupported", messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "unknown", part: errors))
+                == .unreadable(type: "unknown", messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "hologram", part: #""hologram":{"id":"1"}"#))
+                == .unreadable(type: "hologram", messageID: "wamid.M1"))
+        #expect(
+            try event(Fixture.single(type: "hologram", part: #""hologram":{"type":"3d"}"#))
+                == .unreadable(type: "3d", messageID: "wamid.M1"))
+    }
+
     /// Messages the contact wrote that a flow cannot read renew the 24-hour window (Meta opens it on any of
     /// them): they are events, named by their part's own type when it has one.
     @Test func ordersFlowsAnswersAndUnsupportedTypesAreUnreadableEvents() throws {

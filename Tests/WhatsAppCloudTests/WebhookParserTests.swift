@@ -297,6 +297,20 @@ import WhatsAppCloud
         #expect(error?.path == "entry[0].changes[0].value.messages[0]")
     }
 
+    /// Without `from`, the sender is taken from the contact cards only when there is exactly one: with two there
+    /// is no telling whose the message is.
+    @Test func aMessageWithoutFromTakesItsSenderFromTheOnlyContactCard() throws {
+        let message = #"{"id":"wamid.X","timestamp":"1749416383","type":"text","text":{"body":"x"}}"#
+        let one = try onlyMessage(Fixture.body(value: Fixture.messagesValue([message])))
+        #expect(one.contactID == Fixture.waID)
+        let other = #"{"profile":{"name":"Luis"},"wa_id":"573009990000"}"#
+        let error = #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(
+                Fixture.body(value: Fixture.messagesValue([message], contacts: [Fixture.contact, other])))
+        }
+        #expect(error?.path == "entry[0].changes[0].value.messages[0]")
+    }
+
     // MARK: Statuses and errors
 
     @Test func sentStatusWithCallbackData() throws {
@@ -421,6 +435,7 @@ import WhatsAppCloud
             case .status(let s): return "\(s.phoneNumberID.suffix(1)) \(s.status.rawValue) \(s.messageID)"
             case .error(_, let e): return "error \(e.code)"
             case .unknown(let field, let waba): return "unknown \(field) \(waba ?? "-")"
+            case .messageWithoutSender(let type, let number): return "senderless \(type) \(number)"
             case .marketingPreference(let p): return "preference \(p.value)"
             case .otherProduct(let object): return "other \(object)"
             case .callStarted(let call): return "call \(call.caller)"
@@ -607,6 +622,11 @@ import WhatsAppCloud
         (#"{"from":"1","id":"w","timestamp":"yesterday","type":"text"}"#, "messages[0].timestamp", "Unix seconds"),
         (#"{"from":"1","id":"w","timestamp":"1","type":"text","text":{"body":7}}"#, "messages[0].text.body", "string"),
         (#"{"from":"1","id":"w","timestamp":"1","type":"text","text":{}}"#, "messages[0].text", "\"body\""),
+        // Meta always sends the part of a text, so one without it is refused like an empty one, not stepped.
+        (#"{"from":"1","id":"w","timestamp":"1","type":"text"}"#, "messages[0]", "\"text\""),
+        (#"{"from":"1","id":"w","timestamp":"1","type":"text","text":null}"#, "messages[0].text", "null"),
+        (#"{"from":"1","id":"w","timestamp":"1","type":"reaction"}"#, "messages[0]", "\"reaction\""),
+        (#"{"from":"1","id":"w","timestamp":"1","type":"location"}"#, "messages[0]", "\"location\""),
         (
             #"{"from":"1","id":"w","timestamp":"1","type":"image","image":{"mime_type":"x"}}"#, "messages[0].image",
             "\"id\""
@@ -625,18 +645,27 @@ import WhatsAppCloud
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
     }
 
-    /// A notice of a type talkflow does not read may come without a sender (a changed user id): it is skipped as a
-    /// change talkflow does not handle (counted in the debug line of those), and a status in the same POST still
+    /// A message of a type talkflow does not read may come without a sender (a notice of a changed user id): it is
+    /// acknowledged as a message without a sender, of its number, not refused, and a status in the same POST still
     /// counts; a text without a sender is still refused.
-    @Test func aSenderlessSystemNoticeIsSkippedNotRefused() throws {
+    @Test func aSenderlessMessageOfATypeNotReadIsAcknowledgedNotRefused() throws {
         let system =
             #"{"id":"wamid.SYS","timestamp":"1","type":"system","system":{"body":"changed","type":"user_changed_user_id"}}"#
         let status = #"{"id":"wamid.OUT","status":"delivered","timestamp":"1","recipient_id":"573001112233"}"#
         let value = Fixture.messagesValue([system], contacts: []).replacingOccurrences(
             of: #""messages":["#, with: #""statuses":[\#(status)],"messages":["#)
         let updates = try WebhookParser.parse(Fixture.body(value: value))
-        #expect(updates.first == .unknown(field: "messages.system", wabaID: nil))
+        #expect(updates.first == .messageWithoutSender(type: "system", phoneNumberID: Fixture.phoneNumberID))
+        #expect(updates.first?.phoneNumberID == Fixture.phoneNumberID)
         #expect(updates.count == 2)
+        for (type, part) in [
+            ("order", #""order":{"catalog_id":"1"}"#), ("unsupported", #""unsupported":{"type":"poll_creation"}"#),
+        ] {
+            let message = #"{"id":"wamid.N","timestamp":"1","type":"\#(type)",\#(part)}"#
+            #expect(
+                try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([message], contacts: [])))
+                    == [.messageWithoutSender(type: type, phoneNumberID: Fixture.phoneNumberID)])
+        }
         if case .status(let update) = updates.last {
             #expect(update.messageID == "wamid.OUT")
         } else {
