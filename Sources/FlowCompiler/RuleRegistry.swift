@@ -14,6 +14,7 @@ public enum RuleRegistry {
         DeadEndRule(),
         WaitFreeCycleRule(),
         VariableAssignmentRule(),
+        ValidationNotApplicableRule(),
         // Habeas data (Ley 1581 de 2012): ../Docs/lint-rules.md explains each.
         ConsentStepMissingRule(),
         ConsentRequiredRule(),

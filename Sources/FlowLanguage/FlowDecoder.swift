@@ -530,6 +530,9 @@ private struct Decoder {
             validation = Validation(
                 minLength: v.integer("min_length", in: 0...4096), maxLength: v.integer("max_length", in: 1...4096),
                 min: v.number("min"), max: v.number("max"), pattern: pattern)
+            for key in ["min_length", "max_length", "min", "max", "pattern"] {
+                if let pair = v.pair(key) { validation.keyRanges[key] = pair.keyRange }
+            }
             // Bounds no answer can meet would make the question unanswerable: every reply would be retried.
             if let low = validation.minLength, let high = validation.maxLength, low.value > high.value {
                 sink.add(

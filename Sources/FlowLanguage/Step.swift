@@ -251,16 +251,20 @@ public struct Validation: Sendable {
     public var min: Located<Double>?
     public var max: Located<Double>?
     public var pattern: Located<String>?
+    /// Where each key is written (`"max_length"` → the key `max_length`), so that a check of the key itself,
+    /// not of its value, points at it (`validation_not_applicable`).
+    public var keyRanges: [String: SourceRange]
 
     public init(
         minLength: Located<Int>?, maxLength: Located<Int>?, min: Located<Double>?, max: Located<Double>?,
-        pattern: Located<String>?
+        pattern: Located<String>?, keyRanges: [String: SourceRange] = [:]
     ) {
         self.minLength = minLength
         self.maxLength = maxLength
         self.min = min
         self.max = max
         self.pattern = pattern
+        self.keyRanges = keyRanges
     }
 
     public static let none = Validation(minLength: nil, maxLength: nil, min: nil, max: nil, pattern: nil)

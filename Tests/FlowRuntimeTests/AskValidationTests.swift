@@ -1,7 +1,9 @@
-import FlowCompiler
+import FlowLanguage
 import FlowRuntime
 import Foundation
 import Testing
+
+@testable import FlowCompiler
 
 // `ask` at run time: each input type accepts some answers and stores them in a normal form; an answer that does
 // not validate gets the retry text, up to `attempts` answers, then the fallback, and the variable stays unset.
@@ -160,6 +162,43 @@ func answersAreValidatedByType(_ c: AskCase) throws {
             ])
         #expect(chat.step == "pregunta")
     }
+}
+
+/// A `validate` key with a value no answer of any kind meets, so that it refuses whatever it is applied to.
+private let refusingEverything = [
+    "min_length": "4096", "max_length": "1", "min": "1000000000", "max": "-1000000000", "pattern": "\"^x$\"",
+]
+
+/// A valid answer of each kind, without any `validate`.
+private func answer(_ input: InputType, in chat: inout Chat) {
+    switch input {
+    case .text: chat.type("Ana")
+    case .number: chat.type("42")
+    case .email: chat.type("ana@example.co")
+    case .phone: chat.type("3001234567")
+    case .date: chat.type("23/11/2026")
+    case .yesNo: chat.type("si")
+    case .document: chat.send("application/pdf", size: 10_000, fileName: "cedula.pdf")
+    case .image: chat.send("image/png", size: 10_000, fileName: "foto.png")
+    }
+}
+
+/// The runtime applies each `validate` key to exactly the kinds of answer `validation_not_applicable` says it
+/// does, and ignores it on the others: the warning and the behaviour cannot drift apart.
+@Test(arguments: InputType.allCases)
+func validateKeysApplyToTheKindsTheLintRuleSays(_ input: InputType) throws {
+    for key in ValidationNotApplicableRule.keys {
+        var chat = Chat(try askFlow(input.rawValue, validate: "{ \(key.name): \(refusingEverything[key.name]!) }"))
+        chat.openAndAccept()
+        answer(input, in: &chat)
+        let applied = chat.value("dato") == nil
+        #expect(applied == key.kinds.contains(input), "\(key.name) on input \(input.rawValue)")
+    }
+    // Each answer is valid without the key.
+    var chat = Chat(try askFlow(input.rawValue))
+    chat.openAndAccept()
+    answer(input, in: &chat)
+    #expect(chat.value("dato") != nil)
 }
 
 @Test func afterTheAttemptsTheFallbackIsTakenAndTheVariableStaysUnset() throws {
