@@ -66,8 +66,9 @@ public protocol DataRequestStore: Sendable {
     /// The case with this id, or `nil`.
     func dataRequest(id: Int64) async throws -> DataRequest?
 
-    /// The cases, oldest first: of one tenant or all, only the open ones or all.
-    func dataRequests(tenant: String?, openOnly: Bool) async throws -> [DataRequest]
+    /// The cases, oldest first: of one tenant or all; `open`: `true` only those not answered yet, `false` only
+    /// the answered ones, `nil` all.
+    func dataRequests(tenant: String?, open: Bool?) async throws -> [DataRequest]
 
     /// Records the notice that the answer needs more time and moves the deadline to `dueAt`. Only an open,
     /// not yet extended case can be extended: returns `nil` otherwise (the case unchanged).

@@ -21,17 +21,19 @@ extension AgentRoutes {
         enum CodingKeys: String, CodingKey { case dataRequests = "data_requests" }
     }
 
-    /// `GET …/data-requests?open=true`: the tenant's cases, oldest first (admins).
+    /// `GET …/data-requests?open=`: the tenant's cases, oldest first (admins); `true` only those not answered
+    /// yet, `false` only the answered ones, absent (or empty) all.
     func dataRequests(_ caller: AgentAuthentication.Caller, _ request: Request) async throws -> Response {
         try caller.requireAdmin()
-        let open: Bool
+        let open: Bool?
         switch try request.uri.queryParameters.single("open") {
-        case nil, "", "false": open = false
+        case nil, "": open = nil
         case "true": open = true
+        case "false": open = false
         case let other?: throw AgentAPIError.badRequest("'open' is true or false, not '\(other)'")
         }
         let now = processing.clock()
-        let cases = try await store.dataRequests(tenant: caller.tenant.id, openOnly: open)
+        let cases = try await store.dataRequests(tenant: caller.tenant.id, open: open)
         return AgentAPI.json(DataRequestList(dataRequests: cases.map { DataRequestReport($0, now: now) }))
     }
 
@@ -93,11 +95,12 @@ extension AgentRoutes {
         return AgentAPI.json(DataRequestReport(answered, now: now))
     }
 
-    /// The tenant's case named by the path; another tenant's case is as unknown as a missing one.
+    /// The tenant's case named by the path (`{id}` percent-decoded, then ASCII digits); another tenant's case, or
+    /// an `{id}` that is not a number, is as unknown as a missing one.
     func dataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws
         -> DataRequest
     {
-        guard let id = Int64(try Self.parameter("id", context)),
+        guard let id = WholeNumber.parse(try Self.parameter("id", context), as: Int64.self),
             let found = try await store.dataRequest(id: id), found.tenant == caller.tenant.id
         else {
             throw AgentAPIError(status: .notFound, code: "not_found", message: "no such data request")

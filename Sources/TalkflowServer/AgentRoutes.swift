@@ -124,8 +124,10 @@ struct AgentRoutes: Sendable {
             filter.agent = agent
         }
         if !caller.isAdmin { filter.agent = caller.name }
-        for value in query.getAll("status") {
-            for name in value.split(separator: ",") {
+        // A value given empty counts as not given; in one that is not, every comma-separated item is a status
+        // (`with_agent,` is 400, not `with_agent`).
+        for value in query.getAll("status") where !value.isEmpty {
+            for name in value.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let status = ConversationStatus(rawValue: String(name)) else {
                     throw AgentAPIError.badRequest(
                         "unknown status '\(name)': use "
@@ -152,19 +154,20 @@ struct AgentRoutes: Sendable {
         async throws -> Response
     {
         let contact = try Self.contact(context)
-        let session = try await store.session(tenant: caller.tenant.id, contact: contact)
-        guard let session else { throw AgentAPIError.notFound }
-        guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
+        // The request's own faults (400) before what the conversation decides (404, 403), as on every route.
         let query = request.uri.queryParameters
         var after: Int64?
         if let text = try query.single("after"), !text.isEmpty {
-            guard let value = Int64(text), value >= 0 else {
+            guard let value = WholeNumber.parse(text, as: Int64.self) else {
                 throw AgentAPIError.badRequest(
-                    "'after' must be a sequence number (a whole number from 0), found '\(text)'")
+                    "'after' must be a sequence number (ASCII digits, a whole number from 0), found '\(text)'")
             }
             after = value
         }
         let limit = try Self.count(query.single("limit"), name: "limit", default: 500, maximum: 5000)
+        let session = try await store.session(tenant: caller.tenant.id, contact: contact)
+        guard let session else { throw AgentAPIError.notFound }
+        guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
         let consent = try await store.consentState(tenant: caller.tenant.id, contact: contact)
@@ -196,9 +199,12 @@ struct AgentRoutes: Sendable {
 
     // MARK: Acting
 
-    /// Why an action's transaction refused to step (thrown from the body: nothing is stored).
+    /// Why an action's transaction refused to step (thrown from the body: nothing is stored). `unchanged`:
+    /// the action would change nothing (a reassignment to the agent the conversation has), so nothing is
+    /// written and the answer is the session as it is.
     enum Refusal: Error {
         case notFound, notYours, notWithAgent
+        case unchanged(Session)
     }
 
     func reply(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
@@ -217,10 +223,12 @@ struct AgentRoutes: Sendable {
         }
         let agent = caller.name
         let committed = try await act(caller, contact: contact) { session in
-            guard session.status == .withAgent || session.status == .queued, session.agent != nil else {
-                throw Refusal.notWithAgent
+            // Only the agent in the handoff replies, admins included. A conversation no agent has (waiting,
+            // queued, closed) is not theirs either: 403 whatever its state, so that its state (409) is told
+            // only to whoever may act on it.
+            guard session.agent == agent, session.status == .withAgent || session.status == .queued else {
+                throw Refusal.notYours
             }
-            guard session.agent == agent else { throw Refusal.notYours }
             return [.agentMessage(body.text)]
         }
         let events = committed.changes.events
@@ -238,8 +246,9 @@ struct AgentRoutes: Sendable {
         let agent = caller.name
         let admin = caller.isAdmin
         let committed = try await act(caller, contact: contact) { session in
-            guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
+            // Ownership before state: an agent learns nothing of a conversation that is not theirs.
             guard admin || session.agent == agent else { throw Refusal.notYours }
+            guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
             return [.agentClosed]
         }
         let answer = await answer(caller, contact, committed)
@@ -251,7 +260,8 @@ struct AgentRoutes: Sendable {
     /// as the rotation's answer would, but without taking a turn of the rotation (the admin chose the agent);
     /// one already with an agent gets the new agent set on the session directly (the interpreter only assigns
     /// queued conversations), with an `agent_assigned` log line either way, which starts the new agent's first
-    /// reply and wait over. The new agent gets an `assignment` event.
+    /// reply and wait over. The new agent gets an `assignment` event. Reassigning to the agent the conversation
+    /// has changes nothing (no line, no event, their first reply kept): 200 with the conversation as it is.
     func reassign(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
@@ -269,6 +279,8 @@ struct AgentRoutes: Sendable {
             switch session.status {
             case .queued:
                 return [.agentAssigned(target)]
+            case .withAgent where session.agent == target:
+                throw Refusal.unchanged(session)
             case .withAgent:
                 session.agent = target
                 return []
@@ -276,19 +288,25 @@ struct AgentRoutes: Sendable {
                 throw Refusal.notWithAgent
             }
         }
+        let answer = await answer(caller, contact, committed)
+        guard committed.changes.events.contains(where: { $0.kind == ConversationEvent.agentAssigned }) else {
+            context.logger.info(
+                "conversation already with the agent; nothing changed", metadata: answer.logMetadata(agent: target))
+            return AgentAPI.json(answer.body)
+        }
         processing.agentEvents.publish(
             AgentEvent(
                 .assignment, tenant: tenant.id, contact: contact, at: processing.clock(),
                 queue: committed.changes.queueName),
             to: target)
-        let answer = await answer(caller, contact, committed)
         context.logger.info("conversation reassigned", metadata: answer.logMetadata(agent: target))
         return AgentAPI.json(answer.body)
     }
 
     /// Runs one agent action in a store transaction: `decide` checks the session (throwing a `Refusal`
     /// leaves everything as it was) and names the events to step; the stepper records their effects. Rings
-    /// the outbox worker when messages were queued.
+    /// the outbox worker when messages were queued. `Refusal.unchanged` answers the session as it was, with no
+    /// changes.
     func act(
         _ caller: AgentAuthentication.Caller, contact: String, assigning: String? = nil,
         _ decide: @escaping @Sendable (inout Session) throws -> [Event.Kind]
@@ -307,8 +325,8 @@ struct AgentRoutes: Sendable {
             committed = try await store.update(tenant: tenant.id, contact: contact, at: at) {
                 session, transaction in
                 var changes = ConversationChanges()
-                if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 let kinds = try decide(&session)
+                if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 for kind in kinds {
                     try stepper.step(kind, at: at, session: &session, transaction: transaction, into: &changes)
                 }
@@ -320,6 +338,10 @@ struct AgentRoutes: Sendable {
             case .notFound: throw AgentAPIError.notFound
             case .notYours: throw AgentAPIError.notYours
             case .notWithAgent: throw AgentAPIError.notWithAgent
+            case .unchanged(let session):
+                return CommittedChanges(
+                    contact: contact, session: session, changes: ConversationChanges(), outboxIDs: [],
+                    ledgerSequences: [])
             }
         }
         if committed.hasWaitingMessages { processing.signal.ring() }
@@ -425,8 +447,8 @@ struct AgentRoutes: Sendable {
 
     static func count(_ value: String?, name: String, default fallback: Int, maximum: Int) throws -> Int {
         guard let value, !value.isEmpty else { return fallback }
-        guard let count = Int(value), count >= 0, count <= maximum else {
-            throw AgentAPIError.badRequest("'\(name)' must be a whole number from 0 to \(maximum)")
+        guard let count = WholeNumber.parse(value, as: Int.self), count <= maximum else {
+            throw AgentAPIError.badRequest("'\(name)' must be a whole number from 0 to \(maximum) in ASCII digits")
         }
         return count
     }

@@ -188,7 +188,7 @@ struct DataRequestListCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        let requests = try await options.write { try await store.dataRequests(tenant: tenant, openOnly: open) }
+        let requests = try await options.write { try await store.dataRequests(tenant: tenant, open: open ? true : nil) }
         // Foundation prints an empty array as `[`, a blank line and `]`.
         guard !requests.isEmpty else { return Console.out("[]\n") }
         try options.print(requests.map { DataRequestReport($0, now: now) })

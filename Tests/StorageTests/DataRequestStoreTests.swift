@@ -19,8 +19,8 @@ import Testing
         tenant: "soporte", contact: "573009", kind: .access, receivedAt: received, dueAt: due, flagDueAt: nil,
         subject: nil)
     #expect(try await store.dataRequest(id: opened.id) == opened)
-    #expect(try await store.dataRequests(tenant: "ventas", openOnly: true).map(\.id) == [opened.id])
-    #expect(try await store.dataRequests(tenant: nil, openOnly: false).count == 2)
+    #expect(try await store.dataRequests(tenant: "ventas", open: true).map(\.id) == [opened.id])
+    #expect(try await store.dataRequests(tenant: nil, open: nil).count == 2)
 
     let later = due + 12 * 86_400
     let extended = try #require(try await store.extendDataRequest(id: opened.id, at: received + 60, dueAt: later))
@@ -31,7 +31,11 @@ import Testing
     #expect(answered.status == .answered && answered.answer == "hecho")
     #expect(try await store.answerDataRequest(id: opened.id, at: received + 900, answer: "otra") == nil)
     #expect(try await store.extendDataRequest(id: 999, at: received, dueAt: later) == nil)
-    #expect(try await store.dataRequests(tenant: "ventas", openOnly: true).isEmpty)
+    #expect(try await store.dataRequests(tenant: "ventas", open: true).isEmpty)
+    // `open: false` is the answered cases only, of the tenant asked for.
+    #expect(try await store.dataRequests(tenant: "ventas", open: false).map(\.id) == [opened.id])
+    #expect(try await store.dataRequests(tenant: "soporte", open: false).isEmpty)
+    #expect(try await store.dataRequests(tenant: nil, open: false).map(\.id) == [opened.id])
 
     // Any client: an answered case never changes and no case is deleted.
     let raw = try DatabaseQueue(path: path)
@@ -57,7 +61,7 @@ import Testing
     let open = try await store.openDataRequest(
         tenant: "ventas", contact: "573009", kind: .claim, receivedAt: received, dueAt: received + 100,
         flagDueAt: received + 20, subject: nil)
-    let before = try await store.dataRequests(tenant: nil, openOnly: false)
+    let before = try await store.dataRequests(tenant: nil, open: nil)
 
     let raw = try DatabaseQueue(path: path)
     let columns = "(id, tenant, contact, kind, received_at, due_at, answered_at, subject, answer)"
@@ -80,7 +84,7 @@ import Testing
         let error = #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { try $0.execute(sql: sql) } }
         #expect(error?.message == "data_requests are kept", "\(sql)")
     }
-    #expect(try await store.dataRequests(tenant: nil, openOnly: false) == before)
+    #expect(try await store.dataRequests(tenant: nil, open: nil) == before)
 
     // Opening, extending and answering go on as before, and a new case takes the next number.
     let third = try await store.openDataRequest(

@@ -694,7 +694,9 @@ struct AgentAPITests {
             let session = try await server.e2e.store.session(tenant: "tienda", contact: EndToEnd.ana)
             #expect(session?.status == .closed)
             #expect(session?.agent == nil)
-            #expect(try await server.request(.POST, close, key: "key-ana").status == 409)
+            // No longer hers: 403 before the state (an agent learns nothing of others' conversations); an admin
+            // hears it is not with an agent.
+            #expect(try await server.request(.POST, close, key: "key-ana").status == 403)
             #expect(try await server.request(.POST, close, key: "key-jefa").status == 409)
             #expect(try await server.request(.POST, "conversations/570000/close", key: "key-jefa").status == 404)
             try await server.waitForEmptyOutbox()
@@ -733,34 +735,20 @@ struct AgentAPITests {
 
     @Test func theEventStreamSendsAssignmentAndMessageEvents() async throws {
         try await AgentServer.run { server in
-            var request = HTTPClientRequest(url: server.url("agents/ana/events"))
-            request.headers.add(name: "Authorization", value: "Bearer key-ana")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-            #expect(response.status.code == 200)
-            #expect(response.headers.first(name: "content-type") == "text/event-stream")
-            let received = Mutex("")
-            let reader = Task {
-                for try await chunk in response.body {
-                    let text = String(buffer: chunk)
-                    received.withLock { $0 += text }
-                }
-            }
-            defer { reader.cancel() }
-            try await server.waitUntil {
-                server.processing.agentEvents.subscriberCount(tenant: "tienda", agent: "ana") > 0
-            }
+            let events = try await server.readEvents(of: "ana")
+            defer { events.cancel() }
             try await server.handOff(EndToEnd.ana)
-            try await server.waitUntil { received.withLock { $0.contains("event: assignment") } }
+            try await server.waitUntil { events.text.contains("event: assignment") }
             #expect(try await server.e2e.post(EndToEnd.text("gracias", from: EndToEnd.ana, id: "wamid.M1")) == 200)
-            try await server.waitUntil { received.withLock { $0.contains("event: message") } }
-            let stream = received.withLock { $0 }
+            try await server.waitUntil { events.text.contains("event: message") }
+            let stream = events.text
             #expect(stream.hasPrefix(": connected\n\n"))
             #expect(stream.contains("event: assignment\ndata: {\"at\":"))
             #expect(stream.contains(#""contact":"\#(EndToEnd.ana)","queue":"ventas","tenant":"tienda"}"#))
             #expect(stream.contains(#""text":"gracias","type":"text"}"#))
             let other = try await server.request(.GET, "agents/ana/events", key: "key-bruno")
             #expect(other.status == 403)
-            reader.cancel()
+            events.cancel()
             try await server.waitForEmptyOutbox()
         }
     }
@@ -889,6 +877,19 @@ struct AgentServer {
         return (json["agents"] as? [[String: Any]] ?? [], json["totals"] as? [String: Any] ?? [:])
     }
 
+    /// Opens `agent`'s event stream with their own key and reads it in the background, once the server has
+    /// subscribed it (so no event published after this returns is missed).
+    func readEvents(of agent: String) async throws -> EventStreamReader {
+        var request = HTTPClientRequest(url: url("agents/\(agent)/events"))
+        request.headers.add(name: "Authorization", value: "Bearer key-\(agent)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        #expect(response.status.code == 200)
+        #expect(response.headers.first(name: "content-type") == "text/event-stream")
+        let reader = EventStreamReader(response.body)
+        try await waitUntil { processing.agentEvents.subscriberCount(tenant: "tienda", agent: agent) > 0 }
+        return reader
+    }
+
     /// Polls `condition` until it holds, failing after five seconds.
     func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(5)
@@ -941,4 +942,25 @@ struct AgentServer {
         #expect(AgentAPI.unixTime(iso8601: bad) == nil, "\(bad)")
         #expect(!matches(bad), "\(bad)")
     }
+}
+
+/// An event stream read in the background: `text` is what has arrived so far.
+final class EventStreamReader: Sendable {
+    private let received = Mutex("")
+    private let reader = Mutex<Task<Void, any Error>?>(nil)
+
+    init(_ body: HTTPClientResponse.Body) {
+        // Holds the reader until the stream ends or `cancel`.
+        let task = Task { [self] in
+            for try await chunk in body {
+                let text = String(buffer: chunk)
+                received.withLock { $0 += text }
+            }
+        }
+        reader.withLock { $0 = task }
+    }
+
+    var text: String { received.withLock { $0 } }
+
+    func cancel() { reader.withLock { $0?.cancel() } }
 }

@@ -21,7 +21,7 @@ extension SQLiteStore {
         try await pool.read { db in try Self.dataRequest(db, id: id) }
     }
 
-    public func dataRequests(tenant: String?, openOnly: Bool) async throws -> [DataRequest] {
+    public func dataRequests(tenant: String?, open: Bool?) async throws -> [DataRequest] {
         try await pool.read { db in
             var sql = "SELECT * FROM data_requests"
             var conditions: [String] = []
@@ -30,7 +30,7 @@ extension SQLiteStore {
                 conditions.append("tenant = ?")
                 arguments += [tenant]
             }
-            if openOnly { conditions.append("answered_at IS NULL") }
+            if let open { conditions.append(open ? "answered_at IS NULL" : "answered_at IS NOT NULL") }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             return try db.rows(sql + " ORDER BY received_at, id", arguments).map(Self.dataRequest(row:))
         }
