@@ -379,11 +379,27 @@ public struct Interpreter: Sendable {
             fx.append(.templateRefused(name: name, reason: "the contact did not opt in to promotional messages"))
             return
         }
+        // A filled value may hold what Meta refuses (a multi-line answer): normalized, not refused; one left
+        // blank (a name made only of emoji, stripped) would be refused by Meta, so it is not sent.
+        var parameters: [String] = []
+        parameters.reserveCapacity(payload.parameters.count)
+        for (index, parameter) in payload.parameters.enumerated() {
+            let value = TemplateParameterText.normalized(render(parameter, s))
+            if TemplateParameterText.problem(in: value) == .blank {
+                fx.append(
+                    .templateRefused(
+                        name: name,
+                        reason: "parameter \(index + 1) ({{\(index + 1)}}) is empty once filled in; Meta refuses a "
+                            + "template parameter without text"))
+                return
+            }
+            parameters.append(value)
+        }
         // Templates are the one kind of message allowed outside the 24-hour window.
         fx.append(
             .send(
                 .template(
-                    name: name, language: str(template.language), parameters: payload.parameters.map { render($0, s) },
+                    name: name, language: str(template.language), parameters: parameters,
                     headerType: template.headerType, headerLink: template.headerLink.map(str)), from: .bot))
     }
 

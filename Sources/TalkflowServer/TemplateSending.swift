@@ -13,7 +13,9 @@ import Storage
 /// - a `marketing` template, besides, only a contact whose opt-in to promotional messages is in force.
 ///
 /// The header media, if any, must be a JPEG image or a PDF document (by the link's extension); the number of
-/// parameters must be the template's, and none may hold an emoji. Any refusal queues and sends nothing.
+/// parameters must be the template's, none may hold an emoji, and none may be what Meta refuses (blank, or with a
+/// line break, a tab or more than 4 consecutive spaces: `TemplateParameterText`). A person wrote them, so they
+/// are refused rather than changed, as an agent's emoji is. Any refusal queues and sends nothing.
 public struct TemplateSender: Sendable {
     /// Why a template was not queued; `description` is the clear refusal shown to the caller.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
@@ -27,6 +29,9 @@ public struct TemplateSender: Sendable {
         case headerMedia(String)
         /// A parameter (numbered from 1, as its `{{N}}`) holds an emoji: no text the business sends may.
         case emoji(parameter: Int)
+        /// A parameter (numbered from 1) Meta would refuse: blank, or with a line break, a tab or more than 4
+        /// consecutive spaces.
+        case invalidParameter(parameter: Int, TemplateParameterText.Problem)
         /// A marketing template outside Ley 2300's hours; the next window opens at `opens` (Unix seconds).
         case outsidePromotionalHours(opens: Int64)
         /// A marketing template to a contact without an opt-in in force.
@@ -42,6 +47,7 @@ public struct TemplateSender: Sendable {
             case .parameterCount: return "parameter_count"
             case .headerMedia: return "header_media"
             case .emoji: return "emoji_not_allowed"
+            case .invalidParameter: return "invalid_parameter"
             case .outsidePromotionalHours: return "outside_promotional_hours"
             case .noOptIn: return "no_opt_in"
             case .noConsent: return "no_consent"
@@ -60,6 +66,8 @@ public struct TemplateSender: Sendable {
             case .emoji(let parameter):
                 return "parameter \(parameter) ({{\(parameter)}}) contains an emoji; messages the business sends "
                     + "may not (Docs/no-emoji.md): remove it"
+            case .invalidParameter(let parameter, let problem):
+                return "parameter \(parameter) ({{\(parameter)}}) \(problem.found); \(problem.advice)"
             case .outsidePromotionalHours(let opens):
                 return "marketing messages may be sent Monday to Friday 7:00-19:00 and Saturday 8:00-15:00 "
                     + "(Colombian time), not on Sundays or holidays (Ley 2300 de 2023); the next window opens at "
@@ -107,6 +115,11 @@ public struct TemplateSender: Sendable {
         }
         if let index = parameters.firstIndex(where: EmojiScanner.containsEmoji) {
             throw Refusal.emoji(parameter: index + 1)
+        }
+        for (index, parameter) in parameters.enumerated() {
+            if let problem = TemplateParameterText.problem(in: parameter) {
+                throw Refusal.invalidParameter(parameter: index + 1, problem)
+            }
         }
         let headerLink = declared.headerLink.map(string)
         if let type = declared.headerType {

@@ -19,15 +19,18 @@ struct SendTemplateCommand: AsyncParsableCommand {
             contact who accepted the policy version in force and whose opt-in to promotional messages is in \
             force, and only in Ley 2300's hours (Monday to Friday 7:00-19:00, Saturday 8:00-15:00, Colombian \
             time, not on holidays); a utility or authentication template only for a contact who accepted the \
-            policy version in force. Anything else is refused with the reason on stderr \
-            and nothing is queued. On success the outbox id (the message's biz_opaque_callback_data) is \
+            policy version in force. Anything else is refused with the reason on stderr and nothing is \
+            queued, as is a parameter that is empty or holds an emoji, a line break, a tab or more than 4 \
+            consecutive spaces (Meta refuses it). On success the outbox id (the message's biz_opaque_callback_data) is \
             printed on stdout; a running 'talkflow serve' on the same store sends it within a second.
 
             Exit status:
               0   queued
               1   refused (no opt-in or consent, outside Ley 2300's hours, a contact
-                  that is not a wa_id, unknown template, wrong parameters, an
-                  emoji in a parameter, header media not JPEG or PDF), or the
+                  that is not a wa_id, unknown template, wrong number of
+                  parameters, a parameter that is empty or holds an emoji, a
+                  line break, a tab or more than 4 consecutive spaces, header
+                  media not JPEG or PDF), or the
                   configuration has errors
               2   the store does not exist or could not be written
               64  usage error

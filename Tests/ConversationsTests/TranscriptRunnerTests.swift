@@ -437,6 +437,19 @@ struct TranscriptRunnerTests {
         #expect(coverage.missedSteps.isEmpty)
     }
 
+    /// A template whose parameter is empty once filled in (a contact name made only of emoji, stripped) is not
+    /// sent, and a transcript expects the refusal as it expects a marketing template's without the opt-in.
+    @Test func aTemplateWithAParameterEmptyOnceFilledInIsExpectedRefused() throws {
+        let folder = try TranscriptFolder()
+        try folder.write("flows/tienda.yaml", TranscriptSamples.tiendaFlow)
+        func run(_ steps: String) throws -> TranscriptResult {
+            try folder.runTienda(tapping: "Estado del pedido", fixtures: "{ contact: { name: 🌸 } }", then: steps)
+        }
+        let refused = try run("- refused: { template: aviso_pedido }\n- bot: { body: ¿Qué quieres hacer? }")
+        #expect(refused.status == .passed, "\(failures(refused))")
+        #expect(try run("- bot: { template: { name: aviso_pedido } }").status == .failed)
+    }
+
     /// A file sent without a `filename` is named by its URL's last path segment, as the REPL shows it.
     @Test func aFileWithoutAFilenameIsNamedByItsURL() throws {
         let folder = try TranscriptFolder()
@@ -448,20 +461,7 @@ struct TranscriptRunnerTests {
         #expect(flow != TranscriptSamples.tiendaFlow && !flow.contains("filename: catalogo.pdf"))
         try folder.write("flows/tienda.yaml", flow)
         func run(_ name: String) throws -> TranscriptResult {
-            let path = try folder.write(
-                "tests/\(name).test.yaml",
-                """
-                flow: ../flows/tienda.yaml
-                exhaustive: false
-                steps:
-                  - contact: hola
-                  - tap: Acepto
-                  - tap: "no, GRACIAS"
-                  - tap: catalogo
-                  - bot: { attachment: { name: \(name) } }
-
-                """)
-            return TranscriptRunner.run(file: path)
+            try folder.runTienda(tapping: "catalogo", then: "- bot: { attachment: { name: \(name) } }", name: name)
         }
         #expect(try run("Catalogo.PDF").status == .passed)
         #expect(try run("catalogo.pdf").status == .failed)

@@ -36,6 +36,20 @@ final class TranscriptFolder {
         return TranscriptRunner.run(file: try write(name, transcript))
     }
 
+    /// Runs a transcript of `flows/tienda.yaml` (written beforehand) that is not exhaustive: the contact opens,
+    /// accepts, declines the promotions, taps `option`, then the transcript's `steps` (YAML list items, without
+    /// indentation). `fixtures` is a YAML mapping of the transcript's fixtures, if any.
+    func runTienda(tapping option: String, fixtures: String? = nil, then steps: String, name: String = "t")
+        throws -> TranscriptResult
+    {
+        let path = try write(
+            "tests/\(name).test.yaml",
+            "flow: ../flows/tienda.yaml\nexhaustive: false\n" + (fixtures.map { "fixtures: \($0)\n" } ?? "")
+                + "steps:\n  - contact: hola\n  - tap: Acepto\n  - tap: \"no, GRACIAS\"\n  - tap: \(option)\n"
+                + steps.split(separator: "\n").map { "  \($0)\n" }.joined())
+        return TranscriptRunner.run(file: path)
+    }
+
     /// Copies `Flows/default.yaml` into the folder.
     func copyDefaultFlow() throws {
         let text = try String(

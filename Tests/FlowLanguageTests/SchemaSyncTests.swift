@@ -693,7 +693,22 @@ private let brokenFlows: [BrokenFlow] = [
         name: "blank template body", original: "queues:\n",
         replacement: "templates:\n  aviso: { name: aviso, language: es, category: utility, body: \" \" }\nqueues:\n",
         path: "/templates/aviso/body", decoderRejects: false, lintID: "invalid_value"),
+    brokenTemplateParameter("template parameter with a line break", #""lunes\n8:00""#),
+    brokenTemplateParameter("template parameter with a tab", #""lunes\t8:00""#),
+    brokenTemplateParameter("template parameter with 5 spaces in a row", #""lunes     8:00""#),
+    brokenTemplateParameter("blank template parameter", #"" ""#),
 ]
+
+/// A template step whose one parameter is `parameter` (as written in YAML), which Meta would refuse.
+private func brokenTemplateParameter(_ name: String, _ parameter: String) -> BrokenFlow {
+    BrokenFlow(
+        name: name, original: "queues:\n  ventas: [ana]\nsteps:\n",
+        replacement: "queues:\n  ventas: [ana]\n"
+            + "templates:\n  aviso: { name: aviso, language: es, category: utility, body: \"Hola {{1}}.\" }\n"
+            + "steps:\n  avisar:\n    type: template\n    template: aviso\n    parameters: [\(parameter)]\n"
+            + "    next: fin\n",
+        path: "/steps/avisar/parameters/0", decoderRejects: false, lintID: "invalid_value")
+}
 
 /// A `validate.pattern` that is not a regular expression is refused where it is written: at run time it would
 /// match nothing, and the question would take every answer.

@@ -16,4 +16,72 @@ import Testing
                 "\n2 errors in 1 file\ntalkflow: error: the configuration has errors: nothing was queued\n"))
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("store.sqlite").path))
     }
+
+    /// A parameter Meta would refuse (empty, a line break, a tab, more than 4 spaces in a row: error 132018) is
+    /// refused, named, with exit 1, before the contact's consent is even looked at; nothing is queued.
+    @Test func aParameterMetaWouldRefuseIsRefusedWithItsReason() throws {
+        let folder = try TemporaryFolder()
+        let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Flows")
+        for file in ["default.yaml", "default.consent.lock"] {
+            try folder.write(file, try String(contentsOf: flows.appendingPathComponent(file), encoding: .utf8))
+        }
+        try folder.write("talkflow.yaml", Self.configuration)
+        try folder.makeStore("store.sqlite")
+        func send(_ parameter: String) throws -> TalkflowProcess.Output {
+            try folder.run(
+                "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
+                "recordatorio", parameter, environment: Self.environment)
+        }
+        let cases = [
+            ("", "is empty; Meta refuses a template parameter without text: give it a value"),
+            ("  ", "is empty; Meta refuses a template parameter without text: give it a value"),
+            ("lunes\n8:00", "contains a line break; \(Self.rule): write it on one line"),
+            ("lunes\t8:00", "contains a tab; \(Self.rule): write a space instead"),
+            (
+                "lunes     8:00",
+                "contains more than 4 consecutive spaces; \(Self.rule): leave at most 4 spaces in a row"
+            ),
+        ]
+        for (parameter, reason) in cases {
+            let run = try send(parameter)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+            #expect(
+                run.stderr == "talkflow: error: refused: parameter 1 ({{1}}) \(reason); nothing was queued\n",
+                "\(parameter.debugDescription)")
+        }
+        // A parameter Meta takes gets as far as the consent: this contact never gave it.
+        let valid = try send("lunes 8:00")
+        #expect(valid.status == 1)
+        #expect(valid.stderr.contains("has not accepted the policy version in force"))
+    }
+
+    static let rule =
+        "Meta refuses a template parameter with a line break, a tab or more than 4 consecutive spaces (error 132018)"
+
+    /// The example configuration's tenant `ventas` alone, on the shipped default flow, with a store beside it.
+    static let configuration = """
+        server:
+          store: sqlite:store.sqlite
+        tenants:
+          - id: ventas
+            phone_number_id: "106540352242922"
+            app_secret_env: VENTAS_APP_SECRET
+            verify_token_env: VENTAS_VERIFY_TOKEN
+            access_token_env: VENTAS_ACCESS_TOKEN
+            flow: default.yaml
+            agents:
+              - id: ana
+                key_sha256: e4664866185f601fbd107be06e0f1c8d01461a5947f12c7d52f8b401f08233d3
+              - id: bruno
+                key_sha256: 2920fc82604a5abc27cb18d62af91933a8423df928ce457f8e4bc62e29c3a168
+              - id: carla
+                key_sha256: 6d97ab70a85d2d2d55230cb38fd3221ae9056416919bdfd60704f023aeef47bf
+
+        """
+
+    static let environment = [
+        "VENTAS_APP_SECRET": "app-secret", "VENTAS_VERIFY_TOKEN": "verify", "VENTAS_ACCESS_TOKEN": "access",
+    ]
 }

@@ -315,6 +315,28 @@ struct TemplateSendTests {
                 server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["Ana 😀"]}"#)
             #expect(emoji.0 == 422)
             #expect(emoji.1.contains(#""code":"emoji_not_allowed","message":"parameter 1 ({{1}}) contains an emoji"#))
+            // A parameter Meta would refuse (error 132018, or no text) is refused here, named, before anything is
+            // queued: `["",""]`-style blanks, a line break, a tab, more than 4 spaces in a row.
+            for (parameter, found) in [
+                (#""""#, "is empty"), (#""   ""#, "is empty"), (#""lunes\n8:00""#, "contains a line break"),
+                (#""lunes\r\n8:00""#, "contains a line break"), (#""lunes\t8:00""#, "contains a tab"),
+                (#""lunes     8:00""#, "contains more than 4 consecutive spaces"),
+            ] {
+                let invalid = try await Self.send(
+                    server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":[\#(parameter)]}"#)
+                #expect(invalid.0 == 422, "\(parameter)")
+                #expect(
+                    invalid.1.contains(
+                        #"{"error":{"code":"invalid_parameter","message":"parameter 1 ({{1}}) \#(found); "#),
+                    "\(invalid.1)")
+            }
+            let lineBreak = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(optedIn)","parameters":["lunes\n8:00"]}"#)
+            #expect(
+                lineBreak.1
+                    == #"{"error":{"code":"invalid_parameter","message":"parameter 1 ({{1}}) contains a line break; "#
+                    + #"Meta refuses a template parameter with a line break, a tab or more than 4 consecutive spaces "#
+                    + #"(error 132018): write it on one line"}}"# + "\n")
             let unknownTemplate = try await Self.send(server, template: "nada", json: #"{"to":"\#(optedIn)"}"#)
             #expect(unknownTemplate.0 == 404 && unknownTemplate.1.contains(#""code":"not_found""#))
             let unknownTenant = try await Self.send(

@@ -4,7 +4,9 @@ import FlowLanguage
 /// A text written empty (`text: ""`, `button: "  "`) where WhatsApp needs one: the Cloud API refuses a message,
 /// a body, a header or footer, a list button or a caption without text, so the send would fail at run time; and
 /// the policy's version, link and responsible's name, which every consent record and consent text carries.
-/// Reported as `invalid_value`, like any value the field does not accept. Option titles and consent labels are
+/// Reported as `invalid_value`, like any value the field does not accept. A template step's parameter is also
+/// refused with a line break, a tab or more than 4 consecutive spaces written in it, which Meta refuses as it
+/// refuses a blank one (`TemplateParameterText`). Option titles and consent labels are
 /// checked where they are read (the decoder, `consent_label_ambiguous`), so they are not repeated here. A blank
 /// list button or description is refused on a menu shown as buttons too, where it is not sent: written blank it
 /// says nothing on any menu, and refusing it everywhere lets the JSON Schema, which cannot tell how `auto`
@@ -86,6 +88,13 @@ struct EmptyTextRule: LintRule {
                     report(
                         parameter, "parameter \(index + 1) of \(name)",
                         "Meta refuses a template parameter without text: write it")
+                    // Written so, it is refused every time (error 132018); a filled-in value is normalized instead.
+                    if let problem = TemplateParameterText.problem(in: parameter.value), problem != .blank {
+                        diagnostics.append(
+                            SchemaRules.invalidValue.diagnostic(
+                                "parameter \(index + 1) of \(name) \(problem.found); \(problem.advice)",
+                                at: parameter.range))
+                    }
                 }
             case .message(let message):
                 if let filename = message.attachment?.filename {
