@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "FlowRuntime", "FlowCompiler", "TalkflowJSON",
+                "FlowRuntime", "FlowCompiler", "FlowDiagnostics", "TalkflowJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the hot path's statements (DirectStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

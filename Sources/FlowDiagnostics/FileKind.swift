@@ -22,6 +22,13 @@ public enum FileKind {
         return text.prefix(1).lowercased() + text.dropFirst()
     }
 
+    /// Why a call on `path` failed with `code`: a path over the system's limit says so with its length, which
+    /// `strerror`'s "file name too long" does not (the name is short; the path through its folders is not).
+    public static func describe(_ code: Int32, path: String) -> String {
+        guard code == ENAMETOOLONG else { return describe(code) }
+        return "the path is \(path.utf8.count) bytes, longer than the system allows (\(PATH_MAX) bytes)"
+    }
+
     /// The POSIX reason inside a Foundation error when there is one, lower-case; otherwise its description.
     public static func describe(_ error: any Error) -> String {
         let nsError = error as NSError

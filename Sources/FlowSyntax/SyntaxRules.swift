@@ -17,12 +17,12 @@ public enum SyntaxRules {
         fix: "Remove the NUL byte; a flow file is text, and a NUL usually means a binary file was named by mistake.")
     public static let tooLarge = RuleDescriptor(
         id: "yaml_too_large", severity: .error,
-        summary: "the file is larger than the size limit (16 MiB)",
-        fix: "Split the flow into smaller flows; no real flow comes near this limit.")
+        summary: "the file is larger than the size limit (16 MiB for a flow, 1 MiB for a configuration)",
+        fix: "Split the flow into smaller flows; no real flow or configuration comes near this limit.")
     public static let tooDeep = RuleDescriptor(
         id: "yaml_too_deep", severity: .error,
-        summary: "mappings and lists are nested deeper than the limit (64 levels)",
-        fix: "Flatten the structure; a flow never needs more than a handful of levels.")
+        summary: "mappings and lists are nested deeper than the limit (64 levels in a flow, 16 in a configuration)",
+        fix: "Flatten the structure; a flow or a configuration never needs more than a handful of levels.")
     public static let duplicateKey = RuleDescriptor(
         id: "yaml_duplicate_key", severity: .error,
         summary: "a key appears twice in the same mapping",

@@ -8,6 +8,10 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file is a SQLite database without talkflow's schema: another program's data, which talkflow must not
     /// turn into a store by adding its tables (or, for a reader, a file with nothing to read).
     case notATalkflowStore
+    /// The path names something that is not a regular file (`kind`: "a folder", "a FIFO", "a device"…, in
+    /// `FileKind`'s words). Refused before SQLite opens it: SQLite would wait forever on a FIFO and answer a
+    /// folder or a device with a bare "disk I/O error".
+    case notARegularFile(kind: String)
     /// A stored value could not be decoded (a damaged row, or one written by an incompatible version).
     case corruptRow(table: String, detail: String)
 
@@ -21,6 +25,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notATalkflowStore:
             return "not a talkflow store (a SQLite file without talkflow's schema, perhaps another program's); "
                 + "name the store talkflow serve writes"
+        case .notARegularFile(let kind):
+            return "not a regular file (\(kind)); the store must be a SQLite file, which talkflow serve creates "
+                + "when it is missing"
         case .corruptRow(let table, let detail):
             return "unreadable row in \(table): \(detail)"
         }

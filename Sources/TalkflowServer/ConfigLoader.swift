@@ -370,7 +370,9 @@ struct ConfigReader {
                 verifyToken.flatMap { secret($0, purpose: "the verify token (verify_token_env of \(what))") },
                 accessToken.flatMap { secret($0, purpose: "the access token (access_token_env of \(what))") },
             ]
-            guard let flow, !flow.value.isEmpty else { continue }
+            // No flow to check: an empty path or one with a NUL (which the system would cut short) is
+            // reported above and never read.
+            guard let flow, !flow.value.isEmpty, !flow.value.contains("\u{0}") else { continue }
             let config = TenantConfig(
                 id: idNode?.value ?? name, phoneNumberID: phone?.value ?? "", appSecretEnv: appSecret?.value ?? "",
                 verifyTokenEnv: verifyToken?.value ?? "", accessTokenEnv: accessToken?.value ?? "",

@@ -29,7 +29,7 @@ enum FlowFinder {
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {
-                inputs.append(.problem(path: path, message: FileKind.describe(errno)))
+                inputs.append(.problem(path: path, message: FileKind.describe(errno, path: path)))
                 continue
             }
             guard FileSystem.isDirectory(info) else {
@@ -85,8 +85,14 @@ enum FlowFinder {
             let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
             guard stat(child, &info) == 0 else {
-                // A dangling link named like a flow was meant to be checked.
-                if isFlowName(name) { found.append(.problem(path: child, message: FileKind.describe(errno))) }
+                // A dangling link is skipped unless it is named like a flow, which was meant to be checked. Any
+                // other failure (a path longer than the system allows, no permission to look) hides what the
+                // entry is, perhaps a folder of flows: it is reported, never skipped.
+                let code = errno
+                let dangling = code == ENOENT || code == ENOTDIR
+                if !dangling || isFlowName(name) {
+                    found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
+                }
                 continue
             }
             if FileSystem.isDirectory(info) {

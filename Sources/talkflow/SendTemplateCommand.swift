@@ -54,6 +54,11 @@ struct SendTemplateCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The template's parameters, in order.", valueName: "param"))
     var parameters: [String] = []
 
+    /// Rejects an empty configuration path before anything is read (exit 64).
+    func validate() throws {
+        try ServeCommand.requireConfigPath(config)
+    }
+
     /// Loads the configuration, opens the store and queues the message.
     func run() async throws {
         let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)

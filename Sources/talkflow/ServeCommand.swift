@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
               1   the configuration or a flow has errors, or the server failed
                   (port in use, another server already serving the SQLite
                   store, ...)
-              64  usage error (unknown option, no --config)
+              64  usage error (unknown option, no --config or an empty one)
             """
     )
 
@@ -50,12 +50,21 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "when"))
     var color: ColorChoice = .auto
 
-    /// Rejects an unknown log level before anything is read (exit 64).
+    /// Rejects an empty configuration path and an unknown log level before anything is read (exit 64).
     func validate() throws {
+        try Self.requireConfigPath(config)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "unknown log level '\(logLevel)'; use one of "
                     + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// An empty `--config` names no file: a usage error (exit 64), as an empty required value is for every
+    /// command. `send-template` takes the same option.
+    static func requireConfigPath(_ config: String) throws {
+        guard !config.isEmpty else {
+            throw ValidationError("the configuration path is empty: name the file, e.g. --config config.yaml")
         }
     }
 

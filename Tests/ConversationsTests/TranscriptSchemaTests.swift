@@ -57,6 +57,8 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(label: "unknown top-level key", yaml: "flow: f.yaml\nstep: []\n", id: "unknown_key"),
     BrokenTranscript(label: "no steps", yaml: "flow: f.yaml\n", id: "missing_field"),
     BrokenTranscript(label: "no flow", yaml: "steps: []\n", id: "missing_field"),
+    BrokenTranscript(label: "empty flow", yaml: "flow: \"\"\nsteps: []\n", id: "invalid_value"),
+    BrokenTranscript(label: "NUL in the flow", yaml: "flow: \"f.yaml\\0x\"\nsteps: []\n", id: "invalid_value"),
     BrokenTranscript(
         label: "exhaustive not boolean", yaml: "flow: f.yaml\nexhaustive: yes\nsteps: []\n", id: "wrong_type"),
     BrokenTranscript(

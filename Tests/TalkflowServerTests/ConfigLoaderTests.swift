@@ -362,13 +362,21 @@ struct ConfigLoaderTests {
         #expect((ConfigReader.origin(url) != nil) == valid, "\(url)")
     }
 
+    /// The system would cut a path at its NUL: the flow before it would be read, and read again as its own
+    /// consent lock. Such a path is refused at its value and nothing is read.
     @Test func aStorePathOrFlowPathWithANulIsRefused() throws {
         let result = try load(
             "server:\n  store: \"sqlite:/tmp/a\\0b\"\n"
                 + oneTenant(
                     acme.replacingOccurrences(
-                        of: "flow: ", with: "flow: \"x\\0y\" #")))
-        #expect(found(result, "config_invalid_value").count == 2, "\(result.files[0].diagnostics.map(\.message))")
+                        of: "flow: flows/acme.yaml", with: "flow: \"flows/acme.yaml\\0junk\"")))
+        #expect(result.files.count == 1, "\(result.files.map(\.path))")
+        #expect(
+            result.files[0].diagnostics.map(\.message) == [
+                "'store' of 'server' contains a NUL character; no file name can",
+                "'flow' of tenant 'acme' must name a flow file; it contains a NUL character, which no file name can",
+            ])
+        #expect(found(result, "config_invalid_value").map(place) == ["2:10", "9:11"])
     }
 
     @Test func yamlProblemsKeepTheirLoaderIdsAndPlaces() throws {

@@ -121,6 +121,8 @@ struct ConfigSchemaTests {
             ("", tenant + "\nqueues:\n  soporte: []"),
             ("", tenant + "\nqueues:\n  soporte: [ana, \" \"]"),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
+            ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"flows/acme.yaml\\0x\"")),
+            ("store: \"sqlite:x.db\\0y\"", tenant),
             // An optional key written null counts as absent for both.
             ("admin_key_env: ~\nmark_read: null", tenant + "\nagents: ~\nlog_retention_days: ~"),
         ]

@@ -75,19 +75,30 @@ import Testing
     }
 
     /// Runs `talkflow serve` on `config` until it exits (a server that does not start); its status and stderr.
-    static func serveUntilExit(binary: URL, config: String, folder: TestFolder) throws -> (Int32, String) {
+    /// A server still running after `timeout` seconds (one that hangs instead of refusing) is killed and
+    /// reported as status -1, so that a regression fails the test instead of hanging the suite.
+    static func serveUntilExit(binary: URL, config: String, folder: TestFolder, timeout: Double = 60) throws
+        -> (Int32, String)
+    {
         let server = Process()
         server.executableURL = binary
         server.arguments = ["serve", "--config", config, "--color", "never"]
         server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
-        let errors = Pipe()
+        // A file, not a pipe: a server that hangs holds a pipe open, and reading it would hang too.
+        FileManager.default.createFile(atPath: folder.file("serve-stderr.log"), contents: nil)
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("serve-stderr.log")))
+        defer { try? errors.close() }
         server.standardError = errors
         server.standardOutput = FileHandle.nullDevice
         server.standardInput = FileHandle.nullDevice
         try server.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let deadline = Date().addingTimeInterval(timeout)
+        while server.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let timedOut = server.isRunning
+        if timedOut { kill(server.processIdentifier, SIGKILL) }
         server.waitUntilExit()
-        return (server.terminationStatus, stderr)
+        let stderr = (try? String(contentsOfFile: folder.file("serve-stderr.log"), encoding: .utf8)) ?? ""
+        return (timedOut ? -1 : server.terminationStatus, stderr)
     }
 }

@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 
 /// Finds transcript files: a named file is taken whatever its name; a named folder is searched recursively
@@ -30,31 +31,56 @@ public enum TranscriptFiles {
                 entries.append(.file(path))
                 continue
             }
-            var found: [String] = []
+            var found: [Entry] = []
             var visited: Set<String> = []
             walk(path, into: &found, visited: &visited)
             if found.isEmpty {
                 entries.append(.problem(path: path, message: "no transcript files (*.test.yaml) in this folder"))
             }
-            entries += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map(Entry.file)
+            entries += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         }
         return entries
     }
 
-    /// Collects the transcripts under `folder`; a folder reached twice through links is entered once.
-    private static func walk(_ folder: String, into found: inout [String], visited: inout Set<String>) {
+    /// Collects the transcripts under `folder`; a folder reached twice through links is entered once. A folder
+    /// that cannot be listed, and an entry that cannot be looked at (a path longer than the system allows, no
+    /// permission), are problems, never skipped: they may hold transcripts. A link that points nowhere is
+    /// skipped unless it is named like a transcript.
+    private static func walk(_ folder: String, into found: inout [Entry], visited: inout Set<String>) {
         let real = (folder as NSString).resolvingSymlinksInPath
         guard visited.insert(real).inserted else { return }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            // Ask the system again, only to learn why (FileManager's error does not say it plainly).
+            var reason = "cannot list this folder"
+            if let stream = opendir(folder) { closedir(stream) } else { reason = FileKind.describe(errno) }
+            found.append(.problem(path: folder, message: reason))
+            return
+        }
         for name in names where !name.hasPrefix(".") {
             let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: child, isDirectory: &isFolder) else { continue }
-            if isFolder.boolValue {
+            var info = stat()
+            guard stat(child, &info) == 0 else {
+                let code = errno
+                if (code != ENOENT && code != ENOTDIR) || isTranscriptName(name) {
+                    found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
+                }
+                continue
+            }
+            if info.st_mode & S_IFMT == S_IFDIR {
                 walk(child, into: &found, visited: &visited)
             } else if isTranscriptName(name) {
-                found.append(child)
+                found.append(.file(child))
             }
+        }
+    }
+
+}
+
+extension TranscriptFiles.Entry {
+    /// The path of the file or of the problem, for sorting.
+    var path: String {
+        switch self {
+        case .file(let path), .problem(let path, _): path
         }
     }
 }

@@ -222,6 +222,15 @@ private final class Reader {
             if let path = text(flow.value, "'flow'") {
                 result.flowPath = path
                 result.flowRange = flow.value.range
+                // An empty path would name the transcript's own folder, and the system cuts a path at a NUL
+                // (the flow would be read as its own consent lock): neither is a file the author meant.
+                if path.isEmpty || path.contains("\u{0}") {
+                    add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "'flow' must name a flow file"
+                                + (path.isEmpty ? "" : "; it contains a NUL character, which no file name can"),
+                            at: flow.value.range))
+                }
             }
         } else {
             add(

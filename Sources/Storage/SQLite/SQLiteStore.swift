@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 import GRDB
 import Logging
@@ -58,7 +59,8 @@ public final class SQLiteStore: ConversationStore {
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. Fails with
-    /// `StorageError.unknownMigrations` for a file written by a newer talkflow.
+    /// `StorageError.unknownMigrations` for a file written by a newer talkflow, and with
+    /// `StorageError.notARegularFile` for a folder, a FIFO or a device, before SQLite touches it.
     public init(path: String, options: Options = Options(), logger: Logger = Logger(label: "talkflow.storage")) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(options.busyTimeout)
@@ -72,6 +74,10 @@ public final class SQLiteStore: ConversationStore {
             try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
             try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        var info = stat()
+        if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
+            throw StorageError.notARegularFile(kind: kind)
         }
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
