@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 
 /// The file name a URL gives a file the bot sends without a `filename`: what WhatsApp shows the contact, the REPL
@@ -34,12 +35,10 @@ public enum URLFileName {
     }
 
     /// A character no link holds as written and no name shown to a contact may: whitespace, controls, format
-    /// characters (U+202E, U+200B), line and paragraph separators.
+    /// characters (U+202E, U+200B), line and paragraph separators, other characters drawn as nothing. The same
+    /// characters diagnostics print as escapes (`VisibleText`), so what a link may not hold is what shows.
     public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator: return true
-        default: return false
-        }
+        VisibleText.isInvisible(scalar)
     }
 
     /// `U+202E` or `a space`: the character named for a diagnostic.

@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 
 /// The only place the command line writes to the terminal, so that every command keeps the same rule: stdout
@@ -15,7 +16,9 @@ enum Console {
 
     /// Reports a problem that is not a diagnostic of a flow (a file that cannot be read, an output that cannot
     /// be written) as one line on stderr, `talkflow: error: …`, so that stdout stays machine-readable.
+    /// The message usually quotes input (a path, a tenant, a host), so it is printed as diagnostics are
+    /// (`VisibleText`): a control character cannot drive the terminal or break the line, an invisible one shows.
     static func error(_ message: String) {
-        err("talkflow: error: \(message)\n")
+        err("talkflow: error: \(VisibleText.of(message))\n")
     }
 }

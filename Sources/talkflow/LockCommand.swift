@@ -94,11 +94,11 @@ struct LockCommand: ParsableCommand {
             Console.err(TextRenderer.summary(files: files) + "\n")
         }
         if let problems = existing.problems, problems.source == nil, problems.errorCount > 0 {
-            Console.err("\(path): not locked: the consent lock '\(lockPath)' cannot be read\n")
+            Console.err(VisibleText.of("\(path): not locked: the consent lock '\(lockPath)' cannot be read") + "\n")
             return .unreadable
         }
         guard files.allSatisfy({ $0.errorCount == 0 }), let flow, let policy = flow.policy else {
-            Console.err("\(path): not locked: fix the errors above first\n")
+            Console.err(VisibleText.of(path) + ": not locked: fix the errors above first\n")
             return .problems
         }
         let texts = ConsentLock.shown(in: flow)
@@ -110,7 +110,7 @@ struct LockCommand: ParsableCommand {
             texts.allSatisfy { shown in locked.entry(shown.key)?.sha256.value == shown.sha256 }
         }
         if unchanged == true, existing.lock != nil {
-            Console.out("\(path): policy version '\(version)' already locked in \(lockPath)\n")
+            Console.out(VisibleText.of("\(path): policy version '\(version)' already locked in \(lockPath)") + "\n")
             return .locked
         }
         if let reason = FileSystem.writeAtomically(text, to: lockPath) {
@@ -118,9 +118,11 @@ struct LockCommand: ParsableCommand {
             return .unreadable
         }
         let count = texts.count
+        // The path and the version come from the input: printed as diagnostics are, like `talkflow: error:` lines.
         Console.out(
-            "\(path): locked policy version '\(version)' (\(count) consent text\(count == 1 ? "" : "s")) in "
-                + "\(lockPath)\n")
+            VisibleText.of(
+                "\(path): locked policy version '\(version)' (\(count) consent text\(count == 1 ? "" : "s")) in "
+                    + lockPath) + "\n")
         return .locked
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowDiagnostics
 
 /// The `talkflow` command line: a thin shell over the library that reads files, runs the checker or the
 /// compiler and prints what they return. One file per subcommand.
@@ -32,7 +33,8 @@ struct Talkflow: AsyncParsableCommand {
             for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
                 guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else {
                     Console.err(
-                        "Error: unknown subcommand '\(name)'\n" + Talkflow.helpMessage(for: command) + "\n")
+                        "Error: unknown subcommand '\(VisibleText.of(name))'\n" + Talkflow.helpMessage(for: command)
+                            + "\n")
                     Talkflow.exit(withError: Exit.usage)
                 }
                 command = next

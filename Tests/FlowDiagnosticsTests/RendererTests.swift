@@ -281,6 +281,47 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(output.contains("text: \"\u{FFFD}]0;pwned\u{FFFD}\"\n\(underline)\n"))
     }
 
+    /// An invisible character in a message and in the source line shows as its escape, and the caret still
+    /// points at the value: columns are counted in the line as printed.
+    @Test func invisibleCharactersShowAsEscapesAndTheCaretFollows() {
+        let file = FileDiagnostics(
+            path: "ven\u{202E}tas.yaml",
+            source: "\u{200B}start: \"consentimiento\u{202E}\"\n",
+            diagnostics: [
+                Diagnostic(
+                    id: "unknown_key", severity: .error, message: "unknown key '\u{200B}start'",
+                    range: Fixture.range(1, 1, 1, 7), suggestion: "did you mean 'start'?"),
+                Diagnostic(
+                    id: "invalid_value", severity: .error,
+                    message: "'consentimiento\u{202E}' is not a valid name",
+                    range: Fixture.range(1, 10, 1, 25)),
+            ]
+        )
+        let output = TextRenderer.render(files: [file], colors: false)
+        let line = #"\u{200B}start: "consentimiento\u{202E}""#
+        #expect(
+            output == #"ven\u{202E}tas.yaml:1:1: error: unknown key '\u{200B}start' [unknown_key]"# + "\n"
+                + line + "\n^" + String(repeating: "~", count: 12) + "\n  help: did you mean 'start'?\n"
+                + #"ven\u{202E}tas.yaml:1:10: error: 'consentimiento\u{202E}' is not a valid name [invalid_value]"#
+                + "\n" + line + "\n" + String(repeating: " ", count: 16) + "^" + String(repeating: "~", count: 21)
+                + "\n")
+        #expect(!output.unicodeScalars.contains { $0 == "\u{200B}" || $0 == "\u{202E}" })
+    }
+
+    /// A range that starts or ends past an escape, or past the end of the line, lands where it did before.
+    @Test func anEscapeBeforeTheRangeShiftsTheCaret() {
+        let file = FileDiagnostics(
+            path: "a.yaml", source: "a\u{FEFF}b: c\n",
+            diagnostics: [
+                Diagnostic(id: "x", severity: .warning, message: "m", range: Fixture.range(1, 3, 1, 4)),
+                Diagnostic(id: "y", severity: .warning, message: "m", range: Fixture.range(1, 7, 1, 9)),
+            ]
+        )
+        let output = TextRenderer.render(files: [file], colors: false)
+        #expect(output.contains(#"a\u{FEFF}b: c"# + "\n" + String(repeating: " ", count: 9) + "^\n"))
+        #expect(output.contains(#"a\u{FEFF}b: c"# + "\n" + String(repeating: " ", count: 13) + "^\n"))
+    }
+
     @Test func colorsOnUsesANSICodes() {
         let output = TextRenderer.render(files: Fixture.files, colors: true)
         #expect(output.contains("\u{1B}"))
@@ -396,6 +437,31 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(multiLine["line"] as? Int == 2)
         #expect(multiLine["endLine"] as? Int == 4)
         #expect(multiLine["endColumn"] as? Int == 1)
+    }
+
+    /// JSON keeps the exact text (a tool reading it gets the characters back), but writes every invisible
+    /// character and DEL as a `\u` escape, so the bytes printed carry none of them.
+    @Test func escapesInvisibleCharactersTheJSONWay() throws {
+        let file = FileDiagnostics(
+            path: "ven\u{202E}tas.yaml",
+            source: nil,
+            diagnostics: [
+                Diagnostic(
+                    id: "x", severity: .error, message: "a\u{0}\u{1B}\u{7F}\u{9B}\u{200B}\u{2028}\u{E0001} 👩‍💻 ñ",
+                    range: Fixture.range(1, 1, 1, 2))
+            ]
+        )
+        for output in [
+            JSONRenderer.render(files: [file]),
+            SARIFRenderer.render(files: [file], rules: []),
+        ] {
+            #expect(output.unicodeScalars.allSatisfy { $0 == "\n" || !VisibleText.isInvisible($0) || $0 == " " })
+            #expect(output.contains(#"a\u0000\u001b\u007F\u009B\u200B\u2028\uDB40\uDC01 👩\u200D💻 ñ"#))
+        }
+        let parsed = try JSONSerialization.jsonObject(with: Data(JSONRenderer.render(files: [file]).utf8))
+        let entry = try #require((parsed as? [[String: Any]])?.first)
+        #expect(entry["file"] as? String == "ven\u{202E}tas.yaml")
+        #expect(entry["message"] as? String == "a\u{0}\u{1B}\u{7F}\u{9B}\u{200B}\u{2028}\u{E0001} 👩‍💻 ñ")
     }
 
     @Test func emptyIsAnEmptyArray() throws {
@@ -541,6 +607,34 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(GitHubRenderer.escapeData("%,:\r\n") == "%25,:%0D%0A")
         #expect(GitHubRenderer.escapeProperty("%,:\r\n") == "%25%2C%3A%0D%0A")
         #expect(GitHubRenderer.escapeData("%0A") == "%250A")
+    }
+
+    /// Control characters other than line breaks are shown as U+FFFD and invisible ones as escapes, after the
+    /// `%`-escaping: no ANSI code, NUL or bidi override reaches the log, which GitHub renders.
+    @Test func showsControlAndInvisibleCharactersAsTextDoes() {
+        let file = FileDiagnostics(
+            path: "xesc\u{1B}[31mred\u{202E}.yaml",
+            source: nil,
+            diagnostics: [
+                Diagnostic(
+                    id: "invalid_value",
+                    severity: .error,
+                    message: "'cons\u{1B}[2Jentimiento\u{0}\u{200B}' 100%\r\n",
+                    range: Fixture.range(6, 1, 6, 2),
+                    notes: [DiagnosticNote(message: "note \u{7}\u{FEFF}", range: Fixture.range(1, 1, 1, 2))],
+                    suggestion: "did you mean '\u{2066}x'?"
+                )
+            ]
+        )
+        let output = GitHubRenderer.render(files: [file])
+        #expect(
+            output
+                == #"::error file=xesc\#u{FFFD}[31mred\u{202E}.yaml,line=6,col=1,endLine=6,endColumn=2,"#
+                + #"title=invalid_value::'cons\#u{FFFD}[2Jentimiento\#u{FFFD}\u{200B}' 100%25%0D%0A%0A"#
+                + #"help: did you mean '\u{2066}x'?"# + "\n"
+                + #"::notice file=xesc\#u{FFFD}[31mred\u{202E}.yaml,line=1,col=1,endLine=1,endColumn=2,"#
+                + #"title=invalid_value (note)::note \#u{FFFD}\u{FEFF}"# + "\n")
+        #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     }
 
     @Test func rendersNothingWithoutDiagnostics() {

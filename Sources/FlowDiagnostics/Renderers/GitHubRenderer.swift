@@ -12,15 +12,17 @@
 /// - `col` and `endColumn` are sent only when the range is on one line, because GitHub rejects columns on a
 ///   multi-line annotation; `endColumn` is exclusive, like the diagnostic's range.
 /// - In the message `%`, `\r` and `\n` are escaped as `%25`, `%0D`, `%0A`; property values additionally escape
-///   `:` and `,` as `%3A`, `%2C` (the escaping of `@actions/core`).
+///   `:` and `,` as `%3A`, `%2C` (the escaping of `@actions/core`). Every other control character of a path, id,
+///   message or suggestion is then shown as U+FFFD and an invisible one as `\u{202E}`, as in text output
+///   (`VisibleText`): GitHub draws ANSI codes in a log, and a NUL cuts the command.
 public enum GitHubRenderer {
     /// Renders every diagnostic of every file, in the order given; each command line ends with `\n`.
     public static func render(files: [FileDiagnostics]) -> String {
         var output = ""
         for file in files {
             for diagnostic in file.diagnostics {
-                var message = diagnostic.message
-                if let suggestion = diagnostic.suggestion { message += "\nhelp: \(suggestion)" }
+                var message = shown(diagnostic.message)
+                if let suggestion = diagnostic.suggestion { message += "\nhelp: \(shown(suggestion))" }
                 output += command(
                     command(for: diagnostic.severity),
                     path: file.path,
@@ -34,7 +36,7 @@ public enum GitHubRenderer {
                         path: file.path,
                         range: note.range,
                         title: "\(diagnostic.id) (note)",
-                        message: note.message
+                        message: shown(note.message)
                     )
                 }
             }
@@ -69,6 +71,11 @@ public enum GitHubRenderer {
         return result
     }
 
+    /// `text` as `VisibleText` shows it, except the line breaks the escaping above writes as `%0D` and `%0A`.
+    private static func shown(_ text: String) -> String {
+        VisibleText.of(text, keeping: ["\r", "\n"])
+    }
+
     private static func command(for severity: Severity) -> String {
         switch severity {
         case .error: "error"
@@ -86,7 +93,7 @@ public enum GitHubRenderer {
     ) -> String {
         let line = max(range.start.line, 1)
         let endLine = max(range.end.line, line)
-        var properties = ["file=\(escapeProperty(path))", "line=\(line)"]
+        var properties = ["file=\(escapeProperty(shown(path)))", "line=\(line)"]
         if endLine == line {
             let column = max(range.start.column, 1)
             properties.append("col=\(column)")
@@ -95,7 +102,7 @@ public enum GitHubRenderer {
         } else {
             properties.append("endLine=\(endLine)")
         }
-        properties.append("title=\(escapeProperty(title))")
+        properties.append("title=\(escapeProperty(shown(title)))")
         return "::\(name) \(properties.joined(separator: ","))::\(escapeData(message))\n"
     }
 }

@@ -30,7 +30,8 @@ import Foundation
 ///
 /// Lines and columns are 1-based, columns count Unicode scalars, and the end is exclusive (the position just past
 /// the range). `suggestion` is present only when the diagnostic has one; `notes` is always present (`[]` when
-/// empty). The text ends with a newline.
+/// empty). Strings are exact; invisible characters in them are written as `\u` escapes (`JSONOutput`). The text
+/// ends with a newline.
 public enum JSONRenderer {
     /// Renders every diagnostic of every file as one JSON array.
     public static func render(files: [FileDiagnostics]) -> String {
@@ -44,9 +45,7 @@ public enum JSONRenderer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, integers and arrays of them cannot fail.
         let data = try! encoder.encode(entries)
-        // Foundation pretty-prints an empty array over three lines; JSON strings never hold a raw newline, so
-        // this only touches empty arrays.
-        return String(decoding: data, as: UTF8.self).replacing(#/\[\n\n *\]/#, with: "[]") + "\n"
+        return JSONOutput.text(of: data)
     }
 
     private struct Entry: Encodable {

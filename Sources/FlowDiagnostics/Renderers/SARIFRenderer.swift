@@ -12,7 +12,8 @@ import Foundation
 /// Regions use 1-based lines and columns with an exclusive end column, as SARIF requires, and the run declares
 /// `columnKind: unicodeCodePoints` because our columns count Unicode scalars. Artifact URIs are the paths as
 /// given (relative paths stay relative), percent-encoded where a URI needs it (`my flows/a.yaml` becomes
-/// `my%20flows/a.yaml`). Keys are sorted and the text ends with a newline.
+/// `my%20flows/a.yaml`). Strings are exact, with invisible characters written as `\u` escapes (`JSONOutput`).
+/// Keys are sorted and the text ends with a newline.
 public enum SARIFRenderer {
     /// The SARIF 2.1.0 JSON schema, as referenced from the log's `$schema`.
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -77,9 +78,7 @@ public enum SARIFRenderer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, integers and arrays of them cannot fail.
         let data = try! encoder.encode(log)
-        // Foundation pretty-prints an empty array over three lines; JSON strings never hold a raw newline, so
-        // this only touches empty arrays.
-        return String(decoding: data, as: UTF8.self).replacing(#/\[\n\n *\]/#, with: "[]") + "\n"
+        return JSONOutput.text(of: data)
     }
 
     private static func level(_ severity: Severity) -> String {

@@ -19,8 +19,10 @@
 ///   wide characters (emoji, CJK) with two spaces and combining marks with none, so the caret lands under the
 ///   right character in a terminal.
 /// - After the notes, a suggestion becomes `  help: <suggestion>`.
-/// - Control characters in paths, messages and source lines (except tabs in source lines) are shown as U+FFFD,
-///   so a flow file cannot smuggle terminal escape sequences into the output.
+/// - Paths, messages and source lines are printed as `VisibleText` shows them (tabs in source lines stay):
+///   control characters as U+FFFD, so a flow file cannot smuggle terminal escape sequences into the output,
+///   and invisible ones as `\u{202E}`, so the reader sees what is wrong. In a source line the caret points at
+///   the escape: columns are counted in the line as printed.
 ///
 /// Every line ends with `\n`; no diagnostics give an empty string.
 public enum TextRenderer {
@@ -101,6 +103,28 @@ public enum TextRenderer {
     struct LineCache {
         var number = 0
         var scalars: [Unicode.Scalar] = []
+        /// Where each of the line's scalars starts in `scalars`, and the end: an escape is longer than the
+        /// character it shows, so a column of the file is found here, not by counting.
+        var starts: [Int] = [0]
+
+        init() {}
+
+        /// The line `number`, as printed.
+        init(number: Int, line: String) {
+            self.number = number
+            let original = Array(line.unicodeScalars)
+            starts.reserveCapacity(original.count + 1)
+            scalars.reserveCapacity(original.count)
+            for index in original.indices {
+                scalars += VisibleText.shown(at: index, in: original, keeping: ["\t"])
+                starts.append(scalars.count)
+            }
+        }
+
+        /// Where the character at 0-based `offset` of the file's line starts in `scalars`.
+        func position(_ offset: Int) -> Int {
+            starts[min(max(offset, 0), starts.count - 1)]
+        }
     }
 
     /// The source line of `range.start` and its underline, or nothing when the line is unknown.
@@ -110,14 +134,13 @@ public enum TextRenderer {
         guard let text else { return "" }
         if lines.number != range.start.line {
             guard let line = text.line(range.start.line) else { return "" }
-            lines = LineCache(
-                number: range.start.line, scalars: line.unicodeScalars.map { $0 == "\t" ? $0 : sanitized($0) })
+            lines = LineCache(number: range.start.line, line: line)
         }
         var scalars = lines.scalars
-        var start = min(max(range.start.column - 1, 0), scalars.count)
+        var start = lines.position(range.start.column - 1)
         var end =
             range.end.line == range.start.line
-            ? min(max(range.end.column - 1, start), scalars.count)
+            ? max(lines.position(range.end.column - 1), start)
             : scalars.count
         // A very long line (a minified file) is shown as a window around the place, cut with `…`: repeating
         // megabytes of it for every diagnostic would bury the messages.
@@ -235,19 +258,11 @@ public enum TextRenderer {
         }
     }
 
-    private static func sanitized(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
-    }
-
-    /// `string` with its control characters shown as U+FFFD, as every rendered path and message is (for lines
-    /// other tools print beside rendered diagnostics).
+    /// `string` as every rendered path and message is printed (`VisibleText`): control characters as U+FFFD,
+    /// invisible ones as `\u{…}`, for lines other tools print beside rendered diagnostics.
     /// `keeping` names control characters that stay (line feeds and tabs for text printed as it is laid out).
     public static func sanitized(_ string: String, keeping kept: Set<Unicode.Scalar> = []) -> String {
-        guard string.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !kept.contains($0) })
-        else { return string }
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: string.unicodeScalars.map { kept.contains($0) ? $0 : sanitized($0) })
-        return String(result)
+        VisibleText.of(string, keeping: kept)
     }
 
     /// ANSI styling that disappears entirely when colours are off.
