@@ -51,9 +51,10 @@ struct ShippedFlowsTests {
         let lockBytes = Array(try Data(contentsOf: flowsFolder.appending(path: "\(name).consent.lock")))
         let lock = ConsentLock.load(bytes: lockBytes)
         #expect(lock.diagnostics.isEmpty)
-        let result = FlowChecker.check(bytes: bytes, consentLock: try #require(lock.lock))
+        let loadedLock: ConsentLock = try #require(lock.lock)
+        let result = FlowChecker.check(bytes: bytes, consentLock: loadedLock)
         let version = try #require(result.flow?.policy?.version.value)
-        #expect(lock.lock?.version(version) != nil, "the lock must hold the flow's policy version \(version)")
+        #expect(loadedLock.version(version) != nil, "the lock must hold the flow's policy version \(version)")
         let rendered = result.diagnostics.map {
             "\($0.range.start.line):\($0.range.start.column) \($0.id) \($0.message)"
         }
