@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowDiagnostics
+import Foundation
 
 /// The `talkflow` command line: a thin shell over the library that reads files, runs the checker or the
 /// compiler and prints what they return. One file per subcommand.
@@ -40,7 +41,32 @@ struct Talkflow: AsyncParsableCommand {
                 command = next
             }
         }
-        await Self.main(arguments)
+        await Self.run(arguments)
+    }
+
+    /// ArgumentParser's own `main`, except that a usage error's message, which quotes the command line, is printed
+    /// line by line as every other message that quotes input is (`VisibleText`): an argument holding an escape
+    /// sequence or an invisible character cannot drive the terminal or hide in the message.
+    static func run(_ arguments: [String]) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                // Help and the version: ArgumentParser's own text, on stdout.
+                if !message.isEmpty { Console.out(message + "\n") }
+            } else if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+                Console.err(lines.map { VisibleText.of(String($0)) }.joined(separator: "\n") + "\n")
+            }
+            Foundation.exit(code.rawValue)
+        }
     }
 
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),

@@ -80,6 +80,19 @@ import Testing
             "\(result.stderr)")
     }
 
+    /// A usage error quotes the command line: the argument is shown as any other quoted input, and the help
+    /// that follows it is unchanged.
+    @Test func usageErrorsShowTheArgument() throws {
+        let folder = try TemporaryFolder()
+        let result = try folder.run("lint", "--format", "x\u{1B}[2Jy\u{202E}", "flow.yaml")
+        #expect(result.status == 64)
+        #expect(!result.stderr.unicodeScalars.contains(where: Self.hidden), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix(#"Error: The value 'x\#u{FFFD}[2Jy\u{202E}' is invalid for '--format"#))
+        #expect(result.stderr.contains("\nUsage: talkflow lint "), "\(result.stderr)")
+        let help = try folder.run("lint", "--help")
+        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Check flow files"), "\(help.stdout)")
+    }
+
     @Test func consentExportShowsTheStorePath() throws {
         let folder = try TemporaryFolder()
         let result = try folder.run("consent", "export", "573001112233", "--store", "sqlite:no\u{1B}[2J\u{202E}.db")
