@@ -57,6 +57,12 @@ public enum FlowChecker {
         }
     }
 
+    /// The result for a file of `size` bytes over the limit, which was not read.
+    public static func tooLarge(size: Int, limits: LoaderLimits = .default) -> Result {
+        let loaded = YAMLLoader.tooLarge(size: size, limits: limits)
+        return Result(flow: nil, source: loaded.source, diagnostics: loaded.diagnostics)
+    }
+
     public static func check(_ text: String, limits: LoaderLimits = .default) -> Result {
         check(bytes: Array(text.utf8), limits: limits)
     }

@@ -35,12 +35,16 @@ public enum YAMLLoader {
         load(bytes: Array(text.utf8), limits: limits)
     }
 
+    /// What loading a file of `size` bytes over the limit gives, for a reader that did not read it all: the
+    /// diagnostic names the file's real size.
+    public static func tooLarge(size: Int, limits: LoaderLimits) -> LoadResult {
+        let diagnostic = SyntaxRules.tooLarge.diagnostic(
+            "file is \(size) bytes; the limit is \(limits.maxBytes) bytes", at: .fileStart)
+        return LoadResult(root: nil, diagnostics: [diagnostic], source: SourceText(bytes: []))
+    }
+
     public static func load(bytes: [UInt8], limits: LoaderLimits = .default) -> LoadResult {
-        if bytes.count > limits.maxBytes {
-            let diagnostic = SyntaxRules.tooLarge.diagnostic(
-                "file is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes", at: .fileStart)
-            return LoadResult(root: nil, diagnostics: [diagnostic], source: SourceText(bytes: []))
-        }
+        if bytes.count > limits.maxBytes { return tooLarge(size: bytes.count, limits: limits) }
         if let problem = UTF8Check.firstProblem(in: bytes) {
             let source = SourceText(bytes: bytes)
             let diagnostic: Diagnostic

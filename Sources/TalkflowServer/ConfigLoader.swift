@@ -84,6 +84,9 @@ public enum ConfigLoader {
             let diagnostic = ConfigRules.unreadable.diagnostic(
                 "cannot read the configuration file: \(message)", at: .fileStart)
             return Result(loaded: nil, files: [FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic])])
+        case .tooLarge(let size):
+            let diagnostics = YAMLLoader.tooLarge(size: size, limits: limits).diagnostics
+            return Result(loaded: nil, files: [FileDiagnostics(path: path, source: nil, diagnostics: diagnostics)])
         case .bytes(let bytes):
             return load(bytes: bytes, path: path, environment: environment)
         }

@@ -63,6 +63,8 @@ public enum TenantFlow {
     public static func check(path: String, limits: LoaderLimits = .default) -> Checked {
         switch SourceFiles.read(path, limit: limits.maxBytes) {
         case .failure(let message): return .unreadable(message)
+        case .tooLarge(let size):
+            return .checked(FlowChecker.tooLarge(size: size, limits: limits), lock: nil)
         case .bytes(let bytes):
             let lock = readLock(forFlow: path)
             return .checked(
@@ -78,8 +80,12 @@ public enum TenantFlow {
         switch SourceFiles.read(lockPath, limit: ConsentLock.maxBytes) {
         case .failure(let message):
             return (nil, ConsentLock.unusable(path: lockPath, "cannot read the consent lock: \(message)"))
-        case .bytes(let bytes) where bytes.count > ConsentLock.maxBytes:
-            return (nil, ConsentLock.unusable(path: lockPath, "the consent lock is over \(ConsentLock.maxBytes) bytes"))
+        case .tooLarge(let size):
+            return (
+                nil,
+                ConsentLock.unusable(
+                    path: lockPath, "the consent lock is \(size) bytes; the limit is \(ConsentLock.maxBytes) bytes")
+            )
         case .bytes(let bytes):
             let loaded = ConsentLock.load(bytes: bytes)
             return (loaded.lock, loaded.problems(path: lockPath))

@@ -398,6 +398,27 @@ struct ConfigLoaderTests {
         }
     }
 
+    /// A configuration or a flow over its size limit is not read, and `yaml_too_large` names its real size; so
+    /// does the consent lock's refusal.
+    @Test func aFileOverItsLimitIsNamedByItsRealSize() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let big = try folder.write("big.yaml", "server:\n  port: 8080\n" + String(repeating: "#", count: 3_000_000))
+        let config = ConfigLoader.load(path: big, environment: [:])
+        let diagnostic = try #require(config.files.first?.diagnostics.first)
+        #expect(diagnostic.id == "yaml_too_large")
+        #expect(diagnostic.message == "file is 3000021 bytes; the limit is 1048576 bytes")
+        let flow = try folder.write("flow.yaml", "flow: x\n" + String(repeating: "#", count: 17_000_000))
+        guard case .checked(let result, _) = TenantFlow.check(path: flow) else {
+            Issue.record("a flow too large was not checked")
+            return
+        }
+        #expect(result.diagnostics.map(\.message) == ["file is 17000008 bytes; the limit is 16777216 bytes"])
+        try folder.write("flow.consent.lock", String(repeating: "#", count: 2_000_000))
+        let lock = TenantFlow.readLock(forFlow: flow).problems?.diagnostics.first?.message ?? ""
+        #expect(lock.contains("the consent lock is 2000000 bytes; the limit is"), "\(lock)")
+    }
+
     @Test func everyMistakeIsReportedInOneRun() throws {
         var environment = testEnvironment
         environment["ACME_ACCESS_TOKEN"] = nil
