@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Logging
 import Synchronization
 
@@ -66,12 +67,12 @@ struct LineLogHandler: LogHandler {
     static let longestValue = 1024
 
     /// `text` safe for one log line: control characters and line separators (a webhook's message type may
-    /// carry a line feed, which would forge a line) become U+FFFD, and a value over `longestValue` characters is
-    /// cut with `…`. Plain short text, almost every value, is returned as it is after one pass over its bytes.
+    /// carry a line feed, which would forge a line) become U+FFFD, an invisible character (U+202E, U+200B: it
+    /// would hide or reorder what the operator reads) is written as `\u{202E}` as the command line writes it
+    /// (`VisibleText`), and a value over `longestValue` characters is cut with `…`. Plain short ASCII text, almost
+    /// every value, is returned as it is after one pass over its bytes.
     static func clean(_ text: String) -> String {
-        let suspicious = text.utf8.contains { (byte: UInt8) -> Bool in
-            byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
-        }
+        let suspicious = text.utf8.contains { (byte: UInt8) -> Bool in byte < 0x20 || byte >= 0x7F }
         guard suspicious || text.utf8.count > longestValue else { return text }
         var out = String.UnicodeScalarView()
         var count = 0
@@ -82,7 +83,13 @@ struct LineLogHandler: LogHandler {
             }
             let value: UInt32 = scalar.value
             let breaking: Bool = value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
-            out.append(breaking ? "\u{FFFD}" : scalar)
+            if breaking {
+                out.append("\u{FFFD}")
+            } else if scalar != " " && VisibleText.isInvisible(scalar) {
+                out.append(contentsOf: VisibleText.escape(scalar).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
             count += 1
         }
         return String(out)

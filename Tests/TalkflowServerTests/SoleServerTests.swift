@@ -50,7 +50,7 @@ import Testing
 
     /// A webhook field written into a log line (an unknown message type) cannot forge another line: its line feed
     /// and control characters are U+FFFD, and a very long value is cut.
-    @Test func aMessageTypeWithALineFeedCannotForgeALogLine() async throws {
+    @Test func aMessageTypeWithALineFeedOrAnInvisibleCharacterCannotForgeALogLine() async throws {
         let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
         let folder = try TestFolder()
         defer { folder.remove() }
@@ -58,8 +58,10 @@ import Testing
         let server = try await ServeProcess.start(binary: binary, config: config, folder: folder, run: 1)
         let forged = #"evil\n2026-11-27T00:00:00+0000 error talkflow.server: FAKE [TalkflowServer] forged"#
         let long = String(repeating: "x", count: 5000)
+        // U+202E would show the rest of the line reversed; a no-break space and ñ are ordinary text.
+        let hidden = #"img\u202Egnp.exe\u00a0ñ"#
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        for (id, type) in [("wamid.L1", forged), ("wamid.L2", long)] {
+        for (id, type) in [("wamid.L1", forged), ("wamid.L2", long), ("wamid.L3", hidden)] {
             let body = EndToEnd.webhook(
                 from: EndToEnd.ana,
                 message: #"{"from":"\#(EndToEnd.ana)","id":"\#(id)","timestamp":"1750000000","type":"\#(type)"}"#)
@@ -72,6 +74,8 @@ import Testing
         #expect(log.contains("type=evil\u{FFFD}2026-11-27T00:00:00+0000"))
         #expect(!log.contains(long))
         #expect(log.contains("type=" + String(repeating: "x", count: 1024) + "…"))
+        #expect(log.contains(#"type=img\u{202E}gnp.exe\u{A0}ñ"#), "\(log)")
+        #expect(!log.unicodeScalars.contains("\u{202E}"))
     }
 
     /// Runs `talkflow serve` on `config` until it exits (a server that does not start); its status and stderr.
