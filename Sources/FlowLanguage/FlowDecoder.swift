@@ -547,14 +547,17 @@ private struct Decoder {
                             + "meet both", at: low.range))
             }
         }
-        return AskStep(
+        let input = s.oneOf("input", InputType.self)
+        var ask = AskStep(
             text: s.text("text", required: true) ?? here,
             variable: s.variable("save", required: true) ?? here,
-            input: s.oneOf("input", InputType.self) ?? Located(.text, range: here.range),
+            input: input ?? Located(.text, range: here.range),
             personalData: s.bool("personal_data")?.value ?? false, sensitive: s.bool("sensitive")?.value ?? false,
             validation: validation, retry: s.text("retry"),
             attempts: s.integer("attempts", in: 1...20) ?? Located(FlowDecoder.defaultAskAttempts, range: here.range),
             fallback: s.identifier("fallback"), next: s.identifier("next"))
+        ask.inputUnknown = input == nil && s.pair("input").map { !$0.value.isNull } == true
+        return ask
     }
 
     // MARK: Conditions

@@ -284,6 +284,9 @@ public struct AskStep: Sendable {
     public var attempts: Located<Int>
     public var fallback: Located<String>?
     public var next: Located<String>?
+    /// `input` is written with a value that is no kind of answer (`fone`), which the decoder reported: `input`
+    /// then holds the default, `text`, though the author meant another kind.
+    public var inputUnknown = false
 
     public init(
         text: Located<String>, variable: Located<String>, input: Located<InputType>, personalData: Bool,

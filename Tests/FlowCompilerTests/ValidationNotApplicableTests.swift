@@ -93,6 +93,16 @@ import Testing
             try Inline.run(ValidationNotApplicableRule(), ask("    input: phone\n    validate: { min: null }\n")) == [])
     }
 
+    @Test("an input that is no kind of answer is the decoder's invalid_value alone: no guess at 'text'")
+    func unknownInput() throws {
+        let misspelt = ask("    input: fone\n    validate: { max_length: 3 }\n")
+        let all = FlowChecker.check(misspelt).diagnostics.map(\.id)
+        #expect(all.contains("invalid_value") && !all.contains("validation_not_applicable"), "\(all)")
+        // `input: null` is no input: the answer is text, and the rule judges the keys against it.
+        let null = ask("    input: null\n    validate: { min: 1 }\n")
+        #expect(try Inline.run(ValidationNotApplicableRule(), null).count == 1)
+    }
+
     @Test("the keys that apply lint clean")
     func applicable() throws {
         let yaml = ask("    input: number\n    validate: { min: 1, max: 120, pattern: \"^[0-9]+$\" }\n")

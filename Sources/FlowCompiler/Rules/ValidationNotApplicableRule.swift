@@ -42,7 +42,8 @@ struct ValidationNotApplicableRule: LintRule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for step in context.flow.steps {
-            guard case .ask(let ask) = step.kind else { continue }
+            // An `input` the decoder refused (`fone`) names no kind to judge the keys against.
+            guard case .ask(let ask) = step.kind, !ask.inputUnknown else { continue }
             let input = ask.input
             // Without `input` the decoder puts `text` at an empty range: there is nothing to point a note at.
             let inputWritten = input.range.start != input.range.end
