@@ -30,7 +30,8 @@ import Foundation
 ///
 /// Lines and columns are 1-based, columns count Unicode scalars, and the end is exclusive (the position just past
 /// the range). `suggestion` is present only when the diagnostic has one; `notes` is always present (`[]` when
-/// empty). The text ends with a newline.
+/// empty). The text ends with a newline. A file with diagnostics not shown (`FileDiagnostics.shownLimit`) ends with
+/// its `notShownNote`, which alone carries `notShown`, the counts by severity.
 public enum JSONRenderer {
     /// Renders every diagnostic of every file as one JSON array.
     public static func render(files: [FileDiagnostics]) -> String {
@@ -38,6 +39,11 @@ public enum JSONRenderer {
         for file in files {
             for diagnostic in file.diagnostics {
                 entries.append(Entry(file: file.path, diagnostic: diagnostic))
+            }
+            if let note = file.notShownNote {
+                var entry = Entry(file: file.path, diagnostic: note)
+                entry.notShown = file.notShown
+                entries.append(entry)
             }
         }
         let encoder = JSONEncoder()
@@ -60,6 +66,8 @@ public enum JSONRenderer {
         var message: String
         var notes: [Note]
         var suggestion: String?
+        /// Only on the note that ends a file whose diagnostics were not all shown.
+        var notShown: DiagnosticCounts?
 
         init(file: String, diagnostic: Diagnostic) {
             self.file = file
