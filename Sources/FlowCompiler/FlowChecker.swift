@@ -100,6 +100,8 @@ public enum SuppressionRules {
                 }
             }
         }
+        // Most flows suppress nothing: then every diagnostic stays, without locating any.
+        guard flow.steps.contains(where: { !$0.suppressed.isEmpty }) else { return out + diagnostics }
         let steps = StepLocator(flow.steps)
         for diagnostic in diagnostics {
             guard diagnostic.severity == .warning else {

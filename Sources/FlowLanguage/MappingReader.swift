@@ -202,9 +202,12 @@ struct MappingReader {
     /// compare each with every allowed key. The description and the list of allowed keys are made once.
     func finish(allowed: [String]) {
         guard let pairs = node.mapping else { return }
-        lazy var place = "in \(what); allowed keys are " + allowed.map { "'\($0)'" }.joined(separator: ", ")
+        var place = ""
         var reported = 0
         for pair in pairs where !allowed.contains(pair.key) {
+            if reported == 0 {
+                place = "in \(what); allowed keys are " + allowed.map { "'\($0)'" }.joined(separator: ", ")
+            }
             let suggestion =
                 reported < FileDiagnostics.shownLimit ? Suggestions.closest(to: pair.key, in: allowed) : nil
             sink.add(
