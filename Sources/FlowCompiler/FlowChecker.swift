@@ -47,13 +47,19 @@ public enum FlowChecker {
                 && ($0.message.hasPrefix("'next' of step") || $0.message.hasPrefix("'default' of step"))
         }
         guard !badTargets.isEmpty else { return diagnostics }
+        let steps = StepLocator(flow.steps)
+        let badOffsets = badTargets.map(\.range.start.offset).sorted()
         return diagnostics.filter { diagnostic in
-            guard diagnostic.id == DeadEndRule.descriptor.id,
-                let step = flow.steps.first(where: { $0.id.range == diagnostic.range })
+            guard diagnostic.id == DeadEndRule.descriptor.id, let step = steps.step(namedAt: diagnostic.range)
             else { return true }
-            return !badTargets.contains {
-                step.range.start.offset <= $0.range.start.offset && $0.range.start.offset <= step.range.end.offset
+            // The first bad target at or after the step's start decides whether any lies inside it.
+            var low = 0
+            var high = badOffsets.count
+            while low < high {
+                let mid = (low + high) / 2
+                if badOffsets[mid] < step.range.start.offset { low = mid + 1 } else { high = mid }
             }
+            return !(low < badOffsets.count && badOffsets[low] <= step.range.end.offset)
         }
     }
 
@@ -79,13 +85,14 @@ public enum SuppressionRules {
     static func apply(to diagnostics: [Diagnostic], flow: Flow) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let known = Dictionary(RuleRegistry.descriptors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var suggestions = SuggestionCache(candidates: Array(known.keys))
         for step in flow.steps {
             for id in step.suppressed {
                 guard let descriptor = known[id.value] else {
                     out.append(
                         unknownSuppression.diagnostic(
                             "'\(id.value)' is not a rule id", at: id.range,
-                            suggestion: Suggestions.closest(to: id.value, in: known.keys).map {
+                            suggestion: suggestions.closest(to: id.value).map {
                                 "did you mean '\($0)'?"
                             }
                         ))
@@ -99,19 +106,21 @@ public enum SuppressionRules {
                 }
             }
         }
+        // Most flows suppress nothing: then every diagnostic stays, without locating any.
+        guard flow.steps.contains(where: { !$0.suppressed.isEmpty }) else { return out + diagnostics }
+        let steps = StepLocator(flow.steps)
         for diagnostic in diagnostics {
-            let silenced =
-                diagnostic.severity == .warning
-                && flow.steps.contains { step in
-                    step.suppressed.contains { $0.value == diagnostic.id }
-                        && (contains(step.range, diagnostic.range.start) || step.id.range == diagnostic.range)
-                }
+            guard diagnostic.severity == .warning else {
+                out.append(diagnostic)
+                continue
+            }
+            // The step the warning is inside, or whose id it points at.
+            let holders = [
+                steps.step(containing: diagnostic.range.start.offset), steps.step(namedAt: diagnostic.range),
+            ]
+            let silenced = holders.contains { $0?.suppressed.contains { $0.value == diagnostic.id } == true }
             if !silenced { out.append(diagnostic) }
         }
         return out
-    }
-
-    private static func contains(_ range: SourceRange, _ location: SourceLocation) -> Bool {
-        range.start.offset <= location.offset && location.offset <= range.end.offset
     }
 }

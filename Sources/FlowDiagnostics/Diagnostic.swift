@@ -61,19 +61,55 @@ public struct Diagnostic: Codable, Sendable, Hashable {
 }
 
 /// The diagnostics of one file, with the text they point into (renderers show the offending line).
+///
+/// At most `shownLimit` diagnostics are kept to be shown, the first ones in the order given (by position, as the
+/// checker sorts them); the rest are only counted, in `notShown`, and the counts still include them. A hostile
+/// file can hold a million problems: printing them all would take minutes and gigabytes and bury the first ones,
+/// which are what a reader fixes first. The renderers end such a file with one note, `notShownNote`.
 public struct FileDiagnostics: Sendable {
+    /// The most diagnostics shown for one file.
+    public static let shownLimit = 1000
+    /// The id of the note that says how many diagnostics were not shown; it is no rule and counts as nothing.
+    public static let notShownID = "diagnostics_not_shown"
+
     /// The path as the user named it.
     public var path: String
     /// The file's text, or `nil` when it could not be read or decoded.
     public var source: String?
+    /// The diagnostics shown: at most `shownLimit`.
     public var diagnostics: [Diagnostic]
+    /// The diagnostics past `shownLimit`, counted by severity.
+    public var notShown: DiagnosticCounts
 
     public init(path: String, source: String?, diagnostics: [Diagnostic]) {
         self.path = path
         self.source = source
-        self.diagnostics = diagnostics
+        if diagnostics.count > Self.shownLimit {
+            self.diagnostics = Array(diagnostics.prefix(Self.shownLimit))
+            self.notShown = DiagnosticCounts(diagnostics.dropFirst(Self.shownLimit))
+        } else {
+            self.diagnostics = diagnostics
+            self.notShown = DiagnosticCounts()
+        }
     }
 
-    public var errorCount: Int { diagnostics.count(where: { $0.severity == .error }) }
-    public var warningCount: Int { diagnostics.count(where: { $0.severity == .warning }) }
+    /// Every diagnostic of the file by severity, shown or not.
+    public var counts: DiagnosticCounts { DiagnosticCounts(diagnostics) + notShown }
+
+    public var errorCount: Int { counts.errors }
+    public var warningCount: Int { counts.warnings }
+
+    /// The note that ends a file whose diagnostics were not all shown, at its first line: `… and 1500 more
+    /// diagnostics not shown (1500 errors); …`. `nil` when every diagnostic is shown.
+    public var notShownNote: Diagnostic? {
+        guard notShown.total > 0 else { return nil }
+        return Diagnostic(
+            id: Self.notShownID, severity: .note,
+            message: "… and \(notShown.total) more \(notShown.total == 1 ? "diagnostic" : "diagnostics") not shown "
+                + "(\(notShown.description)): only the first \(Self.shownLimit) of a file are shown",
+            range: .fileStart)
+    }
+
+    /// What the renderers print for the file: the diagnostics shown, then `notShownNote` if there is one.
+    public var rendered: [Diagnostic] { diagnostics + (notShownNote.map { [$0] } ?? []) }
 }

@@ -45,3 +45,25 @@ public enum Suggestions {
         return previous[b.count]
     }
 }
+
+/// "Did you mean …?" for many names against one list of candidates, as a check that reports every misspelt
+/// reference asks it: each distinct name is compared once, and only the first `distinctNames` distinct names are
+/// compared at all. Each comparison reads every candidate, so a hostile file of thousands of misspelt names
+/// against thousands of candidates would otherwise take minutes; past the budget, names get no suggestion.
+public struct SuggestionCache {
+    public static let distinctNames = 100
+
+    private let candidates: [String]
+    private var known: [String: String?] = [:]
+
+    public init(candidates: [String]) { self.candidates = candidates }
+
+    /// `Suggestions.closest(to:in:)`, remembered per name; `nil` for names past the budget.
+    public mutating func closest(to name: String) -> String? {
+        if let suggestion = known[name] { return suggestion }
+        guard known.count < Self.distinctNames else { return nil }
+        let suggestion = Suggestions.closest(to: name, in: candidates)
+        known[name] = suggestion
+        return suggestion
+    }
+}

@@ -197,16 +197,24 @@ struct MappingReader {
             node, what: nestedWhat ?? "'\(key)' of \(parent())", anchor: lookUp(key)?.keyRange, sink: sink)
     }
 
-    /// Reports keys outside `allowed`, each with the closest allowed key as a suggestion.
+    /// Reports keys outside `allowed`, the first `FileDiagnostics.shownLimit` of them with the closest allowed key
+    /// as a suggestion: a file can only show that many, so a hostile mapping of a million unknown keys does not
+    /// compare each with every allowed key. The description and the list of allowed keys are made once.
     func finish(allowed: [String]) {
         guard let pairs = node.mapping else { return }
+        var place = ""
+        var reported = 0
         for pair in pairs where !allowed.contains(pair.key) {
-            let suggestion = Suggestions.closest(to: pair.key, in: allowed)
+            if reported == 0 {
+                place = "in \(what); allowed keys are " + allowed.map { "'\($0)'" }.joined(separator: ", ")
+            }
+            let suggestion =
+                reported < FileDiagnostics.shownLimit ? Suggestions.closest(to: pair.key, in: allowed) : nil
             sink.add(
                 SchemaRules.unknownKey.diagnostic(
-                    "unknown key '\(pair.key)' in \(what); allowed keys are "
-                        + allowed.map { "'\($0)'" }.joined(separator: ", "),
-                    at: pair.keyRange, suggestion: suggestion.map { "did you mean '\($0)'?" }))
+                    "unknown key '\(pair.key)' \(place)", at: pair.keyRange,
+                    suggestion: suggestion.map { "did you mean '\($0)'?" }))
+            reported += 1
         }
     }
 

@@ -5,8 +5,28 @@ import FlowSyntax
 import Foundation
 
 // Lint and compile speed of generated flows, printed as JSON (Docs/performance.md).
-// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N]; talkflow-bench interpreter|webhooks|store|floor
-// [options] runs the other benchmarks (Docs/performance.md).
+// Usage: talkflow-bench [lint] [--sizes 1000,10000,100000] [--repeat N] [--shape valid|unreachable|unknown-next];
+// talkflow-bench interpreter|webhooks|store|floor [options] runs the other benchmarks (Docs/performance.md).
+
+/// What the generated flows look like: valid, or a small valid flow followed by N steps no path reaches, each
+/// going to the end (`unreachable`) or to a step that does not exist (`unknown-next`): the hostile shapes
+/// that once took minutes, one diagnostic (or two) per step.
+enum Shape: String, Encodable {
+    case valid
+    case unreachable
+    case unknownNext = "unknown-next"
+}
+
+/// A flow of the shape with `steps` generated steps.
+func generateFlow(steps: Int, shape: Shape) -> String {
+    guard shape != .valid else { return generateFlow(steps: steps) }
+    var out = generateFlow(steps: 4)
+    for i in 0..<steps {
+        let next = shape == .unreachable ? "fin" : "pasx_numero_\(i)"
+        out += "  p\(i):\n    type: message\n    text: Hola\n    next: \(next)\n"
+    }
+    return out
+}
 
 /// A valid flow of `steps` steps (plus its consent): menus, messages, questions and sets in a repeating
 /// pattern, every step reachable, nothing reported by any check.
@@ -121,6 +141,7 @@ func stageTimes(_ bytes: [UInt8], limits: LoaderLimits) -> [String: Double] {
 
 var sizes = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
 var repeats = 5
+var shape = Shape.valid
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -138,6 +159,13 @@ while !arguments.isEmpty {
         exit(0)
     case "--sizes":
         sizes = (arguments.isEmpty ? "" : arguments.removeFirst()).split(separator: ",").compactMap { Int($0) }
+    case "--shape":
+        let name = arguments.isEmpty ? "" : arguments.removeFirst()
+        guard let chosen = Shape(rawValue: name) else {
+            FileHandle.standardError.write(Data("--shape is valid, unreachable or unknown-next, not '\(name)'\n".utf8))
+            exit(64)
+        }
+        shape = chosen
     case "--repeat": repeats = max(1, Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? 5)
     default:
         FileHandle.standardError.write(Data("unknown argument '\(argument)'\n".utf8))
@@ -148,7 +176,7 @@ while !arguments.isEmpty {
 let clock = ContinuousClock()
 var results: [Measurement] = []
 for size in sizes {
-    let bytes = Array(generateFlow(steps: size).utf8)
+    let bytes = Array(generateFlow(steps: size, shape: shape).utf8)
     let limits = LoaderLimits(maxBytes: 1 << 30, maxDepth: 64)
     var lintTimes: [Double] = []
     var compileTimes: [Double] = []
@@ -158,15 +186,25 @@ for size in sizes {
         lintTimes.append(milliseconds(clock.measure { result = FlowChecker.check(bytes: bytes, limits: limits) }))
         diagnostics = result?.diagnostics.count ?? -1
         guard let flow = result?.flow else { continue }
+        // The generated steps of a hostile shape are each reported, and only they: never reached, and (with
+        // `unknown-next`) naming a step that does not exist. A flow with errors is not compiled.
+        let reported = Dictionary(grouping: result?.diagnostics ?? [], by: \.id).mapValues(\.count)
+        switch shape {
+        case .valid:
+            precondition(result?.diagnostics.isEmpty == true, "\(result?.diagnostics.map(\.message) ?? [])")
+        case .unreachable:
+            precondition(reported == ["unreachable_step": size], "\(reported)")
+        case .unknownNext:
+            precondition(reported == ["unreachable_step": size, "unknown_step": size], "\(reported)")
+            continue
+        }
         var machine: StateMachine?
         compileTimes.append(milliseconds(clock.measure { machine = MachineCompiler.compile(flow) }))
-        // The generated flow is valid: every check passes, and each step is a state (the consent, the steps, the
-        // handoff, the public message and the end).
-        precondition(result?.diagnostics.isEmpty == true, "\(result?.diagnostics.map(\.message) ?? [])")
-        precondition(machine?.states.count == size + 4)
+        // Each step is a state (the consent, the steps, the handoff, the public message and the end).
+        precondition(machine?.states.count == size + 4 + (shape == .valid ? 0 : 4))
     }
     let lint = median(lintTimes)
-    let compile = median(compileTimes)
+    let compile = compileTimes.isEmpty ? 0 : median(compileTimes)
     results.append(
         Measurement(
             steps: size, bytes: bytes.count, diagnostics: diagnostics, lintMilliseconds: lint,
@@ -182,6 +220,7 @@ let growth: Double? =
 
 struct Report: Encodable {
     var benchmark = "lint_compile"
+    var shape: Shape
     var repeats: Int
     var results: [Measurement]
     var growthExponent: Double?
@@ -189,5 +228,5 @@ struct Report: Encodable {
 
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-let data = try encoder.encode(Report(repeats: repeats, results: results, growthExponent: growth))
+let data = try encoder.encode(Report(shape: shape, repeats: repeats, results: results, growthExponent: growth))
 print(String(decoding: data, as: UTF8.self))

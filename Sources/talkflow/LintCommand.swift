@@ -18,6 +18,10 @@ struct LintCommand: ParsableCommand {
             and github stdout holds only the document and the summary line goes to stderr. A path that cannot \
             be read is reported on stderr as "talkflow: error: cannot read 'PATH': REASON".
 
+            At most 1000 diagnostics are shown per file, the first by position; a note at the file's 1:1 \
+            ([diagnostics_not_shown]) says how many more there are. The summary line and the exit status count \
+            every diagnostic, shown or not.
+
             Exit status:
               0   no errors (warnings are allowed unless --strict)
               1   errors found, or warnings with --strict

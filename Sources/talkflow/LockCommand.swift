@@ -85,10 +85,9 @@ struct LockCommand: ParsableCommand {
             flow = decoded
         }
         // The flow's own diagnostics, without the warning this command is about to settle.
-        let shown = file.diagnostics.filter { $0.id != "consent_version_unlocked" }
-        let files =
-            [FileDiagnostics(path: file.path, source: file.source, diagnostics: shown)]
-            + (existing.problems.map { [$0] } ?? [])
+        var flowFile = file
+        flowFile.diagnostics.removeAll { $0.id == "consent_version_unlocked" }
+        let files = [flowFile] + (existing.problems.map { [$0] } ?? [])
         if files.contains(where: { !$0.diagnostics.isEmpty }) {
             Console.err(TextRenderer.render(files: files, colors: colors))
             Console.err(TextRenderer.summary(files: files) + "\n")

@@ -641,3 +641,75 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(GitHubRenderer.render(files: [FileDiagnostics(path: "a.yaml", source: "", diagnostics: [])]) == "")
     }
 }
+
+/// A file shows its first `FileDiagnostics.shownLimit` diagnostics, then one note saying how many more there are,
+/// in every format; the summary still counts them all.
+@Suite struct DiagnosticCapTests {
+    /// 1,003 errors and 2 warnings, one per line: the last five are not shown (three errors, two warnings).
+    static let flooded = FileDiagnostics(
+        path: "big.yaml", source: String(repeating: "k: v\n", count: 1005),
+        diagnostics: (1...1005).map { line in
+            Diagnostic(
+                id: line > 1003 ? "unreachable_step" : "unknown_key", severity: line > 1003 ? .warning : .error,
+                message: "problem \(line)", range: Fixture.range(line, 1, line, 2))
+        })
+    static let note =
+        "… and 5 more diagnostics not shown (3 errors, 2 warnings): only the first 1000 of a file are shown"
+
+    @Test func keepsTheFirstThousandAndCountsTheRest() {
+        let file = Self.flooded
+        #expect(file.diagnostics.map(\.message) == (1...1000).map { "problem \($0)" })
+        #expect(file.notShown.errors == 3 && file.notShown.warnings == 2 && file.notShown.notes == 0)
+        #expect(file.errorCount == 1003)
+        #expect(file.warningCount == 2)
+        #expect(FileDiagnostics(path: "a.yaml", source: nil, diagnostics: []).notShownNote == nil)
+    }
+
+    @Test func textEndsTheFileWithTheNoteAndTheSummaryCountsEverything() {
+        let output = TextRenderer.render(files: [Self.flooded], colors: false)
+        #expect(
+            output.hasSuffix(
+                "big.yaml:1000:1: error: problem 1000 [unknown_key]\nk: v\n^\n"
+                    + "big.yaml:1:1: note: \(Self.note) [diagnostics_not_shown]\n"))
+        #expect(output.components(separatedBy: ": error: ").count == 1001)
+        #expect(TextRenderer.summary(files: [Self.flooded]) == "1003 errors, 2 warnings in 1 file")
+    }
+
+    @Test func jsonEndsTheFileWithTheNoteAndItsCounts() throws {
+        let entries = try #require(try parseJSON(JSONRenderer.render(files: [Self.flooded])) as? [[String: Any]])
+        #expect(entries.count == 1001)
+        let last = try #require(entries.last)
+        #expect(last["id"] as? String == "diagnostics_not_shown")
+        #expect(last["severity"] as? String == "note")
+        #expect(last["message"] as? String == Self.note)
+        #expect(last["file"] as? String == "big.yaml")
+        #expect(last["line"] as? Int == 1 && last["column"] as? Int == 1)
+        #expect(last["notShown"] as? [String: Int] == ["errors": 3, "warnings": 2, "notes": 0])
+        #expect(entries.dropLast().allSatisfy { $0["notShown"] == nil })
+    }
+
+    @Test func sarifEndsTheFileWithANoteResult() throws {
+        let log = try #require(
+            try parseJSON(SARIFRenderer.render(files: [Self.flooded], rules: Fixture.rules)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 1001)
+        let last = try #require(results.last)
+        #expect(last["ruleId"] as? String == "diagnostics_not_shown")
+        #expect(last["ruleIndex"] == nil)
+        #expect(last["level"] as? String == "note")
+        #expect((last["message"] as? [String: Any])?["text"] as? String == Self.note)
+        #expect(
+            (last["properties"] as? [String: Any])?["notShown"] as? [String: Int]
+                == ["errors": 3, "warnings": 2, "notes": 0])
+    }
+
+    @Test func githubEndsTheFileWithANotice() throws {
+        let lines = GitHubRenderer.render(files: [Self.flooded]).split(separator: "\n").map(String.init)
+        #expect(lines.count == 1001)
+        let expected =
+            "::notice file=big.yaml,line=1,col=1,endLine=1,endColumn=1,title=diagnostics_not_shown::" + Self.note
+        #expect(try #require(lines.last) == expected)
+    }
+
+}

@@ -295,4 +295,36 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot read 'secret.yaml': permission denied"))
     }
+
+    /// A file with more than 1,000 diagnostics shows the first 1,000 and a note, in every format; the summary counts
+    /// them all, and an error past the cap still fails the run although every diagnostic shown is a warning.
+    @Test func diagnosticsPastTheCapAreCountedNotShown() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        var flow = Flows.valid
+        for i in 0..<1200 { flow += "  p\(i):\n    type: message\n    text: Hola\n    next: despedida\n" }
+        flow += "extra: 1\n"
+        try folder.write("big.yaml", flow)
+        let note =
+            "big.yaml:1:1: note: … and 201 more diagnostics not shown (1 error, 200 warnings): only the first 1000 "
+            + "of a file are shown [diagnostics_not_shown]\n"
+        let text = try folder.run("lint", "big.yaml")
+        #expect(text.status == 1)
+        #expect(text.stdout.hasSuffix(note + "1 error, 1200 warnings in 1 file\n"))
+        #expect(text.stdout.components(separatedBy: ": warning: ").count == 1001)
+        #expect(!text.stdout.contains(": error: "))
+
+        for format in ["json", "sarif", "github"] {
+            let result = try folder.run("lint", "--format", format, "big.yaml")
+            #expect(result.status == 1, "\(format)")
+            #expect(result.stderr == "1 error, 1200 warnings in 1 file\n", "\(format)")
+            #expect(result.stdout.contains("diagnostics_not_shown"), "\(format)")
+        }
+        let json = try folder.run("lint", "--format", "json", "big.yaml")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.count == 1001)
+        #expect(entries.last?["notShown"] as? [String: Int] == ["errors": 1, "warnings": 200, "notes": 0])
+        let github = try folder.run("lint", "--format", "github", "big.yaml")
+        #expect(github.stdout.split(separator: "\n").count == 1001)
+    }
 }

@@ -17,11 +17,9 @@ struct DeclineDeadEndRule: LintRule {
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
     func check(_ context: RuleContext) -> [Diagnostic] {
-        HabeasData.generalConsents(in: context.flow).compactMap { entry in
-            guard let next = entry.consent.decline.next,
-                let end = HabeasData.endReachedWithoutWaiting(
-                    from: next.value, in: context.flow, throughMessages: false)
-            else { return nil }
+        var ends = EndWithoutWaiting(context, throughMessages: false)
+        return HabeasData.generalConsents(in: context.flow).compactMap { entry in
+            guard let next = entry.consent.decline.next, let end = ends.end(from: next.value) else { return nil }
             return Self.descriptor.diagnostic(
                 "declining consent step '\(entry.step.id.value)' ends the conversation at '\(end.id.value)' "
                     + "without offering anything that needs no personal data", at: next.range)

@@ -19,35 +19,6 @@ enum HabeasData {
         }
     }
 
-    /// The `end` step the conversation reaches from step `name` without waiting for the contact again (through
-    /// `set` and template steps, which go on at once, messages when `throughMessages`, and branches whose every
-    /// way leads there), or `nil` when it waits somewhere first (a menu, a question, a handoff: the contact still
-    /// gets a service), meets a message and `throughMessages` is off (information given), or the chain is broken.
-    static func endReachedWithoutWaiting(from name: String, in flow: Flow, throughMessages: Bool = true) -> Step? {
-        var visiting: Set<String> = []
-        func end(from name: String) -> Step? {
-            guard visiting.insert(name).inserted, let step = flow.step(name) else { return nil }
-            defer { visiting.remove(name) }
-            switch step.kind {
-            case .end: return step
-            case .message(let m): return throughMessages ? m.next.flatMap { end(from: $0.value) } : nil
-            case .set(let s): return s.next.flatMap { end(from: $0.value) }
-            case .template(let t): return t.next.flatMap { end(from: $0.value) }
-            case .branch(let b):
-                // Every way out must end: one that goes on to a service is enough to continue.
-                let ways = b.cases.map(\.next) + [b.otherwise]
-                var reached: Step?
-                for way in ways {
-                    guard let way, let found = end(from: way.value) else { return nil }
-                    reached = reached ?? found
-                }
-                return reached
-            default: return nil
-            }
-        }
-        return end(from: name)
-    }
-
     /// The general (non-sensitive) consent steps: the ones that carry the art. 12 disclosure.
     static func generalConsents(in flow: Flow) -> [ConsentEntry] {
         consents(in: flow).filter { !$0.consent.sensitive }

@@ -35,6 +35,7 @@ struct SensitiveConsentInvalidRule: LintRule {
         let flow = context.flow
         let language = flow.language.value
         var diagnostics: [Diagnostic] = []
+        var ends = EndWithoutWaiting(context)
         for entry in HabeasData.consents(in: flow) where entry.consent.sensitive {
             let consent = entry.consent
             let name = "sensitive consent step '\(entry.step.id.value)'"
@@ -55,7 +56,7 @@ struct SensitiveConsentInvalidRule: LintRule {
                                 + (Self.example[language] ?? ""), at: text.range))
                 }
             }
-            if let problem = declineProblem(consent.decline, of: entry.step, in: context) {
+            if let problem = declineProblem(consent.decline, of: entry.step, in: context, ends: &ends) {
                 diagnostics.append(
                     Self.descriptor.diagnostic("the decline of \(name) \(problem.text)", at: problem.range))
             }
@@ -71,7 +72,9 @@ struct SensitiveConsentInvalidRule: LintRule {
     }
 
     /// Why the decline does not continue the service, and where to point, or `nil` when it does.
-    private func declineProblem(_ decline: ConsentChoice, of step: Step, in context: RuleContext) -> Problem? {
+    private func declineProblem(
+        _ decline: ConsentChoice, of step: Step, in context: RuleContext, ends: inout EndWithoutWaiting
+    ) -> Problem? {
         // A missing 'decline' mapping is the decoder's `missing_field`.
         guard HabeasData.isWritten(decline.title) else { return nil }
         guard let next = decline.next else {
@@ -79,8 +82,8 @@ struct SensitiveConsentInvalidRule: LintRule {
                 text: "leads nowhere; give it a 'next' that skips the sensitive questions and continues the service",
                 range: decline.range)
         }
-        guard let target = context.flow.step(next.value) else { return nil }
-        if let end = HabeasData.endReachedWithoutWaiting(from: next.value, in: context.flow) {
+        guard let target = context.graph.stepIndex[next.value].map({ context.flow.steps[$0] }) else { return nil }
+        if let end = ends.end(from: next.value) {
             return Problem(
                 text: "ends the conversation at '\(end.id.value)'; declining sensitive data must not stop the "
                     + "service, so lead it to a step that skips the sensitive questions and continues",

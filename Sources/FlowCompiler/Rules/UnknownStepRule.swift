@@ -10,27 +10,14 @@ struct UnknownStepRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
-    /// Distinct missing names given a suggestion: each costs a comparison with every step id, so a file of
-    /// thousands of missing names would take minutes; past this many, the diagnostics come without one.
-    static let suggestedNames = 100
-
     func check(_ context: RuleContext) -> [Diagnostic] {
-        let ids = context.flow.steps.map(\.id.value)
-        var suggestions: [String: String?] = [:]
+        // Only the first `SuggestionCache.distinctNames` distinct missing names get a suggestion.
+        var suggestions = SuggestionCache(candidates: context.flow.steps.map(\.id.value))
         return context.graph.references.compactMap { reference in
             guard reference.target == nil, !reference.name.value.isEmpty,
                 !context.flow.undecodedStepIds.contains(reference.name.value)
             else { return nil }
-            let name = reference.name.value
-            let suggestion: String?
-            if let known = suggestions[name] {
-                suggestion = known
-            } else if suggestions.count < Self.suggestedNames {
-                suggestion = Suggestions.closest(to: name, in: ids)
-                suggestions[name] = suggestion
-            } else {
-                suggestion = nil
-            }
+            let suggestion = suggestions.closest(to: reference.name.value)
             return Self.descriptor.diagnostic(
                 "\(reference.holder) names step '\(reference.name.value)', which does not exist",
                 at: reference.name.range, suggestion: suggestion.map { "did you mean '\($0)'?" })

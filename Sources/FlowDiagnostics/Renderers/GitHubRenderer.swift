@@ -8,6 +8,7 @@
 ///     ::notice file=flows/pedido.yaml,line=2,col=9,endLine=2,endColumn=23,title=unknown_step (note)::step …
 ///
 /// - The title is the rule id; an attached note's title is the id followed by ` (note)`.
+/// - A file with diagnostics not shown ends with its `notShownNote`, a `::notice` at line 1.
 /// - A suggestion follows the message on a second line, `help: <suggestion>` (an escaped newline).
 /// - `col` and `endColumn` are sent only when the range is on one line, because GitHub rejects columns on a
 ///   multi-line annotation; `endColumn` is exclusive, like the diagnostic's range.
@@ -20,7 +21,7 @@ public enum GitHubRenderer {
     public static func render(files: [FileDiagnostics]) -> String {
         var output = ""
         for file in files {
-            for diagnostic in file.diagnostics {
+            for diagnostic in file.rendered {
                 var message = shown(diagnostic.message)
                 if let suggestion = diagnostic.suggestion { message += "\nhelp: \(shown(suggestion))" }
                 output += command(

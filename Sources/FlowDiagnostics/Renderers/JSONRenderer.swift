@@ -31,7 +31,8 @@ import Foundation
 /// Lines and columns are 1-based, columns count Unicode scalars, and the end is exclusive (the position just past
 /// the range). `suggestion` is present only when the diagnostic has one; `notes` is always present (`[]` when
 /// empty). Strings are exact; invisible characters in them are written as `\u` escapes (`JSONOutput`). The text
-/// ends with a newline.
+/// ends with a newline. A file with diagnostics not shown (`FileDiagnostics.shownLimit`) ends with its
+/// `notShownNote`, which alone carries `notShown`, the counts by severity.
 public enum JSONRenderer {
     /// Renders every diagnostic of every file as one JSON array.
     public static func render(files: [FileDiagnostics]) -> String {
@@ -39,6 +40,11 @@ public enum JSONRenderer {
         for file in files {
             for diagnostic in file.diagnostics {
                 entries.append(Entry(file: file.path, diagnostic: diagnostic))
+            }
+            if let note = file.notShownNote {
+                var entry = Entry(file: file.path, diagnostic: note)
+                entry.notShown = file.notShown
+                entries.append(entry)
             }
         }
         let encoder = JSONEncoder()
@@ -59,6 +65,8 @@ public enum JSONRenderer {
         var message: String
         var notes: [Note]
         var suggestion: String?
+        /// Only on the note that ends a file whose diagnostics were not all shown.
+        var notShown: DiagnosticCounts?
 
         init(file: String, diagnostic: Diagnostic) {
             self.file = file

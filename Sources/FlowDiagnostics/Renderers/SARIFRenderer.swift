@@ -13,7 +13,8 @@ import Foundation
 /// `columnKind: unicodeCodePoints` because our columns count Unicode scalars. Artifact URIs are the paths as
 /// given (relative paths stay relative), percent-encoded where a URI needs it (`my flows/a.yaml` becomes
 /// `my%20flows/a.yaml`). Strings are exact, with invisible characters written as `\u` escapes (`JSONOutput`).
-/// Keys are sorted and the text ends with a newline.
+/// Keys are sorted and the text ends with a newline. A file with diagnostics not shown ends with its
+/// `notShownNote` as a result without `ruleIndex`, carrying the counts in `properties.notShown`.
 public enum SARIFRenderer {
     /// The SARIF 2.1.0 JSON schema, as referenced from the log's `$schema`.
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,7 +39,7 @@ public enum SARIFRenderer {
         var results: [Result] = []
         for file in files {
             let uri = uriReference(file.path)
-            for diagnostic in file.diagnostics {
+            for diagnostic in file.rendered {
                 var text = diagnostic.message
                 if let suggestion = diagnostic.suggestion { text += " (\(suggestion))" }
                 results.append(
@@ -52,6 +53,8 @@ public enum SARIFRenderer {
                             ? nil
                             : diagnostic.notes.map { Location(uri: uri, range: $0.range, message: $0.message) },
                         properties: diagnostic.suggestion.map { Properties(suggestion: $0) }
+                            ?? (diagnostic.id == FileDiagnostics.notShownID
+                                ? Properties(notShown: file.notShown) : nil)
                     )
                 )
             }
@@ -163,7 +166,9 @@ public enum SARIFRenderer {
     }
 
     private struct Properties: Encodable {
-        var suggestion: String
+        var suggestion: String?
+        /// Only on the note that ends a file whose diagnostics were not all shown.
+        var notShown: DiagnosticCounts?
     }
 
     private struct Location: Encodable {

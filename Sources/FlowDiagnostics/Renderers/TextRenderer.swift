@@ -19,6 +19,7 @@
 ///   wide characters (emoji, CJK) with two spaces and combining marks with none, so the caret lands under the
 ///   right character in a terminal.
 /// - After the notes, a suggestion becomes `  help: <suggestion>`.
+/// - A file with diagnostics not shown ends with its `notShownNote`, without a source line.
 /// - Paths, messages and source lines are printed as `VisibleText` shows them (tabs in source lines stay):
 ///   control characters as U+FFFD, so a flow file cannot smuggle terminal escape sequences into the output,
 ///   and invisible ones as `\u{202E}`, so the reader sees what is wrong. In a source line the caret points at
@@ -37,7 +38,7 @@ public enum TextRenderer {
             let text = file.source.map { SourceText($0) }
             let path = sanitized(file.path)
             var lines = LineCache()
-            for diagnostic in file.diagnostics {
+            for diagnostic in file.rendered {
                 output += header(
                     path: path,
                     at: diagnostic.range.start,
@@ -45,7 +46,10 @@ public enum TextRenderer {
                     message: "\(sanitized(diagnostic.message)) [\(sanitized(diagnostic.id))]",
                     style: style
                 )
-                output += snippet(diagnostic.range, in: text, style: style, lines: &lines)
+                // The note about diagnostics not shown is about the whole file, not its first line.
+                if diagnostic.id != FileDiagnostics.notShownID {
+                    output += snippet(diagnostic.range, in: text, style: style, lines: &lines)
+                }
                 for note in diagnostic.notes {
                     output += header(
                         path: path,
@@ -69,20 +73,15 @@ public enum TextRenderer {
     ///
     /// The file count is the number of files with at least one diagnostic; with no diagnostics at all the line
     /// is `no problems found in N files`, counting every file checked. Diagnostics of severity `note` are counted
-    /// as notes (notes attached to a diagnostic are not counted).
+    /// as notes (notes attached to a diagnostic are not counted). Diagnostics not shown (past
+    /// `FileDiagnostics.shownLimit`) are counted too; the note that says so is not.
     public static func summary(files: [FileDiagnostics]) -> String {
-        let errors = files.reduce(0) { $0 + $1.errorCount }
-        let warnings = files.reduce(0) { $0 + $1.warningCount }
-        let notes = files.reduce(0) { total, file in total + file.diagnostics.count(where: { $0.severity == .note }) }
-        guard errors + warnings + notes > 0 else {
+        let counts = files.reduce(DiagnosticCounts()) { $0 + $1.counts }
+        guard counts.total > 0 else {
             return "no problems found in \(counted(files.count, "file"))"
         }
-        var parts: [String] = []
-        if errors > 0 { parts.append(counted(errors, "error")) }
-        if warnings > 0 { parts.append(counted(warnings, "warning")) }
-        if notes > 0 { parts.append(counted(notes, "note")) }
         let filesWithProblems = files.count(where: { !$0.diagnostics.isEmpty })
-        return "\(parts.joined(separator: ", ")) in \(counted(filesWithProblems, "file"))"
+        return "\(counts.description) in \(counted(filesWithProblems, "file"))"
     }
 
     // MARK: - Pieces
