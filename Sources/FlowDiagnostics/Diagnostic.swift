@@ -62,10 +62,12 @@ public struct Diagnostic: Codable, Sendable, Hashable {
 
 /// The diagnostics of one file, with the text they point into (renderers show the offending line).
 ///
-/// At most `shownLimit` diagnostics are kept to be shown, the first ones in the order given (by position, as the
-/// checker sorts them); the rest are only counted, in `notShown`, and the counts still include them. A hostile
-/// file can hold a million problems: printing them all would take minutes and gigabytes and bury the first ones,
-/// which are what a reader fixes first. The renderers end such a file with one note, `notShownNote`.
+/// At most `shownLimit` diagnostics are shown, the first ones in the order given (by position, as the checker
+/// sorts them); the rest are only counted, in `notShown`, and the counts still include them. A hostile file can
+/// hold a million problems: printing them all would take minutes and gigabytes and bury the first ones, which are
+/// what a reader fixes first. The renderers end such a file with one note, `notShownNote`. What is shown and
+/// counted is derived from `diagnostics` whenever it is read, so a caller that filters them (`lock` dropping the
+/// warning it settles) shows and counts the rest right.
 public struct FileDiagnostics: Sendable {
     /// The most diagnostics shown for one file.
     public static let shownLimit = 1000
@@ -76,25 +78,22 @@ public struct FileDiagnostics: Sendable {
     public var path: String
     /// The file's text, or `nil` when it could not be read or decoded.
     public var source: String?
-    /// The diagnostics shown: at most `shownLimit`.
+    /// Every diagnostic of the file, shown or not.
     public var diagnostics: [Diagnostic]
-    /// The diagnostics past `shownLimit`, counted by severity.
-    public var notShown: DiagnosticCounts
 
     public init(path: String, source: String?, diagnostics: [Diagnostic]) {
         self.path = path
         self.source = source
-        if diagnostics.count > Self.shownLimit {
-            self.diagnostics = Array(diagnostics.prefix(Self.shownLimit))
-            self.notShown = DiagnosticCounts(diagnostics.dropFirst(Self.shownLimit))
-        } else {
-            self.diagnostics = diagnostics
-            self.notShown = DiagnosticCounts()
-        }
+        self.diagnostics = diagnostics
     }
 
+    /// The diagnostics shown: the first `shownLimit`.
+    public var shown: ArraySlice<Diagnostic> { diagnostics.prefix(Self.shownLimit) }
+    /// The diagnostics past `shownLimit`, counted by severity.
+    public var notShown: DiagnosticCounts { DiagnosticCounts(diagnostics.dropFirst(Self.shownLimit)) }
+
     /// Every diagnostic of the file by severity, shown or not.
-    public var counts: DiagnosticCounts { DiagnosticCounts(diagnostics) + notShown }
+    public var counts: DiagnosticCounts { DiagnosticCounts(diagnostics) }
 
     public var errorCount: Int { counts.errors }
     public var warningCount: Int { counts.warnings }
@@ -111,5 +110,5 @@ public struct FileDiagnostics: Sendable {
     }
 
     /// What the renderers print for the file: the diagnostics shown, then `notShownNote` if there is one.
-    public var rendered: [Diagnostic] { diagnostics + (notShownNote.map { [$0] } ?? []) }
+    public var rendered: [Diagnostic] { Array(shown) + (notShownNote.map { [$0] } ?? []) }
 }

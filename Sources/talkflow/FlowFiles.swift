@@ -85,11 +85,11 @@ enum FlowFinder {
             let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
             guard stat(child, &info) == 0 else {
-                // A dangling link is skipped unless it is named like a flow, which was meant to be checked. Any
-                // other failure (a path longer than the system allows, no permission to look) hides what the
-                // entry is, perhaps a folder of flows: it is reported, never skipped.
+                // A link that points nowhere (dangling, or a loop of links) is skipped unless it is named like a
+                // flow, which was meant to be checked. Any other failure (a path longer than the system allows, no
+                // permission to look) hides what the entry is, perhaps a folder of flows: it is reported.
                 let code = errno
-                let dangling = code == ENOENT || code == ENOTDIR
+                let dangling = code == ENOENT || code == ENOTDIR || code == ELOOP
                 if !dangling || isFlowName(name) {
                     found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
                 }

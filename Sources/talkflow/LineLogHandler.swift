@@ -85,7 +85,7 @@ struct LineLogHandler: LogHandler {
             let breaking: Bool = value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
             if breaking {
                 out.append("\u{FFFD}")
-            } else if scalar != " " && VisibleText.isInvisible(scalar) {
+            } else if value >= 0xA0 && VisibleText.isInvisible(scalar) {
                 out.append(contentsOf: VisibleText.escape(scalar).unicodeScalars)
             } else {
                 out.append(scalar)

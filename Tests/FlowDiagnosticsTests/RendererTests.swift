@@ -658,11 +658,22 @@ private func parseJSON(_ text: String) throws -> Any {
 
     @Test func keepsTheFirstThousandAndCountsTheRest() {
         let file = Self.flooded
-        #expect(file.diagnostics.map(\.message) == (1...1000).map { "problem \($0)" })
+        #expect(file.shown.map(\.message) == (1...1000).map { "problem \($0)" })
         #expect(file.notShown.errors == 3 && file.notShown.warnings == 2 && file.notShown.notes == 0)
         #expect(file.errorCount == 1003)
         #expect(file.warningCount == 2)
         #expect(FileDiagnostics(path: "a.yaml", source: nil, diagnostics: []).notShownNote == nil)
+    }
+
+    /// A caller that drops diagnostics afterwards (`lock` drops the warning it settles) shows and counts what is
+    /// left: the ones past the limit move up, nothing dropped is still counted.
+    @Test func droppingDiagnosticsShowsAndCountsTheRest() {
+        var file = Self.flooded
+        file.diagnostics.removeAll { $0.id == "unreachable_step" || $0.message == "problem 1" }
+        #expect(file.shown.map(\.message) == (2...1001).map { "problem \($0)" })
+        #expect(file.notShown.errors == 2 && file.notShown.warnings == 0)
+        #expect(file.errorCount == 1002 && file.warningCount == 0)
+        #expect(file.notShownNote?.message.hasPrefix("… and 2 more diagnostics not shown (2 errors)") == true)
     }
 
     @Test func textEndsTheFileWithTheNoteAndTheSummaryCountsEverything() {

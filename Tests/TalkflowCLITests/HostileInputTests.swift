@@ -110,6 +110,25 @@ import Testing
         #expect(result.stdout == "no problems found in 1 file\n")
     }
 
+    /// A link to itself, and two links to each other, point nowhere: skipped as a dangling link is, by `lint` and
+    /// by `test`, unless named like a file they read, which is then reported as unreadable.
+    @Test func aLoopOfLinksIsSkippedLikeADanglingLink() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("flows/ok.yaml", Flows.valid)
+        let path = { (name: String) in folder.url.appendingPathComponent("flows/" + name).path }
+        try FileManager.default.createSymbolicLink(atPath: path("self"), withDestinationPath: "self")
+        try FileManager.default.createSymbolicLink(atPath: path("a"), withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(atPath: path("b"), withDestinationPath: "a")
+        let lint = try folder.run("lint", "flows", timeout: 20)
+        #expect(lint.status == 0 && lint.stdout == "no problems found in 1 file\n", "\(lint.stderr)")
+        let tests = try folder.run("test", "flows", timeout: 20)
+        #expect(!tests.stderr.contains("self") && !tests.stderr.contains("flows/a"), "\(tests.stderr)")
+        try FileManager.default.createSymbolicLink(atPath: path("loop.yaml"), withDestinationPath: "loop.yaml")
+        let named = try folder.run("lint", "flows", timeout: 20)
+        #expect(named.status == 2, "\(named.stdout)\(named.stderr)")
+        #expect((named.stdout + named.stderr).contains("loop.yaml"))
+    }
+
     /// Nine levels of ten aliases each: a billion nodes if expanded.
     static let aliasBomb = """
         a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

@@ -61,7 +61,8 @@ public enum TranscriptFiles {
             var info = stat()
             guard stat(child, &info) == 0 else {
                 let code = errno
-                if (code != ENOENT && code != ENOTDIR) || isTranscriptName(name) {
+                // As for flows: a link that points nowhere (dangling, a loop) is skipped unless named like one.
+                if (code != ENOENT && code != ENOTDIR && code != ELOOP) || isTranscriptName(name) {
                     found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
                 }
                 continue

@@ -38,7 +38,7 @@ public enum JSONRenderer {
     public static func render(files: [FileDiagnostics]) -> String {
         var entries: [Entry] = []
         for file in files {
-            for diagnostic in file.diagnostics {
+            for diagnostic in file.shown {
                 entries.append(Entry(file: file.path, diagnostic: diagnostic))
             }
             if let note = file.notShownNote {
