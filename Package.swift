@@ -125,7 +125,7 @@ let package = Package(
             path: "Tests/GraphAPISupport"
         ),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
-        .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics"]),
+        .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics", "SchemaTestSupport"]),
         .testTarget(
             name: "FlowLanguageTests",
             dependencies: ["FlowLanguage", "FlowSyntax", "FlowDiagnostics", "FlowCompiler", "SchemaTestSupport"]
@@ -135,7 +135,10 @@ let package = Package(
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage"]),
+        .testTarget(
+            name: "FlowRuntimeTests",
+            dependencies: ["FlowRuntime", "FlowCompiler", "FlowLanguage", "SchemaTestSupport"]
+        ),
         .testTarget(
             name: "ConversationsTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import FlowLanguage
+import SchemaTestSupport
 import Testing
 
 /// What Meta refuses in a template parameter (error 132018, and a parameter without text), as every door checks
@@ -50,18 +51,8 @@ func aFilledValueIsNormalizedAsLittleAsMetaNeeds(text: String, normalized: Strin
 /// Whatever a value holds, once normalized Meta takes it unless nothing is left.
 @Test func aNormalizedValueIsOnlyEverRefusedAsBlank() {
     let pieces = ["a", "ñ", " ", "  ", "\n", "\r\n", "\t", "\u{2029}", "\u{A0}", "😀", "\u{301}"]
-    // A fixed seed (SplitMix64): a failure names its input and comes back on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-    var generator = SplitMix()
+    // A fixed seed: a failure names its input and comes back on every run.
+    var generator = SplitMix64(seed: 0x2545_F491_4F6C_DD1D)
     for _ in 0..<2000 {
         let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
             pieces.randomElement(using: &generator)!

@@ -22,23 +22,6 @@ func pair(_ node: Node?, _ key: String) -> Pair? {
     node?.mapping?.first { $0.key == key }
 }
 
-/// SplitMix64: a tiny seeded generator, so that every random input a test makes can be made again.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Checks what the loader promises about every location it returns: it lies inside the file, a range
 /// starts before it ends, and line and column name the same place as the byte offset. Returns the first
 /// broken promise, described, or `nil`.

@@ -1,5 +1,6 @@
 import FlowDiagnostics
 import FlowSyntax
+import SchemaTestSupport
 import Testing
 
 /// Seeded random inputs: whatever the bytes, the loader returns, and every location it gives is sound.
