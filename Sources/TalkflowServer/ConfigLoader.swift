@@ -79,7 +79,7 @@ public enum ConfigLoader {
 
     /// Reads and checks the file at `path`, with the process's environment (or a test's) for the secrets.
     public static func load(path: String, environment: [String: String]) -> Result {
-        switch SourceFiles.read(path, limit: limits.maxBytes) {
+        switch BoundedFileReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
             let diagnostic = ConfigRules.unreadable.diagnostic(
                 "cannot read the configuration file: \(message)", at: .fileStart)

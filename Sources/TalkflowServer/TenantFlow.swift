@@ -61,34 +61,14 @@ public enum TenantFlow {
 
     /// Reads and lints the flow file at `path`, with the consent lock beside it if there is one.
     public static func check(path: String, limits: LoaderLimits = .default) -> Checked {
-        switch SourceFiles.read(path, limit: limits.maxBytes) {
+        switch BoundedFileReader.read(path, limit: limits.maxBytes) {
         case .failure(let message): return .unreadable(message)
         case .tooLarge(let size):
             return .checked(FlowChecker.tooLarge(size: size, limits: limits), lock: nil)
         case .bytes(let bytes):
-            let lock = readLock(forFlow: path)
+            let lock = ConsentLockFile.read(forFlow: path)
             return .checked(
                 FlowChecker.check(bytes: bytes, limits: limits, consentLock: lock.lock), lock: lock.problems)
-        }
-    }
-
-    /// The consent lock beside the flow at `path` (`ConsentLock.path(forFlow:)`): none when there is no such
-    /// file; a lock file that cannot be read or used is an error in it, which refuses the flow.
-    static func readLock(forFlow path: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
-        let lockPath = ConsentLock.path(forFlow: path)
-        guard FileManager.default.fileExists(atPath: lockPath) else { return (nil, nil) }
-        switch SourceFiles.read(lockPath, limit: ConsentLock.maxBytes) {
-        case .failure(let message):
-            return (nil, ConsentLock.unusable(path: lockPath, "cannot read the consent lock: \(message)"))
-        case .tooLarge(let size):
-            return (
-                nil,
-                ConsentLock.unusable(
-                    path: lockPath, "the consent lock is \(size) bytes; the limit is \(ConsentLock.maxBytes) bytes")
-            )
-        case .bytes(let bytes):
-            let loaded = ConsentLock.load(bytes: bytes)
-            return (loaded.lock, loaded.problems(path: lockPath))
         }
     }
 

@@ -18,7 +18,7 @@ enum FileCheck {
     /// lock, not as a flow.
     static func run(path: String, limits: LoaderLimits = .default, locks: Bool = false) -> FileCheck {
         if locks, path.hasSuffix(".consent.lock") {
-            switch FlowReader.read(path, limit: ConsentLock.maxBytes) {
+            switch BoundedFileReader.read(path, limit: ConsentLock.maxBytes) {
             case .failure(let message): return .unreadable(path: path, message: message)
             case .tooLarge(let size):
                 return .checked(ConsentLockFile.tooLarge(path, size: size), flow: nil, lock: nil)
@@ -30,14 +30,13 @@ enum FileCheck {
                 return .checked(file, flow: nil, lock: nil)
             }
         }
-        switch FlowReader.read(path, limit: limits.maxBytes) {
+        switch BoundedFileReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
             return .unreadable(path: path, message: message)
         case .tooLarge(let size):
-            let diagnostic = SyntaxRules.tooLarge.diagnostic(
-                "file is \(size) bytes; the limit is \(limits.maxBytes) bytes", at: .fileStart)
+            let diagnostics = YAMLLoader.tooLarge(size: size, limits: limits).diagnostics
             return .checked(
-                FileDiagnostics(path: path, source: nil, diagnostics: [diagnostic]), flow: nil, lock: nil)
+                FileDiagnostics(path: path, source: nil, diagnostics: diagnostics), flow: nil, lock: nil)
         case .bytes(let bytes):
             let lock = ConsentLockFile.read(forFlow: path)
             let result = FlowChecker.check(bytes: bytes, limits: limits, consentLock: lock.lock)
@@ -51,29 +50,5 @@ enum FileCheck {
     /// Every file with something to report, the flow first.
     static func files(_ flow: FileDiagnostics, _ lock: FileDiagnostics?) -> [FileDiagnostics] {
         [flow] + (lock.map { [$0] } ?? [])
-    }
-}
-
-/// The consent lock beside a flow file on disk (`ConsentLock.path(forFlow:)`). No lock file is no lock; a lock
-/// file that cannot be read or used is an error in it, and the flow is then checked as if it had none.
-enum ConsentLockFile {
-    static func read(forFlow flowPath: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
-        let path = ConsentLock.path(forFlow: flowPath)
-        var info = stat()
-        guard stat(path, &info) == 0 || errno != ENOENT else { return (nil, nil) }
-        switch FlowReader.read(path, limit: ConsentLock.maxBytes) {
-        case .failure(let message):
-            return (nil, ConsentLock.unusable(path: path, "cannot read the consent lock: \(message)"))
-        case .tooLarge(let size):
-            return (nil, tooLarge(path, size: size))
-        case .bytes(let bytes):
-            let loaded = ConsentLock.load(bytes: bytes)
-            return (loaded.lock, loaded.problems(path: path))
-        }
-    }
-
-    static func tooLarge(_ path: String, size: Int) -> FileDiagnostics {
-        ConsentLock.unusable(
-            path: path, "the consent lock is \(size) bytes; the limit is \(ConsentLock.maxBytes) bytes")
     }
 }

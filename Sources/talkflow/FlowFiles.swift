@@ -104,45 +104,6 @@ enum FlowFinder {
     }
 }
 
-/// What reading a flow file gave.
-enum ReadOutcome {
-    case bytes([UInt8])
-    /// The file is larger than the limit; it was not read.
-    case tooLarge(size: Int)
-    /// The file could not be read; the message says why, lower-case ("no such file or directory").
-    case failure(String)
-}
-
-/// Reads flow files without ever blocking or exhausting memory on a hostile path.
-///
-/// The file is opened non-blocking (so a FIFO cannot hang the open), then `fstat` on the open descriptor
-/// checks that it is a regular file and not larger than the limit before a single byte is read; checking
-/// the descriptor rather than the path leaves no window in which the file could be swapped. At most
-/// `limit + 1` bytes are read, so a file that grows after the check is still caught.
-enum FlowReader {
-    /// Reads the file at `path` if it is a regular file of at most `limit` bytes.
-    static func read(_ path: String, limit: Int) -> ReadOutcome {
-        var info = stat()
-        // stat first only for a precise message: opening a socket fails with an unhelpful error.
-        if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
-            return .failure("not a regular file (\(kind))")
-        }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(FileKind.describe(errno)) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        guard fstat(descriptor, &info) == 0 else { return .failure(FileKind.describe(errno)) }
-        if let kind = FileKind.irregular(info) { return .failure("not a regular file (\(kind))") }
-        if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
-        do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            if data.count > limit { return .tooLarge(size: data.count) }
-            return .bytes([UInt8](data))
-        } catch {
-            return .failure(FileKind.describe(error))
-        }
-    }
-}
-
 /// Small wrappers over POSIX file facts, shared by finding and reading.
 enum FileSystem {
     /// Writes `text` to `path` through a temporary file in the same folder and a rename, so that a reader never

@@ -132,7 +132,7 @@ struct TestCommand: ParsableCommand {
     /// Reads transcripts and flows with the hardened reader `lint` uses (no FIFOs, no files over the limit).
     static let read: TranscriptRunner.FileReader = { path in
         let limit = LoaderLimits.default.maxBytes
-        switch FlowReader.read(path, limit: limit) {
+        switch BoundedFileReader.read(path, limit: limit) {
         case .bytes(let bytes): return .success(bytes)
         case .tooLarge(let size):
             return .failure(TranscriptRunner.ReadFailure("file is \(size) bytes; the limit is \(limit) bytes"))

@@ -1,3 +1,4 @@
+import FlowCompiler
 import FlowDiagnostics
 import Foundation
 import Storage
@@ -415,7 +416,7 @@ struct ConfigLoaderTests {
         }
         #expect(result.diagnostics.map(\.message) == ["file is 17000008 bytes; the limit is 16777216 bytes"])
         try folder.write("flow.consent.lock", String(repeating: "#", count: 2_000_000))
-        let lock = TenantFlow.readLock(forFlow: flow).problems?.diagnostics.first?.message ?? ""
+        let lock = ConsentLockFile.read(forFlow: flow).problems?.diagnostics.first?.message ?? ""
         #expect(lock.contains("the consent lock is 2000000 bytes; the limit is"), "\(lock)")
     }
 
