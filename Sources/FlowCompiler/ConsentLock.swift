@@ -245,7 +245,7 @@ public struct ConsentLock: Sendable, Hashable {
             versions.append((version, entries))
         }
         var text = """
-            # The consent texts of \(flowName), as SHA-256 hashes per policy version, written by `talkflow lock`.
+            # The consent texts of \(VisibleText.of(flowName)), as SHA-256 hashes per policy version, written by `talkflow lock`.
             # Commit it beside the flow: while a version is listed here, its consent texts may not change
             # (`consent_text_changed`); a new text needs a new policy.version.
             versions:

@@ -89,7 +89,9 @@ public enum TenantFlow {
             result.diagnostics.isEmpty
             ? nil
             : FileDiagnostics(
-                path: tenant.flowPath, source: String(decoding: result.source.bytes, as: UTF8.self),
+                // A file not read (over the size limit) or empty has no line to show under its diagnostic.
+                path: tenant.flowPath,
+                source: result.source.bytes.isEmpty ? nil : String(decoding: result.source.bytes, as: UTF8.self),
                 diagnostics: result.diagnostics)
         let lockErrors = lockFile?.errorCount ?? 0
         guard !result.hasErrors, lockErrors == 0, var flow = result.flow else {

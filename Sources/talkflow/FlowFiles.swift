@@ -54,17 +54,6 @@ enum FlowFinder {
             && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
     }
 
-    /// A folder's place on disk, to notice a folder reached twice through links.
-    private struct FolderIdentity: Hashable {
-        let device: UInt64
-        let inode: UInt64
-
-        init(_ info: stat) {
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-        }
-    }
-
     /// Collects the flow files under `folder` depth-first; an unlistable folder becomes a problem entry.
     private static func walk(
         _ folder: String, identity: FolderIdentity, into found: inout [FlowInput], visited: inout Set<FolderIdentity>

@@ -62,7 +62,13 @@ struct Talkflow: AsyncParsableCommand {
                 // Help and the version: ArgumentParser's own text, on stdout.
                 if !message.isEmpty { Console.out(message + "\n") }
             } else if !message.isEmpty {
-                let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+                // The arguments the message quotes first (a line feed in one must not start a line of its own),
+                // then each line, for anything else ArgumentParser wrote from the input.
+                var quoted = message
+                for argument in Set(arguments) where VisibleText.of(argument) != argument {
+                    quoted = quoted.replacingOccurrences(of: argument, with: VisibleText.of(argument))
+                }
+                let lines = quoted.split(separator: "\n", omittingEmptySubsequences: false)
                 Console.err(lines.map { VisibleText.of(String($0)) }.joined(separator: "\n") + "\n")
             }
             Foundation.exit(code.rawValue)

@@ -30,3 +30,16 @@ private func mode(_ path: String) throws -> Int {
     _ = try SQLiteStore(path: path)
     #expect(try mode(path) == 0o640)
 }
+
+/// A store path that is a link to a file still to be made (a store kept on another volume) creates that file
+/// through the link, the owner's only as any new store (SQLite had created it with the process's default mode).
+@Test func aNewStoreThroughALinkIsReadableByItsOwnerOnly() async throws {
+    let folder = try TestFolder()
+    let target = folder.path("elsewhere.db")
+    let link = folder.path("store.db")
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+    let store = try SQLiteStore(path: link)
+    try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
+    #expect(try mode(target) == 0o600)
+    #expect(try await store.consentHistory(tenant: "t1", contact: "c").records.count == 1)
+}

@@ -59,6 +59,20 @@ import Testing
         #expect(try folder.run("lint", "--strict", "bot/flow.yaml").status == 0)
     }
 
+    /// A flow whose file name holds an escape sequence or a line break is locked with its name shown in the lock's
+    /// header comment, which then still reads back as a lock (the raw name had broken the comment).
+    @Test func aFlowNameWithControlCharactersStillGivesAValidLock() throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        for name in ["l\u{1B}[2J\u{202E}.yaml", "nl\nx.yaml"] {
+            try folder.write(name, Flows.valid)
+            let locked = try folder.run("lock", name)
+            #expect(locked.status == 0, "\(locked.stdout)\(locked.stderr)")
+            let again = try folder.run("lint", name)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        }
+    }
+
     @Test func aDamagedLockIsAnErrorAtItsLine() throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()

@@ -47,6 +47,23 @@ private enum Transcripts {
 
 @Suite("talkflow test")
 struct TestCommandTests {
+    /// A link to the folder itself, or to its parent, is a folder reached a second time: not searched again, so
+    /// each transcript runs once and the walk ends (it had run one transcript 41 times, or never ended).
+    @Test func aFolderLinkCycleRunsEachTranscriptOnce() throws {
+        let folder = try Transcripts.folder([:])
+        try folder.write("v/default.yaml", Transcripts.defaultFlow)
+        try folder.write("v/a.test.yaml", Transcripts.passing)
+        try folder.write("v/w/default.yaml", Transcripts.defaultFlow)
+        try folder.write("v/w/b.test.yaml", Transcripts.passing)
+        let path = { (name: String) in folder.url.appending(path: name).path }
+        try FileManager.default.createSymbolicLink(atPath: path("v/self"), withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: path("v/w/up"), withDestinationPath: "..")
+        let output = try folder.run("test", "v", timeout: 30)
+        #expect(!output.timedOut)
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.contains("2 passed, 0 failed, 2 transcripts"), "\(output.stdout)")
+    }
+
     /// A passing transcript: exit 0, its verdict and the summary on stdout.
     @Test func passingTranscriptsExitZero() throws {
         let folder = try Transcripts.folder(["bien.test.yaml": Transcripts.passing])

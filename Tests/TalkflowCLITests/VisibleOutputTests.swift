@@ -89,6 +89,11 @@ import Testing
         #expect(!result.stderr.unicodeScalars.contains(where: Self.hidden), "\(result.stderr)")
         #expect(result.stderr.hasPrefix(#"Error: The value 'x\#u{FFFD}[2Jy\u{202E}' is invalid for '--format"#))
         #expect(result.stderr.contains("\nUsage: talkflow lint "), "\(result.stderr)")
+        // A line feed in the argument does not start a line of its own.
+        let split = try folder.run("lint", "--format", "x\ntalkflow: error: forged", "flow.yaml")
+        #expect(split.status == 64)
+        #expect(!split.stderr.contains("\ntalkflow: error: forged"), "\(split.stderr)")
+        #expect(split.stderr.hasPrefix("Error: The value 'x\u{FFFD}talkflow: error: forged' is invalid"))
         let help = try folder.run("lint", "--help")
         #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Check flow files"), "\(help.stdout)")
     }

@@ -32,7 +32,7 @@ public enum TranscriptFiles {
                 continue
             }
             var found: [Entry] = []
-            var visited: Set<String> = []
+            var visited: Set<FolderIdentity> = []
             walk(path, into: &found, visited: &visited)
             if found.isEmpty {
                 entries.append(.problem(path: path, message: "no transcript files (*.test.yaml) in this folder"))
@@ -46,9 +46,10 @@ public enum TranscriptFiles {
     /// that cannot be listed, and an entry that cannot be looked at (a path longer than the system allows, no
     /// permission), are problems, never skipped: they may hold transcripts. A link that points nowhere is
     /// skipped unless it is named like a transcript.
-    private static func walk(_ folder: String, into found: inout [Entry], visited: inout Set<String>) {
-        let real = (folder as NSString).resolvingSymlinksInPath
-        guard visited.insert(real).inserted else { return }
+    private static func walk(_ folder: String, into found: inout [Entry], visited: inout Set<FolderIdentity>) {
+        if let identity = FolderIdentity(path: folder) {
+            guard visited.insert(identity).inserted else { return }
+        }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             // Ask the system again, only to learn why (FileManager's error does not say it plainly).
             var reason = "cannot list this folder"

@@ -81,7 +81,13 @@ public final class SQLiteStore: ConversationStore {
         }
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
-        let created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        var created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if created < 0, errno == EEXIST, Self.isLinkToNothing(path) {
+            // A link to a file still to be made (a store kept on another volume): O_EXCL never follows a link,
+            // so the target is created through the link here, with the same mode, rather than by SQLite with
+            // the process's default one.
+            created = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        }
         if created >= 0 {
             Glibc.close(created)
         } else {
@@ -195,6 +201,13 @@ public final class SQLiteStore: ConversationStore {
     /// `VACUUM INTO`): the backup Docs/storage.md recommends. `destination` must not exist.
     public func backup(to destination: String) throws {
         try pool.unsafeRead { try $0.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
+    }
+
+    /// Whether `path` is a symbolic link whose target does not exist (yet).
+    static func isLinkToNothing(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return false }
+        return stat(path, &info) != 0 && errno == ENOENT
     }
 }
 
