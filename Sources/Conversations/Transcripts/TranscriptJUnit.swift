@@ -67,11 +67,13 @@ public enum TranscriptJUnit {
         return result.unreadableReason ?? "failed"
     }
 
-    /// Escapes XML's special characters (quotes too, for attributes) and replaces characters XML 1.0 forbids.
+    /// Escapes XML's special characters (quotes too, for attributes) and replaces characters XML 1.0 forbids,
+    /// after showing the text as the terminal shows it (`VisibleText`: a CI dashboard renders the report, and a
+    /// U+202E in a name must not reverse it); tabs and line breaks stay.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        for scalar in VisibleText.of(text, keeping: ["\t", "\n", "\r"]).unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
