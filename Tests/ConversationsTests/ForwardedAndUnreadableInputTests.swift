@@ -63,6 +63,8 @@ struct ForwardedAndUnreadableInputTests {
               - unreadable: [order]
               - forwarded: { text: hola }
               - unreadable:
+              - unreadable: reaction
+              - unreadable: text
 
             """
         let result = TranscriptRunner().run(bytes: Array(text.utf8), path: "t.test.yaml")
@@ -78,6 +80,10 @@ struct ForwardedAndUnreadableInputTests {
                 "6:17 wrong_type 'unreadable' must be text, found a list",
                 "7:16 wrong_type 'forwarded' must be text, found a mapping",
                 "8:16 wrong_type 'unreadable' must be text, found nothing (null)",
+                "9:17 invalid_value 'unreadable' cannot be 'reaction': WhatsApp's channel acknowledges a reaction "
+                    + "without stepping the flow, so the flow never sees it; leave it out",
+                "10:17 invalid_value 'unreadable' cannot be 'text': a text is read; write it as the contact's "
+                    + "words (contact:, or a typed line in the REPL)",
             ])
         #expect(result.allFailures.first?.suggestion == "did you mean 'order'?")
         #expect(result.allFailures[1].suggestion == nil)

@@ -95,6 +95,8 @@ private let brokenTranscripts: [BrokenTranscript] = [
         id: "invalid_value"),
     .step("unreadable type in capitals", "unreadable: Order", "invalid_value"),
     .step("unreadable type of two words", "unreadable: nfm reply", "invalid_value"),
+    .step("unreadable type the channel reads", "unreadable: text", "invalid_value"),
+    .step("unreadable type the channel never steps", "unreadable: reaction", "invalid_value"),
     .step("forwarded not text", "forwarded: [hola]", "wrong_type"),
     BrokenTranscript(
         label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",

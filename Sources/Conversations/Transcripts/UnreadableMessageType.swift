@@ -11,10 +11,28 @@ public enum UnreadableMessageType {
     /// Why `type` cannot be sent, naming the input as `what` (`'unreadable'`, the REPL's `TYPE`), or `nil` when
     /// it can.
     public static func problem(_ type: String, what: String) -> String? {
-        guard !isValid(type) else { return nil }
-        return "\(what) must be a WhatsApp message type: lowercase letters, digits and '_', such as order, "
-            + "nfm_reply or poll_creation; found '\(type)'"
+        guard isValid(type) else {
+            return "\(what) must be a WhatsApp message type: lowercase letters, digits and '_', such as order, "
+                + "nfm_reply or poll_creation; found '\(type)'"
+        }
+        return neverUnreadable[type].map { "\(what) cannot be '\(type)': \($0)" }
     }
+
+    /// The types the WhatsApp channel never hands the flow as unreadable, and what a test writes instead: a
+    /// simulated message must be one the real channel could give.
+    static let neverUnreadable: [String: String] = {
+        var types: [String: String] = [
+            "text": "a text is read; write it as the contact's words (contact:, or a typed line in the REPL)",
+            "interactive": "a tapped button or list row is read; tap it (tap:, or /tap in the REPL)",
+            "button": "a tapped template button is read; tap it (tap:, or /tap in the REPL)",
+        ]
+        for kind in ["reaction", "system", "request_welcome", "edit", "revoke"] {
+            types[kind] =
+                "WhatsApp's channel acknowledges a \(kind) without stepping the flow, so the flow never sees it; "
+                + "leave it out"
+        }
+        return types
+    }()
 
     /// The valid type a wrongly written one most likely meant (`Order` → `order`), or `nil`.
     public static func suggestion(for type: String) -> String? {
