@@ -58,6 +58,9 @@ struct ConsentExportCommand: ParsableCommand {
         guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
         }
+        if let tenant, tenant.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("the tenant is empty: give a tenant id of the configuration, or leave out --tenant")
+        }
         do {
             _ = try StoreLocation(parsing: store)
         } catch {

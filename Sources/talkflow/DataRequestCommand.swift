@@ -24,8 +24,11 @@ struct DataRequestCommand: ParsableCommand {
 
             Exit status:
               0   done
-              1   refused (no such case, already extended, already answered)
-              2   the store could not be opened or written
+              1   refused (no such case, already extended, already answered, an
+                  extension after the deadline, a time before the request was
+                  received)
+              2   the store does not exist, is not a talkflow store, or could not
+                  be opened or written
               64  usage error
             """,
         subcommands: [

@@ -179,6 +179,7 @@ import Testing
         ["help", "lint", "extra"],
         ["consent"],
         ["consent", "export", "", "--store", "sqlite:x.sqlite"],
+        ["consent", "export", "573001112233", "--tenant", " ", "--store", "sqlite:x.sqlite"],
     ])
     func usageErrorsExit64(arguments: [String]) throws {
         let folder = try TemporaryFolder()
