@@ -160,9 +160,10 @@ public struct InboundProcessor: TenantUpdateProcessor {
             size = try await mediaSize(media, tenant: tenant, logger: logger)
         }
         guard let kind = message.event(mediaSize: size) else {
-            logger.debug(
-                "inbound message the flow does not see; acknowledged",
-                metadata: ["type": "\(message.type)", "message_id": "\(messageID)"])
+            var metadata: Logger.Metadata = ["type": "\(message.type)", "message_id": "\(messageID)"]
+            // Meta's `unsupported` wrapper says what it stands for (a reaction, an edit) in its part's type.
+            if case .unsupported(_, let subtype?) = message.content { metadata["subtype"] = "\(subtype)" }
+            logger.debug("inbound message the flow does not see; acknowledged", metadata: metadata)
             return
         }
         let receivedAt = clock()

@@ -105,6 +105,16 @@ import Testing
             let unseen = try #require(
                 logs.all.first { $0.message == "inbound message the flow does not see; acknowledged" })
             #expect(unseen.metadata["tenant"] == "tienda" && unseen.metadata["conversation"] == nil)
+            #expect(unseen.metadata["type"] == "reaction" && unseen.metadata["subtype"] == nil)
+            // Meta's `unsupported` wrapper of an edit names what it stands for.
+            let edit = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"from":"\#(EndToEnd.ana)","id":"wamid.DBG3","timestamp":"1750000030","type":"unsupported","#
+                    + #""unsupported":{"type":"edit"}}"#)
+            #expect(try await server.post(edit) == 200)
+            let wrapped = try #require(
+                logs.all.last { $0.message == "inbound message the flow does not see; acknowledged" })
+            #expect(wrapped.metadata["type"] == "unsupported" && wrapped.metadata["subtype"] == "edit")
         }
     }
 
