@@ -17,6 +17,13 @@ public enum FileKind {
     }
 
     /// `strerror` with a lower-case start, to fit the messages of talkflow ("no such file or directory").
+    /// Whether `stat` failing with `code` means the entry is a link that points nowhere (its target is missing,
+    /// or links lead back to it in a loop): the folder walks of `lint` and `test` skip such a link unless it is
+    /// named like a file they read, and report any other failure.
+    public static func pointsNowhere(_ code: Int32) -> Bool {
+        code == ENOENT || code == ENOTDIR || code == ELOOP
+    }
+
     public static func describe(_ code: Int32) -> String {
         let text = String(cString: strerror(code))
         return text.prefix(1).lowercased() + text.dropFirst()

@@ -78,8 +78,7 @@ enum FlowFinder {
                 // flow, which was meant to be checked. Any other failure (a path longer than the system allows, no
                 // permission to look) hides what the entry is, perhaps a folder of flows: it is reported.
                 let code = errno
-                let dangling = code == ENOENT || code == ENOTDIR || code == ELOOP
-                if !dangling || isFlowName(name) {
+                if !FileKind.pointsNowhere(code) || isFlowName(name) {
                     found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
                 }
                 continue

@@ -63,7 +63,7 @@ public enum TranscriptFiles {
             guard stat(child, &info) == 0 else {
                 let code = errno
                 // As for flows: a link that points nowhere (dangling, a loop) is skipped unless named like one.
-                if (code != ENOENT && code != ENOTDIR && code != ELOOP) || isTranscriptName(name) {
+                if !FileKind.pointsNowhere(code) || isTranscriptName(name) {
                     found.append(.problem(path: child, message: FileKind.describe(code, path: child)))
                 }
                 continue
