@@ -59,13 +59,22 @@ public struct LocalTime: Sendable, Hashable {
 /// in the flow's time zone.
 public struct BusinessCalendar: Sendable {
     public let timeZone: TimeZone
+    /// The time zone as the flow writes it (`America/Bogota`, `UTC`, `GMT-5`), for people: Foundation's own
+    /// name for a zone (`GMT` for `UTC`, `GMT-0500` for `GMT-5`) is not what the author wrote.
+    public let timeZoneName: String
     /// Open spans per weekday (index 1…7), minutes since midnight.
     let spans: [[(start: Int, end: Int)]]
     let holidays: Set<String>
     let nationalCalendars: [NationalCalendar]
 
     public init(settings: MachineSettings) {
-        timeZone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "America/Bogota")!
+        if let zone = TimeZone(identifier: settings.timeZone) {
+            timeZone = zone
+            timeZoneName = settings.timeZone
+        } else {
+            timeZone = TimeZone(identifier: "America/Bogota")!
+            timeZoneName = "America/Bogota"
+        }
         var spans = [[(start: Int, end: Int)]](repeating: [], count: 8)
         for hours in settings.hours where (1...7).contains(hours.weekday) {
             spans[Int(hours.weekday)].append((Int(hours.startMinute), Int(hours.endMinute)))

@@ -638,7 +638,9 @@ public struct Interpreter: Sendable {
             s.attachmentMonth = local.monthKey
             s.attachmentBytes = 0
         }
-        guard attachment.size >= 0, s.attachmentBytes + attachment.size <= Self.monthlyAttachmentAllowance else {
+        // A size near Int64.max (a transcript may write one) is over the allowance, not an overflow.
+        let (total, overflow) = s.attachmentBytes.addingReportingOverflow(attachment.size)
+        guard attachment.size >= 0, !overflow, total <= Self.monthlyAttachmentAllowance else {
             let (year, month) = local.month == 12 ? (local.year + 1, 1) : (local.year, local.month + 1)
             let text = defaults.attachmentLimit.replacingOccurrences(
                 of: "%@", with: defaults.resetDate(year: year, month: month))

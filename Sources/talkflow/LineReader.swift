@@ -9,8 +9,6 @@ import Foundation
 protocol LineReader: AnyObject {
     /// The next line without its line break, or `nil` at the end of the input (Ctrl-D, end of the pipe).
     func readLine() -> String?
-    /// Called once when the session ends.
-    func finish()
 }
 
 /// Reads standard input line by line, for pipes and files: no prompt, no echo, no editing.
@@ -21,9 +19,6 @@ final class PipedLineReader: LineReader {
         if line.hasSuffix("\r") { line.removeLast() }
         return line
     }
-
-    /// Nothing to release.
-    func finish() {}
 }
 
 /// Reads lines with GNU readline, for a person at a terminal: Emacs-style editing (Ctrl-A, Ctrl-E, arrows,
@@ -39,7 +34,7 @@ final class TerminalLineReader: LineReader {
 
     /// Prepares readline. `prompt` may contain ANSI colours: they are wrapped in readline's invisible-text
     /// markers here so that it measures the prompt correctly. `historyPath`, when given, is read now and
-    /// appended to after each line.
+    /// appended to after each line, and kept to its last `historyLimit` lines.
     init(prompt: String, historyPath: String?, commands: [String]) {
         self.prompt = Self.markInvisible(prompt)
         self.historyPath = historyPath
@@ -58,6 +53,7 @@ final class TerminalLineReader: LineReader {
                 if descriptor >= 0 { close(descriptor) }
             }
             read_history(historyPath)
+            history_truncate_file(historyPath, Self.historyLimit)
         }
     }
 
@@ -69,15 +65,14 @@ final class TerminalLineReader: LineReader {
         let line = String(cString: raw)
         if !line.allSatisfy(\.isWhitespace), line != lastLine {
             add_history(raw)
-            if let historyPath { append_history(1, historyPath) }
+            // Trimmed as it grows, not when the session ends: Ctrl-C ends it at once (see InterruptHandler).
+            if let historyPath {
+                append_history(1, historyPath)
+                history_truncate_file(historyPath, Self.historyLimit)
+            }
         }
         lastLine = line
         return line
-    }
-
-    /// Trims the history file to its limit.
-    func finish() {
-        if let historyPath { history_truncate_file(historyPath, Self.historyLimit) }
     }
 
     /// The prompt with every escape sequence between readline's `RL_PROMPT_START_IGNORE` (1) and

@@ -47,7 +47,7 @@ enum ReplClock {
     /// The `/clock` line: the time, the zone, whether the business is open, and the inactivity timer.
     static func status(of simulator: Simulator) -> String {
         let calendar = simulator.interpreter.calendar
-        var line = "clock \(describe(simulator.now, calendar: calendar)) (\(calendar.timeZone.identifier))"
+        var line = "clock \(describe(simulator.now, calendar: calendar)) (\(calendar.timeZoneName))"
         line += calendar.isOpen(at: simulator.now) ? ", business hours: open" : ", business hours: closed"
         if let deadline = simulator.session.inactivityDeadline {
             line += "; inactivity timer at \(TranscriptDriver.localTime(deadline, in: calendar.timeZone))"

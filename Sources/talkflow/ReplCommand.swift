@@ -46,7 +46,8 @@ struct ReplCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Start the virtual clock at this local date and time, in the flow's time zone "
-                + "(YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, a space may replace the T; e.g. 2026-12-01T10:00).",
+                + "(YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, a space may replace the T; e.g. 2026-12-01T10:00), "
+                + "no later than 9999-12-31T23:59:59Z.",
             valueName: "date-time"))
     var at: String?
 
@@ -89,8 +90,14 @@ struct ReplCommand: ParsableCommand {
         let columns = interactive && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_col) : 0
         let output = ReplOutput(colors: colors, width: columns > 0 ? columns : nil)
         let calendar = BusinessCalendar(settings: machine.settings)
-        let start = ReplClock.start(
-            at: at.flatMap(TranscriptDateTime.init(iso:)), interactive: interactive, timeZone: calendar.timeZone)
+        let startTime = at.flatMap(TranscriptDateTime.init(iso:))
+        // Known only once the flow's time zone is: a clock started past its last instant could not go on.
+        if let at, let startTime, TranscriptDriver.reachableInstant(startTime, in: calendar.timeZone) == nil {
+            throw ValidationError(
+                "invalid --at '\(at)': it is past the latest time the clock reaches, "
+                    + TranscriptDriver.latestTimeText(calendar))
+        }
+        let start = ReplClock.start(at: startTime, interactive: interactive, timeZone: calendar.timeZone)
         let session = ReplSession(
             flowPath: flow, machine: machine, startAt: start, contactName: contactName, phone: phone,
             output: output, diagnosticsColors: color.enabled(for: STDERR_FILENO))
@@ -106,7 +113,6 @@ struct ReplCommand: ParsableCommand {
         } else {
             reader = PipedLineReader()
         }
-        defer { reader.finish() }
         while let line = reader.readLine() {
             if session.handle(line) == .quit { return }
         }

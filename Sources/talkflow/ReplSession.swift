@@ -123,6 +123,11 @@ final class ReplSession {
             output.info(ReplCommandName.helpText)
             return
         }
+        // One command name: `/help clock extra` is a mistake in using /help, not an unknown command.
+        guard !argument.contains(where: \.isWhitespace) else {
+            output.problem("/help takes one command name; usage: \(ReplCommandName.help.usage[0].form)")
+            return
+        }
         let name = argument.hasPrefix("/") ? String(argument.dropFirst()) : argument
         guard let command = ReplCommandName.named(name) else {
             output.problem(ReplCommandName.unknown(name))
@@ -150,7 +155,18 @@ final class ReplSession {
         let input: TranscriptInput
         switch ReplClock.move(argument) {
         case .by(let seconds)?: input = .wait(seconds: seconds)
-        case .to(let local)?: input = .at(local)
+        case .to(let local)?:
+            // Refused here, in the REPL's words (the transcript's `at:` has its own).
+            switch TranscriptDriver.instant(movingTo: local, on: simulator) {
+            case .success: input = .at(local)
+            case .failure(.beforeClock(let now)):
+                output.problem("\(local) is before the clock (\(now)); time never goes back")
+                return
+            case .failure(.pastLatest):
+                let latest = TranscriptDriver.latestTimeText(simulator.interpreter.calendar)
+                output.problem("\(local) is past the latest time the clock reaches, \(latest)")
+                return
+            }
         case nil:
             output.problem(
                 "cannot read '\(argument)'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM")
@@ -193,7 +209,13 @@ final class ReplSession {
             output.problem("missing size; usage: \(ReplCommandName.attach.usage[0].form)")
             return
         }
-        guard let size = TranscriptUnits.parseSize(parts[1]) else {
+        let size: Int64
+        switch TranscriptUnits.readSize(parts[1]) {
+        case .bytes(let bytes): size = bytes
+        case .tooLarge:
+            output.problem("the size '\(parts[1])' is more than \(TranscriptUnits.largestSize) bytes")
+            return
+        case .unreadable:
             output.problem("cannot read the size '\(parts[1])'; write it like 2MB, 300KB or 100B")
             return
         }

@@ -19,6 +19,7 @@ private func withoutRanges(_ transcript: Transcript) -> Transcript {
     var copy = transcript
     copy.flowRange = .fileStart
     copy.fixturesRange = .fileStart
+    copy.fixturesTimeRange = .fileStart
     copy.steps = copy.steps.map { TranscriptStep($0.kind) }
     return copy
 }

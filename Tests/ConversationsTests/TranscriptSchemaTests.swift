@@ -71,6 +71,8 @@ private let brokenTranscripts: [BrokenTranscript] = [
     .step("wait of a sum of zeros", "wait: 0h00m0s", "invalid_value"),
     .step("wait with a number of ten digits", "wait: 1h1000000000s", "invalid_value"),
     .step("negative attachment size", "attachment: { type: pdf, size: -1 }", "invalid_value"),
+    .step("handoff_ended not boolean", "handoff_ended: yes", "wrong_type"),
+    .step("revoked false", "revoked: false", "invalid_value"),
     BrokenTranscript(
         label: "attachment size", yaml: "flow: f.yaml\nsteps:\n  - attachment: { type: pdf, size: big }\n",
         id: "invalid_value"),

@@ -121,6 +121,15 @@ func otherTypesAreRefusedNamingTheAcceptedOnes(_ mime: String) throws {
     #expect(chat.send("application/pdf", size: 52_428_800).texts.isEmpty)
 }
 
+/// A file of Int64.max bytes after another one (a transcript may write such a size) is over the allowance; the
+/// month's sum must not overflow.
+@Test func aFileOfTheLargestSizeAfterAnotherIsRefused() throws {
+    var chat = try chatWithAgent()
+    chat.send("application/pdf", size: 1000)
+    #expect(chat.send("application/pdf", size: .max).texts.first?.hasPrefix("Alcanzaste el límite") == true)
+    #expect(chat.session.attachmentBytes == 1000)
+}
+
 @Test func theMonthIsTheFlowsNotUTCs() throws {
     // Saturday 2026-02-28 18:00 in Bogota (23:00 UTC): 40 MiB.
     var chat = try chatWithAgent(at: 1_772_319_600)

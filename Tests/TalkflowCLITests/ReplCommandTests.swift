@@ -223,7 +223,7 @@ import Testing
                 error: no agent has this conversation; /agent works once a handoff has assigned one
                 error: no handoff in progress: there is nothing for an agent to close
                 error: cannot read 'ayer'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM
-                error: 'at: 2020-01-01T00:00' is before the clock (2026-03-02T10:00); time never goes back
+                error: 2020-01-01T00:00 is before the clock (2026-03-02T10:00); time never goes back
                 error: /state takes no argument; usage: /state
                 error: missing argument; usage: /save FILE
 
@@ -250,6 +250,39 @@ import Testing
         #expect(result.stdout.contains(continued))
         // "//hola" is the contact's first message: it starts the conversation; "hola" after /quit is never read.
         #expect(result.stdout.components(separatedBy: "Antes de continuar").count == 2)
+    }
+
+    /// `/help` shows one command at most: more words are a mistake in using /help, not an unknown command.
+    @Test func helpWithMoreThanOneWordIsAUsageError() throws {
+        let result = try repl("/help clock extra\n/help /tap  2\n")
+        #expect(result.stdout == "")
+        #expect(
+            result.stderr == """
+                error: /help takes one command name; usage: /help [COMMAND]
+                error: /help takes one command name; usage: /help [COMMAND]
+
+                """)
+    }
+
+    /// `/attach` reads every size up to Int64.max bytes exactly (2⁵³ − 1 was refused when sizes went through
+    /// a Double); one more is refused naming the limit.
+    @Test func attachSizesUpToTheLargest() throws {
+        let result = try repl(
+            "hola\nacepto\n3\n/attach pdf 9007199254740991\n/attach pdf 9223372036854775807\n"
+                + "/attach pdf 9223372036854775808\n/attach pdf 8589934592GB\n")
+        #expect(result.status == 0)
+        #expect(
+            result.stderr == """
+                error: the size '9223372036854775808' is more than 9223372036854775807 bytes
+                error: the size '8589934592GB' is more than 9223372036854775807 bytes
+
+                """)
+        #expect(
+            result.stdout.hasSuffix(
+                "bot › Alcanzaste el límite de 50 MB en archivos de este mes. Podrás enviar más archivos a partir del "
+                    + "1 de abril de 2026.\n"
+                    + "bot › Alcanzaste el límite de 50 MB en archivos de este mes. Podrás enviar más archivos a partir del "
+                    + "1 de abril de 2026.\n"), "\(result.stdout)")
     }
 
     /// `/reload` picks up an edit and keeps the conversation at its step; a broken edit prints the diagnostics
@@ -463,6 +496,22 @@ import Testing
         let (status, _) = try terminal.finish(timeout: 5)
         #expect(terminal.killedBySignal)
         #expect(status == SIGINT)
+    }
+
+    /// The history file keeps its last 1000 lines even when Ctrl-C ends the session, which leaves no time to
+    /// trim it at the end.
+    @Test func anInterruptLeavesTheHistoryTrimmed() throws {
+        let home = try TemporaryFolder()
+        try home.write(".talkflow_history", (1...1500).map { "línea \($0)\n" }.joined())
+        let terminal = try Self.terminalAfterHola(home: home)
+        terminal.signal(SIGINT)
+        _ = try terminal.finish(timeout: 5)
+        #expect(terminal.killedBySignal)
+        let history = try String(contentsOf: home.url.appendingPathComponent(".talkflow_history"), encoding: .utf8)
+        let lines = history.split(separator: "\n")
+        #expect(lines.count == 1000)
+        #expect(lines.first == "línea 502")
+        #expect(lines.last == "hola")
     }
 
     /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the

@@ -77,4 +77,21 @@ import Testing
 
                 """)
     }
+
+    /// The types the channel acknowledges without stepping the flow are refused with the article each needs.
+    @Test func acknowledgedTypesAreNamedWithTheirArticle() throws {
+        let folder = try TemporaryFolder()
+        let result = try PipedRepl.run(
+            "/unreadable edit\n/unreadable reaction\n/unreadable system\n",
+            arguments: ["repl", ReplCommandTests.defaultFlow], in: folder.url)
+        #expect(result.stdout == "")
+        let rest = "without stepping the flow, so the flow never sees it; leave it out"
+        #expect(
+            result.stderr == """
+                error: TYPE cannot be 'edit': WhatsApp's channel acknowledges an edit \(rest)
+                error: TYPE cannot be 'reaction': WhatsApp's channel acknowledges a reaction \(rest)
+                error: TYPE cannot be 'system': WhatsApp's channel acknowledges a system message \(rest)
+
+                """)
+    }
 }

@@ -68,12 +68,15 @@ public enum TranscriptDriver {
         case .wait(let seconds):
             effects = simulator.advance(by: seconds)
         case .at(let local):
-            let instant = unixTime(local, in: simulator.interpreter.calendar.timeZone)
-            guard instant >= simulator.now else {
-                let now = localTime(simulator.now, in: simulator.interpreter.calendar.timeZone)
+            switch instant(movingTo: local, on: simulator) {
+            case .success(let instant):
+                effects = simulator.advance(to: instant)
+            case .failure(.beforeClock(let now)):
                 return .failure(Failure(message: "'at: \(local)' is before the clock (\(now)); time never goes back"))
+            case .failure(.pastLatest):
+                let latest = latestTimeText(simulator.interpreter.calendar)
+                return .failure(Failure(message: "'at: \(local)' is past the latest time the clock reaches, \(latest)"))
             }
-            effects = simulator.advance(to: instant)
         }
         let requested = effects.contains {
             if case .requestHandoff = $0 { return true }
@@ -115,6 +118,48 @@ public enum TranscriptDriver {
         return .failure(Failure(message: "no button or row '\(choice)' in the last interactive message (\(titles))"))
     }
 
+    /// Why the clock cannot be moved to a local date-time.
+    public enum ClockMoveProblem: Error, Sendable, Hashable {
+        /// It is before the clock, shown here as a local time: time never goes back.
+        case beforeClock(now: TranscriptDateTime)
+        /// It is past `Simulator.lastInstant`, the latest instant the clock reaches.
+        case pastLatest
+    }
+
+    /// The instant the clock moves to for a local date-time in the flow's time zone (`at:`, `/clock
+    /// DATE-TIME`): refused when it is before the clock or past the latest instant the clock reaches.
+    public static func instant(
+        movingTo local: TranscriptDateTime, on simulator: Simulator
+    ) -> Result<Int64, ClockMoveProblem> {
+        let timeZone = simulator.interpreter.calendar.timeZone
+        guard let instant = reachableInstant(local, in: timeZone) else { return .failure(.pastLatest) }
+        guard instant >= simulator.now else {
+            return .failure(.beforeClock(now: localTime(simulator.now, in: timeZone)))
+        }
+        return .success(instant)
+    }
+
+    /// Unix seconds of a local date-time in a time zone, or `nil` when it is past `Simulator.lastInstant`
+    /// (9999-12-31T23:59:59Z): a clock may not start or be set there, since it could not go on from it.
+    public static func reachableInstant(_ local: TranscriptDateTime, in timeZone: TimeZone) -> Int64? {
+        let instant = unixTime(local, in: timeZone)
+        return instant <= Simulator.lastInstant ? instant : nil
+    }
+
+    /// Why the clock cannot start at a local date-time (`fixtures.time`), or `nil` when it can.
+    public static func startTimeProblem(_ time: TranscriptDateTime, calendar: BusinessCalendar) -> String? {
+        guard reachableInstant(time, in: calendar.timeZone) == nil else { return nil }
+        return "'time' is past the latest time the clock reaches, \(latestTimeText(calendar))"
+    }
+
+    /// The latest time the clock reaches, as a person of the flow reads it and as UTC:
+    /// `9999-12-31T18:59:59 in America/Bogota (9999-12-31T23:59:59Z)`.
+    public static func latestTimeText(_ calendar: BusinessCalendar) -> String {
+        let local = localTime(Simulator.lastInstant, in: calendar.timeZone)
+        let utc = localTime(Simulator.lastInstant, in: TimeZone(identifier: "UTC")!)
+        return "\(local) in \(calendar.timeZoneName) (\(utc)Z)"
+    }
+
     /// Unix seconds of a local date-time in a time zone (a time skipped by a daylight-saving change moves
     /// forward, as clocks do).
     public static func unixTime(_ local: TranscriptDateTime, in timeZone: TimeZone) -> Int64 {
@@ -147,7 +192,11 @@ extension TranscriptDriver {
         machine: StateMachine, fixtures: TranscriptFixtures
     ) -> Result<(Simulator, TranscriptOutcome), Failure> {
         let interpreter = Interpreter(machine: machine)
-        let start = unixTime(fixtures.time ?? TranscriptFixtures.defaultTime, in: interpreter.calendar.timeZone)
+        let time = fixtures.time ?? TranscriptFixtures.defaultTime
+        if let problem = startTimeProblem(time, calendar: interpreter.calendar) {
+            return .failure(Failure(message: problem))
+        }
+        let start = unixTime(time, in: interpreter.calendar.timeZone)
         var consent = Session.Consent()
         if let given = fixtures.consent {
             consent.acceptedVersion = given.version ?? machine.policy?.version ?? ""

@@ -15,6 +15,8 @@ public struct Transcript: Sendable, Hashable {
     public var fixtures: TranscriptFixtures
     /// Where `fixtures:` is written, for failures about the fixtures.
     public var fixturesRange: SourceRange = .fileStart
+    /// Where `fixtures.time` is written, for a start time the clock cannot have.
+    public var fixturesTimeRange: SourceRange = .fileStart
     /// When `true` (the default) every significant effect of every input must be listed.
     public var exhaustive: Bool
     public var steps: [TranscriptStep]

@@ -147,10 +147,18 @@ private final class Reader {
         return nil
     }
 
-    /// Exactly `true`: the value of keys such as `agent_close` and `revoked`.
+    /// Exactly `true`: the value of keys such as `agent_close` and `revoked`. `false` is a boolean these keys
+    /// cannot have (`invalid_value`); anything else (`yes`, `"true"`) is no boolean at all (`wrong_type`), as
+    /// for `exhaustive`.
     func isTrue(_ node: Node, _ what: String) -> Bool {
         if case .scalar("true", .plain) = node.value { return true }
-        add(SchemaRules.invalidValue.diagnostic("\(what) must be true, found \(describe(node))", at: node.range))
+        let rule: RuleDescriptor
+        if case .scalar("false", .plain) = node.value {
+            rule = SchemaRules.invalidValue
+        } else {
+            rule = SchemaRules.wrongType
+        }
+        add(rule.diagnostic("\(what) must be true, found \(describe(node))", at: node.range))
         return false
     }
 
@@ -241,6 +249,9 @@ private final class Reader {
         if let fixtures = fields["fixtures"] {
             result.fixtures = self.fixtures(fixtures.value)
             result.fixturesRange = fixtures.keyRange
+            if let time = fixtures.value.mapping?.first(where: { $0.key == "time" }) {
+                result.fixturesTimeRange = time.value.range
+            }
         }
         if let exhaustive = fields["exhaustive"], let value = bool(exhaustive.value, "'exhaustive'") {
             result.exhaustive = value
@@ -418,14 +429,21 @@ private final class Reader {
                     suggestion: Suggestions.closest(to: type, in: known).map { "did you mean '\($0)'?" }))
             return nil
         }
-        guard let size = TranscriptUnits.parseSize(sizeText) else {
+        switch TranscriptUnits.readSize(sizeText) {
+        case .bytes(let size):
+            return TranscriptAttachment(type: type, size: size, name: attachment.name)
+        case .tooLarge:
+            add(
+                SchemaRules.invalidValue.diagnostic(
+                    "'size' must be at most \(TranscriptUnits.largestSize) bytes, found '\(sizeText)'",
+                    at: sizePair.value.range))
+        case .unreadable:
             add(
                 SchemaRules.invalidValue.diagnostic(
                     "'size' must be a size such as 2MB, 512KB or 1024B, found '\(sizeText)'", at: sizePair.value.range
                 ))
-            return nil
         }
-        return TranscriptAttachment(type: type, size: size, name: attachment.name)
+        return nil
     }
 
     func message(_ node: Node, _ what: String) -> MessageExpectation? {

@@ -1,5 +1,7 @@
 import FlowCompiler
 import FlowDiagnostics
+import FlowLanguage
+import FlowRuntime
 import FlowSyntax
 import Foundation
 
@@ -238,6 +240,15 @@ private struct Execution {
     }
 
     mutating func run() {
+        // A start past the latest time the clock reaches is a value the transcript cannot have, known only now
+        // that the flow's time zone is.
+        if let time = transcript.fixtures.time,
+            let problem = TranscriptDriver.startTimeProblem(
+                time, calendar: BusinessCalendar(settings: machine.settings))
+        {
+            fail(SchemaRules.invalidValue, problem, at: transcript.fixturesTimeRange, stop: true)
+            return
+        }
         let simulator: Simulator
         switch TranscriptDriver.makeSimulator(machine: machine, fixtures: transcript.fixtures) {
         case .failure(let failure):

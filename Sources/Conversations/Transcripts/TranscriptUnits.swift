@@ -39,11 +39,28 @@ public enum TranscriptUnits {
         return "\(seconds)s"
     }
 
+    /// The most bytes a size may have: `Int64.max`, 9,223,372,036,854,775,807.
+    public static let largestSize = Int64.max
+
+    /// What a size text says: a number of bytes, a size beyond `largestSize`, or no size at all.
+    public enum SizeReading: Sendable, Hashable {
+        case bytes(Int64)
+        case tooLarge
+        case unreadable
+    }
+
+    /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100`, or `nil` (see `readSize`).
+    public static func parseSize(_ text: String) -> Int64? {
+        if case .bytes(let bytes) = readSize(text) { return bytes }
+        return nil
+    }
+
     /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100` (bytes). `KB`, `MB` and `GB` are
     /// binary (1024, 1024², 1024³), as the monthly allowance (50 MB = 50 × 1024 × 1024 bytes) is; `KiB`,
     /// `MiB`, `GiB` mean the same. Units are case-insensitive. A size that is not a whole number of bytes
-    /// is rounded down.
-    public static func parseSize(_ text: String) -> Int64? {
+    /// is rounded down. Computed in integers, so that every size up to `Int64.max` bytes is exact; `tooLarge`
+    /// beyond it.
+    public static func readSize(_ text: String) -> SizeReading {
         let trimmed = text.trimmingCharacters(in: " ")
         var number = ""
         var unit = ""
@@ -54,18 +71,37 @@ public enum TranscriptUnits {
                 unit.append(character)
             }
         }
-        guard !number.isEmpty, number.count <= 15, let value = Double(number), value >= 0 else { return nil }
-        let multiplier: Double
+        let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, whole.count + (parts.count > 1 ? parts[1].count : 0) > 0,
+            parts.count == 1 || !parts[1].contains(".")
+        else { return .unreadable }
+        let multiplier: Int64
         switch unit.lowercased() {
         case "", "b": multiplier = 1
-        case "kb", "kib": multiplier = 1024
-        case "mb", "mib": multiplier = 1024 * 1024
-        case "gb", "gib": multiplier = 1024 * 1024 * 1024
-        default: return nil
+        case "kb", "kib": multiplier = 1 << 10
+        case "mb", "mib": multiplier = 1 << 20
+        case "gb", "gib": multiplier = 1 << 30
+        default: return .unreadable
         }
-        let bytes = (value * multiplier).rounded(.down)
-        guard bytes < 9e15 else { return nil }
-        return Int64(bytes)
+        var value: Int64 = 0
+        for digit in whole.utf8 {
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return .tooLarge }
+            value = sum
+        }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        guard !overflow else { return .tooLarge }
+        // The fraction's bytes, rounded down: 0.d₁d₂…dₖ × multiplier by long multiplication from the last
+        // digit, whose final carry is the whole part (exact however many digits there are).
+        var fractionBytes: Int64 = 0
+        if parts.count > 1 {
+            for digit in parts[1].utf8.reversed() {
+                fractionBytes = (Int64(digit - UInt8(ascii: "0")) * multiplier + fractionBytes) / 10
+            }
+        }
+        let (total, carry) = bytes.addingReportingOverflow(fractionBytes)
+        return carry ? .tooLarge : .bytes(total)
     }
 
     /// The shortest exact size text for bytes (`2097152` → `2MB`, `1536` → `1536B`… `1.5KB` is not used,

@@ -26,9 +26,14 @@ public enum UnreadableMessageType {
             "interactive": "a tapped button or list row is read; tap it (tap:, or /tap in the REPL)",
             "button": "a tapped template button is read; tap it (tap:, or /tap in the REPL)",
         ]
-        for kind in ["reaction", "system", "request_welcome", "edit", "revoke"] {
+        // Each with its article: "an edit", "a reaction".
+        let acknowledged = [
+            "reaction": "a reaction", "system": "a system message", "request_welcome": "a request_welcome",
+            "edit": "an edit", "revoke": "a revoke",
+        ]
+        for (kind, named) in acknowledged {
             types[kind] =
-                "WhatsApp's channel acknowledges a \(kind) without stepping the flow, so the flow never sees it; "
+                "WhatsApp's channel acknowledges \(named) without stepping the flow, so the flow never sees it; "
                 + "leave it out"
         }
         return types
