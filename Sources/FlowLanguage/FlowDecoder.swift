@@ -414,6 +414,17 @@ private struct Decoder {
                                     + "starting with a letter", at: pair.keyRange))
                         continue
                     }
+                    // A null value is no value (language.md: it counts as absent), not the text "~" or "null".
+                    if pair.value.isNull {
+                        let written = pair.value.scalar ?? ""
+                        sink.add(
+                            SchemaRules.missingField.diagnostic(
+                                "'values' of \(s.what) gives '\(pair.key)' no value (null)", at: pair.keyRange,
+                                suggestion: "write its text; \(pair.key): \"\" empties the variable"
+                                    + (written.isEmpty
+                                        ? "" : ", and \(pair.key): \"\(written)\" sets the characters \(written)")))
+                        continue
+                    }
                     if let value = MappingReader.text(pair.value, what: "the value of '\(pair.key)'", sink: sink) {
                         assignments.append((name, value))
                     }
@@ -564,6 +575,18 @@ private struct Decoder {
 
     static let conditionForms = ["variable", "contact", "business_hours", "consent", "all", "any", "not"]
 
+    /// What an operator takes, for the message when it is written without it.
+    static func operandHint(_ op: String) -> String {
+        switch op {
+        case "equals", "not_equals": "the text to compare with"
+        case "contains": "the text to look for"
+        case "matches": "a regular expression"
+        case "in": "a list of texts, e.g. [a, b]"
+        case "is_set": "true or false"
+        default: "a number"
+        }
+    }
+
     func condition(_ node: Node) -> Condition? {
         guard let c = MappingReader(node, what: "a condition", sink: sink) else { return nil }
         let forms = c.keys.filter { Self.conditionForms.contains($0) }
@@ -581,7 +604,9 @@ private struct Decoder {
         switch form {
         case "business_hours":
             c.finish(allowed: ["business_hours"])
-            guard let value = c.text("business_hours") else { return nil }
+            guard let value = c.text("business_hours", required: true, hint: "'open' or 'closed'") else {
+                return nil
+            }
             guard value.value == "open" || value.value == "closed" else {
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
@@ -591,7 +616,7 @@ private struct Decoder {
             return .businessHours(open: value.value == "open", node.range)
         case "consent":
             c.finish(allowed: ["consent"])
-            guard let value = c.text("consent") else { return nil }
+            guard let value = c.text("consent", required: true, hint: "'given' or 'not_given'") else { return nil }
             guard value.value == "given" || value.value == "not_given" else {
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
@@ -601,15 +626,28 @@ private struct Decoder {
             return .consentGiven(value.value == "given", node.range)
         case "all", "any":
             c.finish(allowed: [form])
-            let items = (c.list(form) ?? []).compactMap(condition)
-            return form == "all" ? .all(items, node.range) : .any(items, node.range)
+            let all = form == "all"
+            let hint = all ? "a list of conditions that must all hold" : "a list of conditions of which one must hold"
+            guard let listed = c.list(form, required: true, hint: hint) else { return nil }
+            // An empty `all` would always hold and an empty `any` never: a case that decides nothing.
+            if listed.isEmpty, let list = c.value(form) {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "'\(form)' of a condition lists no condition, so it would \(all ? "always" : "never") hold",
+                        at: list.range, suggestion: "list at least one condition"))
+                return nil
+            }
+            let items = listed.compactMap(condition)
+            return all ? .all(items, node.range) : .any(items, node.range)
         case "not":
             c.finish(allowed: ["not"])
-            guard let inner = c.value("not", required: true).flatMap(condition) else { return nil }
+            guard let inner = c.value("not", required: true, hint: "the condition to negate").flatMap(condition)
+            else { return nil }
             return .not(inner, node.range)
         default:
             c.finish(allowed: [form] + Comparison.keys)
-            guard let name = c.text(form) else { return nil }
+            let subjectHint = form == "contact" ? "'name' or 'phone'" : "the name of the variable to compare"
+            guard let name = c.text(form, required: true, hint: subjectHint) else { return nil }
             let subject: Subject
             if form == "contact" {
                 guard ["name", "phone"].contains(name.value) else {
@@ -636,6 +674,8 @@ private struct Decoder {
                             + Comparison.keys.map { "'\($0)'" }.joined(separator: ", "), at: node.range))
                 return nil
             }
+            // A null operand leaves the operator without a value: refused at it, not read as no condition.
+            guard c.value(op, required: true, hint: Self.operandHint(op)) != nil else { return nil }
             let comparison: Comparison?
             switch op {
             case "equals": comparison = c.text(op).map { .equals($0.value) }

@@ -67,14 +67,25 @@ struct MappingReader {
         return Self.text(node, what: "'\(key)' of \(what)", sink: sink)
     }
 
+    /// A text node as written. Fields reach it only when not null (`value` drops a null as absent); an item
+    /// of a list can be null, and a null is no text: never the characters "~" or "null".
     static func text(_ node: Node, what: @autoclosure () -> String, sink: DiagnosticSink) -> Located<String>? {
-        guard let text = node.scalar else {
+        guard let text = node.scalar, !node.isNull else {
             sink.add(
                 SchemaRules.wrongType.diagnostic(
-                    "\(what()) must be text, found \(node.kindDescription)", at: node.range))
+                    "\(what()) must be text, found \(node.kindDescription)", at: node.range,
+                    suggestion: node.isNull ? nullItemFix(node) : nil))
             return nil
         }
         return Located(text, range: node.range)
+    }
+
+    /// How to write a null item: the text, or the same characters quoted; an empty item is only removed.
+    private static func nullItemFix(_ node: Node) -> String {
+        let written = node.scalar ?? ""
+        return written.isEmpty
+            ? "write the text, or remove the empty item"
+            : "write the text, or quote it (\"\(written)\") to mean those characters"
     }
 
     /// A name: a step, queue, template or purpose id.
@@ -172,8 +183,8 @@ struct MappingReader {
     }
 
     /// A list node (a single scalar is not promoted to a list: the schema says list).
-    func list(_ key: String, required: Bool = false) -> [Node]? {
-        guard let node = value(key, required: required) else { return nil }
+    func list(_ key: String, required: Bool = false, hint: @autoclosure () -> String = "") -> [Node]? {
+        guard let node = value(key, required: required, hint: hint()) else { return nil }
         guard let items = node.sequence else {
             sink.add(
                 SchemaRules.wrongType.diagnostic(

@@ -582,6 +582,28 @@ private let brokenFlows: [BrokenFlow] = [
         name: "condition with two operators", original: "is_set: true }",
         replacement: "is_set: true, equals: x }", path: "/steps/decidir/cases/0/when"),
     BrokenFlow(
+        name: "comparison with a null operand", original: "is_set: true }", replacement: "is_set: ~ }",
+        path: "/steps/decidir/cases/0/when"),
+    BrokenFlow(
+        name: "comparison of a null variable", original: "variable: nombre, is_set", replacement: "variable: ~, is_set",
+        path: "/steps/decidir/cases/0/when"),
+    brokenCondition("null business hours condition", "{ business_hours: null }"),
+    brokenCondition("null all", "{ all: ~ }"),
+    brokenCondition("empty all", "{ all: [] }"),
+    brokenCondition("empty any", "{ any: [] }"),
+    BrokenFlow(
+        name: "null set value", original: "  hola:\n",
+        replacement: "  poner:\n    type: set\n    values: { x: ~ }\n    next: hola\n  hola:\n",
+        path: "/steps/poner/values/x"),
+    BrokenFlow(
+        name: "null agent", original: "ventas: [ana]", replacement: "ventas: [ana, ~]", path: "/queues/ventas/1"),
+    BrokenFlow(
+        name: "null revocation word", original: "words: [revocar]", replacement: "words: [revocar, null]",
+        path: "/settings/revocation/words/1"),
+    BrokenFlow(
+        name: "null synonym", original: "title: Uno,", replacement: "title: Uno, synonyms: [uno, ~],",
+        path: "/steps/menu/options/0/synonyms/1"),
+    BrokenFlow(
         name: "four options shown as buttons",
         original: "    options:\n      - { id: uno, title: Uno, next: nombre }\n",
         replacement: "    display: buttons\n    options:\n"
@@ -698,6 +720,13 @@ private let brokenFlows: [BrokenFlow] = [
     brokenTemplateParameter("template parameter with 5 spaces in a row", #""lunes     8:00""#),
     brokenTemplateParameter("blank template parameter", #"" ""#),
 ]
+
+/// The base's one branch case with the condition `when` (as written in YAML), which the schema refuses there.
+private func brokenCondition(_ name: String, _ when: String) -> BrokenFlow {
+    BrokenFlow(
+        name: name, original: "{ variable: nombre, is_set: true }", replacement: when,
+        path: "/steps/decidir/cases/0/when")
+}
 
 /// A template step whose one parameter is `parameter` (as written in YAML), which Meta would refuse.
 private func brokenTemplateParameter(_ name: String, _ parameter: String) -> BrokenFlow {
