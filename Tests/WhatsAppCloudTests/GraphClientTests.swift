@@ -182,15 +182,14 @@ import WhatsAppCloud
     @Test func aSlowAnswerTimesOutAsTransient() async throws {
         let body = try textBody()
         try await withClient(timeout: .milliseconds(200)) { client, fake in
+            // The fake answers a normal success after 5 s: a client that did not time out would succeed, so the
+            // error itself shows the timeout (no wall-clock bound, which a loaded machine broke at 4.3 s).
             await fake.failNext(.slow(.seconds(5)))
-            let started = ContinuousClock.now
             let error = await #expect(throws: GraphError.self) {
                 try await client.send(body, phoneNumberID: Self.phoneNumberID, token: Self.token)
             }
             #expect(error?.kind == .transient)
             #expect(error?.httpStatus == nil)
-            // Well before the answer would come (a loaded machine may be slow to wake the client).
-            #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
 

@@ -768,7 +768,8 @@ import WhatsAppCloud
         let body = Fixture.body(value: Fixture.messagesValue(messages))
         let started = ContinuousClock.now
         let updates = try WebhookParser.parse(body)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // A guard against a hang, not a speed figure (the benchmarks measure speed): generous for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(updates.count == 1000)
         let last = InboundMessage(
             phoneNumberID: Fixture.phoneNumberID, displayPhoneNumber: "15550783881", contactID: Fixture.waID,
