@@ -420,6 +420,38 @@ struct EndToEndTests {
         }
     }
 
+    /// A `failed` status without `errors` (absent or `[]`) fails the message with no error kept, so the thread
+    /// shows none; one whose code talkflow does not know keeps it as an invalid request, `invalid_parameter`.
+    @Test func aFailedStatusWithoutAnErrorOrWithAnUnknownCodeIsKeptAsOperationsSays() async throws {
+        try await EndToEnd.run { server in
+            let cases: [(errors: String?, kept: OutboxError?)] = [
+                (nil, nil), ("[]", nil),
+                (
+                    #"[{"code":999999,"title":"Something new"}]"#,
+                    OutboxError(kind: "invalid_parameter", detail: "999999")
+                ),
+            ]
+            for (index, example) in cases.enumerated() {
+                let wamid = "wamid.FAKE\(index + 1)"
+                #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.U\(index)")) == 200)
+                _ = try await server.waitForSends(index + 1)
+                try await server.waitForEmptyOutbox()
+                let failed = EndToEnd.status(
+                    "failed", of: wamid, to: EndToEnd.ana, callbackData: "", errors: example.errors)
+                #expect(try await server.post(failed) == 200)
+                let thread = try await server.store.thread(
+                    tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                let line = thread.first { $0.messageID == wamid }
+                guard case .outbound(_, _, let status, _, let error) = line?.content else {
+                    Issue.record("no outbound line for \(wamid)")
+                    continue
+                }
+                #expect(status == .failed)
+                #expect(error == example.kept)
+            }
+        }
+    }
+
     /// A `failed` 131047 status is noted on the failed message's own conversation, whatever id it names the
     /// recipient by (another of the contact's ids, as for a conversation keyed by its user id): no other
     /// conversation is opened for that id.

@@ -186,6 +186,30 @@ struct TemplateSendTests {
         }
     }
 
+    /// Meta may refuse the send itself with 131050 (an HTTP 400 answer, no `failed` status to follow): the
+    /// message fails and the opt-in is withdrawn just the same, or every later marketing template would be refused.
+    @Test func aSendRefusedWith131050WithdrawsTheOptIn() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110008"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            await server.fake.failNext(
+                .custom(
+                    status: 400,
+                    body: #"{"error":{"message":"(#131050) Unable to deliver the message.","type":"OAuthException","#
+                        + #""code":131050,"error_data":{"messaging_product":"whatsapp","#
+                        + #""details":"User has stopped marketing messages"},"fbtrace_id":"AbC"}}"#))
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
+        }
+    }
+
     /// The 131050 status can outrun the sender's report of the message, and name the recipient by no id: the
     /// opt-in is then withdrawn when the status is applied to the message, whose conversation is known.
     @Test func an131050StatusThatOutranTheSendWithdrawsTheOptInWhenApplied() async throws {
