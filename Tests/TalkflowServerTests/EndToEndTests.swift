@@ -728,11 +728,23 @@ struct EndToEnd {
     /// A webhook with one message from `contact` (Meta's envelope, compact, `/` and non-ASCII escaped as Meta
     /// does); `message` is the message object's fields after `from`, `id`, `timestamp`.
     static func webhook(from contact: String, name: String = "Ana P\\u00e9rez", message: String) -> [UInt8] {
+        webhook(card: #""profile":{"name":"\#(name)"},"wa_id":"\#(contact)""#, message: message)
+    }
+
+    /// A webhook whose contact card names the sender by business-scoped user id, and by phone number too when
+    /// `phone` is given (a user with a username, before and after WhatsApp shows the number).
+    static func webhook(userID: String, phone: String? = nil, name: String, message: String) -> [UInt8] {
+        let number = phone.map { #","wa_id":"\#($0)""# } ?? ""
+        return webhook(card: #""profile":{"name":"\#(name)"},"user_id":"\#(userID)"\#(number)"#, message: message)
+    }
+
+    /// A `messages` change for the tenant with one contact card (`card`: its fields' JSON) and `message`.
+    private static func webhook(card: String, message: String) -> [UInt8] {
         let json =
             #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
             + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
-            + #""phone_number_id":"\#(phoneNumberID)"},"contacts":[{"profile":{"name":"\#(name)"},"#
-            + #""wa_id":"\#(contact)"}],"messages":[\#(message)]},"field":"messages"}]}]}"#
+            + #""phone_number_id":"\#(phoneNumberID)"},"contacts":[{\#(card)}],"messages":[\#(message)]},"#
+            + #""field":"messages"}]}]}"#
         return Array(json.utf8)
     }
 

@@ -251,12 +251,7 @@ struct TemplateSendTests {
             let bsuid = "CO.1234567890123456"
             let phone = "573001110007"
             func body(_ message: String, phone: String? = nil) -> [UInt8] {
-                let card = phone.map { #","wa_id":"\#($0)""# } ?? ""
-                return Array(
-                    (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
-                        + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
-                        + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[{"profile":{"name":"Sheena"},"#
-                        + #""user_id":"\#(bsuid)"\#(card)}],"messages":[\#(message)]},"field":"messages"}]}]}"#).utf8)
+                EndToEnd.webhook(userID: bsuid, phone: phone, name: "Sheena", message: message)
             }
             func reply(_ id: String, _ title: String, _ wamid: String) -> String {
                 #"{"from_user_id":"\#(bsuid)","id":"\#(wamid)","timestamp":"1795446000","type":"interactive","#
