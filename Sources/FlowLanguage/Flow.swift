@@ -283,7 +283,7 @@ public struct Template: Sendable {
 /// A template's header media: only JPEG images or PDF documents are allowed.
 public struct TemplateHeader: Sendable {
     public var type: Located<TemplateMediaType>
-    /// URL or file name of the media; its extension decides the format.
+    /// The media's https URL (`MediaLink`), sent to Meta as written; its extension decides the format.
     public var link: Located<String>
     public var range: SourceRange
 

@@ -312,8 +312,9 @@ private struct Decoder {
             if let h = t.mapping("header") {
                 h.finish(allowed: ["type", "link"])
                 if let type = h.oneOf("type", TemplateMediaType.self, required: true),
-                    let link = h.text("link", required: true)
+                    let link = h.text("link", required: true, hint: "the media's https URL")
                 {
+                    MediaLink.check(link, named: "'link' of the header of template '\(pair.key)'", sink: sink)
                     header = TemplateHeader(type: type, link: link, range: h.node.range)
                 }
             }
@@ -367,20 +368,7 @@ private struct Decoder {
             if let a = s.mapping("attachment") {
                 a.finish(allowed: ["url", "filename", "caption"])
                 if let url = a.text("url", required: true, hint: "the file's https URL") {
-                    // WhatsApp fetches the file by its link: only over https.
-                    if !url.value.lowercased().hasPrefix("https://") {
-                        sink.add(
-                            SchemaRules.invalidValue.diagnostic(
-                                "'url' of the attachment must be an https URL (https://…), found '\(url.value)'",
-                                at: url.range))
-                    } else if let odd = url.value.unicodeScalars.first(where: URLFileName.isInvisible) {
-                        // A space or an invisible character is no part of a link; in its last segment it would
-                        // reach the contact in the file's name (U+202E reverses the text and disguises it).
-                        sink.add(
-                            SchemaRules.invalidValue.diagnostic(
-                                "'url' of the attachment contains \(URLFileName.describe(odd)); write it "
-                                    + "percent-encoded or leave it out", at: url.range))
-                    }
+                    MediaLink.check(url, named: "'url' of the attachment", sink: sink)
                     attachment = Attachment(
                         url: url, filename: a.text("filename"), caption: a.text("caption"), range: a.node.range)
                 }

@@ -8,6 +8,11 @@ public protocol SessionStore: Sendable {
     /// consent fields are the ledger's (see `ConsentLedgerStore`).
     func session(tenant: String, contact: String) async throws -> Session?
 
+    /// The key of the tenant's conversation that `contact` names: the conversation it is an alias of (a phone
+    /// number's `wa_id` for a contact first known by a business-scoped user id, once a message carried both),
+    /// else `contact` itself. Another tenant's aliases are never followed.
+    func conversationKey(tenant: String, contact: String) async throws -> String
+
     /// The tenant's conversations matching `filter`, newest start first.
     func conversations(tenant: String, filter: ConversationFilter) async throws -> [ConversationSummary]
 

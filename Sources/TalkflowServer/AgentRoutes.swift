@@ -11,7 +11,9 @@ import Storage
 /// agent's key (`Authorization: Bearer KEY`, see `AgentAuthentication`); admin agents see and act on every
 /// conversation of their tenant, other agents only on those assigned to them. Actions run as store
 /// transactions (`ConversationStore.update`) through the interpreter, so the flow's rules (no emoji, the
-/// 24-hour window) hold for agents too. Schemas/agent-api.openapi.yaml describes it.
+/// 24-hour window) hold for agents too. A contact in a path may be either of the contact's ids (the phone
+/// number of a conversation first known by its business-scoped user id): the store's aliases, within the tenant,
+/// name the conversation. Schemas/agent-api.openapi.yaml describes it.
 struct AgentRoutes: Sendable {
     let registry: TenantRegistry
     let processing: ConversationProcessing
@@ -153,7 +155,7 @@ struct AgentRoutes: Sendable {
     func thread(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
-        let contact = try Self.contact(context)
+        let named = try Self.contact(context)
         // The request's own faults (400) before what the conversation decides (404, 403), as on every route.
         let query = request.uri.queryParameters
         var after: Int64?
@@ -165,6 +167,7 @@ struct AgentRoutes: Sendable {
             after = value
         }
         let limit = try Self.count(query.single("limit"), name: "limit", default: 500, maximum: 5000)
+        let contact = try await store.conversationKey(tenant: caller.tenant.id, contact: named)
         let session = try await store.session(tenant: caller.tenant.id, contact: contact)
         guard let session else { throw AgentAPIError.notFound }
         guard caller.isAdmin || session.agent == caller.name else { throw AgentAPIError.notYours }
@@ -193,7 +196,8 @@ struct AgentRoutes: Sendable {
 
     func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
         try caller.requireAdmin()
-        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: try Self.contact(context))
+        let contact = try await store.conversationKey(tenant: caller.tenant.id, contact: try Self.contact(context))
+        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: contact)
         return AgentAPI.json(history)
     }
 
@@ -236,7 +240,7 @@ struct AgentRoutes: Sendable {
         if events.contains(where: { $0.kind == ConversationEvent.windowClosed }) {
             throw AgentAPIError.windowClosed
         }
-        let answer = await answer(caller, contact, committed)
+        let answer = await answer(caller, committed)
         context.logger.info("agent reply queued", metadata: answer.logMetadata(agent: agent))
         return AgentAPI.json(answer.body, status: .accepted)
     }
@@ -251,7 +255,7 @@ struct AgentRoutes: Sendable {
             guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
             return [.agentClosed]
         }
-        let answer = await answer(caller, contact, committed)
+        let answer = await answer(caller, committed)
         context.logger.info("conversation closed by an agent", metadata: answer.logMetadata(agent: agent))
         return AgentAPI.json(answer.body)
     }
@@ -288,7 +292,7 @@ struct AgentRoutes: Sendable {
                 throw Refusal.notWithAgent
             }
         }
-        let answer = await answer(caller, contact, committed)
+        let answer = await answer(caller, committed)
         guard committed.changes.events.contains(where: { $0.kind == ConversationEvent.agentAssigned }) else {
             context.logger.info(
                 "conversation already with the agent; nothing changed", metadata: answer.logMetadata(agent: target))
@@ -296,7 +300,7 @@ struct AgentRoutes: Sendable {
         }
         processing.agentEvents.publish(
             AgentEvent(
-                .assignment, tenant: tenant.id, contact: contact, at: processing.clock(),
+                .assignment, tenant: tenant.id, contact: committed.contact, at: processing.clock(),
                 queue: committed.changes.queueName),
             to: target)
         context.logger.info("conversation reassigned", metadata: answer.logMetadata(agent: target))
@@ -306,12 +310,13 @@ struct AgentRoutes: Sendable {
     /// Runs one agent action in a store transaction: `decide` checks the session (throwing a `Refusal`
     /// leaves everything as it was) and names the events to step; the stepper records their effects. Rings
     /// the outbox worker when messages were queued. `Refusal.unchanged` answers the session as it was, with no
-    /// changes.
+    /// changes. `named` may be either of the contact's ids; `CommittedChanges.contact` is the conversation's key.
     func act(
-        _ caller: AgentAuthentication.Caller, contact: String, assigning: String? = nil,
+        _ caller: AgentAuthentication.Caller, contact named: String, assigning: String? = nil,
         _ decide: @escaping @Sendable (inout Session) throws -> [Event.Kind]
     ) async throws -> CommittedChanges {
         let tenant = caller.tenant
+        let contact = try await store.conversationKey(tenant: tenant.id, contact: named)
         guard try await store.session(tenant: tenant.id, contact: contact) != nil else {
             throw AgentAPIError.notFound
         }
@@ -358,12 +363,12 @@ struct AgentRoutes: Sendable {
         }
     }
 
-    func answer(_ caller: AgentAuthentication.Caller, _ contact: String, _ committed: CommittedChanges) async
-        -> Answered
-    {
-        let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
+    /// The answer names the conversation by its key, whichever of the contact's ids the path gave.
+    func answer(_ caller: AgentAuthentication.Caller, _ committed: CommittedChanges) async -> Answered {
+        let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: committed.contact)
         let body = ActionAnswer(
-            contact: contact, conversationID: id, status: ConversationStatus(committed.session.status).rawValue,
+            contact: committed.contact, conversationID: id,
+            status: ConversationStatus(committed.session.status).rawValue,
             agent: committed.session.agent, outboxIDs: committed.outboxIDs)
         return Answered(body: body, tenant: caller.tenant.id)
     }

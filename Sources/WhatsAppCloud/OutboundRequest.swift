@@ -12,8 +12,9 @@ import FlowRuntime
 /// - attachment → `image` for jpg, jpeg and png, `document` for anything else (pdf), by `link`; a document gets a
 ///   `filename` (the given one, else the name the URL gives, `URLFileName`: its path's last segment,
 ///   percent-decoded) and both get the caption, if any;
-/// - template → `template` with its language, a `header` component with the image or document by link, and a
-///   `body` component with one text parameter per value, in order.
+/// - template → `template` with its language, a `header` component with the image or document by link (a document
+///   with the `filename` the link gives, as an attachment without one), and a `body` component with one text
+///   parameter per value, in order.
 public struct OutboundRequest: Sendable, Hashable {
     /// The contact: a phone number in international form (`+573001112233` or the `wa_id` digits, sent as `to` with
     /// a leading `+`, so Meta does not prepend the business's country code), or a business-scoped user id
@@ -138,12 +139,15 @@ public struct OutboundRequest: Sendable, Hashable {
                     throw OutboundRequestError(reason: "the template header of type \(headerType) has no link")
                 }
                 let type = headerType.lowercased()
+                var media: JSONObject = ["link": .string(headerLink)]
+                // Named as a document attachment without `filename` is, or the contact sees an unnamed file.
+                if type == "document", let name = URLFileName.of(headerLink), !name.isEmpty {
+                    media["filename"] = .string(name)
+                }
                 components.append(
                     .object([
                         "type": .string("header"),
-                        "parameters": .array([
-                            .object(["type": .string(type), type: .object(["link": .string(headerLink)])])
-                        ]),
+                        "parameters": .array([.object(["type": .string(type), type: .object(media)])]),
                     ]))
             }
             if !parameters.isEmpty {

@@ -560,6 +560,10 @@ private let brokenFlows: [BrokenFlow] = [
         name: "attachment url with a right-to-left override", original: "    text: Hola\n",
         replacement: "    text: Hola\n    attachment: { url: \"https://example.co/factura\u{202E}fdp.pdf\" }\n",
         path: "/steps/hola/attachment/url"),
+    brokenHeaderLink("template header link that is a file name", "guia.pdf"),
+    brokenHeaderLink("template header link over http", "http://example.co/guia.pdf"),
+    brokenHeaderLink("template header link over ftp", "ftp://example.co/guia.pdf"),
+    brokenHeaderLink("template header link with a space", "\"https://example.co/mi guia.pdf\""),
     BrokenFlow(
         name: "bad span", original: "\"08:00-12:00\"", replacement: "\"8:00-12:00\"",
         path: "/settings/business_hours/monday/0"),
@@ -726,6 +730,16 @@ private func brokenCondition(_ name: String, _ when: String) -> BrokenFlow {
     BrokenFlow(
         name: name, original: "{ variable: nombre, is_set: true }", replacement: when,
         path: "/steps/decidir/cases/0/when")
+}
+
+/// A template whose document header links `link` (as written in YAML), which Meta cannot fetch.
+private func brokenHeaderLink(_ name: String, _ link: String) -> BrokenFlow {
+    BrokenFlow(
+        name: name, original: "queues:\n  ventas: [ana]\n",
+        replacement: "queues:\n  ventas: [ana]\n"
+            + "templates:\n  aviso:\n    name: aviso\n    language: es\n    category: utility\n"
+            + "    body: Hola.\n    header: { type: document, link: \(link) }\n",
+        path: "/templates/aviso/header/link")
 }
 
 /// A template step whose one parameter is `parameter` (as written in YAML), which Meta would refuse.

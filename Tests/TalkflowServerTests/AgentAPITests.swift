@@ -733,6 +733,65 @@ struct AgentAPITests {
         }
     }
 
+    /// A contact first known by their business-scoped user id, who later wrote with their phone number too, is
+    /// reached by either id on every route that names a contact in its path, and the answers name the
+    /// conversation by its key (the user id). Another tenant does not follow this tenant's aliases.
+    @Test func everyContactRouteTakesEitherOfTheContactsIDs() async throws {
+        try await AgentServer.run { server in
+            let userID = "US.13491208655302741918"
+            let phone = "16505551234"
+            func body(_ message: String, phone: String? = nil) -> [UInt8] {
+                EndToEnd.webhook(userID: userID, phone: phone, name: "Sam", message: message)
+            }
+            func text(_ text: String, _ wamid: String, from phone: String? = nil) -> String {
+                let from = phone.map { #""from":"\#($0)","# } ?? ""
+                return #"{\#(from)"from_user_id":"\#(userID)","id":"\#(wamid)","timestamp":"1750000000","#
+                    + #""type":"text","text":{"body":"\#(text)"}}"#
+            }
+            let accept =
+                #"{"from_user_id":"\#(userID)","id":"wamid.U2","timestamp":"1750000000","type":"interactive","#
+                + #""interactive":{"type":"button_reply","button_reply":{"id":"consentimiento.accept","#
+                + #""title":"Acepto"}}}"#
+            #expect(try await server.e2e.post(body(text("hola", "wamid.U1"))) == 200)
+            #expect(try await server.e2e.post(body(accept)) == 200)
+            #expect(try await server.e2e.post(body(text("agente", "wamid.U3", from: phone), phone: phone)) == 200)
+            try await server.waitForEmptyOutbox()
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: userID)?.status == .withAgent)
+
+            let (threadStatus, thread) = try await server.request(
+                .GET, "conversations/\(phone)/messages", key: "key-ana")
+            #expect(threadStatus == 200)
+            #expect(thread["contact"] as? String == userID)
+            #expect((thread["messages"] as? [Any])?.isEmpty == false)
+            let (replyStatus, reply) = try await server.request(
+                .POST, "conversations/\(phone)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+            #expect(replyStatus == 202)
+            #expect(reply["contact"] as? String == userID)
+            let (consentStatus, consent) = try await server.request(
+                .GET, "contacts/\(phone)/consent", key: "key-jefa")
+            #expect(consentStatus == 200)
+            #expect(consent["contact"] as? String == userID)
+            #expect((consent["records"] as? [Any])?.isEmpty == false)
+            let (reassignStatus, reassigned) = try await server.request(
+                .POST, "conversations/\(phone)/reassign", key: "key-jefa", body: #"{"agent":"bruno"}"#)
+            #expect(reassignStatus == 200)
+            #expect(reassigned["contact"] as? String == userID)
+            #expect(reassigned["agent"] as? String == "bruno")
+            // The other tenant has no conversation with this person: its own 404, not this tenant's thread.
+            let (otherStatus, _) = try await server.request(
+                .GET, "conversations/\(phone)/messages", key: "key-otra", tenant: "otra")
+            #expect(otherStatus == 404)
+            let (closeStatus, closed) = try await server.request(
+                .POST, "conversations/\(phone)/close", key: "key-bruno")
+            #expect(closeStatus == 200)
+            #expect(closed["contact"] as? String == userID)
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: userID)?.status == .closed)
+            // The phone number alone never became a conversation of its own.
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: phone) == nil)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func theEventStreamSendsAssignmentAndMessageEvents() async throws {
         try await AgentServer.run { server in
             let events = try await server.readEvents(of: "ana")

@@ -420,6 +420,38 @@ struct EndToEndTests {
         }
     }
 
+    /// A `failed` status without `errors` (absent or `[]`) fails the message with no error kept, so the thread
+    /// shows none; one whose code talkflow does not know keeps it as an invalid request, `invalid_parameter`.
+    @Test func aFailedStatusWithoutAnErrorOrWithAnUnknownCodeIsKeptAsOperationsSays() async throws {
+        try await EndToEnd.run { server in
+            let cases: [(errors: String?, kept: OutboxError?)] = [
+                (nil, nil), ("[]", nil),
+                (
+                    #"[{"code":999999,"title":"Something new"}]"#,
+                    OutboxError(kind: "invalid_parameter", detail: "999999")
+                ),
+            ]
+            for (index, example) in cases.enumerated() {
+                let wamid = "wamid.FAKE\(index + 1)"
+                #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.U\(index)")) == 200)
+                _ = try await server.waitForSends(index + 1)
+                try await server.waitForEmptyOutbox()
+                let failed = EndToEnd.status(
+                    "failed", of: wamid, to: EndToEnd.ana, callbackData: "", errors: example.errors)
+                #expect(try await server.post(failed) == 200)
+                let thread = try await server.store.thread(
+                    tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                let line = thread.first { $0.messageID == wamid }
+                guard case .outbound(_, _, let status, _, let error) = line?.content else {
+                    Issue.record("no outbound line for \(wamid)")
+                    continue
+                }
+                #expect(status == .failed)
+                #expect(error == example.kept)
+            }
+        }
+    }
+
     /// A `failed` 131047 status is noted on the failed message's own conversation, whatever id it names the
     /// recipient by (another of the contact's ids, as for a conversation keyed by its user id): no other
     /// conversation is opened for that id.
@@ -696,11 +728,23 @@ struct EndToEnd {
     /// A webhook with one message from `contact` (Meta's envelope, compact, `/` and non-ASCII escaped as Meta
     /// does); `message` is the message object's fields after `from`, `id`, `timestamp`.
     static func webhook(from contact: String, name: String = "Ana P\\u00e9rez", message: String) -> [UInt8] {
+        webhook(card: #""profile":{"name":"\#(name)"},"wa_id":"\#(contact)""#, message: message)
+    }
+
+    /// A webhook whose contact card names the sender by business-scoped user id, and by phone number too when
+    /// `phone` is given (a user with a username, before and after WhatsApp shows the number).
+    static func webhook(userID: String, phone: String? = nil, name: String, message: String) -> [UInt8] {
+        let number = phone.map { #","wa_id":"\#($0)""# } ?? ""
+        return webhook(card: #""profile":{"name":"\#(name)"},"user_id":"\#(userID)"\#(number)"#, message: message)
+    }
+
+    /// A `messages` change for the tenant with one contact card (`card`: its fields' JSON) and `message`.
+    private static func webhook(card: String, message: String) -> [UInt8] {
         let json =
             #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
             + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
-            + #""phone_number_id":"\#(phoneNumberID)"},"contacts":[{"profile":{"name":"\#(name)"},"#
-            + #""wa_id":"\#(contact)"}],"messages":[\#(message)]},"field":"messages"}]}]}"#
+            + #""phone_number_id":"\#(phoneNumberID)"},"contacts":[{\#(card)}],"messages":[\#(message)]},"#
+            + #""field":"messages"}]}]}"#
         return Array(json.utf8)
     }
 

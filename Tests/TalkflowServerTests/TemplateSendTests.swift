@@ -186,6 +186,30 @@ struct TemplateSendTests {
         }
     }
 
+    /// Meta may refuse the send itself with 131050 (an HTTP 400 answer, no `failed` status to follow): the
+    /// message fails and the opt-in is withdrawn just the same, or every later marketing template would be refused.
+    @Test func aSendRefusedWith131050WithdrawsTheOptIn() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110008"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            await server.fake.failNext(
+                .custom(
+                    status: 400,
+                    body: #"{"error":{"message":"(#131050) Unable to deliver the message.","type":"OAuthException","#
+                        + #""code":131050,"error_data":{"messaging_product":"whatsapp","#
+                        + #""details":"User has stopped marketing messages"},"fbtrace_id":"AbC"}}"#))
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
+        }
+    }
+
     /// The 131050 status can outrun the sender's report of the message, and name the recipient by no id: the
     /// opt-in is then withdrawn when the status is applied to the message, whose conversation is known.
     @Test func an131050StatusThatOutranTheSendWithdrawsTheOptInWhenApplied() async throws {
@@ -227,12 +251,7 @@ struct TemplateSendTests {
             let bsuid = "CO.1234567890123456"
             let phone = "573001110007"
             func body(_ message: String, phone: String? = nil) -> [UInt8] {
-                let card = phone.map { #","wa_id":"\#($0)""# } ?? ""
-                return Array(
-                    (#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
-                        + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
-                        + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[{"profile":{"name":"Sheena"},"#
-                        + #""user_id":"\#(bsuid)"\#(card)}],"messages":[\#(message)]},"field":"messages"}]}]}"#).utf8)
+                EndToEnd.webhook(userID: bsuid, phone: phone, name: "Sheena", message: message)
             }
             func reply(_ id: String, _ title: String, _ wamid: String) -> String {
                 #"{"from_user_id":"\#(bsuid)","id":"\#(wamid)","timestamp":"1795446000","type":"interactive","#

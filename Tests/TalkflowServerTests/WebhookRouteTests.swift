@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -127,6 +128,56 @@ struct WebhookRouteTests {
         #expect(sample(metrics, #"talkflow_failures_total{kind="signature"}"#) == 5)
         #expect(sample(metrics, #"talkflow_webhooks_received_total{tenant="acme"}"#) == 0)
         #expect(!server.logs.all.contains { $0.message.hasPrefix("webhook updates received") })
+    }
+
+    /// The signature header's forms, over real HTTP: the name in any case, spaces around the value and hex digits
+    /// in either case are read; the `sha256=` prefix only in lower case (as Meta writes it), two headers (even
+    /// both right) and Meta's legacy SHA-1 `X-Hub-Signature` alone are not a signature.
+    @Test func theSignatureHeaderIsReadInTheFormsOperationsDocuments() async throws {
+        let server = try TestServer()
+        let body = textWebhook(to: [Phone.acme])
+        let good = signature(body)
+        let hex = String(good.dropFirst("sha256=".count))
+        func fields(_ pairs: [(String, String)]) -> HTTPFields {
+            var fields = HTTPFields()
+            for (name, value) in pairs { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            return fields
+        }
+        let accepted: [HTTPFields] = [
+            fields([("x-hub-signature-256", good)]), fields([("X-HUB-SIGNATURE-256", good)]),
+            fields([("X-Hub-Signature-256", "sha256=" + hex.uppercased())]),
+            fields([("X-Hub-Signature-256", "\t " + good + " \t")]),
+        ]
+        let refused: [HTTPFields] = [
+            fields([("X-Hub-Signature-256", "SHA256=" + hex)]), fields([("X-Hub-Signature-256", "Sha256=" + hex)]),
+            fields([("X-Hub-Signature-256", good), ("X-Hub-Signature-256", good)]),
+            fields([("X-Hub-Signature", "sha1=" + String(repeating: "0", count: 40))]),
+        ]
+        try await server.test(.live) { client in
+            for headers in accepted {
+                let response = try await client.execute(
+                    uri: "/webhook", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(response.status == .ok, "\(headers)")
+            }
+            for headers in refused {
+                let response = try await client.execute(
+                    uri: "/webhook", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(response.status == .unauthorized, "\(headers)")
+            }
+        }
+    }
+
+    /// A body that begins with a UTF-8 byte order mark, signed as sent, is read as the JSON after it.
+    @Test func aBodyWithAByteOrderMarkIsReadAsJSON() async throws {
+        let server = try TestServer()
+        let body: [UInt8] = [0xEF, 0xBB, 0xBF] + textWebhook(to: [Phone.acme])
+        try await server.test { client in
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
+                body: ByteBuffer(bytes: body))
+            #expect(response.status == .ok)
+        }
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_webhooks_received_total{tenant="acme"}"#) == 1)
     }
 
     @Test func aBodyNamingTwoAppsTenantsMustBeSignedByBoth() async throws {

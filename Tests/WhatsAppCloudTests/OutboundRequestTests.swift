@@ -134,9 +134,25 @@ import Testing
             try body(message)
                 == #"{"biz_opaque_callback_data":"outbox-42","messaging_product":"whatsapp","#
                 + #""recipient_type":"individual","template":{"components":[{"parameters":[{"document":"#
-                + #"{"link":"https://cdn.example.com/cita.pdf"},"type":"document"}],"type":"header"},"#
+                + #"{"filename":"cita.pdf","link":"https://cdn.example.com/cita.pdf"},"type":"document"}],"#
+                + #""type":"header"},"#
                 + #"{"parameters":[{"text":"Ana","type":"text"},{"text":"lunes 8:00","type":"text"}],"type":"body"}],"#
                 + #""language":{"code":"es"},"name":"recordatorio_cita"},"to":"+573001112233","type":"template"}"#)
+    }
+
+    /// A document header is named as a document attachment without `filename` is: the link's last path segment,
+    /// percent-decoded; without it the contact would see an unnamed file.
+    @Test func aTemplateDocumentHeaderIsNamedByItsLink() throws {
+        let message = OutboundMessage.template(
+            name: "aviso_pedido", language: "es", parameters: [], headerType: "document",
+            headerLink: "https://cdn.example.com/docs/gu%C3%ADa%20de%20env%C3%ADo.pdf?v=2")
+        #expect(
+            try body(message, callbackData: nil)
+                == #"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"components":["#
+                + #"{"parameters":[{"document":{"filename":"guía de envío.pdf","#
+                + #""link":"https://cdn.example.com/docs/gu%C3%ADa%20de%20env%C3%ADo.pdf?v=2"},"type":"document"}],"#
+                + #""type":"header"}],"language":{"code":"es"},"name":"aviso_pedido"},"to":"+573001112233","#
+                + #""type":"template"}"#)
     }
 
     @Test func templateWithImageHeader() throws {

@@ -6,6 +6,11 @@ extension SQLiteStore {
         try await pool.read { db in try Self.loadStoredSession(db, tenant: tenant, contact: contact)?.session }
     }
 
+    public func conversationKey(tenant: String, contact: String) async throws -> String {
+        // The ledger is kept under the conversation's key: the same lookup.
+        try await pool.read { db in try Self.ledgerKey(db, tenant: tenant, contact: contact) }
+    }
+
     public func conversations(tenant: String, filter: ConversationFilter) async throws -> [ConversationSummary] {
         try await pool.read { db in
             var conditions = ["tenant = ?"]
