@@ -148,6 +148,25 @@ public indirect enum Instance: Sendable {
     }
 }
 
+/// The schemas' patterns, each compiled once: the schema tests validate hundreds of flows against the same few
+/// dozen patterns, and compiling dominated their time.
+final class CompiledPatterns: @unchecked Sendable {
+    static let shared = CompiledPatterns()
+
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    /// The pattern compiled as ICU reads it, or `nil` when it does not compile.
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = compiled[pattern] { return known }
+        let regex = try? NSRegularExpression(pattern: JSONSchemaValidator.icuPattern(pattern))
+        compiled[pattern] = regex
+        return regex
+    }
+}
+
 /// One reason an instance does not satisfy a schema, with a JSON-pointer-like path to the offending value.
 public struct SchemaViolation: Sendable, CustomStringConvertible {
     public var path: String
@@ -161,7 +180,7 @@ public struct SchemaViolation: Sendable, CustomStringConvertible {
 /// The schema-sync tests need it because no validator ships with the toolchain. A keyword it does not know is
 /// reported as a violation rather than ignored, so the schema cannot grow a constraint that the tests silently
 /// skip.
-public struct JSONSchemaValidator {
+public struct JSONSchemaValidator: Sendable {
     /// The whole schema document, against which `$ref`s resolve.
     public let root: JSONValue
 
@@ -178,8 +197,14 @@ public struct JSONSchemaValidator {
     static let assertions: Set<String> = [
         "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
         "minProperties", "maxProperties", "items", "minItems", "maxItems", "pattern", "minLength", "maxLength",
-        "minimum", "maximum", "oneOf", "anyOf", "allOf", "not",
+        "minimum", "maximum", "oneOf", "anyOf", "allOf", "not", "dependentSchemas",
     ]
+
+    /// An ECMA-262 pattern as ICU (`NSRegularExpression`) reads it: the Unicode-mode escape `\u{1D173}` of a
+    /// character beyond U+FFFF is ICU's `\x{1D173}`; the rest of what the schemas use is spelled alike.
+    public static func icuPattern(_ pattern: String) -> String {
+        pattern.replacingOccurrences(of: #"\u{"#, with: #"\x{"#)
+    }
 
     /// Every violation of `instance` against the root schema.
     public func validate(_ instance: Instance) -> [SchemaViolation] {
@@ -278,6 +303,10 @@ public struct JSONSchemaValidator {
                 }
             }
         }
+        for (name, schema) in keywords["dependentSchemas"]?.object ?? [:]
+        where members.contains(where: { $0.key == name }) {
+            found += violations(instance, schema, path: path)
+        }
         if let least = keywords["minProperties"]?.number, Double(members.count) < least {
             found.append(
                 SchemaViolation(path: path, message: "has \(members.count) properties, fewer than \(Int(least))"))
@@ -325,7 +354,7 @@ public struct JSONSchemaValidator {
             }
             if let pattern = keywords["pattern"]?.string {
                 // ECMA-262 semantics: the pattern may match anywhere unless it is anchored.
-                if let regex = try? NSRegularExpression(pattern: pattern) {
+                if let regex = CompiledPatterns.shared.regex(pattern) {
                     let range = NSRange(text.startIndex..<text.endIndex, in: text)
                     if regex.firstMatch(in: text, range: range) == nil {
                         found.append(SchemaViolation(path: path, message: "'\(text)' does not match \(pattern)"))
