@@ -115,7 +115,7 @@ let package = Package(
             ]
         ),
         // Test support shared by the test targets that check files against the JSON Schemas.
-        .target(name: "SchemaTestSupport", dependencies: ["FlowSyntax"], path: "Tests/Support"),
+        .target(name: "SchemaTestSupport", dependencies: ["FlowSyntax", "TalkflowJSON"], path: "Tests/Support"),
         // A fake of Meta's Graph API (a real HTTP server on loopback), shared by the client's and the server's tests.
         .target(
             name: "GraphAPITestSupport",

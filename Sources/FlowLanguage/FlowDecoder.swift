@@ -713,11 +713,13 @@ public enum Durations {
         }
     }
 
-    /// `HH:MM-HH:MM`, start before end, `24:00` allowed as an end.
+    /// `HH:MM-HH:MM`, start before end, `24:00` allowed as an end; spaces (U+0020 only, as language.md and the
+    /// schema's `span` say) may surround the `-`.
     public static func timeSpan(_ text: String) -> TimeSpan? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = minute(parts[0].trimmingCharacters(in: .whitespaces)),
-            let end = minute(parts[1].trimmingCharacters(in: .whitespaces)), start < end
+        let spaces = CharacterSet(charactersIn: " ")
+        guard parts.count == 2, let start = minute(parts[0].trimmingCharacters(in: spaces)),
+            let end = minute(parts[1].trimmingCharacters(in: spaces)), start < end
         else { return nil }
         return TimeSpan(startMinute: start, endMinute: end)
     }

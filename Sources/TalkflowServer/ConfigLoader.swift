@@ -730,7 +730,9 @@ struct ConfigReader {
             guard !host.contains(":"), hostProblem(String(host)) == nil else { return nil }
         }
         if let port {
-            guard let number = Int(port), (1...65535).contains(number), port.allSatisfy(\.isASCII) else { return nil }
+            // Digits only: `Int` would also read a sign, `:+443`.
+            guard port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port), (1...65535).contains(number)
+            else { return nil }
         }
         return String(text[..<rest.endIndex])
     }

@@ -103,6 +103,22 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(
         label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",
         id: "invalid_value"),
+    // At most one of buttons, list, attachment and template; text with none of them nor with body.
+    .step("buttons and a list", "bot: { buttons: [Uno], list: { rows: [Uno] } }", "invalid_value"),
+    .step("an attachment and a template", "window_closed: { attachment: {}, template: {} }", "invalid_value"),
+    .step("buttons and a template", "bot: { buttons: [Uno], template: { name: aviso } }", "invalid_value"),
+    .step("text with buttons", "bot: { text: Hola, buttons: [Uno] }", "invalid_value"),
+    .step("text with a list", "bot: { text: Hola, list: {} }", "invalid_value"),
+    .step("text with an attachment", "window_closed: { text: Hola, attachment: { url: x } }", "invalid_value"),
+    .step("text with a template", "bot: { text: Hola, template: {} }", "invalid_value"),
+    .step("text with a body", "bot: { text: Hola, body: Hola }", "invalid_value"),
+    // An attachment type is a known short type or a MIME type.
+    .step("attachment type exe", "attachment: { type: exe, size: 1 }", "invalid_value"),
+    .step("empty attachment type", "attachment: { type: \"\", size: 1 }", "invalid_value"),
+    .step("attachment size of a lone point", "attachment: { type: pdf, size: . }", "invalid_value"),
+    .step("attachment size with two points", "attachment: { type: pdf, size: 1.2.3 }", "invalid_value"),
+    .step("attachment size with an exponent", "attachment: { type: pdf, size: 1e3 }", "invalid_value"),
+    .step("attachment size in hex", "attachment: { type: pdf, size: 0x10 }", "invalid_value"),
 ]
 
 /// Steps the parser accepts that the schema must accept too: sizes and durations in each form the runner reads.
@@ -112,6 +128,18 @@ private let acceptedSteps = [
     "attachment: { type: pdf, size: 1.5 }",
     "attachment: { type: pdf, size: 1.5 MB }",
     "attachment: { type: pdf, size: 512kib }",
+    "attachment: { type: pdf, size: .5MB }",
+    "attachment: { type: pdf, size: 5.MB }",
+    "attachment: { type: pdf, size: \" 5. \" }",
+    "attachment: { type: PDF, size: 1 }",
+    "attachment: { type: Jpeg, size: 1 }",
+    "attachment: { type: video/mp4, size: 1 }",
+    "attachment: { type: /, size: 1 }",
+    "bot: { text: Hola, contains: Ho, pattern: H }",
+    "bot: { body: Elige, header: Menu, footer: Pie, buttons: [Uno] }",
+    "bot: { contains: Elige, list: { button: Ver } }",
+    "window_closed: { contains: Hola, attachment: { caption: Hola } }",
+    "bot: { template: { name: aviso } }",
     "wait: 1s",
     "wait: 1h0m",
     "wait: 0h05m",
@@ -160,8 +188,11 @@ struct TranscriptSchemaTests {
     /// Message expectations, consent choices and close reasons list what the parser accepts.
     @Test func valueListsMatchTheParser() throws {
         let schema = try loadSchema()
-        let message = schema["$defs"]?["bot"]?["properties"]?["bot"]?["oneOf"]?.array?.last
-        #expect(propertyNames(message) == Set(TranscriptParser.messageKeys))
+        for key in ["bot", "window_closed"] {
+            let message = schema["$defs"]?[key]?["properties"]?[key]?["oneOf"]?.array?.last
+            #expect(message?["$ref"]?.string == "#/$defs/message", "\(key)")
+        }
+        #expect(propertyNames(schema["$defs"]?["message"]) == Set(TranscriptParser.messageKeys))
         let consent = schema["$defs"]?["consent"]?["properties"]?["consent"]?["oneOf"]?.array?.first
         #expect(enumValues(consent) == TranscriptParser.consentChoices)
         #expect(enumValues(schema["$defs"]?["closed"]?["properties"]?["closed"]) == TranscriptParser.closeReasons)
@@ -238,5 +269,85 @@ struct TranscriptSchemaTests {
             parsed.diagnostics.map(\.id).contains(broken.id), "\(parsed.diagnostics.map { "\($0.id) \($0.message)" })")
         let loaded = YAMLLoader.load(broken.yaml)
         #expect(!validator.validate(Instance(try #require(loaded.root))).isEmpty)
+    }
+
+    /// Every short attachment type the parser knows, in any case, and any text with a `/`, is a type for the
+    /// schema too; a type the parser refuses is refused by the schema.
+    @Test func attachmentTypesMatchTheParser() throws {
+        let validator = JSONSchemaValidator(root: try loadSchema())
+        let known = TranscriptAttachment.mimeTypes.keys.sorted()
+        let upperCase = known.map { $0.uppercased() }
+        for type in known + upperCase + ["Pdf", "image/jpeg", "x/y", "/"] {
+            let yaml = "flow: f.yaml\nsteps:\n  - attachment: { type: \"\(type)\", size: 1 }\n"
+            #expect(TranscriptParser.parse(yaml).diagnostics.isEmpty, "\(type)")
+            #expect(validator.validate(try instance(yaml)).isEmpty, "\(type)")
+        }
+        for type in ["exe", "", " pdf", "pdf ", "jpgg", "mp5", "p df", "docxx"] {
+            let yaml = "flow: f.yaml\nsteps:\n  - attachment: { type: \"\(type)\", size: 1 }\n"
+            #expect(TranscriptParser.parse(yaml).transcript == nil, "'\(type)'")
+            #expect(!validator.validate(try instance(yaml)).isEmpty, "'\(type)'")
+        }
+    }
+
+    /// `fixtures.variables` needs `fixtures.step` (the run refuses variables without a starting step); an empty
+    /// mapping sets nothing and needs none, for both.
+    @Test(arguments: [
+        ("{ variables: { nombre: Laura } }", false),
+        ("{ step: pedir_nombre, variables: { nombre: Laura } }", true),
+        ("{ variables: {} }", true),
+        ("{ step: pedir_nombre }", true),
+    ])
+    func variablesNeedAStartingStep(_ fixtures: String, _ valid: Bool) throws {
+        let yaml = "flow: default.yaml\nfixtures: \(fixtures)\nsteps: []\n"
+        let parsed = try #require(TranscriptParser.parse(yaml).transcript)
+        let started = TranscriptDriver.makeSimulator(
+            machine: try TranscriptSamples.defaultMachine(), fixtures: parsed.fixtures)
+        if case .failure(let failure) = started {
+            #expect(!valid, "\(failure.message)")
+            #expect(failure.message == "variable 'nombre' needs a starting step ('step:')")
+        } else {
+            #expect(valid)
+        }
+        #expect(JSONSchemaValidator(root: try loadSchema()).validate(try instance(yaml)).isEmpty == valid)
+    }
+
+    /// Unquoted numbers and booleans where text is expected are that text to the parser, as in flows; the schema
+    /// types those keys as text (an editor flags the unquoted number), so testing.md tells to quote them.
+    @Test func unquotedNumbersAreTextAndTheDocsSayToQuoteThem() throws {
+        let yaml = """
+            flow: f.yaml
+            fixtures:
+              step: inicio
+              contact: { phone: 573001112233 }
+              variables: { nombre: 5 }
+              consent: { version: 1 }
+            steps:
+              - contact: 2
+              - tap: 1
+              - bot: 5
+              - contact: true
+            """
+        let transcript = try #require(TranscriptParser.parse(yaml).transcript)
+        #expect(transcript.fixtures.contactPhone == "573001112233")
+        #expect(transcript.fixtures.variables.map(\.value) == ["5"])
+        #expect(transcript.fixtures.consent?.version == "1")
+        #expect(
+            transcript.steps.map(\.kind) == [
+                .input(.contact("2")), .input(.tap("1")), .expect(.bot(MessageExpectation(text: "5"))),
+                .input(.contact("true")),
+            ])
+        let schema = try loadSchema()
+        let defs = schema["$defs"]
+        for key in ["contact", "tap"] {
+            #expect(defs?[key]?["properties"]?[key]?["type"] == .string("string"), "\(key)")
+        }
+        let fixtures = defs?["fixtures"]?["properties"]
+        #expect(fixtures?["contact"]?["properties"]?["phone"]?["type"] == .string("string"))
+        #expect(fixtures?["variables"]?["additionalProperties"]?["type"] == .string("string"))
+        let doc = try String(contentsOf: repositoryRoot.appending(path: "Docs/testing.md"), encoding: .utf8)
+        #expect(doc.contains("quote it (`contact: \"2\"`, `version: \"1\"`) and both\nagree"))
+        for written in ["`contact: 2`", "`tap: 1`", "`bot: 5`", "`phone: 573001112233`", "`variables: { nombre: 5 }`"] {
+            #expect(doc.contains(written), "\(written)")
+        }
     }
 }

@@ -32,9 +32,18 @@ import Testing
         "versions:\n  \"1\": [x]\n",
         "other: 1\nversions: {}\n",
         "versions: []\n",
+        "versions:\n  \"2026-01\":\n",
+        "versions:\n  \"2026-01\": ~\n",
     ])
     func whatTheLoaderRefusesTheSchemaRefuses(_ text: String) throws {
         #expect(ConsentLock.load(bytes: Array(text.utf8)).lock == nil)
         #expect(try !violations(text).isEmpty)
+    }
+
+    /// `versions:` written empty is a lock with no versions, for both.
+    @Test func anEmptyVersionsIsALockWithoutVersions() throws {
+        let text = "versions:\n"
+        #expect(ConsentLock.load(bytes: Array(text.utf8)).lock != nil)
+        #expect(try violations(text).isEmpty)
     }
 }

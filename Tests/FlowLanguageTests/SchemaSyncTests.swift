@@ -16,9 +16,15 @@ private let schemaComment = "# yaml-language-server: $schema=../Schemas/flow.sch
 /// The key put into every fixed-key mapping of the kitchen-sink flow to make the decoder list what it allows.
 private let probe = "zz_probe"
 
+/// `Schemas/flow.schema.json`, read and parsed once: parsing it takes about a tenth of a second, and a hundred
+/// tests read it.
+private let parsedSchema = Result {
+    try JSONValue.parse(Data(contentsOf: repositoryRoot.appending(path: "Schemas/flow.schema.json")))
+}
+
 /// Reads and parses `Schemas/flow.schema.json`.
 private func loadSchema() throws -> JSONValue {
-    try JSONValue.parse(Data(contentsOf: repositoryRoot.appending(path: "Schemas/flow.schema.json")))
+    try parsedSchema.get()
 }
 
 /// The YAML text as an instance for the validator, failing the test when the loader reports anything.
@@ -249,6 +255,10 @@ struct SchemaSyncTests {
 private struct DescribedObject {
     var name: String
     var keys: Set<String>
+    /// The keys the object schema itself requires (a `oneOf` or `anyOf` may ask for more).
+    var required: Set<String>
+    /// The object schema, `$ref`s and alternatives resolved.
+    var schema: JSONValue
 }
 
 /// Walks an instance together with its schema and returns, per mapping path, the object schema that describes
@@ -284,7 +294,9 @@ private func describedObjects(
         }
     case .object(let members):
         if let properties = schema["properties"]?.object {
-            found[path] = DescribedObject(name: name, keys: Set(properties.keys))
+            found[path] = DescribedObject(
+                name: name, keys: Set(properties.keys),
+                required: Set(schema["required"]?.array?.compactMap(\.string) ?? []), schema: schema)
         }
         for member in members {
             guard let child = schema["properties"]?[member.key] ?? schema["additionalProperties"],
@@ -564,6 +576,18 @@ private let brokenFlows: [BrokenFlow] = [
     brokenHeaderLink("template header link over http", "http://example.co/guia.pdf"),
     brokenHeaderLink("template header link over ftp", "ftp://example.co/guia.pdf"),
     brokenHeaderLink("template header link with a space", "\"https://example.co/mi guia.pdf\""),
+    brokenAttachmentURL("attachment url with a Hangul filler", "\u{3164}"),
+    brokenAttachmentURL("attachment url with a Hangul choseong filler", "\u{115F}"),
+    brokenAttachmentURL("attachment url with a halfwidth Hangul filler", "\u{FFA0}"),
+    brokenAttachmentURL("attachment url with a musical symbol begin beam", "\u{1D173}"),
+    brokenAttachmentURL("attachment url with a language tag", "\u{E0001}"),
+    brokenAttachmentURL("attachment url with a no-break space", "\u{A0}"),
+    BrokenFlow(
+        name: "span with a tab", original: "\"08:00-12:00\"", replacement: "\"08:00\\t-12:00\"",
+        path: "/settings/business_hours/monday/0"),
+    BrokenFlow(
+        name: "empty time zone", original: "settings:\n", replacement: "settings:\n  time_zone: \"\"\n",
+        path: "/settings/time_zone"),
     BrokenFlow(
         name: "bad span", original: "\"08:00-12:00\"", replacement: "\"8:00-12:00\"",
         path: "/settings/business_hours/monday/0"),
@@ -742,6 +766,14 @@ private func brokenHeaderLink(_ name: String, _ link: String) -> BrokenFlow {
         path: "/templates/aviso/header/link")
 }
 
+/// A message whose attachment URL holds `invisible`, which the decoder refuses (`invalid_value`).
+private func brokenAttachmentURL(_ name: String, _ invisible: String) -> BrokenFlow {
+    BrokenFlow(
+        name: name, original: "    text: Hola\n",
+        replacement: "    text: Hola\n    attachment: { url: \"https://example.co/a\(invisible)b.pdf\" }\n",
+        path: "/steps/hola/attachment/url")
+}
+
 /// A template step whose one parameter is `parameter` (as written in YAML), which Meta would refuse.
 private func brokenTemplateParameter(_ name: String, _ parameter: String) -> BrokenFlow {
     BrokenFlow(
@@ -828,11 +860,141 @@ func anotherHolidayWordIsRefused(_ word: String, _ suggestion: String?) throws {
     #expect(FlowDecoder.decode(YAMLLoader.load(fine).root).diagnostics.isEmpty)
 }
 
-/// An optional key written `~` or `null` counts as absent for the loader, and the schema takes it too.
-@Test func nullOptionalKeysAreAcceptedByTheSchemaAsByTheLoader() throws {
+/// Every optional key of every mapping, written `~`: the loader counts it as absent (language.md, "how values are
+/// read"), so the schema must take it wherever the decoder does. The kitchen-sink flow has every mapping of the
+/// language; each optional key of each is set to null in turn (added, or replacing its value), and the decoder and
+/// the schema must agree on the result.
+@Test func nullOptionalKeysAreTakenByTheSchemaWhereverTheDecoderTakesThem() async throws {
+    let schema = try loadSchema()
+    let validator = JSONSchemaValidator(root: schema)
+    let root = try #require(YAMLLoader.load(kitchenSink).root)
+    let stripped = withoutProbes(root)
+    #expect(FlowDecoder.decode(stripped).diagnostics.isEmpty)
+    let described = describedObjects(Instance(stripped), schema, path: "", name: "root", validator: validator)
+    let places = described.flatMap { path, object in
+        object.keys.subtracting(object.required).map {
+            (path: path, key: $0, definition: object.name, schema: object.schema)
+        }
+    }
+    // `version`, `language`, a menu's `display` and an ask's `input` among them (the schema once refused them).
+    #expect(places.count > 100)
+    for (path, key) in [("", "version"), ("", "language"), ("/steps/menu", "display"), ("/steps/pregunta", "input")] {
+        #expect(places.contains { $0.path == path && $0.key == key }, "\(path)/\(key)")
+    }
+    // The decoder reads the whole flow; the schema checks the mapping that changed against the object schema that
+    // describes it, which is what the whole flow's validation comes down to there. The checks run side by side.
+    let disagreements = await withTaskGroup(of: String?.self) { group in
+        for place in places {
+            group.addTask {
+                let path = place.path.split(separator: "/").map(String.init)
+                let nulled = settingNull(stripped, at: path, key: place.key)
+                let decoderTakesIt = FlowDecoder.decode(nulled).diagnostics.isEmpty
+                guard let mapping = subtree(nulled, at: path) else { return "\(place.path) is not in the flow" }
+                let violations = validator.violations(Instance(mapping), place.schema, path: place.path)
+                guard violations.isEmpty != decoderTakesIt else { return nil }
+                return "\(place.path)/\(place.key): ~ (\(place.definition)): decoder \(decoderTakesIt), schema "
+                    + "\(violations)"
+            }
+        }
+        var found: [String] = []
+        for await disagreement in group { if let disagreement { found.append(disagreement) } }
+        return found.sorted()
+    }
+    #expect(disagreements.isEmpty, "\(disagreements.joined(separator: "\n"))")
+}
+
+/// The tree without the probe keys of the kitchen-sink flow.
+private func withoutProbes(_ node: Node) -> Node {
+    switch node.value {
+    case .scalar: return node
+    case .sequence(let items): return Node(.sequence(items.map(withoutProbes)), range: node.range)
+    case .mapping(let pairs):
+        let kept = pairs.filter { $0.key != probe }.map {
+            Pair(key: $0.key, keyRange: $0.keyRange, value: withoutProbes($0.value))
+        }
+        return Node(.mapping(kept), range: node.range)
+    }
+}
+
+/// The node at `path` (keys and list indexes), if there is one.
+private func subtree(_ node: Node, at path: [String]) -> Node? {
+    guard let first = path.first else { return node }
+    switch node.value {
+    case .scalar: return nil
+    case .sequence(let items):
+        guard let index = Int(first), items.indices.contains(index) else { return nil }
+        return subtree(items[index], at: Array(path.dropFirst()))
+    case .mapping(let pairs):
+        return pairs.first { $0.key == first }.flatMap { subtree($0.value, at: Array(path.dropFirst())) }
+    }
+}
+
+/// The tree with `key` of the mapping at `path` (keys and list indexes) set to a plain `~`, added when absent.
+private func settingNull(_ node: Node, at path: [String], key: String) -> Node {
+    switch node.value {
+    case .scalar:
+        return node
+    case .sequence(let items):
+        guard let first = path.first, let index = Int(first), items.indices.contains(index) else { return node }
+        var changed = items
+        changed[index] = settingNull(items[index], at: Array(path.dropFirst()), key: key)
+        return Node(.sequence(changed), range: node.range)
+    case .mapping(var pairs):
+        if let first = path.first {
+            pairs = pairs.map {
+                $0.key == first
+                    ? Pair(
+                        key: $0.key, keyRange: $0.keyRange,
+                        value: settingNull($0.value, at: Array(path.dropFirst()), key: key))
+                    : $0
+            }
+        } else {
+            let null = Node(.scalar("~", .plain), range: node.range)
+            if let index = pairs.firstIndex(where: { $0.key == key }) {
+                pairs[index].value = null
+            } else {
+                pairs.append(Pair(key: key, keyRange: node.range, value: null))
+            }
+        }
+        return Node(.mapping(pairs), range: node.range)
+    }
+}
+
+/// The characters the schema's attachment `url` refuses after the scheme are exactly those the decoder refuses as
+/// invisible (`URLFileName.isInvisible`, which is `VisibleText.isInvisible`), over all of Unicode.
+@Test func theURLPatternRefusesExactlyTheInvisibleCharacters() throws {
+    let pattern = try #require(loadSchema()["$defs"]?["attachment"]?["properties"]?["url"]?["pattern"]?.string)
+    let prefix = "^[Hh][Tt][Tt][Pp][Ss]://[^"
+    #expect(pattern.hasPrefix(prefix) && pattern.hasSuffix("]*$"), "\(pattern)")
+    let refused = "[" + pattern.dropFirst(prefix.count).dropLast(3) + "]"
+    let regex = try NSRegularExpression(pattern: JSONSchemaValidator.icuPattern(refused))
+    // Every scalar once, and which one sits at each UTF-16 offset.
+    var all = String.UnicodeScalarView()
+    var atOffset: [Unicode.Scalar?] = []
+    for value in UInt32(0)...0x10FFFF {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        all.append(scalar)
+        atOffset.append(scalar)
+        if scalar.utf16.count == 2 { atOffset.append(nil) }
+    }
+    let text = String(all)
+    let matched = regex.matches(in: text, range: NSRange(location: 0, length: atOffset.count)).compactMap {
+        atOffset[$0.range.location]
+    }
+    let expected = atOffset.compactMap { $0 }.filter(URLFileName.isInvisible)
+    #expect(Set(matched) == Set(expected))
+    #expect(!expected.isEmpty)
+}
+
+/// `suppress` takes any text: an id that names no warning is `invalid_suppression`, a warning, so the schema
+/// may not refuse what lint only warns about.
+@Test func aSuppressionThatNamesNoWarningIsOnlyAWarning() throws {
     let yaml = brokenBase.replacingOccurrences(
-        of: "    options:\n", with: "    footer: ~\n    fallback: null\n    options:\n")
+        of: "    type: end", with: "    type: end\n    suppress: [Unreachable_Step, no_such_rule]")
     #expect(yaml != brokenBase)
-    #expect(FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.isEmpty)
     #expect(JSONSchemaValidator(root: try loadSchema()).validate(try instance(yaml)).isEmpty)
+    #expect(FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.isEmpty)
+    let lint = FlowChecker.check(bytes: Array(yaml.utf8)).diagnostics.filter { $0.id == "invalid_suppression" }
+    #expect(lint.count == 2)
+    #expect(lint.allSatisfy { $0.severity == .warning })
 }

@@ -1,6 +1,7 @@
 // Test support shared by the test targets that validate files against the project's JSON Schemas.
 import FlowSyntax
 import Foundation
+import TalkflowJSON
 
 /// A JSON value as read from a schema file: what the validator compares `enum` and `const` against and reads
 /// keywords from.
@@ -30,9 +31,20 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
         }
     }
 
-    /// Parses a JSON document.
+    /// Parses a JSON document, strictly: Foundation's `JSONDecoder` takes a trailing comma, which editors and
+    /// other validators refuse, so a schema file with one would pass here and fail everywhere else.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        if case .syntax(let offset)? = JSONNode.failure(data) {
+            throw StrictJSONError(offset: offset)
+        }
+        return try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// A document that is not JSON as RFC 8259 writes it (or holds a duplicate key).
+    public struct StrictJSONError: Error, CustomStringConvertible {
+        /// The byte offset where the document stops being JSON.
+        public let offset: Int
+        public var description: String { "not strict JSON (RFC 8259) at byte \(offset)" }
     }
 
     /// The member `key` of an object, for reading schemas tersely.
@@ -148,6 +160,25 @@ public indirect enum Instance: Sendable {
     }
 }
 
+/// The schemas' patterns, each compiled once: the schema tests validate hundreds of flows against the same few
+/// dozen patterns, and compiling dominated their time.
+final class CompiledPatterns: @unchecked Sendable {
+    static let shared = CompiledPatterns()
+
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    /// The pattern compiled as ICU reads it, or `nil` when it does not compile.
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = compiled[pattern] { return known }
+        let regex = try? NSRegularExpression(pattern: JSONSchemaValidator.icuPattern(pattern))
+        compiled[pattern] = regex
+        return regex
+    }
+}
+
 /// One reason an instance does not satisfy a schema, with a JSON-pointer-like path to the offending value.
 public struct SchemaViolation: Sendable, CustomStringConvertible {
     public var path: String
@@ -161,7 +192,7 @@ public struct SchemaViolation: Sendable, CustomStringConvertible {
 /// The schema-sync tests need it because no validator ships with the toolchain. A keyword it does not know is
 /// reported as a violation rather than ignored, so the schema cannot grow a constraint that the tests silently
 /// skip.
-public struct JSONSchemaValidator {
+public struct JSONSchemaValidator: Sendable {
     /// The whole schema document, against which `$ref`s resolve.
     public let root: JSONValue
 
@@ -178,8 +209,14 @@ public struct JSONSchemaValidator {
     static let assertions: Set<String> = [
         "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
         "minProperties", "maxProperties", "items", "minItems", "maxItems", "pattern", "minLength", "maxLength",
-        "minimum", "maximum", "oneOf", "anyOf", "allOf", "not",
+        "minimum", "maximum", "oneOf", "anyOf", "allOf", "not", "dependentSchemas",
     ]
+
+    /// An ECMA-262 pattern as ICU (`NSRegularExpression`) reads it: the Unicode-mode escape `\u{1D173}` of a
+    /// character beyond U+FFFF is ICU's `\x{1D173}`; the rest of what the schemas use is spelled alike.
+    public static func icuPattern(_ pattern: String) -> String {
+        pattern.replacingOccurrences(of: #"\u{"#, with: #"\x{"#)
+    }
 
     /// Every violation of `instance` against the root schema.
     public func validate(_ instance: Instance) -> [SchemaViolation] {
@@ -278,6 +315,10 @@ public struct JSONSchemaValidator {
                 }
             }
         }
+        for (name, schema) in keywords["dependentSchemas"]?.object ?? [:]
+        where members.contains(where: { $0.key == name }) {
+            found += violations(instance, schema, path: path)
+        }
         if let least = keywords["minProperties"]?.number, Double(members.count) < least {
             found.append(
                 SchemaViolation(path: path, message: "has \(members.count) properties, fewer than \(Int(least))"))
@@ -325,7 +366,7 @@ public struct JSONSchemaValidator {
             }
             if let pattern = keywords["pattern"]?.string {
                 // ECMA-262 semantics: the pattern may match anywhere unless it is anchored.
-                if let regex = try? NSRegularExpression(pattern: pattern) {
+                if let regex = CompiledPatterns.shared.regex(pattern) {
                     let range = NSRange(text.startIndex..<text.endIndex, in: text)
                     if regex.firstMatch(in: text, range: range) == nil {
                         found.append(SchemaViolation(path: path, message: "'\(text)' does not match \(pattern)"))

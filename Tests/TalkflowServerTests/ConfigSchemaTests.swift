@@ -64,6 +64,8 @@ struct ConfigSchemaTests {
         #expect(required(defs?["agent"]) == ["id", "key_sha256"])
         for object in [schema, defs?["server"], defs?["tenant"], defs?["agent"]] {
             #expect(object?["additionalProperties"] == .bool(false))
+            // Editors show it on hover over the object.
+            #expect(object?["description"]?.string?.isEmpty == false)
         }
         #expect(validator.resolve("#/$defs/env_name") != nil)
     }
@@ -123,6 +125,36 @@ struct ConfigSchemaTests {
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"flows/acme.yaml\\0x\"")),
             ("store: \"sqlite:x.db\\0y\"", tenant),
+            // The Graph API origin: scheme in any case, a port from 1 to 65535 in digits, an IPv6 host in brackets.
+            ("graph_api_url: HTTPS://graph.facebook.com", tenant), ("graph_api_url: Http://localhost", tenant),
+            ("graph_api_url: https://graph.facebook.com:0", tenant),
+            ("graph_api_url: https://graph.facebook.com:65536", tenant),
+            ("graph_api_url: https://graph.facebook.com:65535", tenant),
+            ("graph_api_url: https://graph.facebook.com:1", tenant),
+            ("graph_api_url: https://graph.facebook.com:0443", tenant),
+            ("graph_api_url: \"https://graph.facebook.com:\"", tenant),
+            ("graph_api_url: https://graph.facebook.com:abc", tenant),
+            ("graph_api_url: https://graph.facebook.com:+443", tenant),
+            ("graph_api_url: https://127.0.0.1:8443/", tenant), ("graph_api_url: https://[::1]:8443", tenant),
+            ("graph_api_url: https://[::1]", tenant), ("graph_api_url: https://::1", tenant),
+            ("graph_api_url: https://256.0.0.1", tenant), ("graph_api_url: https://1.2.3", tenant),
+            ("graph_api_url: https://-x.com", tenant), ("graph_api_url: https://x_y.com", tenant),
+            ("graph_api_url: https://user@x.com", tenant),
+            // The address to listen on: no brackets, no port.
+            ("host: \"[::1]\"", tenant), ("host: \"::1\"", tenant), ("host: 127.0.0.1:8080", tenant),
+            ("host: 0.0.0.0", tenant), ("host: localhost", tenant), ("host: api.example.co", tenant),
+            ("host: 1.2.3", tenant), ("host: 300.1.1.1", tenant), ("host: \"a..b\"", tenant),
+            ("host: a-.example.co", tenant), ("host: " + String(repeating: "a", count: 64), tenant),
+            ("host: " + String(repeating: "a", count: 63), tenant), ("host: \"\"", tenant),
+            ("host: http://x", tenant),
+            // Variable names: at most 63 characters; 24 or more without '_' with a letter and a digit look like a
+            // secret.
+            ("admin_key_env: " + String(repeating: "A", count: 63), tenant),
+            ("admin_key_env: " + String(repeating: "A", count: 64), tenant),
+            ("admin_key_env: " + String(repeating: "A", count: 23) + "1", tenant),
+            ("admin_key_env: " + String(repeating: "A", count: 22) + "1", tenant),
+            ("admin_key_env: " + String(repeating: "1", count: 30), tenant),
+            ("admin_key_env: _" + String(repeating: "A1", count: 15), tenant),
             // An optional key written null counts as absent for both.
             ("admin_key_env: ~\nmark_read: null", tenant + "\nagents: ~\nlog_retention_days: ~"),
         ]
@@ -188,5 +220,14 @@ struct ConfigSchemaTests {
         for id in ids { #expect(doc.contains("| `\(id)` |"), "\(id) is documented") }
         for kind in FailureKind.allCases { #expect(doc.contains("`\(kind.rawValue)`"), "\(kind) is documented") }
         for key in ConfigLoader.serverKeys + ConfigLoader.tenantKeys { #expect(doc.contains("| `\(key)` |")) }
+    }
+
+    /// Docs/operations.md says what the loader checks of a variable name and of the Graph API origin.
+    @Test func operationsSaysWhatTheLoaderChecks() throws {
+        let doc = try String(contentsOf: repositoryRoot.appending(path: "Docs/operations.md"), encoding: .utf8)
+        #expect(doc.contains("at most 63 characters"))
+        #expect(doc.contains("24 or more characters without `_` that hold both a letter and a digit"))
+        #expect(doc.contains("the scheme in any case"))
+        #expect(doc.contains("an IPv6 address in brackets"))
     }
 }
