@@ -809,7 +809,9 @@ struct AgentServer {
             let clock = TestClock()
             try await withLiveServer(loaded, label: "agent-api", clock: { clock.now }, logs: logs) {
                 port, store, processing in
-                let e2e = EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
+                let e2e = EndToEnd(
+                    base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock,
+                    flowFile: folder.file("flows/default.yaml"))
                 try await body(AgentServer(e2e: e2e, processing: processing))
             }
         }
