@@ -196,15 +196,18 @@ public struct Interpreter: Sendable {
             } else {
                 close(&s, .agentClosed, now: now, into: &fx)
             }
-        case .marketingStopped:
+        case .marketingStopped(let optInVersion):
             guard s.consent.optIn else { return }
             s.consent.optIn = false
             let marketing = machine.policy?.purposes.filter(\.marketing).map { str($0.id) } ?? []
+            // Nothing was shown: no text, hash, URL or language to record, as for a revocation. The version is
+            // the one the withdrawn opt-in was given under.
             fx.append(
                 .recordConsent(
-                    evidence(
-                        step: "", choice: "opt_in_withdrawn", shown: ShownTexts([]), accepted: [],
-                        declined: marketing, sensitive: false, messageID: nil, now: now)))
+                    ConsentEvidence(
+                        flow: machine.flow, step: "", policyVersion: optInVersion ?? policyVersion, policyURL: nil,
+                        choice: "opt_in_withdrawn", shownTexts: [], textSHA256: nil, purposesAccepted: [],
+                        purposesDeclined: marketing, sensitive: false, at: now, replyMessageID: nil, language: nil)))
         case .inactivityTimeout:
             guard s.status == .waiting, let deadline = s.inactivityDeadline, now >= deadline else { return }
             s.inactivityDeadline = nil

@@ -335,6 +335,31 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(answered.handoffRequests == ["ventas"])
 }
 
+/// An opt-in withdrawn in WhatsApp's settings showed the contact nothing: its record has no text, no hash, no
+/// URL and no language, and names the policy version the opt-in was given under.
+@Test func anOptInWithdrawnInWhatsAppRecordsNoTextAndTheOptInsVersion() throws {
+    var chat = Chat(try consentFlow(version: "2026-02", optIn: true))
+    chat.openAndAccept()
+    chat.tap("consentimiento.opt_in.accept")
+    let withdrawn = chat.event(.marketingStopped(optInVersion: "2026-01")).evidence
+    #expect(withdrawn.count == 1)
+    let evidence = try #require(withdrawn.first)
+    #expect(evidence.choice == "opt_in_withdrawn")
+    #expect(evidence.step == "")
+    #expect(evidence.shownTexts == [])
+    #expect(evidence.textSHA256 == nil)
+    #expect(evidence.policyURL == nil)
+    #expect(evidence.language == nil)
+    #expect(evidence.policyVersion == "2026-01")
+    #expect(evidence.purposesDeclined == ["promociones"])
+    #expect(!chat.session.consent.optIn)
+    // Without an opt-in in force, nothing; without a version from the store, the flow's current one.
+    #expect(chat.event(.marketingStopped(optInVersion: "2026-01")).isEmpty)
+    let optedIn = Session(consent: Session.Consent(acceptedVersion: "2026-02", optIn: true))
+    var other = Chat(try consentFlow(version: "2026-02", optIn: true), session: optedIn)
+    #expect(other.event(.marketingStopped(optInVersion: nil)).evidence.map(\.policyVersion) == ["2026-02"])
+}
+
 @Test func nothingTheContactWroteBeforeAcceptingIsLogged() throws {
     var chat = Chat(try consentFlow())
     chat.type("hola, mi cedula es 123456")
