@@ -149,6 +149,13 @@ public final class Simulator {
             let name = old.strings[Int(old.queues[Int(queue)].name)]
             session.queue = machine.queues.firstIndex { machine.strings[Int($0.name)] == name }.map(Int32.init)
         }
+        // So is the handoff a consent asked again leads to: without it in the new flow, acceptance goes on as usual.
+        session.pendingHandoff = session.pendingHandoff.flatMap { handoff in
+            guard old.states.indices.contains(Int(handoff)) else { return nil }
+            let name = old.strings[Int(old.states[Int(handoff)].name)]
+            return machine.states.indices.first { machine.strings[Int(machine.states[$0].name)] == name }
+                .map(Int32.init)
+        }
         interpreter = Interpreter(machine: machine)
         if let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step }) {
             session.state = Int32(index)

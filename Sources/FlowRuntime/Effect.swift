@@ -97,14 +97,16 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     public var flow: String
     public var step: String
     public var policyVersion: String
-    public var policyURL: String
+    /// The flow's policy URL; `nil` for an opt-in withdrawn in WhatsApp's settings, where nothing was shown.
+    public var policyURL: String?
     /// `accepted` or `declined`; for an opt-in answer, `opt_in_accepted` or `opt_in_declined`; `opt_in_withdrawn`
     /// when WhatsApp says the contact stopped the business's marketing messages.
     public var choice: String
     /// The exact texts shown: the consent text and each button label, in order.
     public var shownTexts: [String]
-    /// Lower-case hex SHA-256 of the shown texts joined by a newline.
-    public var textSHA256: String
+    /// Lower-case hex SHA-256 of the shown texts joined by a newline; `nil` when no text was shown (an opt-in
+    /// withdrawn in WhatsApp's settings): a hash of nothing would prove nothing.
+    public var textSHA256: String?
     public var purposesAccepted: [String]
     public var purposesDeclined: [String]
     public var sensitive: Bool
@@ -112,12 +114,13 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     public var at: Int64
     /// The contact's reply message id (wamid), when the channel gave one.
     public var replyMessageID: String?
-    public var language: String
+    /// The language of the texts shown; `nil` when none was shown.
+    public var language: String?
 
     public init(
-        flow: String, step: String, policyVersion: String, policyURL: String, choice: String, shownTexts: [String],
-        textSHA256: String, purposesAccepted: [String], purposesDeclined: [String], sensitive: Bool, at: Int64,
-        replyMessageID: String?, language: String
+        flow: String, step: String, policyVersion: String, policyURL: String?, choice: String, shownTexts: [String],
+        textSHA256: String?, purposesAccepted: [String], purposesDeclined: [String], sensitive: Bool, at: Int64,
+        replyMessageID: String?, language: String?
     ) {
         self.flow = flow
         self.step = step

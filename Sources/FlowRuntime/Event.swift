@@ -57,7 +57,9 @@ public struct Event: Sendable, Hashable {
         case inactivityTimeout
         /// The contact stopped the business's marketing messages in WhatsApp's own settings: the opt-in to
         /// promotions is withdrawn (and recorded), as if they had declined it. Not a message of theirs.
-        case marketingStopped
+        /// `optInVersion`: the policy version the withdrawn opt-in was given under, which the record names (the
+        /// store knows it from the ledger; `nil` means the flow's current version).
+        case marketingStopped(optInVersion: String?)
     }
 
     /// Whether the event comes from the contact (and so opens or renews the 24-hour window).

@@ -23,6 +23,9 @@ public struct Interpreter: Sendable {
     let askPatterns: [SharedRegex?]
     let matchPatterns: [Int32: SharedRegex]
     let policyVersion: String
+    /// The general consent step a handoff asks again when the contact's accepted policy version is not the
+    /// flow's: the first one on the way from the start (breadth first), the one a contact normally accepts.
+    let consentAskedAgain: Int32?
     /// Menu and consent messages, reply ids and evidence hashes that do not depend on the session.
     let tables: PromptTables
 
@@ -87,7 +90,28 @@ public struct Interpreter: Sendable {
         askPatterns = patterns
         matchPatterns = matches
         policyVersion = machine.policy?.version ?? ""
+        consentAskedAgain = machine.policy == nil ? nil : Self.firstGeneralConsent(machine)
         tables = PromptTables(machine: machine)
+    }
+
+    /// The general consent step nearest the start, following every transition breadth first.
+    static func firstGeneralConsent(_ machine: StateMachine) -> Int32? {
+        guard machine.states.indices.contains(Int(machine.start)) else { return nil }
+        var seen = [Bool](repeating: false, count: machine.states.count)
+        var queue: [Int32] = [machine.start]
+        seen[Int(machine.start)] = true
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            if case .consent(let consent) = machine.states[Int(state)].payload, !consent.sensitive { return state }
+            for transition in machine.transitions(of: state)
+            where machine.states.indices.contains(Int(transition.target)) && !seen[Int(transition.target)] {
+                seen[Int(transition.target)] = true
+                queue.append(transition.target)
+            }
+        }
+        return nil
     }
 
     /// The step id of a state.
@@ -110,7 +134,7 @@ public struct Interpreter: Sendable {
             // Consent given to another policy version (the flow was reloaded with a new one mid-conversation)
             // covers no data now: where the contact would give data (a question for personal or sensitive data,
             // a file, an agent), the conversation starts over, so the new policy is asked for first.
-            if s.consent.acceptedVersion != nil, !consented, s.status != .new, s.status != .closed,
+            if consentOfAnotherVersion(s), s.status != .new, s.status != .closed,
                 awaitsData(s), !isKeywordOrRevocation(event.kind, at: s)
             {
                 if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
@@ -172,15 +196,18 @@ public struct Interpreter: Sendable {
             } else {
                 close(&s, .agentClosed, now: now, into: &fx)
             }
-        case .marketingStopped:
+        case .marketingStopped(let optInVersion):
             guard s.consent.optIn else { return }
             s.consent.optIn = false
             let marketing = machine.policy?.purposes.filter(\.marketing).map { str($0.id) } ?? []
+            // Nothing was shown: no text, hash, URL or language to record, as for a revocation. The version is
+            // the one the withdrawn opt-in was given under.
             fx.append(
                 .recordConsent(
-                    evidence(
-                        step: "", choice: "opt_in_withdrawn", shown: ShownTexts([]), accepted: [],
-                        declined: marketing, sensitive: false, messageID: nil, now: now)))
+                    ConsentEvidence(
+                        flow: machine.flow, step: "", policyVersion: optInVersion ?? policyVersion, policyURL: nil,
+                        choice: "opt_in_withdrawn", shownTexts: [], textSHA256: nil, purposesAccepted: [],
+                        purposesDeclined: marketing, sensitive: false, at: now, replyMessageID: nil, language: nil)))
         case .inactivityTimeout:
             guard s.status == .waiting, let deadline = s.inactivityDeadline, now >= deadline else { return }
             s.inactivityDeadline = nil
@@ -213,6 +240,12 @@ public struct Interpreter: Sendable {
         s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion
     }
 
+    /// Whether the contact's consent was given to another policy version than the flow's (a flow reloaded with
+    /// a new version): it covers no data step now, though the contact did consent once.
+    func consentOfAnotherVersion(_ s: Session) -> Bool {
+        s.consent.acceptedVersion != nil && !hasConsent(s)
+    }
+
     /// Starts a new conversation at a given state instead of the flow's start (transcript fixtures, the REPL).
     public func start(_ s: inout Session, at state: Int32, now: Int64, into fx: inout [Effect]) {
         startConversation(&s, now: now, into: &fx, state: state)
@@ -228,6 +261,7 @@ public struct Interpreter: Sendable {
         s.status = .waiting
         s.awaitingOptIn = false
         s.optInAsked = nil
+        s.pendingHandoff = nil
         s.attempts = 0
         s.queue = nil
         s.agent = nil
@@ -248,6 +282,7 @@ public struct Interpreter: Sendable {
         s.endedAt = now
         s.agent = nil
         s.queue = nil
+        s.pendingHandoff = nil
         // The answers were collected for this conversation: not kept once it is over (a contact who never
         // writes again would otherwise leave them in the session for good). The profile name and phone stay.
         if s.variables.count > 2 { s.variables.removeSubrange(2...) }
@@ -272,11 +307,19 @@ public struct Interpreter: Sendable {
     func go(_ s: inout Session, to target: Int32, now: Int64, into fx: inout [Effect], offeringOptIn: Bool = true) {
         var next: Int32? = target
         var budget = machine.states.count + 1
-        while let current = next {
+        while var current = next {
             budget -= 1
             guard budget >= 0, current >= 0, Int(current) < machine.states.count else {
                 close(&s, .error, now: now, into: &fx)
                 return
+            }
+            // A handoff gives the contact's data to a person: under a policy version the contact has not
+            // accepted, the current one is asked for first, and an acceptance goes on to this handoff.
+            if case .handoff = machine.states[Int(current)].payload, consentOfAnotherVersion(s),
+                let consent = consentAskedAgain
+            {
+                s.pendingHandoff = current
+                current = consent
             }
             s.state = current
             s.attempts = 0
@@ -462,7 +505,7 @@ public struct Interpreter: Sendable {
                         accepted: accepted ? [c.optInPurpose] : [], declined: accepted ? [] : [c.optInPurpose],
                         sensitive: false, messageID: messageID, now: now)))
             s.awaitingOptIn = false
-            if let target = machine.target(of: s.state, on: .accept) { go(&s, to: target, now: now, into: &fx) }
+            if let target = afterAcceptance(&s) { go(&s, to: target, now: now, into: &fx) }
             return
         }
         let accepted = replyID == c.acceptID || isOne(of: consent.acceptWords, normalized)
@@ -492,11 +535,21 @@ public struct Interpreter: Sendable {
             wait(&s, now: now, into: &fx)
             return
         }
-        if let target = machine.target(of: s.state, on: accepted ? .accept : .decline) {
+        if consent.sensitive || !accepted { s.pendingHandoff = nil }
+        if let target = accepted ? afterAcceptance(&s) : machine.target(of: s.state, on: .decline) {
             go(&s, to: target, now: now, into: &fx)
         } else {
             close(&s, .error, now: now, into: &fx)
         }
+    }
+
+    /// Where an accepted consent goes: the handoff that asked it again, if any (taken once), else `accept.next`.
+    func afterAcceptance(_ s: inout Session) -> Int32? {
+        if let handoff = s.pendingHandoff {
+            s.pendingHandoff = nil
+            return handoff
+        }
+        return machine.target(of: s.state, on: .accept)
     }
 
     /// The evidence of a consent decision; the texts and their hash are those the contact was shown.
@@ -732,6 +785,7 @@ public struct Interpreter: Sendable {
             s.queue = nil
         }
         s.consent = Session.Consent()
+        s.pendingHandoff = nil
         let name = s.variables.first ?? nil
         let phone = s.variables.count > 1 ? s.variables[1] : nil
         s.variables = [name, phone]

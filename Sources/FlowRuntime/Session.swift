@@ -40,6 +40,10 @@ public struct Session: Codable, Sendable, Hashable {
     /// `true` once the opt-in question was asked in this conversation (`nil` until then, and in sessions stored
     /// before it existed): a contact who declined is not asked again in the same conversation.
     public var optInAsked: Bool?
+    /// The handoff step a general consent asked again leads to once accepted (`nil` otherwise, and in sessions
+    /// stored before it existed): a handoff reached under a policy version the contact has not accepted asks for
+    /// the current one first, and an acceptance then goes on to the handoff the contact asked for.
+    public var pendingHandoff: Int32?
     /// Invalid answers at the current step so far.
     public var attempts: Int32
     public var consent: Consent

@@ -263,21 +263,31 @@ struct ThreadAnswer: Encodable {
     }
 }
 
-/// The contact's consent as an agent needs it beside the thread (habeas-data item 10): which policy version
-/// is accepted (`null`: none in force) and whether promotional messages may be sent.
+/// The contact's consent as an agent needs it beside the thread (habeas-data item 10): the policy version the
+/// contact last accepted and did not revoke (`null`: none), the version in force (the tenant's flow's
+/// `policy.version` now), whether the first is the second (what sending a template and the flow's data steps
+/// require), and whether promotional messages may be sent.
 struct ConsentSummary: Encodable {
     var acceptedVersion: String?
+    var policyVersion: String?
     var optIn: Bool
+
+    /// The contact's consent covers the policy version in force.
+    var inForce: Bool { acceptedVersion != nil && acceptedVersion == policyVersion }
 
     enum CodingKeys: String, CodingKey {
         case acceptedVersion = "accepted_version"
+        case policyVersion = "policy_version"
+        case inForce = "in_force"
         case optIn = "opt_in"
     }
 
-    /// Encodes `accepted_version` as `null` when absent, so the shape is always the same.
+    /// Encodes absent versions as `null`, so the shape is always the same.
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(acceptedVersion, forKey: .acceptedVersion)
+        try c.encode(policyVersion, forKey: .policyVersion)
+        try c.encode(inForce, forKey: .inForce)
         try c.encode(optIn, forKey: .optIn)
     }
 }

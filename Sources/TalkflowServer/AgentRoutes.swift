@@ -177,7 +177,9 @@ struct AgentRoutes: Sendable {
         return AgentAPI.json(
             ThreadAnswer(
                 contact: contact, conversationID: id,
-                consent: ConsentSummary(acceptedVersion: consent.acceptedVersion, optIn: consent.optIn),
+                consent: ConsentSummary(
+                    acceptedVersion: consent.acceptedVersion,
+                    policyVersion: caller.tenant.flow.interpreter.machine.policy?.version, optIn: consent.optIn),
                 messages: entries.map(ThreadItem.init)))
     }
 

@@ -22,7 +22,8 @@ struct OptInWithdrawal: Sendable {
                 metadata: ["cause": "\(cause)"])
             return
         }
-        if let optedIn = records.last(where: { $0.choice == "opt_in_accepted" }), optedIn.at > timestamp {
+        let optedIn = records.last { $0.choice == "opt_in_accepted" }
+        if let optedIn, optedIn.at > timestamp {
             logger.debug(
                 "marketing messages stopped before the contact's latest opt-in; it stands",
                 metadata: ["cause": "\(cause)"])
@@ -34,7 +35,8 @@ struct OptInWithdrawal: Sendable {
             session, transaction in
             var changes = ConversationChanges()
             try stepper.step(
-                .marketingStopped, at: receivedAt, session: &session, transaction: transaction, into: &changes)
+                .marketingStopped(optInVersion: optedIn?.policyVersion), at: receivedAt, session: &session,
+                transaction: transaction, into: &changes)
             return changes
         }
         let conversation = await pseudonyms.id(tenant: tenant.id, contact: committed.contact)

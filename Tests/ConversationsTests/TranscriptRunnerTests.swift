@@ -385,6 +385,44 @@ struct TranscriptRunnerTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
+    /// A contact whose consent is of an older policy version (a flow changed since) asks for an agent at the
+    /// menu: the current policy is asked for before the handoff, and accepting it goes on to the handoff.
+    @Test func aHandoffUnderAnOlderPolicyVersionAsksForTheCurrentOneFirst() throws {
+        let folder = try TranscriptFolder()
+        let fixtures = """
+            flow: default.yaml
+            fixtures:
+              consent: { version: "2025-01" }
+              step: menu_principal
+            steps:
+              - bot:
+                  body: ¿En qué te podemos ayudar?
+                  buttons: [Comprar, Preguntas frecuentes, Hablar con un asesor]
+              - tap: Hablar con un asesor
+              - bot:
+                  contains: Antes de continuar necesitamos tu autorización
+                  buttons: [Acepto, No acepto]
+
+            """
+        let accepted = try folder.runAgainstDefault(
+            fixtures + """
+                  - tap: Acepto
+                  - consent: accepted
+                  - bot: Un asesor de ventas te atenderá en un momento por este mismo chat.
+                  - handoff: { queue: ventas, agent: ana }
+
+                """)
+        #expect(accepted.status == .passed, "\(failures(accepted))")
+        let declined = try folder.runAgainstDefault(
+            fixtures + """
+                  - tap: No acepto
+                  - consent: declined
+                  - bot: { contains: no trataremos tus datos personales }
+
+                """, name: "d.test.yaml")
+        #expect(declined.status == .passed, "\(failures(declined))")
+    }
+
     // MARK: The rest of the format
 
     /// Opt-in, files and templates the bot sends, a refused template and a file that is not the answer asked for.

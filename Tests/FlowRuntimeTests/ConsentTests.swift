@@ -245,25 +245,119 @@ func typedDeclineWordsDecline(_ word: String) throws {
 
 /// A flow reloaded with a new policy version while a contact talks to an agent: their next message would be
 /// data under a policy they did not accept, so the handoff ends, the conversation closes (`policy_changed`) and
-/// the message starts a new one that asks for the new policy. At a menu nothing changes.
+/// the message starts a new one that asks for the new policy.
 @Test func aNewPolicyVersionMidConversationAsksAgainBeforeAnyData() throws {
     var before = Chat(try consentFlow())
     before.openAndAccept()
-    #expect(before.step == "menu")
-    var atMenu = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
-    #expect(!atMenu.tap("hablar").contains(.closeConversation(.policyChanged)))
-    #expect(atMenu.session.status == .queued)
-    atMenu.event(.agentAssigned("ana"))
-    let effects = atMenu.type("mi cedula es 123")
+    before.tap("hablar")
+    before.event(.agentAssigned("ana"))
+    var withAgent = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
+    let effects = withAgent.type("mi cedula es 123")
     #expect(
         Array(effects.prefix(3)) == [
             .endHandoff(agent: "ana"), .closeConversation(.policyChanged), .conversationStarted,
         ])
     #expect(effects.contains(consentPrompt()))
     #expect(!effects.contains { if case .relayToAgent = $0 { true } else { false } })
-    #expect(atMenu.step == "consentimiento")
-    let evidence = atMenu.tap("consentimiento.accept").evidence
+    #expect(withAgent.step == "consentimiento")
+    let evidence = withAgent.tap("consentimiento.accept").evidence
     #expect(evidence.map(\.policyVersion) == ["2026-02"])
+}
+
+/// A contact at the menu when the flow is reloaded with a new policy version asks for an agent: the handoff
+/// would hand their data to a person under a policy they did not accept, so the new one is asked for first.
+/// Accepting goes on to the handoff they asked for; nothing is requested before.
+@Test func aHandoffUnderAnOlderPolicyVersionAsksForTheNewOneFirstAndAcceptingHandsOff() throws {
+    var before = Chat(try consentFlow())
+    before.openAndAccept()
+    #expect(before.step == "menu")
+    var chat = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
+    let asked = chat.tap("hablar")
+    // Not logged either: the consent in force covers another version.
+    #expect(
+        asked == [.stepEntered("consentimiento"), consentPrompt(), .scheduleInactivityTimer(at: chat.now + 1800)])
+    #expect(chat.session.status == .waiting)
+    #expect(chat.step == "consentimiento")
+
+    let accepted = chat.tap("consentimiento.accept")
+    #expect(accepted.evidence.map(\.policyVersion) == ["2026-02"])
+    #expect(accepted.evidence.map(\.choice) == ["accepted"])
+    #expect(accepted.steps == ["asesor"])
+    #expect(accepted.handoffRequests == ["ventas"])
+    #expect(chat.session.status == .queued)
+    #expect(chat.session.pendingHandoff == nil)
+    #expect(chat.session.consent.acceptedVersion == "2026-02")
+}
+
+/// Declining the new policy asked before a handoff takes the decline path: no handoff, the consent of the older
+/// version stays what it was (it covers nothing now), and a later handoff asks again.
+@Test func decliningTheNewPolicyBeforeAHandoffTakesTheDeclinePath() throws {
+    var before = Chat(try consentFlow())
+    before.openAndAccept()
+    var chat = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
+    chat.tap("hablar")
+    let declined = chat.tap("consentimiento.decline")
+    #expect(declined.evidence.map(\.choice) == ["declined"])
+    #expect(declined.steps == ["info", "despedida"])
+    #expect(declined.handoffRequests.isEmpty)
+    #expect(chat.session.status == .closed)
+    #expect(chat.session.pendingHandoff == nil)
+    // Declining closed the conversation; a new one at the start asks for the new policy, and accepting it leads
+    // to the menu, not to the handoff asked for in the earlier conversation.
+    chat.type("hola", after: 60)
+    #expect(chat.tap("consentimiento.accept").steps == ["menu"])
+}
+
+/// Silence at the consent asked again is never consent: the inactivity close forgets the handoff, and the next
+/// conversation's acceptance goes to `accept.next`.
+@Test func theHandoffWaitingForTheNewPolicyIsForgottenWhenTheConversationCloses() throws {
+    var before = Chat(try consentFlow())
+    before.openAndAccept()
+    var chat = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
+    chat.tap("hablar")
+    #expect(chat.session.pendingHandoff != nil)
+    chat.event(.inactivityTimeout, after: 1800)
+    #expect(chat.session.status == .closed)
+    #expect(chat.session.pendingHandoff == nil)
+}
+
+/// With an opt-in, accepting the new policy asks the opt-in question first, and its answer goes on to the handoff.
+@Test func theOptInQuestionComesBetweenTheNewPolicyAndTheHandoff() throws {
+    var before = Chat(try consentFlow(optIn: true))
+    before.openAndAccept()
+    before.tap("consentimiento.opt_in.decline")
+    var chat = Chat(try consentFlow(version: "2026-02", optIn: true), session: before.session, at: before.now)
+    chat.tap("hablar")
+    #expect(chat.tap("consentimiento.accept").handoffRequests.isEmpty)
+    #expect(chat.session.awaitingOptIn)
+    let answered = chat.tap("consentimiento.opt_in.decline")
+    #expect(answered.evidence.map(\.choice) == ["opt_in_declined"])
+    #expect(answered.handoffRequests == ["ventas"])
+}
+
+/// An opt-in withdrawn in WhatsApp's settings showed the contact nothing: its record has no text, no hash, no
+/// URL and no language, and names the policy version the opt-in was given under.
+@Test func anOptInWithdrawnInWhatsAppRecordsNoTextAndTheOptInsVersion() throws {
+    var chat = Chat(try consentFlow(version: "2026-02", optIn: true))
+    chat.openAndAccept()
+    chat.tap("consentimiento.opt_in.accept")
+    let withdrawn = chat.event(.marketingStopped(optInVersion: "2026-01")).evidence
+    #expect(withdrawn.count == 1)
+    let evidence = try #require(withdrawn.first)
+    #expect(evidence.choice == "opt_in_withdrawn")
+    #expect(evidence.step == "")
+    #expect(evidence.shownTexts == [])
+    #expect(evidence.textSHA256 == nil)
+    #expect(evidence.policyURL == nil)
+    #expect(evidence.language == nil)
+    #expect(evidence.policyVersion == "2026-01")
+    #expect(evidence.purposesDeclined == ["promociones"])
+    #expect(!chat.session.consent.optIn)
+    // Without an opt-in in force, nothing; without a version from the store, the flow's current one.
+    #expect(chat.event(.marketingStopped(optInVersion: "2026-01")).isEmpty)
+    let optedIn = Session(consent: Session.Consent(acceptedVersion: "2026-02", optIn: true))
+    var other = Chat(try consentFlow(version: "2026-02", optIn: true), session: optedIn)
+    #expect(other.event(.marketingStopped(optInVersion: nil)).evidence.map(\.policyVersion) == ["2026-02"])
 }
 
 @Test func nothingTheContactWroteBeforeAcceptingIsLogged() throws {

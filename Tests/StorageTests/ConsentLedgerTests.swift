@@ -282,7 +282,9 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
 
 /// A contact whose first message named them only by their business-scoped user id keeps that id as the key of
 /// their conversation, so every ledger record names it, also an `opt_in_withdrawn` recorded after messages
-/// carried the phone's `wa_id` too; the export and the consent state find the records by either id.
+/// carried the phone's `wa_id` too; the export and the consent state find the records by either id. The
+/// history's own `contact` echoes the id asked for (as `talkflow consent export` and the agent API print it),
+/// while each record names the key it was kept under.
 @Test(arguments: StoreFactory.all)
 func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory) async throws {
     let folder = try TestFolder()
@@ -306,8 +308,12 @@ func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory)
             [.recordConsent(Fixtures.consent(choice: "opt_in_withdrawn", step: "", reply: nil))], evidence: evidence)
         return changes
     }
+    let reader = try ConsentLedgerReader(path: folder.path("store.db"))
     for id in [userID, phone] {
-        let records = try await store.consentHistory(tenant: "t1", contact: id).records
+        let history = try await store.consentHistory(tenant: "t1", contact: id)
+        #expect(history.contact == id)
+        #expect(try reader.consentHistory(tenant: "t1", contact: id) == history)
+        let records = history.records
         #expect(records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"], "\(id)")
         #expect(records.map(\.contact) == [userID, userID, userID], "\(id)")
         let state = try await store.consentState(tenant: "t1", contact: id)

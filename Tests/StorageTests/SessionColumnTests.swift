@@ -23,6 +23,7 @@ private func sampleSessions() -> [Session] {
         session.status = [.new, .waiting, .queued, .withAgent, .closed].randomElement(using: &generator)!
         session.awaitingOptIn = Bool.random(using: &generator)
         session.optInAsked = Bool.random(using: &generator) ? true : nil
+        session.pendingHandoff = Bool.random(using: &generator) ? Int32.random(in: 0...40, using: &generator) : nil
         session.attempts = Int32.random(in: 0...9, using: &generator)
         session.consent = Session.Consent(
             acceptedVersion: Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil,

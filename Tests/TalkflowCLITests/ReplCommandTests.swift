@@ -285,15 +285,27 @@ import Testing
                     + "1 de abril de 2026.\n"), "\(result.stdout)")
     }
 
-    /// `/reload` picks up an edit and keeps the conversation at its step; a broken edit prints the diagnostics
-    /// and keeps the flow in use; a removed step starts a new conversation, consent kept.
-    @Test func reloadKeepsTheConversation() throws {
+    /// A REPL on a copy of the default flow (`flow.yaml`) that a test edits before `/reload`; the copy's
+    /// original text comes with it.
+    func replOnACopy() throws -> (folder: TemporaryFolder, original: String, repl: PipedRepl) {
         let folder = try TemporaryFolder()
         let original = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
         try folder.write("flow.yaml", original)
-        let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
-        try repl.send("hola\nacepto\n")
-        try repl.waitForOutput("[ Comprar ]")
+        return (folder, original, try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url))
+    }
+
+    /// `replOnACopy`, the contact having accepted the consent and been shown the main menu.
+    func replAtTheMenuOfACopy() throws -> (folder: TemporaryFolder, original: String, repl: PipedRepl) {
+        let copy = try replOnACopy()
+        try copy.repl.send("hola\nacepto\n")
+        try copy.repl.waitForOutput("[ Comprar ]")
+        return copy
+    }
+
+    /// `/reload` picks up an edit and keeps the conversation at its step; a broken edit prints the diagnostics
+    /// and keeps the flow in use; a removed step starts a new conversation, consent kept.
+    @Test func reloadKeepsTheConversation() throws {
+        let (folder, original, repl) = try replAtTheMenuOfACopy()
         try folder.write(
             "flow.yaml", original.replacingOccurrences(of: "¿En qué te podemos ayudar?", with: "¿Qué necesitas?"))
         try repl.send("/reload\nxyz\n")
@@ -321,13 +333,34 @@ import Testing
         #expect(result.stderr.contains("error: 'flow.yaml' has errors; the flow in use is unchanged\n"))
     }
 
+    /// A `/reload` that changes the policy version while the contact waits at the menu: asking for an agent
+    /// asks for the new policy first, and accepting it goes on to the handoff.
+    @Test func aReloadedPolicyVersionIsAskedForBeforeAHandoff() throws {
+        let (folder, original, repl) = try replAtTheMenuOfACopy()
+        try folder.write(
+            "flow.yaml", original.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\""))
+        try repl.send("/reload\n3\n")
+        try repl.waitForOutput("[ Acepto ]  [ No acepto ]\n")
+        try repl.send("acepto\n")
+        let result = try repl.finish()
+        #expect(result.status == 0)
+        let afterReload = try #require(result.stdout.components(separatedBy: "· reloaded flow.yaml").last)
+        #expect(afterReload.hasPrefix("; the conversation stays at step 'menu_principal'\nbot › Hola. Antes de"))
+        #expect(
+            afterReload.hasSuffix(
+                """
+                      [ Acepto ]  [ No acepto ]
+                · consent accepted (policy 2026-02)
+                bot › Un asesor de ventas te atenderá en un momento por este mismo chat.
+                · handoff requested: ventas → ana
+
+                """), "\(afterReload)")
+    }
+
     /// A reload that turns the step the conversation waits at into one that does not wait (a question made a
     /// message) starts a new conversation, consent kept: waiting there, no input would ever be read.
     @Test func reloadingAWaitingStepIntoAMessageStartsOver() throws {
-        let folder = try TemporaryFolder()
-        let original = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
-        try folder.write("flow.yaml", original)
-        let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
+        let (folder, original, repl) = try replOnACopy()
         try repl.send("hola\nacepto\n1\n")
         try repl.waitForOutput("¿Cómo te llamas?")
         let asked = """

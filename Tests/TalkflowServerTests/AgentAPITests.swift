@@ -53,12 +53,39 @@ struct AgentAPITests {
             // The agent sees the contact's consent beside the thread.
             let consent = try #require(thread["consent"] as? [String: Any])
             #expect(consent["accepted_version"] as? String == "2026-01")
+            #expect(consent["policy_version"] as? String == "2026-01")
+            #expect(consent["in_force"] as? Bool == true)
             #expect(consent["opt_in"] as? Bool == false)
             #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["text"] as? String == "agente" })
             #expect(messages.contains { $0["direction"] as? String == "outbound" && $0["status"] is String })
             let foreign = try await server.request(.GET, "conversations/\(EndToEnd.ana)/messages", key: "key-bruno")
             #expect(foreign.status == 403)
             try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// After a reload with a new policy version, the thread still names the version the contact accepted, beside
+    /// the one in force and whether it covers it: `in_force` false, as sending a template then refuses.
+    @Test func theThreadSaysWhetherTheAcceptedVersionIsTheOneInForce() async throws {
+        try await AgentServer.run(admin: true) { server in
+            try await server.handOff(EndToEnd.ana)
+            let flow = try String(contentsOfFile: server.e2e.flowFile, encoding: .utf8)
+            try Data(
+                flow.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"").utf8
+            ).write(to: URL(fileURLWithPath: server.e2e.flowFile))
+            #expect(try await server.e2e.reload() == 200)
+            let (_, thread) = try await server.request(
+                .GET, "conversations/\(EndToEnd.ana)/messages", key: "key-jefa")
+            let consent = try #require(thread["consent"] as? [String: Any])
+            #expect(consent["accepted_version"] as? String == "2026-01")
+            #expect(consent["policy_version"] as? String == "2026-02")
+            #expect(consent["in_force"] as? Bool == false)
+            let (status, refusal) = try await server.request(
+                .POST, "templates/recordatorio/send", key: "e2e-admin-key",
+                body: #"{"to":"\#(EndToEnd.ana)","parameters":["lunes"]}"#)
+            #expect(status == 422)
+            #expect((refusal["error"] as? [String: Any])?["code"] as? String == "no_consent")
+            try await server.e2e.waitForEmptyOutbox()
         }
     }
 
@@ -823,8 +850,11 @@ struct AgentServer {
 
     static func hash(_ key: String) -> String { SecretComparison.hex(SecretComparison.sha256(key)) }
 
-    /// Starts the fake Graph API and the server, runs `body`, then shuts both down.
-    static func run(logs: LogRecorder? = nil, _ body: @Sendable (AgentServer) async throws -> Void) async throws {
+    /// Starts the fake Graph API and the server, runs `body`, then shuts both down. With `admin`, the server has
+    /// an admin key (`e2e-admin-key`): the reload and template routes.
+    static func run(
+        logs: LogRecorder? = nil, admin: Bool = false, _ body: @Sendable (AgentServer) async throws -> Void
+    ) async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
         try await FakeGraphAPI.run { fake in
@@ -842,7 +872,7 @@ struct AgentServer {
                   graph_api_url: \(await fake.baseURL)
                   store: sqlite:data/talkflow.sqlite
                   mark_read: false
-                tenants:
+                \(admin ? "  admin_key_env: E2E_ADMIN_KEY\n" : "")tenants:
                   - id: tienda
                     phone_number_id: "\(EndToEnd.phoneNumberID)"
                     app_secret_env: E2E_APP_SECRET
@@ -868,7 +898,9 @@ struct AgentServer {
             let clock = TestClock()
             try await withLiveServer(loaded, label: "agent-api", clock: { clock.now }, logs: logs) {
                 port, store, processing in
-                let e2e = EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock)
+                let e2e = EndToEnd(
+                    base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock,
+                    flowFile: folder.file("flows/default.yaml"))
                 try await body(AgentServer(e2e: e2e, processing: processing))
             }
         }

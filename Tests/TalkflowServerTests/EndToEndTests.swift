@@ -370,6 +370,43 @@ struct EndToEndTests {
         }
     }
 
+    /// A contact at the menu when a reload brings a new policy version asks for an agent: the server asks for
+    /// the new policy first, and only the acceptance hands the conversation to an agent of the rotation.
+    @Test func aHandoffAfterAReloadWithANewPolicyVersionAsksForItFirst() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.P1")) == 200)
+            _ = try await server.waitForSends(1)
+            let accept = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.P2", context: "wamid.FAKE1")
+            #expect(try await server.post(accept) == 200)
+            _ = try await server.waitForSends(2)
+            let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
+            try Data(
+                flow.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"").utf8
+            ).write(to: URL(fileURLWithPath: server.flowFile))
+            #expect(try await server.reload() == 200)
+
+            let asesor = EndToEnd.buttonReply(
+                "asesor", title: "Hablar con un asesor", from: EndToEnd.ana, id: "wamid.P3", context: "wamid.FAKE2")
+            #expect(try await server.post(asesor) == 200)
+            let asked = try await server.waitForSends(3)
+            #expect(asked.last?.contains(#""id":"consentimiento.accept""#) == true, "\(asked.last ?? "")")
+            var session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
+            #expect(session.status == .waiting)
+            #expect(session.agent == nil)
+
+            let again = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.P4", context: "wamid.FAKE3")
+            #expect(try await server.post(again) == 200)
+            session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
+            #expect(session.status == .withAgent)
+            #expect(session.agent == "ana")
+            let consent = try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(consent.acceptedVersion == "2026-02")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func statusWebhooksMoveForwardAndAClosedWindowIsNoted() async throws {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.S1")) == 200)
@@ -601,6 +638,7 @@ struct EndToEnd {
     static let ana = "573001112233"
     static let environment = [
         "E2E_APP_SECRET": appSecret, "E2E_VERIFY_TOKEN": "e2e-verify", "E2E_ACCESS_TOKEN": "e2e-access-token",
+        "E2E_ADMIN_KEY": "e2e-admin-key",
     ]
 
     let base: String
@@ -608,6 +646,8 @@ struct EndToEnd {
     let store: any ConversationStore
     /// The server's clock (Unix seconds), which tests move forward to make timers come due.
     let clock: TestClock
+    /// The tenant's flow file, which a test may change and then `reload`.
+    let flowFile: String
 
     /// Starts the fake and a server for the default flow, runs `body`, then shuts both down gracefully. Read
     /// receipts are off unless `markRead`, so that the other tests count only replies. With `logs`, the server
@@ -629,6 +669,7 @@ struct EndToEnd {
                   graph_api_url: \(await fake.baseURL)
                   store: sqlite:data/talkflow.sqlite
                   mark_read: \(markRead)
+                  admin_key_env: E2E_ADMIN_KEY
                 tenants:
                 \(EndToEnd.tenant())
 
@@ -640,7 +681,9 @@ struct EndToEnd {
             try await withLiveServer(loaded, label: "e2e", clock: { clock.now }, logs: logs, logLevel: logLevel) {
                 port, store, _ in
                 try await body(
-                    EndToEnd(base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock))
+                    EndToEnd(
+                        base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock,
+                        flowFile: folder.file("flows/default.yaml")))
             }
         }
     }
@@ -652,6 +695,14 @@ struct EndToEnd {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "X-Hub-Signature-256", value: signature(body, appSecret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+    }
+
+    /// Reloads the flows through the admin route, as an operator would after changing one; returns the status.
+    func reload() async throws -> UInt {
+        var request = HTTPClientRequest(url: base + "/admin/reload")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer e2e-admin-key")
         return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
     }
 

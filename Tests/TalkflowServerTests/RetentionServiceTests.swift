@@ -28,7 +28,8 @@ import Testing
                 return changes
             }
         }
-        let service = RetentionService(store: store, registry: registry, clock: { now }, logger: LogRecorder().logger())
+        let logs = LogRecorder()
+        let service = RetentionService(store: store, registry: registry, clock: { now }, logger: logs.logger())
         await service.pass()
         let acme = try await store.thread(tenant: "acme", contact: "573001", after: nil, limit: 100)
         #expect(!acme.isEmpty && acme.allSatisfy { $0.at >= now - 30 * day })
@@ -37,6 +38,18 @@ import Testing
         // Ids older than a week are forgotten; the recent one still deduplicates.
         #expect(try await !store.wasProcessed(tenant: "acme", messageID: "wamid.acme.\(now - 40 * day)"))
         #expect(try await !store.wasProcessed(tenant: "acme", messageID: "wamid.acme.\(now - 10 * day)"))
+        // One info line per purge that deleted something, as operations.md shows them; the ids' line names no
+        // tenant, since the purge is of every tenant's.
+        #expect(
+            logs.all.map { "\($0.level) \($0.message) \($0.metadata.sorted { $0.key < $1.key })" } == [
+                #"info old processed message ids deleted [(key: "rows", value: "3")]"#,
+                #"info conversation log lines past their retention deleted [(key: "days", value: "30"), "#
+                    + #"(key: "rows", value: "2"), (key: "tenant", value: "acme")]"#,
+            ])
+        // A pass that deletes nothing writes nothing.
+        let quiet = LogRecorder()
+        await RetentionService(store: store, registry: registry, clock: { now }, logger: quiet.logger()).pass()
+        #expect(quiet.all.isEmpty)
     }
 
     @Test(arguments: ["0", "36501", "\"30\"", "treinta"])

@@ -117,8 +117,17 @@ struct TemplateSendTests {
             #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
             let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
             #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
-            #expect(history.records.last?.purposesDeclined == ["promociones"])
-            #expect(history.records.last?.step == nil)
+            let withdrawn = try #require(history.records.last)
+            #expect(withdrawn.purposesDeclined == ["promociones"])
+            #expect(withdrawn.step == nil)
+            // Nothing was shown: no hash (a hash of nothing proves nothing), no URL, no language; the version is
+            // the one the opt-in was given under.
+            #expect(withdrawn.shownTexts.isEmpty)
+            #expect(withdrawn.textSHA256 == nil)
+            #expect(withdrawn.textsMatchHash)
+            #expect(withdrawn.policyURL == nil)
+            #expect(withdrawn.language == nil)
+            #expect(withdrawn.policyVersion == history.records[1].policyVersion)
             // Not a message of the contact's: nothing enters the thread.
             let thread = try await server.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
             #expect(
@@ -133,9 +142,9 @@ struct TemplateSendTests {
                     LedgerEntry(
                         .consent(
                             ConsentEvidence(
-                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: optIn.policyVersion,
-                                policyURL: optIn.policyURL ?? "", choice: "opt_in_accepted",
-                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256 ?? "",
+                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: "2025-12",
+                                policyURL: optIn.policyURL, choice: "opt_in_accepted",
+                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256,
                                 purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
                                 at: 1_795_446_150, replyMessageID: nil, language: "es")),
                         channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: 1_795_446_150,
@@ -154,6 +163,8 @@ struct TemplateSendTests {
             let after = try await server.store.consentHistory(tenant: "tienda", contact: contact)
             #expect(after.records.map(\.choice).suffix(2) == ["opt_in_accepted", "opt_in_withdrawn"])
             #expect(after.records.count == 5)
+            // Withdrawn under the version of the opt-in it withdraws, not the flow's current one.
+            #expect(after.records.last?.policyVersion == "2025-12")
         }
     }
 

@@ -14,6 +14,7 @@ enum SessionColumn {
         json.member("status", Int64(session.status.rawValue))
         json.member("awaitingOptIn", session.awaitingOptIn)
         if session.optInAsked == true { json.member("optInAsked", true) }
+        if let handoff = session.pendingHandoff { json.member("pendingHandoff", Int64(handoff)) }
         json.member("attempts", Int64(session.attempts))
         json.member("consent") { consent in
             consent.member("acceptedVersion", session.consent.acceptedVersion)
@@ -60,6 +61,10 @@ enum SessionColumn {
         if let asked = node["optInAsked"] {
             guard let asked = asked.bool else { return nil }
             session.optInAsked = asked
+        }
+        if let handoff = node["pendingHandoff"] {
+            guard let index = int32(handoff) else { return nil }
+            session.pendingHandoff = index
         }
         session.attempts = attempts
         guard let version = optionalString(consent["acceptedVersion"]) else { return nil }
