@@ -668,7 +668,16 @@ private struct Decoder {
             switch op {
             case "equals": comparison = c.text(op).map { .equals($0.value) }
             case "not_equals": comparison = c.text(op).map { .notEquals($0.value) }
-            case "in": comparison = .oneOf(c.textList(op).map(\.value))
+            case "in":
+                // An empty list never holds: a case that decides nothing, as an empty `any`.
+                if let list = c.value(op), case .sequence(let items) = list.value, items.isEmpty {
+                    sink.add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "'in' of a condition lists no text, so it would never hold", at: list.range,
+                            suggestion: "list at least one text"))
+                    return nil
+                }
+                comparison = .oneOf(c.textList(op).map(\.value))
             case "contains": comparison = c.text(op).map { .contains($0.value) }
             case "matches":
                 comparison = c.text(op).flatMap { pattern in

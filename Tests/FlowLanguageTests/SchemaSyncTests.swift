@@ -619,6 +619,8 @@ private let brokenFlows: [BrokenFlow] = [
     brokenCondition("null all", "{ all: ~ }"),
     brokenCondition("empty all", "{ all: [] }"),
     brokenCondition("empty any", "{ any: [] }"),
+    brokenCondition("empty in", "{ variable: nombre, in: [] }"),
+    brokenCondition("empty in of a contact attribute", "{ contact: name, in: [] }"),
     BrokenFlow(
         name: "null set value", original: "  hola:\n",
         replacement: "  poner:\n    type: set\n    values: { x: ~ }\n    next: hola\n  hola:\n",
