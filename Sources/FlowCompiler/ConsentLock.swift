@@ -74,7 +74,8 @@ public struct ConsentLock: Sendable, Hashable {
         id: "consent_lock_invalid", severity: .error,
         summary: "a consent lock file (`*.consent.lock`) that is not the form `talkflow lock` writes",
         fix: "Restore the file from version control, or delete the entry and run `talkflow lock FLOW` again; "
-            + "its form is `versions:` → policy version → step id → 64 hex digits.")
+            + "its form is `versions:` → policy version → step id → 64 hex digits.",
+        pointsAt: "the wrong place in `flow.consent.lock` (its start when it is empty or unreadable)")
 
     /// Reads a lock file. Every problem is reported; a lock with problems is not used, so that a damaged lock
     /// can never let a changed text pass.

@@ -80,7 +80,8 @@ public enum SuppressionRules {
     public static let unknownSuppression = RuleDescriptor(
         id: "invalid_suppression", severity: .warning,
         summary: "a suppression names an unknown rule id or an error, which cannot be silenced",
-        fix: "Name the id of a warning (see `talkflow lint --list-rules`); fix errors instead of silencing them.")
+        fix: "Name the id of a warning (see `talkflow lint --list-rules`); fix errors instead of silencing them.",
+        pointsAt: "the id in `suppress`")
 
     static func apply(to diagnostics: [Diagnostic], flow: Flow) -> [Diagnostic] {
         var out: [Diagnostic] = []

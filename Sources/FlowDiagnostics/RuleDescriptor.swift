@@ -8,14 +8,18 @@ public struct RuleDescriptor: Codable, Sendable, Hashable {
     public var summary: String
     /// Why it matters and how to fix it, in a sentence or two.
     public var fix: String
+    /// What in the file a diagnostic of the check points at, in a few words (`the step's name`), so that
+    /// Docs/lint-rules.md says where to look; nil for checks outside the flow linter (configuration, transcripts).
+    public var pointsAt: String?
     /// Whether a step may silence it with `suppress: [id]` (only warnings can be silenced).
     public var suppressible: Bool { severity == .warning }
 
-    public init(id: String, severity: Severity, summary: String, fix: String) {
+    public init(id: String, severity: Severity, summary: String, fix: String, pointsAt: String? = nil) {
         self.id = id
         self.severity = severity
         self.summary = summary
         self.fix = fix
+        self.pointsAt = pointsAt
     }
 
     /// A diagnostic of this rule.

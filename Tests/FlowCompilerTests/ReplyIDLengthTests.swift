@@ -31,8 +31,8 @@ import Testing
         let diagnostic = try #require(try Inline.run(ReplyIDLengthRule(), long.text).first)
         #expect(
             diagnostic.message
-                == "the id of option 1 of step 's' has 257 characters; it is sent as a reply-button id, which "
-                + "WhatsApp refuses over 256")
+                == "the id of option 'oxxxxxxxxxxxxxxxxxxx…' of step 's' has 257 characters; it is sent as a "
+                + "reply-button id, which WhatsApp refuses over 256")
         #expect(diagnostic.suggestion == "shorten it to 256 characters")
     }
 

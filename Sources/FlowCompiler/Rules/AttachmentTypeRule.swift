@@ -11,7 +11,8 @@ struct AttachmentTypeRule: LintRule {
         summary: "a message attachment that is not a pdf, jpg, jpeg or png file (by the extension of its file "
             + "name, or else of its URL)",
         fix: "Convert the file to PDF (documents) or JPEG/PNG (images), or give it a `filename` with the right "
-            + "extension.")
+            + "extension.",
+        pointsAt: "the attachment's `url` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

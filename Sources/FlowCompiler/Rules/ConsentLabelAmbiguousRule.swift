@@ -12,7 +12,8 @@ struct ConsentLabelAmbiguousRule: LintRule {
         fix: "Label the buttons plainly, 20 characters or fewer: 'Acepto' / 'No acepto', 'I accept' / "
             + "'I do not accept', 'Aceito' / 'Não aceito' (Decreto 1377, art. 7). The accept label needs a word "
             + "of acceptance and no negation, the decline label a negation or a refusal (the words are listed "
-            + "under 'consent' in Docs/language.md).")
+            + "under 'consent' in Docs/language.md).",
+        pointsAt: "the `title` of the accept button")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

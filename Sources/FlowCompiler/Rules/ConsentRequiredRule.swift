@@ -14,7 +14,8 @@ struct ConsentRequiredRule: LintRule {
         summary: "a step that collects personal data, hands off, sends a template or stores contact data is "
             + "reachable without an accepted consent",
         fix: "Make every path, global keywords and the decline path included, pass through an accepted consent "
-            + "step first; a sensitive question needs its own accepted sensitive consent (Ley 1581, arts. 6 and 9).")
+            + "step first; a sensitive question needs its own accepted sensitive consent (Ley 1581, arts. 6 and 9).",
+        pointsAt: "the name of the step that needs consent; notes trace the path from the start through the decline")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -9,7 +9,8 @@ struct ConsentRightsByLinkRule: LintRule {
         id: "consent_rights_by_link", severity: .warning,
         summary: "a general consent text leaves some of the data subject's rights to the policy link",
         fix: "State the rights in the text (know, update, rectify, delete, revoke, ask for proof, complain to the "
-            + "SIC, free access) or use {{policy.rights}} (Ley 1581, arts. 8 and 12(c)).")
+            + "SIC, free access) or use {{policy.rights}} (Ley 1581, arts. 8 and 12(c)).",
+        pointsAt: "the consent step's `text` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -8,7 +8,8 @@ struct ConsentStepMissingRule: LintRule {
         id: "consent_step_missing", severity: .error,
         summary: "the flow has no general (non-sensitive) consent step",
         fix: "Add a step of type 'consent' (not 'sensitive: true') and make it the first reply of the flow, so that "
-            + "the contact accepts or declines before anything else happens (Ley 1581, art. 9).")
+            + "the contact accepts or declines before anything else happens (Ley 1581, art. 9).",
+        pointsAt: "the `steps:` key")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -11,12 +11,14 @@ struct ConsentTextChangedRule: LintRule {
         summary: "a consent text (or its buttons, or its opt-in) that differs from the one the consent lock holds "
             + "for the same `policy.version`",
         fix: "A new consent text needs a new `policy.version` (publish the policy under it), then `talkflow lock "
-            + "FLOW` records it; contacts are asked again. If the change was a mistake, restore the text.")
+            + "FLOW` records it; contacts are asked again. If the change was a mistake, restore the text.",
+        pointsAt: "the consent step's `text` value; a note points at `policy.version`")
     static let unlocked = RuleDescriptor(
         id: "consent_version_unlocked", severity: .warning,
         summary: "a `policy.version` the flow's consent lock does not list yet",
         fix: "Run `talkflow lock FLOW` and commit the lock file, so that the texts of this version cannot change "
-            + "unnoticed.")
+            + "unnoticed.",
+        pointsAt: "the `version` value of `policy`")
 
     var descriptors: [RuleDescriptor] { [Self.changed, Self.unlocked] }
 

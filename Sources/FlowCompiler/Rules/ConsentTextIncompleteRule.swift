@@ -10,7 +10,8 @@ struct ConsentTextIncompleteRule: LintRule {
         summary: "a consent text lacks a purpose, the responsible party's name or contact, or the policy link",
         fix: "Write each covered purpose's description, the responsible party's name and one way to reach it "
             + "(email, phone or address) and the policy URL in the text, or use {{policy.purposes}}, "
-            + "{{policy.responsible}} and {{policy.url}} (Ley 1581, art. 12).")
+            + "{{policy.responsible}} and {{policy.url}} (Ley 1581, art. 12).",
+        pointsAt: "the consent step's `text` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

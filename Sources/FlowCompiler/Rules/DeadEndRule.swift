@@ -7,7 +7,8 @@ struct DeadEndRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "dead_end", severity: .error,
         summary: "a step with nowhere to go that is not an 'end' or a 'handoff'",
-        fix: "Add 'next' (or 'default' to a branch), or make the step an 'end' step.")
+        fix: "Add 'next' (or 'default' to a branch), or make the step an 'end' step.",
+        pointsAt: "the step's name")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

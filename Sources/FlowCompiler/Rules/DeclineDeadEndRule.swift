@@ -12,7 +12,8 @@ struct DeclineDeadEndRule: LintRule {
         summary: "declining the general consent reaches an 'end' step without any information first (through "
             + "'set', 'template' or 'branch' steps only)",
         fix: "Lead 'decline' to information that needs no personal data (opening hours, frequent questions, the "
-            + "business's public contact), for instance a menu, before an 'end' step.")
+            + "business's public contact), for instance a menu, before an 'end' step.",
+        pointsAt: "the decline button's `next`")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

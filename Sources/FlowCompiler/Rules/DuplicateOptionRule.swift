@@ -10,7 +10,8 @@ struct DuplicateOptionRule: LintRule {
         summary: "two options of a menu share an id, a title or a synonym (ignoring case, accents and extra "
             + "spaces, as typed replies are matched), a synonym repeats another option's id or title, or a title or "
             + "synonym is another option's number",
-        fix: "Give each option its own id, title and synonyms; remove the repeated word from one of them.")
+        fix: "Give each option its own id, title and synonyms; remove the repeated word from one of them.",
+        pointsAt: "the second title, synonym or number; a note points at the first")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

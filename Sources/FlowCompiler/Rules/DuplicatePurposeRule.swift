@@ -7,7 +7,8 @@ struct DuplicatePurposeRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "duplicate_purpose", severity: .error,
         summary: "two purposes of the policy have the same id",
-        fix: "Give each purpose its own id; consent is recorded per purpose id.")
+        fix: "Give each purpose its own id; consent is recorded per purpose id.",
+        pointsAt: "the `id` value of the second purpose")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -10,7 +10,8 @@ struct EmojiRule: LintRule {
             + "consent and opt-in texts, set values, template bodies and parameters, captions, file names, "
             + "revocation and inactivity texts, the policy's texts that its placeholders put in consent texts)",
         fix: "Remove the emoji or say it in words. Other special characters (á ñ ¿ ¡ € © ™ ✓ and so on) are "
-            + "allowed; see Docs/no-emoji.md for exactly what counts as an emoji.")
+            + "allowed; see Docs/no-emoji.md for exactly what counts as an emoji.",
+        pointsAt: "the emoji")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -8,7 +8,8 @@ struct HandoffPurposeMissingRule: LintRule {
         id: "handoff_purpose_missing", severity: .error,
         summary: "a handoff is reachable but no purpose declares attention by a human agent",
         fix: "Add a purpose with 'human_attention: true' (e.g. \"atención por un asesor\") to the policy, so the "
-            + "contact consents to it (Ley 1581, art. 12(a)).")
+            + "contact consents to it (Ley 1581, art. 12(a)).",
+        pointsAt: "the handoff step's name; a note points at the policy's purposes")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -17,35 +17,43 @@ struct InteractiveLimitsRule: LintRule {
         id: "button_title_too_long", severity: .error,
         summary: "a reply-button title (a menu option shown as a button) over 20 characters",
         fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24). "
-            + writtenUnit)
+            + writtenUnit,
+        pointsAt: "the option's `title` value")
     static let rowTitle = RuleDescriptor(
         id: "row_title_too_long", severity: .error,
         summary: "a list row title (a menu option shown in a list) over 24 characters",
-        fix: "Shorten the title to 24 characters; put the detail in the option's `description` (72). " + writtenUnit)
+        fix: "Shorten the title to 24 characters; put the detail in the option's `description` (72). " + writtenUnit,
+        pointsAt: "the option's `title` value")
     static let rowDescription = RuleDescriptor(
         id: "row_description_too_long", severity: .error,
         summary: "a list row description over 72 characters",
-        fix: "Shorten the description to 72 characters. " + writtenUnit)
+        fix: "Shorten the description to 72 characters. " + writtenUnit,
+        pointsAt: "the option's `description` value")
     static let descriptionIgnored = RuleDescriptor(
         id: "description_ignored", severity: .warning,
         summary: "an option description on a menu shown as reply buttons, which WhatsApp does not show",
-        fix: "Remove the description, or show the menu as a list (`display: list`), where rows show it.")
+        fix: "Remove the description, or show the menu as a list (`display: list`), where rows show it.",
+        pointsAt: "the option's `description` value")
     static let header = RuleDescriptor(
         id: "header_too_long", severity: .error,
         summary: "a menu header over 60 characters",
-        fix: "Shorten the header to 60 characters. " + unit)
+        fix: "Shorten the header to 60 characters. " + unit,
+        pointsAt: "the menu's `header` value")
     static let footer = RuleDescriptor(
         id: "footer_too_long", severity: .error,
         summary: "a menu footer over 60 characters",
-        fix: "Shorten the footer to 60 characters. " + unit)
+        fix: "Shorten the footer to 60 characters. " + unit,
+        pointsAt: "the menu's `footer` value")
     static let listButton = RuleDescriptor(
         id: "list_button_too_long", severity: .error,
         summary: "a menu's list button label (`button`) over 20 characters",
-        fix: "Shorten the label to 20 characters. " + writtenUnit)
+        fix: "Shorten the label to 20 characters. " + writtenUnit,
+        pointsAt: "the menu's `button` value")
     static let interactiveBody = RuleDescriptor(
         id: "interactive_body_too_long", severity: .error,
         summary: "the text of a menu, consent or opt-in over 1024 characters (they are sent as interactive messages)",
-        fix: "Shorten the text to 1024 characters, or say the rest in a `message` step before it. " + unit)
+        fix: "Shorten the text to 1024 characters, or say the rest in a `message` step before it. " + unit,
+        pointsAt: "the `text` value that is too long")
 
     var descriptors: [RuleDescriptor] {
         [

@@ -11,7 +11,8 @@ struct InternationalProcessingUndisclosedRule: LintRule {
         summary: "the policy names no processors, or a consent text does not say that data are processed outside "
             + "Colombia",
         fix: "List the processors and their countries under 'policy.processors' (e.g. Meta Platforms, Estados "
-            + "Unidos) and say in the consent text that data are processed outside Colombia (Ley 1581, art. 26).")
+            + "Unidos) and say in the consent text that data are processed outside Colombia (Ley 1581, art. 26).",
+        pointsAt: "the consent step's `text` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -11,7 +11,8 @@ struct KeywordConflictRule: LintRule {
         summary: "a keyword word is also a revocation word, or two keywords leading to different steps share a "
             + "word (the later one never runs for it)",
         fix: "Give each word one meaning: remove it from one of the keywords, or from the keyword when it is a "
-            + "revocation word (revocation is read first).")
+            + "revocation word (revocation is read first).",
+        pointsAt: "the word that never leads where it is written; a note points at the word that wins")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -10,7 +10,8 @@ struct MarketingOptInRequiredRule: LintRule {
         summary: "a marketing template is sent without an opt-in to an optional marketing purpose, or an opt-in "
             + "is for a purpose that is not optional",
         fix: "Declare a purpose with 'marketing: true' and 'optional: true' and add an 'opt_in' for it to the "
-            + "consent step; an opt-in is always for an optional purpose (Decreto 1377, art. 5).")
+            + "consent step; an opt-in is always for an optional purpose (Decreto 1377, art. 5).",
+        pointsAt: "the step's `template` value; a note points at the template's `category`")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -10,12 +10,14 @@ struct MenuSizeRule: LintRule {
     static let tooManyButtons = RuleDescriptor(
         id: "too_many_buttons", severity: .error,
         summary: "a menu with `display: buttons` and more than 3 options (WhatsApp shows at most 3 reply buttons)",
-        fix: "Use `display: list` (up to 10 rows) or `display: auto`, or keep 3 options.")
+        fix: "Use `display: list` (up to 10 rows) or `display: auto`, or keep 3 options.",
+        pointsAt: "the first option past the third (the fourth); a note points at `display: buttons`")
     static let tooManyRows = RuleDescriptor(
         id: "too_many_rows", severity: .error,
         summary: "a menu shown as a list with more than 10 options, or a menu with an empty `options` list",
         fix: "A WhatsApp list holds 1 to 10 rows: split a longer menu into two (an option 'More' leading to the "
-            + "second), and give every menu at least one option.")
+            + "second), and give every menu at least one option.",
+        pointsAt: "the first option past the tenth (the eleventh), or an empty `options` list")
 
     var descriptors: [RuleDescriptor] { [Self.tooManyButtons, Self.tooManyRows] }
 

@@ -9,7 +9,8 @@ struct OptionalPurposeBundledRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "optional_purpose_bundled", severity: .error,
         summary: "a consent step's purposes include an optional purpose, which is accepted only on its own",
-        fix: "Remove the optional purpose from 'purposes' and ask it with an 'opt_in' on the general consent step.")
+        fix: "Remove the optional purpose from 'purposes' and ask it with an 'opt_in' on the general consent step.",
+        pointsAt: "the optional purpose in the consent step's `purposes` list")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

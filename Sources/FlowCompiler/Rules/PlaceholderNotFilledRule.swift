@@ -14,7 +14,8 @@ struct PlaceholderNotFilledRule: LintRule {
             + "attachment's `filename` or `url`, a template header `link`",
         fix: "Write the field without placeholders and say the changing part in the step's text, where "
             + "placeholders are filled in. Titles and labels stay fixed because the contact's typed answer is "
-            + "matched against them.")
+            + "matched against them.",
+        pointsAt: "the `{{placeholder}}` in the text sent as written")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -9,7 +9,8 @@ struct PolicyIncompleteRule: LintRule {
         id: "policy_incomplete", severity: .error,
         summary: "the policy lacks the responsible party's address (or email) or phone, or declares no purpose",
         fix: "Give 'responsible' an 'address' or an 'email' and a 'phone', and list at least one purpose under "
-            + "'purposes' (Ley 1581, art. 12(a) and (d)).")
+            + "'purposes' (Ley 1581, art. 12(a) and (d)).",
+        pointsAt: "the `responsible` mapping for a missing contact detail, the `policy` mapping for missing purposes")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -8,7 +8,9 @@ struct PolicyMissingRule: LintRule {
         id: "policy_missing", severity: .error,
         summary: "the flow has no 'policy' block",
         fix: "Add 'policy' with 'version', 'url', 'responsible' (name, address or email, phone), 'purposes' and "
-            + "'processors' (Ley 1581, art. 12; Decreto 1377, art. 13).")
+            + "'processors' (Ley 1581, art. 12; Decreto 1377, art. 13).",
+        pointsAt: "the `policy:` key when it has no value, else the start of the flow's first key (after any "
+            + "comments), an empty range")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -8,11 +8,13 @@ struct QueueAgentsRule: LintRule {
     static let empty = RuleDescriptor(
         id: "queue_empty", severity: .error,
         summary: "a queue with no agents",
-        fix: "List the queue's agents, e.g. `ventas: [ana, bruno]`, or remove the queue.")
+        fix: "List the queue's agents, e.g. `ventas: [ana, bruno]`, or remove the queue.",
+        pointsAt: "the queue's name")
     static let duplicate = RuleDescriptor(
         id: "duplicate_agent", severity: .error,
         summary: "an agent listed twice in the same queue (ignoring case and surrounding spaces)",
-        fix: "List each agent once; the round robin already gives every agent an equal share.")
+        fix: "List each agent once; the round robin already gives every agent an equal share.",
+        pointsAt: "the second mention of the agent")
 
     var descriptors: [RuleDescriptor] { [Self.empty, Self.duplicate] }
 

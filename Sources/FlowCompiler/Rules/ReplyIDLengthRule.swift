@@ -13,7 +13,8 @@ struct ReplyIDLengthRule: LintRule {
             + "consent step id that makes `<step>.decline` (or, with an opt-in, `<step>.opt_in.decline`) longer "
             + "than 256",
         fix: "Shorten the option id or the consent step's id (and the references to it). Ids are ASCII, so "
-            + "characters are bytes.")
+            + "characters are bytes.",
+        pointsAt: "the option's `id` value, or the consent step's name")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -30,10 +31,12 @@ struct ReplyIDLengthRule: LintRule {
                 let buttons = menu.showsButtons
                 let limit = buttons ? Self.buttonLimit : Self.rowLimit
                 let form = buttons ? "a reply-button id" : "a list row id"
-                for (index, option) in menu.options.enumerated() where option.id.value.count > limit {
+                // The option is named by its id, as the other option rules name it, shortened.
+                for option in menu.options where option.id.value.count > limit {
                     diagnostics.append(
                         Self.descriptor.diagnostic(
-                            "the id of option \(index + 1) of step '\(Self.shortened(step.id.value))' has "
+                            "the id of option '\(Self.shortened(option.id.value))' of step "
+                                + "'\(Self.shortened(step.id.value))' has "
                                 + "\(option.id.value.count) characters; it is sent as \(form), which WhatsApp "
                                 + "refuses over \(limit)", at: option.id.range,
                             suggestion: "shorten it to \(limit) characters"))

@@ -9,7 +9,9 @@ struct RevocationMissingRule: LintRule {
         id: "revocation_missing", severity: .error,
         summary: "the flow declares no revocation words",
         fix: "Add 'settings.revocation' with 'words' (e.g. revocar, \"no autorizo\", \"borrar mis datos\") and the "
-            + "confirmation 'text' (Decreto 1377, art. 9).")
+            + "confirmation 'text' (Decreto 1377, art. 9).",
+        pointsAt: "the `settings:` key (without one, the start of the flow's first key), or `revocation` when it has "
+            + "no words")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

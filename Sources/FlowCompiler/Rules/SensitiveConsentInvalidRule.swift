@@ -12,7 +12,9 @@ struct SensitiveConsentInvalidRule: LintRule {
             + "does not continue the service, or it carries an opt-in",
         fix: "List the sensitive data under 'data', say in the text that the contact is not obliged to answer, "
             + "send 'decline' to a step that continues the service (Decreto 1377, art. 6), and ask an opt-in at "
-            + "the general consent step.")
+            + "the general consent step.",
+        pointsAt: "what is wrong in the sensitive consent step: its name, its `text`, the decline's `next`, or its "
+            + "`opt_in`")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

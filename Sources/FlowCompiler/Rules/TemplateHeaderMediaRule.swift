@@ -7,7 +7,8 @@ struct TemplateHeaderMediaRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "template_header_media", severity: .error,
         summary: "a template header `image` whose link is not a .jpg/.jpeg file, or a `document` not a .pdf",
-        fix: "Link a JPEG for `type: image` or a PDF for `type: document`, as the template was approved.")
+        fix: "Link a JPEG for `type: image` or a PDF for `type: document`, as the template was approved.",
+        pointsAt: "the header's `link` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

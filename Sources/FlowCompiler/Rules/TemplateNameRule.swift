@@ -10,7 +10,8 @@ struct TemplateNameRule: LintRule {
         id: "template_name_invalid", severity: .error,
         summary: "a template `name` that is not lowercase letters, digits and underscores, or is over 512 "
             + "characters",
-        fix: "Write the name exactly as approved in WhatsApp Manager, e.g. `recordatorio_cita`.")
+        fix: "Write the name exactly as approved in WhatsApp Manager, e.g. `recordatorio_cita`.",
+        pointsAt: "the template's `name` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -12,7 +12,9 @@ struct TemplateTokensRule: LintRule {
         summary: "a template body whose tokens are not `{{1}}`…`{{n}}` without gaps, a `template` step passing "
             + "other than n parameters, or a template body over 1024 characters",
         fix: "Number the body's parameters `{{1}}`, `{{2}}`, … from 1 without gaps, pass exactly one parameter per "
-            + "number, and keep the body (as written, tokens included) to 1024 characters (grapheme clusters).")
+            + "number, and keep the body (as written, tokens included) to 1024 characters (grapheme clusters).",
+        pointsAt: "the template's text or the token in it; in a step, the first parameter too many, or the "
+            + "`template` value when some are missing")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

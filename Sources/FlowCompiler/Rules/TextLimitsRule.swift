@@ -8,12 +8,14 @@ struct TextLimitsRule: LintRule {
         id: "text_too_long", severity: .error,
         summary: "a text message (message, question, handoff, goodbye, revocation, inactivity, invalid-reply or "
             + "retry text) over 4096 characters",
-        fix: "Split the text over several `message` steps. " + InteractiveLimitsRule.unit)
+        fix: "Split the text over several `message` steps. " + InteractiveLimitsRule.unit,
+        pointsAt: "the `text` value that is too long")
     static let caption = RuleDescriptor(
         id: "caption_too_long", severity: .error,
         summary: "an attachment caption over 1024 characters",
         fix: "Shorten the caption to 1024 characters, or say the rest in the message text. "
-            + InteractiveLimitsRule.unit)
+            + InteractiveLimitsRule.unit,
+        pointsAt: "the attachment's `caption` value")
 
     var descriptors: [RuleDescriptor] { [Self.text, Self.caption] }
 

@@ -8,7 +8,8 @@ struct UnknownPurposeRule: LintRule {
         id: "unknown_purpose", severity: .error,
         summary: "a consent or opt-in names a purpose the policy does not declare",
         fix: "Use the id of a purpose declared under 'policy.purposes' (the message suggests the closest), or "
-            + "declare the purpose.")
+            + "declare the purpose.",
+        pointsAt: "the purpose id in the step's `purposes` list")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -7,7 +7,8 @@ struct UnknownQueueRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "unknown_queue", severity: .error,
         summary: "a `handoff` step names a queue that is not declared under `queues`",
-        fix: "Correct the queue name (the message suggests the closest one) or declare the queue with its agents.")
+        fix: "Correct the queue name (the message suggests the closest one) or declare the queue with its agents.",
+        pointsAt: "the handoff step's `queue` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

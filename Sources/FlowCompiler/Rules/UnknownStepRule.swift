@@ -6,7 +6,8 @@ struct UnknownStepRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "unknown_step", severity: .error,
         summary: "a reference to a step that does not exist",
-        fix: "Correct the step id (the message suggests the closest one) or add the missing step.")
+        fix: "Correct the step id (the message suggests the closest one) or add the missing step.",
+        pointsAt: "the value that names the missing step (`start`, `next`, `goto`, an option's or a case's `next`, …)")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -7,7 +7,8 @@ struct UnknownTemplateRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "unknown_template", severity: .error,
         summary: "a `template` step names a template that is not declared under `templates`",
-        fix: "Correct the key (the message suggests the closest one) or declare the template.")
+        fix: "Correct the key (the message suggests the closest one) or declare the template.",
+        pointsAt: "the step's `template` value")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

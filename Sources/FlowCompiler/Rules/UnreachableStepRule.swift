@@ -7,7 +7,8 @@ struct UnreachableStepRule: LintRule {
         id: "unreachable_step", severity: .warning,
         summary: "a step that no path from the start reaches",
         fix: "Point a 'next', option, case or keyword at the step, or delete it; silence it with "
-            + "`suppress: [unreachable_step]` on the step if it is kept on purpose.")
+            + "`suppress: [unreachable_step]` on the step if it is kept on purpose.",
+        pointsAt: "the step's name")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -12,7 +12,8 @@ struct ValidationNotApplicableRule: LintRule {
             + "answer but never to a `document` or `image` file",
         fix: "Remove the key, or check the answer another way: `pattern` checks the value as stored (a phone as "
             + "`+` and digits, a date as `YYYY-MM-DD`), `min` and `max` bound a number, `min_length` and "
-            + "`max_length` the length of a text.")
+            + "`max_length` the length of a text.",
+        pointsAt: "the key inside `validate` that has no effect")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 

@@ -9,12 +9,14 @@ struct VariableAssignmentRule: LintRule {
         id: "unknown_variable", severity: .error,
         summary: "a text or condition reads a variable that no step assigns",
         fix: "Assign it with an 'ask' (save:) or a 'set' step, or correct the name; built-ins are contact.name, "
-            + "contact.phone and the policy.* placeholders.")
+            + "contact.phone and the policy.* placeholders.",
+        pointsAt: "the `{{variable}}` in the text that reads it")
     static let unassigned = RuleDescriptor(
         id: "variable_unassigned", severity: .error,
         summary: "a variable is read on a path on which it has not been assigned",
         fix: "Assign the variable on every path that reaches the step, for example with a 'set' step giving it "
-            + "a default value.")
+            + "a default value.",
+        pointsAt: "the `{{variable}}` in the text that reads it; a note points at where it is assigned")
 
     var descriptors: [RuleDescriptor] { [Self.unknown, Self.unassigned] }
 

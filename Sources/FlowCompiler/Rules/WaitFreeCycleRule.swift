@@ -13,7 +13,8 @@ struct WaitFreeCycleRule: LintRule {
         summary: "a cycle of steps that never waits for the contact (an accepted consent's 'accept' and a "
             + "handoff's 'closed.next' do not wait)",
         fix: "Put a step that waits (menu, ask, or a consent or handoff entered other than by those two ways) in "
-            + "the cycle, or break it with an 'end'.")
+            + "the cycle, or break it with an 'end'.",
+        pointsAt: "the name of the cycle's first step in file order; a note points at each other step of the cycle")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
