@@ -56,13 +56,13 @@ public enum YAMLLoader {
                 diagnostic = SyntaxRules.nulByte.diagnostic(
                     "NUL byte at byte offset \(offset); the file must be text (YAML)"
                         + (wide ? ", in UTF-8: it looks like UTF-16 or UTF-32 text; save it as UTF-8" : ""),
-                    at: SourceRange(start: at, end: at))
+                    at: Self.oneByte(at))
             case .invalid(let offset):
                 let at = source.location(ofByte: offset)
                 let hex = String(bytes[offset], radix: 16, uppercase: true)
                 diagnostic = SyntaxRules.invalidUTF8.diagnostic(
                     "invalid UTF-8 byte 0x\(hex) at byte offset \(offset); save the file as UTF-8",
-                    at: SourceRange(start: at, end: at))
+                    at: Self.oneByte(at))
             }
             return LoadResult(root: nil, diagnostics: [diagnostic], source: source)
         }
@@ -76,6 +76,13 @@ public enum YAMLLoader {
         return LoadResult(
             root: builder.root, diagnostics: builder.diagnostics, source: builder.source,
             aliasLines: builder.aliasLines)
+    }
+
+    /// The range of the one bad byte at `start`: it is a character the reader sees (printed as U+FFFD), so the
+    /// range covers it, one column and one byte, rather than being empty like a place between characters.
+    static func oneByte(_ start: SourceLocation) -> SourceRange {
+        SourceRange(
+            start: start, end: SourceLocation(line: start.line, column: start.column + 1, offset: start.offset + 1))
     }
 }
 

@@ -36,8 +36,8 @@ struct ConsentExportCommand: ParsableCommand {
             Exit status:
               0   exported
               2   the store does not exist or could not be read
-              64  usage error (unknown option, no CONTACT, no --store, or a --store
-                  that is not sqlite:PATH)
+              64  usage error (unknown option, no CONTACT or an empty one, an empty
+                  --tenant, no --store, or a --store that is not sqlite:PATH)
             """
     )
 

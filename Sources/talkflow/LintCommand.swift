@@ -26,8 +26,10 @@ struct LintCommand: ParsableCommand {
               0   no errors (warnings are allowed unless --strict)
               1   errors found, or warnings with --strict
               2   a path could not be read: missing, permission denied, not a regular
-                  file, or a folder without flow files (the other files are still
-                  checked and reported)
+                  file, a folder without flow files or one that cannot be listed;
+                  or, inside a folder, an entry that cannot be looked at (a path
+                  too long, permission denied) or a *.yaml/*.yml link that points
+                  nowhere (the other files are still checked and reported)
               64  usage error (unknown option, bad value, no PATH)
             When several apply, the highest wins: 64, then 2, then 1.
             """

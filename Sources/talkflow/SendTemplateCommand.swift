@@ -27,12 +27,13 @@ struct SendTemplateCommand: AsyncParsableCommand {
             Exit status:
               0   queued
               1   refused (no opt-in or consent, outside Ley 2300's hours, a contact
-                  that is not a wa_id, unknown template, wrong number of
+                  that is not a wa_id, unknown tenant or template, wrong number of
                   parameters, a parameter that is empty or holds an emoji, a
                   line break, a tab or more than 4 consecutive spaces, header
                   media not JPEG or PDF), or the
                   configuration has errors
-              2   the store does not exist or could not be written
+              2   the store does not exist, is not a talkflow store, or could not
+                  be written
               64  usage error
             """
     )

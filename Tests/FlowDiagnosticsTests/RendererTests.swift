@@ -150,6 +150,48 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(Array(shown)[column..<(column + 3)] == ["B", "A", "D"])
     }
 
+    /// Near the end of a long line the window shifts left and keeps its width, as it does at the start: the place
+    /// is shown with as much of the line around it wherever it is.
+    @Test func aWindowAtEitherEndOfALongLineKeepsItsWidth() {
+        let line = String(repeating: "a", count: 390) + "BAD" + "b"
+        for (column, cut) in [(391, "…"), (1, "")] {
+            let file = FileDiagnostics(
+                path: "a.yaml", source: line + "\n",
+                diagnostics: [
+                    Diagnostic(
+                        id: "unknown_step", severity: .error, message: "bad",
+                        range: Fixture.range(1, column, 1, column + 3))
+                ])
+            let output = TextRenderer.render(files: [file], colors: false).split(separator: "\n").map(String.init)
+            let shown = output[1]
+            #expect(shown.count == TextRenderer.longestLineShown + 1, "column \(column)")
+            if cut.isEmpty {
+                #expect(shown.hasPrefix("aaa") && shown.hasSuffix("…"))
+            } else {
+                #expect(shown.hasPrefix("…") && shown.hasSuffix("BADb"))
+            }
+            let caret = output[2]
+            let at = caret.count - 3
+            let expected: [Character] = cut.isEmpty ? ["a", "a", "a"] : ["B", "A", "D"]
+            #expect(Array(Array(shown)[at..<(at + 3)]) == expected, "column \(column)")
+        }
+    }
+
+    /// An empty line (an empty file, a syntax error at the end of a file) has nothing to point at: no source line
+    /// and no lone caret, as for a file whose text is unknown.
+    @Test func anEmptyLineIsLeftOut() {
+        for (source, line) in [("", 1), ("a: 1\n", 2), ("a: 1\n\nb: 2\n", 2)] {
+            let file = FileDiagnostics(
+                path: "a.yaml", source: source,
+                diagnostics: [
+                    Diagnostic(
+                        id: "yaml_syntax", severity: .error, message: "bad", range: Fixture.range(line, 1, line, 1))
+                ])
+            let output = TextRenderer.render(files: [file], colors: false)
+            #expect(output == "a.yaml:\(line):1: error: bad [yaml_syntax]\n", "\(source.debugDescription)")
+        }
+    }
+
     @Test func countsColumnsInScalarsNotBytes() {
         let output = TextRenderer.render(files: [Fixture.pedido], colors: false)
         let caretLine = output.split(separator: "\n", omittingEmptySubsequences: false)[2]

@@ -14,7 +14,10 @@
 /// - The header is `path:line:column: severity: message [id]`; notes use the same header without the id.
 /// - Under a header comes the source line and an underline: `^` at the start column and `~` up to the end of the
 ///   range. A range that runs onto later lines is underlined to the end of its first line. The line and the
-///   underline are left out when the file's text is unknown or the line does not exist.
+///   underline are left out when the file's text is unknown, the line does not exist or it is empty (an empty
+///   file, the end of a file): there is nothing to point at.
+/// - A line longer than `longestLineShown` characters is shown as a window of that many, a third of it before the
+///   place (less at the start of the line, more at its end, so the window keeps its width), with `…` at each cut.
 /// - Columns count Unicode scalars. The underline's indentation repeats every tab of the source line and pads
 ///   wide characters (emoji, CJK) with two spaces and combining marks with none, so the caret lands under the
 ///   right character in a terminal.
@@ -135,6 +138,8 @@ public enum TextRenderer {
             guard let line = text.line(range.start.line) else { return "" }
             lines = LineCache(number: range.start.line, line: line)
         }
+        // An empty line (an empty file, the end of a file) would show nothing but a lone caret.
+        guard !lines.scalars.isEmpty else { return "" }
         var scalars = lines.scalars
         var start = lines.position(range.start.column - 1)
         var end =
@@ -144,8 +149,11 @@ public enum TextRenderer {
         // A very long line (a minified file) is shown as a window around the place, cut with `…`: repeating
         // megabytes of it for every diagnostic would bury the messages.
         if scalars.count > Self.longestLineShown {
+            // A third of the window before the place; near either end of the line the window is shifted to
+            // stay as wide, so a place at the end of a line shows as much context as one at the start.
             var low = max(0, start - Self.longestLineShown / 3)
             var high = min(scalars.count, low + Self.longestLineShown)
+            low = max(0, high - Self.longestLineShown)
             // The cuts fall between characters as people see them: a skin tone or a joined emoji is not shown
             // without the emoji it belongs to.
             while low < start, Self.continuesCharacter(at: low, in: scalars) { low += 1 }
