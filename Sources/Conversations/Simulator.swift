@@ -136,7 +136,8 @@ public final class Simulator {
         ledger = []
     }
 
-    /// Swaps in a recompiled flow, keeping the session where the same step id still exists.
+    /// Swaps in a recompiled flow, keeping the session where the same step id still exists. (A handoff that a
+    /// consent asked again leads to is kept by id, and found in the new flow when the consent is accepted.)
     public func reload(_ machine: StateMachine) -> Bool {
         let step = currentStep
         // Variables and the queue are indices into the old machine: carry them over by name.
@@ -148,13 +149,6 @@ public final class Simulator {
         if let queue = session.queue, old.queues.indices.contains(Int(queue)) {
             let name = old.strings[Int(old.queues[Int(queue)].name)]
             session.queue = machine.queues.firstIndex { machine.strings[Int($0.name)] == name }.map(Int32.init)
-        }
-        // So is the handoff a consent asked again leads to: without it in the new flow, acceptance goes on as usual.
-        session.pendingHandoff = session.pendingHandoff.flatMap { handoff in
-            guard old.states.indices.contains(Int(handoff)) else { return nil }
-            let name = old.strings[Int(old.states[Int(handoff)].name)]
-            return machine.states.indices.first { machine.strings[Int(machine.states[$0].name)] == name }
-                .map(Int32.init)
         }
         interpreter = Interpreter(machine: machine)
         if let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step }) {

@@ -24,7 +24,8 @@ public struct Interpreter: Sendable {
     let matchPatterns: [Int32: SharedRegex]
     let policyVersion: String
     /// The general consent step a handoff asks again when the contact's accepted policy version is not the
-    /// flow's: the first one on the way from the start (breadth first), the one a contact normally accepts.
+    /// flow's: the first one on the way from the start (breadth first, keywords and revocation included), the
+    /// one a contact normally accepts. `nil` without a policy or without a general consent step to reach.
     let consentAskedAgain: Int32?
     /// Menu and consent messages, reply ids and evidence hashes that do not depend on the session.
     let tables: PromptTables
@@ -94,22 +95,35 @@ public struct Interpreter: Sendable {
         tables = PromptTables(machine: machine)
     }
 
-    /// The general consent step nearest the start, following every transition breadth first.
+    /// The general consent step nearest the start, breadth first along every way a conversation moves: each
+    /// step's transitions and, from every step that waits for the contact (consent steps excepted), the keywords'
+    /// targets and the revocation's `next`: the edges the compiler's consent proof follows. A consent reached
+    /// from the start only by a keyword is still found.
     static func firstGeneralConsent(_ machine: StateMachine) -> Int32? {
         guard machine.states.indices.contains(Int(machine.start)) else { return nil }
         var seen = [Bool](repeating: false, count: machine.states.count)
-        var queue: [Int32] = [machine.start]
-        seen[Int(machine.start)] = true
+        var queue: [Int32] = []
+        func visit(_ state: Int32) {
+            guard machine.states.indices.contains(Int(state)), !seen[Int(state)] else { return }
+            seen[Int(state)] = true
+            queue.append(state)
+        }
+        visit(machine.start)
+        // The keyword and revocation targets are the same from every waiting step: followed once, from the first.
+        let global = machine.keywords.map(\.target) + (machine.revocation.map { [$0.target] } ?? [])
+        var globalFollowed = false
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
-            if case .consent(let consent) = machine.states[Int(state)].payload, !consent.sensitive { return state }
-            for transition in machine.transitions(of: state)
-            where machine.states.indices.contains(Int(transition.target)) && !seen[Int(transition.target)] {
-                seen[Int(transition.target)] = true
-                queue.append(transition.target)
+            let payload = machine.states[Int(state)].payload
+            if case .consent(let consent) = payload {
+                if !consent.sensitive { return state }
+            } else if machine.states[Int(state)].waits, !globalFollowed {
+                globalFollowed = true
+                global.forEach(visit)
             }
+            machine.transitions(of: state).forEach { visit($0.target) }
         }
         return nil
     }
@@ -237,7 +251,7 @@ public struct Interpreter: Sendable {
     }
 
     func hasConsent(_ s: Session) -> Bool {
-        s.consent.acceptedVersion != nil && s.consent.acceptedVersion == policyVersion
+        s.consent.covers(policyVersion)
     }
 
     /// Whether the contact's consent was given to another policy version than the flow's (a flow reloaded with
@@ -315,10 +329,16 @@ public struct Interpreter: Sendable {
             }
             // A handoff gives the contact's data to a person: under a policy version the contact has not
             // accepted, the current one is asked for first, and an acceptance goes on to this handoff.
-            if case .handoff = machine.states[Int(current)].payload, consentOfAnotherVersion(s),
-                let consent = consentAskedAgain
+            // A flow with a policy but no general consent to ask never hands off under the old version: the
+            // conversation closes, as at a question for personal data.
+            if case .handoff = machine.states[Int(current)].payload, machine.policy != nil,
+                consentOfAnotherVersion(s)
             {
-                s.pendingHandoff = current
+                guard let consent = consentAskedAgain else {
+                    close(&s, .policyChanged, now: now, into: &fx)
+                    return
+                }
+                s.pendingHandoff = stateNames[Int(current)]
                 current = consent
             }
             s.state = current
@@ -544,10 +564,14 @@ public struct Interpreter: Sendable {
     }
 
     /// Where an accepted consent goes: the handoff that asked it again, if any (taken once), else `accept.next`.
+    /// The handoff is found by its id in the flow as it is now (a reload may have renumbered, changed or removed
+    /// it): a step of that id that is no longer a handoff, or none, goes to `accept.next`.
     func afterAcceptance(_ s: inout Session) -> Int32? {
         if let handoff = s.pendingHandoff {
             s.pendingHandoff = nil
-            return handoff
+            if let index = stateNames.firstIndex(of: handoff), case .handoff = machine.states[index].payload {
+                return Int32(index)
+            }
         }
         return machine.target(of: s.state, on: .accept)
     }

@@ -30,6 +30,13 @@ public struct Session: Codable, Sendable, Hashable {
             self.sensitive = sensitive
             self.optIn = optIn
         }
+
+        /// Whether this consent covers the policy `version` in force: both set and equal. Consent given to
+        /// another version covers nothing under this one; without a version in force there is nothing to cover.
+        /// The one rule the interpreter's data steps, template sending and the agent API all apply.
+        public func covers(_ version: String?) -> Bool {
+            acceptedVersion != nil && acceptedVersion == version
+        }
     }
 
     /// The current state (a step index of the machine).
@@ -40,10 +47,11 @@ public struct Session: Codable, Sendable, Hashable {
     /// `true` once the opt-in question was asked in this conversation (`nil` until then, and in sessions stored
     /// before it existed): a contact who declined is not asked again in the same conversation.
     public var optInAsked: Bool?
-    /// The handoff step a general consent asked again leads to once accepted (`nil` otherwise, and in sessions
-    /// stored before it existed): a handoff reached under a policy version the contact has not accepted asks for
-    /// the current one first, and an acceptance then goes on to the handoff the contact asked for.
-    public var pendingHandoff: Int32?
+    /// The id of the handoff step a general consent asked again leads to once accepted (`nil` otherwise, and in
+    /// sessions stored before it existed): a handoff reached under a policy version the contact has not accepted
+    /// asks for the current one first, and an acceptance then goes on to the handoff the contact asked for. An
+    /// id, not a step index, so that it names the same step after a reload renumbers the flow's steps.
+    public var pendingHandoff: String?
     /// Invalid answers at the current step so far.
     public var attempts: Int32
     public var consent: Consent

@@ -7,6 +7,9 @@ public protocol ConversationTransaction {
     var contact: String { get }
     /// The transaction's time (the message's receipt time), Unix seconds.
     var at: Int64 { get }
+    /// Whether the conversation had a stored session before this transaction; `false` when the body was given a
+    /// new session for a contact never seen (an action on an existing conversation refuses that one).
+    var hasStoredSession: Bool { get }
 
     /// The next agent of the tenant's `queue` in strict rotation, advancing it: what `requestHandoff` asks
     /// for. `nil` for an empty `agents` list (the rotation does not move). See

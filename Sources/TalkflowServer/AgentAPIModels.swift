@@ -272,8 +272,8 @@ struct ConsentSummary: Encodable {
     var policyVersion: String?
     var optIn: Bool
 
-    /// The contact's consent covers the policy version in force.
-    var inForce: Bool { acceptedVersion != nil && acceptedVersion == policyVersion }
+    /// The contact's consent covers the policy version in force (both set and equal).
+    var inForce: Bool { Session.Consent(acceptedVersion: acceptedVersion).covers(policyVersion) }
 
     enum CodingKeys: String, CodingKey {
         case acceptedVersion = "accepted_version"

@@ -198,8 +198,8 @@ struct AgentRoutes: Sendable {
 
     func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
         try caller.requireAdmin()
-        let contact = try await store.conversationKey(tenant: caller.tenant.id, contact: try Self.contact(context))
-        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: contact)
+        // The history follows the contact's aliases itself and echoes the id asked for, as the CLI's does.
+        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: try Self.contact(context))
         return AgentAPI.json(history)
     }
 
@@ -210,7 +210,8 @@ struct AgentRoutes: Sendable {
     /// written and the answer is the session as it is.
     enum Refusal: Error {
         case notFound, notYours, notWithAgent
-        case unchanged(Session)
+        /// The session as it is, and the conversation's key.
+        case unchanged(Session, contact: String)
     }
 
     func reply(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
@@ -228,7 +229,7 @@ struct AgentRoutes: Sendable {
                 message: "'text' has \(body.text.count) characters; a WhatsApp text message holds at most 4096")
         }
         let agent = caller.name
-        let committed = try await act(caller, contact: contact) { session in
+        let committed = try await act(caller, contact: contact) { session, _ in
             // Only the agent in the handoff replies, admins included. A conversation no agent has (waiting,
             // queued, closed) is not theirs either: 403 whatever its state, so that its state (409) is told
             // only to whoever may act on it.
@@ -251,7 +252,7 @@ struct AgentRoutes: Sendable {
         let contact = try Self.contact(context)
         let agent = caller.name
         let admin = caller.isAdmin
-        let committed = try await act(caller, contact: contact) { session in
+        let committed = try await act(caller, contact: contact) { session, _ in
             // Ownership before state: an agent learns nothing of a conversation that is not theirs.
             guard admin || session.agent == agent else { throw Refusal.notYours }
             guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
@@ -281,12 +282,12 @@ struct AgentRoutes: Sendable {
                 status: .unprocessableContent, code: "unknown_agent",
                 message: "'\(target)' is neither an agent of the tenant nor of any of its queues")
         }
-        let committed = try await act(caller, contact: contact, assigning: target) { session in
+        let committed = try await act(caller, contact: contact, assigning: target) { session, key in
             switch session.status {
             case .queued:
                 return [.agentAssigned(target)]
             case .withAgent where session.agent == target:
-                throw Refusal.unchanged(session)
+                throw Refusal.unchanged(session, contact: key)
             case .withAgent:
                 session.agent = target
                 return []
@@ -309,19 +310,17 @@ struct AgentRoutes: Sendable {
         return AgentAPI.json(answer.body)
     }
 
-    /// Runs one agent action in a store transaction: `decide` checks the session (throwing a `Refusal`
-    /// leaves everything as it was) and names the events to step; the stepper records their effects. Rings
-    /// the outbox worker when messages were queued. `Refusal.unchanged` answers the session as it was, with no
-    /// changes. `named` may be either of the contact's ids; `CommittedChanges.contact` is the conversation's key.
+    /// Runs one agent action in a store transaction: `decide` checks the session, given with the conversation's
+    /// key (throwing a `Refusal` leaves everything as it was), and names the events to step; the stepper records
+    /// their effects. Rings the outbox worker when messages were queued. `Refusal.unchanged` answers the session as it was, with no
+    /// changes. `named` may be either of the contact's ids: the store finds the conversation inside the
+    /// transaction, where a contact without one is refused (404) before anything is stored;
+    /// `CommittedChanges.contact` is the conversation's key.
     func act(
         _ caller: AgentAuthentication.Caller, contact named: String, assigning: String? = nil,
-        _ decide: @escaping @Sendable (inout Session) throws -> [Event.Kind]
+        _ decide: @escaping @Sendable (inout Session, _ contact: String) throws -> [Event.Kind]
     ) async throws -> CommittedChanges {
         let tenant = caller.tenant
-        let contact = try await store.conversationKey(tenant: tenant.id, contact: named)
-        guard try await store.session(tenant: tenant.id, contact: contact) != nil else {
-            throw AgentAPIError.notFound
-        }
         let at = processing.clock()
         let stepper = ConversationStepper(
             flow: tenant.flow,
@@ -329,10 +328,11 @@ struct AgentRoutes: Sendable {
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: at))
         let committed: CommittedChanges
         do {
-            committed = try await store.update(tenant: tenant.id, contact: contact, at: at) {
+            committed = try await store.update(tenant: tenant.id, contact: named, at: at) {
                 session, transaction in
+                guard transaction.hasStoredSession else { throw Refusal.notFound }
                 var changes = ConversationChanges()
-                let kinds = try decide(&session)
+                let kinds = try decide(&session, transaction.contact)
                 if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 for kind in kinds {
                     try stepper.step(kind, at: at, session: &session, transaction: transaction, into: &changes)
@@ -345,7 +345,7 @@ struct AgentRoutes: Sendable {
             case .notFound: throw AgentAPIError.notFound
             case .notYours: throw AgentAPIError.notYours
             case .notWithAgent: throw AgentAPIError.notWithAgent
-            case .unchanged(let session):
+            case .unchanged(let session, let contact):
                 return CommittedChanges(
                     contact: contact, session: session, changes: ConversationChanges(), outboxIDs: [],
                     ledgerSequences: [])

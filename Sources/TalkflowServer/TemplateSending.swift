@@ -131,7 +131,7 @@ public struct TemplateSender: Sendable {
             name: string(declared.name), language: string(declared.language), parameters: parameters,
             headerType: declared.headerType, headerLink: headerLink)
         let marketing = declared.category == "marketing"
-        let currentVersion = machine.policy?.version ?? ""
+        let currentVersion = machine.policy?.version
         let stepper = ConversationStepper(
             flow: flow,
             evidence: EvidenceContext(
@@ -140,9 +140,7 @@ public struct TemplateSender: Sendable {
         let committed = try await store.update(tenant: tenant.id, contact: contact, at: now) { session, _ in
             // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
             // not cover a message sent under this one.
-            guard let accepted = session.consent.acceptedVersion, accepted == currentVersion else {
-                throw Refusal.noConsent
-            }
+            guard session.consent.covers(currentVersion) else { throw Refusal.noConsent }
             if marketing { guard session.consent.optIn else { throw Refusal.noOptIn } }
             // Advertising only in Ley 2300's hours (checked after who may receive it, so a refusal never
             // suggests a time at which it would still be refused). Refused rather than held: a message waiting

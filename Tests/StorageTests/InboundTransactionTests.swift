@@ -328,3 +328,30 @@ func aPersonKeepsOneConversationWhicheverOfTheirIdsAMessageCarries(factory: Stor
     let thread = try await store.thread(tenant: "t1", contact: "US.1", after: nil, limit: 100)
     #expect(thread.filter { if case .inbound = $0.content { true } else { false } }.count == 4)
 }
+
+/// An alias is learned per tenant: the phone number linked to a user id in one tenant names nothing in another
+/// that has a conversation under the same user id, and each tenant follows only its own links.
+@Test(arguments: StoreFactory.all)
+func theSameAliasInTwoTenantsLeadsToEachTenantsOwnConversation(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    func message(_ tenant: String, _ contact: String, aliases: [String] = [], id: String) async throws {
+        try await store.handleInbound(
+            tenant: tenant, contact: contact, aliases: aliases, messageID: id, receivedAt: Fixtures.monday
+        ) { session, _ in
+            session.status = .waiting
+            return Fixtures.reply("hola")
+        }
+    }
+    try await message("t1", "US.1", id: "wamid.1")
+    try await message("t1", "16505551234", aliases: ["US.1"], id: "wamid.2")
+    try await message("t2", "US.1", id: "wamid.3")
+    #expect(try await store.conversationKey(tenant: "t1", contact: "16505551234") == "US.1")
+    #expect(try await store.conversationKey(tenant: "t2", contact: "16505551234") == "16505551234")
+    #expect(try await store.conversationKey(tenant: "t2", contact: "US.1") == "US.1")
+    // In the second tenant the same phone number is linked to another conversation: each follows its own link.
+    try await message("t2", "US.2", id: "wamid.4")
+    try await message("t2", "16505551234", aliases: ["US.2"], id: "wamid.5")
+    #expect(try await store.conversationKey(tenant: "t2", contact: "16505551234") == "US.2")
+    #expect(try await store.conversationKey(tenant: "t1", contact: "16505551234") == "US.1")
+}

@@ -726,6 +726,8 @@ struct AgentAPITests {
             #expect(try await server.request(.POST, close, key: "key-ana").status == 403)
             #expect(try await server.request(.POST, close, key: "key-jefa").status == 409)
             #expect(try await server.request(.POST, "conversations/570000/close", key: "key-jefa").status == 404)
+            // Refused inside the transaction, which then stores nothing: no session for the unknown contact.
+            #expect(try await server.e2e.store.session(tenant: "tienda", contact: "570000") == nil)
             try await server.waitForEmptyOutbox()
         }
     }
@@ -762,7 +764,8 @@ struct AgentAPITests {
 
     /// A contact first known by their business-scoped user id, who later wrote with their phone number too, is
     /// reached by either id on every route that names a contact in its path, and the answers name the
-    /// conversation by its key (the user id). Another tenant does not follow this tenant's aliases.
+    /// conversation by its key (the user id), but for the consent history, which echoes the id asked for.
+    /// Another tenant does not follow this tenant's aliases.
     @Test func everyContactRouteTakesEitherOfTheContactsIDs() async throws {
         try await AgentServer.run { server in
             let userID = "US.13491208655302741918"
@@ -797,17 +800,27 @@ struct AgentAPITests {
             let (consentStatus, consent) = try await server.request(
                 .GET, "contacts/\(phone)/consent", key: "key-jefa")
             #expect(consentStatus == 200)
-            #expect(consent["contact"] as? String == userID)
+            // The history echoes the id asked for (as `talkflow consent` does), and holds the conversation's.
+            #expect(consent["contact"] as? String == phone)
             #expect((consent["records"] as? [Any])?.isEmpty == false)
             let (reassignStatus, reassigned) = try await server.request(
                 .POST, "conversations/\(phone)/reassign", key: "key-jefa", body: #"{"agent":"bruno"}"#)
             #expect(reassignStatus == 200)
             #expect(reassigned["contact"] as? String == userID)
             #expect(reassigned["agent"] as? String == "bruno")
-            // The other tenant has no conversation with this person: its own 404, not this tenant's thread.
+            // The other tenant has a conversation with the same person under the user id alone: it never learned
+            // the phone number as an alias (this tenant did), so the phone number names nothing there.
+            let toOtra = String(decoding: body(text("hola", "wamid.O1")), as: UTF8.self)
+                .replacingOccurrences(of: EndToEnd.phoneNumberID, with: AgentServer.phoneNumberOtra)
+            #expect(try await server.e2e.post(Array(toOtra.utf8)) == 200)
+            #expect(try await server.e2e.store.session(tenant: "otra", contact: userID) != nil)
             let (otherStatus, _) = try await server.request(
                 .GET, "conversations/\(phone)/messages", key: "key-otra", tenant: "otra")
             #expect(otherStatus == 404)
+            let (ownStatus, own) = try await server.request(
+                .GET, "conversations/\(userID)/messages", key: "key-otra", tenant: "otra")
+            #expect(ownStatus == 200)
+            #expect(own["contact"] as? String == userID)
             let (closeStatus, closed) = try await server.request(
                 .POST, "conversations/\(phone)/close", key: "key-bruno")
             #expect(closeStatus == 200)

@@ -374,22 +374,7 @@ struct EndToEndTests {
     /// the new policy first, and only the acceptance hands the conversation to an agent of the rotation.
     @Test func aHandoffAfterAReloadWithANewPolicyVersionAsksForItFirst() async throws {
         try await EndToEnd.run { server in
-            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.P1")) == 200)
-            _ = try await server.waitForSends(1)
-            let accept = EndToEnd.buttonReply(
-                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.P2", context: "wamid.FAKE1")
-            #expect(try await server.post(accept) == 200)
-            _ = try await server.waitForSends(2)
-            let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
-            try Data(
-                flow.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"").utf8
-            ).write(to: URL(fileURLWithPath: server.flowFile))
-            #expect(try await server.reload() == 200)
-
-            let asesor = EndToEnd.buttonReply(
-                "asesor", title: "Hablar con un asesor", from: EndToEnd.ana, id: "wamid.P3", context: "wamid.FAKE2")
-            #expect(try await server.post(asesor) == 200)
-            let asked = try await server.waitForSends(3)
+            let asked = try await Self.askForAnAgentAfterANewPolicyVersion(server, ids: "P").asked
             #expect(asked.last?.contains(#""id":"consentimiento.accept""#) == true, "\(asked.last ?? "")")
             var session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
             #expect(session.status == .waiting)
@@ -403,6 +388,48 @@ struct EndToEndTests {
             #expect(session.agent == "ana")
             let consent = try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana)
             #expect(consent.acceptedVersion == "2026-02")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// Ana accepts the policy, a reload brings version 2026-02, and she asks for an agent at the menu (message ids
+    /// `wamid.<ids>1` to `3`): the server sends the new policy. Returns the flow as reloaded and the sends so far.
+    static func askForAnAgentAfterANewPolicyVersion(_ server: EndToEnd, ids: String) async throws
+        -> (flow: String, asked: [String])
+    {
+        #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.\(ids)1")) == 200)
+        _ = try await server.waitForSends(1)
+        let accept = EndToEnd.buttonReply(
+            "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.\(ids)2", context: "wamid.FAKE1")
+        #expect(try await server.post(accept) == 200)
+        _ = try await server.waitForSends(2)
+        let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
+            .replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"")
+        try Data(flow.utf8).write(to: URL(fileURLWithPath: server.flowFile))
+        #expect(try await server.reload() == 200)
+        let asesor = EndToEnd.buttonReply(
+            "asesor", title: "Hablar con un asesor", from: EndToEnd.ana, id: "wamid.\(ids)3", context: "wamid.FAKE2")
+        #expect(try await server.post(asesor) == 200)
+        return (flow, try await server.waitForSends(3))
+    }
+
+    /// A second reload between the re-asked policy and its acceptance renumbers the steps (an `end` step now has
+    /// the handoff's old index): the acceptance still hands off, to the handoff asked for, found by its id.
+    @Test func aReloadBetweenTheReaskedPolicyAndItsAcceptanceKeepsTheHandoff() async throws {
+        try await EndToEnd.run { server in
+            let flow = try await Self.askForAnAgentAfterANewPolicyVersion(server, ids: "R").flow
+            let renumbered = flow.replacingOccurrences(
+                of: "\n  asesor:\n", with: "\n  cerrado:\n    type: end\n    text: Cerrado.\n\n  asesor:\n")
+            #expect(renumbered != flow)
+            try Data(renumbered.utf8).write(to: URL(fileURLWithPath: server.flowFile))
+            #expect(try await server.reload() == 200)
+            let again = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.R4", context: "wamid.FAKE3")
+            #expect(try await server.post(again) == 200)
+            let session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
+            #expect(session.status == .withAgent)
+            #expect(session.agent == "ana")
+            #expect(session.pendingHandoff == nil)
             try await server.waitForEmptyOutbox()
         }
     }

@@ -14,7 +14,7 @@ enum SessionColumn {
         json.member("status", Int64(session.status.rawValue))
         json.member("awaitingOptIn", session.awaitingOptIn)
         if session.optInAsked == true { json.member("optInAsked", true) }
-        if let handoff = session.pendingHandoff { json.member("pendingHandoff", Int64(handoff)) }
+        if let handoff = session.pendingHandoff { json.member("pendingHandoff", handoff) }
         json.member("attempts", Int64(session.attempts))
         json.member("consent") { consent in
             consent.member("acceptedVersion", session.consent.acceptedVersion)
@@ -62,9 +62,11 @@ enum SessionColumn {
             guard let asked = asked.bool else { return nil }
             session.optInAsked = asked
         }
-        if let handoff = node["pendingHandoff"] {
-            guard let index = int32(handoff) else { return nil }
-            session.pendingHandoff = index
+        // A step id. A row written when it was a step index (which a reload could make name another step) is
+        // read without it: the acceptance then goes to the consent's `accept.next`.
+        if let handoff = node["pendingHandoff"], !handoff.isNull, handoff.int == nil {
+            guard let id = handoff.string else { return nil }
+            session.pendingHandoff = id
         }
         session.attempts = attempts
         guard let version = optionalString(consent["acceptedVersion"]) else { return nil }

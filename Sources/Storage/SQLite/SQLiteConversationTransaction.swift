@@ -6,6 +6,7 @@ struct SQLiteConversationTransaction: ConversationTransaction {
     let tenant: String
     let contact: String
     let at: Int64
+    let hasStoredSession: Bool
 
     func nextAgent(queue: String, agents: [String]) throws -> AgentAssignment? {
         try SQLiteStore.nextAgent(db, tenant: tenant, queue: queue, agents: agents)

@@ -60,7 +60,8 @@ extension SQLiteStore {
         } else {
             session = Session(consent: try derivedConsent(db, tenant: tenant, contact: contact).sessionConsent())
         }
-        let transaction = SQLiteConversationTransaction(db: db, tenant: tenant, contact: contact, at: at)
+        let transaction = SQLiteConversationTransaction(
+            db: db, tenant: tenant, contact: contact, at: at, hasStoredSession: stored != nil)
         let changes = try body(&session, transaction)
         try saveSession(
             db, tenant: tenant, contact: contact, session: session, previous: stored, changes: changes, at: at)
@@ -99,10 +100,7 @@ extension SQLiteStore {
     static func conversationKey(_ db: Database, tenant: String, contact: String, aliases: [String]) throws -> String {
         let ids = [contact] + aliases.filter { $0 != contact }
         for id in ids {
-            let lookup = try DirectStatement(db, "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?")
-            lookup.bind(1, tenant)
-            lookup.bind(2, id)
-            if try lookup.step(), let linked = lookup.text(0) {
+            if let linked = try linkedKey(db, tenant: tenant, alias: id) {
                 if ids.count > 1 { try link(db, tenant: tenant, ids: ids, to: linked) }
                 return linked
             }
@@ -118,6 +116,14 @@ extension SQLiteStore {
         }
         try link(db, tenant: tenant, ids: ids, to: conversation)
         return conversation
+    }
+
+    /// The conversation key `alias` was linked to in the tenant, if any: the one look-up of `contact_aliases`,
+    /// which the conversation transactions, the ledger and the agent API's routes all go through.
+    static func linkedKey(_ db: Database, tenant: String, alias: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?"),
+            arguments: [tenant, alias])
     }
 
     /// Links every id but the conversation's own key to it (kept when already linked).

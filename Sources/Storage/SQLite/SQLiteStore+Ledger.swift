@@ -61,13 +61,10 @@ extension SQLiteStore {
 
     /// The key the tenant's records about `contact` are kept under: `contact` itself, or the conversation key
     /// it is an alias of (a phone number's `wa_id` for a contact first known by a business-scoped user id).
+    /// (A ledger file older than the aliases, read by `talkflow consent`, has no aliases table.)
     static func ledgerKey(_ db: Database, tenant: String, contact: String) throws -> String {
-        guard try db.tableExists("contact_aliases"),
-            let key = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?"),
-                arguments: [tenant, contact])
-        else { return contact }
-        return key
+        guard try db.tableExists("contact_aliases") else { return contact }
+        return try linkedKey(db, tenant: tenant, alias: contact) ?? contact
     }
 
     /// The contact's consent, folded from the few columns the fold reads, in ledger order.
