@@ -187,15 +187,13 @@ public enum TranscriptDriver {
 extension TranscriptDriver {
     /// A simulator set up as a transcript's fixtures say, with the effects of starting at `fixtures.step`
     /// (empty when the conversation waits for the contact's first message). Fails on a step, variable,
-    /// queue or agent the flow does not have.
+    /// queue or agent the flow does not have. The start must be one the clock reaches: the runner refuses
+    /// another first (`startTimeProblem`), pointing at `fixtures.time`.
     public static func makeSimulator(
         machine: StateMachine, fixtures: TranscriptFixtures
     ) -> Result<(Simulator, TranscriptOutcome), Failure> {
         let interpreter = Interpreter(machine: machine)
         let time = fixtures.time ?? TranscriptFixtures.defaultTime
-        if let problem = startTimeProblem(time, calendar: interpreter.calendar) {
-            return .failure(Failure(message: problem))
-        }
         let start = unixTime(time, in: interpreter.calendar.timeZone)
         var consent = Session.Consent()
         if let given = fixtures.consent {
