@@ -94,8 +94,24 @@ struct TranscriptLimitsTests {
         #expect(
             failures(result) == [
                 "3:\(column) wrong_type '\(key)' must be true, found 'yes'",
-                "4:\(column) wrong_type '\(key)' must be true, found 'true'",
+                "4:\(column) wrong_type '\(key)' must be true, found the text \"true\"",
                 "5:\(column) invalid_value '\(key)' must be true, found 'false'",
             ])
+        #expect(result.allFailures.map(\.suggestion) == [nil, "write true without quotes", nil])
+    }
+
+    /// A quoted `"true"` or `"false"` for `exhaustive` is text, and said to be: `found 'true'` would read as the
+    /// very boolean asked for. The help tells how to write the boolean; another quoted word gets none.
+    @Test(arguments: [("\"true\"", "true"), ("'false'", "false"), ("\"yes\"", nil)])
+    func aQuotedBooleanIsShownAsText(_ written: String, _ boolean: String?) throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: \(written)\nsteps: []\n", name: "b.test.yaml")
+        let text = written.dropFirst().dropLast()
+        #expect(
+            failures(result) == [
+                "2:13 wrong_type 'exhaustive' must be true or false, found the text \"\(text)\""
+            ])
+        #expect(result.allFailures.map(\.suggestion) == [boolean.map { "write \($0) without quotes" }])
     }
 }
