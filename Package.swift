@@ -84,8 +84,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                // The HTTP parts Hummingbird's pipeline carries (StalledConnections).
+                // The HTTP parts Hummingbird's pipeline carries (StalledConnections), and NIO's HTTP/1 parts it
+                // converts them from (ExpectContinue, which needs the HTTP version).
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]

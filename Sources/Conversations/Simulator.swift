@@ -1,5 +1,6 @@
 import FlowCompiler
 import FlowRuntime
+import Foundation
 
 /// The simulated WhatsApp channel: one contact talking to a flow in process, with a virtual clock.
 ///
@@ -101,23 +102,38 @@ public final class Simulator {
         return effects
     }
 
-    /// The latest instant the clock reaches, 9999-12-31T23:59:59Z: calendars, dates and monthly allowances are
-    /// defined up to there; a clock moved further stops at it.
-    public static let lastInstant: Int64 = 253_402_300_799
+    /// The last instant of the year 9999 in UTC, 9999-12-31T23:59:59Z: calendars, dates and monthly allowances
+    /// are defined up to there.
+    public static let lastUTCInstant: Int64 = 253_402_300_799
+
+    /// The latest instant the clock reaches in `timeZone`: 9999-12-31T23:59:59Z, or earlier where the local date
+    /// reaches the year 10000 first (east of UTC: 9999-12-31T23:59:59 in Pacific/Kiritimati, UTC+14, is
+    /// 9999-12-31T09:59:59Z), since a date-time is written with a 4-digit year (`--at`, `at:`, `/save`).
+    public static func lastInstant(in timeZone: TimeZone) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let lastLocal = DateComponents(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+        guard let date = calendar.date(from: lastLocal) else { return lastUTCInstant }
+        return min(lastUTCInstant, Int64(date.timeIntervalSince1970))
+    }
+
+    /// The latest instant this clock reaches, in the flow's time zone (`lastInstant(in:)`); moved further, it
+    /// stops there.
+    public var lastInstant: Int64 { Self.lastInstant(in: interpreter.calendar.timeZone) }
 
     /// Moves the clock forward and fires the inactivity timer if it came due; returns its effects.
     @discardableResult
     public func advance(by seconds: Int64) -> [Effect] {
         let (sum, overflow) = now.addingReportingOverflow(max(0, seconds))
-        return advance(to: overflow ? Self.lastInstant : sum)
+        return advance(to: overflow ? lastInstant : sum)
     }
 
-    /// Moves the clock to an instant (never backwards, never past `lastInstant`) and fires a due inactivity timer. The timer fires at its
-    /// deadline, as a real one would, and only then does the clock reach `instant`: its goodbye is within the
-    /// 24-hour window even when the clock jumps a day ahead.
+    /// Moves the clock to an instant (never backwards, never past `lastInstant`) and fires a due inactivity
+    /// timer. The timer fires at its deadline, as a real one would, and only then does the clock reach
+    /// `instant`: its goodbye is within the 24-hour window even when the clock jumps a day ahead.
     @discardableResult
     public func advance(to instant: Int64) -> [Effect] {
-        let target = max(now, min(instant, Self.lastInstant))
+        let target = max(now, min(instant, lastInstant))
         guard let deadline = session.inactivityDeadline, deadline <= target else {
             now = target
             return []

@@ -123,7 +123,8 @@ public struct ServerApp: Sendable {
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: StalledConnections.handlers(timeout: stalledConnectionTimeout)
-                        + [ConnectRequests(), ExpectContinue()])),
+                        + [ConnectRequests()]),
+                webhookBodyLimit: settings.webhookBodyLimit),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
             services: services,
             onServerRunning: { channel in

@@ -1,9 +1,11 @@
 import Conversations
+import FlowCompiler
+import Foundation
 import Testing
 
 // The edges of what a transcript can write: file sizes up to Int64.max bytes, read exactly, and a clock that
-// never goes past 9999-12-31T23:59:59Z, so that a start or an `at:` past it is refused instead of leaving
-// the conversation stuck there.
+// never goes past 9999-12-31T23:59:59Z nor, east of UTC, past the last local second of 9999, so that a start or
+// an `at:` past it is refused instead of leaving the conversation stuck there.
 
 private func failures(_ result: TranscriptResult) -> [String] {
     result.allFailures.map { "\($0.range.start.line):\($0.range.start.column) \($0.id) \($0.message)" }
@@ -70,6 +72,38 @@ struct TranscriptLimitsTests {
         #expect(latest.status == .passed, "\(failures(latest))")
     }
 
+    /// East of UTC the local year 10000 begins before 9999-12-31T23:59:59Z: there the clock stops at the last
+    /// local second of 9999 (Pacific/Kiritimati is UTC+14), a date-time that `at:`, `--at` and `/save` can
+    /// still write, instead of going on to 10000-01-01T13:59:59.
+    @Test func eastOfUTCTheClockStopsAtTheLastLocalSecondOf9999() throws {
+        let folder = try TranscriptFolder()
+        try folder.copyDefaultFlow()
+        let flow = try String(contentsOf: folder.url.appending(path: "default.yaml"), encoding: .utf8)
+            .replacing("time_zone: America/Bogota", with: "time_zone: Pacific/Kiritimati")
+        try folder.write("kiritimati.yaml", flow)
+        let result = TranscriptRunner.run(
+            file: try folder.write(
+                "k.test.yaml",
+                "flow: kiritimati.yaml\nexhaustive: false\nfixtures:\n  time: \"9999-12-31T23:00\"\nsteps:\n"
+                    + "  - contact: hola\n  - wait: 1d\n  - at: \"9999-12-31T23:59:59\"\n"))
+        #expect(result.status == .passed, "\(failures(result))")
+
+        let timeZone = try #require(TimeZone(identifier: "Pacific/Kiritimati"))
+        let start = try #require(TranscriptDateTime(iso: "9999-12-31T23:00"))
+        let simulator = Simulator(
+            machine: MachineCompiler.compile(try #require(FlowChecker.check(flow).flow)),
+            startAt: TranscriptDriver.unixTime(start, in: timeZone))
+        simulator.advance(by: 86_400)
+        #expect(
+            TranscriptDriver.localTime(simulator.now, in: timeZone) == TranscriptDateTime(iso: "9999-12-31T23:59:59"))
+        #expect(
+            TranscriptDriver.latestTimeText(simulator.interpreter.calendar)
+                == "9999-12-31T23:59:59 in Pacific/Kiritimati (9999-12-31T09:59:59Z)")
+        // West of UTC the year ends later locally: the limit stays 9999-12-31T23:59:59Z.
+        #expect(
+            Simulator.lastInstant(in: try #require(TimeZone(identifier: "America/Bogota"))) == Simulator.lastUTCInstant)
+    }
+
     /// `at:` past the latest time the clock reaches fails the transcript as an input that cannot be performed.
     @Test func anAtPastTheLastInstantIsRefused() throws {
         let folder = try TranscriptFolder()
@@ -94,8 +128,24 @@ struct TranscriptLimitsTests {
         #expect(
             failures(result) == [
                 "3:\(column) wrong_type '\(key)' must be true, found 'yes'",
-                "4:\(column) wrong_type '\(key)' must be true, found 'true'",
+                "4:\(column) wrong_type '\(key)' must be true, found the text \"true\"",
                 "5:\(column) invalid_value '\(key)' must be true, found 'false'",
             ])
+        #expect(result.allFailures.map(\.suggestion) == [nil, "write true without quotes", nil])
+    }
+
+    /// A quoted `"true"` or `"false"` for `exhaustive` is text, and said to be: `found 'true'` would read as the
+    /// very boolean asked for. The help tells how to write the boolean; another quoted word gets none.
+    @Test(arguments: [("\"true\"", "true"), ("'false'", "false"), ("\"yes\"", nil)])
+    func aQuotedBooleanIsShownAsText(_ written: String, _ boolean: String?) throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: \(written)\nsteps: []\n", name: "b.test.yaml")
+        let text = written.dropFirst().dropLast()
+        #expect(
+            failures(result) == [
+                "2:13 wrong_type 'exhaustive' must be true or false, found the text \"\(text)\""
+            ])
+        #expect(result.allFailures.map(\.suggestion) == [boolean.map { "write \($0) without quotes" }])
     }
 }

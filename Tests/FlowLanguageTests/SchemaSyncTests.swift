@@ -962,10 +962,16 @@ private func settingNull(_ node: Node, at path: [String], key: String) -> Node {
     }
 }
 
-/// The characters the schema's attachment `url` refuses after the scheme are exactly those the decoder refuses as
-/// invisible (`URLFileName.isInvisible`, which is `VisibleText.isInvisible`), over all of Unicode.
+/// The characters the schema's media links (an attachment's `url`, a template header's `link`, both
+/// `$defs/media_link`) refuse after the scheme are exactly those the decoder refuses as invisible
+/// (`URLFileName.isInvisible`, which is `VisibleText.isInvisible`), over all of Unicode.
 @Test func theURLPatternRefusesExactlyTheInvisibleCharacters() throws {
-    let pattern = try #require(loadSchema()["$defs"]?["attachment"]?["properties"]?["url"]?["pattern"]?.string)
+    let defs = try loadSchema()["$defs"]
+    for link in [defs?["attachment"]?["properties"]?["url"], defs?["template_header"]?["properties"]?["link"]] {
+        #expect(link?["$ref"]?.string == "#/$defs/media_link")
+        #expect(link?["pattern"] == nil, "a link takes the shared pattern, not a copy")
+    }
+    let pattern = try #require(defs?["media_link"]?["pattern"]?.string)
     let prefix = "^[Hh][Tt][Tt][Pp][Ss]://[^"
     #expect(pattern.hasPrefix(prefix) && pattern.hasSuffix("]*$"), "\(pattern)")
     let refused = "[" + pattern.dropFirst(prefix.count).dropLast(3) + "]"

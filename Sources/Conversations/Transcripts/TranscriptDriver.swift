@@ -122,7 +122,7 @@ public enum TranscriptDriver {
     public enum ClockMoveProblem: Error, Sendable, Hashable {
         /// It is before the clock, shown here as a local time: time never goes back.
         case beforeClock(now: TranscriptDateTime)
-        /// It is past `Simulator.lastInstant`, the latest instant the clock reaches.
+        /// It is past `Simulator.lastInstant(in:)`, the latest instant the clock reaches.
         case pastLatest
     }
 
@@ -139,11 +139,12 @@ public enum TranscriptDriver {
         return .success(instant)
     }
 
-    /// Unix seconds of a local date-time in a time zone, or `nil` when it is past `Simulator.lastInstant`
-    /// (9999-12-31T23:59:59Z): a clock may not start or be set there, since it could not go on from it.
+    /// Unix seconds of a local date-time in a time zone, or `nil` when it is past `Simulator.lastInstant(in:)`
+    /// (9999-12-31T23:59:59Z, or local 9999-12-31T23:59:59 east of UTC): a clock may not start or be set there,
+    /// since it could not go on from it.
     public static func reachableInstant(_ local: TranscriptDateTime, in timeZone: TimeZone) -> Int64? {
         let instant = unixTime(local, in: timeZone)
-        return instant <= Simulator.lastInstant ? instant : nil
+        return instant <= Simulator.lastInstant(in: timeZone) ? instant : nil
     }
 
     /// Why the clock cannot start at a local date-time (`fixtures.time`), or `nil` when it can.
@@ -155,8 +156,9 @@ public enum TranscriptDriver {
     /// The latest time the clock reaches, as a person of the flow reads it and as UTC:
     /// `9999-12-31T18:59:59 in America/Bogota (9999-12-31T23:59:59Z)`.
     public static func latestTimeText(_ calendar: BusinessCalendar) -> String {
-        let local = localTime(Simulator.lastInstant, in: calendar.timeZone)
-        let utc = localTime(Simulator.lastInstant, in: TimeZone(identifier: "UTC")!)
+        let last = Simulator.lastInstant(in: calendar.timeZone)
+        let local = localTime(last, in: calendar.timeZone)
+        let utc = localTime(last, in: TimeZone(identifier: "UTC")!)
         return "\(local) in \(calendar.timeZoneName) (\(utc)Z)"
     }
 
@@ -187,15 +189,13 @@ public enum TranscriptDriver {
 extension TranscriptDriver {
     /// A simulator set up as a transcript's fixtures say, with the effects of starting at `fixtures.step`
     /// (empty when the conversation waits for the contact's first message). Fails on a step, variable,
-    /// queue or agent the flow does not have.
+    /// queue or agent the flow does not have. The start must be one the clock reaches: the runner refuses
+    /// another first (`startTimeProblem`), pointing at `fixtures.time`.
     public static func makeSimulator(
         machine: StateMachine, fixtures: TranscriptFixtures
     ) -> Result<(Simulator, TranscriptOutcome), Failure> {
         let interpreter = Interpreter(machine: machine)
         let time = fixtures.time ?? TranscriptFixtures.defaultTime
-        if let problem = startTimeProblem(time, calendar: interpreter.calendar) {
-            return .failure(Failure(message: problem))
-        }
         let start = unixTime(time, in: interpreter.calendar.timeZone)
         var consent = Session.Consent()
         if let given = fixtures.consent {

@@ -143,7 +143,8 @@ private final class Reader {
         if case .scalar(let text, .plain) = node.value, text == "true" || text == "false" { return text == "true" }
         add(
             SchemaRules.wrongType.diagnostic(
-                "\(what) must be true or false, found \(describe(node))", at: node.range))
+                "\(what) must be true or false, found \(describeAsBoolean(node))", at: node.range,
+                suggestion: unquotingHelp(node, for: ["true", "false"])))
         return nil
     }
 
@@ -158,8 +159,26 @@ private final class Reader {
         } else {
             rule = SchemaRules.wrongType
         }
-        add(rule.diagnostic("\(what) must be true, found \(describe(node))", at: node.range))
+        add(
+            rule.diagnostic(
+                "\(what) must be true, found \(describeAsBoolean(node))", at: node.range,
+                suggestion: unquotingHelp(node, for: ["true"])))
         return false
+    }
+
+    /// A value where a boolean belongs, a quoted one as the text it is: `'true'` alone would read as the
+    /// boolean that was asked for.
+    func describeAsBoolean(_ node: Node) -> String {
+        if case .scalar(let text, let style) = node.value, style != .plain { return "the text \"\(text)\"" }
+        return describe(node)
+    }
+
+    /// "write true without quotes" for a quoted text that is one of `booleans` written plain, `nil` otherwise.
+    func unquotingHelp(_ node: Node, for booleans: [String]) -> String? {
+        guard case .scalar(let text, let style) = node.value, style != .plain, booleans.contains(text) else {
+            return nil
+        }
+        return "write \(text) without quotes"
     }
 
     /// One of a few words.

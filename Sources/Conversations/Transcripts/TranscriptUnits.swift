@@ -49,12 +49,6 @@ public enum TranscriptUnits {
         case unreadable
     }
 
-    /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100`, or `nil` (see `readSize`).
-    public static func parseSize(_ text: String) -> Int64? {
-        if case .bytes(let bytes) = readSize(text) { return bytes }
-        return nil
-    }
-
     /// Bytes of a size such as `2MB`, `1.5 MB`, `512KB`, `100B` or `100` (bytes). `KB`, `MB` and `GB` are
     /// binary (1024, 1024², 1024³), as the monthly allowance (50 MB = 50 × 1024 × 1024 bytes) is; `KiB`,
     /// `MiB`, `GiB` mean the same. Units are case-insensitive. A size that is not a whole number of bytes
@@ -83,13 +77,8 @@ public enum TranscriptUnits {
         case "gb", "gib": multiplier = 1 << 30
         default: return .unreadable
         }
-        var value: Int64 = 0
-        for digit in whole.utf8 {
-            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = tens.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            guard !overflow, !carry else { return .tooLarge }
-            value = sum
-        }
+        // `whole` is ASCII digits, so `Int64` fails only by overflow; it is empty for a bare fraction (`.5KB`).
+        guard let value = whole.isEmpty ? 0 : Int64(whole) else { return .tooLarge }
         let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
         guard !overflow else { return .tooLarge }
         // The fraction's bytes, rounded down: 0.d₁d₂…dₖ × multiplier by long multiplication from the last
