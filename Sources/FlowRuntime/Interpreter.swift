@@ -873,7 +873,7 @@ public struct Interpreter: Sendable {
                 guard let value, let text, let regex = matchPatterns[text] else { return false }
                 return regex.matches(value)
             default:
-                guard let value, let n = Double(value.replacingOccurrences(of: ",", with: ".")), let number else {
+                guard let value, let n = AnswerValidation.number(value).flatMap(Double.init), let number else {
                     return false
                 }
                 switch op {
