@@ -229,11 +229,11 @@ public struct Interpreter: Sendable {
     }
 
     /// Whether what the contact sends now would be personal data: an answer to a question for personal or
-    /// sensitive data or a file, or a message to an agent.
+    /// sensitive data, a phone number, an e-mail address or a file, or a message to an agent.
     func awaitsData(_ s: Session) -> Bool {
         if s.status == .queued || s.status == .withAgent { return true }
         guard case .ask(let ask) = machine.states[Int(s.state)].payload else { return false }
-        return ask.personalData || ask.sensitive || ask.input == "document" || ask.input == "image"
+        return ask.personalData || ask.sensitive || ["document", "image", "phone", "email"].contains(ask.input)
     }
 
     func hasConsent(_ s: Session) -> Bool {

@@ -451,6 +451,27 @@ func expectAt(
         #expect(diagnostics.last?.message.hasPrefix("step 'enviar' sends template 'aviso'") == true)
     }
 
+    /// A phone number or an e-mail address is personal data (Ley 1581, art. 3(c)) without `personal_data: true`.
+    @Test(arguments: [("phone", "a phone number"), ("email", "an e-mail address")])
+    func phoneAndEmailQuestionsNeedConsent(_ input: String, _ what: String) throws {
+        let text = TestFlow.text(
+            start: "dato",
+            steps: """
+                  dato: # ‹1›
+                    type: ask
+                    text: "Dato?"
+                    save: dato
+                    input: \(input)
+                    next: fin
+                  fin:
+                    type: end
+                """)
+        let diagnostics = try lint(rule, text)
+        #expect(diagnostics.count == 1)
+        expectAt(diagnostics.first, "consent_required", "dato", marker: "‹1›", in: text)
+        #expect(diagnostics.first?.message.hasPrefix("step 'dato' asks for \(what), but the path start → dato") == true)
+    }
+
     /// A chain consent → s1 → … → sN of personal questions, starting at `start`.
     static func chain(_ count: Int, start: String) -> String {
         var steps = TestFlow.consent(accept: "s1")
