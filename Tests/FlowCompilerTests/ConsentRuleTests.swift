@@ -1077,6 +1077,20 @@ func expectAt(
         #expect(try lint(SensitiveConsentInvalidRule(), english).first?.message.contains("not required") == true)
     }
 
+    /// The refusal forms said the other way round count too; a "don't have to" about something else does not.
+    @Test(arguments: [
+        ("es", "Puedes negarte.", true), ("es", "No tienes que autorizar.", true),
+        ("es", "No tiene que responder.", true), ("en", "You don't have to answer.", true),
+        ("en", "You don’t have to authorize it.", true), ("en", "You may refuse.", true),
+        ("en", "You can decline.", true), ("pt", "Você pode recusar.", true), ("pt", "Não precisa autorizar.", true),
+        ("es", "No tienes que esperar.", false), ("en", "You don't have to wait.", false),
+        ("pt", "Você pode esperar.", false),
+    ])
+    func refusalFormsSayAnsweringIsOptional(_ language: String, _ text: String, _ passes: Bool) throws {
+        let diagnostics = try lint(SensitiveConsentInvalidRule(), Self.flow(language: language, text: text))
+        #expect(diagnostics.isEmpty == passes, "\(diagnostics.map(\.message))")
+    }
+
     @Test func declineThatEndsTheServiceIsReported() throws {
         let text = Self.flow(decline: "fin")
         let diagnostics = try lint(SensitiveConsentInvalidRule(), text)
