@@ -29,6 +29,8 @@ public enum RuleRegistry {
         MarketingOptInRequiredRule(),
         OptionalPurposeBundledRule(),
         HandoffPurposeMissingRule(),
+        HandoffPurposeNotConsentedRule(),
+        ConsentPurposesDifferRule(),
         SensitiveConsentInvalidRule(),
         DeclineDeadEndRule(),
         ConsentTextChangedRule(),

@@ -39,6 +39,9 @@ public enum FlowDecoder {
     ]
 
     public static let defaultInactivitySeconds = 30 * 60
+    /// The offsets from UTC that places use, in seconds: from UTC−12 (Baker Island) to UTC+14 (Kiribati's Line
+    /// Islands). `GMT+15` is a valid identifier to Foundation but names no time anyone keeps.
+    static let existingOffsets = -12 * 3600...14 * 3600
     public static let defaultMenuRetries = 2
     public static let defaultAskAttempts = 3
 
@@ -107,6 +110,14 @@ private struct Decoder {
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
                         "unknown time zone '\(zone.value)'; use an IANA name such as 'America/Bogota'",
+                        at: zone.range))
+            } else if let offset = TimeZone(identifier: zone.value)?.secondsFromGMT(),
+                !FlowDecoder.existingOffsets.contains(offset)
+            {
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "time zone '\(zone.value)' is \(offset / 3600) hours from UTC, an offset no place uses "
+                            + "(they run from -12 to +14); use an IANA name such as 'America/Bogota'",
                         at: zone.range))
             } else {
                 timeZone = zone

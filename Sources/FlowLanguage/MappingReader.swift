@@ -120,8 +120,8 @@ struct MappingReader {
     /// A whole number in `bounds`.
     func integer(_ key: String, in bounds: ClosedRange<Int>, required: Bool = false) -> Located<Int>? {
         guard let node = value(key, required: required) else { return nil }
-        guard let text = node.scalar, case .scalar(_, .plain) = node.value, let number = Int(text),
-            bounds.contains(number)
+        guard let text = node.scalar, case .scalar(_, .plain) = node.value, Self.isDecimal(text, fraction: false),
+            let number = Int(text), bounds.contains(number)
         else {
             sink.add(
                 SchemaRules.wrongType.diagnostic(
@@ -135,8 +135,8 @@ struct MappingReader {
     /// A number (integer or decimal).
     func number(_ key: String) -> Located<Double>? {
         guard let node = value(key) else { return nil }
-        guard let text = node.scalar, case .scalar(_, .plain) = node.value, let number = Double(text),
-            number.isFinite
+        guard let text = node.scalar, case .scalar(_, .plain) = node.value, Self.isDecimal(text, fraction: true),
+            let number = Double(text), number.isFinite
         else {
             sink.add(
                 SchemaRules.wrongType.diagnostic(
@@ -144,6 +144,21 @@ struct MappingReader {
             return nil
         }
         return Located(number, range: node.range)
+    }
+
+    /// Whether a plain scalar is a number written in decimal digits: an optional `-`, no leading zeros, and
+    /// with `fraction` an optional `.` followed by digits (`-0.5`, `120`). Hexadecimal (`0x10`), exponents
+    /// (`1e3`), `+2`, `02` (octal in YAML 1.1), `.5`, `inf` and `nan` are refused: a reader of the flow would
+    /// not read them as the number Swift's parsers make of them.
+    static func isDecimal(_ text: String, fraction: Bool) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let whole = bytes.prefix { (0x30...0x39).contains($0) }
+        guard !whole.isEmpty, whole.count == 1 || whole.first != UInt8(ascii: "0") else { return false }
+        let rest = bytes.dropFirst(whole.count)
+        if rest.isEmpty { return true }
+        guard fraction, rest.first == UInt8(ascii: "."), rest.count > 1 else { return false }
+        return rest.dropFirst().allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// `true` or `false`, and nothing else: YAML 1.1's `yes`/`no`/`on`/`off` are refused to avoid surprises.

@@ -242,6 +242,10 @@ public enum InputType: String, Sendable, Hashable, CaseIterable {
 
     /// Whether the answer is a file from the contact.
     public var isAttachment: Bool { self == .document || self == .image }
+
+    /// Whether every answer is personal data whatever `personal_data` says: a phone number or an e-mail address
+    /// identifies the contact (Ley 1581, art. 3(c)), and a file may show anything.
+    public var isPersonalData: Bool { self == .phone || self == .email || isAttachment }
 }
 
 /// Validation of an answer beyond its type.

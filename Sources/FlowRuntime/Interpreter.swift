@@ -243,11 +243,11 @@ public struct Interpreter: Sendable {
     }
 
     /// Whether what the contact sends now would be personal data: an answer to a question for personal or
-    /// sensitive data or a file, or a message to an agent.
+    /// sensitive data, a phone number, an e-mail address or a file, or a message to an agent.
     func awaitsData(_ s: Session) -> Bool {
         if s.status == .queued || s.status == .withAgent { return true }
         guard case .ask(let ask) = machine.states[Int(s.state)].payload else { return false }
-        return ask.personalData || ask.sensitive || ask.input == "document" || ask.input == "image"
+        return ask.personalData || ask.sensitive || ["document", "image", "phone", "email"].contains(ask.input)
     }
 
     func hasConsent(_ s: Session) -> Bool {
@@ -897,7 +897,7 @@ public struct Interpreter: Sendable {
                 guard let value, let text, let regex = matchPatterns[text] else { return false }
                 return regex.matches(value)
             default:
-                guard let value, let n = Double(value.replacingOccurrences(of: ",", with: ".")), let number else {
+                guard let value, let n = AnswerValidation.number(value).flatMap(Double.init), let number else {
                     return false
                 }
                 switch op {

@@ -100,6 +100,16 @@ enum AnswerValidation {
     /// digits are kept as text, so a long number is stored exactly (`12345678901234567890`), never rounded
     /// through a binary floating point or written with an exponent; `min` and `max` compare its value.
     static func number(_ text: String, _ validation: MachineValidation) -> String? {
+        guard let stored = number(text), let n = Double(stored) else { return nil }
+        if let min = validation.min, n < min { return nil }
+        if let max = validation.max, n > max { return nil }
+        return stored
+    }
+
+    /// A number as `input: number` reads it, in its shortest form, or `nil` when the text is not one: digits
+    /// with one optional `.` or `,` decimal mark and a leading sign, spaces ignored. Hexadecimal, exponents,
+    /// `inf` and `nan` are not numbers to a contact, so number conditions read values through this too.
+    static func number(_ text: String) -> String? {
         var scalars = Substring(text.replacingOccurrences(of: " ", with: "")).unicodeScalars[...]
         var negative = false
         if let first = scalars.first, first == "+" || first == "-" {
@@ -125,8 +135,6 @@ enum AnswerValidation {
         if !decimals.isEmpty { stored += "." + String(decimals) }
         if negative, stored != "0" { stored = "-" + stored }
         guard let n = Double(stored), n.isFinite else { return nil }
-        if let min = validation.min, n < min { return nil }
-        if let max = validation.max, n > max { return nil }
         return stored
     }
 

@@ -451,6 +451,27 @@ func expectAt(
         #expect(diagnostics.last?.message.hasPrefix("step 'enviar' sends template 'aviso'") == true)
     }
 
+    /// A phone number or an e-mail address is personal data (Ley 1581, art. 3(c)) without `personal_data: true`.
+    @Test(arguments: [("phone", "a phone number"), ("email", "an e-mail address")])
+    func phoneAndEmailQuestionsNeedConsent(_ input: String, _ what: String) throws {
+        let text = TestFlow.text(
+            start: "dato",
+            steps: """
+                  dato: # ‹1›
+                    type: ask
+                    text: "Dato?"
+                    save: dato
+                    input: \(input)
+                    next: fin
+                  fin:
+                    type: end
+                """)
+        let diagnostics = try lint(rule, text)
+        #expect(diagnostics.count == 1)
+        expectAt(diagnostics.first, "consent_required", "dato", marker: "‹1›", in: text)
+        #expect(diagnostics.first?.message.hasPrefix("step 'dato' asks for \(what), but the path start → dato") == true)
+    }
+
     /// A chain consent → s1 → … → sN of personal questions, starting at `start`.
     static func chain(_ count: Int, start: String) -> String {
         var steps = TestFlow.consent(accept: "s1")
@@ -1054,6 +1075,20 @@ func expectAt(
         #expect(diagnostics.first?.message.contains("does not say that answering is optional") == true)
         let english = Self.flow(language: "en", text: "We need your fingerprint.")
         #expect(try lint(SensitiveConsentInvalidRule(), english).first?.message.contains("not required") == true)
+    }
+
+    /// The refusal forms said the other way round count too; a "don't have to" about something else does not.
+    @Test(arguments: [
+        ("es", "Puedes negarte.", true), ("es", "No tienes que autorizar.", true),
+        ("es", "No tiene que responder.", true), ("en", "You don't have to answer.", true),
+        ("en", "You don’t have to authorize it.", true), ("en", "You may refuse.", true),
+        ("en", "You can decline.", true), ("pt", "Você pode recusar.", true), ("pt", "Não precisa autorizar.", true),
+        ("es", "No tienes que esperar.", false), ("en", "You don't have to wait.", false),
+        ("pt", "Você pode esperar.", false),
+    ])
+    func refusalFormsSayAnsweringIsOptional(_ language: String, _ text: String, _ passes: Bool) throws {
+        let diagnostics = try lint(SensitiveConsentInvalidRule(), Self.flow(language: language, text: text))
+        #expect(diagnostics.isEmpty == passes, "\(diagnostics.map(\.message))")
     }
 
     @Test func declineThatEndsTheServiceIsReported() throws {

@@ -325,7 +325,7 @@ struct ConsentRequiredRule: LintRule {
         switch step.kind {
         case .ask(let ask):
             if ask.sensitive { return .sensitiveConsent }
-            return ask.personalData || ask.input.value.isAttachment ? .consent : .nothing
+            return ask.personalData || ask.input.value.isPersonalData ? .consent : .nothing
         case .handoff, .template:
             return .consent
         case .set(let set):
@@ -354,6 +354,8 @@ struct ConsentRequiredRule: LintRule {
             switch ask.input.value {
             case .document: return "asks for a document"
             case .image: return "asks for an image"
+            case .phone: return "asks for a phone number"
+            case .email: return "asks for an e-mail address"
             default: return "asks for personal data"
             }
         case .handoff: return "hands the contact to an agent"

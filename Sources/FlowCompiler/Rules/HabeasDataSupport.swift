@@ -96,3 +96,39 @@ enum HabeasData {
         return quoted.dropLast().joined(separator: ", ") + " \(conjunction) " + quoted.last!
     }
 }
+
+extension HabeasData {
+    /// The purpose ids a consent step covers, as the compiled machine records them on acceptance: its
+    /// `purposes`, or every non-optional purpose of the policy when it lists none.
+    static func coveredPurposes(of consent: ConsentStep, policy: Policy) -> [String] {
+        consent.purposes.isEmpty
+            ? policy.purposes.filter { !$0.optional }.map(\.id.value) : consent.purposes.map(\.value)
+    }
+
+    /// The first handoff step, in file order, that the flow can reach, if any.
+    static func firstReachableHandoff(_ context: RuleContext) -> Step? {
+        let reachable = context.graph.reachable()
+        let steps = context.flow.steps
+        return steps.indices.first { index in
+            guard case .handoff = steps[index].kind else { return false }
+            return reachable[index]
+        }.map { steps[$0] }
+    }
+
+    /// Whether a consent step lists only declared purposes: one naming an unknown purpose is reported by
+    /// `unknown_purpose`, and the rules that compare covered purposes skip it rather than repeat the error.
+    static func listsOnlyDeclaredPurposes(_ consent: ConsentStep, policy: Policy) -> Bool {
+        let declared = Set(policy.purposes.map(\.id.value))
+        return consent.purposes.allSatisfy { declared.contains($0.value) }
+    }
+
+    /// The covered purposes for a message: "'a' and 'b'", or "no purpose".
+    static func describePurposes(_ ids: [String]) -> String {
+        ids.isEmpty ? "no purpose" : quotedList(ids, conjunction: "and")
+    }
+
+    /// Where a consent step's purposes are shown in a message: its first listed purpose, else its id.
+    static func purposesRange(of entry: ConsentEntry) -> SourceRange {
+        entry.consent.purposes.first?.range ?? entry.step.id.range
+    }
+}

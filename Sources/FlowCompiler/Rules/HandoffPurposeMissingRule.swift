@@ -17,15 +17,7 @@ struct HandoffPurposeMissingRule: LintRule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         // Without a policy, `policy_missing` already reports the flow.
         guard let policy = context.flow.policy, !policy.purposes.contains(where: \.humanAttention) else { return [] }
-        let reachable = context.graph.reachable()
-        let steps = context.flow.steps
-        guard
-            let index = steps.indices.first(where: { index in
-                guard case .handoff = steps[index].kind else { return false }
-                return reachable[index]
-            })
-        else { return [] }
-        let step = steps[index]
+        guard let step = HabeasData.firstReachableHandoff(context) else { return [] }
         let purposesRange = policy.purposes.first?.range ?? policy.range
         return [
             Self.descriptor.diagnostic(

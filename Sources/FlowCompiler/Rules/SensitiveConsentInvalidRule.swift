@@ -18,11 +18,25 @@ struct SensitiveConsentInvalidRule: LintRule {
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
-    /// Folded phrases that tell the contact answering is optional, per language.
+    /// Folded phrases that tell the contact answering is optional, per language, found anywhere in the folded
+    /// text (so "voluntari" matches "voluntario" and "voluntaria"). language.md publishes this list: keep both
+    /// in step. The refusal forms name what may be refused ("no tienes que autorizar", not "no tienes que"), so
+    /// an unrelated "you don't have to wait" does not pass.
     static let optionalPhrases: [FlowLanguageCode: [String]] = [
-        .es: ["no estas obligad", "no esta obligad", "no es obligatori", "opcional", "facultativ", "voluntari"],
-        .en: ["not required", "optional", "not obliged", "not obligated", "voluntary"],
-        .pt: ["nao e obrigad", "nao esta obrigad", "nao e obrigatori", "opcional", "facultativ", "voluntari"],
+        .es: [
+            "no estas obligad", "no esta obligad", "no es obligatori", "opcional", "facultativ", "voluntari",
+            "puedes negarte", "puede negarse", "no tienes que autoriz", "no tiene que autoriz",
+            "no tienes que respond", "no tiene que respond",
+        ],
+        .en: [
+            "not required", "optional", "not obliged", "not obligated", "voluntary", "may refuse", "can refuse",
+            "may decline", "can decline", "don't have to answer", "don’t have to answer", "do not have to answer",
+            "don't have to authori", "don’t have to authori", "do not have to authori",
+        ],
+        .pt: [
+            "nao e obrigad", "nao esta obrigad", "nao e obrigatori", "opcional", "facultativ", "voluntari",
+            "pode recusar", "pode se recusar", "nao precisa autoriz", "nao precisa respond",
+        ],
     ]
 
     /// An example of the phrase, per language, for messages.
