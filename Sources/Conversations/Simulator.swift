@@ -152,29 +152,13 @@ public final class Simulator {
         ledger = []
     }
 
-    /// Swaps in a recompiled flow, keeping the session where the same step id still exists. (A handoff that a
-    /// consent asked again leads to is kept by id, and found in the new flow when the consent is accepted.)
+    /// Swaps in a recompiled flow, carrying the session over by name as the server does (`Session.carryOver`):
+    /// returns whether the same step id still exists. (A handoff that a consent asked again leads to is kept by
+    /// id, and found in the new flow when the consent is accepted.)
     public func reload(_ machine: StateMachine) -> Bool {
-        let step = currentStep
-        // Variables and the queue are indices into the old machine: carry them over by name.
-        let old = self.machine
-        let values = Dictionary(
-            zip(old.variables, session.variables).compactMap { name, value in value.map { (name, $0) } },
-            uniquingKeysWith: { first, _ in first })
-        session.variables = machine.variables.map { values[$0] }
-        if let queue = session.queue, old.queues.indices.contains(Int(queue)) {
-            let name = old.strings[Int(old.queues[Int(queue)].name)]
-            session.queue = machine.queues.firstIndex { machine.strings[Int($0.name)] == name }.map(Int32.init)
-        }
+        let old = FlowLayout(self.machine)
         interpreter = Interpreter(machine: machine)
-        if let index = machine.states.indices.first(where: { machine.strings[Int(machine.states[$0].name)] == step }) {
-            session.state = Int32(index)
-            return true
-        }
-        session = Session(
-            contactName: session.variables.first ?? nil,
-            phone: session.variables.count > 1 ? session.variables[1] : nil, consent: session.consent)
-        return false
+        return session.carryOver(from: old, to: machine)
     }
 
     /// Sets a variable by name (fixtures).

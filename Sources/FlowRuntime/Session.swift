@@ -67,6 +67,10 @@ public struct Session: Codable, Sendable, Hashable {
     public var agent: String?
     /// When the inactivity timer fires, if one is scheduled.
     public var inactivityDeadline: Int64?
+    /// The version of the flow this session was last stepped with (a prefix of the flow file's SHA-256; `nil`
+    /// where nobody keeps versions, and in sessions stored before it existed): its indices are that flow's, and
+    /// a server running another version carries the session over by name first (`carryOver`).
+    public var flowVersion: String?
     /// Facts for the dashboard: conversation start and end, handoff request. (An agent's first reply is the
     /// store's to record: it counts once the Graph API accepts it, which the interpreter never learns.)
     public var startedAt: Int64?

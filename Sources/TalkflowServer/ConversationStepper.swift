@@ -35,6 +35,7 @@ public struct ConversationStepper: Sendable {
         _ kind: Event.Kind, at: Int64, forwarded: Bool = false, session: inout Session,
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
+        adopt(&session, into: &changes)
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
         while !pending.isEmpty {
@@ -53,13 +54,36 @@ public struct ConversationStepper: Sendable {
         describe(session, in: &changes)
     }
 
-    /// Fills the facts the store indexes beside the session: the flow, the current step and the queue's name.
-    func describe(_ session: Session, in changes: inout ConversationChanges) {
+    /// Makes `session` one of the running flow's before it is stepped. A session last stepped with another
+    /// known version is carried over by name (`Session.carryOver`); one of an unknown version (stored before
+    /// sessions recorded it) is taken to be the running flow's, and starts over, keeping consent, if its
+    /// indices do not fit it. A handoff that does not survive is ended in the log.
+    func adopt(_ session: inout Session, into changes: inout ConversationChanges) {
         let machine = flow.interpreter.machine
+        let version = flow.layoutVersion
+        defer { session.flowVersion = version }
+        let handoff = session.status == .queued || session.status == .withAgent
+        let agent = session.agent
+        if session.flowVersion != version, let old = session.flowVersion.flatMap({ flow.layouts[$0] }) {
+            _ = session.carryOver(from: old, to: machine)
+        } else if !session.fits(machine) {
+            session.startOverKeepingConsent()
+        } else {
+            return
+        }
+        if handoff, session.status != .queued, session.status != .withAgent {
+            changes.record([.endHandoff(agent: agent)], evidence: evidence)
+        }
+    }
+
+    /// Fills the facts the store indexes beside the session: the flow, the current step and the queue's name,
+    /// by the names of the flow the session was last stepped with.
+    func describe(_ session: Session, in changes: inout ConversationChanges) {
+        let layout = session.flowVersion.flatMap { flow.layouts[$0] } ?? flow.layout
         changes.flow = flow.flowID
-        changes.stateName = flow.interpreter.name(of: session.state)
-        if let queue = session.queue, machine.queues.indices.contains(Int(queue)) {
-            changes.queueName = machine.strings[Int(machine.queues[Int(queue)].name)]
+        changes.stateName = layout.steps.indices.contains(Int(session.state)) ? layout.steps[Int(session.state)] : nil
+        if let queue = session.queue, layout.queues.indices.contains(Int(queue)) {
+            changes.queueName = layout.queues[Int(queue)]
         } else {
             changes.queueName = nil
         }

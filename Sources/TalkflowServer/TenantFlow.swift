@@ -19,15 +19,43 @@ public struct CompiledFlow: Sendable {
     /// The flow's version in the consent evidence (habeas-data item 4): the lower-case hex SHA-256 of the
     /// flow file's bytes, which anyone can repeat (`sha256sum flow.yaml`) against the tenant's history.
     public let version: String
+    /// The names behind this flow's indices (`FlowLayout`).
+    public let layout: FlowLayout
+    /// The layouts of the flow versions sessions may have been stepped with, by `layoutVersion`: this one's,
+    /// those compiled before it in this process and those the store kept from earlier runs. A session of one of
+    /// them is carried over by name before it is stepped (`ConversationStepper`).
+    public let layouts: [String: FlowLayout]
 
-    /// A compiled flow as `TenantFlow.compile` makes it (benchmarks build one directly).
-    public init(path: String, flowID: String, interpreter: Interpreter, queues: [String: [String]], version: String) {
+    /// A compiled flow as `TenantFlow.compile` makes it (benchmarks build one directly); `earlier` are the
+    /// layouts of other versions its sessions may have been stepped with.
+    public init(
+        path: String, flowID: String, interpreter: Interpreter, queues: [String: [String]], version: String,
+        earlier: [String: FlowLayout] = [:]
+    ) {
         self.path = path
         self.flowID = flowID
         self.interpreter = interpreter
         self.queues = queues
         self.version = version
+        layout = FlowLayout(interpreter.machine)
+        var layouts = earlier
+        layouts[Self.layoutVersion(of: version)] = layout
+        self.layouts = layouts
     }
+
+    /// The same flow, also knowing `earlier` layouts (a reload hands on those of the flow it replaces).
+    public func knowing(_ earlier: [String: FlowLayout]) -> CompiledFlow {
+        CompiledFlow(
+            path: path, flowID: flowID, interpreter: interpreter, queues: queues, version: version,
+            earlier: earlier.merging(layouts) { _, own in own })
+    }
+
+    /// The version a session records (`Session.flowVersion`): the first 16 hex digits of `version`, enough
+    /// to tell a tenant's flow versions apart and short enough to store with every session.
+    public var layoutVersion: String { Self.layoutVersion(of: version) }
+
+    /// The first 16 hex digits of a flow version.
+    public static func layoutVersion(of version: String) -> String { String(version.prefix(16)) }
 
     /// The version of a flow file's bytes: their lower-case hex SHA-256.
     public static func version(of bytes: [UInt8]) -> String {

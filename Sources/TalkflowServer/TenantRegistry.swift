@@ -154,7 +154,9 @@ public final class TenantRegistry: Sendable {
                     results.append((tenant.id, .refused(files: files)))
                     continue
                 }
-                let updated = Tenant(config: tenant.config, secrets: tenant.secrets, flow: flow)
+                // The replaced flows' layouts stay known: open conversations are carried over from them by name.
+                let updated = Tenant(
+                    config: tenant.config, secrets: tenant.secrets, flow: flow.knowing(tenant.flow.layouts))
                 state.withLock { $0.byPhoneNumber[tenant.config.phoneNumberID] = updated }
                 log.info("flow reloaded", metadata: ["flow": "\(path)", "flow_id": "\(flow.flowID)"])
                 results.append((tenant.id, .reloaded))

@@ -25,6 +25,7 @@ private func sampleSessions() -> [Session] {
         session.optInAsked = Bool.random(using: &generator) ? true : nil
         session.pendingHandoff = Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil
         session.attempts = Int32.random(in: 0...9, using: &generator)
+        session.flowVersion = Bool.random(using: &generator) ? String(index, radix: 16) : nil
         session.consent = Session.Consent(
             acceptedVersion: Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil,
             sensitive: Bool.random(using: &generator), optIn: Bool.random(using: &generator))
@@ -94,4 +95,19 @@ private func sampleSessions() -> [Session] {
     session.pendingHandoff = nil
     #expect(SessionColumn.fastDecode(old) == session)
     #expect(try SessionColumn.decode(old) == session)
+}
+
+/// The flow version a session was last stepped with round-trips; a row stored before it existed reads as
+/// unknown (`nil`): the server takes such a session to be of the running flow.
+@Test func theFlowVersionRoundTripsAndAnOldRowReadsAsUnknown() throws {
+    var session = Session(contactName: "Ana")
+    session.flowVersion = "0123456789abcdef"
+    let column = SessionColumn.encode(session)
+    #expect(column.contains(#""flowVersion":"0123456789abcdef""#))
+    #expect(SessionColumn.fastDecode(column) == session)
+    let old = column.replacingOccurrences(of: #","flowVersion":"0123456789abcdef""#, with: "")
+    #expect(!old.contains("flowVersion"))
+    session.flowVersion = nil
+    #expect(SessionColumn.fastDecode(old) == session)
+    #expect(try JSONDecoder().decode(Session.self, from: Data(old.utf8)) == session)
 }

@@ -397,12 +397,7 @@ struct EndToEndTests {
     static func askForAnAgentAfterANewPolicyVersion(_ server: EndToEnd, ids: String) async throws
         -> (flow: String, asked: [String])
     {
-        #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.\(ids)1")) == 200)
-        _ = try await server.waitForSends(1)
-        let accept = EndToEnd.buttonReply(
-            "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.\(ids)2", context: "wamid.FAKE1")
-        #expect(try await server.post(accept) == 200)
-        _ = try await server.waitForSends(2)
+        try await FlowChangeTests.acceptAndReachTheMenu(server, ids: ids)
         let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
             .replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"")
         try Data(flow.utf8).write(to: URL(fileURLWithPath: server.flowFile))

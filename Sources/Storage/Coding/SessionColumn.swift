@@ -31,6 +31,7 @@ enum SessionColumn {
         json.member("startedAt", session.startedAt)
         json.member("endedAt", session.endedAt)
         json.member("handoffAt", session.handoffAt)
+        if let version = session.flowVersion { json.member("flowVersion", version) }
         return json.object
     }
 
@@ -98,6 +99,9 @@ enum SessionColumn {
         session.startedAt = startedAt
         session.endedAt = endedAt
         session.handoffAt = handoffAt
+        // Absent in rows stored before sessions recorded their flow's version: unknown.
+        guard let flowVersion = optionalString(node["flowVersion"]) else { return nil }
+        session.flowVersion = flowVersion
         return session
     }
 
