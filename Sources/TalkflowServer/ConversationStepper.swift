@@ -79,7 +79,9 @@ public struct ConversationStepper: Sendable {
     /// Fills the facts the store indexes beside the session: the flow, the current step and the queue's name,
     /// by the names of the flow the session was last stepped with.
     func describe(_ session: Session, in changes: inout ConversationChanges) {
-        let layout = session.flowVersion.flatMap { flow.layouts[$0] } ?? flow.layout
+        let layout =
+            session.flowVersion == flow.layoutVersion
+            ? flow.layout : session.flowVersion.flatMap { flow.layouts[$0] } ?? flow.layout
         changes.flow = flow.flowID
         changes.stateName = layout.steps.indices.contains(Int(session.state)) ? layout.steps[Int(session.state)] : nil
         if let queue = session.queue, layout.queues.indices.contains(Int(queue)) {

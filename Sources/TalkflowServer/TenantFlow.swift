@@ -21,10 +21,14 @@ public struct CompiledFlow: Sendable {
     public let version: String
     /// The names behind this flow's indices (`FlowLayout`).
     public let layout: FlowLayout
-    /// The layouts of the flow versions sessions may have been stepped with, by `layoutVersion`: this one's,
-    /// those compiled before it in this process and those the store kept from earlier runs. A session of one of
-    /// them is carried over by name before it is stepped (`ConversationStepper`).
+    /// The layouts of the flow versions sessions may have been stepped with, by `layoutVersion`: this one's and
+    /// those compiled before it in this process. A session of one of them is carried over by name before it is
+    /// stepped (`ConversationStepper`).
     public let layouts: [String: FlowLayout]
+    /// The version a session records (`Session.flowVersion`): the first 16 hex digits of `version`, enough
+    /// to tell a tenant's flow versions apart and short enough to store with every session. Stored, not
+    /// computed: every inbound message compares it.
+    public let layoutVersion: String
 
     /// A compiled flow as `TenantFlow.compile` makes it (benchmarks build one directly); `earlier` are the
     /// layouts of other versions its sessions may have been stepped with.
@@ -38,8 +42,9 @@ public struct CompiledFlow: Sendable {
         self.queues = queues
         self.version = version
         layout = FlowLayout(interpreter.machine)
+        layoutVersion = Self.layoutVersion(of: version)
         var layouts = earlier
-        layouts[Self.layoutVersion(of: version)] = layout
+        layouts[layoutVersion] = layout
         self.layouts = layouts
     }
 
@@ -49,10 +54,6 @@ public struct CompiledFlow: Sendable {
             path: path, flowID: flowID, interpreter: interpreter, queues: queues, version: version,
             earlier: earlier.merging(layouts) { _, own in own })
     }
-
-    /// The version a session records (`Session.flowVersion`): the first 16 hex digits of `version`, enough
-    /// to tell a tenant's flow versions apart and short enough to store with every session.
-    public var layoutVersion: String { Self.layoutVersion(of: version) }
 
     /// The first 16 hex digits of a flow version.
     public static func layoutVersion(of version: String) -> String { String(version.prefix(16)) }

@@ -119,11 +119,14 @@ extension SQLiteStore {
     }
 
     /// The conversation key `alias` was linked to in the tenant, if any: the one look-up of `contact_aliases`,
-    /// which the conversation transactions, the ledger and the agent API's routes all go through.
+    /// which the conversation transactions, the ledger and the agent API's routes all go through. It runs for
+    /// every inbound message, so it binds and reads through `DirectStatement` (performance.md: GRDB's arguments
+    /// and rows cost as much as SQLite's own work here).
     static func linkedKey(_ db: Database, tenant: String, alias: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?"),
-            arguments: [tenant, alias])
+        let lookup = try DirectStatement(db, "SELECT contact FROM contact_aliases WHERE tenant = ? AND alias = ?")
+        lookup.bind(1, tenant)
+        lookup.bind(2, alias)
+        return try lookup.step() ? lookup.text(0) : nil
     }
 
     /// Links every id but the conversation's own key to it (kept when already linked).
