@@ -6,7 +6,7 @@ import FlowRuntime
 /// log, record the message id), committed before the call returns, so the webhook can be acknowledged as soon
 /// as it returns and a message id seen before changes nothing.
 public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLedgerStore, AgentRotationStore,
-    OutboxStore, RetentionStore, PseudonymKeyStore, DataRequestStore
+    OutboxStore, RetentionStore, PseudonymKeyStore, DataRequestStore, FlowLayoutStore
 {
     /// Handles one inbound WhatsApp message exactly once.
     ///

@@ -61,6 +61,37 @@ public struct ServerApp: Sendable {
         self.readiness = readiness ?? checks
         self.adminKey = loaded.adminKey
         self.logger = logger
+        if let processing { Self.keepFlowLayouts(registry: registry, processing: processing, logger: logger) }
+    }
+
+    /// Teaches each tenant's flow the layouts its store kept from earlier runs, and keeps the running flows'
+    /// layouts (and those of later reloads) there: a conversation stepped before a restart with an edited flow
+    /// is then carried over by name, as one stepped before a reload is. A store that cannot be read or written
+    /// only costs that: the conversation is taken to be of the running flow, as before.
+    static func keepFlowLayouts(registry: TenantRegistry, processing: ConversationProcessing, logger: Logger) {
+        let store = processing.store
+        let clock = processing.clock
+        let record: @Sendable (String, CompiledFlow) -> Void = { tenant, flow in
+            do {
+                try store.recordFlowLayout(
+                    tenant: tenant, version: flow.layoutVersion, layout: flow.layout, at: clock())
+            } catch {
+                var log = logger
+                log[metadataKey: "tenant"] = "\(tenant)"
+                log.warning("flow layout not kept", metadata: ["error": "\(error)"])
+            }
+        }
+        for tenant in registry.tenants {
+            do {
+                registry.know(try store.flowLayouts(tenant: tenant.id), tenant: tenant.id)
+            } catch {
+                var log = logger
+                log[metadataKey: "tenant"] = "\(tenant.id)"
+                log.warning("flow layouts of earlier runs not read", metadata: ["error": "\(error)"])
+            }
+            record(tenant.id, tenant.flow)
+        }
+        registry.onReloadedFlow(record)
     }
 
     /// The server `talkflow serve` runs: `loaded`'s tenants, with the store `server.store` names opened (and

@@ -1,4 +1,5 @@
 import FlowDiagnostics
+import FlowRuntime
 import Logging
 import Synchronization
 
@@ -79,6 +80,8 @@ public final class TenantRegistry: Sendable {
 
     private let state: Mutex<State>
     private let reloading = Mutex(())
+    /// Told of each flow a reload swaps in, so that its layout outlives the process (`FlowLayoutStore`).
+    private let reloadedFlows = Mutex<(@Sendable (_ tenant: String, _ flow: CompiledFlow) -> Void)?>(nil)
     /// The configuration file's path, for diagnostics about overrides.
     public let configPath: String
     private let logger: Logger
@@ -114,6 +117,21 @@ public final class TenantRegistry: Sendable {
     /// Every tenant, in configuration order.
     public var tenants: [Tenant] {
         state.withLock { state in state.order.compactMap { state.byPhoneNumber[$0] } }
+    }
+
+    /// Calls `observer` with each flow a later reload swaps in (the server records its layout).
+    public func onReloadedFlow(_ observer: @escaping @Sendable (_ tenant: String, _ flow: CompiledFlow) -> Void) {
+        reloadedFlows.withLock { $0 = observer }
+    }
+
+    /// Lets the tenant's running flow know `layouts` of earlier versions (those a store kept from earlier runs),
+    /// so that its conversations stepped with them are carried over by name.
+    public func know(_ layouts: [String: FlowLayout], tenant id: String) {
+        state.withLock { state in
+            guard let phone = state.phoneNumberByID[id], let tenant = state.byPhoneNumber[phone] else { return }
+            state.byPhoneNumber[phone] = Tenant(
+                config: tenant.config, secrets: tenant.secrets, flow: tenant.flow.knowing(layouts))
+        }
     }
 
     /// Re-reads and re-lints every tenant's flow; each flow without errors replaces the old one, each flow with
@@ -158,6 +176,7 @@ public final class TenantRegistry: Sendable {
                 let updated = Tenant(
                     config: tenant.config, secrets: tenant.secrets, flow: flow.knowing(tenant.flow.layouts))
                 state.withLock { $0.byPhoneNumber[tenant.config.phoneNumberID] = updated }
+                reloadedFlows.withLock { $0 }?(tenant.id, updated.flow)
                 log.info("flow reloaded", metadata: ["flow": "\(path)", "flow_id": "\(flow.flowID)"])
                 results.append((tenant.id, .reloaded))
             }

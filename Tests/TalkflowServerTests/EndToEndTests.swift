@@ -676,7 +676,8 @@ struct EndToEnd {
     /// logs there at `logLevel`.
     static func run(
         markRead: Bool = false, logs: LogRecorder? = nil, logLevel: Logger.Level = .info,
-        _ body: @Sendable (EndToEnd) async throws -> Void
+        _ body: @Sendable (EndToEnd) async throws -> Void,
+        afterARestart: (@Sendable (EndToEnd) async throws -> Void)? = nil
     ) async throws {
         let folder = try TestFolder()
         defer { folder.remove() }
@@ -698,14 +699,17 @@ struct EndToEnd {
                 """)
             try FileManager.default.createDirectory(
                 atPath: folder.file("data"), withIntermediateDirectories: true)
-            let loaded = try loadValid(config, environment: environment)
             let clock = TestClock()
-            try await withLiveServer(loaded, label: "e2e", clock: { clock.now }, logs: logs, logLevel: logLevel) {
-                port, store, _ in
-                try await body(
-                    EndToEnd(
+            // With `afterARestart`, a second server on the same store and configuration, its flow read again.
+            for restarted in afterARestart == nil ? [false] : [false, true] {
+                let loaded = try loadValid(config, environment: environment)
+                try await withLiveServer(loaded, label: "e2e", clock: { clock.now }, logs: logs, logLevel: logLevel) {
+                    port, store, _ in
+                    let server = EndToEnd(
                         base: "http://127.0.0.1:\(port)", fake: fake, store: store, clock: clock,
-                        flowFile: folder.file("flows/default.yaml")))
+                        flowFile: folder.file("flows/default.yaml"))
+                    if restarted { try await afterARestart?(server) } else { try await body(server) }
+                }
             }
         }
     }

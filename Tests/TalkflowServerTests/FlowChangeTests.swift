@@ -107,6 +107,28 @@ enum EditedFlow {
         }
     }
 
+    /// The layout of the flow a session was stepped with outlives the process: after a restart with the steps
+    /// reordered, the contact goes on at the same step by id.
+    @Test func aContactContinuesAtTheSameStepAfterARestartWithReorderedSteps() async throws {
+        try await EndToEnd.run(
+            { server in
+                try await Self.acceptAndReachTheMenu(server, ids: "R")
+                try await server.waitForEmptyOutbox()
+                let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
+                try Self.write(EditedFlow.reordered(flow), to: server)
+            },
+            afterARestart: { server in
+                let tap = EndToEnd.buttonReply(
+                    "preguntas", title: "Preguntas frecuentes", from: EndToEnd.ana, id: "wamid.R3",
+                    context: "wamid.FAKE2")
+                #expect(try await server.post(tap) == 200)
+                let sends = try await server.waitForSends(3)
+                #expect(sends.last?.contains("Estas son nuestras preguntas frecuentes") == true, "\(sends.last ?? "")")
+                #expect(try await Self.summary(server)?.state == "preguntas")
+                try await server.waitForEmptyOutbox()
+            })
+    }
+
     @Test func aReloadThatRemovesTheContactsStepStartsANewConversationKeepingConsent() async throws {
         try await EndToEnd.run { server in
             try await Self.acceptAndReachTheMenu(server, ids: "V")

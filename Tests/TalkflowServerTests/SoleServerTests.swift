@@ -90,7 +90,7 @@ import Testing
         server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
         // A file, not a pipe: a server that hangs holds a pipe open, and reading it would hang too.
-        FileManager.default.createFile(atPath: folder.file("serve-stderr.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.file("serve-stderr.log"), contents: nil)
         let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("serve-stderr.log")))
         defer { try? errors.close() }
         server.standardError = errors

@@ -55,6 +55,20 @@ public enum SQLiteSchema {
             // flow file's bytes, so that the exact flow can be found again in the tenant's history.
             try db.execute(sql: "ALTER TABLE consent_ledger ADD COLUMN flow_version TEXT")
         }
+        migrator.registerMigration("v11_flow_layouts") { db in
+            // The names behind each flow version's indices, so that a session stepped before a restart with an
+            // edited flow is carried over by name (`FlowLayoutStore`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE flow_layouts (
+                        tenant TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        layout TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL,
+                        PRIMARY KEY (tenant, version)
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }()
 

@@ -1,0 +1,46 @@
+import FlowRuntime
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func recordFlowLayout(tenant: String, version: String, layout: FlowLayout, at: Int64) throws {
+        let text = try String(decoding: JSONEncoder().encode(StoredLayout(layout)), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO flow_layouts (tenant, version, layout, recorded_at) VALUES (?, ?, ?, ?)",
+                arguments: [tenant, version, text, at])
+        }
+    }
+
+    public func flowLayouts(tenant: String) throws -> [String: FlowLayout] {
+        try pool.read { db in
+            var layouts: [String: FlowLayout] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT version, layout FROM flow_layouts WHERE tenant = ?", arguments: [tenant])
+            while let row = try rows.next() {
+                let version: String = row["version"]
+                let text: String = row["layout"]
+                guard let stored = try? JSONDecoder().decode(StoredLayout.self, from: Data(text.utf8)) else {
+                    throw StorageError.corruptRow(table: "flow_layouts", detail: "layout of version \(version)")
+                }
+                layouts[version] = stored.layout
+            }
+            return layouts
+        }
+    }
+}
+
+/// A layout as the `flow_layouts` table keeps it: three JSON lists of names in machine order.
+private struct StoredLayout: Codable {
+    var steps: [String]
+    var variables: [String]
+    var queues: [String]
+
+    init(_ layout: FlowLayout) {
+        steps = layout.steps
+        variables = layout.variables
+        queues = layout.queues
+    }
+
+    var layout: FlowLayout { FlowLayout(steps: steps, variables: variables, queues: queues) }
+}
