@@ -28,6 +28,12 @@ extension Session {
         let step = old.steps.indices.contains(Int(state)) ? old.steps[Int(state)] : nil
         if let step, let index = newLayout.steps.firstIndex(of: step) {
             state = Int32(index)
+            // A handoff whose step stays but whose queue is gone goes on in the queue that step now hands off to.
+            if status == .queued || status == .withAgent, queue == nil,
+                case .handoff(let handoff) = new.states[index].payload
+            {
+                queue = handoff.queue
+            }
             return true
         }
         if status == .queued || status == .withAgent, let queue {

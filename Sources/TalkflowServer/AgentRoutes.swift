@@ -332,6 +332,9 @@ struct AgentRoutes: Sendable {
                 session, transaction in
                 guard transaction.hasStoredSession else { throw Refusal.notFound }
                 var changes = ConversationChanges()
+                // First onto the running flow, as a contact's message would be: a handoff a flow change ended is
+                // not the agent's any more (403), rather than a reply accepted and then stepped into nothing.
+                stepper.adopt(&session, into: &changes)
                 let kinds = try decide(&session, transaction.contact)
                 if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 for kind in kinds {

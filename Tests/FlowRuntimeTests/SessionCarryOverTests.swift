@@ -92,12 +92,18 @@ private func flow(withSurvey survey: Bool, handoff: Bool = true, queue: String =
         #expect(session.agent == "bruno")
         #expect(Interpreter(machine: renamed).name(of: session.state) == "atencion")
 
-        // Without the queue, the handoff ends: a new conversation, consent kept.
+        // Without the queue and the step, the handoff ends: a new conversation, consent kept.
         let otherQueue = try Fixture.machine(flow(withSurvey: false, queue: "soporte"))
         session = chat.session
         let queueCarried = session.carryOver(from: FlowLayout(old), to: otherQueue)
         #expect(queueCarried)
-        #expect(session.queue == nil)
+        // The step stays and now hands off to `soporte`: the handoff goes on there, with the same agent.
+        #expect(
+            session.queue.map { Int($0) }
+                == otherQueue.queues.firstIndex { otherQueue.strings[Int($0.name)] == "soporte" })
+        #expect(session.queue != nil)
+        #expect(session.status == .withAgent)
+        #expect(session.agent == "bruno")
         let noHandoff = try Fixture.machine(flow(withSurvey: false, handoff: false, queue: "soporte"))
         session = chat.session
         let handoffCarried = session.carryOver(from: FlowLayout(old), to: noHandoff)

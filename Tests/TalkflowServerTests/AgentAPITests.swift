@@ -89,6 +89,31 @@ struct AgentAPITests {
         }
     }
 
+    /// A reload that removes the agent's handoff step and its queue ends the handoff: the agent's reply is then
+    /// 403 `not_assigned`, not a 202 for a message stepped into nothing.
+    @Test func aReplyToAHandoffAFlowChangeEndedIsRefused() async throws {
+        try await AgentServer.run(admin: true) { server in
+            try await server.handOff(EndToEnd.ana)
+            let flow = try String(contentsOfFile: server.e2e.flowFile, encoding: .utf8)
+                .replacingOccurrences(of: "next: asesor }", with: "next: atencion }")
+                .replacingOccurrences(of: "fallback: asesor\n", with: "fallback: atencion\n")
+                .replacingOccurrences(of: "next: asesor\n", with: "next: atencion\n")
+                .replacingOccurrences(
+                    of: "  asesor:\n    type: handoff\n    queue: ventas",
+                    with: "  atencion:\n    type: handoff\n    queue: soporte"
+                )
+                .replacingOccurrences(of: "  ventas: [ana, bruno, carla]", with: "  soporte: [ana, bruno, carla]")
+            try Data(flow.utf8).write(to: URL(fileURLWithPath: server.e2e.flowFile))
+            // 422: the second tenant shares the file and overrides `ventas`, so it keeps its flow; `tienda` takes it.
+            #expect(try await server.e2e.reload() == 422)
+            let (status, refusal) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, sigo aquí"}"#)
+            #expect(status == 403)
+            #expect((refusal["error"] as? [String: Any])?["code"] as? String == "not_assigned")
+            try await server.e2e.waitForEmptyOutbox()
+        }
+    }
+
     /// An agent opens a data subject's request received in a conversation; admins list, extend and answer it,
     /// each once. Another tenant's case is unknown.
     @Test func dataRequestsAreOpenedByAgentsAndKeptByAdmins() async throws {
