@@ -4,7 +4,7 @@ import FlowCompiler
 /// order. A session stores indices (small, fast to step); a layout is what turns them back into names when the
 /// flow behind them changed, by a reload or a restart with an edited file, so that the session can be carried
 /// over to the new flow by name (`Session.carryOver`).
-public struct FlowLayout: Sendable, Hashable {
+public struct FlowLayout: Sendable, Hashable, Codable {
     /// Step ids by state index.
     public var steps: [String]
     /// Variable names by variable index (0 = contact.name, 1 = contact.phone).

@@ -247,7 +247,7 @@ public struct Interpreter: Sendable {
     func awaitsData(_ s: Session) -> Bool {
         if s.status == .queued || s.status == .withAgent { return true }
         guard case .ask(let ask) = machine.states[Int(s.state)].payload else { return false }
-        return ask.personalData || ask.sensitive || ["document", "image", "phone", "email"].contains(ask.input)
+        return ask.personalData || ask.sensitive || InputType(rawValue: ask.input)?.isPersonalData == true
     }
 
     func hasConsent(_ s: Session) -> Bool {

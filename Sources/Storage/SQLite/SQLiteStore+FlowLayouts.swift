@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore {
     public func recordFlowLayout(tenant: String, version: String, layout: FlowLayout, at: Int64) throws {
-        let text = try String(decoding: JSONEncoder().encode(StoredLayout(layout)), as: UTF8.self)
+        let text = try String(decoding: JSONEncoder().encode(layout), as: UTF8.self)
         try pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO flow_layouts (tenant, version, layout, recorded_at) VALUES (?, ?, ?, ?)",
@@ -20,27 +20,12 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let version: String = row["version"]
                 let text: String = row["layout"]
-                guard let stored = try? JSONDecoder().decode(StoredLayout.self, from: Data(text.utf8)) else {
+                guard let layout = try? JSONDecoder().decode(FlowLayout.self, from: Data(text.utf8)) else {
                     throw StorageError.corruptRow(table: "flow_layouts", detail: "layout of version \(version)")
                 }
-                layouts[version] = stored.layout
+                layouts[version] = layout
             }
             return layouts
         }
     }
-}
-
-/// A layout as the `flow_layouts` table keeps it: three JSON lists of names in machine order.
-private struct StoredLayout: Codable {
-    var steps: [String]
-    var variables: [String]
-    var queues: [String]
-
-    init(_ layout: FlowLayout) {
-        steps = layout.steps
-        variables = layout.variables
-        queues = layout.queues
-    }
-
-    var layout: FlowLayout { FlowLayout(steps: steps, variables: variables, queues: queues) }
 }
