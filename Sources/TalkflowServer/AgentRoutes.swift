@@ -258,6 +258,10 @@ struct AgentRoutes: Sendable {
             guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
             return [.agentClosed]
         }
+        // A handoff after the agent's one (the handoff's `next`) assigns the rotation's next agent: told as any
+        // assignment is.
+        processing.agentEvents.publish(
+            committed, tenant: caller.tenant.id, contact: committed.contact, at: processing.clock(), inbound: false)
         let answer = await answer(caller, committed)
         context.logger.info("conversation closed by an agent", metadata: answer.logMetadata(agent: agent))
         return AgentAPI.json(answer.body)

@@ -876,6 +876,30 @@ struct AgentAPITests {
             try await server.waitForEmptyOutbox()
         }
     }
+
+    /// An agent's close whose `next` hands the conversation off again assigns the rotation's next agent, who is
+    /// told as for any assignment (the close published nothing before).
+    @Test func aCloseThatHandsOffAgainSendsTheNewAgentAnAssignmentEvent() async throws {
+        try await AgentServer.run(admin: true) { server in
+            let flow = try String(contentsOfFile: server.e2e.flowFile, encoding: .utf8)
+            let again = flow.replacingOccurrences(
+                of: "el próximo día hábil.\n    next: despedida", with: "el próximo día hábil.\n    next: asesor")
+            #expect(again != flow)
+            try Data(again.utf8).write(to: URL(fileURLWithPath: server.e2e.flowFile))
+            #expect(try await server.e2e.reload() == 200)
+            let events = try await server.readEvents(of: "bruno")
+            defer { events.cancel() }
+            try await server.handOff(EndToEnd.ana)
+            let (status, closed) = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/close", key: "key-ana")
+            #expect(status == 200)
+            #expect(closed["agent"] as? String == "bruno")
+            try await server.waitUntil { events.text.contains("event: assignment") }
+            #expect(events.text.contains(#""contact":"\#(EndToEnd.ana)","queue":"ventas","tenant":"tienda"}"#))
+            events.cancel()
+            try await server.waitForEmptyOutbox()
+        }
+    }
 }
 
 /// A live server whose `tienda` tenant has agents (ana, bruno, carla and the admin jefa), plus a second tenant

@@ -12,7 +12,7 @@ import WhatsAppCloud
 
     /// Runs `body` with a fake Graph API and a client pointed at it (its own HTTPClient, shut down afterwards).
     func withClient(
-        version: String = "v23.0", timeout: Duration = .seconds(5), maxResponseBytes: Int = 1 << 20,
+        version: String = "v23.0", timeout: Duration = .seconds(30), maxResponseBytes: Int = 1 << 20,
         _ body: @Sendable (GraphClient, FakeGraphAPI) async throws -> Void
     ) async throws {
         try await FakeGraphAPI.run { fake in

@@ -4,15 +4,20 @@ import FlowLanguage
 /// A word the contact types must do one thing. Revocation words are read before keywords, and among keywords the
 /// first that lists a word wins, so a word that two keywords share (leading to different steps), or that is also
 /// a revocation word, never reaches the later one: the flow's author meant something that cannot happen.
+/// Both are read before a menu's options too, so a keyword or revocation word that is a number ("2", "02") takes
+/// that number from every menu with as many options: typing it there never chooses the option.
 /// Compared as typed words are matched (ignoring case, accents and extra spaces).
 struct KeywordConflictRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "keyword_conflict", severity: .warning,
-        summary: "a keyword word is also a revocation word, or two keywords leading to different steps share a "
-            + "word (the later one never runs for it)",
+        summary: "a keyword word is also a revocation word, two keywords leading to different steps share a "
+            + "word (the later one never runs for it), or a keyword or revocation word is the number of a menu's "
+            + "option (typing it never chooses the option)",
         fix: "Give each word one meaning: remove it from one of the keywords, or from the keyword when it is a "
-            + "revocation word (revocation is read first).",
-        pointsAt: "the word that never leads where it is written; a note points at the word that wins")
+            + "revocation word (revocation is read first); for a number, use a number no menu's options reach (such "
+            + "as 0) or a word.",
+        pointsAt: "the word that never leads where it is written, or the number word; a note points at the word "
+            + "that wins, or at the first menu option of that number")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -50,6 +55,45 @@ struct KeywordConflictRule: LintRule {
                 }
                 first[key] = (word, keyword.target.value)
             }
+        }
+        out += numberWords(context)
+        return out
+    }
+
+    /// Keyword and revocation words that are a menu option's number, as the interpreter reads a typed number
+    /// (`Int` of the normalized text: "2", "02" and "+2" are 2): one diagnostic per word, at the first menu that
+    /// has that many options, counting the others.
+    private func numberWords(_ context: RuleContext) -> [Diagnostic] {
+        let settings = context.flow.settings
+        let menus: [(step: String, menu: MenuStep)] = context.flow.steps.compactMap { step in
+            guard case .menu(let menu) = step.kind else { return nil }
+            return (step.id.value, menu)
+        }
+        guard !menus.isEmpty else { return [] }
+        var words: [(word: Located<String>, what: String)] = []
+        for keyword in settings.keywords {
+            words += keyword.words.map {
+                ($0, "keyword word '\($0.value)' (it leads to step '\(keyword.target.value)')")
+            }
+        }
+        words += (settings.revocation?.words ?? []).map { ($0, "revocation word '\($0.value)'") }
+        var out: [Diagnostic] = []
+        var seen: Set<String> = []
+        for (word, what) in words {
+            let key = TextMatching.normalize(word.value)
+            guard let number = Int(key), number >= 1, seen.insert(key).inserted else { continue }
+            let reached = menus.filter { $0.menu.options.count >= number }
+            guard let first = reached.first else { continue }
+            let option = first.menu.options[number - 1]
+            let others =
+                reached.count == 1 ? "" : " (and in \(reached.count - 1) other menu\(reached.count == 2 ? "" : "s"))"
+            out.append(
+                Self.descriptor.diagnostic(
+                    "\(what) is the number of option '\(option.id.value)' in step '\(first.step)'\(others); "
+                        + "keywords and revocation words are read before a menu's options, so typing \(number) there "
+                        + "never chooses the option",
+                    at: word.range,
+                    notes: [DiagnosticNote(message: "option \(number) is here", range: option.range)]))
         }
         return out
     }
