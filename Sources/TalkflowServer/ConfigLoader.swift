@@ -481,11 +481,19 @@ struct ConfigReader {
             var agents: [String] = []
             var seen: [String: SourceRange] = [:]
             for item in items {
-                guard let name = item.scalar, !item.isNull, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard let name = item.scalar, !item.isNull else {
                     valid = false
                     diagnostics.append(
                         ConfigRules.wrongType.diagnostic(
                             "each agent of \(what) must be a name, found \(item.kindDescription)", at: item.range))
+                    continue
+                }
+                guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    valid = false
+                    diagnostics.append(
+                        ConfigRules.invalidValue.diagnostic(
+                            "each agent of \(what) must be a name, found a blank text; write the agent's id or remove "
+                                + "the item", at: item.range))
                     continue
                 }
                 if let first = seen[Self.agentKey(name)] {
@@ -752,7 +760,15 @@ struct ConfigReader {
         var address = in6_addr()
         if host.contains(":") {
             if inet_pton(AF_INET6, host, &address) == 1 { return nil }
-            return host.split(separator: ":").count == 2
+            if host.contains("%") {
+                return "an IPv6 zone id ('%' and an interface) is not supported; write the address without it, or "
+                    + "'::' to listen on every address"
+            }
+            let parts = host.split(separator: ":", omittingEmptySubsequences: false)
+            let portAfterHost =
+                parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+                && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+            return portAfterHost
                 ? "write the port under 'port', not after the host" : "'\(host)' is not an IPv6 address"
         }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)

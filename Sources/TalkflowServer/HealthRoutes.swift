@@ -48,20 +48,31 @@ public struct ReadinessCheck: Sendable {
 struct HealthRoutes {
     let checks: [ReadinessCheck]
 
+    /// Both routes answer GET and HEAD (RFC 9110 asks HEAD wherever GET works, and some health checkers send it):
+    /// HEAD gives the same status and headers without the body.
     func register(on router: Router<BasicRequestContext>) {
-        router.get("healthz") { _, _ -> Response in
-            Self.text(.ok, "ok\n")
+        router.get("healthz") { _, _ in Self.health() }
+        router.head("healthz") { _, _ in Self.withoutBody(Self.health()) }
+        router.get("readyz") { _, _ in await readiness() }
+        router.head("readyz") { _, _ in Self.withoutBody(await readiness()) }
+    }
+
+    static func health() -> Response { text(.ok, "ok\n") }
+
+    func readiness() async -> Response {
+        var failures: [String] = []
+        for check in checks {
+            if let reason = await check.probe() { failures.append("\(check.name): \(reason)") }
         }
-        router.get("readyz") { _, _ -> Response in
-            var failures: [String] = []
-            for check in checks {
-                if let reason = await check.probe() { failures.append("\(check.name): \(reason)") }
-            }
-            guard failures.isEmpty else {
-                return Self.text(.serviceUnavailable, failures.joined(separator: "\n") + "\n")
-            }
-            return Self.text(.ok, "ready\n")
+        guard failures.isEmpty else {
+            return Self.text(.serviceUnavailable, failures.joined(separator: "\n") + "\n")
         }
+        return Self.text(.ok, "ready\n")
+    }
+
+    /// A HEAD answer: the GET answer's status and headers, no body.
+    static func withoutBody(_ response: Response) -> Response {
+        Response(status: response.status, headers: response.headers, body: ResponseBody())
     }
 
     /// A `text/plain` answer.

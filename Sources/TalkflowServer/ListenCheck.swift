@@ -5,10 +5,10 @@ import NIOPosix
 /// listen must not first create and migrate a new store file it will never use. The address is bound and let go
 /// at once (another process may still take it before the server binds; the server then reports it as before).
 public enum ListenCheck {
-    /// Throws what binding `host:port` throws (`IOError` with `EADDRINUSE`, `SocketAddressError`); port 0 (any
-    /// free port) is not checked.
+    /// Throws what binding `host:port` throws (`IOError` with `EADDRINUSE` or `EADDRNOTAVAIL`,
+    /// `SocketAddressError`). Port 0 (any free port) is bound too: it still tells a host no name server knows, or
+    /// an address that is not this machine's.
     public static func check(host: String, port: Int) async throws {
-        guard port != 0 else { return }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port).get()

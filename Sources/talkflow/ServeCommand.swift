@@ -131,6 +131,10 @@ struct ServeCommand: AsyncParsableCommand {
             return "the server did not start: \(server.host):\(server.port) is already in use by another process; "
                 + "stop it or set another 'port' under 'server' in \(config)"
         }
+        if let error = error as? IOError, error.errnoCode == EADDRNOTAVAIL {
+            return "the server did not start: cannot listen on \(server.host): the address is not one of this "
+                + "machine's; set another 'host' under 'server' in \(config) (0.0.0.0 listens on every address)"
+        }
         guard error is SocketAddressError || error is SocketAddressError.UnknownHost else { return nil }
         let reason = error is SocketAddressError.UnknownHost ? "no name server knows '\(server.host)'" : "\(error)"
         return "the server did not start: cannot listen on \(server.host): \(reason); set another 'host' under "

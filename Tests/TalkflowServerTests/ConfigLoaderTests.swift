@@ -282,6 +282,24 @@ struct ConfigLoaderTests {
         let both = try load(oneTenant(beta + "\nqueues:\n  nope: [ana]\n  soporte: []"))
         #expect(found(both, "config_unknown_queue").map(place) == ["9:7"])
         #expect(found(both, "config_invalid_value").map(place) == ["10:16"])
+
+        // A blank agent is text, so not a wrong type: it is a value that names no one.
+        let blank = try load(oneTenant(beta + "\nqueues:\n  soporte: [ana, \" \"]"))
+        let blankAgent = found(blank, "config_invalid_value")
+        #expect(blankAgent.map(place) == ["9:22"])
+        #expect(blankAgent.first?.message.contains("found a blank text") == true)
+        #expect(found(blank, "config_wrong_type").isEmpty)
+    }
+
+    /// Each host problem is named for what it is: a port after the host, a zone id, or no address at all.
+    @Test(arguments: [
+        ("127.0.0.1:8080", "write the port under 'port', not after the host"),
+        ("localhost:80", "write the port under 'port', not after the host"),
+        ("fe80::1%eth0", "an IPv6 zone id ('%' and an interface) is not supported"),
+        ("fe80::zz", "'fe80::zz' is not an IPv6 address"), ("a:b", "'a:b' is not an IPv6 address"),
+    ])
+    func hostProblemsAreNamed(host: String, problem: String) {
+        #expect(ConfigReader.hostProblem(host)?.hasPrefix(problem) == true, "\(host)")
     }
 
     /// A tenant with agent keys must have a key for every agent its queues name: a conversation handed to one

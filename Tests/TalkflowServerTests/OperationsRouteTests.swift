@@ -33,6 +33,24 @@ struct OperationsRouteTests {
         }
     }
 
+    /// HEAD answers as GET does, without the body (health checkers that send HEAD got 404).
+    @Test func healthAndReadinessAnswerHead() async throws {
+        try await TestServer().test { client in
+            for uri in ["/healthz", "/readyz"] {
+                let response = try await client.execute(uri: uri, method: .head)
+                #expect(response.status == .ok, "\(uri)")
+                #expect(response.body.readableBytes == 0, "\(uri)")
+                #expect(response.headers[.contentType] == "text/plain; charset=utf-8", "\(uri)")
+            }
+        }
+        let unreachable = try TestServer(
+            config: standardConfig(server: "  port: 0\n  store: sqlite:missing-folder/talkflow.sqlite\n"))
+        try await unreachable.test { client in
+            let response = try await client.execute(uri: "/readyz", method: .head)
+            #expect(response.status == .serviceUnavailable)
+        }
+    }
+
     @Test func metricsExposeEveryCounterGaugeAndHistogram() async throws {
         let server = try TestServer()
         server.app.metrics.messageSent(tenant: "beta")

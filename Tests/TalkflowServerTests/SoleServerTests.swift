@@ -48,6 +48,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
     }
 
+    /// A host that is not this machine's, with port 0 (any free port), is reported before the store is opened too,
+    /// with a hint; it was found only when the server bound, after it had created the store.
+    @Test func anAddressNotOfThisMachineIsReportedBeforeTheStoreIsCreated() async throws {
+        let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+            .replacingOccurrences(of: "  host: 127.0.0.1\n", with: "  host: 192.0.2.7\n")
+        #expect(text.contains("host: 192.0.2.7"))
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let (status, stderr) = try Self.serveUntilExit(binary: binary, config: config, folder: folder)
+        #expect(status == 1)
+        #expect(
+            stderr.contains(
+                "the server did not start: cannot listen on 192.0.2.7: the address is not one of this machine's; "
+                    + "set another 'host' under 'server' in"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("data/talkflow.sqlite")))
+    }
+
     /// A webhook field written into a log line (an unknown message type) cannot forge another line: its line feed
     /// and control characters are U+FFFD, and a very long value is cut.
     @Test func aMessageTypeWithALineFeedOrAnInvisibleCharacterCannotForgeALogLine() async throws {
