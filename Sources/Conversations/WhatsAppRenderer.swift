@@ -181,6 +181,7 @@ public enum WhatsAppRenderer {
         switch evidence.choice {
         case "opt_in_accepted": return "promotional messages accepted"
         case "opt_in_declined": return "promotional messages declined"
+        case "opt_in_withdrawn": return "promotional messages stopped (opt-in withdrawn)"
         default:
             let kind = evidence.sensitive ? "sensitive-data consent" : "consent"
             return "\(kind) \(evidence.choice) (policy \(evidence.policyVersion))"

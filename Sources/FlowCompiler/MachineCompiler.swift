@@ -234,7 +234,8 @@ private struct MachineBuilder {
                 key: string(t.key.value), name: string(t.name.value), language: string(t.language.value),
                 category: t.category.value.rawValue, body: string(t.body.value),
                 parameterCount: Int32(Set(TextTemplate(parsing: t.body.value).variables).count),
-                headerType: t.header?.type.value.rawValue, headerLink: t.header.map { string($0.link.value) })
+                headerType: t.header?.type.value.rawValue, headerLink: t.header.map { string($0.link.value) },
+                optOut: t.optOut.map { string($0.value) })
         }
         return StateMachine(
             format: 2, flow: flow.id.value, language: flow.language.value.rawValue,

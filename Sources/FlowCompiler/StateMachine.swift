@@ -364,4 +364,6 @@ public struct MachineTemplate: Codable, Sendable, Hashable {
     public var parameterCount: Int32
     public var headerType: String?
     public var headerLink: Int32?
+    /// The label of the quick-reply button that stops promotions (`opt_out`), as written; `nil` without one.
+    public var optOut: Int32?
 }

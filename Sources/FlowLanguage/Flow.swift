@@ -264,11 +264,15 @@ public struct Template: Sendable {
     public var category: Located<TemplateCategory>
     public var body: Located<String>
     public var header: TemplateHeader?
+    /// The label of the template's approved quick-reply button that stops promotions (Ley 2300 de 2023, art. 5:
+    /// an easy way to cancel them): a tap on it, or the label typed, withdraws the contact's opt-in.
+    public var optOut: Located<String>?
     public var range: SourceRange
 
     public init(
         key: Located<String>, name: Located<String>, language: Located<String>,
-        category: Located<TemplateCategory>, body: Located<String>, header: TemplateHeader?, range: SourceRange
+        category: Located<TemplateCategory>, body: Located<String>, header: TemplateHeader?,
+        optOut: Located<String>? = nil, range: SourceRange
     ) {
         self.key = key
         self.name = name
@@ -276,6 +280,7 @@ public struct Template: Sendable {
         self.category = category
         self.body = body
         self.header = header
+        self.optOut = optOut
         self.range = range
     }
 }

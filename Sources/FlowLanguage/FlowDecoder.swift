@@ -314,11 +314,12 @@ private struct Decoder {
                 let t = MappingReader(
                     pair.value, what: "template '\(pair.key)'", anchor: pair.keyRange, sink: sink)
             else { continue }
-            t.finish(allowed: ["name", "language", "category", "body", "header"])
+            t.finish(allowed: ["name", "language", "category", "body", "header", "opt_out"])
             let name = t.text("name", required: true, hint: "the name approved by Meta")
             let language = t.text("language", required: true, hint: "the approved translation, e.g. 'es'")
             let category = t.oneOf("category", TemplateCategory.self, required: true)
             let body = t.text("body", required: true)
+            let optOut = t.text("opt_out")
             var header: TemplateHeader?
             if let h = t.mapping("header") {
                 h.finish(allowed: ["type", "link"])
@@ -334,7 +335,8 @@ private struct Decoder {
                     key: key, name: name ?? placeholder(pair.keyRange),
                     language: language ?? placeholder(pair.keyRange),
                     category: category ?? Located(.utility, range: pair.keyRange),
-                    body: body ?? placeholder(pair.keyRange), header: header, range: pair.value.range))
+                    body: body ?? placeholder(pair.keyRange), header: header, optOut: optOut,
+                    range: pair.value.range))
         }
         return templates
     }

@@ -19,6 +19,8 @@ public struct LanguageDefaults: Sendable {
     public var attachmentLimit: String
     /// Month names, January first, for the reset date.
     public var months: [String]
+    /// Said when the contact stops promotions with a template's opt-out button: the opt-in is withdrawn.
+    public var optOutConfirmation: String
 
     /// The reset date as the language writes it: "1 de diciembre de 2026", "December 1, 2026".
     public func resetDate(year: Int, month: Int) -> String {
@@ -48,7 +50,9 @@ public struct LanguageDefaults: Sendable {
                 months: [
                     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
                     "noviembre", "diciembre",
-                ])
+                ],
+                optOutConfirmation:
+                    "Listo, no te enviaremos más promociones. Seguiremos atendiendo tus consultas por este medio.")
         case .en:
             return LanguageDefaults(
                 code: .en,
@@ -66,7 +70,9 @@ public struct LanguageDefaults: Sendable {
                 months: [
                     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                     "November", "December",
-                ])
+                ],
+                optOutConfirmation:
+                    "Done, we will not send you any more promotions. We will still answer your questions here.")
         case .pt:
             return LanguageDefaults(
                 code: .pt,
@@ -84,7 +90,9 @@ public struct LanguageDefaults: Sendable {
                 months: [
                     "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
                     "novembro", "dezembro",
-                ])
+                ],
+                optOutConfirmation:
+                    "Pronto, não enviaremos mais promoções. Continuaremos atendendo suas dúvidas por aqui.")
         }
     }
 }

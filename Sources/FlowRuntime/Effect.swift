@@ -97,10 +97,11 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     public var flow: String
     public var step: String
     public var policyVersion: String
-    /// The flow's policy URL; `nil` for an opt-in withdrawn in WhatsApp's settings, where nothing was shown.
+    /// The flow's policy URL; `nil` for an opt-in withdrawn, where nothing was shown.
     public var policyURL: String?
     /// `accepted` or `declined`; for an opt-in answer, `opt_in_accepted` or `opt_in_declined`; `opt_in_withdrawn`
-    /// when WhatsApp says the contact stopped the business's marketing messages.
+    /// when WhatsApp says the contact stopped the business's marketing messages, or the contact used a template's
+    /// opt-out button (then `replyMessageID` is their message's).
     public var choice: String
     /// The exact texts shown: the consent text and each button label, in order.
     public var shownTexts: [String]

@@ -60,6 +60,14 @@ public struct Event: Sendable, Hashable {
         /// `optInVersion`: the policy version the withdrawn opt-in was given under, which the record names (the
         /// store knows it from the ledger; `nil` means the flow's current version).
         case marketingStopped(optInVersion: String?)
+
+        /// The `wamid` of a contact's message, when the channel gave one; `nil` for other events.
+        public var messageID: String? {
+            switch self {
+            case .text(_, let id), .reply(_, let id), .attachment(_, let id), .unreadable(_, _, let id): return id
+            case .agentAssigned, .agentMessage, .agentClosed, .inactivityTimeout, .marketingStopped: return nil
+            }
+        }
     }
 
     /// Whether the event comes from the contact (and so opens or renews the 24-hour window).

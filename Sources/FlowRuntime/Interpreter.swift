@@ -16,6 +16,10 @@ public struct Interpreter: Sendable {
     let stateNames: [String]
     let keywordTargets: [String: Int32]
     let revocationWords: Set<String>
+    /// The labels of the templates' opt-out buttons (`opt_out`): as written, which a tap sends back, and
+    /// normalized, as typed text is compared.
+    let optOutLabels: Set<String>
+    let optOutWords: Set<String>
     /// Per state: normalized menu keys → option index (empty for other states).
     let menuKeys: [[String: Int32]]
     /// Per state: reply id → option index, for menus.
@@ -48,6 +52,9 @@ public struct Interpreter: Sendable {
         }
         keywordTargets = keywords
         revocationWords = Set(machine.revocation?.words.map { machine.strings[Int($0)] } ?? [])
+        let labels = machine.templates.compactMap { $0.optOut.map { machine.strings[Int($0)] } }
+        optOutLabels = Set(labels)
+        optOutWords = Set(labels.map(TextMatching.normalize))
         var keys: [[String: Int32]] = []
         var replies: [[String: Int32]] = []
         var patterns: [SharedRegex?] = []
@@ -145,11 +152,12 @@ public struct Interpreter: Sendable {
         if event.isFromContact {
             let consented = hasConsent(s)
             s.lastContactMessageAt = now
+            let optingOut = isOptOut(event.kind, at: s)
             // Consent given to another policy version (the flow was reloaded with a new one mid-conversation)
             // covers no data now: where the contact would give data (a question for personal or sensitive data,
             // a file, an agent), the conversation starts over, so the new policy is asked for first.
             if consentOfAnotherVersion(s), s.status != .new, s.status != .closed,
-                awaitsData(s), !isKeywordOrRevocation(event.kind, at: s)
+                awaitsData(s), !optingOut, !isKeywordOrRevocation(event.kind, at: s)
             {
                 if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
                 close(&s, .policyChanged, now: now, into: &fx)
@@ -165,6 +173,13 @@ public struct Interpreter: Sendable {
                     revoke(&s, words: text, messageID: messageID, now: now, into: &fx)
                     return
                 }
+                // So does a template's opt-out: the conversation it opens only confirms it, and closes.
+                if optingOut {
+                    startConversation(&s, now: now, into: &fx, enteringStart: false)
+                    optOut(&s, messageID: event.kind.messageID, now: now, into: &fx)
+                    close(&s, .end, now: now, into: &fx)
+                    return
+                }
                 startConversation(&s, now: now, into: &fx)
                 return
             }
@@ -178,6 +193,12 @@ public struct Interpreter: Sendable {
                     fx.append(.logContactMessage(.text(Self.unreadableNote(type, content))))
                 default: break
                 }
+            }
+            if optingOut {
+                optOut(&s, messageID: event.kind.messageID, now: now, into: &fx)
+                // The contact wrote: a waiting step's inactivity deadline starts again; nothing else moves.
+                if s.status == .waiting { wait(&s, now: now, into: &fx) }
+                return
             }
         }
         switch event.kind {
@@ -212,16 +233,7 @@ public struct Interpreter: Sendable {
             }
         case .marketingStopped(let optInVersion):
             guard s.consent.optIn else { return }
-            s.consent.optIn = false
-            let marketing = machine.policy?.purposes.filter(\.marketing).map { str($0.id) } ?? []
-            // Nothing was shown: no text, hash, URL or language to record, as for a revocation. The version is
-            // the one the withdrawn opt-in was given under.
-            fx.append(
-                .recordConsent(
-                    ConsentEvidence(
-                        flow: machine.flow, step: "", policyVersion: optInVersion ?? policyVersion, policyURL: nil,
-                        choice: "opt_in_withdrawn", shownTexts: [], textSHA256: nil, purposesAccepted: [],
-                        purposesDeclined: marketing, sensitive: false, at: now, replyMessageID: nil, language: nil)))
+            withdrawOptIn(&s, version: optInVersion ?? policyVersion, messageID: nil, now: now, into: &fx)
         case .inactivityTimeout:
             guard s.status == .waiting, let deadline = s.inactivityDeadline, now >= deadline else { return }
             s.inactivityDeadline = nil
@@ -230,6 +242,45 @@ public struct Interpreter: Sendable {
             }
             close(&s, .inactivity, now: now, into: &fx)
         }
+    }
+
+    // MARK: Opt-out
+
+    /// Whether a contact with the opt-in stops promotions with a template's opt-out button: a tap on it (the
+    /// label comes back as the reply id) or its label typed. A revocation word is the revocation's, which
+    /// withdraws the opt-in too; a tap on an option of the waiting menu is that option.
+    func isOptOut(_ kind: Event.Kind, at s: Session) -> Bool {
+        guard s.consent.optIn, !optOutWords.isEmpty else { return false }
+        switch kind {
+        case .text(let text, _):
+            let normalized = InputText.normalize(text)
+            return optOutWords.contains(normalized) && !revocationWords.contains(normalized)
+        case .reply(let id, _):
+            if s.status == .waiting, menuReplyIDs[Int(s.state)][id] != nil { return false }
+            return optOutLabels.contains(id) && !revocationWords.contains(InputText.normalize(id))
+        default:
+            return false
+        }
+    }
+
+    /// Withdraws the opt-in at the contact's request and confirms it; the general consent stays.
+    func optOut(_ s: inout Session, messageID: String?, now: Int64, into fx: inout [Effect]) {
+        withdrawOptIn(
+            &s, version: s.consent.acceptedVersion ?? policyVersion, messageID: messageID, now: now, into: &fx)
+        send(&s, .text(defaults.optOutConfirmation), from: .bot, now: now, into: &fx)
+    }
+
+    /// Records `opt_in_withdrawn` and clears the opt-in. Nothing was shown: no text, hash, URL or language to
+    /// record, as for a revocation; `version` is the policy version the opt-in rode on.
+    func withdrawOptIn(_ s: inout Session, version: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+        s.consent.optIn = false
+        let marketing = machine.policy?.purposes.filter(\.marketing).map { str($0.id) } ?? []
+        fx.append(
+            .recordConsent(
+                ConsentEvidence(
+                    flow: machine.flow, step: "", policyVersion: version, policyURL: nil, choice: "opt_in_withdrawn",
+                    shownTexts: [], textSHA256: nil, purposesAccepted: [], purposesDeclined: marketing,
+                    sensitive: false, at: now, replyMessageID: messageID, language: nil)))
     }
 
     // MARK: Conversation lifecycle

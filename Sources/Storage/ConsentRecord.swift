@@ -28,7 +28,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     /// (`sha256sum flow.yaml`); `nil` when the decision was recorded by a driver that did not know the file,
     /// or before the column existed.
     public var flowVersion: String?
-    /// The consent step id; `nil` for a revocation and for an opt-in withdrawn in WhatsApp (no step asked).
+    /// The consent step id; `nil` for a revocation and for an opt-in withdrawn (no step asked).
     public var step: String?
     /// The policy version decided on (for a revocation: the version the contact had accepted, or the current
     /// one when none).
@@ -36,7 +36,8 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     /// The policy's URL as shown; `nil` for a revocation.
     public var policyURL: String?
     /// `accepted`, `declined`, `opt_in_accepted`, `opt_in_declined` or `opt_in_withdrawn` (the contact stopped the
-    /// business's marketing messages in WhatsApp); `revoked` for a revocation.
+    /// business's marketing messages in WhatsApp, or with a template's opt-out button: then `replyMessageID` is
+    /// their message); `revoked` for a revocation.
     public var choice: String
     /// The exact texts shown, in order (the consent text, then each button label); empty for a revocation.
     public var shownTexts: [String]

@@ -476,6 +476,61 @@ struct TranscriptRunnerTests {
         #expect(coverage.missedSteps.isEmpty)
     }
 
+    /// A marketing template's opt-out (`opt_out`) typed by a contact with the opt-in is expected as
+    /// `consent: opt_in_withdrawn`, followed by the language's confirmation; at a menu the menu still waits, and
+    /// the offer is then refused. As a conversation's first message it only confirms, and the conversation closes.
+    @Test func theOptOutIsExpectedAsAnOptInWithdrawn() throws {
+        let folder = try TranscriptFolder()
+        try folder.write("flows/tienda.yaml", TranscriptSamples.tiendaFlow)
+        let header = """
+            flow: ../flows/tienda.yaml
+            fixtures:
+              contact: { name: Ana }
+            steps:
+              - contact: hola
+              - bot: { buttons: [Acepto, No acepto] }
+              - tap: Acepto
+              - consent: accepted
+              - bot: { body: ¿Quieres recibir promociones? }
+              - tap: Sí, quiero
+              - consent: opt_in_accepted
+              - bot: { body: ¿Qué quieres hacer? }
+
+            """
+        let atTheMenu = try folder.write(
+            "tests/menu.test.yaml",
+            header + """
+                  - tap: Ofertas
+                  - bot: { template: { name: oferta_mensual, parameters: [Ana] } }
+                  - bot: { body: ¿Qué quieres hacer? }
+                  - contact: no recibir MAS
+                  - consent: { choice: opt_in_withdrawn, purposes: [promociones] }
+                  - bot: Listo, no te enviaremos más promociones. Seguiremos atendiendo tus consultas por este medio.
+                  - tap: Ofertas
+                  - refused: { template: oferta_mensual }
+                  - bot: { body: ¿Qué quieres hacer? }
+
+                """)
+        let menu = TranscriptRunner.run(file: atTheMenu)
+        #expect(menu.status == .passed, "\(failures(menu))")
+        let first = try folder.write(
+            "tests/primero.test.yaml",
+            header + """
+                  - wait: 31m
+                  - bot: Cerramos por inactividad.
+                  - closed: inactivity
+                  - contact: No recibir más
+                  - consent: opt_in_withdrawn
+                  - bot: Listo, no te enviaremos más promociones. Seguiremos atendiendo tus consultas por este medio.
+                  - closed: end
+                  - contact: hola
+                  - bot: { body: ¿Qué quieres hacer? }
+
+                """)
+        let opening = TranscriptRunner.run(file: first)
+        #expect(opening.status == .passed, "\(failures(opening))")
+    }
+
     /// A template whose parameter is empty once filled in (a contact name made only of emoji, stripped) is not
     /// sent, and a transcript expects the refusal as it expects a marketing template's without the opt-in.
     @Test func aTemplateWithAParameterEmptyOnceFilledInIsExpectedRefused() throws {

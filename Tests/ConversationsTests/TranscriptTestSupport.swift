@@ -133,6 +133,7 @@ enum TranscriptSamples {
             language: es
             category: marketing
             body: "Hola {{1}}, esta semana tenemos descuentos."
+            opt_out: "No recibir más"
           aviso:
             name: aviso_pedido
             language: es

@@ -110,7 +110,7 @@ import Testing
         let text = plain([
             .recordConsent(evidence("accepted")), .recordConsent(evidence("declined")),
             .recordConsent(evidence("opt_in_accepted")), .recordConsent(evidence("opt_in_declined")),
-            .recordConsent(evidence("accepted", sensitive: true)),
+            .recordConsent(evidence("opt_in_withdrawn")), .recordConsent(evidence("accepted", sensitive: true)),
             .recordRevocation(
                 RevocationEvidence(flow: "default", policyVersion: "2026-01", words: "revocar", at: 0, messageID: nil)),
         ])
@@ -120,6 +120,7 @@ import Testing
                 · consent declined (policy 2026-01)
                 · promotional messages accepted
                 · promotional messages declined
+                · promotional messages stopped (opt-in withdrawn)
                 · sensitive-data consent accepted (policy 2026-01)
                 · consent revoked (policy 2026-01)
 

@@ -354,6 +354,7 @@ private let kitchenSink = """
         language: es
         category: utility
         body: "Tu pedido {{1}} va en camino"
+        opt_out: No recibir más
         header: { type: document, link: https://example.co/guia.pdf, zz_probe: 0 }
     steps:
       consentimiento:
@@ -745,6 +746,12 @@ private let brokenFlows: [BrokenFlow] = [
         name: "blank template body", original: "queues:\n",
         replacement: "templates:\n  aviso: { name: aviso, language: es, category: utility, body: \" \" }\nqueues:\n",
         path: "/templates/aviso/body", decoderRejects: false, lintID: "invalid_value"),
+    BrokenFlow(
+        name: "blank template opt_out", original: "queues:\n",
+        replacement:
+            "templates:\n  aviso: { name: aviso, language: es, category: utility, body: Hola., opt_out: \" \" }\n"
+            + "queues:\n",
+        path: "/templates/aviso/opt_out", decoderRejects: false, lintID: "invalid_value"),
     brokenTemplateParameter("template parameter with a line break", #""lunes\n8:00""#),
     brokenTemplateParameter("template parameter with a tab", #""lunes\t8:00""#),
     brokenTemplateParameter("template parameter with 5 spaces in a row", #""lunes     8:00""#),

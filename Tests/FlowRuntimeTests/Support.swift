@@ -166,6 +166,11 @@ enum Fixture {
         """
     }
 
+    /// `yaml` with a `templates` section (its entries, indented by 2) before its steps.
+    static func withTemplates(_ yaml: String, _ templates: String) -> String {
+        yaml.replacingOccurrences(of: "steps:\n", with: "templates:\n" + templates + "steps:\n")
+    }
+
     /// Checks a flow, failing the test on any error, and compiles it.
     static func machine(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
         -> StateMachine

@@ -129,19 +129,17 @@ private let templateSteps = """
 
 /// A flow with the template `promo` (marketing) and a consent with the promotions opt-in.
 private func templateFlow() throws -> Interpreter {
-    let yaml = Fixture.flow(consent: Fixture.consent(optIn: true), steps: templateSteps)
-        .replacingOccurrences(
-            of: "steps:\n",
-            with: """
-                templates:
-                  promo:
-                    name: promo_mensual
-                    language: es
-                    category: marketing
-                    body: "Hola {{1}}, tenemos promociones."
-                steps:
+    let yaml = Fixture.withTemplates(
+        Fixture.flow(consent: Fixture.consent(optIn: true), steps: templateSteps),
+        """
+          promo:
+            name: promo_mensual
+            language: es
+            category: marketing
+            body: "Hola {{1}}, tenemos promociones."
+            opt_out: No recibir más
 
-                """)
+        """)
     return Interpreter(machine: try Fixture.machine(yaml))
 }
 

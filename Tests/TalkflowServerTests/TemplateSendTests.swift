@@ -14,7 +14,7 @@ import Testing
 @Suite("Business-initiated template messages")
 struct TemplateSendTests {
     /// Flows/default.yaml with an optional marketing purpose asked as an opt-in right after consent, a
-    /// marketing template and a utility template with a JPEG header.
+    /// marketing template with its opt-out button and a utility template with a JPEG header.
     static func flow() throws -> String {
         var text = try shippedFlow("default.yaml")
         let purposes = "      description: comunicarte con un asesor humano\n      human_attention: true\n"
@@ -46,6 +46,7 @@ struct TemplateSendTests {
                     language: es
                     category: marketing
                     body: "Hola {{1}}, esta semana tenemos descuentos."
+                    opt_out: "No recibir más"
                   recordatorio:
                     name: recordatorio_cita
                     language: es
@@ -89,6 +90,64 @@ struct TemplateSendTests {
             let stranger = try await Self.send(
                 server, template: "oferta", json: #"{"to":"573001110010","parameters":["Ana"]}"#)
             #expect(stranger.1.contains("has not accepted the policy version in force"))
+            let reminder = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202)
+        }
+    }
+
+    /// A tap on the marketing template's opt-out button, as Meta delivers it (a `button` message whose payload
+    /// and text are the label, talkflow sending templates without payloads, with the template as `context`),
+    /// withdraws the opt-in: `opt_in_withdrawn` in the ledger, the confirmation sent, the consent event in the
+    /// thread, and a later marketing template refused with `no_opt_in`.
+    @Test func aTapOnTheTemplatesOptOutButtonWithdrawsTheOptIn() async throws {
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
+            server in
+            let contact = "573001110012"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let tap = EndToEnd.webhook(
+                from: contact,
+                message: #"{"context":{"from":"15550783881","id":"wamid.OFERTA"},"from":"\#(contact)","#
+                    + #""id":"wamid.\#(contact).4","timestamp":"1750000120","type":"button","#
+                    + #""button":{"payload":"No recibir m\u00e1s","text":"No recibir m\u00e1s"}}"#)
+            #expect(try await server.post(tap) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
+            #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
+            let withdrawn = try #require(history.records.last)
+            // The shape of a withdrawal in WhatsApp's settings, told apart by the contact's message id.
+            #expect(withdrawn.replyMessageID == "wamid.\(contact).4")
+            #expect(withdrawn.step == nil)
+            #expect(withdrawn.shownTexts.isEmpty)
+            #expect(withdrawn.textSHA256 == nil)
+            #expect(withdrawn.policyURL == nil)
+            #expect(withdrawn.language == nil)
+            #expect(withdrawn.purposesDeclined == ["promociones"])
+            #expect(withdrawn.purposesAccepted.isEmpty)
+            #expect(withdrawn.requestMessageIDs.isEmpty)
+            #expect(withdrawn.policyVersion == history.records[1].policyVersion)
+            #expect(withdrawn.whatsAppTimestamp == 1_750_000_120)
+            // The general consent stands: only the opt-in went.
+            let consent = ContactConsent(records: history.records)
+            #expect(!consent.optIn)
+            #expect(consent.acceptedVersion == history.records[0].policyVersion)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let confirmation = try #require(await server.fake.messageBodies.last)
+            #expect(confirmation.contains("Listo, no te enviaremos m"))
+            let thread = try await server.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
+            #expect(
+                thread.contains {
+                    $0.content
+                        == .event(ConversationEvent(ConversationEvent.consentRecorded, detail: "opt_in_withdrawn"))
+                })
+            let again = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(again.0 == 422)
+            #expect(again.1.contains(#""code":"no_opt_in""#))
             let reminder = try await Self.send(
                 server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
             #expect(reminder.0 == 202)

@@ -304,8 +304,9 @@ public enum TranscriptExpectation: Sendable, Hashable {
     case bot(MessageExpectation)
     /// A free-form message (the bot's or an agent's) was not sent: the 24-hour window had closed.
     case windowClosed(MessageExpectation)
-    /// Consent evidence was recorded: `accepted`, `declined`, `opt_in_accepted` or `opt_in_declined`, with the
-    /// purposes accepted (for an acceptance) or declined (for a refusal) when given.
+    /// Consent evidence was recorded: `accepted`, `declined`, `opt_in_accepted`, `opt_in_declined` or
+    /// `opt_in_withdrawn`, with the purposes accepted (for an acceptance) or declined (for a refusal or a
+    /// withdrawal) when given.
     case consent(choice: String, purposes: [String]?)
     /// A revocation was recorded.
     case revoked

@@ -37,7 +37,9 @@ public enum TranscriptParser {
         "text", "contains", "pattern", "body", "header", "footer", "buttons", "list", "attachment", "template",
     ]
     /// Consent choices a `consent:` expectation may name.
-    public static let consentChoices = ["accepted", "declined", "opt_in_accepted", "opt_in_declined"]
+    public static let consentChoices = [
+        "accepted", "declined", "opt_in_accepted", "opt_in_declined", "opt_in_withdrawn",
+    ]
     /// Close reasons a `closed:` expectation may name.
     public static let closeReasons = ["end", "inactivity", "agent_closed", "error", "policy_changed"]
 
@@ -525,7 +527,8 @@ private final class Reader {
         guard let choicePair = fields["choice"] else {
             add(
                 SchemaRules.missingField.diagnostic(
-                    "'consent' needs 'choice': accepted, declined, opt_in_accepted or opt_in_declined",
+                    "'consent' needs 'choice': accepted, declined, opt_in_accepted, opt_in_declined or "
+                        + "opt_in_withdrawn",
                     at: node.range))
             return nil
         }

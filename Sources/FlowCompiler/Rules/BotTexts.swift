@@ -23,6 +23,8 @@ struct BotText: Sendable {
         /// A consent's or an opt-in's accept or decline title: a reply button whose length
         /// `consent_label_ambiguous` checks.
         case consentButton
+        /// A template's quick-reply button label, its `opt_out` (25).
+        case quickReplyLabel
         /// A list row title (24).
         case rowTitle
         /// A list row description (72).
@@ -90,6 +92,7 @@ struct BotText: Sendable {
         add(flow.settings.inactivityText, "'text' of inactivity", .message)
         for template in flow.templates {
             add(template.body, "body of template '\(template.key.value)'", .other)
+            add(template.optOut, "'opt_out' of template '\(template.key.value)'", .quickReplyLabel, asWritten: true)
         }
         for step in flow.steps {
             let name = "step '\(step.id.value)'"

@@ -17,7 +17,7 @@ struct EmptyTextRule: LintRule {
     /// The slots whose text must not be empty here.
     static let checked: [BotText.Slot] = [
         .message, .interactiveBody, .header, .footer, .listButton, .unusedListButton, .caption, .rowDescription,
-        .ignoredDescription,
+        .ignoredDescription, .quickReplyLabel,
     ]
 
     func check(_ context: RuleContext) -> [Diagnostic] {
@@ -33,6 +33,13 @@ struct EmptyTextRule: LintRule {
                 .header, .footer, .caption, .rowDescription, .ignoredDescription, .listButton,
                 .unusedListButton,
             ].contains(text.slot)
+            guard text.slot != .quickReplyLabel else {
+                report(
+                    text.text, text.what,
+                    "it is the label of the template's quick-reply button: write it as Meta approved it, or leave the "
+                        + "key out")
+                continue
+            }
             report(
                 text.text, text.what,
                 "WhatsApp refuses to send it without text: " + (optional ? "write it or leave the key out" : "write it")

@@ -15,10 +15,11 @@ struct InteractiveLimitsRule: LintRule {
 
     static let buttonTitle = RuleDescriptor(
         id: "button_title_too_long", severity: .error,
-        summary: "a reply-button title (a menu option shown as a button) over 20 characters",
-        fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24). "
-            + writtenUnit,
-        pointsAt: "the option's `title` value")
+        summary: "a reply-button title (a menu option shown as a button) over 20 characters, or a template's "
+            + "`opt_out` (the label of its quick-reply button) over 25",
+        fix: "Shorten the title to 20 characters, or show the menu as a list (`display: list`, row titles hold 24); "
+            + "shorten an `opt_out` to 25, as the button was approved. " + writtenUnit,
+        pointsAt: "the option's `title` value, or the template's `opt_out` value")
     static let rowTitle = RuleDescriptor(
         id: "row_title_too_long", severity: .error,
         summary: "a list row title (a menu option shown in a list) over 24 characters",
@@ -70,6 +71,9 @@ struct InteractiveLimitsRule: LintRule {
                 return TextLength.check(
                     text, limit: 20, slotName: "a reply-button title", descriptor: Self.buttonTitle,
                     suggestion: "shorten it, or use 'display: list', whose row titles hold 24")
+            case .quickReplyLabel:
+                return TextLength.check(
+                    text, limit: 25, slotName: "a template's quick-reply button label", descriptor: Self.buttonTitle)
             case .rowTitle:
                 return TextLength.check(text, limit: 24, slotName: "a list row title", descriptor: Self.rowTitle)
             case .rowDescription:

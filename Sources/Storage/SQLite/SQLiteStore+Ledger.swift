@@ -102,7 +102,7 @@ extension SQLiteStore {
                 try db.run("INSERT INTO consent_texts (sha256, text) VALUES (?, ?)", [hash, text])
                 hashes.append(hash)
             }
-            // A decision made outside any step (an opt-in withdrawn in WhatsApp's settings) answers no request.
+            // A decision made outside any step (an opt-in withdrawn) answers no request.
             let step: String? = evidence.step.isEmpty ? nil : evidence.step
             let requests =
                 step == nil ? [] : try requestMessageIDs(db, tenant, contact, evidence, quoted: entry.requestMessageIDs)
