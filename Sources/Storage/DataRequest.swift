@@ -25,6 +25,9 @@ public struct DataRequest: Sendable, Hashable, Codable {
     public var dueAt: Int64
     /// For a reclamo: the end of the day by which the data must be flagged "reclamo en trámite".
     public var flagDueAt: Int64?
+    /// For a reclamo: when the data were flagged "reclamo en trámite", which is when the case was recorded in the
+    /// store (the flag shows from then on, while the case is open); after `flagDueAt` it was late.
+    public var flaggedAt: Int64?
     /// When the contact was told the answer needs more time (the deadline was extended once, then).
     public var extendedAt: Int64?
     public var answeredAt: Int64?
@@ -32,13 +35,24 @@ public struct DataRequest: Sendable, Hashable, Codable {
     public var subject: String?
     /// How it was answered.
     public var answer: String?
+    /// For a reclamo: when the contact's conversation data were erased (`DataRequestStore.eraseContactData`).
+    public var erasedAt: Int64?
+    /// How many conversation log lines that erasure deleted.
+    public var erasedLines: Int64?
 
     public var status: Status { answeredAt == nil ? .open : .answered }
 
+    /// Whether the flag was put on after its deadline (a case recorded more than 2 business days after it was
+    /// received).
+    public var flagLate: Bool? {
+        guard let flaggedAt, let flagDueAt else { return nil }
+        return flaggedAt > flagDueAt
+    }
+
     public init(
         id: Int64, tenant: String, contact: String, kind: Kind, receivedAt: Int64, dueAt: Int64,
-        flagDueAt: Int64? = nil, extendedAt: Int64? = nil, answeredAt: Int64? = nil, subject: String? = nil,
-        answer: String? = nil
+        flagDueAt: Int64? = nil, flaggedAt: Int64? = nil, extendedAt: Int64? = nil, answeredAt: Int64? = nil,
+        subject: String? = nil, answer: String? = nil, erasedAt: Int64? = nil, erasedLines: Int64? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -47,20 +61,24 @@ public struct DataRequest: Sendable, Hashable, Codable {
         self.receivedAt = receivedAt
         self.dueAt = dueAt
         self.flagDueAt = flagDueAt
+        self.flaggedAt = flaggedAt
         self.extendedAt = extendedAt
         self.answeredAt = answeredAt
         self.subject = subject
         self.answer = answer
+        self.erasedAt = erasedAt
+        self.erasedLines = erasedLines
     }
 }
 
 /// Where data subjects' requests are kept. A case is opened, possibly extended once, and answered; it is never
 /// deleted (it is the proof that the deadline was kept).
 public protocol DataRequestStore: Sendable {
-    /// Opens a case; returns it with its id.
+    /// Opens a case, recorded at `recordedAt` (now; `receivedAt` may be earlier); returns it with its id. A claim
+    /// flags the contact's data "reclamo en trámite" at once: its `flaggedAt` is `recordedAt`.
     func openDataRequest(
         tenant: String, contact: String, kind: DataRequest.Kind, receivedAt: Int64, dueAt: Int64, flagDueAt: Int64?,
-        subject: String?
+        subject: String?, recordedAt: Int64
     ) async throws -> DataRequest
 
     /// The case with this id, or `nil`.
@@ -76,4 +94,14 @@ public protocol DataRequestStore: Sendable {
 
     /// Records the answer. Only an open case can be answered: returns `nil` otherwise.
     func answerDataRequest(id: Int64, at: Int64, answer: String?) async throws -> DataRequest?
+
+    /// Whether the tenant has an open claim about the contact (either of its ids): its data are flagged
+    /// "reclamo en trámite" (Ley 1581 art. 15.2) until the case is answered.
+    func claimInProgress(tenant: String, contact: String) async throws -> Bool
+
+    /// Erases, in one transaction, the personal data kept for the conversation of the open claim `id`'s contact
+    /// with its tenant, and records `erasedAt` on the case (`DataErasure` says what goes and what stays). Returns
+    /// `nil` for no such case; throws `DataErasure.Refusal` (nothing changed) when the case or the conversation
+    /// does not allow it.
+    func eraseContactData(id: Int64, at: Int64) async throws -> DataErasure?
 }

@@ -255,11 +255,15 @@ struct ThreadAnswer: Encodable {
     var contact: String
     var conversationID: String
     var consent: ConsentSummary
+    /// An open claim (reclamo) about the contact: the data are flagged "reclamo en trámite" (Ley 1581 art. 15.2)
+    /// until it is answered, and the agent must see so.
+    var claimInProgress: Bool
     var messages: [ThreadItem]
 
     enum CodingKeys: String, CodingKey {
         case contact, consent, messages
         case conversationID = "conversation_id"
+        case claimInProgress = "claim_in_progress"
     }
 }
 

@@ -3,7 +3,7 @@ import Hummingbird
 import Storage
 
 /// Data subjects' requests in the agent API (Ley 1581 arts. 14 and 15): the agent who receives one in a
-/// conversation opens the case; admins list, extend and answer them. The same cases as `talkflow data-request`.
+/// conversation opens the case; admins list, extend, erase under and answer them. The same cases as `talkflow data-request`.
 extension AgentRoutes {
     struct OpenDataRequest: Decodable {
         var contact: String
@@ -50,7 +50,7 @@ extension AgentRoutes {
         let (due, flagDue) = DataRequestDeadlines.due(body.kind, receivedAt: now)
         let opened = try await store.openDataRequest(
             tenant: caller.tenant.id, contact: body.contact, kind: body.kind, receivedAt: now, dueAt: due,
-            flagDueAt: flagDue, subject: body.subject)
+            flagDueAt: flagDue, subject: body.subject, recordedAt: now)
         context.logger.info(
             "data request opened",
             metadata: [
@@ -93,6 +93,40 @@ extension AgentRoutes {
             throw Self.changedMeanwhile(current)
         }
         return AgentAPI.json(DataRequestReport(answered, now: now))
+    }
+
+    /// `POST …/data-requests/{id}/erase`: erases the contact's conversation data under an open claim (admins,
+    /// once); consent evidence is kept. 409 when the case or the conversation does not allow it.
+    func eraseDataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws
+        -> Response
+    {
+        try caller.requireAdmin()
+        let current = try await dataRequest(caller, context)
+        let now = processing.clock()
+        do {
+            try DataErasure.check(current)
+        } catch {
+            throw AgentAPIError(status: .conflict, code: error.code, message: error.message(id: current.id))
+        }
+        try Self.refusing(current) { () throws(DataRequestDeadlines.Refusal) in
+            try DataRequestDeadlines.checkErasure(of: current, at: now)
+        }
+        let erasure: DataErasure
+        do {
+            guard let erased = try await store.eraseContactData(id: current.id, at: now) else {
+                throw Self.changedMeanwhile(current)
+            }
+            erasure = erased
+        } catch let refusal as DataErasure.Refusal {
+            throw AgentAPIError(status: .conflict, code: refusal.code, message: refusal.message(id: current.id))
+        }
+        context.logger.info(
+            "contact data erased under a claim",
+            metadata: [
+                "tenant": "\(caller.tenant.id)", "agent": "\(caller.agent)", "data_request": "\(current.id)",
+                "log_lines": "\(erasure.logLines)",
+            ])
+        return AgentAPI.json(DataErasureReport(erasure, now: now))
     }
 
     /// The tenant's case named by the path (`{id}` percent-decoded, then ASCII digits); another tenant's case, or

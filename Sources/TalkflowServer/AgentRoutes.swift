@@ -65,6 +65,9 @@ struct AgentRoutes: Sendable {
             try await routes.extendDataRequest(caller, context)
         },
         Route(.post, "data-requests/:id/answer") { try await $0.answerDataRequest($1, $2, $3) },
+        Route(.post, "data-requests/:id/erase") { routes, caller, _, context in
+            try await routes.eraseDataRequest(caller, context)
+        },
     ]
 
     func register(on router: Router<BasicRequestContext>) {
@@ -174,13 +177,14 @@ struct AgentRoutes: Sendable {
         let entries = try await store.thread(tenant: caller.tenant.id, contact: contact, after: after, limit: limit)
         let id = await processing.pseudonyms.id(tenant: caller.tenant.id, contact: contact)
         let consent = try await store.consentState(tenant: caller.tenant.id, contact: contact)
+        let claim = try await store.claimInProgress(tenant: caller.tenant.id, contact: named)
         return AgentAPI.json(
             ThreadAnswer(
                 contact: contact, conversationID: id,
                 consent: ConsentSummary(
                     acceptedVersion: consent.acceptedVersion,
                     policyVersion: caller.tenant.flow.interpreter.machine.policy?.version, optIn: consent.optIn),
-                messages: entries.map(ThreadItem.init)))
+                claimInProgress: claim, messages: entries.map(ThreadItem.init)))
     }
 
     /// Per-agent figures of the conversations started in the period (admins only): `AgentReport`.

@@ -32,6 +32,8 @@ public enum DataRequestDeadlines {
         case noticeBeforeReceipt(receivedAt: Int64)
         /// The answer is dated before the request was received.
         case answerBeforeReceipt(receivedAt: Int64)
+        /// The erasure is dated before the request was received.
+        case erasureBeforeReceipt(receivedAt: Int64)
         /// Ley 1581 art. 14: the contact is told of the extension before the first term expires.
         case pastDeadline(dueAt: Int64)
 
@@ -44,6 +46,8 @@ public enum DataRequestDeadlines {
                 "data request \(id) was received at \(ColombianTime.iso8601(receivedAt)); the notice cannot be earlier"
             case .answerBeforeReceipt(let receivedAt):
                 "data request \(id) was received at \(ColombianTime.iso8601(receivedAt)); the answer cannot be earlier"
+            case .erasureBeforeReceipt(let receivedAt):
+                "data request \(id) was received at \(ColombianTime.iso8601(receivedAt)); the erasure cannot be earlier"
             case .pastDeadline(let dueAt):
                 "data request \(id) was due at \(ColombianTime.iso8601(dueAt)); an extension must be told before "
                     + "the deadline"
@@ -54,7 +58,7 @@ public enum DataRequestDeadlines {
         public var code: String {
             switch self {
             case .alreadyAnswered, .alreadyExtended: "data_request_closed"
-            case .noticeBeforeReceipt, .answerBeforeReceipt: "before_receipt"
+            case .noticeBeforeReceipt, .answerBeforeReceipt, .erasureBeforeReceipt: "before_receipt"
             case .pastDeadline: "deadline_passed"
             }
         }
@@ -76,6 +80,12 @@ public enum DataRequestDeadlines {
     public static func checkAnswer(of request: DataRequest, at: Int64) throws(Refusal) {
         if request.answeredAt != nil { throw .alreadyAnswered }
         if at < request.receivedAt { throw .answerBeforeReceipt(receivedAt: request.receivedAt) }
+    }
+
+    /// Refuses to erase under `request` at `at` when `at` is before its receipt (what the case itself allows is
+    /// `DataErasure.check`'s).
+    public static func checkErasure(of request: DataRequest, at: Int64) throws(Refusal) {
+        if at < request.receivedAt { throw .erasureBeforeReceipt(receivedAt: request.receivedAt) }
     }
 
     /// The end of the `count`-th business day after the Colombian day of `time`.

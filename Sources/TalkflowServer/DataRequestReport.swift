@@ -13,18 +13,29 @@ public struct DataRequestReport: Encodable, Sendable, Equatable {
     public var receivedAt: String
     public var dueAt: String
     public var flagDueAt: String?
+    /// When a claim's data were flagged "reclamo en trámite" (when the case was recorded).
+    public var flaggedAt: String?
+    /// Whether that was after `flagDueAt`.
+    public var flagLate: Bool?
     public var extendedAt: String?
     public var answeredAt: String?
     public var subject: String?
     public var answer: String?
+    /// When the contact's conversation data were erased, and how many log lines went.
+    public var erasedAt: String?
+    public var erasedLines: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, tenant, contact, kind, status, subject, answer
         case receivedAt = "received_at"
         case dueAt = "due_at"
         case flagDueAt = "flag_due_at"
+        case flaggedAt = "flagged_at"
+        case flagLate = "flag_late"
         case extendedAt = "extended_at"
         case answeredAt = "answered_at"
+        case erasedAt = "erased_at"
+        case erasedLines = "erased_lines"
     }
 
     /// The report of `request` as it stands at `now`.
@@ -38,9 +49,13 @@ public struct DataRequestReport: Encodable, Sendable, Equatable {
         receivedAt = ColombianTime.iso8601(request.receivedAt)
         dueAt = ColombianTime.iso8601(request.dueAt)
         flagDueAt = request.flagDueAt.map(ColombianTime.iso8601)
+        flaggedAt = request.flaggedAt.map(ColombianTime.iso8601)
+        flagLate = request.flagLate
         extendedAt = request.extendedAt.map(ColombianTime.iso8601)
         answeredAt = request.answeredAt.map(ColombianTime.iso8601)
         subject = request.subject
         answer = request.answer
+        erasedAt = request.erasedAt.map(ColombianTime.iso8601)
+        erasedLines = request.erasedLines
     }
 }

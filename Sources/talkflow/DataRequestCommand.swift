@@ -9,16 +9,25 @@ struct DataRequestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data-request",
         abstract:
-            "Open, list, extend and answer data subjects' requests (consultas and reclamos) with their deadlines.",
+            "Open, list, extend, erase under and answer data subjects' requests (consultas and reclamos).",
         discussion: """
             A consulta (--kind access: what data are held and how they are used) is due 10 business days after \
             the day it was received, a reclamo (--kind claim: correct, update or delete the data, or a \
             complaint) 15; once, after telling the contact why, the answer may be put off 5 or 8 more business \
-            days (extend). A reclamo's data must be flagged "reclamo en trámite" within 2 business days. Business \
-            days are Monday to Friday without Colombia's national holidays, in Colombian time; a term ends at \
-            23:59:59 of its last day.
+            days (extend). A reclamo's data must be flagged "reclamo en trámite" within 2 business days: opening \
+            the case flags them at once (flagged_at; flag_late when that was after flag_due_at), and the agent \
+            API and 'talkflow consent export' show claim_in_progress until it is answered. Business days are \
+            Monday to Friday without Colombia's national holidays, in Colombian time; a term ends at 23:59:59 of \
+            its last day.
 
-            Every subcommand prints the case, or the list of cases, as JSON on stdout, with times in Colombian \
+            erase deletes, under an open reclamo, the contact's conversation data with the tenant (log lines, the \
+            session's answers, phone and profile name, the link between its ids); consent evidence and texts are \
+            kept (habeas-data item 15). It is refused while the conversation is with an agent or queued for one \
+            (close it first) and while messages to the contact are in the outbox. Then answer the case, saying \
+            what was kept and why.
+
+            Every subcommand prints the case (erase: with what it deleted and what it kept), or the list of \
+            cases, as JSON on stdout, with times in Colombian \
             local time and a status: open, overdue (open past its deadline) or answered. Cases are never \
             deleted, and an answered case never changes.
 
@@ -26,14 +35,15 @@ struct DataRequestCommand: ParsableCommand {
               0   done
               1   refused (no such case, already extended, already answered, an
                   extension after the deadline, a time before the request was
-                  received)
+                  received; erase: not a claim, already erased, a conversation
+                  with an agent, messages still in the outbox)
               2   the store does not exist, is not a talkflow store, or could not
                   be opened or written
               64  usage error
             """,
         subcommands: [
             DataRequestOpenCommand.self, DataRequestListCommand.self, DataRequestExtendCommand.self,
-            DataRequestAnswerCommand.self,
+            DataRequestEraseCommand.self, DataRequestAnswerCommand.self,
         ]
     )
 
@@ -76,38 +86,47 @@ struct DataRequestStoreOptions: ParsableArguments {
         try StoreFile.open(try StoreLocation(parsing: store))
     }
 
-    /// Runs a store call; a failure is exit 2 with the store's explanation.
+    /// Runs a store call; a failure is exit 2 with the store's explanation, a refusal is passed on as it is.
     func write<Value>(_ body: () async throws -> Value) async throws -> Value {
         do {
             return try await body()
+        } catch let refusal as any CaseRefusal {
+            throw refusal
         } catch {
             throw StoreFile.unwritable(try StoreLocation(parsing: store), error)
         }
     }
 
-    /// The case `id`; a missing one is exit 1.
-    /// One step on case `id`: the deadline `rule` on the case as stored, then `record`, and the case printed.
-    /// No such case, a refusal (with its sentence) or a case changed meanwhile by another run is exit 1.
+    /// One step on case `id`: the `rule` on the case as stored, then `record`, and the case printed.
     func step<Value>(
-        _ id: Int64, in store: SQLiteStore, rule: (DataRequest) throws(DataRequestDeadlines.Refusal) -> Value,
+        _ id: Int64, in store: SQLiteStore, rule: (DataRequest) throws -> Value,
         record: @escaping (Value) async throws -> DataRequest?
     ) async throws {
-        guard let current = try await write({ try await store.dataRequest(id: id) }) else {
-            Console.error("no data request \(id)")
-            throw Exit.problems
-        }
-        let decided: Value
+        try await step(id, in: store, rule: rule, record: record) { DataRequestReport($0, now: Self.now) }
+    }
+
+    /// One step on case `id`: the `rule` on the case as stored, then `record`, and what it recorded printed as
+    /// `report` makes it. No such case, a refusal (with its sentence, from the rule or the store) or a case
+    /// changed meanwhile by another run is exit 1.
+    func step<Value, Recorded>(
+        _ id: Int64, in store: SQLiteStore, rule: (DataRequest) throws -> Value,
+        record: @escaping (Value) async throws -> Recorded?, report: (Recorded) -> any Encodable
+    ) async throws {
         do {
-            decided = try rule(current)
-        } catch {
-            Console.error(error.message(id: id))
+            guard let current = try await write({ try await store.dataRequest(id: id) }) else {
+                Console.error("no data request \(id)")
+                throw Exit.problems
+            }
+            let decided = try rule(current)
+            guard let changed = try await write({ try await record(decided) }) else {
+                Console.error("data request \(id) changed meanwhile; nothing was recorded")
+                throw Exit.problems
+            }
+            try print(report(changed))
+        } catch let refusal as any CaseRefusal {
+            Console.error(refusal.message(id: id))
             throw Exit.problems
         }
-        guard let changed = try await write({ try await record(decided) }) else {
-            Console.error("data request \(id) changed meanwhile; nothing was recorded")
-            throw Exit.problems
-        }
-        try print(DataRequestReport(changed, now: Self.now))
     }
 
     /// Prints a value as JSON, keys sorted.
@@ -158,7 +177,7 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
         let request = try await options.write {
             try await store.openDataRequest(
                 tenant: tenant, contact: contact, kind: kind, receivedAt: received, dueAt: due, flagDueAt: flagDue,
-                subject: subject)
+                subject: subject, recordedAt: DataRequestStoreOptions.now)
         }
         try options.print(DataRequestReport(request, now: DataRequestStoreOptions.now))
     }
@@ -219,7 +238,7 @@ struct DataRequestExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        try await options.step(id, in: store) { (current) throws(DataRequestDeadlines.Refusal) in
+        try await options.step(id, in: store) { current in
             try DataRequestDeadlines.extendedDeadline(of: current, toldAt: now)
         } record: { due in
             try await store.extendDataRequest(id: id, at: now, dueAt: due)
@@ -248,12 +267,49 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
         let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        try await options.step(id, in: store) { (current) throws(DataRequestDeadlines.Refusal) in
+        try await options.step(id, in: store) { current in
             try DataRequestDeadlines.checkAnswer(of: current, at: now)
         } record: { _ in
             try await store.answerDataRequest(id: id, at: now, answer: note)
         }
     }
 }
+
+struct DataRequestEraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Erase the contact's conversation data under an open reclamo (consent evidence is kept).")
+
+    @Argument(help: ArgumentHelp("The case's id (an open claim).", valueName: "id"))
+    var id: Int64
+
+    @Option(help: ArgumentHelp("When it was erased, in Unix seconds; default: now.", valueName: "unix-seconds"))
+    var at: Int64?
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws { _ = try DataRequestStoreOptions.time(at) }
+
+    func run() async throws {
+        let store = try options.open()
+        let now = try DataRequestStoreOptions.time(at)
+        try await options.step(id, in: store) { current in
+            try DataErasure.check(current)
+            try DataRequestDeadlines.checkErasure(of: current, at: now)
+        } record: { _ in
+            try await store.eraseContactData(id: id, at: now)
+        } report: {
+            DataErasureReport($0, now: DataRequestStoreOptions.now)
+        }
+    }
+}
+
+/// A refusal of a step on a case: exit 1 with its sentence.
+protocol CaseRefusal: Error {
+    func message(id: Int64) -> String
+}
+
+extension DataRequestDeadlines.Refusal: CaseRefusal {}
+extension DataErasure.Refusal: CaseRefusal {}
 
 extension DataRequest.Kind: ExpressibleByArgument {}

@@ -14,10 +14,10 @@ import Testing
     let (due, flag) = (received + 30 * 86_400, Int64?(received + 5 * 86_400))
     let opened = try await store.openDataRequest(
         tenant: "ventas", contact: "573001112233", kind: .claim, receivedAt: received, dueAt: due, flagDueAt: flag,
-        subject: "borrar mis datos")
+        subject: "borrar mis datos", recordedAt: received)
     _ = try await store.openDataRequest(
         tenant: "soporte", contact: "573009", kind: .access, receivedAt: received, dueAt: due, flagDueAt: nil,
-        subject: nil)
+        subject: nil, recordedAt: received)
     #expect(try await store.dataRequest(id: opened.id) == opened)
     #expect(try await store.dataRequests(tenant: "ventas", open: true).map(\.id) == [opened.id])
     #expect(try await store.dataRequests(tenant: nil, open: nil).count == 2)
@@ -56,11 +56,11 @@ import Testing
     let received: Int64 = 1_796_396_400
     let answered = try await store.openDataRequest(
         tenant: "ventas", contact: "573001112233", kind: .access, receivedAt: received, dueAt: received + 100,
-        flagDueAt: nil, subject: "s")
+        flagDueAt: nil, subject: "s", recordedAt: received)
     _ = try #require(try await store.answerDataRequest(id: answered.id, at: received + 50, answer: "hecho"))
     let open = try await store.openDataRequest(
         tenant: "ventas", contact: "573009", kind: .claim, receivedAt: received, dueAt: received + 100,
-        flagDueAt: received + 20, subject: nil)
+        flagDueAt: received + 20, subject: nil, recordedAt: received)
     let before = try await store.dataRequests(tenant: nil, open: nil)
 
     let raw = try DatabaseQueue(path: path)
@@ -89,7 +89,7 @@ import Testing
     // Opening, extending and answering go on as before, and a new case takes the next number.
     let third = try await store.openDataRequest(
         tenant: "soporte", contact: "573007", kind: .access, receivedAt: received + 60, dueAt: received + 160,
-        flagDueAt: nil, subject: nil)
+        flagDueAt: nil, subject: nil, recordedAt: received + 60)
     #expect(third.id == open.id + 1)
     #expect(try await store.extendDataRequest(id: open.id, at: received + 70, dueAt: received + 200) != nil)
     let answeredNow = try #require(try await store.answerDataRequest(id: open.id, at: received + 80, answer: "ok"))

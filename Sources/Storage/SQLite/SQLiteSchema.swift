@@ -69,6 +69,9 @@ public enum SQLiteSchema {
                     ) WITHOUT ROWID
                     """)
         }
+        migrator.registerMigration("v12_claim_flag_and_erasure") { db in
+            for statement in v12 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -363,6 +366,31 @@ public enum SQLiteSchema {
         CREATE TRIGGER installation_keys_no_replace BEFORE INSERT ON installation_keys
         WHEN EXISTS (SELECT 1 FROM installation_keys WHERE name = NEW.name)
         BEGIN SELECT RAISE(ABORT, 'installation keys never change'); END
+        """,
+    ]
+
+    /// A reclamo's "reclamo en trámite" flag and the erasure of the contact's data (habeas-data item 7):
+    /// `flagged_at` (when the case was recorded; the claims open at the migration are flagged then, since the
+    /// flag shows from this version on), `erased_at`, `erased_lines` and `erased_contact` (the conversation's key
+    /// the erasure applied to: the link from the case's id to it goes with the erasure, the flag must not). Once
+    /// set, none changes: v8's trigger already keeps an answered case as it is, this one an open case's flag and
+    /// erasure.
+    static let v12: [String] = [
+        "ALTER TABLE data_requests ADD COLUMN flagged_at INTEGER",
+        "ALTER TABLE data_requests ADD COLUMN erased_at INTEGER",
+        "ALTER TABLE data_requests ADD COLUMN erased_lines INTEGER",
+        "ALTER TABLE data_requests ADD COLUMN erased_contact TEXT",
+        """
+        UPDATE data_requests SET flagged_at = CAST(strftime('%s', 'now') AS INTEGER)
+        WHERE kind = 'claim' AND answered_at IS NULL
+        """,
+        """
+        CREATE TRIGGER data_requests_flag_and_erasure_kept BEFORE UPDATE ON data_requests
+        WHEN (OLD.flagged_at IS NOT NULL AND NEW.flagged_at IS NOT OLD.flagged_at)
+            OR (OLD.erased_at IS NOT NULL
+                AND (NEW.erased_at IS NOT OLD.erased_at OR NEW.erased_lines IS NOT OLD.erased_lines
+                    OR NEW.erased_contact IS NOT OLD.erased_contact))
+        BEGIN SELECT RAISE(ABORT, 'the flag and erasure of a data request never change'); END
         """,
     ]
 

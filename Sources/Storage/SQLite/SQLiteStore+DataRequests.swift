@@ -3,18 +3,43 @@ import GRDB
 extension SQLiteStore {
     public func openDataRequest(
         tenant: String, contact: String, kind: DataRequest.Kind, receivedAt: Int64, dueAt: Int64, flagDueAt: Int64?,
-        subject: String?
+        subject: String?, recordedAt: Int64
     ) async throws -> DataRequest {
-        try await pool.write { db in
+        let flaggedAt = kind == .claim ? recordedAt : nil
+        return try await pool.write { db in
             try db.run(
                 """
-                INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, subject)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [tenant, contact, kind.rawValue, receivedAt, dueAt, flagDueAt, subject])
+                INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at, subject)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [tenant, contact, kind.rawValue, receivedAt, dueAt, flagDueAt, flaggedAt, subject])
             return DataRequest(
                 id: db.lastInsertedRowID, tenant: tenant, contact: contact, kind: kind, receivedAt: receivedAt,
-                dueAt: dueAt, flagDueAt: flagDueAt, subject: subject)
+                dueAt: dueAt, flagDueAt: flagDueAt, flaggedAt: flaggedAt, subject: subject)
         }
+    }
+
+    public func claimInProgress(tenant: String, contact: String) async throws -> Bool {
+        try await pool.read { db in try Self.claimInProgress(db, tenant: tenant, contact: contact) }
+    }
+
+    /// Whether an open claim of the tenant names the contact by any of its ids: as given, the conversation's key,
+    /// or another id linked to that key; or was erased under that key (the link goes with the erasure). (A file
+    /// older than the cases, read by `talkflow consent`, has none; one older than v12 no erasures.)
+    static func claimInProgress(_ db: Database, tenant: String, contact: String) throws -> Bool {
+        guard try db.tableExists("data_requests") else { return false }
+        let key = try ledgerKey(db, tenant: tenant, contact: contact)
+        var aliases =
+            try db.tableExists("contact_aliases")
+            ? "OR contact IN (SELECT alias FROM contact_aliases WHERE tenant = ?1 AND contact = ?3)" : ""
+        if try db.columns(in: "data_requests").contains(where: { $0.name == "erased_contact" }) {
+            aliases += " OR erased_contact = ?3"
+        }
+        return try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM data_requests
+                WHERE tenant = ?1 AND kind = 'claim' AND answered_at IS NULL AND (contact = ?2 OR contact = ?3 \(aliases)))
+                """, arguments: [tenant, contact, key]) ?? false
     }
 
     public func dataRequest(id: Int64) async throws -> DataRequest? {
@@ -68,7 +93,8 @@ extension SQLiteStore {
         }
         return DataRequest(
             id: row["id"], tenant: row["tenant"], contact: row["contact"], kind: parsed, receivedAt: row["received_at"],
-            dueAt: row["due_at"], flagDueAt: row["flag_due_at"], extendedAt: row["extended_at"],
-            answeredAt: row["answered_at"], subject: row["subject"], answer: row["answer"])
+            dueAt: row["due_at"], flagDueAt: row["flag_due_at"], flaggedAt: row["flagged_at"],
+            extendedAt: row["extended_at"], answeredAt: row["answered_at"], subject: row["subject"],
+            answer: row["answer"], erasedAt: row["erased_at"], erasedLines: row["erased_lines"])
     }
 }

@@ -234,7 +234,9 @@ extension SQLiteStore {
                 words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"),
                 flowVersion: try column("flow_version"))
         }
-        return ConsentHistory(tenant: tenant, contact: contact, records: records)
+        return ConsentHistory(
+            tenant: tenant, contact: contact, records: records,
+            claimInProgress: try claimInProgress(db, tenant: tenant, contact: contact))
     }
 
     /// Lower-case hex SHA-256 of the text's UTF-8 bytes: the key of `consent_texts`.

@@ -1,0 +1,66 @@
+/// What erasing a contact's data under a reclamo did (habeas-data checklist item 7; Ley 1581 art. 15, D. 1377
+/// art. 9). Deleted: every conversation log line of the contact with the tenant, the session's variables and
+/// profile name, the contact's aliases and the early statuses of its messages. Kept: the consent evidence and
+/// texts (item 15: the proof of consent outlives the data), the session's consent state and attachment allowance
+/// (so that consent stays provable and the allowance holds), the contact key, and the case itself.
+public struct DataErasure: Sendable, Hashable {
+    /// The case, with `erasedAt` and `erasedLines` recorded.
+    public var request: DataRequest
+    /// The conversation's key (the contact's ledger records are kept under it).
+    public var contact: String
+    /// Conversation log lines deleted.
+    public var logLines: Int
+    /// Aliases deleted (the contact's other WhatsApp id, linked to the conversation).
+    public var aliases: Int
+    /// Status webhooks kept for the contact's messages, deleted.
+    public var earlyStatuses: Int
+    /// The conversation was waiting at a bot step and was closed by the erasure.
+    public var closedConversation: Bool
+
+    /// Refuses a case that cannot be erased: a consulta, an answered case, one erased already. The store checks
+    /// it again, with the conversation, in the erasure's transaction.
+    public static func check(_ request: DataRequest) throws(Refusal) {
+        if request.kind != .claim { throw .notAClaim }
+        if request.answeredAt != nil { throw .answered }
+        if request.erasedAt != nil { throw .alreadyErased }
+    }
+
+    /// Why an erasure is refused; nothing was changed.
+    public enum Refusal: Error, Equatable, Sendable {
+        /// A consulta asks to know the data, not to delete them.
+        case notAClaim
+        /// An answered case never changes: the erasure belongs before the answer.
+        case answered
+        case alreadyErased
+        /// The conversation is queued for or with an agent: the agent would lose the thread mid-conversation.
+        case conversationOpen
+        /// Messages to the contact are still being sent: their lines cannot go before the sender is done.
+        case outboxPending
+
+        /// The sentence that tells a user why, naming the case.
+        public func message(id: Int64) -> String {
+            switch self {
+            case .notAClaim: "data request \(id) is a consulta (access), not a reclamo (claim): nothing to erase"
+            case .answered: "data request \(id) is already answered; erase before answering"
+            case .alreadyErased: "data request \(id) was already erased"
+            case .conversationOpen:
+                "the contact of data request \(id) is in a conversation with an agent (queued or with_agent): "
+                    + "close the conversation first"
+            case .outboxPending:
+                "messages to the contact of data request \(id) are still being sent; try again once the outbox "
+                    + "has sent them (or they failed)"
+            }
+        }
+
+        /// The short code the agent API answers with.
+        public var code: String {
+            switch self {
+            case .notAClaim: "not_a_claim"
+            case .answered: "data_request_closed"
+            case .alreadyErased: "already_erased"
+            case .conversationOpen: "conversation_open"
+            case .outboxPending: "outbox_pending"
+            }
+        }
+    }
+}
