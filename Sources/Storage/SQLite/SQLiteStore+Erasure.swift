@@ -75,7 +75,8 @@ extension SQLiteStore {
             }
             // The profile name and phone, and any answer: the consent state, the attachment allowance and the
             // times stay (they are what keeps consent provable and the allowance holding).
-            session.variables = session.variables.isEmpty ? [] : [nil, nil]
+            // Every slot kept, emptied: the session still fits its flow's variable layout.
+            session.variables = Array(repeating: nil, count: session.variables.count)
             try db.run(
                 """
                 UPDATE sessions SET session = ?, contact_name = NULL, status = ?, ended_at = ?,
