@@ -20,6 +20,9 @@ private func withoutRanges(_ transcript: Transcript) -> Transcript {
     copy.flowRange = .fileStart
     copy.fixturesRange = .fileStart
     copy.fixturesTimeRange = .fileStart
+    copy.fixtures.stepRange = nil
+    copy.fixtures.variables = copy.fixtures.variables.map { TranscriptVariable(name: $0.name, value: $0.value) }
+    copy.fixtures.rotation = copy.fixtures.rotation.map { TranscriptRotation(queue: $0.queue, agent: $0.agent) }
     copy.steps = copy.steps.map { TranscriptStep($0.kind) }
     return copy
 }
@@ -667,7 +670,7 @@ struct TranscriptRunnerTests {
         #expect(!effects.contains { if case .logContactMessage = $0 { true } else { false } })
     }
 
-    /// Fixtures that do not fit the flow fail with a suggestion, located at `fixtures`.
+    /// Fixtures that do not fit the flow fail with a suggestion, located at the name that does not fit.
     @Test func fixturesThatDoNotFitFail() throws {
         let folder = try TranscriptFolder()
         let result = try folder.runAgainstDefault(
@@ -680,7 +683,7 @@ struct TranscriptRunnerTests {
             """)
         #expect(
             failures(result) == [
-                "2:1 transcript_flow fixtures: unknown step 'menu_principl'; did you mean 'menu_principal'?"
+                "3:9 transcript_flow fixtures: unknown step 'menu_principl'; did you mean 'menu_principal'?"
             ])
     }
 

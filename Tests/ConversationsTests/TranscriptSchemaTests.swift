@@ -87,6 +87,8 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(
         label: "unknown message key", yaml: "flow: f.yaml\nsteps:\n  - bot: { bodi: hola }\n", id: "unknown_key"),
     BrokenTranscript(label: "consent choice", yaml: "flow: f.yaml\nsteps:\n  - consent: acepto\n", id: "invalid_value"),
+    .step("consent sensitive not boolean", "consent: { choice: accepted, sensitive: yes }", "wrong_type"),
+    .step("consent sensitive quoted", "consent: { choice: accepted, sensitive: \"true\" }", "wrong_type"),
     BrokenTranscript(
         label: "fixture time", yaml: "flow: f.yaml\nfixtures: { time: \"2 de marzo\" }\nsteps: []\n",
         id: "invalid_value"),
@@ -302,9 +304,9 @@ struct TranscriptSchemaTests {
         let parsed = try #require(TranscriptParser.parse(yaml).transcript)
         let started = TranscriptDriver.makeSimulator(
             machine: try TranscriptSamples.defaultMachine(), fixtures: parsed.fixtures)
-        if case .failure(let failure) = started {
-            #expect(!valid, "\(failure.message)")
-            #expect(failure.message == "variable 'nombre' needs a starting step ('step:')")
+        if case .failure(let misfit) = started {
+            #expect(!valid, "\(misfit.problems)")
+            #expect(misfit.problems.map(\.message) == ["variable 'nombre' needs a starting step ('step:')"])
         } else {
             #expect(valid)
         }

@@ -239,6 +239,8 @@ enum TranscriptSamples {
             .init(.expect(.windowClosed(MessageExpectation(text: "¿Sigues ahí?")))),
             .init(.expect(.consent(choice: "accepted", purposes: ["atencion", "asesor"]))),
             .init(.expect(.consent(choice: "opt_in_declined", purposes: nil))),
+            .init(.expect(.consent(choice: "accepted", purposes: nil, sensitive: true))),
+            .init(.expect(.consent(choice: "declined", purposes: ["atencion"], sensitive: false))),
             .init(.expect(.revoked)),
             .init(.expect(.handoff(queue: "ventas", agent: "ana"))),
             .init(.expect(.handoff(queue: nil, agent: nil))),

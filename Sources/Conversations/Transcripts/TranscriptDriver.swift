@@ -188,12 +188,14 @@ public enum TranscriptDriver {
 
 extension TranscriptDriver {
     /// A simulator set up as a transcript's fixtures say, with the effects of starting at `fixtures.step`
-    /// (empty when the conversation waits for the contact's first message). Fails on a step, variable,
-    /// queue or agent the flow does not have. The start must be one the clock reaches: the runner refuses
-    /// another first (`startTimeProblem`), pointing at `fixtures.time`.
+    /// (empty when the conversation waits for the contact's first message). Fails with every step, variable,
+    /// queue or agent the flow does not have (`fixtureProblems`). The start must be one the clock reaches: the
+    /// runner refuses another first (`startTimeProblem`), pointing at `fixtures.time`.
     public static func makeSimulator(
         machine: StateMachine, fixtures: TranscriptFixtures
-    ) -> Result<(Simulator, TranscriptOutcome), Failure> {
+    ) -> Result<(Simulator, TranscriptOutcome), FixturesDoNotFit> {
+        let problems = fixtureProblems(machine: machine, fixtures: fixtures)
+        guard problems.isEmpty else { return .failure(FixturesDoNotFit(problems: problems)) }
         let interpreter = Interpreter(machine: machine)
         let time = fixtures.time ?? TranscriptFixtures.defaultTime
         let start = unixTime(time, in: interpreter.calendar.timeZone)
@@ -206,34 +208,12 @@ extension TranscriptDriver {
             machine: machine, contactName: fixtures.contactName ?? TranscriptFixtures.defaultContactName,
             phone: fixtures.contactPhone ?? TranscriptFixtures.defaultContactPhone, startAt: start, consent: consent)
         for entry in fixtures.rotation {
-            guard let queue = machine.queues.first(where: { machine.strings[Int($0.name)] == entry.queue }) else {
-                let names = machine.queues.map { machine.strings[Int($0.name)] }
-                return .failure(Failure(message: "unknown queue '\(entry.queue)'" + suggestion(entry.queue, names)))
-            }
-            let agents = queue.agents.map { machine.strings[Int($0)] }
-            guard let position = agents.firstIndex(of: entry.agent) else {
-                return .failure(
-                    Failure(
-                        message: "queue '\(entry.queue)' has no agent '\(entry.agent)'"
-                            + suggestion(entry.agent, agents)
-                    ))
-            }
-            simulator.rotation.set(queue: entry.queue, position: position)
+            // Both are known: `fixtureProblems` found no problem.
+            let queue = machine.queues.first { machine.strings[Int($0.name)] == entry.queue }
+            let position = queue?.agents.map { machine.strings[Int($0)] }.firstIndex(of: entry.agent)
+            if let position { simulator.rotation.set(queue: entry.queue, position: position) }
         }
-        let steps = machine.states.map { machine.strings[Int($0.name)] }
-        for variable in fixtures.variables where !machine.variables.contains(variable.name) {
-            let names = machine.variables.filter { !$0.hasPrefix("contact.") }
-            return .failure(Failure(message: "unknown variable '\(variable.name)'" + suggestion(variable.name, names)))
-        }
-        guard let step = fixtures.step else {
-            if let first = fixtures.variables.first {
-                return .failure(Failure(message: "variable '\(first.name)' needs a starting step ('step:')"))
-            }
-            return .success((simulator, TranscriptOutcome(effects: [])))
-        }
-        guard steps.contains(step) else {
-            return .failure(Failure(message: "unknown step '\(step)'" + suggestion(step, steps)))
-        }
+        guard let step = fixtures.step else { return .success((simulator, TranscriptOutcome(effects: []))) }
         for variable in fixtures.variables { simulator.setVariable(variable.name, variable.value) }
         let effects = simulator.start(at: step)
         let requested = effects.contains {
@@ -242,10 +222,5 @@ extension TranscriptDriver {
         }
         return .success(
             (simulator, TranscriptOutcome(effects: effects, assignedAgent: requested ? simulator.session.agent : nil)))
-    }
-
-    /// "; did you mean 'x'?" when a close name exists, else the empty string.
-    static func suggestion(_ name: String, _ candidates: [String]) -> String {
-        Suggestions.closest(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 }

@@ -9,8 +9,8 @@ enum TranscriptMatching {
         switch (expected, observed) {
         case (.bot(let m), .bot(let message)): return matches(m, message)
         case (.windowClosed(let m), .windowClosed(let message, _)): return matches(m, message)
-        case (.consent(let choice, let purposes), .consent(let evidence)):
-            guard choice == evidence.choice else { return false }
+        case (.consent(let choice, let purposes, let sensitive), .consent(let evidence)):
+            guard choice == evidence.choice, sensitive == nil || sensitive == evidence.sensitive else { return false }
             guard let purposes else { return true }
             let actual = evidence.choice.hasSuffix("accepted") ? evidence.purposesAccepted : evidence.purposesDeclined
             return Set(purposes) == Set(actual) && purposes.count == actual.count
@@ -131,8 +131,10 @@ enum TranscriptMatching {
         switch expected {
         case .bot(let m): return "bot " + describe(m)
         case .windowClosed(let m): return "window_closed " + describe(m)
-        case .consent(let choice, let purposes):
-            return "consent \(choice)" + (purposes.map { " with purposes \(list($0))" } ?? "")
+        case .consent(let choice, let purposes, let sensitive):
+            // Without `sensitive` either kind matches, and the words say no more than the line does.
+            let kind = sensitive.map { $0 ? "sensitive-data consent" : "general consent" } ?? "consent"
+            return "\(kind) \(choice)" + (purposes.map { " with purposes \(list($0))" } ?? "")
         case .revoked: return "revoked"
         case .handoff(let queue, let agent):
             var parts: [String] = []
@@ -199,7 +201,9 @@ enum TranscriptMatching {
             return "window_closed " + describe(message)
         case .consent(let evidence):
             let purposes = evidence.choice.hasSuffix("accepted") ? evidence.purposesAccepted : evidence.purposesDeclined
-            return "consent \(evidence.choice) with purposes \(list(purposes))"
+            // As the REPL says it: a sensitive-data consent is named so, a general one is just "consent".
+            let kind = evidence.sensitive ? "sensitive-data consent" : "consent"
+            return "\(kind) \(evidence.choice) with purposes \(list(purposes))"
         case .revoked: return "revoked"
         case .handoff(let queue, let agent):
             return "handoff to queue '\(queue)'" + (agent.map { ", agent '\($0)'" } ?? " (no agent assigned)")

@@ -39,6 +39,8 @@ public struct Transcript: Sendable, Hashable {
 public struct TranscriptFixtures: Sendable, Hashable {
     /// Start the conversation at this step (its prompt is the first output) instead of waiting for a message.
     public var step: String?
+    /// Where `step`'s value is written, for a step the flow does not have (`nil`: not read from a file).
+    public var stepRange: SourceRange?
     /// Variables set before the conversation starts (with `step`) or before the first message.
     public var variables: [TranscriptVariable]
     /// Consent the contact gave in an earlier conversation.
@@ -83,10 +85,13 @@ public struct TranscriptFixtures: Sendable, Hashable {
 public struct TranscriptVariable: Sendable, Hashable {
     public var name: String
     public var value: String
+    /// Where the name is written, for a variable the flow does not have (`nil`: not read from a file).
+    public var range: SourceRange?
 
-    public init(name: String, value: String) {
+    public init(name: String, value: String, range: SourceRange? = nil) {
         self.name = name
         self.value = value
+        self.range = range
     }
 }
 
@@ -94,10 +99,15 @@ public struct TranscriptVariable: Sendable, Hashable {
 public struct TranscriptRotation: Sendable, Hashable {
     public var queue: String
     public var agent: String
+    /// Where the queue and the agent are written, for one the flow does not have (`nil`: not read from a file).
+    public var queueRange: SourceRange?
+    public var agentRange: SourceRange?
 
-    public init(queue: String, agent: String) {
+    public init(queue: String, agent: String, queueRange: SourceRange? = nil, agentRange: SourceRange? = nil) {
         self.queue = queue
         self.agent = agent
+        self.queueRange = queueRange
+        self.agentRange = agentRange
     }
 }
 
@@ -306,8 +316,9 @@ public enum TranscriptExpectation: Sendable, Hashable {
     case windowClosed(MessageExpectation)
     /// Consent evidence was recorded: `accepted`, `declined`, `opt_in_accepted`, `opt_in_declined` or
     /// `opt_in_withdrawn`, with the purposes accepted (for an acceptance) or declined (for a refusal or a
-    /// withdrawal) when given.
-    case consent(choice: String, purposes: [String]?)
+    /// withdrawal) when given, and whether it was a sensitive-data consent when given (`nil` matches either kind,
+    /// so transcripts written before need no edit).
+    case consent(choice: String, purposes: [String]?, sensitive: Bool? = nil)
     /// A revocation was recorded.
     case revoked
     /// A handoff was requested; the rotation assigned `agent` (each part optional).

@@ -61,7 +61,9 @@ public enum ObservedEffect: Sendable, Hashable {
         switch self {
         case .bot(let message): return .bot(Self.exact(message))
         case .windowClosed(let message, _): return .windowClosed(Self.exact(message))
-        case .consent(let evidence): return .consent(choice: evidence.choice, purposes: nil)
+        case .consent(let evidence):
+            // A sensitive-data consent is pinned as one, so a replay notices a general consent in its place.
+            return .consent(choice: evidence.choice, purposes: nil, sensitive: evidence.sensitive ? true : nil)
         case .revoked: return .revoked
         case .handoff(let queue, let agent): return .handoff(queue: queue, agent: agent)
         case .handoffEnded: return .handoffEnded

@@ -132,12 +132,9 @@ private final class Reader {
                     "\(what) must be a list of texts, found \(node.kindDescription)", at: node.range))
             return nil
         }
-        var out: [String] = []
-        for item in items {
-            guard let value = text(item, "an item of \(what)") else { return nil }
-            out.append(value)
-        }
-        return out
+        // Each item is read, so every one that is not text is reported, not only the first.
+        let out = items.map { text($0, "an item of \(what)") }
+        return out.contains(nil) ? nil : out.compactMap { $0 }
     }
 
     /// `true` or `false`, written plain.
@@ -298,11 +295,12 @@ private final class Reader {
         var f = TranscriptFixtures()
         guard let fields = mapping(node, "'fixtures'", allowed: TranscriptParser.fixtureKeys) else { return f }
         f.step = text(fields, "step", "'fixtures'")
+        f.stepRange = fields["step"]?.value.range
         if let pair = fields["variables"] {
             if let items = pair.value.mapping {
                 for item in items {
                     if let value = text(item.value, "variable '\(item.key)'") {
-                        f.variables.append(TranscriptVariable(name: item.key, value: value))
+                        f.variables.append(TranscriptVariable(name: item.key, value: value, range: item.keyRange))
                     }
                 }
             } else {
@@ -331,7 +329,9 @@ private final class Reader {
             if let items = pair.value.mapping {
                 for item in items {
                     if let agent = text(item.value, "the next agent of queue '\(item.key)'") {
-                        f.rotation.append(TranscriptRotation(queue: item.key, agent: agent))
+                        f.rotation.append(
+                            TranscriptRotation(
+                                queue: item.key, agent: agent, queueRange: item.keyRange, agentRange: item.value.range))
                     }
                 }
             } else {
@@ -429,40 +429,48 @@ private final class Reader {
         return type
     }
 
+    /// An `attachment:` input. Its type, size and name are each read, so one run reports every problem of it.
     func attachment(_ node: Node) -> TranscriptAttachment? {
         guard let fields = mapping(node, "'attachment'", allowed: ["type", "size", "name"]) else { return nil }
-        guard let typePair = fields["type"], let sizePair = fields["size"] else {
+        if fields["type"] == nil || fields["size"] == nil {
             add(
                 SchemaRules.missingField.diagnostic(
                     "'attachment' needs 'type' and 'size', such as { type: pdf, size: 2MB }", at: node.range))
-            return nil
         }
-        guard let type = text(typePair.value, "'type'"), let sizeText = text(sizePair.value, "'size'") else {
-            return nil
-        }
-        let attachment = TranscriptAttachment(type: type, size: 0, name: text(fields, "name", "'attachment'"))
-        guard attachment.mimeType != nil else {
-            let known = TranscriptAttachment.mimeTypes.keys.sorted()
-            add(
-                SchemaRules.invalidValue.diagnostic(
-                    "unknown attachment type '\(type)'; use one of \(known.joined(separator: ", ")) or a MIME type "
-                        + "such as video/mp4", at: typePair.value.range,
-                    suggestion: Suggestions.closest(to: type, in: known).map { "did you mean '\($0)'?" }))
-            return nil
-        }
+        let type = fields["type"].flatMap { attachmentType($0.value) }
+        let size = fields["size"].flatMap { attachmentSize($0.value) }
+        let name = fields["name"].map { text($0.value, "'name' of 'attachment'") }
+        guard let type, let size, name != .some(nil) else { return nil }
+        return TranscriptAttachment(type: type, size: size, name: name ?? nil)
+    }
+
+    /// A file's type: a short type WhatsApp reports (`pdf`) or a MIME type (`video/mp4`).
+    func attachmentType(_ node: Node) -> String? {
+        guard let type = text(node, "'type'") else { return nil }
+        guard TranscriptAttachment(type: type, size: 0).mimeType == nil else { return type }
+        let known = TranscriptAttachment.mimeTypes.keys.sorted()
+        add(
+            SchemaRules.invalidValue.diagnostic(
+                "unknown attachment type '\(type)'; use one of \(known.joined(separator: ", ")) or a MIME type "
+                    + "such as video/mp4", at: node.range,
+                suggestion: Suggestions.closest(to: type, in: known).map { "did you mean '\($0)'?" }))
+        return nil
+    }
+
+    /// A file's size in bytes (`2MB`, `512KB`, `1024`).
+    func attachmentSize(_ node: Node) -> Int64? {
+        guard let sizeText = text(node, "'size'") else { return nil }
         switch TranscriptUnits.readSize(sizeText) {
         case .bytes(let size):
-            return TranscriptAttachment(type: type, size: size, name: attachment.name)
+            return size
         case .tooLarge:
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    "'size' must be at most \(TranscriptUnits.largestSize) bytes, found '\(sizeText)'",
-                    at: sizePair.value.range))
+                    "'size' must be at most \(TranscriptUnits.largestSize) bytes, found '\(sizeText)'", at: node.range))
         case .unreadable:
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    "'size' must be a size such as 2MB, 512KB or 1024B, found '\(sizeText)'", at: sizePair.value.range
-                ))
+                    "'size' must be a size such as 2MB, 512KB or 1024B, found '\(sizeText)'", at: node.range))
         }
         return nil
     }
@@ -523,17 +531,22 @@ private final class Reader {
         if node.scalar != nil {
             return word(node, "'consent'", TranscriptParser.consentChoices).map { .consent(choice: $0, purposes: nil) }
         }
-        guard let fields = mapping(node, "'consent'", allowed: ["choice", "purposes"]) else { return nil }
-        guard let choicePair = fields["choice"] else {
+        guard let fields = mapping(node, "'consent'", allowed: ["choice", "purposes", "sensitive"]) else {
+            return nil
+        }
+        // Every key is read before giving up, so one run reports each problem of the mapping.
+        let choice = fields["choice"].flatMap { word($0.value, "'choice'", TranscriptParser.consentChoices) }
+        let purposes = fields["purposes"].map { texts($0.value, "'purposes'") }
+        let sensitive = fields["sensitive"].map { bool($0.value, "'sensitive'") }
+        if fields["choice"] == nil {
             add(
                 SchemaRules.missingField.diagnostic(
                     "'consent' needs 'choice': accepted, declined, opt_in_accepted, opt_in_declined or "
                         + "opt_in_withdrawn",
                     at: node.range))
-            return nil
         }
-        guard let choice = word(choicePair.value, "'choice'", TranscriptParser.consentChoices) else { return nil }
-        return .consent(choice: choice, purposes: fields["purposes"].flatMap { texts($0.value, "'purposes'") })
+        guard let choice, purposes != .some(nil), sensitive != .some(nil) else { return nil }
+        return .consent(choice: choice, purposes: purposes ?? nil, sensitive: sensitive ?? nil)
     }
 
     func refused(_ node: Node) -> RefusalExpectation? {

@@ -240,19 +240,34 @@ private struct Execution {
     }
 
     mutating func run() {
-        // A start past the latest time the clock reaches is a value the transcript cannot have, known only now
-        // that the flow's time zone is.
+        // Every way the fixtures do not fit the flow is reported in one run, in file order. A start past the
+        // latest time the clock reaches is a value the transcript cannot have, known only now that the flow's
+        // time zone is.
+        var problems: [Diagnostic] = []
         if let time = transcript.fixtures.time,
             let problem = TranscriptDriver.startTimeProblem(
                 time, calendar: BusinessCalendar(settings: machine.settings))
         {
-            fail(SchemaRules.invalidValue, problem, at: transcript.fixturesTimeRange, stop: true)
+            problems.append(SchemaRules.invalidValue.diagnostic(problem, at: transcript.fixturesTimeRange))
+        }
+        for problem in TranscriptDriver.fixtureProblems(machine: machine, fixtures: transcript.fixtures) {
+            problems.append(
+                TranscriptRules.flow.diagnostic(
+                    "fixtures: " + problem.message, at: problem.range ?? transcript.fixturesRange))
+        }
+        guard problems.isEmpty else {
+            failures += Diagnostic.sortedByPosition(problems)
+            stopped = true
             return
         }
         let simulator: Simulator
         switch TranscriptDriver.makeSimulator(machine: machine, fixtures: transcript.fixtures) {
-        case .failure(let failure):
-            fail(TranscriptRules.flow, "fixtures: " + failure.message, at: transcript.fixturesRange, stop: true)
+        case .failure(let misfit):
+            for problem in misfit.problems {
+                fail(
+                    TranscriptRules.flow, "fixtures: " + problem.message,
+                    at: problem.range ?? transcript.fixturesRange, stop: true)
+            }
             return
         case .success(let (made, outcome)):
             simulator = made

@@ -145,12 +145,16 @@ public struct TranscriptWriter: Sendable {
         switch expectation {
         case .bot(let message): writeMessage("- bot:", message, to: &out)
         case .windowClosed(let message): writeMessage("- window_closed:", message, to: &out)
-        case .consent(let choice, let purposes):
-            if let purposes {
-                let list = purposes.map { YAMLText.scalar($0) }.joined(separator: ", ")
-                out.line(1, "- consent: { choice: \(YAMLText.scalar(choice)), purposes: [\(list)] }")
-            } else {
+        case .consent(let choice, let purposes, let sensitive):
+            if purposes == nil && sensitive == nil {
                 out.line(1, "- consent: " + YAMLText.scalar(choice))
+            } else {
+                var parts = ["choice: " + YAMLText.scalar(choice)]
+                if let purposes {
+                    parts.append("purposes: [" + purposes.map { YAMLText.scalar($0) }.joined(separator: ", ") + "]")
+                }
+                if let sensitive { parts.append("sensitive: \(sensitive)") }
+                out.line(1, "- consent: { " + parts.joined(separator: ", ") + " }")
             }
         case .revoked: out.line(1, "- revoked: true")
         case .handoff(let queue, let agent):
