@@ -74,7 +74,7 @@ let package = Package(
             name: "TalkflowServer",
             dependencies: [
                 "FlowRuntime", "FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "WhatsAppCloud",
-                "Storage",
+                "Storage", "TalkflowJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

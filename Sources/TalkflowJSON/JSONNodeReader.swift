@@ -5,8 +5,13 @@ struct JSONNodeReader {
     var index = 0
     /// Whether the reading stopped at the nesting limit rather than at something that is not JSON.
     var tooDeep = false
+    /// Where the reading stopped at a key its object already has, once it did: the path's components from the
+    /// duplicate key outwards as the reading unwinds (`[".messages", ".value", "[0]", …]`: a key after a dot, an
+    /// index in brackets).
+    var duplicateKeyPath: [String]?
 
-    /// Nesting deeper than this is refused (a webhook body with a shared contact card is twelve levels deep).
+    /// Arrays and objects nested deeper than this are refused (a webhook body with a shared contact card is
+    /// twelve levels deep).
     static let maximumDepth = 32
 
     mutating func skipSpace() {
@@ -18,16 +23,18 @@ struct JSONNodeReader {
         }
     }
 
+    /// The value at `index`; `depth` counts the arrays and objects around it.
     mutating func value(depth: Int) -> JSONNode? {
-        guard depth < Self.maximumDepth else {
-            tooDeep = true
-            return nil
-        }
         skipSpace()
         guard index < bytes.count else { return nil }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return object(depth: depth)
-        case UInt8(ascii: "["): return array(depth: depth)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // Only arrays and objects count: the limit is one number of levels, whatever the innermost value.
+            guard depth < Self.maximumDepth else {
+                tooDeep = true
+                return nil
+            }
+            return bytes[index] == UInt8(ascii: "{") ? object(depth: depth) : array(depth: depth)
         case UInt8(ascii: "\""): return string().map { .string($0) }
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
@@ -205,7 +212,10 @@ struct JSONNodeReader {
             return .array(elements)
         }
         while true {
-            guard let element = value(depth: depth + 1) else { return nil }
+            guard let element = value(depth: depth + 1) else {
+                duplicateKeyPath?.append("[\(elements.count)]")
+                return nil
+            }
             elements.append(element)
             skipSpace()
             guard index < bytes.count else { return nil }
@@ -233,9 +243,16 @@ struct JSONNodeReader {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
-            guard let member = value(depth: depth + 1) else { return nil }
-            // A duplicate key is ambiguous (readers differ on which one wins): left to the fallback.
-            guard members.updateValue(member, forKey: key) == nil else { return nil }
+            guard let member = value(depth: depth + 1) else {
+                duplicateKeyPath?.append("." + key)
+                return nil
+            }
+            // A duplicate key is ambiguous (readers differ on which one wins, and one value would be dropped
+            // unseen): the reading stops, and the failure says where, for the callers to refuse the document.
+            guard members.updateValue(member, forKey: key) == nil else {
+                duplicateKeyPath = ["." + key]
+                return nil
+            }
             skipSpace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") {

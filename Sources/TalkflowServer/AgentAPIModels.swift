@@ -3,6 +3,7 @@ import FlowRuntime
 import Foundation
 import Hummingbird
 import Storage
+import TalkflowJSON
 
 /// Shared pieces of the agent API: its JSON encoding, times in ISO 8601 and its error answers.
 enum AgentAPI {
@@ -125,6 +126,13 @@ struct AgentAPIError: Error, Sendable, Equatable {
 
     static func badRequest(_ message: String) -> AgentAPIError {
         AgentAPIError(status: .badRequest, code: "invalid_request", message: message)
+    }
+
+    /// A JSON body with a key twice in one object, `nil` for any other: JSONDecoder would keep one of the two
+    /// values unseen (`{"text":"a","text":"b"}` would send "a").
+    static func repeatedKey(in body: ByteBuffer) -> AgentAPIError? {
+        guard case .duplicateKey(let path)? = JSONNode.failure(body.readableBytesView) else { return nil }
+        return badRequest("the body gives '\(path)' more than once; give each field once")
     }
 }
 

@@ -46,6 +46,9 @@ extension AgentRoutes {
         guard !body.contact.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw AgentAPIError.badRequest("'contact' is empty")
         }
+        if let problem = DataRequestContact.problem(body.contact, name: "'contact'") {
+            throw AgentAPIError.badRequest(problem)
+        }
         let now = processing.clock()
         let (due, flagDue) = DataRequestDeadlines.due(body.kind, receivedAt: now)
         let opened = try await store.openDataRequest(

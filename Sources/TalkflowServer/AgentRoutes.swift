@@ -485,6 +485,7 @@ struct AgentRoutes: Sendable {
                 status: .contentTooLarge, code: "body_too_large",
                 message: "the body is larger than \(Self.bodyLimit >> 10) KiB, the most the agent API reads")
         }
+        if let refusal = AgentAPIError.repeatedKey(in: bytes) { throw refusal }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
         } catch {

@@ -4,9 +4,10 @@ import NIOCore
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1 channel with `ExpectContinue` placed before its conversion of NIO's HTTP/1 parts to HTTP
-/// types (`HTTP1ToHTTPServerCodec`): there the request head still carries its HTTP version, which the conversion
-/// drops and `ExpectContinue` needs (an HTTP/1.0 request's expectation is ignored). Hummingbird's
+/// Hummingbird's HTTP/1 channel with `ExpectContinue` and `HTTP10Connections` placed before its conversion of
+/// NIO's HTTP/1 parts to HTTP types (`HTTP1ToHTTPServerCodec`): there the request head still carries its HTTP
+/// version, which the conversion drops and both need (an HTTP/1.0 request's expectation is ignored, and its
+/// connection ends after the answer unless it asked for keep-alive). Hummingbird's
 /// `additionalChannelHandlers` all go after the conversion, so the handler is inserted once the pipeline is set up.
 struct HTTP1ServerChannel: ServerChildChannel {
     let base: HTTP1Channel
@@ -18,6 +19,7 @@ struct HTTP1ServerChannel: ServerChildChannel {
             let pipeline = channel.pipeline.syncOperations
             let conversion = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
             try pipeline.addHandler(ExpectContinue(webhookBodyLimit: webhookBodyLimit), position: .before(conversion))
+            try pipeline.addHandler(HTTP10Connections(), position: .before(conversion))
             return value
         }
     }

@@ -53,6 +53,8 @@ struct TemplateRoutes {
             } catch is NIOTooManyBytesError {
                 return Self.error(.contentTooLarge, "body_too_large", "the body is larger than 64 KiB")
             }
+            // JSONDecoder would keep one of the two values unseen (`{"to":"A","to":"B"}` would send to A).
+            if let refusal = AgentAPIError.repeatedKey(in: bytes) { return refusal.response }
             guard let body = try? JSONDecoder().decode(SendRequest.self, from: Data(bytes.readableBytesView)) else {
                 return Self.error(
                     .badRequest, "invalid_request", #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)

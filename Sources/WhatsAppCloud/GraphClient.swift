@@ -277,8 +277,8 @@ private struct WireSendResult: Decodable {
     }
 }
 
-/// `{"url","mime_type","sha256","file_size","id"}`; `file_size` is documented as a string, some clients type it
-/// as a number: both are read.
+/// `{"url","mime_type","sha256","file_size","id"}`; `file_size` is documented as a string (of digits), some
+/// clients type it as a number: both are read.
 private struct WireMediaInfo: Decodable {
     var id: String?
     var url: String
@@ -298,7 +298,7 @@ private struct WireMediaInfo: Decodable {
         url = try c.decode(String.self, forKey: .url)
         mimeType = try c.decode(String.self, forKey: .mimeType)
         sha256 = try c.decodeIfPresent(String.self, forKey: .sha256)
-        if let text = try? c.decode(String.self, forKey: .fileSize), let size = Int64(text) {
+        if let text = try? c.decode(String.self, forKey: .fileSize), let size = DigitString.int64(text) {
             fileSize = size
         } else {
             fileSize = try c.decode(Int64.self, forKey: .fileSize)

@@ -31,7 +31,26 @@ public enum WebhookParser {
     ) throws(WebhookParseError) -> WireEnvelope {
         guard !bytes.isEmpty else { throw WebhookParseError(path: "", reason: "the body is empty") }
         if let envelope = treeEnvelope(bytes) { return envelope }
+        try refuseAmbiguous(bytes)
         return try decodedEnvelope(data())
+    }
+
+    /// Refuses what `JSONDecoder` would read but the tree reader does not: a key given twice in one object
+    /// (`JSONDecoder` keeps one value and drops the other unseen: a second `messages` array, a second `from`), and
+    /// arrays and objects nested deeper than `JSONNode.maximumDepth` (`JSONDecoder` goes to about 512), so that
+    /// both readers take exactly the same bodies.
+    static func refuseAmbiguous(_ bytes: some Collection<UInt8>) throws(WebhookParseError) {
+        switch JSONNode.failure(bytes) {
+        case .duplicateKey(let path)?:
+            throw WebhookParseError(path: path, reason: "the key is given twice in one object")
+        case .tooDeep?:
+            throw WebhookParseError(
+                path: "",
+                reason: "the body nests arrays and objects deeper than \(JSONNode.maximumDepth) levels; Meta's "
+                    + "webhooks nest about twelve")
+        case .syntax?, nil:
+            break
+        }
     }
 
     /// The fast path: `nil` when the body is not JSON the tree reader takes or not the plain shape.
@@ -56,11 +75,9 @@ public enum WebhookParser {
     }
 
     /// Why a body JSONDecoder could not read is refused: where it stops being JSON, as "(line L, column C)" in
-    /// bytes from 1, or that it nests too deep (it may be valid JSON, but no webhook of Meta's nests like that).
+    /// bytes from 1 (a duplicate key or too deep a nesting was refused before `JSONDecoder` read it).
     static func unreadable(_ bytes: [UInt8]) -> String {
         switch JSONNode.failure(bytes) {
-        case .tooDeep?:
-            return "the body nests deeper than \(JSONNode.maximumDepth) levels; Meta's webhooks nest about ten"
         case .syntax(let offset)?:
             var line = 1
             var column = 1
@@ -73,7 +90,7 @@ public enum WebhookParser {
                 }
             }
             return "the body is not valid JSON (line \(line), column \(column))"
-        case nil:
+        case nil, .tooDeep?, .duplicateKey?:
             // The reader takes it, JSONDecoder does not: JSONDecoder's word is all there is.
             return "the body is not valid JSON"
         }
@@ -162,6 +179,11 @@ public enum WebhookParser {
                 if id.utf8.contains(0) {
                     throw WebhookParseError(path: "\(path).messages[\(m)].\(field)", reason: "contains a NUL character")
                 }
+            }
+            // A file is looked up by its id at the media endpoint: an empty one would ask the Graph API's root
+            // with the tenant's token. It is refused as a missing one is.
+            if case .media(let media) = message.content, media.id.isEmpty {
+                throw WebhookParseError(path: "\(path).messages[\(m)].\(message.type).id", reason: "is empty")
             }
             updates.append(
                 .message(

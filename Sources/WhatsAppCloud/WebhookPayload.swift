@@ -377,18 +377,23 @@ extension KeyedDecodingContainer {
         return read
     }
 
-    /// Meta sends timestamps as strings of Unix seconds; a number is accepted too. Anything else throws with
-    /// the key's path.
+    /// Meta sends timestamps as strings of Unix seconds (digits only: no sign); an integer not below 0 is
+    /// accepted too. Anything else throws with the key's path.
     func decodeUnixSeconds(forKey key: Key) throws -> Int64 {
         if let text = try? decode(String.self, forKey: key) {
-            guard let seconds = Int64(text) else {
+            guard let seconds = DigitString.int64(text) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: self,
-                    debugDescription: "expected Unix seconds (digits), found a string that is not a number")
+                    debugDescription: "expected Unix seconds (digits), found a string that is not only digits")
             }
             return seconds
         }
-        return try decode(Int64.self, forKey: key)
+        let seconds = try decode(Int64.self, forKey: key)
+        guard seconds >= 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "expected Unix seconds, found a negative number")
+        }
+        return seconds
     }
 
     /// A JSON number, or a string holding one (coordinates have been seen both ways in client fixtures).

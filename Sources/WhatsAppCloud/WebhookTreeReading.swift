@@ -8,13 +8,13 @@ import TalkflowJSON
 // a test checks both ways give the same updates for every fixture and for mutated copies of them.
 
 extension JSONNode {
-    /// `decodeUnixSeconds(forKey:)`: a string of digits as Meta sends it, or an integer.
+    /// `decodeUnixSeconds(forKey:)`: a string of digits as Meta sends it, or an integer not below 0.
     func unixSeconds(_ key: String) throws(TreeMismatch) -> Int64 {
         switch self[key] {
         case .string(let text)?:
-            guard let seconds = Int64(text) else { throw TreeMismatch() }
+            guard let seconds = DigitString.int64(text) else { throw TreeMismatch() }
             return seconds
-        case .int(let seconds)?: return seconds
+        case .int(let seconds)? where seconds >= 0: return seconds
         default: throw TreeMismatch()
         }
     }

@@ -141,7 +141,10 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open a case: a request received now (or --at), with its deadline.")
 
-    @Argument(help: ArgumentHelp("The contact's WhatsApp id (wa_id) or business-scoped user id.", valueName: "contact"))
+    @Argument(
+        help: ArgumentHelp(
+            "The contact's WhatsApp id (wa_id) or business-scoped user id: at most 256 bytes, no control characters.",
+            valueName: "contact"))
     var contact: String
 
     @Option(help: ArgumentHelp("The tenant the request was made to.", valueName: "id"))
@@ -165,6 +168,7 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
         guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
         }
+        if let problem = DataRequestContact.problem(contact, name: "the contact") { throw ValidationError(problem) }
         guard !tenant.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tenant is empty") }
         _ = try DataRequestStoreOptions.time(at)
     }

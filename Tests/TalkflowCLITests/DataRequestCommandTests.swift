@@ -96,6 +96,13 @@ extension TemporaryFolder {
             try folder.run("data-request", "open", "5730", "--tenant", "t", "--kind", "other", "--store", "sqlite:x")
                 .status == 64)
         #expect(try folder.run("data-request", "list", "--store", "mysql:x").status == 64)
+        // A contact no webhook would give: a control character, or longer than any id.
+        for contact in ["5730\u{1}", "5730\t01", String(repeating: "5", count: 60_000)] {
+            let refused = try folder.run(
+                "data-request", "open", contact, "--tenant", "t", "--kind", "access", "--store", "sqlite:x")
+            #expect(refused.status == 64)
+            #expect(refused.stderr.contains("give the contact's WhatsApp id (wa_id) or business-scoped user id"))
+        }
         let missing = try folder.run("data-request", "list", "--store", "sqlite:none.sqlite")
         #expect(missing.status == 2)
         #expect(missing.stderr == "talkflow: error: cannot read 'none.sqlite': no such file or directory\n")

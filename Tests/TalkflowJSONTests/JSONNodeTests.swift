@@ -63,3 +63,30 @@ func readsNumbersAsIntegersWhenExactElseAsDoubles(text: String, node: JSONNode) 
     #expect(node["z"]?.isNull == true && node.isObject && node["missing"] == nil)
     #expect(JSONNode.string("x")["k"] == nil && JSONNode.array([]).isObject == false)
 }
+
+/// A key twice in one object is refused with where it is, so that a caller can refuse the document rather than
+/// let `JSONDecoder` keep one of the values unseen; a key that is not plain is not quoted.
+@Test(arguments: [
+    (#"{"a":1,"a":2}"#, "a"),
+    (#"{"entry":[{"changes":[{"value":{"messages":[1],"messages":[2]}}]}]}"#, "entry[0].changes[0].value.messages"),
+    (#"[{},{"x":{"from":"A","from":"B"}}]"#, "[1].x.from"),
+    (#"{"we\nird":{"k":1,"k":2}}"#, "?.k"),
+    (#"{"[0]":{"k":1,"k":2}}"#, "?.k"),
+])
+func namesWhereAKeyIsGivenTwice(text: String, path: String) {
+    #expect(JSONNode.parse(Array(text.utf8)) == nil)
+    #expect(JSONNode.failure(Array(text.utf8)) == .duplicateKey(path: path))
+}
+
+/// The limit counts arrays and objects only: 32 of them nest, whatever the innermost value, and a 33rd is too
+/// deep.
+@Test func nestsThirtyTwoArraysOrObjectsAndNoMore() {
+    func nested(_ count: Int, around inner: String) -> [UInt8] {
+        Array((String(repeating: "[", count: count) + inner + String(repeating: "]", count: count)).utf8)
+    }
+    #expect(JSONNode.maximumDepth == 32)
+    #expect(JSONNode.parse(nested(32, around: "1")) != nil)
+    #expect(JSONNode.parse(nested(31, around: #"{"a":"b"}"#)) != nil)
+    #expect(JSONNode.failure(nested(33, around: "")) == .tooDeep)
+    #expect(JSONNode.failure(nested(32, around: "{}")) == .tooDeep)
+}

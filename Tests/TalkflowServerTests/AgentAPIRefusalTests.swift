@@ -132,6 +132,54 @@ struct AgentAPIRefusalTests {
         }
     }
 
+    /// A key given twice in a JSON body is 400 naming it: JSONDecoder would read one of the values and drop the
+    /// other unseen (`{"text":"a","text":"b"}` was a 202 sending "a").
+    @Test func aKeyGivenTwiceIsRefusedNamingIt() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            for (path, body, key) in [
+                ("conversations/\(EndToEnd.ana)/messages", #"{"text":"a","text":"b"}"#, "text"),
+                ("data-requests", #"{"contact":"573001112233","kind":"access","kind":"claim"}"#, "kind"),
+            ] {
+                let (status, json) = try await server.request(.POST, path, key: "key-ana", body: body)
+                #expect(status == 400, "\(path)")
+                let error = json["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "invalid_request")
+                #expect(
+                    error?["message"] as? String == "the body gives '\(key)' more than once; give each field once")
+            }
+            try await server.waitForEmptyOutbox()
+            let (_, thread) = try await server.request(
+                .GET, "conversations/\(EndToEnd.ana)/messages", key: "key-ana")
+            let texts = (thread["messages"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            #expect(!texts.contains("a") && !texts.contains("b"), "\(texts)")
+        }
+    }
+
+    /// A data request's contact is an id a conversation could have: no control character, at most 256 bytes
+    /// (the longest business-scoped user id a reply is addressed to).
+    @Test func aDataRequestsContactIsAnIDAWebhookCouldGive() async throws {
+        try await AgentServer.run { server in
+            for contact in [#"a\u0000b"#, #"5730\t01"#, #"5730\u007f"#, String(repeating: "5", count: 60_000)] {
+                let body = #"{"contact": "\#(contact)", "kind": "access"}"#
+                let (status, json) = try await server.request(.POST, "data-requests", key: "key-ana", body: body)
+                #expect(status == 400, "\(contact.prefix(20))")
+                #expect((json["error"] as? [String: Any])?["code"] as? String == "invalid_request")
+            }
+            for contact in ["CO.13491208655302741918", "CO." + String(repeating: "1", count: 253)] {
+                let body = #"{"contact": "\#(contact)", "kind": "access"}"#
+                #expect(try await server.request(.POST, "data-requests", key: "key-ana", body: body).status == 201)
+            }
+            let tooLong = #"{"contact": "CO.\#(String(repeating: "1", count: 254))", "kind": "access"}"#
+            let (status, json) = try await server.request(.POST, "data-requests", key: "key-ana", body: tooLong)
+            #expect(status == 400)
+            #expect(
+                (json["error"] as? [String: Any])?["message"] as? String
+                    == "'contact' is longer than 256 bytes; give the contact's WhatsApp id (wa_id) or business-scoped "
+                    + "user id")
+        }
+    }
+
     /// `open=true` lists the cases not answered yet, `open=false` only the answered ones, no `open` all.
     @Test func openFalseListsOnlyTheAnsweredCases() async throws {
         try await AgentServer.run { server in

@@ -433,6 +433,12 @@ struct TemplateSendTests {
             #expect(unknownTenant.0 == 404)
             let notJSON = try await Self.send(server, template: "oferta", json: "not json")
             #expect(notJSON.0 == 400 && notJSON.1.contains(#""code":"invalid_request""#))
+            // JSONDecoder would read the first `to` and drop the second unseen.
+            let twoRecipients = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(optedIn)","to":"573009998877"}"#)
+            #expect(
+                twoRecipients.0 == 400
+                    && twoRecipients.1.contains(#"the body gives 'to' more than once; give each field once"#))
             let notAWaID = try await Self.send(server, template: "oferta", json: #"{"to":"+57 300"}"#)
             #expect(notAWaID.0 == 422 && notAWaID.1.contains(#""code":"invalid_contact""#))
             // Every error of the route has its shape: a body over 64 KiB, another method.

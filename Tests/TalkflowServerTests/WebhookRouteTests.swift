@@ -36,11 +36,21 @@ private func bytes(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
 extension TestServer {
     /// Posts `body` signed with the app secret (200 expected), then unsigned (401 expected).
     func expectAcknowledgedOnlyWhenSigned(_ body: [UInt8]) async throws {
+        try await expectOnlyWhenSigned(.ok, body)
+    }
+
+    /// Posts `body` signed with the app secret (400 expected), then unsigned (401 expected).
+    func expectRefusedAsMalformedOnlyWhenSigned(_ body: [UInt8]) async throws {
+        try await expectOnlyWhenSigned(.badRequest, body)
+    }
+
+    /// Posts `body` signed with the app secret (`status` expected), then unsigned (401 expected).
+    private func expectOnlyWhenSigned(_ status: HTTPResponse.Status, _ body: [UInt8]) async throws {
         try await test { client in
             let signed = try await client.execute(
                 uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
                 body: ByteBuffer(bytes: body))
-            #expect(signed.status == .ok)
+            #expect(signed.status == status)
             let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
             #expect(unsigned.status == .unauthorized)
         }
@@ -277,16 +287,62 @@ struct WebhookRouteTests {
 
     @Test func aBodyThatIsNotMetasJSONGets400WhenSignedAnd401Otherwise() async throws {
         let server = try TestServer()
-        let body = Array(#"{"object":"whatsapp_business_account","entry":[{"changes":"#.utf8)
-        try await server.test { client in
-            let signed = try await client.execute(
-                uri: "/webhook", method: .post, headers: [WebhookRoutes.signatureHeader: signature(body)],
-                body: ByteBuffer(bytes: body))
-            #expect(signed.status == .badRequest)
-            let unsigned = try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: body))
-            #expect(unsigned.status == .unauthorized)
-        }
+        try await server.expectRefusedAsMalformedOnlyWhenSigned(
+            Array(#"{"object":"whatsapp_business_account","entry":[{"changes":"#.utf8))
         #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="malformed"}"#) == 1)
+    }
+
+    /// A key twice in one object is 400 when signed, logged with where, and counted malformed: one value would
+    /// otherwise be dropped unseen (a second `messages` array, the product, the sender).
+    @Test(arguments: [
+        (
+            #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"#
+                + #""metadata":{"phone_number_id":"1"},"messages":[{"from":"573001112233","id":"wamid.M1","#
+                + #""timestamp":"1","type":"text","text":{"body":"uno"}}],"messages":[{"from":"573001112233","#
+                + #""id":"wamid.M2","timestamp":"1","type":"text","text":{"body":"dos"}}]}}]}]}"#,
+            "entry[0].changes[0].value.messages"
+        ),
+        (#"{"object":"instagram","object":"whatsapp_business_account","entry":[]}"#, "object"),
+        (
+            #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"#
+                + #""metadata":{"phone_number_id":"1"},"messages":[{"from":"A","from":"B","id":"wamid.M1","#
+                + #""timestamp":"1","type":"text","text":{"body":"uno"}}]}}]}]}"#,
+            "entry[0].changes[0].value.messages[0].from"
+        ),
+    ])
+    func aKeyGivenTwiceGets400WhenSigned(body: String, path: String) async throws {
+        let server = try TestServer()
+        try await server.expectRefusedAsMalformedOnlyWhenSigned(Array(body.utf8))
+        #expect(sample(server.app.metrics.exposition(), #"talkflow_failures_total{kind="malformed"}"#) == 1)
+        let line = server.logs.all.first { $0.message == "signed webhook body could not be parsed" }
+        #expect(line?.metadata["reason"] == "\(path): the key is given twice in one object")
+    }
+
+    /// `/webhook` takes GET (the handshake) and POST (deliveries); any other method is 404 with no body.
+    @Test(arguments: [HTTPRequest.Method.put, .delete, .patch, .options])
+    func anotherMethodOnTheWebhookIs404WithAnEmptyBody(method: HTTPRequest.Method) async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let response = try await client.execute(uri: "/webhook", method: method)
+            #expect(response.status == .notFound)
+            #expect(response.body.readableBytes == 0)
+        }
+    }
+
+    /// A chunked body whose framing is broken cannot be read, so its signature cannot be checked: 400 "the body
+    /// could not be read", signed or not.
+    @Test(arguments: ["zz\r\n", "-5\r\nabc\r\n0\r\n\r\n", "2\r\nabcdef\r\n0\r\n\r\n"])
+    func aBadlyChunkedBodyIs400BeforeTheSignatureIsChecked(chunks: String) async throws {
+        try await LiveServer.run(sendRate: 1000, clock: { 1_795_446_000 }) { server in
+            let request =
+                "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
+            let transcript = try await ExpectContinueTests.converse(
+                port: try ExpectContinueTests.port(server),
+                [ExpectContinueTests.Step(send: Array(request.utf8), until: ExpectContinueTests.theEnd)])
+            let reply = transcript.replies[0]
+            #expect(reply.hasPrefix("HTTP/1.1 400 "), "\(reply)")
+            #expect(reply.contains("\r\n\r\nthe body could not be read\n"), "\(reply)")
+        }
     }
 
     @Test func aBodyOverTheLimitGets413() async throws {

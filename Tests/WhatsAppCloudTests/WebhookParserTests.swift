@@ -597,7 +597,7 @@ import WhatsAppCloud
         // Valid JSON, but nested past any webhook: said so, not "not valid JSON".
         (
             #"{"object":"whatsapp_business_account","entry":"# + String(repeating: "[", count: 100_000)
-                + String(repeating: "]", count: 100_000) + "}", "", "nests deeper than 32 levels"
+                + String(repeating: "]", count: 100_000) + "}", "", "nests arrays and objects deeper than 32 levels"
         ),
         ("{}", "", "missing required property \"object\""),
         (#"{"object":"whatsapp_business_account","entry":{}}"#, "entry", "expected an array"),
@@ -643,6 +643,86 @@ import WhatsAppCloud
         }
         #expect(error?.path == "entry[0].changes[0].value." + path)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
+    }
+
+    /// A key twice in one object is refused wherever it is, with where: `JSONDecoder` would keep one of the
+    /// values and drop the other unseen (a second message, the product, the sender).
+    @Test func aKeyGivenTwiceIsRefusedWithWhere() throws {
+        let m1 = Fixture.message(id: "wamid.M1", type: "text", part: #""text":{"body":"uno"}"#)
+        let m2 = Fixture.message(id: "wamid.M2", type: "text", part: #""text":{"body":"dos"}"#)
+        let twoMessages = Fixture.messagesValue([m1]).replacingOccurrences(
+            of: #""messages":["#, with: #""messages":[\#(m2)],"messages":["#)
+        let twoSenders = #"{"from":"A","from":"B","id":"w","timestamp":"1","type":"text","text":{"body":"x"}}"#
+        let twoProducts = Array(
+            #"{"object":"instagram","object":"whatsapp_business_account","entry":[]}"#.utf8)
+        for (body, path) in [
+            (Fixture.body(value: twoMessages), "entry[0].changes[0].value.messages"),
+            (Fixture.body(value: Fixture.messagesValue([twoSenders])), "entry[0].changes[0].value.messages[0].from"),
+            (twoProducts, "object"),
+        ] {
+            let error = #expect(throws: WebhookParseError.self) { try WebhookParser.parse(body) }
+            #expect(error?.path == path)
+            #expect(error?.reason == "the key is given twice in one object")
+        }
+    }
+
+    /// One limit for both readers: 32 levels of arrays and objects are read (in a field talkflow ignores too), a
+    /// 33rd is refused, though `JSONDecoder` would read it.
+    @Test func bodiesNestDeeperThan32LevelsAreRefused() throws {
+        // A message is the eighth level (body, entry, its object, changes, change, value, messages, message).
+        func nested(_ count: Int) -> String {
+            #"{"from":"1","id":"w","timestamp":"1","type":"text","text":{"body":"x"},"referral":"#
+                + String(repeating: "[", count: count) + String(repeating: "]", count: count) + "}"
+        }
+        #expect(try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([nested(24)]))).count == 1)
+        let error = #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(Fixture.body(value: Fixture.messagesValue([nested(25)])))
+        }
+        #expect(error?.path == "")
+        #expect(error?.reason.contains("deeper than 32 levels") == true, "\(String(describing: error))")
+    }
+
+    /// Unix seconds are digits as Meta writes them, or a JSON integer not below 0: a sign, in a string or on an
+    /// integer, is refused for a message and a status.
+    @Test(arguments: [#""-1""#, #""+5""#, #"" 5""#, #""5.0""#, "-1"])
+    func aTimestampWithASignIsRefused(timestamp: String) throws {
+        let message = #"{"from":"1","id":"w","timestamp":\#(timestamp),"type":"text","text":{"body":"x"}}"#
+        let status = #"{"id":"wamid.OUT","status":"delivered","timestamp":\#(timestamp),"recipient_id":"1"}"#
+        for (body, path) in [
+            (Fixture.body(value: Fixture.messagesValue([message])), "messages[0].timestamp"),
+            (Fixture.body(value: Fixture.statusesValue([status])), "statuses[0].timestamp"),
+        ] {
+            let error = #expect(throws: WebhookParseError.self) { try WebhookParser.parse(body) }
+            #expect(error?.path == "entry[0].changes[0].value." + path, "\(String(describing: error))")
+        }
+        #expect(try onlyStatus(#"{"id":"wamid.OUT","status":"delivered","timestamp":0}"#).timestamp == 0)
+        #expect(try onlyStatus(#"{"id":"wamid.OUT","status":"delivered","timestamp":"007"}"#).timestamp == 7)
+    }
+
+    /// A marketing preference or a call whose timestamp has a sign is an item not in Meta's shape: skipped.
+    @Test func aPreferenceOrCallWithASignedTimestampIsSkipped() throws {
+        let metadata = #""metadata":\#(Fixture.metadata)"#
+        let preference = Fixture.change(
+            value: #"{\#(metadata),"user_preferences":[{"wa_id":"1","category":"marketing_messages","#
+                + #""value":"stop","timestamp":"-1"}]}"#, field: "user_preferences")
+        let call = Fixture.change(
+            value: #"{\#(metadata),"calls":[{"id":"c","from":"1","event":"connect","direction":"USER_INITIATED","#
+                + #""timestamp":-5}]}"#, field: "calls")
+        #expect(
+            try WebhookParser.parse(Fixture.body(changes: [preference, call])) == [
+                .unknown(field: "user_preferences", wabaID: Fixture.wabaID),
+                .unknown(field: "calls", wabaID: Fixture.wabaID),
+            ])
+    }
+
+    /// A file is looked up by its id: an empty one is refused like a missing one, for every file type.
+    @Test(arguments: ["image", "document", "audio", "video", "sticker"])
+    func anEmptyMediaIDIsRefused(type: String) throws {
+        let error = #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(Fixture.single(type: type, part: #""\#(type)":{"id":""}"#))
+        }
+        #expect(error?.path == "entry[0].changes[0].value.messages[0].\(type).id")
+        #expect(error?.reason == "is empty")
     }
 
     /// A message of a type talkflow does not read may come without a sender (a notice of a changed user id): it is

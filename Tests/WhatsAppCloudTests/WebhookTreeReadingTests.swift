@@ -212,6 +212,11 @@ private func hasSurrogateEscape(_ bytes: [UInt8]) -> Bool {
             }
             let parsed = Result { () throws(WebhookParseError) in try WebhookParser.parse(bytes) }
             guard let fast = WebhookParser.treeEnvelope(bytes) else {
+                // The other deliberate difference: a key given twice in one object is refused where the tree
+                // reader meets it, whatever JSONDecoder makes of the body (it keeps one of the values).
+                if case .failure(let error) = parsed, error.reason == "the key is given twice in one object" {
+                    continue
+                }
                 #expect(parsed == decoded)
                 continue
             }
