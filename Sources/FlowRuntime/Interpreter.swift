@@ -172,7 +172,9 @@ public struct Interpreter: Sendable {
             if consented {
                 switch event.kind {
                 case .text(let text, _): fx.append(.logContactMessage(.text(text)))
-                case .attachment(let a, _): fx.append(.logContactMessage(.attachment(a)))
+                case .attachment(let a, _):
+                    // Logged with the type as judged, as it is relayed: the thread shows what decided.
+                    fx.append(.logContactMessage(.attachment(a.withJudgedMimeType)))
                 case .reply(let id, _): fx.append(.logContactMessage(.text(id)))
                 case .unreadable(let type, let content, _):
                     fx.append(.logContactMessage(.text(Self.unreadableNote(type, content))))
@@ -700,10 +702,7 @@ public struct Interpreter: Sendable {
             consentAnswer(&s, consent, replyID: nil, normalized: nil, messageID: messageID, now: now, into: &fx)
             return
         }
-        let mime =
-            attachment.mimeType.lowercased().split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? ""
+        let mime = attachment.judgedMimeType
         guard Self.acceptedMimeTypes.contains(mime) else {
             send(&s, .text(defaults.attachmentRefused), from: .bot, now: now, into: &fx)
             // The contact wrote: the inactivity deadline starts again, as after any other message.
@@ -728,9 +727,7 @@ public struct Interpreter: Sendable {
         s.attachmentBytes += attachment.size
         if s.status == .queued || s.status == .withAgent {
             // The type as judged, without parameters or capitals (`image/JPEG;q=1` is `image/jpeg`).
-            var relayed = attachment
-            relayed.mimeType = mime
-            fx.append(.relayToAgent(agent: s.agent, message: .attachment(relayed)))
+            fx.append(.relayToAgent(agent: s.agent, message: .attachment(attachment.withJudgedMimeType)))
             return
         }
         guard s.status == .waiting else { return }
