@@ -33,6 +33,8 @@ public struct Interpreter: Sendable {
     let consentAskedAgain: Int32?
     /// Menu and consent messages, reply ids and evidence hashes that do not depend on the session.
     let tables: PromptTables
+    /// Each template's body (by index into `machine.templates`), parsed once for fitting parameters to it.
+    let fillings: [TemplateBodyFilling]
 
     /// Files the service accepts from contacts, by MIME type.
     public static let acceptedMimeTypes: Set<String> = ["application/pdf", "image/jpeg", "image/jpg", "image/png"]
@@ -100,6 +102,10 @@ public struct Interpreter: Sendable {
         policyVersion = machine.policy?.version ?? ""
         consentAskedAgain = machine.policy == nil ? nil : Self.firstGeneralConsent(machine)
         tables = PromptTables(machine: machine)
+        fillings = machine.templates.map {
+            TemplateBodyFilling(
+                body: machine.strings.indices.contains(Int($0.body)) ? machine.strings[Int($0.body)] : "")
+        }
     }
 
     /// The general consent step nearest the start, breadth first along every way a conversation moves: each
@@ -187,7 +193,9 @@ public struct Interpreter: Sendable {
             if consented {
                 switch event.kind {
                 case .text(let text, _): fx.append(.logContactMessage(.text(text)))
-                case .attachment(let a, _): fx.append(.logContactMessage(.attachment(a)))
+                case .attachment(let a, _):
+                    // Logged with the type as judged, as it is relayed: the thread shows what decided.
+                    fx.append(.logContactMessage(.attachment(a.withJudgedMimeType)))
                 case .reply(let id, _): fx.append(.logContactMessage(.text(id)))
                 case .unreadable(let type, let content, _):
                     fx.append(.logContactMessage(.text(Self.unreadableNote(type, content))))
@@ -419,7 +427,8 @@ public struct Interpreter: Sendable {
                     send(
                         &s,
                         .attachment(
-                            url: str(a.url), fileName: a.filename.map(str), caption: a.caption.map { render($0, s) },
+                            url: str(a.url), fileName: a.filename.map(str),
+                            caption: a.caption.map { render($0, s, limit: WhatsAppTextLimit.caption) },
                             fileExtension: str(a.fileExtension)), from: .bot, now: now, into: &fx)
                 }
                 next = machine.target(of: current, on: .next)
@@ -509,6 +518,8 @@ public struct Interpreter: Sendable {
             }
             parameters.append(value)
         }
+        // Meta refuses a body longer than it takes once filled in (132005): the values are cut to fit instead.
+        parameters = fillings[Int(payload.template)].fitting(parameters)
         // Templates are the one kind of message allowed outside the 24-hour window.
         fx.append(
             .send(
@@ -525,7 +536,8 @@ public struct Interpreter: Sendable {
         let message =
             c.prompt
             ?? PromptTables.buttons(
-                render(consent.text, s), c.acceptID, str(consent.acceptTitle), c.declineID, str(consent.declineTitle))
+                render(consent.text, s, limit: WhatsAppTextLimit.interactiveBody), c.acceptID, str(consent.acceptTitle),
+                c.declineID, str(consent.declineTitle))
         send(&s, message, from: .bot, now: now, into: &fx)
     }
 
@@ -536,7 +548,8 @@ public struct Interpreter: Sendable {
         let message =
             c.optInPrompt
             ?? PromptTables.buttons(
-                render(optIn.text, s), c.optInAcceptID, str(optIn.acceptTitle), c.optInDeclineID,
+                render(optIn.text, s, limit: WhatsAppTextLimit.interactiveBody), c.optInAcceptID,
+                str(optIn.acceptTitle), c.optInDeclineID,
                 str(optIn.declineTitle))
         send(&s, message, from: .bot, now: now, into: &fx)
     }
@@ -568,7 +581,11 @@ public struct Interpreter: Sendable {
             }
             s.consent.optIn = accepted
             let shown =
-                c.optInShown ?? ShownTexts([render(optIn.text, s), str(optIn.acceptTitle), str(optIn.declineTitle)])
+                c.optInShown
+                ?? ShownTexts([
+                    render(optIn.text, s, limit: WhatsAppTextLimit.interactiveBody), str(optIn.acceptTitle),
+                    str(optIn.declineTitle),
+                ])
             fx.append(
                 .recordConsent(
                     evidence(
@@ -588,7 +605,11 @@ public struct Interpreter: Sendable {
             return
         }
         let shown =
-            c.shown ?? ShownTexts([render(consent.text, s), str(consent.acceptTitle), str(consent.declineTitle)])
+            c.shown
+            ?? ShownTexts([
+                render(consent.text, s, limit: WhatsAppTextLimit.interactiveBody), str(consent.acceptTitle),
+                str(consent.declineTitle),
+            ])
         fx.append(
             .recordConsent(
                 evidence(
@@ -751,10 +772,7 @@ public struct Interpreter: Sendable {
             consentAnswer(&s, consent, replyID: nil, normalized: nil, messageID: messageID, now: now, into: &fx)
             return
         }
-        let mime =
-            attachment.mimeType.lowercased().split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? ""
+        let mime = attachment.judgedMimeType
         guard Self.acceptedMimeTypes.contains(mime) else {
             send(&s, .text(defaults.attachmentRefused), from: .bot, now: now, into: &fx)
             // The contact wrote: the inactivity deadline starts again, as after any other message.
@@ -779,9 +797,7 @@ public struct Interpreter: Sendable {
         s.attachmentBytes += attachment.size
         if s.status == .queued || s.status == .withAgent {
             // The type as judged, without parameters or capitals (`image/JPEG;q=1` is `image/jpeg`).
-            var relayed = attachment
-            relayed.mimeType = mime
-            fx.append(.relayToAgent(agent: s.agent, message: .attachment(relayed)))
+            fx.append(.relayToAgent(agent: s.agent, message: .attachment(attachment.withJudgedMimeType)))
             return
         }
         guard s.status == .waiting else { return }
@@ -876,15 +892,31 @@ public struct Interpreter: Sendable {
             send(&s, message, from: .bot, now: now, into: &fx)
             return
         }
-        let header = menu.header.map { render($0, s) }
-        let footer = menu.footer.map { render($0, s) }
-        let message = PromptTables.menu(machine, menu, body: render(menu.text, s), header: header, footer: footer)
+        let header = menu.header.map { render($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
+        let footer = menu.footer.map { render($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
+        let body = render(menu.text, s, limit: WhatsAppTextLimit.interactiveBody)
+        let message = PromptTables.menu(machine, menu, body: body, header: header, footer: footer)
         send(&s, message, from: .bot, now: now, into: &fx)
     }
 
-    /// Sends a free-form message, unless the 24-hour window since the contact's last message has closed.
+    /// Sends a free-form message, unless the 24-hour window since the contact's last message has closed. A text
+    /// that filled-in values made longer than WhatsApp takes goes as several messages (`TextMessageSplitting`),
+    /// rather than as one Meta would refuse.
     func send(_ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect])
     {
+        if case .text(let body) = message, !WhatsAppTextLimit.fits(body, within: WhatsAppTextLimit.textMessage) {
+            for part in TextMessageSplitting.parts(of: body) {
+                sendWhole(&s, .text(part), from: sender, now: now, into: &fx)
+            }
+            return
+        }
+        sendWhole(&s, message, from: sender, now: now, into: &fx)
+    }
+
+    /// Sends one message as it is, unless the 24-hour window has closed.
+    func sendWhole(
+        _ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect]
+    ) {
         if let last = s.lastContactMessageAt, now - last > Self.serviceWindowSeconds {
             fx.append(.windowClosed(message, from: sender))
         } else {
@@ -916,6 +948,22 @@ public struct Interpreter: Sendable {
             }
         }
         return out
+    }
+
+    /// The text filled in, made to fit WhatsApp's `limit` for its field by cutting the filled-in values
+    /// (`FilledTextFitting`), never the words the flow's author wrote.
+    func render(_ index: Int32, _ s: Session, limit: Int) -> String {
+        let whole = render(index, s)
+        if WhatsAppTextLimit.fits(whole, within: limit) { return whole }
+        let pieces = machine.texts[Int(index)].pieces.map { piece -> FilledTextFitting.Piece in
+            switch piece {
+            case .literal(let literal): return .literal(str(literal))
+            case .variable(let v):
+                let value = Int(v) < s.variables.count ? s.variables[Int(v)] : nil
+                return .value(value.map(Self.withoutEmoji) ?? "")
+            }
+        }
+        return FilledTextFitting.fitted(pieces, limit: limit)
     }
 
     /// A value with its emoji removed and, when something was removed, the spaces left at its ends trimmed

@@ -281,10 +281,12 @@ public struct OutboxWorker: Service {
             }
             if let delay = error.retryAfter(attempt: message.attempts), message.attempts < settings.maxAttempts {
                 let seconds = max(1, delay.components.seconds + (delay.components.attoseconds > 0 ? 1 : 0))
+                // Times are kept in whole seconds and `now` is the failure's second, which began up to a second
+                // before it: due one second later than `now + seconds`, the retry never comes before the delay.
                 logger.warning(
                     "send failed; retrying later",
                     metadata: ["error": "\(error)", "attempt": "\(message.attempts)", "retry_in_s": "\(seconds)"])
-                return OutboxResult(id: message.id, .retry(at: now + seconds, outboxError), at: now)
+                return OutboxResult(id: message.id, .retry(at: now + seconds + 1, outboxError), at: now)
             }
             logger.error("send failed; given up", metadata: ["error": "\(error)", "attempt": "\(message.attempts)"])
             do {

@@ -10,9 +10,10 @@ import NIOCore
 /// Answers: 202 `{"outbox_id": N}` once queued (the worker sends it); errors are the agent API's JSON `Error`
 /// (`{"error": {"code", "message"}}`): 400 `invalid_request` for a body that is not that JSON, 404 `not_found`
 /// for an unknown tenant or template, 413 `body_too_large`, 422 with the refusal's code when the contact may not
-/// receive it (no opt-in, no consent), the parameters do not match, a parameter is one Meta refuses (blank, or
-/// with a line break, a tab or more than 4 consecutive spaces) or the header media is not JPEG or PDF; 503 when
-/// the server has no store.
+/// receive it (no opt-in, no consent), the name is at Meta several templates' (`ambiguous_template`), the
+/// parameters do not match, a parameter is one Meta refuses (blank, or with a line break, a tab or more than 4
+/// consecutive spaces), the body filled in is over 1024 characters (`text_too_long`) or the header media is not
+/// JPEG or PDF; 503 when the server has no store.
 struct TemplateRoutes {
     let registry: TenantRegistry
     let processing: ConversationProcessing?

@@ -21,6 +21,9 @@ public struct TemplateSender: Sendable {
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         /// The flow declares no template with this key or name.
         case unknownTemplate(String)
+        /// No template has this key, and several have it as their name at Meta (in different languages, say):
+        /// which one is meant is not guessed. `keys` are theirs, in the order declared.
+        case ambiguousTemplate(String, keys: [String])
         /// The contact is not a WhatsApp id (digits only, 6 to 20 of them).
         case invalidContact
         /// The number of parameters differs from the template's.
@@ -32,6 +35,9 @@ public struct TemplateSender: Sendable {
         /// A parameter (numbered from 1) Meta would refuse: blank, or with a line break, a tab or more than 4
         /// consecutive spaces.
         case invalidParameter(parameter: Int, TemplateParameterText.Problem)
+        /// The body would be longer than Meta accepts once the parameters are filled in (error 132005):
+        /// `length` characters, `longest` the parameter (numbered from 1) that adds the most.
+        case bodyTooLong(length: Int, longest: Int)
         /// A marketing template outside Ley 2300's hours; the next window opens at `opens` (Unix seconds).
         case outsidePromotionalHours(opens: Int64)
         /// A marketing template to a contact without an opt-in in force.
@@ -43,11 +49,13 @@ public struct TemplateSender: Sendable {
         public var code: String {
             switch self {
             case .unknownTemplate: return "not_found"
+            case .ambiguousTemplate: return "ambiguous_template"
             case .invalidContact: return "invalid_contact"
             case .parameterCount: return "parameter_count"
             case .headerMedia: return "header_media"
             case .emoji: return "emoji_not_allowed"
             case .invalidParameter: return "invalid_parameter"
+            case .bodyTooLong: return "text_too_long"
             case .outsidePromotionalHours: return "outside_promotional_hours"
             case .noOptIn: return "no_opt_in"
             case .noConsent: return "no_consent"
@@ -58,6 +66,9 @@ public struct TemplateSender: Sendable {
         public var description: String {
             switch self {
             case .unknownTemplate(let name): return "the flow declares no template '\(name)'"
+            case .ambiguousTemplate(let name, let keys):
+                return "\(keys.count) templates have the name '\(name)' at Meta ("
+                    + keys.map { "'\($0)'" }.joined(separator: ", ") + "): name one by its key"
             case .invalidContact: return "'to' must be the contact's WhatsApp id: 6 to 20 digits"
             case .parameterCount(let expected, let given):
                 return "the template takes \(expected) parameter(s), \(given) given"
@@ -68,6 +79,10 @@ public struct TemplateSender: Sendable {
                     + "may not (Docs/no-emoji.md): remove it"
             case .invalidParameter(let parameter, let problem):
                 return "parameter \(parameter) ({{\(parameter)}}) \(problem.found); \(problem.advice)"
+            case .bodyTooLong(let length, let longest):
+                return "the template's body would have \(length) characters once its parameters are filled in; "
+                    + "Meta accepts at most \(WhatsAppTextLimit.templateBody) (error 132005): shorten the parameters "
+                    + "(parameter \(longest), {{\(longest)}}, is the longest)"
             case .outsidePromotionalHours(let opens):
                 return "marketing messages may be sent Monday to Friday 7:00-19:00 and Saturday 8:00-15:00 "
                     + "(Colombian time), not on Sundays or holidays (Ley 2300 de 2023); the next window opens at "
@@ -94,8 +109,9 @@ public struct TemplateSender: Sendable {
         self.clock = clock
     }
 
-    /// Queues `template` (its key in the flow or its name at Meta) for `contact` with `parameters`; returns the
-    /// outbox id (the message's `biz_opaque_callback_data`). Throws a `Refusal` when it may not be sent.
+    /// Queues `template` (its key in the flow, or its name at Meta when only one template has it) for `contact`
+    /// with `parameters`; returns the outbox id (the message's `biz_opaque_callback_data`). Throws a `Refusal`
+    /// when it may not be sent.
     public func send(template: String, to contact: String, parameters: [String], tenant: Tenant) async throws
         -> Int64
     {
@@ -107,9 +123,7 @@ public struct TemplateSender: Sendable {
         func string(_ index: Int32) -> String {
             machine.strings.indices.contains(Int(index)) ? machine.strings[Int(index)] : ""
         }
-        guard
-            let declared = machine.templates.first(where: { string($0.key) == template || string($0.name) == template })
-        else { throw Refusal.unknownTemplate(template) }
+        let declared = try Self.template(named: template, in: machine.templates, string: string)
         guard parameters.count == Int(declared.parameterCount) else {
             throw Refusal.parameterCount(expected: Int(declared.parameterCount), given: parameters.count)
         }
@@ -120,6 +134,12 @@ public struct TemplateSender: Sendable {
             if let problem = TemplateParameterText.problem(in: parameter) {
                 throw Refusal.invalidParameter(parameter: index + 1, problem)
             }
+        }
+        let filledLength = TemplateBodyFilling(body: string(declared.body)).filledLength(with: parameters)
+        if filledLength > WhatsAppTextLimit.templateBody {
+            let lengths = parameters.map(WhatsAppTextLimit.length(of:))
+            let longest = lengths.indices.max { lengths[$0] < lengths[$1] }
+            throw Refusal.bodyTooLong(length: filledLength, longest: (longest ?? 0) + 1)
         }
         let headerLink = declared.headerLink.map(string)
         if let type = declared.headerType {
@@ -156,6 +176,18 @@ public struct TemplateSender: Sendable {
         }
         signal?.ring()
         return committed.outboxIDs.first ?? 0
+    }
+
+    /// The template `name` picks: the one whose key it is (keys are unique), else the one template with that name
+    /// at Meta; several with that name are refused rather than one of them guessed.
+    static func template(
+        named name: String, in templates: [MachineTemplate], string: (Int32) -> String
+    ) throws -> MachineTemplate {
+        if let byKey = templates.first(where: { string($0.key) == name }) { return byKey }
+        let byName = templates.filter { string($0.name) == name }
+        guard let only = byName.first else { throw Refusal.unknownTemplate(name) }
+        guard byName.count == 1 else { throw Refusal.ambiguousTemplate(name, keys: byName.map { string($0.key) }) }
+        return only
     }
 
     /// JPEG for an image header (`.jpg`, `.jpeg`), PDF for a document header (`.pdf`), by the link's path.

@@ -13,24 +13,28 @@ struct SendTemplateCommand: AsyncParsableCommand {
         commandName: "send-template",
         abstract: "Queue a template message to a contact who agreed to receive it.",
         discussion: """
-            TEMPLATE is a template the tenant's flow declares (its key in 'templates:' or its name at Meta), \
-            PARAM its parameters in order ({{1}}, {{2}}, ...). The configuration is checked as 'talkflow \
-            serve' checks it, and the store it names must exist. A marketing template is queued only for a \
+            TEMPLATE is a template the tenant's flow declares: its key in 'templates:', which always wins, \
+            or else its name at Meta when exactly one template has that name (with several, name one by its \
+            key). PARAM its parameters in order ({{1}}, {{2}}, ...). The configuration is checked as \
+            'talkflow serve' checks it, and the store it names must exist. The configuration and flow files \
+            are read as they are now, not as a running server loaded them. A marketing template is queued only for a \
             contact who accepted the policy version in force and whose opt-in to promotional messages is in \
             force, and only in Ley 2300's hours (Monday to Friday 7:00-19:00, Saturday 8:00-15:00, Colombian \
             time, not on holidays); a utility or authentication template only for a contact who accepted the \
             policy version in force. Anything else is refused with the reason on stderr and nothing is \
             queued, as is a parameter that is empty or holds an emoji, a line break, a tab or more than 4 \
-            consecutive spaces (Meta refuses it). On success the outbox id (the message's biz_opaque_callback_data) is \
+            consecutive spaces, or a body longer than 1024 characters once the parameters are filled in (Meta \
+            refuses them). On success the outbox id (the message's biz_opaque_callback_data) is \
             printed on stdout; a running 'talkflow serve' on the same store sends it within a second.
 
             Exit status:
               0   queued
               1   refused (no opt-in or consent, outside Ley 2300's hours, a contact
-                  that is not a wa_id, unknown tenant or template, wrong number of
-                  parameters, a parameter that is empty or holds an emoji, a
-                  line break, a tab or more than 4 consecutive spaces, header
-                  media not JPEG or PDF), or the
+                  that is not a wa_id, unknown tenant or template, a name at Meta
+                  that several templates have, wrong number of parameters, a
+                  parameter that is empty or holds an emoji, a line break, a tab
+                  or more than 4 consecutive spaces, a body over 1024 characters
+                  filled in, header media not JPEG or PDF), or the
                   configuration has errors
               2   the store does not exist, is not a talkflow store, or could not
                   be written
@@ -49,7 +53,10 @@ struct SendTemplateCommand: AsyncParsableCommand {
             "The contact's WhatsApp id (wa_id, 6 to 20 digits), e.g. 573001112233.", valueName: "contact"))
     var to: String
 
-    @Argument(help: ArgumentHelp("The template's key in the flow or its name at Meta.", valueName: "template"))
+    @Argument(
+        help: ArgumentHelp(
+            "The template's key in the flow, or its name at Meta when only one template has it.",
+            valueName: "template"))
     var template: String
 
     @Argument(help: ArgumentHelp("The template's parameters, in order.", valueName: "param"))

@@ -45,16 +45,18 @@ private let refusal = "Solo podemos recibir archivos PDF, JPG, JPEG o PNG. Enví
 
 @Test(arguments: [
     "application/pdf", "image/jpeg", "image/jpg", "image/png", "IMAGE/PNG", "application/pdf; name=x.pdf",
+    "Image/JPEG; q=1",
 ])
 func acceptedTypesReachTheAgent(_ mime: String) throws {
     var chat = try chatWithAgent()
     let file = Event.Attachment(mimeType: mime, size: 1000)
-    // The agent gets the type as judged: lower case, without parameters.
+    // The agent and the log (the thread the agent API shows) get the type as judged: lower case, without
+    // parameters, the type that decided it was accepted.
     let judged = mime.lowercased().split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
     let relayed = Event.Attachment(mimeType: judged, size: 1000)
     #expect(
         chat.event(.attachment(file)) == [
-            .logContactMessage(.attachment(file)), .relayToAgent(agent: "ana", message: .attachment(relayed)),
+            .logContactMessage(.attachment(relayed)), .relayToAgent(agent: "ana", message: .attachment(relayed)),
         ])
     #expect(chat.session.attachmentBytes == 1000)
 }

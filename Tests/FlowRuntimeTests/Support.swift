@@ -171,6 +171,22 @@ enum Fixture {
         yaml.replacingOccurrences(of: "steps:\n", with: "templates:\n" + templates + "steps:\n")
     }
 
+    /// `yaml` (a whole flow) with a utility template in Spanish declared before its steps.
+    static func declaringUtilityTemplate(_ key: String, name: String, body: String, in yaml: String) -> String {
+        yaml.replacingOccurrences(
+            of: "steps:\n",
+            with: """
+                templates:
+                  \(key):
+                    name: \(name)
+                    language: es
+                    category: utility
+                    body: "\(body)"
+                steps:
+
+                """)
+    }
+
     /// Checks a flow, failing the test on any error, and compiles it.
     static func machine(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
         -> StateMachine

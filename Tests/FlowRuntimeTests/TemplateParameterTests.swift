@@ -15,18 +15,9 @@ private let steps =
 
 /// The flow of `steps` with the template `confirmacion` declared.
 private func flow() throws -> Interpreter {
-    let yaml = Fixture.flow(steps: steps).replacingOccurrences(
-        of: "steps:\n",
-        with: """
-            templates:
-              confirmacion:
-                name: confirmacion_cita
-                language: es
-                category: utility
-                body: "Hola {{1}}, registramos tu solicitud a nombre de {{2}}."
-            steps:
-
-            """)
+    let yaml = Fixture.declaringUtilityTemplate(
+        "confirmacion", name: "confirmacion_cita", body: "Hola {{1}}, registramos tu solicitud a nombre de {{2}}.",
+        in: Fixture.flow(steps: steps))
     return Interpreter(machine: try Fixture.machine(yaml))
 }
 

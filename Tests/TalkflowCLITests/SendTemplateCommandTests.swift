@@ -20,14 +20,7 @@ import Testing
     /// A parameter Meta would refuse (empty, a line break, a tab, more than 4 spaces in a row: error 132018) is
     /// refused, named, with exit 1, before the contact's consent is even looked at; nothing is queued.
     @Test func aParameterMetaWouldRefuseIsRefusedWithItsReason() throws {
-        let folder = try TemporaryFolder()
-        let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Flows")
-        for file in ["default.yaml", "default.consent.lock"] {
-            try folder.write(file, try String(contentsOf: flows.appendingPathComponent(file), encoding: .utf8))
-        }
-        try folder.write("talkflow.yaml", Self.configuration)
-        try folder.makeStore("store.sqlite")
+        let folder = try Self.folderWithTheDefaultFlow()
         func send(_ parameter: String) throws -> TalkflowProcess.Output {
             try folder.run(
                 "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
@@ -55,6 +48,35 @@ import Testing
         let valid = try send("lunes 8:00")
         #expect(valid.status == 1)
         #expect(valid.stderr.contains("has not accepted the policy version in force"))
+    }
+
+    /// A parameter that makes the body longer than Meta's 1024 characters once filled in (error 132005) is
+    /// refused with exit 1 and nothing is queued: Meta would refuse it and the contact would get nothing.
+    @Test func aBodyOverMetasLimitOnceFilledInIsRefused() throws {
+        let folder = try Self.folderWithTheDefaultFlow()
+        let run = try folder.run(
+            "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
+            "recordatorio", String(repeating: "x", count: 5000), environment: Self.environment)
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("talkflow: error: refused: the template's body would have "))
+        #expect(
+            run.stderr.hasSuffix(
+                "characters once its parameters are filled in; Meta accepts at most 1024 (error 132005): shorten "
+                    + "the parameters (parameter 1, {{1}}, is the longest); nothing was queued\n"))
+    }
+
+    /// A folder with the shipped default flow and its lock, `configuration` and an empty store.
+    static func folderWithTheDefaultFlow() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder()
+        let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Flows")
+        for file in ["default.yaml", "default.consent.lock"] {
+            try folder.write(file, try String(contentsOf: flows.appendingPathComponent(file), encoding: .utf8))
+        }
+        try folder.write("talkflow.yaml", Self.configuration)
+        try folder.makeStore("store.sqlite")
+        return folder
     }
 
     static let rule =

@@ -292,10 +292,14 @@ struct EndToEndTests {
             await server.fake.failNext(.rateLimit)
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.RL")) == 200)
             _ = try await server.waitForSends(1)
-            // The first retry of a 130429 waits one second (GraphError.retryAfter) from when the refusal is
-            // recorded: the clock moves only once it is, however slowly a loaded machine records it.
+            // The first retry of a 130429 waits at least one second (GraphError.retryAfter) from when the refusal
+            // is recorded: the clock moves only once it is, however slowly a loaded machine records it. Times are
+            // whole seconds, and the refusal came somewhere in the clock's second: the retry is due at the second
+            // after next, not a fraction of a second later.
             try await server.waitForRecordedError(EndToEnd.ana)
-            try await Task.sleep(for: .milliseconds(250))
+            server.clock.advance(by: 1)
+            // The worker looks at least every second: long enough for it to have looked.
+            try await Task.sleep(for: .milliseconds(1200))
             #expect(await server.fake.messageBodies.count == 1)
             server.clock.advance(by: 1)
             let bodies = try await server.waitForSends(2)

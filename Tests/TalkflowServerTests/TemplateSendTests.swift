@@ -344,6 +344,12 @@ struct TemplateSendTests {
             let offer = try await Self.send(
                 server, template: "oferta", json: #"{"to":"\#(phone)","parameters":["Ana"]}"#)
             #expect(offer.0 == 202, "\(offer.1)")
+            // They go into the conversation the phone leads to, addressed as its replies are: by the user id it
+            // is keyed by, as `recipient`, not `to` (Docs/operations.md).
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let templates = await server.fake.messageBodies.filter { $0.contains(#""type":"template""#) }
+            #expect(templates.count == 2)
+            #expect(templates.allSatisfy { $0.contains(#""recipient":"\#(bsuid)""#) && !$0.contains(#""to":"#) })
         }
     }
 
@@ -491,6 +497,60 @@ struct TemplateSendTests {
             let toConsentOnly = sent.first { $0.contains(#""to":"+\#(consentOnly)""#) } ?? ""
             #expect(toConsentOnly.contains("recordatorio_cita"))
             #expect(toConsentOnly.contains("cita.jpg"))
+        }
+    }
+
+    /// A key always picks its template, even one named like another template at Meta; a name at Meta only when
+    /// one template has it. A body over 1024 characters once filled in (Meta's 132005) is refused. Nothing
+    /// refused is queued.
+    @Test func aKeyWinsAnAmbiguousNameAndAnOverlongBodyAreRefused() async throws {
+        let flow = try Self.flow().replacingOccurrences(
+            of: "\ntemplates:\n",
+            with: """
+
+                templates:
+                  recordatorio_en:
+                    name: recordatorio_cita
+                    language: en
+                    category: utility
+                    body: "Hi, this is a reminder of your appointment on {{1}}."
+                  oferta_mensual:
+                    name: aviso_general
+                    language: es
+                    category: utility
+                    body: "Aviso: {{1}}."
+
+                """)
+        try await LiveServer.run(sendRate: 1000, flow: flow, admin: true, clock: { 1_795_446_000 }) { server in
+            let contact = "573001110005"
+            try await Self.converse(server, contact: contact, optIn: false)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let before = await server.fake.messageBodies.count
+            let ambiguous = try await Self.send(
+                server, template: "recordatorio_cita", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
+            #expect(ambiguous.0 == 422)
+            #expect(
+                ambiguous.1
+                    == #"{"error":{"code":"ambiguous_template","message":"2 templates have the name "#
+                    + #"'recordatorio_cita' at Meta ('recordatorio_en', 'recordatorio'): name one by its key"}}"#
+                    + "\n")
+            let long = String(repeating: "x", count: 5000)
+            let tooLong = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["\#(long)"]}"#)
+            #expect(tooLong.0 == 422)
+            #expect(
+                tooLong.1
+                    == #"{"error":{"code":"text_too_long","message":"the template's body would have 5033 characters "#
+                    + #"once its parameters are filled in; Meta accepts at most 1024 (error 132005): shorten the "#
+                    + #"parameters (parameter 1, {{1}}, is the longest)"}}"# + "\n")
+            #expect(try await server.store.outboxDepth() == 0)
+            // `oferta_mensual` is a key here, and another template's name at Meta: the key's template goes.
+            let byKey = try await Self.send(
+                server, template: "oferta_mensual", json: #"{"to":"\#(contact)","parameters":["hoy"]}"#)
+            #expect(byKey.0 == 202, "\(byKey.1)")
+            let bodies = try await server.waitForSends(before + 1, timeout: .seconds(5))
+            #expect(bodies.count == before + 1)
+            #expect(bodies.last?.contains(#""name":"aviso_general""#) == true)
         }
     }
 

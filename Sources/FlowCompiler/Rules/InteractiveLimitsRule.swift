@@ -2,7 +2,8 @@ import FlowDiagnostics
 import FlowLanguage
 
 /// WhatsApp's length limits for the parts of interactive messages (menus, consents, opt-ins): the Cloud API
-/// refuses a message that exceeds any of them, and the runtime truncates nothing, so each is an error.
+/// refuses a message that exceeds any of them, and the runtime never shortens what the author wrote (only values
+/// filled in at run time, `FilledTextFitting`), so each is an error.
 struct InteractiveLimitsRule: LintRule {
     /// How lengths are counted, said in every descriptor of the length limits.
     static let unit =

@@ -2,7 +2,8 @@ import FlowDiagnostics
 import FlowLanguage
 
 /// WhatsApp's length limits for plain text messages (4096) and media captions (1024): the Cloud API refuses
-/// longer ones, and the runtime truncates nothing, so each is an error.
+/// longer ones, and the runtime never shortens or splits what the author wrote (only text that values filled in
+/// at run time made too long), so each is an error.
 struct TextLimitsRule: LintRule {
     static let text = RuleDescriptor(
         id: "text_too_long", severity: .error,
