@@ -42,6 +42,12 @@ public struct DataRequest: Sendable, Hashable, Codable {
 
     public var status: Status { answeredAt == nil ? .open : .answered }
 
+    /// A subject or an answer as kept: a blank one (only white space, line breaks included) is none, whether it
+    /// came from the command line or the agent API.
+    public static func nonBlank(_ text: String?) -> String? {
+        text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+    }
+
     /// Whether the flag was put on after its deadline (a case recorded more than 2 business days after it was
     /// received).
     public var flagLate: Bool? {

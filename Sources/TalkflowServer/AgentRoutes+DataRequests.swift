@@ -53,7 +53,7 @@ extension AgentRoutes {
         let (due, flagDue) = DataRequestDeadlines.due(body.kind, receivedAt: now)
         let opened = try await store.openDataRequest(
             tenant: caller.tenant.id, contact: body.contact, kind: body.kind, receivedAt: now, dueAt: due,
-            flagDueAt: flagDue, subject: body.subject, recordedAt: now)
+            flagDueAt: flagDue, subject: DataRequest.nonBlank(body.subject), recordedAt: now)
         context.logger.info(
             "data request opened",
             metadata: [
@@ -92,7 +92,10 @@ extension AgentRoutes {
         try Self.refusing(current) { () throws(DataRequestDeadlines.Refusal) in
             try DataRequestDeadlines.checkAnswer(of: current, at: now)
         }
-        guard let answered = try await store.answerDataRequest(id: current.id, at: now, answer: body.answer) else {
+        guard
+            let answered = try await store.answerDataRequest(
+                id: current.id, at: now, answer: DataRequest.nonBlank(body.answer))
+        else {
             throw Self.changedMeanwhile(current)
         }
         return AgentAPI.json(DataRequestReport(answered, now: now))

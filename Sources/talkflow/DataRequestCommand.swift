@@ -177,7 +177,7 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
         let store = try options.open()
         let received = try DataRequestStoreOptions.time(at)
         let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: received)
-        let subject = subject.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let subject = DataRequest.nonBlank(subject)
         let request = try await options.write {
             try await store.openDataRequest(
                 tenant: tenant, contact: contact, kind: kind, receivedAt: received, dueAt: due, flagDueAt: flagDue,
@@ -270,7 +270,7 @@ struct DataRequestAnswerCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.open()
         let now = try DataRequestStoreOptions.time(at)
-        let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let note = DataRequest.nonBlank(note)
         try await options.step(id, in: store) { current in
             try DataRequestDeadlines.checkAnswer(of: current, at: now)
         } record: { _ in

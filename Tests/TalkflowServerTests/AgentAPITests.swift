@@ -157,12 +157,22 @@ struct AgentAPITests {
             #expect(
                 try await server.request(.POST, "data-requests/9/answer", key: "key-jefa", body: "{}").status == 404)
             #expect(try await server.request(.GET, "data-requests/1/answer", key: "key-jefa").status == 405)
+            // A blank subject or answer is none, as on the command line.
+            let (_, blank) = try await server.request(
+                .POST, "data-requests", key: "key-ana",
+                body: #"{"contact": "573001110000", "kind": "access", "subject": " \t\n "}"#)
+            #expect(blank["subject"] == nil)
+            let blankID = try #require(blank["id"] as? Int)
+            let (_, blankAnswer) = try await server.request(
+                .POST, "data-requests/\(blankID)/answer", key: "key-jefa", body: #"{"answer": "  "}"#)
+            #expect(blankAnswer["status"] as? String == "answered")
+            #expect(blankAnswer["answer"] == nil)
             // Past its deadline a case can no longer be extended (the contact is told before the term expires),
             // but it can still be answered, late.
             let (_, second) = try await server.request(
                 .POST, "data-requests", key: "key-ana", body: #"{"contact": "573009998877", "kind": "access"}"#)
             server.e2e.clock.advance(by: 40 * 86_400)
-            let (late, lateBody) = try await server.request(.POST, "data-requests/2/extend", key: "key-jefa")
+            let (late, lateBody) = try await server.request(.POST, "data-requests/3/extend", key: "key-jefa")
             #expect(late == 409)
             let lateError = lateBody["error"] as? [String: Any]
             #expect(lateError?["code"] as? String == "deadline_passed")
@@ -171,7 +181,7 @@ struct AgentAPITests {
                     "was due at \(second["due_at"] as? String ?? "?"); an extension must be told before the deadline")
                     == true)
             let (answeredLate, lateAnswer) = try await server.request(
-                .POST, "data-requests/2/answer", key: "key-jefa", body: "{}")
+                .POST, "data-requests/3/answer", key: "key-jefa", body: "{}")
             #expect(answeredLate == 200)
             #expect(lateAnswer["extended_at"] == nil)
             // The other tenant sees nothing of it.

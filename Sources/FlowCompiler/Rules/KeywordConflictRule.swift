@@ -4,15 +4,16 @@ import FlowLanguage
 /// A word the contact types must do one thing. Revocation words are read before keywords, and among keywords the
 /// first that lists a word wins, so a word that two keywords share (leading to different steps), or that is also
 /// a revocation word, never reaches the later one: the flow's author meant something that cannot happen.
-/// Both are read before a menu's options too, so a keyword or revocation word that is a number ("2", "02") takes
-/// that number from every menu with as many options: typing it there never chooses the option.
+/// Both are read before a menu's options too, as exact words, so a keyword or revocation word that reads as an
+/// option's number ("2", "02", "+2") takes that very text from every menu with as many options: typing it there
+/// never chooses the option (typing the number another way, "2" for a keyword "02", still does).
 /// Compared as typed words are matched (ignoring case, accents and extra spaces).
 struct KeywordConflictRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "keyword_conflict", severity: .warning,
         summary: "a keyword word is also a revocation word, two keywords leading to different steps share a "
-            + "word (the later one never runs for it), or a keyword or revocation word is the number of a menu's "
-            + "option (typing it never chooses the option)",
+            + "word (the later one never runs for it), or a keyword or revocation word reads as the "
+            + "number of a menu's option (typing it there never chooses the option)",
         fix: "Give each word one meaning: remove it from one of the keywords, or from the keyword when it is a "
             + "revocation word (revocation is read first); for a number, use a number no menu's options reach (such "
             + "as 0) or a word.",
@@ -89,9 +90,9 @@ struct KeywordConflictRule: LintRule {
                 reached.count == 1 ? "" : " (and in \(reached.count - 1) other menu\(reached.count == 2 ? "" : "s"))"
             out.append(
                 Self.descriptor.diagnostic(
-                    "\(what) is the number of option '\(option.id.value)' in step '\(first.step)'\(others); "
-                        + "keywords and revocation words are read before a menu's options, so typing \(number) there "
-                        + "never chooses the option",
+                    "\(what) reads as the number of option '\(option.id.value)' in step '\(first.step)'"
+                        + "\(others); keywords and revocation words are read before a menu's options, so typing "
+                        + "'\(key)' there never chooses the option",
                     at: word.range,
                     notes: [DiagnosticNote(message: "option \(number) is here", range: option.range)]))
         }
