@@ -106,7 +106,7 @@ public struct ConsentEvidence: Sendable, Hashable, Codable {
     /// The exact texts shown: the consent text and each button label, in order.
     public var shownTexts: [String]
     /// Lower-case hex SHA-256 of the shown texts joined by a newline; `nil` when no text was shown (an opt-in
-    /// withdrawn in WhatsApp's settings): a hash of nothing would prove nothing.
+    /// withdrawn, in WhatsApp or with a template's opt-out): a hash of nothing would prove nothing.
     public var textSHA256: String?
     public var purposesAccepted: [String]
     public var purposesDeclined: [String]

@@ -1,8 +1,9 @@
 /// What erasing a contact's data under a reclamo did (habeas-data checklist item 7; Ley 1581 art. 15, D. 1377
 /// art. 9). Deleted: every conversation log line of the contact with the tenant, the session's variables and
-/// profile name, the contact's aliases and the early statuses of its messages. Kept: the consent evidence and
-/// texts (item 15: the proof of consent outlives the data), the session's consent state and attachment allowance
-/// (so that consent stays provable and the allowance holds), the contact key, and the case itself.
+/// profile name and the early statuses of its messages. Kept: the consent evidence and texts (item 15: the proof
+/// of consent outlives the data), the session's consent state and attachment allowance (so that consent stays
+/// provable and the allowance holds), the contact key and the link between the contact's ids (which proves whose
+/// the consent records are, by either id), and the case itself.
 public struct DataErasure: Sendable, Hashable {
     /// The case, with `erasedAt` and `erasedLines` recorded.
     public var request: DataRequest
@@ -10,8 +11,6 @@ public struct DataErasure: Sendable, Hashable {
     public var contact: String
     /// Conversation log lines deleted.
     public var logLines: Int
-    /// Aliases deleted (the contact's other WhatsApp id, linked to the conversation).
-    public var aliases: Int
     /// Status webhooks kept for the contact's messages, deleted.
     public var earlyStatuses: Int
     /// The conversation was waiting at a bot step and was closed by the erasure.

@@ -6,11 +6,9 @@ import Storage
 public struct DataErasureReport: Encodable, Sendable, Equatable {
     public struct Deleted: Encodable, Sendable, Equatable {
         public var logLines: Int
-        public var aliases: Int
         public var earlyStatuses: Int
 
         enum CodingKeys: String, CodingKey {
-            case aliases
             case logLines = "log_lines"
             case earlyStatuses = "early_statuses"
         }
@@ -34,7 +32,8 @@ public struct DataErasureReport: Encodable, Sendable, Equatable {
     public static let kept = [
         "consent evidence and consent texts (consent_ledger, consent_texts): kept under habeas-data item 15, "
             + "as the proof of consent outlives the data",
-        "the session's consent state and attachment allowance, under the contact key",
+        "the session's consent state and attachment allowance, under the contact key, and the link between the "
+            + "contact's WhatsApp ids (contact_aliases), which proves by either id whose the consent records are",
         "this case: answer it, saying what was kept and under which legal or contractual duty",
     ]
 
@@ -43,7 +42,7 @@ public struct DataErasureReport: Encodable, Sendable, Equatable {
         dataRequest = DataRequestReport(erasure.request, now: now)
         contact = erasure.contact
         deleted = Deleted(
-            logLines: erasure.logLines, aliases: erasure.aliases, earlyStatuses: erasure.earlyStatuses)
+            logLines: erasure.logLines, earlyStatuses: erasure.earlyStatuses)
         conversationClosed = erasure.closedConversation
         kept = Self.kept
     }

@@ -59,11 +59,15 @@ final class HTTP10Connections: ChannelDuplexHandler, RemovableChannelHandler {
         case .close:
             response.headers.replaceOrAdd(name: "connection", value: "close")
         case .keepAlive:
-            // A `Connection: close` the server chose (a refused oversized body) stands.
-            if !response.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
-                response.headers.replaceOrAdd(name: "connection", value: "keep-alive")
-            }
+            // A `Connection: close` the server chose (a refused oversized body) stands, and so does one for an
+            // answer without a length (an event stream): its body ends when the connection does.
+            let closing = response.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            let length = !response.headers[canonicalForm: "content-length"].isEmpty
+            response.headers.replaceOrAdd(name: "connection", value: closing || !length ? "close" : "keep-alive")
         }
+        // An HTTP/1.0 client cannot read chunked transfer coding (RFC 9112 §6.1): answered as 1.0, the encoder
+        // sends a body without a length as it comes, ended by the close.
+        response.version = .http1_0
         context.write(wrapOutboundOut(.head(response)), promise: promise)
     }
 }

@@ -21,7 +21,7 @@ struct DataRequestCommand: ParsableCommand {
             its last day.
 
             erase deletes, under an open reclamo, the contact's conversation data with the tenant (log lines, the \
-            session's answers, phone and profile name, the link between its ids); consent evidence and texts are \
+            session's answers, phone and profile name); consent evidence and texts, and the link between its ids, are \
             kept (habeas-data item 15). It is refused while the conversation is with an agent or queued for one \
             (close it first) and while messages to the contact are in the outbox. Then answer the case, saying \
             what was kept and why.

@@ -110,7 +110,7 @@ private func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
     let at = Fixtures.monday + 4 * 86_400
     let erasure = try #require(try await store.eraseContactData(id: claim.id, at: at))
     #expect(erasure.contact == "573001112233")
-    #expect(erasure.logLines == lines && erasure.aliases == 1 && erasure.earlyStatuses == 1)
+    #expect(erasure.logLines == lines && erasure.earlyStatuses == 1)
     #expect(erasure.closedConversation)
     #expect(erasure.request.erasedAt == at && erasure.request.erasedLines == Int64(lines))
     #expect(erasure.request.answeredAt == nil)
@@ -128,7 +128,8 @@ private func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
             $0.contact == "573001112233"
         })
     #expect(summary.contactName == nil && summary.status == .closed)
-    #expect(try await store.conversationKey(tenant: "ventas", contact: "CO.1") == "CO.1")
+    // The link between the ids stays: it proves whose the consent records are, by either id.
+    #expect(try await store.conversationKey(tenant: "ventas", contact: "CO.1") == "573001112233")
     #expect(try await count(store, "SELECT count(*) FROM early_statuses WHERE tenant = 'ventas'") == 1)
 
     // Another tenant's conversation with the same person, and another contact, are untouched.
@@ -157,6 +158,19 @@ private func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
     // The case is still open: the operator answers it.
     #expect(try await store.claimInProgress(tenant: "ventas", contact: "573001112233"))
     #expect(try await store.eraseContactData(id: 999, at: at) == nil)
+}
+
+/// A claim opened under the conversation's key keeps flagging the contact's other id after the erasure: the link
+/// between the ids is not erased (it went with it before, and the other id lost the flag while the claim was open).
+@Test func theFlagFollowsTheContactsOtherIdAfterAnErasure() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    try await converse(store, tenant: "ventas", contact: "573001112233", alias: "CO.1", id: "wamid.1")
+    let claim = try await openClaim(store, contact: "573001112233")
+    _ = try #require(try await store.eraseContactData(id: claim.id, at: Fixtures.monday + 86_400))
+    #expect(try await store.claimInProgress(tenant: "ventas", contact: "CO.1"))
+    #expect(try await store.claimInProgress(tenant: "ventas", contact: "573001112233"))
+    #expect(try await store.claimInProgress(tenant: "soporte", contact: "CO.1") == false)
 }
 
 @Test func erasureIsRefusedForAConsultaAnAnsweredCaseAHandoffAndMessagesBeingSent() async throws {

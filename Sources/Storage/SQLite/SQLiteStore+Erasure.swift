@@ -54,12 +54,8 @@ extension SQLiteStore {
         let earlyStatuses = db.changesCount
         try db.run("DELETE FROM conversation_log WHERE tenant = ? AND contact IN (\(placeholders))", scope)
         let logLines = db.changesCount
-        try db.run(
-            """
-            DELETE FROM contact_aliases
-            WHERE tenant = ? AND (contact IN (\(placeholders)) OR alias IN (\(placeholders)))
-            """, StatementArguments([tenant] + contacts + contacts))
-        let aliases = db.changesCount
+        // The link between the contact's ids stays, as the consent evidence does: it is what proves, by either
+        // id, whose consent the records are, and what finds the open reclamo's flag.
 
         var closedConversation = false
         for contact in contacts {
@@ -96,7 +92,7 @@ extension SQLiteStore {
             """, [at, logLines, key, id])
         guard let erased = try dataRequest(db, id: id) else { return nil }
         return DataErasure(
-            request: erased, contact: key, logLines: logLines, aliases: aliases, earlyStatuses: earlyStatuses,
+            request: erased, contact: key, logLines: logLines, earlyStatuses: earlyStatuses,
             closedConversation: closedConversation)
     }
 

@@ -221,7 +221,8 @@ extension SQLiteStore {
                 flow: try column("flow"), step: try column("step"), policyVersion: try column("policy_version"),
                 policyURL: try column("policy_url"), choice: try column("choice"), shownTexts: texts,
                 textSHA256: combined,
-                // A record that showed no text (a revocation, an opt-in withdrawn in WhatsApp) has no hash.
+                // A record that showed no text (a revocation, an opt-in withdrawn in WhatsApp or with a template's
+                // opt-out) has no hash.
                 textsMatchHash: combined.map { $0 == sha256(texts.joined(separator: "\n")) } ?? texts.isEmpty,
                 purposesAccepted: try coder.decode(
                     [String].self, column("purposes_accepted") as String, table: "consent_ledger"),
