@@ -347,19 +347,8 @@ public struct Interpreter: Sendable {
     }
 
     func close(_ s: inout Session, _ reason: CloseReason, now: Int64, into fx: inout [Effect]) {
-        if s.inactivityDeadline != nil {
-            s.inactivityDeadline = nil
-            fx.append(.cancelInactivityTimer)
-        }
-        s.status = .closed
-        s.endedAt = now
-        s.agent = nil
-        s.queue = nil
-        s.pendingHandoff = nil
-        // The answers were collected for this conversation: not kept once it is over (a contact who never
-        // writes again would otherwise leave them in the session for good). The profile name and phone stay.
-        if s.variables.count > 2 { s.variables.removeSubrange(2...) }
-        s.consent.sensitive = false
+        if s.inactivityDeadline != nil { fx.append(.cancelInactivityTimer) }
+        s.closeConversation(at: now)
         fx.append(.closeConversation(reason))
     }
 

@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 import Foundation
 import Hummingbird
@@ -227,10 +228,11 @@ struct AgentRoutes: Sendable {
             throw AgentAPIError.badRequest("'text' must not be empty")
         }
         // WhatsApp refuses a text message over 4096 characters: refused here, before anything is queued.
-        guard body.text.count <= 4096 else {
+        guard body.text.count <= WhatsAppTextLimit.textMessage else {
             throw AgentAPIError(
                 status: .unprocessableContent, code: "text_too_long",
-                message: "'text' has \(body.text.count) characters; a WhatsApp text message holds at most 4096")
+                message: "'text' has \(body.text.count) characters; a WhatsApp text message holds at most "
+                    + "\(WhatsAppTextLimit.textMessage)")
         }
         let agent = caller.name
         let committed = try await act(caller, contact: contact) { session, _ in

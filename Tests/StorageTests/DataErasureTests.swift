@@ -119,7 +119,7 @@ private func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
     // The contact's data with ventas are gone; the session keeps consent and the allowance.
     #expect(try await store.thread(tenant: "ventas", contact: "573001112233", after: nil, limit: 100).isEmpty)
     let session = try #require(try await store.session(tenant: "ventas", contact: "573001112233"))
-    #expect(session.variables == [nil, nil, nil])  // every slot kept (the flow's layout), each emptied
+    #expect(session.variables == [nil, nil])  // the close keeps two slots (name and phone), both emptied
     #expect(session.status == .closed && session.endedAt == at && session.inactivityDeadline == nil)
     #expect(session.consent.acceptedVersion == "2026-01")
     #expect(session.attachmentMonth == 202_611 && session.attachmentBytes == 4_096)

@@ -66,12 +66,14 @@ extension SQLiteStore {
             else { continue }
             var session = try SessionColumn.decode(text)
             if session.status == .waiting {
-                Self.close(&session, at: at)
+                session.closeConversation(at: at)
+                session.awaitingOptIn = false
+                session.attempts = 0
                 closedConversation = true
             }
-            // The profile name and phone, and any answer: the consent state, the attachment allowance and the
-            // times stay (they are what keeps consent provable and the allowance holding).
-            // Every slot kept, emptied: the session still fits its flow's variable layout.
+            // The profile name and phone, and any answer left: the consent state, the attachment allowance and
+            // the times stay (they are what keeps consent provable and the allowance holding). Every slot is kept,
+            // emptied, so the session still fits its flow's variable layout.
             session.variables = Array(repeating: nil, count: session.variables.count)
             try db.run(
                 """
@@ -94,18 +96,5 @@ extension SQLiteStore {
         return DataErasure(
             request: erased, contact: key, logLines: logLines, earlyStatuses: earlyStatuses,
             closedConversation: closedConversation)
-    }
-
-    /// Closes a conversation waiting at a bot step, as the interpreter closes one (no answers kept, no timer).
-    static func close(_ session: inout Session, at: Int64) {
-        session.status = .closed
-        session.endedAt = at
-        session.inactivityDeadline = nil
-        session.agent = nil
-        session.queue = nil
-        session.pendingHandoff = nil
-        session.awaitingOptIn = false
-        session.attempts = 0
-        session.consent.sensitive = false
     }
 }
