@@ -7,18 +7,24 @@ import FlowLanguage
 /// Both are read before a menu's options too, as exact words, so a keyword or revocation word that reads as an
 /// option's number ("2", "02", "+2") takes that very text from every menu with as many options: typing it there
 /// never chooses the option (typing the number another way, "2" for a keyword "02", still does).
+/// A template's opt-out label is read right after the revocation words, before keywords and every step's answer,
+/// for a contact with the opt-in: a label that is also a keyword, a menu option's title, id or synonym, or a
+/// consent or opt-in button label takes that typed word from them for such a contact.
 /// Compared as typed words are matched (ignoring case, accents and extra spaces).
 struct KeywordConflictRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "keyword_conflict", severity: .warning,
         summary: "a keyword word is also a revocation word, two keywords leading to different steps share a "
             + "word (the later one never runs for it), or a keyword or revocation word reads as the "
-            + "number of a menu's option (typing it there never chooses the option)",
+            + "number of a menu's option (typing it there never chooses the option), or a template's opt-out label "
+            + "is also a keyword, a menu option's word or a consent button (a contact with the opt-in who types it "
+            + "stops promotions instead)",
         fix: "Give each word one meaning: remove it from one of the keywords, or from the keyword when it is a "
             + "revocation word (revocation is read first); for a number, use a number no menu's options reach (such "
-            + "as 0) or a word.",
+            + "as 0) or a word; give an opt-out label words nothing else in the flow uses.",
         pointsAt: "the word that never leads where it is written, or the number word; a note points at the word "
-            + "that wins, or at the first menu option of that number")
+            + "that wins, or at the first menu option of that number; for an opt-out label, the label, with a note at "
+            + "the first word it takes")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -58,6 +64,58 @@ struct KeywordConflictRule: LintRule {
             }
         }
         out += numberWords(context)
+        out += optOutLabels(context)
+        return out
+    }
+
+    /// Opt-out labels that are also another word the contact types: a keyword word, a menu option's title, id or
+    /// synonym, or a consent or opt-in button label (one diagnostic per label, at the first word it takes).
+    private func optOutLabels(_ context: RuleContext) -> [Diagnostic] {
+        let labels = context.flow.templates.compactMap { template in template.optOut.map { (template, $0) } }
+        guard !labels.isEmpty else { return [] }
+        var words: [(key: String, word: Located<String>, what: String)] = []
+        for keyword in context.flow.settings.keywords {
+            words += keyword.words.map {
+                (
+                    TextMatching.normalize($0.value), $0,
+                    "keyword word '\($0.value)' (it leads to step '\(keyword.target.value)')"
+                )
+            }
+        }
+        for step in context.flow.steps {
+            switch step.kind {
+            case .menu(let menu):
+                for option in menu.options {
+                    let named = [("title", option.title), ("id", option.id)] + option.synonyms.map { ("synonym", $0) }
+                    for (kind, word) in named {
+                        words.append(
+                            (
+                                TextMatching.normalize(word.value), word,
+                                "\(kind) '\(word.value)' of option '\(option.id.value)' in step '\(step.id.value)'"
+                            ))
+                    }
+                }
+            case .consent(let consent):
+                var buttons = [consent.accept.title, consent.decline.title]
+                if let optIn = consent.optIn { buttons += [optIn.accept, optIn.decline] }
+                words += buttons.map {
+                    (TextMatching.normalize($0.value), $0, "button '\($0.value)' of consent step '\(step.id.value)'")
+                }
+            default:
+                continue
+            }
+        }
+        var out: [Diagnostic] = []
+        for (template, label) in labels {
+            let key = TextMatching.normalize(label.value)
+            guard !key.isEmpty, let taken = words.first(where: { $0.key == key }) else { continue }
+            out.append(
+                Self.descriptor.diagnostic(
+                    "opt-out label '\(label.value)' of template '\(template.key.value)' is also the \(taken.what); "
+                        + "the opt-out is read first, so a contact with the opt-in who types it stops promotions "
+                        + "instead", at: label.range,
+                    notes: [DiagnosticNote(message: "also written here", range: taken.word.range)]))
+        }
         return out
     }
 
