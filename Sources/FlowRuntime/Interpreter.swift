@@ -160,11 +160,20 @@ public struct Interpreter: Sendable {
             s.lastContactMessageAt = now
             let optingOut = isOptOut(event.kind, at: s)
             // Consent given to another policy version (the flow was reloaded with a new one mid-conversation)
-            // covers no data now: where the contact would give data (a question for personal or sensitive data,
-            // a file, an agent), the conversation starts over, so the new policy is asked for first.
+            // covers no data now. The answer to a question for personal data or a file is not taken: the current
+            // policy is asked for, and an acceptance asks the question again (as a handoff is gated). A message to
+            // an agent, or an answer to a sensitive-data question (whose separate consent was given under the old
+            // version), starts the conversation over, so the new policy is asked for first.
             if consentOfAnotherVersion(s), s.status != .new, s.status != .closed,
                 awaitsData(s), !optingOut, !isKeywordOrRevocation(event.kind, at: s)
             {
+                if s.status == .waiting, let consent = consentAskedAgain,
+                    case .ask(let ask) = machine.states[Int(s.state)].payload, !ask.sensitive
+                {
+                    s.pendingStep = stateNames[Int(s.state)]
+                    go(&s, to: consent, now: now, into: &fx)
+                    return
+                }
                 if s.status == .queued || s.status == .withAgent { fx.append(.endHandoff(agent: s.agent)) }
                 close(&s, .policyChanged, now: now, into: &fx)
             }
@@ -334,7 +343,7 @@ public struct Interpreter: Sendable {
         s.status = .waiting
         s.awaitingOptIn = false
         s.optInAsked = nil
-        s.pendingHandoff = nil
+        s.pendingStep = nil
         s.attempts = 0
         s.queue = nil
         s.agent = nil
@@ -386,7 +395,7 @@ public struct Interpreter: Sendable {
                     close(&s, .policyChanged, now: now, into: &fx)
                     return
                 }
-                s.pendingHandoff = stateNames[Int(current)]
+                s.pendingStep = stateNames[Int(current)]
                 current = consent
             }
             s.state = current
@@ -616,7 +625,7 @@ public struct Interpreter: Sendable {
             wait(&s, now: now, into: &fx)
             return
         }
-        if consent.sensitive || !accepted { s.pendingHandoff = nil }
+        if consent.sensitive || !accepted { s.pendingStep = nil }
         if let target = accepted ? afterAcceptance(&s) : machine.target(of: s.state, on: .decline) {
             go(&s, to: target, now: now, into: &fx)
         } else {
@@ -624,14 +633,19 @@ public struct Interpreter: Sendable {
         }
     }
 
-    /// Where an accepted consent goes: the handoff that asked it again, if any (taken once), else `accept.next`.
-    /// The handoff is found by its id in the flow as it is now (a reload may have renumbered, changed or removed
-    /// it): a step of that id that is no longer a handoff, or none, goes to `accept.next`.
+    /// Where an accepted consent goes: the handoff or the question that asked it again, if any (taken once), else
+    /// `accept.next`. The step is found by its id in the flow as it is now (a reload may have renumbered, changed
+    /// or removed it): a step of that id that is no longer a handoff or a question that is not for sensitive data,
+    /// or none, goes to `accept.next`.
     func afterAcceptance(_ s: inout Session) -> Int32? {
-        if let handoff = s.pendingHandoff {
-            s.pendingHandoff = nil
-            if let index = stateNames.firstIndex(of: handoff), case .handoff = machine.states[index].payload {
-                return Int32(index)
+        if let pending = s.pendingStep {
+            s.pendingStep = nil
+            if let index = stateNames.firstIndex(of: pending) {
+                switch machine.states[index].payload {
+                case .handoff: return Int32(index)
+                case .ask(let ask) where !ask.sensitive: return Int32(index)
+                default: break
+                }
             }
         }
         return machine.target(of: s.state, on: .accept)
@@ -865,7 +879,7 @@ public struct Interpreter: Sendable {
             s.queue = nil
         }
         s.consent = Session.Consent()
-        s.pendingHandoff = nil
+        s.pendingStep = nil
         let name = s.variables.first ?? nil
         let phone = s.variables.count > 1 ? s.variables[1] : nil
         s.variables = [name, phone]

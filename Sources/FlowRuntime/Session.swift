@@ -47,11 +47,12 @@ public struct Session: Codable, Sendable, Hashable {
     /// `true` once the opt-in question was asked in this conversation (`nil` until then, and in sessions stored
     /// before it existed): a contact who declined is not asked again in the same conversation.
     public var optInAsked: Bool?
-    /// The id of the handoff step a general consent asked again leads to once accepted (`nil` otherwise, and in
-    /// sessions stored before it existed): a handoff reached under a policy version the contact has not accepted
-    /// asks for the current one first, and an acceptance then goes on to the handoff the contact asked for. An
-    /// id, not a step index, so that it names the same step after a reload renumbers the flow's steps.
-    public var pendingHandoff: String?
+    /// The id of the step a general consent asked again leads to once accepted (`nil` otherwise, and in sessions
+    /// stored before it existed): a handoff reached, or a question for personal data answered, under a policy
+    /// version the contact has not accepted asks for the current one first, and an acceptance then goes on to
+    /// that handoff, or asks that question again. An id, not a step index, so that it names the same step after a
+    /// reload renumbers the flow's steps.
+    public var pendingStep: String?
     /// Invalid answers at the current step so far.
     public var attempts: Int32
     public var consent: Consent

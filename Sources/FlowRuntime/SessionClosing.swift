@@ -10,7 +10,7 @@ extension Session {
         inactivityDeadline = nil
         agent = nil
         queue = nil
-        pendingHandoff = nil
+        pendingStep = nil
         if variables.count > 2 { variables.removeSubrange(2...) }
         consent.sensitive = false
     }

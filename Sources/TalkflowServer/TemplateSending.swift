@@ -36,7 +36,7 @@ public struct TemplateSender: Sendable {
         /// consecutive spaces.
         case invalidParameter(parameter: Int, TemplateParameterText.Problem)
         /// The body would be longer than Meta accepts once the parameters are filled in (error 132005):
-        /// `length` characters, `longest` the parameter (numbered from 1) that adds the most.
+        /// `length` characters, `longest` the longest parameter (numbered from 1).
         case bodyTooLong(length: Int, longest: Int)
         /// A marketing template outside Ley 2300's hours; the next window opens at `opens` (Unix seconds).
         case outsidePromotionalHours(opens: Int64)

@@ -110,7 +110,7 @@ struct ConsentAskedAgainTests {
         simulator.start(at: "menu_principal")
         simulator.send(.text("Hablar con un asesor"))
         #expect(simulator.currentStep == "consentimiento")
-        #expect(simulator.session.pendingHandoff == "asesor")
+        #expect(simulator.session.pendingStep == "asesor")
         return simulator
     }
 
@@ -142,6 +142,6 @@ struct ConsentAskedAgainTests {
         #expect(!effects.contains(.stepEntered("asesor")))
         #expect(effects.contains(.stepEntered("menu_principal")))
         #expect(simulator.session.status == .waiting)
-        #expect(simulator.session.pendingHandoff == nil)
+        #expect(simulator.session.pendingStep == nil)
     }
 }

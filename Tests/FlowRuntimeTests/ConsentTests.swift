@@ -285,7 +285,7 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(accepted.steps == ["asesor"])
     #expect(accepted.handoffRequests == ["ventas"])
     #expect(chat.session.status == .queued)
-    #expect(chat.session.pendingHandoff == nil)
+    #expect(chat.session.pendingStep == nil)
     #expect(chat.session.consent.acceptedVersion == "2026-02")
 }
 
@@ -301,7 +301,7 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(declined.steps == ["info", "despedida"])
     #expect(declined.handoffRequests.isEmpty)
     #expect(chat.session.status == .closed)
-    #expect(chat.session.pendingHandoff == nil)
+    #expect(chat.session.pendingStep == nil)
     // Declining closed the conversation; a new one at the start asks for the new policy, and accepting it leads
     // to the menu, not to the handoff asked for in the earlier conversation.
     chat.type("hola", after: 60)
@@ -315,10 +315,10 @@ func typedDeclineWordsDecline(_ word: String) throws {
     before.openAndAccept()
     var chat = Chat(try consentFlow(version: "2026-02"), session: before.session, at: before.now)
     chat.tap("hablar")
-    #expect(chat.session.pendingHandoff != nil)
+    #expect(chat.session.pendingStep != nil)
     chat.event(.inactivityTimeout, after: 1800)
     #expect(chat.session.status == .closed)
-    #expect(chat.session.pendingHandoff == nil)
+    #expect(chat.session.pendingStep == nil)
 }
 
 /// With an opt-in, accepting the new policy asks the opt-in question first, and its answer goes on to the handoff.

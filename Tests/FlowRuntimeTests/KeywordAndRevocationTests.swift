@@ -56,10 +56,39 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     #expect(!revoked.contains(.closeConversation(.policyChanged)))
     #expect(revocation(revoked) != nil)
 
-    // The answer to the question itself would have closed the conversation.
+    // The answer to the question itself is not taken: the new version is asked for first.
     var other = Chat(reloaded, session: before.session, at: before.now)
-    #expect(other.type("Ana").contains(.closeConversation(.policyChanged)))
+    #expect(other.type("Ana").steps == ["consentimiento"])
     #expect(other.value("nombre") == nil)
+}
+
+/// An answer to a question for personal data under a policy version the contact has not accepted is not taken:
+/// the flow's general consent asks for the current version, and an acceptance asks the question again (the
+/// conversation went on from the start before, closed with `policy_changed`). A decline goes to `decline.next`
+/// and forgets the question.
+@Test func aDataQuestionAnsweredUnderANewPolicyVersionIsAskedAgainAfterTheConsent() throws {
+    var before = try chatAtMenu()
+    before.tap("hablar")
+    let reloaded = try Fixture.interpreter(version: "2026-02", consent: Fixture.consent(), steps: steps)
+
+    var chat = Chat(reloaded, session: before.session, at: before.now)
+    let asked = chat.type("Ana")
+    #expect(!asked.contains(.closeConversation(.policyChanged)))
+    #expect(!asked.contains(.logContactMessage(.text("Ana"))))
+    #expect(chat.step == "consentimiento" && chat.session.pendingStep == "nombre")
+    #expect(chat.value("nombre") == nil)
+    let accepted = chat.tap("consentimiento.accept")
+    #expect(accepted.steps == ["nombre"])
+    #expect(chat.session.consent.acceptedVersion == "2026-02" && chat.session.pendingStep == nil)
+    chat.type("Ana")
+    #expect(chat.value("nombre") == "Ana")
+    #expect(chat.session.status == .withAgent || chat.session.status == .queued)
+
+    var declining = Chat(reloaded, session: before.session, at: before.now)
+    declining.type("Ana")
+    let declined = declining.tap("consentimiento.decline")
+    #expect(declined.steps.first == "info")
+    #expect(declining.session.pendingStep == nil && declining.value("nombre") == nil)
 }
 
 @Test func aKeywordLeavesAQuestionWithoutAnsweringIt() throws {

@@ -23,7 +23,7 @@ private func sampleSessions() -> [Session] {
         session.status = [.new, .waiting, .queued, .withAgent, .closed].randomElement(using: &generator)!
         session.awaitingOptIn = Bool.random(using: &generator)
         session.optInAsked = Bool.random(using: &generator) ? true : nil
-        session.pendingHandoff = Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil
+        session.pendingStep = Bool.random(using: &generator) ? texts.randomElement(using: &generator) : nil
         session.attempts = Int32.random(in: 0...9, using: &generator)
         session.flowVersion = Bool.random(using: &generator) ? String(index, radix: 16) : nil
         session.consent = Session.Consent(
@@ -84,15 +84,18 @@ private func sampleSessions() -> [Session] {
     #expect(try JSONDecoder().decode(Session.self, from: Data(old.utf8)) == session)
 }
 
-/// Rows saved while the pending handoff was a step index, which a reload could make name another step, read
-/// without it: the acceptance then goes to the consent's `accept.next`, never to a step the index now names.
-@Test func aColumnWithAPendingHandoffByIndexReadsWithoutIt() throws {
+/// Rows saved while the field was named `pendingHandoff` (only handoffs asked for consent again then) read the
+/// step under its new name, `pendingStep`; rows saved while it was a step index, which a reload could make name
+/// another step, read without it: the acceptance then goes to the consent's `accept.next`, never to a step the
+/// index now names.
+@Test(arguments: [(#""pendingHandoff":"asesor""#, "asesor"), (#""pendingHandoff":4"#, nil)])
+func aColumnWithThePendingHandoffKeyReadsAsThePendingStep(stored: String, read: String?) throws {
     var session = Session(contactName: "Ana")
-    session.pendingHandoff = "asesor"
-    let old = SessionColumn.encode(session).replacingOccurrences(
-        of: #""pendingHandoff":"asesor""#, with: #""pendingHandoff":4"#)
-    #expect(old.contains(#""pendingHandoff":4"#))
-    session.pendingHandoff = nil
+    session.pendingStep = "asesor"
+    let text = SessionColumn.encode(session)
+    #expect(text.contains(#""pendingStep":"asesor""#))
+    let old = text.replacingOccurrences(of: #""pendingStep":"asesor""#, with: stored)
+    session.pendingStep = read
     #expect(SessionColumn.fastDecode(old) == session)
     #expect(try SessionColumn.decode(old) == session)
 }

@@ -428,7 +428,7 @@ struct EndToEndTests {
             let session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
             #expect(session.status == .withAgent)
             #expect(session.agent == "ana")
-            #expect(session.pendingHandoff == nil)
+            #expect(session.pendingStep == nil)
             try await server.waitForEmptyOutbox()
         }
     }

@@ -14,7 +14,7 @@ enum SessionColumn {
         json.member("status", Int64(session.status.rawValue))
         json.member("awaitingOptIn", session.awaitingOptIn)
         if session.optInAsked == true { json.member("optInAsked", true) }
-        if let handoff = session.pendingHandoff { json.member("pendingHandoff", handoff) }
+        if let step = session.pendingStep { json.member("pendingStep", step) }
         json.member("attempts", Int64(session.attempts))
         json.member("consent") { consent in
             consent.member("acceptedVersion", session.consent.acceptedVersion)
@@ -65,9 +65,10 @@ enum SessionColumn {
         }
         // A step id. A row written when it was a step index (which a reload could make name another step) is
         // read without it: the acceptance then goes to the consent's `accept.next`.
-        if let handoff = node["pendingHandoff"], !handoff.isNull, handoff.int == nil {
-            guard let id = handoff.string else { return nil }
-            session.pendingHandoff = id
+        // Stored as `pendingHandoff` before data questions were asked again too: read under either name.
+        if let step = node["pendingStep"] ?? node["pendingHandoff"], !step.isNull, step.int == nil {
+            guard let id = step.string else { return nil }
+            session.pendingStep = id
         }
         session.attempts = attempts
         guard let version = optionalString(consent["acceptedVersion"]) else { return nil }
