@@ -83,6 +83,26 @@ private func sent(_ effects: [Effect]) -> [OutboundMessage] {
     #expect(TextMessageSplitting.parts(of: "corto") == ["corto"])
 }
 
+/// Splits and cuts fall between characters as people see them: never inside a letter with its combining accent,
+/// a flag (two regional indicators) or a CRLF line break, whose parts would be invalid or change meaning.
+@Test func splitsAndCutsNeverFallInsideACharacter() {
+    let accented = String(repeating: "e\u{301}", count: 5000)
+    let parts = TextMessageSplitting.parts(of: accented)
+    #expect(parts.map(\.count) == [4096, 904])
+    #expect(parts.allSatisfy { $0.unicodeScalars.count == 2 * $0.count })
+    #expect(parts.joined() == accented)
+
+    let flags = String(repeating: "\u{1F1E8}\u{1F1F4}", count: 4100)
+    #expect(TextMessageSplitting.parts(of: flags).map(\.unicodeScalars.count) == [8192, 8])
+
+    let lines = String(repeating: "a", count: 3000) + "\r\n" + String(repeating: "b", count: 2000)
+    let split = TextMessageSplitting.parts(of: lines)
+    #expect(split == [String(repeating: "a", count: 3000), String(repeating: "b", count: 2000)])
+
+    let cut = FilledTextFitting.cut(String(repeating: "n\u{303}", count: 10), to: 5)
+    #expect(cut == String(repeating: "n\u{303}", count: 4) + "…")
+}
+
 @Test func aTemplateParameterIsCutSoTheFilledBodyFits() throws {
     var chat = try chat()
     let answer = String(repeating: "x", count: 4000)
