@@ -31,6 +31,10 @@ public struct Interpreter: Sendable {
     /// flow's: the first one on the way from the start (breadth first, keywords and revocation included), the
     /// one a contact normally accepts. `nil` without a policy or without a general consent step to reach.
     let consentAskedAgain: Int32?
+    /// Per state: a step that runs only under consent of the flow's current policy version, without waiting for the
+    /// contact: a `handoff`, a `template` and a `set` reading `contact.*` (the steps the compiler's consent proof
+    /// gates, questions aside). Entered under another version, the current policy is asked for first.
+    let gatedByConsent: [Bool]
     /// Menu and consent messages, reply ids and evidence hashes that do not depend on the session.
     let tables: PromptTables
     /// Each template's body (by index into `machine.templates`), parsed once for fitting parameters to it.
@@ -101,6 +105,7 @@ public struct Interpreter: Sendable {
         matchPatterns = matches
         policyVersion = machine.policy?.version ?? ""
         consentAskedAgain = machine.policy == nil ? nil : Self.firstGeneralConsent(machine)
+        gatedByConsent = machine.states.map { Self.isGatedByConsent($0.payload, machine) }
         tables = PromptTables(machine: machine)
         fillings = machine.templates.map {
             TemplateBodyFilling(
@@ -139,6 +144,24 @@ public struct Interpreter: Sendable {
             machine.transitions(of: state).forEach { visit($0.target) }
         }
         return nil
+    }
+
+    /// Whether entering a step of this payload needs consent of the current policy version (see `gatedByConsent`).
+    static func isGatedByConsent(_ payload: StatePayload, _ machine: StateMachine) -> Bool {
+        switch payload {
+        case .handoff, .template: return true
+        case .set(let set):
+            return set.assignments.contains { assignment in
+                guard machine.texts.indices.contains(Int(assignment.value)) else { return false }
+                return machine.texts[Int(assignment.value)].pieces.contains { piece in
+                    guard case .variable(let v) = piece, machine.variables.indices.contains(Int(v)) else {
+                        return false
+                    }
+                    return machine.variables[Int(v)].hasPrefix("contact.")
+                }
+            }
+        default: return false
+        }
     }
 
     /// The step id of a state.
@@ -384,13 +407,11 @@ public struct Interpreter: Sendable {
                 close(&s, .error, now: now, into: &fx)
                 return
             }
-            // A handoff gives the contact's data to a person: under a policy version the contact has not
-            // accepted, the current one is asked for first, and an acceptance goes on to this handoff.
-            // A flow with a policy but no general consent to ask never hands off under the old version: the
-            // conversation closes, as at a question for personal data.
-            if case .handoff = machine.states[Int(current)].payload, machine.policy != nil,
-                consentOfAnotherVersion(s)
-            {
+            // A handoff gives the contact's data to a person, a template or a `set` of `contact.*` uses it: under
+            // a policy version the contact has not accepted, the current one is asked for first, and an
+            // acceptance goes on to this step. A flow with a policy but no general consent to ask never runs it
+            // under the old version: the conversation closes, as at a question for personal data.
+            if gatedByConsent[Int(current)], machine.policy != nil, consentOfAnotherVersion(s) {
                 guard let consent = consentAskedAgain else {
                     close(&s, .policyChanged, now: now, into: &fx)
                     return
@@ -633,18 +654,17 @@ public struct Interpreter: Sendable {
         }
     }
 
-    /// Where an accepted consent goes: the handoff or the question that asked it again, if any (taken once), else
-    /// `accept.next`. The step is found by its id in the flow as it is now (a reload may have renumbered, changed
-    /// or removed it): a step of that id that is no longer a handoff or a question that is not for sensitive data,
-    /// or none, goes to `accept.next`.
+    /// Where an accepted consent goes: the step that asked it again (a handoff, a template, a `set` of
+    /// `contact.*`, a question), if any (taken once), else `accept.next`. The step is found by its id in the flow
+    /// as it is now (a reload may have renumbered, changed or removed it): a step of that id that is no longer one
+    /// of those (or a question for sensitive data), or none, goes to `accept.next`.
     func afterAcceptance(_ s: inout Session) -> Int32? {
         if let pending = s.pendingStep {
             s.pendingStep = nil
             if let index = stateNames.firstIndex(of: pending) {
                 switch machine.states[index].payload {
-                case .handoff: return Int32(index)
                 case .ask(let ask) where !ask.sensitive: return Int32(index)
-                default: break
+                default: if gatedByConsent[index] { return Int32(index) }
                 }
             }
         }
