@@ -38,6 +38,6 @@ struct DeliveryFailureNote: Sendable {
     {
         guard Self.stoppedMarketing(error), let contact else { return }
         try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-            tenant: tenant, contact: contact, at: at, because: "failed_131050", logger: logger)
+            tenant: tenant, contact: contact, at: at, whatsAppTime: true, because: "failed_131050", logger: logger)
     }
 }

@@ -126,8 +126,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         try await locks.withLock(tenant: tenant.id, contact: preference.waID) {
             try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-                tenant: tenant, contact: preference.waID, at: preference.timestamp, because: "user_preferences",
-                logger: logger)
+                tenant: tenant, contact: preference.waID, at: preference.timestamp, whatsAppTime: true,
+                because: "user_preferences", logger: logger)
         }
     }
 

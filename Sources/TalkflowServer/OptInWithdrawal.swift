@@ -5,15 +5,20 @@ import Storage
 /// (the `user_preferences` webhook, or a message that failed with 131050), through the interpreter's
 /// `marketingStopped` event: recorded in the consent ledger as `opt_in_withdrawn`. It is not a message of the
 /// contact's: the thread gets the consent event, no inbound message. Safe to repeat: a contact without the opt-in is left
-/// alone, and so is an opt-in given after the time WhatsApp reports (a late or redelivered notice).
+/// alone, and so is an opt-in given after the time the notice reports (a late or redelivered notice). A notice
+/// dated by WhatsApp is compared with the opt-in's WhatsApp time (its message's `timestamp`), the only clock both
+/// share: an opt-in whose webhook reached the server late is not dated by its late receipt.
 struct OptInWithdrawal: Sendable {
     let store: any ConversationStore
     let pseudonyms: ConversationPseudonyms
     let clock: @Sendable () -> Int64
 
-    func withdraw(tenant: Tenant, contact: String, at timestamp: Int64, because cause: String, logger: Logger)
-        async throws
-    {
+    /// `timestamp` is WhatsApp's time of the notice (a webhook's `timestamp`) when `whatsAppTime`, else the
+    /// server's (a send Meta refused just now).
+    func withdraw(
+        tenant: Tenant, contact: String, at timestamp: Int64, whatsAppTime: Bool, because cause: String,
+        logger: Logger
+    ) async throws {
         // The history follows a phone number to a conversation first known by its business-scoped user id.
         let records = try await store.consentHistory(tenant: tenant.id, contact: contact).records
         guard ContactConsent(records: records).optIn, let key = records.last?.contact else {
@@ -23,7 +28,7 @@ struct OptInWithdrawal: Sendable {
             return
         }
         let optedIn = records.last { $0.choice == "opt_in_accepted" }
-        if let optedIn, optedIn.at > timestamp {
+        if let optedIn, (whatsAppTime ? optedIn.whatsAppTimestamp ?? optedIn.at : optedIn.at) > timestamp {
             logger.debug(
                 "marketing messages stopped before the contact's latest opt-in; it stands",
                 metadata: ["cause": "\(cause)"])

@@ -296,7 +296,7 @@ public struct OutboxWorker: Service {
                 // Meta refused it because the contact stopped the business's marketing messages.
                 if error.kind == .blocked(.marketingOptOut) {
                     try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-                        tenant: tenant, contact: message.contact, at: now,
+                        tenant: tenant, contact: message.contact, at: now, whatsAppTime: false,
                         because: "failed_131050", logger: logger)
                 }
             } catch {

@@ -224,6 +224,28 @@ struct TemplateSendTests {
             #expect(after.records.count == 5)
             // Withdrawn under the version of the opt-in it withdraws, not the flow's current one.
             #expect(after.records.last?.policyVersion == "2025-12")
+
+            // An opt-in tapped at WhatsApp time 1_795_446_240 whose webhook reached the server late (received at
+            // 1_795_446_400): a stop chosen at 1_795_446_270, after the tap by WhatsApp's clock, withdraws it,
+            // although the server received the opt-in later; a stop before the tap does not.
+            try await server.store.appendConsent(
+                tenant: "tienda", contact: contact,
+                [
+                    LedgerEntry(
+                        .consent(
+                            ConsentEvidence(
+                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: "2025-12",
+                                policyURL: optIn.policyURL, choice: "opt_in_accepted",
+                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256,
+                                purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
+                                at: 1_795_446_400, replyMessageID: nil, language: "es")),
+                        channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: 1_795_446_400,
+                        requestMessageIDs: [], whatsAppTimestamp: 1_795_446_240)
+                ])
+            #expect(try await server.post(preference("stop", at: 1_795_446_230)) == 200)
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
+            #expect(try await server.post(preference("stop", at: 1_795_446_270)) == 200)
+            #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn == false)
         }
     }
 
