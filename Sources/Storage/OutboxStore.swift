@@ -43,11 +43,12 @@ public protocol OutboxStore: Sendable {
     @discardableResult
     func releaseOutboxClaims() async throws -> Int
 
-    /// Makes the pending messages held back by an error of `errorKind` due at `now`; returns how many per tenant. Call at
-    /// start-up for a cause a restart removes (a renewed access token: `authentication`), so that they go out
+    /// Makes the pending messages held back by an error of `errorKind` due at `now` (of `tenant` only, when given);
+    /// returns how many per tenant. Call at start-up for a cause a restart removes (a renewed access token:
+    /// `authentication`), and when the cause went away (a send with the token went through), so that they go out
     /// at once rather than when their wait would have ended.
     @discardableResult
-    func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> [String: Int]
+    func resumeDeferredMessages(errorKind: String, tenant: String?, now: Int64) async throws -> [String: Int]
 
     /// Messages not yet accepted by WhatsApp nor given up (pending or claimed): the outbox depth metric.
     func outboxDepth() async throws -> Int

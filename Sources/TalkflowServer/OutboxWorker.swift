@@ -116,7 +116,7 @@ public struct OutboxWorker: Service {
         self.pseudonyms = pseudonyms
         let sender = Sender(
             graph: graph, registry: registry, metrics: metrics, settings: settings, limiter: limiter, clock: clock,
-            store: store, pauses: pauses, pseudonyms: pseudonyms, logger: logger)
+            store: store, pauses: pauses, signal: signal, pseudonyms: pseudonyms, logger: logger)
         let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: sender.pseudonyms, clock: clock)
         self.dispatcher = OutboxDispatcher(
             store: store, concurrency: settings.concurrency, unreportedLimit: settings.unreportedLimit, clock: clock,
@@ -145,7 +145,8 @@ public struct OutboxWorker: Service {
         let released = try await store.releaseOutboxClaims()
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
         // A pause for a refused access token ends with the restart that brings the renewed one.
-        let resumed = try await store.resumeDeferredMessages(errorKind: Sender.pausedError.kind, now: clock())
+        let resumed = try await store.resumeDeferredMessages(
+            errorKind: Sender.pausedError.kind, tenant: nil, now: clock())
         for (tenant, rows) in resumed.sorted(by: { $0.key < $1.key }) {
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant)"
@@ -208,6 +209,8 @@ public struct OutboxWorker: Service {
         let clock: @Sendable () -> Int64
         let store: any ConversationStore
         let pauses: SendingPauses
+        /// Rung when a pause ends, so that the messages it held are claimed at once.
+        let signal: OutboxSignal
         /// The conversation ids of log lines.
         let pseudonyms: ConversationPseudonyms
         let logger: Logger
@@ -250,6 +253,7 @@ public struct OutboxWorker: Service {
                 if pauses.resume(tenant: tenant.id) {
                     metrics?.sendingPaused(tenant: tenant.id, false)
                     await messageLogger().notice("the access token works again; the tenant's sends resume")
+                    await resumeHeldMessages(of: tenant.id, logger: messageLogger())
                 }
                 metrics?.messageSent(tenant: tenant.id)
                 if logger.logLevel <= .debug {
@@ -258,6 +262,24 @@ public struct OutboxWorker: Service {
                 return OutboxResult(id: message.id, .sent(messageID: result.messageID), at: clock())
             } catch {
                 return await failure(error, for: message, tenant: tenant, logger: messageLogger())
+            }
+        }
+
+        /// Makes the messages the pause held due now: they were deferred to the pause's end, and waiting it out
+        /// would answer contacts who wrote during a token hiccup minutes after those who wrote later.
+        func resumeHeldMessages(of tenant: String, logger: Logger) async {
+            do {
+                let resumed = try await store.resumeDeferredMessages(
+                    errorKind: Self.pausedError.kind, tenant: tenant, now: clock())
+                if let rows = resumed[tenant] {
+                    logger.notice(
+                        "messages held by a refused access token are due again", metadata: ["rows": "\(rows)"])
+                }
+                signal.ring()
+            } catch {
+                logger.error(
+                    "could not make the held messages due again; they go when their wait ends",
+                    metadata: ["error": "\(error)"])
             }
         }
 

@@ -163,7 +163,7 @@ func messagesHeldByARefusedTokenAreDueAgainAtRestart(factory: StoreFactory) asyn
         OutboxResult(id: limited[0], .retry(at: t + 300, OutboxError(kind: "rate_limited", detail: "130429")), at: t),
     ])
     #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).isEmpty)
-    #expect(try await store.resumeDeferredMessages(errorKind: "authentication", now: t + 10) == ["t1": 1])
+    #expect(try await store.resumeDeferredMessages(errorKind: "authentication", tenant: nil, now: t + 10) == ["t1": 1])
     #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).map(\.id) == paused)
 }
 

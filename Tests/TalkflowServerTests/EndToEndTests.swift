@@ -348,6 +348,33 @@ struct EndToEndTests {
         }
     }
 
+    /// A send already on its way when Meta starts refusing the token comes back accepted once the token works
+    /// again: the pause ends, and the messages it held go at once, not when its 5 minutes would have ended
+    /// (contacts who wrote during the hiccup are not answered after those who wrote later).
+    @Test func theMessagesAPauseHeldGoAtOnceWhenASendGoesThrough() async throws {
+        try await EndToEnd.run { server in
+            let bea = "573001110002"
+            await server.fake.failNext(.slow(.seconds(4)))
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.HELD1")) == 200)
+            // Ana's reply is at the fake, its answer not yet back; then Meta refuses the token for Bea's.
+            _ = try await server.waitForSends(1)
+            await server.fake.requireToken("renewed-access-token")
+            #expect(try await server.post(EndToEnd.text("hola", from: bea, id: "wamid.HELD2")) == 200)
+            _ = try await server.waitForSends(2)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await server.outboundStatuses(bea) == [.pending])
+            // The token works again; Ana's send comes back accepted, and Bea's reply goes without the clock
+            // moving toward the pause's end.
+            await server.fake.requireToken("e2e-access-token")
+            let bodies = try await server.waitForSends(3)
+            try await server.waitForEmptyOutbox()
+            #expect(bodies[1] == bodies[2])
+            #expect(try await server.outboundStatuses(EndToEnd.ana) == [.sent])
+            #expect(try await server.outboundStatuses(bea) == [.sent])
+            #expect(try await server.metric(#"talkflow_sending_paused{tenant="tienda"}"#) == 0)
+        }
+    }
+
     @Test func handoffsGoRoundRobinAcrossContacts() async throws {
         try await EndToEnd.run { server in
             let contacts = ["573001110001", "573001110002", "573001110003"]

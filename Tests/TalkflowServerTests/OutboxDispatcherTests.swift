@@ -212,8 +212,8 @@ struct OutboxDispatcherTests {
             return try await store.completeOutbox(results)
         }
         func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
-        func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> [String: Int] {
-            try await store.resumeDeferredMessages(errorKind: errorKind, now: now)
+        func resumeDeferredMessages(errorKind: String, tenant: String?, now: Int64) async throws -> [String: Int] {
+            try await store.resumeDeferredMessages(errorKind: errorKind, tenant: tenant, now: now)
         }
         func outboxDepth() async throws -> Int { try await store.outboxDepth() }
     }

@@ -196,7 +196,7 @@ extension SQLiteStore {
     }
 
     @discardableResult
-    public func resumeDeferredMessages(errorKind: String, now: Int64) async throws -> [String: Int] {
+    public func resumeDeferredMessages(errorKind: String, tenant: String?, now: Int64) async throws -> [String: Int] {
         try await pool.writeWithoutTransaction { db in
             var counts: [String: Int] = [:]
             try db.inTransaction(.immediate) {
@@ -205,8 +205,9 @@ extension SQLiteStore {
                     sql: """
                         UPDATE conversation_log SET next_attempt_at = ?
                         WHERE status = 'pending' AND error_kind = ? AND next_attempt_at > ?
+                          AND (? IS NULL OR tenant = ?)
                         RETURNING tenant
-                        """, arguments: [now, errorKind, now])
+                        """, arguments: [now, errorKind, now, tenant, tenant])
                 for tenant in tenants { counts[tenant, default: 0] += 1 }
                 return .commit
             }
