@@ -101,6 +101,9 @@ enum FileSystem {
     /// followed (the link stays, its target is written), and a device or a pipe (`/dev/null`, `/dev/stdout`, a
     /// FIFO) is written in place; renaming over one would put a regular file where the device was.
     static func writeAtomically(_ text: String, to given: String) -> String? {
+        // The system takes a name up to its first NUL: writing would replace another file (the flow itself, for
+        // `/save flow.yaml<NUL>.test.yaml`) while the caller names this one.
+        if given.utf8.contains(0) { return "the name contains a NUL character, which no file name can" }
         var path = given
         var info = stat()
         if lstat(given, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {

@@ -37,7 +37,6 @@ final class TerminalLineReader: LineReader {
     /// appended to after each line, and kept to its last `historyLimit` lines.
     init(prompt: String, historyPath: String?, commands: [String]) {
         self.prompt = Self.markInvisible(prompt)
-        self.historyPath = historyPath
         // Readline handles multibyte characters (ñ, á, ›) only in a UTF-8 locale.
         setlocale(LC_ALL, "")
         if !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF-8") {
@@ -52,10 +51,24 @@ final class TerminalLineReader: LineReader {
                 let descriptor = open(historyPath, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
                 if descriptor >= 0 { close(descriptor) }
             }
-            read_history(historyPath)
-            history_truncate_file(historyPath, Self.historyLimit)
+            var info = stat()
+            if stat(historyPath, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                self.historyPath = historyPath
+                read_history(historyPath)
+                history_truncate_file(historyPath, Self.historyLimit)
+            } else {
+                // A FIFO there would block readline's open for good, a device would fill or feed the history:
+                // the history is a convenience, so the session goes on without it.
+                self.historyPath = nil
+                historySkipped = true
+            }
+        } else {
+            self.historyPath = nil
         }
     }
+
+    /// Whether a history path was given but is not a regular file, so no history is kept.
+    private(set) var historySkipped = false
 
     /// Shows the prompt and returns the edited line; a line that is not blank and differs from the previous one
     /// is added to the history.

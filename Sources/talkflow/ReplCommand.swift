@@ -105,10 +105,14 @@ struct ReplCommand: ParsableCommand {
         let reader: LineReader
         if interactive {
             let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            reader = TerminalLineReader(
+            let terminal = TerminalLineReader(
                 prompt: output.prompt, historyPath: home.map { $0 + "/.talkflow_history" },
                 commands: ReplCommandName.slashNames)
+            reader = terminal
             output.note("talkflow repl: flow '\(machine.flow)' (\(flow)); " + ReplClock.status(of: session.simulator))
+            if terminal.historySkipped {
+                output.note("history off: ~/.talkflow_history is not a regular file")
+            }
             output.note("write as the contact; /help lists the commands; Ctrl-D ends")
         } else {
             reader = PipedLineReader()

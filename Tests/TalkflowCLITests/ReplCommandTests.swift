@@ -479,6 +479,20 @@ import Testing
         #expect(replay.stdout.contains("PASS tests/compra.test.yaml"))
     }
 
+    /// A `/save` name with a NUL is refused: the system would take the name up to the NUL, and
+    /// `/save default.yaml<NUL>.test.yaml` replaced the flow itself while the REPL named another file.
+    @Test func saveRefusesANameWithANul() throws {
+        let folder = try TemporaryFolder()
+        let flow = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
+        try folder.write("default.yaml", flow)
+        let result = try PipedRepl.run(
+            "hola\n/save default.yaml\u{0}.test.yaml\n", arguments: ["repl", "default.yaml"], in: folder.url)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("the name contains a NUL character, which no file name can\n"))
+        #expect(!result.stdout.contains("· saved"))
+        #expect(try String(contentsOf: folder.url.appendingPathComponent("default.yaml"), encoding: .utf8) == flow)
+    }
+
     /// A flow with errors is not run: its diagnostics go to stderr as `talkflow compile` prints them and the
     /// exit status is 1. A missing flow exits 2 and a bad --at 64, before anything is read.
     @Test func refusesBrokenFlows() throws {
@@ -529,6 +543,21 @@ import Testing
         let (status, _) = try terminal.finish(timeout: 5)
         #expect(terminal.killedBySignal)
         #expect(status == SIGINT)
+    }
+
+    /// A FIFO where the history file goes would block readline's open for good: the session starts without a
+    /// history and says so.
+    @Test func aHistoryPathThatIsNotARegularFileIsSkipped() throws {
+        let home = try TemporaryFolder()
+        try #require(mkfifo(home.url.appendingPathComponent(".talkflow_history").path, 0o600) == 0)
+        let terminal = try PseudoTerminalRepl(
+            arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
+            environment: ["NO_COLOR": "1"])
+        try terminal.waitFor("contact › ", count: 1)
+        try terminal.type("/quit\r")
+        let (status, output) = try terminal.finish(timeout: 10)
+        #expect(status == 0)
+        #expect(output.contains("· history off: ~/.talkflow_history is not a regular file"))
     }
 
     /// The history file keeps its last 1000 lines even when Ctrl-C ends the session, which leaves no time to
