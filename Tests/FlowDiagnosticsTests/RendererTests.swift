@@ -150,6 +150,43 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(Array(shown)[column..<(column + 3)] == ["B", "A", "D"])
     }
 
+    /// Many places on one very long line, far apart and out of order (the renderer keeps a slice of the line around
+    /// the place, not the whole line): each window keeps its width, its cuts and the caret under its place.
+    @Test func placesFarApartOnOneLongLineEachGetTheirWindow() throws {
+        let count = 20_000
+        var scalars = Array(repeating: Character("a"), count: count)
+        let columns = [1, 120, 700, 9_000, 9_400, 15_000, 19_990, count - 2]
+        for column in columns { scalars[column - 1] = "X" }
+        let line = String(scalars)
+        let file = FileDiagnostics(
+            path: "a.yaml", source: line + "\n",
+            diagnostics: columns.reversed().map {
+                Diagnostic(
+                    id: "unknown_step", severity: .error, message: "at \($0)", range: Fixture.range(1, $0, 1, $0 + 1))
+            })
+        let output = TextRenderer.render(files: [file], colors: false).split(separator: "\n").map(String.init)
+        #expect(output.count == columns.count * 3)
+        for index in 0..<(output.count / 3) {
+            let header = output[index * 3]
+            let column = try #require(Int(header.split(separator: ":")[2]))
+            let shown = Array(output[index * 3 + 1])
+            let caret = output[index * 3 + 2]
+            let startsCut = shown.first == "…"
+            let endsCut = shown.last == "…"
+            #expect(startsCut == (column > TextRenderer.longestLineShown / 3 + 1) || column > count - 240, "\(column)")
+            #expect(endsCut == (column < count - 200), "\(column)")
+            let width = shown.count - (startsCut ? 1 : 0) - (endsCut ? 1 : 0)
+            #expect(width == TextRenderer.longestLineShown, "\(column)")
+            #expect(caret.hasSuffix("^"))
+            #expect(shown[caret.count - 1] == "X", "the caret is under the place at column \(column)")
+            // What the window shows is the line around the place, character for character.
+            let firstShown = column - 1 - (caret.count - 1 - (startsCut ? 1 : 0))
+            #expect(
+                String(shown[(startsCut ? 1 : 0)..<(shown.count - (endsCut ? 1 : 0))])
+                    == String(scalars[firstShown..<(firstShown + width)]))
+        }
+    }
+
     /// Near the end of a long line the window shifts left and keeps its width, as it does at the start: the place
     /// is shown with as much of the line around it wherever it is.
     @Test func aWindowAtEitherEndOfALongLineKeepsItsWidth() {

@@ -102,30 +102,68 @@ public enum TextRenderer {
 
     /// The printable scalars of the last source line shown: diagnostics come sorted, so many in a row are on
     /// one line, and a file written on one long line must not be decoded again for each of them.
+    ///
+    /// A line much longer than the window shown keeps only a slice of it around the place (two windows each
+    /// side): making each of a line's scalars printable costs a few microseconds, and a hostile file of a
+    /// thousand 16 KB lines must not take minutes to report. `base` is where the slice starts in the line.
     struct LineCache {
         var number = 0
         var scalars: [Unicode.Scalar] = []
-        /// Where each of the line's scalars starts in `scalars`, and the end: an escape is longer than the
+        /// Where each of the slice's scalars starts in `scalars`, and the end: an escape is longer than the
         /// character it shows, so a column of the file is found here, not by counting.
         var starts: [Int] = [0]
+        /// The index in the line of the slice's first scalar.
+        var base = 0
+        /// Whether the line goes on before or after the slice.
+        var cutBefore = false
+        var cutAfter = false
 
         init() {}
 
-        /// The line `number`, as printed.
-        init(number: Int, line: String) {
+        /// The line `number`, as printed: whole, or the slice of it around the 0-based `offset`.
+        init(number: Int, line: String, around offset: Int) {
+            self.init(number: number, original: Array(line.unicodeScalars), around: offset)
+        }
+
+        /// The same line's slice around another offset, without decoding the line again.
+        func slice(around offset: Int) -> LineCache {
+            LineCache(number: number, original: original, around: offset)
+        }
+
+        /// The line's scalars as the file has them (kept while diagnostics stay on the line).
+        private(set) var original: [Unicode.Scalar] = []
+
+        private init(number: Int, original: [Unicode.Scalar], around offset: Int) {
             self.number = number
-            let original = Array(line.unicodeScalars)
-            starts.reserveCapacity(original.count + 1)
-            scalars.reserveCapacity(original.count)
-            for index in original.indices {
+            self.original = original
+            let reach = 2 * TextRenderer.longestLineShown
+            var low = 0
+            var high = original.count
+            if original.count > 2 * reach {
+                low = min(max(0, offset - reach), original.count)
+                high = min(original.count, max(offset, low) + reach)
+            }
+            base = low
+            cutBefore = low > 0
+            cutAfter = high < original.count
+            starts.reserveCapacity(high - low + 1)
+            scalars.reserveCapacity(high - low)
+            for index in low..<high {
                 scalars += VisibleText.shown(at: index, in: original, keeping: ["\t"])
                 starts.append(scalars.count)
             }
         }
 
-        /// Where the character at 0-based `offset` of the file's line starts in `scalars`.
+        /// Whether the 0-based `offset` of line `number` is far enough inside the slice to be shown from it.
+        func covers(line number: Int, offset: Int) -> Bool {
+            guard self.number == number else { return false }
+            let margin = TextRenderer.longestLineShown
+            return (!cutBefore || offset - base >= margin) && (!cutAfter || base + starts.count - 1 - offset >= margin)
+        }
+
+        /// Where the character at 0-based `offset` of the file's line starts in `scalars` (clamped to the slice).
         func position(_ offset: Int) -> Int {
-            starts[min(max(offset, 0), starts.count - 1)]
+            starts[min(max(offset - base, 0), starts.count - 1)]
         }
     }
 
@@ -134,9 +172,13 @@ public enum TextRenderer {
         _ range: SourceRange, in text: SourceText?, style: Style, lines: inout LineCache
     ) -> String {
         guard let text else { return "" }
-        if lines.number != range.start.line {
-            guard let line = text.line(range.start.line) else { return "" }
-            lines = LineCache(number: range.start.line, line: line)
+        if !lines.covers(line: range.start.line, offset: range.start.column - 1) {
+            if lines.number == range.start.line {
+                lines = lines.slice(around: range.start.column - 1)
+            } else {
+                guard let line = text.line(range.start.line) else { return "" }
+                lines = LineCache(number: range.start.line, line: line, around: range.start.column - 1)
+            }
         }
         // An empty line (an empty file, the end of a file) would show nothing but a lone caret.
         guard !lines.scalars.isEmpty else { return "" }
@@ -148,7 +190,7 @@ public enum TextRenderer {
             : scalars.count
         // A very long line (a minified file) is shown as a window around the place, cut with `…`: repeating
         // megabytes of it for every diagnostic would bury the messages.
-        if scalars.count > Self.longestLineShown {
+        if scalars.count > Self.longestLineShown || lines.cutBefore || lines.cutAfter {
             // A third of the window before the place; near either end of the line the window is shifted to
             // stay as wide, so a place at the end of a line shows as much context as one at the start.
             var low = max(0, start - Self.longestLineShown / 3)
@@ -158,10 +200,11 @@ public enum TextRenderer {
             // without the emoji it belongs to.
             while low < start, Self.continuesCharacter(at: low, in: scalars) { low += 1 }
             while high > end, high < scalars.count, Self.continuesCharacter(at: high, in: scalars) { high -= 1 }
-            var window: [Unicode.Scalar] = low > 0 ? ["…"] : []
+            let cutLeft = low > 0 || lines.cutBefore
+            var window: [Unicode.Scalar] = cutLeft ? ["…"] : []
             window += scalars[low..<high]
-            if high < scalars.count { window.append("…") }
-            let shift = low - (low > 0 ? 1 : 0)
+            if high < scalars.count || lines.cutAfter { window.append("…") }
+            let shift = low - (cutLeft ? 1 : 0)
             start = min(start, high) - shift
             end = min(end, high) - shift
             scalars = window
