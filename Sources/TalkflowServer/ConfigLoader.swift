@@ -621,7 +621,38 @@ struct ConfigReader {
                     "environment variable '\(name.value)' \(state); it must hold \(purpose)", at: name.range))
             return nil
         }
+        if let problem = Self.secretFormProblem(value) {
+            diagnostics.append(
+                ConfigRules.invalidValue.diagnostic(
+                    "environment variable '\(name.value)' holds \(problem); it must hold \(purpose), one line "
+                        + "without control characters or white space at its ends: set it again without them (a "
+                        + "file saved with Windows line ends leaves a carriage return)", at: name.range))
+            return nil
+        }
         return value
+    }
+
+    /// What is wrong with the form of a secret, or `nil`: a control character (a carriage return from a file
+    /// with Windows line ends, a line break) or white space at either end is a paste error. It would also go into
+    /// an HTTP header as is, where the client refuses it and its error quotes the whole header: the secret would
+    /// end up in the logs. The secret's value is never part of the answer.
+    static func secretFormProblem(_ value: String) -> String? {
+        for (index, scalar) in value.unicodeScalars.enumerated() where scalar.properties.generalCategory == .control {
+            let name: String
+            switch scalar {
+            case "\r": name = "a carriage return"
+            case "\n": name = "a line break"
+            case "\t": name = "a tab"
+            default: name = "a control character"
+            }
+            let code =
+                "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
+                + String(scalar.value, radix: 16, uppercase: true)
+            return "\(name) (\(code)) at character \(index + 1)"
+        }
+        if let first = value.unicodeScalars.first, first.properties.isWhitespace { return "white space at its start" }
+        if let last = value.unicodeScalars.last, last.properties.isWhitespace { return "white space at its end" }
+        return nil
     }
 
     /// Reports keys outside `allowed`: secret-looking ones as secrets in the file (their values masked),

@@ -150,6 +150,14 @@ public struct GraphClient: Sendable {
         case GET, POST
     }
 
+    /// `text` without `token`, as written or as Swift escapes it in a description (`\r`, `\"`).
+    static func redacting(_ token: String, in text: String) -> String {
+        guard !token.isEmpty else { return text }
+        let escaped = String(String(reflecting: token).dropFirst().dropLast())
+        return text.replacingOccurrences(of: token, with: "<access token>")
+            .replacingOccurrences(of: escaped, with: "<access token>")
+    }
+
     /// Performs one call and returns the body of a 2xx answer; anything else becomes a classified `GraphError`.
     private func perform(
         _ method: Method, path: [String], query: String? = nil, body: [UInt8]?, token: String
@@ -192,8 +200,11 @@ public struct GraphClient: Sendable {
         } catch let error as GraphError {
             throw error
         } catch {
-            logger.debug("graph call failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-            throw GraphError(kind: .transient, message: "request failed: \(error)")
+            // The client's errors may quote the request's headers (a header value it refused): the token never
+            // reaches a log line.
+            let description = Self.redacting(token, in: "\(error)")
+            logger.debug("graph call failed", metadata: ["endpoint": "\(endpoint)", "error": "\(description)"])
+            throw GraphError(kind: .transient, message: "request failed: \(description)")
         }
         logger.debug(
             "graph call",

@@ -233,6 +233,30 @@ struct ConfigLoaderTests {
         #expect(found(admin, "config_missing_env").map(place) == ["2:18"])
     }
 
+    /// A secret with a carriage return (an env file saved with Windows line ends), a line break or white space at
+    /// an end is a paste error, refused at start-up without quoting it: sent as is, the HTTP client refused the
+    /// header and its error, logged at every retry, quoted the access token.
+    @Test func aSecretWithAControlCharacterOrSpacesAtItsEndsIsRefusedWithoutQuotingIt() throws {
+        for (value, problem) in [
+            ("EAAGsecretTOKEN123\r", "a carriage return (U+000D) at character 19"),
+            ("EAAG\nX-Evil: 1", "a line break (U+000A) at character 5"),
+            (" EAAGsecretTOKEN123", "white space at its start"),
+            ("EAAGsecretTOKEN123 ", "white space at its end"),
+        ] {
+            var environment = testEnvironment
+            environment["ACME_ACCESS_TOKEN"] = value
+            let result = try load(oneTenant(acme), environment: environment)
+            #expect(result.loaded == nil)
+            let invalid = found(result, "config_invalid_value")
+            #expect(invalid.map(place) == ["6:23"], "\(problem)")
+            let message = invalid.first?.message ?? ""
+            #expect(
+                message.hasPrefix(
+                    "environment variable 'ACME_ACCESS_TOKEN' holds \(problem); it must hold the access token"))
+            #expect(!message.contains("EAAG"), "the secret is never quoted")
+        }
+    }
+
     @Test func aFlowThatDoesNotLintIsReportedAtItsOwnLines() throws {
         let folder = try TestFolder()
         defer { folder.remove() }

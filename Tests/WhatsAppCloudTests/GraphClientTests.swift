@@ -139,6 +139,20 @@ import WhatsAppCloud
         }
     }
 
+    /// A token the HTTP client refuses as a header value (a carriage return): its error quotes the header, and
+    /// the error talkflow logs must not carry the token.
+    @Test func aTokenTheClientRefusesIsNotQuotedInTheError() async throws {
+        let body = try textBody()
+        try await withClient { client, _ in
+            let error = await #expect(throws: GraphError.self) {
+                try await client.send(body, phoneNumberID: Self.phoneNumberID, token: "EAAsecretTOKEN123\r")
+            }
+            let text = "\(String(describing: error))"
+            #expect(!text.contains("EAAsecretTOKEN123"), "\(text)")
+            #expect(text.contains("<access token>"), "\(text)")
+        }
+    }
+
     @Test func aProxyErrorPageIsTransientAndNotQuoted() async throws {
         let body = try textBody()
         try await withClient { client, fake in
