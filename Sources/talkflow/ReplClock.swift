@@ -26,12 +26,31 @@ enum ReplClock {
         case to(TranscriptDateTime)
     }
 
-    /// Reads `+DURATION` or `YYYY-MM-DDTHH:MM[:SS]` (a space may replace the `T`); `nil` for anything else.
-    static func move(_ argument: String) -> Move? {
+    /// Why a `/clock` argument moves nothing: what to tell the user.
+    struct Refusal: Error, Equatable {
+        var message: String
+    }
+
+    /// Reads `+DURATION` or `YYYY-MM-DDTHH:MM[:SS]` (a space may replace the `T`). A value in one of these forms
+    /// that the clock cannot take (`+0s`, `2026-02-30T10:00`) is explained as a transcript's `wait:` and `at:`
+    /// are; anything else is answered with the forms.
+    static func move(_ argument: String) -> Result<Move, Refusal> {
+        let problem: TimeValueProblem?
+        let subject: String
         if argument.hasPrefix("+") {
-            return TranscriptUnits.parseDuration(String(argument.dropFirst())).map(Move.by)
+            let duration = String(argument.dropFirst())
+            if let seconds = TranscriptUnits.parseDuration(duration) { return .success(.by(seconds)) }
+            problem = TimeValueProblem.duration(duration)
+            subject = "/clock +DURATION"
+        } else {
+            if let local = TranscriptDateTime(iso: argument) { return .success(.to(local)) }
+            problem = TimeValueProblem.dateTime(argument)
+            subject = "/clock DATE-TIME"
         }
-        return TranscriptDateTime(iso: argument).map(Move.to)
+        return .failure(
+            Refusal(
+                message: problem?.message(subject, found: argument)
+                    ?? "cannot read '\(argument)'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM"))
     }
 
     /// English weekday names, Monday first (as `LocalTime.weekday` counts).

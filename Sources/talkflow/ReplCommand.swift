@@ -67,8 +67,10 @@ struct ReplCommand: ParsableCommand {
     /// Rejects a start time that cannot be read before the flow is touched (exit 64).
     func validate() throws {
         if let at, TranscriptDateTime(iso: at) == nil {
+            // A value in the right form the calendar does not have is explained as a transcript's `at:` is.
             throw ValidationError(
-                "invalid --at '\(at)': write a local date and time as YYYY-MM-DDTHH:MM (or with :SS), e.g. "
+                TimeValueProblem.dateTime(at)?.message("--at", found: at)
+                    ?? "invalid --at '\(at)': write a local date and time as YYYY-MM-DDTHH:MM (or with :SS), e.g. "
                     + "2026-12-01T10:00")
         }
     }

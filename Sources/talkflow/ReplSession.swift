@@ -154,8 +154,8 @@ final class ReplSession {
         }
         let input: TranscriptInput
         switch ReplClock.move(argument) {
-        case .by(let seconds)?: input = .wait(seconds: seconds)
-        case .to(let local)?:
+        case .success(.by(let seconds)): input = .wait(seconds: seconds)
+        case .success(.to(let local)):
             // Refused here, in the REPL's words (the transcript's `at:` has its own).
             switch TranscriptDriver.instant(movingTo: local, on: simulator) {
             case .success: input = .at(local)
@@ -167,9 +167,8 @@ final class ReplSession {
                 output.problem("\(local) is past the latest time the clock reaches, \(latest)")
                 return
             }
-        case nil:
-            output.problem(
-                "cannot read '\(argument)'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM")
+        case .failure(let refusal):
+            output.problem(refusal.message)
             return
         }
         if perform(input) { output.note(ReplClock.status(of: simulator)) }

@@ -281,19 +281,20 @@ struct TranscriptRunnerTests {
             ])
     }
 
-    /// A saved variable and a step entered that differ from the ones listed are both reported, each compared
-    /// with the first output of its kind, and the run goes on to the message that follows them.
+    /// A saved variable and a step entered that differ from the ones listed (both of the flow) are both
+    /// reported, each compared with the first output of its kind, and the run goes on to the message that
+    /// follows them.
     @Test func wrongSavedVariableAndStepAreBothReported() throws {
         let folder = try TranscriptFolder()
-        let result = try folder.runAgainstDefault(
+        let result = try folder.runAgainstVariant(
             """
-            flow: default.yaml
+            flow: variant.yaml
             fixtures: { consent: accepted, step: pedir_nombre }
             steps:
               - bot: { contains: "¿Cómo te llamas?" }
               - contact: Ana
-              - saved: name
-              - step: gracias
+              - saved: apellido
+              - step: pedir_apellido
               - bot: Gracias, Ana. Te comunicamos con un asesor de ventas.
               - bot: { contains: asesor }
               - handoff: { queue: ventas, agent: ana }
@@ -301,13 +302,13 @@ struct TranscriptRunnerTests {
             """)
         #expect(
             failures(result) == [
-                "6:5 transcript_mismatch expected saved 'name', got saved 'nombre'",
-                "7:5 transcript_mismatch expected step 'gracias', got step 'gracias_nombre'",
+                "6:5 transcript_mismatch expected saved 'apellido', got saved 'nombre'",
+                "7:5 transcript_mismatch expected step 'pedir_apellido', got step 'gracias_nombre'",
             ])
         #expect(result.stepsRun == 7)
     }
 
-    /// Without `exhaustive`, a misspelt step compared with an output uses nothing up: the lines after it still
+    /// Without `exhaustive`, a wrong step compared with an output uses nothing up: the lines after it still
     /// find their outputs (that very one too), and the run reports that one failure alone.
     @Test func aWrongOptionalExpectationInANonExhaustiveTranscriptFailsAlone() throws {
         let folder = try TranscriptFolder()
@@ -318,15 +319,15 @@ struct TranscriptRunnerTests {
             fixtures: { consent: accepted, step: pedir_nombre }
             steps:
               - contact: Ana
-              - step: gracia
+              - step: despedida
               - step: gracias_nombre
               - bot: Gracias, Ana. Te comunicamos con un asesor de ventas.
               - bot: { contains: asesor }
               - handoff: { queue: ventas, agent: ana }
 
             """)
-        // The misspelt step is compared with the nearest step, which the next line expects: it still finds it.
-        #expect(failures(result) == ["6:5 transcript_mismatch expected step 'gracia', got step 'gracias_nombre'"])
+        // The wrong step is compared with the nearest step, which the next line expects: it still finds it.
+        #expect(failures(result) == ["6:5 transcript_mismatch expected step 'despedida', got step 'gracias_nombre'"])
         #expect(result.stepsRun == 6)
     }
 

@@ -56,6 +56,32 @@ final class TranscriptFolder {
             contentsOf: transcriptRepositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)
         try write("default.yaml", text)
     }
+
+    /// Writes a transcript next to `variant.yaml`, the shipped default flow with two more steps that nothing
+    /// reaches (a warning, which does not stop a transcript): `pedir_apellido` asks and saves `apellido`, and
+    /// `marcar` sets `origen`. So a transcript can name a variable saved elsewhere, or only set.
+    func runAgainstVariant(_ transcript: String, name: String = "t.test.yaml") throws -> TranscriptResult {
+        let text = try String(
+            contentsOf: transcriptRepositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)
+        try write(
+            "variant.yaml",
+            text + """
+
+                  pedir_apellido:
+                    type: ask
+                    text: "¿Y tu apellido?"
+                    save: apellido
+                    personal_data: true
+                    next: marcar
+
+                  marcar:
+                    type: set
+                    values: { origen: whatsapp }
+                    next: despedida
+
+                """)
+        return TranscriptRunner.run(file: try write(name, transcript))
+    }
 }
 
 /// Flows and transcripts the runner tests share.

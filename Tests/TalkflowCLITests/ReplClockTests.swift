@@ -66,4 +66,41 @@ import Testing
                 """)
         #expect(result.stdout == "clock 2026-03-02T10:00 Monday (America/Bogota), business hours: open\n")
     }
+
+    /// A `/clock` value in the right form that the calendar or the clock cannot take is explained in the words a
+    /// transcript's `at:` and `wait:` get, not answered with the form again; a value in no form gets the forms.
+    /// The clock stays where it was.
+    @Test func impossibleValuesAreExplainedAsInTranscripts() throws {
+        let result = try repl(
+            "/clock 2026-02-30T10:00\n/clock 2026-03-02 25:00:00\n/clock +0s\n/clock +0h00m\n/clock +1000000000d\n"
+                + "/clock ayer\n/clock\n")
+        #expect(
+            result.stderr == """
+                error: /clock DATE-TIME names a day or a time the calendar does not have, found '2026-02-30T10:00' (months have 28 to 31 days, hours run 00 to 23, minutes 00 to 59)
+                error: /clock DATE-TIME names a day or a time the calendar does not have, found '2026-03-02 25:00:00' (months have 28 to 31 days, hours run 00 to 23, minutes and seconds 00 to 59)
+                error: /clock +DURATION must move the clock forward: write a duration above 0, found '+0s'
+                error: /clock +DURATION must move the clock forward: write a duration above 0, found '+0h00m'
+                error: /clock +DURATION is too long: each number of a duration has at most 9 digits (999999999d), found '+1000000000d'
+                error: cannot read 'ayer'; write +DURATION (30s, 30m, 25h, 2d, 1h30m) or YYYY-MM-DDTHH:MM
+
+                """)
+        #expect(result.stdout == "clock 2026-03-02T10:00 Monday (America/Bogota), business hours: open\n")
+    }
+
+    /// `--at` with a day or a time the calendar does not have is a usage error that says so, before the flow is
+    /// read; a value in no date-time form still gets the form.
+    @Test func anImpossibleStartIsExplained() throws {
+        let impossible = try repl("", ["--at", "2026-02-30T10:00"], flow: "nope.yaml")
+        #expect(impossible.status == 64)
+        #expect(
+            impossible.stderr.hasPrefix(
+                "Error: --at names a day or a time the calendar does not have, found '2026-02-30T10:00' (months "
+                    + "have 28 to 31 days, hours run 00 to 23, minutes 00 to 59)\n"), "\(impossible.stderr)")
+        let unreadable = try repl("", ["--at", "mañana"], flow: "nope.yaml")
+        #expect(unreadable.status == 64)
+        #expect(
+            unreadable.stderr.hasPrefix(
+                "Error: invalid --at 'mañana': write a local date and time as YYYY-MM-DDTHH:MM (or with :SS), e.g. "
+                    + "2026-12-01T10:00\n"), "\(unreadable.stderr)")
+    }
 }

@@ -348,9 +348,41 @@ public struct TranscriptStep: Sendable, Hashable {
     public var kind: Kind
     /// The item's range (its key), where failures about it point.
     public var range: SourceRange
+    /// Where each flow id of an expectation is written (`TranscriptExpectation.flowIDs`), for one the flow does
+    /// not have; an id missing here (a step not read from a file) is reported at `range`.
+    public var idRanges: [TranscriptFlowID: SourceRange]
 
-    public init(_ kind: Kind, range: SourceRange = .fileStart) {
+    public init(_ kind: Kind, range: SourceRange = .fileStart, idRanges: [TranscriptFlowID: SourceRange] = [:]) {
         self.kind = kind
         self.range = range
+        self.idRanges = idRanges
+    }
+}
+
+/// A name an expectation takes from the flow (a step, a variable, a queue, an agent, a template, a purpose),
+/// checked against the compiled flow before a transcript runs: a name the flow does not have could never match.
+public struct TranscriptFlowID: Sendable, Hashable {
+    /// What the name names, which says where in the flow it must be found.
+    public enum Kind: Sendable, Hashable {
+        /// A step id (`step:`).
+        case step
+        /// A variable an `ask` step saves (`saved:`).
+        case savedVariable
+        /// A handoff queue (`handoff: { queue }`).
+        case queue
+        /// An agent of the queue given beside it, or of any queue when none is (`handoff: { agent }`).
+        case agent(queue: String?)
+        /// A template's Meta name (`refused: { template }`, `bot: { template: { name } }`).
+        case template
+        /// A purpose of the policy (`consent: { purposes }`).
+        case purpose
+    }
+
+    public var kind: Kind
+    public var name: String
+
+    public init(_ kind: Kind, _ name: String) {
+        self.kind = kind
+        self.name = name
     }
 }

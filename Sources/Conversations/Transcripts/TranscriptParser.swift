@@ -76,6 +76,8 @@ private final class Reader {
     var diagnostics: [Diagnostic] = []
     /// The file's `name`, once read.
     var declaredName: String?
+    /// Where the flow ids of the step being read are written (`TranscriptStep.idRanges`).
+    var idRanges: [TranscriptFlowID: SourceRange] = [:]
 
     var sorted: [Diagnostic] { Diagnostic.sortedByPosition(diagnostics) }
 
@@ -193,6 +195,13 @@ private final class Reader {
         return value
     }
 
+    /// Records where a flow id read from `node` is written; the first place of an id written twice.
+    func note(_ name: String?, _ kind: TranscriptFlowID.Kind, at node: Node?) {
+        guard let name, let node else { return }
+        let id = TranscriptFlowID(kind, name)
+        if idRanges[id] == nil { idRanges[id] = node.range }
+    }
+
     func describe(_ node: Node) -> String {
         if let text = node.scalar, !node.isNull { return "'\(text)'" }
         return node.kindDescription
@@ -201,23 +210,10 @@ private final class Reader {
     func dateTime(_ node: Node, _ what: String) -> TranscriptDateTime? {
         guard let value = text(node, what) else { return nil }
         guard let time = TranscriptDateTime(iso: value) else {
-            // The right form with a day or a time the calendar does not have: say which.
-            let shaped =
-                value.count == 16
-                && value.enumerated().allSatisfy { index, character in
-                    switch index {
-                    case 4, 7: return character == "-"
-                    case 10: return character == "T"
-                    case 13: return character == ":"
-                    default: return character.isASCII && character.isNumber
-                    }
-                }
+            let problem = TimeValueProblem.dateTime(value)?.message(what, found: value)
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    shaped
-                        ? "\(what) names a day or a time the calendar does not have, found '\(value)' (months have "
-                            + "28 to 31 days, hours run 00 to 23, minutes 00 to 59)"
-                        : "\(what) must be a local date-time such as \"2026-03-02T10:00\", found '\(value)'",
+                    problem ?? "\(what) must be a local date-time such as \"2026-03-02T10:00\", found '\(value)'",
                     at: node.range))
             return nil
         }
@@ -347,6 +343,7 @@ private final class Reader {
     // MARK: Steps
 
     func step(_ node: Node) -> TranscriptStep? {
+        idRanges = [:]
         let allowed = TranscriptParser.inputKeys + TranscriptParser.expectationKeys
         guard let pairs = node.mapping, let pair = pairs.first else {
             add(
@@ -368,7 +365,9 @@ private final class Reader {
         }
         let value = pair.value
         let range = pair.keyRange
-        func make(_ kind: TranscriptStep.Kind?) -> TranscriptStep? { kind.map { TranscriptStep($0, range: range) } }
+        func make(_ kind: TranscriptStep.Kind?) -> TranscriptStep? {
+            kind.map { TranscriptStep($0, range: range, idRanges: idRanges) }
+        }
         switch pair.key {
         case "contact": return make(text(value, "'contact'").map { .input(.contact($0)) })
         case "forwarded": return make(text(value, "'forwarded'").map { .input(.forwarded($0)) })
@@ -380,19 +379,11 @@ private final class Reader {
         case "wait":
             guard let text = text(value, "'wait'") else { return nil }
             guard let seconds = TranscriptUnits.parseDuration(text) else {
-                // Well formed but too large: say that, not that the form is wrong.
-                let wellFormed =
-                    !text.isEmpty && text.last.map { "smhd".contains($0) } == true
-                    && text.allSatisfy { ($0.isASCII && $0.isNumber) || "smhd".contains($0) }
-                let zero = wellFormed && text.allSatisfy { $0 == "0" || "smhd".contains($0) }
-                let message =
-                    zero
-                    ? "'wait' must move the clock forward: write a duration above 0, found '\(text)'"
-                    : wellFormed
-                        ? "'wait' is too long: each number of a duration has at most 9 digits (999999999d), found "
-                            + "'\(text)'"
-                        : "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'"
-                add(SchemaRules.invalidValue.diagnostic(message, at: value.range))
+                let problem = TimeValueProblem.duration(text)?.message("'wait'", found: text)
+                add(
+                    SchemaRules.invalidValue.diagnostic(
+                        problem ?? "'wait' must be a duration such as 30s, 31m, 25h, 2d or 1h30m, found '\(text)'",
+                        at: value.range))
                 return nil
             }
             return make(.input(.wait(seconds: seconds)))
@@ -404,14 +395,23 @@ private final class Reader {
         case "handoff_ended": return isTrue(value, "'handoff_ended'") ? make(.expect(.handoffEnded)) : nil
         case "handoff":
             guard let fields = mapping(value, "'handoff'", allowed: ["queue", "agent"]) else { return nil }
-            return make(
-                .expect(.handoff(queue: text(fields, "queue", "'handoff'"), agent: text(fields, "agent", "'handoff'"))))
+            let queue = text(fields, "queue", "'handoff'")
+            let agent = text(fields, "agent", "'handoff'")
+            note(queue, .queue, at: fields["queue"]?.value)
+            note(agent, .agent(queue: queue), at: fields["agent"]?.value)
+            return make(.expect(.handoff(queue: queue, agent: agent)))
         case "closed":
             return make(word(value, "'closed'", TranscriptParser.closeReasons).map { .expect(.closed($0)) })
         case "refused": return make(refused(value).map { .expect(.refused($0)) })
         case "relayed": return make(textExpectation(value, "'relayed'").map { .expect(.relayed($0)) })
-        case "step": return make(text(value, "'step'").map { .expect(.step($0)) })
-        case "saved": return make(text(value, "'saved'").map { .expect(.saved($0)) })
+        case "step":
+            let step = text(value, "'step'")
+            note(step, .step, at: value)
+            return make(step.map { .expect(.step($0)) })
+        case "saved":
+            let variable = text(value, "'saved'")
+            note(variable, .savedVariable, at: value)
+            return make(variable.map { .expect(.saved($0)) })
         default: return nil
         }
     }
@@ -512,8 +512,10 @@ private final class Reader {
                 guard let t = mapping(pair.value, "'template'", allowed: ["name", "language", "parameters"]) else {
                     return nil
                 }
+                let name = text(t, "name", "'template'")
+                note(name, .template, at: t["name"]?.value)
                 m.form = .template(
-                    name: text(t, "name", "'template'"), language: text(t, "language", "'template'"),
+                    name: name, language: text(t, "language", "'template'"),
                     parameters: t["parameters"].flatMap { texts($0.value, "'parameters'") })
             }
         }
@@ -537,6 +539,9 @@ private final class Reader {
         // Every key is read before giving up, so one run reports each problem of the mapping.
         let choice = fields["choice"].flatMap { word($0.value, "'choice'", TranscriptParser.consentChoices) }
         let purposes = fields["purposes"].map { texts($0.value, "'purposes'") }
+        if let items = fields["purposes"]?.value.sequence, let read = purposes ?? nil {
+            for (purpose, item) in zip(read, items) { note(purpose, .purpose, at: item) }
+        }
         let sensitive = fields["sensitive"].map { bool($0.value, "'sensitive'") }
         if fields["choice"] == nil {
             add(
@@ -562,7 +567,9 @@ private final class Reader {
             }
             return nil
         }
-        return text(pair.value, "'template'").map { .template($0) }
+        let name = text(pair.value, "'template'")
+        note(name, .template, at: pair.value)
+        return name.map { .template($0) }
     }
 
     func textExpectation(_ node: Node, _ what: String) -> TextExpectation? {

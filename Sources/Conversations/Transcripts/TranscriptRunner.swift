@@ -240,9 +240,9 @@ private struct Execution {
     }
 
     mutating func run() {
-        // Every way the fixtures do not fit the flow is reported in one run, in file order. A start past the
-        // latest time the clock reaches is a value the transcript cannot have, known only now that the flow's
-        // time zone is.
+        // Every way the fixtures and the expectations do not fit the flow is reported in one run, in file order.
+        // A start past the latest time the clock reaches is a value the transcript cannot have, known only now
+        // that the flow's time zone is.
         var problems: [Diagnostic] = []
         if let time = transcript.fixtures.time,
             let problem = TranscriptDriver.startTimeProblem(
@@ -255,6 +255,7 @@ private struct Execution {
                 TranscriptRules.flow.diagnostic(
                     "fixtures: " + problem.message, at: problem.range ?? transcript.fixturesRange))
         }
+        problems += TranscriptDriver.expectationProblems(machine: machine, steps: transcript.steps)
         guard problems.isEmpty else {
             failures += Diagnostic.sortedByPosition(problems)
             stopped = true

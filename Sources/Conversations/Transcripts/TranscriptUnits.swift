@@ -1,7 +1,8 @@
 /// Durations (`wait: 25h`) and file sizes (`size: 2MB`) as transcripts write them, both ways.
 public enum TranscriptUnits {
     /// Seconds of a duration such as `30s`, `31m`, `25h`, `2d` or a sum such as `1h30m`; `nil` for anything
-    /// else, zero included.
+    /// else, zero included (`TimeValueProblem.duration` says why). A sum beyond `Int64.max` seconds is
+    /// `Int64.max`.
     public static func parseDuration(_ text: String) -> Int64? {
         var total: Int64 = 0
         var digits = ""
@@ -21,7 +22,9 @@ public enum TranscriptUnits {
             case "d": unit = 86400
             default: return nil
             }
-            total += number * unit
+            // A sum past what the clock can hold moves it as far as it goes (it stops at its latest time anyway).
+            let (sum, overflow) = total.addingReportingOverflow(number * unit)
+            total = overflow ? Int64.max : sum
             digits = ""
             sawUnit = true
         }
