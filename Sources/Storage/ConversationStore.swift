@@ -34,7 +34,9 @@ public protocol ConversationStore: SessionStore, ConversationLogStore, ConsentLe
     /// by (the `wa_id` when present); `aliases` are the person's other ids in the same message. A person keeps
     /// one conversation whichever ids later messages carry: the store remembers which conversation each id
     /// belongs to once a message has carried two of them, and uses that conversation (`CommittedChanges.contact`
-    /// says which); a message with two ids where only the alias had a conversation stays in that one.
+    /// says which); a message with two ids where only the alias had a conversation stays in that one. Ids that
+    /// contradict a stored link (a new number with a known user id, or the reverse) go to a conversation keyed
+    /// by one of them, never another number's: operations.md, "Who the contact is", has the rule.
     @discardableResult
     func handleInbound(
         tenant: String, contact: String, aliases: [String], messageID: String, receivedAt: Int64,

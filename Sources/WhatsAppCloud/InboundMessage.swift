@@ -21,7 +21,8 @@ public struct InboundMessage: Sendable, Hashable {
     /// The contact's business-scoped user id (`from_user_id`, or `contacts[].user_id`), when present.
     public var userID: String?
     /// The contact's ids other than `contactID` in this message (the business-scoped user id beside a
-    /// `wa_id`): the store keeps one conversation per person whichever ids a message carries.
+    /// `wa_id`): the store keeps one conversation per person whichever ids a message carries, and starts
+    /// another when they contradict the ids it knows (a changed number).
     public var aliases: [String] {
         guard let userID, userID != contactID else { return [] }
         return [userID]

@@ -72,6 +72,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v12_claim_flag_and_erasure") { db in
             for statement in v12 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13_aliases_by_conversation") { db in
+            for statement in v13 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -391,6 +394,19 @@ public enum SQLiteSchema {
                 AND (NEW.erased_at IS NOT OLD.erased_at OR NEW.erased_lines IS NOT OLD.erased_lines
                     OR NEW.erased_contact IS NOT OLD.erased_contact))
         BEGIN SELECT RAISE(ABORT, 'the flag and erasure of a data request never change'); END
+        """,
+    ]
+
+    /// Whether an id keys a conversation that another id is linked to is asked for every pair of ids a message
+    /// brings that are not linked together yet (a number change must not be folded into another conversation),
+    /// so the links are indexed by conversation too. A link from one phone number to another was only ever made
+    /// by folding a new number into an old one (before this version); it is dropped, so that the new number
+    /// names its own conversation again and nothing more is sent to the old one for it.
+    static let v13: [String] = [
+        "CREATE INDEX contact_aliases_by_contact ON contact_aliases (tenant, contact)",
+        """
+        DELETE FROM contact_aliases
+        WHERE alias <> '' AND alias NOT GLOB '*[^0-9]*' AND contact <> '' AND contact NOT GLOB '*[^0-9]*'
         """,
     ]
 

@@ -93,28 +93,33 @@ extension SQLiteStore {
         return SQLiteCommitQueue.Outcome(committed, claimed: claims?.messages.isEmpty == false ? claims : nil)
     }
 
-    /// The conversation a message naming the contact by `contact` and `aliases` belongs to, inside the
-    /// transaction: the one an id was linked to before (`contact` first, then the aliases, in order); else
-    /// `contact`'s own, or an alias's when only that alias has a conversation. Links every id of the message
-    /// to it, so that later messages carrying any one of them find it.
+    /// The conversation a message naming the contact by `contact` (its phone number, when it has one) and
+    /// `aliases` (the business-scoped user id beside it) belongs to, inside the transaction, with the links
+    /// between the ids kept up to date (operations.md, "Who the contact is"):
+    /// - one id: the conversation it was linked to, else its own;
+    /// - two ids linked together: their conversation;
+    /// - otherwise the pair is new, or contradicts a stored one (a number change: the user id was linked to
+    ///   another number; a change of the user id: the number was linked to another one). An id that keys a
+    ///   conversation another id is linked to stays with it; of the others, the conversation is the first's
+    ///   that has a session (the number's first), else the first's (the number's, unless it stays with its
+    ///   own); with neither free, the number's. The ids move from any other link to this pair, and the one that
+    ///   is not the key is linked to it, when free.
+    /// So a reply never goes to a number the message did not carry, and every later message with either id
+    /// finds the pair's conversation, until another pair takes one of them.
     static func conversationKey(_ db: Database, tenant: String, contact: String, aliases: [String]) throws -> String {
-        let ids = [contact] + aliases.filter { $0 != contact }
-        for id in ids {
-            if let linked = try linkedKey(db, tenant: tenant, alias: id) {
-                if ids.count > 1 { try link(db, tenant: tenant, ids: ids, to: linked) }
-                return linked
-            }
+        let linked = try linkedKey(db, tenant: tenant, alias: contact)
+        guard let other = aliases.first(where: { $0 != contact }) else { return linked ?? contact }
+        if linked == other { return other }
+        let otherLinked = try linkedKey(db, tenant: tenant, alias: other)
+        if otherLinked == contact { return contact }
+        let free = try [contact, other].filter { try !keysLinks(db, tenant: tenant, contact: $0) }
+        let conversation = try free.first { try hasSession(db, tenant: tenant, contact: $0) } ?? free.first ?? contact
+        for (id, link) in [(contact, linked), (other, otherLinked)] where link != nil {
+            try unlink(db, tenant: tenant, alias: id)
         }
-        // A message with one id links nothing; with several, the conversation is the key's own, or else the
-        // first alias's that has one.
-        guard ids.count > 1 else { return contact }
-        var conversation = contact
-        if try !hasSession(db, tenant: tenant, contact: contact),
-            let alias = try ids.dropFirst().first(where: { try hasSession(db, tenant: tenant, contact: $0) })
-        {
-            conversation = alias
+        for id in free where id != conversation {
+            try link(db, tenant: tenant, ids: [id], to: conversation)
         }
-        try link(db, tenant: tenant, ids: ids, to: conversation)
         return conversation
     }
 
@@ -127,6 +132,22 @@ extension SQLiteStore {
         lookup.bind(1, tenant)
         lookup.bind(2, alias)
         return try lookup.step() ? lookup.text(0) : nil
+    }
+
+    /// Whether `contact` keys a conversation that another id is linked to (through `contact_aliases_by_contact`).
+    static func keysLinks(_ db: Database, tenant: String, contact: String) throws -> Bool {
+        let query = try DirectStatement(db, "SELECT 1 FROM contact_aliases WHERE tenant = ? AND contact = ?")
+        query.bind(1, tenant)
+        query.bind(2, contact)
+        return try query.step()
+    }
+
+    /// Drops `alias`'s link: the id now belongs to another pair.
+    static func unlink(_ db: Database, tenant: String, alias: String) throws {
+        let unlink = try DirectStatement(db, "DELETE FROM contact_aliases WHERE tenant = ? AND alias = ?")
+        unlink.bind(1, tenant)
+        unlink.bind(2, alias)
+        try unlink.run()
     }
 
     /// Links every id but the conversation's own key to it (kept when already linked).

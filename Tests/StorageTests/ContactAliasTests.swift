@@ -1,0 +1,121 @@
+import FlowRuntime
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@testable import Storage
+
+// Which conversation a message's ids lead to when they contradict a stored link (operations.md, "Who the
+// contact is"): a new number or a new user id starts its own conversation, never another number's, and an id
+// that is not a key follows the pair it came with last.
+
+/// A store and the conversation each message (a number, and a user id beside it) is stepped in.
+private struct Messages {
+    let store: SQLiteStore
+    let tenant = "t1"
+    private let count = Mutex(0)
+
+    func message(_ contact: String, _ aliases: [String] = []) async throws -> String? {
+        let number = count.withLock {
+            $0 += 1
+            return $0
+        }
+        return try await store.handleInbound(
+            tenant: tenant, contact: contact, aliases: aliases, messageID: "wamid.\(number)",
+            receivedAt: Fixtures.monday + Int64(number)
+        ) { session, _ in
+            session.status = .waiting
+            return Fixtures.reply("hola \(number)")
+        }?.contact
+    }
+
+    func key(_ id: String) async throws -> String { try await store.conversationKey(tenant: tenant, contact: id) }
+}
+
+private func messages(_ folder: TestFolder) throws -> Messages {
+    Messages(store: try SQLiteStore(path: folder.path("store.db"), options: SQLiteStore.Options(durability: .process)))
+}
+
+@Test func aNumberChangeStartsTheNewNumbersConversationAndTheUserIDMovesToIt() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("573001", ["CO.1"]) == "573001")
+    #expect(try await m.message("573002", ["CO.1"]) == "573002")
+    #expect(try await m.message("CO.1") == "573002")
+    #expect(try await m.message("573002") == "573002")
+    #expect(try await m.message("573001") == "573001")
+    #expect(try await m.key("CO.1") == "573002")
+    // Back to the first number: the user id follows the pair it came with last.
+    #expect(try await m.message("573001", ["CO.1"]) == "573001")
+    #expect(try await m.key("CO.1") == "573001")
+    #expect(try await m.key("573002") == "573002")
+}
+
+@Test func aNumberChangeOfAContactKeyedByTheUserIDLeavesTheUserIDItsKey() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("CO.1") == "CO.1")
+    #expect(try await m.message("573001", ["CO.1"]) == "CO.1")
+    #expect(try await m.message("573002", ["CO.1"]) == "573002")
+    #expect(try await m.message("573002", ["CO.1"]) == "573002")
+    #expect(try await m.message("CO.1") == "CO.1")
+    #expect(try await m.message("573001") == "CO.1")
+    #expect(try await m.key("573002") == "573002")
+}
+
+@Test func aNewUserIDBesideANumberKeyingAConversationStartsTheUserIDsConversation() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("573001") == "573001")
+    #expect(try await m.message("573001", ["CO.1"]) == "573001")
+    #expect(try await m.message("573001", ["CO.2"]) == "CO.2")
+    #expect(try await m.message("573001", ["CO.2"]) == "CO.2")
+    #expect(try await m.message("CO.2") == "CO.2")
+    #expect(try await m.message("573001") == "573001")
+    #expect(try await m.message("CO.1") == "573001")
+}
+
+@Test func aNewUserIDBesideANumberLinkedToAnotherUserIDTakesTheNumber() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("CO.1") == "CO.1")
+    #expect(try await m.message("573001", ["CO.1"]) == "CO.1")
+    #expect(try await m.message("573001", ["CO.2"]) == "573001")
+    #expect(try await m.message("573001") == "573001")
+    #expect(try await m.message("CO.2") == "573001")
+    #expect(try await m.message("CO.1") == "CO.1")
+}
+
+@Test func idsThatBothKeyOtherPairsGoToTheNumbersConversation() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("573001", ["CO.1"]) == "573001")
+    #expect(try await m.message("CO.2") == "CO.2")
+    #expect(try await m.message("573002", ["CO.2"]) == "CO.2")
+    #expect(try await m.message("573001", ["CO.2"]) == "573001")
+    #expect(try await m.key("CO.1") == "573001")
+    #expect(try await m.key("573002") == "CO.2")
+}
+
+/// A store written before v13 may hold a new number folded into an old one's conversation: the link goes, so
+/// the new number names its own conversation (and a template to it goes to it), while a user id's link stays.
+@Test func theMigrationDropsLinksFromOneNumberToAnother() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v12_claim_flag_and_erasure")
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO contact_aliases (tenant, alias, contact) VALUES
+                        ('t1', 'CO.1', '573001'), ('t1', '573002', '573001'), ('t1', '573003', 'CO.3')
+                    """)
+        }
+    }
+    let m = Messages(store: try SQLiteStore(path: path))
+    #expect(try await m.key("573002") == "573002")
+    #expect(try await m.key("CO.1") == "573001")
+    #expect(try await m.key("573003") == "CO.3")
+}
