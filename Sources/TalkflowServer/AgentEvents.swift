@@ -9,6 +9,9 @@ public struct AgentEvent: Sendable, Hashable, Encodable {
     public enum Kind: String, Sendable, Hashable, Codable {
         /// A conversation was assigned to the agent (by the rotation or an admin's reassignment).
         case assignment
+        /// A conversation left the agent (`reason` says why), so their console drops it at once instead of
+        /// learning it from a refused reply.
+        case unassignment
         /// The contact wrote in one of the agent's conversations.
         case message
     }
@@ -23,6 +26,8 @@ public struct AgentEvent: Sendable, Hashable, Encodable {
     public var at: String
     /// The handoff's queue (assignments).
     public var queue: String?
+    /// Why the conversation left the agent (unassignments).
+    public var reason: UnassignmentReason?
     /// The WhatsApp message type (`text`, `image`…) of a contact message.
     public var type: String?
     /// A text message's body, or a file's caption (messages after consent only; the log keeps nothing else
@@ -30,19 +35,20 @@ public struct AgentEvent: Sendable, Hashable, Encodable {
     public var text: String?
 
     enum CodingKeys: String, CodingKey {
-        case tenant, contact, at, queue, type, text
+        case tenant, contact, at, queue, reason, type, text
     }
 
     /// An event of `kind` about `contact`'s conversation.
     public init(
-        _ kind: Kind, tenant: String, contact: String, at: Int64, queue: String? = nil, type: String? = nil,
-        text: String? = nil
+        _ kind: Kind, tenant: String, contact: String, at: Int64, queue: String? = nil,
+        reason: UnassignmentReason? = nil, type: String? = nil, text: String? = nil
     ) {
         self.kind = kind
         self.tenant = tenant
         self.contact = contact
         self.at = AgentAPI.iso8601(at)
         self.queue = queue
+        self.reason = reason
         self.type = type
         self.text = text
     }
@@ -102,12 +108,22 @@ public final class AgentEventBroadcaster: Sendable {
         subscribers.withLock { $0[Key(tenant: tenant, agent: agent)]?.count ?? 0 }
     }
 
-    /// Publishes what a committed transaction means for agents: an `assignment` for each agent the step
-    /// assigned, and otherwise, for a contact message (`inbound`) in a conversation with an agent, a
-    /// `message` to that agent.
+    /// Publishes what a committed transaction means for agents: an `unassignment` for each agent whose
+    /// handoff the step ended (a `handoff_ended` line), then an `assignment` for each agent the step assigned,
+    /// and otherwise, for a contact message (`inbound`) in a conversation with an agent, a `message` to that
+    /// agent.
     func publish(_ committed: CommittedChanges, tenant: String, contact: String, at: Int64, inbound: Bool) {
+        let events = committed.changes.events
+        for (index, event) in events.enumerated() where event.kind == ConversationEvent.handoffEnded {
+            guard let agent = event.detail else { continue }
+            publish(
+                AgentEvent(
+                    .unassignment, tenant: tenant, contact: contact, at: at,
+                    reason: UnassignmentReason(handoffEndedAt: index, in: events)),
+                to: agent)
+        }
         var assigned = false
-        for event in committed.changes.events where event.kind == ConversationEvent.agentAssigned {
+        for event in events where event.kind == ConversationEvent.agentAssigned {
             guard let agent = event.detail else { continue }
             assigned = true
             publish(

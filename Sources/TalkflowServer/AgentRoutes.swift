@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Storage
+import Synchronization
 
 /// The agent API under `/api/v1/tenants/{tenant}/`: list conversations, read a thread, reply, close,
 /// reassign, export a contact's consent, and an agent's Server-Sent Events stream. Every request carries an
@@ -243,7 +244,7 @@ struct AgentRoutes: Sendable {
                 throw Refusal.notYours
             }
             return [.agentMessage(body.text)]
-        }
+        }.committed
         let events = committed.changes.events
         if events.contains(where: { $0.kind == ConversationEvent.agentMessageRefused }) { throw AgentAPIError.emoji }
         if events.contains(where: { $0.kind == ConversationEvent.windowClosed }) {
@@ -258,14 +259,23 @@ struct AgentRoutes: Sendable {
         let contact = try Self.contact(context)
         let agent = caller.name
         let admin = caller.isAdmin
-        let committed = try await act(caller, contact: contact) { session, _ in
+        let acted = try await act(caller, contact: contact) { session, _ in
             // Ownership before state: an agent learns nothing of a conversation that is not theirs.
             guard admin || session.agent == agent else { throw Refusal.notYours }
             guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
             return [.agentClosed]
         }
-        // A handoff after the agent's one (the handoff's `next`) assigns the rotation's next agent: told as any
+        let committed = acted.committed
+        // The agent who had it hears it left them (their other consoles, or the agent an admin closed it for);
+        // a handoff after theirs (the handoff's `next`) assigns the rotation's next agent, told as any
         // assignment is.
+        if let previous = acted.agentBefore {
+            processing.agentEvents.publish(
+                AgentEvent(
+                    .unassignment, tenant: caller.tenant.id, contact: committed.contact, at: processing.clock(),
+                    reason: .closed),
+                to: previous)
+        }
         processing.agentEvents.publish(
             committed, tenant: caller.tenant.id, contact: committed.contact, at: processing.clock(), inbound: false)
         let answer = await answer(caller, committed)
@@ -277,8 +287,9 @@ struct AgentRoutes: Sendable {
     /// as the rotation's answer would, but without taking a turn of the rotation (the admin chose the agent);
     /// one already with an agent gets the new agent set on the session directly (the interpreter only assigns
     /// queued conversations), with an `agent_assigned` log line either way, which starts the new agent's first
-    /// reply and wait over. The new agent gets an `assignment` event. Reassigning to the agent the conversation
-    /// has changes nothing (no line, no event, their first reply kept): 200 with the conversation as it is.
+    /// reply and wait over. The previous agent, if any, gets an `unassignment` event (`reassigned`), then the
+    /// new agent an `assignment` event. Reassigning to the agent the conversation has changes nothing (no
+    /// line, no event, their first reply kept): 200 with the conversation as it is.
     func reassign(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
@@ -292,7 +303,7 @@ struct AgentRoutes: Sendable {
                 status: .unprocessableContent, code: "unknown_agent",
                 message: "'\(target)' is neither an agent of the tenant nor of any of its queues")
         }
-        let committed = try await act(caller, contact: contact, assigning: target) { session, key in
+        let acted = try await act(caller, contact: contact, assigning: target) { session, key in
             switch session.status {
             case .queued:
                 return [.agentAssigned(target)]
@@ -305,15 +316,22 @@ struct AgentRoutes: Sendable {
                 throw Refusal.notWithAgent
             }
         }
+        let committed = acted.committed
         let answer = await answer(caller, committed)
         guard committed.changes.events.contains(where: { $0.kind == ConversationEvent.agentAssigned }) else {
             context.logger.info(
                 "conversation already with the agent; nothing changed", metadata: answer.logMetadata(agent: target))
             return AgentAPI.json(answer.body)
         }
+        let at = processing.clock()
+        if let previous = acted.agentBefore, previous != target {
+            processing.agentEvents.publish(
+                AgentEvent(.unassignment, tenant: tenant.id, contact: committed.contact, at: at, reason: .reassigned),
+                to: previous)
+        }
         processing.agentEvents.publish(
             AgentEvent(
-                .assignment, tenant: tenant.id, contact: committed.contact, at: processing.clock(),
+                .assignment, tenant: tenant.id, contact: committed.contact, at: at,
                 queue: committed.changes.queueName),
             to: target)
         context.logger.info("conversation reassigned", metadata: answer.logMetadata(agent: target))
@@ -323,14 +341,16 @@ struct AgentRoutes: Sendable {
     /// Runs one agent action in a store transaction: `decide` checks the session, given with the conversation's
     /// key (throwing a `Refusal` leaves everything as it was), and names the events to step; the stepper records
     /// their effects. Rings the outbox worker when messages were queued. `Refusal.unchanged` answers the session as it was, with no
-    /// changes. `named` may be either of the contact's ids: the store finds the conversation inside the
+    /// changes. The answer also names the agent the conversation had when `decide` saw it (who an action that
+    /// ends or moves the handoff takes it from). `named` may be either of the contact's ids: the store finds the conversation inside the
     /// transaction, where a contact without one is refused (404) before anything is stored;
     /// `CommittedChanges.contact` is the conversation's key.
     func act(
         _ caller: AgentAuthentication.Caller, contact named: String, assigning: String? = nil,
         _ decide: @escaping @Sendable (inout Session, _ contact: String) throws -> [Event.Kind]
-    ) async throws -> CommittedChanges {
+    ) async throws -> Acted {
         let tenant = caller.tenant
+        let before = AgentBefore()
         let at = processing.clock()
         let stepper = ConversationStepper(
             flow: tenant.flow,
@@ -345,6 +365,7 @@ struct AgentRoutes: Sendable {
                 // First onto the running flow, as a contact's message would be: a handoff a flow change ended is
                 // not the agent's any more (403), rather than a reply accepted and then stepped into nothing.
                 stepper.adopt(&session, into: &changes)
+                before.agent.withLock { $0 = session.agent }
                 let kinds = try decide(&session, transaction.contact)
                 if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 for kind in kinds {
@@ -359,13 +380,25 @@ struct AgentRoutes: Sendable {
             case .notYours: throw AgentAPIError.notYours
             case .notWithAgent: throw AgentAPIError.notWithAgent
             case .unchanged(let session, let contact):
-                return CommittedChanges(
+                let unchanged = CommittedChanges(
                     contact: contact, session: session, changes: ConversationChanges(), outboxIDs: [],
                     ledgerSequences: [])
+                return Acted(committed: unchanged, agentBefore: nil)
             }
         }
         if committed.hasWaitingMessages { processing.signal.ring() }
-        return committed
+        return Acted(committed: committed, agentBefore: before.agent.withLock { $0 })
+    }
+
+    /// What `act` committed, and the agent the conversation had before.
+    struct Acted {
+        var committed: CommittedChanges
+        var agentBefore: String?
+    }
+
+    /// Carries the agent `decide` saw out of the transaction's body, which may not return it.
+    private final class AgentBefore: Sendable {
+        let agent = Mutex<String?>(nil)
     }
 
     /// An action's answer and what its log line says (tenant, conversation id, agent; never the contact).
@@ -390,9 +423,11 @@ struct AgentRoutes: Sendable {
 
     // MARK: Events
 
-    /// `text/event-stream` of the agent's `assignment` and `message` events, with a keep-alive comment
-    /// every `keepAlive`; it ends when the client disconnects or the server shuts down. Agents read their
-    /// own stream; admins may read any agent's of their tenant.
+    /// `text/event-stream` of the agent's `assignment`, `unassignment` and `message` events, with a keep-alive
+    /// comment every `keepAlive`; it ends when the client disconnects or the server shuts down. At shutdown the
+    /// stream takes no more events and drops those not yet written (events are not stored anyway), then ends;
+    /// a client that does not read that end is cut by `ShutdownDrain`, so that it cannot hold the process.
+    /// Agents read their own stream; admins may read any agent's of their tenant.
     func events(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) throws -> Response {
         let agent = try Self.parameter("agent", context)
         guard caller.isAdmin || agent == caller.name else { throw AgentAPIError.ownOnly("event stream") }
@@ -420,7 +455,11 @@ struct AgentRoutes: Sendable {
                         }
                     }
                     try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                    for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
+                    for await frame in frames {
+                        // Shutting down: what was not written yet is dropped, not drained.
+                        if Task.isShuttingDownGracefully { break }
+                        try await writer.write(ByteBuffer(string: frame))
+                    }
                     group.cancelAll()
                 }
             } onGracefulShutdown: {

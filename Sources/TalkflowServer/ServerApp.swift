@@ -133,9 +133,12 @@ public struct ServerApp: Sendable {
     ///     turn it off).
     ///   - stalledConnectionTimeout: how long a connection may neither send nor receive before it is closed
     ///     (`StalledConnections`).
+    ///   - shutdownDrain: how long after a graceful shutdown starts a connection is closed whatever it has not
+    ///     taken (`ShutdownDrain`).
     ///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
     public func application(
         reloadOnHangup: Bool = true, stalledConnectionTimeout: TimeAmount = StalledConnections.timeout,
+        shutdownDrain: TimeAmount = ShutdownDrain.limit,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         var services: [any Service] = []
@@ -154,7 +157,7 @@ public struct ServerApp: Sendable {
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: StalledConnections.handlers(timeout: stalledConnectionTimeout)
-                        + [ConnectRequests()]),
+                        + [ConnectRequests(), ShutdownDrain.handler(limit: shutdownDrain)]),
                 webhookBodyLimit: settings.webhookBodyLimit),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
             services: services,
@@ -167,8 +170,9 @@ public struct ServerApp: Sendable {
     }
 
     /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: it stops accepting connections,
-    /// finishes the requests in flight, lets the outbox worker finish the sends in flight, and closes the Graph
-    /// API client before returning.
+    /// ends the agents' event streams, finishes the requests in flight (closing, `ShutdownDrain.limit` after the
+    /// signal, a connection whose client does not take its answer), lets the outbox worker finish the sends in
+    /// flight, and closes the Graph API client before returning.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         do {
             try await application(onServerRunning: onServerRunning)

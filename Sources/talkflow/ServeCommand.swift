@@ -23,7 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             Logs go to stderr. SIGHUP (or POST /admin/reload with the admin key) reloads every flow: a flow \
             with errors is refused and the previous one keeps running. SIGTERM or SIGINT stop the server \
-            gracefully: it stops accepting connections and finishes the requests in flight.
+            gracefully: it stops accepting connections, ends the agents' event streams and finishes the \
+            requests in flight; 3 seconds after the signal it closes any connection whose client is not \
+            reading what it was sent.
 
             Exit status:
               0   stopped by SIGTERM or SIGINT

@@ -94,18 +94,7 @@ struct AgentAPITests {
     @Test func aReplyToAHandoffAFlowChangeEndedIsRefused() async throws {
         try await AgentServer.run(admin: true) { server in
             try await server.handOff(EndToEnd.ana)
-            let flow = try String(contentsOfFile: server.e2e.flowFile, encoding: .utf8)
-                .replacingOccurrences(of: "next: asesor }", with: "next: atencion }")
-                .replacingOccurrences(of: "fallback: asesor\n", with: "fallback: atencion\n")
-                .replacingOccurrences(of: "next: asesor\n", with: "next: atencion\n")
-                .replacingOccurrences(
-                    of: "  asesor:\n    type: handoff\n    queue: ventas",
-                    with: "  atencion:\n    type: handoff\n    queue: soporte"
-                )
-                .replacingOccurrences(of: "  ventas: [ana, bruno, carla]", with: "  soporte: [ana, bruno, carla]")
-            try Data(flow.utf8).write(to: URL(fileURLWithPath: server.e2e.flowFile))
-            // 422: the second tenant shares the file and overrides `ventas`, so it keeps its flow; `tienda` takes it.
-            #expect(try await server.e2e.reload() == 422)
+            try await server.replaceTheHandoffStep()
             let (status, refusal) = try await server.request(
                 .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, sigo aquí"}"#)
             #expect(status == 403)
