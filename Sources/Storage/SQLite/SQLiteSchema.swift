@@ -72,6 +72,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v12_claim_flag_and_erasure") { db in
             for statement in v12 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13_erased_conversation_figures") { db in
+            for statement in v13 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -392,6 +395,24 @@ public enum SQLiteSchema {
                     OR NEW.erased_contact IS NOT OLD.erased_contact))
         BEGIN SELECT RAISE(ABORT, 'the flag and erasure of a data request never change'); END
         """,
+    ]
+
+    /// What `GET …/reports/agents` needs of each conversation whose log lines an erasure under a reclamo
+    /// deleted, so that the reports of past periods stay as they were: its start and end, the last agent
+    /// assigned, when the wait for them began and their first reply. No contact, no text, no message id: the
+    /// figures name nobody. The tenant's log retention deletes them with the lines of the same age.
+    static let v13: [String] = [
+        """
+        CREATE TABLE erased_conversations (
+            tenant TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            agent TEXT,
+            wait_started_at INTEGER,
+            first_reply_at INTEGER
+        )
+        """,
+        "CREATE INDEX erased_conversations_by_start ON erased_conversations (tenant, started_at)",
     ]
 
     /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in
