@@ -35,6 +35,9 @@ public struct DataErasure: Sendable, Hashable {
         case conversationOpen
         /// Messages to the contact are still being sent: their lines cannot go before the sender is done.
         case outboxPending
+        /// The tenant has no conversation, log line or id link of the case's contact: an erasure would delete
+        /// nothing and record the case as erased while the contact's data (under another id) are all there.
+        case unknownContact
 
         /// The sentence that tells a user why, naming the case.
         public func message(id: Int64) -> String {
@@ -48,6 +51,10 @@ public struct DataErasure: Sendable, Hashable {
             case .outboxPending:
                 "messages to the contact of data request \(id) are still being sent; try again once the outbox "
                     + "has sent them (or they failed)"
+            case .unknownContact:
+                "the tenant has no conversation, log line or id link of the contact of data request \(id): nothing "
+                    + "was erased; check the case's contact (the WhatsApp id, e.g. 573001112233) and, if it is wrong, "
+                    + "answer the case saying so and open one under the right id"
             }
         }
 
@@ -59,6 +66,7 @@ public struct DataErasure: Sendable, Hashable {
             case .alreadyErased: "already_erased"
             case .conversationOpen: "conversation_open"
             case .outboxPending: "outbox_pending"
+            case .unknownContact: "unknown_contact"
             }
         }
     }

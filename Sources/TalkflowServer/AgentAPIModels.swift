@@ -127,13 +127,6 @@ struct AgentAPIError: Error, Sendable, Equatable {
     static func badRequest(_ message: String) -> AgentAPIError {
         AgentAPIError(status: .badRequest, code: "invalid_request", message: message)
     }
-
-    /// A JSON body with a key twice in one object, `nil` for any other: JSONDecoder would keep one of the two
-    /// values unseen (`{"text":"a","text":"b"}` would send "a").
-    static func repeatedKey(in body: ByteBuffer) -> AgentAPIError? {
-        guard case .duplicateKey(let path)? = JSONNode.failure(body.readableBytesView) else { return nil }
-        return badRequest("the body gives '\(path)' more than once; give each field once")
-    }
 }
 
 /// A conversation as `GET …/conversations` lists it.
@@ -305,13 +298,15 @@ struct ConsentSummary: Encodable {
 }
 
 /// The body of `POST …/messages`.
-struct AgentMessageRequest: Decodable {
-    var text: String
+enum AgentMessageRequest {
+    /// The body as refusals show it.
+    static let example = #"{"text": "..."}"#
 }
 
 /// The body of `POST …/reassign`.
-struct ReassignRequest: Decodable {
-    var agent: String
+enum ReassignRequest {
+    /// The body as refusals show it.
+    static let example = #"{"agent": "AGENT"}"#
 }
 
 /// The answer of a conversation action (reply, close, reassign).

@@ -5,15 +5,9 @@ import Storage
 /// Data subjects' requests in the agent API (Ley 1581 arts. 14 and 15): the agent who receives one in a
 /// conversation opens the case; admins list, extend, erase under and answer them. The same cases as `talkflow data-request`.
 extension AgentRoutes {
-    struct OpenDataRequest: Decodable {
-        var contact: String
-        var kind: DataRequest.Kind
-        var subject: String?
-    }
-
-    struct AnswerDataRequest: Decodable {
-        var answer: String?
-    }
+    /// The bodies as refusals show them.
+    static let openExample = #"{"contact": "573001112233", "kind": "claim", "subject": "..."}"#
+    static let answerExample = #"{"answer": "..."}"#
 
     struct DataRequestList: Encodable {
         var dataRequests: [DataRequestReport]
@@ -42,22 +36,25 @@ extension AgentRoutes {
     func openDataRequest(_ caller: AgentAuthentication.Caller, _ request: Request, _ context: BasicRequestContext)
         async throws -> Response
     {
-        let body = try await Self.decode(OpenDataRequest.self, request, context)
-        guard !body.contact.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw AgentAPIError.badRequest("'contact' is empty")
-        }
-        if let problem = DataRequestContact.problem(body.contact, name: "'contact'") {
-            throw AgentAPIError.badRequest(problem)
+        let body = try await Self.fields(request, example: Self.openExample)
+        let named = try body.string("contact")
+        let kind = try body.choice("kind", DataRequest.Kind.self)
+        let subject = try body.optionalString("subject")
+        let contact: String
+        do {
+            contact = try DataRequestContact.normalized(named, name: "'contact'")
+        } catch {
+            throw AgentAPIError.badRequest(error.message)
         }
         let now = processing.clock()
-        let (due, flagDue) = DataRequestDeadlines.due(body.kind, receivedAt: now)
+        let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: now)
         let opened = try await store.openDataRequest(
-            tenant: caller.tenant.id, contact: body.contact, kind: body.kind, receivedAt: now, dueAt: due,
-            flagDueAt: flagDue, subject: DataRequest.nonBlank(body.subject), recordedAt: now)
+            tenant: caller.tenant.id, contact: contact, kind: kind, receivedAt: now, dueAt: due,
+            flagDueAt: flagDue, subject: DataRequest.nonBlank(subject), recordedAt: now)
         context.logger.info(
             "data request opened",
             metadata: [
-                "tenant": "\(caller.tenant.id)", "agent": "\(caller.agent)", "kind": "\(body.kind.rawValue)",
+                "tenant": "\(caller.tenant.id)", "agent": "\(caller.name)", "kind": "\(kind.rawValue)",
                 "data_request": "\(opened.id)",
             ])
         var response = AgentAPI.json(DataRequestReport(opened, now: now))
@@ -87,14 +84,14 @@ extension AgentRoutes {
     {
         try caller.requireAdmin()
         let current = try await dataRequest(caller, context)
-        let body = try await Self.decode(AnswerDataRequest.self, request, context)
+        let answer = try await Self.fields(request, example: Self.answerExample).optionalString("answer")
         let now = processing.clock()
         try Self.refusing(current) { () throws(DataRequestDeadlines.Refusal) in
             try DataRequestDeadlines.checkAnswer(of: current, at: now)
         }
         guard
             let answered = try await store.answerDataRequest(
-                id: current.id, at: now, answer: DataRequest.nonBlank(body.answer))
+                id: current.id, at: now, answer: DataRequest.nonBlank(answer))
         else {
             throw Self.changedMeanwhile(current)
         }
@@ -129,7 +126,7 @@ extension AgentRoutes {
         context.logger.info(
             "contact data erased under a claim",
             metadata: [
-                "tenant": "\(caller.tenant.id)", "agent": "\(caller.agent)", "data_request": "\(current.id)",
+                "tenant": "\(caller.tenant.id)", "agent": "\(caller.name)", "data_request": "\(current.id)",
                 "log_lines": "\(erasure.logLines)",
             ])
         return AgentAPI.json(DataErasureReport(erasure, now: now))

@@ -224,15 +224,15 @@ struct AgentRoutes: Sendable {
         async throws -> Response
     {
         let contact = try Self.contact(context)
-        let body = try await Self.decode(AgentMessageRequest.self, request, context)
-        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let text = try await Self.fields(request, example: AgentMessageRequest.example).string("text")
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw AgentAPIError.badRequest("'text' must not be empty")
         }
         // WhatsApp refuses a text message over 4096 characters: refused here, before anything is queued.
-        guard body.text.count <= WhatsAppTextLimit.textMessage else {
+        guard text.count <= WhatsAppTextLimit.textMessage else {
             throw AgentAPIError(
                 status: .unprocessableContent, code: "text_too_long",
-                message: "'text' has \(body.text.count) characters; a WhatsApp text message holds at most "
+                message: "'text' has \(text.count) characters; a WhatsApp text message holds at most "
                     + "\(WhatsAppTextLimit.textMessage)")
         }
         let agent = caller.name
@@ -243,7 +243,7 @@ struct AgentRoutes: Sendable {
             guard session.agent == agent, session.status == .withAgent || session.status == .queued else {
                 throw Refusal.notYours
             }
-            return [.agentMessage(body.text)]
+            return [.agentMessage(text)]
         }.committed
         let events = committed.changes.events
         if events.contains(where: { $0.kind == ConversationEvent.agentMessageRefused }) { throw AgentAPIError.emoji }
@@ -295,7 +295,7 @@ struct AgentRoutes: Sendable {
     {
         try caller.requireAdmin()
         let contact = try Self.contact(context)
-        let target = try await Self.decode(ReassignRequest.self, request, context).agent
+        let target = try await Self.fields(request, example: ReassignRequest.example).string("agent")
         let tenant = caller.tenant
         let known = Self.agents(of: tenant)
         guard known.contains(target) else {
@@ -515,9 +515,9 @@ struct AgentRoutes: Sendable {
     /// The largest request body read: a reply of 4096 characters fits, even written as JSON escapes.
     static let bodyLimit = 64 << 10
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext)
-        async throws -> T
-    {
+    /// The request's JSON body read as fields (`RequestFields`), whose faults are each told with `example`, the
+    /// body the route takes.
+    static func fields(_ request: Request, example: String) async throws -> RequestFields {
         let bytes: ByteBuffer
         do {
             bytes = try await request.body.collect(upTo: Self.bodyLimit)
@@ -526,12 +526,7 @@ struct AgentRoutes: Sendable {
                 status: .contentTooLarge, code: "body_too_large",
                 message: "the body is larger than \(Self.bodyLimit >> 10) KiB, the most the agent API reads")
         }
-        if let refusal = AgentAPIError.repeatedKey(in: bytes) { throw refusal }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
-        } catch {
-            throw AgentAPIError.badRequest("the body must be JSON with the fields the endpoint names")
-        }
+        return try RequestFields(bytes, example: example)
     }
 }
 

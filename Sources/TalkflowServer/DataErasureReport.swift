@@ -34,6 +34,8 @@ public struct DataErasureReport: Encodable, Sendable, Equatable {
             + "as the proof of consent outlives the data",
         "the session's consent state and attachment allowance, under the contact key, and the link between the "
             + "contact's WhatsApp ids (contact_aliases), which proves by either id whose the consent records are",
+        "for the agent report, each erased conversation's start, end, last agent assigned, start of the wait for "
+            + "them and first reply (erased_conversations), without the contact, so that past reports do not change",
         "this case: answer it, saying what was kept and under which legal or contractual duty",
     ]
 

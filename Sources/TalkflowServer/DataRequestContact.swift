@@ -1,11 +1,47 @@
+import Foundation
+
 /// The contact a data subject's request is about, as an agent or an operator writes it: the id a conversation is
 /// keyed by, a phone number (`wa_id`, `573001112233`) or a business-scoped user id (`CO.13491208655302741918`),
-/// which replies address with at most 256 bytes (`OutboundRequest`). What no webhook would give as a contact (a
-/// control character such as a NUL, which would end the id in the store's C strings and logs, or a text longer
-/// than any id) is refused, so that a case can always be matched to the conversation it is about.
+/// which replies address with at most 256 bytes (`OutboundRequest`). A phone number is taken as people write it
+/// (`+57 300 111 2233`, `(57) 300-111-2233`) and kept as the `wa_id` its digits are, since conversations are
+/// keyed by the bare `wa_id`: a case under `+573001112233` would otherwise flag and erase nothing. What no webhook
+/// would give as a contact (a control character such as a NUL, which would end the id in the store's C strings
+/// and logs, or a text longer than any id) is refused, so that a case can always be matched to the conversation
+/// it is about.
 public enum DataRequestContact {
     /// The longest contact taken, in UTF-8 bytes: the longest business-scoped user id a reply is addressed to.
     public static let maximumBytes = 256
+
+    /// The contact as cases store it: `contact` without the spaces around it; a phone number written with
+    /// a leading `+`, spaces, dashes, dots or parentheses as its digits alone, which must then be 6 to 20 (a
+    /// `wa_id`, as the template route's `to`); anything else (a business-scoped user id) as written. Throws the
+    /// sentence, naming the contact `name`, when it is blank or not one (`problem`).
+    public static func normalized(_ contact: String, name: String) throws(Refusal) -> String {
+        // Control characters (a tab, a line break) are refused wherever they are, as the schema's pattern says;
+        // spaces around the contact (a copy-paste) are dropped.
+        if let problem = problem(contact, name: name) { throw Refusal(message: problem) }
+        let trimmed = contact.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else {
+            throw Refusal(message: "\(name) is empty; give the contact's WhatsApp id (wa_id), e.g. 573001112233")
+        }
+        let number = trimmed.hasPrefix("+") ? trimmed.dropFirst() : trimmed[...]
+        let separators: Set<Character> = ["-", ".", "(", ")"]
+        guard number.contains(where: \.isASCIIDigit),
+            number.allSatisfy({ $0.isASCIIDigit || $0.isWhitespace || separators.contains($0) })
+        else { return trimmed }
+        let digits = String(number.filter(\.isASCIIDigit))
+        guard (6...20).contains(digits.count) else {
+            throw Refusal(
+                message: "\(name) '\(trimmed)' has \(digits.count) digits; a phone number's WhatsApp id (wa_id) has 6 "
+                    + "to 20, the country code included, e.g. 573001112233")
+        }
+        return digits
+    }
+
+    /// Why a contact is refused: the sentence to show.
+    public struct Refusal: Error, Sendable, Equatable {
+        public var message: String
+    }
 
     /// Why `contact` is not one, as a sentence naming it `name`; `nil` when it is. A blank contact is the
     /// callers' to refuse, each with its own example.
@@ -20,4 +56,9 @@ public enum DataRequestContact {
         }
         return nil
     }
+}
+
+extension Character {
+    /// An ASCII digit, 0 to 9 (not the other scripts' digits, which no `wa_id` holds).
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

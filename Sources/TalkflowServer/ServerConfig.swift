@@ -117,7 +117,9 @@ public struct TenantConfig: Sendable {
 /// An agent's identity for the agent API. The configuration holds the SHA-256 of the agent's key, never the
 /// key: keys are long random tokens (not passwords), so one unsalted hash is enough to make a leaked file
 /// useless, and rotating a key is a one-line change with no environment variable per agent.
-public struct AgentCredential: Sendable, Equatable {
+public struct AgentCredential: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The agent's name, as the flow's queues list it.
     public var agent: String
     /// SHA-256 of the key, 32 bytes.
@@ -131,6 +133,14 @@ public struct AgentCredential: Sendable, Equatable {
         self.keyHash = keyHash
         self.admin = admin
     }
+
+    /// The agent and the role, never the key's hash: the hash verifies the key, so a log line, a test failure
+    /// or a crash report that printed it would hand out what the configuration file alone should hold.
+    public var description: String { "AgentCredential(agent: \"\(agent)\", admin: \(admin))" }
+    /// As `description`: without the key's hash.
+    public var debugDescription: String { description }
+    /// Only the agent and the role, so that `dump` shows no hash either.
+    public var customMirror: Mirror { Mirror(self, children: ["agent": agent, "admin": admin]) }
 }
 
 /// A queue whose agents the configuration sets instead of the flow: a deployment's staff changes more often

@@ -8,7 +8,8 @@ import NIOCore
 /// `/admin/reload` (absent without `server.admin_key_env`: 404 `no_such_route`; 401 with a missing or wrong key).
 ///
 /// Answers: 202 `{"outbox_id": N}` once queued (the worker sends it); errors are the agent API's JSON `Error`
-/// (`{"error": {"code", "message"}}`): 400 `invalid_request` for a body that is not that JSON, 404 `not_found`
+/// (`{"error": {"code", "message"}}`): 400 `invalid_request` for a body that is not that JSON (naming the field and
+/// the fault, `RequestFields`), 404 `not_found`
 /// for an unknown tenant or template, 413 `body_too_large`, 422 with the refusal's code when the contact may not
 /// receive it (no opt-in, no consent), the name is at Meta several templates' (`ambiguous_template`), the
 /// parameters do not match, a parameter is one Meta refuses (blank, or with a line break, a tab or more than 4
@@ -19,11 +20,8 @@ struct TemplateRoutes {
     let processing: ConversationProcessing?
     let adminKey: String?
 
-    /// The request body.
-    struct SendRequest: Decodable {
-        var to: String
-        var parameters: [String]?
-    }
+    /// The request body as refusals show it.
+    static let example = #"{"to": "573001112233", "parameters": ["..."]}"#
 
     /// The route's path, for the router and for `APIFallback`'s 405.
     static let path = "api/v1/tenants/:tenant/templates/:template/send"
@@ -54,16 +52,20 @@ struct TemplateRoutes {
             } catch is NIOTooManyBytesError {
                 return Self.error(.contentTooLarge, "body_too_large", "the body is larger than 64 KiB")
             }
-            // JSONDecoder would keep one of the two values unseen (`{"to":"A","to":"B"}` would send to A).
-            if let refusal = AgentAPIError.repeatedKey(in: bytes) { return refusal.response }
-            guard let body = try? JSONDecoder().decode(SendRequest.self, from: Data(bytes.readableBytesView)) else {
-                return Self.error(
-                    .badRequest, "invalid_request", #"the body must be {"to": "CONTACT", "parameters": ["..."]}"#)
+            let to: String
+            let parameters: [String]
+            do {
+                // A key given twice is refused: which value counts would be up to the reader (`{"to":"A","to":"B"}`).
+                let body = try RequestFields(bytes, example: Self.example)
+                to = try body.string("to")
+                parameters = try body.optionalStrings("parameters") ?? []
+            } catch {
+                return error.response
             }
             let sender = TemplateSender(store: processing.store, signal: processing.signal, clock: processing.clock)
             do {
                 let id = try await sender.send(
-                    template: template, to: body.to, parameters: body.parameters ?? [], tenant: tenant)
+                    template: template, to: to, parameters: parameters, tenant: tenant)
                 context.logger.info(
                     "template queued",
                     metadata: ["tenant": "\(tenant.id)", "template": "\(template)", "outbox_id": "\(id)"])

@@ -22,9 +22,15 @@ struct DataRequestCommand: ParsableCommand {
 
             erase deletes, under an open reclamo, the contact's conversation data with the tenant (log lines, the \
             session's answers, phone and profile name); consent evidence and texts, and the link between its ids, are \
-            kept (habeas-data item 15). It is refused while the conversation is with an agent or queued for one \
-            (close it first) and while messages to the contact are in the outbox. Then answer the case, saying \
-            what was kept and why.
+            kept (habeas-data item 15), and so are, without the contact, each erased conversation's times and \
+            agents, so that the agent report of past periods does not change. It is refused while the conversation is with an agent or queued for one \
+            (close it first), while messages to the contact are in the outbox, and when the tenant has no \
+            conversation, log line or id link of the case's contact (nothing to erase: a case opened under a \
+            wrong id is not recorded as erased). Then answer the case, saying what was kept and why.
+
+            open takes a phone number as people write it (+57 300 111 2233, (57) 300-111-2233; spaces \
+            around it are dropped) and keeps the wa_id its digits are (6 to 20), the id conversations are kept \
+            under; a business-scoped user id (CO.13491208655302741918) is kept as written.
 
             Every subcommand prints the case (erase: with what it deleted and what it kept), or the list of \
             cases, as JSON on stdout, with times in Colombian \
@@ -36,7 +42,8 @@ struct DataRequestCommand: ParsableCommand {
               1   refused (no such case, already extended, already answered, an
                   extension after the deadline, a time before the request was
                   received; erase: not a claim, already erased, a conversation
-                  with an agent, messages still in the outbox)
+                  with an agent, messages still in the outbox, a contact the
+                  tenant has no data of)
               2   the store does not exist, is not a talkflow store, or could not
                   be opened or written
               64  usage error
@@ -143,7 +150,9 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The contact's WhatsApp id (wa_id) or business-scoped user id: at most 256 bytes, no control characters.",
+            "The contact's WhatsApp id (wa_id) or business-scoped user id: at most 256 bytes, no control characters. "
+                + "A phone number may be written as people write it (+57 300 111 2233, dashes, dots, parentheses): "
+                + "the case keeps its digits, which must be 6 to 20.",
             valueName: "contact"))
     var contact: String
 
@@ -164,11 +173,17 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
 
     @OptionGroup var options: DataRequestStoreOptions
 
-    func validate() throws {
-        guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
+    /// The contact as the case stores it (`DataRequestContact.normalized`: `+57 300 111 2233` is 573001112233).
+    func storedContact() throws -> String {
+        do {
+            return try DataRequestContact.normalized(contact, name: "the contact")
+        } catch {
+            throw ValidationError(error.message)
         }
-        if let problem = DataRequestContact.problem(contact, name: "the contact") { throw ValidationError(problem) }
+    }
+
+    func validate() throws {
+        _ = try storedContact()
         guard !tenant.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tenant is empty") }
         _ = try DataRequestStoreOptions.time(at)
     }
@@ -178,6 +193,7 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
         let received = try DataRequestStoreOptions.time(at)
         let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: received)
         let subject = DataRequest.nonBlank(subject)
+        let contact = try storedContact()
         let request = try await options.write {
             try await store.openDataRequest(
                 tenant: tenant, contact: contact, kind: kind, receivedAt: received, dueAt: due, flagDueAt: flagDue,

@@ -112,4 +112,36 @@ import Testing
         #expect(try folder.run("data-request", "erase", "9", "--store", "sqlite:store.sqlite").status == 1)
         #expect(try folder.run("data-request", "erase", "--store", "sqlite:store.sqlite").status == 64)
     }
+
+    /// A number written as people write it is the `wa_id` the conversation is kept under, so the claim reaches
+    /// it; a case whose contact the tenant has nothing of is refused, not recorded as an erasure of nothing.
+    @Test func aNumberAsWrittenReachesTheConversationAndAContactWithoutDataIsRefused() async throws {
+        let folder = try TemporaryFolder()
+        let store = try await makeStore(folder)
+        let open = try folder.run(
+            "data-request", "open", "+57 300 111-2233", "--tenant", "ventas", "--kind", "claim", "--store",
+            "sqlite:store.sqlite")
+        #expect(open.status == 0, "\(open.stderr)")
+        #expect(try json(open.stdout)["contact"] as? String == "573001112233")
+        #expect(try await store.claimInProgress(tenant: "ventas", contact: "573001112233"))
+        let short = try folder.run(
+            "data-request", "open", "+57 300", "--tenant", "ventas", "--kind", "claim", "--store", "sqlite:store.sqlite"
+        )
+        #expect(short.status == 64)
+        #expect(short.stderr.contains("the contact '+57 300' has 5 digits"))
+
+        let stranger = try folder.run(
+            "data-request", "open", "573000000000", "--tenant", "ventas", "--kind", "claim", "--store",
+            "sqlite:store.sqlite")
+        #expect(stranger.status == 0)
+        let refused = try folder.run("data-request", "erase", "2", "--store", "sqlite:store.sqlite")
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.hasPrefix(
+                "talkflow: error: the tenant has no conversation, log line or id link of the contact of data request 2")
+        )
+        #expect(try await store.dataRequest(id: 2)?.erasedAt == nil)
+        let erased = try folder.run("data-request", "erase", "1", "--store", "sqlite:store.sqlite")
+        #expect(erased.status == 0, "\(erased.stderr)")
+    }
 }

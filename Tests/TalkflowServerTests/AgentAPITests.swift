@@ -471,15 +471,7 @@ struct AgentAPITests {
             let botOnly = "573005554433"
             #expect(try await server.e2e.post(EndToEnd.text("hola", from: botOnly, id: "wamid.\(botOnly).1")) == 200)
             try await server.waitForEmptyOutbox()
-            server.e2e.clock.advance(by: 40)
-            let (replied, _) = try await server.request(
-                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
-            #expect(replied == 202)
-            try await server.waitForEmptyOutbox()
-            server.e2e.clock.advance(by: 60)
-            #expect(
-                try await server.request(.POST, "conversations/\(EndToEnd.ana)/close", key: "key-ana").status == 200)
-            try await server.waitForEmptyOutbox()
+            try await server.anaRepliesThenCloses(EndToEnd.ana, after: 40, closingAfter: 60)
 
             let (status, json) = try await server.request(.GET, "reports/agents", key: "key-jefa")
             #expect(status == 200)
@@ -977,12 +969,19 @@ struct AgentServer {
     func request(
         _ method: HTTPMethod, _ path: String, key: String?, tenant: String = "tienda", body: String? = nil
     ) async throws -> (status: UInt, json: [String: Any]) {
+        try await request(method, path, key: key, tenant: tenant, bytes: body.map { Array($0.utf8) })
+    }
+
+    /// `request` with a body of any bytes (not necessarily UTF-8).
+    func request(
+        _ method: HTTPMethod, _ path: String, key: String?, tenant: String = "tienda", bytes body: [UInt8]?
+    ) async throws -> (status: UInt, json: [String: Any]) {
         var request = HTTPClientRequest(url: url(path, tenant: tenant))
         request.method = method
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let bytes = try await response.body.collect(upTo: 1 << 20)
@@ -1011,6 +1010,19 @@ struct AgentServer {
     }
 
     func waitForEmptyOutbox() async throws { try await e2e.waitForEmptyOutbox() }
+
+    /// ana, with `contact`'s conversation, replies `wait` seconds from now and closes it `duration` seconds later,
+    /// each sent before the next step.
+    func anaRepliesThenCloses(_ contact: String, after wait: Int64, closingAfter duration: Int64) async throws {
+        e2e.clock.advance(by: wait)
+        let (replied, _) = try await request(
+            .POST, "conversations/\(contact)/messages", key: "key-ana", body: #"{"text":"Hola, soy Ana"}"#)
+        #expect(replied == 202)
+        try await waitForEmptyOutbox()
+        e2e.clock.advance(by: duration)
+        #expect(try await request(.POST, "conversations/\(contact)/close", key: "key-ana").status == 200)
+        try await waitForEmptyOutbox()
+    }
 
     /// `rawRequest` to this server with `key` (the admin's unless told).
     func raw(_ method: String, _ path: String, key: String? = "key-jefa") async throws -> RawAnswer {

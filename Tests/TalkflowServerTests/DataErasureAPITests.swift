@@ -40,7 +40,7 @@ struct DataErasureAPITests {
             let (erasedStatus, erased) = try await server.request(.POST, "data-requests/1/erase", key: "key-jefa")
             #expect(erasedStatus == 200)
             #expect((erased["deleted"] as? [String: Any])?["log_lines"] as? Int == lines.count)
-            #expect((erased["kept"] as? [String])?.count == 3)
+            #expect((erased["kept"] as? [String])?.count == 4)
             let report = try #require(erased["data_request"] as? [String: Any])
             #expect(report["erased_at"] is String && report["status"] as? String == "open")
 

@@ -75,6 +75,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v13_aliases_by_conversation") { db in
             for statement in v13 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v14_erased_conversation_figures") { db in
+            for statement in v14 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -408,6 +411,24 @@ public enum SQLiteSchema {
         DELETE FROM contact_aliases
         WHERE alias <> '' AND alias NOT GLOB '*[^0-9]*' AND contact <> '' AND contact NOT GLOB '*[^0-9]*'
         """,
+    ]
+
+    /// What `GET …/reports/agents` needs of each conversation whose log lines an erasure under a reclamo
+    /// deleted, so that the reports of past periods stay as they were: its start and end, the last agent
+    /// assigned, when the wait for them began and their first reply. No contact, no text, no message id: the
+    /// figures name nobody. The tenant's log retention deletes them with the lines of the same age.
+    static let v14: [String] = [
+        """
+        CREATE TABLE erased_conversations (
+            tenant TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            agent TEXT,
+            wait_started_at INTEGER,
+            first_reply_at INTEGER
+        )
+        """,
+        "CREATE INDEX erased_conversations_by_start ON erased_conversations (tenant, started_at)",
     ]
 
     /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in

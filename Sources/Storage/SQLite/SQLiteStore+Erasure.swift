@@ -36,6 +36,18 @@ extension SQLiteStore {
             db, sql: "SELECT status FROM sessions WHERE tenant = ? AND contact IN (\(placeholders))", arguments: scope)
         let inHandoff = [ConversationStatus.queued, .withAgent].map(\.rawValue)
         if statuses.contains(where: inHandoff.contains) { throw DataErasure.Refusal.conversationOpen }
+        // A case whose contact the tenant has nothing of (a number written otherwise, another tenant's contact)
+        // erases nothing: refused, rather than recorded as an erasure of the data that are still there.
+        let numbered = contacts.indices.map { "?\($0 + 2)" }.joined(separator: ", ")
+        let known = try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM sessions WHERE tenant = ?1 AND contact IN (\(numbered)))
+                    OR EXISTS (SELECT 1 FROM conversation_log WHERE tenant = ?1 AND contact IN (\(numbered)))
+                    OR EXISTS (SELECT 1 FROM contact_aliases WHERE tenant = ?1
+                        AND (alias IN (\(numbered)) OR contact IN (\(numbered))))
+                """, arguments: scope)
+        if known != true { throw DataErasure.Refusal.unknownContact }
         let sending = try Bool.fetchOne(
             db,
             sql: """
@@ -52,6 +64,7 @@ extension SQLiteStore {
                 WHERE tenant = ? AND contact IN (\(placeholders)) AND direction = 'out' AND message_id IS NOT NULL)
             """, StatementArguments([tenant]) + scope)
         let earlyStatuses = db.changesCount
+        var figures = try erasedFigures(db, tenant: tenant, contacts: contacts, placeholders: placeholders)
         try db.run("DELETE FROM conversation_log WHERE tenant = ? AND contact IN (\(placeholders))", scope)
         let logLines = db.changesCount
         // The link between the contact's ids stays, as the consent evidence does: it is what proves, by either
@@ -87,6 +100,21 @@ extension SQLiteStore {
                 ])
         }
 
+        // The conversation the erasure closed (the last one still open) ends now, as its `closed` line would say.
+        if closedConversation, let open = figures.lastIndex(where: { $0.endedAt == nil }) { figures[open].endedAt = at }
+        for conversation in figures {
+            try db.run(
+                """
+                INSERT INTO erased_conversations
+                    (tenant, started_at, ended_at, agent, wait_started_at, first_reply_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    tenant, conversation.startedAt, conversation.endedAt, conversation.agent,
+                    conversation.waitStartedAt, conversation.firstReplyAt,
+                ])
+        }
+
         try db.run(
             """
             UPDATE data_requests SET erased_at = ?, erased_lines = ?, erased_contact = ?
@@ -96,5 +124,43 @@ extension SQLiteStore {
         return DataErasure(
             request: erased, contact: key, logLines: logLines, earlyStatuses: earlyStatuses,
             closedConversation: closedConversation)
+    }
+
+    /// The report's figures of the conversations in the contact's lines, read before the lines go.
+    static func erasedFigures(_ db: Database, tenant: String, contacts: [String], placeholders: String) throws
+        -> [LoggedConversation]
+    {
+        try loggedConversations(
+            db,
+            lines: """
+                SELECT contact, at, direction, kind, detail, agent, message_id FROM conversation_log
+                WHERE tenant = ? AND contact IN (\(placeholders))
+                ORDER BY contact, seq
+                """, arguments: StatementArguments([tenant] + contacts), startedBefore: nil)
+    }
+
+    /// The figures erasures kept of the tenant's conversations started in the period (`loggedConversations`).
+    /// (A file older than v14 has none.)
+    static func erasedConversations(
+        _ db: Database, tenant: String, startedFrom from: Int64?, startedBefore before: Int64?
+    )
+        throws -> [LoggedConversation]
+    {
+        guard try db.tableExists("erased_conversations") else { return [] }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT started_at, ended_at, agent, wait_started_at, first_reply_at FROM erased_conversations
+                WHERE tenant = ? AND started_at >= ? AND started_at < ?
+                ORDER BY started_at
+                """, arguments: [tenant, from ?? 0, before ?? Int64.max]
+        ).map { row in
+            var conversation = LoggedConversation(startedAt: row[0])
+            conversation.endedAt = row[1]
+            conversation.agent = row[2]
+            conversation.waitStartedAt = row[3]
+            conversation.firstReplyAt = row[4]
+            return conversation
+        }
     }
 }

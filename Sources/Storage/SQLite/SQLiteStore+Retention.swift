@@ -31,6 +31,8 @@ extension SQLiteStore {
             try db.inTransaction(.immediate) {
                 try db.run(Self.purgeLogSQL, [tenant, time])
                 count = db.changesCount
+                // The figures an erasure kept of a conversation go when its lines would have.
+                try db.run("DELETE FROM erased_conversations WHERE tenant = ? AND started_at < ?", [tenant, time])
                 return .commit
             }
             return count

@@ -176,61 +176,34 @@ extension SQLiteStore {
         async throws -> [LoggedConversation]
     {
         try await pool.read { db in
-            // Every line from the period's start on, each contact's in order: a conversation is its `started`
-            // line up to its `closed` line; lines of conversations started earlier are skipped.
-            let rows = try Row.fetchCursor(
+            // Every line from the period's start on, each contact's in order; lines of conversations started
+            // earlier are skipped.
+            let logged = try Self.loggedConversations(
                 db,
-                sql: """
+                lines: """
                     SELECT contact, at, direction, kind, detail, agent, message_id FROM conversation_log
                     INDEXED BY log_by_time
                     WHERE at >= ? AND tenant = ?
                     ORDER BY contact, seq
-                    """, arguments: [from ?? 0, tenant])
-            var conversations: [LoggedConversation] = []
-            var contact: String?
-            var current: LoggedConversation?
-            func finish() {
-                if let conversation = current { conversations.append(conversation) }
-                current = nil
-            }
-            while let row = try rows.next() {
-                let rowContact: String = row[0]
-                if rowContact != contact {
-                    finish()
-                    contact = rowContact
-                }
-                let at: Int64 = row[1]
-                let direction: String = row[2]
-                let kind: String = row[3]
-                if direction == "event", kind == ConversationEvent.started {
-                    finish()
-                    if before.map({ at < $0 }) ?? true { current = LoggedConversation(startedAt: at) }
-                    continue
-                }
-                guard var conversation = current else { continue }
-                switch (direction, kind) {
-                case ("event", ConversationEvent.handoffRequested):
-                    conversation.handoffRequested(at: at)
-                case ("event", ConversationEvent.agentAssigned):
-                    let agent: String? = row[4]
-                    if let agent { conversation.assigned(agent, at: at) }
-                case ("event", ConversationEvent.closed):
-                    conversation.endedAt = at
-                    current = conversation
-                    finish()
-                    continue
-                case ("out", _):
-                    // A `wamid` is recorded only when the Graph API accepted the message.
-                    let agent: String? = row[5]
-                    let messageID: String? = row[6]
-                    if let agent, messageID != nil { conversation.replySent(by: agent, at: at) }
-                default:
-                    break
-                }
-                current = conversation
-            }
-            finish()
-            return conversations
+                    """, arguments: [from ?? 0, tenant], startedBefore: before)
+            // The figures an erasure under a reclamo kept of the conversations whose lines it deleted.
+            return logged
+                + (try Self.erasedConversations(db, tenant: tenant, startedFrom: from, startedBefore: before))
         }
+    }
+
+    /// The conversations (`LoggedConversationReader`) in the log lines the query `lines` selects: `contact`,
+    /// `at`, `direction`, `kind`, `detail`, `agent` and `message_id`, each contact's in order.
+    static func loggedConversations(
+        _ db: Database, lines: String, arguments: StatementArguments, startedBefore before: Int64?
+    ) throws -> [LoggedConversation] {
+        let rows = try Row.fetchCursor(db, sql: lines, arguments: arguments)
+        var reader = LoggedConversationReader(startedBefore: before)
+        while let row = try rows.next() {
+            reader.read(
+                contact: row[0], at: row[1], direction: row[2], kind: row[3], detail: row[4], agent: row[5],
+                messageID: row[6])
+        }
+        return reader.finish()
     }
 }
