@@ -54,7 +54,7 @@ struct TemplateRoutes {
             }
             let to: String
             let parameters: [String]
-            do {
+            do throws(AgentAPIError) {
                 // A key given twice is refused: which value counts would be up to the reader (`{"to":"A","to":"B"}`).
                 let body = try RequestFields(bytes, example: Self.example)
                 to = try body.string("to")

@@ -11,10 +11,12 @@ import Testing
 // that is not a key follows the pair it came with last.
 
 /// A store and the conversation each message (a number, and a user id beside it) is stepped in.
-private struct Messages {
+private final class Messages: Sendable {
     let store: SQLiteStore
     let tenant = "t1"
     private let count = Mutex(0)
+
+    init(store: SQLiteStore) { self.store = store }
 
     func message(_ contact: String, _ aliases: [String] = []) async throws -> String? {
         let number = count.withLock {
