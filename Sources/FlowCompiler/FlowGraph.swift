@@ -77,6 +77,10 @@ public struct FlowGraph: Sendable {
     /// Outgoing edges per step index, keyword and revocation edges included.
     public let edges: [StepEdges]
     public let references: [StepReference]
+    /// The targets of the branch cases whose condition the decoder reported as malformed, by branch step index.
+    /// The cases are dropped, so they are no part of `edges`; `reachable(followingMalformedCases:)` follows them,
+    /// for `unreachable_step`.
+    public let malformedCaseTargets: [Int: [Int]]
 
     public init(_ flow: Flow) {
         var index: [String: Int] = [:]
@@ -85,6 +89,7 @@ public struct FlowGraph: Sendable {
         self.start = index[flow.start.value]
         var references: [StepReference] = []
         var edges = [[Edge]](repeating: [], count: flow.steps.count)
+        var malformedCaseTargets: [Int: [Int]] = [:]
 
         func link(
             _ from: Int?, _ name: Located<String>?, _ kind: EdgeKind, _ label: String, field: String,
@@ -129,6 +134,11 @@ public struct FlowGraph: Sendable {
                     link(i, branchCase.next, .branchCase(k), "case \(k + 1)", field: "case \(k + 1)", step: name)
                 }
                 link(i, b.otherwise, .branchDefault, "default", field: "'default'", step: name)
+                for next in b.malformedCaseTargets {
+                    let target = index[next.value]
+                    references.append(StepReference(name: next, field: "a case", step: name, target: target))
+                    if let target { malformedCaseTargets[i, default: []].append(target) }
+                }
             case .set(let s):
                 link(i, s.next, .next, "", field: "'next'", step: name)
             case .handoff(let h):
@@ -171,10 +181,12 @@ public struct FlowGraph: Sendable {
             return StepEdges(own: edges[i], global: takesKeywords ? global : [], from: i)
         }
         self.references = references
+        self.malformedCaseTargets = malformedCaseTargets
     }
 
-    /// Step indices reachable from the start (keyword and revocation edges included).
-    public func reachable() -> [Bool] {
+    /// Step indices reachable from the start (keyword and revocation edges included). With
+    /// `followingMalformedCases`, the cases dropped for a malformed condition count too: the author meant them.
+    public func reachable(followingMalformedCases: Bool = false) -> [Bool] {
         var seen = [Bool](repeating: false, count: edges.count)
         guard let start else { return seen }
         var stack = [start]
@@ -188,6 +200,11 @@ public struct FlowGraph: Sendable {
             for edge in stepEdges[0..<end] where !seen[edge.to] {
                 seen[edge.to] = true
                 stack.append(edge.to)
+            }
+            guard followingMalformedCases, let targets = malformedCaseTargets[node] else { continue }
+            for to in targets where !seen[to] {
+                seen[to] = true
+                stack.append(to)
             }
         }
         return seen

@@ -43,6 +43,7 @@ public enum RuleRegistry {
         EmptyTextRule(),
         ReplyIDLengthRule(),
         PlaceholderNotFilledRule(),
+        PlaceholderMalformedRule(),
         DuplicateOptionRule(),
         KeywordConflictRule(),
         EmojiRule(),

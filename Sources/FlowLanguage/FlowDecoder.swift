@@ -393,18 +393,24 @@ private struct Decoder {
         case "ask": kind = .ask(ask(s, here: here))
         case "branch":
             var cases: [BranchCase] = []
+            var malformedTargets: [Located<String>] = []
             for item in s.list("cases", required: true) ?? [] {
                 guard let c = MappingReader(item, what: "a case of step '\(pair.key)'", sink: sink) else { continue }
                 c.finish(allowed: ["when", "next"])
-                guard let when = c.value("when", required: true, hint: "the condition"),
-                    let condition = condition(when)
-                else { continue }
-                cases.append(
-                    BranchCase(condition: condition, next: c.identifier("next", required: true), range: item.range))
+                let condition = c.value("when", required: true, hint: "the condition").flatMap(condition)
+                let next = c.identifier("next", required: true)
+                guard let condition else {
+                    if let next { malformedTargets.append(next) }
+                    continue
+                }
+                cases.append(BranchCase(condition: condition, next: next, range: item.range))
             }
-            kind = .branch(BranchStep(cases: cases, otherwise: s.identifier("default")))
+            var branch = BranchStep(cases: cases, otherwise: s.identifier("default"))
+            branch.malformedCaseTargets = malformedTargets
+            kind = .branch(branch)
         case "set":
             var assignments: [(variable: Located<String>, value: Located<String>)] = []
+            var malformed: [Located<String>] = []
             if let values = s.mapping("values", required: true) {
                 for pair in values.node.mapping ?? [] {
                     let name = Located(pair.key, range: pair.keyRange)
@@ -424,10 +430,13 @@ private struct Decoder {
                                 suggestion: "write its text; \(pair.key): \"\" empties the variable"
                                     + (written.isEmpty
                                         ? "" : ", and \(pair.key): \"\(written)\" sets the characters \(written)")))
+                        malformed.append(name)
                         continue
                     }
                     if let value = MappingReader.text(pair.value, what: "the value of '\(pair.key)'", sink: sink) {
                         assignments.append((name, value))
+                    } else {
+                        malformed.append(name)
                     }
                 }
                 if values.node.mapping?.isEmpty == true {
@@ -437,7 +446,9 @@ private struct Decoder {
                                 + "e.g. { producto: comprar }", at: values.node.range))
                 }
             }
-            kind = .set(SetStep(assignments: assignments, next: s.identifier("next")))
+            var set = SetStep(assignments: assignments, next: s.identifier("next"))
+            set.malformedVariables = malformed
+            kind = .set(set)
         case "handoff":
             var closedText: Located<String>?
             var closedNext: Located<String>?

@@ -314,6 +314,9 @@ public struct AskStep: Sendable {
 public struct BranchStep: Sendable {
     public var cases: [BranchCase]
     public var otherwise: Located<String>?
+    /// The `next` of each case whose condition the decoder reported as malformed. The case is dropped, but
+    /// reachability still follows it, so that the one mistake does not also make its target look unreachable.
+    public var malformedCaseTargets: [Located<String>] = []
 
     public init(cases: [BranchCase], otherwise: Located<String>?) {
         self.cases = cases
@@ -338,6 +341,10 @@ public struct BranchCase: Sendable {
 public struct SetStep: Sendable {
     public var assignments: [(variable: Located<String>, value: Located<String>)]
     public var next: Located<String>?
+    /// Variables `values` names with a value the decoder reported (null, or not a text). They assign nothing,
+    /// but the variable checks count them as assigned, so that the one mistake is not also reported where the
+    /// variable is read.
+    public var malformedVariables: [Located<String>] = []
 
     public init(assignments: [(variable: Located<String>, value: Located<String>)], next: Located<String>?) {
         self.assignments = assignments

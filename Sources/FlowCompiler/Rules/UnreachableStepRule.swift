@@ -14,7 +14,8 @@ struct UnreachableStepRule: LintRule {
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         guard context.graph.start != nil else { return [] }
-        let reachable = context.graph.reachable()
+        // A case dropped for its malformed condition (already reported) still leads where it says.
+        let reachable = context.graph.reachable(followingMalformedCases: true)
         return context.flow.steps.enumerated().compactMap { i, step in
             guard !reachable[i] else { return nil }
             return Self.descriptor.diagnostic(

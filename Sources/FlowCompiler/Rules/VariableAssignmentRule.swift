@@ -38,9 +38,11 @@ struct VariableAssignmentRule: LintRule {
                 assignedNames[i] = [a.variable.value]
                 if assignedAt[a.variable.value] == nil { assignedAt[a.variable.value] = a.variable.range }
             case .set(let s):
-                assignedNames[i] = s.assignments.map(\.variable.value)
-                for a in s.assignments where assignedAt[a.variable.value] == nil {
-                    assignedAt[a.variable.value] = a.variable.range
+                // A variable whose value the decoder reported counts as set: its reads are not a second mistake.
+                let variables = s.assignments.map(\.variable) + s.malformedVariables
+                assignedNames[i] = variables.map(\.value)
+                for variable in variables where assignedAt[variable.value] == nil {
+                    assignedAt[variable.value] = variable.range
                 }
             default:
                 break
