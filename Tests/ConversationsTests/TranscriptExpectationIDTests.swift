@@ -38,19 +38,19 @@ struct TranscriptExpectationIDTests {
         #expect(result.stepsRun == 0)
         #expect(
             failures(result) == [
-                "2:54 transcript_flow fixtures: queue 'ventas' has no agent 'zoe'",
+                "2:52 transcript_flow fixtures: queue 'ventas' has no agent 'zoe'",
                 "5:11 transcript_flow the flow has no step 'menu_principl'; did you mean 'menu_principal'?",
                 "7:12 transcript_flow no 'ask' step of the flow saves 'nombr'; did you mean 'nombre'?",
                 "8:23 transcript_flow the flow has no queue 'venta'; did you mean 'ventas'?",
                 "8:37 transcript_flow no queue of the flow has an agent 'zoe'",
                 "9:38 transcript_flow queue 'ventas' has no agent 'anna'; did you mean 'ana'?",
-                "10:22 transcript_flow no queue of the flow has an agent 'brun'; did you mean 'bruno'?",
+                "10:23 transcript_flow no queue of the flow has an agent 'brun'; did you mean 'bruno'?",
                 "11:26 transcript_flow the flow has no template named 'recordatorio_cit'; did you mean "
                     + "'recordatorio_cita'?",
                 "12:30 transcript_flow the flow has no template named 'recordatorio'; did you mean "
                     + "'recordatorio_cita'? (the Meta name of template 'recordatorio': transcripts name templates "
                     + "as Meta does)",
-                "13:54 transcript_flow the flow has no purpose 'asesorr'; did you mean 'asesor'?",
+                "13:55 transcript_flow the flow has no purpose 'asesorr'; did you mean 'asesor'?",
             ])
     }
 
