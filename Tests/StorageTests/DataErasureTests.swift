@@ -244,6 +244,14 @@ private func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
     }
     #expect(answeredNow == answeredRow)
     #expect(try await store.claimInProgress(tenant: "ventas", contact: "573001"))
+    // A contact the file knows nothing of is not erased (`unknown_contact`): give it a conversation first.
+    await #expect(throws: DataErasure.Refusal.unknownContact) {
+        try await store.eraseContactData(id: cases[1].id, at: 10)
+    }
+    try await store.update(tenant: "ventas", contact: "573001", at: 5) { session, _ in
+        session.status = .closed
+        return ConversationChanges()
+    }
     let erasure = try #require(try await store.eraseContactData(id: cases[1].id, at: 10))
     #expect(erasure.logLines == 0 && !erasure.closedConversation)
     // The answered case still never changes.

@@ -61,19 +61,19 @@ extension TemporaryFolder {
         try folder.makeStore("store.sqlite")
         for at in ["9223372036854775807", "253402300800", "-1"] {
             let result = try folder.run(
-                "data-request", "open", "5730", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
+                "data-request", "open", "573000", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
                 "--at=\(at)")
             #expect(result.status == 64, "\(at): \(result.stderr)")
         }
         #expect(
             try folder.run("data-request", "list", "--tenant", " ", "--store", "sqlite:missing.sqlite").status == 64)
         let later = try folder.run(
-            "data-request", "open", "5730", "--tenant", "t", "--kind", "access", "--subject", " ", "--store",
+            "data-request", "open", "573000", "--tenant", "t", "--kind", "access", "--subject", " ", "--store",
             "sqlite:store.sqlite", "--at", Self.received)
         #expect(!later.stdout.contains("subject"))
         // Opened second, received a year earlier: listed first, and overdue now.
         let earlier = try folder.run(
-            "data-request", "open", "5731", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
+            "data-request", "open", "573001", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
             "--at", "1764860400")
         #expect(earlier.stdout.contains("\"status\" : \"overdue\""))
         let list = try folder.run("data-request", "list", "--store", "sqlite:store.sqlite", "--at", Self.received)
@@ -93,7 +93,7 @@ extension TemporaryFolder {
         let folder = try TemporaryFolder()
         #expect(try folder.run("data-request").status == 64)
         #expect(
-            try folder.run("data-request", "open", "5730", "--tenant", "t", "--kind", "other", "--store", "sqlite:x")
+            try folder.run("data-request", "open", "573000", "--tenant", "t", "--kind", "other", "--store", "sqlite:x")
                 .status == 64)
         #expect(try folder.run("data-request", "list", "--store", "mysql:x").status == 64)
         // A contact no webhook would give: a control character, or longer than any id.

@@ -86,6 +86,8 @@ import Testing
                   - id: jefa
                     key_sha256: "\(AgentServer.hash("key-jefa"))"
                     admin: true
+                queues:
+                  ventas: [ana]
 
             """
         let withAgents = text.replacingOccurrences(
