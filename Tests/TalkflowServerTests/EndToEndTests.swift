@@ -354,7 +354,7 @@ struct EndToEndTests {
     @Test func theMessagesAPauseHeldGoAtOnceWhenASendGoesThrough() async throws {
         try await EndToEnd.run { server in
             let bea = "573001110002"
-            await server.fake.failNext(.slow(.seconds(4)))
+            await server.fake.failNext(.slow(.seconds(10)))
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.HELD1")) == 200)
             // Ana's reply is at the fake, its answer not yet back; then Meta refuses the token for Bea's.
             _ = try await server.waitForSends(1)
