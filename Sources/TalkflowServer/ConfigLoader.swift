@@ -645,10 +645,7 @@ struct ConfigReader {
             case "\t": name = "a tab"
             default: name = "a control character"
             }
-            let code =
-                "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
-                + String(scalar.value, radix: 16, uppercase: true)
-            return "\(name) (\(code)) at character \(index + 1)"
+            return "\(name) (\(scalar.codePoint)) at character \(index + 1)"
         }
         if let first = value.unicodeScalars.first, first.properties.isWhitespace { return "white space at its start" }
         if let last = value.unicodeScalars.last, last.properties.isWhitespace { return "white space at its end" }

@@ -195,20 +195,24 @@ struct TemplateSendTests {
                 })
             // The contact opts in again; the same notice delivered again later does not undo it.
             let optIn = try #require(history.records.first { $0.choice == "opt_in_accepted" })
-            try await server.store.appendConsent(
-                tenant: "tienda", contact: contact,
-                [
-                    LedgerEntry(
-                        .consent(
-                            ConsentEvidence(
-                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: "2025-12",
-                                policyURL: optIn.policyURL, choice: "opt_in_accepted",
-                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256,
-                                purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
-                                at: 1_795_446_150, replyMessageID: nil, language: "es")),
-                        channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: 1_795_446_150,
-                        requestMessageIDs: [])
-                ])
+            /// Records an opt-in again, received at `at` (and tapped at `whatsAppTime`, by WhatsApp's clock).
+            func optInAgain(at: Int64, whatsAppTime: Int64? = nil) async throws {
+                try await server.store.appendConsent(
+                    tenant: "tienda", contact: contact,
+                    [
+                        LedgerEntry(
+                            .consent(
+                                ConsentEvidence(
+                                    flow: optIn.flow, step: optIn.step ?? "", policyVersion: "2025-12",
+                                    policyURL: optIn.policyURL, choice: "opt_in_accepted",
+                                    shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256,
+                                    purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
+                                    at: at, replyMessageID: nil, language: "es")),
+                            channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: at,
+                            requestMessageIDs: [], whatsAppTimestamp: whatsAppTime)
+                    ])
+            }
+            try await optInAgain(at: 1_795_446_150)
             #expect(try await server.post(preference("stop", at: 1_795_446_100)) == 200)
             #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
             #expect(try await server.post(preference("stop", at: 1_795_446_160)) == 200)
@@ -228,20 +232,7 @@ struct TemplateSendTests {
             // An opt-in tapped at WhatsApp time 1_795_446_240 whose webhook reached the server late (received at
             // 1_795_446_400): a stop chosen at 1_795_446_270, after the tap by WhatsApp's clock, withdraws it,
             // although the server received the opt-in later; a stop before the tap does not.
-            try await server.store.appendConsent(
-                tenant: "tienda", contact: contact,
-                [
-                    LedgerEntry(
-                        .consent(
-                            ConsentEvidence(
-                                flow: optIn.flow, step: optIn.step ?? "", policyVersion: "2025-12",
-                                policyURL: optIn.policyURL, choice: "opt_in_accepted",
-                                shownTexts: optIn.shownTexts, textSHA256: optIn.textSHA256,
-                                purposesAccepted: ["promociones"], purposesDeclined: [], sensitive: false,
-                                at: 1_795_446_400, replyMessageID: nil, language: "es")),
-                        channel: "whatsapp_cloud", phoneNumberID: EndToEnd.phoneNumberID, receivedAt: 1_795_446_400,
-                        requestMessageIDs: [], whatsAppTimestamp: 1_795_446_240)
-                ])
+            try await optInAgain(at: 1_795_446_400, whatsAppTime: 1_795_446_240)
             #expect(try await server.post(preference("stop", at: 1_795_446_230)) == 200)
             #expect(try await server.store.consentState(tenant: "tienda", contact: contact).optIn)
             #expect(try await server.post(preference("stop", at: 1_795_446_270)) == 200)
