@@ -10,7 +10,7 @@ import Logging
 ///   mark-as-read body; a body that is not JSON gets Meta's `(#100)` error.
 /// - `GET /{version}/{media-id}` answers what `addMedia` registered, or Meta's unknown-object error.
 /// - `failNext` programs the answers to the next requests (any endpoint), in order: rate limit, window closed,
-///   invalid parameter, server errors, an expired token, a slow answer.
+///   invalid parameter, server errors, an expired token, a slow answer, an answer held until `releaseHeld()`.
 /// - With `requireToken`, any other bearer token gets Meta's code-190 answer.
 ///
 /// Shared by the test targets of the WhatsApp Cloud client and of the server (target `GraphAPITestSupport`). Use it through
@@ -48,6 +48,9 @@ public actor FakeGraphAPI {
         case expiredToken
         /// The normal answer, after waiting this long (to test client timeouts).
         case slow(Duration)
+        /// The normal answer, once the test calls `releaseHeld()`: a send kept in flight for as long as a test
+        /// needs, whatever the machine's load.
+        case held
         /// Any status with any body.
         case custom(status: Int, body: String)
     }
@@ -60,9 +63,18 @@ public actor FakeGraphAPI {
     private var media: [String: String] = [:]
     private var requiredToken: String?
     private var sent = 0
+    private var heldAnswers: [CheckedContinuation<Void, Never>] = []
+    private var released = false
 
     /// Programs the answers to the next requests, in order; later requests are answered normally.
     public func failNext(_ next: Failure...) { failures.append(contentsOf: next) }
+
+    /// Lets every answer programmed as `held` go, and those held later go at once.
+    public func releaseHeld() {
+        released = true
+        for answer in heldAnswers { answer.resume() }
+        heldAnswers = []
+    }
 
     /// Registers the JSON the media endpoint answers for `id`.
     public func addMedia(id: String, json: String) { media[id] = json }
@@ -136,6 +148,8 @@ public actor FakeGraphAPI {
             let failure = failures.removeFirst()
             if case .slow(let delay) = failure {
                 try? await Task.sleep(for: delay)
+            } else if case .held = failure {
+                if !released { await withCheckedContinuation { heldAnswers.append($0) } }
             } else {
                 return Self.error(failure)
             }
@@ -235,7 +249,7 @@ public actor FakeGraphAPI {
             )
         case .custom(let status, let body):
             return (status, "application/json", body)
-        case .slow:
+        case .slow, .held:
             return (500, "application/json", "{}")
         }
     }

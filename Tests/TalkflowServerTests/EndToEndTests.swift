@@ -354,18 +354,19 @@ struct EndToEndTests {
     @Test func theMessagesAPauseHeldGoAtOnceWhenASendGoesThrough() async throws {
         try await EndToEnd.run { server in
             let bea = "573001110002"
-            await server.fake.failNext(.slow(.seconds(10)))
+            await server.fake.failNext(.held)
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.HELD1")) == 200)
-            // Ana's reply is at the fake, its answer not yet back; then Meta refuses the token for Bea's.
+            // Ana's reply is at the fake, its answer held back; then Meta refuses the token for Bea's.
             _ = try await server.waitForSends(1)
             await server.fake.requireToken("renewed-access-token")
             #expect(try await server.post(EndToEnd.text("hola", from: bea, id: "wamid.HELD2")) == 200)
             _ = try await server.waitForSends(2)
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try await server.outboundStatuses(bea) == [.pending])
+            try await server.waitForStatuses(bea, [.pending])
+            #expect(try await server.outboundStatuses(EndToEnd.ana) == [.sending])
             // The token works again; Ana's send comes back accepted, and Bea's reply goes without the clock
             // moving toward the pause's end.
             await server.fake.requireToken("e2e-access-token")
+            await server.fake.releaseHeld()
             let bodies = try await server.waitForSends(3)
             try await server.waitForEmptyOutbox()
             #expect(bodies[1] == bodies[2])
@@ -769,6 +770,19 @@ struct EndToEnd {
             if case .outbound(_, _, let status, _, _) = entry.content { return status }
             return nil
         }
+    }
+
+    /// Waits until the outbound messages to `contact` have `statuses` (failing after `timeout`, naming what they had).
+    func waitForStatuses(_ contact: String, _ statuses: [DeliveryStatus], timeout: Duration = .seconds(15))
+        async throws
+    {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await outboundStatuses(contact) == statuses { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let found = try await outboundStatuses(contact)
+        Issue.record("expected \(statuses) for \(contact), found \(found)")
     }
 
     /// Waits until an outbound message to `contact` has a send error recorded (failing after `timeout`).
