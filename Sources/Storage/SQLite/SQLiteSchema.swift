@@ -72,6 +72,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v12_claim_flag_and_erasure") { db in
             for statement in v12 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13_consent_request_sends") { db in
+            for statement in v13 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -391,6 +394,38 @@ public enum SQLiteSchema {
                 AND (NEW.erased_at IS NOT OLD.erased_at OR NEW.erased_lines IS NOT OLD.erased_lines
                     OR NEW.erased_contact IS NOT OLD.erased_contact))
         BEGIN SELECT RAISE(ABORT, 'the flag and erasure of a data request never change'); END
+        """,
+    ]
+
+    /// The link from a consent record to the request it answered when that request's send was not recorded yet
+    /// (habeas-data item 4, "outbound request message ids"): the record keeps the request's outbox id
+    /// (`request_outbox_id`, known in the same transaction), the request's log row is marked
+    /// (`ledger_awaits_wamid`), and the `sent` report of a marked row appends its `wamid` to
+    /// `consent_request_sends`, append-only like the ledger. An ordinary message is never marked, so its send
+    /// report writes nothing more.
+    static let v13: [String] = [
+        "ALTER TABLE consent_ledger ADD COLUMN request_outbox_id INTEGER",
+        "ALTER TABLE conversation_log ADD COLUMN ledger_awaits_wamid INTEGER",
+        """
+        CREATE TABLE consent_request_sends (
+            outbox_id INTEGER PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            sent_at INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_update BEFORE UPDATE ON consent_request_sends
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_delete BEFORE DELETE ON consent_request_sends
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_replace BEFORE INSERT ON consent_request_sends
+        WHEN EXISTS (SELECT 1 FROM consent_request_sends WHERE outbox_id = NEW.outbox_id)
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
         """,
     ]
 
