@@ -63,8 +63,12 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
     public var whatsAppTimestamp: Int64?
     /// The `wamid` of the contact's answer (or of the revoking message).
     public var replyMessageID: String?
-    /// The `wamid`s of the messages that asked (empty when unknown).
+    /// The `wamid`s of the messages that asked: those known when the record was written, then those whose
+    /// send was reported afterwards (empty while none is known).
     public var requestMessageIDs: [String]
+    /// The messages that asked, each with its outbox id and where its send stood (empty for a revocation, an
+    /// opt-in withdrawn, and a decision whose request the store did not find).
+    public var requestMessages: [ConsentRequestMessage]
     /// What the contact wrote to revoke, as written; `nil` for a consent decision.
     public var words: String?
 
@@ -83,6 +87,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         case whatsAppTimestamp = "wa_timestamp"
         case replyMessageID = "reply_message_id"
         case requestMessageIDs = "request_message_ids"
+        case requestMessages = "request_messages"
     }
 
     /// Encodes every key, absent values as `null`, so that an export always has the same shape.
@@ -112,6 +117,7 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         try c.encode(whatsAppTimestamp, forKey: .whatsAppTimestamp)
         try c.encode(replyMessageID, forKey: .replyMessageID)
         try c.encode(requestMessageIDs, forKey: .requestMessageIDs)
+        try c.encode(requestMessages, forKey: .requestMessages)
         try c.encode(words, forKey: .words)
     }
 
@@ -122,8 +128,9 @@ public struct ConsentRecord: Codable, Sendable, Hashable {
         shownTexts: [String], textSHA256: String?, textsMatchHash: Bool, purposesAccepted: [String],
         purposesDeclined: [String], sensitive: Bool, language: String?, at: Int64, receivedAt: Int64,
         replyMessageID: String?, requestMessageIDs: [String], words: String?, whatsAppTimestamp: Int64? = nil,
-        flowVersion: String? = nil
+        flowVersion: String? = nil, requestMessages: [ConsentRequestMessage] = []
     ) {
+        self.requestMessages = requestMessages
         self.whatsAppTimestamp = whatsAppTimestamp
         self.flowVersion = flowVersion
         self.sequence = sequence

@@ -29,8 +29,10 @@ struct ConsentExportCommand: ParsableCommand {
         discussion: """
             The document goes to stdout: {"contact": CONTACT, "histories": [...]}, one history per tenant \
             holding records about the contact (only TENANT's with --tenant), each with the current consent \
-            derived from the ledger and every record in ledger order. A contact without records gets empty \
-            histories (exit status 0). The store must exist; it is opened read-only and nothing in it is \
+            derived from the ledger and every record in ledger order. A decision names the message that \
+            asked for it (request_messages: its outbox id, its wamid once its send is recorded, also when \
+            that came after the answer, and its state). A contact without records gets empty histories \
+            (exit status 0). The store must exist; it is opened read-only and nothing in it is \
             changed (SQLite may create its -wal and -shm files beside it, as for any reader).
 
             Exit status:

@@ -140,6 +140,8 @@ func requestMessageIDIsFoundFromTheSentConsentRequest(factory: StoreFactory) asy
         .reply(id: "consentimiento.accept", messageID: "w2"), from: "c", id: "w2", at: Fixtures.monday + 20)
     let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
     #expect(record.requestMessageIDs == ["wamid.request.1"])
+    #expect(record.requestMessages.map(\.state) == [.sentBeforeDecision])
+    #expect(record.requestMessages.first?.outboxID != nil)
     #expect(record.replyMessageID == "w2")
     #expect(record.textsMatchHash)
     #expect(record.step == "consentimiento")
@@ -165,19 +167,28 @@ func aQuotedMessageIsTheRequestOnlyWhenItIsTheConsentRequest(factory: StoreFacto
     #expect(tapped.requestMessageIDs == ["wamid.request.1"])
 }
 
-/// An accept that outran the send report of the request it answers names no request rather than an earlier one.
+/// An accept that outran the send report of the request it answers names that request by its outbox id, never
+/// an earlier request's `wamid`; its own `wamid` shows once its send is reported.
 @Test(arguments: StoreFactory.all)
 func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: StoreFactory) async throws {
     let folder = try TestFolder()
     let (store, driver) = try await storeWithASentConsentRequest(factory, folder)
     // Text instead of a button: the consent step asks again; that request is not reported sent yet.
     let again = try await driver.receive(.text("que es esto"), from: "c", id: "w2", at: Fixtures.monday + 10)
-    #expect(again?.outboxIDs.isEmpty == false)
+    let second = try #require(again?.outboxIDs.first)
     try await driver.receive(
         .reply(id: "consentimiento.accept", messageID: "w3"), from: "c", id: "w3", at: Fixtures.monday + 11)
     let record = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
     #expect(record.replyMessageID == "w3")
     #expect(record.requestMessageIDs.isEmpty)
+    #expect(record.requestMessages == [ConsentRequestMessage(outboxID: second, messageID: nil, state: .pending)])
+
+    #expect(try await store.claimOutbox(now: Fixtures.monday + 12, limit: 10, lease: 30).map(\.id) == [second])
+    try await store.completeOutbox([
+        OutboxResult(id: second, .sent(messageID: "wamid.request.2"), at: Fixtures.monday + 12)
+    ])
+    let linked = try #require(try await store.consentHistory(tenant: "t1", contact: "c").records.first)
+    #expect(linked.requestMessageIDs == ["wamid.request.2"])
 }
 
 @Test func ledgerRefusesUpdateDeleteAndReplaceThroughRawSQL() async throws {
@@ -330,16 +341,7 @@ func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory)
     do {
         let old = try DatabasePool(path: path)
         try SQLiteSchema.migrator.migrate(old, upTo: "v6_contact_aliases")
-        try await old.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
-                        policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
-                        purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids)
-                    VALUES ('t1', 'c', 'consent', 'whatsapp_cloud', '99', 'prueba', 'consentimiento', '2026-01',
-                        'https://example.co/datos', 'accepted', '[]', NULL, '[]', '[]', 0, 'es', 1, 2, 'wamid.r', '[]')
-                    """)
-        }
+        try await old.write { db in try Fixtures.insertFirstSchemaRecord(db, reply: "wamid.r", requests: "[]") }
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
     let old = try ConsentLedgerReader(path: path).consentHistory(tenant: "t1", contact: "c").records

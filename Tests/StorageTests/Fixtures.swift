@@ -1,6 +1,7 @@
 import FlowCompiler
 import FlowRuntime
 import Foundation
+import GRDB
 import Storage
 import Testing
 
@@ -136,6 +137,19 @@ enum Fixtures {
             type: end
             text: "Gracias por escribirnos."
         """
+
+    /// Writes an accepted record of "c" with "t1" with only the ledger columns of the first schema (a file of an
+    /// older version), answered by `reply`; `requests` is the `request_message_ids` JSON.
+    static func insertFirstSchemaRecord(_ db: Database, reply: String, requests: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
+                    policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
+                    purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids)
+                VALUES ('t1', 'c', 'consent', 'whatsapp_cloud', '99', 'prueba', 'consentimiento', '2026-01',
+                    'https://example.co/datos', 'accepted', '[]', NULL, '[]', '[]', 0, 'es', 1, 2, ?, ?)
+                """, arguments: [reply, requests])
+    }
 
     /// The compiled flow (checked: no errors allowed).
     static func interpreter() throws -> Interpreter {

@@ -192,14 +192,20 @@ import Testing
             try db.execute(sql: "DELETE FROM conversation_log WHERE seq = 3")
         }
     }
+    // The columns v2 had (later migrations add more).
+    let columnsOfV2 = """
+        SELECT seq, tenant, contact, at, direction, kind, detail, content, agent, message_id, wa_timestamp, status,
+            status_at, attempts, next_attempt_at, lease_until, error_kind, error_detail
+        FROM conversation_log ORDER BY seq
+        """
     let before = try await DatabaseQueue(path: path).read { db in
-        try Row.fetchAll(db, sql: "SELECT * FROM conversation_log ORDER BY seq").map(\.description)
+        try Row.fetchAll(db, sql: columnsOfV2).map(\.description)
     }
     let store = try SQLiteStore(path: path)
     #expect(try store.appliedMigrations() == SQLiteSchema.migrations)
     try await store.pool.write { db in
         // Every row and column as it was.
-        #expect(try Row.fetchAll(db, sql: "SELECT * FROM conversation_log ORDER BY seq").map(\.description) == before)
+        #expect(try Row.fetchAll(db, sql: columnsOfV2).map(\.description) == before)
         // No IN list left in the table's constraints, and the constraints still refuse what they refused.
         let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'conversation_log'") ?? ""
         #expect(sql.contains("direction = 'event'") && !sql.contains(" IN ("))

@@ -260,7 +260,8 @@ struct AgentAPITests {
                     "sequence", "tenant", "contact", "kind", "choice", "policy_version", "policy_url", "text_sha256",
                     "shown_texts", "texts_match_hash", "purposes_accepted", "purposes_declined", "sensitive",
                     "language", "flow", "step", "channel", "phone_number_id", "request_message_ids",
-                    "reply_message_id", "words", "at", "received_at", "wa_timestamp", "flow_version",
+                    "request_messages", "reply_message_id", "words", "at", "received_at", "wa_timestamp",
+                    "flow_version",
                 ])
             #expect((record["flow_version"] as? String)?.count == 64)
             for time in ["at", "received_at", "wa_timestamp"] {

@@ -78,6 +78,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v14_erased_conversation_figures") { db in
             for statement in v14 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v15_consent_request_sends") { db in
+            for statement in v15 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -429,6 +432,38 @@ public enum SQLiteSchema {
         )
         """,
         "CREATE INDEX erased_conversations_by_start ON erased_conversations (tenant, started_at)",
+    ]
+
+    /// The link from a consent record to the request it answered when that request's send was not recorded yet
+    /// (habeas-data item 4, "outbound request message ids"): the record keeps the request's outbox id
+    /// (`request_outbox_id`, known in the same transaction), the request's log row is marked
+    /// (`ledger_awaits_wamid`), and the `sent` report of a marked row appends its `wamid` to
+    /// `consent_request_sends`, append-only like the ledger. An ordinary message is never marked, so its send
+    /// report writes nothing more.
+    static let v15: [String] = [
+        "ALTER TABLE consent_ledger ADD COLUMN request_outbox_id INTEGER",
+        "ALTER TABLE conversation_log ADD COLUMN ledger_awaits_wamid INTEGER",
+        """
+        CREATE TABLE consent_request_sends (
+            outbox_id INTEGER PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            sent_at INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_update BEFORE UPDATE ON consent_request_sends
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_delete BEFORE DELETE ON consent_request_sends
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
+        """
+        CREATE TRIGGER consent_request_sends_no_replace BEFORE INSERT ON consent_request_sends
+        WHEN EXISTS (SELECT 1 FROM consent_request_sends WHERE outbox_id = NEW.outbox_id)
+        BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
     ]
 
     /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in

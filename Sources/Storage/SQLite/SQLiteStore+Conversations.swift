@@ -85,7 +85,7 @@ extension SQLiteStore {
             db, tenant: tenant, contact: contact, at: at, changes: changes, claims: &claims,
             leaseUntil: sender.map { $0.handoff.now + $0.lease } ?? 0)
         let sequences = try changes.ledger.map {
-            try appendLedger(db, tenant: tenant, contact: contact, entry: $0)
+            try appendLedger(db, tenant: tenant, contact: contact, entry: $0, linesFrom: outboxIDs.first)
         }
         let committed = CommittedChanges(
             contact: contact, session: session, changes: changes, outboxIDs: outboxIDs, ledgerSequences: sequences,

@@ -90,9 +90,10 @@ extension SQLiteStore {
         return consent
     }
 
-    /// Appends one record and its texts; returns its sequence number.
+    /// Appends one record and its texts; returns its sequence number. `linesFrom`: the outbox id of the first
+    /// message the same step queued, if any: the request answered was queued before it.
     static func appendLedger(
-        _ db: Database, tenant: String, contact: String, entry: LedgerEntry
+        _ db: Database, tenant: String, contact: String, entry: LedgerEntry, linesFrom: Int64? = nil
     ) throws -> Int64 {
         switch entry.evidence {
         case .consent(let evidence):
@@ -104,23 +105,31 @@ extension SQLiteStore {
             }
             // A decision made outside any step (an opt-in withdrawn) answers no request.
             let step: String? = evidence.step.isEmpty ? nil : evidence.step
-            let requests =
-                step == nil ? [] : try requestMessageIDs(db, tenant, contact, evidence, quoted: entry.requestMessageIDs)
+            let request =
+                step == nil
+                ? nil
+                : try requestMessage(
+                    db, tenant, contact, evidence, quoted: entry.requestMessageIDs, before: linesFrom ?? .max)
+            if let request, request.messageID == nil {
+                // Not reported sent yet: its `sent` report appends the wamid to `consent_request_sends`.
+                try db.run("UPDATE conversation_log SET ledger_awaits_wamid = 1 WHERE seq = ?", [request.outboxID])
+            }
             try db.run(
                 """
                 INSERT INTO consent_ledger (tenant, contact, kind, channel, phone_number_id, flow, step,
                     policy_version, policy_url, choice, text_hashes, text_sha256, purposes_accepted,
                     purposes_declined, sensitive, language, at, received_at, reply_message_id, request_message_ids,
-                    wa_timestamp, flow_version)
-                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    wa_timestamp, flow_version, request_outbox_id)
+                VALUES (?, ?, 'consent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     tenant, contact, entry.channel, entry.phoneNumberID, evidence.flow, step,
                     evidence.policyVersion, evidence.policyURL, evidence.choice, ColumnJSON.array(hashes),
                     evidence.textSHA256, ColumnJSON.array(evidence.purposesAccepted),
                     ColumnJSON.array(evidence.purposesDeclined), evidence.sensitive, evidence.language, evidence.at,
-                    entry.receivedAt, evidence.replyMessageID, ColumnJSON.array(requests), entry.whatsAppTimestamp,
-                    entry.flowVersion,
+                    entry.receivedAt, evidence.replyMessageID,
+                    ColumnJSON.array(request?.messageID.map { [$0] } ?? []), entry.whatsAppTimestamp,
+                    entry.flowVersion, request?.outboxID,
                 ])
         case .revocation(let evidence):
             try db.run(
@@ -150,38 +159,40 @@ extension SQLiteStore {
         return db.lastInsertedRowID
     }
 
-    /// The `wamid` of the request the contact answered: the message the answer quotes (WhatsApp's `context`,
-    /// which a button tap always carries) when that is a message to the contact offering the decision's accept
-    /// button (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer); otherwise the latest such
-    /// message. A quoted message of another kind (the contact's own, an earlier menu) is not the request. None
-    /// when no such message's send report is recorded yet (an answer that outran it): an earlier request's
-    /// `wamid` would name the wrong message.
-    static func requestMessageIDs(
-        _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence, quoted: [String]?
-    ) throws -> [String] {
+    /// The request the contact answered: the message the answer quotes (WhatsApp's `context`, which a button tap
+    /// always carries) when that is a message to the contact offering the decision's accept button
+    /// (`<step>.accept`, or `<step>.opt_in.accept` for an opt-in answer); otherwise the latest such message
+    /// queued before `before` (a request the same step queues comes after the answer). Its outbox id, and its
+    /// `wamid` when its send report is recorded (`nil` for an answer that outran it: the record keeps the outbox
+    /// id, and the `wamid` is linked when the send is reported). A quoted message of another kind (the contact's
+    /// own, an earlier menu) is not the request.
+    static func requestMessage(
+        _ db: Database, _ tenant: String, _ contact: String, _ evidence: ConsentEvidence, quoted: [String]?,
+        before: Int64
+    ) throws -> (outboxID: Int64, messageID: String?)? {
         let optIn = evidence.choice.hasPrefix("opt_in")
         let acceptID = evidence.step + (optIn ? ".opt_in.accept" : ".accept")
         if let quoted = quoted?.first,
-            try String.fetchOne(
+            let seq = try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT message_id FROM conversation_log
+                        SELECT seq FROM conversation_log
                         WHERE tenant = ? AND message_id = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
                             AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons')
                                 WHERE json_extract(value, '$.id') = ?)
-                        """), arguments: [tenant, quoted, contact, acceptID]) != nil
+                        """), arguments: [tenant, quoted, contact, acceptID])
         {
-            return [quoted]
+            return (seq, quoted)
         }
-        let id = try String.fetchOne(
+        let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT message_id FROM conversation_log
-                    WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
+                    SELECT seq, message_id FROM conversation_log
+                    WHERE tenant = ? AND contact = ? AND seq < ? AND direction = 'out' AND kind = 'buttons'
                         AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons') WHERE json_extract(value, '$.id') = ?)
                     ORDER BY seq DESC LIMIT 1
-                    """), arguments: [tenant, contact, acceptID])
-        return id.map { [$0] } ?? []
+                    """), arguments: [tenant, contact, before, acceptID])
+        return row.map { ($0[0], $0[1]) }
     }
 
     /// Every record of the contact with the tenant, with its texts, in ledger order.
@@ -190,6 +201,8 @@ extension SQLiteStore {
         let rows = try db.rows(
             "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq",
             [tenant, try ledgerKey(db, tenant: tenant, contact: contact)])
+        // A file older than version 13 (read by `talkflow consent export`) links no request.
+        let linksRequests = try db.tableExists("consent_request_sends")
         let records = try rows.map { row -> ConsentRecord in
             // A row the ledger's code did not write (edited by hand, damaged) is an error naming the row and
             // the column, never a trap.
@@ -212,6 +225,11 @@ extension SQLiteStore {
                 else { throw StorageError.corruptRow(table: "consent_texts", detail: "missing text \(hash)") }
                 return text
             }
+            let stored = try coder.decode(
+                [String].self, column("request_message_ids") as String, table: "consent_ledger")
+            let requests = try requestMessages(
+                db, tenant: column("tenant"), outboxID: linksRequests ? column("request_outbox_id") : nil,
+                stored: stored)
             let kindName: String = try column("kind")
             let combined: String? = try column("text_sha256")
             let kind: ConsentRecord.Kind = kindName == "revocation" ? .revocation : .consent
@@ -230,14 +248,40 @@ extension SQLiteStore {
                     [String].self, column("purposes_declined") as String, table: "consent_ledger"),
                 sensitive: try column("sensitive"), language: try column("language"), at: try column("at"),
                 receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
-                requestMessageIDs: try coder.decode(
-                    [String].self, column("request_message_ids") as String, table: "consent_ledger"),
-                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"),
-                flowVersion: try column("flow_version"))
+                requestMessageIDs: requests.compactMap(\.messageID), words: try column("words"),
+                whatsAppTimestamp: try column("wa_timestamp"), flowVersion: try column("flow_version"),
+                requestMessages: requests)
         }
         return ConsentHistory(
             tenant: tenant, contact: contact, records: records,
             claimInProgress: try claimInProgress(db, tenant: tenant, contact: contact))
+    }
+
+    /// The requests a record answered: the `wamid`s it was written with (`stored`), or else its request's outbox
+    /// id with the `wamid` its send report linked since, or where that send stands now.
+    static func requestMessages(
+        _ db: Database, tenant: String, outboxID: Int64?, stored: [String]
+    ) throws -> [ConsentRequestMessage] {
+        guard let outboxID, stored.isEmpty else {
+            return stored.map { ConsentRequestMessage(outboxID: outboxID, messageID: $0, state: .sentBeforeDecision) }
+        }
+        if let link = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT message_id, sent_at FROM consent_request_sends WHERE outbox_id = ? AND tenant = ?"),
+            arguments: [outboxID, tenant])
+        {
+            return [
+                ConsentRequestMessage(
+                    outboxID: outboxID, messageID: link["message_id"], state: .sentAfterDecision,
+                    sentAt: link["sent_at"])
+            ]
+        }
+        let status = try String.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT status FROM conversation_log WHERE seq = ? AND tenant = ? AND direction = 'out'"),
+            arguments: [outboxID, tenant])
+        let waiting = status == "pending" || status == "sending"
+        return [ConsentRequestMessage(outboxID: outboxID, messageID: nil, state: waiting ? .pending : .notSent)]
     }
 
     /// Lower-case hex SHA-256 of the text's UTF-8 bytes: the key of `consent_texts`.

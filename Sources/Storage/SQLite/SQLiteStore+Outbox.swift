@@ -76,13 +76,17 @@ extension SQLiteStore {
                 UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
                 WHERE seq = ? AND direction = 'out' AND status IN ('pending', 'sending')
-                RETURNING tenant, contact, agent, at
+                RETURNING tenant, contact, agent, at, ledger_awaits_wamid
                 """)
             update.bind(1, result.at)
             update.bind(2, messageID)
             update.bind(3, result.id)
             conversation = try Self.finishedConversation(update)
             if let conversation, conversation.agent != nil { try recordFirstReply(db, conversation, id: result.id) }
+            if let conversation, conversation.awaitedByLedger {
+                try linkConsentRequest(
+                    db, tenant: conversation.tenant, outboxID: result.id, messageID: messageID, at: result.at)
+            }
             if let conversation,
                 let failure = try applyEarlyStatuses(db, tenant: conversation.tenant, messageID: messageID)
             {
@@ -98,7 +102,7 @@ extension SQLiteStore {
                 UPDATE conversation_log SET status = 'failed', status_at = ?, lease_until = NULL,
                     next_attempt_at = NULL, error_kind = ?, error_detail = ?
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
-                RETURNING tenant, contact, agent, at
+                RETURNING tenant, contact, agent, at, ledger_awaits_wamid
                 """)
             update.bind(1, result.at)
             update.bind(2, error.kind)
@@ -134,23 +138,45 @@ extension SQLiteStore {
         return try claimNext(db, tenant: conversation.tenant, contact: conversation.contact, sender: sender)
     }
 
-    /// A message an outcome finished: its conversation, its agent (`nil` for the bot's) and when it was queued.
+    /// A message an outcome finished: its conversation, its agent (`nil` for the bot's), when it was queued, and
+    /// whether a consent record names it as its request and waits for its `wamid`.
     private struct FinishedMessage {
         var tenant: String
         var contact: String
         var agent: String?
         var queuedAt: Int64
+        var awaitedByLedger: Bool
     }
 
-    /// The message an `UPDATE … RETURNING tenant, contact, agent, at` finished, if it changed a row; the
-    /// statement is run to its end.
+    /// The message an `UPDATE … RETURNING tenant, contact, agent, at, ledger_awaits_wamid` finished, if it
+    /// changed a row; the statement is run to its end.
     private static func finishedConversation(_ update: borrowing DirectStatement) throws -> FinishedMessage? {
         guard try update.step(), let tenant = update.text(0), let contact = update.text(1),
             let queuedAt = update.int64(3)
         else { return nil }
-        let finished = FinishedMessage(tenant: tenant, contact: contact, agent: update.text(2), queuedAt: queuedAt)
+        let finished = FinishedMessage(
+            tenant: tenant, contact: contact, agent: update.text(2), queuedAt: queuedAt,
+            awaitedByLedger: update.int64(4) != nil)
         try update.run()
         return finished
+    }
+
+    /// Appends the `wamid` of a consent request that a ledger record named before its send was recorded (the
+    /// contact answered first): the record is never updated, so the link is a row of its own, append-only too.
+    private static func linkConsentRequest(
+        _ db: Database, tenant: String, outboxID: Int64, messageID: String, at: Int64
+    ) throws {
+        let insert = try DirectStatement(
+            db,
+            """
+            INSERT INTO consent_request_sends (outbox_id, tenant, message_id, sent_at)
+            SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM consent_request_sends WHERE outbox_id = ?1)
+            """)
+        insert.bind(1, outboxID)
+        insert.bind(2, tenant)
+        insert.bind(3, messageID)
+        insert.bind(4, at)
+        try insert.run()
     }
 
     /// Sets the conversation's first reply (arguments: the reply's time, its outbox id, tenant, contact) unless
