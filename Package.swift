@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "FlowCompilerTests",
             dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Fixtures"), .copy("UnquotedText")]
         ),
         .testTarget(
             name: "FlowRuntimeTests",

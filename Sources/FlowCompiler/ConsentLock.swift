@@ -77,15 +77,20 @@ public struct ConsentLock: Sendable, Hashable {
             + "its form is `versions:` → policy version → step id → 64 hex digits.",
         pointsAt: "the wrong place in `flow.consent.lock` (its start when it is empty or unreadable)")
 
+    /// The fix for a lock file YAML cannot read: it is written by `talkflow lock`, never by hand.
+    static let lockFix = "restore the lock from version control, or delete it and run `talkflow lock FLOW` again"
+
     /// Reads a lock file. Every problem is reported; a lock with problems is not used, so that a damaged lock
     /// can never let a changed text pass.
     public static func load(bytes: [UInt8]) -> Loaded {
         let loaded = YAMLLoader.load(bytes: bytes)
         var diagnostics = loaded.diagnostics.map { diagnostic in
             var d = diagnostic
-            // The loader's ids are about flows; in a lock file every problem is the lock's.
+            // The loader's ids are about flows; in a lock file every problem is the lock's. So is the fix: `talkflow
+            // lock` writes the file, and its help for a hand-written text ("quote the text") would only make a
+            // damaged digest parse.
             if d.severity == .error {
-                d = invalid.diagnostic(d.message, at: d.range, notes: d.notes, suggestion: d.suggestion)
+                d = invalid.diagnostic(d.message, at: d.range, notes: d.notes, suggestion: lockFix)
             }
             return d
         }

@@ -20,6 +20,19 @@ public enum ConsentLockFile {
         }
     }
 
+    /// Why the file at `path` cannot be read as a flow when it is a consent lock (`default.consent.lock`, which tab
+    /// completion offers right after `default.`): it names the flow to give instead, the `.yaml` beside it (or the
+    /// `.yml`, when only that exists). `nil` for any other name.
+    public static func notAFlow(_ path: String) -> String? {
+        let suffix = ".consent.lock"
+        guard path.hasSuffix(suffix), path.count > suffix.count else { return nil }
+        let stem = String(path.dropLast(suffix.count))
+        var flow = stem + ".yaml"
+        var info = stat()
+        if stat(flow, &info) != 0, stat(stem + ".yml", &info) == 0 { flow = stem + ".yml" }
+        return "it is a consent lock, not a flow; name its flow, '\(flow)'"
+    }
+
     /// A lock file over `ConsentLock.maxBytes`, which is not read.
     public static func tooLarge(_ path: String, size: Int) -> FileDiagnostics {
         ConsentLock.unusable(

@@ -542,10 +542,10 @@ private struct Decoder {
             v.finish(allowed: ["min_length", "max_length", "min", "max", "pattern"])
             // A pattern that does not compile would match nothing, and the runtime would let every answer pass.
             let pattern = v.text("pattern").flatMap { pattern -> Located<String>? in
-                guard (try? NSRegularExpression(pattern: pattern.value)) != nil else {
+                if let problem = PatternCheck.problem(pattern.value) {
                     sink.add(
                         SchemaRules.invalidValue.diagnostic(
-                            "'\(pattern.value)' is not a valid regular expression", at: pattern.range))
+                            "'\(pattern.value)' is not a valid regular expression: \(problem)", at: pattern.range))
                     return nil
                 }
                 return pattern
@@ -705,10 +705,11 @@ private struct Decoder {
             case "contains": comparison = c.text(op).map { .contains($0.value) }
             case "matches":
                 comparison = c.text(op).flatMap { pattern in
-                    guard (try? NSRegularExpression(pattern: pattern.value)) != nil else {
+                    if let problem = PatternCheck.problem(pattern.value) {
                         sink.add(
                             SchemaRules.invalidValue.diagnostic(
-                                "'\(pattern.value)' is not a valid regular expression", at: pattern.range))
+                                "'\(pattern.value)' is not a valid regular expression: \(problem)",
+                                at: pattern.range))
                         return nil
                     }
                     return .matches(pattern.value)

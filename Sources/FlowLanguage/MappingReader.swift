@@ -132,9 +132,24 @@ struct MappingReader {
         return Located(number, range: node.range)
     }
 
+    /// The most digits before a number's `.`: every such number is below 10^308, inside what a `Double` holds
+    /// (about 1.8 × 10^308), so the bound is exact to state and never rounds to infinity.
+    static let maxWholeDigits = 308
+
     /// A number (integer or decimal).
     func number(_ key: String) -> Located<Double>? {
         guard let node = value(key) else { return nil }
+        // A number in the right form but past what a number can hold is told so, not blamed on its form.
+        if let text = node.scalar, case .scalar(_, .plain) = node.value, Self.isDecimal(text, fraction: true),
+            text.utf8.prefix(while: { $0 != UInt8(ascii: ".") }).filter({ $0 != UInt8(ascii: "-") }).count
+                > Self.maxWholeDigits
+        {
+            sink.add(
+                SchemaRules.invalidValue.diagnostic(
+                    "'\(key)' of \(what) is too large: a number has at most \(Self.maxWholeDigits) digits before "
+                        + "its '.', found \(Self.describe(node))", at: node.range))
+            return nil
+        }
         guard let text = node.scalar, case .scalar(_, .plain) = node.value, Self.isDecimal(text, fraction: true),
             let number = Double(text), number.isFinite
         else {

@@ -48,6 +48,8 @@ public enum YAMLLoader {
         if let problem = UTF8Check.firstProblem(in: bytes) {
             let source = SourceText(bytes: bytes)
             let diagnostic: Diagnostic
+            // A file saved as "Unicode" starts with its encoding's byte-order mark, the surest sign of all.
+            let marked = WideEncodingMark(bytes).map { "; it looks like \($0.description); save it as UTF-8" }
             switch problem {
             case .nul(let offset):
                 let at = source.location(ofByte: offset)
@@ -55,13 +57,13 @@ public enum YAMLLoader {
                 let wide = bytes.prefix(64).filter { $0 == 0 }.count * 3 >= min(bytes.count, 64)
                 diagnostic = SyntaxRules.nulByte.diagnostic(
                     "NUL byte at byte offset \(offset); the file must be text (YAML)"
-                        + (wide ? ", in UTF-8: it looks like UTF-16 or UTF-32 text; save it as UTF-8" : ""),
+                        + (marked ?? (wide ? ", in UTF-8: it looks like UTF-16 or UTF-32 text; save it as UTF-8" : "")),
                     at: Self.oneByte(at))
             case .invalid(let offset):
                 let at = source.location(ofByte: offset)
                 let hex = String(bytes[offset], radix: 16, uppercase: true)
                 diagnostic = SyntaxRules.invalidUTF8.diagnostic(
-                    "invalid UTF-8 byte 0x\(hex) at byte offset \(offset); save the file as UTF-8",
+                    "invalid UTF-8 byte 0x\(hex) at byte offset \(offset)" + (marked ?? "; save the file as UTF-8"),
                     at: Self.oneByte(at))
             }
             return LoadResult(root: nil, diagnostics: [diagnostic], source: source)
@@ -73,6 +75,7 @@ public enum YAMLLoader {
         }
         var builder = TreeBuilder(source: source, limits: limits)
         builder.run()
+        builder.explainAliases()
         return LoadResult(
             root: builder.root, diagnostics: builder.diagnostics, source: builder.source,
             aliasLines: builder.aliasLines)
@@ -125,6 +128,10 @@ private struct TreeBuilder {
     var root: Node?
     var diagnostics: [Diagnostic] = []
     var aliasLines: Set<Int> = []
+    /// The anchors defined so far: an alias of one of them is YAML written on purpose, not a text.
+    var anchorNames: Set<String> = []
+    /// The aliases reported (their diagnostic's index and name), whose help waits until every anchor is known.
+    var aliasesToExplain: [(index: Int, name: String)] = []
     var stack: [Frame] = []
     var documents = 0
     /// Set once `maxDiagnostics` problems have been reported: the loader then stops reading.
@@ -225,15 +232,17 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let r = range(event)
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            let reported = diagnostics.count
             report(
-                SyntaxRules.anchor.diagnostic(
-                    "alias '*\(name)' is not allowed; write the value out in full", at: r))
+                SyntaxRules.anchor.diagnostic("alias '*\(name)' is not allowed; write the value out in full", at: r))
+            // An alias of an anchor the file defines (before or after it) is YAML used on purpose; of none, a text
+            // such as `*Aviso`: decided once the whole file is read.
+            if diagnostics.count > reported { aliasesToExplain.append((reported, name)) }
             aliasLines.insert(r.start.line)
             attach(Node(.scalar("", .plain), range: r))
         case YAML_SCALAR_EVENT:
             var r = range(event)
             let scalar = event.data.scalar
-            checkAnchorAndTag(anchor: scalar.anchor, tag: scalar.tag, at: r)
             let text: String
             if let value = scalar.value {
                 text = String(decoding: UnsafeBufferPointer(start: value, count: scalar.length), as: UTF8.self)
@@ -248,6 +257,7 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
+            checkAnchorAndTag(anchor: scalar.anchor, tag: scalar.tag, at: r, plainScalar: style == .plain)
             if style == .literal || style == .folded {
                 // libyaml ends a block scalar after the blank lines that follow it.
                 r.end = trimmedEnd(r)
@@ -256,13 +266,13 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let r = range(event)
             let start = event.data.sequence_start
-            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r)
+            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r, plainScalar: false)
             let flow = start.style == YAML_FLOW_SEQUENCE_STYLE
             return push(Frame(kind: .sequence, start: r.start, endsAtLastChild: !flow), at: r)
         case YAML_MAPPING_START_EVENT:
             let r = range(event)
             let start = event.data.mapping_start
-            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r)
+            checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: r, plainScalar: false)
             // A flow mapping opened by `{` has a one-character start event; the single pair of `[a: 1]`
             // has an empty one, and no closing bracket.
             let bracketed = start.style == YAML_FLOW_MAPPING_STYLE && r.end.offset > r.start.offset
@@ -297,6 +307,14 @@ private struct TreeBuilder {
         return true
     }
 
+    /// Gives the alias diagnostics of anchors the file never defines the help for a text written bare.
+    mutating func explainAliases() {
+        for (index, name) in aliasesToExplain where !anchorNames.contains(name) {
+            diagnostics[index].suggestion = UnquotedTextHint.help(
+                source, .indicator(offset: diagnostics[index].range.start.offset))
+        }
+    }
+
     /// Places a finished node into the collection being built, or makes it the root.
     mutating func attach(_ node: Node) {
         let top = stack.count - 1
@@ -325,7 +343,8 @@ private struct TreeBuilder {
                 if node.scalar == nil {
                     report(
                         SyntaxRules.complexKey.diagnostic(
-                            "a mapping key must be plain text, not \(node.kindDescription)", at: node.range))
+                            "a mapping key must be plain text, not \(node.kindDescription)", at: node.range,
+                            suggestion: UnquotedTextHint.help(source, .complexKey(offset: node.range.start.offset))))
                 }
                 stack[top].key = (node.scalar, node.range)
             }
@@ -356,13 +375,19 @@ private struct TreeBuilder {
     }
 
     mutating func checkAnchorAndTag(
-        anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, at r: SourceRange
+        anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, at r: SourceRange,
+        plainScalar: Bool
     ) {
+        // `text: &gracias` is a text to its author: on a plain scalar that starts a value, say how to write it. On
+        // a mapping, a list or a quoted text (`&x "Hola"`) the anchor or tag is YAML written on purpose.
+        let help = plainScalar ? UnquotedTextHint.help(source, .indicator(offset: r.start.offset)) : nil
         if let anchor {
             let name = String(cString: anchor)
+            anchorNames.insert(name)
             report(
                 SyntaxRules.anchor.diagnostic(
-                    "anchor '&\(name)' is not allowed; write each value out where it is used", at: r))
+                    "anchor '&\(name)' is not allowed; write each value out where it is used", at: r,
+                    suggestion: help))
         }
         if let tag {
             var name = String(cString: tag)
@@ -370,7 +395,8 @@ private struct TreeBuilder {
             if name.hasPrefix("tag:yaml.org,2002:") { name = "!!" + name.dropFirst("tag:yaml.org,2002:".count) }
             report(
                 SyntaxRules.tag.diagnostic(
-                    "tag '\(name)' is not allowed; the file's format decides each field's type", at: r))
+                    "tag '\(name)' is not allowed; the file's format decides each field's type", at: r,
+                    suggestion: name.hasPrefix("!!") ? nil : help))
         }
     }
 
@@ -400,8 +426,10 @@ private struct TreeBuilder {
             message += "; the text near here holds \(hidden), which YAML reads as a line break: replace it"
         }
         var notes: [DiagnosticNote] = []
+        var contextStart: Int?
         if parser.error != YAML_READER_ERROR, let context = parser.context.map({ String(cString: $0) }) {
             let contextAt = location(parser.context_mark)
+            contextStart = contextAt.offset
             message += " (\(context))"
             if contextAt != at {
                 notes.append(DiagnosticNote(message: context, range: SourceRange(at: contextAt)))
@@ -412,6 +440,9 @@ private struct TreeBuilder {
             at = .start
             notes = []
         }
-        report(SyntaxRules.syntax.diagnostic(message, at: SourceRange(at: at), notes: notes))
+        let help =
+            parser.error == YAML_SCANNER_ERROR || parser.error == YAML_PARSER_ERROR
+            ? UnquotedTextHint.help(source, .syntaxError(offset: at.offset, context: contextStart)) : nil
+        report(SyntaxRules.syntax.diagnostic(message, at: SourceRange(at: at), notes: notes, suggestion: help))
     }
 }

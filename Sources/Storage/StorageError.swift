@@ -2,6 +2,10 @@
 public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The `--store` value is not a location this build understands (`sqlite:PATH`).
     case invalidLocation(String)
+    /// The `sqlite:` path is a name SQLite reads as something other than a file (`:memory:`, a `file:` URI): a
+    /// store there would not be the file every other command and the next start read. The associated text says
+    /// how SQLite reads it.
+    case notAFilePath(String)
     /// The database was written by a newer talkflow: it has migrations this build does not know, so using it
     /// could lose data.
     case unknownMigrations([String])
@@ -12,6 +16,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `FileKind`'s words). Refused before SQLite opens it: SQLite would wait forever on a FIFO and answer a
     /// folder or a device with a bare "disk I/O error".
     case notARegularFile(kind: String)
+    /// A file SQLite or the server keeps beside the store (`path`: its `-wal`, `-shm`, `-journal` or
+    /// `-sender.lock`) exists and is not a regular file (`kind`, as for `notARegularFile`).
+    case sideFileNotRegular(path: String, kind: String)
     /// A stored value could not be decoded (a damaged row, or one written by an incompatible version).
     case corruptRow(table: String, detail: String)
 
@@ -19,6 +26,8 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .invalidLocation(let value):
             return "invalid store '\(value)': expected sqlite:PATH"
+        case .notAFilePath(let reading):
+            return "the store must be a file path, such as sqlite:talkflow.sqlite; \(reading)"
         case .unknownMigrations(let names):
             return "the database has migrations this talkflow does not know (\(names.joined(separator: ", "))); "
                 + "use a newer talkflow"
@@ -28,6 +37,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notARegularFile(let kind):
             return "not a regular file (\(kind)); the store must be a SQLite file, which talkflow serve creates "
                 + "when it is missing"
+        case .sideFileNotRegular(let path, let kind):
+            return "'\(path)' beside the store is not a regular file (\(kind)); SQLite and talkflow keep the "
+                + "store's journal and lock there: with no server running, move it away and start again"
         case .corruptRow(let table, let detail):
             return "unreadable row in \(table): \(detail)"
         }

@@ -250,12 +250,22 @@ struct ConfigReader {
                 diagnostics.append(
                     ConfigRules.invalidValue.diagnostic(
                         "'store' of \(what) contains a NUL character; no file name can", at: store.range))
-            } else if case .sqlite(let file) = try? StoreLocation(parsing: store.value), !file.isEmpty {
-                settings.store = .sqlite(path: SourceFiles.resolve(file, relativeTo: path))
             } else {
-                diagnostics.append(
-                    ConfigRules.invalidValue.diagnostic(
-                        "'store' of \(what) must be 'sqlite:PATH' (SQLite is the only store today)", at: store.range))
+                do {
+                    switch try StoreLocation(parsing: store.value) {
+                    case .sqlite(let file): settings.store = .sqlite(path: SourceFiles.resolve(file, relativeTo: path))
+                    }
+                } catch StorageError.notAFilePath(let reading) {
+                    diagnostics.append(
+                        ConfigRules.invalidValue.diagnostic(
+                            "'store' of \(what) must be a file path, such as sqlite:talkflow.sqlite; \(reading)",
+                            at: store.range))
+                } catch {
+                    diagnostics.append(
+                        ConfigRules.invalidValue.diagnostic(
+                            "'store' of \(what) must be 'sqlite:PATH' (SQLite is the only store today)",
+                            at: store.range))
+                }
             }
         }
         if let limit = integer(pairs, "webhook_body_limit", in: ConfigLoader.webhookBodyLimitBounds, what: what) {

@@ -66,7 +66,7 @@ struct ConsentExportCommand: ParsableCommand {
         do {
             _ = try StoreLocation(parsing: store)
         } catch {
-            throw ValidationError("invalid --store '\(store)': expected sqlite:PATH")
+            throw ValidationError(StoreFile.invalidOption(store, error))
         }
     }
 

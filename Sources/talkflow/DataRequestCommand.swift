@@ -69,7 +69,7 @@ struct DataRequestStoreOptions: ParsableArguments {
         do {
             _ = try StoreLocation(parsing: store)
         } catch {
-            throw ValidationError("invalid --store '\(store)': expected sqlite:PATH")
+            throw ValidationError(StoreFile.invalidOption(store, error))
         }
     }
 

@@ -30,6 +30,8 @@ enum FileCheck {
                 return .checked(file, flow: nil, lock: nil)
             }
         }
+        // Read as a flow, a lock only gives errors about keys a flow lacks; say what it is instead.
+        if let notAFlow = ConsentLockFile.notAFlow(path) { return .unreadable(path: path, message: notAFlow) }
         switch BoundedFileReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
             return .unreadable(path: path, message: message)

@@ -123,6 +123,11 @@ enum FileSystem {
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             if isDirectory(info) { return "is a folder" }
             let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            // Opening a FIFO without blocking fails with ENXIO ("no such device or address") when no program
+            // reads it: say that, which is what the user can fix.
+            if descriptor < 0, errno == ENXIO, info.st_mode & S_IFMT == S_IFIFO {
+                return "it is a FIFO with no reader; start the program that reads it first, or name a regular file"
+            }
             guard descriptor >= 0 else { return FileKind.describe(errno) }
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
             var failure = writeAll(text, to: descriptor)

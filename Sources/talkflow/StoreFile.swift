@@ -30,6 +30,13 @@ enum StoreFile {
         }
     }
 
+    /// The usage error for a `--store` that `StoreLocation` refused: a name SQLite does not read as a file gets
+    /// its own reason and fix, anything else the form expected.
+    static func invalidOption(_ store: String, _ error: any Error) -> String {
+        if case StorageError.notAFilePath = error { return "invalid --store '\(store)': \(error)" }
+        return "invalid --store '\(store)': expected sqlite:PATH"
+    }
+
     /// Prints `cannot read '<path>': <reason>` and gives the exit to throw.
     static func unreadable(_ path: String, _ reason: String) -> ExitCode {
         Console.error("cannot read '\(path)': \(reason)")

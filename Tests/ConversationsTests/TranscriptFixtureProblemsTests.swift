@@ -108,3 +108,31 @@ struct TranscriptFixtureProblemsTests {
             ])
     }
 }
+
+/// `fixtures.consent` has two forms, and its error names both, whichever was meant.
+@Test(arguments: [
+    ("  consent: maybe\n", "invalid_value", "found 'maybe'"),
+    ("  consent: [accepted]\n", "wrong_type", "found a list"),
+])
+func fixtureConsentErrorsNameBothForms(_ lines: String, _ id: String, _ found: String) throws {
+    let result = try runWithFixtures(lines)
+    let failure = try #require(result.allFailures.first)
+    #expect(failure.id == id)
+    #expect(
+        failure.message
+            == "'consent' of 'fixtures' must be accepted or a mapping of 'version' and 'opt_in', \(found)")
+    #expect(failure.suggestion == "write consent: accepted, or consent: { version: \"2\", opt_in: true }")
+}
+
+/// A transcript's `flow:` naming the flow's consent lock says so and names the flow.
+@Test func aTranscriptFlowThatIsTheConsentLockNamesTheFlow() throws {
+    let folder = try TranscriptFolder()
+    try folder.copyDefaultFlow()
+    _ = try folder.write("default.consent.lock", "versions: {}\n")
+    let result = TranscriptRunner.run(file: try folder.write("t.test.yaml", "flow: default.consent.lock\nsteps: []\n"))
+    #expect(result.status == .unreadable)
+    #expect(
+        result.unreadableReason?.hasSuffix(
+            "it is a consent lock, not a flow; name its flow, '\(folder.url.path)/default.yaml'") == true,
+        "\(String(describing: result.unreadableReason))")
+}

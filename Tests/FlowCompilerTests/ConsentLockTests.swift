@@ -183,3 +183,14 @@ func aDamagedLockIsLocatedAndNotUsed(_ text: String, _ expected: String) {
     let loaded = ConsentLock.load(bytes: Array(text.utf8))
     #expect(loaded.lock?.versions.map(\.version.value) == ["1.10 \"b\""])
 }
+
+/// A lock is written by `talkflow lock`, not by hand: YAML it cannot read gets the lock's fix, not the help for a
+/// text written unquoted.
+@Test func aLockYAMLCannotReadGetsTheLocksFix() throws {
+    let loaded = ConsentLock.load(bytes: Array("versions:\n  \"1\":\n    paso: *abc* def\n".utf8))
+    let diagnostic = try #require(loaded.diagnostics.first)
+    #expect(diagnostic.id == "consent_lock_invalid")
+    #expect(
+        diagnostic.suggestion
+            == "restore the lock from version control, or delete it and run `talkflow lock FLOW` again")
+}

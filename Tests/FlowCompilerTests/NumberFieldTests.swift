@@ -39,3 +39,37 @@ func validationBoundsAreDecimalNumbers(_ written: String, _ accepted: Bool) thro
         with: "    personal_data: true\n    input: number\n    validate: { max: \(written) }\n")
     #expect(problemIDs(yaml).contains("wrong_type") == !accepted, "\(written)")
 }
+
+/// A number in the documented form but too long to hold is told so (`invalid_value`, with the bound), not blamed
+/// on its form; 308 digits before the `.` still read.
+@Test func aNumberTooLargeToHoldSaysSoAndGivesTheBound() throws {
+    let huge = String(repeating: "9", count: 400) + ".5"
+    let yaml = try minimalFlow(
+        replacing: "    personal_data: true\n",
+        with: "    personal_data: true\n    input: number\n    validate: { max: \(huge) }\n")
+    let diagnostics = FlowChecker.check(yaml).diagnostics
+    let diagnostic = try #require(diagnostics.first { $0.message.contains("'max' of 'validate'") })
+    #expect(diagnostic.id == "invalid_value")
+    #expect(diagnostic.message.contains("is too large: a number has at most 308 digits before its '.'"))
+    let largest = try minimalFlow(
+        replacing: "    personal_data: true\n",
+        with:
+            "    personal_data: true\n    input: number\n    validate: { max: \(String(repeating: "9", count: 308)) }\n"
+    )
+    #expect(!FlowChecker.check(largest).diagnostics.contains { $0.message.contains("'max' of 'validate'") })
+}
+
+/// A pattern the regular expression engine refuses gets the parser's reason, not only "not valid".
+@Test(arguments: [
+    ("a{2147483647}", "number overflow"),
+    ("(abc", "expected ')'"),
+    ("[z-a]", "character 'z' must compare less than or equal to 'a'"),
+])
+func anInvalidPatternSaysWhy(_ pattern: String, _ reason: String) throws {
+    let yaml = try minimalFlow(
+        replacing: "    personal_data: true\n",
+        with: "    personal_data: true\n    validate: { pattern: '\(pattern)' }\n")
+    let diagnostic = try #require(
+        FlowChecker.check(yaml).diagnostics.first { $0.message.contains("is not a valid regular expression") })
+    #expect(diagnostic.message.hasPrefix("'\(pattern)' is not a valid regular expression: \(reason)"))
+}

@@ -268,15 +268,27 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
 }
 
 /// A ledger row the store did not write (a hand-made or damaged file) is an error naming its record and column,
-/// in the export and in the reader `talkflow consent export` uses, never a trap.
-@Test func aDamagedLedgerRowIsAnErrorNotATrap() async throws {
+/// in the export and in the reader `talkflow consent export` uses, never a trap: a plain column, or one of the JSON
+/// lists, whose decoder's own words ("DecodingError.dataCorrupted") would name neither.
+@Test(arguments: [
+    ("at = 'yesterday'", "record 1: column 'at' holds \"yesterday\", which is not what the ledger writes there"),
+    (
+        "text_hashes = 'not json'",
+        "record 1: column 'text_hashes' holds \"not json\", not the JSON list of texts the ledger writes there"
+    ),
+    (
+        "purposes_declined = '{}'",
+        "record 1: column 'purposes_declined' holds \"{}\", not the JSON list of texts the ledger writes there"
+    ),
+])
+func aDamagedLedgerRowIsAnErrorNotATrap(_ damage: String, _ named: String) async throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("store.db"))
     try await store.appendConsent(tenant: "t1", contact: "c", [Fixtures.entry(.consent(Fixtures.consent()))])
     let raw = try DatabaseQueue(path: folder.path("store.db"))
     try await raw.write { db in
         try db.execute(sql: "DROP TRIGGER consent_ledger_no_update")
-        try db.execute(sql: "UPDATE consent_ledger SET at = 'yesterday'")
+        try db.execute(sql: "UPDATE consent_ledger SET \(damage)")
     }
     for read in [
         { try await store.consentHistory(tenant: "t1", contact: "c") },
@@ -286,7 +298,7 @@ func anAnswerThatOutranItsRequestsSendReportNamesNoEarlierRequest(factory: Store
             _ = try await read()
             Issue.record("a damaged row was read")
         } catch let error as StorageError {
-            #expect("\(error)".contains("record 1: column 'at' holds \"yesterday\""), "\(error)")
+            #expect("\(error)" == "unreadable row in consent_ledger: \(named)")
         }
     }
 }

@@ -422,6 +422,30 @@ struct ConfigLoaderTests {
         #expect(found(result, "config_invalid_value").map(place) == ["2:10", "9:11"])
     }
 
+    /// SQLite keeps `:memory:` in memory and reads `file:` as a URI: neither is the file a store must be.
+    @Test func aStoreThatIsNotAFilePathSaysSoWithTheFix() throws {
+        for (store, reading) in [
+            ("sqlite::memory:", "SQLite reads ':memory:' as a database kept in memory, lost when talkflow exits"),
+            ("sqlite:file:x.db?mode=memory", "SQLite reads a name starting with 'file:' as a URI, not as a file name"),
+        ] {
+            let result = try load("server:\n  store: \"\(store)\"\n" + oneTenant(acme))
+            #expect(result.loaded == nil)
+            let message = try #require(found(result, "config_invalid_value").first?.message)
+            #expect(
+                message.hasPrefix(
+                    "'store' of 'server' must be a file path, such as sqlite:talkflow.sqlite; \(reading)"), "\(message)"
+            )
+        }
+    }
+
+    /// A text value written unquoted that YAML reads otherwise gets the loader's help in a configuration too.
+    @Test func anUnquotedValueInAConfigurationGetsTheHelp() throws {
+        let result = try load("server:\n  host: *todos*\n" + oneTenant(acme))
+        let diagnostic = try #require(found(result, "yaml_syntax").first)
+        #expect(diagnostic.suggestion?.hasPrefix("'*' at the start of a value makes it an alias") == true)
+        #expect(diagnostic.suggestion?.contains("host: \"*todos*\"") == true)
+    }
+
     @Test func yamlProblemsKeepTheirLoaderIdsAndPlaces() throws {
         let syntax = try load("tenants:\n  - id: acme\n   phone: [\n")
         #expect(syntax.files[0].diagnostics.first?.id == "yaml_syntax")

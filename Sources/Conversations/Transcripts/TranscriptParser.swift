@@ -222,10 +222,10 @@ private final class Reader {
 
     func regex(_ node: Node, _ what: String) -> String? {
         guard let value = text(node, what) else { return nil }
-        guard (try? NSRegularExpression(pattern: value)) != nil else {
+        if let problem = PatternCheck.problem(value) {
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    "\(what) is not a valid regular expression: '\(value)'", at: node.range))
+                    "\(what) is not a valid regular expression: '\(value)': \(problem)", at: node.range))
             return nil
         }
         return value
@@ -307,8 +307,23 @@ private final class Reader {
             }
         }
         if let pair = fields["consent"] {
-            if pair.value.scalar != nil {
-                if word(pair.value, "'consent' of 'fixtures'", ["accepted"]) != nil { f.consent = ConsentFixture() }
+            // Both forms are named whichever was meant: `maybe` may be a mistyped word or a mapping not written.
+            let forms = "'consent' of 'fixtures' must be accepted or a mapping of 'version' and 'opt_in'"
+            if let value = pair.value.scalar, !pair.value.isNull {
+                if value == "accepted" {
+                    f.consent = ConsentFixture()
+                } else {
+                    add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "\(forms), found '\(value)'", at: pair.value.range,
+                            suggestion: Suggestions.closest(to: value, in: ["accepted"]).map { "did you mean '\($0)'?" }
+                                ?? "write consent: accepted, or consent: { version: \"2\", opt_in: true }"))
+                }
+            } else if pair.value.mapping == nil {
+                add(
+                    SchemaRules.wrongType.diagnostic(
+                        "\(forms), found \(pair.value.kindDescription)", at: pair.value.range,
+                        suggestion: "write consent: accepted, or consent: { version: \"2\", opt_in: true }"))
             } else if let given = mapping(pair.value, "'consent' of 'fixtures'", allowed: ["version", "opt_in"]) {
                 var consent = ConsentFixture()
                 consent.version = text(given, "version", "'consent'")

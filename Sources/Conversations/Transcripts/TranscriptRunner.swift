@@ -161,7 +161,9 @@ public final class TranscriptRunner: @unchecked Sendable {
         }
         lock.unlock()
         let outcome: FlowLoad
-        switch read(flowPath) {
+        // A `flow:` naming the flow's consent lock would be read as a flow and fail on keys it lacks.
+        let bytes = ConsentLockFile.notAFlow(flowPath).map { .failure(ReadFailure($0)) } ?? read(flowPath)
+        switch bytes {
         case .failure(let failure):
             outcome = .unreadable(failure.message)
         case .success(let bytes):

@@ -11,6 +11,7 @@ public struct ConsentLedgerReader: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.readonly = true
+        try StoreSideFile.check(storePath: path, suffixes: ["-wal", "-shm", "-journal"])
         queue = try DatabaseQueue(path: path, configuration: configuration)
         let hasLedger = try queue.read { db in try db.tableExists("consent_ledger") }
         guard hasLedger else {

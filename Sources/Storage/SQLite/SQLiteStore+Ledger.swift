@@ -217,7 +217,19 @@ extension SQLiteStore {
                             + "\(row[name] as DatabaseValue), which is not what the ledger writes there")
                 }
             }
-            let hashes = try coder.decode([String].self, column("text_hashes") as String, table: "consent_ledger")
+            // The JSON list columns: a damaged one names its record and column, as a damaged plain column does,
+            // rather than the JSON decoder's own words.
+            func list(_ name: String) throws -> [String] {
+                let text: String = try column(name)
+                guard let items = try? coder.decode([String].self, text, table: "consent_ledger") else {
+                    throw StorageError.corruptRow(
+                        table: "consent_ledger",
+                        detail: "record \(sequence.map(String.init) ?? "?"): column '\(name)' holds "
+                            + "\(row[name] as DatabaseValue), not the JSON list of texts the ledger writes there")
+                }
+                return items
+            }
+            let hashes = try list("text_hashes")
             let texts = try hashes.map { hash -> String in
                 guard
                     let text = try String.fetchOne(
@@ -242,15 +254,18 @@ extension SQLiteStore {
                 // A record that showed no text (a revocation, an opt-in withdrawn in WhatsApp or with a template's
                 // opt-out) has no hash.
                 textsMatchHash: combined.map { $0 == sha256(texts.joined(separator: "\n")) } ?? texts.isEmpty,
-                purposesAccepted: try coder.decode(
-                    [String].self, column("purposes_accepted") as String, table: "consent_ledger"),
-                purposesDeclined: try coder.decode(
-                    [String].self, column("purposes_declined") as String, table: "consent_ledger"),
+                purposesAccepted: try list("purposes_accepted"), purposesDeclined: try list("purposes_declined"),
                 sensitive: try column("sensitive"), language: try column("language"), at: try column("at"),
                 receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
+<<<<<<< HEAD
                 requestMessageIDs: requests.compactMap(\.messageID), words: try column("words"),
                 whatsAppTimestamp: try column("wa_timestamp"), flowVersion: try column("flow_version"),
                 requestMessages: requests)
+=======
+                requestMessageIDs: try list("request_message_ids"),
+                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"),
+                flowVersion: try column("flow_version"))
+>>>>>>> yamlhelp
         }
         return ConsentHistory(
             tenant: tenant, contact: contact, records: records,

@@ -79,6 +79,7 @@ public final class SQLiteStore: ConversationStore {
         if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
             throw StorageError.notARegularFile(kind: kind)
         }
+        try StoreSideFile.check(storePath: path)
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
         var created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)

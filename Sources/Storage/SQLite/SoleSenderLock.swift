@@ -28,6 +28,7 @@ public final class SoleSenderLock: Sendable {
     /// be created).
     public init(storePath: String) throws {
         let lockFile = storePath + "-sender.lock"
+        try StoreSideFile.check(storePath: storePath, suffixes: ["-sender.lock"])
         let fd = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
