@@ -237,8 +237,7 @@ extension SQLiteStore {
                 else { throw StorageError.corruptRow(table: "consent_texts", detail: "missing text \(hash)") }
                 return text
             }
-            let stored = try coder.decode(
-                [String].self, column("request_message_ids") as String, table: "consent_ledger")
+            let stored = try list("request_message_ids")
             let requests = try requestMessages(
                 db, tenant: column("tenant"), outboxID: linksRequests ? column("request_outbox_id") : nil,
                 stored: stored)
@@ -257,15 +256,9 @@ extension SQLiteStore {
                 purposesAccepted: try list("purposes_accepted"), purposesDeclined: try list("purposes_declined"),
                 sensitive: try column("sensitive"), language: try column("language"), at: try column("at"),
                 receivedAt: try column("received_at"), replyMessageID: try column("reply_message_id"),
-<<<<<<< HEAD
                 requestMessageIDs: requests.compactMap(\.messageID), words: try column("words"),
                 whatsAppTimestamp: try column("wa_timestamp"), flowVersion: try column("flow_version"),
                 requestMessages: requests)
-=======
-                requestMessageIDs: try list("request_message_ids"),
-                words: try column("words"), whatsAppTimestamp: try column("wa_timestamp"),
-                flowVersion: try column("flow_version"))
->>>>>>> yamlhelp
         }
         return ConsentHistory(
             tenant: tenant, contact: contact, records: records,
