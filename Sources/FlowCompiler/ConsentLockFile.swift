@@ -8,7 +8,7 @@ public enum ConsentLockFile {
     public static func read(forFlow flowPath: String) -> (lock: ConsentLock?, problems: FileDiagnostics?) {
         let path = ConsentLock.path(forFlow: flowPath)
         var info = stat()
-        guard stat(path, &info) == 0 || errno != ENOENT else { return (nil, nil) }
+        guard SystemPath.stat(path, &info) == 0 || errno != ENOENT else { return (nil, nil) }
         switch BoundedFileReader.read(path, limit: ConsentLock.maxBytes) {
         case .failure(let message):
             return (nil, ConsentLock.unusable(path: path, "cannot read the consent lock: \(message)"))

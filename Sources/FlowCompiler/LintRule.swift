@@ -75,8 +75,10 @@ public struct RuleContext: Sendable {
             offset += length
         }
 
-        // The non-blank scalars the value is made of, each with where it is written.
+        // The non-blank scalars the value is made of, each with where it is written; and the blank ones written
+        // as escapes (`\N`, `\u0085`, `\r`), each with how many non-blank scalars come before it.
         var spelled: [Written] = []
+        var escapedBlanks: [(written: Written, after: Int)] = []
         var k = 0
         while k < written.count, written[k].scalar == "!" || written[k].scalar == "&" {
             while k < written.count, !isBlank(written[k].scalar) { k += 1 }
@@ -107,12 +109,29 @@ public struct RuleContext: Sendable {
                 let end = k + 1 + digits
                 if let produced, !isBlank(produced) {
                     spelled.append((produced, written[k].start, written[end].end))
+                } else if let produced, end < written.count {
+                    escapedBlanks.append(((produced, written[k].start, written[end].end), spelled.count))
                 }
                 k = end + 1
             } else {
                 if !isBlank(scalar) { spelled.append(written[k]) }
                 k += 1
             }
+        }
+
+        // One blank scalar asked for (a control character such as NEL): the escape that wrote it, found by the
+        // non-blank scalars before it and the same blank scalars between it and them.
+        if scalarRange.count == 1, isBlank(value[scalarRange.lowerBound]) {
+            let target = value[scalarRange.lowerBound]
+            let before = value[..<scalarRange.lowerBound]
+            let nonBlankBefore = before.filter { !isBlank($0) }.count
+            let lastNonBlank = before.lastIndex { !isBlank($0) }.map { $0 + 1 } ?? 0
+            let sameBefore = value[lastNonBlank..<scalarRange.lowerBound].filter { $0 == target }.count
+            let candidates = escapedBlanks.filter { $0.after == nonBlankBefore && $0.written.scalar == target }
+            guard sameBefore < candidates.count else { return text.range }
+            let escape = candidates[sameBefore].written
+            return SourceRange(
+                start: source.location(ofByte: escape.start), end: source.location(ofByte: escape.end))
         }
 
         // Walk the value and the spelling together up to the scalars asked for.

@@ -41,6 +41,7 @@ public enum RuleRegistry {
         InteractiveLimitsRule(),
         TextLimitsRule(),
         EmptyTextRule(),
+        ControlCharacterRule(),
         ReplyIDLengthRule(),
         PlaceholderNotFilledRule(),
         PlaceholderMalformedRule(),

@@ -17,14 +17,14 @@ public enum BoundedRead: Sendable, Equatable {
 /// the descriptor rather than the path leaves no window in which the file could be swapped. At most
 /// `limit + 1` bytes are read, so a file that grows after the check is still caught.
 public enum BoundedFileReader {
-    /// Reads the file at `path` if it is a regular file of at most `limit` bytes.
+    /// Reads the file at `path` (its bytes kept, `SystemPath`) if it is a regular file of at most `limit` bytes.
     public static func read(_ path: String, limit: Int) -> BoundedRead {
         var info = stat()
         // stat first only for a precise message: opening a socket fails with an unhelpful error.
-        if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
+        if SystemPath.stat(path, &info) == 0, let kind = FileKind.irregular(info) {
             return .failure("not a regular file (\(kind))")
         }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = SystemPath.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(FileKind.describe(errno)) }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         guard fstat(descriptor, &info) == 0 else { return .failure(FileKind.describe(errno)) }

@@ -16,7 +16,7 @@ public struct FolderIdentity: Hashable, Sendable {
     /// The identity of the folder at `path`, following links; `nil` when it cannot be looked at.
     public init?(path: String) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard SystemPath.stat(path, &info) == 0 else { return nil }
         self.init(info)
     }
 }

@@ -2,7 +2,8 @@
 /// and readable: a flow file or a file name must not drive the terminal or forge a CI log line, and a character
 /// nobody can see must show, or `unknown key 'start'` would look wrong for no visible reason.
 ///
-/// - A control character (Unicode category Cc: NUL, ESC, DEL, C1 controls, line breaks) becomes U+FFFD `�`.
+/// - A control character (Unicode category Cc: NUL, ESC, DEL, C1 controls, line breaks) becomes U+FFFD `�`, and
+///   so does a byte of a file name that is not UTF-8 (held as U+10FE80–U+10FEFF, `SystemPath`).
 /// - An invisible character becomes an escape naming it, `\u{202E}`: a format character (category Cf, such as
 ///   U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF), a line or paragraph separator
 ///   (U+2028, U+2029), a space other than U+0020 (U+00A0, U+2000–U+200A, U+3000 …) and any other character
@@ -35,7 +36,9 @@ public enum VisibleText {
     ) -> String.UnicodeScalarView {
         let scalar = scalars[index]
         guard needsReplacing(at: index, in: scalars, keeping: kept) else { return String.UnicodeScalarView([scalar]) }
-        if scalar.properties.generalCategory == .control { return String.UnicodeScalarView(["\u{FFFD}"]) }
+        if scalar.properties.generalCategory == .control || SystemPath.isEscape(scalar) {
+            return String.UnicodeScalarView(["\u{FFFD}"])
+        }
         return escape(scalar).unicodeScalars
     }
 
@@ -59,6 +62,7 @@ public enum VisibleText {
         -> Bool
     {
         let scalar = scalars[index]
+        if SystemPath.isEscape(scalar) { return true }
         guard scalar != " ", !kept.contains(scalar), isInvisible(scalar) else { return false }
         return !joinsEmoji(at: index, in: scalars)
     }

@@ -1,6 +1,10 @@
+import FlowDiagnostics
+
 /// What Meta accepts as the text of a template's body parameter (`{{1}}`, `{{2}}`, …). The Cloud API refuses a
 /// parameter without text, and one with a line break, a tab or more than 4 consecutive spaces (error 132018,
 /// "Param text cannot have new-line/tab characters or more than 4 consecutive spaces"), and then sends nothing.
+/// A control character (NUL, ESC, DEL…) or a parameter of invisible characters only (U+3164, U+200B) is refused
+/// as well: Meta may take it, but the contact would read boxes or nothing.
 /// One definition for every door a parameter comes through: lint (a flow's `template` step), the template API
 /// and `talkflow send-template` (which refuse such a parameter), and the interpreter (which normalizes a filled
 /// one and refuses it only when nothing is left).
@@ -18,6 +22,16 @@ public enum TemplateParameterText {
         case tab
         /// More than `maxConsecutiveSpaces` spaces (U+0020) in a row.
         case consecutiveSpaces
+        /// A control character other than a line break or a tab (`ControlCharacters`): NUL, ESC, DEL, C1.
+        case controlCharacter(Unicode.Scalar)
+        /// Nothing a contact can see: only invisible characters (`VisibleText.isInvisible`), such as U+3164.
+        case invisible
+
+        /// Whether it is a control character, which lint reports at its own column.
+        public var isControlCharacter: Bool {
+            if case .controlCharacter = self { return true }
+            return false
+        }
 
         /// What is wrong, after "parameter N ({{N}})".
         public var found: String {
@@ -26,6 +40,9 @@ public enum TemplateParameterText {
             case .lineBreak: return "contains a line break"
             case .tab: return "contains a tab"
             case .consecutiveSpaces: return "contains more than \(maxConsecutiveSpaces) consecutive spaces"
+            case .controlCharacter(let scalar):
+                return "contains the control character \(ControlCharacters.described(scalar))"
+            case .invisible: return "holds nothing visible, only invisible characters"
             }
         }
 
@@ -37,6 +54,9 @@ public enum TemplateParameterText {
             case .tab: return Self.rule + ": write a space instead"
             case .consecutiveSpaces:
                 return Self.rule + ": leave at most \(maxConsecutiveSpaces) spaces in a row"
+            case .controlCharacter:
+                return "the contact's phone would show it as a box or not at all: remove it"
+            case .invisible: return "the contact would read nothing: write the parameter's text"
             }
         }
 
@@ -52,9 +72,11 @@ public enum TemplateParameterText {
         for scalar in text.unicodeScalars {
             if isLineBreak(scalar) { return .lineBreak }
             if scalar == "\t" { return .tab }
+            if ControlCharacters.isControl(scalar) { return .controlCharacter(scalar) }
             spaces = scalar == " " ? spaces + 1 : 0
             if spaces > maxConsecutiveSpaces { return .consecutiveSpaces }
         }
+        if text.unicodeScalars.allSatisfy(VisibleText.isInvisible) { return .invisible }
         return nil
     }
 

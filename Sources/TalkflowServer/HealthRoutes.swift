@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 import Hummingbird
 
@@ -28,14 +29,14 @@ public struct ReadinessCheck: Sendable {
         ReadinessCheck(name: "store") {
             let folder = (path as NSString).deletingLastPathComponent
             let directory = folder.isEmpty ? "." : folder
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            var info = stat()
+            guard SystemPath.stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 return "the database folder does not exist"
             }
-            guard FileManager.default.isWritableFile(atPath: directory) else {
+            guard SystemPath.withCString(directory, { access($0, W_OK) }) == 0 else {
                 return "the database folder is not writable"
             }
-            if FileManager.default.fileExists(atPath: path), !FileManager.default.isWritableFile(atPath: path) {
+            if SystemPath.stat(path, &info) == 0, SystemPath.withCString(path, { access($0, W_OK) }) != 0 {
                 return "the database file is not writable"
             }
             return nil

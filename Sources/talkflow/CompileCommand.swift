@@ -14,7 +14,8 @@ struct CompileCommand: ParsableCommand {
             The flow is linted first, exactly as 'talkflow lint' does. Its diagnostics, if any, are printed to \
             stderr in the text format followed by the summary line. If there are errors nothing is compiled and \
             the exit status is 1; warnings alone do not stop compilation. The result goes to stdout, or to the \
-            file named by --output (written only on success, replacing any existing file).
+            file named by --output (written only on success, replacing any existing file; never the flow or its \
+            consent lock, through whatever path or link: that is refused, exit 2).
 
             Exit status:
               0   compiled
@@ -75,7 +76,7 @@ struct CompileCommand: ParsableCommand {
             Console.out(text)
             return
         }
-        if let reason = FileSystem.writeAtomically(text, to: output) {
+        if let reason = FileSystem.writeAtomically(text, to: output, sparing: OwnInput.flow(flow, being: "compiled")) {
             Console.error("cannot write '\(output)': \(reason)")
             throw Exit.unreadable
         }

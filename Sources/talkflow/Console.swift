@@ -5,13 +5,14 @@ import Foundation
 /// carries the requested output (diagnostics, a machine, a rule list), stderr carries everything else.
 enum Console {
     /// Writes to standard output as is; a closed or full stdout is ignored rather than crashing the tool.
+    /// A byte of a file name that is not UTF-8 is printed as U+FFFD (`SystemPath.display`), in every format.
     static func out(_ text: String) {
-        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data(SystemPath.display(text).utf8))
     }
 
-    /// Writes to standard error as is.
+    /// Writes to standard error as is (file names' bytes that are not UTF-8 as U+FFFD).
     static func err(_ text: String) {
-        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(SystemPath.display(text).utf8))
     }
 
     /// Reports a problem that is not a diagnostic of a flow (a file that cannot be read, an output that cannot

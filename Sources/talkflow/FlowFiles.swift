@@ -28,7 +28,7 @@ enum FlowFinder {
         var inputs: [FlowInput] = []
         for path in paths {
             var info = stat()
-            guard stat(path, &info) == 0 else {
+            guard SystemPath.stat(path, &info) == 0 else {
                 inputs.append(.problem(path: path, message: FileKind.describe(errno, path: path)))
                 continue
             }
@@ -42,7 +42,7 @@ enum FlowFinder {
             if found.isEmpty {
                 inputs.append(.problem(path: path, message: "no flow files (*.yaml, *.yml) in this folder"))
             }
-            inputs += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            inputs += found.sorted { SystemPath.precedes($0.path, $1.path) }
         }
         return inputs
     }
@@ -59,21 +59,17 @@ enum FlowFinder {
         _ folder: String, identity: FolderIdentity, into found: inout [FlowInput], visited: inout Set<FolderIdentity>
     ) {
         guard visited.insert(identity).inserted else { return }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            // Ask the system again, only to learn why (FileManager's error does not say it plainly).
-            var reason = "cannot list this folder"
-            if let stream = opendir(folder) {
-                closedir(stream)
-            } else {
-                reason = FileKind.describe(errno)
-            }
-            found.append(.problem(path: folder, message: reason))
+        let names: [String]
+        switch SystemPath.names(inFolder: folder) {
+        case .success(let listed): names = listed
+        case .failure(let code):
+            found.append(.problem(path: folder, message: FileKind.describe(code.code.rawValue)))
             return
         }
         for name in names where !name.hasPrefix(".") {
             let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
-            guard stat(child, &info) == 0 else {
+            guard SystemPath.stat(child, &info) == 0 else {
                 // A link that points nowhere (dangling, or a loop of links) is skipped unless it is named like a
                 // flow, which was meant to be checked. Any other failure (a path longer than the system allows, no
                 // permission to look) hides what the entry is, perhaps a folder of flows: it is reported.
@@ -99,30 +95,28 @@ enum FileSystem {
     ///
     /// A rename replaces whatever `path` names, so it is used for regular files only: a symbolic link is
     /// followed (the link stays, its target is written), and a device or a pipe (`/dev/null`, `/dev/stdout`, a
-    /// FIFO) is written in place; renaming over one would put a regular file where the device was.
-    static func writeAtomically(_ text: String, to given: String) -> String? {
+    /// FIFO) is written in place; renaming over one would put a regular file where the device was. A file the
+    /// command reads (`sparing`) is never written, through whatever path or link it is named.
+    static func writeAtomically(_ text: String, to given: String, sparing inputs: [OwnInput] = []) -> String? {
         // The system takes a name up to its first NUL: writing would replace another file (the flow itself, for
         // `/save flow.yaml<NUL>.test.yaml`) while the caller names this one.
         if given.utf8.contains(0) { return "the name contains a NUL character, which no file name can" }
         var path = given
         var info = stat()
-        if lstat(given, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
-            if let resolved = realpath(given, nil) {
-                path = String(cString: resolved)
-                free(resolved)
+        if SystemPath.lstat(given, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            if let resolved = SystemPath.realpath(given) {
+                path = resolved
             } else {
                 // A link to a file not written yet: its target, relative to the link's folder.
-                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-                let count = readlink(given, &buffer, buffer.count - 1)
-                guard count > 0 else { return FileKind.describe(errno) }
-                let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard let target = SystemPath.readlink(given) else { return FileKind.describe(errno) }
                 let folder = (given as NSString).deletingLastPathComponent
                 path = target.hasPrefix("/") || folder.isEmpty ? target : folder + "/" + target
             }
         }
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        if let conflict = OwnInput.conflict(writing: path, inputs: inputs) { return conflict }
+        if SystemPath.stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             if isDirectory(info) { return "is a folder" }
-            let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            let descriptor = SystemPath.open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             // Opening a FIFO without blocking fails with ENXIO ("no such device or address") when no program
             // reads it: say that, which is what the user can fix.
             if descriptor < 0, errno == ENXIO, info.st_mode & S_IFMT == S_IFIFO {
@@ -135,12 +129,12 @@ enum FileSystem {
             return failure
         }
         let temporary = "\(path).talkflow-\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = SystemPath.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return FileKind.describe(errno) }
         var failure = writeAll(text, to: descriptor)
         if close(descriptor) != 0, failure == nil { failure = FileKind.describe(errno) }
-        if failure == nil, rename(temporary, path) != 0 { failure = FileKind.describe(errno) }
-        if failure != nil { unlink(temporary) }
+        if failure == nil, SystemPath.rename(temporary, path) != 0 { failure = FileKind.describe(errno) }
+        if failure != nil { SystemPath.unlink(temporary) }
         return failure
     }
 

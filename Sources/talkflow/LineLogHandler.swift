@@ -112,9 +112,10 @@ struct LineLogHandler: LogHandler {
         }
     }
 
-    /// Writes the line to standard error in one call (retrying a partial write).
+    /// Writes the line to standard error in one call (retrying a partial write); a file name's byte that is not
+    /// UTF-8 as U+FFFD, as `Console` writes it.
     static func write(_ line: String) {
-        var bytes = Array(line.utf8)
+        var bytes = Array(SystemPath.display(line).utf8)
         output.withLock { _ in
             bytes.withUnsafeMutableBytes { buffer in
                 var offset = 0

@@ -290,7 +290,9 @@ final class ReplSession {
         var copy = writer
         copy.flowPath = Self.relativePath(to: flowPath, fromFolderOf: path)
         let transcript = copy.transcript
-        if let reason = FileSystem.writeAtomically(copy.yaml(), to: path) {
+        if let reason = FileSystem.writeAtomically(
+            copy.yaml(), to: path, sparing: OwnInput.flow(flowPath, being: "run"))
+        {
             output.problem("cannot write '\(path)': \(reason)")
             return
         }

@@ -22,8 +22,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
             force, and only in Ley 2300's hours (Monday to Friday 7:00-19:00, Saturday 8:00-15:00, Colombian \
             time, not on holidays); a utility or authentication template only for a contact who accepted the \
             policy version in force. Anything else is refused with the reason on stderr and nothing is \
-            queued, as is a parameter that is empty or holds an emoji, a line break, a tab or more than 4 \
-            consecutive spaces, or a body longer than 1024 characters once the parameters are filled in (Meta \
+            queued, as is a parameter that is not valid UTF-8, is empty, holds nothing visible (only \
+            characters such as U+3164 or U+200B) or holds an emoji, a control character (NUL, ESC, DEL...), \
+            a line break, a tab or more than 4 consecutive spaces, or a body longer than 1024 characters once the parameters are filled in (Meta \
             refuses them). On success the outbox id (the message's biz_opaque_callback_data) is \
             printed on stdout; a running 'talkflow serve' on the same store sends it within a second.
 
@@ -32,8 +33,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
               1   refused (no opt-in or consent, outside Ley 2300's hours, a contact
                   that is not a wa_id, unknown tenant or template, a name at Meta
                   that several templates have, wrong number of parameters, a
-                  parameter that is empty or holds an emoji, a line break, a tab
-                  or more than 4 consecutive spaces, a body over 1024 characters
+                  parameter that is not UTF-8, is empty or invisible, or holds an
+                  emoji, a control character, a line break, a tab or more than
+                  4 consecutive spaces, a body over 1024 characters
                   filled in, header media not JPEG or PDF), or the
                   configuration has errors
               2   the store does not exist, is not a talkflow store, or could not
@@ -69,6 +71,13 @@ struct SendTemplateCommand: AsyncParsableCommand {
 
     /// Loads the configuration, opens the store and queues the message.
     func run() async throws {
+        // A byte that is not UTF-8 would reach the contact as U+FFFD: refused, never rewritten.
+        if let index = parameters.firstIndex(where: SystemPath.holdsBytes) {
+            Console.error(
+                "refused: parameter \(index + 1) ({{\(index + 1)}}) is not valid UTF-8; pass its text in UTF-8 "
+                    + "(check the terminal's or the script's encoding); nothing was queued")
+            throw Exit.problems
+        }
         let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
         guard let loaded = result.loaded else {
             Console.err(TextRenderer.render(files: result.files, colors: false))

@@ -15,7 +15,7 @@ enum StoreFile {
         case .sqlite(let file): path = file
         }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw unreadable(path, FileKind.describe(errno)) }
+        guard SystemPath.stat(path, &info) == 0 else { throw unreadable(path, FileKind.describe(errno)) }
         if let kind = FileKind.irregular(info) { throw unreadable(path, "not a regular file (\(kind))") }
         return path
     }

@@ -26,9 +26,10 @@ struct Talkflow: AsyncParsableCommand {
 
     /// `talkflow help NAME…` naming no subcommand (`help foo`, `help consent frob`, `help lint extra`) is a usage
     /// error (64), as `talkflow foo` is; ArgumentParser would print the nearest help and exit 0. Everything else
-    /// goes to ArgumentParser.
+    /// goes to ArgumentParser. The arguments keep their bytes (`SystemPath`): a file name that is not UTF-8
+    /// still opens its file, where `CommandLine.arguments` would have replaced those bytes with U+FFFD.
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = Array(SystemPath.arguments().dropFirst())
         if arguments.first == "help" {
             var command: any ParsableCommand.Type = Talkflow.self
             for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {

@@ -38,7 +38,11 @@ struct TestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Transcript files or folders.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .customLong("junit"), help: ArgumentHelp("Also write a JUnit XML report to FILE.", valueName: "file"))
+    @Option(
+        name: .customLong("junit"),
+        help: ArgumentHelp(
+            "Also write a JUnit XML report to FILE (never a transcript or flow of the run: refused, exit 2).",
+            valueName: "file"))
     var junit: String?
 
     @Flag(help: "Print, per flow, the steps and transitions the transcripts exercised and those they did not.")
@@ -107,7 +111,10 @@ struct TestCommand: ParsableCommand {
         }
         var junitFailed = false
         if let junit {
-            if let failure = FileSystem.writeAtomically(TranscriptJUnit.xml(results), to: junit) {
+            let inputs =
+                results.map { OwnInput(path: $0.path, role: "a transcript being run") }
+                + results.compactMap(\.flowPath).flatMap { OwnInput.flow($0, being: "run", article: "a") }
+            if let failure = FileSystem.writeAtomically(TranscriptJUnit.xml(results), to: junit, sparing: inputs) {
                 Console.error("cannot write '\(junit)': \(failure)")
                 junitFailed = true
             }

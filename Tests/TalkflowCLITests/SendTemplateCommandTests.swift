@@ -35,6 +35,25 @@ import Testing
                 "lunes     8:00",
                 "contains more than 4 consecutive spaces; \(Self.rule): leave at most 4 spaces in a row"
             ),
+            (
+                "a\u{1B}[2Jb",
+                "contains the control character \\u{1B} (ESC); the contact's phone would show it as a box or not at "
+                    + "all: remove it"
+            ),
+            (
+                "a\u{7F}b",
+                "contains the control character \\u{7F} (DEL); the contact's phone would show it as a box or not at "
+                    + "all: remove it"
+            ),
+            (
+                "\u{3164}",
+                "holds nothing visible, only invisible characters; the contact would read nothing: write the "
+                    + "parameter's text"
+            ),
+            (
+                "a\u{10FEFF}b",
+                "is not valid UTF-8; pass its text in UTF-8 (check the terminal's or the script's encoding)"
+            ),
         ]
         for (parameter, reason) in cases {
             let run = try send(parameter)

@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 import Testing
 
@@ -132,7 +133,11 @@ enum Spawn {
         if let addCloseFrom = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self) {
             try check("addclosefrom", addCloseFrom(&actions, 3))
         }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        // An argument may hold a file name's bytes that are not UTF-8 (`SystemPath`): passed as those bytes.
+        let argv =
+            ([path] + arguments).map { argument in
+                SystemPath.withCString(argument) { strdup($0) }
+            } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }

@@ -20,14 +20,13 @@ public enum TranscriptFiles {
     /// The transcripts of the paths, in order.
     public static func find(_ paths: [String]) -> [Entry] {
         var entries: [Entry] = []
-        let fileManager = FileManager.default
         for path in paths {
-            var isFolder: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isFolder) else {
-                entries.append(.problem(path: path, message: "no such file or directory"))
+            var info = stat()
+            guard SystemPath.stat(path, &info) == 0 else {
+                entries.append(.problem(path: path, message: FileKind.describe(errno, path: path)))
                 continue
             }
-            guard isFolder.boolValue else {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
                 entries.append(.file(path))
                 continue
             }
@@ -37,7 +36,7 @@ public enum TranscriptFiles {
             if found.isEmpty {
                 entries.append(.problem(path: path, message: "no transcript files (*.test.yaml) in this folder"))
             }
-            entries += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            entries += found.sorted { SystemPath.precedes($0.path, $1.path) }
         }
         return entries
     }
@@ -50,17 +49,17 @@ public enum TranscriptFiles {
         if let identity = FolderIdentity(path: folder) {
             guard visited.insert(identity).inserted else { return }
         }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            // Ask the system again, only to learn why (FileManager's error does not say it plainly).
-            var reason = "cannot list this folder"
-            if let stream = opendir(folder) { closedir(stream) } else { reason = FileKind.describe(errno) }
-            found.append(.problem(path: folder, message: reason))
+        let names: [String]
+        switch SystemPath.names(inFolder: folder) {
+        case .success(let listed): names = listed
+        case .failure(let code):
+            found.append(.problem(path: folder, message: FileKind.describe(code.code.rawValue)))
             return
         }
         for name in names where !name.hasPrefix(".") {
             let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
-            guard stat(child, &info) == 0 else {
+            guard SystemPath.stat(child, &info) == 0 else {
                 let code = errno
                 // As for flows: a link that points nowhere (dangling, a loop) is skipped unless named like one.
                 if !FileKind.pointsNowhere(code) || isTranscriptName(name) {

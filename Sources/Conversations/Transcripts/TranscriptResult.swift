@@ -17,6 +17,9 @@ public struct TranscriptResult: Sendable {
 
     /// The transcript file, as given to the runner.
     public var path: String
+    /// The flow file the transcript names, resolved against its folder (`nil` when the transcript could not be
+    /// read far enough to name one).
+    public var flowPath: String?
     /// The test's name (`name:` or the file name).
     public var name: String
     public var status: Status
@@ -34,8 +37,9 @@ public struct TranscriptResult: Sendable {
 
     public init(
         path: String, name: String, status: Status, failures: [FileDiagnostics] = [], unreadableReason: String? = nil,
-        coverage: FlowCoverage? = nil, stepsRun: Int = 0, seconds: Double = 0
+        coverage: FlowCoverage? = nil, stepsRun: Int = 0, seconds: Double = 0, flowPath: String? = nil
     ) {
+        self.flowPath = flowPath
         self.path = path
         self.name = name
         self.status = status

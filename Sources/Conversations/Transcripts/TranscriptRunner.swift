@@ -76,6 +76,15 @@ public final class TranscriptRunner: @unchecked Sendable {
                 failures: [FileDiagnostics(path: path, source: source, diagnostics: errors)])
         }
         let flowPath = Self.resolve(transcript.flowPath, relativeTo: path)
+        var result = outcome(transcript, flowPath: flowPath, path: path, name: name, source: source)
+        result.flowPath = flowPath
+        return result
+    }
+
+    /// The result of running `transcript` against the flow at `flowPath`.
+    private func outcome(_ transcript: Transcript, flowPath: String, path: String, name: String, source: String)
+        -> TranscriptResult
+    {
         switch load(flowPath) {
         case .unreadable(let reason):
             let diagnostic = TranscriptRules.flow.diagnostic(

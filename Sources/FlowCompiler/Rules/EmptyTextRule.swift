@@ -96,7 +96,10 @@ struct EmptyTextRule: LintRule {
                         parameter, "parameter \(index + 1) of \(name)",
                         "Meta refuses a template parameter without text: write it")
                     // Written so, it is refused every time (error 132018); a filled-in value is normalized instead.
-                    if let problem = TemplateParameterText.problem(in: parameter.value), problem != .blank {
+                    // A control character is reported where it is written (`ControlCharacterRule`).
+                    if let problem = TemplateParameterText.problem(in: parameter.value), problem != .blank,
+                        !problem.isControlCharacter
+                    {
                         diagnostics.append(
                             SchemaRules.invalidValue.diagnostic(
                                 "parameter \(index + 1) of \(name) \(problem.found); \(problem.advice)",

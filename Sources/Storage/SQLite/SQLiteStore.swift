@@ -52,6 +52,8 @@ public final class SQLiteStore: ConversationStore {
 
     /// The database file.
     public let path: String
+    /// The name SQLite opens it by; kept for the store's life (it may hold the file open).
+    let fileName: SQLiteFileName
     let pool: DatabasePool
     let commits: SQLiteCommitQueue
     /// The sender attached to the outbox, if any.
@@ -76,26 +78,28 @@ public final class SQLiteStore: ConversationStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         var info = stat()
-        if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
+        if SystemPath.stat(path, &info) == 0, let kind = FileKind.irregular(info) {
             throw StorageError.notARegularFile(kind: kind)
         }
         try StoreSideFile.check(storePath: path)
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
-        var created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        var created = SystemPath.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if created < 0, errno == EEXIST, Self.isLinkToNothing(path) {
             // A link to a file still to be made (a store kept on another volume): O_EXCL never follows a link,
             // so the target is created through the link here, with the same mode, rather than by SQLite with
             // the process's default one.
-            created = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+            created = SystemPath.open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
         }
-        if created >= 0 {
-            Glibc.close(created)
-        } else {
+        let opened = created >= 0
+        if opened { Glibc.close(created) }
+        let name = try SQLiteFileName(path)
+        if !opened {
             try Self.checkExisting(
-                path: path, patience: options.busyTimeout, storeOnly: options.existingStoreOnly)
+                path: name.forSQLite, patience: options.busyTimeout, storeOnly: options.existingStoreOnly)
         }
-        let pool = try Self.openPool(path: path, configuration: configuration, patience: options.busyTimeout)
+        let pool = try Self.openPool(
+            path: name.forSQLite, configuration: configuration, patience: options.busyTimeout)
         // GRDB sets NORMAL when it switches the writer to WAL; the one writer connection keeps this setting.
         let synchronous = options.durability == .power ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { db in
@@ -125,6 +129,7 @@ public final class SQLiteStore: ConversationStore {
             }
         }
         self.path = path
+        self.fileName = name
         self.pool = pool
         self.commits = SQLiteCommitQueue(pool: pool)
         self.logger = logger
@@ -207,8 +212,8 @@ public final class SQLiteStore: ConversationStore {
     /// Whether `path` is a symbolic link whose target does not exist (yet).
     static func isLinkToNothing(_ path: String) -> Bool {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return false }
-        return stat(path, &info) != 0 && errno == ENOENT
+        guard SystemPath.lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return false }
+        return SystemPath.stat(path, &info) != 0 && errno == ENOENT
     }
 }
 

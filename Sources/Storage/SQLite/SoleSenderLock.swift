@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import Foundation
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ public final class SoleSenderLock: Sendable {
     public init(storePath: String) throws {
         let lockFile = storePath + "-sender.lock"
         try StoreSideFile.check(storePath: storePath, suffixes: ["-sender.lock"])
-        let fd = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = SystemPath.open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 32)
