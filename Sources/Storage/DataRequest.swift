@@ -39,6 +39,10 @@ public struct DataRequest: Sendable, Hashable, Codable {
     public var erasedAt: Int64?
     /// How many conversation log lines that erasure deleted.
     public var erasedLines: Int64?
+    /// The key of the conversation the contact named when the case was opened (the store's own id for it): the
+    /// data the case flags and erases, even after a number change moves the contact's ids. `nil` for a case
+    /// recorded before the store kept it (version 13), whose contact is looked up again.
+    public var conversation: String?
 
     public var status: Status { answeredAt == nil ? .open : .answered }
 
@@ -58,8 +62,10 @@ public struct DataRequest: Sendable, Hashable, Codable {
     public init(
         id: Int64, tenant: String, contact: String, kind: Kind, receivedAt: Int64, dueAt: Int64,
         flagDueAt: Int64? = nil, flaggedAt: Int64? = nil, extendedAt: Int64? = nil, answeredAt: Int64? = nil,
-        subject: String? = nil, answer: String? = nil, erasedAt: Int64? = nil, erasedLines: Int64? = nil
+        subject: String? = nil, answer: String? = nil, erasedAt: Int64? = nil, erasedLines: Int64? = nil,
+        conversation: String? = nil
     ) {
+        self.conversation = conversation
         self.id = id
         self.tenant = tenant
         self.contact = contact

@@ -33,6 +33,16 @@ private final class Messages: Sendable {
     }
 
     func key(_ id: String) async throws -> String { try await store.conversationKey(tenant: tenant, contact: id) }
+
+    /// Marks every queued reply sent (an erasure waits for the outbox).
+    func sendAll() async throws {
+        while case let claimed = try await store.claimOutbox(now: Fixtures.monday + 86_400, limit: 100, lease: 30),
+            !claimed.isEmpty
+        {
+            try await store.completeOutbox(
+                claimed.map { OutboxResult(id: $0.id, .sent(messageID: "wamid.out\($0.id)"), at: Fixtures.monday) })
+        }
+    }
 }
 
 private func messages(_ folder: TestFolder) throws -> Messages {
@@ -120,4 +130,67 @@ private func messages(_ folder: TestFolder) throws -> Messages {
     #expect(try await m.key("573002") == "573002")
     #expect(try await m.key("CO.1") == "573001")
     #expect(try await m.key("573003") == "CO.3")
+}
+
+/// A reclamo is about the conversation its contact named when it was opened. A user id that later moves to a new
+/// number leaves the case on that conversation: it stays flagged, and the erasure deletes its lines, not the new
+/// number's.
+@Test func aClaimStaysWithItsConversationWhenItsUserIDMovesToANewNumber() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("573001", ["CO.1"]) == "573001")
+    let received = Fixtures.monday
+    let claim = try await m.store.openDataRequest(
+        tenant: m.tenant, contact: "CO.1", kind: .claim, receivedAt: received, dueAt: received + 30 * 86_400,
+        flagDueAt: received + 2 * 86_400, subject: nil, recordedAt: received)
+    #expect(claim.conversation == "573001")
+    #expect(try await m.message("573002", ["CO.1"]) == "573002")
+    #expect(try await m.key("CO.1") == "573002")
+    #expect(try await m.store.claimInProgress(tenant: m.tenant, contact: "573001"))
+    try await m.sendAll()
+
+    let erasure = try #require(try await m.store.eraseContactData(id: claim.id, at: received + 3_600))
+    #expect(erasure.contact == "573001")
+    #expect(erasure.logLines > 0)
+    let left = try await m.store.pool.read { db in
+        try String.fetchAll(db, sql: "SELECT DISTINCT contact FROM conversation_log ORDER BY contact")
+    }
+    #expect(left == ["573002"])
+}
+
+/// A reclamo opened, before v13, under the new number of a pair an older version folded together: v13 drops the
+/// link, but pins the case to the conversation that holds the data first, so it keeps flagging and erases it.
+@Test func theMigrationPinsAnOpenClaimToItsConversationBeforeDroppingTheLink() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    do {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v12_claim_flag_and_erasure")
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO contact_aliases (tenant, alias, contact) VALUES ('t1', '573002', '573001');
+                    INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at)
+                    VALUES ('t1', '573002', 'claim', 1, 2000000000, 2000000000, 1);
+                    INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, answered_at)
+                    VALUES ('t1', '573002', 'access', 1, 2000000000, 5)
+                    """)
+        }
+    }
+    let m = Messages(store: try SQLiteStore(path: path))
+    #expect(try await m.key("573002") == "573002")
+    #expect(try await m.message("573001") == "573001")
+    let cases = try await m.store.dataRequests(tenant: "t1", open: nil)
+    #expect(cases.map(\.conversation) == ["573001", nil])
+    #expect(try await m.store.claimInProgress(tenant: "t1", contact: "573001"))
+    try await m.sendAll()
+    let erasure = try #require(try await m.store.eraseContactData(id: cases[0].id, at: Fixtures.monday + 60))
+    #expect(erasure.contact == "573001")
+    #expect(erasure.logLines > 0)
+    // Once set, the pin never changes.
+    await #expect(throws: (any Error).self) {
+        try await m.store.pool.write { db in
+            try db.execute(sql: "UPDATE data_requests SET conversation = '573002' WHERE id = \(cases[0].id)")
+        }
+    }
 }

@@ -408,8 +408,24 @@ public enum SQLiteSchema {
     /// so the links are indexed by conversation too. A link from one phone number to another was only ever made
     /// by folding a new number into an old one (before this version); it is dropped, so that the new number
     /// names its own conversation again and nothing more is sent to the old one for it.
+    ///
+    /// An open data request is pinned to the conversation its contact names before any link goes
+    /// (`data_requests.conversation`): a reclamo opened under the new number of a folded pair keeps flagging, and
+    /// erases, the conversation that holds the data, whatever happens to the links later.
     static let v13: [String] = [
         "CREATE INDEX contact_aliases_by_contact ON contact_aliases (tenant, contact)",
+        "ALTER TABLE data_requests ADD COLUMN conversation TEXT",
+        """
+        UPDATE data_requests SET conversation = COALESCE(
+            (SELECT a.contact FROM contact_aliases a WHERE a.tenant = data_requests.tenant
+                AND a.alias = data_requests.contact), contact)
+        WHERE answered_at IS NULL
+        """,
+        """
+        CREATE TRIGGER data_requests_conversation_kept BEFORE UPDATE ON data_requests
+        WHEN OLD.conversation IS NOT NULL AND NEW.conversation IS NOT OLD.conversation
+        BEGIN SELECT RAISE(ABORT, 'the conversation of a data request never changes'); END
+        """,
         """
         DELETE FROM contact_aliases
         WHERE alias <> '' AND alias NOT GLOB '*[^0-9]*' AND contact <> '' AND contact NOT GLOB '*[^0-9]*'

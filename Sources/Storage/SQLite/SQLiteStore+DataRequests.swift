@@ -7,14 +7,18 @@ extension SQLiteStore {
     ) async throws -> DataRequest {
         let flaggedAt = kind == .claim ? recordedAt : nil
         return try await pool.write { db in
+            // The case is pinned to the conversation its contact names now: a later number change moves links,
+            // not the data the case is about.
+            let conversation = try Self.ledgerKey(db, tenant: tenant, contact: contact)
             try db.run(
                 """
-                INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at, subject)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [tenant, contact, kind.rawValue, receivedAt, dueAt, flagDueAt, flaggedAt, subject])
+                INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at, subject,
+                    conversation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [tenant, contact, kind.rawValue, receivedAt, dueAt, flagDueAt, flaggedAt, subject, conversation])
             return DataRequest(
                 id: db.lastInsertedRowID, tenant: tenant, contact: contact, kind: kind, receivedAt: receivedAt,
-                dueAt: dueAt, flagDueAt: flagDueAt, flaggedAt: flaggedAt, subject: subject)
+                dueAt: dueAt, flagDueAt: flagDueAt, flaggedAt: flaggedAt, subject: subject, conversation: conversation)
         }
     }
 
@@ -23,17 +27,18 @@ extension SQLiteStore {
     }
 
     /// Whether an open claim of the tenant names the contact by any of its ids: as given, the conversation's key,
-    /// or another id linked to that key; or was erased under that key (the link goes with the erasure). (A file
-    /// older than the cases, read by `talkflow consent`, has none; one older than v12 no erasures.)
+    /// or another id linked to that key; or was pinned to that key when it was opened, or erased under it (the
+    /// links may have moved since). (A file older than the cases, read by `talkflow consent`, has none; one
+    /// older than v12 no erasures, one older than v13 no pinned conversation.)
     static func claimInProgress(_ db: Database, tenant: String, contact: String) throws -> Bool {
         guard try db.tableExists("data_requests") else { return false }
         let key = try ledgerKey(db, tenant: tenant, contact: contact)
         var aliases =
             try db.tableExists("contact_aliases")
             ? "OR contact IN (SELECT alias FROM contact_aliases WHERE tenant = ?1 AND contact = ?3)" : ""
-        if try db.columns(in: "data_requests").contains(where: { $0.name == "erased_contact" }) {
-            aliases += " OR erased_contact = ?3"
-        }
+        let columns = try db.columns(in: "data_requests").map(\.name)
+        if columns.contains("erased_contact") { aliases += " OR erased_contact = ?3" }
+        if columns.contains("conversation") { aliases += " OR conversation = ?3" }
         return try Bool.fetchOne(
             db,
             sql: """
@@ -95,6 +100,7 @@ extension SQLiteStore {
             id: row["id"], tenant: row["tenant"], contact: row["contact"], kind: parsed, receivedAt: row["received_at"],
             dueAt: row["due_at"], flagDueAt: row["flag_due_at"], flaggedAt: row["flagged_at"],
             extendedAt: row["extended_at"], answeredAt: row["answered_at"], subject: row["subject"],
-            answer: row["answer"], erasedAt: row["erased_at"], erasedLines: row["erased_lines"])
+            answer: row["answer"], erasedAt: row["erased_at"], erasedLines: row["erased_lines"],
+            conversation: row["conversation"])
     }
 }

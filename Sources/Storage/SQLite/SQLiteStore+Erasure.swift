@@ -19,7 +19,8 @@ extension SQLiteStore {
         guard let request = try dataRequest(db, id: id) else { return nil }
         try DataErasure.check(request)
         let tenant = request.tenant
-        let key = try ledgerKey(db, tenant: tenant, contact: request.contact)
+        // The conversation the case was pinned to when it was opened (links may have moved since).
+        let key = try request.conversation ?? ledgerKey(db, tenant: tenant, contact: request.contact)
         // The contact's ids with the tenant: the case's, the conversation's key and the ids linked to it.
         var contacts = [key]
         if request.contact != key { contacts.append(request.contact) }
