@@ -18,7 +18,7 @@ public struct ConsentRequestMessage: Codable, Sendable, Hashable {
     }
 
     /// The request's outbox id (its conversation log sequence number); `nil` for a record written before the
-    /// store kept it (version 13), whose `wamid` is all there is.
+    /// store kept it (version 15), whose `wamid` is all there is.
     public var outboxID: Int64?
     /// Its `wamid`, once the send is reported.
     public var messageID: String?

@@ -25,8 +25,14 @@ public enum ShutdownDrain {
         typealias OutboundOut = HTTPResponsePart
 
         let limit: TimeAmount
-        /// Requests read to their end whose answer's head has not been written.
-        private var awaitingAnswer = 0
+        /// The requests whose answer's head has not been written, oldest first, each with whether it was read to
+        /// its end. An answer may begin before its request's end is read (a 401 or 413 sent while the body still
+        /// arrives): that request leaves the list then, and its end, read later, counts for nothing.
+        private var unanswered: [Bool] = []
+        /// Whether the request being read (the last one whose head came) has had its answer's head written.
+        private var readingAnswered = false
+        /// A request read in full waits for the server's answer: the server's own work.
+        private var awaitingAnswer: Bool { unanswered.contains(true) }
         /// The shutdown's `limit` passed while the server was still working on an answer: its head starts the
         /// answer's own `limit`.
         private var overdue = false
@@ -35,13 +41,24 @@ public enum ShutdownDrain {
         init(limit: TimeAmount) { self.limit = limit }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if case .end = unwrapInboundIn(data) { awaitingAnswer += 1 }
+            switch unwrapInboundIn(data) {
+            case .head:
+                unanswered.append(false)
+                readingAnswered = false
+            case .end:
+                if !readingAnswered, !unanswered.isEmpty { unanswered[unanswered.count - 1] = true }
+            case .body:
+                break
+            }
             context.fireChannelRead(data)
         }
 
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
             if case .head = unwrapOutboundIn(data) {
-                awaitingAnswer = max(0, awaitingAnswer - 1)
+                if !unanswered.isEmpty {
+                    unanswered.removeFirst()
+                    if unanswered.isEmpty { readingAnswered = true }
+                }
                 if overdue {
                     overdue = false
                     closeLater(context)
@@ -66,7 +83,7 @@ public enum ShutdownDrain {
             scheduled?.cancel()
             scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: limit) { [self] in
                 scheduled = nil
-                if awaitingAnswer > 0 {
+                if awaitingAnswer {
                     overdue = true
                 } else {
                     context.close(promise: nil)

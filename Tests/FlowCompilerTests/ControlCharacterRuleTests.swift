@@ -30,6 +30,24 @@ import Testing
         #expect(found.map { $0.range.end.column - $0.range.start.column } == [2, 2, 4, 6])
     }
 
+    /// A carriage return in a template parameter is both a line break Meta refuses and a control character:
+    /// one error, at its escape; a line feed beside it is still reported as the line break it is.
+    @Test func aControlLineBreakInATemplateParameterIsReportedOnce() throws {
+        let top = "templates:\n  aviso: { name: aviso, language: es, category: utility, body: \"Hola {{1}}\" }\n"
+        func errors(_ parameter: String) throws -> [String] {
+            let flow = Inline.flow(
+                "  t:\n    type: template\n    template: aviso\n    parameters: [\"\(parameter)\"]\n    next: f\n"
+                    + "  f:\n    type: end\n", top: top)
+            return try (Inline.run(EmptyTextRule(), flow) + Inline.run(ControlCharacterRule(), flow)).map(\.message)
+        }
+        let alone = try errors("a\\rb")
+        #expect(alone.count == 1, "\(alone)")
+        #expect(alone.first?.contains("\\u{D} (carriage return)") == true)
+        let beside = try errors("a\\r\\nb")
+        #expect(beside.count == 2, "\(beside)")
+        #expect(beside.contains { $0.contains("contains a line break") })
+    }
+
     @Test func lineFeedsAndTabsAreText() throws {
         let flow = Inline.flow("  s:\n    type: end\n    text: \"Hola\\tmundo\\ny adiós\"\n")
         #expect(try Inline.run(ControlCharacterRule(), flow).isEmpty)

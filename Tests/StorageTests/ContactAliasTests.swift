@@ -99,6 +99,19 @@ private func messages(_ folder: TestFolder) throws -> Messages {
     #expect(try await m.message("CO.1") == "CO.1")
 }
 
+/// As above, but the new user id already has a conversation of its own (a contact who wrote by username
+/// first): the message goes there, and the number is linked to it.
+@Test func aNewUserIDWithItsOwnConversationBesideANumberLinkedToAnotherUserIDKeepsIt() async throws {
+    let folder = try TestFolder()
+    let m = try messages(folder)
+    #expect(try await m.message("CO.1") == "CO.1")
+    #expect(try await m.message("573001", ["CO.1"]) == "CO.1")
+    #expect(try await m.message("CO.2") == "CO.2")
+    #expect(try await m.message("573001", ["CO.2"]) == "CO.2")
+    #expect(try await m.message("573001") == "CO.2")
+    #expect(try await m.message("CO.1") == "CO.1")
+}
+
 @Test func idsThatBothKeyOtherPairsGoToTheNumbersConversation() async throws {
     let folder = try TestFolder()
     let m = try messages(folder)

@@ -60,6 +60,43 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    /// A 413 or 401 may be written before its request's body ends (Hummingbird then reads the rest and keeps the
+    /// connection): that request's end, read after its answer, leaves nothing waiting, so a stream answered
+    /// later on the same connection is still closed at the limit.
+    @Test func anAnswerWrittenBeforeItsRequestsEndLeavesNothingWaiting() throws {
+        let channel = try channel()
+        try channel.writeInbound(HTTPRequestPart.head(head))
+        try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "too much")))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .contentTooLarge)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "the rest")))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        try channel.writeInbound(HTTPRequestPart.head(head))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.body(ByteBuffer(string: ": connected\n\n")))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        loop.advanceTime(by: .seconds(3))
+        #expect(!channel.isActive)
+    }
+
+    /// Pipelined requests: the second, read in full while the first is answered, is the server's own work.
+    @Test func aPipelinedRequestReadInFullIsNotCut() throws {
+        let channel = try channel()
+        for _ in 0..<2 {
+            try channel.writeInbound(HTTPRequestPart.head(head))
+            try channel.writeInbound(HTTPRequestPart.end(nil))
+        }
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        loop.advanceTime(by: .seconds(10))
+        #expect(channel.isActive)
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        loop.advanceTime(by: .seconds(3))
+        #expect(!channel.isActive)
+    }
+
     /// Hummingbird's own handler, after it, must see the event too: it closes the idle connections at once.
     @Test func theQuiesceEventIsPassedOn() throws {
         let channel = try channel()

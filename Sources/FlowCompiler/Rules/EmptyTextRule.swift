@@ -96,9 +96,13 @@ struct EmptyTextRule: LintRule {
                         parameter, "parameter \(index + 1) of \(name)",
                         "Meta refuses a template parameter without text: write it")
                     // Written so, it is refused every time (error 132018); a filled-in value is normalized instead.
-                    // A control character is reported where it is written (`ControlCharacterRule`).
+                    // A control character is reported where it is written (`ControlCharacterRule`), and so is a
+                    // line break that is one (a carriage return, vertical tab, form feed or U+0085) when the
+                    // parameter has no other: one error per character.
                     if let problem = TemplateParameterText.problem(in: parameter.value), problem != .blank,
-                        !problem.isControlCharacter
+                        !problem.isControlCharacter,
+                        problem != .lineBreak
+                            || parameter.value.unicodeScalars.contains(where: { "\n\u{2028}\u{2029}".unicodeScalars.contains($0) })
                     {
                         diagnostics.append(
                             SchemaRules.invalidValue.diagnostic(

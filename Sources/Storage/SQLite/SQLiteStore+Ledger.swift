@@ -201,7 +201,7 @@ extension SQLiteStore {
         let rows = try db.rows(
             "SELECT * FROM consent_ledger WHERE tenant = ? AND contact = ? ORDER BY seq",
             [tenant, try ledgerKey(db, tenant: tenant, contact: contact)])
-        // A file older than version 13 (read by `talkflow consent export`) links no request.
+        // A file older than version 15 (read by `talkflow consent export`) links no request.
         let linksRequests = try db.tableExists("consent_request_sends")
         let records = try rows.map { row -> ConsentRecord in
             // A row the ledger's code did not write (edited by hand, damaged) is an error naming the row and
