@@ -99,10 +99,10 @@ struct EmptyTextRule: LintRule {
                     // A control character is reported where it is written (`ControlCharacterRule`), and so is a
                     // line break that is one (a carriage return, vertical tab, form feed or U+0085) when the
                     // parameter has no other: one error per character.
+                    let plainBreaks = "\n\u{2028}\u{2029}".unicodeScalars
                     if let problem = TemplateParameterText.problem(in: parameter.value), problem != .blank,
                         !problem.isControlCharacter,
-                        problem != .lineBreak
-                            || parameter.value.unicodeScalars.contains(where: { "\n\u{2028}\u{2029}".unicodeScalars.contains($0) })
+                        problem != .lineBreak || parameter.value.unicodeScalars.contains(where: plainBreaks.contains)
                     {
                         diagnostics.append(
                             SchemaRules.invalidValue.diagnostic(
