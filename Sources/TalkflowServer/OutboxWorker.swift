@@ -91,6 +91,10 @@ public struct OutboxWorker: Service {
     static let readReceiptAttempts = 2
     /// Read receipts sent at the same time.
     static let readReceiptConcurrency = 8
+    /// How long a graceful shutdown waits for the queued read receipts before it drops the rest: they are a
+    /// courtesy, and a slow Graph API must not hold the store's sender lock (`ShutdownDrain`'s 3 s, the same
+    /// order).
+    static let readReceiptShutdownLimit: Duration = .seconds(2)
 
     /// A worker for `store`'s outbox, sending through `graph` for `registry`'s tenants, and marking the messages
     /// queued in `readReceipts` as read.
@@ -155,7 +159,7 @@ public struct OutboxWorker: Service {
         store.attachSender(dispatcher, lease: settings.lease)
         let signal = signal
         let interval = settings.pollInterval
-        async let receipts: Void = drainReadReceipts()
+        let receipts = Task { await drainReadReceipts() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -172,7 +176,7 @@ public struct OutboxWorker: Service {
         store.attachSender(nil, lease: settings.lease)
         await dispatcher.stop()
         readReceipts?.finish()
-        await receipts
+        await Self.finish(receipts, within: Self.readReceiptShutdownLimit)
         logger.info("outbox worker stopped")
     }
 
@@ -328,7 +332,22 @@ public struct OutboxWorker: Service {
         }
     }
 
-    /// Marks the queued messages as read, a few at a time, until the queue is finished (or the task cancelled).
+    /// Waits for `task` at most `limit`, then cancels it and waits for it to stop.
+    static func finish(_ task: Task<Void, Never>, within limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await task.value }
+            group.addTask {
+                // Cancelled itself once the task is done: then the task is left as it finished.
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                task.cancel()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Marks the queued messages as read, a few at a time, until the queue is finished (or the task cancelled:
+    /// what is left is dropped, as receipts are a courtesy).
     func drainReadReceipts() async {
         guard let readReceipts else { return }
         await withTaskGroup(of: Void.self) { group in
@@ -364,6 +383,8 @@ public struct OutboxWorker: Service {
         }
         for attempt in 1...Self.readReceiptAttempts {
             await limiter.acquire(tenant.config.phoneNumberID)
+            // Cut off by the shutdown's limit: dropped without a word, as a full queue drops them.
+            if Task.isCancelled { return }
             do {
                 try await graph.markRead(
                     messageID: receipt.messageID, phoneNumberID: tenant.config.phoneNumberID,
@@ -371,6 +392,7 @@ public struct OutboxWorker: Service {
                 logger.debug("message marked as read", metadata: ["message_id": "\(receipt.messageID)"])
                 return
             } catch {
+                if Task.isCancelled { return }
                 let metadata: Logger.Metadata = [
                     "kind": "\(error.kind.name)", "code": "\(error.code.map { String($0) } ?? "")",
                     "attempt": "\(attempt)",

@@ -25,3 +25,17 @@ import Testing
     // Another store is another lock.
     _ = try SoleSenderLock(storePath: folder.path("other.sqlite"))
 }
+
+/// A store reached through a symbolic link is the same store: the second server meets the first one's lock,
+/// which names the store's own file.
+@Test func aStoreNamedThroughALinkMeetsTheSameLock() throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.sqlite")
+    FileManager.default.createFile(atPath: path, contents: Data())
+    try FileManager.default.createSymbolicLink(atPath: folder.path("link.sqlite"), withDestinationPath: path)
+    let first = try SoleSenderLock(storePath: path)
+    let refusal = #expect(throws: SoleSenderLock.Held.self) { try SoleSenderLock(storePath: folder.path("link.sqlite")) }
+    #expect(refusal?.lockFile.hasSuffix("/store.sqlite-sender.lock") == true, "\(refusal?.lockFile ?? "")")
+    #expect(!FileManager.default.fileExists(atPath: folder.path("link.sqlite-sender.lock")))
+    withExtendedLifetime(first) {}
+}

@@ -28,6 +28,12 @@ public final class SoleSenderLock: Sendable {
     /// Takes the lock of the store at `storePath`, or throws `Held` (or a `POSIXError` when the lock file cannot
     /// be created).
     public init(storePath: String) throws {
+        // The lock sits beside the store's own file: a store reached through a symbolic link (a second
+        // configuration naming `link.sqlite`) must meet the same lock, not one beside the link. (A folder that is
+        // a link needs nothing: the lock beside the name is the same file either way.)
+        var info = stat()
+        let isLink = SystemPath.lstat(storePath, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+        let storePath = isLink ? (SystemPath.realpath(storePath) ?? storePath) : storePath
         let lockFile = storePath + "-sender.lock"
         try StoreSideFile.check(storePath: storePath, suffixes: ["-sender.lock"])
         let fd = SystemPath.open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -1,0 +1,27 @@
+import Testing
+
+@testable import TalkflowServer
+
+/// A graceful shutdown waits for the queued read receipts for a bounded time only: a Graph API that answers
+/// each in 10 seconds must not hold the stop (and the store's sender lock) for minutes.
+@Suite struct ReadReceiptShutdownTests {
+    @Test func aSlowDrainIsCancelledAtTheLimit() async {
+        let started = ContinuousClock.now
+        let drain = Task<Void, Never> {
+            // Stands for receipts answered after 10 s each: ends early only if cancelled.
+            try? await Task.sleep(for: .seconds(30))
+        }
+        await OutboxWorker.finish(drain, within: .milliseconds(300))
+        #expect(drain.isCancelled)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aQuickDrainFinishesUncut() async {
+        let drain = Task<Void, Never> {
+            try? await Task.sleep(for: .milliseconds(20))
+            #expect(!Task.isCancelled)
+        }
+        await OutboxWorker.finish(drain, within: .seconds(5))
+        #expect(!drain.isCancelled)
+    }
+}
