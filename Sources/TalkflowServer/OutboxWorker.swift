@@ -333,9 +333,9 @@ public struct OutboxWorker: Service {
     }
 
     /// Waits for `task` at most `limit`, then cancels it and waits for it to stop.
-    static func finish(_ task: Task<Void, Never>, within limit: Duration) async {
+    static func finish<Result: Sendable>(_ task: Task<Result, Never>, within limit: Duration) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await task.value }
+            group.addTask { _ = await task.value }
             group.addTask {
                 // Cancelled itself once the task is done: then the task is left as it finished.
                 guard (try? await Task.sleep(for: limit)) != nil else { return }

@@ -72,6 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Loads and checks the configuration, prints its diagnostics, then serves until told to stop.
     func run() async throws {
+        // Until the server traps SIGHUP to reload (once the flows are loaded and the store is open), one would end
+        // the process by its default action: `systemctl start` then `reload` took the service down. The flows
+        // are being read then anyway, so such a signal is dropped.
+        signal(SIGHUP) { _ in }
         let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
         if result.files.contains(where: { !$0.diagnostics.isEmpty }) {
             Console.err(TextRenderer.render(files: result.files, colors: color.enabled(for: STDERR_FILENO)))

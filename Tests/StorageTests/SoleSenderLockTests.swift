@@ -34,7 +34,9 @@ import Testing
     FileManager.default.createFile(atPath: path, contents: Data())
     try FileManager.default.createSymbolicLink(atPath: folder.path("link.sqlite"), withDestinationPath: path)
     let first = try SoleSenderLock(storePath: path)
-    let refusal = #expect(throws: SoleSenderLock.Held.self) { try SoleSenderLock(storePath: folder.path("link.sqlite")) }
+    let refusal = #expect(throws: SoleSenderLock.Held.self) {
+        try SoleSenderLock(storePath: folder.path("link.sqlite"))
+    }
     #expect(refusal?.lockFile.hasSuffix("/store.sqlite-sender.lock") == true, "\(refusal?.lockFile ?? "")")
     #expect(!FileManager.default.fileExists(atPath: folder.path("link.sqlite-sender.lock")))
     withExtendedLifetime(first) {}

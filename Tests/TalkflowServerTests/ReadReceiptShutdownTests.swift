@@ -6,14 +6,12 @@ import Testing
 /// each in 10 seconds must not hold the stop (and the store's sender lock) for minutes.
 @Suite struct ReadReceiptShutdownTests {
     @Test func aSlowDrainIsCancelledAtTheLimit() async {
-        let started = ContinuousClock.now
-        let drain = Task<Void, Never> {
-            // Stands for receipts answered after 10 s each: ends early only if cancelled.
-            try? await Task.sleep(for: .seconds(30))
+        let drain = Task<Bool, Never> {
+            // Stands for receipts answered after 10 minutes: true only if the wait was cut.
+            (try? await Task.sleep(for: .seconds(600))) == nil
         }
         await OutboxWorker.finish(drain, within: .milliseconds(300))
-        #expect(drain.isCancelled)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await drain.value)
     }
 
     @Test func aQuickDrainFinishesUncut() async {

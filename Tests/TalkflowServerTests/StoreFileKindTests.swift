@@ -6,7 +6,7 @@ import Testing
 /// reported at `store:` with a hint, the server does not start (exit 1), and a missing file is still created.
 @Suite("The store is a regular file") struct StoreFileKindTests {
     @Test(arguments: [("fifo", "a FIFO"), ("folder", "a folder"), ("/dev/null", "a device")])
-    func aStoreThatIsNotARegularFileIsRefusedAtStore(path: String, kind: String) throws {
+    func aStoreThatIsNotARegularFileIsRefusedAtStore(path: String, kind: String) async throws {
         let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
         let folder = try TestFolder()
         defer { folder.remove() }
@@ -22,7 +22,7 @@ import Testing
             .replacingOccurrences(of: "store: sqlite:data/talkflow.sqlite", with: "store: sqlite:\(store)")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let (status, stderr) = try SoleServerTests.serveUntilExit(
+        let (status, stderr) = try await SoleServerTests.serveUntilExit(
             binary: binary, config: config, folder: folder, timeout: 30)
         #expect(status == 1, "\(stderr)")
         let reason =
