@@ -357,7 +357,12 @@ struct ConfigReader {
             }
             var agents: [AgentCredential] = []
             if let node = value(pairs, "agents") {
-                if let read = readAgents(node, what: what) { agents = read } else { valid = false }
+                if let read = readAgents(node, what: what) {
+                    agents = read.agents
+                    if !read.valid { valid = false }
+                } else {
+                    valid = false
+                }
             }
             var queues: [QueueOverride] = []
             if let node = value(pairs, "queues") {
@@ -403,8 +408,10 @@ struct ConfigReader {
         return configs
     }
 
-    /// The agents of a tenant; `nil` when any entry is invalid (already reported).
-    mutating func readAgents(_ node: Node, what tenant: String) -> [AgentCredential]? {
+    /// The agents of a tenant, and whether every entry was right; the ones read are returned even so (an agent
+    /// whose key is wrong with no key), so that the flow check still reports a queue naming an agent who is not
+    /// listed at all: one run reports every problem. `nil` when `agents` is not a list (reported).
+    mutating func readAgents(_ node: Node, what tenant: String) -> (agents: [AgentCredential], valid: Bool)? {
         guard let items = node.sequence else {
             diagnostics.append(
                 ConfigRules.wrongType.diagnostic(
@@ -426,8 +433,13 @@ struct ConfigReader {
             checkKeys(pairs, allowed: ConfigLoader.agentKeys, what: what)
             let hash = text(pairs, "key_sha256", what: what, required: true)
             let admin = bool(pairs, "admin", what: what)
-            guard let id, let hash else {
+            guard let id else {
                 valid = false
+                continue
+            }
+            guard let hash else {
+                valid = false
+                agents.append(AgentCredential(agent: id.value, keyHash: [], admin: false))
                 continue
             }
             if id.value.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -449,6 +461,8 @@ struct ConfigReader {
                     ConfigRules.invalidValue.diagnostic(
                         "'key_sha256' of \(what) must be the SHA-256 of the agent's key: 64 hex digits, as printed "
                             + "by: printf %s \"$KEY\" | sha256sum", at: hash.range))
+                // Listed all the same: the queues' check must not report them as missing too.
+                agents.append(AgentCredential(agent: id.value, keyHash: [], admin: false))
                 continue
             }
             if let other = hashes[bytes] {
@@ -461,7 +475,7 @@ struct ConfigReader {
             hashes[bytes] = id.value
             agents.append(AgentCredential(agent: id.value, keyHash: bytes, admin: admin?.value ?? false))
         }
-        return valid ? agents : nil
+        return (agents, valid)
     }
 
     /// The queue overrides of a tenant, and whether every entry was right; the ones read are returned even so,
@@ -575,7 +589,8 @@ struct ConfigReader {
         var written: Int?
         if case .scalar(let text, .plain) = node.value { written = Int(text) }
         guard let number = written, bounds.contains(number) else {
-            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            let found = Self.quotedText(node, reads: { Int($0).map(bounds.contains) == true })
+                ?? node.scalar.map { "'\($0)'" } ?? node.kindDescription
             // A whole number outside the range is a value out of range; anything else is of the wrong type.
             diagnostics.append(
                 (written == nil ? ConfigRules.wrongType : ConfigRules.invalidValue).diagnostic(
@@ -586,10 +601,18 @@ struct ConfigReader {
         return number
     }
 
+    /// What was found when a value that would be right unquoted is written in quotes (`port: "8080"`): YAML reads
+    /// it as text, and "found '8080'" would contradict itself.
+    static func quotedText(_ node: Node, reads: (String) -> Bool) -> String? {
+        guard case .scalar(let text, let style) = node.value, style != .plain, reads(text) else { return nil }
+        return "the text '\(text)' in quotes; write it without the quotes"
+    }
+
     mutating func bool(_ fields: Fields, _ key: String, what: String) -> Located<Bool>? {
         guard let node = value(fields, key) else { return nil }
         guard case .scalar(let text, .plain) = node.value, text == "true" || text == "false" else {
-            let found = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            let found = Self.quotedText(node, reads: { $0 == "true" || $0 == "false" })
+                ?? node.scalar.map { "'\($0)'" } ?? node.kindDescription
             diagnostics.append(
                 ConfigRules.wrongType.diagnostic(
                     "'\(key)' of \(what) must be true or false, found \(found)", at: node.range))

@@ -315,6 +315,21 @@ struct ConfigLoaderTests {
         #expect(found(blank, "config_wrong_type").isEmpty)
     }
 
+    /// A number or a boolean written in quotes is text to YAML: the message says the quotes are the problem
+    /// instead of "must be true or false, found 'true'".
+    @Test func aQuotedNumberOrBooleanIsNamedAsQuoted() throws {
+        let port = try load("server:\n  port: \"19510\"\n  mark_read: 'true'\n" + oneTenant(acme))
+        let messages = found(port, "config_wrong_type").map(\.message)
+        #expect(
+            messages.contains(
+                "'port' of 'server' must be a whole number from 0 to 65535, found the text '19510' in quotes; write it "
+                    + "without the quotes"), "\(messages)")
+        #expect(
+            messages.contains {
+                $0.hasPrefix("'mark_read' of 'server' must be true or false, found the text 'true' in quotes")
+            }, "\(messages)")
+    }
+
     /// Each host problem is named for what it is: a port after the host, a zone id, or no address at all.
     @Test(arguments: [
         ("127.0.0.1:8080", "write the port under 'port', not after the host"),
@@ -341,6 +356,16 @@ struct ConfigLoaderTests {
             diagnostic.first?.message
                 == "queue 'soporte' of tenant 'acme' names agent 'carla', who has no key in the tenant's 'agents' "
                 + "('ana'); conversations handed to them could not be answered")
+
+        // One run reports every problem: two agents sharing a key, or one with a bad key, do not hide the queue's
+        // agent without a key, and the agent with the bad key is not reported as missing too.
+        let twice = keys + "\n  - id: bruno\n    key_sha256: \(hash)\n  - id: dora\n    key_sha256: abc"
+        let both = try load(oneTenant(beta + twice + "\nqueues:\n  soporte: [ana, bruno, dora, carla]"))
+        #expect(found(both, "config_duplicate_agent").count == 1)
+        #expect(found(both, "config_invalid_value").count == 1)
+        let unknown = found(both, "config_unknown_agent")
+        #expect(unknown.count == 1)
+        #expect(unknown.first?.message.contains("names agent 'carla', who has no key") == true, "\(unknown)")
     }
 
     @Test func agentsAreStoredAsHashesAndFoundByKey() throws {
