@@ -589,7 +589,8 @@ struct ConfigReader {
         var written: Int?
         if case .scalar(let text, .plain) = node.value { written = Int(text) }
         guard let number = written, bounds.contains(number) else {
-            let found = Self.quotedText(node, reads: { Int($0).map(bounds.contains) == true })
+            let found =
+                Self.quotedText(node, reads: { Int($0).map(bounds.contains) == true })
                 ?? node.scalar.map { "'\($0)'" } ?? node.kindDescription
             // A whole number outside the range is a value out of range; anything else is of the wrong type.
             diagnostics.append(
@@ -611,7 +612,8 @@ struct ConfigReader {
     mutating func bool(_ fields: Fields, _ key: String, what: String) -> Located<Bool>? {
         guard let node = value(fields, key) else { return nil }
         guard case .scalar(let text, .plain) = node.value, text == "true" || text == "false" else {
-            let found = Self.quotedText(node, reads: { $0 == "true" || $0 == "false" })
+            let found =
+                Self.quotedText(node, reads: { $0 == "true" || $0 == "false" })
                 ?? node.scalar.map { "'\($0)'" } ?? node.kindDescription
             diagnostics.append(
                 ConfigRules.wrongType.diagnostic(
