@@ -104,13 +104,18 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             app = try ServerApp.open(loaded: loaded, logger: logger)
         } catch {
-            if let file = loaded.storeProblem(StoreErrorExplanation.explain(error)) {
+            // A file of the store this user may not open is named with its owner (a first run as root, then the
+            // service's own user), rather than SQLite's "unable to open database file".
+            var reason = StoreErrorExplanation.explain(error)
+            if case .sqlite(let path) = loaded.config.server.store, let denied = StoreAccess.problem(storePath: path) {
+                reason = denied
+            }
+            if let file = loaded.storeProblem(reason) {
                 Console.err(TextRenderer.render(files: [file], colors: color.enabled(for: STDERR_FILENO)))
                 Console.err(TextRenderer.summary(files: [file]) + "\n")
             }
             Console.error(
-                "the server did not start: cannot open the store \(loaded.config.server.store): "
-                    + StoreErrorExplanation.explain(error))
+                "the server did not start: cannot open the store \(loaded.config.server.store): " + reason)
             throw Exit.problems
         }
         app.metrics.bootstrapMetricsSystem()

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import Storage
 import Testing
 
 /// A SQLite store serves one `talkflow serve` at a time: a second server on the same store exits 1 with a clear
@@ -73,6 +74,54 @@ import Testing
         #expect(!process.isRunning)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+    }
+
+    /// A store file this user may not open (a first run as root, then the service's own user) is named with its
+    /// owner and mode and the fix, not SQLite's "unable to open database file". As root, the server runs as
+    /// `nobody` (setpriv); as another user, the file is made unreadable to them.
+    @Test func aStoreFileThisUserMayNotOpenIsNamedWithItsOwner() async throws {
+        let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
+        let store = folder.file("data/talkflow.sqlite")
+        _ = try SQLiteStore(path: store)
+        let asRoot = geteuid() == 0
+        if asRoot {
+            // Everything but the store is open to nobody.
+            for path in [folder.path, folder.file("data"), folder.file("flows")] { chmod(path, 0o777) }
+            for path in [config, folder.file("flows/default.yaml")] { chmod(path, 0o644) }
+            for side in ["-wal", "-shm"] { unlink(store + side) }
+        } else {
+            chmod(store, 0)
+        }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: asRoot ? "/usr/bin/setpriv" : binary.path)
+        let serve = ["serve", "--config", config, "--color", "never"]
+        server.arguments =
+            asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + serve : serve
+        server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
+        let log = folder.file("denied.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        server.standardError = handle
+        server.standardOutput = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        try handle.close()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while server.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(server.terminationStatus == 1, "\(stderr)")
+        let owner = asRoot ? "root" : StoreAccess.userName(geteuid())
+        let user = asRoot ? "nobody" : owner
+        #expect(
+            stderr.contains(
+                "cannot open the store: permission denied on '\(store)' (owner \(owner), mode "
+                    + (asRoot ? "0600" : "0000") + ") for the user \(user): give the store's files to that user"),
+            "\(stderr)")
     }
 
     /// A server whose port is taken says so and exits 1 before it opens anything: no store file is created.
