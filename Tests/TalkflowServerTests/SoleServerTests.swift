@@ -95,11 +95,19 @@ import Testing
         } else {
             chmod(store, 0)
         }
+        // As nobody, a copy of the executable in the folder: the build folder may be inside one nobody cannot
+        // enter (a clone under /root).
+        var executable = binary.path
+        if asRoot {
+            executable = folder.file("talkflow")
+            try FileManager.default.copyItem(atPath: binary.path, toPath: executable)
+            chmod(executable, 0o755)
+        }
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: asRoot ? "/usr/bin/setpriv" : binary.path)
+        server.executableURL = URL(fileURLWithPath: asRoot ? "/usr/bin/setpriv" : executable)
         let serve = ["serve", "--config", config, "--color", "never"]
         server.arguments =
-            asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + serve : serve
+            asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + serve : serve
         server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
         let log = folder.file("denied.log")
