@@ -78,7 +78,10 @@ public enum ConfigLoader {
     public static let sendRateBounds = 1...1000
 
     /// Reads and checks the file at `path`, with the process's environment (or a test's) for the secrets.
-    public static func load(path: String, environment: [String: String]) -> Result {
+    /// With `secrets: false` (a command that only writes to the store, such as `send-template`), the secrets'
+    /// environment variables need not be set: their names are still checked, and the loaded tenants hold empty
+    /// secrets, which nothing in such a command uses.
+    public static func load(path: String, environment: [String: String], secrets: Bool = true) -> Result {
         switch BoundedFileReader.read(path, limit: limits.maxBytes) {
         case .failure(let message):
             let diagnostic = ConfigRules.unreadable.diagnostic(
@@ -88,7 +91,7 @@ public enum ConfigLoader {
             let diagnostics = YAMLLoader.tooLarge(size: size, limits: limits).diagnostics
             return Result(loaded: nil, files: [FileDiagnostics(path: path, source: nil, diagnostics: diagnostics)])
         case .bytes(let bytes):
-            return load(bytes: bytes, path: path, environment: environment)
+            return load(bytes: bytes, path: path, environment: environment, secrets: secrets)
         }
     }
 
@@ -98,9 +101,12 @@ public enum ConfigLoader {
     }
 
     /// Checks configuration bytes as if read from `path`.
-    public static func load(bytes: [UInt8], path: String, environment: [String: String]) -> Result {
+    public static func load(bytes: [UInt8], path: String, environment: [String: String], secrets: Bool = true)
+        -> Result
+    {
         let loaded = YAMLLoader.load(bytes: bytes, limits: limits)
         var reader = ConfigReader(path: path, environment: environment)
+        reader.needsSecrets = secrets
         reader.diagnostics = loaded.diagnostics
         var config: ServerConfig?
         if let root = loaded.root, !root.isNull {
@@ -165,6 +171,8 @@ struct ConfigReader {
 
     let path: String
     let environment: [String: String]
+    /// Whether the secrets must be in the environment (`ConfigLoader.load(path:environment:secrets:)`).
+    var needsSecrets = true
     var diagnostics: [Diagnostic] = []
     var tenants: [Entry] = []
     var adminKey: String?
@@ -649,6 +657,7 @@ struct ConfigReader {
 
     /// The value of the environment variable `name`, or `nil` (reported) when it is unset or empty.
     mutating func secret(_ name: Located<String>, purpose: String) -> String? {
+        guard needsSecrets else { return "" }
         guard let value = environment[name.value], !value.isEmpty else {
             let state = environment[name.value] == nil ? "is not set" : "is set but empty"
             diagnostics.append(

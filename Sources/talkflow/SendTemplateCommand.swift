@@ -16,7 +16,8 @@ struct SendTemplateCommand: AsyncParsableCommand {
             TEMPLATE is a template the tenant's flow declares: its key in 'templates:', which always wins, \
             or else its name at Meta when exactly one template has that name (with several, name one by its \
             key). PARAM its parameters in order ({{1}}, {{2}}, ...). The configuration is checked as \
-            'talkflow serve' checks it, and the store it names must exist. The configuration and flow files \
+            'talkflow serve' checks it (its secrets need not be set: the server sends with its own), and the \
+            store it names must exist. The configuration and flow files \
             are read as they are now, not as a running server loaded them. A marketing template is queued only for a \
             contact who accepted the policy version in force and whose opt-in to promotional messages is in \
             force, and only in Ley 2300's hours (Monday to Friday 7:00-19:00, Saturday 8:00-15:00, Colombian \
@@ -78,7 +79,9 @@ struct SendTemplateCommand: AsyncParsableCommand {
                     + "(check the terminal's or the script's encoding); nothing was queued")
             throw Exit.problems
         }
-        let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+        // It only writes to the store (the server's worker sends): the secrets need not be in this shell.
+        let result = ConfigLoader.load(
+            path: config, environment: ProcessInfo.processInfo.environment, secrets: false)
         guard let loaded = result.loaded else {
             Console.err(TextRenderer.render(files: result.files, colors: false))
             Console.err(TextRenderer.summary(files: result.files) + "\n")

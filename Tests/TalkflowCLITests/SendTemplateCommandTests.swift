@@ -85,6 +85,19 @@ import Testing
                     + "the parameters (parameter 1, {{1}}, is the longest); nothing was queued\n"))
     }
 
+    /// The command only queues (the server sends): it runs in a shell without the tenants' secrets, and gets as
+    /// far as the contact's consent.
+    @Test func theSecretsNeedNotBeInTheEnvironment() throws {
+        let folder = try Self.folderWithTheDefaultFlow()
+        let unset = Dictionary(uniqueKeysWithValues: Self.environment.keys.map { ($0, "") })
+        let run = try folder.run(
+            "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
+            "recordatorio", "lunes 8:00", environment: unset)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(!run.stderr.contains("config_missing_env"), "\(run.stderr)")
+        #expect(run.stderr.contains("refused: the contact has not accepted the policy version in force"), "\(run.stderr)")
+    }
+
     /// A folder with the shipped default flow and its lock, `configuration` and an empty store.
     static func folderWithTheDefaultFlow() throws -> TemporaryFolder {
         let folder = try TemporaryFolder()
