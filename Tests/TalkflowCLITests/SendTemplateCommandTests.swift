@@ -95,7 +95,8 @@ import Testing
             "recordatorio", "lunes 8:00", environment: unset)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(!run.stderr.contains("config_missing_env"), "\(run.stderr)")
-        #expect(run.stderr.contains("refused: the contact has not accepted the policy version in force"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("refused: the contact has not accepted the policy version in force"), "\(run.stderr)")
     }
 
     /// A folder with the shipped default flow and its lock, `configuration` and an empty store.
