@@ -123,22 +123,25 @@ private func messages(_ folder: TestFolder) throws -> Messages {
     #expect(try await m.key("573002") == "CO.2")
 }
 
+/// A store migrated up to v12 (as an older version left it) holding what `sql` writes; its path.
+private func storeBeforeV13(_ folder: TestFolder, _ sql: String) async throws -> String {
+    let path = folder.path("store.db")
+    let old = try DatabasePool(path: path)
+    try SQLiteSchema.migrator.migrate(old, upTo: "v12_claim_flag_and_erasure")
+    try await old.write { db in try db.execute(sql: sql) }
+    return path
+}
+
 /// A store written before v13 may hold a new number folded into an old one's conversation: the link goes, so
 /// the new number names its own conversation (and a template to it goes to it), while a user id's link stays.
 @Test func theMigrationDropsLinksFromOneNumberToAnother() async throws {
     let folder = try TestFolder()
-    let path = folder.path("store.db")
-    do {
-        let old = try DatabasePool(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v12_claim_flag_and_erasure")
-        try await old.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO contact_aliases (tenant, alias, contact) VALUES
-                        ('t1', 'CO.1', '573001'), ('t1', '573002', '573001'), ('t1', '573003', 'CO.3')
-                    """)
-        }
-    }
+    let path = try await storeBeforeV13(
+        folder,
+        """
+        INSERT INTO contact_aliases (tenant, alias, contact) VALUES
+            ('t1', 'CO.1', '573001'), ('t1', '573002', '573001'), ('t1', '573003', 'CO.3')
+        """)
     let m = Messages(store: try SQLiteStore(path: path))
     #expect(try await m.key("573002") == "573002")
     #expect(try await m.key("CO.1") == "573001")
@@ -175,21 +178,15 @@ private func messages(_ folder: TestFolder) throws -> Messages {
 /// link, but pins the case to the conversation that holds the data first, so it keeps flagging and erases it.
 @Test func theMigrationPinsAnOpenClaimToItsConversationBeforeDroppingTheLink() async throws {
     let folder = try TestFolder()
-    let path = folder.path("store.db")
-    do {
-        let old = try DatabasePool(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v12_claim_flag_and_erasure")
-        try await old.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO contact_aliases (tenant, alias, contact) VALUES ('t1', '573002', '573001');
-                    INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at)
-                    VALUES ('t1', '573002', 'claim', 1, 2000000000, 2000000000, 1);
-                    INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, answered_at)
-                    VALUES ('t1', '573002', 'access', 1, 2000000000, 5)
-                    """)
-        }
-    }
+    let path = try await storeBeforeV13(
+        folder,
+        """
+        INSERT INTO contact_aliases (tenant, alias, contact) VALUES ('t1', '573002', '573001');
+        INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, flag_due_at, flagged_at)
+        VALUES ('t1', '573002', 'claim', 1, 2000000000, 2000000000, 1);
+        INSERT INTO data_requests (tenant, contact, kind, received_at, due_at, answered_at)
+        VALUES ('t1', '573002', 'access', 1, 2000000000, 5)
+        """)
     let m = Messages(store: try SQLiteStore(path: path))
     #expect(try await m.key("573002") == "573002")
     #expect(try await m.message("573001") == "573001")

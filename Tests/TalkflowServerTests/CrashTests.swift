@@ -282,18 +282,9 @@ final class ServeProcess: @unchecked Sendable {
     /// listens.
     static func start(binary: URL, config: String, folder: TestFolder, run: Int) async throws -> ServeProcess {
         let log = folder.file("serve-\(run).log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--config", config, "--log-level", "info", "--color", "never"]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
+        let process = try launch(
+            binary: binary, ["serve", "--config", config, "--log-level", "info", "--color", "never"], in: folder,
+            log: log)
         // A debug build starting on a busy 2-core machine may take several seconds.
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
@@ -309,6 +300,24 @@ final class ServeProcess: @unchecked Sendable {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         Issue.record("talkflow serve did not start:\n\(text)")
         throw CancellationError()
+    }
+
+    /// Starts `binary` with `arguments` in `folder`, the end-to-end secrets in its environment, its output in a
+    /// new file `log`.
+    static func launch(binary: URL, _ arguments: [String], in folder: TestFolder, log: String) throws -> Process {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        process.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try handle.close()
+        return process
     }
 
     /// Writes `talkflow.yaml` (the tenant `tienda` on the shipped default flow, sending to `graphAPIURL`, its

@@ -37,18 +37,8 @@ import Testing
         defer { folder.remove() }
         let config = try ServeProcess.writeConfig(in: folder, graphAPIURL: "http://127.0.0.1:9")
         let log = folder.file("serve.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--config", config, "--color", "never"]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
+        let process = try ServeProcess.launch(
+            binary: binary, ["serve", "--config", config, "--color", "never"], in: folder, log: log)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // Signals from "configuration loaded" (before the store is opened) until the server listens.
         var sent = 0
