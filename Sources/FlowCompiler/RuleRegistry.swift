@@ -42,6 +42,7 @@ public enum RuleRegistry {
         TextLimitsRule(),
         EmptyTextRule(),
         ControlCharacterRule(),
+        TextCutByCommentRule(),
         ReplyIDLengthRule(),
         PlaceholderNotFilledRule(),
         PlaceholderMalformedRule(),

@@ -640,7 +640,10 @@ public struct Interpreter: Sendable {
         } else if accepted {
             s.consent.acceptedVersion = policyVersion
         }
-        if accepted, !consent.sensitive, let optIn = consent.optIn {
+        // The opt-in question follows an acceptance only for a contact without the opt-in who was not asked it in
+        // this conversation: a re-acceptance under a new policy version minutes after a "No, gracias" does not
+        // ask again (never twice in one conversation, as on a later pass through the step).
+        if accepted, !consent.sensitive, let optIn = consent.optIn, !s.consent.optIn, s.optInAsked != true {
             s.awaitingOptIn = true
             promptOptIn(&s, optIn, now: now, into: &fx)
             wait(&s, now: now, into: &fx)

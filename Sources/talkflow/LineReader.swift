@@ -136,8 +136,15 @@ enum ReadlineCompletion {
 }
 
 /// The terminal's settings before readline changed them, for the Ctrl-C handler. Written once, before the
-/// handler is installed, and only read afterwards.
-nonisolated(unsafe) private var terminalAtStart = termios()
+/// handler is installed, and only read afterwards. On the heap, with room to spare: glibc's `tcgetattr` writes all
+/// 60 bytes of its `struct termios`, while the compiler laid a global of the imported type out as 57 (the
+/// address sanitizer caught the write running past it into the next global).
+nonisolated(unsafe) private let terminalAtStart: UnsafeMutablePointer<termios> = {
+    let bytes = max(MemoryLayout<termios>.stride, 128)
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+    raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    return raw.bindMemory(to: termios.self, capacity: 1)
+}()
 
 /// Ctrl-C ends `talkflow repl` at once, killed by SIGINT as the docs say, with the terminal as it was.
 ///
@@ -147,10 +154,10 @@ nonisolated(unsafe) private var terminalAtStart = termios()
 /// (`tcsetattr` is async-signal-safe), restores the default action and raises the signal again.
 enum InterruptHandler {
     static func install() {
-        guard tcgetattr(STDIN_FILENO, &terminalAtStart) == 0 else { return }
+        guard tcgetattr(STDIN_FILENO, terminalAtStart) == 0 else { return }
         rl_catch_signals = 0
         signal(SIGINT) { received in
-            _ = tcsetattr(STDIN_FILENO, TCSANOW, &terminalAtStart)
+            _ = tcsetattr(STDIN_FILENO, TCSANOW, terminalAtStart)
             let newline: [UInt8] = [0x0A]
             _ = newline.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, 1) }
             signal(received, SIG_DFL)

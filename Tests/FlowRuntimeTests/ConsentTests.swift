@@ -289,6 +289,42 @@ func typedDeclineWordsDecline(_ word: String) throws {
     #expect(chat.session.consent.acceptedVersion == "2026-02")
 }
 
+/// The opt-in question is never asked twice in one conversation: a contact who answered it and is then asked for
+/// a new policy version before a handoff accepts and goes on to the handoff without the question again; a contact
+/// whose opt-in is in force is not asked either.
+@Test(arguments: ["consentimiento.opt_in.decline", "consentimiento.opt_in.accept"])
+func reAcceptingANewPolicyVersionDoesNotAskTheOptInAgain(_ answer: String) throws {
+    var before = Chat(try consentFlow(optIn: true))
+    before.type("hola")
+    before.tap("consentimiento.accept")
+    #expect(before.tap(answer).evidence.count == 1)
+    #expect(before.step == "menu")
+    var chat = Chat(try consentFlow(version: "2026-02", optIn: true), session: before.session, at: before.now)
+    #expect(chat.tap("hablar").contains(consentPrompt()))
+    let accepted = chat.tap("consentimiento.accept")
+    #expect(accepted.evidence.map(\.choice) == ["accepted"])
+    #expect(accepted.steps == ["asesor"])
+    #expect(accepted.handoffRequests == ["ventas"])
+    #expect(chat.session.awaitingOptIn == false)
+    #expect(chat.session.consent.optIn == (answer == "consentimiento.opt_in.accept"))
+}
+
+/// In a later conversation a contact who declined the opt-in and accepts a new policy version is asked it again.
+@Test func aLaterConversationAcceptingANewPolicyVersionAsksTheDeclinedOptInAgain() throws {
+    var before = Chat(try consentFlow(optIn: true))
+    before.type("hola")
+    before.tap("consentimiento.accept")
+    before.tap("consentimiento.opt_in.decline")
+    var session = before.session
+    session.status = .closed
+    var chat = Chat(try consentFlow(version: "2026-02", optIn: true), session: session, at: before.now + 86_400)
+    #expect(chat.type("hola").contains(consentPrompt()))
+    let accepted = chat.tap("consentimiento.accept")
+    #expect(accepted.evidence.map(\.choice) == ["accepted"])
+    #expect(chat.session.awaitingOptIn)
+    #expect(accepted.steps == [])
+}
+
 /// Declining the new policy asked before a handoff takes the decline path: no handoff, the consent of the older
 /// version stays what it was (it covers nothing now), and a later handoff asks again.
 @Test func decliningTheNewPolicyBeforeAHandoffTakesTheDeclinePath() throws {
@@ -319,20 +355,6 @@ func typedDeclineWordsDecline(_ word: String) throws {
     chat.event(.inactivityTimeout, after: 1800)
     #expect(chat.session.status == .closed)
     #expect(chat.session.pendingStep == nil)
-}
-
-/// With an opt-in, accepting the new policy asks the opt-in question first, and its answer goes on to the handoff.
-@Test func theOptInQuestionComesBetweenTheNewPolicyAndTheHandoff() throws {
-    var before = Chat(try consentFlow(optIn: true))
-    before.openAndAccept()
-    before.tap("consentimiento.opt_in.decline")
-    var chat = Chat(try consentFlow(version: "2026-02", optIn: true), session: before.session, at: before.now)
-    chat.tap("hablar")
-    #expect(chat.tap("consentimiento.accept").handoffRequests.isEmpty)
-    #expect(chat.session.awaitingOptIn)
-    let answered = chat.tap("consentimiento.opt_in.decline")
-    #expect(answered.evidence.map(\.choice) == ["opt_in_declined"])
-    #expect(answered.handoffRequests == ["ventas"])
 }
 
 /// An opt-in withdrawn in WhatsApp's settings showed the contact nothing: its record has no text, no hash, no

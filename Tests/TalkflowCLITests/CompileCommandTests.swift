@@ -4,11 +4,11 @@ import Testing
 /// `talkflow compile`: lints first, then prints the machine as JSON, DOT or Mermaid.
 @Suite struct CompileCommandTests {
     /// Without --emit the machine is JSON on stdout, one state per step in file order.
-    @Test func emitsTheMachineAsJSONByDefault() throws {
+    @Test func emitsTheMachineAsJSONByDefault() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
-        let result = try folder.run("compile", "flow.yaml")
+        let result = try await folder.run("compile", "flow.yaml")
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let machine = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -22,11 +22,11 @@ import Testing
     }
 
     /// DOT output is a complete digraph with labelled edges, ready for `dot -Tsvg`.
-    @Test func emitsGraphvizDot() throws {
+    @Test func emitsGraphvizDot() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
-        let result = try folder.run("compile", "flow.yaml", "--emit", "dot")
+        let result = try await folder.run("compile", "flow.yaml", "--emit", "dot")
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("digraph \"minimal\" {\n"))
         #expect(result.stdout.hasSuffix("}\n"))
@@ -35,11 +35,11 @@ import Testing
     }
 
     /// Mermaid output is a flowchart with labelled edges, ready to paste into Markdown.
-    @Test func emitsMermaid() throws {
+    @Test func emitsMermaid() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
-        let result = try folder.run("compile", "flow.yaml", "--emit", "mermaid")
+        let result = try await folder.run("compile", "flow.yaml", "--emit", "mermaid")
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("flowchart TD\n"))
         #expect(result.stdout.contains("s0 -->|\"Acepto\"| s1"))
@@ -47,37 +47,37 @@ import Testing
     }
 
     /// --output replaces stdout, is never written for a broken flow, and a bad path exits 2.
-    @Test func writesTheOutputFileOnlyOnSuccess() throws {
+    @Test func writesTheOutputFileOnlyOnSuccess() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         try folder.write("bad.yaml", Flows.unknownStep)
-        let written = try folder.run("compile", "flow.yaml", "--emit", "dot", "--output", "out/flow.dot")
+        let written = try await folder.run("compile", "flow.yaml", "--emit", "dot", "--output", "out/flow.dot")
         #expect(written.status == 2, "the folder 'out' does not exist")
         try FileManager.default.createDirectory(
             at: folder.url.appendingPathComponent("out"), withIntermediateDirectories: true)
-        let ok = try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "out/flow.dot")
+        let ok = try await folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "out/flow.dot")
         #expect(ok.status == 0)
         #expect(ok.stdout == "")
         let text = try String(contentsOf: folder.url.appendingPathComponent("out/flow.dot"), encoding: .utf8)
         #expect(text.hasPrefix("digraph"))
-        #expect(try folder.run("compile", "bad.yaml", "-o", "out/bad.json").status == 1)
+        #expect(try await folder.run("compile", "bad.yaml", "-o", "out/bad.json").status == 1)
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("out/bad.json").path))
-        let intoFolder = try folder.run("compile", "flow.yaml", "-o", "out")
+        let intoFolder = try await folder.run("compile", "flow.yaml", "-o", "out")
         #expect(intoFolder.status == 2)
         #expect(intoFolder.stderr.hasPrefix("talkflow: error: cannot write 'out': "))
     }
 
     /// `-o` never replaces what the path names with a regular file: a symbolic link stays a link (its target is
     /// written) and a pipe stays a pipe (written in place), as a device such as /dev/null must.
-    @Test func theOutputKeepsLinksAndPipes() throws {
+    @Test func theOutputKeepsLinksAndPipes() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         let target = folder.url.appendingPathComponent("target.dot").path
         let link = folder.url.appendingPathComponent("link.dot").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        #expect(try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "link.dot").status == 0)
+        #expect(try await folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "link.dot").status == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("digraph"))
 
@@ -86,19 +86,19 @@ import Testing
         // A reader keeps the pipe open for the writer, and collects what it wrote.
         let reader = Thread { _ = FileHandle(forReadingAtPath: pipe)?.readDataToEndOfFile() }
         reader.start()
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(try folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "pipe.dot").status == 0)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await folder.run("compile", "flow.yaml", "--emit", "dot", "-o", "pipe.dot").status == 0)
         var info = stat()
         #expect(lstat(pipe, &info) == 0)
         #expect(info.st_mode & S_IFMT == S_IFIFO)
     }
 
     /// A flow with errors exits 1 with the text diagnostics on stderr and nothing on stdout.
-    @Test func errorsArePrintedToStderrAndNothingIsCompiled() throws {
+    @Test func errorsArePrintedToStderrAndNothingIsCompiled() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("compile", "bad.yaml")
+        let result = try await folder.run("compile", "bad.yaml")
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("bad.yaml:\(Flows.unknownStepLine):11: error: "))
@@ -107,30 +107,30 @@ import Testing
     }
 
     /// Warnings are shown on stderr but the machine is still printed.
-    @Test func warningsAreShownButDoNotStopCompilation() throws {
+    @Test func warningsAreShownButDoNotStopCompilation() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("warn.yaml", Flows.warningOnly)
-        let result = try folder.run("compile", "warn.yaml")
+        let result = try await folder.run("compile", "warn.yaml")
         #expect(result.status == 0)
         #expect(result.stderr.contains("[invalid_suppression]"))
         #expect(result.stdout.hasPrefix("{"))
     }
 
     /// A missing flow is an I/O failure (2), not a lint failure (1).
-    @Test func unreadableFlowExitsTwo() throws {
+    @Test func unreadableFlowExitsTwo() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("compile", "missing.yaml")
+        let result = try await folder.run("compile", "missing.yaml")
         #expect(result.status == 2)
         #expect(result.stderr == "talkflow: error: cannot read 'missing.yaml': no such file or directory\n")
     }
 
     /// Malformed command lines exit 64 (EX_USAGE) with nothing on stdout.
     @Test(arguments: [["compile"], ["compile", "flow.yaml", "--emit", "png"], ["compile", "a.yaml", "b.yaml"]])
-    func usageErrorsExit64(arguments: [String]) throws {
+    func usageErrorsExit64(arguments: [String]) async throws {
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
-        let result = try TalkflowProcess.run(arguments, in: folder.url)
+        let result = try await TalkflowProcess.run(arguments, in: folder.url)
         #expect(result.status == 64)
         #expect(result.stdout == "")
     }

@@ -7,9 +7,9 @@ import Testing
     ["lint"], ["compile"], ["lock"], ["repl"], ["test"], ["serve"], ["send-template"], ["consent", "export"],
     ["data-request"],
 ])
-func theExitStatusTableFitsEightyColumns(_ command: [String]) throws {
+func theExitStatusTableFitsEightyColumns(_ command: [String]) async throws {
     let folder = try TemporaryFolder()
-    let help = try TalkflowProcess.run(command + ["--help"], in: folder.url)
+    let help = try await TalkflowProcess.run(command + ["--help"], in: folder.url)
     #expect(help.status == 0)
     let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
     let start = try #require(lines.firstIndex { $0 == "Exit status:" }, "\(command) --help has no Exit status")

@@ -33,10 +33,10 @@ import Testing
 
     /// Every hostile file ends in exit 0, 1 or 2 with valid JSON on stdout, never a crash or a hang.
     @Test(arguments: cases)
-    func endsWithAnOrdinaryExit(_ hostile: Case) throws {
+    func endsWithAnOrdinaryExit(_ hostile: Case) async throws {
         let folder = try TemporaryFolder()
         try folder.write("hostile.yaml", bytes: hostile.bytes())
-        let result = try folder.run("lint", "--format", "json", "hostile.yaml", timeout: 60)
+        let result = try await folder.run("lint", "--format", "json", "hostile.yaml", timeout: 60)
         #expect(!result.timedOut)
         #expect(!result.signaled, "talkflow crashed: \(result.stderr)")
         #expect([0, 1, 2].contains(result.status))
@@ -48,7 +48,7 @@ import Testing
     }
 
     /// A file over the 16 MiB limit gets yaml_too_large at 1:1, quickly, and the next file is still checked.
-    @Test func fiftyMegabyteFileIsReportedWithoutBeingRead() throws {
+    @Test func fiftyMegabyteFileIsReportedWithoutBeingRead() async throws {
         let folder = try TemporaryFolder()
         let path = folder.url.appendingPathComponent("huge.yaml").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
@@ -57,7 +57,7 @@ import Testing
         try handle.close()
         try folder.write("ok.yaml", Flows.valid)
 
-        let result = try folder.run("lint", "huge.yaml", "ok.yaml", timeout: 30)
+        let result = try await folder.run("lint", "huge.yaml", "ok.yaml", timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10)
         #expect(
@@ -67,11 +67,11 @@ import Testing
     }
 
     /// A FIFO named on the command line would block a naive read forever: it must be refused (exit 2).
-    @Test func fifoIsRefusedWithoutHanging() throws {
+    @Test func fifoIsRefusedWithoutHanging() async throws {
         let folder = try TemporaryFolder()
         #expect(mkfifo(folder.url.appendingPathComponent("pipe.yaml").path, 0o644) == 0)
         try folder.write("ok.yaml", Flows.valid)
-        let result = try folder.run("lint", "pipe.yaml", "ok.yaml", timeout: 20)
+        let result = try await folder.run("lint", "pipe.yaml", "ok.yaml", timeout: 20)
         #expect(!result.timedOut, "talkflow blocked on a FIFO")
         #expect(result.status == 2)
         #expect(result.stderr == "talkflow: error: cannot read 'pipe.yaml': not a regular file (a FIFO)\n")
@@ -79,32 +79,32 @@ import Testing
     }
 
     /// A FIFO with a flow name inside a searched folder is refused too.
-    @Test func fifoInsideAFolderIsRefusedWithoutHanging() throws {
+    @Test func fifoInsideAFolderIsRefusedWithoutHanging() async throws {
         let folder = try TemporaryFolder()
         try folder.write("flows/ok.yaml", Flows.valid)
         #expect(mkfifo(folder.url.appendingPathComponent("flows/pipe.yaml").path, 0o644) == 0)
-        let result = try folder.run("lint", "flows", timeout: 20)
+        let result = try await folder.run("lint", "flows", timeout: 20)
         #expect(!result.timedOut)
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot read 'flows/pipe.yaml': not a regular file (a FIFO)"))
     }
 
     /// A device is not a flow: /dev/zero would never end.
-    @Test func deviceIsRefused() throws {
+    @Test func deviceIsRefused() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("lint", "/dev/zero", timeout: 20)
+        let result = try await folder.run("lint", "/dev/zero", timeout: 20)
         #expect(!result.timedOut)
         #expect(result.status == 2)
         #expect(result.stderr.contains("not a regular file (a device)"))
     }
 
     /// A link back to its own folder must not make the search loop or count files twice.
-    @Test func symbolicLinkCycleDoesNotLoop() throws {
+    @Test func symbolicLinkCycleDoesNotLoop() async throws {
         let folder = try TemporaryFolder()
         try folder.write("flows/ok.yaml", Flows.valid)
         try FileManager.default.createSymbolicLink(
             atPath: folder.url.appendingPathComponent("flows/loop").path, withDestinationPath: ".")
-        let result = try folder.run("lint", "flows", timeout: 20)
+        let result = try await folder.run("lint", "flows", timeout: 20)
         #expect(!result.timedOut)
         #expect(result.status == 0)
         #expect(result.stdout == "no problems found in 1 file\n")
@@ -112,19 +112,19 @@ import Testing
 
     /// A link to itself, and two links to each other, point nowhere: skipped as a dangling link is, by `lint` and
     /// by `test`, unless named like a file they read, which is then reported as unreadable.
-    @Test func aLoopOfLinksIsSkippedLikeADanglingLink() throws {
+    @Test func aLoopOfLinksIsSkippedLikeADanglingLink() async throws {
         let folder = try TemporaryFolder()
         try folder.write("flows/ok.yaml", Flows.valid)
         let path = { (name: String) in folder.url.appendingPathComponent("flows/" + name).path }
         try FileManager.default.createSymbolicLink(atPath: path("self"), withDestinationPath: "self")
         try FileManager.default.createSymbolicLink(atPath: path("a"), withDestinationPath: "b")
         try FileManager.default.createSymbolicLink(atPath: path("b"), withDestinationPath: "a")
-        let lint = try folder.run("lint", "flows", timeout: 20)
+        let lint = try await folder.run("lint", "flows", timeout: 20)
         #expect(lint.status == 0 && lint.stdout == "no problems found in 1 file\n", "\(lint.stderr)")
-        let tests = try folder.run("test", "flows", timeout: 20)
+        let tests = try await folder.run("test", "flows", timeout: 20)
         #expect(!tests.stderr.contains("self") && !tests.stderr.contains("flows/a"), "\(tests.stderr)")
         try FileManager.default.createSymbolicLink(atPath: path("loop.yaml"), withDestinationPath: "loop.yaml")
-        let named = try folder.run("lint", "flows", timeout: 20)
+        let named = try await folder.run("lint", "flows", timeout: 20)
         #expect(named.status == 2, "\(named.stdout)\(named.stderr)")
         #expect((named.stdout + named.stderr).contains("loop.yaml"))
     }

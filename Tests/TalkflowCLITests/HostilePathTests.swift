@@ -9,9 +9,9 @@ import Testing
         ["serve", "--config", ""],
         ["send-template", "--config", "", "--tenant", "ventas", "--to", "573001112233", "promo"],
     ])
-    func anEmptyConfigurationPathIsAUsageError(arguments: [String]) throws {
+    func anEmptyConfigurationPathIsAUsageError(arguments: [String]) async throws {
         let folder = try TemporaryFolder()
-        let run = try TalkflowProcess.run(arguments, in: folder.url, timeout: 30)
+        let run = try await TalkflowProcess.run(arguments, in: folder.url, timeout: 30)
         #expect(!run.timedOut)
         #expect(run.status == 64)
         #expect(run.stdout.isEmpty)
@@ -29,11 +29,11 @@ import Testing
             "'flow' must name a flow file; it contains a NUL character, which no file name can"
         ),
     ])
-    func aFlowPathThatNamesNoFileIsAnInvalidValue(flow: String, message: String) throws {
+    func aFlowPathThatNamesNoFileIsAnInvalidValue(flow: String, message: String) async throws {
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         try folder.write("tests/t.test.yaml", "flow: \(flow)\nsteps: []\n")
-        let run = try folder.run("test", "tests/t.test.yaml", "--color", "never", timeout: 30)
+        let run = try await folder.run("test", "tests/t.test.yaml", "--color", "never", timeout: 30)
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("tests/t.test.yaml:1:7: error: \(message) [invalid_value]\n"), "\(run.stdout)")
         #expect(!run.stdout.contains("consent.lock"))
@@ -43,7 +43,7 @@ import Testing
 
     /// A folder whose path is over the system's limit cannot be looked at: it is unreadable (exit 2), never
     /// skipped, whether a valid flow is beside it or not.
-    @Test func aFolderBeyondThePathLimitIsUnreadable() throws {
+    @Test func aFolderBeyondThePathLimitIsUnreadable() async throws {
         let folder = try TemporaryFolder()
         try folder.write("flows/ok.yaml", Flows.valid)
         let name = String(repeating: "d", count: 200)
@@ -59,18 +59,18 @@ import Testing
         let deep = "flows/" + Array(repeating: name, count: 21).joined(separator: "/")
         let reason = "the path is \(deep.utf8.count) bytes, longer than the system allows (4096 bytes)"
 
-        let beside = try folder.run("lint", "flows", timeout: 60)
+        let beside = try await folder.run("lint", "flows", timeout: 60)
         #expect(beside.status == 2)
         #expect(beside.stdout == "no problems found in 1 file; 1 path could not be read\n")
         #expect(beside.stderr == "talkflow: error: cannot read '\(deep)': \(reason)\n")
 
-        let alone = try folder.run("lint", "only", timeout: 60)
+        let alone = try await folder.run("lint", "only", timeout: 60)
         #expect(alone.status == 2)
         #expect(!alone.stderr.contains("no flow files"))
         #expect(alone.stderr.contains("longer than the system allows"))
 
         // `talkflow test` searches folders the same way.
-        let transcripts = try folder.run("test", "only", timeout: 60)
+        let transcripts = try await folder.run("test", "only", timeout: 60)
         #expect(transcripts.status == 2)
         #expect(!transcripts.stderr.contains("no transcript files"))
         #expect(transcripts.stderr.contains("longer than the system allows"), "\(transcripts.stderr)")

@@ -4,22 +4,22 @@ import Testing
 /// `talkflow lint`: output formats, exit codes and file discovery, as documented in Docs/cli.md.
 @Suite struct LintCommandTests {
     /// A clean file exits 0 and prints only the summary line.
-    @Test func validFlowExitsZeroWithSummary() throws {
+    @Test func validFlowExitsZeroWithSummary() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("ok.yaml", Flows.valid)
-        let result = try folder.run("lint", "ok.yaml")
+        let result = try await folder.run("lint", "ok.yaml")
         #expect(result.status == 0)
         #expect(result.stdout == "no problems found in 1 file\n")
         #expect(result.stderr == "")
     }
 
     /// The text format is exactly the compiler layout: header, source line, caret, help, summary.
-    @Test func errorIsPrintedLikeACompilerAndExitsOne() throws {
+    @Test func errorIsPrintedLikeACompilerAndExitsOne() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "bad.yaml")
+        let result = try await folder.run("lint", "bad.yaml")
         #expect(result.status == 1)
         let line = Flows.unknownStepLine
         let expected = """
@@ -37,21 +37,21 @@ import Testing
     }
 
     /// --color always forces ANSI colours; never and NO_COLOR keep them out.
-    @Test func colorAlwaysAddsEscapesAndNeverRemovesThem() throws {
+    @Test func colorAlwaysAddsEscapesAndNeverRemovesThem() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        #expect(try folder.run("lint", "--color", "always", "bad.yaml").stdout.contains("\u{1B}[1;31merror:"))
-        #expect(!(try folder.run("lint", "--color", "never", "bad.yaml").stdout.contains("\u{1B}[")))
-        #expect(!(try folder.run("lint", "bad.yaml", environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}[")))
+        #expect(try await folder.run("lint", "--color", "always", "bad.yaml").stdout.contains("\u{1B}[1;31merror:"))
+        #expect(!(try await folder.run("lint", "--color", "never", "bad.yaml").stdout.contains("\u{1B}[")))
+        #expect(!(try await folder.run("lint", "bad.yaml", environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}[")))
     }
 
     /// JSON output parses, carries every documented field, and the summary goes to stderr.
-    @Test func jsonFormatIsOnlyJSONOnStdout() throws {
+    @Test func jsonFormatIsOnlyJSONOnStdout() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "--format", "json", "bad.yaml")
+        let result = try await folder.run("lint", "--format", "json", "bad.yaml")
         #expect(result.status == 1)
         #expect(result.stderr == "1 error in 1 file\n")
         let entries = try #require(
@@ -71,22 +71,22 @@ import Testing
     }
 
     /// A clean run in JSON is `[]`, so scripts need no special case.
-    @Test func jsonFormatOfACleanRunIsAnEmptyArray() throws {
+    @Test func jsonFormatOfACleanRunIsAnEmptyArray() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("ok.yaml", Flows.valid)
-        let result = try folder.run("lint", "--format", "json", "ok.yaml")
+        let result = try await folder.run("lint", "--format", "json", "ok.yaml")
         #expect(result.status == 0)
         #expect(result.stdout == "[]\n")
         #expect(result.stderr == "no problems found in 1 file\n")
     }
 
     /// SARIF output is a 2.1.0 log with the rule catalogue and one result per diagnostic.
-    @Test func sarifFormatIsVersion210WithRulesAndResults() throws {
+    @Test func sarifFormatIsVersion210WithRulesAndResults() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "--format", "sarif", "bad.yaml")
+        let result = try await folder.run("lint", "--format", "sarif", "bad.yaml")
         #expect(result.status == 1)
         let log = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(log["version"] as? String == "2.1.0")
@@ -103,11 +103,11 @@ import Testing
     }
 
     /// GitHub output is one `::error` workflow command per diagnostic.
-    @Test func githubFormatPrintsWorkflowCommands() throws {
+    @Test func githubFormatPrintsWorkflowCommands() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "--format", "github", "bad.yaml")
+        let result = try await folder.run("lint", "--format", "github", "bad.yaml")
         #expect(result.status == 1)
         let line = Flows.unknownStepLine
         #expect(
@@ -119,22 +119,22 @@ import Testing
     }
 
     /// Warnings alone exit 0; --strict makes them fail with exit 1.
-    @Test func warningsPassUnlessStrict() throws {
+    @Test func warningsPassUnlessStrict() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("warn.yaml", Flows.warningOnly)
-        let relaxed = try folder.run("lint", "warn.yaml")
+        let relaxed = try await folder.run("lint", "warn.yaml")
         #expect(relaxed.status == 0)
         #expect(relaxed.stdout.contains("warning: "))
         #expect(relaxed.stdout.contains("[invalid_suppression]"))
         #expect(relaxed.stdout.hasSuffix("1 warning in 1 file\n"))
-        #expect(try folder.run("lint", "--strict", "warn.yaml").status == 1)
+        #expect(try await folder.run("lint", "--strict", "warn.yaml").status == 1)
     }
 
     /// --list-rules prints one row per rule: id, severity, summary.
-    @Test func listRulesPrintsIdSeveritySummary() throws {
+    @Test func listRulesPrintsIdSeveritySummary() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("lint", "--list-rules")
+        let result = try await folder.run("lint", "--list-rules")
         #expect(result.status == 0)
         let rows = result.stdout.split(separator: "\n").map {
             $0.split(separator: " ", omittingEmptySubsequences: true)
@@ -148,9 +148,9 @@ import Testing
     }
 
     /// --list-rules --format json gives every rule with id, severity, summary, fix and suppressible.
-    @Test func listRulesAsJSONHasEveryField() throws {
+    @Test func listRulesAsJSONHasEveryField() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("lint", "--list-rules", "--format", "json")
+        let result = try await folder.run("lint", "--list-rules", "--format", "json")
         #expect(result.status == 0)
         let rules = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let ids = rules.compactMap { $0["id"] as? String }
@@ -181,19 +181,19 @@ import Testing
         ["consent", "export", "", "--store", "sqlite:x.sqlite"],
         ["consent", "export", "573001112233", "--tenant", " ", "--store", "sqlite:x.sqlite"],
     ])
-    func usageErrorsExit64(arguments: [String]) throws {
+    func usageErrorsExit64(arguments: [String]) async throws {
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
-        let result = try TalkflowProcess.run(arguments, in: folder.url)
+        let result = try await TalkflowProcess.run(arguments, in: folder.url)
         #expect(result.status == 64)
         #expect(result.stdout == "")
         #expect(!result.stderr.isEmpty)
     }
 
     /// --help documents every exit code, so users need not open the docs.
-    @Test func helpDocumentsTheExitCodes() throws {
+    @Test func helpDocumentsTheExitCodes() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("lint", "--help")
+        let result = try await folder.run("lint", "--help")
         #expect(result.status == 0)
         for code in ["0 ", "1 ", "2 ", "64 "] {
             #expect(result.stdout.contains("\n  \(code)"), "exit code \(code) is documented")
@@ -201,19 +201,19 @@ import Testing
     }
 
     /// --version prints a plain semantic version.
-    @Test func versionPrintsAVersionNumber() throws {
+    @Test func versionPrintsAVersionNumber() async throws {
         let folder = try TemporaryFolder()
-        let result = try folder.run("--version")
+        let result = try await folder.run("--version")
         #expect(result.status == 0)
         #expect(result.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil)
     }
 
     /// A missing path exits 2 and is reported on stderr, but the other files are still checked.
-    @Test func missingPathExitsTwoAndTheOthersAreStillChecked() throws {
+    @Test func missingPathExitsTwoAndTheOthersAreStillChecked() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "missing.yaml", "bad.yaml")
+        let result = try await folder.run("lint", "missing.yaml", "bad.yaml")
         #expect(result.status == 2)
         #expect(result.stderr == "talkflow: error: cannot read 'missing.yaml': no such file or directory\n")
         #expect(result.stdout.hasPrefix("bad.yaml:\(Flows.unknownStepLine):11: error: "))
@@ -221,22 +221,22 @@ import Testing
     }
 
     /// A folder with no flow files is almost certainly a mistake: exit 2.
-    @Test func folderWithoutFlowsExitsTwo() throws {
+    @Test func folderWithoutFlowsExitsTwo() async throws {
         let folder = try TemporaryFolder()
         try folder.write("empty/readme.txt", "not a flow")
-        let result = try folder.run("lint", "empty")
+        let result = try await folder.run("lint", "empty")
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot read 'empty': no flow files (*.yaml, *.yml) in this folder"))
     }
 
     /// A file libyaml cannot parse does not stop the files after it.
-    @Test func aBrokenFileDoesNotStopTheOthers() throws {
+    @Test func aBrokenFileDoesNotStopTheOthers() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flows/a.yaml", Flows.brokenYAML)
         try folder.write("flows/b.yaml", Flows.valid)
         try folder.write("flows/c.yaml", Flows.unknownStep)
-        let result = try folder.run("lint", "--format", "json", "flows")
+        let result = try await folder.run("lint", "--format", "json", "flows")
         #expect(result.status == 1)
         let entries = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -249,11 +249,11 @@ import Testing
         try FileManager.default.removeItem(at: folder.url.appendingPathComponent("flows/a.yaml"))
         try FileManager.default.removeItem(at: folder.url.appendingPathComponent("flows/c.yaml"))
         try folder.write("flows/d.yml", Flows.valid)
-        #expect(try folder.run("lint", "flows").stdout == "no problems found in 2 files\n")
+        #expect(try await folder.run("lint", "flows").stdout == "no problems found in 2 files\n")
     }
 
     /// Folder search is recursive, sorted by path, limited to .yaml/.yml, and skips hidden entries.
-    @Test func foldersAreSearchedRecursivelyInPathOrderSkippingHiddenEntries() throws {
+    @Test func foldersAreSearchedRecursivelyInPathOrderSkippingHiddenEntries() async throws {
         let folder = try TemporaryFolder()
         for path in [
             "flows/z.yaml", "flows/a.yml", "flows/sub/m.yaml", "flows/sub/deeper/b.yaml",
@@ -262,7 +262,7 @@ import Testing
         ] {
             try folder.write(path, Flows.brokenYAML)
         }
-        let result = try folder.run("lint", "--format", "json", "flows/")
+        let result = try await folder.run("lint", "--format", "json", "flows/")
         #expect(result.status == 1)
         let entries = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -274,11 +274,11 @@ import Testing
     }
 
     /// Files named explicitly are checked whatever their extension, in command-line order.
-    @Test func namedFilesAreCheckedWhateverTheirNameInCommandLineOrder() throws {
+    @Test func namedFilesAreCheckedWhateverTheirNameInCommandLineOrder() async throws {
         let folder = try TemporaryFolder()
         try folder.write("z.txt", Flows.brokenYAML)
         try folder.write("a.yaml", Flows.brokenYAML)
-        let result = try folder.run("lint", "--format", "github", "z.txt", "a.yaml")
+        let result = try await folder.run("lint", "--format", "github", "z.txt", "a.yaml")
         #expect(result.status == 1)
         let files = result.stdout.split(separator: "\n").compactMap { $0.firstMatch(of: /file=([^,]+),/)?.1 }
         #expect(files.first == "z.txt")
@@ -287,19 +287,19 @@ import Testing
 
     /// A file without read permission exits 2 with the reason.
     @Test(.disabled(if: getuid() == 0, "root reads files whatever their permissions"))
-    func unreadableFileExitsTwo() throws {
+    func unreadableFileExitsTwo() async throws {
         let folder = try TemporaryFolder()
         try folder.write("secret.yaml", Flows.valid)
         try FileManager.default.setAttributes(
             [.posixPermissions: 0o000], ofItemAtPath: folder.url.appendingPathComponent("secret.yaml").path)
-        let result = try folder.run("lint", "secret.yaml")
+        let result = try await folder.run("lint", "secret.yaml")
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot read 'secret.yaml': permission denied"))
     }
 
     /// A file with more than 1,000 diagnostics shows the first 1,000 and a note, in every format; the summary counts
     /// them all, and an error past the cap still fails the run although every diagnostic shown is a warning.
-    @Test func diagnosticsPastTheCapAreCountedNotShown() throws {
+    @Test func diagnosticsPastTheCapAreCountedNotShown() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         var flow = Flows.valid
@@ -309,23 +309,23 @@ import Testing
         let note =
             "big.yaml:1:1: note: … and 201 more diagnostics not shown (1 error, 200 warnings): only the first 1000 "
             + "of a file are shown [diagnostics_not_shown]\n"
-        let text = try folder.run("lint", "big.yaml")
+        let text = try await folder.run("lint", "big.yaml")
         #expect(text.status == 1)
         #expect(text.stdout.hasSuffix(note + "1 error, 1200 warnings in 1 file\n"))
         #expect(text.stdout.components(separatedBy: ": warning: ").count == 1001)
         #expect(!text.stdout.contains(": error: "))
 
         for format in ["json", "sarif", "github"] {
-            let result = try folder.run("lint", "--format", format, "big.yaml")
+            let result = try await folder.run("lint", "--format", format, "big.yaml")
             #expect(result.status == 1, "\(format)")
             #expect(result.stderr == "1 error, 1200 warnings in 1 file\n", "\(format)")
             #expect(result.stdout.contains("diagnostics_not_shown"), "\(format)")
         }
-        let json = try folder.run("lint", "--format", "json", "big.yaml")
+        let json = try await folder.run("lint", "--format", "json", "big.yaml")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 1001)
         #expect(entries.last?["notShown"] as? [String: Int] == ["errors": 1, "warnings": 200, "notes": 0])
-        let github = try folder.run("lint", "--format", "github", "big.yaml")
+        let github = try await folder.run("lint", "--format", "github", "big.yaml")
         #expect(github.stdout.split(separator: "\n").count == 1001)
     }
 }

@@ -17,10 +17,10 @@ import Testing
         return Array(lines[(open + 1)..<close])
     }
 
-    @Test func theTextExampleIsTheBinarysOutput() throws {
+    @Test func theTextExampleIsTheBinarysOutput() async throws {
         let example = try Self.example(after: "Text: one line per rule")
         #expect(!example.isEmpty)
-        let result = try TemporaryFolder().run("lint", "--list-rules")
+        let result = try await TemporaryFolder().run("lint", "--list-rules")
         #expect(result.status == 0)
         let lines = Set(result.stdout.split(separator: "\n"))
         for line in example {
@@ -30,9 +30,9 @@ import Testing
 
     /// The documented object is written as the binary writes it (keys sorted, the same indentation), so its
     /// lines, up to its closing brace (a comma may follow it in the array), are a run of the output's lines.
-    @Test func theJSONExampleIsTheBinarysEntry() throws {
+    @Test func theJSONExampleIsTheBinarysEntry() async throws {
         let example = try Self.example(after: "JSON (`--list-rules --format json`)")
-        let result = try TemporaryFolder().run("lint", "--list-rules", "--format", "json")
+        let result = try await TemporaryFolder().run("lint", "--list-rules", "--format", "json")
         #expect(result.status == 0)
         let object = try #require(example.firstIndex(of: "  {"))
         let close = try #require(example.firstIndex(of: "  }"))

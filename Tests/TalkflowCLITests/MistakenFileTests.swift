@@ -6,32 +6,34 @@ import Testing
 @Suite struct MistakenFileTests {
     /// Tab completion offers `flow.consent.lock` right after `flow.`: every command that reads a flow says what
     /// the file is and names the flow, instead of a flow's worth of errors about keys a lock lacks.
-    @Test func aConsentLockNamedAsTheFlowNamesItsFlow() throws {
+    @Test func aConsentLockNamedAsTheFlowNamesItsFlow() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bot/flow.yaml", Flows.valid)
-        #expect(try folder.run("lock", "bot/flow.yaml").status == 0)
+        #expect(try await folder.run("lock", "bot/flow.yaml").status == 0)
         let expected =
             "talkflow: error: cannot read 'bot/flow.consent.lock': it is a consent lock, not a flow; "
             + "name its flow, 'bot/flow.yaml'\n"
         for command in ["lock", "compile"] {
-            let result = try folder.run(command, "bot/flow.consent.lock")
+            let result = try await folder.run(command, "bot/flow.consent.lock")
             #expect(result.status == 2, "\(command)")
             #expect(result.stderr.hasSuffix(expected), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("missing_field"), "\(command)")
         }
-        let repl = try PipedRepl.run("", arguments: ["repl", "bot/flow.consent.lock"], in: folder.url)
+        let repl = try await PipedRepl.run("", arguments: ["repl", "bot/flow.consent.lock"], in: folder.url)
         #expect(repl.status == 2)
         #expect(repl.stderr.hasSuffix(expected), "\(repl.stderr)")
         // A flow saved as `.yml` is the one named.
         try folder.write("yml/flow.yml", Flows.valid)
-        #expect(try folder.run("lock", "yml/flow.yml").status == 0)
-        #expect(try folder.run("compile", "yml/flow.consent.lock").stderr.hasSuffix("name its flow, 'yml/flow.yml'\n"))
+        #expect(try await folder.run("lock", "yml/flow.yml").status == 0)
+        #expect(
+            try await folder.run("compile", "yml/flow.consent.lock").stderr.hasSuffix("name its flow, 'yml/flow.yml'\n")
+        )
         // `lint` still checks a lock named on the command line as a lock.
-        #expect(try folder.run("lint", "bot/flow.consent.lock").status == 0)
+        #expect(try await folder.run("lint", "bot/flow.consent.lock").status == 0)
         // A transcript whose `flow:` names the lock.
         try folder.write("bot/t.test.yaml", "flow: flow.consent.lock\nsteps: []\n")
-        let test = try folder.run("test", "bot/t.test.yaml")
+        let test = try await folder.run("test", "bot/t.test.yaml")
         #expect(test.status == 2)
         #expect(
             test.stdout.contains(
@@ -40,12 +42,12 @@ import Testing
     }
 
     /// A FIFO no program reads cannot be opened for writing without blocking: the reason says so.
-    @Test func aFIFOWithNoReaderIsNamedAsSuch() throws {
+    @Test func aFIFOWithNoReaderIsNamedAsSuch() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         #expect(mkfifo(folder.url.appendingPathComponent("out.fifo").path, 0o600) == 0)
-        let result = try folder.run("compile", "flow.yaml", "-o", "out.fifo", timeout: 20)
+        let result = try await folder.run("compile", "flow.yaml", "-o", "out.fifo", timeout: 20)
         #expect(result.status == 2)
         #expect(
             result.stderr
@@ -54,16 +56,16 @@ import Testing
     }
 
     /// `sqlite::memory:` and a `file:` URI are not files: SQLite would keep the store in memory, or read a URI.
-    @Test func aStoreThatIsNotAFilePathIsAUsageError() throws {
+    @Test func aStoreThatIsNotAFilePathIsAUsageError() async throws {
         let folder = try TemporaryFolder()
-        let memory = try folder.run("consent", "export", "573001112233", "--store", "sqlite::memory:")
+        let memory = try await folder.run("consent", "export", "573001112233", "--store", "sqlite::memory:")
         #expect(memory.status == 64)
         #expect(
             memory.stderr.contains(
                 "invalid --store 'sqlite::memory:': the store must be a file path, such as sqlite:talkflow.sqlite; "
                     + "SQLite reads ':memory:' as a database kept in memory, lost when talkflow exits"),
             "\(memory.stderr)")
-        let uri = try folder.run("data-request", "list", "--store", "sqlite:file:x.db?mode=memory")
+        let uri = try await folder.run("data-request", "list", "--store", "sqlite:file:x.db?mode=memory")
         #expect(uri.status == 64)
         #expect(uri.stderr.contains("SQLite reads a name starting with 'file:' as a URI"), "\(uri.stderr)")
     }

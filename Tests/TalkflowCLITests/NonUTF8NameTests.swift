@@ -24,7 +24,7 @@ import Testing
         for path in paths { SystemPath.unlink(path) }
     }
 
-    @Test func lintCompileAndLockOpenTheFileByItsBytes() throws {
+    @Test func lintCompileAndLockOpenTheFileByItsBytes() async throws {
         let folder = try TemporaryFolder()
         let flow = folder.url.path + "/l1/" + Self.latin1(".yaml")
         try FileManager.default.createDirectory(
@@ -32,17 +32,17 @@ import Testing
         try Self.write(Flows.valid, to: flow)
         defer { Self.remove([flow, folder.url.path + "/l1/" + Self.latin1(".consent.lock")]) }
 
-        let walked = try folder.run("lint", "l1")
+        let walked = try await folder.run("lint", "l1")
         #expect(walked.status == 0, "\(walked.stdout)\(walked.stderr)")
         #expect(walked.stderr.isEmpty)
         #expect(walked.stdout.contains("in 1 file"), "\(walked.stdout)")
 
-        let named = try folder.run("lint", "l1/" + Self.latin1(".yaml"))
+        let named = try await folder.run("lint", "l1/" + Self.latin1(".yaml"))
         #expect(named.status == 0, "\(named.stdout)\(named.stderr)")
-        let compiled = try folder.run("compile", "l1/" + Self.latin1(".yaml"))
+        let compiled = try await folder.run("compile", "l1/" + Self.latin1(".yaml"))
         #expect(compiled.status == 0, "\(compiled.stderr)")
         #expect(compiled.stdout.hasPrefix("{"))
-        let locked = try folder.run("lock", "l1/" + Self.latin1(".yaml"))
+        let locked = try await folder.run("lock", "l1/" + Self.latin1(".yaml"))
         #expect(locked.status == 0, "\(locked.stdout)\(locked.stderr)")
         // The lock is written beside the flow, under the flow's bytes; the name is printed with U+FFFD.
         var info = stat()
@@ -51,14 +51,14 @@ import Testing
         #expect((locked.stdout + locked.stderr).contains("caf\u{FFFD}"))
     }
 
-    @Test func aMissingFileIsStillReportedWithUFFFD() throws {
+    @Test func aMissingFileIsStillReportedWithUFFFD() async throws {
         let folder = try TemporaryFolder()
-        let run = try folder.run("lint", Self.latin1(".yaml"))
+        let run = try await folder.run("lint", Self.latin1(".yaml"))
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("talkflow: error: cannot read 'caf\u{FFFD}.yaml': no such file or directory\n"))
     }
 
-    @Test func transcriptsFoundInAFolderRun() throws {
+    @Test func transcriptsFoundInAFolderRun() async throws {
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         try FileManager.default.createDirectory(
@@ -66,17 +66,17 @@ import Testing
         let transcript = folder.url.path + "/t1/" + Self.latin1(".test.yaml")
         try Self.write("flow: ../flow.yaml\nsteps: []\n", to: transcript)
         defer { Self.remove([transcript]) }
-        let run = try folder.run("test", "t1", "--color", "never")
+        let run = try await folder.run("test", "t1", "--color", "never")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("PASS t1/caf\u{FFFD}.test.yaml (caf\u{FFFD})\n"), "\(run.stdout)")
     }
 
-    @Test func aStoreIsOpenedByItsBytes() throws {
+    @Test func aStoreIsOpenedByItsBytes() async throws {
         let folder = try TemporaryFolder()
         let store = folder.url.path + "/" + Self.latin1(".db")
         _ = try SQLiteStore(path: store)
         defer { Self.remove([store, store + "-wal", store + "-shm"]) }
-        let run = try folder.run("data-request", "list", "--store", "sqlite:" + Self.latin1(".db"))
+        let run = try await folder.run("data-request", "list", "--store", "sqlite:" + Self.latin1(".db"))
         #expect(run.status == 0, "\(run.stderr)")
         // Neither the store nor SQLite's side files were made under the name with U+FFFD.
         // (Listed by their bytes: Foundation's listing would show the real name with U+FFFD too.)

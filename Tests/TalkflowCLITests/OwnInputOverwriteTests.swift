@@ -15,13 +15,13 @@ import Testing
         (["-o", "link.yaml"], "link.yaml", "the flow being compiled"),
         (["-o", "f.consent.lock"], "f.consent.lock", "the consent lock of the flow being compiled"),
     ])
-    func compileDoesNotWriteItsFlowOrItsLock(options: [String], file: String, what: String) throws {
+    func compileDoesNotWriteItsFlowOrItsLock(options: [String], file: String, what: String) async throws {
         let folder = try TemporaryFolder()
         try folder.write("f.yaml", Flows.valid)
         try folder.write("sub/.keep", "")
         try FileManager.default.createSymbolicLink(
             atPath: folder.url.path + "/link.yaml", withDestinationPath: "f.yaml")
-        let run = try TalkflowProcess.run(["compile", "f.yaml"] + options, in: folder.url)
+        let run = try await TalkflowProcess.run(["compile", "f.yaml"] + options, in: folder.url)
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(run.stderr == Self.refusal(file, what))
@@ -32,10 +32,10 @@ import Testing
         #expect(!names.contains { $0.contains(".tmp") })
     }
 
-    @Test func compileStillWritesAnotherFile() throws {
+    @Test func compileStillWritesAnotherFile() async throws {
         let folder = try TemporaryFolder()
         try folder.write("f.yaml", Flows.valid)
-        let run = try folder.run("compile", "f.yaml", "-o", "f.json")
+        let run = try await folder.run("compile", "f.yaml", "-o", "f.json")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try String(contentsOf: folder.url.appendingPathComponent("f.json"), encoding: .utf8).hasPrefix("{"))
     }
@@ -44,12 +44,12 @@ import Testing
         ("t.test.yaml", "a transcript being run"), ("flow.yaml", "a flow being run"),
         ("flow.consent.lock", "the consent lock of a flow being run"),
     ])
-    func junitDoesNotWriteATranscriptOrAFlowOfTheRun(file: String, what: String) throws {
+    func junitDoesNotWriteATranscriptOrAFlowOfTheRun(file: String, what: String) async throws {
         let folder = try TemporaryFolder()
         try folder.write("flow.yaml", Flows.valid)
         let transcript = "flow: flow.yaml\nsteps: []\n"
         try folder.write("t.test.yaml", transcript)
-        let run = try folder.run("test", "t.test.yaml", "--junit", file, "--color", "never")
+        let run = try await folder.run("test", "t.test.yaml", "--junit", file, "--color", "never")
         #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("PASS t.test.yaml"))
         #expect(run.stderr == Self.refusal(file, what))
@@ -57,11 +57,11 @@ import Testing
         #expect(try String(contentsOf: folder.url.appendingPathComponent("flow.yaml"), encoding: .utf8) == Flows.valid)
     }
 
-    @Test func saveDoesNotWriteTheFlowInUseAndTheSessionGoesOn() throws {
+    @Test func saveDoesNotWriteTheFlowInUseAndTheSessionGoesOn() async throws {
         let folder = try TemporaryFolder()
         try folder.write("d.yaml", Flows.valid)
         try FileManager.default.createSymbolicLink(atPath: folder.url.path + "/dl.yaml", withDestinationPath: "d.yaml")
-        let run = try PipedRepl.run(
+        let run = try await PipedRepl.run(
             "hola\n/save d.yaml\n/save dl.yaml\n/save d.consent.lock\n/save d.test.yaml\n",
             arguments: ["repl", "d.yaml"],
             in: folder.url)

@@ -5,11 +5,11 @@ import Testing
 /// time (never back, never past 9999-12-31T23:59:59Z) refused in the REPL's own words.
 @Suite struct ReplClockTests {
     /// Pipes `input` into `talkflow repl` on `flow` (the shipped default flow unless given).
-    func repl(_ input: String, _ arguments: [String] = [], flow: String = ReplCommandTests.defaultFlow) throws
+    func repl(_ input: String, _ arguments: [String] = [], flow: String = ReplCommandTests.defaultFlow) async throws
         -> TalkflowProcess.Output
     {
         let folder = try TemporaryFolder()
-        return try PipedRepl.run(input, arguments: ["repl", flow] + arguments, in: folder.url)
+        return try await PipedRepl.run(input, arguments: ["repl", flow] + arguments, in: folder.url)
     }
 
     /// The default flow with another `time_zone`, written in `folder`.
@@ -23,9 +23,9 @@ import Testing
     /// `/clock` names the zone as the flow's `time_zone` writes it, not by Foundation's name for it (`GMT` for
     /// UTC, `GMT-0500` for GMT-5).
     @Test(arguments: ["UTC", "GMT-5", "UTC-05:00", "America/Bogota"])
-    func theZoneIsNamedAsTheFlowWritesIt(_ zone: String) throws {
+    func theZoneIsNamedAsTheFlowWritesIt(_ zone: String) async throws {
         let folder = try TemporaryFolder()
-        let result = try PipedRepl.run(
+        let result = try await PipedRepl.run(
             "/clock\n", arguments: ["repl", try flow(timeZone: zone, in: folder)], in: folder.url)
         #expect(result.stderr == "")
         #expect(result.stdout == "clock 2026-03-02T10:00 Monday (\(zone)), business hours: open\n")
@@ -33,15 +33,15 @@ import Testing
 
     /// `--at` past the latest time the clock reaches is a usage error naming the latest local time; the latest
     /// itself starts the clock.
-    @Test func aStartPastTheLastInstantIsAUsageError() throws {
-        let late = try repl("/clock\n", ["--at", "9999-12-31T23:59:59"])
+    @Test func aStartPastTheLastInstantIsAUsageError() async throws {
+        let late = try await repl("/clock\n", ["--at", "9999-12-31T23:59:59"])
         #expect(late.status == 64)
         #expect(late.stdout == "")
         #expect(
             late.stderr.hasPrefix(
                 "Error: invalid --at '9999-12-31T23:59:59': it is past the latest time the clock reaches, "
                     + "9999-12-31T18:59:59 in America/Bogota (9999-12-31T23:59:59Z)\n"), "\(late.stderr)")
-        let latest = try repl("/clock\n/clock +1d\n", ["--at", "9999-12-31T18:59:59"])
+        let latest = try await repl("/clock\n/clock +1d\n", ["--at", "9999-12-31T18:59:59"])
         #expect(latest.status == 0)
         #expect(latest.stderr == "")
         #expect(
@@ -54,8 +54,8 @@ import Testing
 
     /// `/clock DATE-TIME` refuses a time before the clock and one past the latest time it reaches, in REPL
     /// terms (no transcript `at:`), and the clock stays where it was.
-    @Test func movesTheClockCannotMakeAreRefused() throws {
-        let result = try repl(
+    @Test func movesTheClockCannotMakeAreRefused() async throws {
+        let result = try await repl(
             "/clock 2026-03-02T09:00\n/clock 9999-12-31T23:59:59\n/clock 9999-12-31T19:00\n/clock\n")
         #expect(
             result.stderr == """
@@ -70,8 +70,8 @@ import Testing
     /// A `/clock` value in the right form that the calendar or the clock cannot take is explained in the words a
     /// transcript's `at:` and `wait:` get, not answered with the form again; a value in no form gets the forms.
     /// The clock stays where it was.
-    @Test func impossibleValuesAreExplainedAsInTranscripts() throws {
-        let result = try repl(
+    @Test func impossibleValuesAreExplainedAsInTranscripts() async throws {
+        let result = try await repl(
             "/clock 2026-02-30T10:00\n/clock 2026-03-02 25:00:00\n/clock +0s\n/clock +0h00m\n/clock +1000000000d\n"
                 + "/clock ayer\n/clock\n")
         #expect(
@@ -89,14 +89,14 @@ import Testing
 
     /// `--at` with a day or a time the calendar does not have is a usage error that says so, before the flow is
     /// read; a value in no date-time form still gets the form.
-    @Test func anImpossibleStartIsExplained() throws {
-        let impossible = try repl("", ["--at", "2026-02-30T10:00"], flow: "nope.yaml")
+    @Test func anImpossibleStartIsExplained() async throws {
+        let impossible = try await repl("", ["--at", "2026-02-30T10:00"], flow: "nope.yaml")
         #expect(impossible.status == 64)
         #expect(
             impossible.stderr.hasPrefix(
                 "Error: --at names a day or a time the calendar does not have, found '2026-02-30T10:00' (months "
                     + "have 28 to 31 days, hours run 00 to 23, minutes 00 to 59)\n"), "\(impossible.stderr)")
-        let unreadable = try repl("", ["--at", "mañana"], flow: "nope.yaml")
+        let unreadable = try await repl("", ["--at", "mañana"], flow: "nope.yaml")
         #expect(unreadable.status == 64)
         #expect(
             unreadable.stderr.hasPrefix(

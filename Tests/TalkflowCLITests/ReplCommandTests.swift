@@ -16,36 +16,38 @@ import Testing
         """
 
     /// Pipes `input` into `talkflow repl` and returns what it printed.
-    func repl(_ input: String, _ arguments: String..., flow: String = defaultFlow) throws -> TalkflowProcess.Output {
+    func repl(_ input: String, _ arguments: String..., flow: String = defaultFlow) async throws
+        -> TalkflowProcess.Output
+    {
         let folder = try TemporaryFolder()
-        return try PipedRepl.run(input, arguments: ["repl", flow] + arguments, in: folder.url)
+        return try await PipedRepl.run(input, arguments: ["repl", flow] + arguments, in: folder.url)
     }
 
     // MARK: Pipes
 
     /// What a refused command quotes is shown with its control characters as U+FFFD: an escape sequence typed
     /// into a command does not reach the terminal.
-    @Test func refusedCommandsDoNotEchoControlCharacters() throws {
-        let result = try repl("/attach pdf \u{1B}[2J\n")
+    @Test func refusedCommandsDoNotEchoControlCharacters() async throws {
+        let result = try await repl("/attach pdf \u{1B}[2J\n")
         #expect(result.stderr.contains("error: cannot read the size '\u{FFFD}[2J'"), "\(result.stderr)")
         #expect(!result.stderr.contains("\u{1B}"))
     }
 
     /// What the conversation shows (a file name the user typed, a name the contact gave, `/state`'s values)
     /// cannot drive the terminal either.
-    @Test func notesAndBubblesDoNotEchoControlCharacters() throws {
-        let result = try repl("hola\nacepto\n3\n/attach pdf 1 a\u{1B}]0;x\u{7}b.pdf\n")
+    @Test func notesAndBubblesDoNotEchoControlCharacters() async throws {
+        let result = try await repl("hola\nacepto\n3\n/attach pdf 1 a\u{1B}]0;x\u{7}b.pdf\n")
         #expect(result.stdout.contains("· file a\u{FFFD}]0;x\u{FFFD}b.pdf relayed to ana"), "\(result.stdout)")
         #expect(!result.stdout.contains("\u{1B}"))
-        let state = try repl("hola\nacepto\n1\nLu\u{1B}[2J\n/state\n")
+        let state = try await repl("hola\nacepto\n1\nLu\u{1B}[2J\n/state\n")
         #expect(state.stdout.contains("nombre = \"Lu\u{FFFD}[2J\""), "\(state.stdout)")
         #expect(!state.stdout.contains("\u{1B}"))
     }
 
     /// The contact's first message gets the consent; accepting it is noted, and a menu option is chosen by its
     /// number. A pipe gets no prompt, no banner and no escape sequence, and the end of input exits 0.
-    @Test func consentThenMenuByNumber() throws {
-        let result = try repl("hola\nacepto\n1\nAna\n")
+    @Test func consentThenMenuByNumber() async throws {
+        let result = try await repl("hola\nacepto\n1\nAna\n")
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout.hasPrefix("bot › Hola. Antes de continuar necesitamos tu autorización"))
@@ -66,8 +68,8 @@ import Testing
     }
 
     /// A list is shown opened with numbered rows, and typing a row's number chooses it.
-    @Test func listRowsByNumber() throws {
-        let result = try repl("hola\nacepto\n2\n3\n")
+    @Test func listRowsByNumber() async throws {
+        let result = try await repl("hola\nacepto\n2\n3\n")
         #expect(result.status == 0)
         #expect(
             result.stdout.contains(
@@ -82,18 +84,19 @@ import Testing
     }
 
     /// Two identical piped runs print the same bytes: the clock starts at the documented default, not now.
-    @Test func pipedRunsAreDeterministic() throws {
+    @Test func pipedRunsAreDeterministic() async throws {
         let input = "hola\nacepto\n/state\n/clock\n"
-        let first = try repl(input)
-        let second = try repl(input)
+        let first = try await repl(input)
+        let second = try await repl(input)
         #expect(first.stdout == second.stdout)
         #expect(first.stdout.contains("clock 2026-03-02T10:00 Monday (America/Bogota), business hours: open"))
     }
 
     /// The shipped flow closes on Colombia's national holidays (`holidays: [colombia]`), and `/clock` says so:
     /// Holy Thursday and 8 December are closed, the next working days open.
-    @Test func clockIsClosedOnAHoliday() throws {
-        let result = try repl("/clock\n/clock 2026-04-06T10:00\n/clock 2026-12-08T10:00\n", "--at", "2026-04-02T10:00")
+    @Test func clockIsClosedOnAHoliday() async throws {
+        let result = try await repl(
+            "/clock\n/clock 2026-04-06T10:00\n/clock 2026-12-08T10:00\n", "--at", "2026-04-02T10:00")
         #expect(result.status == 0)
         #expect(
             result.stdout.contains(
@@ -106,8 +109,8 @@ import Testing
 
     /// `/state` shows the step, status, consent, variables, attachments, agent and clock; `--contact-name`
     /// and `--phone` fill the contact's variables.
-    @Test func stateAfterHandoff() throws {
-        let result = try repl(
+    @Test func stateAfterHandoff() async throws {
+        let result = try await repl(
             "hola\nacepto\n1\nAna\n/state\n", "--at", "2026-12-01T10:00", "--contact-name", "Ana María", "--phone",
             "573009998877")
         #expect(result.status == 0)
@@ -129,8 +132,8 @@ import Testing
 
     /// After 25 hours the agent's free-form message is not sent (the 24-hour window closed); closing the
     /// handoff goes on to the goodbye, held back too; the rotation gives the next contact the next agent.
-    @Test func windowClosesAfterADayAndRotationTurns() throws {
-        let result = try repl(
+    @Test func windowClosesAfterADayAndRotationTurns() async throws {
+        let result = try await repl(
             "hola\nacepto\n3\n/clock +25h\n/agent Hola, sigues ahí?\n/close\n/reset\nhola\nacepto\n3\n")
         #expect(result.status == 0)
         #expect(result.stderr == "")
@@ -150,8 +153,8 @@ import Testing
     }
 
     /// Within the window the agent's message is delivered under the agent's name.
-    @Test func agentSpeaksWithinTheWindow() throws {
-        let result = try repl("hola\nacepto\n3\n/agent Hola, soy Ana\nquiero comprar\n/close\n")
+    @Test func agentSpeaksWithinTheWindow() async throws {
+        let result = try await repl("hola\nacepto\n3\n/agent Hola, soy Ana\nquiero comprar\n/close\n")
         #expect(
             result.stdout.contains(
                 """
@@ -163,8 +166,8 @@ import Testing
     }
 
     /// The inactivity timer fires at its deadline even when the clock jumps a day: its goodbye is sent.
-    @Test func inactivityTimerFiresAtItsDeadline() throws {
-        let result = try repl("hola\nacepto\n/clock +25h\n/state\n")
+    @Test func inactivityTimerFiresAtItsDeadline() async throws {
+        let result = try await repl("hola\nacepto\n/clock +25h\n/state\n")
         #expect(
             result.stdout.contains(
                 Self.mainMenu + """
@@ -178,8 +181,9 @@ import Testing
     }
 
     /// Only PDF, JPEG and PNG files are accepted; accepted bytes count toward the month's allowance.
-    @Test func attachments() throws {
-        let result = try repl("hola\nacepto\n/attach docx 2MB contrato.docx\n/attach pdf 2MB factura.pdf\n/state\n")
+    @Test func attachments() async throws {
+        let result = try await repl(
+            "hola\nacepto\n/attach docx 2MB contrato.docx\n/attach pdf 2MB factura.pdf\n/state\n")
         #expect(result.status == 0)
         #expect(
             result.stdout.contains(
@@ -187,33 +191,33 @@ import Testing
                     + "bot › Solo podemos recibir archivos PDF, JPG, JPEG o PNG. Envíalo en uno de esos formatos, "
                     + "por favor.\nbot › No entendimos tu respuesta."))
         #expect(result.stdout.contains("attachments 2MB of 50MB this month\n"))
-        let tooBig = try repl("hola\nacepto\n/attach pdf 51MB\n")
+        let tooBig = try await repl("hola\nacepto\n/attach pdf 51MB\n")
         #expect(
             tooBig.stdout.hasSuffix(
                 "bot › Alcanzaste el límite de 50 MB en archivos de este mes. Podrás enviar más archivos a partir del 1 de abril de 2026.\n"
             ))
-        let badSize = try repl("hola\n/attach pdf lots\n/attach rar 1MB\n")
+        let badSize = try await repl("hola\n/attach pdf lots\n/attach rar 1MB\n")
         #expect(badSize.stderr.contains("error: cannot read the size 'lots'; write it like 2MB, 300KB or 100B\n"))
         #expect(badSize.stderr.contains("error: unknown attachment type 'rar'"))
     }
 
     /// `/tap` takes a reply id, a title (case and accents ignored) or the number of a button or row of the
     /// last interactive message.
-    @Test func tapByTitleIdOrNumber() throws {
-        let result = try repl("hola\n/tap acepto\n/tap 2\n/tap envios\n/tap 9\n/tap Nada\n")
+    @Test func tapByTitleIdOrNumber() async throws {
+        let result = try await repl("hola\n/tap acepto\n/tap 2\n/tap envios\n/tap 9\n/tap Nada\n")
         #expect(result.status == 0)
         #expect(result.stdout.contains("· consent accepted (policy 2026-01)\n" + Self.mainMenu))
         #expect(result.stdout.contains("≡ Ver preguntas"))
         #expect(result.stdout.contains("bot › Enviamos a todo Colombia."))
         #expect(result.stderr.contains("error: no option 9 in the last interactive message; it has 3\n"))
         #expect(result.stderr.contains("error: no button or row 'Nada' in the last interactive message"))
-        let early = try repl("/tap 1\n")
+        let early = try await repl("/tap 1\n")
         #expect(early.stderr == "error: nothing to tap: the bot has not sent buttons or a list\n")
     }
 
     /// Mistyped or misplaced commands are reported on stderr, with the closest command, and change nothing.
-    @Test func commandMistakes() throws {
-        let result = try repl(
+    @Test func commandMistakes() async throws {
+        let result = try await repl(
             "/stat\n/frobnicate\n/agent hola\n/close\n/clock ayer\n/clock 2020-01-01T00:00\n/state now\n/save\n")
         #expect(result.status == 0)
         #expect(
@@ -232,8 +236,8 @@ import Testing
     }
 
     /// `/help` lists every command; `/quit` ends the session at once; `//` sends text starting with `/`.
-    @Test func helpQuitAndSlashText() throws {
-        let result = try repl("/help\n/help tap\n//hola\n/quit\nhola\n")
+    @Test func helpQuitAndSlashText() async throws {
+        let result = try await repl("/help\n/help tap\n//hola\n/quit\nhola\n")
         #expect(result.status == 0)
         for command in [
             "help", "state", "reset", "clock", "tap", "attach", "forward", "unreadable", "agent", "close", "reload",
@@ -253,8 +257,8 @@ import Testing
     }
 
     /// `/help` shows one command at most: more words are a mistake in using /help, not an unknown command.
-    @Test func helpWithMoreThanOneWordIsAUsageError() throws {
-        let result = try repl("/help clock extra\n/help /tap  2\n")
+    @Test func helpWithMoreThanOneWordIsAUsageError() async throws {
+        let result = try await repl("/help clock extra\n/help /tap  2\n")
         #expect(result.stdout == "")
         #expect(
             result.stderr == """
@@ -266,8 +270,8 @@ import Testing
 
     /// `/attach` reads every size up to Int64.max bytes exactly (2⁵³ − 1 was refused when sizes went through
     /// a Double); one more is refused naming the limit.
-    @Test func attachSizesUpToTheLargest() throws {
-        let result = try repl(
+    @Test func attachSizesUpToTheLargest() async throws {
+        let result = try await repl(
             "hola\nacepto\n3\n/attach pdf 9007199254740991\n/attach pdf 9223372036854775807\n"
                 + "/attach pdf 9223372036854775808\n/attach pdf 8589934592GB\n")
         #expect(result.status == 0)
@@ -295,28 +299,28 @@ import Testing
     }
 
     /// `replOnACopy`, the contact having accepted the consent and been shown the main menu.
-    func replAtTheMenuOfACopy() throws -> (folder: TemporaryFolder, original: String, repl: PipedRepl) {
+    func replAtTheMenuOfACopy() async throws -> (folder: TemporaryFolder, original: String, repl: PipedRepl) {
         let copy = try replOnACopy()
         try copy.repl.send("hola\nacepto\n")
-        try copy.repl.waitForOutput("[ Comprar ]")
+        try await copy.repl.waitForOutput("[ Comprar ]")
         return copy
     }
 
     /// `/reload` picks up an edit and keeps the conversation at its step; a broken edit prints the diagnostics
     /// and keeps the flow in use; a removed step starts a new conversation, consent kept.
-    @Test func reloadKeepsTheConversation() throws {
-        let (folder, original, repl) = try replAtTheMenuOfACopy()
+    @Test func reloadKeepsTheConversation() async throws {
+        let (folder, original, repl) = try await replAtTheMenuOfACopy()
         try folder.write(
             "flow.yaml", original.replacingOccurrences(of: "¿En qué te podemos ayudar?", with: "¿Qué necesitas?"))
         try repl.send("/reload\nxyz\n")
-        try repl.waitForOutput("bot › ¿Qué necesitas?")
+        try await repl.waitForOutput("bot › ¿Qué necesitas?")
         try folder.write(
             "flow.yaml", original.replacingOccurrences(of: "next: pedir_nombre", with: "next: pedir_nombr"))
         try repl.send("/reload\n1\n")
-        try repl.waitForOutput("¿Cómo te llamas?")
+        try await repl.waitForOutput("¿Cómo te llamas?")
         try folder.write("flow.yaml", original.replacingOccurrences(of: "pedir_nombre", with: "preguntar_nombre"))
         try repl.send("/reload\n/state\n")
-        let result = try repl.finish()
+        let result = try await repl.finish()
         #expect(result.status == 0)
         #expect(result.stdout.contains("· reloaded flow.yaml; the conversation stays at step 'menu_principal'\n"))
         #expect(result.stdout.contains("bot › No entendimos tu respuesta. Elige una de las opciones del menú.\n"))
@@ -335,14 +339,14 @@ import Testing
 
     /// A `/reload` that changes the policy version while the contact waits at the menu: asking for an agent
     /// asks for the new policy first, and accepting it goes on to the handoff.
-    @Test func aReloadedPolicyVersionIsAskedForBeforeAHandoff() throws {
-        let (folder, original, repl) = try replAtTheMenuOfACopy()
+    @Test func aReloadedPolicyVersionIsAskedForBeforeAHandoff() async throws {
+        let (folder, original, repl) = try await replAtTheMenuOfACopy()
         try folder.write(
             "flow.yaml", original.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\""))
         try repl.send("/reload\n3\n")
-        try repl.waitForOutput("[ Acepto ]  [ No acepto ]\n")
+        try await repl.waitForOutput("[ Acepto ]  [ No acepto ]\n")
         try repl.send("acepto\n")
-        let result = try repl.finish()
+        let result = try await repl.finish()
         #expect(result.status == 0)
         let afterReload = try #require(result.stdout.components(separatedBy: "· reloaded flow.yaml").last)
         #expect(afterReload.hasPrefix("; the conversation stays at step 'menu_principal'\nbot › Hola. Antes de"))
@@ -359,10 +363,10 @@ import Testing
 
     /// A reload that turns the step the conversation waits at into one that does not wait (a question made a
     /// message) starts a new conversation, consent kept: waiting there, no input would ever be read.
-    @Test func reloadingAWaitingStepIntoAMessageStartsOver() throws {
+    @Test func reloadingAWaitingStepIntoAMessageStartsOver() async throws {
         let (folder, original, repl) = try replOnACopy()
         try repl.send("hola\nacepto\n1\n")
-        try repl.waitForOutput("¿Cómo te llamas?")
+        try await repl.waitForOutput("¿Cómo te llamas?")
         let asked = """
                 type: ask
                 text: "Con gusto te ayudamos con tu compra. ¿Cómo te llamas?"
@@ -382,7 +386,7 @@ import Testing
         #expect(edited != original)
         try folder.write("flow.yaml", edited)
         try repl.send("/reload\nhola\n")
-        let result = try repl.finish()
+        let result = try await repl.finish()
         #expect(
             result.stdout.contains(
                 "· reloaded flow.yaml; step 'pedir_nombre' no longer waits for the contact: a new conversation "
@@ -392,7 +396,7 @@ import Testing
 
     /// Variables are carried over a reload by name: a flow edit that changes their order keeps each value
     /// with its own variable.
-    @Test func reloadCarriesVariablesByName() throws {
+    @Test func reloadCarriesVariablesByName() async throws {
         try Flows.requireVariants()
         let asks = """
               nombre:
@@ -411,10 +415,10 @@ import Testing
         try folder.write("flow.yaml", Flows.valid.replacingOccurrences(of: asks, with: nombre + ciudad))
         let repl = try PipedRepl(arguments: ["repl", "flow.yaml"], in: folder.url)
         try repl.send("hola\nacepto\n1\nAna\nCali\n")
-        try repl.waitForOutput("· handoff requested: ventas → ana")
+        try await repl.waitForOutput("· handoff requested: ventas → ana")
         try folder.write("flow.yaml", Flows.valid.replacingOccurrences(of: asks, with: ciudad + nombre))
         try repl.send("/reload\n/state\n")
-        let result = try repl.finish()
+        let result = try await repl.finish()
         #expect(result.stderr == "")
         #expect(
             result.stdout.contains(
@@ -434,7 +438,7 @@ import Testing
 
     /// `/save` writes the conversation as a transcript test whose `flow:` is relative to it, and
     /// `talkflow test` replays it and passes.
-    @Test func saveWritesATranscriptThatPasses() throws {
+    @Test func saveWritesATranscriptThatPasses() async throws {
         let folder = try TemporaryFolder()
         try folder.write("Flows/default.yaml", try String(contentsOfFile: Self.defaultFlow, encoding: .utf8))
         let input = """
@@ -451,7 +455,7 @@ import Testing
             /save tests/compra.test.yaml
 
             """
-        let result = try PipedRepl.run(
+        let result = try await PipedRepl.run(
             input, arguments: ["repl", "Flows/default.yaml", "--at", "2026-12-01T09:00"], in: folder.url)
         #expect(result.status == 0)
         #expect(
@@ -459,7 +463,7 @@ import Testing
             "tests/ does not exist yet")
         try FileManager.default.createDirectory(
             at: folder.url.appendingPathComponent("tests"), withIntermediateDirectories: true)
-        let saved = try PipedRepl.run(
+        let saved = try await PipedRepl.run(
             input, arguments: ["repl", "Flows/default.yaml", "--at", "2026-12-01T09:00"], in: folder.url)
         #expect(
             saved.stdout.hasSuffix(
@@ -474,18 +478,18 @@ import Testing
         #expect(transcript.contains("- tap: Comprar\n"))
         #expect(!transcript.contains("consentimiento.accept") && !transcript.contains("COMPRAR"))
         #expect(transcript.contains("- handoff: { queue: ventas, agent: ana }\n"))
-        let replay = try folder.run("test", "tests/compra.test.yaml")
+        let replay = try await folder.run("test", "tests/compra.test.yaml")
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
         #expect(replay.stdout.contains("PASS tests/compra.test.yaml"))
     }
 
     /// A `/save` name with a NUL is refused: the system would take the name up to the NUL, and
     /// `/save default.yaml<NUL>.test.yaml` replaced the flow itself while the REPL named another file.
-    @Test func saveRefusesANameWithANul() throws {
+    @Test func saveRefusesANameWithANul() async throws {
         let folder = try TemporaryFolder()
         let flow = try String(contentsOfFile: Self.defaultFlow, encoding: .utf8)
         try folder.write("default.yaml", flow)
-        let result = try PipedRepl.run(
+        let result = try await PipedRepl.run(
             "hola\n/save default.yaml\u{0}.test.yaml\n", arguments: ["repl", "default.yaml"], in: folder.url)
         #expect(result.status == 0)
         #expect(result.stderr.contains("the name contains a NUL character, which no file name can\n"))
@@ -495,27 +499,27 @@ import Testing
 
     /// A flow with errors is not run: its diagnostics go to stderr as `talkflow compile` prints them and the
     /// exit status is 1. A missing flow exits 2 and a bad --at 64, before anything is read.
-    @Test func refusesBrokenFlows() throws {
+    @Test func refusesBrokenFlows() async throws {
         try Flows.requireVariants()
         let folder = try TemporaryFolder()
         try folder.write("bad.yaml", Flows.unknownStep)
-        let result = try PipedRepl.run("hola\n", arguments: ["repl", "bad.yaml"], in: folder.url)
+        let result = try await PipedRepl.run("hola\n", arguments: ["repl", "bad.yaml"], in: folder.url)
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("bad.yaml:\(Flows.unknownStepLine):"))
         #expect(result.stderr.contains("[unknown_step]\n"))
         #expect(result.stderr.hasSuffix("1 error in 1 file\n"))
-        let missing = try PipedRepl.run("", arguments: ["repl", "nope.yaml"], in: folder.url)
+        let missing = try await PipedRepl.run("", arguments: ["repl", "nope.yaml"], in: folder.url)
         #expect(missing.status == 2)
         #expect(missing.stderr == "talkflow: error: cannot read 'nope.yaml': no such file or directory\n")
-        let badTime = try PipedRepl.run("", arguments: ["repl", "bad.yaml", "--at", "mañana"], in: folder.url)
+        let badTime = try await PipedRepl.run("", arguments: ["repl", "bad.yaml", "--at", "mañana"], in: folder.url)
         #expect(badTime.status == 64)
         #expect(badTime.stderr.contains("invalid --at 'mañana'"))
     }
 
     /// Outside business hours (a Saturday) the handoff gives the closed-hours text.
-    @Test func startTimeFollowsTheFlowsCalendar() throws {
-        let result = try repl("hola\nacepto\n3\n", "--at", "2026-12-05T10:00")
+    @Test func startTimeFollowsTheFlowsCalendar() async throws {
+        let result = try await repl("hola\nacepto\n3\n", "--at", "2026-12-05T10:00")
         #expect(result.stdout.contains("bot › En este momento estamos fuera de nuestro horario de atención"))
     }
 
@@ -525,49 +529,49 @@ import Testing
     static let prompt = "\u{1B}[1;33mcontact ›\u{1B}[0m "
 
     /// The REPL in a pseudo-terminal, after the contact's "hola" was answered (two prompts shown).
-    static func terminalAfterHola(home: TemporaryFolder) throws -> PseudoTerminalRepl {
+    static func terminalAfterHola(home: TemporaryFolder) async throws -> PseudoTerminalRepl {
         let terminal = try PseudoTerminalRepl(
             arguments: ["repl", defaultFlow, "--at", "2026-12-01T10:00"], home: home.url)
-        try terminal.waitFor(prompt, count: 1)
+        try await terminal.waitFor(prompt, count: 1)
         try terminal.type("hola\r")
-        try terminal.waitFor(prompt, count: 2)
+        try await terminal.waitFor(prompt, count: 2)
         return terminal
     }
 
     /// Ctrl-C at the prompt ends the REPL at once, killed by SIGINT, while readline waits for a key (readline's
     /// own handler only acted when the next key arrived, on its reading thread).
-    @Test func anInterruptAtThePromptEndsTheReplAtOnce() throws {
+    @Test func anInterruptAtThePromptEndsTheReplAtOnce() async throws {
         let home = try TemporaryFolder()
-        let terminal = try Self.terminalAfterHola(home: home)
+        let terminal = try await Self.terminalAfterHola(home: home)
         terminal.signal(SIGINT)
-        let (status, _) = try terminal.finish(timeout: 5)
+        let (status, _) = try await terminal.finish(timeout: 5)
         #expect(terminal.killedBySignal)
         #expect(status == SIGINT)
     }
 
     /// A FIFO where the history file goes would block readline's open for good: the session starts without a
     /// history and says so.
-    @Test func aHistoryPathThatIsNotARegularFileIsSkipped() throws {
+    @Test func aHistoryPathThatIsNotARegularFileIsSkipped() async throws {
         let home = try TemporaryFolder()
         try #require(mkfifo(home.url.appendingPathComponent(".talkflow_history").path, 0o600) == 0)
         let terminal = try PseudoTerminalRepl(
             arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
             environment: ["NO_COLOR": "1"])
-        try terminal.waitFor("contact › ", count: 1)
+        try await terminal.waitFor("contact › ", count: 1)
         try terminal.type("/quit\r")
-        let (status, output) = try terminal.finish(timeout: 10)
+        let (status, output) = try await terminal.finish(timeout: 10)
         #expect(status == 0)
         #expect(output.contains("· history off: ~/.talkflow_history is not a regular file"))
     }
 
     /// The history file keeps its last 1000 lines even when Ctrl-C ends the session, which leaves no time to
     /// trim it at the end.
-    @Test func anInterruptLeavesTheHistoryTrimmed() throws {
+    @Test func anInterruptLeavesTheHistoryTrimmed() async throws {
         let home = try TemporaryFolder()
         try home.write(".talkflow_history", (1...1500).map { "línea \($0)\n" }.joined())
-        let terminal = try Self.terminalAfterHola(home: home)
+        let terminal = try await Self.terminalAfterHola(home: home)
         terminal.signal(SIGINT)
-        _ = try terminal.finish(timeout: 5)
+        _ = try await terminal.finish(timeout: 5)
         #expect(terminal.killedBySignal)
         let history = try String(contentsOf: home.url.appendingPathComponent(".talkflow_history"), encoding: .utf8)
         let lines = history.split(separator: "\n")
@@ -579,24 +583,24 @@ import Testing
     /// Through a pseudo-terminal the REPL uses readline: a coloured prompt, Ctrl-A and the left arrow edit the
     /// line before it is sent, Tab completes a command, the up arrow recalls the last line, and Ctrl-D ends
     /// the session with status 0. The history is written to $HOME/.talkflow_history.
-    @Test func terminalEditingAndHistory() throws {
+    @Test func terminalEditingAndHistory() async throws {
         let home = try TemporaryFolder()
-        let terminal = try Self.terminalAfterHola(home: home)
+        let terminal = try await Self.terminalAfterHola(home: home)
         let prompt = Self.prompt
         // "cepto", Ctrl-A (start of line), "a": the line sent is "acepto".
         try terminal.type("cepto\u{01}a\r")
-        try terminal.waitFor(prompt, count: 3)
+        try await terminal.waitFor(prompt, count: 3)
         // "fq", left arrow, "a": "faq", a synonym of the FAQ option.
         try terminal.type("fq\u{1B}[Da\r")
-        try terminal.waitFor(prompt, count: 4)
+        try await terminal.waitFor(prompt, count: 4)
         // "/sta" + Tab completes to "/state "; "x", backspace: nothing changes.
         try terminal.type("/sta\tx\u{7F}\r")
-        try terminal.waitFor(prompt, count: 5)
+        try await terminal.waitFor(prompt, count: 5)
         // The up arrow brings back "/state ".
         try terminal.type("\u{1B}[A\r")
-        try terminal.waitFor(prompt, count: 6)
+        try await terminal.waitFor(prompt, count: 6)
         try terminal.type("\u{04}")
-        let (status, output) = try terminal.finish()
+        let (status, output) = try await terminal.finish()
         #expect(status == 0)
         #expect(output.contains("\u{1B}[2m· talkflow repl: flow 'default'"))
         #expect(output.contains("\u{1B}[1;32mbot ›\u{1B}[0m Hola. Antes de continuar"))
@@ -613,37 +617,37 @@ import Testing
     /// With NO_COLOR set, a terminal session has no colours but keeps the prompt.
     /// In a narrow terminal a message held back by the 24-hour window wraps under its own text, indented like
     /// the note it belongs to, and its later lines do not repeat the speaker.
-    @Test func aHeldBackMessageWrapsUnderItsText() throws {
+    @Test func aHeldBackMessageWrapsUnderItsText() async throws {
         let home = try TemporaryFolder()
         let terminal = try PseudoTerminalRepl(
             arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
             environment: ["NO_COLOR": "1"], columns: 60)
-        try terminal.waitFor("contact › ", count: 1)
+        try await terminal.waitFor("contact › ", count: 1)
         for (index, line) in [
             "hola", "acepto", "3", "/clock +25h",
             "/agent Hola esto es un mensaje bastante largo del agente para ver como se envuelve",
         ].enumerated() {
             try terminal.type(line + "\r")
-            try terminal.waitFor("contact › ", count: index + 2)
+            try await terminal.waitFor("contact › ", count: index + 2)
         }
         try terminal.type("/quit\r")
-        let (status, output) = try terminal.finish()
+        let (status, output) = try await terminal.finish()
         #expect(status == 0)
         let lines = output.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
         let held = try #require(lines.firstIndex { $0.hasPrefix("  ana › Hola esto es un mensaje") }, "\(output)")
         #expect(lines[held + 1].hasPrefix("        ") && lines[held + 1].contains("envuelve"), "\(lines[held + 1])")
     }
 
-    @Test func terminalWithoutColours() throws {
+    @Test func terminalWithoutColours() async throws {
         let home = try TemporaryFolder()
         let terminal = try PseudoTerminalRepl(
             arguments: ["repl", Self.defaultFlow, "--at", "2026-12-01T10:00"], home: home.url,
             environment: ["NO_COLOR": "1"])
-        try terminal.waitFor("contact › ", count: 1)
+        try await terminal.waitFor("contact › ", count: 1)
         try terminal.type("hola\r")
-        try terminal.waitFor("contact › ", count: 2)
+        try await terminal.waitFor("contact › ", count: 2)
         try terminal.type("/quit\r")
-        let (status, output) = try terminal.finish()
+        let (status, output) = try await terminal.finish()
         #expect(status == 0)
         #expect(output.contains("bot › Hola. Antes de continuar"))
         #expect(!output.contains("\u{1B}[1;") && !output.contains("\u{1B}[2m"))
@@ -686,10 +690,10 @@ final class PipedRepl {
     }
 
     /// Runs the REPL on `text` as its whole input.
-    static func run(_ text: String, arguments: [String], in directory: URL) throws -> TalkflowProcess.Output {
+    static func run(_ text: String, arguments: [String], in directory: URL) async throws -> TalkflowProcess.Output {
         let repl = try PipedRepl(arguments: arguments, in: directory)
         try repl.send(text)
-        return try repl.finish()
+        return try await repl.finish()
     }
 
     /// Writes lines to the REPL's standard input.
@@ -698,17 +702,17 @@ final class PipedRepl {
     }
 
     /// Waits until stdout contains `text` (the REPL has handled the lines before it).
-    func waitForOutput(_ text: String, timeout: Double = 30) throws {
+    func waitForOutput(_ text: String, timeout: Double = 30) async throws {
         let start = Date()
         while !String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self).contains(text) {
             try #require(Date().timeIntervalSince(start) < timeout, "timed out waiting for '\(text)'")
             try #require(process.isRunning, "the REPL exited while waiting for '\(text)'")
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
     /// Closes the input (end of file) and waits for the REPL to exit.
-    func finish(timeout: Double = 60) throws -> TalkflowProcess.Output {
+    func finish(timeout: Double = 60) async throws -> TalkflowProcess.Output {
         try input.fileHandleForWriting.close()
         let start = Date()
         var timedOut = false
@@ -718,7 +722,7 @@ final class PipedRepl {
                 kill(process.processIdentifier, SIGKILL)
                 break
             }
-            usleep(5_000)
+            try await Task.sleep(for: .milliseconds(5))
         }
         process.waitUntilExit()
         #expect(!timedOut, "the REPL did not exit at the end of its input")
@@ -780,12 +784,16 @@ final class PseudoTerminalRepl {
     }
 
     /// Reads what the terminal shows for up to `seconds`, returning early once `done` holds.
-    private func pump(for seconds: Double, until done: () -> Bool) {
+    private func pump(for seconds: Double, until done: () -> Bool) async {
         let end = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !done(), Date() < end {
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            // Polls without waiting and sleeps between polls, holding no thread of the cooperative pool.
+            guard poll(&descriptor, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
             let count = read(master, &buffer, buffer.count)
             if count <= 0 { return }
             output += buffer[0..<count]
@@ -796,8 +804,8 @@ final class PseudoTerminalRepl {
     var text: String { String(decoding: output, as: UTF8.self) }
 
     /// Waits until `text` has appeared `count` times (the n-th prompt: the line before it was handled).
-    func waitFor(_ expected: String, count: Int, timeout: Double = 30) throws {
-        pump(for: timeout) { text.components(separatedBy: expected).count > count }
+    func waitFor(_ expected: String, count: Int, timeout: Double = 30) async throws {
+        await pump(for: timeout) { text.components(separatedBy: expected).count > count }
         try #require(
             text.components(separatedBy: expected).count > count,
             "'\(expected)' did not appear \(count) time(s); the terminal shows: \(text.debugDescription)")
@@ -817,9 +825,9 @@ final class PseudoTerminalRepl {
     }
 
     /// Waits for the REPL to exit, reading the rest of its output; returns its status and the whole output.
-    func finish(timeout: Double = 30) throws -> (Int32, String) {
-        pump(for: timeout) { !process.isRunning }
-        pump(for: 0.2) { false }
+    func finish(timeout: Double = 30) async throws -> (Int32, String) {
+        await pump(for: timeout) { !process.isRunning }
+        await pump(for: 0.2) { false }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return (process.terminationStatus, text)

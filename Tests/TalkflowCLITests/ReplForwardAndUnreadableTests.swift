@@ -7,7 +7,7 @@ import Testing
     /// A forwarded "Acepto" shows the consent request again; an unreadable message at the menu is a wrong
     /// answer; with an agent both are relayed. Each is noted before what it caused, and `/save` writes them as
     /// `forwarded:` and `unreadable:` in a transcript that `talkflow test` passes.
-    @Test func bothAreShownAndSaved() throws {
+    @Test func bothAreShownAndSaved() async throws {
         let folder = try TemporaryFolder()
         try folder.write(
             "Flows/default.yaml", try String(contentsOfFile: ReplCommandTests.defaultFlow, encoding: .utf8))
@@ -24,7 +24,7 @@ import Testing
             /save tests/reenviado.test.yaml
 
             """
-        let result = try PipedRepl.run(input, arguments: ["repl", "Flows/default.yaml"], in: folder.url)
+        let result = try await PipedRepl.run(input, arguments: ["repl", "Flows/default.yaml"], in: folder.url)
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let out = result.stdout
@@ -53,14 +53,14 @@ import Testing
         #expect(transcript.contains("  - unreadable: order\n"), "\(transcript)")
         #expect(transcript.contains("  - relayed: \"[order]\"\n"), "\(transcript)")
         #expect(transcript.contains("  - forwarded: mira esto\n  - relayed: mira esto\n"), "\(transcript)")
-        let replay = try folder.run("test", "tests/reenviado.test.yaml")
+        let replay = try await folder.run("test", "tests/reenviado.test.yaml")
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
     }
 
     /// A type that is not one lowercase word, or a missing argument, is refused on stderr and nothing happens.
-    @Test func malformedArgumentsAreRefused() throws {
+    @Test func malformedArgumentsAreRefused() async throws {
         let folder = try TemporaryFolder()
-        let result = try PipedRepl.run(
+        let result = try await PipedRepl.run(
             "/unreadable Order\n/unreadable [order]\n/unreadable\n/forward\n",
             arguments: ["repl", ReplCommandTests.defaultFlow], in: folder.url)
         #expect(result.status == 0)
@@ -79,9 +79,9 @@ import Testing
     }
 
     /// The types the channel acknowledges without stepping the flow are refused with the article each needs.
-    @Test func acknowledgedTypesAreNamedWithTheirArticle() throws {
+    @Test func acknowledgedTypesAreNamedWithTheirArticle() async throws {
         let folder = try TemporaryFolder()
-        let result = try PipedRepl.run(
+        let result = try await PipedRepl.run(
             "/unreadable edit\n/unreadable reaction\n/unreadable system\n",
             arguments: ["repl", ReplCommandTests.defaultFlow], in: folder.url)
         #expect(result.stdout == "")

@@ -3,10 +3,10 @@ import Testing
 
 /// `talkflow send-template` checks the configuration as `serve` does and queues nothing when it has errors.
 @Suite struct SendTemplateCommandTests {
-    @Test func aConfigurationWithErrorsIsReportedWithItsSummaryAndNothingIsQueued() throws {
+    @Test func aConfigurationWithErrorsIsReportedWithItsSummaryAndNothingIsQueued() async throws {
         let folder = try TemporaryFolder()
         try folder.write("talkflow.yaml", "server:\n  store: sqlite:store.sqlite\nbogus: 1\n")
-        let run = try folder.run(
+        let run = try await folder.run(
             "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233", "promo")
         #expect(run.status == 1)
         #expect(run.stdout.isEmpty)
@@ -19,10 +19,10 @@ import Testing
 
     /// A parameter Meta would refuse (empty, a line break, a tab, more than 4 spaces in a row: error 132018) is
     /// refused, named, with exit 1, before the contact's consent is even looked at; nothing is queued.
-    @Test func aParameterMetaWouldRefuseIsRefusedWithItsReason() throws {
+    @Test func aParameterMetaWouldRefuseIsRefusedWithItsReason() async throws {
         let folder = try Self.folderWithTheDefaultFlow()
-        func send(_ parameter: String) throws -> TalkflowProcess.Output {
-            try folder.run(
+        func send(_ parameter: String) async throws -> TalkflowProcess.Output {
+            try await folder.run(
                 "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
                 "recordatorio", parameter, environment: Self.environment)
         }
@@ -56,7 +56,7 @@ import Testing
             ),
         ]
         for (parameter, reason) in cases {
-            let run = try send(parameter)
+            let run = try await send(parameter)
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stdout.isEmpty)
             #expect(
@@ -64,16 +64,16 @@ import Testing
                 "\(parameter.debugDescription)")
         }
         // A parameter Meta takes gets as far as the consent: this contact never gave it.
-        let valid = try send("lunes 8:00")
+        let valid = try await send("lunes 8:00")
         #expect(valid.status == 1)
         #expect(valid.stderr.contains("has not accepted the policy version in force"))
     }
 
     /// A parameter that makes the body longer than Meta's 1024 characters once filled in (error 132005) is
     /// refused with exit 1 and nothing is queued: Meta would refuse it and the contact would get nothing.
-    @Test func aBodyOverMetasLimitOnceFilledInIsRefused() throws {
+    @Test func aBodyOverMetasLimitOnceFilledInIsRefused() async throws {
         let folder = try Self.folderWithTheDefaultFlow()
-        let run = try folder.run(
+        let run = try await folder.run(
             "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
             "recordatorio", String(repeating: "x", count: 5000), environment: Self.environment)
         #expect(run.status == 1)
@@ -87,10 +87,10 @@ import Testing
 
     /// The command only queues (the server sends): it runs in a shell without the tenants' secrets, and gets as
     /// far as the contact's consent.
-    @Test func theSecretsNeedNotBeInTheEnvironment() throws {
+    @Test func theSecretsNeedNotBeInTheEnvironment() async throws {
         let folder = try Self.folderWithTheDefaultFlow()
         let unset = Dictionary(uniqueKeysWithValues: Self.environment.keys.map { ($0, "") })
-        let run = try folder.run(
+        let run = try await folder.run(
             "send-template", "--config", "talkflow.yaml", "--tenant", "ventas", "--to", "573001112233",
             "recordatorio", "lunes 8:00", environment: unset)
         #expect(run.status == 1, "\(run.stderr)")

@@ -42,13 +42,14 @@ struct TalkflowProcess {
     }()
 
     /// Runs `talkflow` with `arguments` in `directory`, killing it after `timeout` seconds. Output goes through
-    /// files rather than pipes, so a large output can never deadlock the test.
+    /// files rather than pipes, so a large output can never deadlock the test. Asynchronous, so that waiting for the
+    /// process holds no thread of the cooperative pool.
     static func run(
         _ arguments: [String],
         in directory: URL,
         environment: [String: String] = [:],
         timeout: Double = 60
-    ) throws -> Output {
+    ) async throws -> Output {
         let binary = try #require(binary, "the talkflow executable was not found next to the test runner")
         let capture = directory.appendingPathComponent(".capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
@@ -72,7 +73,9 @@ struct TalkflowProcess {
                 _ = waitpid(pid, &status, 0)
                 break
             }
-            usleep(5_000)
+            // A sleep that frees the thread: tests share Swift's cooperative pool (one thread per core), and a
+            // blocked thread starves the async tests' deadlines beside it.
+            try await Task.sleep(for: .milliseconds(5))
         }
         let seconds = Date().timeIntervalSince(start)
         // The wait status: the low 7 bits are the signal that ended the process (0 when it exited), the next
@@ -179,10 +182,10 @@ final class TemporaryFolder {
     }
 
     /// Runs `talkflow` inside this folder.
-    func run(_ arguments: String..., environment: [String: String] = [:], timeout: Double = 60) throws
+    func run(_ arguments: String..., environment: [String: String] = [:], timeout: Double = 60) async throws
         -> TalkflowProcess.Output
     {
-        try TalkflowProcess.run(arguments, in: url, environment: environment, timeout: timeout)
+        try await TalkflowProcess.run(arguments, in: url, environment: environment, timeout: timeout)
     }
 }
 

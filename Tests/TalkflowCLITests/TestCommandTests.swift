@@ -49,7 +49,7 @@ private enum Transcripts {
 struct TestCommandTests {
     /// A link to the folder itself, or to its parent, is a folder reached a second time: not searched again, so
     /// each transcript runs once and the walk ends (it had run one transcript 41 times, or never ended).
-    @Test func aFolderLinkCycleRunsEachTranscriptOnce() throws {
+    @Test func aFolderLinkCycleRunsEachTranscriptOnce() async throws {
         let folder = try Transcripts.folder([:])
         try folder.write("v/default.yaml", Transcripts.defaultFlow)
         try folder.write("v/a.test.yaml", Transcripts.passing)
@@ -58,36 +58,36 @@ struct TestCommandTests {
         let path = { (name: String) in folder.url.appending(path: name).path }
         try FileManager.default.createSymbolicLink(atPath: path("v/self"), withDestinationPath: ".")
         try FileManager.default.createSymbolicLink(atPath: path("v/w/up"), withDestinationPath: "..")
-        let output = try folder.run("test", "v", timeout: 30)
+        let output = try await folder.run("test", "v", timeout: 30)
         #expect(!output.timedOut)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("2 passed, 0 failed, 2 transcripts"), "\(output.stdout)")
     }
 
     /// A passing transcript: exit 0, its verdict and the summary on stdout.
-    @Test func passingTranscriptsExitZero() throws {
+    @Test func passingTranscriptsExitZero() async throws {
         let folder = try Transcripts.folder(["bien.test.yaml": Transcripts.passing])
-        let output = try folder.run("test", "bien.test.yaml")
+        let output = try await folder.run("test", "bien.test.yaml")
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.hasPrefix("PASS bien.test.yaml (bien)\n1 passed, 0 failed, 1 transcript in "))
         #expect(output.stderr.isEmpty)
     }
 
     /// A control character in a transcript's path or name is shown as U+FFFD in its verdict, as in diagnostics.
-    @Test func verdictLinesShowControlCharactersAsReplacements() throws {
+    @Test func verdictLinesShowControlCharactersAsReplacements() async throws {
         let folder = try Transcripts.folder(["x\u{1}y.test.yaml": Transcripts.passing])
-        let output = try folder.run("test", "x\u{1}y.test.yaml")
+        let output = try await folder.run("test", "x\u{1}y.test.yaml")
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.hasPrefix("PASS x\u{FFFD}y.test.yaml (x\u{FFFD}y)\n"))
         #expect(!output.stdout.unicodeScalars.contains("\u{1}"))
     }
 
     /// A failing transcript: exit 1, the failure at the transcript's own line and column with expected and actual.
-    @Test func failingTranscriptsExitOneWithTheLocation() throws {
+    @Test func failingTranscriptsExitOneWithTheLocation() async throws {
         let folder = try Transcripts.folder([
             "bien.test.yaml": Transcripts.passing, "mal.test.yaml": Transcripts.failing,
         ])
-        let output = try folder.run("test", "bien.test.yaml", "mal.test.yaml", "--color", "never")
+        let output = try await folder.run("test", "bien.test.yaml", "mal.test.yaml", "--color", "never")
         #expect(output.status == 1)
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "PASS bien.test.yaml (bien)")
@@ -100,7 +100,7 @@ struct TestCommandTests {
     }
 
     /// Folders are searched recursively for `*.test.yaml` only, in path order; flows beside them are not run.
-    @Test func foldersAreSearchedForTranscripts() throws {
+    @Test func foldersAreSearchedForTranscripts() async throws {
         let folder = try Transcripts.folder([
             "tests/b.test.yaml": Transcripts.passing.replacingOccurrences(of: "default.yaml", with: "../default.yaml"),
             "tests/a/c.test.yaml": Transcripts.passing.replacingOccurrences(
@@ -108,21 +108,21 @@ struct TestCommandTests {
             "tests/.oculto.test.yaml": "roto",
             "tests/notas.yaml": "no es un transcript",
         ])
-        let output = try folder.run("test", "tests")
+        let output = try await folder.run("test", "tests")
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let verdicts = output.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(verdicts == ["PASS tests/a/c.test.yaml (c)", "PASS tests/b.test.yaml (b)"])
     }
 
     /// `--junit FILE` writes a JUnit report that parses, with the failure's location in it.
-    @Test func junitReportsAreWritten() throws {
+    @Test func junitReportsAreWritten() async throws {
         let folder = try Transcripts.folder([
             "bien.test.yaml": Transcripts.passing, "mal.test.yaml": Transcripts.failing,
         ])
-        let output = try folder.run("test", ".", "--junit", "reports/junit.xml")
+        let output = try await folder.run("test", ".", "--junit", "reports/junit.xml")
         #expect(output.status == 2, "the reports folder does not exist: \(output.stderr)")
         #expect(output.stderr.contains("talkflow: error: cannot write 'reports/junit.xml': "))
-        let written = try folder.run("test", ".", "--junit", "junit.xml")
+        let written = try await folder.run("test", ".", "--junit", "junit.xml")
         #expect(written.status == 1)
         let xml = try String(contentsOf: folder.url.appendingPathComponent("junit.xml"), encoding: .utf8)
         let document = try XMLDocument(xmlString: xml, options: [])
@@ -136,9 +136,9 @@ struct TestCommandTests {
 
     /// `--coverage` prints each flow's steps and transitions on stdout; `--min-coverage` fails below the threshold,
     /// saying so on stderr.
-    @Test func coverageIsReportedAndEnforced() throws {
+    @Test func coverageIsReportedAndEnforced() async throws {
         let folder = try Transcripts.folder(["bien.test.yaml": Transcripts.passing])
-        let report = try folder.run("test", "bien.test.yaml", "--coverage")
+        let report = try await folder.run("test", "bien.test.yaml", "--coverage")
         #expect(report.status == 0)
         #expect(report.stderr.isEmpty, "\(report.stderr)")
         #expect(
@@ -146,52 +146,53 @@ struct TestCommandTests {
                 "coverage of default.yaml (flow 'default'): steps 2/16 (12.5%), transitions 1/31 (3.2%), total 6.3%\n"
                     + "  steps:\n    + consentimiento\n    + menu_principal\n    - pedir_nombre\n"))
         #expect(report.stdout.contains("    + consentimiento -> menu_principal\n    - datos -> volver\n"))
-        let below = try folder.run("test", "bien.test.yaml", "--min-coverage", "50")
+        let below = try await folder.run("test", "bien.test.yaml", "--min-coverage", "50")
         #expect(below.status == 1)
         #expect(
             below.stderr
                 == "talkflow: error: coverage of default.yaml is 6.3% (steps and transitions), below --min-coverage 50%\n"
         )
-        let above = try folder.run("test", "bien.test.yaml", "--min-coverage", "6")
+        let above = try await folder.run("test", "bien.test.yaml", "--min-coverage", "6")
         #expect(above.status == 0, "\(above.stderr)")
     }
 
     /// The shipped transcripts pass and cover every step and transition of the shipped flows.
-    @Test func shippedTranscriptsPassWithFullCoverage() throws {
-        let output = try TalkflowProcess.run(["test", "Flows", "--min-coverage", "100"], in: repositoryRoot)
+    @Test func shippedTranscriptsPassWithFullCoverage() async throws {
+        let output = try await TalkflowProcess.run(["test", "Flows", "--min-coverage", "100"], in: repositoryRoot)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(!output.stdout.contains("FAIL"))
         #expect(output.stdout.contains(" passed, 0 failed, "))
     }
 
     /// Unreadable inputs exit 2 (the rest still runs); usage errors exit 64.
-    @Test func unreadableInputsAndUsageErrors() throws {
+    @Test func unreadableInputsAndUsageErrors() async throws {
         let folder = try Transcripts.folder([
             "bien.test.yaml": Transcripts.passing, "sin_flujo.test.yaml": "flow: nada.yaml\nsteps: []\n",
         ])
-        let missing = try folder.run("test", "nada.test.yaml", "bien.test.yaml")
+        let missing = try await folder.run("test", "nada.test.yaml", "bien.test.yaml")
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("talkflow: error: cannot read 'nada.test.yaml': no such file or directory\n"))
         #expect(missing.stdout.contains("PASS bien.test.yaml (bien)"))
-        let noFlow = try folder.run("test", "sin_flujo.test.yaml")
+        let noFlow = try await folder.run("test", "sin_flujo.test.yaml")
         #expect(noFlow.status == 2)
         #expect(
             noFlow.stdout.contains(
                 "ERROR sin_flujo.test.yaml (sin_flujo)\nsin_flujo.test.yaml:1:7: error: cannot read the flow file 'nada.yaml'"
             ))
-        let none = try folder.run("test")
+        let none = try await folder.run("test")
         #expect(none.status == 64)
         #expect(none.stderr.contains("missing path: name at least one transcript or folder"))
         // The usage line says a path is required, as cli.md writes it.
-        #expect(try folder.run("test", "--help").stdout.contains("USAGE: talkflow test <path> ... [--junit <file>]"))
-        #expect(try folder.run("test", "bien.test.yaml", "--min-coverage", "101").status == 64)
-        #expect(try folder.run("test", "bien.test.yaml", "--no-such-option").status == 64)
+        #expect(
+            try await folder.run("test", "--help").stdout.contains("USAGE: talkflow test <path> ... [--junit <file>]"))
+        #expect(try await folder.run("test", "bien.test.yaml", "--min-coverage", "101").status == 64)
+        #expect(try await folder.run("test", "bien.test.yaml", "--no-such-option").status == 64)
     }
 
     /// A malformed transcript fails (exit 1) with a located diagnostic, not a crash.
-    @Test func malformedTranscriptsFail() throws {
+    @Test func malformedTranscriptsFail() async throws {
         let folder = try Transcripts.folder(["roto.test.yaml": "flow: default.yaml\nsteps:\n  - contcat: hola\n"])
-        let output = try folder.run("test", "roto.test.yaml")
+        let output = try await folder.run("test", "roto.test.yaml")
         #expect(output.status == 1)
         #expect(!output.signaled)
         #expect(output.stdout.contains("roto.test.yaml:3:5: error: unknown key 'contcat' in a step; allowed: "))

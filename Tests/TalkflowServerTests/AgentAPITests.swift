@@ -1058,11 +1058,7 @@ struct AgentServer {
 
     /// Polls `condition` until it holds, failing after five seconds.
     func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await poll(within: .seconds(5), condition) { return }
         Issue.record("condition not met within five seconds")
     }
 }

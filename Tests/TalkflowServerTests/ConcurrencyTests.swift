@@ -185,12 +185,7 @@ struct LiveServer {
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
     func waitForSends(_ count: Int, timeout: Duration) async throws -> [String] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let bodies = await fake.messageBodies
-            if bodies.count >= count { return bodies }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        _ = try await poll(within: timeout) { await fake.messageBodies.count >= count }
         let bodies = await fake.messageBodies
         Issue.record("expected \(count) sends, the fake received \(bodies.count)")
         return bodies
@@ -198,11 +193,7 @@ struct LiveServer {
 
     /// Waits until the outbox is empty.
     func waitForEmptyOutbox(timeout: Duration) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await store.outboxDepth() == 0 { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await poll(within: timeout, { try await store.outboxDepth() == 0 }) { return }
         Issue.record("the outbox still holds \(try await store.outboxDepth()) messages")
     }
 }

@@ -286,16 +286,15 @@ final class ServeProcess: @unchecked Sendable {
             binary: binary, ["serve", "--config", config, "--log-level", "info", "--color", "never"], in: folder,
             log: log)
         // A debug build starting on a busy 2-core machine may take several seconds.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, process.isRunning {
+        var port: Substring?
+        _ = try await poll(within: .seconds(30), every: .milliseconds(10)) {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("talkflow serve listening") }),
-                let match = line.firstMatch(of: /port=(\d+)/)
-            {
-                return ServeProcess(process: process, base: "http://127.0.0.1:\(match.1)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+            port =
+                text.split(separator: "\n").first { $0.contains("talkflow serve listening") }?
+                .firstMatch(of: /port=(\d+)/)?.1
+            return port != nil || !process.isRunning
         }
+        if let port { return ServeProcess(process: process, base: "http://127.0.0.1:\(port)") }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         Issue.record("talkflow serve did not start:\n\(text)")

@@ -574,16 +574,10 @@ struct EndToEndTests {
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.E1")) == 200)
             _ = try await server.waitForSends(1)
             try await server.waitForEmptyOutbox()
-            let deadline = ContinuousClock.now + .seconds(5)
             var thread: [LogEntry] = []
-            while ContinuousClock.now < deadline {
+            _ = try await poll(within: .seconds(5)) {
                 thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
-                if thread.contains(where: {
-                    $0.content == .event(ConversationEvent("window_closed", detail: "graph_api"))
-                }) {
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(20))
+                return thread.contains { $0.content == .event(ConversationEvent("window_closed", detail: "graph_api")) }
             }
             let sent = thread.first { $0.messageID == "wamid.FAKE1" }
             if case .outbound(_, _, let status, _, let error) = sent?.content {
@@ -776,25 +770,20 @@ struct EndToEnd {
     func waitForStatuses(_ contact: String, _ statuses: [DeliveryStatus], timeout: Duration = .seconds(15))
         async throws
     {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await outboundStatuses(contact) == statuses { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await poll(within: timeout, { try await outboundStatuses(contact) == statuses }) { return }
         let found = try await outboundStatuses(contact)
         Issue.record("expected \(statuses) for \(contact), found \(found)")
     }
 
     /// Waits until an outbound message to `contact` has a send error recorded (failing after `timeout`).
     func waitForRecordedError(_ contact: String, timeout: Duration = .seconds(15)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let entries = try await store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100)
-            for entry in entries {
-                if case .outbound(_, _, _, _, let error?) = entry.content, error.kind == "rate_limited" { return }
+        let recorded = try await poll(within: timeout) {
+            try await store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100).contains { entry in
+                if case .outbound(_, _, _, _, let error?) = entry.content { return error.kind == "rate_limited" }
+                return false
             }
-            try await Task.sleep(for: .milliseconds(20))
         }
+        if recorded { return }
         Issue.record("no send error was recorded for \(contact)")
     }
 
@@ -808,12 +797,7 @@ struct EndToEnd {
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
     func waitForSends(_ count: Int, timeout: Duration = .seconds(15)) async throws -> [String] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let bodies = await fake.messageBodies
-            if bodies.count >= count { return bodies }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        _ = try await poll(within: timeout) { await fake.messageBodies.count >= count }
         let bodies = await fake.messageBodies
         Issue.record("expected \(count) sends, the fake received \(bodies.count)")
         return bodies
@@ -823,15 +807,10 @@ struct EndToEnd {
     func waitForReadReceipts(_ count: Int, timeout: Duration = .seconds(15)) async throws
         -> [FakeGraphAPI.RecordedRequest]
     {
-        let deadline = ContinuousClock.now + timeout
         func receipts() async -> [FakeGraphAPI.RecordedRequest] {
             await fake.requests.filter { $0.method == "POST" && $0.bodyText.contains(#""status":"read""#) }
         }
-        while ContinuousClock.now < deadline {
-            let found = await receipts()
-            if found.count >= count { return found }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        _ = try await poll(within: timeout) { await receipts().count >= count }
         let found = await receipts()
         Issue.record("expected \(count) read receipts, the fake received \(found.count)")
         return found
@@ -839,11 +818,7 @@ struct EndToEnd {
 
     /// Waits until the outbox is empty (everything sent or given up).
     func waitForEmptyOutbox(timeout: Duration = .seconds(15)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await store.outboxDepth() == 0 { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await poll(within: timeout, { try await store.outboxDepth() == 0 }) { return }
         Issue.record("the outbox still holds \(try await store.outboxDepth()) messages")
     }
 

@@ -120,11 +120,7 @@ import Testing
 
     /// Polls `condition` until it holds, failing after five seconds.
     func waitFor(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await poll(within: .seconds(5), { condition() }) { return }
         Issue.record("condition not met within five seconds")
     }
 }

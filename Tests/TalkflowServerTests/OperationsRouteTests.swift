@@ -149,9 +149,8 @@ struct OperationsRouteTests {
             var iterator = listening.makeAsyncIterator()
             await iterator.next()
             kill(getpid(), SIGHUP)
-            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
-            while registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID != "faq_hup", ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
+            _ = try await poll(within: .seconds(5)) {
+                registry.tenant(phoneNumberID: Phone.acme)?.flow.flowID == "faq_hup"
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

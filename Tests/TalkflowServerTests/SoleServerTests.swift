@@ -59,23 +59,18 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         #expect(process.isRunning, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         // Once it listens, SIGHUP reloads the flows as before: the start-up handler does not swallow it.
-        let listening = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < listening,
-            !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("talkflow serve listening")
-        {
-            try await Task.sleep(for: .milliseconds(20))
+        _ = try await poll(within: .seconds(30)) {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("talkflow serve listening")
         }
         kill(process.processIdentifier, SIGHUP)
-        let reloaded = ContinuousClock.now + .seconds(30)
         var text = ""
-        while ContinuousClock.now < reloaded, !text.contains("SIGHUP received: reloading flows") {
-            try await Task.sleep(for: .milliseconds(20))
+        _ = try await poll(within: .seconds(30)) {
             text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.contains("SIGHUP received: reloading flows")
         }
         #expect(text.contains("SIGHUP received: reloading flows"), "\(text)")
         kill(process.processIdentifier, SIGTERM)
-        let stopBy = ContinuousClock.now + .seconds(20)
-        while process.isRunning, ContinuousClock.now < stopBy { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await poll(within: .seconds(20), every: .milliseconds(10)) { !process.isRunning }
         #expect(!process.isRunning)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
