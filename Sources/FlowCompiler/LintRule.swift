@@ -1,6 +1,7 @@
 import FlowDiagnostics
 import FlowLanguage
 import FlowSyntax
+import Synchronization
 
 /// A check over a decoded flow. Each rule lives in a file of its own under `Rules/`, carries its descriptor
 /// (stable id, severity, summary, fix) and has a fixture folder `Tests/FlowCompilerTests/Fixtures/<id>/`
@@ -20,6 +21,8 @@ public struct RuleContext: Sendable {
     let botTexts: [BotText]
     /// The flow's consent lock, when it has one beside it (`consent_text_changed`).
     public let consentLock: ConsentLock?
+    /// The text fields' spellings, worked out once each when a rule first asks where a scalar is written.
+    let spellings = ScalarSpellings()
 
     public init(flow: Flow, source: SourceText, consentLock: ConsentLock? = nil) {
         self.flow = flow
@@ -40,16 +43,58 @@ public struct RuleContext: Sendable {
     /// field when the source does not spell the value (a placeholder for a missing field) or when the scalars
     /// asked for are all blanks.
     public func range(ofScalars scalarRange: Range<Int>, in text: Located<String>) -> SourceRange {
-        typealias Written = (scalar: Unicode.Scalar, start: Int, end: Int)
-        let value = Array(text.value.unicodeScalars)
-        guard scalarRange.lowerBound >= 0, scalarRange.upperBound <= value.count else { return text.range }
-
-        func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar {
-            case " ", "\t", "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return true
-            default: return false
-            }
+        // By where the field is written and its value: two values at one place (a made-up one) are not mixed up.
+        // Comparing the same string again is quick (its storage is the same), unlike hashing it each time.
+        let key = ScalarSpelling.Key(start: text.range.start.offset, end: text.range.end.offset)
+        let spelling = spellings.cache.withLock { cache in
+            if let known = cache[key]?.first(where: { $0.value == text.value }) { return known.spelling }
+            let made = ScalarSpelling(text, in: source)
+            cache[key, default: []].append((text.value, made))
+            return made
         }
+        return spelling.range(ofScalars: scalarRange, in: text, source: source)
+    }
+}
+
+/// The spellings worked out so far, one per text field, shared by every rule of one check: a text with thousands
+/// of problems (emoji, placeholders, control characters) is read once, not once per problem.
+final class ScalarSpellings: Sendable {
+    let cache = Mutex<[ScalarSpelling.Key: [(value: String, spelling: ScalarSpelling)]]>([:])
+}
+
+/// How a text field's value is spelled in the source: each non-blank scalar of the value with the bytes that
+/// write it, and the blank ones written as escapes. See `RuleContext.range(ofScalars:in:)`.
+struct ScalarSpelling: Sendable {
+    struct Key: Hashable, Sendable {
+        var start: Int
+        var end: Int
+    }
+    typealias Written = (scalar: Unicode.Scalar, start: Int, end: Int)
+
+    let value: [Unicode.Scalar]
+    let spelled: [Written]
+    /// For each scalar of the value, how many non-blank scalars come before it.
+    let nonBlankBefore: [Int]
+    /// The first index of the value from which its non-blank scalars no longer match the spelling.
+    let matchedUpTo: Int
+    /// For each blank scalar of the value, how many of the same scalar come before it since the last non-blank.
+    let sameBlankBefore: [Int]
+    /// The blank scalars written as escapes, by the number of non-blank scalars before them and the scalar.
+    let escapedBlanks: [EscapeKey: [Written]]
+
+    struct EscapeKey: Hashable, Sendable {
+        var after: Int
+        var scalar: Unicode.Scalar
+    }
+
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case " ", "\t", "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return true
+        default: return false
+        }
+    }
+
+    init(_ text: Located<String>, in source: SourceText) {
         func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
             scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
         }
@@ -62,6 +107,8 @@ public struct RuleContext: Sendable {
             ]
             return table[code].flatMap(Unicode.Scalar.init)
         }
+        let isBlank = Self.isBlank
+        value = Array(text.value.unicodeScalars)
 
         // The field's source, one scalar at a time, with byte offsets.
         let bytes = source.bytes
@@ -78,7 +125,7 @@ public struct RuleContext: Sendable {
         // The non-blank scalars the value is made of, each with where it is written; and the blank ones written
         // as escapes (`\N`, `\u0085`, `\r`), each with how many non-blank scalars come before it.
         var spelled: [Written] = []
-        var escapedBlanks: [(written: Written, after: Int)] = []
+        var escapedBlanks: [EscapeKey: [Written]] = [:]
         var k = 0
         while k < written.count, written[k].scalar == "!" || written[k].scalar == "&" {
             while k < written.count, !isBlank(written[k].scalar) { k += 1 }
@@ -110,7 +157,8 @@ public struct RuleContext: Sendable {
                 if let produced, !isBlank(produced) {
                     spelled.append((produced, written[k].start, written[end].end))
                 } else if let produced, end < written.count {
-                    escapedBlanks.append(((produced, written[k].start, written[end].end), spelled.count))
+                    escapedBlanks[EscapeKey(after: spelled.count, scalar: produced), default: []].append(
+                        (produced, written[k].start, written[end].end))
                 }
                 k = end + 1
             } else {
@@ -118,33 +166,56 @@ public struct RuleContext: Sendable {
                 k += 1
             }
         }
+        self.spelled = spelled
+        self.escapedBlanks = escapedBlanks
 
+        // One pass over the value: the counts each look-up needs, and how far it matches its spelling.
+        var nonBlankBefore: [Int] = []
+        var sameBlankBefore: [Int] = []
+        nonBlankBefore.reserveCapacity(value.count)
+        sameBlankBefore.reserveCapacity(value.count)
+        var nonBlank = 0
+        var blanksSinceNonBlank: [Unicode.Scalar: Int] = [:]
+        var matchedUpTo = value.count
+        for (index, scalar) in value.enumerated() {
+            nonBlankBefore.append(nonBlank)
+            if isBlank(scalar) {
+                sameBlankBefore.append(blanksSinceNonBlank[scalar, default: 0])
+                blanksSinceNonBlank[scalar, default: 0] += 1
+            } else {
+                sameBlankBefore.append(0)
+                if matchedUpTo == value.count, nonBlank >= spelled.count || spelled[nonBlank].scalar != scalar {
+                    matchedUpTo = index
+                }
+                nonBlank += 1
+                blanksSinceNonBlank.removeAll(keepingCapacity: true)
+            }
+        }
+        self.nonBlankBefore = nonBlankBefore
+        self.sameBlankBefore = sameBlankBefore
+        self.matchedUpTo = matchedUpTo
+    }
+
+    func range(ofScalars scalarRange: Range<Int>, in text: Located<String>, source: SourceText) -> SourceRange {
+        guard scalarRange.lowerBound >= 0, scalarRange.upperBound <= value.count else { return text.range }
         // One blank scalar asked for (a control character such as NEL): the escape that wrote it, found by the
         // non-blank scalars before it and the same blank scalars between it and them.
-        if scalarRange.count == 1, isBlank(value[scalarRange.lowerBound]) {
-            let target = value[scalarRange.lowerBound]
-            let before = value[..<scalarRange.lowerBound]
-            let nonBlankBefore = before.filter { !isBlank($0) }.count
-            let lastNonBlank = before.lastIndex { !isBlank($0) }.map { $0 + 1 } ?? 0
-            let sameBefore = value[lastNonBlank..<scalarRange.lowerBound].filter { $0 == target }.count
-            let candidates = escapedBlanks.filter { $0.after == nonBlankBefore && $0.written.scalar == target }
-            guard sameBefore < candidates.count else { return text.range }
-            let escape = candidates[sameBefore].written
+        if scalarRange.count == 1, Self.isBlank(value[scalarRange.lowerBound]) {
+            let index = scalarRange.lowerBound
+            let candidates = escapedBlanks[EscapeKey(after: nonBlankBefore[index], scalar: value[index])] ?? []
+            guard sameBlankBefore[index] < candidates.count else { return text.range }
+            let escape = candidates[sameBlankBefore[index]]
             return SourceRange(
                 start: source.location(ofByte: escape.start), end: source.location(ofByte: escape.end))
         }
-
-        // Walk the value and the spelling together up to the scalars asked for.
-        var next = 0
-        var found: (start: Int, end: Int)?
-        for index in 0..<scalarRange.upperBound where !isBlank(value[index]) {
-            guard next < spelled.count, spelled[next].scalar == value[index] else { return text.range }
-            if index >= scalarRange.lowerBound {
-                found = (found?.start ?? spelled[next].start, spelled[next].end)
-            }
-            next += 1
-        }
-        guard let found else { return text.range }
-        return SourceRange(start: source.location(ofByte: found.start), end: source.location(ofByte: found.end))
+        // Every non-blank scalar up to those asked for must match its spelling.
+        let lastNonBlank = scalarRange.reversed().first { !Self.isBlank(value[$0]) }
+        guard let first = scalarRange.first(where: { !Self.isBlank(value[$0]) }), let lastNonBlank,
+            lastNonBlank < matchedUpTo
+        else { return text.range }
+        let start = spelled[nonBlankBefore[first]].start
+        let end = spelled[nonBlankBefore[lastNonBlank]].end
+        return SourceRange(start: source.location(ofByte: start), end: source.location(ofByte: end))
     }
+
 }

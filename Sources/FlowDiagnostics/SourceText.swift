@@ -7,6 +7,12 @@ public struct SourceText: Sendable {
     public let bytes: [UInt8]
     /// Byte offset at which each line starts; `lineStarts[0]` is after a UTF-8 byte-order mark, if any.
     public let lineStarts: [Int]
+    /// For every block of `markSpacing` bytes, the first place at or after its start that the column walk of
+    /// `location(ofByte:)` stops at, and the column there: a location on a long line walks from the nearest
+    /// mark instead of from the line's start, so that thousands of diagnostics on one line of a megabyte (a
+    /// text of emoji, a flow mapping on one line) cost linear time, not quadratic.
+    private let marks: [(offset: Int, column: Int)]
+    private static let markSpacing = 256
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -35,6 +41,19 @@ public struct SourceText: Sendable {
             }
         }
         self.lineStarts = starts
+        var marks: [(offset: Int, column: Int)] = []
+        marks.reserveCapacity(n / Self.markSpacing + 1)
+        for (line, start) in starts.enumerated() {
+            let end = line + 1 < starts.count ? starts[line + 1] : n
+            var i = start
+            var column = 1
+            while i < end {
+                while marks.count * Self.markSpacing <= i { marks.append((i, column)) }
+                i += SourceText.scalarLength(leadingByte: bytes[i])
+                column += 1
+            }
+        }
+        self.marks = marks
     }
 
     public init(_ string: String) {
@@ -90,6 +109,12 @@ public struct SourceText: Sendable {
         }
         var column = 1
         var i = lineStarts[low]
+        // From the nearest mark on this line before the offset, when there is one.
+        var block = min(clamped / Self.markSpacing, marks.count - 1)
+        while block >= 0, marks[block].offset > clamped { block -= 1 }
+        if block >= 0, marks[block].offset > i {
+            (i, column) = marks[block]
+        }
         while i < clamped {
             i += SourceText.scalarLength(leadingByte: bytes[i])
             column += 1

@@ -22,9 +22,10 @@ public enum VisibleText {
         guard scalars.indices.contains(where: { needsReplacing(at: $0, in: scalars, keeping: kept) }) else {
             return text
         }
+        // One scalar at a time: appending a whole view copies the text built so far (quadratic on a long value).
         var result = String.UnicodeScalarView()
         for index in scalars.indices {
-            result.append(contentsOf: shown(at: index, in: scalars, keeping: kept))
+            for scalar in shown(at: index, in: scalars, keeping: kept) { result.append(scalar) }
         }
         return String(result)
     }
