@@ -548,6 +548,28 @@ struct TranscriptRunnerTests {
         #expect(try run("- bot: { template: { name: aviso_pedido } }").status == .failed)
     }
 
+    /// A failed `pattern` or `contains` on a long message shows the whole message, its end included (what a
+    /// pattern anchored with `$` is about), and no "first difference", which a part looked for does not have.
+    @Test func aFailedPartOfALongMessageShowsTheWholeMessage() throws {
+        let folder = try TranscriptFolder()
+        try folder.copyDefaultFlow()
+        for expectation in [#"{ pattern: "revocar\\.x$" }"#, #"{ contains: "y validar tu identidad" }"#] {
+            let path = try folder.write(
+                "t.test.yaml", "flow: default.yaml\nsteps:\n  - contact: hola\n  - bot: \(expectation)\n")
+            let result = TranscriptRunner.run(file: path)
+            #expect(result.status == .failed)
+            let message = try #require(result.failures.first?.diagnostics.first?.message)
+            #expect(message.hasSuffix("escribiendo revocar.\""), "\(message)")
+            #expect(message.contains("Hola. Antes de continuar"), "\(message)")
+            #expect(!message.contains("first difference"), "\(message)")
+        }
+        // An exact text still shows the window around its first difference.
+        let exact = try folder.write(
+            "e.test.yaml", "flow: default.yaml\nsteps:\n  - contact: hola\n  - bot: { body: Hola. Antes de seguir }\n")
+        let message = TranscriptRunner.run(file: exact).failures.first?.diagnostics.first?.message ?? ""
+        #expect(message.contains("(first difference at character "), "\(message)")
+    }
+
     /// A file sent without a `filename` is named by its URL's last path segment, as the REPL shows it.
     @Test func aFileWithoutAFilenameIsNamedByItsURL() throws {
         let folder = try TranscriptFolder()

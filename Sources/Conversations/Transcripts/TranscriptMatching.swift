@@ -240,12 +240,35 @@ enum TranscriptMatching {
         return out
     }
 
+    /// Whether an expectation looks for a part of a text (`contains`, `pattern`) rather than the whole of it: its
+    /// failure has no first difference to show, and the part looked for may be anywhere in the text.
+    static func looksForAPart(_ expected: TranscriptExpectation) -> Bool {
+        func partial(_ m: MessageExpectation) -> Bool { m.contains != nil || m.pattern != nil }
+        switch expected {
+        case .bot(let m), .windowClosed(let m): return partial(m)
+        case .relayed(.contains), .relayed(.pattern): return true
+        default: return false
+        }
+    }
+
+    /// The longest output a failed `contains` or `pattern` shows whole; a longer one shows its start and its end.
+    static let partLimit = 1_000
+
     /// `expected A, got B`, with long descriptions cut to a window around their first difference, so that a
-    /// one-letter change in a 900-character consent text is visible at a glance.
-    static func expectedGot(_ expected: String, _ actual: String, limit: Int = 160) -> String {
+    /// one-letter change in a 900-character consent text is visible at a glance. For an expectation that looks
+    /// for a part of a text there is no such difference: the output is shown whole (its first and last 500
+    /// characters when it is longer than 1,000), so the end a pattern is about is not cut off.
+    static func expectedGot(_ expected: String, _ actual: String, part: Bool = false, limit: Int = 160) -> String {
         let e = Array(expected)
         let a = Array(actual)
         guard e.count > limit || a.count > limit else { return "expected \(expected), got \(actual)" }
+        if part {
+            let shownExpected = e.count > limit ? String(e[..<limit]) + "…" : expected
+            let half = partLimit / 2
+            let shownActual =
+                a.count > partLimit ? String(a[..<half]) + " … " + String(a[(a.count - half)...]) : actual
+            return "expected \(shownExpected), got \(shownActual)"
+        }
         var first = 0
         while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
         let start = max(0, first - limit / 2)
