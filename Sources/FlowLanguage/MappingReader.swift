@@ -245,16 +245,17 @@ struct MappingReader {
         guard let pairs = node.mapping else { return }
         var place = ""
         var reported = 0
-        for pair in pairs where !allowed.contains(pair.key) {
+        for (index, pair) in pairs.enumerated() where !allowed.contains(pair.key) {
             if reported == 0 {
                 place = "in \(what); allowed keys are " + allowed.map { "'\($0)'" }.joined(separator: ", ")
             }
             let suggestion =
-                reported < FileDiagnostics.shownLimit ? Suggestions.closest(to: pair.key, in: allowed) : nil
+                reported < FileDiagnostics.shownLimit
+                ? (index > 0 ? CommaInFlowMapping.help(pairs[index - 1], pair) : nil)
+                    ?? Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" } : nil
             sink.add(
                 SchemaRules.unknownKey.diagnostic(
-                    "unknown key '\(pair.key)' \(place)", at: pair.keyRange,
-                    suggestion: suggestion.map { "did you mean '\($0)'?" }))
+                    "unknown key '\(pair.key)' \(place)", at: pair.keyRange, suggestion: suggestion))
             reported += 1
         }
     }

@@ -95,18 +95,21 @@ private final class Reader {
             return nil
         }
         var fields: [String: Pair] = [:]
-        for pair in pairs {
+        for (index, pair) in pairs.enumerated() {
             if allowed.contains(pair.key) {
                 fields[pair.key] = pair
             } else {
-                unknownKey(pair, in: what, allowed: allowed)
+                unknownKey(pair, in: what, allowed: allowed, after: index > 0 ? pairs[index - 1] : nil)
             }
         }
         return fields
     }
 
-    func unknownKey(_ pair: Pair, in what: String, allowed: [String]) {
-        let suggestion = Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
+    /// Reports an unknown key; `previous` is the pair before it, for a text a `,` cut inside `{ … }`.
+    func unknownKey(_ pair: Pair, in what: String, allowed: [String], after previous: Pair? = nil) {
+        let suggestion =
+            previous.flatMap { CommaInFlowMapping.help($0, pair) }
+            ?? Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
         add(
             SchemaRules.unknownKey.diagnostic(
                 "unknown key '\(pair.key)' in \(what); allowed: \(allowed.joined(separator: ", "))",
