@@ -178,7 +178,18 @@ enum UnquotedTextHint {
                 guard let close = closingBracket, offset > close else { return nil }
                 return indicatorHelp
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                return nil
+                // `"Llama al" 601 700 0000.`: text after the closing quote, at or before the error.
+                guard let close = closingQuote, offset > close, close + 1 < lineEnd,
+                    bytes[(close + 1)..<lineEnd].contains(where: { $0 != 0x20 }),
+                    bytes[(close + 1)..<lineEnd].first(where: { $0 != 0x20 }) != UInt8(ascii: "#")
+                else { return nil }
+                return fix(because: "a quoted text ends at its closing quote, and YAML allows no text after it")
+            case UInt8(ascii: "-"), UInt8(ascii: "?"):
+                // `text: - Llama al 601…` (a bullet line): a list item or a complex key cannot follow a key.
+                guard key != nil, start + 1 == lineEnd || bytes[start + 1] == 0x20 else { return nil }
+                let what = first == UInt8(ascii: "-") ? "a list item" : "a complex key"
+                return fix(
+                    because: "'\(Character(Unicode.Scalar(first))) ' at the start of a value makes it \(what), not text")
             default:
                 // `Horario: de 8 a 12.`: the ': ' at or before the error.
                 var i = start
@@ -223,6 +234,27 @@ enum UnquotedTextHint {
             else { return nil }
             let quoted = "\"" + text.replacingBackslashesAndQuotes() + "\""
             return key.map { "\($0): \(quoted)" } ?? "- \(quoted)"
+        }
+
+        /// Where the quote that starts the value closes on its line (`''` in single quotes and `\"` in double
+        /// quotes are text); `nil` if it does not.
+        var closingQuote: Int? {
+            let quote = bytes[start]
+            var i = start + 1
+            while i < lineEnd {
+                if quote == 0x22, bytes[i] == UInt8(ascii: "\\") {
+                    i += 2
+                } else if bytes[i] == quote {
+                    if quote == UInt8(ascii: "'"), i + 1 < lineEnd, bytes[i + 1] == quote {
+                        i += 2
+                    } else {
+                        return i
+                    }
+                } else {
+                    i += 1
+                }
+            }
+            return nil
         }
 
         /// Where the bracket that starts the value closes on its line, skipping quoted text; `nil` if it does not.

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func everyCaseIsThere() {
-        #expect(Self.cases.count == 10)
+        #expect(Self.cases.count == 12)
     }
 
     @Test(arguments: cases)

@@ -62,11 +62,26 @@ import Testing
         #expect(try help("a:\n  b:\n    c: [x] y\n")?.contains(#"c: "[x] y""#) == true)
     }
 
+    /// A quoted text with more text after its closing quote, and a value that starts with `- ` (a bullet line),
+    /// are errors whatever was meant: the help says why and quotes the whole line's value.
+    @Test func textAfterAQuoteAndABulletGetHelp() throws {
+        #expect(
+            try help("text: \"Hola\" amigo\n")
+                == #"a quoted text ends at its closing quote, and YAML allows no text after it: quote the text, "#
+                + #"text: "\"Hola\" amigo", or write it as a block scalar (>-)"#)
+        #expect(
+            try help("text: - Llama al 601\n")
+                == #"'- ' at the start of a value makes it a list item, not text: quote the text, "#
+                + #"text: "- Llama al 601", or write it as a block scalar (>-)"#)
+        // A list item under a key on its own line, and a quoted text followed by a comment, are fine.
+        #expect(YAMLLoader.load("text:\n  - a\n").diagnostics.isEmpty)
+        #expect(YAMLLoader.load("text: \"Hola\" # saludo\n").diagnostics.isEmpty)
+    }
+
     @Test(arguments: [
         "words: [*hola]\n",  // an alias inside a list: YAML on purpose, not a text written bare
         "base: &base\n  a: 1\nother: 2\n",  // an anchor on a mapping
         "a: &x\n  k: 1\nb:\n  <<: *x\n",  // a merge key
-        "text: \"Hola\" amigo\n",  // a quoted value with text after it
         "text: &adios \"Gracias\"\n",  // an anchor on a quoted text
         "version: !!str 2026-01\n",  // a standard tag
         "a:\n  b: 1\n c: 2\n",  // bad indentation
