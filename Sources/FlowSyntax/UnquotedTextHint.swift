@@ -189,7 +189,8 @@ enum UnquotedTextHint {
                 guard key != nil, start + 1 == lineEnd || bytes[start + 1] == 0x20 else { return nil }
                 let what = first == UInt8(ascii: "-") ? "a list item" : "a complex key"
                 return fix(
-                    because: "'\(Character(Unicode.Scalar(first))) ' at the start of a value makes it \(what), not text")
+                    because: "'\(Character(Unicode.Scalar(first))) ' at the start of a value makes it \(what), not text"
+                )
             default:
                 // `Horario: de 8 a 12.`: the ': ' at or before the error.
                 var i = start
