@@ -673,7 +673,8 @@ private struct Decoder {
                 guard Identifiers.isVariable(name.value) else {
                     sink.add(
                         SchemaRules.invalidIdentifier.diagnostic(
-                            "'\(name.value)' is not a valid variable name", at: name.range))
+                            "'\(name.value)' is not a valid variable name; use lowercase letters, digits and '_', "
+                                + "starting with a letter", at: name.range))
                     return nil
                 }
                 subject = .variable(name.value)

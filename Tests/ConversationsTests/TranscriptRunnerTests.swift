@@ -570,6 +570,17 @@ struct TranscriptRunnerTests {
         #expect(message.contains("(first difference at character "), "\(message)")
     }
 
+    /// An expectation of an interactive message's parts without its form reads as one message with those parts.
+    @Test func anExpectationOfPartsWithoutAFormIsDescribedAsAMessage() throws {
+        let folder = try TranscriptFolder()
+        try folder.copyDefaultFlow()
+        let path = try folder.write(
+            "t.test.yaml",
+            "flow: default.yaml\nsteps:\n  - contact: hola\n  - bot: { header: Aviso, body: Hola }\n")
+        let message = TranscriptRunner.run(file: path).failures.first?.diagnostics.first?.message ?? ""
+        #expect(message.hasPrefix(#"expected bot message with header "Aviso" with body "Hola", got bot buttons"#))
+    }
+
     /// A file sent without a `filename` is named by its URL's last path segment, as the REPL shows it.
     @Test func aFileWithoutAFilenameIsNamedByItsURL() throws {
         let folder = try TranscriptFolder()

@@ -178,10 +178,15 @@ enum TranscriptMatching {
             if let parameters { t += " with parameters \(list(parameters))" }
             parts.append(t)
         case nil:
-            if let text = m.text { parts.append("text \(quote(text))") }
+            if let text = m.text {
+                parts.append("text \(quote(text))")
+            } else if m.header != nil || m.body != nil || m.footer != nil {
+                // An interactive message of any form: "message with header "…" with body "…"".
+                parts.append("message")
+            }
         }
         if let header = m.header { parts.append("header \(quote(header))") }
-        if let body = m.body { parts.append((m.form == nil ? "message with " : "") + "body \(quote(body))") }
+        if let body = m.body { parts.append("body \(quote(body))") }
         if let footer = m.footer { parts.append("footer \(quote(footer))") }
         // `contains` and `pattern` qualify the message as a whole: "buttons [A, B] containing "x"".
         var qualifiers: [String] = []
