@@ -185,9 +185,9 @@ struct LiveServer {
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
     func waitForSends(_ count: Int, timeout: Duration) async throws -> [String] {
-        _ = try await poll(within: timeout) { await fake.messageBodies.count >= count }
+        let arrived = try await poll(within: timeout) { await fake.messageBodies.count >= count }
         let bodies = await fake.messageBodies
-        Issue.record("expected \(count) sends, the fake received \(bodies.count)")
+        if !arrived { Issue.record("expected \(count) sends, the fake received \(bodies.count)") }
         return bodies
     }
 

@@ -797,9 +797,9 @@ struct EndToEnd {
 
     /// The message bodies the fake received, once there are at least `count` (failing after `timeout`).
     func waitForSends(_ count: Int, timeout: Duration = .seconds(15)) async throws -> [String] {
-        _ = try await poll(within: timeout) { await fake.messageBodies.count >= count }
+        let arrived = try await poll(within: timeout) { await fake.messageBodies.count >= count }
         let bodies = await fake.messageBodies
-        Issue.record("expected \(count) sends, the fake received \(bodies.count)")
+        if !arrived { Issue.record("expected \(count) sends, the fake received \(bodies.count)") }
         return bodies
     }
 
@@ -810,9 +810,9 @@ struct EndToEnd {
         func receipts() async -> [FakeGraphAPI.RecordedRequest] {
             await fake.requests.filter { $0.method == "POST" && $0.bodyText.contains(#""status":"read""#) }
         }
-        _ = try await poll(within: timeout) { await receipts().count >= count }
+        let arrived = try await poll(within: timeout) { await receipts().count >= count }
         let found = await receipts()
-        Issue.record("expected \(count) read receipts, the fake received \(found.count)")
+        if !arrived { Issue.record("expected \(count) read receipts, the fake received \(found.count)") }
         return found
     }
 
