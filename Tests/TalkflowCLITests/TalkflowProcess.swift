@@ -51,6 +51,10 @@ struct TalkflowProcess {
         timeout: Double = 60
     ) async throws -> Output {
         let binary = try #require(binary, "the talkflow executable was not found next to the test runner")
+        // At most a few processes at once: the tests no longer hold a thread while they wait, so without a bound
+        // every command-line test would start its process at the same moment on CI's two cores.
+        await running.acquire()
+        defer { Task { await running.release() } }
         let capture = directory.appendingPathComponent(".capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: capture) }
@@ -89,6 +93,33 @@ struct TalkflowProcess {
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
             seconds: seconds
         )
+    }
+}
+
+/// The processes `TalkflowProcess.run` may have running at once.
+private let running = ProcessSlots(4)
+
+/// A counting semaphore for tasks: `acquire` waits (without holding a thread) until a slot is free.
+actor ProcessSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
 
