@@ -142,7 +142,8 @@ struct TestCommand: ParsableCommand {
         switch BoundedFileReader.read(path, limit: limit) {
         case .bytes(let bytes): return .success(bytes)
         case .tooLarge(let size):
-            return .failure(TranscriptRunner.ReadFailure("file is \(size) bytes; the limit is \(limit) bytes"))
+            return .failure(
+                TranscriptRunner.ReadFailure("file is \(size) bytes; the limit is \(limit) bytes", tooLargeSize: size))
         case .failure(let message): return .failure(TranscriptRunner.ReadFailure(message))
         }
     }

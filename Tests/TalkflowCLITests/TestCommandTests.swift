@@ -198,4 +198,18 @@ struct TestCommandTests {
         #expect(output.stdout.contains("roto.test.yaml:3:5: error: unknown key 'contcat' in a step; allowed: "))
         #expect(output.stdout.contains("  help: did you mean 'contact'?\n"))
     }
+
+    /// A transcript over the loader's 16 MiB is not read, and is reported as a flow is: `yaml_too_large` at 1:1,
+    /// a failure (exit 1), not an unreadable file.
+    @Test func aTranscriptOverTheLimitIsYamlTooLarge() async throws {
+        let folder = try TemporaryFolder()
+        let head = Array("flow: f.yaml\nsteps:\n  - contact: hola\n#".utf8)
+        try folder.write("big.test.yaml", bytes: head + [UInt8](repeating: 0x78, count: 16_777_217 - head.count))
+        let output = try await folder.run("test", "big.test.yaml")
+        #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+        #expect(
+            output.stdout.contains(
+                "FAIL big.test.yaml (big)\nbig.test.yaml:1:1: error: file is 16777217 bytes; the limit is 16777216 "
+                    + "bytes [yaml_too_large]\n"), "\(output.stdout)")
+    }
 }

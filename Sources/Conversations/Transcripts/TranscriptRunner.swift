@@ -23,8 +23,14 @@ public final class TranscriptRunner: @unchecked Sendable {
     /// Why a file could not be read.
     public struct ReadFailure: Error, Sendable, Hashable {
         public var message: String
+        /// The file's size, when it was not read because it is larger than the loader's limit: the transcript is
+        /// then reported as a flow is (`yaml_too_large` at 1:1), not as unreadable.
+        public var tooLargeSize: Int?
 
-        public init(_ message: String) { self.message = message }
+        public init(_ message: String, tooLargeSize: Int? = nil) {
+            self.message = message
+            self.tooLargeSize = tooLargeSize
+        }
     }
 
     private let read: FileReader
@@ -55,6 +61,12 @@ public final class TranscriptRunner: @unchecked Sendable {
         let defaultName = Self.defaultName(path)
         switch read(path) {
         case .failure(let failure):
+            if let size = failure.tooLargeSize {
+                let loaded = YAMLLoader.tooLarge(size: size, limits: .default)
+                return TranscriptResult(
+                    path: path, name: defaultName, status: .failed,
+                    failures: [FileDiagnostics(path: path, source: "", diagnostics: loaded.diagnostics)])
+            }
             return TranscriptResult(
                 path: path, name: defaultName, status: .unreadable, unreadableReason: failure.message)
         case .success(let bytes):
@@ -215,7 +227,9 @@ public final class TranscriptRunner: @unchecked Sendable {
         let limit = LoaderLimits.default.maxBytes
         do {
             let data = try handle.read(upToCount: limit + 1) ?? Data()
-            if data.count > limit { return .failure(ReadFailure("larger than the limit of \(limit) bytes")) }
+            if data.count > limit {
+                return .failure(ReadFailure("larger than the limit of \(limit) bytes", tooLargeSize: data.count))
+            }
             return .success([UInt8](data))
         } catch {
             return .failure(ReadFailure(error.localizedDescription))
