@@ -49,8 +49,10 @@ struct Talkflow: AsyncParsableCommand {
     /// line by line as every other message that quotes input is (`VisibleText`): an argument holding an escape
     /// sequence or an invisible character cannot drive the terminal or hide in the message.
     static func run(_ arguments: [String]) async {
+        var parsed: (any ParsableCommand.Type)?
         do {
             var command = try parseAsRoot(arguments)
+            parsed = type(of: command)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -58,7 +60,15 @@ struct Talkflow: AsyncParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // A value refused once the command runs (`repl --at` past the flow's last instant, known only once
+            // its time zone is) names that command's usage, as a value refused while parsing does, not the root's.
+            if let parsed, parsed != Talkflow.self, let refused = error as? ValidationError {
+                let usage = usageString(for: parsed)
+                let name = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") }
+                    .joined(separator: " ")
+                message = "Error: \(refused.message)\nUsage: \(usage)\n  See '\(name) --help' for more information."
+            }
             if code == .success {
                 // Help and the version: ArgumentParser's own text, on stdout.
                 if !message.isEmpty { Console.out(message + "\n") }

@@ -41,6 +41,9 @@ import Testing
             late.stderr.hasPrefix(
                 "Error: invalid --at '9999-12-31T23:59:59': it is past the latest time the clock reaches, "
                     + "9999-12-31T18:59:59 in America/Bogota (9999-12-31T23:59:59Z)\n"), "\(late.stderr)")
+        // The repl's usage, as for every other refused --at, not the root command's.
+        #expect(late.stderr.contains("\nUsage: talkflow repl <flow> [--at <date-time>]"), "\(late.stderr)")
+        #expect(late.stderr.hasSuffix("  See 'talkflow repl --help' for more information.\n"), "\(late.stderr)")
         let latest = try await repl("/clock\n/clock +1d\n", ["--at", "9999-12-31T18:59:59"])
         #expect(latest.status == 0)
         #expect(latest.stderr == "")
