@@ -21,6 +21,9 @@ public struct LanguageDefaults: Sendable {
     public var months: [String]
     /// Said when the contact stops promotions with a template's opt-out button: the opt-in is withdrawn.
     public var optOutConfirmation: String
+    /// The name an `image` or `document` answer sent without a file name is saved under, before its extension:
+    /// `archivo.png`, `file.png`, `arquivo.png` (the contact may read it back in a message).
+    public var unnamedFile: String
 
     /// The reset date as the language writes it: "1 de diciembre de 2026", "December 1, 2026".
     public func resetDate(year: Int, month: Int) -> String {
@@ -52,7 +55,8 @@ public struct LanguageDefaults: Sendable {
                     "noviembre", "diciembre",
                 ],
                 optOutConfirmation:
-                    "Listo, no te enviaremos más promociones. Seguiremos atendiendo tus consultas por este medio.")
+                    "Listo, no te enviaremos más promociones. Seguiremos atendiendo tus consultas por este medio.",
+                unnamedFile: "archivo")
         case .en:
             return LanguageDefaults(
                 code: .en,
@@ -72,7 +76,8 @@ public struct LanguageDefaults: Sendable {
                     "November", "December",
                 ],
                 optOutConfirmation:
-                    "Done, we will not send you any more promotions. We will still answer your questions here.")
+                    "Done, we will not send you any more promotions. We will still answer your questions here.",
+                unnamedFile: "file")
         case .pt:
             return LanguageDefaults(
                 code: .pt,
@@ -92,7 +97,8 @@ public struct LanguageDefaults: Sendable {
                     "novembro", "dezembro",
                 ],
                 optOutConfirmation:
-                    "Pronto, não enviaremos mais promoções. Continuaremos atendendo suas dúvidas por aqui.")
+                    "Pronto, não enviaremos mais promoções. Continuaremos atendendo suas dúvidas por aqui.",
+                unnamedFile: "arquivo")
         }
     }
 }

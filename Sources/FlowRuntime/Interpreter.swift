@@ -832,7 +832,7 @@ public struct Interpreter: Sendable {
             let fits = ask.input == "document" ? mime == "application/pdf" : mime.hasPrefix("image/")
             if fits {
                 let ext = mime == "application/pdf" ? "pdf" : (mime == "image/png" ? "png" : "jpg")
-                answer(&s, ask, attachment.fileName ?? "archivo.\(ext)", now: now, into: &fx)
+                answer(&s, ask, attachment.fileName ?? "\(defaults.unnamedFile).\(ext)", now: now, into: &fx)
             } else {
                 invalidAskAnswer(&s, ask, now: now, into: &fx)
             }

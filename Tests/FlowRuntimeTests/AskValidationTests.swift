@@ -254,6 +254,15 @@ func validateKeysApplyToTheKindsTheLintRuleSays(_ input: InputType) throws {
     #expect(chat.value("dato") == "archivo.pdf")
 }
 
+/// The generic name is in the flow's language, as every other word the bot supplies.
+@Test(arguments: [("es", "archivo.png"), ("en", "file.png"), ("pt", "arquivo.png")])
+func aFileWithoutANameIsNamedInTheFlowsLanguage(_ language: String, _ stored: String) throws {
+    var chat = Chat(try askFlow("image", language: language))
+    chat.openAndAccept()
+    chat.send("image/png", size: 10_000)
+    #expect(chat.value("dato") == stored)
+}
+
 @Test(arguments: [("image/jpeg", "archivo.jpg"), ("image/jpg", "archivo.jpg"), ("image/png", "archivo.png")])
 func anImageQuestionTakesJPEGAndPNG(_ mime: String, _ stored: String) throws {
     var chat = Chat(try askFlow("image"))
