@@ -45,6 +45,11 @@ public struct SourceText: Sendable {
         marks.reserveCapacity(n / Self.markSpacing + 1)
         for (line, start) in starts.enumerated() {
             let end = line + 1 < starts.count ? starts[line + 1] : n
+            // A short line is walked from its start anyway: its blocks point there, and its bytes are not read.
+            if end - start <= Self.markSpacing {
+                while marks.count * Self.markSpacing < end { marks.append((start, 1)) }
+                continue
+            }
             var i = start
             var column = 1
             while i < end {

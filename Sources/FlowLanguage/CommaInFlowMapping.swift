@@ -12,12 +12,7 @@ public enum CommaInFlowMapping {
             case .scalar(let text, .plain) = previous.value.value, !text.isEmpty,
             previous.value.range.end.line == pair.keyRange.start.line
         else { return nil }
-        let whole = "\(text), \(pair.key)"
-        let quoted =
-            whole.count <= 60
-            ? "\(previous.key): \""
-                + whole.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"") + "\"" : "\(previous.key): \"…\""
+        let quoted = "\(previous.key): " + YAMLQuoting.example("\(text), \(pair.key)")
         return "a ',' inside { } ends the value before it, so YAML read '\(pair.key)' as a key; if it belongs to "
             + "the value of '\(previous.key)', quote that value, \(quoted)"
     }

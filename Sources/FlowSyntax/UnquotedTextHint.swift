@@ -21,7 +21,7 @@ enum UnquotedTextHint {
     }
 
     /// A value longer than this is not repeated, quoted, in the help: the line above already shows it.
-    static let maxQuoted = 60
+    static let maxQuoted = YAMLQuoting.exampleLimit
 
     /// The help for a problem at `place`, or `nil` when the value on that line does not explain it.
     static func help(_ source: SourceText, _ place: Place) -> String? {

@@ -26,4 +26,12 @@ public enum YAMLQuoting {
         return out + "\""
     }
 
+    /// The longest value a help repeats, quoted, as the fix to write: a longer one is shown as `"…"` (the line
+    /// above the help already shows it).
+    public static let exampleLimit = 60
+
+    /// `value` double-quoted for a help's example, or `"…"` when it is longer than `exampleLimit`.
+    public static func example(_ value: String) -> String {
+        value.unicodeScalars.count <= exampleLimit ? doubleQuoted(value) : "\"…\""
+    }
 }

@@ -11,10 +11,11 @@ import Testing
         Array("a".utf8), Array("ñ".utf8), Array("😀".utf8), Array("\u{2028}".utf8), Array("\u{85}".utf8), [0xFF],
         [0xE2], [0x80], Array("\r".utf8), Array("\t".utf8),
     ]
-    // Long lines (several thousand bytes between breaks), so most offsets are far from their line's start.
-    for _ in 0..<20_000 {
+    // Long lines (several thousand bytes between breaks), so most offsets are far from their line's start, then
+    // short ones (a few dozen bytes), whose marks point at their starts.
+    for count in 0..<20_000 {
         let piece =
-            Int.random(in: 0..<2_000, using: &generator) == 0
+            Int.random(in: 0..<(count < 15_000 ? 2_000 : 20), using: &generator) == 0
             ? Array("\n".utf8) : pieces[Int.random(in: 0..<pieces.count, using: &generator)]
         bytes += piece
     }

@@ -1,5 +1,6 @@
 import FlowDiagnostics
 import FlowLanguage
+import FlowSyntax
 
 /// A text written without quotes that a ` #` cuts: in YAML a `#` after a space starts a comment, so
 /// `text: Marca #233 o llama al 601 700 0000.` sends only "Marca", lints clean otherwise, and a transcript copied
@@ -32,11 +33,7 @@ struct TextCutByCommentRule: LintRule {
             else { continue }
             var lost = Substring(String(decoding: bytes[comment.start..<comment.end], as: UTF8.self))
             while lost.last == " " || lost.last == "\t" { lost.removeLast() }
-            let whole = text.text.value + " " + lost
-            let quoted =
-                whole.count <= 60
-                ? "\"" + whole.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                    + "\"" : "\"…\""
+            let quoted = YAMLQuoting.example(text.text.value + " " + lost)
             let at = context.source.location(ofByte: comment.start)
             let cause =
                 comment.sameLine
