@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import TalkflowServer
@@ -16,9 +17,19 @@ import Testing
         var closedAfter: Duration?
     }
 
+    /// Whether the watchdog, not the server, closed the connection.
+    final class WatchdogFlag: Sendable {
+        let fired = Mutex(false)
+    }
+
     /// Writes `request` as is over a new TCP connection (no `Connection: close`, as a keep-alive client sends)
-    /// and reads until the server closes the connection or `wait` passes.
-    static func exchange(port: Int, _ request: String, wait: Duration = .seconds(3)) async throws -> Exchange {
+    /// and reads until the server closes the connection or `wait` passes. With `settled`, the read stops
+    /// `settleFor` after the bytes received first satisfy it, so a slow machine waits for the answers it
+    /// expects instead of judging whatever came within a fixed time.
+    static func exchange(
+        port: Int, _ request: String, wait: Duration = .seconds(3), settled: (@Sendable (String) -> Bool)? = nil,
+        settleFor: Duration = .milliseconds(500)
+    ) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -26,21 +37,34 @@ import Testing
                 }
             }
         let start = ContinuousClock.now
-        let watchdog = Task {
-            try await Task.sleep(for: wait)
-            try await channel.channel.close()
+        let closedByWatchdog = WatchdogFlag()
+        func watchdog(after delay: Duration) -> Task<Void, Never> {
+            Task {
+                guard (try? await Task.sleep(for: delay)) != nil else { return }
+                closedByWatchdog.fired.withLock { $0 = true }
+                try? await channel.channel.close()
+            }
         }
-        defer { watchdog.cancel() }
+        var timer = watchdog(after: wait)
+        defer { timer.cancel() }
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: request))
             var received = ""
+            var settling = false
             do {
-                for try await chunk in inbound { received += String(buffer: chunk) }
+                for try await chunk in inbound {
+                    received += String(buffer: chunk)
+                    if !settling, let settled, settled(received) {
+                        settling = true
+                        timer.cancel()
+                        timer = watchdog(after: settleFor)
+                    }
+                }
             } catch {
                 // Closed by the watchdog.
             }
             let elapsed = ContinuousClock.now - start
-            return Exchange(text: received, closedAfter: elapsed < wait ? elapsed : nil)
+            return Exchange(text: received, closedAfter: closedByWatchdog.fired.withLock { $0 } ? nil : elapsed)
         }
     }
 
@@ -69,11 +93,11 @@ import Testing
                 #expect(!head.contains("content-length") && !head.contains("transfer-encoding"), "CONNECT \(path)")
                 #expect(parts.count == 2 && parts[1].isEmpty, "CONNECT \(path): a body was sent")
             }
-            // Other requests keep their connection: two on one, then the connection idles open.
+            // Other requests keep their connection: two on one, then the connection idles open for half a second.
             let kept = try await Self.exchange(
                 port: port,
                 "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-                wait: .milliseconds(500))
+                wait: .seconds(30), settled: { $0.components(separatedBy: "HTTP/1.1 200").count == 3 })
             #expect(kept.closedAfter == nil)
             #expect(kept.text.components(separatedBy: "HTTP/1.1 200").count == 3, "\(kept.text)")
             #expect(!kept.text.lowercased().contains("connection: close"))
