@@ -127,11 +127,15 @@ public actor FakeGraphAPI {
                 throw FakeGraphAPIError.didNotStart
             }
             await fake.setBaseURL("http://127.0.0.1:\(port)")
+            // Held answers are let go however the body ends: a test that failed before releasing them would
+            // otherwise leave the server's shutdown waiting for those requests forever, a hang instead of a failure.
             do {
                 let result = try await body(fake)
+                await fake.releaseHeld()
                 group.cancelAll()
                 return result
             } catch {
+                await fake.releaseHeld()
                 group.cancelAll()
                 throw error
             }

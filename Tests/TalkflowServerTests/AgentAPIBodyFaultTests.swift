@@ -6,7 +6,7 @@ import Testing
 /// A malformed body over real HTTP: every fault is 400 `invalid_request` with a message that names the field and
 /// what is wrong with it (findings 3 and 6 of the agent API audit), `null` included where a field is a string, an
 /// array or absent.
-@Suite("Agent API body faults")
+@Suite("Agent API body faults", .hangGuard)
 struct AgentAPIBodyFaultTests {
     /// POSTs `bytes` as they are (not necessarily UTF-8) with `key`; the status and the error's code and message.
     private func post(_ server: AgentServer, _ path: String, key: String, _ bytes: [UInt8]) async throws

@@ -6,7 +6,7 @@ import Testing
 
 /// What the agent API refuses and in which order (Docs/operations.md, "The agent API"): bad escapes on every
 /// route, ownership before a conversation's state, numbers as ASCII digits, and the actions that change nothing.
-@Suite("Agent API refusals")
+@Suite("Agent API refusals", .hangGuard)
 struct AgentAPIRefusalTests {
     /// A conversation that is not theirs is 403 `not_assigned` for an agent who is not an admin, whatever its
     /// state: a reply or a close does not tell them it is waiting (409) when reading it would not either.

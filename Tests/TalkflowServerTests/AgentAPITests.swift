@@ -13,7 +13,7 @@ import Testing
 
 /// The agent API over real HTTP: a live server on 127.0.0.1 with a temporary SQLite file and the fake Graph
 /// API, a contact driven to a handoff with signed webhooks, then the agents' requests.
-@Suite("Agent API")
+@Suite("Agent API", .hangGuard)
 struct AgentAPITests {
     @Test func theAssignedAgentListsTheConversationAndWrongKeysAreRefused() async throws {
         try await AgentServer.run { server in

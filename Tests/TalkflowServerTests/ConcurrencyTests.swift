@@ -12,7 +12,7 @@ import Testing
 /// Many conversations at once against a live server (temporary SQLite file, the fake Graph API, signed webhooks
 /// over loopback HTTP): each conversation stays in order, every reply is sent exactly once, and the handoff
 /// rotation is strict across all of them.
-@Suite("Concurrency: 300 contacts at once")
+@Suite("Concurrency: 300 contacts at once", .hangGuard)
 struct ConcurrencyTests {
     static let contactCount = 300
     static let agents = ["ana", "bruno", "carla"]

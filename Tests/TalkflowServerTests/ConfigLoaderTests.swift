@@ -41,7 +41,7 @@ private let acme = """
     flow: flows/acme.yaml
     """
 
-@Suite("Configuration file")
+@Suite("Configuration file", .hangGuard)
 struct ConfigLoaderTests {
     @Test func validConfigurationLoadsWithDefaultsSecretsAndCompiledFlows() throws {
         let folder = try TestFolder()

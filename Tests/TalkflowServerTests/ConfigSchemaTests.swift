@@ -44,7 +44,7 @@ private let tenant = """
     flow: flows/acme.yaml
     """
 
-@Suite("JSON Schema of the server configuration")
+@Suite("JSON Schema of the server configuration", .hangGuard)
 struct ConfigSchemaTests {
     /// Each object of the schema lists exactly the keys the loader reads there, and refuses any other.
     @Test func propertiesMatchTheLoader() throws {

@@ -9,7 +9,7 @@ import Testing
 /// A `CONNECT` on any path is answered at once and ends the connection: its answer carries no body and no
 /// length (NIO writes none), so a client reads until the connection closes, which must not wait for the stalled
 /// connection timeout (30 seconds).
-@Suite("CONNECT requests") struct ConnectRequestTests {
+@Suite("CONNECT requests", .hangGuard) struct ConnectRequestTests {
     /// What one raw exchange gave: the bytes the server sent until it closed the connection, and how long that
     /// took (`nil` when it did not close within the wait).
     struct Exchange {

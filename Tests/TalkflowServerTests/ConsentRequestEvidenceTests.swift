@@ -8,7 +8,7 @@ import Testing
 /// The consent record names the request it answered even when the answer was processed before the request's
 /// send was recorded: the record keeps the request's outbox id, and the agent API's consent history (the
 /// document `talkflow consent export` prints) shows the request's `wamid` once the send is reported.
-@Suite("Consent evidence: the request's wamid when the answer outran its send")
+@Suite("Consent evidence: the request's wamid when the answer outran its send", .hangGuard)
 struct ConsentRequestEvidenceTests {
     /// The only record of `contact`'s consent history, as the agent API answers it.
     static func record(_ server: AgentServer, _ contact: String = EndToEnd.ana) async throws -> [String: Any] {

@@ -17,7 +17,7 @@ import Testing
 /// recorded) is sent again after the restart, with the same callback data (its outbox id). Meta deduplicates
 /// nothing, so the worst case is one duplicate per message in flight at the crash: at most the worker's batch
 /// size (32) per crash.
-@Suite("Crash: SIGKILL mid-load, restart, Meta's retries")
+@Suite("Crash: SIGKILL mid-load, restart, Meta's retries", .hangGuard)
 struct CrashTests {
     static let contactCount = 100
     static let repliesPerContact = 5

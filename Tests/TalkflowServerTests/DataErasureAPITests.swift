@@ -7,7 +7,7 @@ import Testing
 
 /// A reclamo through the agent API over real HTTP: the thread and the consent history show the flag while the
 /// case is open; admins erase the contact's conversation data once the handoff is closed, once; consent stays.
-@Suite("Data erasure over the agent API")
+@Suite("Data erasure over the agent API", .hangGuard)
 struct DataErasureAPITests {
     private func code(_ json: [String: Any]) -> String? { (json["error"] as? [String: Any])?["code"] as? String }
 

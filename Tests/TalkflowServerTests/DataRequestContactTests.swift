@@ -7,7 +7,7 @@ import Testing
 /// The contact of a data request as people write it (finding 1 of the agent API audit): a phone number with `+`,
 /// spaces and dashes is the `wa_id` conversations are kept under, so that the claim flags and erases them; a case
 /// whose contact the tenant has nothing of is not recorded as erased.
-@Suite("Data request contacts")
+@Suite("Data request contacts", .hangGuard)
 struct DataRequestContactTests {
     private func code(_ json: [String: Any]) -> String? { (json["error"] as? [String: Any])?["code"] as? String }
     private func message(_ json: [String: Any]) -> String? {

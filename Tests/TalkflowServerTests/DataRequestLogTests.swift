@@ -5,7 +5,7 @@ import Testing
 
 /// The data request log lines name the agent by their id, never by their credential (finding 5 of the agent API
 /// audit: they wrote the SHA-256 of the agent's key, which verifies it).
-@Suite("Data request log lines")
+@Suite("Data request log lines", .hangGuard)
 struct DataRequestLogTests {
     @Test func openingAndErasingLogTheAgentsIdOnly() async throws {
         let logs = LogRecorder()

@@ -7,7 +7,7 @@ import Testing
 
 /// Data subjects' requests (Ley 1581 arts. 14 and 15): deadlines in Colombian business days, and cases that are
 /// opened, extended once and answered, in a real SQLite store, never deleted.
-@Suite("Data subjects' requests") struct DataRequestTests {
+@Suite("Data subjects' requests", .hangGuard) struct DataRequestTests {
     /// Unix seconds of a Bogotá local time (UTC−5).
     private func bogota(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0, _ second: Int = 0)
         -> Int64

@@ -12,7 +12,7 @@ import Testing
 
 /// `talkflow serve` end to end: a live server on 127.0.0.1 with a temporary SQLite file, the fake Graph API as
 /// `graph_api_url`, and webhooks posted over real HTTP, signed, byte for byte as Meta sends them.
-@Suite("End to end: webhook → transaction → outbox → Graph API")
+@Suite("End to end: webhook → transaction → outbox → Graph API", .hangGuard)
 struct EndToEndTests {
     /// The consent request of Flows/default.yaml exactly as the Graph API must receive it: the row id as
     /// callback data, `+` and the contact's `wa_id` as `to`, the reply buttons with the flow's ids.

@@ -7,7 +7,7 @@ import Testing
 
 /// An erasure under a reclamo deletes the contact's log lines but not their conversations' place in the agent
 /// report (finding 7 of the agent API audit): past reports stay as they were, from figures that name nobody.
-@Suite("Erased conversations in the agent report")
+@Suite("Erased conversations in the agent report", .hangGuard)
 struct ErasedConversationReportTests {
     /// The report as sorted JSON, to compare two readings whole.
     private func report(_ server: AgentServer, _ query: String = "") async throws -> String {

@@ -10,7 +10,7 @@ import Testing
 /// then its answer; without it the client stalls until its own timeout. The 100 never answers in place of an
 /// earlier request's answer, an HTTP/1.0 request's expectation is ignored, and a webhook whose `Content-Length`
 /// is over the limit gets its 413 with no 100, and the connection closes.
-@Suite("Expect: 100-continue") struct ExpectContinueTests {
+@Suite("Expect: 100-continue", .hangGuard) struct ExpectContinueTests {
     /// One step of a raw conversation: bytes to send, then read until what this step read satisfies `until`.
     struct Step {
         let send: [UInt8]

@@ -65,7 +65,7 @@ enum EditedFlow {
     }
 }
 
-@Suite(.serialized) struct FlowChangeTests {
+@Suite(.serialized, .hangGuard) struct FlowChangeTests {
     /// Ana accepts the policy (message ids `wamid.<ids>1` and `2`) and is at the main menu.
     static func acceptAndReachTheMenu(_ server: EndToEnd, ids: String) async throws {
         #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.\(ids)1")) == 200)

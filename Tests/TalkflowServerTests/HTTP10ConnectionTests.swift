@@ -6,7 +6,7 @@ import Testing
 /// RFC 9112 §9.3: an HTTP/1.0 connection persists only when the request asks for `keep-alive`. Without it the
 /// client reads the answer until the connection closes, so the server closes it after the answer (it waited for
 /// the stalled connection timeout, 30 s); with it, the answer says `keep-alive` and the next request follows.
-@Suite("HTTP/1.0 connections")
+@Suite("HTTP/1.0 connections", .hangGuard)
 struct HTTP10ConnectionTests {
     /// Until a whole `/healthz` answer has been read.
     static let anAnswer: @Sendable (String) -> Bool = { $0.hasSuffix("\r\n\r\nok\n") }

@@ -5,7 +5,7 @@ import Testing
 
 /// The health routes answer HEAD over a real connection as GET does, without the body (some health checkers send
 /// HEAD; they got 404).
-@Suite("HEAD on the health routes")
+@Suite("HEAD on the health routes", .hangGuard)
 struct HealthHeadTests {
     /// `HEAD /healthz` and `/readyz` over a real connection answer GET's status and headers (its `Content-Length`
     /// included, as operations.md promises "the same status and headers") without the body.

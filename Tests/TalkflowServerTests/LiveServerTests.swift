@@ -10,7 +10,7 @@ import Testing
 
 /// The server as `talkflow serve` runs it: bound to 127.0.0.1 on a port the system picks, driven over real HTTP
 /// by AsyncHTTPClient, and shut down gracefully.
-@Suite("Live server over loopback")
+@Suite("Live server over loopback", .hangGuard)
 struct LiveServerTests {
     @Test func servesTheHandshakeWebhooksAndProbesOverRealHTTP() async throws {
         let folder = try TestFolder()

@@ -7,7 +7,7 @@ import Testing
 
 /// What a live server writes in its log lines about Meta's errors and about one conversation, over real HTTP
 /// with the fake Graph API.
-@Suite("Log lines") struct LogLineTests {
+@Suite("Log lines", .hangGuard) struct LogLineTests {
     static let quotedPhone = "+573005550030"
     static let quotedEmail = "ana.perez@example.com"
 

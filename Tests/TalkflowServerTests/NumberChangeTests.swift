@@ -7,7 +7,7 @@ import Testing
 /// A contact who changes their number keeps their business-scoped user id: the new number's messages carry it.
 /// They start the new number's own conversation, which asks for consent again; nothing is ever sent to the old
 /// number for them, by the bot, an agent or a template (operations.md, "Who the contact is").
-@Suite struct NumberChangeTests {
+@Suite(.hangGuard) struct NumberChangeTests {
     static let oldNumber = "573001212121"
     static let newNumber = "573001212199"
     static let userID = "CO.2222222222"

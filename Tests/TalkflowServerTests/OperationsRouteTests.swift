@@ -7,7 +7,7 @@ import Testing
 
 @testable import TalkflowServer
 
-@Suite("Health, readiness, metrics and admin routes")
+@Suite("Health, readiness, metrics and admin routes", .hangGuard)
 struct OperationsRouteTests {
     @Test func healthzAnswersWhileTheProcessIsUp() async throws {
         try await TestServer().test { client in

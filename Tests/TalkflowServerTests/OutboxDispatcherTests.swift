@@ -10,7 +10,7 @@ import Testing
 // The outbox dispatcher (issue 5, items 2, 6 and 10) over a real SQLite store: each conversation's messages in
 // order, conversations concurrently; a retry holds the conversation's later messages back; a message whose
 // lease is about to end is left to the next claim; stopping gives back what has not started.
-@Suite("Outbox dispatcher")
+@Suite("Outbox dispatcher", .hangGuard)
 struct OutboxDispatcherTests {
     static let t: Int64 = 1_795_446_000
 

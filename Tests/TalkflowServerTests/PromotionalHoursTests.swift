@@ -4,7 +4,7 @@ import Testing
 @testable import TalkflowServer
 
 /// Ley 2300 de 2023's hours for advertising, in Colombian time (the holidays: ColombianHolidaysTests).
-@Suite("Promotional hours") struct PromotionalHoursTests {
+@Suite("Promotional hours", .hangGuard) struct PromotionalHoursTests {
     /// Unix seconds of a Bogotá local time (UTC−5).
     private func bogota(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) -> Int64 {
         Int64(LocalTime.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60)

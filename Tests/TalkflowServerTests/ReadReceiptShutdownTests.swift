@@ -4,7 +4,7 @@ import Testing
 
 /// A graceful shutdown waits for the queued read receipts for a bounded time only: a Graph API that answers
 /// each in 10 seconds must not hold the stop (and the store's sender lock) for minutes.
-@Suite struct ReadReceiptShutdownTests {
+@Suite(.hangGuard) struct ReadReceiptShutdownTests {
     @Test func aSlowDrainIsCancelledAtTheLimit() async {
         let drain = Task<Bool, Never> {
             // Stands for receipts answered after 10 minutes: true only if the wait was cut.

@@ -5,7 +5,7 @@ import Testing
 
 /// The retention purges the server runs: processed ids after a week, a tenant's log after its
 /// `log_retention_days`, other tenants' log kept, the consent ledger never touched.
-@Suite("Retention") struct RetentionServiceTests {
+@Suite("Retention", .hangGuard) struct RetentionServiceTests {
     @Test func oldLinesOfATenantWithARetentionAreDeletedOthersKept() async throws {
         let folder = try TestFolder()
         defer { folder.remove() }

@@ -8,7 +8,7 @@ import Testing
 
 /// Once the server shuts down, a connection whose client does not take its answer is closed after the drain
 /// limit; a request the server is still working on is not cut, but its answer gets the limit of its own.
-@Suite("Shutdown drain") struct ShutdownDrainTests {
+@Suite("Shutdown drain", .hangGuard) struct ShutdownDrainTests {
     private let loop = EmbeddedEventLoop()
 
     private func channel() throws -> EmbeddedChannel {

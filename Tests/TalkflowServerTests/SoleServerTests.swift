@@ -8,7 +8,7 @@ import Testing
 /// A SQLite store serves one `talkflow serve` at a time: a second server on the same store exits 1 with a clear
 /// reason before it sends or releases anything (it would release the running server's outbox claims and send
 /// their messages twice), and the first keeps serving.
-@Suite("One server per SQLite store") struct SoleServerTests {
+@Suite("One server per SQLite store", .hangGuard) struct SoleServerTests {
     @Test func aSecondServerOnTheSameStoreIsRefused() async throws {
         let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")
         let folder = try TestFolder()

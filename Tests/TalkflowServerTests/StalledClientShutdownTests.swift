@@ -16,7 +16,7 @@ import Testing
 /// connected with a tiny receive buffer and never read, while megabytes of events are produced: SIGTERM makes
 /// it exit with status 0 within the drain limit (it waited for those clients as long as they stalled), and a new
 /// server on the same store starts at once (the sender lock was released).
-@Suite("Shutdown with stalled clients") struct StalledClientShutdownTests {
+@Suite("Shutdown with stalled clients", .hangGuard) struct StalledClientShutdownTests {
     static let contact = "573001112244"
 
     @Test func sigtermExitsWithinTheDrainLimitWhileClientsStopReading() async throws {

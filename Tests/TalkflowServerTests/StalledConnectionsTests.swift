@@ -8,7 +8,7 @@ import Testing
 
 /// The stalled-connection closer cuts off a silent client, but never a connection whose request the server is
 /// still answering (a webhook whose media lookups outlast the timeout must still get its 200 or 500).
-@Suite("Stalled connections") struct StalledConnectionsTests {
+@Suite("Stalled connections", .hangGuard) struct StalledConnectionsTests {
     private func channel() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(StalledConnections.Closer())

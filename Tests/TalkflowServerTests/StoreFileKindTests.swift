@@ -4,7 +4,7 @@ import Testing
 /// `talkflow serve` refuses a `store:` that names something other than a regular file before SQLite opens it:
 /// a FIFO would hang the open forever, and a folder or a device gave a bare "disk I/O error". The reason is
 /// reported at `store:` with a hint, the server does not start (exit 1), and a missing file is still created.
-@Suite("The store is a regular file") struct StoreFileKindTests {
+@Suite("The store is a regular file", .hangGuard) struct StoreFileKindTests {
     @Test(arguments: [("fifo", "a FIFO"), ("folder", "a folder"), ("/dev/null", "a device")])
     func aStoreThatIsNotARegularFileIsRefusedAtStore(path: String, kind: String) async throws {
         let binary = try #require(ServeProcess.binary, "the talkflow executable was not found next to the tests")

@@ -11,7 +11,7 @@ import Testing
 /// Business-initiated templates through `POST /api/v1/tenants/{tenant}/templates/{template}/send` on a live
 /// server: queued and sent only to a contact who agreed (opt-in for marketing, consent for utility), refused
 /// clearly otherwise with nothing queued or sent.
-@Suite("Business-initiated template messages")
+@Suite("Business-initiated template messages", .hangGuard)
 struct TemplateSendTests {
     /// Flows/default.yaml with an optional marketing purpose asked as an opt-in right after consent, a
     /// marketing template with its opt-out button and a utility template with a JPEG header.

@@ -4,7 +4,7 @@ import Testing
 
 @testable import TalkflowServer
 
-@Suite("Tenant registry")
+@Suite("Tenant registry", .hangGuard)
 struct TenantRegistryTests {
     @Test func tenantsAreFoundByPhoneNumberID() throws {
         let folder = try TestFolder()

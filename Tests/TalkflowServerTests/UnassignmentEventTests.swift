@@ -6,7 +6,7 @@ import Testing
 
 /// An agent's event stream, read over real HTTP, says when a conversation leaves them, with the reason: an
 /// admin's reassignment or close, the contact's revocation, a policy or flow change that ended the handoff.
-@Suite("Unassignment events") struct UnassignmentEventTests {
+@Suite("Unassignment events", .hangGuard) struct UnassignmentEventTests {
     /// `text` (ana's stream) holds one `unassignment` for the test contact, whose data are exactly these keys.
     static func expectUnassignment(
         _ text: String, reason: String, sourceLocation: SourceLocation = #_sourceLocation

@@ -57,7 +57,7 @@ extension TestServer {
     }
 }
 
-@Suite("Webhook routes")
+@Suite("Webhook routes", .hangGuard)
 struct WebhookRouteTests {
     // MARK: Handshake
 
