@@ -299,16 +299,20 @@ extension InboundMessage.Location {
 }
 
 extension InboundMessage.Location {
-    /// A field on one line (line breaks as spaces), so that the place's lines stay name, address, coordinates.
+    /// A field on one line (each line break a space, CR LF one break), so that the place's lines stay name,
+    /// address, coordinates, and a card stays on its line.
     static func oneLine(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(
-                text.unicodeScalars.map {
-                    $0.properties.generalCategory == .lineSeparator || $0 == "\n" || $0 == "\r"
-                        || $0 == "\u{85}" || $0 == "\u{2029}" ? " " : $0
-                })
-        )
-        .trimmingCharacters(in: .whitespaces)
+        var line = String.UnicodeScalarView()
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            if scalar == "\n", afterCarriageReturn { continue }
+            let breaks =
+                scalar.properties.generalCategory == .lineSeparator
+                || ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2029}"].contains(scalar)
+            line.append(breaks ? " " : scalar)
+        }
+        return String(line).trimmingCharacters(in: .whitespaces)
     }
 }
 
@@ -318,7 +322,7 @@ extension InboundMessage.SharedContact {
     var text: String {
         let parts =
             [formattedName.map(InboundMessage.Location.oneLine)].compactMap { $0 }
-            + phones.compactMap { $0.phone ?? $0.waID.map { "+\($0)" } }
+            + phones.compactMap { ($0.phone ?? $0.waID.map { "+\($0)" }).map(InboundMessage.Location.oneLine) }
         return parts.joined(separator: " ")
     }
 }

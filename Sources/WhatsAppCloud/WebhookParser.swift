@@ -156,15 +156,21 @@ public enum WebhookParser {
         let phoneNumberID = value.metadata.phoneNumberID
         let contacts = value.contacts ?? []
         for (m, message) in (value.messages ?? []).enumerated() {
-            // The contact card for this message: the one with its wa_id or user_id, else the only one.
+            // The contact card for this message: the one with its wa_id, else the one with its user_id that names
+            // no other number, else, for a message that names no sender, the only one. A card naming someone else
+            // is never the sender's: its user id would be linked to the sender's number (another person's
+            // messages would then be answered there) and its profile name would become the sender's.
             // An empty id is an absent one: Meta sends `"from": ""` and `"wa_id": ""` for a user with a username
             // whose number it withholds, with `from_user_id` naming them.
             let from = Self.given(message.from)
             let fromUserID = Self.given(message.fromUserID)
             let contact =
                 contacts.first { from != nil && Self.given($0.waID) == from }
-                ?? contacts.first { fromUserID != nil && Self.given($0.userID) == fromUserID }
-                ?? (contacts.count == 1 ? contacts[0] : nil)
+                ?? contacts.first {
+                    fromUserID != nil && Self.given($0.userID) == fromUserID
+                        && (from == nil || Self.given($0.waID) == nil)
+                }
+                ?? (from == nil && fromUserID == nil && contacts.count == 1 ? contacts[0] : nil)
             let waID = from ?? Self.given(contact?.waID)
             let userID = fromUserID ?? Self.given(contact?.userID)
             guard let contactID = waID ?? userID else {

@@ -98,6 +98,19 @@ import WhatsAppCloud
                     messageID: "wamid.M1"))
     }
 
+    /// A CR LF is one line break, one space; a line break inside a phone number is a space too, so that a card
+    /// stays on its line (a second line would read as a second card).
+    @Test func aCarriageReturnLineFeedIsOneSpaceAndAPhoneStaysOnItsCardsLine() throws {
+        let place = #""location":{"latitude":4.6,"longitude":-74,"address":"Cra 7 # 1-2\r\nBogot\u00e1"}"#
+        #expect(
+            try event(Fixture.single(type: "location", part: place))
+                == .unreadable(type: "location", content: "Cra 7 # 1-2 Bogotá\n4.6,-74.0", messageID: "wamid.M1"))
+        let card = #""contacts":[{"name":{"formatted_name":"Ana\r\nG\u00f3mez"},"phones":[{"phone":"+57 300\n111"}]}]"#
+        #expect(
+            try event(Fixture.single(type: "contacts", part: card))
+                == .unreadable(type: "contacts", content: "Ana Gómez +57 300 111", messageID: "wamid.M1"))
+    }
+
     /// One line per card, the bracket's type heading the first only: a card without phones is its bare name, and
     /// a card with neither name nor phone (only an e-mail address) takes no line.
     @Test func aContactCardWithoutPhonesIsItsNameAndAnEmptyCardTakesNoLine() throws {

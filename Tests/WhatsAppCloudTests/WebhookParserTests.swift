@@ -289,6 +289,42 @@ import WhatsAppCloud
         #expect(names == ["222:Luis", "111:Ana"])
     }
 
+    /// A card that names another number (or another user id) is not the sender's, even when it is the only one:
+    /// read as the sender's, its user id would be linked to the sender's number, so that the other person's later
+    /// messages with that id alone would be answered at the sender's number, and its name would become theirs.
+    @Test func aCardNamingSomeoneElseIsNotTheSenders() throws {
+        let bob = #"{"profile":{"name":"Beto"},"wa_id":"573001350002","user_id":"CO.555"}"#
+        let fromAna = Fixture.message(
+            id: "wamid.A", type: "text", part: #""text":{"body":"hola"}"#, from: "573001350001")
+        let alone = try onlyMessage(Fixture.body(value: Fixture.messagesValue([fromAna], contacts: [bob])))
+        #expect(alone.contactID == "573001350001")
+        #expect(alone.userID == nil)
+        #expect(alone.profileName == nil)
+        // Beside a message of its own: Bob's card is Bob's, and only Bob's.
+        let fromBob = Fixture.message(
+            id: "wamid.B", type: "text", part: #""text":{"body":"hola"}"#, from: "573001350002")
+        let both = try WebhookParser.parse(
+            Fixture.body(value: Fixture.messagesValue([fromBob, fromAna], contacts: [bob])))
+        let senders = both.compactMap { update -> String? in
+            if case .message(let m) = update { return "\(m.contactID):\(m.userID ?? "-"):\(m.profileName ?? "-")" }
+            return nil
+        }
+        #expect(senders == ["573001350002:CO.555:Beto", "573001350001:-:-"])
+        // A user id that is the message's, on a card naming another number, is not taken either; the message's
+        // own ids stand.
+        let withUserID =
+            #"{"from":"573001350001","from_user_id":"CO.555","id":"wamid.C","timestamp":"1749416383","#
+            + #""type":"text","text":{"body":"hola"}}"#
+        let crossed = try onlyMessage(Fixture.body(value: Fixture.messagesValue([withUserID], contacts: [bob])))
+        #expect(crossed.contactID == "573001350001")
+        #expect(crossed.userID == "CO.555")
+        #expect(crossed.profileName == nil)
+        // A card with the message's user id and no number is the sender's.
+        let byUserID = #"{"profile":{"name":"Ana"},"user_id":"CO.555"}"#
+        let matched = try onlyMessage(Fixture.body(value: Fixture.messagesValue([withUserID], contacts: [byUserID])))
+        #expect(matched.profileName == "Ana")
+    }
+
     @Test func aMessageWithoutSenderIsRefusedWithItsPath() throws {
         let message = #"{"id":"wamid.X","timestamp":"1749416383","type":"text","text":{"body":"x"}}"#
         let error = #expect(throws: WebhookParseError.self) {
