@@ -12,6 +12,19 @@ import Foundation
 /// so every name read from the command line or a folder opens the file it came from. Only text typed inside
 /// a file or at the REPL that holds U+10FE80–U+10FEFF names the bytes they stand for.
 public enum SystemPath {
+    /// The folder part of `path`, as `NSString.deletingLastPathComponent` gives it (`a/b.yaml` → `a`, `/x` → `/`,
+    /// `./x` → `.`), and `""` for a name without a folder (`x`, `x/`). swift-corelibs-foundation traps on a name
+    /// of one character (`"x"`, `"x/"`), which users type (`talkflow test x`, `--config k`).
+    public static func folder(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        var folder = trimmed[..<slash]
+        while folder.count > 1, folder.hasSuffix("/") { folder = folder.dropLast() }
+        return String(folder)
+    }
+
     /// The private-use character that holds byte 0x80 of a name; byte `b` is held as `escapeBase + b`.
     static let escapeBase: UInt32 = 0x10FE00
 

@@ -27,7 +27,7 @@ public struct ReadinessCheck: Sendable {
     /// layer provides its own check; it opens no connection.
     public static func sqliteFile(path: String) -> ReadinessCheck {
         ReadinessCheck(name: "store") {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = SystemPath.folder(of: path)
             let directory = folder.isEmpty ? "." : folder
             var info = stat()
             guard SystemPath.stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {

@@ -7,7 +7,7 @@ enum SourceFiles {
     /// `path` as seen from the folder of `base` (a file path): unchanged when absolute.
     static func resolve(_ path: String, relativeTo base: String) -> String {
         if path.hasPrefix("/") { return path }
-        let folder = (base as NSString).deletingLastPathComponent
+        let folder = SystemPath.folder(of: base)
         return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
     }
 }

@@ -109,7 +109,7 @@ enum FileSystem {
             } else {
                 // A link to a file not written yet: its target, relative to the link's folder.
                 guard let target = SystemPath.readlink(given) else { return FileKind.describe(errno) }
-                let folder = (given as NSString).deletingLastPathComponent
+                let folder = SystemPath.folder(of: given)
                 path = target.hasPrefix("/") || folder.isEmpty ? target : folder + "/" + target
             }
         }

@@ -47,7 +47,7 @@ struct OwnInput: Equatable {
     /// `path` absolute, its folder's links and `.`/`..` resolved when the folder exists.
     private static func canonical(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        let folder = (absolute as NSString).deletingLastPathComponent
+        let folder = SystemPath.folder(of: absolute)
         let name = (absolute as NSString).lastPathComponent
         if let resolved = SystemPath.realpath(folder) {
             return (resolved == "/" ? "" : resolved) + "/" + name

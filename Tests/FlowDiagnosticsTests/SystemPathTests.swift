@@ -24,4 +24,16 @@ import Testing
         #expect(SystemPath.display(path) == "caf\u{FFFD}.y")
         #expect(VisibleText.of(path) == "caf\u{FFFD}.y")
     }
+
+    /// The folder of a path, as Foundation's `deletingLastPathComponent` gives it, without its trap on a name of
+    /// one character.
+    @Test func theFolderOfAPath() {
+        let cases: [(String, String)] = [
+            ("x", ""), ("x/", ""), ("x//", ""), ("xy", ""), ("ab/", ""), ("./x", "."), ("/x", "/"), ("a/x", "a"),
+            ("a/b/c.yaml", "a/b"), ("a//x", "a"), ("/", "/"), ("", ""), ("//x", "/"), ("/a/b/", "/a"),
+        ]
+        for (path, folder) in cases {
+            #expect(SystemPath.folder(of: path) == folder, "\(path)")
+        }
+    }
 }

@@ -150,7 +150,7 @@ public final class TranscriptRunner: @unchecked Sendable {
     /// The flow file of a transcript: its `flow:` relative to the transcript's folder (an absolute path as is).
     public static func resolve(_ flowPath: String, relativeTo transcriptPath: String) -> String {
         if flowPath.hasPrefix("/") { return (flowPath as NSString).standardizingPath }
-        let folder = (transcriptPath as NSString).deletingLastPathComponent
+        let folder = SystemPath.folder(of: transcriptPath)
         let joined = folder.isEmpty ? flowPath : (folder as NSString).appendingPathComponent(flowPath)
         return Self.normalize(joined)
     }
