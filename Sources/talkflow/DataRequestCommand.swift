@@ -80,7 +80,7 @@ struct DataRequestStoreOptions: ParsableArguments {
     static func time(_ at: Int64?) throws -> Int64 {
         guard let at else { return Int64(Date().timeIntervalSince1970) }
         guard (0...latestTime).contains(at) else {
-            throw ValidationError("--at \(at) is not a time from 1970 to 9999 in Unix seconds (e.g. 1796396400)")
+            throw ValidationError("--at \(at) is not a time from 1970 to 9999 in Unix seconds (e.g. 1764946800)")
         }
         return at
     }
@@ -167,7 +167,8 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "When the request was received, in Unix seconds (a request received by mail yesterday); default: now.",
+            "When the request was received, in Unix seconds (a request received by mail yesterday), not later than now; "
+                + "default: now.",
             valueName: "unix-seconds"))
     var at: Int64?
 
@@ -185,8 +186,21 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try storedContact()
         guard !tenant.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tenant is empty") }
-        _ = try DataRequestStoreOptions.time(at)
+        let received = try DataRequestStoreOptions.time(at)
+        // A request cannot have been received later than now: such a case (a typo in the year) could not be
+        // answered, extended or erased before that date, and cases are never deleted. A few minutes are allowed for
+        // a clock that differs from the one that read the request.
+        let now = Int64(Date().timeIntervalSince1970)
+        if received > now + Self.allowedSkew {
+            throw ValidationError(
+                "--at \(received) (\(ColombianTime.iso8601(received))) is later than now "
+                    + "(\(ColombianTime.iso8601(now))): a request is recorded when or after it was received; "
+                    + "give the time it was received, or leave --at out for now")
+        }
     }
+
+    /// How far `--at` may be ahead of this machine's clock (seconds).
+    static let allowedSkew: Int64 = 300
 
     func run() async throws {
         let store = try options.open()

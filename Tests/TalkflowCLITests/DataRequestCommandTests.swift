@@ -11,8 +11,8 @@ extension TemporaryFolder {
 
 /// `talkflow data-request`: cases with their deadlines, printed as JSON, refusals exit 1.
 @Suite struct DataRequestCommandTests {
-    /// Friday 4 December 2026, 10:00 in Bogotá.
-    static let received = "1796396400"
+    /// Friday 5 December 2025, 10:00 in Bogotá (in the past: `open --at` refuses a time later than now).
+    static let received = "1764946800"
 
     @Test func aCaseIsOpenedExtendedAnsweredAndListed() async throws {
         let folder = try TemporaryFolder()
@@ -24,20 +24,21 @@ extension TemporaryFolder {
         let opened = try #require(try JSONSerialization.jsonObject(with: Data(open.stdout.utf8)) as? [String: Any])
         #expect(opened["id"] as? Int == 1)
         #expect(opened["kind"] as? String == "claim")
-        #expect(opened["status"] as? String == "open")
-        #expect(opened["received_at"] as? String == "2026-12-04T10:00:00-05:00")
-        #expect(opened["due_at"] as? String == "2026-12-29T23:59:59-05:00")
-        #expect(opened["flag_due_at"] as? String == "2026-12-09T23:59:59-05:00")
+        // Judged now, past its deadline.
+        #expect(opened["status"] as? String == "overdue")
+        #expect(opened["received_at"] as? String == "2025-12-05T10:00:00-05:00")
+        #expect(opened["due_at"] as? String == "2025-12-30T23:59:59-05:00")
+        #expect(opened["flag_due_at"] as? String == "2025-12-10T23:59:59-05:00")
 
         let extend = try await folder.run(
             "data-request", "extend", "1", "--store", "sqlite:store.sqlite", "--at", Self.received)
         #expect(extend.status == 0)
-        #expect(extend.stdout.contains("\"due_at\" : \"2027-01-12T23:59:59-05:00\""))
+        #expect(extend.stdout.contains("\"due_at\" : \"2026-01-13T23:59:59-05:00\""))
         let again = try await folder.run("data-request", "extend", "1", "--store", "sqlite:store.sqlite")
         #expect(again.status == 1)
         #expect(again.stderr == "talkflow: error: data request 1 is already extended\n")
 
-        let late = "1799902800"  // 13 January 2027: past the deadline
+        let late = "1768453200"  // 15 January 2026: past the deadline
         let list = try await folder.run(
             "data-request", "list", "--open", "--store", "sqlite:store.sqlite", "--at", late)
         #expect(list.status == 0)
@@ -66,6 +67,20 @@ extension TemporaryFolder {
                 "--at=\(at)")
             #expect(result.status == 64, "\(at): \(result.stderr)")
         }
+        // A request is not received later than now (a typo in the year would leave a case no one could answer,
+        // extend or erase before that date): a usage error, the store untouched.
+        let tomorrow = Int64(Date().timeIntervalSince1970) + 86_400
+        let future = try await folder.run(
+            "data-request", "open", "573000", "--tenant", "t", "--kind", "claim", "--store", "sqlite:store.sqlite",
+            "--at", String(tomorrow))
+        #expect(future.status == 64, "\(future.stderr)")
+        #expect(future.stderr.contains("--at \(tomorrow) ("), "\(future.stderr)")
+        #expect(
+            future.stderr.contains(
+                "): a request is recorded when or after it was received; give the time it was received, or leave "
+                    + "--at out for now"),
+            "\(future.stderr)")
+        #expect(try await folder.run("data-request", "list", "--store", "sqlite:store.sqlite").stdout == "[]\n")
         #expect(
             try await folder.run("data-request", "list", "--tenant", " ", "--store", "sqlite:missing.sqlite").status
                 == 64)
@@ -76,7 +91,7 @@ extension TemporaryFolder {
         // Opened second, received a year earlier: listed first, and overdue now.
         let earlier = try await folder.run(
             "data-request", "open", "573001", "--tenant", "t", "--kind", "access", "--store", "sqlite:store.sqlite",
-            "--at", "1764860400")
+            "--at", "1733324400")
         #expect(earlier.stdout.contains("\"status\" : \"overdue\""))
         let list = try await folder.run("data-request", "list", "--store", "sqlite:store.sqlite", "--at", Self.received)
         let ids = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
@@ -86,7 +101,7 @@ extension TemporaryFolder {
         #expect(late.status == 1)
         #expect(late.stderr.contains("an extension must be told before the deadline"))
         let early = try await folder.run(
-            "data-request", "answer", "1", "--store", "sqlite:store.sqlite", "--at", "1764860400")
+            "data-request", "answer", "1", "--store", "sqlite:store.sqlite", "--at", "1733324400")
         #expect(early.status == 1)
         #expect(early.stderr.contains("the answer cannot be earlier"))
     }
