@@ -4,9 +4,11 @@ import FlowDiagnostics
 /// never drift from the code: a test fails when the committed page differs from what this renders.
 public enum RuleCatalog {
     /// The page. `examples` maps a rule id to one of its diagnostics as `--format text` prints it, taken from the
-    /// rule's fixture (`example(of:inGolden:)`); a rule without one gets no example.
+    /// rule's fixture (`example(of:inGolden:)`); a rule without one gets no example. `exampleNotes` says, under an
+    /// example, where its fixture differs from a real run (a lowered limit).
     public static func markdown(
-        _ descriptors: [RuleDescriptor] = RuleRegistry.descriptors, examples: [String: String] = [:]
+        _ descriptors: [RuleDescriptor] = RuleRegistry.descriptors, examples: [String: String] = [:],
+        exampleNotes: [String: String] = [:]
     ) -> String {
         var out = """
             # Lint rules
@@ -35,6 +37,7 @@ public enum RuleCatalog {
             out += "How to fix: \(d.fix)\n"
             if let example = examples[d.id] {
                 out += "\nExample (`Tests/FlowCompilerTests/Fixtures/\(d.id)/`):\n\n```\n\(example)```\n"
+                if let note = exampleNotes[d.id] { out += "\n\(note)\n" }
             }
         }
         return out

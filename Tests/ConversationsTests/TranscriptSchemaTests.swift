@@ -105,7 +105,7 @@ private let brokenTranscripts: [BrokenTranscript] = [
     BrokenTranscript(
         label: "relayed two ways", yaml: "flow: f.yaml\nsteps:\n  - relayed: { text: a, contains: b }\n",
         id: "invalid_value"),
-    // At most one of buttons, list, attachment and template; text with none of them nor with body.
+    // At most one of buttons, list, attachment and template; text with none of them nor with body, header or footer.
     .step("buttons and a list", "bot: { buttons: [Uno], list: { rows: [Uno] } }", "invalid_value"),
     .step("an attachment and a template", "window_closed: { attachment: {}, template: {} }", "invalid_value"),
     .step("buttons and a template", "bot: { buttons: [Uno], template: { name: aviso } }", "invalid_value"),
@@ -114,6 +114,8 @@ private let brokenTranscripts: [BrokenTranscript] = [
     .step("text with an attachment", "window_closed: { text: Hola, attachment: { url: x } }", "invalid_value"),
     .step("text with a template", "bot: { text: Hola, template: {} }", "invalid_value"),
     .step("text with a body", "bot: { text: Hola, body: Hola }", "invalid_value"),
+    .step("text with a header", "bot: { text: Hola, header: Tienda }", "invalid_value"),
+    .step("text with a footer", "bot: { text: Hola, footer: Gracias }", "invalid_value"),
     // An attachment type is a known short type or a MIME type.
     .step("attachment type exe", "attachment: { type: exe, size: 1 }", "invalid_value"),
     .step("empty attachment type", "attachment: { type: \"\", size: 1 }", "invalid_value"),

@@ -8,7 +8,22 @@ import Testing
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     try Golden.compare(
-        RuleCatalog.markdown(examples: try fixtureExamples()), root.appendingPathComponent("Docs/lint-rules.md"))
+        RuleCatalog.markdown(examples: try fixtureExamples(), exampleNotes: fixtureExampleNotes()),
+        root.appendingPathComponent("Docs/lint-rules.md"))
+}
+
+/// For a fixture that lowers the size limit (its `max-bytes` file), a note that a real run's limit is 16 MiB.
+func fixtureExampleNotes() -> [String: String] {
+    var notes: [String: String] = [:]
+    for descriptor in RuleRegistry.descriptors {
+        let file = GoldenFixtureTests.fixtures.appendingPathComponent(descriptor.id).appendingPathComponent("max-bytes")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+        notes[descriptor.id] =
+            "The fixture lowers the limit to \(text.trimmingCharacters(in: .whitespacesAndNewlines)) bytes (its "
+            + "`max-bytes` file), so that it needs no large file; `talkflow lint` applies 16777216 bytes (16 MiB) to "
+            + "a flow. The file is not read, so no source line is shown."
+    }
+    return notes
 }
 
 /// Each rule's first diagnostic in its fixture's `expected.txt`, the example the page shows.

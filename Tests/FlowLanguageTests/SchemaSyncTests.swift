@@ -323,7 +323,7 @@ private let kitchenSink = """
       business_hours:
         zz_probe: 0
         monday: ["08:00-12:00", "14:00 - 18:00"]
-        tuesday: ["08:00-12:00"]
+        tuesday: ["  08:00-12:00  "]
         wednesday: []
         thursday: ["00:00-24:00"]
         friday: ["08:00-12:00"]

@@ -125,6 +125,10 @@ struct ConfigSchemaTests {
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"\"")),
             ("", tenant.replacingOccurrences(of: "flow: flows/acme.yaml", with: "flow: \"flows/acme.yaml\\0x\"")),
             ("store: \"sqlite:x.db\\0y\"", tenant),
+            // SQLite's names that are no file: a database in memory, and URIs.
+            ("store: \"sqlite::memory:\"", tenant), ("store: \"sqlite://:memory:\"", tenant),
+            ("store: \"sqlite:file:x.db?mode=memory\"", tenant), ("store: \"sqlite:./file:x.db\"", tenant),
+            ("store: \"sqlite::memory:x\"", tenant),
             // The Graph API origin: scheme in any case, a port from 1 to 65535 in digits, an IPv6 host in brackets.
             ("graph_api_url: HTTPS://graph.facebook.com", tenant), ("graph_api_url: Http://localhost", tenant),
             ("graph_api_url: https://graph.facebook.com:0", tenant),

@@ -537,10 +537,12 @@ private final class Reader {
                     parameters: t["parameters"].flatMap { texts($0.value, "'parameters'") })
             }
         }
-        if let textPair = fields["text"], m.form != nil || m.body != nil {
+        // A plain text message has no header or footer: with either, the expectation could never match.
+        if let textPair = fields["text"], m.form != nil || m.body != nil || m.header != nil || m.footer != nil {
             add(
                 SchemaRules.invalidValue.diagnostic(
-                    "'text' is the whole text of a plain text message; for buttons and lists use 'body'",
+                    "'text' is the whole text of a plain text message, which has no header or footer; for buttons "
+                        + "and lists use 'body'",
                     at: textPair.keyRange))
             return nil
         }
