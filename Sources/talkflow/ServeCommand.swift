@@ -25,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
             with errors is refused and the previous one keeps running. SIGTERM or SIGINT stop the server \
             gracefully: it stops accepting connections, ends the agents' event streams and finishes the \
             requests in flight; 3 seconds after the signal it closes any connection whose client is not \
-            reading what it was sent.
+            reading what it was sent. Either signal while the server is still starting (before it listens) \
+            stops it at once: nothing is in flight yet.
 
             Exit status:
               0   stopped by SIGTERM or SIGINT
@@ -76,6 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
         // the process by its default action: `systemctl start` then `reload` took the service down. The flows
         // are being read then anyway, so such a signal is dropped.
         signal(SIGHUP) { _ in }
+        // SIGTERM or SIGINT before the server has started ends it at once with status 0, as a stop after the start
+        // does: nothing is in flight yet (the store's own transactions survive an exit), and the default action
+        // would end it by the signal (status 143), which a supervisor reads as a failure. The server's own
+        // handlers replace these before it accepts a connection.
+        for stopSignal in [SIGTERM, SIGINT] {
+            signal(stopSignal) { _ in
+                let line: StaticString = "talkflow: stopped before the server started\n"
+                _ = write(STDERR_FILENO, line.utf8Start, line.utf8CodeUnitCount)
+                _exit(0)
+            }
+        }
         let result = ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
         if result.files.contains(where: { !$0.diagnostics.isEmpty }) {
             Console.err(TextRenderer.render(files: result.files, colors: color.enabled(for: STDERR_FILENO)))
