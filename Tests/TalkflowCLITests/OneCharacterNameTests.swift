@@ -6,12 +6,6 @@ import Testing
 /// process died with SIGILL); every command reads its folder with `SystemPath.folder(of:)` instead.
 @Suite("One-character file names")
 struct OneCharacterNameTests {
-    static let defaultFlow: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return (try? String(contentsOf: root.appending(path: "Flows/default.yaml"), encoding: .utf8)) ?? ""
-    }()
-
     static let transcript = """
         flow: default.yaml
         steps:
@@ -22,7 +16,7 @@ struct OneCharacterNameTests {
 
     @Test func aTranscriptNamedWithOneCharacterRuns() async throws {
         let folder = try TemporaryFolder()
-        try folder.write("default.yaml", Self.defaultFlow)
+        try folder.write("default.yaml", ShippedFlow.defaultFlow)
         try folder.write("x", Self.transcript)
         let output = try await folder.run("test", "x")
         #expect(!output.signaled, "\(output.stderr)")
@@ -32,7 +26,7 @@ struct OneCharacterNameTests {
 
     @Test func aCompiledMachineIsWrittenThroughALinkOfOneCharacter() async throws {
         let folder = try TemporaryFolder()
-        try folder.write("default.yaml", Self.defaultFlow)
+        try folder.write("default.yaml", ShippedFlow.defaultFlow)
         try FileManager.default.createSymbolicLink(
             atPath: folder.url.appending(path: "L").path, withDestinationPath: "machine.json")
         let output = try await folder.run("compile", "default.yaml", "-o", "L")

@@ -6,12 +6,6 @@ import Testing
 /// signal's default action (status 143, which a supervisor reads as a failure).
 @Suite("serve: SIGTERM while starting")
 struct ServeStartupSignalTests {
-    static let defaultFlow: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return (try? String(contentsOf: root.appending(path: "Flows/default.yaml"), encoding: .utf8)) ?? ""
-    }()
-
     /// The signals `pid` catches with a handler of its own (`SigCgt` in /proc), as a bit set (bit n-1 for signal n).
     static func caughtSignals(_ pid: pid_t) -> UInt64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
@@ -41,7 +35,7 @@ struct ServeStartupSignalTests {
 
             """
         for tenant in 0..<30 {
-            try folder.write("flow\(tenant).yaml", Self.defaultFlow)
+            try folder.write("flow\(tenant).yaml", ShippedFlow.defaultFlow)
             configuration += """
                   - id: t\(tenant)
                     phone_number_id: "1065403522\(10_000 + tenant)"
