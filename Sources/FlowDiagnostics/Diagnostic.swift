@@ -11,7 +11,7 @@ public struct DiagnosticNote: Codable, Sendable, Hashable {
     public var range: SourceRange
 
     public init(message: String, range: SourceRange) {
-        self.message = message
+        self.message = Diagnostic.shortened(message)
         self.range = range
     }
 }
@@ -42,10 +42,29 @@ public struct Diagnostic: Codable, Sendable, Hashable {
     ) {
         self.id = id
         self.severity = severity
-        self.message = message
+        self.message = Self.shortened(message)
         self.range = range
         self.notes = notes
-        self.suggestion = suggestion
+        self.suggestion = suggestion.map(Self.shortened)
+    }
+
+    /// The longest message, note or help kept whole, in UTF-8 bytes.
+    public static let longestText = 8192
+    /// What a longer one keeps: its first and last characters.
+    static let keptHead = 2000
+    static let keptTail = 500
+
+    /// `text`, or, past `longestText` bytes (a message quoting a value of megabytes from a hostile file), its first
+    /// 2,000 and last 500 characters joined by `… (N characters left out) …`: printing the whole value would take
+    /// seconds per diagnostic and bury the rest, and its ends say what it is.
+    public static func shortened(_ text: String) -> String {
+        guard text.utf8.count > longestText else { return text }
+        let scalars = text.unicodeScalars
+        let count = scalars.count
+        guard count > keptHead + keptTail else { return text }
+        let head = String(String.UnicodeScalarView(scalars.prefix(keptHead)))
+        let tail = String(String.UnicodeScalarView(scalars.suffix(keptTail)))
+        return "\(head)… (\(count - keptHead - keptTail) characters left out) …\(tail)"
     }
 
     /// Orders diagnostics by position, then id, so that output is stable.
