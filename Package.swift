@@ -127,6 +127,9 @@ let package = Package(
             ],
             path: "Tests/GraphAPISupport"
         ),
+        // Starting child processes with posix_spawn instead of Foundation's `Process`, which reads past a buffer on
+        // Linux; shared by every test target that runs a program.
+        .target(name: "ProcessTestSupport", dependencies: ["FlowDiagnostics"], path: "Tests/ProcessSupport"),
         .testTarget(name: "FlowDiagnosticsTests", dependencies: ["FlowDiagnostics"]),
         .testTarget(name: "FlowSyntaxTests", dependencies: ["FlowSyntax", "FlowDiagnostics", "SchemaTestSupport"]),
         .testTarget(
@@ -135,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowCompilerTests",
-            dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics"],
+            dependencies: ["FlowCompiler", "FlowLanguage", "FlowSyntax", "FlowDiagnostics", "ProcessTestSupport"],
             resources: [.copy("Fixtures"), .copy("UnquotedText")]
         ),
         .testTarget(
@@ -149,7 +152,7 @@ let package = Package(
                 "SchemaTestSupport",
             ]
         ),
-        .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler", "Storage"]),
+        .testTarget(name: "TalkflowCLITests", dependencies: ["FlowCompiler", "Storage", "ProcessTestSupport"]),
         .testTarget(
             name: "WhatsAppCloudTests",
             dependencies: [
@@ -163,14 +166,15 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "FlowRuntime", "FlowCompiler", "TalkflowJSON", .product(name: "GRDB", package: "GRDB.swift"),
+                "Storage", "FlowRuntime", "FlowCompiler", "TalkflowJSON", "ProcessTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "TalkflowServerTests",
             dependencies: [
                 "TalkflowServer", "WhatsAppCloud", "Storage", "FlowRuntime", "FlowCompiler", "FlowDiagnostics",
-                "FlowSyntax", "SchemaTestSupport", "GraphAPITestSupport",
+                "FlowSyntax", "SchemaTestSupport", "GraphAPITestSupport", "ProcessTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

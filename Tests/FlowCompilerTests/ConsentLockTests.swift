@@ -2,6 +2,7 @@ import FlowCompiler
 import FlowDiagnostics
 import FlowLanguage
 import Foundation
+import ProcessTestSupport
 import Testing
 
 // The consent lock (habeas-data checklist item 8): a consent text may not change under a policy version that
@@ -131,17 +132,7 @@ private let optInStep = """
 
 /// SHA-256 by coreutils, outside Swift, so the test does not repeat the code it checks.
 private func shaHex(_ text: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(text.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try ChildProcess.output(of: "/usr/bin/sha256sum", input: Array(text.utf8))
     return String(String(decoding: data, as: UTF8.self).prefix(64))
 }
 

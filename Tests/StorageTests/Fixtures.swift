@@ -2,6 +2,7 @@ import FlowCompiler
 import FlowRuntime
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Storage
 import Testing
 
@@ -62,18 +63,7 @@ enum Fixtures {
 
     /// `sha256sum` of the UTF-8 text, by the command-line tool: an implementation outside Swift.
     static func sha256Hex(_ text: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try! process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try! input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try! ChildProcess.output(of: "/usr/bin/env", ["sha256sum"], input: Array(text.utf8))
         return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 

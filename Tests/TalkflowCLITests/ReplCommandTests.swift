@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `talkflow repl`: the built binary driven through a pipe (scriptable, deterministic output) and through a
@@ -657,8 +658,7 @@ import Testing
 /// `talkflow repl` with its standard input a pipe: either all the input at once (`run`), or line by line
 /// (`send`), waiting for output in between, for tests that edit the flow during the session.
 final class PipedRepl {
-    private let process = Process()
-    private let input = Pipe()
+    private let process: ChildProcess
     private let capture: URL
     private let outURL: URL
     private let errURL: URL
@@ -672,20 +672,15 @@ final class PipedRepl {
         errURL = capture.appendingPathComponent("stderr")
         try Data().write(to: outURL)
         try Data().write(to: errURL)
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
-        process.environment = environment
-        process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
+        process = try ChildProcess(
+            binary.path, arguments: arguments, directory: directory.path, environment: environment, stdin: .pipe,
+            stdout: .file(outURL.path), stderr: .file(errURL.path))
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { process.signal(SIGTERM) }
         try? FileManager.default.removeItem(at: capture)
     }
 
@@ -698,7 +693,7 @@ final class PipedRepl {
 
     /// Writes lines to the REPL's standard input.
     func send(_ text: String) throws {
-        try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        try process.write(Array(text.utf8))
     }
 
     /// Waits until stdout contains `text` (the REPL has handled the lines before it).
@@ -713,18 +708,18 @@ final class PipedRepl {
 
     /// Closes the input (end of file) and waits for the REPL to exit.
     func finish(timeout: Double = 60) async throws -> TalkflowProcess.Output {
-        try input.fileHandleForWriting.close()
+        process.closeInput()
         let start = Date()
         var timedOut = false
         while process.isRunning {
             if Date().timeIntervalSince(start) > timeout {
                 timedOut = true
-                kill(process.processIdentifier, SIGKILL)
+                process.signal(SIGKILL)
                 break
             }
             try await Task.sleep(for: .milliseconds(5))
         }
-        process.waitUntilExit()
+        await process.waitUntilExit()
         #expect(!timedOut, "the REPL did not exit at the end of its input")
         return TalkflowProcess.Output(
             status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
@@ -742,7 +737,7 @@ final class PipedRepl {
 /// `ESC [ D`), and what is read from it is the screen output, prompt and readline's redrawing included.
 /// TERM is `xterm` and INPUTRC `/dev/null`, so the key bindings are readline's defaults on every machine.
 final class PseudoTerminalRepl {
-    private let process = Process()
+    private let process: ChildProcess
     private let master: Int32
     private var output: [UInt8] = []
 
@@ -753,33 +748,27 @@ final class PseudoTerminalRepl {
         try #require(master >= 0, "posix_openpt failed")
         try #require(pty.grant(master) == 0 && pty.unlock(master) == 0, "grantpt/unlockpt failed")
         let name = try #require(pty.slaveName(master).map { String(cString: $0) })
-        let slave = open(name, O_RDWR | O_NOCTTY)
+        let slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)
         try #require(slave >= 0, "cannot open \(name)")
         if let columns {
             var size = winsize(ws_row: 24, ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
             _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
         }
-        let slaveHandle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = home
+        // The child has its own copies; closing ours lets the master see the end when the child exits.
+        defer { close(slave) }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
         environment["TERM"] = "xterm"
         environment["INPUTRC"] = "/dev/null"
         environment["HOME"] = home.path
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        process.standardInput = slaveHandle
-        process.standardOutput = slaveHandle
-        process.standardError = slaveHandle
-        try process.run()
-        // The child has its own copies; closing ours lets the master see the end when the child exits.
-        try slaveHandle.close()
+        process = try ChildProcess(
+            binary.path, arguments: arguments, directory: home.path, environment: environment,
+            stdin: .descriptor(slave), stdout: .descriptor(slave), stderr: .descriptor(slave))
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
         close(master)
     }
 
@@ -813,7 +802,7 @@ final class PseudoTerminalRepl {
 
     /// Sends a signal to the REPL, as the terminal does for Ctrl-C (the test's pty is not its controlling
     /// terminal, so typing 0x03 would not).
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Whether the REPL was killed by a signal (rather than exiting), once `finish` returned.
     var killedBySignal: Bool { process.terminationReason == .uncaughtSignal }
@@ -828,8 +817,8 @@ final class PseudoTerminalRepl {
     func finish(timeout: Double = 30) async throws -> (Int32, String) {
         await pump(for: timeout) { !process.isRunning }
         await pump(for: 0.2) { false }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.isRunning { process.signal(SIGKILL) }
+        await process.waitUntilExit()
         return (process.terminationStatus, text)
     }
 }

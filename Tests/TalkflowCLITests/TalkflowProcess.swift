@@ -1,5 +1,5 @@
-import FlowDiagnostics
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Runs the built `talkflow` executable as a subprocess, the way users and CI run it, so that these tests cover
@@ -65,16 +65,15 @@ struct TalkflowProcess {
         env.merge(environment) { _, new in new }
 
         let start = Date()
-        let pid = try Spawn.start(
-            binary.path, arguments: arguments, directory: directory.path, environment: env, stdout: outURL.path,
-            stderr: errURL.path)
-        var status: Int32 = 0
+        let process = try ChildProcess(
+            binary.path, arguments: arguments, directory: directory.path, environment: env, stdout: .file(outURL.path),
+            stderr: .file(errURL.path))
         var timedOut = false
-        while waitpid(pid, &status, WNOHANG) == 0 {
+        while process.isRunning {
             if Date().timeIntervalSince(start) > timeout {
                 timedOut = true
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
+                process.signal(SIGKILL)
+                await process.waitUntilExit()
                 break
             }
             // A sleep that frees the thread: tests share Swift's cooperative pool (one thread per core), and a
@@ -82,12 +81,9 @@ struct TalkflowProcess {
             try await Task.sleep(for: .milliseconds(5))
         }
         let seconds = Date().timeIntervalSince(start)
-        // The wait status: the low 7 bits are the signal that ended the process (0 when it exited), the next
-        // byte its exit code.
-        let signal = status & 0x7f
         return Output(
-            status: signal == 0 ? (status >> 8) & 0xff : signal,
-            signaled: signal != 0,
+            status: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
             timedOut: timedOut,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
@@ -120,66 +116,6 @@ actor ProcessSlots {
         } else {
             waiting.removeFirst().resume()
         }
-    }
-}
-
-/// Starts a process with `posix_spawn` itself rather than Foundation's `Process`, which on Linux adds a close
-/// action for every descriptor number up to the highest one open and crashed inside `Process.run` (a `memcpy`
-/// past its buffer) while the test process held about 1,400 descriptors for the server tests running beside
-/// these. The child gets /dev/null as stdin and the two files as stdout and stderr; descriptors the runtime and
-/// the libraries open are close-on-exec, and glibc's `closefrom` action closes any others.
-enum Spawn {
-    struct Failed: Error, CustomStringConvertible {
-        var call: String
-        var code: Int32
-        var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
-    }
-
-    private typealias AddChdir =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>)
-        -> Int32
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc's extensions (2.29 and 2.34), which Swift's Glibc module does not declare.
-    private static func symbol<T>(_ name: String, as type: T.Type) -> T? {
-        guard let handle = dlopen(nil, RTLD_NOW), let pointer = dlsym(handle, name) else { return nil }
-        return unsafeBitCast(pointer, to: type)
-    }
-
-    static func start(
-        _ path: String, arguments: [String], directory: String, environment: [String: String], stdout: String,
-        stderr: String
-    ) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        func check(_ call: String, _ result: Int32) throws {
-            if result != 0 { throw Failed(call: call, code: result) }
-        }
-        try check("addopen stdin", posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
-        let output = O_WRONLY | O_CREAT | O_TRUNC
-        try check("addopen stdout", posix_spawn_file_actions_addopen(&actions, 1, stdout, output, 0o644))
-        try check("addopen stderr", posix_spawn_file_actions_addopen(&actions, 2, stderr, output, 0o644))
-        guard let addChdir = symbol("posix_spawn_file_actions_addchdir_np", as: AddChdir.self) else {
-            throw Failed(call: "posix_spawn_file_actions_addchdir_np", code: ENOSYS)
-        }
-        try check("addchdir", directory.withCString { addChdir(&actions, $0) })
-        if let addCloseFrom = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self) {
-            try check("addclosefrom", addCloseFrom(&actions, 3))
-        }
-        // An argument may hold a file name's bytes that are not UTF-8 (`SystemPath`): passed as those bytes.
-        let argv =
-            ([path] + arguments).map { argument in
-                SystemPath.withCString(argument) { strdup($0) }
-            } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        try check("posix_spawn", posix_spawn(&pid, path, &actions, nil, argv, envp))
-        return pid
     }
 }
 

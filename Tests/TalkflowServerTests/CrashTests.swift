@@ -3,6 +3,7 @@ import FlowRuntime
 import Foundation
 import GraphAPITestSupport
 import NIOCore
+import ProcessTestSupport
 import Storage
 import Synchronization
 import Testing
@@ -248,18 +249,18 @@ extension CrashTests {
 /// terminated by the test. Output goes to files in the test's folder, so it can never block the server.
 final class ServeProcess: @unchecked Sendable {
     // @unchecked: `process` is only touched by the test's task, one call after the other.
-    private let process: Process
+    private let process: ChildProcess
     /// `http://127.0.0.1:<port>`.
     let base: String
 
-    private init(process: Process, base: String) {
+    private init(process: ChildProcess, base: String) {
         self.process = process
         self.base = base
     }
 
     /// A test that stopped early leaves no server behind.
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
     }
 
     /// The built `talkflow` executable, beside the test runner (see Tests/TalkflowCLITests/TalkflowProcess.swift;
@@ -295,7 +296,7 @@ final class ServeProcess: @unchecked Sendable {
             return port != nil || !process.isRunning
         }
         if let port { return ServeProcess(process: process, base: "http://127.0.0.1:\(port)") }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         Issue.record("talkflow serve did not start:\n\(text)")
         throw CancellationError()
@@ -303,18 +304,15 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Starts `binary` with `arguments` in `folder`, the end-to-end secrets in its environment, its output in a
     /// new file `log`.
-    static func launch(binary: URL, _ arguments: [String], in folder: TestFolder, log: String) throws -> Process {
+    static func launch(binary: URL, _ arguments: [String], in folder: TestFolder, log: String) throws -> ChildProcess {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        // One descriptor for both, as one file handle was: the two streams share its offset and never overwrite
+        // each other.
+        let process = try ChildProcess(
+            binary.path, arguments: arguments, directory: folder.path,
+            environment: ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new },
+            stdin: .null, stdout: .descriptor(handle.fileDescriptor), stderr: .descriptor(handle.fileDescriptor))
         try handle.close()
         return process
     }
@@ -343,13 +341,13 @@ final class ServeProcess: @unchecked Sendable {
 
     /// SIGKILL: no graceful shutdown, no flush, whatever was in flight is cut.
     func kill9() async {
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         await waitForExit()
     }
 
     /// SIGTERM: the graceful shutdown `talkflow serve` promises.
     func terminate() async {
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         await waitForExit()
     }
 
@@ -364,8 +362,8 @@ final class ServeProcess: @unchecked Sendable {
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.isRunning { process.signal(SIGKILL) }
+        await process.waitUntilExit()
     }
 }
 

@@ -4,6 +4,7 @@ import GraphAPITestSupport
 import Logging
 import NIOCore
 import NIOPosix
+import ProcessTestSupport
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -23,14 +24,7 @@ func shippedFlow(_ name: String) throws -> String {
 
 /// The lower-case hex SHA-256 of a file as the system's `sha256sum` prints it: a check made without talkflow.
 func sha256sum(_ path: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try ChildProcess.output(of: "/usr/bin/sha256sum", [path])
     return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
 }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import ProcessTestSupport
 import Storage
 import Testing
 
@@ -39,7 +40,7 @@ import Testing
         let log = folder.file("serve.log")
         let process = try ServeProcess.launch(
             binary: binary, ["serve", "--config", config, "--color", "never"], in: folder, log: log)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer { if process.isRunning { process.signal(SIGKILL) } }
         // Signals from "configuration loaded" (before the store is opened) until the server listens.
         var sent = 0
         let deadline = ContinuousClock.now + .seconds(30)
@@ -47,7 +48,7 @@ import Testing
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if text.contains("talkflow serve listening") { break }
             if text.contains("configuration loaded") {
-                kill(process.processIdentifier, SIGHUP)
+                process.signal(SIGHUP)
                 sent += 1
             }
             try await Task.sleep(for: .milliseconds(2))
@@ -55,21 +56,21 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         // (When the whole suite runs, this task may first run after the server listens: then no signal fell in
         // the window and the test shows only that the server starts and stops cleanly. Alone, it always sends.)
-        if sent == 0 { kill(process.processIdentifier, SIGHUP) }
+        if sent == 0 { process.signal(SIGHUP) }
         try await Task.sleep(for: .milliseconds(300))
         #expect(process.isRunning, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         // Once it listens, SIGHUP reloads the flows as before: the start-up handler does not swallow it.
         _ = try await poll(within: .seconds(30)) {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("talkflow serve listening")
         }
-        kill(process.processIdentifier, SIGHUP)
+        process.signal(SIGHUP)
         var text = ""
         _ = try await poll(within: .seconds(30)) {
             text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             return text.contains("SIGHUP received: reloading flows")
         }
         #expect(text.contains("SIGHUP received: reloading flows"), "\(text)")
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         _ = try await poll(within: .seconds(20), every: .milliseconds(10)) { !process.isRunning }
         #expect(!process.isRunning)
         #expect(process.terminationReason == .exit)
@@ -103,24 +104,18 @@ import Testing
             try FileManager.default.copyItem(atPath: binary.path, toPath: executable)
             chmod(executable, 0o755)
         }
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: asRoot ? "/usr/bin/setpriv" : executable)
         let serve = ["serve", "--config", config, "--color", "never"]
-        server.arguments =
-            asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + serve : serve
-        server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
         let log = folder.file("denied.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        server.standardError = handle
-        server.standardOutput = FileHandle.nullDevice
-        server.standardInput = FileHandle.nullDevice
-        try server.run()
-        try handle.close()
+        let server = try ChildProcess(
+            asRoot ? "/usr/bin/setpriv" : executable,
+            arguments: asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + serve : serve,
+            directory: folder.path,
+            environment: ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new },
+            stdin: .null, stdout: .null, stderr: .file(log))
         let deadline = ContinuousClock.now + .seconds(60)
         while server.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        if server.isRunning { server.signal(SIGKILL) }
+        await server.waitUntilExit()
         let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(server.terminationStatus == 1, "\(stderr)")
         let owner = asRoot ? "root" : StoreAccess.userName(geteuid())
@@ -211,24 +206,16 @@ import Testing
     static func serveUntilExit(binary: URL, config: String, folder: TestFolder, timeout: Double = 60) async throws
         -> (Int32, String)
     {
-        let server = Process()
-        server.executableURL = binary
-        server.arguments = ["serve", "--config", config, "--color", "never"]
-        server.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        server.environment = ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new }
         // A file, not a pipe: a server that hangs holds a pipe open, and reading it would hang too.
-        _ = FileManager.default.createFile(atPath: folder.file("serve-stderr.log"), contents: nil)
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("serve-stderr.log")))
-        defer { try? errors.close() }
-        server.standardError = errors
-        server.standardOutput = FileHandle.nullDevice
-        server.standardInput = FileHandle.nullDevice
-        try server.run()
+        let server = try ChildProcess(
+            binary.path, arguments: ["serve", "--config", config, "--color", "never"], directory: folder.path,
+            environment: ProcessInfo.processInfo.environment.merging(EndToEnd.environment) { _, new in new },
+            stdin: .null, stdout: .null, stderr: .file(folder.file("serve-stderr.log")))
         let deadline = Date().addingTimeInterval(timeout)
         while server.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let timedOut = server.isRunning
-        if timedOut { kill(server.processIdentifier, SIGKILL) }
-        server.waitUntilExit()
+        if timedOut { server.signal(SIGKILL) }
+        await server.waitUntilExit()
         let stderr = (try? String(contentsOfFile: folder.file("serve-stderr.log"), encoding: .utf8)) ?? ""
         return (timedOut ? -1 : server.terminationStatus, stderr)
     }
