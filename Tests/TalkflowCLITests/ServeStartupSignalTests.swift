@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `talkflow serve` stopped by SIGTERM while it is still starting (reading its configuration, linting the flows,
@@ -54,7 +55,8 @@ struct ServeStartupSignalTests {
         let stderr = folder.url.appending(path: "serve.err").path
         let pid = try Spawn.start(
             binary.path, arguments: ["serve", "--config", "talkflow.yaml", "--color", "never"],
-            directory: folder.url.path, environment: environment, stdout: "/dev/null", stderr: stderr)
+            directory: folder.url.path, environment: environment, stdout: .null, stderr: .file(stderr)
+        ).pid
         var status: Int32 = 0
         defer {
             if waitpid(pid, &status, WNOHANG) == 0 {
