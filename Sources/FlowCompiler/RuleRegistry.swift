@@ -27,6 +27,7 @@ public enum RuleRegistry {
         DuplicatePurposeRule(),
         UnknownPurposeRule(),
         MarketingOptInRequiredRule(),
+        OptInPurposeMixedRule(),
         MarketingOptOutMissingRule(),
         OptionalPurposeBundledRule(),
         HandoffPurposeMissingRule(),
