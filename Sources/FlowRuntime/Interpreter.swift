@@ -447,7 +447,7 @@ public struct Interpreter: Sendable {
                         &s,
                         .attachment(
                             url: str(a.url), fileName: a.filename.map(str),
-                            caption: a.caption.map { render($0, s, limit: WhatsAppTextLimit.caption) },
+                            caption: a.caption.flatMap { renderUnlessBlank($0, s, limit: WhatsAppTextLimit.caption) },
                             fileExtension: str(a.fileExtension)), from: .bot, now: now, into: &fx)
                 }
                 next = machine.target(of: current, on: .next)
@@ -555,7 +555,7 @@ public struct Interpreter: Sendable {
         let message =
             c.prompt
             ?? PromptTables.buttons(
-                render(consent.text, s, limit: WhatsAppTextLimit.interactiveBody), c.acceptID, str(consent.acceptTitle),
+                renderBody(consent.text, s), c.acceptID, str(consent.acceptTitle),
                 c.declineID, str(consent.declineTitle))
         send(&s, message, from: .bot, now: now, into: &fx)
     }
@@ -567,7 +567,7 @@ public struct Interpreter: Sendable {
         let message =
             c.optInPrompt
             ?? PromptTables.buttons(
-                render(optIn.text, s, limit: WhatsAppTextLimit.interactiveBody), c.optInAcceptID,
+                renderBody(optIn.text, s), c.optInAcceptID,
                 str(optIn.acceptTitle), c.optInDeclineID,
                 str(optIn.declineTitle))
         send(&s, message, from: .bot, now: now, into: &fx)
@@ -602,7 +602,7 @@ public struct Interpreter: Sendable {
             let shown =
                 c.optInShown
                 ?? ShownTexts([
-                    render(optIn.text, s, limit: WhatsAppTextLimit.interactiveBody), str(optIn.acceptTitle),
+                    renderBody(optIn.text, s), str(optIn.acceptTitle),
                     str(optIn.declineTitle),
                 ])
             fx.append(
@@ -626,7 +626,7 @@ public struct Interpreter: Sendable {
         let shown =
             c.shown
             ?? ShownTexts([
-                render(consent.text, s, limit: WhatsAppTextLimit.interactiveBody), str(consent.acceptTitle),
+                renderBody(consent.text, s), str(consent.acceptTitle),
                 str(consent.declineTitle),
             ])
         fx.append(
@@ -918,9 +918,9 @@ public struct Interpreter: Sendable {
             send(&s, message, from: .bot, now: now, into: &fx)
             return
         }
-        let header = menu.header.map { render($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
-        let footer = menu.footer.map { render($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
-        let body = render(menu.text, s, limit: WhatsAppTextLimit.interactiveBody)
+        let header = menu.header.flatMap { renderUnlessBlank($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
+        let footer = menu.footer.flatMap { renderUnlessBlank($0, s, limit: WhatsAppTextLimit.headerOrFooter) }
+        let body = renderBody(menu.text, s)
         let message = PromptTables.menu(machine, menu, body: body, header: header, footer: footer)
         send(&s, message, from: .bot, now: now, into: &fx)
     }
@@ -930,6 +930,9 @@ public struct Interpreter: Sendable {
     /// rather than as one Meta would refuse.
     func send(_ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect])
     {
+        // A text that filled-in values left blank (an answer made only of emoji, stripped): Meta refuses it, and
+        // there is nothing to say.
+        if case .text(let body) = message, body.allSatisfy(\.isWhitespace) { return }
         if case .text(let body) = message, !WhatsAppTextLimit.fits(body, within: WhatsAppTextLimit.textMessage) {
             for part in TextMessageSplitting.parts(of: body) {
                 sendWhole(&s, .text(part), from: sender, now: now, into: &fx)
@@ -990,6 +993,20 @@ public struct Interpreter: Sendable {
             }
         }
         return FilledTextFitting.fitted(pieces, limit: limit)
+    }
+
+    /// A header, footer or caption filled in and fitted, or `nil` when the filled-in values left it blank: WhatsApp
+    /// refuses a blank one, and the message goes without it.
+    func renderUnlessBlank(_ index: Int32, _ s: Session, limit: Int) -> String? {
+        let text = render(index, s, limit: limit)
+        return text.allSatisfy(\.isWhitespace) ? nil : text
+    }
+
+    /// The body of a menu, consent or opt-in question filled in and fitted; `…` when the filled-in values left it
+    /// blank, since WhatsApp refuses an interactive message without a body and its options must still be shown.
+    func renderBody(_ index: Int32, _ s: Session) -> String {
+        let text = render(index, s, limit: WhatsAppTextLimit.interactiveBody)
+        return text.allSatisfy(\.isWhitespace) ? "…" : text
     }
 
     /// A value with its emoji removed and, when something was removed, the spaces left at its ends trimmed

@@ -154,3 +154,45 @@ private func sent(_ effects: [Effect]) -> [OutboundMessage] {
     #expect(FilledTextFitting.fitted([.literal("Hola "), .value("Ana")], limit: 60) == "Hola Ana")
     #expect(TemplateBodyFilling(body: "Hola {{1}}").fitting(["Ana"]) == ["Ana"])
 }
+
+/// An answer made only of emoji is stripped to nothing: a text it leaves blank is not sent, a caption, header
+/// or footer it leaves blank is left out, and a menu body it leaves blank is sent as `…` (WhatsApp refuses an
+/// interactive message without a body, and the options must still reach the contact).
+@Test func aValueThatLeavesATextBlankIsNotSentAndAFieldItLeavesBlankIsLeftOut() throws {
+    let blank =
+        Fixture.simpleMenu.replacingOccurrences(of: "next: asesor }", with: "next: pregunta }") + """
+              pregunta:
+                type: ask
+                text: "Que quieres decirnos?"
+                save: algo
+                next: eco
+              eco:
+                type: message
+                text: "{{algo}}"
+                attachment:
+                  url: https://www.example.co/resumen.pdf
+                  caption: "{{algo}}"
+                next: opciones
+              opciones:
+                type: menu
+                header: "{{algo}}"
+                text: "{{algo}}"
+                footer: " {{algo}} "
+                options:
+                  - { id: si, title: Si, next: asesor }
+                  - { id: no, title: No, next: asesor }
+
+            """ + Fixture.handoff
+    var chat = Chat(Interpreter(machine: try Fixture.machine(Fixture.flow(steps: blank))))
+    chat.openAndAccept()
+    chat.tap("hablar")
+    let messages = sent(chat.type("😀 🎉"))
+    #expect(
+        messages == [
+            .attachment(
+                url: "https://www.example.co/resumen.pdf", fileName: nil, caption: nil, fileExtension: "pdf"),
+            .buttons(
+                body: "…", header: nil, footer: nil,
+                buttons: [ReplyButton(id: "si", title: "Si"), ReplyButton(id: "no", title: "No")]),
+        ])
+}
