@@ -1,3 +1,4 @@
+import FlowDiagnostics
 import FlowLanguage
 import FlowRuntime
 import Foundation
@@ -227,6 +228,19 @@ struct AgentRoutes: Sendable {
         let text = try await Self.fields(request, example: AgentMessageRequest.example).string("text")
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw AgentAPIError.badRequest("'text' must not be empty")
+        }
+        // What lint refuses in a bot's text and the template route in a parameter: a control character shows as
+        // a box or nothing on the contact's phone, and a text of invisible characters only reads as nothing.
+        if let control = text.unicodeScalars.first(where: {
+            ControlCharacters.isControl($0) && $0 != "\n" && $0 != "\t"
+        }) {
+            throw AgentAPIError.badRequest(
+                "'text' contains the control character \(ControlCharacters.described(control)); the contact's phone "
+                    + "would show it as a box or not at all: remove it")
+        }
+        if text.unicodeScalars.allSatisfy({ VisibleText.isInvisible($0) || $0.properties.isWhitespace }) {
+            throw AgentAPIError.badRequest(
+                "'text' holds nothing visible, only invisible characters: the contact would read nothing")
         }
         // WhatsApp refuses a text message over 4096 characters: refused here, before anything is queued.
         guard text.count <= WhatsAppTextLimit.textMessage else {

@@ -215,6 +215,36 @@ struct AgentAPIRefusalTests {
                 #expect(error?["code"] as? String == "invalid_request", "\(blank)")
                 #expect(error?["message"] as? String == "'text' must not be empty", "\(blank)")
             }
+            // Control characters (but line feeds and tabs) and texts of invisible characters only, as lint and the
+            // template route refuse them: nothing is sent.
+            for (text, message) in [
+                (
+                    #"\u001b[2J"#,
+                    "'text' contains the control character \\u{1B} (ESC); the contact's phone would show "
+                        + "it as a box or not at all: remove it"
+                ),
+                (
+                    #"hola\u0000"#,
+                    "'text' contains the control character \\u{0} (NUL); the contact's phone would show "
+                        + "it as a box or not at all: remove it"
+                ),
+                (#"\u3164"#, "'text' holds nothing visible, only invisible characters: the contact would read nothing"),
+                (
+                    #"\u3164 \u00ad\u2060"#,
+                    "'text' holds nothing visible, only invisible characters: the contact would read nothing"
+                ),
+            ] {
+                let (status, json) = try await server.request(
+                    .POST, messages, key: "key-ana", body: #"{"text":"\#(text)"}"#)
+                let error = json["error"] as? [String: Any]
+                #expect(status == 400, "\(text)")
+                #expect(error?["code"] as? String == "invalid_request", "\(text)")
+                #expect(error?["message"] as? String == message, "\(text)")
+            }
+            #expect(
+                try await server.request(
+                    .POST, messages, key: "key-ana", body: #"{"text":"l\u00ednea 1\n\tl\u00ednea 2"}"#
+                ).status == 202)
             let accented = "e\u{301}"
             let over = try await server.request(
                 .POST, messages, key: "key-ana", body: #"{"text":"\#(String(repeating: accented, count: 4097))"}"#)
