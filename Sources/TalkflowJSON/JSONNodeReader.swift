@@ -249,9 +249,16 @@ struct JSONNodeReader {
             }
             // A duplicate key is ambiguous (readers differ on which one wins, and one value would be dropped
             // unseen): the reading stops, and the failure says where, for the callers to refuse the document.
-            guard members.updateValue(member, forKey: key) == nil else {
-                duplicateKeyPath = ["." + key]
-                return nil
+            // Keys are the same only byte for byte: Swift's strings compare canonically equivalent spellings equal
+            // ("é" and "e" + U+0301), which JSON holds as two keys. Such a pair is kept as its first (talkflow
+            // reads only ASCII keys, which have no second spelling).
+            if let existing = members.index(forKey: key) {
+                guard !members.keys[existing].utf8.elementsEqual(key.utf8) else {
+                    duplicateKeyPath = ["." + key]
+                    return nil
+                }
+            } else {
+                members[key] = member
             }
             skipSpace()
             guard index < bytes.count else { return nil }

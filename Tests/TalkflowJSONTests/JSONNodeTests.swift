@@ -78,6 +78,19 @@ func namesWhereAKeyIsGivenTwice(text: String, path: String) {
     #expect(JSONNode.failure(Array(text.utf8)) == .duplicateKey(path: path))
 }
 
+/// Two keys spelled differently are two keys, even when Unicode holds them canonically equivalent ("é" written
+/// precomposed and as "e" with a combining accent, which Swift's strings compare equal): not a key given twice.
+@Test func canonicallyEquivalentKeysAreNotTheSameKey() {
+    let text = "{\"caf\u{E9}\":1,\"cafe\u{301}\":2,\"k\":\"v\"}"
+    let node = JSONNode.parse(Array(text.utf8))
+    #expect(node != nil)
+    #expect(JSONNode.failure(Array(text.utf8)) == nil)
+    #expect(node?["k"]?.string == "v")
+    // The same spelling twice is still refused.
+    let twice = "{\"cafe\u{301}\":1,\"cafe\u{301}\":2}"
+    #expect(JSONNode.parse(Array(twice.utf8)) == nil)
+}
+
 /// The limit counts arrays and objects only: 32 of them nest, whatever the innermost value, and a 33rd is too
 /// deep.
 @Test func nestsThirtyTwoArraysOrObjectsAndNoMore() {
