@@ -9,7 +9,9 @@ import FlowLanguage
 /// never chooses the option (typing the number another way, "2" for a keyword "02", still does).
 /// A template's opt-out label is read right after the revocation words, before keywords and every step's answer,
 /// for a contact with the opt-in: a label that is also a keyword, a menu option's title, id or synonym, or a
-/// consent or opt-in button label takes that typed word from them for such a contact.
+/// consent or opt-in button label takes that typed word from them for such a contact. A menu option's title or
+/// synonym that is a revocation or keyword word is taken from the option the same way: typing the title of a
+/// row "Borrar mis datos" would revoke the consent, while tapping it chooses the row.
 /// Compared as typed words are matched (ignoring case, accents and extra spaces).
 struct KeywordConflictRule: LintRule {
     static let descriptor = RuleDescriptor(
@@ -18,10 +20,12 @@ struct KeywordConflictRule: LintRule {
             + "word (the later one never runs for it), or a keyword or revocation word reads as the "
             + "number of a menu's option (typing it there never chooses the option), or a template's opt-out label "
             + "is also a keyword, a menu option's word or a consent button (a contact with the opt-in who types it "
-            + "stops promotions instead)",
+            + "stops promotions instead), or a menu option's title or synonym is also a revocation or keyword "
+            + "word (typing it revokes the consent or follows the keyword instead of choosing the option)",
         fix: "Give each word one meaning: remove it from one of the keywords, or from the keyword when it is a "
             + "revocation word (revocation is read first); for a number, use a number no menu's options reach (such "
-            + "as 0) or a word; give an opt-out label words nothing else in the flow uses.",
+            + "as 0) or a word; give an opt-out label words nothing else in the flow uses; give a menu option a title "
+            + "and synonyms no revocation or keyword word uses.",
         pointsAt: "the word that never leads where it is written, or the number word; a note points at the word "
             + "that wins, or at the first menu option of that number; for an opt-out label, the label, with a note at "
             + "the first word it takes")
@@ -64,7 +68,46 @@ struct KeywordConflictRule: LintRule {
             }
         }
         out += numberWords(context)
+        out += optionWords(context, revocation: revocation, keywords: first)
         out += optOutLabels(context)
+        return out
+    }
+
+    /// A menu option's title or synonym that is also a revocation word or a keyword word: both are read before
+    /// the options, so typing it revokes the consent, or goes where the keyword leads, instead of choosing the
+    /// option (tapping the option still chooses it). A keyword that leads where the option does is no conflict.
+    private func optionWords(
+        _ context: RuleContext, revocation: [String: Located<String>],
+        keywords: [String: (word: Located<String>, target: String)]
+    ) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for step in context.flow.steps {
+            guard case .menu(let menu) = step.kind else { continue }
+            for option in menu.options {
+                // Titles and synonyms, what a contact types; an id is what a tapped button sends.
+                let named = [("title", option.title)] + option.synonyms.map { ("synonym", $0) }
+                for (kind, word) in named {
+                    let key = TextMatching.normalize(word.value)
+                    guard !key.isEmpty else { continue }
+                    let what = "\(kind) '\(word.value)' of option '\(option.id.value)' in step '\(step.id.value)'"
+                    if let revoking = revocation[key] {
+                        out.append(
+                            Self.descriptor.diagnostic(
+                                "\(what) is also a revocation word; revocation words are read before a menu's "
+                                    + "options, so a contact who types it revokes the consent instead of choosing "
+                                    + "the option", at: word.range,
+                                notes: [DiagnosticNote(message: "the revocation word", range: revoking.range)]))
+                    } else if let keyword = keywords[key], keyword.target != option.next?.value {
+                        out.append(
+                            Self.descriptor.diagnostic(
+                                "\(what) is also keyword word '\(keyword.word.value)'; keywords are read before a "
+                                    + "menu's options, so a contact who types it goes to step '\(keyword.target)' "
+                                    + "instead of choosing the option", at: word.range,
+                                notes: [DiagnosticNote(message: "the keyword word", range: keyword.word.range)]))
+                    }
+                }
+            }
+        }
         return out
     }
 
