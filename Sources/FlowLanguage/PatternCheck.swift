@@ -8,6 +8,8 @@ import Foundation
 public enum PatternCheck {
     /// `nil` when `pattern` compiles; otherwise what is wrong, without the pattern itself.
     public static func problem(_ pattern: String) -> String? {
+        // ICU refuses an empty pattern; its generic reason would send the author looking for a bracket.
+        if pattern.isEmpty { return "it is empty; write an expression, or remove the key" }
         guard (try? NSRegularExpression(pattern: pattern)) == nil else { return nil }
         do {
             _ = try Regex(pattern)

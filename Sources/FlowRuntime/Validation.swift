@@ -146,12 +146,13 @@ enum AnswerValidation {
         return text
     }
 
-    /// 7 to 15 digits, with an optional leading `+`; spaces, dots, dashes and parentheses are dropped.
+    /// 7 to 15 digits, with an optional `+` before them; spaces, dots, dashes and parentheses are dropped
+    /// (`(+57) 300-111-2233`: the `+` is first once they are).
     static func phone(_ text: String) -> String? {
         var digits = ""
         var plus = false
-        for (i, c) in text.enumerated() {
-            if c == "+" && i == 0 {
+        for c in text {
+            if c == "+" && !plus && digits.isEmpty {
                 plus = true
             } else if c.isASCII && c.isNumber {
                 digits.append(c)

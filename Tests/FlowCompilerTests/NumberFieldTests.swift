@@ -64,6 +64,7 @@ func validationBoundsAreDecimalNumbers(_ written: String, _ accepted: Bool) thro
     ("a{2147483647}", "number overflow"),
     ("(abc", "expected ')'"),
     ("[z-a]", "character 'z' must compare less than or equal to 'a'"),
+    ("", "it is empty; write an expression, or remove the key"),
 ])
 func anInvalidPatternSaysWhy(_ pattern: String, _ reason: String) throws {
     let yaml = try minimalFlow(

@@ -114,6 +114,8 @@ private let phoneCases: [AskCase] = [
     AskCase("phone", "1234567890123456", nil),
     AskCase("phone", "300 abc 2233", nil),
     AskCase("phone", "57+3001112233", nil),
+    AskCase("phone", "(+57) 300-111-2233", "+573001112233"),
+    AskCase("phone", "++57 300 111 2233", nil),
 ]
 
 private let dateCases: [AskCase] = [
