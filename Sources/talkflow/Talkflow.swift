@@ -34,9 +34,9 @@ struct Talkflow: AsyncParsableCommand {
             var command: any ParsableCommand.Type = Talkflow.self
             for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
                 guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else {
+                    // The three lines of every usage error, not the whole help.
                     Console.err(
-                        "Error: unknown subcommand '\(VisibleText.of(name))'\n" + Talkflow.helpMessage(for: command)
-                            + "\n")
+                        "Error: unknown subcommand '\(VisibleText.of(name))'\n" + usageLines(for: command) + "\n")
                     Talkflow.exit(withError: Exit.usage)
                 }
                 command = next
@@ -64,10 +64,7 @@ struct Talkflow: AsyncParsableCommand {
             // A value refused once the command runs (`repl --at` past the flow's last instant, known only once
             // its time zone is) names that command's usage, as a value refused while parsing does, not the root's.
             if let parsed, parsed != Talkflow.self, let refused = error as? ValidationError {
-                let usage = usageString(for: parsed)
-                let name = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") }
-                    .joined(separator: " ")
-                message = "Error: \(refused.message)\nUsage: \(usage)\n  See '\(name) --help' for more information."
+                message = "Error: \(refused.message)\n" + usageLines(for: parsed)
             }
             if code == .success {
                 // Help and the version: ArgumentParser's own text, on stdout.
@@ -84,6 +81,15 @@ struct Talkflow: AsyncParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// `Usage: <usage>` and `  See '<command> --help' for more information.`, as ArgumentParser ends a usage
+    /// error; the command is named by the words of its usage before the first argument.
+    static func usageLines(for command: any ParsableCommand.Type) -> String {
+        let usage = usageString(for: command)
+        let name = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") }
+            .joined(separator: " ")
+        return "Usage: \(usage)\n  See '\(name) --help' for more information."
     }
 
     /// Without a subcommand there is nothing to do: show the help on stderr and exit with a usage error (64),

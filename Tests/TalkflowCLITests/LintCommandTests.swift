@@ -190,6 +190,23 @@ import Testing
         #expect(!result.stderr.isEmpty)
     }
 
+    /// `help` naming no subcommand prints the three lines of a usage error, the usage of the last command it
+    /// named, not the whole help.
+    @Test func helpOfAnUnknownSubcommandPrintsTheUsageLines() async throws {
+        let folder = try TemporaryFolder()
+        let root = try await folder.run("help", "frobnicate")
+        #expect(root.status == 64)
+        #expect(
+            root.stderr
+                == "Error: unknown subcommand 'frobnicate'\nUsage: talkflow <subcommand>\n"
+                + "  See 'talkflow --help' for more information.\n")
+        let nested = try await folder.run("help", "consent", "frob")
+        #expect(nested.status == 64)
+        #expect(
+            nested.stderr.hasPrefix("Error: unknown subcommand 'frob'\nUsage: talkflow consent "), "\(nested.stderr)")
+        #expect(nested.stderr.hasSuffix("  See 'talkflow consent --help' for more information.\n"), "\(nested.stderr)")
+    }
+
     /// --help documents every exit code, so users need not open the docs.
     @Test func helpDocumentsTheExitCodes() async throws {
         let folder = try TemporaryFolder()
