@@ -110,7 +110,8 @@ private struct Decoder {
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
                         "unknown time zone '\(zone.value)'; use an IANA name such as 'America/Bogota'",
-                        at: zone.range))
+                        at: zone.range,
+                        suggestion: Self.zoneNamed(zone.value).map { "did you mean '\($0)'?" }))
             } else if let offset = TimeZone(identifier: zone.value)?.secondsFromGMT(),
                 !FlowDecoder.existingOffsets.contains(offset)
             {
@@ -182,8 +183,29 @@ private struct Decoder {
         }
     }
 
+    /// The IANA zone whose city is `text` written as people write it (`New York`, `bogota`, `Sao Paulo`):
+    /// spaces as underscores, case and accents ignored.
+    static func zoneNamed(_ text: String) -> String? {
+        let wanted = MappingReader.folded(text.trimmingCharacters(in: .whitespaces)).replacingOccurrences(
+            of: " ", with: "_")
+        guard !wanted.isEmpty, wanted.count <= 64 else { return nil }
+        return TimeZone.knownTimeZoneIdentifiers.first { identifier in
+            guard let city = identifier.split(separator: "/").last else { return false }
+            return MappingReader.folded(String(city)) == wanted || MappingReader.folded(identifier) == wanted
+        }
+    }
+
+    /// Weekday keys and `holidays` as Spanish and Portuguese speakers write them (folded), for the suggestion.
+    static let weekdayTranslations: [String: String] = [
+        "lunes": "monday", "martes": "tuesday", "miercoles": "wednesday", "jueves": "thursday",
+        "viernes": "friday", "sabado": "saturday", "domingo": "sunday", "festivos": "holidays",
+        "feriados": "holidays", "segunda": "monday", "segunda-feira": "monday", "terca": "tuesday",
+        "terca-feira": "tuesday", "quarta": "wednesday", "quarta-feira": "wednesday", "quinta": "thursday",
+        "quinta-feira": "thursday", "sexta": "friday", "sexta-feira": "friday",
+    ]
+
     func businessHours(_ reader: MappingReader) -> BusinessHours {
-        reader.finish(allowed: Weekday.allCases.map(\.rawValue) + ["holidays"])
+        reader.finish(allowed: Weekday.allCases.map(\.rawValue) + ["holidays"], translations: Self.weekdayTranslations)
         var week: [Weekday: [Located<TimeSpan>]] = [:]
         for day in Weekday.allCases {
             guard let items = reader.list(day.rawValue) else { continue }
