@@ -1039,7 +1039,9 @@ public struct Interpreter: Sendable {
                 guard let value, let text, let regex = matchPatterns[text] else { return false }
                 return regex.matches(value)
             default:
-                guard let value, let n = AnswerValidation.number(value).flatMap(Double.init), let number else {
+                guard let value, let n = AnswerValidation.number(value).flatMap(DecimalNumber.init),
+                    let number = number.flatMap(DecimalNumber.init)
+                else {
                     return false
                 }
                 switch op {

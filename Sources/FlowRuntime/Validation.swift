@@ -98,11 +98,12 @@ enum AnswerValidation {
     /// A number written with `.` or `,` as the decimal mark, stored as written in its shortest form: no sign for
     /// a positive number, no leading zeros, no trailing decimal zeros (`"+007,50"` → `7.5`, `"3,0"` → `3`). The
     /// digits are kept as text, so a long number is stored exactly (`12345678901234567890`), never rounded
-    /// through a binary floating point or written with an exponent; `min` and `max` compare its value.
+    /// through a binary floating point or written with an exponent; `min` and `max` compare its value exactly
+    /// (`DecimalNumber`), so an answer just past a bound is past it however many digits it has.
     static func number(_ text: String, _ validation: MachineValidation) -> String? {
-        guard let stored = number(text), let n = Double(stored) else { return nil }
-        if let min = validation.min, n < min { return nil }
-        if let max = validation.max, n > max { return nil }
+        guard let stored = number(text), let n = DecimalNumber(stored) else { return nil }
+        if let min = validation.min.flatMap(DecimalNumber.init), n < min { return nil }
+        if let max = validation.max.flatMap(DecimalNumber.init), n > max { return nil }
         return stored
     }
 

@@ -74,6 +74,12 @@ private let numberCases: [AskCase] = [
     AskCase("number", "120", "120", validate: "{ min: 1, max: 120 }"),
     AskCase("number", "0", nil, validate: "{ min: 1, max: 120 }"),
     AskCase("number", "120,01", nil, validate: "{ min: 1, max: 120 }"),
+    // Bounds compare the answer as written, not a rounded binary copy of it.
+    AskCase("number", "120.00000000000000001", nil, validate: "{ min: 1, max: 120 }"),
+    AskCase("number", "0.99999999999999999999", nil, validate: "{ min: 1, max: 120 }"),
+    AskCase("number", "0.3", "0.3", validate: "{ min: 0.3, max: 0.3 }"),
+    AskCase("number", "-0.5", "-0.5", validate: "{ min: -1, max: 0 }"),
+    AskCase("number", "-1.5", nil, validate: "{ min: -1, max: 0 }"),
     AskCase("number", "1 000", "1000"),
     AskCase("number", "-3", "-3"),
     AskCase("number", "+7", "7"),
