@@ -16,7 +16,10 @@ public enum SystemPath {
     /// `./x` → `.`), and `""` for a name without a folder (`x`, `x/`). swift-corelibs-foundation traps on a name
     /// of one character (`"x"`, `"x/"`), which users type (`talkflow test x`, `--config k`).
     public static func folder(of path: String) -> String {
-        var trimmed = Substring(path)
+        // Runs of slashes read as one, as Foundation reads them (`a//b/c` is in `a/b`).
+        var collapsed = ""
+        for character in path where !(character == "/" && collapsed.last == "/") { collapsed.append(character) }
+        var trimmed = Substring(collapsed)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         guard let slash = trimmed.lastIndex(of: "/") else { return "" }
         if slash == trimmed.startIndex { return "/" }

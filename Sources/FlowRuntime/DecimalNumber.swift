@@ -30,7 +30,7 @@ struct DecimalNumber: Comparable {
                 pointAt = all.count
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
                 guard let written = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)),
-                    abs(written) < 100_000
+                    written > -100_000, written < 100_000
                 else { return nil }
                 exponentPart = written
                 break
@@ -49,10 +49,24 @@ struct DecimalNumber: Comparable {
         self.exponent = significant.isEmpty ? 0 : integerDigits - leading + exponentPart
     }
 
-    /// `value`'s shortest decimal form (as a flow's author wrote it: `0.1`, not the binary value's expansion).
+    /// `value`'s shortest decimal form, which is the number the flow's author wrote (`0.1`, not the binary value's
+    /// expansion) when it has at most 15 significant digits; `nil` for a longer one, which a `Double` did not
+    /// keep (`12345678901234567890` is held as `12345678901234567000`).
     init?(_ value: Double) {
         guard value.isFinite else { return nil }
         self.init("\(value)")
+        guard digits.count <= 15 else { return nil }
+    }
+
+    /// How `answer` (an answer as `input: number` stores it) compares with a flow's `bound`: exactly when the bound
+    /// keeps the author's digits (at most 15 significant ones, every practical bound), else as binary numbers, as
+    /// the bound itself is held. -1, 0 or 1.
+    static func compare(_ answer: String, with bound: Double) -> Int? {
+        if let exact = DecimalNumber(bound), let stored = DecimalNumber(answer) {
+            return stored < exact ? -1 : (exact < stored ? 1 : 0)
+        }
+        guard let n = Double(answer) else { return nil }
+        return n < bound ? -1 : (n > bound ? 1 : 0)
     }
 
     static func < (a: DecimalNumber, b: DecimalNumber) -> Bool {

@@ -1039,16 +1039,16 @@ public struct Interpreter: Sendable {
                 guard let value, let text, let regex = matchPatterns[text] else { return false }
                 return regex.matches(value)
             default:
-                guard let value, let n = AnswerValidation.number(value).flatMap(DecimalNumber.init),
-                    let number = number.flatMap(DecimalNumber.init)
+                guard let value, let stored = AnswerValidation.number(value), let number,
+                    let order = DecimalNumber.compare(stored, with: number)
                 else {
                     return false
                 }
                 switch op {
-                case "less_than": return n < number
-                case "greater_than": return n > number
-                case "at_least": return n >= number
-                case "at_most": return n <= number
+                case "less_than": return order < 0
+                case "greater_than": return order > 0
+                case "at_least": return order >= 0
+                case "at_most": return order <= 0
                 default: return false
                 }
             }

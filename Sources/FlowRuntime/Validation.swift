@@ -101,9 +101,9 @@ enum AnswerValidation {
     /// through a binary floating point or written with an exponent; `min` and `max` compare its value exactly
     /// (`DecimalNumber`), so an answer just past a bound is past it however many digits it has.
     static func number(_ text: String, _ validation: MachineValidation) -> String? {
-        guard let stored = number(text), let n = DecimalNumber(stored) else { return nil }
-        if let min = validation.min.flatMap(DecimalNumber.init), n < min { return nil }
-        if let max = validation.max.flatMap(DecimalNumber.init), n > max { return nil }
+        guard let stored = number(text) else { return nil }
+        if let min = validation.min, let order = DecimalNumber.compare(stored, with: min), order < 0 { return nil }
+        if let max = validation.max, let order = DecimalNumber.compare(stored, with: max), order > 0 { return nil }
         return stored
     }
 

@@ -232,6 +232,7 @@ struct JSONNodeReader {
     mutating func object(depth: Int) -> JSONNode? {
         index += 1
         var members: [String: JSONNode] = [:]
+        var spellings: Set<[UInt8]>?
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -250,15 +251,20 @@ struct JSONNodeReader {
             // A duplicate key is ambiguous (readers differ on which one wins, and one value would be dropped
             // unseen): the reading stops, and the failure says where, for the callers to refuse the document.
             // Keys are the same only byte for byte: Swift's strings compare canonically equivalent spellings equal
-            // ("é" and "e" + U+0301), which JSON holds as two keys. Such a pair is kept as its first (talkflow
-            // reads only ASCII keys, which have no second spelling).
+            // ("é" and "e" + U+0301), which JSON holds as two keys. Such a pair is kept as its first (no key
+            // talkflow reads has a second spelling); from the first such pair on, the object's keys are also kept
+            // as bytes, so that a spelling given twice is still caught.
             if let existing = members.index(forKey: key) {
-                guard !members.keys[existing].utf8.elementsEqual(key.utf8) else {
+                if spellings == nil { spellings = Set(members.keys.map { Array($0.utf8) }) }
+                guard !members.keys[existing].utf8.elementsEqual(key.utf8),
+                    spellings?.insert(Array(key.utf8)).inserted != false
+                else {
                     duplicateKeyPath = ["." + key]
                     return nil
                 }
             } else {
                 members[key] = member
+                spellings?.insert(Array(key.utf8))
             }
             skipSpace()
             guard index < bytes.count else { return nil }

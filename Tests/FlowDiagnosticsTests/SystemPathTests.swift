@@ -31,6 +31,7 @@ import Testing
         let cases: [(String, String)] = [
             ("x", ""), ("x/", ""), ("x//", ""), ("xy", ""), ("ab/", ""), ("./x", "."), ("/x", "/"), ("a/x", "a"),
             ("a/b/c.yaml", "a/b"), ("a//x", "a"), ("/", "/"), ("", ""), ("//x", "/"), ("/a/b/", "/a"),
+            ("a//b/c", "a/b"), ("/a//b/c", "/a/b"), ("//", "/"),
         ]
         for (path, folder) in cases {
             #expect(SystemPath.folder(of: path) == folder, "\(path)")

@@ -80,6 +80,8 @@ private let numberCases: [AskCase] = [
     AskCase("number", "0.3", "0.3", validate: "{ min: 0.3, max: 0.3 }"),
     AskCase("number", "-0.5", "-0.5", validate: "{ min: -1, max: 0 }"),
     AskCase("number", "-1.5", nil, validate: "{ min: -1, max: 0 }"),
+    // A bound of more than 15 significant digits is held as a binary number, and compared as one.
+    AskCase("number", "12345678901234567890", "12345678901234567890", validate: "{ max: 12345678901234567890 }"),
     AskCase("number", "1 000", "1000"),
     AskCase("number", "-3", "-3"),
     AskCase("number", "+7", "7"),

@@ -27,6 +27,11 @@ import Testing
         #expect(DecimalNumber(100.0) == (try Self.number("100")))
         #expect(DecimalNumber(1e-5) == (try Self.number("0.00001")))
         #expect(DecimalNumber(.infinity) == nil)
+        // More than 15 significant digits: the Double did not keep what was written.
+        #expect(DecimalNumber(12345678901234567890.0) == nil)
+        #expect(DecimalNumber.compare("12345678901234567890", with: 12345678901234567890.0) == 0)
+        #expect(DecimalNumber.compare("120.00000000000000001", with: 120) == 1)
+        #expect(DecimalNumber("1e-9223372036854775808") == nil)
         for text in ["", ".", "1.2.3", "abc", "1e", "--1", "inf"] { #expect(DecimalNumber(text) == nil, "\(text)") }
     }
 }

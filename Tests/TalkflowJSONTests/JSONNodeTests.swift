@@ -86,9 +86,11 @@ func namesWhereAKeyIsGivenTwice(text: String, path: String) {
     #expect(node != nil)
     #expect(JSONNode.failure(Array(text.utf8)) == nil)
     #expect(node?["k"]?.string == "v")
-    // The same spelling twice is still refused.
+    // The same spelling twice is still refused, also after another spelling of it.
     let twice = "{\"cafe\u{301}\":1,\"cafe\u{301}\":2}"
     #expect(JSONNode.parse(Array(twice.utf8)) == nil)
+    let again = "{\"caf\u{E9}\":1,\"cafe\u{301}\":2,\"cafe\u{301}\":3}"
+    #expect(JSONNode.failure(Array(again.utf8)) == .duplicateKey(path: "?"))
 }
 
 /// The limit counts arrays and objects only: 32 of them nest, whatever the innermost value, and a 33rd is too
