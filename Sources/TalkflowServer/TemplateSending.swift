@@ -151,6 +151,9 @@ public struct TemplateSender: Sendable {
             name: string(declared.name), language: string(declared.language), parameters: parameters,
             headerType: declared.headerType, headerLink: headerLink)
         let marketing = declared.category == "marketing"
+        // The contact's opt-in lets marketing through only when the flow asks it for a marketing purpose: a flow
+        // keeps one opt-in per contact (`opt_in_purpose_mixed`), and an opt-in to surveys is no yes to promotions.
+        let optInCoversMarketing = Self.optInIsForMarketing(machine)
         let currentVersion = machine.policy?.version
         let stepper = ConversationStepper(
             flow: flow,
@@ -161,7 +164,7 @@ public struct TemplateSender: Sendable {
             // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
             // not cover a message sent under this one.
             guard session.consent.covers(currentVersion) else { throw Refusal.noConsent }
-            if marketing { guard session.consent.optIn else { throw Refusal.noOptIn } }
+            if marketing { guard session.consent.optIn, optInCoversMarketing else { throw Refusal.noOptIn } }
             // Advertising only in Ley 2300's hours (checked after who may receive it, so a refusal never
             // suggests a time at which it would still be refused). Refused rather than held: a message waiting
             // in the outbox would hold back the conversation's later replies until the window opens.
@@ -176,6 +179,16 @@ public struct TemplateSender: Sendable {
         }
         signal?.ring()
         return committed.outboxIDs.first ?? 0
+    }
+
+    /// Whether a consent step of `machine` asks for its opt-in to a purpose declared `marketing: true`.
+    static func optInIsForMarketing(_ machine: StateMachine) -> Bool {
+        let marketing = Set(
+            (machine.policy?.purposes ?? []).filter(\.marketing).map { machine.strings[Int($0.id)] })
+        return machine.states.contains { state in
+            guard case .consent(let consent) = state.payload, let optIn = consent.optIn else { return false }
+            return marketing.contains(machine.strings[Int(optIn.purpose)])
+        }
     }
 
     /// The template `name` picks: the one whose key it is (keys are unique), else the one template with that name

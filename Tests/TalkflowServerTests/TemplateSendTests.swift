@@ -381,6 +381,28 @@ struct TemplateSendTests {
         return (response.status.code, String(buffer: body))
     }
 
+    /// An opt-in to a purpose that is not `marketing: true` (surveys) is no yes to promotions: a marketing template
+    /// is refused with `no_opt_in` to a contact who gave it, and nothing is queued.
+    @Test func anOptInToAnotherPurposeDoesNotLetMarketingThrough() async throws {
+        let flow = try Self.flow().replacingOccurrences(
+            of: "      description: enviarte nuestras promociones\n      optional: true\n      marketing: true\n",
+            with: "      description: enviarte encuestas de satisfaccion\n      optional: true\n")
+        try #require(!flow.contains("marketing: true"))
+        try await LiveServer.run(sendRate: 1000, flow: flow, admin: true, clock: { 1_795_446_000 }) { server in
+            let contact = "573001110011"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 422)
+            #expect(offer.1.contains(#""code":"no_opt_in""#))
+            #expect(try await server.store.outboxDepth() == 0)
+            let reminder = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202)
+        }
+    }
+
     @Test func templatesGoOnlyToContactsWhoAgreedAndRefusalsQueueNothing() async throws {
         try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { 1_795_446_000 }) {
             server in
