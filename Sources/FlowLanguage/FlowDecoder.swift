@@ -186,16 +186,15 @@ private struct Decoder {
     /// The IANA zone whose city is `text` written as people write it (`New York`, `bogota`, `Sao Paulo`):
     /// spaces as underscores, case and accents ignored.
     static func zoneNamed(_ text: String) -> String? {
-        let wanted = MappingReader.folded(text.trimmingCharacters(in: .whitespaces)).replacingOccurrences(
-            of: " ", with: "_")
+        let wanted = TextMatching.normalize(text).replacingOccurrences(of: " ", with: "_")
         guard !wanted.isEmpty, wanted.count <= 64 else { return nil }
         return TimeZone.knownTimeZoneIdentifiers.first { identifier in
             guard let city = identifier.split(separator: "/").last else { return false }
-            return MappingReader.folded(String(city)) == wanted || MappingReader.folded(identifier) == wanted
+            return TextMatching.normalize(String(city)) == wanted || TextMatching.normalize(identifier) == wanted
         }
     }
 
-    /// Weekday keys and `holidays` as Spanish and Portuguese speakers write them (folded), for the suggestion.
+    /// Weekday keys and `holidays` as Spanish and Portuguese speakers write them (normalized), for the suggestion.
     static let weekdayTranslations: [String: String] = [
         "lunes": "monday", "martes": "tuesday", "miercoles": "wednesday", "jueves": "thursday",
         "viernes": "friday", "sabado": "saturday", "domingo": "sunday", "festivos": "holidays",

@@ -1,6 +1,5 @@
 import FlowDiagnostics
 import FlowSyntax
-import Foundation
 
 /// Collects the diagnostics of one decoding pass.
 final class DiagnosticSink {
@@ -239,15 +238,10 @@ struct MappingReader {
             node, what: nestedWhat ?? "'\(key)' of \(parent())", anchor: lookUp(key)?.keyRange, sink: sink)
     }
 
-    /// `text` in lower case without accents, to look a translated key up.
-    static func folded(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-    }
-
     /// Reports keys outside `allowed`, the first `FileDiagnostics.shownLimit` of them with the closest allowed key
     /// as a suggestion: a file can only show that many, so a hostile mapping of a million unknown keys does not
     /// compare each with every allowed key. The description and the list of allowed keys are made once.
-    /// `translations` maps a key written in another language (folded: lower case, no accents) to the allowed key
+    /// `translations` maps a key written in another language (`TextMatching.normalize`d) to the allowed key
     /// it stands for, suggested when the key is not close to any allowed one (`sábado` → `saturday`).
     func finish(allowed: [String], translations: [String: String] = [:]) {
         guard let pairs = node.mapping else { return }
@@ -261,7 +255,9 @@ struct MappingReader {
                 reported < FileDiagnostics.shownLimit
                 ? (index > 0 ? CommaInFlowMapping.help(pairs[index - 1], pair) : nil)
                     ?? Suggestions.closest(to: pair.key, in: allowed).map { "did you mean '\($0)'?" }
-                    ?? translations[Self.folded(pair.key)].map { "did you mean '\($0)'? (these keys are in English)" }
+                    ?? translations[TextMatching.normalize(pair.key)].map {
+                        "did you mean '\($0)'? (these keys are in English)"
+                    }
                 : nil
             sink.add(
                 SchemaRules.unknownKey.diagnostic(

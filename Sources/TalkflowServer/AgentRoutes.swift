@@ -231,14 +231,12 @@ struct AgentRoutes: Sendable {
         }
         // What lint refuses in a bot's text and the template route in a parameter: a control character shows as
         // a box or nothing on the contact's phone, and a text of invisible characters only reads as nothing.
-        if let control = text.unicodeScalars.first(where: {
-            ControlCharacters.isControl($0) && $0 != "\n" && $0 != "\t"
-        }) {
+        if let control = ControlCharacters.offsets(in: text, tabs: true).first?.scalar {
             throw AgentAPIError.badRequest(
                 "'text' contains the control character \(ControlCharacters.described(control)); the contact's phone "
                     + "would show it as a box or not at all: remove it")
         }
-        if text.unicodeScalars.allSatisfy({ VisibleText.isInvisible($0) || $0.properties.isWhitespace }) {
+        if text.unicodeScalars.allSatisfy(VisibleText.isInvisible) {
             throw AgentAPIError.badRequest(
                 "'text' holds nothing visible, only invisible characters: the contact would read nothing")
         }

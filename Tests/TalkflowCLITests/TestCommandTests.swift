@@ -12,9 +12,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// Transcripts against a copy of the shipped default flow.
 private enum Transcripts {
     /// The shipped default flow's text.
-    static let defaultFlow: String = {
-        (try? String(contentsOf: repositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)) ?? ""
-    }()
+    static let defaultFlow = ShippedFlow.defaultFlow
 
     /// Hello, the consent, acceptance and the main menu: passes against `default.yaml` in the same folder.
     static let passing = """
