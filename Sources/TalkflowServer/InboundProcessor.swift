@@ -245,15 +245,20 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let error = status.errors.first.map {
             OutboxError(kind: $0.kind.name, detail: String($0.code))
         }
+        // A status dated more than a day after it arrived (a wrong clock, a hand-made body) is dated when it arrived,
+        // so that no date past the year 9999 is shown and the retention purge reaches it. Within a day its own time
+        // stands: WhatsApp's clock may run ahead of this machine's, and an opt-out is judged by WhatsApp's time.
+        let receivedAt = clock()
+        let at = status.timestamp > receivedAt + 86_400 ? receivedAt : status.timestamp
         let changed = try await store.updateDeliveryStatus(
-            tenant: tenant.id, messageID: status.messageID, status: delivery, at: status.timestamp, error: error)
+            tenant: tenant.id, messageID: status.messageID, status: delivery, at: at, error: error)
         guard delivery == .failed else { return }
         let note = DeliveryFailureNote(store: store, metrics: metrics, pseudonyms: pseudonyms, clock: clock)
         guard changed else {
             // Delivered again after a failed try, or ahead of the send: the opt-in still goes now (safe to repeat).
             try await note.withdrawIfMarketingStopped(
                 tenant: tenant, contact: status.recipientID ?? status.recipientUserID, error: error,
-                at: status.timestamp, logger: logger)
+                at: at, logger: logger)
             return
         }
         // The failed message's own conversation: the status may name the recipient by another of its ids (its
@@ -262,7 +267,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         try await note.record(
             tenant: tenant, contact: message?.contact ?? status.recipientID ?? status.recipientUserID,
             outboxID: message.map { String($0.outboxID) } ?? status.callbackData ?? "",
-            error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: status.timestamp,
+            error: error, windowClosed: status.errors.contains { $0.kind == .windowClosed }, at: at,
             logger: logger)
     }
 }

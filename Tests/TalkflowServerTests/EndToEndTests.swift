@@ -511,6 +511,33 @@ struct EndToEndTests {
         }
     }
 
+    /// A status dated more than a day after it arrived is dated when it arrived (2^63 - 1 seconds showed as the
+    /// year 506713); one dated less than a day ahead keeps its own time, as WhatsApp's clock may run ahead.
+    @Test func aStatusDatedMoreThanADayAheadIsDatedWhenItArrived() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.F1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            func statusAt() async throws -> Int64? {
+                let thread = try await server.store.thread(
+                    tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+                guard
+                    case .outbound(_, _, _, let at, _) = thread.first(where: { $0.messageID == "wamid.FAKE1" })?
+                        .content
+                else { return nil }
+                return at
+            }
+            let now = server.clock.now
+            let soon = EndToEnd.status(
+                "delivered", of: "wamid.FAKE1", to: EndToEnd.ana, callbackData: "", at: now + 3_600)
+            #expect(try await server.post(soon) == 200)
+            #expect(try await statusAt() == now + 3_600)
+            let far = EndToEnd.status("read", of: "wamid.FAKE1", to: EndToEnd.ana, callbackData: "", at: .max)
+            #expect(try await server.post(far) == 200)
+            #expect(try await statusAt() == now)
+        }
+    }
+
     /// A `failed` status without `errors` (absent or `[]`) fails the message with no error kept, so the thread
     /// shows none; one whose code talkflow does not know keeps it as an invalid request, `invalid_parameter`.
     @Test func aFailedStatusWithoutAnErrorOrWithAnUnknownCodeIsKeptAsOperationsSays() async throws {
