@@ -20,6 +20,9 @@ public final class Simulator {
     public private(set) var history: [Effect] = []
     /// Steps entered and transitions taken, for coverage: (from step, to step).
     public private(set) var transitions: [(from: String?, to: String)] = []
+    /// A reload changed the consent request (or opt-in question) the conversation waits at: the contact's next
+    /// message answers what was shown before, and gets the current request instead.
+    public private(set) var answersOutdatedConsent = false
 
     public init(
         machine: StateMachine, contactName: String? = "Contacto", phone: String? = "573001112233",
@@ -48,7 +51,12 @@ public final class Simulator {
             let next = queue.removeFirst()
             var effects: [Effect] = []
             var previous: String? = session.status == .new || session.status == .closed ? nil : currentStep
-            interpreter.step(&session, Event(at: now, next, forwarded: forwarded), into: &effects)
+            let fromContact = Event(at: now, next).isFromContact
+            interpreter.step(
+                &session,
+                Event(at: now, next, forwarded: forwarded, neverConsent: fromContact && answersOutdatedConsent),
+                into: &effects)
+            if fromContact { answersOutdatedConsent = false }
             forwarded = false
             for effect in effects {
                 switch effect {
@@ -150,6 +158,7 @@ public final class Simulator {
             contactName: session.variables.first ?? nil,
             phone: session.variables.count > 1 ? session.variables[1] : nil, consent: consent)
         ledger = []
+        answersOutdatedConsent = false
     }
 
     /// Swaps in a recompiled flow, carrying the session over by name as the server does (`Session.carryOver`):
@@ -158,7 +167,9 @@ public final class Simulator {
     public func reload(_ machine: StateMachine) -> Bool {
         let old = FlowLayout(self.machine)
         interpreter = Interpreter(machine: machine)
-        return session.carryOver(from: old, to: machine)
+        let kept = session.carryOver(from: old, to: machine)
+        answersOutdatedConsent = kept && session.awaitsOutdatedConsentAnswer(from: old, to: FlowLayout(machine))
+        return kept
     }
 
     /// Sets a variable by name (fixtures).

@@ -6,11 +6,16 @@ public struct Event: Sendable, Hashable {
     /// The contact forwarded the message (WhatsApp marks it so) rather than writing it: it is never an answer
     /// to a consent or opt-in question, which must be the contact's own expression (Ley 1581 art. 9).
     public var forwarded: Bool
+    /// The message is no decision on a consent request or opt-in question, whatever it says: it answers a
+    /// request a reload has changed since it was shown (`Session.awaitsOutdatedConsentAnswer`), or it is a tap on
+    /// a template's button, whose payload is the template's. At such a question the current one is shown again.
+    public var neverConsent: Bool
 
-    public init(at: Int64, _ kind: Kind, forwarded: Bool = false) {
+    public init(at: Int64, _ kind: Kind, forwarded: Bool = false, neverConsent: Bool = false) {
         self.at = at
         self.kind = kind
         self.forwarded = forwarded
+        self.neverConsent = neverConsent
     }
 
     /// A file the contact sent, as WhatsApp describes it.

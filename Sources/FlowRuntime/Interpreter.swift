@@ -243,9 +243,12 @@ public struct Interpreter: Sendable {
         }
         switch event.kind {
         case .text(let text, let messageID):
-            contactText(&s, text, messageID: messageID, forwarded: event.forwarded, now: now, into: &fx)
+            contactText(
+                &s, text, messageID: messageID, neverConsent: event.forwarded || event.neverConsent, now: now,
+                into: &fx)
         case .reply(let id, let messageID):
-            contactReply(&s, id, messageID: messageID, now: now, into: &fx)
+            contactReply(
+                &s, id, messageID: messageID, neverConsent: event.neverConsent, now: now, into: &fx)
         case .attachment(let attachment, let messageID):
             contactAttachment(&s, attachment, messageID: messageID, now: now, into: &fx)
         case .unreadable(let type, let content, let messageID):
@@ -688,8 +691,11 @@ public struct Interpreter: Sendable {
 
     // MARK: Contact input
 
+    /// `neverConsent`: the text is no answer to a consent or opt-in question (forwarded, or answering a request a
+    /// reload changed); there it shows the question again.
     func contactText(
-        _ s: inout Session, _ text: String, messageID: String?, forwarded: Bool, now: Int64, into fx: inout [Effect]
+        _ s: inout Session, _ text: String, messageID: String?, neverConsent: Bool, now: Int64,
+        into fx: inout [Effect]
     ) {
         let normalized = InputText.normalize(text)
         let payload = machine.states[Int(s.state)].payload
@@ -700,7 +706,7 @@ public struct Interpreter: Sendable {
         {
             // A forwarded text is someone else's words: never consent, the request is shown again.
             consentAnswer(
-                &s, consent, replyID: nil, normalized: forwarded ? nil : normalized, messageID: messageID, now: now,
+                &s, consent, replyID: nil, normalized: neverConsent ? nil : normalized, messageID: messageID, now: now,
                 into: &fx)
             return
         }
@@ -742,10 +748,14 @@ public struct Interpreter: Sendable {
         }
     }
 
-    func contactReply(_ s: inout Session, _ id: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+    func contactReply(
+        _ s: inout Session, _ id: String, messageID: String?, neverConsent: Bool, now: Int64, into fx: inout [Effect]
+    ) {
         let payload = machine.states[Int(s.state)].payload
         if case .consent(let consent) = payload, s.status == .waiting {
-            consentAnswer(&s, consent, replyID: id, normalized: nil, messageID: messageID, now: now, into: &fx)
+            consentAnswer(
+                &s, consent, replyID: neverConsent ? nil : id, normalized: nil, messageID: messageID, now: now,
+                into: &fx)
             return
         }
         if s.status == .waiting, case .menu = payload, let choice = menuReplyIDs[Int(s.state)][id] {
@@ -758,7 +768,7 @@ public struct Interpreter: Sendable {
             return
         }
         // Elsewhere (an older menu, a revocation or keyword word as id): read it as the text of its id.
-        contactText(&s, id, messageID: messageID, forwarded: false, now: now, into: &fx)
+        contactText(&s, id, messageID: messageID, neverConsent: false, now: now, into: &fx)
     }
 
     /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets,

@@ -375,8 +375,9 @@ struct AgentRoutes: Sendable {
                 guard transaction.hasStoredSession else { throw Refusal.notFound }
                 var changes = ConversationChanges()
                 // First onto the running flow, as a contact's message would be: a handoff a flow change ended is
-                // not the agent's any more (403), rather than a reply accepted and then stepped into nothing.
-                stepper.adopt(&session, into: &changes)
+                // not the agent's any more (403), rather than a reply accepted and then stepped into nothing. (An
+                // outdated consent request is no matter here: an agent acts only on handed-off conversations.)
+                _ = stepper.adopt(&session, into: &changes)
                 before.agent.withLock { $0 = session.agent }
                 let kinds = try decide(&session, transaction.contact)
                 if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }

@@ -30,18 +30,22 @@ public struct ConversationStepper: Sendable {
     }
 
     /// Steps `session` with `kind` at `at` and records the effects, those of an agent assignment included.
-    /// `forwarded`: the contact forwarded the message (never a consent answer).
+    /// `forwarded`: the contact forwarded the message (never a consent answer); `templateButton`: it is a tap on a
+    /// template's quick-reply button (never a consent answer either, whatever its payload says).
     public func step(
-        _ kind: Event.Kind, at: Int64, forwarded: Bool = false, session: inout Session,
+        _ kind: Event.Kind, at: Int64, forwarded: Bool = false, templateButton: Bool = false, session: inout Session,
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
-        adopt(&session, into: &changes)
+        var outdated = adopt(&session, into: &changes) || templateButton
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
         while !pending.isEmpty {
             var effects: [Effect] = []
-            flow.interpreter.step(&session, Event(at: at, pending.removeFirst(), forwarded: forwarded), into: &effects)
+            flow.interpreter.step(
+                &session, Event(at: at, pending.removeFirst(), forwarded: forwarded, neverConsent: outdated),
+                into: &effects)
             forwarded = false
+            outdated = false
             changes.record(effects, evidence: evidence)
             for case .requestHandoff(let queue) in effects {
                 let agents = flow.queues[queue] ?? []
@@ -57,23 +61,29 @@ public struct ConversationStepper: Sendable {
     /// Makes `session` one of the running flow's before it is stepped. A session last stepped with another
     /// known version is carried over by name (`Session.carryOver`); one of an unknown version (stored before
     /// sessions recorded it) is taken to be the running flow's, and starts over, keeping consent, if its
-    /// indices do not fit it. A handoff that does not survive is ended in the log.
-    func adopt(_ session: inout Session, into changes: inout ConversationChanges) {
+    /// indices do not fit it. A handoff that does not survive is ended in the log. Returns whether the session
+    /// waits for the answer to a consent request the other version showed otherwise
+    /// (`Session.awaitsOutdatedConsentAnswer`): the next contact message then gets the current request.
+    func adopt(_ session: inout Session, into changes: inout ConversationChanges) -> Bool {
         let machine = flow.interpreter.machine
         let version = flow.layoutVersion
         defer { session.flowVersion = version }
         let handoff = session.status == .queued || session.status == .withAgent
         let agent = session.agent
+        var outdated = false
         if session.flowVersion != version, let old = session.flowVersion.flatMap({ flow.layouts[$0] }) {
-            _ = session.carryOver(from: old, to: machine)
+            if session.carryOver(from: old, to: machine) {
+                outdated = session.awaitsOutdatedConsentAnswer(from: old, to: flow.layout)
+            }
         } else if !session.fits(machine) {
             session.startOverKeepingConsent()
         } else {
-            return
+            return false
         }
         if handoff, session.status != .queued, session.status != .withAgent {
             changes.record([.endHandoff(agent: agent)], evidence: evidence)
         }
+        return outdated
     }
 
     /// Fills the facts the store indexes beside the session: the flow, the current step and the queue's name,

@@ -175,6 +175,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let type = message.type
         let timestamp = message.timestamp
         let forwarded = message.context.map { $0.forwarded || $0.frequentlyForwarded } ?? false
+        let templateButton: Bool
+        if case .templateButton = message.content { templateButton = true } else { templateButton = false }
         let start = ContinuousClock.now
         let committed = try await store.handleInbound(
             tenant: tenant.id, contact: message.contactID, aliases: message.aliases, messageID: message.id,
@@ -185,7 +187,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
             if session.variables[1] == nil, let phone { session.variables[1] = phone }
             var changes = ConversationChanges(inboundKind: type, inboundTimestamp: timestamp)
             try stepper.step(
-                kind, at: receivedAt, forwarded: forwarded, session: &session, transaction: transaction,
+                kind, at: receivedAt, forwarded: forwarded, templateButton: templateButton, session: &session,
+                transaction: transaction,
                 into: &changes)
             return changes
         }

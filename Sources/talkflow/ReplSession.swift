@@ -270,7 +270,12 @@ final class ReplSession {
         let exists = found != nil && stillWaits
         if !started || exists {
             _ = simulator.reload(machine)
-            output.note("reloaded \(flowPath)" + (started ? "; the conversation stays at step '\(step)'" : ""))
+            let changed =
+                simulator.answersOutdatedConsent
+                ? ", whose consent request changed: the next message gets the current one, and only its answer counts"
+                : ""
+            output.note(
+                "reloaded \(flowPath)" + (started ? "; the conversation stays at step '\(step)'\(changed)" : ""))
             return
         }
         let consent = simulator.session.consent

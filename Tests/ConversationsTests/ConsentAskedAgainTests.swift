@@ -10,7 +10,7 @@ private func failures(_ result: TranscriptResult) -> [String] {
 }
 
 /// `Flows/default.yaml` with each text of `edits` replaced (its first occurrence, which must be there).
-private func defaultFlow(editing edits: [(String, String)]) throws -> String {
+func defaultFlow(editing edits: [(String, String)]) throws -> String {
     var text = try String(
         contentsOf: transcriptRepositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)
     for (old, new) in edits {
@@ -21,7 +21,7 @@ private func defaultFlow(editing edits: [(String, String)]) throws -> String {
 }
 
 /// `Flows/default.yaml`, compiled after `edits` (whatever the linter says of it).
-private func defaultMachine(editing edits: [(String, String)]) throws -> StateMachine {
+func defaultMachine(editing edits: [(String, String)]) throws -> StateMachine {
     MachineCompiler.compile(try #require(FlowChecker.check(try defaultFlow(editing: edits)).flow))
 }
 

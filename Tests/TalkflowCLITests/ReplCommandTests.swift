@@ -362,6 +362,31 @@ import Testing
                 """), "\(afterReload)")
     }
 
+    /// A `/reload` that changes the consent request the contact waits at: the note says so, `/tap Acepto` on the
+    /// old request gets the new one and records nothing, and the tap on the new one accepts it.
+    @Test func aReloadThatChangesTheWaitingConsentRequestShowsTheNewOne() async throws {
+        let (folder, original, repl) = try replOnACopy()
+        try repl.send("hola\n")
+        try await repl.waitForOutput("[ Acepto ]  [ No acepto ]\n")
+        try folder.write(
+            "flow.yaml",
+            original.replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"")
+                .replacingOccurrences(of: "Hola. Antes de continuar", with: "Hola. NUEVA POLITICA. Antes de continuar"))
+        try repl.send("/reload\n/tap Acepto\n")
+        try await repl.waitForOutput("bot › Hola. NUEVA POLITICA.")
+        try repl.send("/tap Acepto\n")
+        let result = try await repl.finish()
+        #expect(result.status == 0)
+        let afterReload = try #require(result.stdout.components(separatedBy: "· reloaded flow.yaml").last)
+        #expect(
+            afterReload.hasPrefix(
+                "; the conversation stays at step 'consentimiento', whose consent request changed: the next message "
+                    + "gets the current one, and only its answer counts\nbot › Hola. NUEVA POLITICA."),
+            "\(afterReload)")
+        #expect(afterReload.components(separatedBy: "· consent accepted (policy 2026-02)").count == 2, "\(afterReload)")
+        #expect(!result.stdout.contains("policy 2026-01"))
+    }
+
     /// A reload that turns the step the conversation waits at into one that does not wait (a question made a
     /// message) starts a new conversation, consent kept: waiting there, no input would ever be read.
     @Test func reloadingAWaitingStepIntoAMessageStartsOver() async throws {

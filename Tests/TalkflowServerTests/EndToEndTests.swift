@@ -430,10 +430,7 @@ struct EndToEndTests {
         -> (flow: String, asked: [String])
     {
         try await FlowChangeTests.acceptAndReachTheMenu(server, ids: ids)
-        let flow = try String(contentsOfFile: server.flowFile, encoding: .utf8)
-            .replacingOccurrences(of: "version: \"2026-01\"", with: "version: \"2026-02\"")
-        try Data(flow.utf8).write(to: URL(fileURLWithPath: server.flowFile))
-        #expect(try await server.reload() == 200)
+        let flow = try await server.reload(editing: [("version: \"2026-01\"", "version: \"2026-02\"")])
         let asesor = EndToEnd.buttonReply(
             "asesor", title: "Hablar con un asesor", from: EndToEnd.ana, id: "wamid.\(ids)3", context: "wamid.FAKE2")
         #expect(try await server.post(asesor) == 200)
@@ -457,6 +454,54 @@ struct EndToEndTests {
             #expect(session.status == .withAgent)
             #expect(session.agent == "ana")
             #expect(session.pendingStep == nil)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// A reload changes the consent request (a new policy version and text) after Ana was sent the old one: her
+    /// tap on the old request is no acceptance of the new; the new request is sent, and her tap on it is recorded
+    /// with the text it showed. (The audits found the old tap recorded as acceptance of the new text.)
+    @Test func aTapOnAConsentRequestAReloadChangedSendsTheCurrentOne() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.C1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.reload(editing: [
+                ("version: \"2026-01\"", "version: \"2026-02\""),
+                ("Hola. Antes de continuar", "Hola. NUEVA POLITICA. Antes de continuar"),
+            ])
+            let old = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.C2", context: "wamid.FAKE1")
+            #expect(try await server.post(old) == 200)
+            let sends = try await server.waitForSends(2)
+            #expect(sends.last?.contains("NUEVA POLITICA") == true, "\(sends.last ?? "")")
+            #expect(try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana).acceptedVersion == nil)
+            let current = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.C3", context: "wamid.FAKE2")
+            #expect(try await server.post(current) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.choice) == ["accepted"])
+            #expect(history.records.first?.shownTexts.first?.hasPrefix("Hola. NUEVA POLITICA.") == true)
+            #expect(history.current.acceptedVersion == "2026-02")
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
+    /// A tap on a template's quick-reply button whose payload is a consent button's id (another tool's template
+    /// on the same number) is never consent: the request is shown again.
+    @Test func aTemplateButtonWithAConsentIDAsPayloadIsNoConsent() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.B1")) == 200)
+            _ = try await server.waitForSends(1)
+            let tap = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"context":{"from":"15550783881","id":"wamid.OTHER"},"from":"\#(EndToEnd.ana)","#
+                    + #""id":"wamid.B2","timestamp":"1750000060","type":"button","#
+                    + #""button":{"payload":"consentimiento.accept","text":"Confirmar cita"}}"#)
+            #expect(try await server.post(tap) == 200)
+            let sends = try await server.waitForSends(2)
+            #expect(sends.last?.contains(#""id":"consentimiento.accept""#) == true, "\(sends.last ?? "")")
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.isEmpty)
             try await server.waitForEmptyOutbox()
         }
     }
@@ -783,6 +828,17 @@ struct EndToEnd {
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer e2e-admin-key")
         return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+    }
+
+    /// Replaces each text of `edits` in the tenant's flow file (every occurrence), reloads, and expects the reload
+    /// to be answered 200; returns the flow as written.
+    @discardableResult
+    func reload(editing edits: [(String, String)]) async throws -> String {
+        var flow = try String(contentsOfFile: flowFile, encoding: .utf8)
+        for (old, new) in edits { flow = flow.replacingOccurrences(of: old, with: new) }
+        try Data(flow.utf8).write(to: URL(fileURLWithPath: flowFile))
+        #expect(try await reload() == 200)
+        return flow
     }
 
     /// The delivery status of each outbound message to `contact`, in order.
