@@ -192,6 +192,64 @@ func aRevocationFailsTheTemplatesStillWaiting(factory: StoreFactory) async throw
     #expect(error?.kind == "revoked")
 }
 
+/// A template being sent when the contact revokes, whose attempt then fails and is given back for a retry (or
+/// deferred, or released), is not tried again: it fails as `revoked`, and the conversation's next message is
+/// the next to send. The audit saw such a template sent 15 s after the revocation.
+@Test(arguments: StoreFactory.all)
+func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async throws {
+    let t = Fixtures.monday
+    let outcomes: [OutboxResult.Outcome] = [
+        .retry(at: t + 1, OutboxError(kind: "network", detail: "connection refused")),
+        .deferred(until: t + 300, OutboxError(kind: "authentication", detail: "190")), .released,
+    ]
+    for outcome in outcomes {
+        let folder = try TestFolder()
+        let store = try factory.open(folder)
+        _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+            session.status = .waiting
+            var changes = ConversationChanges()
+            changes.send(
+                .template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
+            changes.send(.text("hola"))
+            return changes
+        }
+        let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+        #expect(claimed.count == 1)
+        try await store.appendConsent(
+            tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+        #expect(try await statuses(store, "a") == [.sending, .pending], "\(outcome)")
+        try await store.completeOutbox([OutboxResult(id: claimed[0].id, outcome, at: t + 2)])
+        #expect(try await statuses(store, "a") == [.failed, .pending], "\(outcome)")
+        #expect(try await store.claimOutbox(now: t + 400, limit: 10, lease: 30).map(\.id) == [claimed[0].id + 1])
+        let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 10)
+        if case .outbound(_, _, _, _, let error) = thread.first?.content {
+            #expect(error?.kind == "revoked")
+        } else {
+            Issue.record("no template line")
+        }
+    }
+}
+
+/// Without a revocation, a template given back for a retry waits for it as any message does.
+@Test(arguments: StoreFactory.all)
+func aTemplateGivenBackWithoutARevocationWaitsForItsRetry(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
+        return changes
+    }
+    let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    try await store.completeOutbox([
+        OutboxResult(id: claimed[0].id, .retry(at: t + 5, OutboxError(kind: "network", detail: "refused")), at: t)
+    ])
+    #expect(try await statuses(store, "a") == [.pending])
+    #expect(try await store.claimOutbox(now: t + 5, limit: 10, lease: 30).map(\.id) == claimed.map(\.id))
+}
+
 @Test(arguments: StoreFactory.all)
 func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     let folder = try TestFolder()

@@ -42,6 +42,29 @@ extension SQLiteStore {
         }
     }
 
+    /// A template given back to wait for another attempt (a retry, a deferral, a released claim) whose contact
+    /// revoked consent after it was queued is not tried again: Meta never accepted it, and a revocation cancels
+    /// the business-initiated messages not yet handed over (habeas-data item 6). It fails as `revoked`, as the
+    /// revocation fails the templates still `pending` then; one being sent at that moment comes here. Returns its
+    /// conversation when it failed, so that the messages queued behind it go on.
+    private static func failIfRevoked(_ db: Database, _ result: OutboxResult) throws -> FinishedMessage? {
+        let update = try DirectStatement(
+            db,
+            """
+            UPDATE conversation_log SET status = 'failed', status_at = ?, error_kind = 'revoked',
+                error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
+            WHERE seq = ? AND direction = 'out' AND kind = 'template' AND status = 'pending'
+                AND EXISTS (
+                    SELECT 1 FROM consent_ledger l INDEXED BY consent_by_contact
+                    WHERE l.tenant = conversation_log.tenant AND l.contact = conversation_log.contact
+                        AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
+            RETURNING tenant, contact, agent, at, ledger_awaits_wamid
+            """)
+        update.bind(1, result.at)
+        update.bind(2, result.id)
+        return try Self.finishedConversation(update)
+    }
+
     @discardableResult
     public func completeOutbox(_ results: [OutboxResult]) async throws -> [EarlyFailure] {
         guard !results.isEmpty else { return [] }
@@ -116,7 +139,7 @@ extension SQLiteStore {
                     error_kind = ?, error_detail = ?
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [time, error.kind, error.detail, result.id])
-            return nil
+            conversation = try failIfRevoked(db, result)
         case .deferred(let time, let error):
             try db.run(
                 """
@@ -124,7 +147,7 @@ extension SQLiteStore {
                     next_attempt_at = ?, error_kind = ?, error_detail = ?
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [time, error.kind, error.detail, result.id])
-            return nil
+            conversation = try failIfRevoked(db, result)
         case .released:
             try db.run(
                 """
@@ -132,7 +155,7 @@ extension SQLiteStore {
                     next_attempt_at = coalesce(next_attempt_at, at)
                 WHERE seq = ? AND direction = 'out' AND status = 'sending'
                 """, [result.id])
-            return nil
+            conversation = try failIfRevoked(db, result)
         }
         guard let conversation, let sender else { return nil }
         return try claimNext(db, tenant: conversation.tenant, contact: conversation.contact, sender: sender)
