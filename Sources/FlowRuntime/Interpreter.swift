@@ -699,10 +699,13 @@ public struct Interpreter: Sendable {
     ) {
         let normalized = InputText.normalize(text)
         let payload = machine.states[Int(s.state)].payload
-        // The opt-in question comes after acceptance: there, as at every waiting step with consent in force, the
-        // contact may revoke.
+        // At a consent question a contact with something to revoke (a consent of any version, or the opt-in) may
+        // revoke: at the opt-in question that follows an acceptance, at a sensitive consent, at a general consent
+        // asked again under a new policy. A word that is also this consent's decline word declines instead; for a
+        // contact with nothing to revoke, a revocation word is an answer like any other (it shows the request).
         if case .consent(let consent) = payload, s.status == .waiting,
-            !(s.awaitingOptIn && revocationWords.contains(normalized))
+            !(revocationWords.contains(normalized) && (s.consent.acceptedVersion != nil || s.consent.optIn)
+                && (s.awaitingOptIn || !isOne(of: consent.declineWords, normalized)))
         {
             // A forwarded text is someone else's words: never consent, the request is shown again.
             consentAnswer(

@@ -286,3 +286,58 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     #expect(chat.session.consent == Session.Consent())
     #expect(chat.session.awaitingOptIn == false)
 }
+
+/// At a consent question a contact with something to revoke may revoke: at a sensitive consent asked under the
+/// general one, and at the general consent asked again under a new policy version. The audit found "revocar"
+/// only showed the question again there, recording nothing. A word that is also a decline word declines.
+@Test func aRevocationWordAtAConsentQuestionRevokesWhatTheContactHasAccepted() throws {
+    let sensitive = """
+          menu:
+            type: menu
+            text: "En que te ayudamos?"
+            options:
+              - { id: foto, title: Enviar foto, next: consentimiento_foto }
+              - { id: hablar, title: Hablar con un asesor, next: asesor }
+          consentimiento_foto:
+            type: consent
+            sensitive: true
+            data: [foto del documento]
+            text: >-
+              {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
+              No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}
+            accept: { title: Autorizo, next: menu }
+            decline: { title: Prefiero no, next: menu }
+
+        """ + Fixture.handoff
+    var chat = Chat(try Fixture.interpreter(steps: sensitive))
+    chat.openAndAccept()
+    #expect(chat.tap("foto").steps == ["consentimiento_foto"])
+    let revoked = chat.type("borrar mis datos")
+    #expect(revocation(revoked)?.words == "borrar mis datos")
+    #expect(chat.session.consent.acceptedVersion == nil)
+
+    // "no autorizo" is a revocation word and a decline word of the language: at the consent it declines.
+    var declining = Chat(try Fixture.interpreter(steps: sensitive))
+    declining.openAndAccept()
+    declining.tap("foto")
+    let declined = declining.type("no autorizo")
+    #expect(revocation(declined) == nil)
+    #expect(declined.evidence.map(\.choice) == ["declined"])
+    #expect(declining.session.consent.acceptedVersion == "2026-01")
+
+    // The general consent asked again of a contact who accepted an older version.
+    let older = Session(contactName: "Ana", consent: Session.Consent(acceptedVersion: "2025-01"))
+    var returning = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps), session: older)
+    returning.type("hola")
+    #expect(returning.step == "consentimiento")
+    let again = returning.type("revocar")
+    #expect(revocation(again)?.policyVersion == "2025-01")
+    #expect(returning.session.consent.acceptedVersion == nil)
+
+    // A new contact has nothing to revoke: the word only shows the request again.
+    var fresh = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps))
+    fresh.type("hola")
+    let shown = fresh.type("revocar")
+    #expect(revocation(shown) == nil)
+    #expect(fresh.step == "consentimiento")
+}
