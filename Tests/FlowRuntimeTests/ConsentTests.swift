@@ -472,31 +472,7 @@ func acceptWordsFollowTheFlowLanguage(_ language: String, _ word: String) throws
 }
 
 @Test func aSensitiveConsentIsAskedApartAndOnlyOncePerConversation() throws {
-    let steps = """
-          menu:
-            type: menu
-            text: "En que te ayudamos?"
-            options:
-              - { id: foto, title: Enviar foto, next: consentimiento_foto }
-              - { id: hablar, title: Hablar con un asesor, next: asesor }
-          consentimiento_foto:
-            type: consent
-            sensitive: true
-            data: [foto del documento]
-            text: >-
-              {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
-              No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}
-            accept: { title: Autorizo, next: pedir_foto }
-            decline: { title: No autorizo, next: menu }
-          pedir_foto:
-            type: ask
-            text: "Envia la foto de tu documento."
-            save: foto
-            input: image
-            sensitive: true
-            next: menu
-
-        """ + Fixture.handoff
+    let steps = Fixture.sensitivePhotoSteps
     var chat = Chat(try Fixture.interpreter(steps: steps))
     chat.openAndAccept()
     let asked = chat.tap("foto")

@@ -291,24 +291,7 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
 /// general one, and at the general consent asked again under a new policy version. The audit found "revocar"
 /// only showed the question again there, recording nothing. A word that is also a decline word declines.
 @Test func aRevocationWordAtAConsentQuestionRevokesWhatTheContactHasAccepted() throws {
-    let sensitive = """
-          menu:
-            type: menu
-            text: "En que te ayudamos?"
-            options:
-              - { id: foto, title: Enviar foto, next: consentimiento_foto }
-              - { id: hablar, title: Hablar con un asesor, next: asesor }
-          consentimiento_foto:
-            type: consent
-            sensitive: true
-            data: [foto del documento]
-            text: >-
-              {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
-              No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}
-            accept: { title: Autorizo, next: menu }
-            decline: { title: Prefiero no, next: menu }
-
-        """ + Fixture.handoff
+    let sensitive = Fixture.sensitivePhotoSteps
     var chat = Chat(try Fixture.interpreter(steps: sensitive))
     chat.openAndAccept()
     #expect(chat.tap("foto").steps == ["consentimiento_foto"])

@@ -354,3 +354,33 @@ let simpleMenuMessage: Effect = .send(
         buttons: [
             ReplyButton(id: "horario", title: "Horario"), ReplyButton(id: "hablar", title: "Hablar con un asesor"),
         ]), from: .bot)
+
+extension Fixture {
+    /// A menu offering to send a photo of the contact's document behind a sensitive consent (`consentimiento_foto`,
+    /// buttons Autorizo and No autorizo), and an agent; the photo question `pedir_foto` is sensitive.
+    static let sensitivePhotoSteps = """
+          menu:
+            type: menu
+            text: "En que te ayudamos?"
+            options:
+              - { id: foto, title: Enviar foto, next: consentimiento_foto }
+              - { id: hablar, title: Hablar con un asesor, next: asesor }
+          consentimiento_foto:
+            type: consent
+            sensitive: true
+            data: [foto del documento]
+            text: >-
+              {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
+              No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}
+            accept: { title: Autorizo, next: pedir_foto }
+            decline: { title: No autorizo, next: menu }
+          pedir_foto:
+            type: ask
+            text: "Envia la foto de tu documento."
+            save: foto
+            input: image
+            sensitive: true
+            next: menu
+
+        """ + Fixture.handoff
+}
