@@ -19,6 +19,7 @@ public enum RuleRegistry {
         ConsentStepMissingRule(),
         ConsentRequiredRule(),
         ConsentTextIncompleteRule(),
+        ConsentTextPersonalRule(),
         ConsentRightsByLinkRule(),
         PolicyMissingRule(),
         PolicyIncompleteRule(),
