@@ -132,6 +132,29 @@ extension AgentRoutes {
         return AgentAPI.json(DataErasureReport(erasure, now: now))
     }
 
+    /// `POST …/data-requests/{id}/revoke`: records, under an open claim, the contact's revocation of consent made
+    /// outside the chat (admins); 409 when the case or the conversation does not allow it
+    /// (`DataRequestRevocation`).
+    func revokeUnderDataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws
+        -> Response
+    {
+        try caller.requireAdmin()
+        let current = try await dataRequest(caller, context)
+        let now = processing.clock()
+        let revocation: DataRequestRevocation
+        do {
+            revocation = try await DataRequestRevocation.record(current, in: store, at: now)
+        } catch let refusal as DataRequestRevocation.Refusal {
+            throw AgentAPIError(status: .conflict, code: refusal.code, message: refusal.message(id: current.id))
+        }
+        context.logger.info(
+            "consent revoked under a claim",
+            metadata: [
+                "tenant": "\(caller.tenant.id)", "agent": "\(caller.name)", "data_request": "\(current.id)",
+            ])
+        return AgentAPI.json(DataRequestRevocationReport(revocation, now: now))
+    }
+
     /// The tenant's case named by the path (`{id}` percent-decoded, then ASCII digits); another tenant's case, or
     /// an `{id}` that is not a number, is as unknown as a missing one.
     func dataRequest(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws

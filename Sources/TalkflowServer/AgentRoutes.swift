@@ -71,6 +71,9 @@ struct AgentRoutes: Sendable {
         Route(.post, "data-requests/:id/erase") { routes, caller, _, context in
             try await routes.eraseDataRequest(caller, context)
         },
+        Route(.post, "data-requests/:id/revoke") { routes, caller, _, context in
+            try await routes.revokeUnderDataRequest(caller, context)
+        },
     ]
 
     func register(on router: Router<BasicRequestContext>) {

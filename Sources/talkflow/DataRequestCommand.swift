@@ -9,7 +9,7 @@ struct DataRequestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data-request",
         abstract:
-            "Open, list, extend, erase under and answer data subjects' requests (consultas and reclamos).",
+            "Open, list, extend, erase or revoke under, and answer data subjects' requests (consultas and reclamos).",
         discussion: """
             A consulta (--kind access: what data are held and how they are used) is due 10 business days after \
             the day it was received, a reclamo (--kind claim: correct, update or delete the data, or a \
@@ -28,6 +28,13 @@ struct DataRequestCommand: ParsableCommand {
             conversation, log line or id link of the case's contact (nothing to erase: a case opened under a \
             wrong id is not recorded as erased). Then answer the case, saying what was kept and why.
 
+            revoke records, under an open reclamo, a revocation of consent the contact made outside the chat (a \
+            letter, an e-mail, a call): as the revocation word in WhatsApp does, it writes a revocation record \
+            (channel data_request, words "data request ID"), clears the consent and the opt-in, fails the \
+            templates still waiting to be sent, and closes a conversation waiting at a bot step; no message is \
+            sent. It is refused while the conversation is with an agent or queued for one, when the tenant has no \
+            conversation with the contact, and when nothing is in force to revoke.
+
             open takes a phone number as people write it (+57 300 111 2233, (57) 300-111-2233; spaces \
             around it are dropped) and keeps the wa_id its digits are (6 to 20), the id conversations are kept \
             under; a business-scoped user id (CO.13491208655302741918) is kept as written.
@@ -43,14 +50,16 @@ struct DataRequestCommand: ParsableCommand {
                   extension after the deadline, a time before the request was
                   received; erase: not a claim, already erased, a conversation
                   with an agent, messages still in the outbox, a contact the
-                  tenant has no data of)
+                  tenant has no data of; revoke: not a claim, a conversation
+                  with an agent, no conversation with the contact, nothing in
+                  force to revoke)
               2   the store does not exist, is not a talkflow store, or could not
                   be opened or written
               64  usage error
             """,
         subcommands: [
             DataRequestOpenCommand.self, DataRequestListCommand.self, DataRequestExtendCommand.self,
-            DataRequestEraseCommand.self, DataRequestAnswerCommand.self,
+            DataRequestEraseCommand.self, DataRequestRevokeCommand.self, DataRequestAnswerCommand.self,
         ]
     )
 
@@ -338,6 +347,35 @@ struct DataRequestEraseCommand: AsyncParsableCommand {
     }
 }
 
+struct DataRequestRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Record, under an open reclamo, the contact's revocation of consent received outside the chat.")
+
+    @Argument(help: ArgumentHelp("The case's id (an open claim).", valueName: "id"))
+    var id: Int64
+
+    @Option(help: ArgumentHelp("When it was revoked, in Unix seconds; default: now.", valueName: "unix-seconds"))
+    var at: Int64?
+
+    @OptionGroup var options: DataRequestStoreOptions
+
+    func validate() throws { _ = try DataRequestStoreOptions.time(at) }
+
+    func run() async throws {
+        let store = try options.open()
+        let now = try DataRequestStoreOptions.time(at)
+        try await options.step(id, in: store) { current in
+            try DataRequestRevocation.check(current, at: now)
+            return current
+        } record: { current in
+            try await DataRequestRevocation.record(current, in: store, at: now)
+        } report: {
+            DataRequestRevocationReport($0, now: DataRequestStoreOptions.now)
+        }
+    }
+}
+
 /// A refusal of a step on a case: exit 1 with its sentence.
 protocol CaseRefusal: Error {
     func message(id: Int64) -> String
@@ -345,5 +383,6 @@ protocol CaseRefusal: Error {
 
 extension DataRequestDeadlines.Refusal: CaseRefusal {}
 extension DataErasure.Refusal: CaseRefusal {}
+extension DataRequestRevocation.Refusal: CaseRefusal {}
 
 extension DataRequest.Kind: ExpressibleByArgument {}

@@ -297,7 +297,7 @@ struct AgentAPIRefusalTests {
             contentsOf: repositoryRoot.appendingPathComponent("Schemas/agent-api.openapi.yaml"), encoding: .utf8)
         let paths = try #require(text.components(separatedBy: "\ncomponents:\n").first)
         let operations = paths.components(separatedBy: "      operationId: ").dropFirst()
-        #expect(operations.count == 14)
+        #expect(operations.count == 15)
         for operation in operations {
             let name = operation.prefix { $0 != "\n" }
             #expect(operation.contains("        '400':"), "\(name)")
