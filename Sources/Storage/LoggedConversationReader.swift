@@ -13,7 +13,7 @@ struct LoggedConversationReader {
     /// One log line; lines of a conversation started before the first line read are skipped.
     mutating func read(
         contact lineContact: String, at: Int64, direction: String, kind: String, detail: String?, agent: String?,
-        messageID: String?
+        messageID: String?, status: String?
     ) {
         if lineContact != contact {
             finishConversation()
@@ -36,8 +36,11 @@ struct LoggedConversationReader {
             finishConversation()
             return
         case ("out", _):
-            // A `wamid` is recorded only when the Graph API accepted the message.
-            if let agent, messageID != nil { conversation.replySent(by: agent, at: at) }
+            // A `wamid` is recorded only when the Graph API accepted the message; one Meta then reported `failed`
+            // never reached the contact.
+            if let agent, messageID != nil, status != DeliveryStatus.failed.rawValue {
+                conversation.replySent(by: agent, at: at)
+            }
         default:
             break
         }

@@ -603,6 +603,43 @@ struct AgentAPITests {
         }
     }
 
+    /// A reply the Graph API accepted that Meta then reports `failed` (131026, undeliverable) never reached the
+    /// contact: it stops being the first reply, in the list and in the report; the next reply is the first.
+    @Test func aReplyMetaReportsFailedAfterAcceptingItIsNotTheFirstReply() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            server.e2e.clock.advance(by: 10)
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola"}"#).status == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] is String)
+            let thread = try await server.e2e.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 99)
+            let wamid = try #require(thread.last { $0.messageID != nil }?.messageID)
+            let failed = EndToEnd.status(
+                "failed", of: wamid, to: EndToEnd.ana, callbackData: "",
+                errors: #"[{"code":131026,"title":"Message undeliverable","message":"Message undeliverable"}]"#,
+                at: server.e2e.clock.now)
+            #expect(try await server.e2e.post(failed) == 200)
+            #expect(try await server.listed(EndToEnd.ana)["first_reply_at"] == nil)
+            let undelivered = try await server.report()
+            #expect(undelivered.agents.first?["answered"] as? Int == 0)
+
+            server.e2e.clock.advance(by: 20)
+            let sentAt = server.e2e.clock.now
+            #expect(
+                try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola otra vez"}"#).status
+                    == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.listed(EndToEnd.ana)["first_reply_at"] as? String == AgentAPI.iso8601(sentAt) as String
+            )
+            let sent = try await server.report()
+            #expect(sent.agents.first?["answered"] as? Int == 1)
+            #expect(sent.agents.first?["average_seconds_to_attend"] as? Double == 30)
+        }
+    }
+
     @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
         try await AgentServer.run { server in
             let sends = try await server.handOff(EndToEnd.ana)

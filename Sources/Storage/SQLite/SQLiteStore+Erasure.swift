@@ -134,7 +134,7 @@ extension SQLiteStore {
         try loggedConversations(
             db,
             lines: """
-                SELECT contact, at, direction, kind, detail, agent, message_id FROM conversation_log
+                SELECT contact, at, direction, kind, detail, agent, message_id, status FROM conversation_log
                 WHERE tenant = ? AND contact IN (\(placeholders))
                 ORDER BY contact, seq
                 """, arguments: StatementArguments([tenant] + contacts), startedBefore: nil)

@@ -35,10 +35,26 @@ extension SQLiteStore {
     }
 
     /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`:
-    /// its sequence, status and contact.
+    /// its sequence, status, contact and agent.
     static let statusLookupSQL = """
-        SELECT seq, status, contact FROM conversation_log
+        SELECT seq, status, contact, agent FROM conversation_log
         WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
+        """
+
+    /// The conversation's first reply found again after one of its agent's replies failed (arguments: tenant,
+    /// contact): the earliest reply of the agent assigned now, since their assignment (or the conversation's
+    /// start), that the Graph API accepted and that has not failed since; `NULL` when there is none.
+    static let firstReplyAgainSQL = """
+        UPDATE sessions SET agent_first_reply_at = (
+            SELECT min(l.at) FROM conversation_log l INDEXED BY log_thread
+            WHERE l.tenant = ?1 AND l.contact = ?2 AND l.direction = 'out' AND l.agent = sessions.agent
+                AND l.message_id IS NOT NULL AND l.status != 'failed'
+                AND l.seq > coalesce((
+                    SELECT max(e.seq) FROM conversation_log e INDEXED BY log_thread
+                    WHERE e.tenant = ?1 AND e.contact = ?2 AND e.direction = 'event'
+                        AND (e.kind = '\(ConversationEvent.agentAssigned)' OR e.kind = '\(ConversationEvent.started)')
+                ), 0))
+        WHERE tenant = ?1 AND contact = ?2 AND agent_first_reply_at IS NOT NULL
         """
 
     /// Moves the outbound message forward to `status` if the order allows. A status for a `wamid` not in the
@@ -63,6 +79,10 @@ extension SQLiteStore {
             try db.run(
                 "UPDATE conversation_log SET status = ?, status_at = ?, error_kind = ?, error_detail = ? WHERE seq = ?",
                 [status.rawValue, at, error?.kind, error?.detail, seq])
+            // An agent's reply that never reached the contact is no answer: the first reply is the next one of
+            // theirs that is not failed, or none.
+            let agent: String? = row[3]
+            if agent != nil { try db.run(Self.firstReplyAgainSQL, [tenant, row[2] as String]) }
         } else {
             try db.run(
                 "UPDATE conversation_log SET status = ?, status_at = ? WHERE seq = ?", [status.rawValue, at, seq])

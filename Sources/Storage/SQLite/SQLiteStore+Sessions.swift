@@ -181,7 +181,7 @@ extension SQLiteStore {
             let logged = try Self.loggedConversations(
                 db,
                 lines: """
-                    SELECT contact, at, direction, kind, detail, agent, message_id FROM conversation_log
+                    SELECT contact, at, direction, kind, detail, agent, message_id, status FROM conversation_log
                     INDEXED BY log_by_time
                     WHERE at >= ? AND tenant = ?
                     ORDER BY contact, seq
@@ -193,7 +193,7 @@ extension SQLiteStore {
     }
 
     /// The conversations (`LoggedConversationReader`) in the log lines the query `lines` selects: `contact`,
-    /// `at`, `direction`, `kind`, `detail`, `agent` and `message_id`, each contact's in order.
+    /// `at`, `direction`, `kind`, `detail`, `agent`, `message_id` and `status`, each contact's in order.
     static func loggedConversations(
         _ db: Database, lines: String, arguments: StatementArguments, startedBefore before: Int64?
     ) throws -> [LoggedConversation] {
@@ -202,7 +202,7 @@ extension SQLiteStore {
         while let row = try rows.next() {
             reader.read(
                 contact: row[0], at: row[1], direction: row[2], kind: row[3], detail: row[4], agent: row[5],
-                messageID: row[6])
+                messageID: row[6], status: row[7])
         }
         return reader.finish()
     }
