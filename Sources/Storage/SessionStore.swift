@@ -20,6 +20,10 @@ public protocol SessionStore: Sendable {
     /// first: what a timer worker feeds `inactivityTimeout` to, also after a restart.
     func dueInactivityTimers(now: Int64, limit: Int) async throws -> [DueTimer]
 
+    /// How many of the tenant's conversations each agent holds now (queued for them or with them), by agent:
+    /// what start-up compares with the configuration, so that conversations of an agent who is gone are told.
+    func handoffsByAgent(tenant: String) throws -> [String: Int]
+
     /// The tenant's conversations that started in `[from, before)` (either bound optional), as the conversation
     /// log tells them: start, end, last agent, handoff and the agent's first sent reply (`AgentReport`).
     func loggedConversations(tenant: String, startedFrom from: Int64?, startedBefore before: Int64?) async throws

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Storage
 import UnixSignals
 
 /// The talkflow server: the Hummingbird application with its routes, built from a checked configuration.
@@ -61,7 +62,27 @@ public struct ServerApp: Sendable {
         self.readiness = readiness ?? checks
         self.adminKey = loaded.adminKey
         self.logger = logger
-        if let processing { Self.keepFlowLayouts(registry: registry, processing: processing, logger: logger) }
+        if let processing {
+            Self.keepFlowLayouts(registry: registry, processing: processing, logger: logger)
+            Self.warnOfDepartedAgents(registry: registry, store: processing.store, logger: logger)
+        }
+    }
+
+    /// Logs a warning for each agent who holds conversations (queued for them or with them) and is no longer in
+    /// the tenant's configuration (no credential, in no queue): nobody can answer those contacts, whose messages
+    /// go to no event stream, until an admin reassigns or closes them (the list's `?agent=` still finds them).
+    static func warnOfDepartedAgents(registry: TenantRegistry, store: any ConversationStore, logger: Logger) {
+        for tenant in registry.tenants {
+            let known = Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
+            guard let held = try? store.handoffsByAgent(tenant: tenant.id) else { continue }
+            for (agent, count) in held.sorted(by: { $0.key < $1.key }) where !known.contains(agent) {
+                var log = logger
+                log[metadataKey: "tenant"] = "\(tenant.id)"
+                log.warning(
+                    "an agent no longer in the configuration holds conversations; reassign or close them",
+                    metadata: ["agent": "\(agent)", "conversations": "\(count)"])
+            }
+        }
     }
 
     /// Teaches each tenant's flow the layouts its store kept from earlier runs, and keeps the running flows'

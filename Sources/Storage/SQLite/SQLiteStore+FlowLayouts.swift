@@ -12,6 +12,21 @@ extension SQLiteStore {
         }
     }
 
+    public func handoffsByAgent(tenant: String) throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT agent, count(*) FROM sessions
+                    WHERE tenant = ? AND agent IS NOT NULL AND status IN (?, ?) GROUP BY agent
+                    """,
+                arguments: [tenant, ConversationStatus.queued.rawValue, ConversationStatus.withAgent.rawValue])
+            while let row = try rows.next() { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
     public func flowLayouts(tenant: String) throws -> [String: FlowLayout] {
         try pool.read { db in
             var layouts: [String: FlowLayout] = [:]
