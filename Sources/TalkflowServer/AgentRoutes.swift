@@ -510,9 +510,34 @@ struct AgentRoutes: Sendable {
     static func time(_ value: String?, name: String) throws -> Int64? {
         guard let value, !value.isEmpty else { return nil }
         guard let time = AgentAPI.unixTime(iso8601: value) else {
-            throw AgentAPIError.badRequest("'\(name)' must be an ISO 8601 date or date-time, found '\(value)'")
+            throw AgentAPIError.badRequest("'\(name)' \(timeProblem(value)), found '\(value)'; \(timeForms)")
         }
         return time
+    }
+
+    /// The forms a time in a query takes, as an error says them.
+    static let timeForms =
+        "write YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SS (a fraction of a second allowed) with Z, "
+        + "±HH:MM or ±HHMM, e.g. 2026-11-28T10:00:00-05:00"
+
+    /// What is wrong with a time `AgentAPI.unixTime` refused: a day the calendar does not have, a time without
+    /// seconds or without a zone (what an HTML `datetime-local` input sends), or another form.
+    static func timeProblem(_ value: String) -> String {
+        let date = String(value.prefix(10))
+        guard date.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil else { return "is not a date or a date-time" }
+        if !Durations.isDate(date) { return "names a day the calendar does not have" }
+        let rest = value.dropFirst(10)
+        if rest.wholeMatch(of: /T[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})?/) != nil {
+            return "has no seconds (HH:MM:SS)"
+        }
+        if rest.wholeMatch(of: /T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?/) != nil {
+            return "has no time zone (Z, ±HH:MM or ±HHMM)"
+        }
+        if rest.wholeMatch(of: /T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})/) != nil {
+            return
+                "names a time or a zone offset the clock does not have (hours 00 to 23, minutes and seconds 00 to 59)"
+        }
+        return "is not a date or a date-time of these forms"
     }
 
     /// The tenant's agents: those of its configuration and those of its flow's queues.

@@ -1108,6 +1108,31 @@ struct AgentServer {
     #expect(AgentAPI.unixTime(iso8601: "2026-02-30") == nil)
 }
 
+/// A refused query time says what is wrong with it, then the forms the server reads (the agentapi2 audit found one
+/// message, "must be an ISO 8601 date or date-time", for values that are ISO 8601).
+@Test(arguments: [
+    ("2026-02-29", "names a day the calendar does not have"),
+    ("2026-11-28T10:00", "has no seconds (HH:MM:SS)"), ("2026-11-28T10:00Z", "has no seconds (HH:MM:SS)"),
+    ("2026-11-28T10:00:00", "has no time zone (Z, ±HH:MM or ±HHMM)"),
+    (
+        "2026-11-28T24:00:00Z",
+        "names a time or a zone offset the clock does not have (hours 00 to 23, minutes and seconds 00 to 59)"
+    ),
+    (
+        "2026-11-28T10:00:00+05:60",
+        "names a time or a zone offset the clock does not have (hours 00 to 23, minutes and seconds 00 to 59)"
+    ),
+    ("28/11/2026", "is not a date or a date-time"),
+    ("2026-11-28T10:00:00-05", "is not a date or a date-time of these forms"),
+])
+func aRefusedQueryTimeSaysWhatIsWrong(value: String, problem: String) {
+    #expect(AgentAPI.unixTime(iso8601: value) == nil)
+    #expect(AgentRoutes.timeProblem(value) == problem)
+    #expect(throws: AgentAPIError.badRequest("'from' \(problem), found '\(value)'; \(AgentRoutes.timeForms)")) {
+        try AgentRoutes.time(value, name: "from")
+    }
+}
+
 /// The OpenAPI file's `QueryTime` pattern gives the forms the server reads: each form it parses matches, and
 /// the malformed values it refuses do not (days the calendar lacks and out-of-range fields are the server's
 /// alone, as the schema says).
