@@ -383,7 +383,7 @@ func expectAt(
                   sensible:
                     type: consent
                     sensitive: true
-                    data: [foto del documento]
+                    data: [foto]
                     text: "Opcional: {{policy.responsible}} usara tu foto para {{policy.purposes}}. {{policy.url}}"
                     accept: { title: Autorizo, next: \(accept) }
                     decline: { title: No autorizo, next: \(decline) }
@@ -522,7 +522,7 @@ func expectAt(
                     type: consent
                     sensitive: true
                     data: [huella]
-                    text: "Opcional"
+                    text: "Tu huella es opcional"
                     accept: { title: Autorizo, next: fin }
                     decline: { title: No autorizo, next: fin }
                   fin:
@@ -1045,7 +1045,7 @@ func expectAt(
                   sensible: # ‹1›
                     type: consent
                     sensitive: true
-                \(data)    text: "\(text)" # ‹2›
+                \(data)    text: "\(text) Dato: huella." # ‹2›
                     accept: { title: Autorizo, next: menu }
                     decline: { title: No autorizo, next: \(decline) } # ‹3›
                   menu:
@@ -1122,6 +1122,22 @@ func expectAt(
                 + "  menu:\n    type: menu\n    text: Hola\n    options:\n      - { id: a, title: A, next: fin }\n"
                 + branch + "    type: end\n")
         #expect(try lint(DeclineDeadEndRule(), general).map(\.id) == ["decline_dead_end"])
+    }
+
+    /// Each item of `data` is named in the text (case and accents aside), at the item; the contact is told which
+    /// data are sensitive (the habeas audit found a text that never named them).
+    @Test func eachSensitiveDataItemIsNamedInTheText() throws {
+        let text = Self.flow(
+            data: "    data: [huella, Foto del Rostro, \"  \"]\n", text: "Tu FOTO DEL RÓSTRO es opcional.")
+        #expect(try lint(SensitiveConsentInvalidRule(), text).isEmpty)
+        let missing = Self.flow(data: "    data: [huella, historia clínica] # ‹4›\n", text: "Es opcional.")
+        let diagnostics = try lint(SensitiveConsentInvalidRule(), missing)
+        #expect(diagnostics.count == 1)
+        expectAt(diagnostics.first, "sensitive_consent_invalid", "historia clínica", marker: "‹4›", in: missing)
+        #expect(
+            diagnostics.first?.message
+                == "the text of sensitive consent step 'sensible' does not name 'historia clínica', which its 'data' "
+                + "lists as sensitive; the contact must be told which data are sensitive")
     }
 
     @Test func validSensitiveConsentPasses() throws {

@@ -368,7 +368,7 @@ extension Fixture {
           consentimiento_foto:
             type: consent
             sensitive: true
-            data: [foto del documento]
+            data: [foto de tu documento]
             text: >-
               {{policy.responsible}} te pide una foto de tu documento, un dato sensible, para {{policy.purposes}}.
               No estas obligado a autorizar su tratamiento. Politica: {{policy.url}}

@@ -8,13 +8,14 @@ import FlowLanguage
 struct SensitiveConsentInvalidRule: LintRule {
     static let descriptor = RuleDescriptor(
         id: "sensitive_consent_invalid", severity: .error,
-        summary: "a sensitive consent does not list its data, does not say answering is optional, its decline "
-            + "does not continue the service, or it carries an opt-in",
-        fix: "List the sensitive data under 'data', say in the text that the contact is not obliged to answer, "
+        summary: "a sensitive consent does not list its data, does not name them in its text, does not say "
+            + "answering is optional, its decline does not continue the service, or it carries an opt-in",
+        fix: "List the sensitive data under 'data' and name each in the text, say in the text that the contact is "
+            + "not obliged to answer, "
             + "send 'decline' to a step that continues the service (Decreto 1377, art. 6), and ask an opt-in at "
             + "the general consent step.",
-        pointsAt: "what is wrong in the sensitive consent step: its name, its `text`, the decline's `next`, or its "
-            + "`opt_in`")
+        pointsAt: "what is wrong in the sensitive consent step: its name, its `text`, a `data` item the text does not "
+            + "name, the decline's `next`, or its `opt_in`")
 
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
@@ -46,7 +47,8 @@ struct SensitiveConsentInvalidRule: LintRule {
         .pt: "'você não é obrigado a autorizar o tratamento destes dados'",
     ]
 
-    /// Up to four diagnostics per sensitive consent: data, optional wording, decline, an opt-in it never asks.
+    /// Per sensitive consent: no data, optional wording, each data item the text does not name, decline, an opt-in
+    /// it never asks.
     func check(_ context: RuleContext) -> [Diagnostic] {
         let flow = context.flow
         let language = flow.language.value
@@ -70,6 +72,17 @@ struct SensitiveConsentInvalidRule: LintRule {
                         Self.descriptor.diagnostic(
                             "the text of \(name) does not say that answering is optional; say it plainly, e.g. "
                                 + (Self.example[language] ?? ""), at: text.range))
+                }
+                // The contact is told which of the data are sensitive (Decreto 1377, art. 6): each listed item
+                // is named in the text, so the evidence's shown text records what was authorized.
+                for item in consent.sensitiveData where !item.value.allSatisfy(\.isWhitespace) {
+                    guard !folded.contains(HabeasData.fold(item.value)) else { continue }
+                    diagnostics.append(
+                        Self.descriptor.diagnostic(
+                            "the text of \(name) does not name '\(item.value)', which its 'data' lists as sensitive; "
+                                + "the contact must be told which data are sensitive", at: item.range,
+                            suggestion: "write '\(item.value)' in the text, word for word (case and accents aside), "
+                                + "or list under 'data' the words the text uses"))
                 }
             }
             if let problem = declineProblem(consent.decline, of: entry.step, in: context, ends: &ends) {
