@@ -168,7 +168,9 @@ public final class Simulator {
         let old = FlowLayout(self.machine)
         interpreter = Interpreter(machine: machine)
         let kept = session.carryOver(from: old, to: machine)
-        answersOutdatedConsent = kept && session.awaitsOutdatedConsentAnswer(from: old, to: FlowLayout(machine))
+        // Once outdated, the request on screen stays outdated through later reloads until the contact writes.
+        answersOutdatedConsent =
+            kept && (answersOutdatedConsent || session.awaitsOutdatedConsentAnswer(from: old, to: FlowLayout(machine)))
         return kept
     }
 

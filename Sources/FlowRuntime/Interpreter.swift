@@ -554,26 +554,45 @@ public struct Interpreter: Sendable {
 
     /// Shows the consent request: reply buttons `<step>.accept` and `<step>.decline`.
     func promptConsent(_ s: inout Session, _ consent: ConsentPayload, now: Int64, into fx: inout [Effect]) {
-        guard let c = tables.consents[Int(s.state)] else { return }
-        let message =
-            c.prompt
-            ?? PromptTables.buttons(
-                renderBody(consent.text, s), c.acceptID, str(consent.acceptTitle),
-                c.declineID, str(consent.declineTitle))
+        guard let message = consentPrompt(s, consent) else { return }
         send(&s, message, from: .bot, now: now, into: &fx)
     }
 
     /// Asks the opt-in question: reply buttons `<step>.opt_in.accept` and `<step>.opt_in.decline`.
     func promptOptIn(_ s: inout Session, _ optIn: OptInPayload, now: Int64, into fx: inout [Effect]) {
         s.optInAsked = true
-        guard let c = tables.consents[Int(s.state)] else { return }
-        let message =
-            c.optInPrompt
-            ?? PromptTables.buttons(
-                renderBody(optIn.text, s), c.optInAcceptID,
-                str(optIn.acceptTitle), c.optInDeclineID,
-                str(optIn.declineTitle))
+        guard let message = optInPrompt(s, optIn) else { return }
         send(&s, message, from: .bot, now: now, into: &fx)
+    }
+
+    /// The consent request of the step `s` is at, as it is sent.
+    func consentPrompt(_ s: Session, _ consent: ConsentPayload) -> OutboundMessage? {
+        guard let c = tables.consents[Int(s.state)] else { return nil }
+        return c.prompt
+            ?? PromptTables.buttons(
+                renderBody(consent.text, s), c.acceptID, str(consent.acceptTitle), c.declineID,
+                str(consent.declineTitle))
+    }
+
+    /// The opt-in question of the step `s` is at, as it is sent.
+    func optInPrompt(_ s: Session, _ optIn: OptInPayload) -> OutboundMessage? {
+        guard let c = tables.consents[Int(s.state)] else { return nil }
+        return c.optInPrompt
+            ?? PromptTables.buttons(
+                renderBody(optIn.text, s), c.optInAcceptID, str(optIn.acceptTitle), c.optInDeclineID,
+                str(optIn.declineTitle))
+    }
+
+    /// The question a session waiting at a consent step is answering, as this flow sends it now: the opt-in
+    /// question while it is asked, else the consent request; `nil` elsewhere. A channel compares it with the
+    /// message a tapped button belongs to: a request another version of the flow showed otherwise is no
+    /// decision on this one (`Event.neverConsent`).
+    public func pendingConsentQuestion(_ s: Session) -> OutboundMessage? {
+        guard s.status == .waiting, machine.states.indices.contains(Int(s.state)),
+            case .consent(let consent) = machine.states[Int(s.state)].payload
+        else { return nil }
+        if s.awaitingOptIn, let optIn = consent.optIn { return optInPrompt(s, optIn) }
+        return consentPrompt(s, consent)
     }
 
     /// Whether `normalized` is one of the (normalized) words.

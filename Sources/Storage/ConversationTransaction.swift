@@ -1,3 +1,5 @@
+import FlowRuntime
+
 /// What the body of a conversation transaction may ask of the store besides changing the session, inside the
 /// same transaction: so that a handoff's agent assignment commits (or rolls back) together with the step that
 /// requested it. Valid only while the body runs; do not keep it.
@@ -15,4 +17,8 @@ public protocol ConversationTransaction {
     /// for. `nil` for an empty `agents` list (the rotation does not move). See
     /// `AgentRotationStore.nextAgent(tenant:queue:agents:)`.
     func nextAgent(queue: String, agents: [String]) throws -> AgentAssignment?
+
+    /// The message to this conversation's contact whose WhatsApp id is `messageID` (the message a tapped button
+    /// belongs to, which the tap quotes), as it was sent; `nil` when the conversation has none.
+    func sentMessage(messageID: String) throws -> OutboundMessage?
 }

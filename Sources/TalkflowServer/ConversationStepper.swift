@@ -36,7 +36,8 @@ public struct ConversationStepper: Sendable {
         _ kind: Event.Kind, at: Int64, forwarded: Bool = false, templateButton: Bool = false, session: inout Session,
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
-        var outdated = adopt(&session, into: &changes) || templateButton
+        var outdated = try adopt(&session, into: &changes) || templateButton
+            || answersAnotherRequest(session, transaction: transaction)
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
         while !pending.isEmpty {
@@ -56,6 +57,20 @@ public struct ConversationStepper: Sendable {
             }
         }
         describe(session, in: &changes)
+    }
+
+    /// Whether the message quotes (taps a button of) a consent request or opt-in question of this step that
+    /// showed otherwise than the flow shows it now: one sent before a reload changed it, whichever message came
+    /// since. Its answer is no decision on the current one, whose text the evidence would record.
+    func answersAnotherRequest(_ session: Session, transaction: any ConversationTransaction) throws -> Bool {
+        guard let quoted = evidence.requestMessageIDs?.first,
+            let current = flow.interpreter.pendingConsentQuestion(session),
+            case .buttons(_, _, _, let buttons) = current,
+            let shown = try transaction.sentMessage(messageID: quoted),
+            case .buttons(_, _, _, let shownButtons) = shown,
+            shownButtons.map(\.id) == buttons.map(\.id)
+        else { return false }
+        return shown != current
     }
 
     /// Makes `session` one of the running flow's before it is stepped. A session last stepped with another

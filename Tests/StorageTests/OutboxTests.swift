@@ -230,6 +230,39 @@ func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async thr
     }
 }
 
+/// A template being sent when the server crashed, whose contact revoked before the restart: the restart's release
+/// makes it pending, and the next claim fails it as `revoked` instead of sending it (the review found the crash
+/// path skipped the check); the conversation's next message is claimed.
+@Test(arguments: StoreFactory.all)
+func aTemplateInterruptedByACrashIsNotSentAfterARevocation(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
+        changes.send(.text("hola"))
+        return changes
+    }
+    let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    try await store.appendConsent(
+        tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+    #expect(try await store.releaseOutboxClaims() == 1)
+    let next = try await store.claimOutbox(now: t + 5, limit: 10, lease: 30)
+    #expect(next.map(\.id) == [claimed[0].id + 1])
+    #expect(try await statuses(store, "a") == [.failed, .sending])
+}
+
+/// The check every claim runs reads the partial index of unfinished messages, not the whole log.
+@Test func failingRevokedTemplatesReadsOnlyTheUnfinishedMessages() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
+    let plan = try store.queryPlan(
+        SQLiteStore.failRevokedTemplatesSQL.replacingOccurrences(of: "UPDATE", with: "UPDATE"), [0])
+    #expect(plan.contains { $0.contains("outbox_open") }, "\(plan)")
+}
+
 /// Without a revocation, a template given back for a retry waits for it as any message does.
 @Test(arguments: StoreFactory.all)
 func aTemplateGivenBackWithoutARevocationWaitsForItsRetry(factory: StoreFactory) async throws {

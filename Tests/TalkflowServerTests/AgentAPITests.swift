@@ -634,6 +634,39 @@ struct AgentAPITests {
         }
     }
 
+    /// A `failed` status that comes after the agent closed the handoff finds the first reply again among the
+    /// last assigned agent's replies, as before the close (the review found it erased once the session had no
+    /// agent): a later reply failing leaves the first; the first failing too leaves none.
+    @Test func aReplyFailedAfterTheHandoffEndedKeepsTheFirstReplyOfTheLastAgent() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            server.e2e.clock.advance(by: 10)
+            let firstAt = server.e2e.clock.now
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola"}"#).status == 202)
+            server.e2e.clock.advance(by: 5)
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Chao"}"#).status == 202)
+            try await server.waitForEmptyOutbox()
+            #expect(
+                try await server.request(.POST, "conversations/\(EndToEnd.ana)/close", key: "key-ana").status == 200)
+            try await server.waitForEmptyOutbox()
+            let replies = try await server.e2e.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 99
+            ).filter {
+                if case .outbound(_, from: .agent, _, _, _) = $0.content { true } else { false }
+            }.compactMap(\.messageID)
+            #expect(replies.count == 2)
+            for (index, wamid) in replies.reversed().enumerated() {
+                let failed = EndToEnd.status(
+                    "failed", of: wamid, to: EndToEnd.ana, callbackData: "",
+                    errors: #"[{"code":131026,"title":"Message undeliverable"}]"#, at: server.e2e.clock.now)
+                #expect(try await server.e2e.post(failed) == 200)
+                let first = try await server.listed(EndToEnd.ana)["first_reply_at"] as? String
+                #expect(first == (index == 0 ? AgentAPI.iso8601(firstAt) as String : nil), "after \(wamid) failed")
+            }
+        }
+    }
+
     @Test func aReplyReachesTheGraphAPIAndOnlyTheAssignedAgentMayReply() async throws {
         try await AgentServer.run { server in
             let sends = try await server.handOff(EndToEnd.ana)

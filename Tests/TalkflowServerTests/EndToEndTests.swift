@@ -475,8 +475,16 @@ struct EndToEndTests {
             let sends = try await server.waitForSends(2)
             #expect(sends.last?.contains("NUEVA POLITICA") == true, "\(sends.last ?? "")")
             #expect(try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana).acceptedVersion == nil)
+            // A second tap on the old request (its buttons stay tappable) is no decision either: the current
+            // request is sent again.
+            let oldAgain = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.C2b", context: "wamid.FAKE1")
+            #expect(try await server.post(oldAgain) == 200)
+            let again = try await server.waitForSends(3)
+            #expect(again.last?.contains("NUEVA POLITICA") == true, "\(again.last ?? "")")
+            #expect(try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana).records.isEmpty)
             let current = EndToEnd.buttonReply(
-                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.C3", context: "wamid.FAKE2")
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.C3", context: "wamid.FAKE3")
             #expect(try await server.post(current) == 200)
             let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
             #expect(history.records.map(\.choice) == ["accepted"])

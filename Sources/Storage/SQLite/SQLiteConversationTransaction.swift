@@ -1,3 +1,4 @@
+import FlowRuntime
 import GRDB
 
 /// The SQLite side of `ConversationTransaction`: the open write transaction of one conversation step.
@@ -10,5 +11,19 @@ struct SQLiteConversationTransaction: ConversationTransaction {
 
     func nextAgent(queue: String, agents: [String]) throws -> AgentAssignment? {
         try SQLiteStore.nextAgent(db, tenant: tenant, queue: queue, agents: agents)
+    }
+
+    func sentMessage(messageID: String) throws -> OutboundMessage? {
+        // Through `log_out_by_message_id`; another conversation's message is none of this one's.
+        guard
+            let text = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT content FROM conversation_log
+                    WHERE tenant = ? AND message_id = ? AND direction = 'out' AND contact = ?
+                    ORDER BY seq DESC LIMIT 1
+                    """, arguments: [tenant, messageID, contact])
+        else { return nil }
+        return try StoredOutboundMessage.read(text, coder: ColumnCoder()).message
     }
 }

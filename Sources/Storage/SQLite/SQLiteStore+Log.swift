@@ -42,12 +42,18 @@ extension SQLiteStore {
         """
 
     /// The conversation's first reply found again after one of its agent's replies failed (arguments: tenant,
-    /// contact): the earliest reply of the agent assigned now, since their assignment (or the conversation's
-    /// start), that the Graph API accepted and that has not failed since; `NULL` when there is none.
+    /// contact): the earliest reply of the last agent assigned (the log's, so a handoff that ended since keeps
+    /// its figure), since their assignment (or the conversation's start), that the Graph API accepted and that
+    /// has not failed since; `NULL` when there is none.
     static let firstReplyAgainSQL = """
         UPDATE sessions SET agent_first_reply_at = (
             SELECT min(l.at) FROM conversation_log l INDEXED BY log_thread
-            WHERE l.tenant = ?1 AND l.contact = ?2 AND l.direction = 'out' AND l.agent = sessions.agent
+            WHERE l.tenant = ?1 AND l.contact = ?2 AND l.direction = 'out'
+                AND l.agent = (
+                    SELECT a.detail FROM conversation_log a INDEXED BY log_thread
+                    WHERE a.tenant = ?1 AND a.contact = ?2 AND a.direction = 'event'
+                        AND a.kind = '\(ConversationEvent.agentAssigned)'
+                    ORDER BY a.seq DESC LIMIT 1)
                 AND l.message_id IS NOT NULL AND l.status != 'failed'
                 AND l.seq > coalesce((
                     SELECT max(e.seq) FROM conversation_log e INDEXED BY log_thread

@@ -29,6 +29,9 @@ extension SQLiteStore {
         return try await pool.writeWithoutTransaction { db in
             var claimed: [OutboxMessage] = []
             try db.inTransaction(.immediate) {
+                // A template whose send a crash or a lapsed lease interrupted, and whose contact revoked since,
+                // is not claimed again (as `failIfRevoked` does for one given back).
+                try db.run(Self.failRevokedTemplatesSQL, [now])
                 let coder = ColumnCoder()
                 for row in try db.rows(Self.claimSQL, [now, limit]) {
                     claimed.append(
@@ -41,6 +44,20 @@ extension SQLiteStore {
             return claimed
         }
     }
+
+    /// Fails as `revoked` every unfinished template (pending, or claimed by a sender that may be gone) whose
+    /// contact revoked consent after it was queued (argument: the time of the change), through the partial index
+    /// of unfinished messages.
+    static let failRevokedTemplatesSQL = """
+        UPDATE conversation_log SET status = 'failed', status_at = ?1, error_kind = 'revoked',
+            error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
+        WHERE status IN ('pending', 'sending') AND direction = 'out' AND kind = 'template'
+            AND (status = 'pending' OR lease_until <= ?1)
+            AND EXISTS (
+                SELECT 1 FROM consent_ledger l INDEXED BY consent_by_contact
+                WHERE l.tenant = conversation_log.tenant AND l.contact = conversation_log.contact
+                    AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
+        """
 
     /// A template given back to wait for another attempt (a retry, a deferral, a released claim) whose contact
     /// revoked consent after it was queued is not tried again: Meta never accepted it, and a revocation cancels
