@@ -935,6 +935,9 @@ public struct Interpreter: Sendable {
         }
         s.consent = Session.Consent()
         s.pendingStep = nil
+        // A contact who accepts again is asked the opt-in question again, as a new contact is.
+        s.optInAsked = nil
+        s.awaitingOptIn = false
         let name = s.variables.first ?? nil
         let phone = s.variables.count > 1 ? s.variables[1] : nil
         s.variables = [name, phone]

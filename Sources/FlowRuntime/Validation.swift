@@ -20,17 +20,20 @@ final class SharedRegex: @unchecked Sendable {
 }
 
 extension NSRegularExpression {
-    /// How much work one search may do, in ICU's progress reports (ICU reports after a fixed number of steps of
-    /// its matcher, about 7 per millisecond here: some 70 ms). Counting work rather than time keeps the
-    /// interpreter deterministic (the same answer is judged the same on every machine), and a pattern that
-    /// backtracks without end, such as `(.*){12}Z`, cannot hold a conversation and its thread for hours.
+    /// How much work one search may do, in ICU's progress reports beyond one per character: ICU reports at each
+    /// position the search starts from, and after a fixed number of steps of its matcher (3 to 7 per
+    /// millisecond here: some 70 to 150 ms). Counting work rather than time keeps the interpreter deterministic
+    /// (the same answer is judged the same on every machine), and a pattern that backtracks without end, such as
+    /// `(.*){12}Z`, cannot hold a conversation and its thread for hours.
     public static let matchBudget = 500
 
     /// Whether the pattern matches somewhere in `text`: `true` or `false`, or `nil` when the search was
-    /// stopped after `budget` progress reports.
+    /// stopped after `budget` progress reports more than the text has UTF-16 code units (one report per start
+    /// position is the scan itself: a budget of 500 alone stopped a plain search at the 500th character).
     public func boundedSearch(in text: String, budget: Int = matchBudget) -> Bool? {
         var found = false
         var reports = 0
+        let budget = budget + text.utf16.count + 1
         enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) {
             match, _, stop in
             if match != nil {

@@ -36,7 +36,8 @@ public struct ConversationStepper: Sendable {
         _ kind: Event.Kind, at: Int64, forwarded: Bool = false, templateButton: Bool = false, session: inout Session,
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
-        var outdated = try adopt(&session, into: &changes) || templateButton
+        var outdated =
+            try adopt(&session, into: &changes) || templateButton
             || answersAnotherRequest(session, transaction: transaction)
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded

@@ -109,6 +109,7 @@ public struct DataRequestRevocation: Sendable, Equatable {
             session.consent = Session.Consent()
             session.pendingStep = nil
             session.awaitingOptIn = false
+            session.optInAsked = nil
             let closing = session.status == .waiting
             if closing {
                 session.closeConversation(at: at)

@@ -332,4 +332,11 @@ func anImageQuestionTakesJPEGAndPNG(_ mime: String, _ stored: String) throws {
     let digits = try NSRegularExpression(pattern: "^[0-9]+$")
     #expect(digits.boundedSearch(in: "12345") == true)
     #expect(digits.boundedSearch(in: "12a45") == false)
+    // A plain search reads the whole longest message (the audit found one stopped at the 500th character).
+    let order = try NSRegularExpression(pattern: "PED-[0-9]{4}")
+    for length in [499, 600, 4_090] {
+        let text = String(repeating: "x", count: length) + " PED-1234"
+        #expect(order.boundedSearch(in: text) == true, "\(length)")
+        #expect(order.boundedSearch(in: String(repeating: "x", count: length)) == false, "\(length)")
+    }
 }

@@ -442,6 +442,25 @@ func reAcceptingANewPolicyVersionDoesNotAskTheOptInAgain(_ answer: String) throw
     #expect(effects.steps == ["menu"])
 }
 
+/// A revocation starts the opt-in over: a contact who accepts the policy again in the same conversation is asked
+/// the opt-in question again, whatever they answered before (the newcomer4 audit found it never asked).
+@Test(arguments: ["consentimiento.opt_in.accept", "consentimiento.opt_in.decline"])
+func afterARevocationAcceptingAgainAsksTheOptInAgain(_ firstAnswer: String) throws {
+    var chat = Chat(try consentFlow(optIn: true))
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    chat.tap(firstAnswer)
+    chat.type("revocar")
+    #expect(chat.step == "consentimiento")
+    let again = chat.tap("consentimiento.accept")
+    #expect(chat.session.awaitingOptIn)
+    #expect(
+        again.contains {
+            if case .send(.buttons(let body, _, _, _), _) = $0 { body == "Quieres recibir promociones?" } else { false }
+        })
+    #expect(chat.tap("consentimiento.opt_in.accept").evidence.map(\.choice) == ["opt_in_accepted"])
+}
+
 @Test func decliningTheOptInKeepsTheGeneralConsent() throws {
     var chat = Chat(try consentFlow(optIn: true))
     chat.type("hola")
