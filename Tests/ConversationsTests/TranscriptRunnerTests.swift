@@ -602,6 +602,15 @@ struct TranscriptRunnerTests {
             flow.replacingOccurrences(of: "docs/Catalogo.PDF?v=3", with: "docs/cat%C3%A1logo.pdf?v=2"))
         #expect(try run("catálogo.pdf").status == .passed)
         #expect(try run("cat%C3%A1logo.pdf").status == .failed)
+        let wrong = try folder.runTienda(
+            tapping: "catalogo",
+            then: "- bot: Este es nuestro catálogo.\n- bot: { attachment: { name: catalogo.pdf } }", name: "wrong")
+        #expect(wrong.status == .failed)
+        // The failure shows the name it compared, the URL's, as expected and actual are written alike.
+        #expect(
+            wrong.allFailures.first?.message.contains(
+                "got bot attachment 'catálogo.pdf' (https://example.co/docs/cat%C3%A1logo.pdf?v=2)") == true,
+            "\(wrong.allFailures.map(\.message))")
     }
 
     /// The 24-hour window: after 25 hours an agent's free-form message is not sent; a message from the contact
@@ -761,6 +770,15 @@ struct TranscriptRunnerTests {
         #expect(
             failures(second) == [
                 "5:5 transcript_input no button or row 'Quizás' in the last interactive message ('Acepto', 'No acepto')"
+            ])
+        // A number, the REPL's `/tap 2` habit, is told how to choose by number.
+        let number = try folder.runAgainstDefault(
+            "flow: default.yaml\nexhaustive: false\nsteps:\n  - contact: hola\n  - tap: \"2\"\n", name: "c.test.yaml")
+        #expect(
+            failures(number) == [
+                "5:5 transcript_input no button or row '2' in the last interactive message ('Acepto', 'No acepto'); "
+                    + "tap takes an option's id or title: to choose option 2 by its number, write what the contact "
+                    + "types, contact: \"2\", or tap: No acepto"
             ])
     }
 
@@ -923,6 +941,21 @@ struct TranscriptRunnerTests {
     }
 
     // MARK: Writing transcripts
+
+    /// A file without a `filename` is recorded with the name the contact sees, its URL's last segment
+    /// percent-decoded, so a saved transcript pins it (the newcomer4 audit found it left out).
+    @Test func aRecordedFileKeepsTheNameItsURLGives() {
+        var writer = TranscriptWriter(flowPath: "f.yaml", name: "t", fixtures: TranscriptFixtures())
+        writer.record(
+            .contact("hola"),
+            effects: [
+                .send(
+                    .attachment(
+                        url: "https://example.co/docs/cat%C3%A1logo.pdf?v=2", fileName: nil, caption: nil,
+                        fileExtension: "pdf"), from: .bot)
+            ])
+        #expect(writer.yaml().contains("        name: catálogo.pdf\n"), "\(writer.yaml())")
+    }
 
     /// A conversation recorded with the writer replays as a passing transcript, and writing what it parses to
     /// gives the same text.

@@ -115,7 +115,15 @@ public enum TranscriptDriver {
             return .success(option.id)
         }
         let titles = options.map { "'\($0.title)'" }.joined(separator: ", ")
-        return .failure(Failure(message: "no button or row '\(choice)' in the last interactive message (\(titles))"))
+        // The REPL's `/tap 2` takes a number; a transcript's tap does not, which this is where a tester learns.
+        var number = ""
+        if let index = Int(choice), index >= 1, index <= options.count {
+            number =
+                "; tap takes an option's id or title: to choose option \(index) by its number, write what the "
+                + "contact types, contact: \"\(choice)\", or tap: \(options[index - 1].title)"
+        }
+        return .failure(
+            Failure(message: "no button or row '\(choice)' in the last interactive message (\(titles))\(number)"))
     }
 
     /// Why the clock cannot be moved to a local date-time.

@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 import Foundation
 
@@ -230,7 +231,8 @@ enum TranscriptMatching {
         case .list(let body, let header, let footer, let button, let rows):
             return "list '\(button)' \(list(rows.map(\.title)))" + extras(header: header, body: body, footer: footer)
         case .attachment(let url, let name, let caption, _):
-            return "attachment" + (name.map { " '\($0)'" } ?? "") + " (\(url))"
+            // The name the contact sees, as `name:` compares it: the step's, else the URL's last segment.
+            return "attachment" + ((name ?? URLFileName.of(url)).map { " '\($0)'" } ?? "") + " (\(url))"
                 + (caption.map { " with caption \(quote($0))" } ?? "")
         case .template(let name, let language, let parameters, _, _):
             return "template '\(name)' (\(language)) with parameters \(list(parameters))"

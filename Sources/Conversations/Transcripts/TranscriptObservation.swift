@@ -1,3 +1,4 @@
+import FlowLanguage
 import FlowRuntime
 
 /// An effect as a transcript sees it: the runner compares expectations with these, and the writer turns them
@@ -89,7 +90,8 @@ public enum ObservedEffect: Sendable, Hashable {
             return MessageExpectation(
                 body: body, header: header, footer: footer, form: .list(button: button, rows: rows.map(\.title)))
         case .attachment(let url, let name, let caption, _):
-            return MessageExpectation(form: .attachment(url: url, name: name, caption: caption))
+            // The name the contact sees: the step's, else the URL's last segment (what `name:` compares).
+            return MessageExpectation(form: .attachment(url: url, name: name ?? URLFileName.of(url), caption: caption))
         case .template(let name, let language, let parameters, _, _):
             return MessageExpectation(form: .template(name: name, language: language, parameters: parameters))
         }
