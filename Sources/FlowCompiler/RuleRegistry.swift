@@ -29,6 +29,7 @@ public enum RuleRegistry {
         UnknownPurposeRule(),
         MarketingOptInRequiredRule(),
         OptInPurposeMixedRule(),
+        OptInPurposeUnstatedRule(),
         MarketingOptOutMissingRule(),
         OptionalPurposeBundledRule(),
         HandoffPurposeMissingRule(),
