@@ -612,6 +612,18 @@ public struct Interpreter: Sendable {
             return
         }
         let stateName = name(of: s.state)
+        // A reload while the opt-in question was asked: without an opt-in now the acceptance goes on; under
+        // another policy version it asked no opt-in of the new one, which is asked for first (then the opt-in).
+        if s.awaitingOptIn, consent.optIn == nil || !s.consent.covers(policyVersion) {
+            s.awaitingOptIn = false
+            if s.consent.covers(policyVersion), let target = afterAcceptance(&s) {
+                go(&s, to: target, now: now, into: &fx)
+            } else {
+                promptConsent(&s, consent, now: now, into: &fx)
+                wait(&s, now: now, into: &fx)
+            }
+            return
+        }
         if s.awaitingOptIn, let optIn = consent.optIn {
             let accepted = replyID == c.optInAcceptID || normalized == c.optInAcceptKey
             let declined = replyID == c.optInDeclineID || normalized == c.optInDeclineKey
@@ -661,6 +673,10 @@ public struct Interpreter: Sendable {
             s.consent.sensitive = accepted
         } else if accepted {
             s.consent.acceptedVersion = policyVersion
+        } else if s.consent.acceptedVersion == policyVersion {
+            // A decline of the very version accepted before is the latest decision on it: consent is no longer
+            // in force (the ledger's fold reads it the same way).
+            s.consent.acceptedVersion = nil
         }
         // The opt-in question follows an acceptance only for a contact without the opt-in who was not asked it in
         // this conversation: a re-acceptance under a new policy version minutes after a "No, gracias" does not

@@ -73,10 +73,15 @@ public struct ContactConsent: Codable, Sendable, Hashable {
                 acceptedVersion = version
                 versions[version] = .accepted
             case "declined" where !sensitive:
-                // Declining a newer version leaves an older acceptance as it was: the interpreter changes
-                // nothing on a decline, and the older version is not the current one, so the contact is
-                // asked again anyway.
-                if versions[version] != .accepted { versions[version] = .declined }
+                // Declining a newer version leaves an older acceptance as it was: the older version is not the
+                // current one, so the contact is asked again anyway. Declining the version accepted in force is
+                // the latest decision on it: that consent is no longer in force.
+                if acceptedVersion == version {
+                    acceptedVersion = nil
+                    versions[version] = .declined
+                } else if versions[version] != .accepted {
+                    versions[version] = .declined
+                }
             case "opt_in_accepted":
                 optIn = true
             case "opt_in_declined", "opt_in_withdrawn":

@@ -461,6 +461,45 @@ func afterARevocationAcceptingAgainAsksTheOptInAgain(_ firstAnswer: String) thro
     #expect(chat.tap("consentimiento.opt_in.accept").evidence.map(\.choice) == ["opt_in_accepted"])
 }
 
+/// A reload while the opt-in question is asked (the operator2 audit): a flow without the opt-in now goes on as
+/// after the acceptance, asking and recording nothing; a new policy version asks for the new consent first, and
+/// records no opt-in under a version the contact has not accepted.
+@Test func aReloadWhileTheOptInIsAskedGoesOnOrAsksTheNewPolicy() throws {
+    var before = Chat(try consentFlow(optIn: true))
+    before.type("hola")
+    before.tap("consentimiento.accept")
+    #expect(before.session.awaitingOptIn)
+
+    var withoutOptIn = Chat(try consentFlow(optIn: false), session: before.session, at: before.now)
+    let goesOn = withoutOptIn.type("No, gracias")
+    #expect(goesOn.evidence.isEmpty)
+    #expect(withoutOptIn.step == "menu")
+    #expect(withoutOptIn.session.consent.acceptedVersion == "2026-01")
+
+    var newVersion = Chat(try consentFlow(version: "2026-02", optIn: true), session: before.session, at: before.now)
+    let asked = newVersion.tap("consentimiento.opt_in.accept")
+    #expect(asked.evidence.isEmpty)
+    #expect(asked.contains(consentPrompt()))
+    #expect(!newVersion.session.awaitingOptIn && !newVersion.session.consent.optIn)
+    #expect(newVersion.tap("consentimiento.accept").evidence.map(\.policyVersion) == ["2026-02"])
+}
+
+/// Declining the very version accepted before (asked again after such a reload) is the latest decision on it:
+/// consent is no longer in force, in the session as in the ledger's fold.
+@Test func decliningTheAcceptedVersionEndsIt() throws {
+    var chat = Chat(try consentFlow())
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    var again = Chat(try consentFlow(), session: chat.session, at: chat.now)
+    let consentStep = (0..<again.interpreter.machine.states.count).first {
+        again.interpreter.name(of: Int32($0)) == "consentimiento"
+    }
+    again.session.state = Int32(try #require(consentStep))
+    again.session.status = .waiting
+    #expect(again.tap("consentimiento.decline").evidence.map(\.choice) == ["declined"])
+    #expect(again.session.consent.acceptedVersion == nil)
+}
+
 @Test func decliningTheOptInKeepsTheGeneralConsent() throws {
     var chat = Chat(try consentFlow(optIn: true))
     chat.type("hola")

@@ -370,3 +370,21 @@ func theLedgerNamesTheConversationKeyAUserIDThatCameFirst(factory: StoreFactory)
     let json = String(decoding: try JSONEncoder().encode(records[1]), as: UTF8.self)
     #expect(json.contains(#""flow_version":"abababab"#))
 }
+
+/// A decline of the version accepted in force is the latest decision on it: the derived consent is not in force
+/// (the operator2 audit found an export holding a decline as its latest record and an acceptance in force).
+@Test(arguments: StoreFactory.all)
+func aDeclineOfTheAcceptedVersionEndsIt(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    try await store.appendConsent(
+        tenant: "t1", contact: "c",
+        [
+            Fixtures.entry(.consent(Fixtures.consent(at: t))),
+            Fixtures.entry(.consent(Fixtures.consent(choice: "declined", at: t + 1))),
+        ])
+    let state = try await store.consentState(tenant: "t1", contact: "c")
+    #expect(state.acceptedVersion == nil)
+    #expect(state.versions == ["2026-01": .declined])
+}
