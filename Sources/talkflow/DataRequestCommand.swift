@@ -217,6 +217,15 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
         let (due, flagDue) = DataRequestDeadlines.due(kind, receivedAt: received)
         let subject = DataRequest.nonBlank(subject)
         let contact = try storedContact()
+        // A tenant the store never served (a typo, another case): the claim would flag nobody, reach no agent and
+        // stay for good. A store that served none (no server ran on it yet) has nothing to check against.
+        let served = try await options.write { try store.servedTenants() }
+        if !served.isEmpty, !served.contains(tenant) {
+            Console.error(
+                "unknown tenant '\(tenant)': the store has served \(served.map { "'\($0)'" }.joined(separator: ", ")); "
+                    + "tenant ids are the configuration's, case and all; nothing was recorded")
+            throw Exit.problems
+        }
         let request = try await options.write {
             try await store.openDataRequest(
                 tenant: tenant, contact: contact, kind: kind, receivedAt: received, dueAt: due, flagDueAt: flagDue,

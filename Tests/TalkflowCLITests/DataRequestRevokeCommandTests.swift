@@ -39,6 +39,23 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    /// A tenant the store never served is refused, naming those it served: the case would flag nobody and stay
+    /// for good (the operator2 audit opened one under `Ventas` for `ventas`).
+    @Test func aCaseForATenantTheStoreNeverServedIsRefused() async throws {
+        let folder = try TemporaryFolder()
+        _ = try await makeStore(folder)
+        let open = try await folder.run(
+            "data-request", "open", "573001112233", "--tenant", "Ventas", "--kind", "claim", "--store",
+            "sqlite:store.sqlite")
+        #expect(open.status == 1)
+        #expect(
+            open.stderr
+                == "talkflow: error: unknown tenant 'Ventas': the store has served 'ventas'; tenant ids are the "
+                + "configuration's, case and all; nothing was recorded\n")
+        let list = try await folder.run("data-request", "list", "--store", "sqlite:store.sqlite")
+        #expect(list.stdout == "[]\n")
+    }
+
     @Test func aRevocationIsRecordedUnderAClaimOnce() async throws {
         let folder = try TemporaryFolder()
         let store = try await makeStore(folder)

@@ -12,6 +12,17 @@ extension SQLiteStore {
         }
     }
 
+    /// The tenants the store has served (a flow layout recorded at start-up, a session or a consent record), in
+    /// order: what a command that names a tenant checks its name against.
+    public func servedTenants() throws -> [String] {
+        try pool.read { db in
+            let layouts = try db.tableExists("flow_layouts") ? "SELECT tenant FROM flow_layouts UNION " : ""
+            return try String.fetchAll(
+                db,
+                sql: layouts + "SELECT tenant FROM sessions UNION SELECT tenant FROM consent_ledger ORDER BY tenant")
+        }
+    }
+
     public func handoffsByAgent(tenant: String) throws -> [String: Int] {
         try pool.read { db in
             var counts: [String: Int] = [:]
