@@ -42,11 +42,20 @@ public struct FlowLayout: Sendable, Hashable, Codable {
     /// characters give one fingerprint.
     static func fingerprint(_ consent: ConsentPayload, _ machine: StateMachine) -> String {
         func text(_ index: Int32) -> String { machine.strings[Int(index)] }
-        var parts = [text(consent.text), text(consent.acceptTitle), text(consent.declineTitle)]
+        // A step's text is a template (`machine.texts`), written back with its placeholders.
+        func template(_ index: Int32) -> String {
+            machine.texts[Int(index)].pieces.map { piece in
+                switch piece {
+                case .literal(let literal): machine.strings[Int(literal)]
+                case .variable(let variable): "{{\(machine.variables[Int(variable)])}}"
+                }
+            }.joined()
+        }
+        var parts = [template(consent.text), text(consent.acceptTitle), text(consent.declineTitle)]
         parts += consent.purposes.map(text) + ["sensitive: \(consent.sensitive)"] + consent.sensitiveData.map(text)
         if let optIn = consent.optIn {
             parts += [
-                "opt_in", text(optIn.purpose), text(optIn.text), text(optIn.acceptTitle), text(optIn.declineTitle),
+                "opt_in", text(optIn.purpose), template(optIn.text), text(optIn.acceptTitle), text(optIn.declineTitle),
             ]
         }
         if let policy = machine.policy {

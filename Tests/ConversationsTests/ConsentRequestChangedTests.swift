@@ -76,6 +76,29 @@ struct ConsentRequestChangedTests {
         #expect(evidence.first?.shownTexts.first?.hasPrefix(Self.oldText) == true)
     }
 
+    /// The opt-in question changed while it is asked: a typed "Sí, quiero" is no decision; the new question is
+    /// asked and only its answer is recorded (the habeas2 audit found the fingerprint read a step's text from the
+    /// wrong table, so such a change went unnoticed).
+    @Test func aTypedAnswerToAChangedOptInQuestionAsksTheNewOne() throws {
+        func machine(_ flow: String) throws -> StateMachine {
+            MachineCompiler.compile(try #require(FlowChecker.check(flow).flow))
+        }
+        let simulator = Simulator(machine: try machine(TranscriptSamples.tiendaFlow), startAt: 1_795_446_000)
+        simulator.send(.text("hola"))
+        simulator.send(.text("acepto"))
+        #expect(simulator.session.awaitingOptIn)
+        let changed = TranscriptSamples.tiendaFlow.replacingOccurrences(
+            of: "¿Quieres recibir promociones?", with: "¿Quieres recibir promociones y ofertas?")
+        #expect(simulator.reload(try machine(changed)))
+        #expect(simulator.answersOutdatedConsent)
+        let asked = simulator.send(.text("Sí, quiero"))
+        #expect(decisions(asked).isEmpty)
+        #expect(bodies(asked) == ["¿Quieres recibir promociones y ofertas?"])
+        let evidence = decisions(simulator.send(.text("Sí, quiero")))
+        #expect(evidence.map(\.choice) == ["opt_in_accepted"])
+        #expect(evidence.first?.shownTexts.first == "¿Quieres recibir promociones y ofertas?")
+    }
+
     /// A layout recorded before fingerprints existed (a store's older row) is taken to differ.
     @Test func aLayoutWithoutFingerprintsIsTakenToDiffer() throws {
         let machine = try TranscriptSamples.defaultMachine()

@@ -5,7 +5,8 @@ import FlowLanguage
 /// purpose): its question must say what that purpose is. The general consent text may not name an optional
 /// purpose (`optional_purpose_bundled`), so the opt-in's own text is the only place the contact reads it. A
 /// warning, found by words: the text shares no word of five letters or more with the purpose's description
-/// (generic words such as "enviarte" or "recibir" aside), as "¿Te podemos seguir escribiendo?" for "enviarte
+/// (compared by their first six letters, so a singular says a plural; generic words such as "enviarte" or
+/// "recibir" aside), as "¿Te podemos seguir escribiendo?" for "enviarte
 /// publicidad de terceros y vender tus datos a aliados comerciales".
 struct OptInPurposeUnstatedRule: LintRule {
     static let descriptor = RuleDescriptor(
@@ -33,8 +34,9 @@ struct OptInPurposeUnstatedRule: LintRule {
             else { continue }
             let words = Self.words(purpose.description.value).filter { $0.count >= 5 && !Self.generic.contains($0) }
             guard !words.isEmpty else { continue }
-            let said = Set(Self.words(optIn.text.value))
-            guard words.allSatisfy({ !said.contains($0) }) else { continue }
+            // Compared by their first six letters, so that "promoción" says "promociones".
+            let said = Set(Self.words(optIn.text.value).map { String($0.prefix(6)) })
+            guard words.allSatisfy({ !said.contains(String($0.prefix(6))) }) else { continue }
             diagnostics.append(
                 Self.descriptor.diagnostic(
                     "the opt-in text of consent step '\(entry.step.id.value)' does not say what purpose "
