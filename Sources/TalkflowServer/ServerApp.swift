@@ -71,8 +71,16 @@ public struct ServerApp: Sendable {
     /// Logs a warning for each agent who holds conversations (queued for them or with them) and is no longer in
     /// the tenant's configuration (no credential, in no queue): nobody can answer those contacts, whose messages
     /// go to no event stream, until an admin reassigns or closes them (the list's `?agent=` still finds them).
+    /// A tenant that lists agents but no admin gets a warning too: nobody could reassign or close another agent's
+    /// conversations (those of an agent who is gone included).
     static func warnOfDepartedAgents(registry: TenantRegistry, store: any ConversationStore, logger: Logger) {
         for tenant in registry.tenants {
+            if !tenant.config.agents.isEmpty, !tenant.config.agents.contains(where: \.admin) {
+                var log = logger
+                log[metadataKey: "tenant"] = "\(tenant.id)"
+                log.warning(
+                    "the tenant lists agents but no admin; nobody can reassign or close another agent's conversations")
+            }
             let known = Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
             guard let held = try? store.handoffsByAgent(tenant: tenant.id) else { continue }
             for (agent, count) in held.sorted(by: { $0.key < $1.key }) where !known.contains(agent) {

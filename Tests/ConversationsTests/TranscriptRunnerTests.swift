@@ -1,9 +1,10 @@
-import Conversations
 import FlowCompiler
 import FlowDiagnostics
 import FlowRuntime
 import Foundation
 import Testing
+
+@testable import Conversations
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -1052,4 +1053,15 @@ struct TranscriptRunnerTests {
         calendar.timeZone = bogota
         #expect(calendar.component(.weekday, from: Date(timeIntervalSince1970: TimeInterval(start))) == 2)
     }
+}
+
+/// An output of another kind than expected is shown as for a part, without a "first difference" inside its
+/// kind words (the newcomer4 audit found "(first difference at character 1)" under a cut list).
+@Test func anOutputOfAnotherKindIsShownWithoutAWindow() {
+    let long = "bot list 'Ver platos' [" + String(repeating: "Plato, ", count: 40) + "Fin] with footer \"Precios\""
+    let message = TranscriptMatching.expectedGot("consent opt_in_declined", long)
+    #expect(message == "expected consent opt_in_declined, got \(long)")
+    let text = "bot text \"" + String(repeating: "a", count: 200) + "\""
+    let window = TranscriptMatching.expectedGot(text + "x", text)
+    #expect(window.hasSuffix("(first difference at character 212)"), "\(window)")
 }

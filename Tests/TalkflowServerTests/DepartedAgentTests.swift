@@ -29,8 +29,14 @@ struct DepartedAgentTests {
         #expect(try store.handoffsByAgent(tenant: tenant.id) == ["zoe": 2, present: 1])
         let logs = LogRecorder()
         ServerApp.warnOfDepartedAgents(registry: registry, store: store, logger: logs.logger())
-        let warnings = logs.all.filter { $0.level == .warning }
+        let warnings = logs.all.filter { $0.level == .warning && $0.metadata["agent"] != nil }
         #expect(warnings.map(\.metadata) == [["tenant": tenant.id, "agent": "zoe", "conversations": "2"]])
+        // A tenant that lists agents without an admin is told so; one with an admin, or without agents, is not.
+        let noAdmin = logs.all.filter { $0.message.hasPrefix("the tenant lists agents but no admin") }
+        let expected = registry.tenants.filter {
+            !$0.config.agents.isEmpty && !$0.config.agents.contains(where: \.admin)
+        }
+        #expect(noAdmin.map { $0.metadata["tenant"] } == expected.map(\.id))
         #expect(
             warnings.first?.message
                 == "an agent no longer in the configuration holds conversations; reassign or close them")

@@ -264,7 +264,8 @@ enum TranscriptMatching {
     /// `expected A, got B`, with long descriptions cut to a window around their first difference, so that a
     /// one-letter change in a 900-character consent text is visible at a glance. For an expectation that looks
     /// for a part of a text there is no such difference: the output is shown whole (its first and last 500
-    /// characters when it is longer than 1,000), so the end a pattern is about is not cut off.
+    /// characters when it is longer than 1,000), so the end a pattern is about is not cut off; nor for an output of
+    /// another kind than the one expected.
     static func expectedGot(_ expected: String, _ actual: String, part: Bool = false, limit: Int = 160) -> String {
         let e = Array(expected)
         let a = Array(actual)
@@ -278,6 +279,15 @@ enum TranscriptMatching {
         }
         var first = 0
         while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
+        // Outputs of another kind (`bot text …` for `bot buttons …`) differ in their first words: no window
+        // around that difference says anything, so the output is shown as for a part (whole, or its two ends).
+        // An expectation of parts without a form (`bot message with body …`) is of any interactive kind.
+        let quote: (Character) -> Bool = { "\"['(".contains($0) }
+        if !expected.hasPrefix("bot message "),
+            first < min(e.firstIndex(where: quote) ?? e.count, a.firstIndex(where: quote) ?? a.count)
+        {
+            return expectedGot(expected, actual, part: true, limit: limit)
+        }
         let start = max(0, first - limit / 2)
         func window(_ chars: [Character]) -> String {
             let end = min(chars.count, start + limit)
