@@ -51,12 +51,10 @@ public final class Simulator {
             let next = queue.removeFirst()
             var effects: [Effect] = []
             var previous: String? = session.status == .new || session.status == .closed ? nil : currentStep
-            let fromContact = Event(at: now, next).isFromContact
-            interpreter.step(
-                &session,
-                Event(at: now, next, forwarded: forwarded, neverConsent: fromContact && answersOutdatedConsent),
-                into: &effects)
-            if fromContact { answersOutdatedConsent = false }
+            var event = Event(at: now, next, forwarded: forwarded)
+            event.neverConsent = event.isFromContact && answersOutdatedConsent
+            interpreter.step(&session, event, into: &effects)
+            if event.isFromContact { answersOutdatedConsent = false }
             forwarded = false
             for effect in effects {
                 switch effect {

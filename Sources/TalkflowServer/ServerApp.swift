@@ -81,7 +81,7 @@ public struct ServerApp: Sendable {
                 log.warning(
                     "the tenant lists agents but no admin; nobody can reassign or close another agent's conversations")
             }
-            let known = Set(tenant.config.agents.map(\.agent)).union(tenant.flow.queues.values.joined())
+            let known = AgentRoutes.agents(of: tenant)
             guard let held = try? store.handoffsByAgent(tenant: tenant.id) else { continue }
             for (agent, count) in held.sorted(by: { $0.key < $1.key }) where !known.contains(agent) {
                 var log = logger

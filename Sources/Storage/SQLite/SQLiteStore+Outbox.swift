@@ -45,19 +45,29 @@ extension SQLiteStore {
         }
     }
 
+    /// The start of an `UPDATE` failing templates as `revoked` (first argument: the time of the change).
+    private static let failAsRevokedSQL = """
+        UPDATE conversation_log SET status = 'failed', status_at = ?1, error_kind = 'revoked',
+            error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
+        """
+
+    /// A log row's contact revoked consent after the row was queued.
+    private static let revokedSinceQueuedSQL = """
+        EXISTS (
+            SELECT 1 FROM consent_ledger l INDEXED BY consent_by_contact
+            WHERE l.tenant = conversation_log.tenant AND l.contact = conversation_log.contact
+                AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
+        """
+
     /// Fails as `revoked` every unfinished template (pending, or claimed by a sender that may be gone) whose
     /// contact revoked consent after it was queued (argument: the time of the change), through the partial index
     /// of unfinished messages.
-    static let failRevokedTemplatesSQL = """
-        UPDATE conversation_log SET status = 'failed', status_at = ?1, error_kind = 'revoked',
-            error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
-        WHERE status IN ('pending', 'sending') AND direction = 'out' AND kind = 'template'
-            AND (status = 'pending' OR lease_until <= ?1)
-            AND EXISTS (
-                SELECT 1 FROM consent_ledger l INDEXED BY consent_by_contact
-                WHERE l.tenant = conversation_log.tenant AND l.contact = conversation_log.contact
-                    AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
-        """
+    static let failRevokedTemplatesSQL =
+        failAsRevokedSQL + """
+
+            WHERE status IN ('pending', 'sending') AND direction = 'out' AND kind = 'template'
+                AND (status = 'pending' OR lease_until <= ?1) AND \(revokedSinceQueuedSQL)
+            """
 
     /// A template given back to wait for another attempt (a retry, a deferral, a released claim) whose contact
     /// revoked consent after it was queued is not tried again: Meta never accepted it, and a revocation cancels
@@ -67,16 +77,12 @@ extension SQLiteStore {
     private static func failIfRevoked(_ db: Database, _ result: OutboxResult) throws -> FinishedMessage? {
         let update = try DirectStatement(
             db,
-            """
-            UPDATE conversation_log SET status = 'failed', status_at = ?, error_kind = 'revoked',
-                error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
-            WHERE seq = ? AND direction = 'out' AND kind = 'template' AND status = 'pending'
-                AND EXISTS (
-                    SELECT 1 FROM consent_ledger l INDEXED BY consent_by_contact
-                    WHERE l.tenant = conversation_log.tenant AND l.contact = conversation_log.contact
-                        AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
-            RETURNING tenant, contact, agent, at, ledger_awaits_wamid
-            """)
+            failAsRevokedSQL + """
+
+                WHERE seq = ?2 AND direction = 'out' AND kind = 'template' AND status = 'pending'
+                    AND \(revokedSinceQueuedSQL)
+                RETURNING tenant, contact, agent, at, ledger_awaits_wamid
+                """)
         update.bind(1, result.at)
         update.bind(2, result.id)
         return try Self.finishedConversation(update)
