@@ -147,12 +147,18 @@ public struct RevocationEvidence: Sendable, Hashable, Codable {
     public var words: String
     public var at: Int64
     public var messageID: String?
+    /// When the contact wrote the words by WhatsApp's clock, for a revocation recorded after the step that
+    /// received it (`Session.heldRevocation`); `nil`: the step's own message.
+    public var sentAt: Int64?
 
-    public init(flow: String, policyVersion: String, words: String, at: Int64, messageID: String?) {
+    public init(
+        flow: String, policyVersion: String, words: String, at: Int64, messageID: String?, sentAt: Int64? = nil
+    ) {
         self.flow = flow
         self.policyVersion = policyVersion
         self.words = words
         self.at = at
         self.messageID = messageID
+        self.sentAt = sentAt
     }
 }

@@ -10,12 +10,19 @@ public struct Event: Sendable, Hashable {
     /// request a reload has changed since it was shown (`Session.awaitsOutdatedConsentAnswer`), or it is a tap on
     /// a template's button, whose payload is the template's. At such a question the current one is shown again.
     public var neverConsent: Bool
+    /// When the contact wrote the message by WhatsApp's clock (its webhook `timestamp`; `nil` in the simulator,
+    /// whose messages arrive in order). Orders a consent acceptance delivered late against a revocation word
+    /// already received (`Session.heldRevocation`).
+    public var sentAt: Int64?
 
-    public init(at: Int64, _ kind: Kind, forwarded: Bool = false, neverConsent: Bool = false) {
+    public init(
+        at: Int64, _ kind: Kind, forwarded: Bool = false, neverConsent: Bool = false, sentAt: Int64? = nil
+    ) {
         self.at = at
         self.kind = kind
         self.forwarded = forwarded
         self.neverConsent = neverConsent
+        self.sentAt = sentAt
     }
 
     /// A file the contact sent, as WhatsApp describes it.

@@ -208,7 +208,7 @@ public struct Interpreter: Sendable {
                     revocationWords.contains(InputText.normalize(text))
                 {
                     startConversation(&s, now: now, into: &fx, enteringStart: false)
-                    revoke(&s, words: text, messageID: messageID, now: now, into: &fx)
+                    revoke(&s, words: text, messageID: messageID, sentAt: event.sentAt, now: now, into: &fx)
                     return
                 }
                 // So does a template's opt-out: the conversation it opens only confirms it, and closes.
@@ -244,11 +244,12 @@ public struct Interpreter: Sendable {
         switch event.kind {
         case .text(let text, let messageID):
             contactText(
-                &s, text, messageID: messageID, neverConsent: event.forwarded || event.neverConsent, now: now,
-                into: &fx)
+                &s, text, messageID: messageID, neverConsent: event.forwarded || event.neverConsent,
+                sentAt: event.sentAt, now: now, into: &fx)
         case .reply(let id, let messageID):
             contactReply(
-                &s, id, messageID: messageID, neverConsent: event.neverConsent, now: now, into: &fx)
+                &s, id, messageID: messageID, neverConsent: event.neverConsent, sentAt: event.sentAt, now: now,
+                into: &fx)
         case .attachment(let attachment, let messageID):
             contactAttachment(&s, attachment, messageID: messageID, now: now, into: &fx)
         case .unreadable(let type, let content, let messageID):
@@ -603,9 +604,10 @@ public struct Interpreter: Sendable {
     }
 
     /// A contact's answer at a consent step: only the accept reply id or an exact accept word accepts.
+    /// `sentAt`: when the contact wrote the answer, by WhatsApp's clock, if known.
     func consentAnswer(
         _ s: inout Session, _ consent: ConsentPayload, replyID: String?, normalized: String?, messageID: String?,
-        now: Int64, into fx: inout [Effect]
+        sentAt: Int64? = nil, now: Int64, into fx: inout [Effect]
     ) {
         guard let c = tables.consents[Int(s.state)] else {
             close(&s, .error, now: now, into: &fx)
@@ -673,6 +675,12 @@ public struct Interpreter: Sendable {
             s.consent.sensitive = accepted
         } else if accepted {
             s.consent.acceptedVersion = policyVersion
+            // Written before a revocation word already received (WhatsApp delivered it late): the acceptance is
+            // the contact's and is recorded, and so is the revocation that followed it by the contact's clock.
+            if let held = s.heldRevocation, let sentAt, sentAt < held.sentAt {
+                revoke(&s, words: held.words, messageID: held.messageID, held: held, now: now, into: &fx)
+                return
+            }
         } else if s.consent.acceptedVersion == policyVersion {
             // A decline of the very version accepted before is the latest decision on it: consent is no longer
             // in force (the ledger's fold reads it the same way).
@@ -729,8 +737,8 @@ public struct Interpreter: Sendable {
     /// `neverConsent`: the text is no answer to a consent or opt-in question (forwarded, or answering a request a
     /// reload changed); there it shows the question again.
     func contactText(
-        _ s: inout Session, _ text: String, messageID: String?, neverConsent: Bool, now: Int64,
-        into fx: inout [Effect]
+        _ s: inout Session, _ text: String, messageID: String?, neverConsent: Bool, sentAt: Int64? = nil,
+        now: Int64, into fx: inout [Effect]
     ) {
         let normalized = InputText.normalize(text)
         let payload = machine.states[Int(s.state)].payload
@@ -742,14 +750,22 @@ public struct Interpreter: Sendable {
             !(revocationWords.contains(normalized) && (s.consent.acceptedVersion != nil || s.consent.optIn)
                 && (s.awaitingOptIn || !isOne(of: consent.declineWords, normalized)))
         {
+            // A revocation word with nothing to revoke yet is held: an acceptance written before it and delivered
+            // after it is revoked by it.
+            if let sentAt, !neverConsent, revocationWords.contains(normalized),
+                !isOne(of: consent.declineWords, normalized)
+            {
+                s.heldRevocation = Session.HeldRevocation(
+                    words: text, messageID: messageID, sentAt: sentAt, applied: false)
+            }
             // A forwarded text is someone else's words: never consent, the request is shown again.
             consentAnswer(
-                &s, consent, replyID: nil, normalized: neverConsent ? nil : normalized, messageID: messageID, now: now,
-                into: &fx)
+                &s, consent, replyID: nil, normalized: neverConsent ? nil : normalized, messageID: messageID,
+                sentAt: sentAt, now: now, into: &fx)
             return
         }
         if revocationWords.contains(normalized) {
-            revoke(&s, words: text, messageID: messageID, now: now, into: &fx)
+            revoke(&s, words: text, messageID: messageID, sentAt: sentAt, now: now, into: &fx)
             return
         }
         if s.status == .queued || s.status == .withAgent {
@@ -787,13 +803,14 @@ public struct Interpreter: Sendable {
     }
 
     func contactReply(
-        _ s: inout Session, _ id: String, messageID: String?, neverConsent: Bool, now: Int64, into fx: inout [Effect]
+        _ s: inout Session, _ id: String, messageID: String?, neverConsent: Bool, sentAt: Int64? = nil, now: Int64,
+        into fx: inout [Effect]
     ) {
         let payload = machine.states[Int(s.state)].payload
         if case .consent(let consent) = payload, s.status == .waiting {
             consentAnswer(
-                &s, consent, replyID: neverConsent ? nil : id, normalized: nil, messageID: messageID, now: now,
-                into: &fx)
+                &s, consent, replyID: neverConsent ? nil : id, normalized: nil, messageID: messageID, sentAt: sentAt,
+                now: now, into: &fx)
             return
         }
         if s.status == .waiting, case .menu = payload, let choice = menuReplyIDs[Int(s.state)][id] {
@@ -806,7 +823,7 @@ public struct Interpreter: Sendable {
             return
         }
         // Elsewhere (an older menu, a revocation or keyword word as id): read it as the text of its id.
-        contactText(&s, id, messageID: messageID, neverConsent: false, now: now, into: &fx)
+        contactText(&s, id, messageID: messageID, neverConsent: false, sentAt: sentAt, now: now, into: &fx)
     }
 
     /// How a message the flow cannot read shows in the thread and reaches the agent: its type in brackets,
@@ -933,13 +950,24 @@ public struct Interpreter: Sendable {
         }
     }
 
-    func revoke(_ s: inout Session, words: String, messageID: String?, now: Int64, into fx: inout [Effect]) {
+    /// Revokes everything the contact consented to. `sentAt`: when the contact wrote the words, by WhatsApp's
+    /// clock (the revocation is then held against an acceptance delivered late). `held`: the revocation is a held
+    /// one, taken again after such an acceptance; one already confirmed when it arrived is taken silently, and
+    /// the conversation stays at the consent question it showed.
+    func revoke(
+        _ s: inout Session, words: String, messageID: String?, sentAt: Int64? = nil,
+        held: Session.HeldRevocation? = nil, now: Int64, into fx: inout [Effect]
+    ) {
         guard let revocation = machine.revocation else { return }
         fx.append(
             .recordRevocation(
                 RevocationEvidence(
                     flow: machine.flow, policyVersion: s.consent.acceptedVersion ?? policyVersion, words: words,
-                    at: now, messageID: messageID)))
+                    at: now, messageID: messageID, sentAt: held?.sentAt)))
+        if let sentAt = sentAt ?? held?.sentAt {
+            s.heldRevocation = Session.HeldRevocation(
+                words: words, messageID: messageID, sentAt: sentAt, applied: true)
+        }
         if s.inactivityDeadline != nil {
             s.inactivityDeadline = nil
             fx.append(.cancelInactivityTimer)
@@ -958,6 +986,10 @@ public struct Interpreter: Sendable {
         let phone = s.variables.count > 1 ? s.variables[1] : nil
         s.variables = [name, phone]
         s.status = .waiting
+        if let held, held.applied {
+            wait(&s, now: now, into: &fx)
+            return
+        }
         send(&s, .text(render(revocation.text, s)), from: .bot, now: now, into: &fx)
         go(&s, to: revocation.target, now: now, into: &fx)
     }

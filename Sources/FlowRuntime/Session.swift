@@ -39,6 +39,39 @@ public struct Session: Codable, Sendable, Hashable {
         }
     }
 
+    /// A revocation word the contact wrote, kept by the contact's own time of writing it (WhatsApp's
+    /// `timestamp`) so that a consent acceptance WhatsApp delivers after it, though written before it, does not put
+    /// consent back in force: Meta retries a failed webhook, so a contact's messages can arrive out of order.
+    /// A class, immutable, so that the rare session holding one pays its size and the others one pointer.
+    public final class HeldRevocation: Codable, Sendable, Hashable {
+        /// The words the contact wrote and their message's id, for the ledger's record.
+        public let words: String
+        public let messageID: String?
+        /// When the contact wrote them, by WhatsApp's clock (Unix seconds).
+        public let sentAt: Int64
+        /// The revocation was recorded and confirmed when it arrived (the contact had something to revoke); `false`
+        /// for a word written at a consent question with nothing to revoke, which only showed the request again.
+        public let applied: Bool
+
+        public init(words: String, messageID: String?, sentAt: Int64, applied: Bool) {
+            self.words = words
+            self.messageID = messageID
+            self.sentAt = sentAt
+            self.applied = applied
+        }
+
+        public static func == (a: HeldRevocation, b: HeldRevocation) -> Bool {
+            a.words == b.words && a.messageID == b.messageID && a.sentAt == b.sentAt && a.applied == b.applied
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(words)
+            hasher.combine(messageID)
+            hasher.combine(sentAt)
+            hasher.combine(applied)
+        }
+    }
+
     /// The current state (a step index of the machine).
     public var state: Int32
     public var status: Status
@@ -77,6 +110,9 @@ public struct Session: Codable, Sendable, Hashable {
     public var startedAt: Int64?
     public var endedAt: Int64?
     public var handoffAt: Int64?
+    /// The latest revocation word from a WhatsApp message (`nil` until one, and in the simulator, whose messages
+    /// arrive in order): an acceptance written before it is recorded and then revoked by it.
+    public var heldRevocation: HeldRevocation?
 
     /// A session for a contact who has not written yet, with what the store remembers of them.
     public init(contactName: String? = nil, phone: String? = nil, consent: Consent = Consent()) {

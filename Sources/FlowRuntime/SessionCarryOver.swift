@@ -51,7 +51,7 @@ extension Session {
 
     /// Makes this a session for a contact who has not written in the current conversation: the next message
     /// starts one at the flow's start. Kept: the contact's name and phone, their consent, and what outlives a
-    /// conversation (the 24-hour window and the month's attachment bytes).
+    /// conversation (the 24-hour window, the month's attachment bytes and a held revocation).
     public mutating func startOverKeepingConsent() {
         var fresh = Session(
             contactName: variables.first ?? nil, phone: variables.count > 1 ? variables[1] : nil, consent: consent)
@@ -59,6 +59,7 @@ extension Session {
         fresh.attachmentMonth = attachmentMonth
         fresh.attachmentBytes = attachmentBytes
         fresh.flowVersion = flowVersion
+        fresh.heldRevocation = heldRevocation
         self = fresh
     }
 }

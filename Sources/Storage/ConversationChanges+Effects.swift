@@ -66,7 +66,8 @@ extension ConversationChanges {
                     LedgerEntry(
                         .revocation(revocation), channel: evidence.channel, phoneNumberID: evidence.phoneNumberID,
                         receivedAt: evidence.receivedAt, requestMessageIDs: [],
-                        whatsAppTimestamp: evidence.whatsAppTimestamp, flowVersion: evidence.flowVersion))
+                        whatsAppTimestamp: revocation.sentAt ?? evidence.whatsAppTimestamp,
+                        flowVersion: evidence.flowVersion))
                 log(ConversationEvent.revocationRecorded)
             case .requestHandoff(let queue):
                 log(ConversationEvent.handoffRequested, detail: queue)

@@ -41,13 +41,17 @@ public struct ConversationStepper: Sendable {
             || answersAnotherRequest(session, transaction: transaction)
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
+        // WhatsApp's time of the contact's message, for the first event only (an assignment follows it).
+        var sentAt = Event(at: at, kind).isFromContact ? evidence.whatsAppTimestamp : nil
         while !pending.isEmpty {
             var effects: [Effect] = []
             flow.interpreter.step(
-                &session, Event(at: at, pending.removeFirst(), forwarded: forwarded, neverConsent: outdated),
+                &session,
+                Event(at: at, pending.removeFirst(), forwarded: forwarded, neverConsent: outdated, sentAt: sentAt),
                 into: &effects)
             forwarded = false
             outdated = false
+            sentAt = nil
             changes.record(effects, evidence: evidence)
             for case .requestHandoff(let queue) in effects {
                 let agents = flow.queues[queue] ?? []

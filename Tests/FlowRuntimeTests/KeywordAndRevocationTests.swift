@@ -324,3 +324,57 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     #expect(revocation(shown) == nil)
     #expect(fresh.step == "consentimiento")
 }
+
+/// WhatsApp delivers a contact's messages out of order when Meta retries a failed webhook. A contact who tapped
+/// "Acepto" and then typed "revocar" has, by their own clock, revoked: the audit found the revocation, delivered
+/// first with nothing to revoke, only showed the request again, and the late acceptance then put consent in force
+/// with no trace of the revocation. The word is held; the acceptance is recorded, then the revocation, whose
+/// confirmation is sent, and the consent is asked again.
+@Test func anAcceptanceWrittenBeforeAHeldRevocationWordIsRevokedByIt() throws {
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps))
+    chat.event(.text("hola", messageID: "wamid.1"), at: chat.now + 10, sentAt: 100)
+    let shown = chat.event(.text("revocar", messageID: "wamid.3"), at: chat.now + 10, sentAt: 130)
+    #expect(revocation(shown) == nil)
+    #expect(shown.contains(consentPrompt()))
+    #expect(chat.session.heldRevocation?.applied == false)
+
+    let late = chat.event(.reply(id: "consentimiento.accept", messageID: "wamid.2"), at: chat.now + 10, sentAt: 120)
+    #expect(late.evidence.map(\.choice) == ["accepted"])
+    let revoked = try #require(revocation(late))
+    #expect(revoked.words == "revocar" && revoked.messageID == "wamid.3" && revoked.sentAt == 130)
+    #expect(revoked.policyVersion == "2026-01")
+    #expect(late.texts.first == "Registramos la revocatoria de tu autorizacion.")
+    #expect(late.contains(consentPrompt()))
+    #expect(chat.step == "consentimiento" && chat.session.consent.acceptedVersion == nil)
+
+    // An acceptance written after the word is a new decision: consent is in force.
+    let again = chat.event(.reply(id: "consentimiento.accept", messageID: "wamid.4"), at: chat.now + 10, sentAt: 140)
+    #expect(revocation(again) == nil)
+    #expect(chat.step == "menu" && chat.session.consent.acceptedVersion == "2026-01")
+}
+
+/// The same order when the revocation found something to revoke: it was recorded and confirmed when it arrived.
+/// An acceptance written before it and delivered after it is recorded and revoked again silently (the contact
+/// has the confirmation and the request already); consent stays withdrawn.
+@Test func anAcceptanceWrittenBeforeAnAppliedRevocationStaysRevoked() throws {
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps))
+    chat.openAndAccept()
+    let first = chat.event(.text("revocar", messageID: "wamid.9"), at: chat.now + 10, sentAt: 300)
+    #expect(revocation(first)?.sentAt == nil)
+    #expect(chat.step == "consentimiento" && chat.session.heldRevocation?.applied == true)
+
+    let late = chat.event(.reply(id: "consentimiento.accept", messageID: "wamid.8"), at: chat.now + 10, sentAt: 290)
+    #expect(late.evidence.map(\.choice) == ["accepted"])
+    #expect(revocation(late)?.messageID == "wamid.9" && revocation(late)?.sentAt == 300)
+    #expect(late.texts.isEmpty)
+    #expect(chat.step == "consentimiento" && chat.session.status == .waiting)
+    #expect(chat.session.consent == Session.Consent())
+
+    // Without WhatsApp's time (the simulator), messages are taken in the order they arrive, as before.
+    var simulated = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps))
+    simulated.type("hola")
+    simulated.type("revocar")
+    #expect(simulated.session.heldRevocation == nil)
+    simulated.tap("consentimiento.accept")
+    #expect(simulated.step == "menu" && simulated.session.consent.acceptedVersion == "2026-01")
+}

@@ -238,10 +238,12 @@ struct Chat {
 
     /// Feeds an event at an instant.
     @discardableResult
-    mutating func event(_ kind: Event.Kind, at instant: Int64, forwarded: Bool = false) -> [Effect] {
+    mutating func event(
+        _ kind: Event.Kind, at instant: Int64, forwarded: Bool = false, sentAt: Int64? = nil
+    ) -> [Effect] {
         now = instant
         var effects: [Effect] = []
-        interpreter.step(&session, Event(at: instant, kind, forwarded: forwarded), into: &effects)
+        interpreter.step(&session, Event(at: instant, kind, forwarded: forwarded, sentAt: sentAt), into: &effects)
         history += effects
         return effects
     }

@@ -89,6 +89,41 @@ struct EndToEndTests {
         }
     }
 
+    /// Meta retries a webhook it could not deliver: the contact tapped Acepto, then typed "revocar", and the
+    /// revocation arrived first, when there was nothing to revoke. The audit found the late acceptance put consent
+    /// in force with no trace of the revocation. The acceptance is recorded, then the held revocation, dated by
+    /// WhatsApp's time of the word; its confirmation is sent and consent is asked again.
+    @Test func anAcceptanceDeliveredAfterALaterRevocationWordIsRevoked() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            let revocar = EndToEnd.text("revocar", from: EndToEnd.ana, id: "wamid.IN3", at: 1_750_000_090)
+            #expect(try await server.post(revocar) == 200)
+            let shown = try await server.waitForSends(2)
+            #expect(shown.last?.contains(#""id":"consentimiento.accept""#) == true)
+            #expect(try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana).records.isEmpty)
+            try await server.waitForEmptyOutbox()
+
+            let late = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.IN2",
+                context: "wamid.FAKE1", at: 1_750_000_060)
+            #expect(try await server.post(late) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.kind) == [.consent, .revocation])
+            #expect(history.records.map(\.whatsAppTimestamp) == [1_750_000_060, 1_750_000_090])
+            #expect(history.records.last?.words == "revocar")
+            #expect(history.current.acceptedVersion == nil)
+            let sends = try await server.waitForSends(4)
+            // The revocation's confirmation, then the consent request again; no menu.
+            #expect(sends[2].contains("revoca"))
+            #expect(sends[3].contains(#""id":"consentimiento.accept""#))
+            let session = try #require(try await server.store.session(tenant: "tienda", contact: EndToEnd.ana))
+            #expect(session.consent.acceptedVersion == nil && session.heldRevocation?.sentAt == 1_750_000_090)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// "Acepto" forwarded from another chat (Meta's `context.forwarded`) is not the contact's consent: the
     /// request is sent again and nothing is recorded; typed, it accepts.
     @Test func aForwardedAcceptIsNotConsent() async throws {
@@ -936,11 +971,14 @@ struct EndToEnd {
         return Array(json.utf8)
     }
 
-    /// A text message webhook.
-    static func text(_ text: String, from contact: String, id: String, name: String = "Ana P\\u00e9rez") -> [UInt8] {
+    /// A text message webhook, written at `timestamp` by WhatsApp's clock.
+    static func text(
+        _ text: String, from contact: String, id: String, name: String = "Ana P\\u00e9rez",
+        at timestamp: Int64 = 1_750_000_000
+    ) -> [UInt8] {
         webhook(
             from: contact, name: name,
-            message: #"{"from":"\#(contact)","id":"\#(id)","timestamp":"1750000000","text":{"body":"\#(text)"},"#
+            message: #"{"from":"\#(contact)","id":"\#(id)","timestamp":"\#(timestamp)","text":{"body":"\#(text)"},"#
                 + #""type":"text"}"#)
     }
 
@@ -975,12 +1013,13 @@ struct EndToEnd {
 
     /// A tapped reply button, answering the message `context`.
     static func buttonReply(
-        _ buttonID: String, title: String, from contact: String, id: String, context: String
+        _ buttonID: String, title: String, from contact: String, id: String, context: String,
+        at timestamp: Int64 = 1_750_000_060
     ) -> [UInt8] {
         webhook(
             from: contact,
             message: #"{"context":{"from":"15550783881","id":"\#(context)"},"from":"\#(contact)","id":"\#(id)","#
-                + #""timestamp":"1750000060","type":"interactive","interactive":{"type":"button_reply","#
+                + #""timestamp":"\#(timestamp)","type":"interactive","interactive":{"type":"button_reply","#
                 + #""button_reply":{"id":"\#(buttonID)","title":"\#(title)"}}}"#)
     }
 }

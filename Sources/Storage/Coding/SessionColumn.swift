@@ -32,6 +32,14 @@ enum SessionColumn {
         json.member("endedAt", session.endedAt)
         json.member("handoffAt", session.handoffAt)
         if let version = session.flowVersion { json.member("flowVersion", version) }
+        if let held = session.heldRevocation {
+            json.member("heldRevocation") { revocation in
+                revocation.member("words", held.words)
+                revocation.member("messageID", held.messageID)
+                revocation.member("sentAt", held.sentAt)
+                revocation.member("applied", held.applied)
+            }
+        }
         return json.object
     }
 
@@ -103,6 +111,14 @@ enum SessionColumn {
         // Absent in rows stored before sessions recorded their flow's version: unknown.
         guard let flowVersion = optionalString(node["flowVersion"]) else { return nil }
         session.flowVersion = flowVersion
+        // Absent in rows stored before revocations were held, and in sessions that never met one.
+        if let held = node["heldRevocation"], !held.isNull {
+            guard let words = held["words"]?.string, let messageID = optionalString(held["messageID"]),
+                let sentAt = held["sentAt"]?.int, let applied = held["applied"]?.bool
+            else { return nil }
+            session.heldRevocation = Session.HeldRevocation(
+                words: words, messageID: messageID, sentAt: sentAt, applied: applied)
+        }
         return session
     }
 
