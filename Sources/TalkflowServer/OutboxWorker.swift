@@ -238,6 +238,14 @@ public struct OutboxWorker: Service {
             if case .wait(let until) = pauses.decision(tenant: tenant.id, now: clock()) {
                 return OutboxResult(id: message.id, .deferred(until: until, Self.pausedError), at: clock())
             }
+            if case .template(let name, let language, _, _, _) = message.message,
+                let refusal = await templateRefusal(name: name, language: language, to: message.contact, of: tenant)
+            {
+                await messageLogger().notice(
+                    "template no longer allowed to the contact; not sent", metadata: ["reason": "\(refusal.code)"])
+                return OutboxResult(
+                    id: message.id, .failed(OutboxError(kind: refusal.code, detail: refusal.description)), at: clock())
+            }
             let body: [UInt8]
             do {
                 body = try OutboundRequest(
@@ -267,6 +275,25 @@ public struct OutboxWorker: Service {
             } catch {
                 return await failure(error, for: message, tenant: tenant, logger: messageLogger())
             }
+        }
+
+        /// Why a queued template may no longer go to the contact, if it may not: the check made when it was
+        /// queued, made again on the contact's session as it is now (`TemplateSender.refusal`). A template waits
+        /// for a retry or behind other messages while the contact opts out, or a reload brings a new policy
+        /// version; a revocation fails it in the store already. A store that cannot be read lets it go, as the
+        /// queueing allowed it.
+        func templateRefusal(name: String, language: String, to contact: String, of tenant: Tenant) async
+            -> TemplateSender.Refusal?
+        {
+            let stored: Session??
+            do { stored = .some(try await store.session(tenant: tenant.id, contact: contact)) } catch { stored = nil }
+            guard let stored else { return nil }
+            // No session: the contact's data was erased since; nothing is in force.
+            guard let session = stored else { return .noConsent }
+            let machine = tenant.flow.interpreter.machine
+            return TemplateSender.refusal(
+                to: session, marketing: TemplateSender.isMarketing(name: name, language: language, in: machine),
+                machine: machine, hours: false, at: clock())
         }
 
         /// Makes the messages the pause held due now: they were deferred to the pause's end, and waiting it out

@@ -151,26 +151,14 @@ public struct TemplateSender: Sendable {
             name: string(declared.name), language: string(declared.language), parameters: parameters,
             headerType: declared.headerType, headerLink: headerLink)
         let marketing = declared.category == "marketing"
-        // The contact's opt-in lets marketing through only when the flow asks it for a marketing purpose: a flow
-        // keeps one opt-in per contact (`opt_in_purpose_mixed`), and an opt-in to surveys is no yes to promotions.
-        let optInCoversMarketing = Self.optInIsForMarketing(machine)
-        let currentVersion = machine.policy?.version
         let stepper = ConversationStepper(
             flow: flow,
             evidence: EvidenceContext(
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: clock()))
         let now = clock()
         let committed = try await store.update(tenant: tenant.id, contact: contact, at: now) { session, _ in
-            // Consent to the policy in force now: one given to an earlier version (or declined for this one) does
-            // not cover a message sent under this one.
-            guard session.consent.covers(currentVersion) else { throw Refusal.noConsent }
-            if marketing { guard session.consent.optIn, optInCoversMarketing else { throw Refusal.noOptIn } }
-            // Advertising only in Ley 2300's hours (checked after who may receive it, so a refusal never
-            // suggests a time at which it would still be refused). Refused rather than held: a message waiting
-            // in the outbox would hold back the conversation's later replies until the window opens.
-            if marketing {
-                let opens = PromotionalHours.firstAllowed(atOrAfter: now)
-                if opens != now { throw Refusal.outsidePromotionalHours(opens: opens) }
+            if let refusal = Self.refusal(to: session, marketing: marketing, machine: machine, at: now) {
+                throw refusal
             }
             var changes = ConversationChanges()
             changes.send(message, from: .bot)
@@ -179,6 +167,40 @@ public struct TemplateSender: Sendable {
         }
         signal?.ring()
         return committed.outboxIDs.first ?? 0
+    }
+
+    /// Why the contact of `session` may not receive a template now, if they may not: consent to the policy version
+    /// `machine` has in force, and for a `marketing` one an opt-in to a marketing purpose and, with `hours`, Ley
+    /// 2300's hours. Asked when a business-initiated template is queued (with the hours) and again just before any
+    /// template is sent (without: a flow's `template` step goes at any hour): consent can end while it waits (an
+    /// opt-out, a reload under a new policy version).
+    static func refusal(
+        to session: Session, marketing: Bool, machine: StateMachine, hours: Bool = true, at now: Int64
+    ) -> Refusal? {
+        // Consent to the policy in force now: one given to an earlier version (or declined for this one) does not
+        // cover a message sent under this one.
+        guard session.consent.covers(machine.policy?.version) else { return .noConsent }
+        guard marketing else { return nil }
+        // The contact's opt-in lets marketing through only when the flow asks it for a marketing purpose: a flow
+        // keeps one opt-in per contact (`opt_in_purpose_mixed`), and an opt-in to surveys is no yes to promotions.
+        guard session.consent.optIn, optInIsForMarketing(machine) else { return .noOptIn }
+        guard hours else { return nil }
+        // Advertising only in Ley 2300's hours (checked after who may receive it, so a refusal never suggests a
+        // time at which it would still be refused). Refused rather than held: a message waiting in the outbox
+        // would hold back the conversation's later replies until the window opens.
+        let opens = PromotionalHours.firstAllowed(atOrAfter: now)
+        return opens != now ? .outsidePromotionalHours(opens: opens) : nil
+    }
+
+    /// Whether the template a queued message names (by its name at Meta and language) is a marketing one in
+    /// `machine`. One the flow no longer declares (a reload removed it) is judged by consent alone.
+    static func isMarketing(name: String, language: String, in machine: StateMachine) -> Bool {
+        func string(_ index: Int32) -> String {
+            machine.strings.indices.contains(Int(index)) ? machine.strings[Int(index)] : ""
+        }
+        return machine.templates.contains {
+            $0.category == "marketing" && string($0.name) == name && string($0.language) == language
+        }
     }
 
     /// Whether a consent step of `machine` asks for its opt-in to a purpose declared `marketing: true`.

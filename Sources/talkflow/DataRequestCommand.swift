@@ -31,7 +31,7 @@ struct DataRequestCommand: ParsableCommand {
             revoke records, under an open reclamo, a revocation of consent the contact made outside the chat (a \
             letter, an e-mail, a call): as the revocation word in WhatsApp does, it writes a revocation record \
             (channel data_request, words "data request ID"), clears the consent and the opt-in, fails the \
-            templates still waiting to be sent, and closes a conversation waiting at a bot step; no message is \
+            messages still waiting to be sent, and closes a conversation waiting at a bot step; no message is \
             sent. It is refused while the conversation is with an agent or queued for one, when the tenant has no \
             conversation with the contact, and when nothing is in force to revoke.
 

@@ -167,10 +167,11 @@ func messagesHeldByARefusedTokenAreDueAgainAtRestart(factory: StoreFactory) asyn
     #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).map(\.id) == paused)
 }
 
-/// A revocation fails the business-initiated messages still waiting to be sent (habeas-data item 6); the
-/// conversation's other messages are untouched.
+/// A revocation fails every message still waiting to be sent (habeas-data item 6): a template, an agent's reply
+/// (the audit saw one about the contact's health sent after the revocation), the bot's. The messages the
+/// revoking step queues itself (its confirmation) are sent.
 @Test(arguments: StoreFactory.all)
-func aRevocationFailsTheTemplatesStillWaiting(factory: StoreFactory) async throws {
+func aRevocationFailsEverythingStillWaiting(factory: StoreFactory) async throws {
     let folder = try TestFolder()
     let store = try factory.open(folder)
     let t = Fixtures.monday
@@ -179,17 +180,23 @@ func aRevocationFailsTheTemplatesStillWaiting(factory: StoreFactory) async throw
         var changes = ConversationChanges()
         changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
         changes.send(.text("hola"))
+        changes.send(.text("sobre tu consulta"), from: .agent("ana"))
         return changes
     }
-    try await store.appendConsent(
-        tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
-    #expect(try await statuses(store, "a") == [.failed, .pending])
-    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 10)
-    guard case .outbound(_, _, _, _, let error) = thread.first?.content else {
-        Issue.record("no template line")
-        return
+    _ = try await store.update(tenant: "t1", contact: "a", at: t + 1) { session, _ in
+        var changes = ConversationChanges()
+        changes.record(
+            [.recordRevocation(Fixtures.revocation()), .send(.text("Registramos la revocatoria."), from: .bot)],
+            evidence: EvidenceContext(channel: "whatsapp_cloud", phoneNumberID: "1", receivedAt: t + 1))
+        return changes
     }
-    #expect(error?.kind == "revoked")
+    #expect(try await statuses(store, "a") == [.failed, .failed, .failed, .pending])
+    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 10)
+    let errors = thread.compactMap { line -> String? in
+        guard case .outbound(_, _, _, _, let error) = line.content else { return nil }
+        return error?.kind ?? "none"
+    }
+    #expect(errors == ["revoked", "revoked", "revoked", "none"])
 }
 
 /// A template being sent when the contact revokes, whose attempt then fails and is given back for a retry (or
@@ -217,10 +224,10 @@ func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async thr
         #expect(claimed.count == 1)
         try await store.appendConsent(
             tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
-        #expect(try await statuses(store, "a") == [.sending, .pending], "\(outcome)")
+        #expect(try await statuses(store, "a") == [.sending, .failed], "\(outcome)")
         try await store.completeOutbox([OutboxResult(id: claimed[0].id, outcome, at: t + 2)])
-        #expect(try await statuses(store, "a") == [.failed, .pending], "\(outcome)")
-        #expect(try await store.claimOutbox(now: t + 400, limit: 10, lease: 30).map(\.id) == [claimed[0].id + 1])
+        #expect(try await statuses(store, "a") == [.failed, .failed], "\(outcome)")
+        #expect(try await store.claimOutbox(now: t + 400, limit: 10, lease: 30).isEmpty)
         let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 10)
         if case .outbound(_, _, _, _, let error) = thread.first?.content {
             #expect(error?.kind == "revoked")
@@ -249,9 +256,33 @@ func aTemplateInterruptedByACrashIsNotSentAfterARevocation(factory: StoreFactory
     try await store.appendConsent(
         tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
     #expect(try await store.releaseOutboxClaims() == 1)
-    let next = try await store.claimOutbox(now: t + 5, limit: 10, lease: 30)
-    #expect(next.map(\.id) == [claimed[0].id + 1])
-    #expect(try await statuses(store, "a") == [.failed, .sending])
+    #expect(try await store.claimOutbox(now: t + 5, limit: 10, lease: 30).isEmpty)
+    #expect(claimed.count == 1)
+    #expect(try await statuses(store, "a") == [.failed, .failed])
+}
+
+/// An agent's reply being sent when the contact revokes, whose attempt then fails and is given back for a
+/// retry, fails as `revoked` (as a template does); a bot message in the same place is sent, since the
+/// revocation's own confirmation is one.
+@Test(arguments: StoreFactory.all)
+func anAgentReplyInFlightAtARevocationIsNotRetried(factory: StoreFactory) async throws {
+    let t = Fixtures.monday
+    for agent in ["ana", nil] {
+        let folder = try TestFolder()
+        let store = try factory.open(folder)
+        _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+            session.status = .withAgent
+            var changes = ConversationChanges()
+            changes.send(.text("sobre tu diabetes"), from: agent.map { .agent($0) } ?? .bot)
+            return changes
+        }
+        let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+        try await store.appendConsent(
+            tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
+        let retry = OutboxResult.Outcome.retry(at: t + 1, OutboxError(kind: "server", detail: "500"))
+        try await store.completeOutbox([OutboxResult(id: claimed[0].id, retry, at: t + 2)])
+        #expect(try await statuses(store, "a") == [agent == nil ? .pending : .failed])
+    }
 }
 
 /// The check every claim runs reads the partial index of unfinished messages, not the whole log.

@@ -4,6 +4,7 @@ import Foundation
 import GraphAPITestSupport
 import NIOCore
 import Storage
+import Synchronization
 import Testing
 
 @testable import TalkflowServer
@@ -110,12 +111,7 @@ struct TemplateSendTests {
                 server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
             #expect(offer.0 == 202)
             try await server.waitForEmptyOutbox(timeout: .seconds(5))
-            let tap = EndToEnd.webhook(
-                from: contact,
-                message: #"{"context":{"from":"15550783881","id":"wamid.OFERTA"},"from":"\#(contact)","#
-                    + #""id":"wamid.\#(contact).4","timestamp":"1750000120","type":"button","#
-                    + #""button":{"payload":"No recibir m\u00e1s","text":"No recibir m\u00e1s"}}"#)
-            #expect(try await server.post(tap) == 200)
+            #expect(try await server.post(Self.optOutTap(from: contact)) == 200)
             let history = try await server.store.consentHistory(tenant: "tienda", contact: contact)
             #expect(history.records.map(\.choice) == ["accepted", "opt_in_accepted", "opt_in_withdrawn"])
             let withdrawn = try #require(history.records.last)
@@ -151,6 +147,47 @@ struct TemplateSendTests {
             let reminder = try await Self.send(
                 server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
             #expect(reminder.0 == 202)
+        }
+    }
+
+    /// A promotion waiting in the outbox (Meta answered its first attempt with a rate limit) when the contact taps
+    /// the opt-out button of an earlier one is not sent: the send checks again who may receive it, and it fails as
+    /// `no_opt_in`. The audit saw it delivered after the withdrawal, just before the "no more promotions"
+    /// confirmation. A utility template waiting beside it still goes.
+    @Test func aPromotionWaitingWhenTheOptInEndsIsNotSent() async throws {
+        let now = Mutex(Int64(1_795_446_000))
+        try await LiveServer.run(sendRate: 1000, flow: try Self.flow(), admin: true, clock: { now.withLock { $0 } }) {
+            server in
+            let contact = "573001110021"
+            try await Self.converse(server, contact: contact, optIn: true)
+            try await server.waitForEmptyOutbox(timeout: .seconds(5))
+            await server.fake.failNext(.rateLimit)
+            let offer = try await Self.send(
+                server, template: "oferta", json: #"{"to":"\#(contact)","parameters":["Ana"]}"#)
+            #expect(offer.0 == 202)
+            let reminder = try await Self.send(
+                server, template: "recordatorio", json: #"{"to":"\#(contact)","parameters":["lunes"]}"#)
+            #expect(reminder.0 == 202)
+            func errors() async throws -> [String] {
+                try await server.store.thread(tenant: "tienda", contact: contact, after: nil, limit: 100).compactMap {
+                    guard case .outbound(.template, _, _, _, let error) = $0.content else { return nil }
+                    return error?.kind ?? "none"
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await errors() != ["rate_limited", "none"], ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let waiting = try await errors()
+            #expect(waiting == ["rate_limited", "none"])
+            #expect(try await server.post(Self.optOutTap(from: contact)) == 200)
+            now.withLock { $0 += 120 }
+            try await server.waitForEmptyOutbox(timeout: .seconds(10))
+            let finished = try await errors()
+            #expect(finished == ["no_opt_in", "none"])
+            let bodies = await server.fake.requests.map(\.bodyText)
+            #expect(bodies.filter { $0.contains("oferta_mensual") }.count == 1)
+            #expect(bodies.contains { $0.contains("recordatorio_cita") })
         }
     }
 
@@ -364,6 +401,15 @@ struct TemplateSendTests {
             #expect(templates.count == 2)
             #expect(templates.allSatisfy { $0.contains(#""recipient":"\#(bsuid)""#) && !$0.contains(#""to":"#) })
         }
+    }
+
+    /// The contact's tap on the `oferta` template's opt-out button (Meta's `button` message).
+    static func optOutTap(from contact: String) -> [UInt8] {
+        EndToEnd.webhook(
+            from: contact,
+            message: #"{"context":{"from":"15550783881","id":"wamid.OFERTA"},"from":"\#(contact)","#
+                + #""id":"wamid.\#(contact).4","timestamp":"1750000120","type":"button","#
+                + #""button":{"payload":"No recibir m\u00e1s","text":"No recibir m\u00e1s"}}"#)
     }
 
     /// Posts a send request; returns the status and the body.

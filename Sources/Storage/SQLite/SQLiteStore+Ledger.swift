@@ -147,14 +147,19 @@ extension SQLiteStore {
                     evidence.at, entry.receivedAt, evidence.messageID, ColumnJSON.array([String]()),
                     evidence.words, entry.whatsAppTimestamp, entry.flowVersion,
                 ])
-            // Business-initiated messages queued before the revocation are not sent after it (habeas-data item 6):
-            // they fail as `revoked`. One already handed to the Graph API cannot be called back.
-            try db.run(
-                """
-                UPDATE conversation_log SET status = 'failed', status_at = ?, error_kind = 'revoked',
-                    error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
-                WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'template' AND status = 'pending'
-                """, [entry.receivedAt, tenant, contact])
+            // Nothing queued before the revocation is sent after it (habeas-data item 6): templates, an agent's
+            // reply, the bot's messages still waiting (a retry) fail as `revoked`; the step's own messages (the
+            // confirmation) come after `linesFrom`. One already handed to the Graph API cannot be called back. A
+            // held revocation taken again after a late acceptance (`sentAt`) stopped them when it arrived; what
+            // was queued since is its confirmation and the request.
+            if evidence.sentAt == nil {
+                try db.run(
+                    """
+                    UPDATE conversation_log SET status = 'failed', status_at = ?, error_kind = 'revoked',
+                        error_detail = 'consent revoked before it was sent', next_attempt_at = NULL, lease_until = NULL
+                    WHERE tenant = ? AND contact = ? AND direction = 'out' AND status = 'pending' AND seq < ?
+                    """, [entry.receivedAt, tenant, contact, linesFrom ?? .max])
+            }
         }
         return db.lastInsertedRowID
     }

@@ -59,18 +59,22 @@ extension SQLiteStore {
                 AND l.kind = 'revocation' AND l.received_at >= conversation_log.at)
         """
 
-    /// Fails as `revoked` every unfinished template (pending, or claimed by a sender that may be gone) whose
-    /// contact revoked consent after it was queued (argument: the time of the change), through the partial index
-    /// of unfinished messages.
+    /// The messages a revocation stops after their send began: templates and agents' replies. (The bot's own
+    /// messages are stopped only while they wait: the revocation's confirmation is one, queued in its second.)
+    private static let stoppedByRevocationSQL = "direction = 'out' AND (kind = 'template' OR agent IS NOT NULL)"
+
+    /// Fails as `revoked` every unfinished template or agent's reply (pending, or claimed by a sender that may be
+    /// gone) whose contact revoked consent after it was queued (argument: the time of the change), through the
+    /// partial index of unfinished messages.
     static let failRevokedTemplatesSQL =
         failAsRevokedSQL + """
 
-            WHERE status IN ('pending', 'sending') AND direction = 'out' AND kind = 'template'
+            WHERE status IN ('pending', 'sending') AND \(stoppedByRevocationSQL)
                 AND (status = 'pending' OR lease_until <= ?1) AND \(revokedSinceQueuedSQL)
             """
 
-    /// A template given back to wait for another attempt (a retry, a deferral, a released claim) whose contact
-    /// revoked consent after it was queued is not tried again: Meta never accepted it, and a revocation cancels
+    /// A template or agent's reply given back to wait for another attempt (a retry, a deferral, a released claim)
+    /// whose contact revoked consent after it was queued is not tried again: Meta never accepted it, and a revocation cancels
     /// the business-initiated messages not yet handed over (habeas-data item 6). It fails as `revoked`, as the
     /// revocation fails the templates still `pending` then; one being sent at that moment comes here. Returns its
     /// conversation when it failed, so that the messages queued behind it go on.
@@ -79,7 +83,7 @@ extension SQLiteStore {
             db,
             failAsRevokedSQL + """
 
-                WHERE seq = ?2 AND direction = 'out' AND kind = 'template' AND status = 'pending'
+                WHERE seq = ?2 AND \(stoppedByRevocationSQL) AND status = 'pending'
                     AND \(revokedSinceQueuedSQL)
                 RETURNING tenant, contact, agent, at, ledger_awaits_wamid
                 """)
