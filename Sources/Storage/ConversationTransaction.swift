@@ -21,4 +21,8 @@ public protocol ConversationTransaction {
     /// The message to this conversation's contact whose WhatsApp id is `messageID` (the message a tapped button
     /// belongs to, which the tap quotes), as it was sent; `nil` when the conversation has none.
     func sentMessage(messageID: String) throws -> OutboundMessage?
+
+    /// Whether the latest message to this conversation's contact offering a button with `buttonID` failed: Meta
+    /// refused it, or its sending was given up. A consent request that never reached the contact takes no answer.
+    func latestMessageFailed(offering buttonID: String) throws -> Bool
 }

@@ -39,6 +39,7 @@ public struct ConversationStepper: Sendable {
         var outdated =
             try adopt(&session, into: &changes) || templateButton
             || answersAnotherRequest(session, transaction: transaction)
+            || answersUndeliveredRequest(session, transaction: transaction)
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
         // WhatsApp's time of the contact's message, for the first event only (an assignment follows it).
@@ -76,6 +77,16 @@ public struct ConversationStepper: Sendable {
             shownButtons.map(\.id) == buttons.map(\.id)
         else { return false }
         return shown != current
+    }
+
+    /// Whether the consent request or opt-in question the conversation waits at never reached the contact: the
+    /// latest one sent failed (Meta refused it, or its sending was given up). An answer then is no decision on a
+    /// text the contact was never shown (they may be reading an older request): the request is sent again.
+    func answersUndeliveredRequest(_ session: Session, transaction: any ConversationTransaction) throws -> Bool {
+        guard let current = flow.interpreter.pendingConsentQuestion(session),
+            case .buttons(_, _, _, let buttons) = current, let button = buttons.first
+        else { return false }
+        return try transaction.latestMessageFailed(offering: button.id)
     }
 
     /// Makes `session` one of the running flow's before it is stepped. A session last stepped with another

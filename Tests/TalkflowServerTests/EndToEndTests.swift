@@ -124,6 +124,27 @@ struct EndToEndTests {
         }
     }
 
+    /// Meta refused the consent request (a permanent error), so the contact never received it: a typed "acepto"
+    /// (they may be reading an older request) is no decision on it. The audit saw it recorded as acceptance of a
+    /// text and purposes never delivered. The request is sent again; an answer once it is delivered decides.
+    @Test func anAnswerToAConsentRequestMetaRefusedIsNoDecision() async throws {
+        try await EndToEnd.run { server in
+            await server.fake.failNext(.invalidParameter)
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            try await server.waitForStatuses(EndToEnd.ana, [.failed])
+            #expect(try await server.post(EndToEnd.text("acepto", from: EndToEnd.ana, id: "wamid.IN2")) == 200)
+            #expect(try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana).records.isEmpty)
+            try await server.waitForStatuses(EndToEnd.ana, [.failed, .sent])
+            let sends = try await server.waitForSends(1)
+            #expect(sends.last?.contains(#""id":"consentimiento.accept""#) == true)
+
+            #expect(try await server.post(EndToEnd.text("acepto", from: EndToEnd.ana, id: "wamid.IN3")) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.choice) == ["accepted"])
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// "Acepto" forwarded from another chat (Meta's `context.forwarded`) is not the contact's consent: the
     /// request is sent again and nothing is recorded; typed, it accepts.
     @Test func aForwardedAcceptIsNotConsent() async throws {

@@ -26,4 +26,17 @@ struct SQLiteConversationTransaction: ConversationTransaction {
         else { return nil }
         return try StoredOutboundMessage.read(text, coder: ColumnCoder()).message
     }
+
+    func latestMessageFailed(offering buttonID: String) throws -> Bool {
+        // The conversation's messages newest first, through `log_thread`, to the first offering the button.
+        let status = try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT status FROM conversation_log
+                    WHERE tenant = ? AND contact = ? AND direction = 'out' AND kind = 'buttons'
+                        AND EXISTS (SELECT 1 FROM json_each(content, '$.buttons') WHERE json_extract(value, '$.id') = ?)
+                    ORDER BY seq DESC LIMIT 1
+                    """), arguments: [tenant, contact, buttonID])
+        return status == "failed"
+    }
 }
