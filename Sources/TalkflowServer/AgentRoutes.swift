@@ -208,8 +208,16 @@ struct AgentRoutes: Sendable {
 
     func consent(_ caller: AgentAuthentication.Caller, _ context: BasicRequestContext) async throws -> Response {
         try caller.requireAdmin()
-        // The history follows the contact's aliases itself and echoes the id asked for, as the CLI's does.
-        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: try Self.contact(context))
+        // A phone number as people write it is the `wa_id` its digits are, as a data request's contact is: the
+        // proof must find what the case is about. The history follows the contact's aliases itself and echoes
+        // the id it read, as the CLI's does.
+        let contact: String
+        do {
+            contact = try DataRequestContact.normalized(try Self.contact(context), name: "the path's contact")
+        } catch let refusal as DataRequestContact.Refusal {
+            throw AgentAPIError.badRequest(refusal.message)
+        }
+        let history = try await store.consentHistory(tenant: caller.tenant.id, contact: contact)
         return AgentAPI.json(history)
     }
 

@@ -15,7 +15,8 @@ public enum DataRequestContact {
     /// The contact as cases store it: `contact` without the spaces around it; a phone number written with
     /// a leading `+`, spaces, dashes, dots or parentheses as its digits alone, which must then be 6 to 20 (a
     /// `wa_id`, as the template route's `to`); anything else (a business-scoped user id) as written. Throws the
-    /// sentence, naming the contact `name`, when it is blank or not one (`problem`).
+    /// sentence, naming the contact `name`, when it is blank, holds no digit or letter, or is not one (`problem`).
+    /// The consent export reads the contact the same way, so that the proof finds what the case is about.
     public static func normalized(_ contact: String, name: String) throws(Refusal) -> String {
         // Control characters (a tab, a line break) are refused wherever they are, as the schema's pattern says;
         // spaces around the contact (a copy-paste) are dropped.
@@ -23,6 +24,12 @@ public enum DataRequestContact {
         let trimmed = contact.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {
             throw Refusal(message: "\(name) is empty; give the contact's WhatsApp id (wa_id), e.g. 573001112233")
+        }
+        // `+`, `()`, `---`: punctuation alone is no id a webhook gives, and a case under it could never be met.
+        guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else {
+            throw Refusal(
+                message: "\(name) '\(trimmed)' holds no digit or letter; give the contact's WhatsApp id (wa_id), "
+                    + "e.g. 573001112233, or business-scoped user id")
         }
         let number = trimmed.hasPrefix("+") ? trimmed.dropFirst() : trimmed[...]
         let separators: Set<Character> = ["-", ".", "(", ")"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Storage
+import TalkflowServer
 
 /// `talkflow consent`: the consent ledger from the command line, for the Responsable's answers to a
 /// Titular (habeas-data checklist item 5). Read-only: nothing here changes the ledger.
@@ -46,7 +47,8 @@ struct ConsentExportCommand: ParsableCommand {
     @Argument(
         help: ArgumentHelp(
             "The contact's WhatsApp id (wa_id), e.g. 573001112233, or the business-scoped user id the contact first "
-                + "wrote with.", valueName: "contact"))
+                + "wrote with. A phone number may be written as people write it (+57 300 111 2233, dashes, dots, "
+                + "parentheses).", valueName: "contact"))
     var contact: String
 
     @Option(help: ArgumentHelp("The store to read, as 'talkflow serve' takes it: sqlite:PATH.", valueName: "store"))
@@ -55,11 +57,19 @@ struct ConsentExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this tenant's history (default: every tenant's).", valueName: "id"))
     var tenant: String?
 
-    /// A malformed `--store` is a usage error (64), reported before anything is opened.
-    func validate() throws {
-        guard !contact.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("the contact is empty: give its WhatsApp id (wa_id), e.g. 573001112233")
+    /// The contact as the ledger keys it: a phone number as people write it (`+57 300 111 2233`) is the `wa_id`
+    /// its digits are, as `talkflow data-request open` stores a case's contact (`DataRequestContact`).
+    func ledgerContact() throws -> String {
+        do {
+            return try DataRequestContact.normalized(contact, name: "the contact")
+        } catch {
+            throw ValidationError(error.message)
         }
+    }
+
+    /// A malformed contact or `--store` is a usage error (64), reported before anything is opened.
+    func validate() throws {
+        _ = try ledgerContact()
         if let tenant, tenant.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("the tenant is empty: give a tenant id of the configuration, or leave out --tenant")
         }
@@ -77,6 +87,7 @@ struct ConsentExportCommand: ParsableCommand {
         do {
             // Read-only: the export never changes the file (no migration, no journal mode switched).
             let opened = try ConsentLedgerReader(path: path)
+            let contact = try ledgerContact()
             let tenants = try tenant.map { [$0] } ?? opened.consentTenants(contact: contact)
             document = ConsentExport(
                 contact: contact,

@@ -159,7 +159,8 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The contact's WhatsApp id (wa_id) or business-scoped user id: at most 256 bytes, no control characters. "
+            "The contact's WhatsApp id (wa_id) or business-scoped user id: at most 256 bytes, no control characters, "
+                + "at least one digit or letter. "
                 + "A phone number may be written as people write it (+57 300 111 2233, dashes, dots, parentheses): "
                 + "the case keeps its digits, which must be 6 to 20.",
             valueName: "contact"))

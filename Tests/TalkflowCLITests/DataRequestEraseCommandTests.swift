@@ -56,6 +56,12 @@ import Testing
             "consent", "export", "573001112233", "--store", "sqlite:store.sqlite", "--tenant", "ventas")
         let ventas = try #require((try json(scoped.stdout)["histories"] as? [[String: Any]])?.first)
         #expect(ventas["claim_in_progress"] as? Bool == true)
+        // The number as the case took it (and as people write it) is the same contact (habeas3 #3).
+        let written = try await folder.run(
+            "consent", "export", "+57 300 111-2233", "--store", "sqlite:store.sqlite", "--tenant", "ventas")
+        #expect(written.stdout == scoped.stdout)
+        let punctuation = try await folder.run("consent", "export", "+", "--store", "sqlite:store.sqlite")
+        #expect(punctuation.status == 64 && punctuation.stderr.contains("holds no digit or letter"))
 
         let erase = try await folder.run("data-request", "erase", "1", "--store", "sqlite:store.sqlite")
         #expect(erase.status == 0, "\(erase.stderr)")

@@ -250,6 +250,14 @@ struct AgentAPITests {
             try await server.handOff(EndToEnd.ana)
             let (status, history) = try await server.request(.GET, "contacts/\(EndToEnd.ana)/consent", key: "key-jefa")
             #expect(status == 200)
+            // The number as people write it is her `wa_id`, as a data request's contact is (habeas3 #3: the
+            // proof answered "no records").
+            let written = try await server.request(.GET, "contacts/%2B57%20300%20111-2233/consent", key: "key-jefa")
+            #expect(written.status == 200 && written.json["contact"] as? String == EndToEnd.ana)
+            #expect((written.json["records"] as? [Any])?.count == (history["records"] as? [Any])?.count)
+            #expect((history["records"] as? [Any])?.isEmpty == false)
+            let none = try await server.request(.GET, "contacts/%2B/consent", key: "key-jefa")
+            #expect(none.status == 400)
             #expect(Set(history.keys) == ["tenant", "contact", "current", "records", "claim_in_progress"])
             #expect(history["claim_in_progress"] as? Bool == false)
             let current = try #require(history["current"] as? [String: Any])

@@ -31,6 +31,14 @@ struct DataRequestContactTests {
         ),
         ("   ", "'contact' is empty; give the contact's WhatsApp id (wa_id), e.g. 573001112233"),
         (
+            "+",
+            "'contact' '+' holds no digit or letter; give the contact's WhatsApp id (wa_id), e.g. 573001112233, or business-scoped user id"
+        ),
+        (
+            " () ",
+            "'contact' '()' holds no digit or letter; give the contact's WhatsApp id (wa_id), e.g. 573001112233, or business-scoped user id"
+        ),
+        (
             "5730\n01",
             "'contact' holds a control character; give the contact's WhatsApp id (wa_id) or business-scoped user id"
         ),
