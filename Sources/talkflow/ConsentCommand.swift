@@ -60,11 +60,7 @@ struct ConsentExportCommand: ParsableCommand {
     /// The contact as the ledger keys it: a phone number as people write it (`+57 300 111 2233`) is the `wa_id`
     /// its digits are, as `talkflow data-request open` stores a case's contact (`DataRequestContact`).
     func ledgerContact() throws -> String {
-        do {
-            return try DataRequestContact.normalized(contact, name: "the contact")
-        } catch {
-            throw ValidationError(error.message)
-        }
+        try DataRequestContact.argument(contact)
     }
 
     /// A malformed contact or `--store` is a usage error (64), reported before anything is opened.
@@ -105,4 +101,15 @@ struct ConsentExportCommand: ParsableCommand {
 struct ConsentExport: Encodable {
     let contact: String
     let histories: [ConsentHistory]
+}
+
+extension DataRequestContact {
+    /// A command's `<contact>` argument as the store keys it (`normalized`); one that is none is a usage error.
+    static func argument(_ contact: String) throws -> String {
+        do {
+            return try normalized(contact, name: "the contact")
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 }

@@ -186,11 +186,7 @@ struct DataRequestOpenCommand: AsyncParsableCommand {
 
     /// The contact as the case stores it (`DataRequestContact.normalized`: `+57 300 111 2233` is 573001112233).
     func storedContact() throws -> String {
-        do {
-            return try DataRequestContact.normalized(contact, name: "the contact")
-        } catch {
-            throw ValidationError(error.message)
-        }
+        try DataRequestContact.argument(contact)
     }
 
     func validate() throws {
