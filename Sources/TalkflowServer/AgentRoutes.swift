@@ -22,6 +22,8 @@ struct AgentRoutes: Sendable {
     let processing: ConversationProcessing
     /// How often an idle event stream gets a keep-alive comment.
     var keepAlive: Duration = .seconds(15)
+    /// The bytes of events an event stream may have waiting for its client before it is ended.
+    var eventBacklogLimit = EventStreamBacklog.defaultLimit
 
     static let prefix = "api/v1/tenants/:tenant"
 
@@ -464,25 +466,40 @@ struct AgentRoutes: Sendable {
         }
         let events = processing.agentEvents.subscribe(tenant: caller.tenant.id, agent: agent)
         let keepAlive = keepAlive
+        let backlog = EventStreamBacklog(limit: eventBacklogLimit)
+        let logger = context.logger
         let body = ResponseBody { writer in
-            let (frames, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(512))
+            let (frames, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+            /// Queues a frame unless the client has fallen behind, which ends the stream.
+            @Sendable func queue(_ frame: String) {
+                switch backlog.add(frame.utf8.count) {
+                case .queued: sink.yield(frame)
+                case .fellBehind:
+                    sink.finish()
+                    logger.notice(
+                        "event stream ended: its client fell behind",
+                        metadata: ["tenant": "\(tenant.id)", "agent": "\(agent)", "limit_bytes": "\(backlog.limit)"])
+                case .dropped: break
+                }
+            }
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await event in events { sink.yield(event.frame) }
+                        for await event in events { queue(event.frame) }
                         sink.finish()
                     }
                     group.addTask {
                         while !Task.isCancelled {
                             try await Task.sleep(for: keepAlive)
-                            sink.yield(": keep-alive\n\n")
+                            queue(": keep-alive\n\n")
                         }
                     }
                     try await writer.write(ByteBuffer(string: ": connected\n\n"))
                     for await frame in frames {
-                        // Shutting down: what was not written yet is dropped, not drained.
-                        if Task.isShuttingDownGracefully { break }
+                        // Shutting down, or fallen behind: what was not written yet is dropped, not drained.
+                        if Task.isShuttingDownGracefully || backlog.overflowed { break }
                         try await writer.write(ByteBuffer(string: frame))
+                        backlog.remove(frame.utf8.count)
                     }
                     group.cancelAll()
                 }
