@@ -382,6 +382,7 @@ struct AgentRoutes: Sendable {
             evidence: EvidenceContext(
                 channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID, receivedAt: at))
         let committed: CommittedChanges
+        let refusedAfterCarryOver = Mutex<Refusal?>(nil)
         do {
             committed = try await store.update(tenant: tenant.id, contact: named, at: at) {
                 session, transaction in
@@ -390,9 +391,21 @@ struct AgentRoutes: Sendable {
                 // First onto the running flow, as a contact's message would be: a handoff a flow change ended is
                 // not the agent's any more (403), rather than a reply accepted and then stepped into nothing. (An
                 // outdated consent request is no matter here: an agent acts only on handed-off conversations.)
+                let handedOff = session.status == .queued || session.status == .withAgent
                 _ = stepper.adopt(&session, into: &changes)
                 before.agent.withLock { $0 = session.agent }
-                let kinds = try decide(&session, transaction.contact)
+                let kinds: [Event.Kind]
+                do {
+                    kinds = try decide(&session, transaction.contact)
+                } catch let refusal as Refusal
+                    where handedOff && session.status != .queued && session.status != .withAgent
+                {
+                    // The flow change ended the handoff: that is kept, as the contact's next message would keep
+                    // it (the list, the report and the agent's stream say so), and the action is refused after.
+                    refusedAfterCarryOver.withLock { $0 = refusal }
+                    stepper.describe(session, in: &changes)
+                    return changes
+                }
                 if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
                 for kind in kinds {
                     try stepper.step(kind, at: at, session: &session, transaction: transaction, into: &changes)
@@ -401,19 +414,28 @@ struct AgentRoutes: Sendable {
                 return changes
             }
         } catch let refusal as Refusal {
-            switch refusal {
-            case .notFound: throw AgentAPIError.notFound
-            case .notYours: throw AgentAPIError.notYours
-            case .notWithAgent: throw AgentAPIError.notWithAgent
-            case .unchanged(let session, let contact):
-                let unchanged = CommittedChanges(
-                    contact: contact, session: session, changes: ConversationChanges(), outboxIDs: [],
-                    ledgerSequences: [])
-                return Acted(committed: unchanged, agentBefore: nil)
-            }
+            return try Self.refused(refusal)
+        }
+        if let refusal = refusedAfterCarryOver.withLock({ $0 }) {
+            processing.agentEvents.publish(
+                committed, tenant: tenant.id, contact: committed.contact, at: at, inbound: false)
+            return try Self.refused(refusal)
         }
         if committed.hasWaitingMessages { processing.signal.ring() }
         return Acted(committed: committed, agentBefore: before.agent.withLock { $0 })
+    }
+
+    /// The API's answer to a refused action: its error, or the session as it was for an action that changes nothing.
+    static func refused(_ refusal: Refusal) throws -> Acted {
+        switch refusal {
+        case .notFound: throw AgentAPIError.notFound
+        case .notYours: throw AgentAPIError.notYours
+        case .notWithAgent: throw AgentAPIError.notWithAgent
+        case .unchanged(let session, let contact):
+            let unchanged = CommittedChanges(
+                contact: contact, session: session, changes: ConversationChanges(), outboxIDs: [], ledgerSequences: [])
+            return Acted(committed: unchanged, agentBefore: nil)
+        }
     }
 
     /// What `act` committed, and the agent the conversation had before.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Storage
 import Testing
 
 @testable import TalkflowServer
@@ -100,16 +101,48 @@ import Testing
         }
     }
 
-    @Test func aMessageAfterAFlowChangeThatRemovedTheHandoffTellsTheAgent() async throws {
+    /// Hands Ana's conversation to ana, reloads a flow without its handoff step, runs `act` and checks ana's
+    /// stream tells her the handoff ended with `flow_changed`.
+    private func afterAFlowChangeThatRemovedTheHandoff(
+        _ act: @escaping @Sendable (AgentServer) async throws -> Void
+    ) async throws {
         try await AgentServer.run(admin: true) { server in
             let ana = try await server.readEvents(of: "ana")
             defer { ana.cancel() }
             try await server.handOff(EndToEnd.ana)
             try await server.replaceTheHandoffStep()
-            #expect(try await server.e2e.post(EndToEnd.text("sigo aquí", from: EndToEnd.ana, id: "wamid.G1")) == 200)
+            try await act(server)
             try await server.waitUntil { ana.text.contains("event: unassignment") }
             Self.expectUnassignment(ana.text, reason: "flow_changed")
             try await server.waitForEmptyOutbox()
+        }
+    }
+
+    @Test func aMessageAfterAFlowChangeThatRemovedTheHandoffTellsTheAgent() async throws {
+        try await afterAFlowChangeThatRemovedTheHandoff { server in
+            let status = try await server.e2e.post(EndToEnd.text("sigo aquí", from: EndToEnd.ana, id: "wamid.G1"))
+            #expect(status == 200)
+        }
+    }
+
+    /// An agent's action on a conversation whose handoff a flow change ended keeps that carry-over, as the contact's
+    /// next message would: the audit found it computed only to refuse, so the list showed the conversation with
+    /// ana for ever while her reply was 403 and every close or reassignment 409. The refusal stands; the list,
+    /// the thread and her stream now say the handoff ended.
+    @Test func anAgentsActionAfterAFlowChangeThatRemovedTheHandoffKeepsItsEnd() async throws {
+        try await afterAFlowChangeThatRemovedTheHandoff { server in
+            let reply = try await server.request(
+                .POST, "conversations/\(EndToEnd.ana)/messages", key: "key-ana", body: #"{"text":"sigo aqui"}"#)
+            #expect(reply.status == 403)
+            let (listed, list) = try await server.request(
+                .GET, "conversations?status=with_agent,queued", key: "key-jefa")
+            #expect(listed == 200 && (list["conversations"] as? [Any])?.isEmpty == true)
+            let thread = try await server.e2e.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let ended = ConversationEvent(ConversationEvent.handoffEnded, detail: "ana")
+            #expect(thread.contains { $0.content == .event(ended) })
+            let close = try await server.request(.POST, "conversations/\(EndToEnd.ana)/close", key: "key-jefa")
+            #expect(close.status == 409)
         }
     }
 }
