@@ -724,7 +724,20 @@ private struct Decoder {
                     return nil
                 }
                 comparison = .oneOf(c.textList(op).map(\.value))
-            case "contains": comparison = c.text(op).map { .contains($0.value) }
+            case "contains":
+                // Every text contains the empty text: a blank operand (text comparisons ignore extra spaces) decides
+                // nothing, and is refused as `in: []` is.
+                let operand = c.text(op)
+                if let operand, TextMatching.normalize(operand.value).isEmpty {
+                    let what = operand.value.isEmpty ? "is empty" : "holds only spaces, which text comparisons ignore"
+                    sink.add(
+                        SchemaRules.invalidValue.diagnostic(
+                            "'contains' of a condition \(what); every text contains the empty text, so the case "
+                                + "would decide nothing", at: operand.range,
+                            suggestion: "write the text to look for, or use 'is_set: true' for any value"))
+                    return nil
+                }
+                comparison = operand.map { .contains($0.value) }
             case "matches":
                 comparison = c.text(op).flatMap { pattern in
                     if let problem = PatternCheck.problem(pattern.value) {

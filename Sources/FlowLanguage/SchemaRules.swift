@@ -26,7 +26,8 @@ public enum SchemaRules {
     public static let invalidValue = RuleDescriptor(
         id: "invalid_value", severity: .error,
         summary: "a value outside what the field accepts (an unknown step type, a bad duration, time or date, a "
-            + "blank text, a control character in a text the bot sends)",
+            + "blank text, a condition that decides nothing such as `in: []` or `contains: \"\"`, a control "
+            + "character in a text the bot sends)",
         fix: "Use one of the values the message lists, in the format it shows; remove a control character "
             + "(written by an escape such as \\0, \\e or \\x7f in double quotes).",
         pointsAt: "the value; for a control character, the escape that writes it")
