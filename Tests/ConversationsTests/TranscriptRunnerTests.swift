@@ -571,7 +571,8 @@ struct TranscriptRunnerTests {
         #expect(message.contains("(first difference at character "), "\(message)")
     }
 
-    /// An expectation of an interactive message's parts without its form reads as one message with those parts.
+    /// An expectation of an interactive message's parts without its form reads as one message with those parts;
+    /// against a long message it is shown at its first differing part (here a header the message does not have).
     @Test func anExpectationOfPartsWithoutAFormIsDescribedAsAMessage() throws {
         let folder = try TranscriptFolder()
         try folder.copyDefaultFlow()
@@ -579,7 +580,13 @@ struct TranscriptRunnerTests {
             "t.test.yaml",
             "flow: default.yaml\nsteps:\n  - contact: hola\n  - bot: { header: Aviso, body: Hola }\n")
         let message = TranscriptRunner.run(file: path).failures.first?.diagnostics.first?.message ?? ""
-        #expect(message.hasPrefix(#"expected bot message with header "Aviso" with body "Hola", got bot buttons"#))
+        #expect(message == #"expected bot message with header "Aviso", got bot buttons without a header"#)
+        let short = TranscriptMatching.mismatch(
+            .bot(MessageExpectation(body: "Hola", header: "Aviso")),
+            .bot(.buttons(body: "Hola", header: nil, footer: nil, buttons: [ReplyButton(id: "s", title: "Sí")])))
+        #expect(
+            short
+                == #"expected bot message with header "Aviso" with body "Hola", got bot buttons [Sí] with body "Hola""#)
     }
 
     /// A file sent without a `filename` is named by its URL's last path segment, as the REPL shows it.
@@ -1064,4 +1071,46 @@ struct TranscriptRunnerTests {
     let text = "bot text \"" + String(repeating: "a", count: 200) + "\""
     let window = TranscriptMatching.expectedGot(text + "x", text)
     #expect(window.hasSuffix("(first difference at character 212)"), "\(window)")
+}
+
+/// A failed `body:`, `header:` or `footer:` (or buttons, rows) on a long interactive message is shown at the first
+/// part the expectation checks that differs, with the position within that part: the window was placed on the
+/// words describing the two messages ("first difference at character 5", both bodies cut before the real
+/// difference; newcomer5 #3, contract2 #5).
+@Test func aLongMessageIsShownAtTheFirstDifferingPartItChecks() {
+    let body =
+        String(repeating: "Tus datos se tratan con cuidado. ", count: 15) + "Política: https://banco.example.co/datos"
+    let buttons = [ReplyButton(id: "a", title: "Acepto"), ReplyButton(id: "n", title: "No acepto")]
+    let output = ObservedEffect.bot(.buttons(body: body, header: nil, footer: "Tel 573001112233", buttons: buttons))
+    let wrongBody = MessageExpectation(body: String(body.dropLast()))
+    let message = TranscriptMatching.mismatch(.bot(wrongBody), output)
+    #expect(message.contains(#"/dato", got bot buttons with body …"#), "\(message)")
+    #expect(message.hasSuffix(#"/datos" (first difference at character \#(body.count) of the body)"#), "\(message)")
+    #expect(message.hasPrefix("expected bot message with body …"), "\(message)")
+    // The same with the buttons given (right), and in a list whose label the expectation does not check.
+    let withButtons = MessageExpectation(body: String(body.dropLast()), form: .buttons(["Acepto", "No acepto"]))
+    #expect(TranscriptMatching.mismatch(.bot(withButtons), output).hasSuffix("at character \(body.count) of the body)"))
+    let rows = (1...6).map { ListRow(id: "r\($0)", title: "Pregunta \($0)", description: nil) }
+    let list = ObservedEffect.bot(.list(body: body, header: nil, footer: nil, button: "Ver preguntas", rows: rows))
+    let rowsAndBody = MessageExpectation(body: body + "x", form: .list(button: nil, rows: rows.map(\.title)))
+    let listMessage = TranscriptMatching.mismatch(.bot(rowsAndBody), list)
+    #expect(listMessage.hasPrefix("expected bot list with body …"), "\(listMessage)")
+    #expect(listMessage.hasSuffix("(first difference at character \(body.count + 1) of the body)"), "\(listMessage)")
+    // A footer after a long body: shown whole, the position within the footer.
+    let footer = TranscriptMatching.mismatch(.bot(MessageExpectation(body: body, footer: "Tel 573001112234")), output)
+    #expect(
+        footer == #"expected bot message with footer "Tel 573001112234", got bot buttons with footer "#
+            + #""Tel 573001112233" (first difference at character 16 of the footer)"#)
+    // A header the message does not have is said so.
+    let header = TranscriptMatching.mismatch(.bot(MessageExpectation(header: "Banco")), output)
+    #expect(header == #"expected bot message with header "Banco", got bot buttons without a header"#)
+    // Rows that differ: the rows, not the list's label the expectation leaves out.
+    let otherRows = MessageExpectation(form: .list(button: nil, rows: ["Pregunta 1", "Pregunta 9"]))
+    let rowsMessage = TranscriptMatching.mismatch(.bot(otherRows), list)
+    #expect(rowsMessage.hasPrefix("expected bot list [Pregunta 1, Pregunta 9], got bot list [Pregunta 1, Pregunta 2"))
+    #expect(rowsMessage.hasSuffix("(first difference at character 23 of the rows)"), "\(rowsMessage)")
+    // A text message for an expectation of an interactive message's parts is another kind: shown whole.
+    let text = ObservedEffect.bot(.text(body))
+    let otherKind = TranscriptMatching.mismatch(.bot(wrongBody), text)
+    #expect(!otherKind.contains("first difference") && otherKind.hasSuffix("/datos\""), "\(otherKind)")
 }

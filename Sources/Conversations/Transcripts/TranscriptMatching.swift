@@ -261,6 +261,103 @@ enum TranscriptMatching {
     /// The longest output a failed `contains` or `pattern` shows whole; a longer one shows its start and its end.
     static let partLimit = 1_000
 
+    /// The failure message of an expectation that met an output of its kind (or, out of step, of another) it does
+    /// not match. A long interactive message checked by its parts (`body:`, `header:`, `footer:`, its buttons or
+    /// rows) is shown at the first part the expectation checks that differs, so that the window and the
+    /// character position are within that part and not in the words that describe the two messages.
+    static func mismatch(_ expected: TranscriptExpectation, _ observed: ObservedEffect, limit: Int = 160) -> String {
+        let e = describe(expected)
+        let a = describe(observed)
+        let part = looksForAPart(expected)
+        if !part, e.count > limit || a.count > limit, let message = partMismatch(expected, observed, limit: limit) {
+            return message
+        }
+        return expectedGot(e, a, part: part, limit: limit)
+    }
+
+    /// `expected bot message with body "…", got bot buttons with body "…" (first difference at character N of
+    /// the body)` for the first part an expectation of a buttons or list message checks that differs; `nil` when
+    /// the expectation is not of such parts or the output is of another kind.
+    static func partMismatch(_ expected: TranscriptExpectation, _ observed: ObservedEffect, limit: Int) -> String? {
+        let prefix: String
+        var actualPrefix: String?
+        let m: MessageExpectation
+        let message: OutboundMessage
+        switch (expected, observed) {
+        case (.bot(let expectation), .bot(let output)): (prefix, m, message) = ("bot", expectation, output)
+        case (.windowClosed(let expectation), .windowClosed(let output, let sender)):
+            (prefix, m, message) = ("window_closed", expectation, output)
+            if case .agent(let agent) = sender { actualPrefix = "window_closed (agent '\(agent)')" }
+        default: return nil
+        }
+        guard m.text == nil else { return nil }
+        // The parts checked, in the order a description names them, each as a description shows it (`nil`
+        // actual: the message has no such part), with the texts themselves for a text's position.
+        var parts: [(name: String, expected: String, actual: String?, raw: (String, String)?, form: Bool)] = []
+        let expectedKind: String
+        let actualKind: String
+        let header: String?
+        let body: String
+        let footer: String?
+        switch (m.form, message) {
+        case (nil, .buttons(let b, let h, let f, _)):
+            (expectedKind, actualKind, header, body, footer) = ("message", "buttons", h, b, f)
+        case (nil, .list(let b, let h, let f, _, _)):
+            (expectedKind, actualKind, header, body, footer) = ("message", "list", h, b, f)
+        case (.buttons(let titles), .buttons(let b, let h, let f, let buttons)):
+            (expectedKind, actualKind, header, body, footer) = ("buttons", "buttons", h, b, f)
+            parts.append(("buttons", list(titles), list(buttons.map(\.title)), nil, true))
+        case (.list(let button, let rows), .list(let b, let h, let f, let actualButton, let actualRows)):
+            (expectedKind, actualKind, header, body, footer) = ("list", "list", h, b, f)
+            if let button { parts.append(("button", "'\(button)'", "'\(actualButton)'", (button, actualButton), true)) }
+            if let rows { parts.append(("rows", list(rows), list(actualRows.map(\.title)), nil, true)) }
+        default: return nil
+        }
+        for (name, wanted, actual) in [
+            ("header", m.header, header), ("body", m.body, body), ("footer", m.footer, footer),
+        ] {
+            guard let wanted else { continue }
+            parts.append((name, quote(wanted), actual.map(quote), actual.map { (wanted, $0) }, false))
+        }
+        guard let differing = parts.first(where: { $0.expected != $0.actual }) else { return nil }
+        // A form's part is named by the form's own words (`bot list [rows]`), a text part by its name.
+        let named = differing.form ? "" : " with \(differing.name)"
+        let actualWords = "\(actualPrefix ?? prefix) \(actualKind)"
+        guard let actual = differing.actual else {
+            return "expected \(prefix) \(expectedKind)\(named) \(differing.expected), got \(actualWords) without a "
+                + differing.name
+        }
+        let shownE = Array(differing.expected)
+        let shownA = Array(actual)
+        let (cutE, cutA) = window(shownE, shownA, first: firstDifference(shownE, shownA), limit: limit)
+        // The position counts the part's own characters (a text's, not its quoted form's), from 1.
+        let position =
+            differing.raw.map { firstDifference(Array($0.0), Array($0.1)) } ?? firstDifference(shownE, shownA)
+        return "expected \(prefix) \(expectedKind)\(named) \(cutE), got \(actualWords)\(named) \(cutA) "
+            + "(first difference at character \(position + 1) of the \(differing.name))"
+    }
+
+    /// The index of the first character where two texts differ (the shorter one's length when one begins the
+    /// other).
+    static func firstDifference(_ e: [Character], _ a: [Character]) -> Int {
+        var first = 0
+        while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
+        return first
+    }
+
+    /// Both texts cut to the same window of `limit` characters around `first`, marked `…`; a text no longer than
+    /// `limit` when both are is shown whole.
+    static func window(_ e: [Character], _ a: [Character], first: Int, limit: Int) -> (String, String) {
+        guard e.count > limit || a.count > limit else { return (String(e), String(a)) }
+        let start = max(0, first - limit / 2)
+        func cut(_ chars: [Character]) -> String {
+            let end = min(chars.count, start + limit)
+            guard start < end else { return "…" }
+            return (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+        }
+        return (cut(e), cut(a))
+    }
+
     /// `expected A, got B`, with long descriptions cut to a window around their first difference, so that a
     /// one-letter change in a 900-character consent text is visible at a glance. For an expectation that looks
     /// for a part of a text there is no such difference: the output is shown whole (its first and last 500
@@ -277,23 +374,16 @@ enum TranscriptMatching {
                 a.count > partLimit ? String(a[..<half]) + " … " + String(a[(a.count - half)...]) : actual
             return "expected \(shownExpected), got \(shownActual)"
         }
-        var first = 0
-        while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
+        let first = firstDifference(e, a)
         // Outputs of another kind (`bot text …` for `bot buttons …`) differ in their first words: no window
         // around that difference says anything, so the output is shown as for a part (whole, or its two ends).
-        // An expectation of parts without a form (`bot message with body …`) is of any interactive kind.
+        // An expectation of parts without a form (`bot message with body …`) of a buttons or list message is
+        // shown at its part (`mismatch`); reaching here, the output is of another kind (`bot text …`).
         let quote: (Character) -> Bool = { "\"['(".contains($0) }
-        if !expected.hasPrefix("bot message "),
-            first < min(e.firstIndex(where: quote) ?? e.count, a.firstIndex(where: quote) ?? a.count)
-        {
+        if first < min(e.firstIndex(where: quote) ?? e.count, a.firstIndex(where: quote) ?? a.count) {
             return expectedGot(expected, actual, part: true, limit: limit)
         }
-        let start = max(0, first - limit / 2)
-        func window(_ chars: [Character]) -> String {
-            let end = min(chars.count, start + limit)
-            guard start < end else { return "…" }
-            return (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
-        }
-        return "expected \(window(e)), got \(window(a)) (first difference at character \(first + 1))"
+        let (cutE, cutA) = window(e, a, first: first, limit: limit)
+        return "expected \(cutE), got \(cutA) (first difference at character \(first + 1))"
     }
 }

@@ -340,9 +340,7 @@ private struct Execution {
             return
         }
         if let same = searched.firstIndex(where: { TranscriptMatching.sameKind(expected, $0) }) {
-            let message = TranscriptMatching.expectedGot(
-                TranscriptMatching.describe(expected), TranscriptMatching.describe(outputs[same]),
-                part: TranscriptMatching.looksForAPart(expected))
+            let message = TranscriptMatching.mismatch(expected, outputs[same])
             fail(TranscriptRules.mismatch, message, at: range, stop: false)
             // In an exhaustive transcript the compared output is the one this line stands for. Without that
             // bound it may lie past outputs later lines expect: nothing is used up, so they still find theirs.
@@ -351,9 +349,7 @@ private struct Execution {
         }
         if let bound {
             // A required output of another kind where this one was expected: out of step.
-            let message = TranscriptMatching.expectedGot(
-                TranscriptMatching.describe(expected), TranscriptMatching.describe(outputs[bound]),
-                part: TranscriptMatching.looksForAPart(expected))
+            let message = TranscriptMatching.mismatch(expected, outputs[bound])
             fail(TranscriptRules.mismatch, message, at: range, stop: true)
             return
         }
