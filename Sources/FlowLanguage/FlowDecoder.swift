@@ -111,14 +111,21 @@ private struct Decoder {
                     SchemaRules.invalidValue.diagnostic(
                         "unknown time zone '\(zone.value)'; use an IANA name such as 'America/Bogota'",
                         at: zone.range,
-                        suggestion: Self.zoneNamed(zone.value).map { "did you mean '\($0)'?" }))
+                        suggestion: Self.zoneSuggestion(zone.value).map { "did you mean '\($0)'?" }))
+            } else if let minutes = Self.offsetMinutes(zone.value), minutes >= 60 {
+                // Foundation accepts `UTC+05:60`, which is no offset: minutes run from 00 to 59.
+                sink.add(
+                    SchemaRules.invalidValue.diagnostic(
+                        "time zone '\(zone.value)' has \(minutes) minutes, and the minutes of an offset run from 00 "
+                            + "to 59; use an IANA name such as 'America/Bogota'",
+                        at: zone.range))
             } else if let offset = TimeZone(identifier: zone.value)?.secondsFromGMT(),
                 !FlowDecoder.existingOffsets.contains(offset)
             {
                 sink.add(
                     SchemaRules.invalidValue.diagnostic(
-                        "time zone '\(zone.value)' is \(offset / 3600) hours from UTC, an offset no place uses "
-                            + "(they run from -12 to +14); use an IANA name such as 'America/Bogota'",
+                        "time zone '\(zone.value)' is \(Self.offsetText(offset)) from UTC, an offset no place uses "
+                            + "(they run from -12:00 to +14:00); use an IANA name such as 'America/Bogota'",
                         at: zone.range))
             } else {
                 timeZone = zone
@@ -181,6 +188,33 @@ private struct Decoder {
                 SchemaRules.invalidValue.diagnostic(
                     "a word of \(holder) is blank: no message would ever match it; remove it", at: word.range))
         }
+    }
+
+    /// The IANA zone an unknown `time_zone` was probably meant to be: its city written as people write it
+    /// (`New York`), else the closest name (`Europe/Madird`, case aside).
+    static func zoneSuggestion(_ text: String) -> String? {
+        zoneNamed(text) ?? Suggestions.closest(to: text, in: TimeZone.knownTimeZoneIdentifiers)
+    }
+
+    /// The minutes written in a fixed offset (`30` of `UTC+05:30` or `GMT+0530`); `nil` when there are none.
+    static func offsetMinutes(_ text: String) -> Int? {
+        let upper = text.uppercased()
+        guard upper.hasPrefix("UTC") || upper.hasPrefix("GMT") else { return nil }
+        let rest = upper.dropFirst(3)
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
+        let parts = rest.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        if parts.count == 2 { return Int(parts[1]) }
+        guard parts.count == 1, (3...4).contains(parts[0].count) else { return nil }
+        return Int(parts[0].suffix(2))
+    }
+
+    /// An offset in seconds as `+14:30` or `-12:00`.
+    static func offsetText(_ seconds: Int) -> String {
+        let minutes = abs(seconds) / 60
+        let hh = minutes / 60 < 10 ? "0\(minutes / 60)" : "\(minutes / 60)"
+        let mm = minutes % 60 < 10 ? "0\(minutes % 60)" : "\(minutes % 60)"
+        return (seconds < 0 ? "-" : "+") + hh + ":" + mm
     }
 
     /// The IANA zone whose city is `text` written as people write it (`New York`, `bogota`, `Sao Paulo`):

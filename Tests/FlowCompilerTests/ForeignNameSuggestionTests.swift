@@ -26,6 +26,8 @@ import Testing
 
     @Test(arguments: [
         ("New York", "America/New_York"), ("bogota", "America/Bogota"), ("Sao Paulo", "America/Sao_Paulo"),
+        // A wrong case or a slip in an IANA name (newcomer5 #4).
+        ("america/lima", "America/Lima"), ("Europe/Madird", "Europe/Madrid"), ("America/Bogta", "America/Bogota"),
     ])
     func aCityNamesItsZone(written: String, zone: String) throws {
         let yaml = try Self.flow(settings: "  time_zone: \(written)\n")
