@@ -336,8 +336,12 @@ private struct Decoder {
             var agents: [Located<String>] = []
             var malformed = false
             if let items = pair.value.sequence {
+                // Spaces around an agent's name are no part of it (lint's duplicate_agent already ignores them):
+                // `" Eva "` is Eva in the rotation, in handoffs and in transcripts.
                 agents = items.compactMap {
-                    MappingReader.text($0, what: "an agent of queue '\(pair.key)'", sink: sink)
+                    MappingReader.text($0, what: "an agent of queue '\(pair.key)'", sink: sink).map {
+                        Located($0.value.trimmingCharacters(in: .whitespacesAndNewlines), range: $0.range)
+                    }
                 }
             } else if !pair.value.isNull {
                 sink.add(

@@ -92,4 +92,28 @@ struct TranscriptExpectationIDTests {
         let result = TranscriptRunner.run(transcript, machine: try TranscriptSamples.defaultMachine())
         #expect(failures(result) == ["7:5 transcript_flow queue 'ventas' has no agent 'zoe'"])
     }
+
+    /// An agent written with spaces around in the flow (`[" ana ", bruno]`) is ana: at run time and to a
+    /// transcript, as lint's duplicate_agent already took it; a name the flow does not have, in another case or
+    /// with spaces around, gets the agent as a suggestion (newcomer5 #5).
+    @Test func spacesAroundAnAgentOfTheFlowAreNoPartOfTheName() throws {
+        let folder = try TranscriptFolder()
+        let flow = try String(
+            contentsOf: transcriptRepositoryRoot.appending(path: "Flows/default.yaml"), encoding: .utf8)
+        let spaced = flow.replacingOccurrences(
+            of: "ventas: [ana, bruno, carla]", with: "ventas: [\" ana \", bruno, carla]")
+        #expect(spaced != flow)
+        try folder.write("default.yaml", spaced)
+        let handedOver = TranscriptRunner.run(file: try folder.write("t.test.yaml", TranscriptSamples.withAgentHeader))
+        #expect(handedOver.status == .passed, "\(failures(handedOver))")
+        let rotation = TranscriptSamples.acceptedHeader.replacingOccurrences(
+            of: "flow: default.yaml\n", with: "flow: default.yaml\nfixtures: { rotation: { ventas: Ana } }\n")
+        let misnamed = TranscriptRunner.run(
+            file: try folder.write("m.test.yaml", rotation + "  - handoff: { agent: \" bruno \" }\n"))
+        #expect(
+            failures(misnamed) == [
+                "2:33 transcript_flow fixtures: queue 'ventas' has no agent 'Ana'; did you mean 'ana'?",
+                "13:23 transcript_flow no queue of the flow has an agent ' bruno '; did you mean 'bruno'?",
+            ])
+    }
 }

@@ -1,5 +1,6 @@
 import FlowCompiler
 import FlowDiagnostics
+import Foundation
 
 /// One way a transcript's fixtures do not fit its flow: a step, variable, queue or agent the flow does not have,
 /// or variables without a starting step.
@@ -70,8 +71,11 @@ extension TranscriptDriver {
         }.map(\.element)
     }
 
-    /// "; did you mean 'x'?" when a close name exists, else the empty string.
+    /// "; did you mean 'x'?" when a close name exists, else the empty string. Spaces around the name are no part
+    /// of a name (an agent `" Eva "` of a flow is Eva), so they do not count as differences.
     static func suggestion(_ name: String, _ candidates: [String]) -> String {
-        Suggestions.closest(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        Suggestions.closest(to: name.trimmingCharacters(in: .whitespacesAndNewlines), in: candidates).map {
+            "; did you mean '\($0)'?"
+        } ?? ""
     }
 }
