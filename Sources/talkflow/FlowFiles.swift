@@ -96,7 +96,8 @@ enum FileSystem {
     /// A rename replaces whatever `path` names, so it is used for regular files only: a symbolic link is
     /// followed (the link stays, its target is written), and a device or a pipe (`/dev/null`, `/dev/stdout`, a
     /// FIFO) is written in place; renaming over one would put a regular file where the device was. A file the
-    /// command reads (`sparing`) is never written, through whatever path or link it is named.
+    /// command reads (`sparing`) is never written, through whatever path or link it is named. A replaced file
+    /// keeps its mode.
     static func writeAtomically(_ text: String, to given: String, sparing inputs: [OwnInput] = []) -> String? {
         // The system takes a name up to its first NUL: writing would replace another file (the flow itself, for
         // `/save flow.yaml<NUL>.test.yaml`) while the caller names this one.
@@ -114,7 +115,8 @@ enum FileSystem {
             }
         }
         if let conflict = OwnInput.conflict(writing: path, inputs: inputs) { return conflict }
-        if SystemPath.stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        let exists = SystemPath.stat(path, &info) == 0
+        if exists, info.st_mode & S_IFMT != S_IFREG {
             if isDirectory(info) { return "is a folder" }
             let descriptor = SystemPath.open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             // Opening a FIFO without blocking fails with ENXIO ("no such device or address") when no program
@@ -131,7 +133,14 @@ enum FileSystem {
         let temporary = "\(path).talkflow-\(getpid()).tmp"
         let descriptor = SystemPath.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return FileKind.describe(errno) }
-        var failure = writeAll(text, to: descriptor)
+        var failure: String?
+        if exists {
+            // The replaced file keeps its permissions (a 0600 transcript stays private, a group-writable lock
+            // group-writable), and its owner and group where the user may give them, as `sed -i` and editors do.
+            _ = fchown(descriptor, info.st_uid, info.st_gid)
+            if fchmod(descriptor, info.st_mode & 0o777) != 0 { failure = FileKind.describe(errno) }
+        }
+        if failure == nil { failure = writeAll(text, to: descriptor) }
         if close(descriptor) != 0, failure == nil { failure = FileKind.describe(errno) }
         if failure == nil, SystemPath.rename(temporary, path) != 0 { failure = FileKind.describe(errno) }
         if failure != nil { SystemPath.unlink(temporary) }

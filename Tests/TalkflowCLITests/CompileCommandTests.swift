@@ -93,6 +93,38 @@ import Testing
         #expect(info.st_mode & S_IFMT == S_IFIFO)
     }
 
+    /// A file replaced whole (`compile -o`, also through a link, `test --junit`, the REPL's `/save`) keeps its mode:
+    /// a 0600 file came back 0644, readable by everyone (contract2 #3). A new file gets the usual mode.
+    @Test func aReplacedFileKeepsItsMode() async throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("flow.yaml", Flows.valid)
+        try folder.write("t.test.yaml", "flow: flow.yaml\nsteps: []\n")
+        func mode(_ name: String) -> mode_t {
+            var info = stat()
+            _ = stat(folder.url.appendingPathComponent(name).path, &info)
+            return info.st_mode & 0o777
+        }
+        for (name, permissions) in [("m.json", 0o600), ("j.xml", 0o640), ("s.test.yaml", 0o600), ("t.json", 0o660)] {
+            try folder.write(name, "x")
+            #expect(chmod(folder.url.appendingPathComponent(name).path, mode_t(permissions)) == 0)
+        }
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("l.json").path, withDestinationPath: "t.json")
+        #expect(try await folder.run("compile", "flow.yaml", "-o", "m.json").status == 0)
+        #expect(try await folder.run("compile", "flow.yaml", "-o", "l.json").status == 0)
+        #expect(try await folder.run("compile", "flow.yaml", "-o", "new.json").status == 0)
+        #expect(try await folder.run("test", "t.test.yaml", "--junit", "j.xml").status == 0)
+        let repl = try await PipedRepl.run(
+            "hola\n/save s.test.yaml\n", arguments: ["repl", "flow.yaml"], in: folder.url)
+        #expect(repl.status == 0, "\(repl.stderr)")
+        #expect(try String(contentsOf: folder.url.appendingPathComponent("m.json"), encoding: .utf8).hasPrefix("{"))
+        #expect(try String(contentsOf: folder.url.appendingPathComponent("s.test.yaml"), encoding: .utf8) != "x")
+        #expect([mode("m.json"), mode("t.json"), mode("j.xml"), mode("s.test.yaml")] == [0o600, 0o660, 0o640, 0o600])
+        // A new file is created as before, with the mode the umask leaves (it has no earlier mode to keep).
+        #expect(mode("new.json") & 0o600 == 0o600)
+    }
+
     /// A flow with errors exits 1 with the text diagnostics on stderr and nothing on stdout.
     @Test func errorsArePrintedToStderrAndNothingIsCompiled() async throws {
         try Flows.requireVariants()
