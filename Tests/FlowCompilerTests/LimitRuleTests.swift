@@ -382,9 +382,37 @@ private func text(_ count: Int) -> String {
         #expect(diagnostic.id == "duplicate_option")
         #expect(
             diagnostic.message
-                == "title '  COMPRAR ' of option 'b' in step 's' repeats the title 'Comprar' of option 'a'; "
-                + "each reply must choose exactly one option"
+                == "title '  COMPRAR ' of option 2 ('  COMPRAR ') in step 's' repeats the title 'Comprar' of option 1 "
+                + "('Comprar'); each reply must choose exactly one option"
         )
+        #expect(diagnostic.suggestion == "give option 2 ('  COMPRAR ') a title of its own")
+    }
+
+    /// Two options with the same id (a copied line) are told apart by position and title, the id clash is named
+    /// as such although the id also matches the first option's title, and the help says what to change: the
+    /// message named both options 'comprar' and spoke of a title (contract2 #8).
+    @Test func aRepeatedIdNamesTheOptionsByPositionAndTitle() throws {
+        let marked = Marked(
+            Inline.menu(
+                options: "      - { id: ‹2›comprar, title: Comprar, next: s }\n"
+                    + "      - { id: ‹1›comprar, title: Preguntas frecuentes, synonyms: [‹3›\"1\"], next: s }\n"))
+        let diagnostics = try Inline.run(DuplicateOptionRule(), marked.text)
+        #expect(
+            try report(marked) == [
+                "\(marked(1)!) note [\(marked(2)!)]", "\(marked(3)!) note [\(Position(line: 8, column: 9))]",
+            ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "id 'comprar' of option 2 ('Preguntas frecuentes') in step 's' repeats the id 'comprar' of option 1 "
+                    + "('Comprar'); each reply must choose exactly one option",
+                "synonym '1' of option 2 ('Preguntas frecuentes') in step 's' is the number of option 1 ('Comprar'), "
+                    + "which the contact can type to choose it",
+            ])
+        #expect(
+            diagnostics.map(\.suggestion) == [
+                "give option 2 ('Preguntas frecuentes') an id of its own (the reply WhatsApp sends back names it)",
+                "remove the synonym '1' from option 2 ('Preguntas frecuentes'), or give it another word",
+            ])
     }
 
     @Test("titles that differ only by accents or inner spaces repeat: typed, they match the same way")
