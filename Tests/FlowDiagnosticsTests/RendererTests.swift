@@ -645,6 +645,14 @@ private func parseJSON(_ text: String) throws -> Any {
         #expect(SARIFRenderer.uriReference("my flows/menú.yaml") == "my%20flows/men%C3%BA.yaml")
         #expect(SARIFRenderer.uriReference("c:50%#x.yaml") == "c%3A50%25%23x.yaml")
     }
+
+    /// A file name that is not UTF-8 is printed with U+FFFD in every format: its URI encodes U+FFFD, not the
+    /// private-use character that holds the byte inside talkflow (`caf%F4%8F%BB%A9.yaml`; contract2 #4).
+    @Test func aByteOfANameThatIsNotUTF8IsEncodedAsTheReplacementCharacter() {
+        let held = SystemPath.decode(Array("caf".utf8) + [0xE9] + Array(".yaml".utf8))
+        #expect(SystemPath.display(held) == "caf\u{FFFD}.yaml")
+        #expect(SARIFRenderer.uriReference(held) == "caf%EF%BF%BD.yaml")
+    }
 }
 
 @Suite struct GitHubRendererTests {

@@ -93,11 +93,13 @@ public enum SARIFRenderer {
     }
 
     /// A path as a URI reference: RFC 3986 unreserved characters and `/` stay, every other byte of its UTF-8 is
-    /// percent-encoded (including `:`, which would otherwise read as a scheme, and `%`).
+    /// percent-encoded (including `:`, which would otherwise read as a scheme, and `%`). The path is the one the
+    /// other formats print: a byte of a name that is not UTF-8 is U+FFFD (`%EF%BF%BD`), never the private-use
+    /// character talkflow holds it as, which names no file under any spelling.
     static func uriReference(_ path: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var bytes: [UInt8] = []
-        for byte in path.utf8 {
+        for byte in SystemPath.display(path).utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
