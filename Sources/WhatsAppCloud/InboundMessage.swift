@@ -476,8 +476,8 @@ private struct WireLocation: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         location = InboundMessage.Location(
-            latitude: try c.decodeLenientDouble(forKey: .latitude),
-            longitude: try c.decodeLenientDouble(forKey: .longitude),
+            latitude: try c.decodeCoordinate(forKey: .latitude, limit: Coordinate.latitudeLimit),
+            longitude: try c.decodeCoordinate(forKey: .longitude, limit: Coordinate.longitudeLimit),
             name: try c.decodeIfPresent(String.self, forKey: .name),
             address: try c.decodeIfPresent(String.self, forKey: .address),
             url: try c.decodeIfPresent(String.self, forKey: .url))

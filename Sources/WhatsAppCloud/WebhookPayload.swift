@@ -396,15 +396,24 @@ extension KeyedDecodingContainer {
         return seconds
     }
 
-    /// A JSON number, or a string holding one (coordinates have been seen both ways in client fixtures).
-    func decodeLenientDouble(forKey key: Key) throws -> Double {
+    /// A coordinate: a JSON number, or a string holding one in JSON's grammar (coordinates have been seen both
+    /// ways in client fixtures; `NaN`, `inf` and `0x1p3` are no JSON number), within `limit` degrees either way.
+    func decodeCoordinate(forKey key: Key, limit: Double) throws -> Double {
+        let value: Double
         if let text = try? decode(String.self, forKey: key) {
-            guard let value = Double(text) else {
+            guard let number = Coordinate.number(text) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: self, debugDescription: "expected a number, found a string that is not a number")
             }
-            return value
+            value = number
+        } else {
+            value = try decode(Double.self, forKey: key)
         }
-        return try decode(Double.self, forKey: key)
+        guard Coordinate.fits(value, limit: limit) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: "\(value) is out of range: a coordinate runs from -\(Int(limit)) to \(Int(limit))")
+        }
+        return value
     }
 }

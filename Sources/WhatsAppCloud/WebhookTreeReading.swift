@@ -19,16 +19,20 @@ extension JSONNode {
         }
     }
 
-    /// `decodeLenientDouble(forKey:)`: a number, or a string holding one.
-    func lenientDouble(_ key: String) throws(TreeMismatch) -> Double {
+    /// `decodeCoordinate(forKey:limit:)`: a number, or a string holding one in JSON's grammar, within `limit`
+    /// degrees either way.
+    func coordinate(_ key: String, limit: Double) throws(TreeMismatch) -> Double {
+        let value: Double
         switch self[key] {
         case .string(let text)?:
-            guard let value = Double(text) else { throw TreeMismatch() }
-            return value
-        case .int(let value)?: return Double(value)
-        case .double(let value)?: return value
+            guard let number = Coordinate.number(text) else { throw TreeMismatch() }
+            value = number
+        case .int(let number)?: value = Double(number)
+        case .double(let number)?: value = number
         default: throw TreeMismatch()
         }
+        guard Coordinate.fits(value, limit: limit) else { throw TreeMismatch() }
+        return value
     }
 }
 
@@ -198,7 +202,8 @@ extension WireMessage {
         case "location":
             return .location(
                 InboundMessage.Location(
-                    latitude: try part.lenientDouble("latitude"), longitude: try part.lenientDouble("longitude"),
+                    latitude: try part.coordinate("latitude", limit: Coordinate.latitudeLimit),
+                    longitude: try part.coordinate("longitude", limit: Coordinate.longitudeLimit),
                     name: try part.optionalString("name"), address: try part.optionalString("address"),
                     url: try part.optionalString("url")))
         case "contacts":

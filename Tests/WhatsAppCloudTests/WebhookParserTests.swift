@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WhatsAppCloud
+@testable import WhatsAppCloud
 
 /// Parsing Meta's webhook bodies, one test per message type, then batches, unknowns and malformed bodies.
 @Suite struct WebhookParserTests {
@@ -130,6 +130,31 @@ import WhatsAppCloud
     @Test func currentLocation() throws {
         let message = try onlyMessage(Fixture.single(type: "location", part: Fixture.currentLocation))
         #expect(message.content == .location(.init(latitude: 4.60971, longitude: -74.08175)))
+    }
+
+    /// Coordinates written as strings are read by JSON's number grammar: the audit saw `"NaN"`, `"inf"`, `"1e400"`
+    /// and `"0x1p3"` taken (Swift's `Double(_:)` reads them), so agents were shown the place `nan,inf`. Numbers past
+    /// ±90 (latitude) or ±180 (longitude) are no place either. Each is refused with the location's path.
+    @Test(arguments: [
+        (#""NaN""#, "-74.0"), (#""inf""#, "-74.0"), (#""Infinity""#, "-74.0"), (#""1e400""#, "-74.0"),
+        (#""0x1p3""#, "-74.0"), (#"" 4.5""#, "-74.0"), (#""4,5""#, "-74.0"), (#""+4.5""#, "-74.0"),
+        (#""04.5""#, "-74.0"), ("90.5", "-74.0"), ("123456789012345678901234567890", "-74.0"), ("4.6", "-180.01"),
+        ("4.6", #""-200""#),
+    ])
+    func aCoordinateThatIsNoPlaceIsRefused(latitude: String, longitude: String) throws {
+        let part = #""location":{"latitude":\#(latitude),"longitude":\#(longitude)}"#
+        let error = #expect(throws: WebhookParseError.self) {
+            try WebhookParser.parse(Fixture.single(type: "location", part: part))
+        }
+        #expect(error?.path.hasPrefix("entry[0].changes[0].value.messages[0]") == true)
+    }
+
+    @Test func aCoordinateWrittenAsAJSONNumberInAStringIsRead() throws {
+        let part = #""location":{"latitude":"-4.5e0","longitude":"-180"}"#
+        let message = try onlyMessage(Fixture.single(type: "location", part: part))
+        #expect(message.content == .location(.init(latitude: -4.5, longitude: -180)))
+        #expect(Coordinate.number("0") == 0 && Coordinate.number("-0.25E+1") == -2.5)
+        #expect(Coordinate.number("") == nil && Coordinate.number("-") == nil && Coordinate.number("1.") == nil)
     }
 
     @Test func chosenPlace() throws {
