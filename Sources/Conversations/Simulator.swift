@@ -172,6 +172,13 @@ public final class Simulator {
         return kept
     }
 
+    /// Ends the conversation as a reload that leaves its step without a wait does: the next message starts a new
+    /// one, with the consent, the 24-hour window and the month's attachment bytes kept (`Session.startOverKeepingConsent`).
+    public func startOverKeepingConsent() {
+        session.startOverKeepingConsent()
+        answersOutdatedConsent = false
+    }
+
     /// Sets a variable by name (fixtures).
     public func setVariable(_ name: String, _ value: String) {
         guard let index = machine.variables.firstIndex(of: name) else { return }

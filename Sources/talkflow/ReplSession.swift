@@ -267,9 +267,11 @@ final class ReplSession {
         let found = machine.states.first { machine.strings[Int($0.name)] == step }
         // A conversation waiting at a step that now does not wait (a menu made a message) could never go on.
         let stillWaits = found?.waits == true || simulator.session.status != .waiting
-        let exists = found != nil && stillWaits
-        if !started || exists {
-            _ = simulator.reload(machine)
+        // Carried over as the server carries a conversation over (operations.md): by step id; where the step is
+        // gone, a handoff goes on at the first handoff step to its queue, and otherwise a new conversation starts
+        // with the consent, the 24-hour window and the month's attachment bytes kept.
+        let kept = simulator.reload(machine)
+        if !started || (kept && stillWaits) {
             let changed =
                 simulator.answersOutdatedConsent
                 ? ", whose consent request changed: the next message gets the current one, and only its answer counts"
@@ -278,16 +280,20 @@ final class ReplSession {
                 "reloaded \(flowPath)" + (started ? "; the conversation stays at step '\(step)'\(changed)" : ""))
             return
         }
-        let consent = simulator.session.consent
-        simulator = Simulator(
-            machine: machine, contactName: contactName, phone: phone, startAt: simulator.now, consent: consent,
-            rotation: rotation)
+        if kept { simulator.startOverKeepingConsent() }
+        let gone =
+            "reloaded \(flowPath); step '\(step)' "
+            + (found == nil ? "no longer exists" : "no longer waits for the contact")
+        let status = simulator.session.status
+        if status == .queued || status == .withAgent {
+            // The conversation goes on, so the recording does, as after a reload that kept the step.
+            output.note(gone + ": the handoff goes on at step '\(simulator.currentStep)'")
+            return
+        }
+        // A new conversation: the recording starts again from it.
         writer = TranscriptWriter(flowPath: flowPath)
         writer.fixtures = fixtures()
-        output.note(
-            "reloaded \(flowPath); step '\(step)' "
-                + (found == nil ? "no longer exists" : "no longer waits for the contact")
-                + ": a new conversation starts (consent kept)")
+        output.note(gone + ": a new conversation starts (consent kept)")
     }
 
     /// Writes the recorded conversation as a transcript test, its `flow:` relative to the file's folder.

@@ -338,6 +338,29 @@ import Testing
         #expect(result.stderr.contains("error: 'flow.yaml' has errors; the flow in use is unchanged\n"))
     }
 
+    /// A `/reload` that renames the handoff step during the handoff carries the conversation over as the server
+    /// does (operations.md): the agent keeps it at the new handoff step to the same queue, and the month's
+    /// attachment bytes stay counted. The audit found the REPL started a new conversation and forgot 45 MB, so a
+    /// file the server refuses went through.
+    @Test func aReloadCarriesAHandoffAndTheAttachmentBytesOverAsTheServerDoes() async throws {
+        let (folder, original, repl) = try await replAtTheMenuOfACopy()
+        try repl.send("3\n/attach pdf 45MB a.pdf\n")
+        try await repl.waitForOutput("· file a.pdf relayed to ana")
+        let renamed = original.replacing(/(?m)^  asesor:$/, with: "  asesor2:")
+            .replacing(/next: asesor(\n| \})/) { "next: asesor2" + $0.1 }
+            .replacing(/fallback: asesor\n/, with: "fallback: asesor2\n")
+        try folder.write("flow.yaml", renamed)
+        try repl.send("/reload\n/attach pdf 10MB b.pdf\n/state\n")
+        let result = try await repl.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.contains(
+                "· reloaded flow.yaml; step 'asesor' no longer exists: the handoff goes on at step 'asesor2'\n"))
+        #expect(result.stdout.contains("Alcanzaste el límite de 50 MB en archivos de este mes."))
+        #expect(!result.stdout.contains("file b.pdf relayed"))
+        #expect(result.stdout.contains("attachments 45MB of 50MB this month\nagent       ana (queue ventas)\n"))
+    }
+
     /// A `/reload` that changes the policy version while the contact waits at the menu: asking for an agent
     /// asks for the new policy first, and accepting it goes on to the handoff.
     @Test func aReloadedPolicyVersionIsAskedForBeforeAHandoff() async throws {
