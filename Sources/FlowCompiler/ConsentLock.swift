@@ -233,6 +233,27 @@ public struct ConsentLock: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The lock file's text with `shown` recorded under `version`, from the file's current `text` when there is one:
+    /// a new version is appended to it, so that what a team wrote there (comments naming who approved which
+    /// version) is kept, when the result reads back as exactly the lock expected. Otherwise (a version already
+    /// listed, a file in another layout) the whole file is written anew by `writing(version:shown:flowName:)`.
+    public func writing(version: String, shown: [Shown], flowName: String, appendingTo text: String?) -> String {
+        let rewritten = writing(version: version, shown: shown, flowName: flowName)
+        guard let text, !text.isEmpty, self.version(version) == nil else { return rewritten }
+        var appended = text.hasSuffix("\n") ? text : text + "\n"
+        appended += "  \(YAMLQuoting.doubleQuoted(version)):" + (shown.isEmpty ? " {}\n" : "\n")
+        for entry in shown { appended += "    \(entry.key): \(entry.sha256)\n" }
+        func hashes(_ lock: ConsentLock?) -> [[String]]? {
+            lock?.versions.map { v in [v.version.value] + v.entries.flatMap { [$0.key.value, $0.sha256.value] } }
+        }
+        let expected = ConsentLock.load(bytes: Array(rewritten.utf8))
+        let read = ConsentLock.load(bytes: Array(appended.utf8))
+        guard read.diagnostics.isEmpty, let got = hashes(read.lock), got == hashes(expected.lock) else {
+            return rewritten
+        }
+        return appended
+    }
+
     /// The lock file's text with `shown` recorded under `version`: the other versions and the version's other
     /// entries are kept as they are, in their order; a new version is added at the end.
     public func writing(version: String, shown: [Shown], flowName: String) -> String {

@@ -104,7 +104,9 @@ struct LockCommand: ParsableCommand {
         let version = policy.version.value
         let current = existing.lock ?? ConsentLock(versions: [])
         let name = (path as NSString).lastPathComponent
-        let text = current.writing(version: version, shown: texts, flowName: name)
+        // The file's own text, so that a new version is appended to it with its comments kept.
+        let written = existing.lock == nil ? nil : try? String(contentsOfFile: lockPath, encoding: .utf8)
+        let text = current.writing(version: version, shown: texts, flowName: name, appendingTo: written)
         let unchanged = current.version(version).map { locked in
             texts.allSatisfy { shown in locked.entry(shown.key)?.sha256.value == shown.sha256 }
         }

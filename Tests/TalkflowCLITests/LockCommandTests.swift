@@ -59,6 +59,39 @@ import Testing
         #expect(try await folder.run("lint", "--strict", "bot/flow.yaml").status == 0)
     }
 
+    /// A new version is appended to the lock as it stands: a team's comments in it (who approved a version) are
+    /// kept. The audit found `lock` rewrote the file from its hashes and dropped them. A lock in flow style, which
+    /// takes no appended block, is written anew, and still holds every version.
+    @Test func aNewVersionKeepsTheLocksComments() async throws {
+        try Flows.requireVariants()
+        let folder = try TemporaryFolder()
+        try folder.write("bot/flow.yaml", Flows.valid)
+        #expect(try await folder.run("lock", "bot/flow.yaml").status == 0)
+        let lockFile = folder.url.appending(path: "bot/flow.consent.lock")
+        let hash = try #require(
+            try String(contentsOf: lockFile, encoding: .utf8).firstMatch(of: /consentimiento: ([0-9a-f]{64})/)?.1)
+        let annotated = """
+            # Aprobado por el area legal el 2026-01-10 (acta 17).
+            versions:
+              "2026-01":
+                # texto revisado por la abogada
+                consentimiento: \(hash)
+            """
+        try folder.write("bot/flow.consent.lock", annotated)
+        try folder.write("bot/flow.yaml", Self.bumped)
+        #expect(try await folder.run("lock", "bot/flow.yaml").status == 0)
+        let kept = try String(contentsOf: lockFile, encoding: .utf8)
+        #expect(kept.hasPrefix(annotated + "\n  \"2026-02\":\n    consentimiento: "))
+        #expect(try await folder.run("lint", "--strict", "bot/flow.yaml").status == 0)
+
+        try folder.write("bot/flow.consent.lock", "# flow style\nversions: {\"2026-01\": {consentimiento: \(hash)}}\n")
+        #expect(try await folder.run("lock", "bot/flow.yaml").status == 0)
+        let rewritten = try String(contentsOf: lockFile, encoding: .utf8)
+        #expect(!rewritten.contains("# flow style"))
+        #expect(rewritten.contains("  \"2026-01\":\n    consentimiento: \(hash)\n  \"2026-02\":\n"))
+        #expect(try await folder.run("lint", "--strict", "bot/flow.yaml").status == 0)
+    }
+
     /// A flow whose file name holds an escape sequence or a line break is locked with its name shown in the lock's
     /// header comment, which then still reads back as a lock (the raw name had broken the comment).
     @Test func aFlowNameWithControlCharactersStillGivesAValidLock() async throws {
