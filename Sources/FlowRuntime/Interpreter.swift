@@ -236,7 +236,18 @@ public struct Interpreter: Sendable {
             }
             if optingOut {
                 optOut(&s, messageID: event.kind.messageID, now: now, into: &fx)
-                // The contact wrote: a waiting step's inactivity deadline starts again; nothing else moves.
+                // The contact wrote: a waiting step's inactivity deadline starts again; nothing else moves. At a
+                // consent request a reload changed (`neverConsent`), the current one is sent: the one on the
+                // contact's screen is no longer the flow's, and no later answer to it may count.
+                if event.neverConsent, s.status == .waiting,
+                    case .consent(let consent) = machine.states[Int(s.state)].payload
+                {
+                    if s.awaitingOptIn, let optIn = consent.optIn {
+                        promptOptIn(&s, optIn, now: now, into: &fx)
+                    } else {
+                        promptConsent(&s, consent, now: now, into: &fx)
+                    }
+                }
                 if s.status == .waiting { wait(&s, now: now, into: &fx) }
                 return
             }

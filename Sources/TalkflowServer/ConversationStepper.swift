@@ -36,14 +36,24 @@ public struct ConversationStepper: Sendable {
         _ kind: Event.Kind, at: Int64, forwarded: Bool = false, templateButton: Bool = false, session: inout Session,
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
-        var outdated =
-            try adopt(&session, into: &changes) || templateButton
-            || answersAnotherRequest(session, transaction: transaction)
-            || answersUndeliveredRequest(session, transaction: transaction)
+        let fromContact = Event(at: at, kind).isFromContact
+        var outdated = false
+        if case .marketingStopped = kind {
+            // A marketing stop touches only the opt-in, never the session's step: the session stays on the flow
+            // version it was last stepped with, so that the contact's next message still finds a consent request
+            // a reload changed (`adopt`) and is no decision on it. Carried over now, that mark would be spent.
+        } else {
+            outdated = try adopt(&session, into: &changes)
+        }
+        if fromContact {
+            outdated =
+                try outdated || templateButton || answersAnotherRequest(session, transaction: transaction)
+                || answersUndeliveredRequest(session, transaction: transaction)
+        }
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
         // WhatsApp's time of the contact's message, for the first event only (an assignment follows it).
-        var sentAt = Event(at: at, kind).isFromContact ? evidence.whatsAppTimestamp : nil
+        var sentAt = fromContact ? evidence.whatsAppTimestamp : nil
         while !pending.isEmpty {
             var effects: [Effect] = []
             flow.interpreter.step(

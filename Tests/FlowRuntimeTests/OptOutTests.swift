@@ -179,3 +179,25 @@ private func withdrawal(_ effects: [Effect]) throws -> ConsentEvidence {
     #expect(portuguese == "Pronto, não enviaremos mais promoções. Continuaremos atendendo suas dúvidas por aqui.")
     for text in [confirmation, english, portuguese] { #expect(!EmojiScanner.containsEmoji(text)) }
 }
+
+/// The opt-out typed as the first message after a reload changed the consent request the contact waits at
+/// (`neverConsent`): besides withdrawing, the current request is sent, since the one on the contact's screen is no
+/// longer the flow's (review2 #4: only the confirmation went, and a later answer to the old request counted).
+@Test func anOptOutAtAConsentRequestAReloadChangedSendsTheCurrentOne() throws {
+    let interpreter = try optOutFlow()
+    let returning = Session(
+        contactName: "Ana", phone: "573001112233",
+        consent: Session.Consent(acceptedVersion: "2025-01", optIn: true))
+    var chat = Chat(interpreter, session: returning)
+    chat.type("hola")
+    #expect(chat.step == "consentimiento")
+    var plain = chat
+    let withdrawn = plain.type(label)
+    #expect(!withdrawn.contains(consentPrompt()))
+    var effects: [Effect] = []
+    interpreter.step(&chat.session, Event(at: chat.now + 10, .text(label), neverConsent: true), into: &effects)
+    #expect(try withdrawal(effects).choice == "opt_in_withdrawn")
+    #expect(effects.texts.first == confirmation)
+    #expect(effects.contains(consentPrompt()))
+    #expect(chat.session.status == .waiting && !chat.session.consent.optIn)
+}

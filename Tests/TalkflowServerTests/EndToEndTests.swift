@@ -145,6 +145,48 @@ struct EndToEndTests {
         }
     }
 
+    /// A WhatsApp marketing stop arriving between a reload that changed the consent request and the contact's
+    /// answer does not spend the mark that makes that answer no decision (review2 #4: the stop carried the session
+    /// over, and the typed "acepto" then counted as acceptance of a text the contact was never sent).
+    @Test func aMarketingStopKeepsTheAnswerToAChangedRequestNoDecision() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            // The contact has the opt-in in force (from an earlier conversation), in the ledger and the session.
+            let optIn = ConsentEvidence(
+                flow: "tienda", step: "consentimiento", policyVersion: "2026-01", policyURL: nil,
+                choice: "opt_in_accepted", shownTexts: ["¿Promociones?"], textSHA256: nil, purposesAccepted: ["promos"],
+                purposesDeclined: [], sensitive: false, at: 1_750_000_000, replyMessageID: "wamid.OLD", language: "es")
+            _ = try await server.store.appendConsent(
+                tenant: "tienda", contact: EndToEnd.ana,
+                [LedgerEntry(.consent(optIn), channel: "whatsapp_cloud", phoneNumberID: "1", receivedAt: 1_750_000_000)]
+            )
+            _ = try await server.store.update(tenant: "tienda", contact: EndToEnd.ana, at: 1_750_000_001) { s, _ in
+                s.consent.optIn = true
+                return ConversationChanges()
+            }
+            _ = try await server.reload(editing: [("Tus derechos:", "Tus derechos como titular:")])
+            let stop =
+                #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"#
+                + #""messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
+                + #""phone_number_id":"\#(EndToEnd.phoneNumberID)"},"contacts":[{"profile":{"name":"Ana"},"#
+                + #""wa_id":"\#(EndToEnd.ana)"}],"user_preferences":[{"wa_id":"\#(EndToEnd.ana)","#
+                + #""detail":"User requested to stop marketing messages","category":"marketing_messages","#
+                + #""value":"stop","timestamp":1750000100}]},"field":"user_preferences"}]}]}"#
+            #expect(try await server.post(Array(stop.utf8)) == 200)
+            let withdrawn = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(withdrawn.records.map(\.choice) == ["opt_in_accepted", "opt_in_withdrawn"])
+
+            #expect(try await server.post(EndToEnd.text("acepto", from: EndToEnd.ana, id: "wamid.IN2")) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.choice) == ["opt_in_accepted", "opt_in_withdrawn"])
+            let sends = try await server.waitForSends(2)
+            #expect(sends.last?.contains("Tus derechos como titular:") == true)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// "Acepto" forwarded from another chat (Meta's `context.forwarded`) is not the contact's consent: the
     /// request is sent again and nothing is recorded; typed, it accepts.
     @Test func aForwardedAcceptIsNotConsent() async throws {
