@@ -27,6 +27,9 @@ public struct ConversationEvent: Sendable, Hashable, Codable {
     public static let agentAssigned = "agent_assigned"
     /// The handoff ended before the agent closed it (`detail`: the agent, if one was assigned).
     public static let handoffEnded = "handoff_ended"
+    /// An agent or an admin closed the handoff through the agent API (`detail`: who closed it), before the flow
+    /// goes on at the handoff's `next` or the conversation closes.
+    public static let handoffClosed = "handoff_closed"
     /// A free-form message was not sent: the 24-hour window had closed (`detail`: `bot` or the agent; `graph_api`
     /// when the Graph API refused it).
     public static let windowClosed = "window_closed"

@@ -284,7 +284,8 @@ struct AgentRoutes: Sendable {
         let contact = try Self.contact(context)
         let agent = caller.name
         let admin = caller.isAdmin
-        let acted = try await act(caller, contact: contact) { session, _ in
+        let acted = try await act(caller, contact: contact, logging: (ConversationEvent.handoffClosed, agent)) {
+            session, _ in
             // Ownership before state: an agent learns nothing of a conversation that is not theirs.
             guard admin || session.agent == agent else { throw Refusal.notYours }
             guard session.status == .withAgent || session.status == .queued else { throw Refusal.notWithAgent }
@@ -328,7 +329,8 @@ struct AgentRoutes: Sendable {
                 status: .unprocessableContent, code: "unknown_agent",
                 message: "'\(target)' is neither an agent of the tenant nor of any of its queues")
         }
-        let acted = try await act(caller, contact: contact, assigning: target) { session, key in
+        let acted = try await act(caller, contact: contact, logging: (ConversationEvent.agentAssigned, target)) {
+            session, key in
             switch session.status {
             case .queued:
                 return [.agentAssigned(target)]
@@ -371,7 +373,8 @@ struct AgentRoutes: Sendable {
     /// transaction, where a contact without one is refused (404) before anything is stored;
     /// `CommittedChanges.contact` is the conversation's key.
     func act(
-        _ caller: AgentAuthentication.Caller, contact named: String, assigning: String? = nil,
+        _ caller: AgentAuthentication.Caller, contact named: String,
+        logging line: (kind: String, detail: String)? = nil,
         _ decide: @escaping @Sendable (inout Session, _ contact: String) throws -> [Event.Kind]
     ) async throws -> Acted {
         let tenant = caller.tenant
@@ -406,7 +409,8 @@ struct AgentRoutes: Sendable {
                     stepper.describe(session, in: &changes)
                     return changes
                 }
-                if let assigning { changes.log(ConversationEvent.agentAssigned, detail: assigning) }
+                // The action's own line in the thread (who was assigned, who closed), before what it steps.
+                if let line { changes.log(line.kind, detail: line.detail) }
                 for kind in kinds {
                     try stepper.step(kind, at: at, session: &session, transaction: transaction, into: &changes)
                 }

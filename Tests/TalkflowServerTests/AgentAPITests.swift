@@ -818,6 +818,17 @@ struct AgentAPITests {
             #expect(try await server.request(.POST, "conversations/570000/close", key: "key-jefa").status == 404)
             // Refused inside the transaction, which then stores nothing: no session for the unknown contact.
             #expect(try await server.e2e.store.session(tenant: "tienda", contact: "570000") == nil)
+            // The thread says who closed it (agentapi2 #5: only the server's log line did), once: the refused
+            // closes wrote nothing.
+            let thread = try await server.e2e.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
+            let closings = thread.compactMap { entry -> String? in
+                guard case .event(let event) = entry.content, event.kind == ConversationEvent.handoffClosed else {
+                    return nil
+                }
+                return event.detail ?? "none"
+            }
+            #expect(closings == ["ana"])
             try await server.waitForEmptyOutbox()
         }
     }
