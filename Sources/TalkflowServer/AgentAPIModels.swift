@@ -192,6 +192,8 @@ struct ThreadItem: Encodable {
     var from: String?
     var status: String?
     var statusAt: String?
+    /// An inbound message's time by WhatsApp's clock (when the contact wrote it).
+    var whatsAppAt: String?
     var error: String?
     var detail: String?
     var messageID: String?
@@ -203,6 +205,7 @@ struct ThreadItem: Encodable {
     enum CodingKeys: String, CodingKey {
         case sequence, at, direction, type, text, from, status, error, detail
         case statusAt = "status_at"
+        case whatsAppAt = "whatsapp_at"
         case messageID = "message_id"
         case mimeType = "mime_type"
         case fileName = "file_name"
@@ -214,10 +217,11 @@ struct ThreadItem: Encodable {
         at = AgentAPI.iso8601(entry.at)
         messageID = entry.messageID
         switch entry.content {
-        case .inbound(let kind, let message, _):
+        case .inbound(let kind, let message, let whatsAppTimestamp):
             direction = "inbound"
             type = kind
             from = "contact"
+            whatsAppAt = whatsAppTimestamp.map { AgentAPI.iso8601($0) }
             switch message {
             case .text(let body): text = body
             case .attachment(let attachment):

@@ -203,6 +203,10 @@ struct AgentAPITests {
             #expect(file["text"] as? String == "Mi cédula")
             #expect(file["mime_type"] as? String == "image/jpeg")
             #expect(file["media_id"] as? String == "1003383421387256")
+            // When the contact wrote it by WhatsApp's clock, beside when talkflow received it (agentapi2 #5 (c)).
+            #expect(file["whatsapp_at"] as? String == "2025-06-15T15:06:40Z")
+            #expect(file["at"] as? String != file["whatsapp_at"] as? String)
+            #expect(messages.allSatisfy { ($0["whatsapp_at"] != nil) == ($0["direction"] as? String == "inbound") })
             try await server.waitForEmptyOutbox()
         }
     }
