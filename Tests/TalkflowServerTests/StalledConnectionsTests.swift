@@ -45,6 +45,21 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    /// An answer the client stopped taking (an event stream whose console froze: the channel unwritable, nothing
+    /// written through for the timeout) is the client stalling: closed, where a writable one is the server working.
+    /// review3 #4 found such a stream's backlog bounded but its connection kept open.
+    @Test func anAnswerTheClientStoppedTakingIsClosed() throws {
+        let channel = try channel()
+        try channel.writeInbound(HTTPRequestPart.head(head))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.all)
+        #expect(channel.isActive)
+        channel.isWritable = false
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.all)
+        #expect(!channel.isActive)
+    }
+
     @Test func otherEventsPassThrough() throws {
         let channel = try channel()
         channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
