@@ -218,6 +218,15 @@ public struct Interpreter: Sendable {
                     close(&s, .end, now: now, into: &fx)
                     return
                 }
+                // A revocation word with nothing to revoke opens the conversation as any first message does, and is
+                // held: an acceptance written before it (a tap on an older request) and delivered after it is
+                // revoked by it.
+                if case .text(let text, let messageID) = event.kind, let sentAt = event.sentAt,
+                    revocationWords.contains(InputText.normalize(text))
+                {
+                    s.heldRevocation = Session.HeldRevocation(
+                        words: text, messageID: messageID, sentAt: sentAt, applied: false)
+                }
                 startConversation(&s, now: now, into: &fx)
                 return
             }
@@ -692,6 +701,9 @@ public struct Interpreter: Sendable {
                 revoke(&s, words: held.words, messageID: held.messageID, held: held, now: now, into: &fx)
                 return
             }
+            // A decision written after the word supersedes it: an acceptance older than both, delivered later
+            // still, is the contact's, then revoked, then accepted again, which leaves consent in force.
+            s.heldRevocation = nil
         } else if s.consent.acceptedVersion == policyVersion {
             // A decline of the very version accepted before is the latest decision on it: consent is no longer
             // in force (the ledger's fold reads it the same way).

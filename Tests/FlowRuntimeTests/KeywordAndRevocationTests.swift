@@ -378,3 +378,23 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     simulated.tap("consentimiento.accept")
     #expect(simulated.step == "menu" && simulated.session.consent.acceptedVersion == "2026-01")
 }
+
+/// The same order when the word opens a conversation (the last one closed at the consent request, by inactivity):
+/// the word starts it as any first message does, and is held (review3 #1: it was not, and the late tap put
+/// consent in force). An acceptance written after the word clears it: the contact's latest decision stands
+/// (review3 #2: an acceptance days old, retried by Meta, revoked a newer acceptance).
+@Test func aRevocationWordOpeningAConversationIsHeldAndALaterAcceptanceClearsIt() throws {
+    var chat = Chat(try Fixture.interpreter(consent: Fixture.consent(), steps: steps))
+    chat.event(.text("hola", messageID: "wamid.1"), at: chat.now + 10, sentAt: 100)
+    chat.event(.inactivityTimeout, at: chat.now + 7200)
+    #expect(chat.session.status == .closed)
+    let opened = chat.event(.text("revocar", messageID: "wamid.3"), at: chat.now + 10, sentAt: 7300)
+    #expect(revocation(opened) == nil)
+    #expect(chat.step == "consentimiento" && chat.session.heldRevocation?.sentAt == 7300)
+    let late = chat.event(.reply(id: "consentimiento.accept", messageID: "wamid.2"), at: chat.now + 10, sentAt: 200)
+    #expect(revocation(late)?.messageID == "wamid.3")
+    #expect(chat.session.consent.acceptedVersion == nil)
+
+    chat.event(.reply(id: "consentimiento.accept", messageID: "wamid.4"), at: chat.now + 10, sentAt: 7400)
+    #expect(chat.session.heldRevocation == nil && chat.session.consent.acceptedVersion == "2026-01")
+}
