@@ -45,6 +45,19 @@ import Testing
         #expect(diagnostic.message.hasSuffix("it is sent as a list row id, which WhatsApp refuses over 200"))
     }
 
+    /// A length error about an option with a long id names it shortened, as `reply_id_too_long` does: the full
+    /// 200-character id made a line of 300 (newcomer5 #6).
+    @Test func aLongTitleOfAnOptionWithALongIDNamesTheIDShortened() throws {
+        let marked = Marked(
+            Inline.menu(
+                "    display: list\n",
+                options: "      - { id: \(id(200)), title: Un titulo de fila demasiado largo, next: s }\n"
+                    + (0..<3).map { "      - { id: b\($0), title: Otra \($0), next: s }\n" }.joined()))
+        let diagnostics = try Inline.run(InteractiveLimitsRule(), marked.text)
+        let title = try #require(diagnostics.first { $0.id == "row_title_too_long" })
+        #expect(title.message.hasPrefix("title of option 'oxxxxxxxxxxxxxxxxxxx…' of step 's' has 33 characters"))
+    }
+
     @Test("display: auto takes the limit of the form the menu takes: buttons up to 3 options, a list from 4")
     func auto() throws {
         #expect(try report(menu("", id: 256, others: 2)) == [])

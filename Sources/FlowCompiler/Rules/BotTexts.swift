@@ -122,7 +122,8 @@ struct BotText: Sendable {
                 // A menu shown as reply buttons has no list button: its label is not sent, nor limited.
                 add(menu.button, "'button' of \(name)", buttons ? .unusedListButton : .listButton, asWritten: true)
                 for option in menu.options {
-                    let optionName = "option '\(option.id.value)' of \(name)"
+                    // A long id (up to WhatsApp's 200 characters) is shortened, as `reply_id_too_long` names it.
+                    let optionName = "option '\(ReplyIDLengthRule.shortened(option.id.value))' of \(name)"
                     add(option.title, "title of \(optionName)", buttons ? .buttonTitle : .rowTitle, asWritten: true)
                     add(
                         option.description, "description of \(optionName)",
