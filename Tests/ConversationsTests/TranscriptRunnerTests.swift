@@ -153,6 +153,22 @@ struct TranscriptRunnerTests {
         #expect(relaxed.status == .passed, "\(failures(relaxed))")
     }
 
+    /// Failures are reported in the file's order: the handoff nobody listed, located at the input that caused it,
+    /// comes before the mismatch of the expectation after that input (newcomer5 #6: the consequence came first).
+    @Test func failuresComeInTheFilesOrder() throws {
+        let folder = try TranscriptFolder()
+        let result = try folder.runAgainstDefault(
+            TranscriptSamples.acceptedHeader + """
+                  - tap: asesor
+                  - bot: { contains: "no dice esto" }
+
+                """)
+        #expect(
+            failures(result).map { String($0.prefix(27)) } == [
+                "12:5 transcript_unexpected ", "13:5 transcript_mismatch ex",
+            ])
+    }
+
     /// An output left over after the last step fails too, and so does a significant effect such as a handoff.
     @Test func anUnlistedEffectAtTheEndFails() throws {
         let folder = try TranscriptFolder()

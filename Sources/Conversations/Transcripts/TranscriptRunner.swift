@@ -119,7 +119,7 @@ public final class TranscriptRunner: @unchecked Sendable {
             return TranscriptResult(
                 path: path, name: name, status: execution.failures.isEmpty ? .passed : .failed,
                 failures: execution.failures.isEmpty
-                    ? [] : [FileDiagnostics(path: path, source: source, diagnostics: execution.failures)],
+                    ? [] : [FileDiagnostics(path: path, source: source, diagnostics: execution.failuresInFileOrder)],
                 coverage: execution.coverage, stepsRun: execution.stepsRun)
         }
     }
@@ -133,7 +133,7 @@ public final class TranscriptRunner: @unchecked Sendable {
         return TranscriptResult(
             path: path, name: transcript.name, status: execution.failures.isEmpty ? .passed : .failed,
             failures: execution.failures.isEmpty
-                ? [] : [FileDiagnostics(path: path, source: nil, diagnostics: execution.failures)],
+                ? [] : [FileDiagnostics(path: path, source: nil, diagnostics: execution.failuresInFileOrder)],
             coverage: execution.coverage, stepsRun: execution.stepsRun)
     }
 
@@ -242,6 +242,9 @@ private struct Execution {
     let transcript: Transcript
     let machine: StateMachine
     var failures: [Diagnostic] = []
+    /// The failures as a report shows them: in the file's order, so that an unexpected output comes before the
+    /// expectation it displaced (they are found in the order the outputs come).
+    var failuresInFileOrder: [Diagnostic] { Diagnostic.sortedByPosition(failures) }
     var coverage: FlowCoverage
     var stepsRun = 0
     /// The outputs of the last input not yet matched, from `cursor` on.
