@@ -37,18 +37,15 @@ public struct ConversationStepper: Sendable {
         transaction: any ConversationTransaction, into changes: inout ConversationChanges
     ) throws {
         let fromContact = Event(at: at, kind).isFromContact
-        var outdated = false
-        if case .marketingStopped = kind {
-            // A marketing stop touches only the opt-in, never the session's step: the session stays on the flow
-            // version it was last stepped with, so that the contact's next message still finds a consent request
-            // a reload changed (`adopt`) and is no decision on it. Carried over now, that mark would be spent.
-        } else {
-            outdated = try adopt(&session, into: &changes)
-        }
-        if fromContact {
+        // A marketing stop touches only the opt-in, never the session's step: the session stays on the flow
+        // version it was last stepped with, so that the contact's next message still finds a consent request a
+        // reload changed (`adopt`) and is no decision on it. Carried over now, that mark would be spent.
+        let marketingStop = if case .marketingStopped = kind { true } else { false }
+        var outdated = !marketingStop && adopt(&session, into: &changes) || fromContact && templateButton
+        if fromContact, !outdated, let current = flow.interpreter.pendingConsentQuestion(session) {
             outdated =
-                try outdated || templateButton || answersAnotherRequest(session, transaction: transaction)
-                || answersUndeliveredRequest(session, transaction: transaction)
+                try answersAnotherRequest(current, transaction: transaction)
+                || answersUndeliveredRequest(current, transaction: transaction)
         }
         var pending: [Event.Kind] = [kind]
         var forwarded = forwarded
@@ -78,9 +75,9 @@ public struct ConversationStepper: Sendable {
     /// Whether the message quotes (taps a button of) a consent request or opt-in question of this step that
     /// showed otherwise than the flow shows it now: one sent before a reload changed it, whichever message came
     /// since. Its answer is no decision on the current one, whose text the evidence would record.
-    func answersAnotherRequest(_ session: Session, transaction: any ConversationTransaction) throws -> Bool {
+    /// `current` is the request (or question) the flow shows now (`Interpreter.pendingConsentQuestion`).
+    func answersAnotherRequest(_ current: OutboundMessage, transaction: any ConversationTransaction) throws -> Bool {
         guard let quoted = evidence.requestMessageIDs?.first,
-            let current = flow.interpreter.pendingConsentQuestion(session),
             case .buttons(_, _, _, let buttons) = current,
             let shown = try transaction.sentMessage(messageID: quoted),
             case .buttons(_, _, _, let shownButtons) = shown,
@@ -92,10 +89,10 @@ public struct ConversationStepper: Sendable {
     /// Whether the consent request or opt-in question the conversation waits at never reached the contact: the
     /// latest one sent failed (Meta refused it, or its sending was given up). An answer then is no decision on a
     /// text the contact was never shown (they may be reading an older request): the request is sent again.
-    func answersUndeliveredRequest(_ session: Session, transaction: any ConversationTransaction) throws -> Bool {
-        guard let current = flow.interpreter.pendingConsentQuestion(session),
-            case .buttons(_, _, _, let buttons) = current, let button = buttons.first
-        else { return false }
+    func answersUndeliveredRequest(_ current: OutboundMessage, transaction: any ConversationTransaction) throws
+        -> Bool
+    {
+        guard case .buttons(_, _, _, let buttons) = current, let button = buttons.first else { return false }
         return try transaction.latestMessageFailed(offering: button.id)
     }
 

@@ -167,6 +167,17 @@ func messagesHeldByARefusedTokenAreDueAgainAtRestart(factory: StoreFactory) asyn
     #expect(try await store.claimOutbox(now: t + 10, limit: 10, lease: 30).map(\.id) == paused)
 }
 
+/// Queues, for contact `a` of tenant `t1`, the template `promo` and the bot's text "hola" behind it.
+private func queueTemplateAndGreeting(_ store: any ConversationStore, at t: Int64) async throws {
+    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
+        changes.send(.text("hola"))
+        return changes
+    }
+}
+
 /// A revocation fails every message still waiting to be sent (habeas-data item 6): a template, an agent's reply
 /// (the audit saw one about the contact's health sent after the revocation), the bot's. The messages the
 /// revoking step queues itself (its confirmation) are sent.
@@ -200,8 +211,8 @@ func aRevocationFailsEverythingStillWaiting(factory: StoreFactory) async throws 
 }
 
 /// A template being sent when the contact revokes, whose attempt then fails and is given back for a retry (or
-/// deferred, or released), is not tried again: it fails as `revoked`, and the conversation's next message is
-/// the next to send. The audit saw such a template sent 15 s after the revocation.
+/// deferred, or released), is not tried again: it fails as `revoked` (the message waiting behind it failed at the
+/// revocation), and nothing is left to claim. The audit saw such a template sent 15 s after the revocation.
 @Test(arguments: StoreFactory.all)
 func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async throws {
     let t = Fixtures.monday
@@ -212,14 +223,7 @@ func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async thr
     for outcome in outcomes {
         let folder = try TestFolder()
         let store = try factory.open(folder)
-        _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
-            session.status = .waiting
-            var changes = ConversationChanges()
-            changes.send(
-                .template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
-            changes.send(.text("hola"))
-            return changes
-        }
+        try await queueTemplateAndGreeting(store, at: t)
         let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
         #expect(claimed.count == 1)
         try await store.appendConsent(
@@ -239,19 +243,13 @@ func aTemplateInFlightAtARevocationIsNotRetried(factory: StoreFactory) async thr
 
 /// A template being sent when the server crashed, whose contact revoked before the restart: the restart's release
 /// makes it pending, and the next claim fails it as `revoked` instead of sending it (the review found the crash
-/// path skipped the check); the conversation's next message is claimed.
+/// path skipped the check); the message waiting behind it failed at the revocation, so nothing is claimed.
 @Test(arguments: StoreFactory.all)
 func aTemplateInterruptedByACrashIsNotSentAfterARevocation(factory: StoreFactory) async throws {
     let folder = try TestFolder()
     let store = try factory.open(folder)
     let t = Fixtures.monday
-    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
-        session.status = .waiting
-        var changes = ConversationChanges()
-        changes.send(.template(name: "promo", language: "es", parameters: ["Ana"], headerType: nil, headerLink: nil))
-        changes.send(.text("hola"))
-        return changes
-    }
+    try await queueTemplateAndGreeting(store, at: t)
     let claimed = try await store.claimOutbox(now: t, limit: 10, lease: 30)
     try await store.appendConsent(
         tenant: "t1", contact: "a", [Fixtures.entry(.revocation(Fixtures.revocation()), requests: nil)])
