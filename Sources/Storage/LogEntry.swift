@@ -7,8 +7,8 @@ public struct LogEntry: Sendable, Hashable {
     public enum Content: Sendable, Hashable {
         /// A contact message. `message` is `nil` when only its metadata was kept (before consent).
         case inbound(kind: String, message: RelayedMessage?, whatsAppTimestamp: Int64?)
-        /// A message to the contact, from the bot or an agent, and how far it got.
-        case outbound(OutboundMessage, from: Sender, status: DeliveryStatus, statusAt: Int64?, error: OutboxError?)
+        /// A message to the contact, from the bot or an agent, how far it got and when it reached each stage.
+        case outbound(OutboundMessage, from: Sender, status: DeliveryStatus, times: DeliveryTimes, error: OutboxError?)
         /// Anything else (steps, start, close, handoff…).
         case event(ConversationEvent)
     }

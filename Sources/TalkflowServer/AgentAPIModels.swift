@@ -192,6 +192,10 @@ struct ThreadItem: Encodable {
     var from: String?
     var status: String?
     var statusAt: String?
+    /// An outbound message's time of each stage WhatsApp reported, beside the latest (`statusAt`).
+    var sentAt: String?
+    var deliveredAt: String?
+    var readAt: String?
     /// An inbound message's time by WhatsApp's clock (when the contact wrote it).
     var whatsAppAt: String?
     var error: String?
@@ -205,6 +209,9 @@ struct ThreadItem: Encodable {
     enum CodingKeys: String, CodingKey {
         case sequence, at, direction, type, text, from, status, error, detail
         case statusAt = "status_at"
+        case sentAt = "sent_at"
+        case deliveredAt = "delivered_at"
+        case readAt = "read_at"
         case whatsAppAt = "whatsapp_at"
         case messageID = "message_id"
         case mimeType = "mime_type"
@@ -231,14 +238,17 @@ struct ThreadItem: Encodable {
                 mediaID = attachment.mediaID
             case nil: text = nil
             }
-        case .outbound(let message, let sender, let delivery, let deliveryAt, let failure):
+        case .outbound(let message, let sender, let delivery, let times, let failure):
             direction = "outbound"
             switch sender {
             case .bot: from = "bot"
             case .agent(let name): from = name
             }
             status = delivery.rawValue
-            statusAt = AgentAPI.iso8601(deliveryAt)
+            statusAt = AgentAPI.iso8601(times.latest)
+            sentAt = AgentAPI.iso8601(times.sent)
+            deliveredAt = AgentAPI.iso8601(times.delivered)
+            readAt = AgentAPI.iso8601(times.read)
             error = failure.map { [$0.kind, $0.detail].compactMap { $0 }.joined(separator: " ") }
             switch message {
             case .text(let body): (type, text) = ("text", body)

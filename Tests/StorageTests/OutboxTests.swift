@@ -81,14 +81,14 @@ func retryWaitsForItsTimeAndHoldsTheConversation(factory: StoreFactory) async th
     #expect(try await store.claimOutbox(now: t + 9, limit: 10, lease: 30).map(\.id) == [ids[1]])
     let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 100)
     guard
-        case .outbound(_, _, let status, let statusAt, let error) = thread.first(where: { $0.sequence == ids[0] })?
+        case .outbound(_, _, let status, let times, let error) = thread.first(where: { $0.sequence == ids[0] })?
             .content
     else {
         Issue.record("a1 is not in the log")
         return
     }
     #expect(status == .failed)
-    #expect(statusAt == t + 9)
+    #expect(times.latest == t + 9)
     #expect(error == OutboxError(kind: "invalid_parameter", detail: "100"))
 }
 

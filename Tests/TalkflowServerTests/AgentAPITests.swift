@@ -646,6 +646,38 @@ struct AgentAPITests {
         }
     }
 
+    /// The thread shows each stage of an agent's reply with its own time, `read` arriving before `delivered`
+    /// included: the status stays `read`, its `status_at` is the read time, and `delivered_at` is still given.
+    @Test func theThreadGivesEachStageItsTimeWhateverTheOrderOfTheStatuses() async throws {
+        try await AgentServer.run { server in
+            try await server.handOff(EndToEnd.ana)
+            let messages = "conversations/\(EndToEnd.ana)/messages"
+            server.e2e.clock.advance(by: 10)
+            let sentAt = server.e2e.clock.now
+            #expect(try await server.request(.POST, messages, key: "key-ana", body: #"{"text":"Hola"}"#).status == 202)
+            try await server.waitForEmptyOutbox()
+            let stored = try await server.e2e.store.thread(
+                tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 99)
+            let wamid = try #require(stored.last { $0.messageID != nil }?.messageID)
+            for (status, at) in [("read", sentAt + 70), ("delivered", sentAt + 40), ("delivered", sentAt + 50)] {
+                let body = EndToEnd.status(status, of: wamid, to: EndToEnd.ana, callbackData: "", at: at)
+                #expect(try await server.e2e.post(body) == 200)
+            }
+            let (_, thread) = try await server.request(.GET, messages, key: "key-ana")
+            let line = try #require(
+                (thread["messages"] as? [[String: Any]])?.first { $0["message_id"] as? String == wamid })
+            #expect(line["status"] as? String == "read")
+            #expect(line["status_at"] as? String == AgentAPI.iso8601(Int64(sentAt + 70)))
+            #expect(line["sent_at"] as? String == AgentAPI.iso8601(Int64(sentAt)))
+            #expect(line["delivered_at"] as? String == AgentAPI.iso8601(Int64(sentAt + 40)))
+            #expect(line["read_at"] as? String == AgentAPI.iso8601(Int64(sentAt + 70)))
+            // The contact's own message has no delivery times.
+            let inbound = try #require(
+                (thread["messages"] as? [[String: Any]])?.first { $0["direction"] as? String == "inbound" })
+            #expect(inbound["sent_at"] == nil && inbound["read_at"] == nil)
+        }
+    }
+
     /// A `failed` status that comes after the agent closed the handoff finds the first reply again among the
     /// last assigned agent's replies, as before the close (the review found it erased once the session had no
     /// agent): a later reply failing leaves the first; the first failing too leaves none.

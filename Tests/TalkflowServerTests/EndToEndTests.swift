@@ -673,10 +673,10 @@ struct EndToEndTests {
                 let thread = try await server.store.thread(
                     tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 100)
                 guard
-                    case .outbound(_, _, _, let at, _) = thread.first(where: { $0.messageID == "wamid.FAKE1" })?
+                    case .outbound(_, _, _, let times, _) = thread.first(where: { $0.messageID == "wamid.FAKE1" })?
                         .content
                 else { return nil }
-                return at
+                return times.latest
             }
             let now = server.clock.now
             let soon = EndToEnd.status(

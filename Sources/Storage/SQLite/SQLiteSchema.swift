@@ -81,6 +81,9 @@ public enum SQLiteSchema {
         migrator.registerMigration("v15_consent_request_sends") { db in
             for statement in v15 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v16_delivery_times") { db in
+            for statement in v16 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -479,6 +482,21 @@ public enum SQLiteSchema {
         CREATE TRIGGER consent_request_sends_no_replace BEFORE INSERT ON consent_request_sends
         WHEN EXISTS (SELECT 1 FROM consent_request_sends WHERE outbox_id = NEW.outbox_id)
         BEGIN SELECT RAISE(ABORT, 'consent_request_sends is append-only'); END
+        """,
+    ]
+
+    /// When each outbound message was sent, delivered and read, beside `status_at` (the latest change), so that
+    /// the thread shows every tick. Rows written before it keep the time of the status they had reached only.
+    static let v16: [String] = [
+        "ALTER TABLE conversation_log ADD COLUMN sent_at INTEGER",
+        "ALTER TABLE conversation_log ADD COLUMN delivered_at INTEGER",
+        "ALTER TABLE conversation_log ADD COLUMN read_at INTEGER",
+        """
+        UPDATE conversation_log SET
+            sent_at = CASE WHEN status = 'sent' THEN status_at END,
+            delivered_at = CASE WHEN status = 'delivered' THEN status_at END,
+            read_at = CASE WHEN status = 'read' THEN status_at END
+        WHERE direction = 'out' AND (status = 'sent' OR status = 'delivered' OR status = 'read')
         """,
     ]
 

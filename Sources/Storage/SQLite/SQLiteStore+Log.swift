@@ -35,9 +35,9 @@ extension SQLiteStore {
     }
 
     /// The latest outbound message with a `wamid` (arguments: tenant, wamid), through `log_out_by_message_id`:
-    /// its sequence, status, contact and agent.
+    /// its sequence, status, contact and agent, then its times of `sent`, `delivered` and `read`.
     static let statusLookupSQL = """
-        SELECT seq, status, contact, agent FROM conversation_log
+        SELECT seq, status, contact, agent, sent_at, delivered_at, read_at FROM conversation_log
         WHERE tenant = ? AND message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1
         """
 
@@ -80,8 +80,21 @@ extension SQLiteStore {
             return false
         }
         let seq: Int64 = row[0]
-        guard let current = DeliveryStatus(rawValue: row[1]), current.canMove(to: status) else { return false }
-        if status == .failed {
+        guard let current = DeliveryStatus(rawValue: row[1]) else { return false }
+        let stage = Self.stageTime(of: status)
+        let stageUnknown = stage.map { (row[$0.index] as Int64?) == nil } ?? false
+        guard current.canMove(to: status) else {
+            // A stage reported late (a `delivered` after `read`) still gives its time; nothing follows `failed`.
+            if let stage, stageUnknown, current != .failed {
+                try db.run("UPDATE conversation_log SET \(stage.column) = ? WHERE seq = ?", [at, seq])
+            }
+            return false
+        }
+        if let stage, stageUnknown {
+            try db.run(
+                "UPDATE conversation_log SET status = ?, status_at = ?, \(stage.column) = ? WHERE seq = ?",
+                [status.rawValue, at, at, seq])
+        } else if status == .failed {
             try db.run(
                 "UPDATE conversation_log SET status = ?, status_at = ?, error_kind = ?, error_detail = ? WHERE seq = ?",
                 [status.rawValue, at, error?.kind, error?.detail, seq])
@@ -94,6 +107,17 @@ extension SQLiteStore {
                 "UPDATE conversation_log SET status = ?, status_at = ? WHERE seq = ?", [status.rawValue, at, seq])
         }
         return true
+    }
+
+    /// The column keeping the time of a stage a status webhook reports, and its place in `statusLookupSQL`'s
+    /// row; `nil` for `failed` (whose time is `status_at`, nothing following it) and the outbox's own statuses.
+    static func stageTime(of status: DeliveryStatus) -> (column: String, index: Int)? {
+        switch status {
+        case .sent: return ("sent_at", 4)
+        case .delivered: return ("delivered_at", 5)
+        case .read: return ("read_at", 6)
+        case .pending, .sending, .failed: return nil
+        }
     }
 
     /// Applies the statuses that arrived before the message was reported sent, in order, and forgets them;
@@ -229,7 +253,10 @@ extension SQLiteStore {
             }
             let errorKind: String? = row["error_kind"]
             content = .outbound(
-                stored.message, from: agent.map { .agent($0) } ?? .bot, status: status, statusAt: row["status_at"],
+                stored.message, from: agent.map { .agent($0) } ?? .bot, status: status,
+                times: DeliveryTimes(
+                    latest: row["status_at"], sent: row["sent_at"], delivered: row["delivered_at"],
+                    read: row["read_at"]),
                 error: errorKind.map { OutboxError(kind: $0, detail: row["error_detail"]) })
         default:
             content = .event(ConversationEvent(kind, detail: row["detail"]))

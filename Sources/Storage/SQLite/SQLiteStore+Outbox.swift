@@ -123,9 +123,9 @@ extension SQLiteStore {
             let update = try DirectStatement(
                 db,
                 """
-                UPDATE conversation_log SET status = 'sent', status_at = ?, message_id = ?, lease_until = NULL,
-                    next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
-                WHERE seq = ? AND direction = 'out' AND status IN ('pending', 'sending')
+                UPDATE conversation_log SET status = 'sent', status_at = ?1, sent_at = ?1, message_id = ?2,
+                    lease_until = NULL, next_attempt_at = NULL, error_kind = NULL, error_detail = NULL
+                WHERE seq = ?3 AND direction = 'out' AND status IN ('pending', 'sending')
                 RETURNING tenant, contact, agent, at, ledger_awaits_wamid
                 """)
             update.bind(1, result.at)
