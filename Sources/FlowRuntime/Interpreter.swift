@@ -623,6 +623,15 @@ public struct Interpreter: Sendable {
         return false
     }
 
+    /// Whether typed text is an answer of the question asked at a consent step: at the opt-in question, one of
+    /// its two labels (a tap and a typed label are the same answer, as at a menu); otherwise a decline word.
+    /// Such a text answers even when it is also a revocation word.
+    func answersQuestionAsked(_ s: Session, _ consent: ConsentPayload, _ normalized: String) -> Bool {
+        guard s.awaitingOptIn else { return isOne(of: consent.declineWords, normalized) }
+        guard let c = tables.consents[Int(s.state)] else { return false }
+        return normalized == c.optInAcceptKey || normalized == c.optInDeclineKey
+    }
+
     /// A contact's answer at a consent step: only the accept reply id or an exact accept word accepts.
     /// `sentAt`: when the contact wrote the answer, by WhatsApp's clock, if known.
     func consentAnswer(
@@ -767,11 +776,12 @@ public struct Interpreter: Sendable {
         let payload = machine.states[Int(s.state)].payload
         // At a consent question a contact with something to revoke (a consent of any version, or the opt-in) may
         // revoke: at the opt-in question that follows an acceptance, at a sensitive consent, at a general consent
-        // asked again under a new policy. A word that is also this consent's decline word declines instead; for a
-        // contact with nothing to revoke, a revocation word is an answer like any other (it shows the request).
+        // asked again under a new policy. A word that answers the question asked (a decline word of the consent,
+        // or at the opt-in question one of its two labels typed) answers it instead; for a contact with nothing to
+        // revoke, a revocation word is an answer like any other (it shows the request).
         if case .consent(let consent) = payload, s.status == .waiting,
             !(revocationWords.contains(normalized) && (s.consent.acceptedVersion != nil || s.consent.optIn)
-                && (s.awaitingOptIn || !isOne(of: consent.declineWords, normalized)))
+                && !answersQuestionAsked(s, consent, normalized))
         {
             // A revocation word with nothing to revoke yet is held: an acceptance written before it and delivered
             // after it is revoked by it.

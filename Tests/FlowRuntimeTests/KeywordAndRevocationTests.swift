@@ -287,6 +287,28 @@ func aKeywordJumpsFromAMenu(_ word: String) throws {
     #expect(chat.session.awaitingOptIn == false)
 }
 
+/// An opt-in whose decline label is also a revocation word: typing the label answers the opt-in, as tapping it
+/// does (the audit found "No autorizo" typed at the promotions question revoked the general consent given one
+/// message before). Another revocation word still revokes there.
+@Test func anOptInLabelThatIsARevocationWordAnswersTheOptIn() throws {
+    let consent = Fixture.consent(optIn: true, optInDecline: "No autorizo")
+    var chat = Chat(try Fixture.interpreter(consent: consent, steps: steps))
+    chat.type("hola")
+    chat.tap("consentimiento.accept")
+    #expect(chat.session.awaitingOptIn)
+    let typed = chat.type("NO AUTORIZO")
+    #expect(revocation(typed) == nil)
+    #expect(typed.evidence.map(\.choice) == ["opt_in_declined"])
+    #expect(chat.session.consent.acceptedVersion != nil)
+    #expect(!chat.session.awaitingOptIn)
+
+    var other = Chat(try Fixture.interpreter(consent: consent, steps: steps))
+    other.type("hola")
+    other.tap("consentimiento.accept")
+    #expect(revocation(other.type("borrar mis datos")) != nil)
+    #expect(other.session.consent == Session.Consent())
+}
+
 /// At a consent question a contact with something to revoke may revoke: at a sensitive consent asked under the
 /// general one, and at the general consent asked again under a new policy version. The audit found "revocar"
 /// only showed the question again there, recording nothing. A word that is also a decline word declines.

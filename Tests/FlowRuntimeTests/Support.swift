@@ -60,7 +60,9 @@ enum Fixture {
     }
 
     /// The general consent step `consentimiento`, optionally with an opt-in to promotions.
-    static func consent(accept: String = "menu", decline: String = "info", optIn: Bool = false) -> String {
+    static func consent(
+        accept: String = "menu", decline: String = "info", optIn: Bool = false, optInDecline: String = "No, gracias"
+    ) -> String {
         var out = """
               consentimiento:
                 type: consent
@@ -75,7 +77,7 @@ enum Fixture {
                       purpose: promociones
                       text: "Quieres recibir promociones?"
                       accept: Si, quiero
-                      decline: No, gracias
+                      decline: \(optInDecline)
 
                 """
         }
