@@ -37,6 +37,7 @@ public enum RuleRegistry {
         ConsentPurposesDifferRule(),
         SensitiveConsentInvalidRule(),
         DeclineDeadEndRule(),
+        DeclineAsksAgainRule(),
         ConsentTextChangedRule(),
         InternationalProcessingUndisclosedRule(),
         // WhatsApp's message forms and limits, and the conversation policy.

@@ -1124,6 +1124,58 @@ func expectAt(
         #expect(try lint(DeclineDeadEndRule(), general).map(\.id) == ["decline_dead_end"])
     }
 
+    /// A decline that asks the same consent again without waiting for the contact is reported, straight back or
+    /// through a message, or a branch whose every way leads back (the audit found one message in between let it
+    /// pass); one way on to a menu continues the service.
+    @Test func declineLeadingBackThroughMessagesOrBranchesIsReported() throws {
+        let note = "  nota:\n    type: message\n    text: Entendido\n    next: sensible\n  fin:\n"
+        for (decline, extra) in [
+            ("sensible", ""), ("nota", note),
+            ("elegir", "  elegir:\n    type: branch\n    cases: []\n    default: nota\n" + note),
+        ] {
+            let text = Self.flow(decline: decline).replacingOccurrences(
+                of: "  fin:\n", with: extra.isEmpty ? "  fin:\n" : extra)
+            let diagnostics = try lint(SensitiveConsentInvalidRule(), text)
+            #expect(
+                diagnostics.map(\.message) == [
+                    "the decline of sensitive consent step 'sensible' leads back to the same step; declining must skip "
+                        + "the sensitive questions and continue"
+                ], "\(decline)")
+        }
+        let branch =
+            "  elegir:\n    type: branch\n    cases:\n      - when: { consent: given }\n        next: menu\n"
+            + "    default: nota\n" + note
+        #expect(
+            try lint(
+                SensitiveConsentInvalidRule(),
+                Self.flow(decline: "elegir").replacingOccurrences(of: "  fin:\n", with: branch)
+            ).isEmpty)
+    }
+
+    /// The general consent: a decline that asks it again at once is `decline_asks_again`, at the decline's
+    /// `next`; one through a menu is not.
+    @Test func generalDeclineLeadingBackIsReported() throws {
+        let menu = "  menu:\n    type: menu\n    text: Hola\n    options:\n      - { id: a, title: A, next: fin }\n"
+        let note = "  nota:\n    type: message\n    text: Sin datos no podemos\n    next: consentimiento # ‹1›\n"
+        let straight = TestFlow.text(
+            steps: TestFlow.consent(decline: "consentimiento") + menu + "  fin:\n    type: end\n")
+        #expect(
+            try lint(DeclineAsksAgainRule(), straight).map(\.message) == [
+                "declining consent step 'consentimiento' leads back to it without waiting for the contact, so the "
+                    + "contact can only accept or stop answering"
+            ])
+        let throughNote = TestFlow.text(
+            steps: TestFlow.consent(decline: "nota") + menu + note + "  fin:\n    type: end\n")
+        let diagnostics = try lint(DeclineAsksAgainRule(), throughNote)
+        #expect(diagnostics.first?.message.contains("leads back to it through 'nota'") == true)
+        #expect(diagnostics.first?.severity == .error)
+        let throughMenu = TestFlow.text(
+            steps: TestFlow.consent(decline: "menu")
+                + "  menu:\n    type: menu\n    text: Hola\n    options:\n      - { id: a, title: A, next: consentimiento }\n"
+                + "  fin:\n    type: end\n")
+        #expect(try lint(DeclineAsksAgainRule(), throughMenu).isEmpty)
+    }
+
     /// Each item of `data` is named in the text (case and accents aside), at the item; the contact is told which
     /// data are sensitive (the habeas audit found a text that never named them).
     @Test func eachSensitiveDataItemIsNamedInTheText() throws {
@@ -1243,7 +1295,7 @@ func expectAt(
         "policy_incomplete": ["policy_incomplete"],
         "consent_label_ambiguous": ["consent_label_ambiguous"],
         "revocation_missing": ["revocation_missing"],
-        "duplicate_purpose": ["duplicate_purpose"],
+        "duplicate_purpose": ["duplicate_purpose", "duplicate_purpose"],
         "unknown_purpose": ["unknown_purpose"],
         "marketing_opt_in_required": ["marketing_opt_in_required"],
         "handoff_purpose_missing": ["handoff_purpose_missing"],

@@ -18,7 +18,7 @@ struct DeclineDeadEndRule: LintRule {
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
     func check(_ context: RuleContext) -> [Diagnostic] {
-        var ends = EndWithoutWaiting(context, throughMessages: false)
+        var ends = StepReachedWithoutWaiting(context, throughMessages: false)
         return HabeasData.generalConsents(in: context.flow).compactMap { entry in
             guard let next = entry.consent.decline.next, let end = ends.end(from: next.value) else { return nil }
             return Self.descriptor.diagnostic(

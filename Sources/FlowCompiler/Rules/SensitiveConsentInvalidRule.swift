@@ -53,7 +53,7 @@ struct SensitiveConsentInvalidRule: LintRule {
         let flow = context.flow
         let language = flow.language.value
         var diagnostics: [Diagnostic] = []
-        var ends = EndWithoutWaiting(context)
+        var ends = StepReachedWithoutWaiting(context)
         for entry in HabeasData.consents(in: flow) where entry.consent.sensitive {
             let consent = entry.consent
             let name = "sensitive consent step '\(entry.step.id.value)'"
@@ -102,7 +102,7 @@ struct SensitiveConsentInvalidRule: LintRule {
 
     /// Why the decline does not continue the service, and where to point, or `nil` when it does.
     private func declineProblem(
-        _ decline: ConsentChoice, of step: Step, in context: RuleContext, ends: inout EndWithoutWaiting
+        _ decline: ConsentChoice, of step: Step, in context: RuleContext, ends: inout StepReachedWithoutWaiting
     ) -> Problem? {
         // A missing 'decline' mapping is the decoder's `missing_field`.
         guard HabeasData.isWritten(decline.title) else { return nil }
@@ -111,14 +111,17 @@ struct SensitiveConsentInvalidRule: LintRule {
                 text: "leads nowhere; give it a 'next' that skips the sensitive questions and continues the service",
                 range: decline.range)
         }
-        guard let target = context.graph.stepIndex[next.value].map({ context.flow.steps[$0] }) else { return nil }
+        guard context.graph.stepIndex[next.value] != nil else { return nil }
         if let end = ends.end(from: next.value) {
             return Problem(
                 text: "ends the conversation at '\(end.id.value)'; declining sensitive data must not stop the "
                     + "service, so lead it to a step that skips the sensitive questions and continues",
                 range: next.range)
         }
-        if target.id.value == step.id.value {
+        // Straight back, or through messages and branches that ask the same step again at once: the contact
+        // could only accept.
+        var back = StepReachedWithoutWaiting(context, goal: step.id.value)
+        if back.end(from: next.value) != nil {
             return Problem(
                 text: "leads back to the same step; declining must skip the sensitive questions and continue",
                 range: next.range)

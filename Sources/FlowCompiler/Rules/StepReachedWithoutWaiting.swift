@@ -1,36 +1,40 @@
 import FlowDiagnostics
 import FlowLanguage
 
-/// The `end` step the conversation reaches from a step without waiting for the contact again (through `set` and
+/// The step the conversation reaches from a step without waiting for the contact again (through `set` and
 /// template steps, which go on at once, messages when `throughMessages`, and branches whose every way leads
-/// there), or `nil` when it waits somewhere first (a menu, a question, a handoff: the contact still gets a
-/// service), meets a message and `throughMessages` is off (information given), loops, or the chain is broken.
+/// there): an `end` step, or with `goal` that step (a consent whose decline asks it again). `nil` when it waits
+/// somewhere first (a menu, a question, a handoff: the contact still gets a service), meets a message and
+/// `throughMessages` is off (information given), loops, or the chain is broken.
 ///
 /// Every step's answer is kept, and the walk keeps its own stack: the consents of one flow share one search, so
 /// thousands of declines into one long chain, or branches whose ways meet again, cost each step once, and a chain
 /// of thousands of steps cannot overflow the call stack.
-struct EndWithoutWaiting {
+struct StepReachedWithoutWaiting {
     private let flow: Flow
     private let stepIndex: [String: Int]
     private let throughMessages: Bool
-    /// Per step index, the index of the `end` step reached, or `nil` for none.
+    /// The step searched for instead of an `end` step, by index.
+    private let goal: Int?
+    /// Per step index, the index of the step reached, or `nil` for none.
     private var answers: [Int: Int?] = [:]
 
-    init(_ context: RuleContext, throughMessages: Bool = true) {
+    init(_ context: RuleContext, throughMessages: Bool = true, goal: String? = nil) {
         flow = context.flow
         stepIndex = context.graph.stepIndex
         self.throughMessages = throughMessages
+        self.goal = goal.map { context.graph.stepIndex[$0] ?? -1 }
     }
 
-    /// The `end` step reached from the step named `name`.
+    /// The step reached (an `end` step, or the goal) from the step named `name`.
     mutating func end(from name: String) -> Step? {
         guard let start = stepIndex[name] else { return nil }
         return endIndex(from: start).map { flow.steps[$0] }
     }
 
     private enum Way {
-        /// The step is the end.
-        case end
+        /// The step is the one searched for.
+        case reached
         /// The conversation waits, gives information or stops here.
         case none
         /// The step goes on at once along every one of these; all must reach an end.
@@ -38,8 +42,13 @@ struct EndWithoutWaiting {
     }
 
     private func way(from index: Int) -> Way {
+        if let goal {
+            if index == goal { return .reached }
+        } else if case .end = flow.steps[index].kind {
+            return .reached
+        }
         switch flow.steps[index].kind {
-        case .end: return .end
+        case .end: return .none
         case .message(let m): return throughMessages ? .onward([m.next]) : .none
         case .set(let s): return .onward([s.next])
         case .template(let t): return .onward([t.next])
@@ -71,7 +80,7 @@ struct EndWithoutWaiting {
                     returned = .some(nil)
                 } else {
                     switch way(from: step) {
-                    case .end:
+                    case .reached:
                         answers[step] = .some(step)
                         returned = .some(step)
                     case .none:
