@@ -126,9 +126,20 @@ public struct InboundProcessor: TenantUpdateProcessor {
         }
         try await locks.withLock(tenant: tenant.id, contact: preference.waID) {
             try await OptInWithdrawal(store: store, pseudonyms: pseudonyms, clock: clock).withdraw(
-                tenant: tenant, contact: preference.waID, at: preference.timestamp, whatsAppTime: true,
+                tenant: tenant, contact: preference.waID,
+                at: Self.whatsAppTime(preference.timestamp, receivedAt: clock()),
+                whatsAppTime: true,
                 because: "user_preferences", logger: logger)
         }
+    }
+
+    /// WhatsApp's time of a message, status or preference notice, or its receipt time when it is dated more than
+    /// a day after it arrived (a wrong clock, a hand-made body): a message's time orders consent decisions (a
+    /// revocation word dated in the year 5138 would revoke every later acceptance) and an opt-out is judged by
+    /// it, and no date past the year 9999 is shown or escapes the retention purge. Within a day its own time
+    /// stands: WhatsApp's clock may run ahead of this machine's.
+    static func whatsAppTime(_ stamped: Int64, receivedAt: Int64) -> Int64 {
+        stamped > receivedAt + 86_400 ? receivedAt : stamped
     }
 
     /// One contact's messages of a POST, in order, while holding the conversation's lock.
@@ -167,13 +178,13 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         let receivedAt = clock()
+        let timestamp = Self.whatsAppTime(message.timestamp, receivedAt: receivedAt)
         let stepper = ConversationStepper(
             tenant, receivedAt: receivedAt, requests: message.context?.messageID.map { [$0] },
-            whatsAppTime: message.timestamp)
+            whatsAppTime: timestamp)
         let profileName = message.profileName
         let phone = message.waID.map { "+" + $0 }
         let type = message.type
-        let timestamp = message.timestamp
         let forwarded = message.context.map { $0.forwarded || $0.frequentlyForwarded } ?? false
         let templateButton: Bool
         if case .templateButton = message.content { templateButton = true } else { templateButton = false }
@@ -248,11 +259,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let error = status.errors.first.map {
             OutboxError(kind: $0.kind.name, detail: String($0.code))
         }
-        // A status dated more than a day after it arrived (a wrong clock, a hand-made body) is dated when it arrived,
-        // so that no date past the year 9999 is shown and the retention purge reaches it. Within a day its own time
-        // stands: WhatsApp's clock may run ahead of this machine's, and an opt-out is judged by WhatsApp's time.
-        let receivedAt = clock()
-        let at = status.timestamp > receivedAt + 86_400 ? receivedAt : status.timestamp
+        let at = Self.whatsAppTime(status.timestamp, receivedAt: clock())
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: at, error: error)
         guard delivery == .failed else { return }

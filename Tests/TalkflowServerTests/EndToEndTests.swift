@@ -124,6 +124,36 @@ struct EndToEndTests {
         }
     }
 
+    /// A message dated more than a day after it arrived (a wrong clock, a hand-made body) is dated when it
+    /// arrived: the audit's "revocar" dated in the year 5138 was held against every later acceptance, each then
+    /// recorded and revoked at once, so the contact could never consent again.
+    @Test func aMessageDatedFarAheadIsDatedWhenItArrived() async throws {
+        try await EndToEnd.run { server in
+            #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.IN1")) == 200)
+            _ = try await server.waitForSends(1)
+            try await server.waitForEmptyOutbox()
+            let accept = EndToEnd.buttonReply(
+                "consentimiento.accept", title: "Acepto", from: EndToEnd.ana, id: "wamid.IN2", context: "wamid.FAKE1",
+                at: server.clock.now)
+            #expect(try await server.post(accept) == 200)
+            let farAhead = EndToEnd.text("revocar", from: EndToEnd.ana, id: "wamid.IN3", at: 99_999_999_999)
+            #expect(try await server.post(farAhead) == 200)
+            let arrived = server.clock.now
+            try await server.waitForEmptyOutbox()
+            server.clock.advance(by: 60)
+            let again = EndToEnd.text("acepto", from: EndToEnd.ana, id: "wamid.IN4", at: server.clock.now)
+            #expect(try await server.post(again) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.kind) == [.consent, .revocation, .consent])
+            #expect(history.records[1].whatsAppTimestamp == arrived)
+            #expect(history.current.acceptedVersion != nil)
+            let thread = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 99)
+            let word = thread.first { $0.messageID == "wamid.IN3" }
+            #expect(word?.content == .inbound(kind: "text", message: .text("revocar"), whatsAppTimestamp: arrived))
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     /// Meta refused the consent request (a permanent error), so the contact never received it: a typed "acepto"
     /// (they may be reading an older request) is no decision on it. The audit saw it recorded as acceptance of a
     /// text and purposes never delivered. The request is sent again; an answer once it is delivered decides.
