@@ -16,9 +16,8 @@ public struct Interpreter: Sendable {
     let stateNames: [String]
     let keywordTargets: [String: Int32]
     let revocationWords: Set<String>
-    /// The labels of the templates' opt-out buttons (`opt_out`): as written, which a tap sends back, and
-    /// normalized, as typed text is compared.
-    let optOutLabels: Set<String>
+    /// The labels of the templates' opt-out buttons (`opt_out`), normalized as typed text is compared (a tap on
+    /// one comes as the text of its label).
     let optOutWords: Set<String>
     /// Per state: normalized menu keys → option index (empty for other states).
     let menuKeys: [[String: Int32]]
@@ -59,7 +58,6 @@ public struct Interpreter: Sendable {
         keywordTargets = keywords
         revocationWords = Set(machine.revocation?.words.map { machine.strings[Int($0)] } ?? [])
         let labels = machine.templates.compactMap { $0.optOut.map { machine.strings[Int($0)] } }
-        optOutLabels = Set(labels)
         optOutWords = Set(labels.map(TextMatching.normalize))
         var keys: [[String: Int32]] = []
         var replies: [[String: Int32]] = []
@@ -310,21 +308,13 @@ public struct Interpreter: Sendable {
 
     // MARK: Opt-out
 
-    /// Whether a contact with the opt-in stops promotions with a template's opt-out button: a tap on it (the
-    /// label comes back as the reply id) or its label typed. A revocation word is the revocation's, which
-    /// withdraws the opt-in too; a tap on an option of the waiting menu is that option.
+    /// Whether a contact with the opt-in stops promotions with a template's opt-out button: its label as text
+    /// (a tap on it comes as its label's text, or the contact typed it). A revocation word is the revocation's,
+    /// which withdraws the opt-in too.
     func isOptOut(_ kind: Event.Kind, at s: Session) -> Bool {
-        guard s.consent.optIn, !optOutWords.isEmpty else { return false }
-        switch kind {
-        case .text(let text, _):
-            let normalized = InputText.normalize(text)
-            return optOutWords.contains(normalized) && !revocationWords.contains(normalized)
-        case .reply(let id, _):
-            if s.status == .waiting, menuReplyIDs[Int(s.state)][id] != nil { return false }
-            return optOutLabels.contains(id) && !revocationWords.contains(InputText.normalize(id))
-        default:
-            return false
-        }
+        guard s.consent.optIn, !optOutWords.isEmpty, case .text(let text, _) = kind else { return false }
+        let normalized = InputText.normalize(text)
+        return optOutWords.contains(normalized) && !revocationWords.contains(normalized)
     }
 
     /// Withdraws the opt-in at the contact's request and confirms it; the general consent stays.

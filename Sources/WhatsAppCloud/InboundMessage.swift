@@ -228,7 +228,9 @@ extension InboundMessage {
     /// `nil` for messages a flow does not react to.
     ///
     /// - text → `.text`; a reply button or list row → `.reply(id:)` with the id the flow gave it; a template
-    ///   quick-reply button → `.reply(id: payload)`.
+    ///   quick-reply button → `.text(payload)`: talkflow sends templates without payloads, so WhatsApp sends the
+    ///   button's label, read as if typed (a revocation word, a keyword, an answer to a question). The server
+    ///   marks it no decision on consent, whatever it says.
     /// - image, document, audio, video, sticker → `.attachment(mime type, size: mediaSize, file name)`; with
     ///   `errors` (Meta could not deliver the file), `.unreadable(type:)` even when it names a media id. Webhooks
     ///   carry no size: the server resolves it with `GraphClient.mediaInfo(id:)` (`file_size`) and passes it here,
@@ -253,7 +255,7 @@ extension InboundMessage {
         case .buttonReply(let replyID, _), .listReply(let replyID, _, _):
             return .reply(id: replyID, messageID: id)
         case .templateButton(let payload, _):
-            return .reply(id: payload, messageID: id)
+            return .text(payload, messageID: id)
         case .media(let media):
             // Meta could not deliver the file (a download error such as 131052): nothing to judge or pass on.
             guard errors.isEmpty else { return .unreadable(type: type, messageID: id) }

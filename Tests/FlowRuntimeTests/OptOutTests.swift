@@ -62,16 +62,6 @@ private func withdrawal(_ effects: [Effect]) throws -> ConsentEvidence {
     #expect(chat.session.status == .closed)
 }
 
-@Test func aTapOnTheTemplatesButtonOpeningAConversationWithdrawsToo() throws {
-    var chat = try optedIn()
-    chat.tap("horario")
-    // Meta sends the label back as the payload of a template sent without payloads.
-    let effects = chat.tap(label, id: "wamid.TAP")
-    #expect(try withdrawal(effects).replyMessageID == "wamid.TAP")
-    #expect(effects.texts == [confirmation])
-    #expect(!chat.session.consent.optIn)
-}
-
 @Test func midConversationTheOptOutLeavesTheMenuWaitingWithoutCountingAnAttempt() throws {
     var chat = try optedIn()
     let effects = chat.type("  no RECIBIR mas ")
@@ -90,7 +80,7 @@ private func withdrawal(_ effects: [Effect]) throws -> ConsentEvidence {
 @Test func atAQuestionTheOptOutIsNoAnswer() throws {
     var chat = try optedIn()
     chat.tap("hablar")
-    let effects = chat.tap(label)
+    let effects = chat.type(label)
     _ = try withdrawal(effects)
     #expect(!effects.contains { if case .variableSaved = $0 { return true } else { return false } })
     #expect(chat.step == "nombre")

@@ -642,6 +642,42 @@ struct EndToEndTests {
         }
     }
 
+    /// A template's quick-reply tap at a question is read as typed: "No autorizo" revokes (the audit found it a
+    /// wrong answer, three of them handing the contact to an agent with consent in force), and another label is
+    /// the answer.
+    @Test func aTemplateTapAtAQuestionIsReadAsTyped() async throws {
+        try await EndToEnd.run { server in
+            func atTheNameQuestion(_ contact: String) async throws {
+                let now = server.clock.now
+                #expect(
+                    try await server.post(EndToEnd.text("hola", from: contact, id: "wamid.\(contact).1", at: now))
+                        == 200)
+                try await server.waitForEmptyOutbox()
+                #expect(
+                    try await server.post(EndToEnd.text("acepto", from: contact, id: "wamid.\(contact).2", at: now))
+                        == 200)
+                #expect(
+                    try await server.post(EndToEnd.text("comprar", from: contact, id: "wamid.\(contact).3", at: now))
+                        == 200)
+                try await server.waitForEmptyOutbox()
+            }
+            try await atTheNameQuestion(EndToEnd.ana)
+            let revoke = EndToEnd.templateTap("No autorizo", from: EndToEnd.ana, id: "wamid.T1", at: server.clock.now)
+            #expect(try await server.post(revoke) == 200)
+            let history = try await server.store.consentHistory(tenant: "tienda", contact: EndToEnd.ana)
+            #expect(history.records.map(\.kind) == [.consent, .revocation])
+            #expect(history.records.last?.words == "No autorizo")
+
+            let bruno = "573009998877"
+            try await atTheNameQuestion(bruno)
+            let name = EndToEnd.templateTap("Bruno Díaz", from: bruno, id: "wamid.T2", at: server.clock.now)
+            #expect(try await server.post(name) == 200)
+            let session = try #require(try await server.store.session(tenant: "tienda", contact: bruno))
+            #expect(session.status == .queued || session.status == .withAgent)
+            try await server.waitForEmptyOutbox()
+        }
+    }
+
     @Test func statusWebhooksMoveForwardAndAClosedWindowIsNoted() async throws {
         try await EndToEnd.run { server in
             #expect(try await server.post(EndToEnd.text("hola", from: EndToEnd.ana, id: "wamid.S1")) == 200)
@@ -1102,6 +1138,16 @@ struct EndToEnd {
             flow: flows/default.yaml
 
         """
+    }
+
+    /// A tap on a template's quick-reply button labelled `label` (Meta's `button` message; talkflow sends templates
+    /// without payloads, so the payload is the label).
+    static func templateTap(_ label: String, from contact: String, id: String, at timestamp: Int64) -> [UInt8] {
+        webhook(
+            from: contact,
+            message: #"{"context":{"from":"15550783881","id":"wamid.TEMPLATE"},"from":"\#(contact)","id":"\#(id)","#
+                + #""timestamp":"\#(timestamp)","type":"button","#
+                + #""button":{"payload":"\#(label)","text":"\#(label)"}}"#)
     }
 
     /// A tapped reply button, answering the message `context`.

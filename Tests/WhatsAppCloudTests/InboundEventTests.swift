@@ -28,9 +28,11 @@ import WhatsAppCloud
         #expect(try event(body) == .reply(id: "priority_express", messageID: "wamid.M1"))
     }
 
-    @Test func aTemplateQuickReplyIsItsPayload() throws {
+    /// Read as if typed: at a question, a tapped "Sí" is the answer and a tapped "revocar" revokes (the audit
+    /// found both taken as a tap on an older message's button, a wrong answer).
+    @Test func aTemplateQuickReplyIsTheTextOfItsPayload() throws {
         let body = Fixture.single(type: "button", part: Fixture.templateButton)
-        #expect(try event(body) == .reply(id: "CONFIRM_APPT", messageID: "wamid.M1"))
+        #expect(try event(body) == .text("CONFIRM_APPT", messageID: "wamid.M1"))
     }
 
     @Test func aDocumentIsAnAttachmentWithItsNameAndTheResolvedSize() throws {
