@@ -41,8 +41,8 @@ extension ConversationChanges {
     /// - `conversationStarted`, `stepEntered`, `closeConversation`, `requestHandoff`, `endHandoff`,
     ///   `variableSaved` → log lines.
     ///
-    /// `relayToAgent` and the timer effects store nothing here: the relayed message is the inbound message
-    /// itself, and the deadline lives in the session.
+    /// `relayToAgent` only marks the changes (`relayedToAgent`): the relayed message is the inbound message
+    /// itself. The timer effects store nothing here: the deadline lives in the session.
     public mutating func record(_ effects: [Effect], evidence: EvidenceContext) {
         for effect in effects {
             switch effect {
@@ -83,7 +83,9 @@ extension ConversationChanges {
                 inboundContent = message
             case .variableSaved(let name):
                 log(ConversationEvent.variableSaved, detail: name)
-            case .relayToAgent, .scheduleInactivityTimer, .cancelInactivityTimer:
+            case .relayToAgent:
+                relayedToAgent = true
+            case .scheduleInactivityTimer, .cancelInactivityTimer:
                 break
             }
         }

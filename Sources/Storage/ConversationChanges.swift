@@ -19,6 +19,9 @@ public struct ConversationChanges: Sendable, Hashable {
     public var inboundKind: String
     /// WhatsApp's timestamp of the inbound message (Unix seconds), when the webhook gave one.
     public var inboundTimestamp: Int64?
+    /// Whether the step relayed the contact's message to the agent (a `relayToAgent` effect): only then does the
+    /// agent's event stream get it. A file of a refused type, an opt-out or a revocation during a handoff is not.
+    public var relayedToAgent: Bool
     /// What to log after the inbound message, in order: messages to send (each also becomes a `pending`
     /// outbox row) and events.
     public var lines: [Line]
@@ -36,6 +39,7 @@ public struct ConversationChanges: Sendable, Hashable {
         self.inboundContent = nil
         self.inboundKind = inboundKind
         self.inboundTimestamp = inboundTimestamp
+        self.relayedToAgent = false
         self.lines = []
         self.ledger = []
     }

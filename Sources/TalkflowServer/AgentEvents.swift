@@ -110,8 +110,8 @@ public final class AgentEventBroadcaster: Sendable {
 
     /// Publishes what a committed transaction means for agents: an `unassignment` for each agent whose
     /// handoff the step ended (a `handoff_ended` line), then an `assignment` for each agent the step assigned,
-    /// and otherwise, for a contact message (`inbound`) in a conversation with an agent, a `message` to that
-    /// agent.
+    /// and otherwise, for a contact message (`inbound`) the step relayed to the conversation's agent, a `message`
+    /// to that agent (not for a file the type or allowance check refused, nor an opt-out).
     func publish(_ committed: CommittedChanges, tenant: String, contact: String, at: Int64, inbound: Bool) {
         let events = committed.changes.events
         for (index, event) in events.enumerated() where event.kind == ConversationEvent.handoffEnded {
@@ -131,7 +131,8 @@ public final class AgentEventBroadcaster: Sendable {
                     .assignment, tenant: tenant, contact: contact, at: at, queue: committed.changes.queueName),
                 to: agent)
         }
-        guard inbound, !assigned, committed.session.status == .withAgent, let agent = committed.session.agent
+        guard inbound, !assigned, committed.changes.relayedToAgent, committed.session.status == .withAgent,
+            let agent = committed.session.agent
         else { return }
         var text: String?
         switch committed.changes.inboundContent {

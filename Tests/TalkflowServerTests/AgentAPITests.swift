@@ -977,6 +977,18 @@ struct AgentAPITests {
             try await server.waitUntil { events.text.contains("event: assignment") }
             #expect(try await server.e2e.post(EndToEnd.text("gracias", from: EndToEnd.ana, id: "wamid.M1")) == 200)
             try await server.waitUntil { events.text.contains("event: message") }
+            // A file of a refused type is not relayed: the contact is told, the agent's stream is not (agentapi3 #1).
+            await server.e2e.fake.addMedia(
+                id: "777", json: #"{"url":"https://lookaside.fbsbx.com/a","mime_type":"audio/ogg","sha256":"x","#
+                    + #""file_size":"2048","id":"777","messaging_product":"whatsapp"}"#)
+            let audio = EndToEnd.webhook(
+                from: EndToEnd.ana,
+                message: #"{"from":"\#(EndToEnd.ana)","id":"wamid.A1","timestamp":"1750000000","type":"audio","#
+                    + #""audio":{"mime_type":"audio\/ogg","sha256":"x","id":"777","voice":true}}"#)
+            #expect(try await server.e2e.post(audio) == 200)
+            #expect(try await server.e2e.post(EndToEnd.text("sigo", from: EndToEnd.ana, id: "wamid.M2")) == 200)
+            try await server.waitUntil { events.text.contains(#""text":"sigo""#) }
+            #expect(!events.text.contains(#""type":"audio""#))
             let stream = events.text
             #expect(stream.hasPrefix(": connected\n\n"))
             #expect(stream.contains("event: assignment\ndata: {\"at\":"))
