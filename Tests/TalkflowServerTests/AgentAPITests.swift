@@ -979,7 +979,8 @@ struct AgentAPITests {
             try await server.waitUntil { events.text.contains("event: message") }
             // A file of a refused type is not relayed: the contact is told, the agent's stream is not (agentapi3 #1).
             await server.e2e.fake.addMedia(
-                id: "777", json: #"{"url":"https://lookaside.fbsbx.com/a","mime_type":"audio/ogg","sha256":"x","#
+                id: "777",
+                json: #"{"url":"https://lookaside.fbsbx.com/a","mime_type":"audio/ogg","sha256":"x","#
                     + #""file_size":"2048","id":"777","messaging_product":"whatsapp"}"#)
             let audio = EndToEnd.webhook(
                 from: EndToEnd.ana,
