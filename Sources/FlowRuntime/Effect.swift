@@ -50,6 +50,9 @@ public enum CloseReason: String, Sendable, Hashable {
     /// Consent given to another policy version than the flow's (a flow reloaded mid-conversation with a new
     /// one): the conversation closes and the contact's message starts a new one, which asks for the new policy.
     case policyChanged = "policy_changed"
+    /// A reload removed the step the conversation was at (the server's carry-over): the conversation ends there,
+    /// and the contact's message starts a new one at the flow's start.
+    case flowChanged = "flow_changed"
 }
 
 /// A contact message as relayed to an agent or kept in the log.

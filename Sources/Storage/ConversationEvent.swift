@@ -19,7 +19,8 @@ public struct ConversationEvent: Sendable, Hashable, Codable {
     public static let started = "started"
     /// The flow entered a step (`detail`: the step id).
     public static let stepEntered = "step"
-    /// The conversation closed (`detail`: `end`, `agent_closed`, `inactivity`, `error` or `policy_changed`).
+    /// The conversation closed (`detail`: `end`, `agent_closed`, `inactivity`, `error`, `policy_changed` or
+    /// `flow_changed`).
     public static let closed = "closed"
     /// A handoff was requested (`detail`: the queue).
     public static let handoffRequested = "handoff_requested"

@@ -107,6 +107,7 @@ public struct ConversationStepper: Sendable {
         let version = flow.layoutVersion
         defer { session.flowVersion = version }
         let handoff = session.status == .queued || session.status == .withAgent
+        let open = session.status != .new && session.status != .closed
         let agent = session.agent
         var outdated = false
         if session.flowVersion != version, let old = session.flowVersion.flatMap({ flow.layouts[$0] }) {
@@ -120,6 +121,11 @@ public struct ConversationStepper: Sendable {
         }
         if handoff, session.status != .queued, session.status != .withAgent {
             changes.record([.endHandoff(agent: agent)], evidence: evidence)
+        }
+        // A conversation started over ended here: its close is logged, so that the reports count it closed
+        // rather than open for ever (nothing else could close it).
+        if open, session.status == .new {
+            changes.record([.closeConversation(.flowChanged)], evidence: evidence)
         }
         return outdated
     }

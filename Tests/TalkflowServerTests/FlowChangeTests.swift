@@ -148,6 +148,13 @@ enum EditedFlow {
             #expect(try await Self.summary(server)?.state == "menu_principal")
             let consent = try await server.store.consentState(tenant: "tienda", contact: EndToEnd.ana)
             #expect(consent.acceptedVersion == "2026-01")
+            // The conversation that ended is closed before the new one starts, so the reports count it closed
+            // (agentapi3 #2: it stayed open for ever).
+            let events = try await server.store.thread(tenant: "tienda", contact: EndToEnd.ana, after: nil, limit: 99)
+                .compactMap { if case .event(let event) = $0.content { event } else { nil } }
+            let closed = try #require(events.firstIndex(of: ConversationEvent("closed", detail: "flow_changed")))
+            #expect(events.lastIndex(of: ConversationEvent("started")) == closed + 1)
+            #expect(events.filter { $0.kind == "closed" }.count == 1)
             try await server.waitForEmptyOutbox()
         }
     }
