@@ -86,3 +86,30 @@ func queuesAndTenantsRotateIndependently(factory: StoreFactory) async throws {
     #expect(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: []) == nil)
     #expect(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: agents)?.agent == "carla")
 }
+
+/// A reload that changes a queue's agents goes on from the last agent assigned (agentapi3 #3: the turn counter
+/// taken modulo the new length gave ana twice in a row after carla joined, and skipped ana after carla left).
+@Test(arguments: StoreFactory.all)
+func aChangedListGoesOnFromTheLastAgentAssigned(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    func next(_ agents: [String], _ count: Int = 1) async throws -> [String] {
+        var names: [String] = []
+        for _ in 0..<count {
+            let assignment = try #require(try await store.nextAgent(tenant: "t1", queue: "ventas", agents: agents))
+            #expect(agents[Int(assignment.turn % Int64(agents.count))] == assignment.agent)
+            names.append(assignment.agent)
+        }
+        return names
+    }
+    #expect(try await next(["ana", "bruno"], 3) == ["ana", "bruno", "ana"])
+    // carla joins after ana: bruno, then carla, then ana.
+    #expect(try await next(["ana", "bruno", "carla"], 4) == ["bruno", "carla", "ana", "bruno"])
+    #expect(try await next(["ana", "bruno", "carla"]) == ["carla"])
+    // carla, the last assigned, leaves: the first after her in the old list who stayed is ana.
+    #expect(try await next(["ana", "bruno"], 2) == ["ana", "bruno"])
+    // The list reordered: after bruno comes whoever follows him now.
+    #expect(try await next(["bruno", "dora", "ana"], 3) == ["dora", "ana", "bruno"])
+    // Everyone replaced: the new list from its start.
+    #expect(try await next(["eva", "fabio"], 2) == ["eva", "fabio"])
+}

@@ -84,6 +84,11 @@ public enum SQLiteSchema {
         migrator.registerMigration("v16_delivery_times") { db in
             for statement in v16 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v17_rotation_agents") { db in
+            // The queue's agents as the rotation last saw them (a JSON array), so that a reload that changes them
+            // continues from the last agent assigned. Rows before it have none: their lists count as unchanged.
+            try db.execute(sql: "ALTER TABLE rotations ADD COLUMN agents TEXT")
+        }
         return migrator
     }()
 
