@@ -4,17 +4,19 @@ import Foundation
 /// The files kept beside a store: SQLite's write-ahead log, shared memory and rollback journal, and the
 /// server's sender lock (`SoleSenderLock`). One that is not a regular file (a folder, a FIFO left by another
 /// tool) makes SQLite answer "disk I/O error" and the lock a bare POSIX error, neither naming the file at fault;
-/// checked before either touches them, the error names it.
+/// checked before either touches them, the error names it. A symbolic link is not followed: SQLite refuses to
+/// open its journal through one, and the lock, written with the server's pid, would overwrite the file it
+/// points to (a configuration, anything the server's user may write).
 enum StoreSideFile {
     static let suffixes = ["-wal", "-shm", "-journal", "-sender.lock"]
 
     /// Throws `StorageError.sideFileNotRegular` for the first side file of the store at `storePath` that exists
-    /// and is not a regular file (links followed, as SQLite follows them).
+    /// and is not a regular file, a symbolic link included.
     static func check(storePath: String, suffixes: [String] = suffixes) throws {
         for suffix in suffixes {
             let path = storePath + suffix
             var info = stat()
-            if stat(path, &info) == 0, let kind = FileKind.irregular(info) {
+            if SystemPath.lstat(path, &info) == 0, let kind = FileKind.irregular(info) {
                 throw StorageError.sideFileNotRegular(path: path, kind: kind)
             }
         }

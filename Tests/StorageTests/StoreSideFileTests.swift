@@ -28,3 +28,25 @@ func aSideFileThatIsNotARegularFileIsNamed(_ suffix: String, _ kind: String) thr
         #expect("\(error)" == expected)
     }
 }
+
+/// A side file that is a symbolic link is refused, not followed (hostile2 #2: the sender lock, followed, wrote
+/// the server's pid over the configuration it named). The file the link names is left as it was.
+@Test(arguments: ["-sender.lock", "-wal"])
+func aSideFileThatIsALinkIsRefusedAndItsTargetKept(_ suffix: String) throws {
+    let folder = try TestFolder()
+    let path = folder.path("t.sqlite")
+    let precious = folder.path("config.yaml")
+    try "server:\n  port: 8080\n".write(toFile: precious, atomically: false, encoding: .utf8)
+    #expect(symlink(precious, path + suffix) == 0)
+    do {
+        if suffix == "-sender.lock" {
+            _ = try SoleSenderLock(storePath: path)
+        } else {
+            _ = try SQLiteStore(path: path)
+        }
+        Issue.record("opened a store whose \(suffix) is a link")
+    } catch let error as StorageError {
+        #expect("\(error)".hasPrefix("'\(path + suffix)' beside the store is not a regular file (a symbolic link)"))
+    }
+    #expect(try String(contentsOfFile: precious, encoding: .utf8) == "server:\n  port: 8080\n")
+}

@@ -36,7 +36,8 @@ public final class SoleSenderLock: Sendable {
         let storePath = isLink ? (SystemPath.realpath(storePath) ?? storePath) : storePath
         let lockFile = storePath + "-sender.lock"
         try StoreSideFile.check(storePath: storePath, suffixes: ["-sender.lock"])
-        let fd = SystemPath.open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a link put there after the check is refused rather than followed to the file it names.
+        let fd = SystemPath.open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 32)
