@@ -1048,11 +1048,19 @@ public struct Interpreter: Sendable {
         sendWhole(&s, message, from: sender, now: now, into: &fx)
     }
 
+    /// Whether more than the 24-hour window has passed from `last` to `now`, without trapping on times no clock
+    /// gives (a damaged store's `Int64.min`): a difference past `Int64`'s range is past the window when `now` is
+    /// the later.
+    public static func windowClosed(since last: Int64, at now: Int64) -> Bool {
+        let (elapsed, overflow) = now.subtractingReportingOverflow(last)
+        return overflow ? now > last : elapsed > serviceWindowSeconds
+    }
+
     /// Sends one message as it is, unless the 24-hour window has closed.
     func sendWhole(
         _ s: inout Session, _ message: OutboundMessage, from sender: Sender, now: Int64, into fx: inout [Effect]
     ) {
-        if let last = s.lastContactMessageAt, now - last > Self.serviceWindowSeconds {
+        if let last = s.lastContactMessageAt, Self.windowClosed(since: last, at: now) {
             fx.append(.windowClosed(message, from: sender))
         } else {
             fx.append(.send(message, from: sender))

@@ -85,27 +85,28 @@ extension AgentReport {
 
     static func report(agent: String?, _ conversations: [LoggedConversation]) -> AgentReport {
         var report = AgentReport(agent: agent)
-        var durations: [Int64] = []
-        var waits: [Int64] = []
+        var durations: [Double] = []
+        var waits: [Double] = []
         for conversation in conversations {
             report.conversations += 1
             if let end = conversation.endedAt {
                 report.closed += 1
-                durations.append(end - conversation.startedAt)
+                durations.append(Double(end) - Double(conversation.startedAt))
             } else {
                 report.open += 1
             }
             if let reply = conversation.firstReplyAt {
                 report.answered += 1
-                if let start = conversation.waitStartedAt { waits.append(max(0, reply - start)) }
+                if let start = conversation.waitStartedAt { waits.append(max(0, Double(reply) - Double(start))) }
             } else {
                 report.unanswered += 1
             }
             report.firstStartedAt = min(report.firstStartedAt ?? conversation.startedAt, conversation.startedAt)
             report.lastStartedAt = max(report.lastStartedAt ?? conversation.startedAt, conversation.startedAt)
         }
-        func mean(_ values: [Int64]) -> Double? {
-            values.isEmpty ? nil : Double(values.reduce(0, +)) / Double(values.count)
+        // In `Double`: a damaged row's time at the edge of `Int64` must not trap the server (hostile2 #1).
+        func mean(_ values: [Double]) -> Double? {
+            values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
         }
         report.averageDurationSeconds = mean(durations)
         report.averageSecondsToAttend = mean(waits)

@@ -8,7 +8,8 @@ public enum ColombianTime {
 
     /// The local day of `time` (Unix seconds), as days since 1970-01-01, and the second within it.
     static func day(of time: Int64) -> (day: Int, second: Int64) {
-        let local = time + offset
+        // Within the years 1 to 9999: a damaged row's time at the edge of `Int64` must not trap (hostile2 #1).
+        let local = min(max(time, -62_135_596_800), 253_402_300_799) + offset
         // Rounded down, for days before 1970.
         let day = local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
         return (Int(day), local - day * 86_400)

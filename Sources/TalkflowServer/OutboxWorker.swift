@@ -445,7 +445,8 @@ public struct OutboxWorker: Service {
     /// Steps `.inactivityTimeout` for every session whose deadline has passed, each in its own transaction.
     /// The interpreter ignores a timer that a later message made stale.
     func fireTimers() async throws {
-        let due = try await store.dueInactivityTimers(now: clock(), limit: 100)
+        let now = clock()
+        let due = try await store.dueInactivityTimers(now: now, limit: 100)
         var queued = false
         for timer in due {
             guard let tenant = registry.tenant(id: timer.tenant) else { continue }
@@ -454,7 +455,9 @@ public struct OutboxWorker: Service {
                 evidence: EvidenceContext(
                     channel: InboundProcessor.channel, phoneNumberID: tenant.config.phoneNumberID,
                     receivedAt: timer.deadline))
-            let at = timer.deadline
+            // A deadline passed while the server was down fires at its own time; one more than a year old (a
+            // damaged row, `Int64.min`) at a year ago, so that no time past any clock's range is stepped.
+            let at = max(timer.deadline, now - 366 * 86_400)
             let start = ContinuousClock.now
             let committed = try await store.update(tenant: tenant.id, contact: timer.contact, at: at) {
                 session, transaction in

@@ -235,3 +235,13 @@ private var simpleMenuMessageBody: OutboundMessage {
     #expect(atMenu.last == .scheduleInactivityTimer(at: chat.now + 7200))
     #expect(chat.session.status == .waiting)
 }
+
+/// Times at the edge of `Int64` (a damaged store) are compared without trapping (hostile2 #1).
+@Test func theWindowCheckTakesTimesPastAnyClock() {
+    #expect(Interpreter.windowClosed(since: .min, at: 1_795_000_000))
+    #expect(!Interpreter.windowClosed(since: .max, at: 1_795_000_000))
+    #expect(Interpreter.windowClosed(since: 0, at: .max))
+    #expect(!Interpreter.windowClosed(since: 1_795_000_000, at: .min))
+    #expect(!Interpreter.windowClosed(since: 1_795_000_000, at: 1_795_000_000 + 86_400))
+    #expect(Interpreter.windowClosed(since: 1_795_000_000, at: 1_795_000_000 + 86_401))
+}
