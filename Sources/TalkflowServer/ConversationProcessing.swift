@@ -17,6 +17,9 @@ public final class ConversationProcessing: Sendable {
     public let signal: OutboxSignal
     /// Agent events (assignments, contact messages) for the agent API's event streams, in process.
     public let agentEvents = AgentEventBroadcaster()
+    /// Whether this machine's clock agrees with WhatsApp's, from the webhooks' times; the retention purges wait
+    /// for it.
+    public let clockAgreement = ClockAgreement()
     /// Committed inbound messages waiting to be marked as read; `nil` when the configuration's `mark_read` is
     /// off.
     public let readReceipts: ReadReceipts?
@@ -67,7 +70,7 @@ public final class ConversationProcessing: Sendable {
     public func processor(metrics: ServerMetrics?) -> InboundProcessor {
         InboundProcessor(
             store: store, graph: graph, metrics: metrics, signal: signal, clock: clock, events: agentEvents,
-            readReceipts: readReceipts, pseudonyms: pseudonyms)
+            readReceipts: readReceipts, pseudonyms: pseudonyms, clockAgreement: clockAgreement)
     }
 
     /// The outbox worker for `registry`'s tenants.

@@ -36,6 +36,8 @@ public struct InboundProcessor: TenantUpdateProcessor {
     let readReceipts: ReadReceipts?
     /// The conversation ids of log lines.
     let pseudonyms: ConversationPseudonyms
+    /// Where the webhooks' WhatsApp times tell whether this machine's clock is right (for the retention purges).
+    let clockAgreement: ClockAgreement?
     let locks = ConversationLocks()
 
     /// A processor writing to `store`, resolving media sizes through `graph`, timing steps in `metrics` and
@@ -44,9 +46,11 @@ public struct InboundProcessor: TenantUpdateProcessor {
     public init(
         store: any ConversationStore, graph: GraphClient, metrics: ServerMetrics? = nil, signal: OutboxSignal? = nil,
         clock: @escaping @Sendable () -> Int64 = InboundProcessor.unixTime, events: AgentEventBroadcaster? = nil,
-        readReceipts: ReadReceipts? = nil, pseudonyms: ConversationPseudonyms? = nil
+        readReceipts: ReadReceipts? = nil, pseudonyms: ConversationPseudonyms? = nil,
+        clockAgreement: ClockAgreement? = nil
     ) {
         self.pseudonyms = pseudonyms ?? ConversationPseudonyms(store: store)
+        self.clockAgreement = clockAgreement
         self.store = store
         self.graph = graph
         self.metrics = metrics
@@ -178,6 +182,7 @@ public struct InboundProcessor: TenantUpdateProcessor {
             return
         }
         let receivedAt = clock()
+        clockAgreement?.note(whatsAppTime: message.timestamp, receivedAt: receivedAt)
         let timestamp = Self.whatsAppTime(message.timestamp, receivedAt: receivedAt)
         let stepper = ConversationStepper(
             tenant, receivedAt: receivedAt, requests: message.context?.messageID.map { [$0] },
@@ -259,7 +264,9 @@ public struct InboundProcessor: TenantUpdateProcessor {
         let error = status.errors.first.map {
             OutboxError(kind: $0.kind.name, detail: String($0.code))
         }
-        let at = Self.whatsAppTime(status.timestamp, receivedAt: clock())
+        let receivedAt = clock()
+        clockAgreement?.note(whatsAppTime: status.timestamp, receivedAt: receivedAt)
+        let at = Self.whatsAppTime(status.timestamp, receivedAt: receivedAt)
         let changed = try await store.updateDeliveryStatus(
             tenant: tenant.id, messageID: status.messageID, status: delivery, at: at, error: error)
         guard delivery == .failed else { return }

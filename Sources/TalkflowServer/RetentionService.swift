@@ -14,7 +14,12 @@ struct RetentionService: Service {
     let registry: TenantRegistry
     let clock: @Sendable () -> Int64
     let logger: Logger
+    /// When set, a pass deletes nothing until the clock has agreed with WhatsApp's lately (`ClockAgreement`).
+    var clockAgreement: ClockAgreement?
     var interval: Duration = .seconds(3600)
+    /// The most rows one transaction deletes: a large backlog (a retention turned on for a long log) is deleted in
+    /// batches, so the webhooks' transactions go on between them and the WAL stays small.
+    var batch = 5_000
 
     /// Runs a pass, then sleeps, until graceful shutdown; it ends quietly (a service that throws would make the
     /// server's shutdown a failure).
@@ -28,12 +33,21 @@ struct RetentionService: Service {
     /// One round of purges; failures are logged and retried on the next round.
     func pass() async {
         let now = clock()
+        if let clockAgreement, !clockAgreement.confirmed(at: now) {
+            logger.debug("retention purge waits for a webhook that shows this machine's clock agrees with WhatsApp's")
+            return
+        }
         do {
-            let ids = try await store.purgeProcessedMessageIDs(before: now - Self.processedIDsKept)
+            let ids = try await Self.inBatches(batch) {
+                try await store.purgeProcessedMessageIDs(before: now - Self.processedIDsKept, limit: $0)
+            }
             if ids > 0 { logger.info("old processed message ids deleted", metadata: ["rows": "\(ids)"]) }
             for tenant in registry.tenants {
                 guard let days = tenant.config.logRetentionDays else { continue }
-                let lines = try await store.purgeConversationLog(tenant: tenant.id, before: now - Int64(days) * 86_400)
+                let lines = try await Self.inBatches(batch) {
+                    try await store.purgeConversationLog(
+                        tenant: tenant.id, before: now - Int64(days) * 86_400, limit: $0)
+                }
                 if lines > 0 {
                     logger.info(
                         "conversation log lines past their retention deleted",
@@ -44,6 +58,17 @@ struct RetentionService: Service {
             // The server is stopping (or did not start): nothing failed.
         } catch {
             logger.error("retention purge failed; retrying within the hour", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `delete` with `size` until it deletes fewer rows; returns how many went in all.
+    static func inBatches(_ size: Int, _ delete: (Int) async throws -> Int) async throws -> Int {
+        var total = 0
+        while true {
+            try Task.checkCancellation()
+            let deleted = try await delete(size)
+            total += deleted
+            if deleted < size { return total }
         }
     }
 }

@@ -177,7 +177,8 @@ public struct ServerApp: Sendable {
         if let processing {
             services.append(
                 RetentionService(
-                    store: processing.store, registry: registry, clock: processing.clock, logger: logger))
+                    store: processing.store, registry: registry, clock: processing.clock, logger: logger,
+                    clockAgreement: processing.clockAgreement))
         }
         let logger = logger
         let host = settings.host

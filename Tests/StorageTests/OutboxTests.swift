@@ -337,7 +337,7 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
 @Test func aRetentionPurgeFindsOldLinesThroughTheTimeIndex() throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
-    let plan = try store.queryPlan(SQLiteStore.purgeLogSQL, ["t1", 1_000])
+    let plan = try store.queryPlan(SQLiteStore.purgeLogSQL, ["t1", 1_000, 5_000])
     #expect(
         plan.contains { $0.contains("USING INDEX log_by_time") || $0.contains("USING COVERING INDEX log_by_time") },
         "\(plan)")
