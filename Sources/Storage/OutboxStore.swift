@@ -43,6 +43,12 @@ public protocol OutboxStore: Sendable {
     @discardableResult
     func releaseOutboxClaims() async throws -> Int
 
+    /// Makes due at `now` every pending message waiting until later than `now + longestWait`, the longest wait
+    /// the sender ever sets; returns how many. Such a wait was set by a clock that has since stepped back (a
+    /// clock a day fast corrected by NTP): without this, the contact's replies would wait for the old clock.
+    @discardableResult
+    func dueAfterAClockStep(now: Int64, longestWait: Int64) async throws -> Int
+
     /// Makes the pending messages held back by an error of `errorKind` due at `now` (of `tenant` only, when given);
     /// returns how many per tenant. Call at start-up for a cause a restart removes (a renewed access token:
     /// `authentication`), and when the cause went away (a send with the token went through), so that they go out

@@ -89,6 +89,9 @@ public struct OutboxWorker: Service {
 
     /// Attempts to mark one message as read: a courtesy, so retried once at most.
     static let readReceiptAttempts = 2
+    /// Longer than any wait the sender sets (a rate limit's backoff reaches an hour, a refused token's pause is
+    /// minutes): a message due later than this after start-up was scheduled by a clock that stepped back.
+    static let longestWait: Int64 = 2 * 3600
     /// Read receipts sent at the same time.
     static let readReceiptConcurrency = 8
     /// How long a graceful shutdown waits for the queued read receipts before it drops the rest: they are a
@@ -148,6 +151,14 @@ public struct OutboxWorker: Service {
     public func run() async throws {
         let released = try await store.releaseOutboxClaims()
         if released > 0 { logger.notice("outbox claims of a previous run released", metadata: ["rows": "\(released)"]) }
+        // No wait the sender sets is longer than an hour (a rate limit's longest backoff): a longer one was set
+        // by a clock that has stepped back since.
+        let redated = try await store.dueAfterAClockStep(now: clock(), longestWait: Self.longestWait)
+        if redated > 0 {
+            logger.warning(
+                "outbox messages were due later than any retry waits; the clock stepped back, so they are due now",
+                metadata: ["rows": "\(redated)"])
+        }
         // A pause for a refused access token ends with the restart that brings the renewed one.
         let resumed = try await store.resumeDeferredMessages(
             errorKind: Sender.pausedError.kind, tenant: nil, now: clock())

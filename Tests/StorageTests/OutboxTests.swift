@@ -350,3 +350,29 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     let plan = try store.queryPlan(SQLiteStore.statusLookupSQL, ["t1", "wamid.x"])
     #expect(plan.contains { $0.contains("USING INDEX log_out_by_message_id") }, "\(plan)")
 }
+
+/// A message waiting until later than any retry waits was scheduled by a clock that has stepped back since: it is
+/// due now (hostile2 #3 (b): a clock a day fast, then corrected, held a contact's replies for a day). A wait within
+/// the longest one is kept.
+@Test(arguments: StoreFactory.all)
+func aWaitLongerThanAnyRetryIsDueAfterAClockStep(factory: StoreFactory) async throws {
+    let folder = try TestFolder()
+    let store = try factory.open(folder)
+    let t = Fixtures.monday
+    var ids: [Int64] = []
+    for contact in ["a", "b"] {
+        ids += try await store.update(tenant: "t1", contact: contact, at: t) { _, _ in Fixtures.reply("hola") }
+            .outboxIDs
+    }
+    _ = try await store.claimOutbox(now: t, limit: 10, lease: 30)
+    let error = OutboxError(kind: "rate_limited", detail: "130429")
+    try await store.completeOutbox([
+        OutboxResult(id: ids[0], .retry(at: t + 86_400, error), at: t),
+        OutboxResult(id: ids[1], .retry(at: t + 3_601, error), at: t),
+    ])
+    #expect(try await store.dueAfterAClockStep(now: t, longestWait: 7_200) == 1)
+    #expect(try await store.claimOutbox(now: t, limit: 10, lease: 30).map(\.id) == [ids[0]])
+    try await store.completeOutbox([OutboxResult(id: ids[0], .sent(messageID: "wamid.a"), at: t)])
+    #expect(try await store.claimOutbox(now: t + 3_600, limit: 10, lease: 30).isEmpty)
+    #expect(try await store.claimOutbox(now: t + 3_601, limit: 10, lease: 30).map(\.id) == [ids[1]])
+}

@@ -212,6 +212,9 @@ struct OutboxDispatcherTests {
             return try await store.completeOutbox(results)
         }
         func releaseOutboxClaims() async throws -> Int { try await store.releaseOutboxClaims() }
+        func dueAfterAClockStep(now: Int64, longestWait: Int64) async throws -> Int {
+            try await store.dueAfterAClockStep(now: now, longestWait: longestWait)
+        }
         func resumeDeferredMessages(errorKind: String, tenant: String?, now: Int64) async throws -> [String: Int] {
             try await store.resumeDeferredMessages(errorKind: errorKind, tenant: tenant, now: now)
         }

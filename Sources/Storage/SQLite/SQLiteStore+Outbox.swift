@@ -272,6 +272,23 @@ extension SQLiteStore {
     }
 
     @discardableResult
+    public func dueAfterAClockStep(now: Int64, longestWait: Int64) async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            var count = 0
+            try db.inTransaction(.immediate) {
+                try db.run(
+                    """
+                    UPDATE conversation_log SET next_attempt_at = ?1
+                    WHERE status = 'pending' AND next_attempt_at > ?1 + ?2
+                    """, [now, longestWait])
+                count = db.changesCount
+                return .commit
+            }
+            return count
+        }
+    }
+
+    @discardableResult
     public func resumeDeferredMessages(errorKind: String, tenant: String?, now: Int64) async throws -> [String: Int] {
         try await pool.writeWithoutTransaction { db in
             var counts: [String: Int] = [:]
