@@ -44,4 +44,7 @@ public struct ConversationEvent: Sendable, Hashable, Codable {
     public static let consentRecorded = "consent"
     /// A revocation was appended to the ledger (`detail` nil).
     public static let revocationRecorded = "revocation"
+    /// The stored session could not be read (a damaged row): it was moved to `unreadable_sessions` and the
+    /// contact's message started a new one, consent derived from the ledger (`detail` nil).
+    public static let sessionSetAside = "session_set_aside"
 }

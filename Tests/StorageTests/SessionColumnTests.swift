@@ -1,5 +1,7 @@
 import FlowRuntime
 import Foundation
+import GRDB
+import Synchronization
 import Testing
 
 @testable import Storage
@@ -113,4 +115,52 @@ func aColumnWithThePendingHandoffKeyReadsAsThePendingStep(stored: String, read: 
     session.flowVersion = nil
     #expect(SessionColumn.fastDecode(old) == session)
     #expect(try JSONDecoder().decode(Session.self, from: Data(old.utf8)) == session)
+}
+
+/// A stored session that cannot be read is moved aside as it was, and the contact's message steps a new session
+/// with the ledger's consent (hostile2 #5: every message of the contact was refused until Meta gave up); an
+/// erasure deletes the row set aside.
+@Test func anUnreadableSessionIsSetAsideAndTheMessageStartsANewOne() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("store.db")
+    let store = try SQLiteStore(path: path)
+    let t = Fixtures.monday
+    _ = try await store.update(tenant: "t1", contact: "a", at: t) { session, _ in
+        session.status = .waiting
+        var changes = ConversationChanges()
+        changes.ledger.append(Fixtures.entry(.consent(Fixtures.consent())))
+        return changes
+    }
+    let pool = try DatabasePool(path: path)
+    try await pool.write { db in
+        try db.execute(sql: #"UPDATE sessions SET session = '{"bogus":1}' WHERE contact = 'a'"#)
+    }
+    let seen = Mutex<Session?>(nil)
+    let committed = try await store.handleInbound(
+        tenant: "t1", contact: "a", aliases: [], messageID: "wamid.2", receivedAt: t + 60
+    ) { session, _ in
+        seen.withLock { $0 = session }
+        session.status = .waiting
+        return ConversationChanges()
+    }
+    #expect(committed != nil)
+    #expect(seen.withLock { $0?.status } == .new)
+    #expect(seen.withLock { $0?.consent.acceptedVersion } == "2026-01")
+    let kept = try await pool.read { db in
+        try Row.fetchAll(db, sql: "SELECT contact, session, detail, found_at FROM unreadable_sessions")
+    }
+    #expect(kept.count == 1)
+    #expect(kept.first?["session"] as String? == #"{"bogus":1}"#)
+    #expect(kept.first?["found_at"] as Int64? == t + 60)
+    #expect((kept.first?["detail"] as String?)?.isEmpty == false)
+    #expect(try await store.session(tenant: "t1", contact: "a")?.status == .waiting)
+    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 9)
+    #expect(thread.contains { $0.content == .event(ConversationEvent(ConversationEvent.sessionSetAside)) })
+
+    let received = t + 120
+    let claim = try await store.openDataRequest(
+        tenant: "t1", contact: "a", kind: .claim, receivedAt: received, dueAt: received + 30 * 86_400,
+        flagDueAt: received + 2 * 86_400, subject: "borrar mis datos", recordedAt: received)
+    _ = try #require(try await store.eraseContactData(id: claim.id, at: received + 60))
+    #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unreadable_sessions") } == 0)
 }

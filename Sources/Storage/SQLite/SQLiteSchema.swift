@@ -89,6 +89,9 @@ public enum SQLiteSchema {
             // continues from the last agent assigned. Rows before it have none: their lists count as unchanged.
             try db.execute(sql: "ALTER TABLE rotations ADD COLUMN agents TEXT")
         }
+        migrator.registerMigration("v18_unreadable_sessions") { db in
+            for statement in v18 { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
@@ -503,6 +506,21 @@ public enum SQLiteSchema {
             read_at = CASE WHEN status = 'read' THEN status_at END
         WHERE direction = 'out' AND (status = 'sent' OR status = 'delivered' OR status = 'read')
         """,
+    ]
+
+    /// Sessions that could not be read (a damaged row), kept as they were stored: the contact's message starts a
+    /// new session instead of being refused until Meta gives up. Erased with the contact's data.
+    static let v18: [String] = [
+        """
+        CREATE TABLE unreadable_sessions (
+            tenant TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            session TEXT,
+            status TEXT,
+            detail TEXT NOT NULL,
+            found_at INTEGER NOT NULL
+        )
+        """
     ]
 
     /// Only outbound messages are looked up by `wamid` (status webhooks): inbound rows, whose `wamid` is in

@@ -1,5 +1,6 @@
 import FlowRuntime
 import GRDB
+import Logging
 
 extension SQLiteStore {
     @discardableResult
@@ -20,7 +21,7 @@ extension SQLiteStore {
             let key = try Self.conversationKey(db, tenant: tenant, contact: contact, aliases: aliases)
             return try Self.step(
                 db, tenant: tenant, contact: key, inbound: messageID, at: receivedAt, sender: attachedSender,
-                body: body)
+                logger: logger, body: body)
         }.committed
     }
 
@@ -33,7 +34,8 @@ extension SQLiteStore {
             // Another id of the contact names the same conversation (a key is nobody's alias: it stays itself).
             let key = try Self.conversationKey(db, tenant: tenant, contact: contact, aliases: [])
             return try Self.step(
-                db, tenant: tenant, contact: key, inbound: nil, at: at, sender: attachedSender, body: body)
+                db, tenant: tenant, contact: key, inbound: nil, at: at, sender: attachedSender, logger: logger,
+                body: body)
         }.committed
         return committed!
     }
@@ -50,11 +52,21 @@ extension SQLiteStore {
     /// being sent, the queued ones follow it: finishing it claims them).
     static func step(
         _ db: Database, tenant: String, contact: String, inbound messageID: String?, at: Int64,
-        sender: OutboxSenderAttachment?,
+        sender: OutboxSenderAttachment?, logger: Logger? = nil,
         body: (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) throws -> SQLiteCommitQueue.Outcome {
         var session: Session
-        let stored = try loadStoredSession(db, tenant: tenant, contact: contact)
+        let stored: StoredSession?
+        var setAside: String?
+        do {
+            stored = try loadStoredSession(db, tenant: tenant, contact: contact)
+        } catch StorageError.corruptRow(table: "sessions", let detail) {
+            // A damaged session must not silence the contact for good (every message refused until Meta gives
+            // up): it is kept aside, and the contact's message starts a new one. Consent is the ledger's anyway.
+            try setAsideUnreadableSession(db, tenant: tenant, contact: contact, detail: detail, at: at)
+            stored = nil
+            setAside = detail
+        }
         if let stored {
             session = stored.session
         } else {
@@ -62,7 +74,13 @@ extension SQLiteStore {
         }
         let transaction = SQLiteConversationTransaction(
             db: db, tenant: tenant, contact: contact, at: at, hasStoredSession: stored != nil)
-        let changes = try body(&session, transaction)
+        var changes = try body(&session, transaction)
+        if let setAside {
+            changes.lines.insert(.event(ConversationEvent(ConversationEvent.sessionSetAside)), at: 0)
+            logger?.error(
+                "unreadable session set aside; the contact's message starts a new conversation",
+                metadata: ["tenant": "\(tenant)", "error": "\(setAside)"])
+        }
         try saveSession(
             db, tenant: tenant, contact: contact, session: session, previous: stored, changes: changes, at: at)
         if let messageID {

@@ -68,6 +68,8 @@ extension SQLiteStore {
         var figures = try erasedFigures(db, tenant: tenant, contacts: contacts, placeholders: placeholders)
         try db.run("DELETE FROM conversation_log WHERE tenant = ? AND contact IN (\(placeholders))", scope)
         let logLines = db.changesCount
+        // A damaged session set aside holds the contact's answers as much as the live one.
+        try db.run("DELETE FROM unreadable_sessions WHERE tenant = ? AND contact IN (\(placeholders))", scope)
         // The link between the contact's ids stays, as the consent evidence does: it is what proves, by either
         // id, whose consent the records are, and what finds the open reclamo's flag.
 

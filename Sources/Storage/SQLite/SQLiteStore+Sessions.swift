@@ -93,6 +93,19 @@ extension SQLiteStore {
         return StoredSession(session: session, status: status, agent: agent, startedAt: startedAt)
     }
 
+    /// Moves the contact's session row, which could not be read, to `unreadable_sessions` as it was stored (with
+    /// why, and when), so that nothing of it is lost and the contact's next message starts a new session.
+    static func setAsideUnreadableSession(
+        _ db: Database, tenant: String, contact: String, detail: String, at: Int64
+    ) throws {
+        try db.run(
+            """
+            INSERT INTO unreadable_sessions (tenant, contact, session, status, detail, found_at)
+            SELECT tenant, contact, session, status, ?, ? FROM sessions WHERE tenant = ? AND contact = ?
+            """, [detail, at, tenant, contact])
+        try db.run("DELETE FROM sessions WHERE tenant = ? AND contact = ?", [tenant, contact])
+    }
+
     /// Saves the session with its indexed facts: an insert for a new contact; otherwise an update that sets the
     /// indexed columns (status, agent, start) only when they change, since SQLite rewrites the entry of every
     /// index whose column an update sets, changed or not.
