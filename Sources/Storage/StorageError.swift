@@ -19,6 +19,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A file SQLite or the server keeps beside the store (`path`: its `-wal`, `-shm`, `-journal` or
     /// `-sender.lock`) exists and is not a regular file (`kind`, as for `notARegularFile`).
     case sideFileNotRegular(path: String, kind: String)
+    /// The store's file is missing but its write-ahead log (`path`) is there: the store was moved or deleted,
+    /// and a new empty one would silently lose what it held.
+    case journalWithoutStore(path: String)
     /// A stored value could not be decoded (a damaged row, or one written by an incompatible version).
     case corruptRow(table: String, detail: String)
 
@@ -40,6 +43,10 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sideFileNotRegular(let path, let kind):
             return "'\(path)' beside the store is not a regular file (\(kind)); SQLite and talkflow keep the "
                 + "store's journal and lock there: with no server running, move it away and start again"
+        case .journalWithoutStore(let path):
+            return "'\(path)' exists without the store it belongs to: the store was moved or deleted (its last "
+                + "writes may be in that file); put the store back (Docs/operations.md, Backups), or, to start an "
+                + "empty store on purpose, move '\(path)' and its '-shm' away"
         case .corruptRow(let table, let detail):
             return "unreadable row in \(table): \(detail)"
         }

@@ -23,10 +23,13 @@ public struct ReadinessCheck: Sendable {
     }
 
     /// That an SQLite store can be opened for writing: the database file (when it exists) and its folder are
-    /// writable, as SQLite needs to create its `-wal` and `-shm` files beside it. A stand-in until the storage
-    /// layer provides its own check; it opens no connection.
+    /// writable, as SQLite needs to create its `-wal` and `-shm` files beside it; and that the file is still the
+    /// one the server opened (the same device and inode as when the check was made, at start-up): a store
+    /// deleted or replaced while the server runs takes writes that vanish when it stops. It opens no connection.
     public static func sqliteFile(path: String) -> ReadinessCheck {
-        ReadinessCheck(name: "store") {
+        var opened = stat()
+        let identity = SystemPath.stat(path, &opened) == 0 ? (opened.st_dev, opened.st_ino) : nil
+        return ReadinessCheck(name: "store") {
             let folder = SystemPath.folder(of: path)
             let directory = folder.isEmpty ? "." : folder
             var info = stat()
@@ -36,7 +39,11 @@ public struct ReadinessCheck: Sendable {
             guard SystemPath.withCString(directory, { access($0, W_OK) }) == 0 else {
                 return "the database folder is not writable"
             }
-            if SystemPath.stat(path, &info) == 0, SystemPath.withCString(path, { access($0, W_OK) }) != 0 {
+            let exists = SystemPath.stat(path, &info) == 0
+            if let identity, !exists || info.st_dev != identity.0 || info.st_ino != identity.1 {
+                return "the database file was deleted or replaced while the server runs; restart the server"
+            }
+            if exists, SystemPath.withCString(path, { access($0, W_OK) }) != 0 {
                 return "the database file is not writable"
             }
             return nil

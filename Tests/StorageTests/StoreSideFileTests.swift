@@ -50,3 +50,19 @@ func aSideFileThatIsALinkIsRefusedAndItsTargetKept(_ suffix: String) throws {
     }
     #expect(try String(contentsOfFile: precious, encoding: .utf8) == "server:\n  port: 8080\n")
 }
+
+/// A store whose file is gone but whose write-ahead log is there was moved or deleted: it is refused rather than
+/// replaced by a new empty store beside the log (hostile2 #4: the consent ledger was silently gone).
+@Test func aJournalWithoutItsStoreIsRefused() throws {
+    let folder = try TestFolder()
+    let path = folder.path("t.sqlite")
+    try "x".write(toFile: path + "-wal", atomically: false, encoding: .utf8)
+    do {
+        _ = try SQLiteStore(path: path)
+        Issue.record("opened a new store beside an orphaned -wal")
+    } catch let error as StorageError {
+        #expect(error == .journalWithoutStore(path: path + "-wal"))
+        #expect("\(error)".hasPrefix("'\(path)-wal' exists without the store it belongs to"))
+    }
+    #expect(!FileManager.default.fileExists(atPath: path))
+}

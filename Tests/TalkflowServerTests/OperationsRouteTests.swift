@@ -33,6 +33,25 @@ struct OperationsRouteTests {
         }
     }
 
+    /// A store file deleted or replaced after the check was made (at start-up) is not ready (hostile2 #4: writes
+    /// went into the deleted file, and vanished at the stop, while `/readyz` said ready).
+    @Test func aStoreFileDeletedOrReplacedWhileRunningIsNotReady() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let path = folder.file("talkflow.sqlite")
+        try "x".write(toFile: path, atomically: false, encoding: .utf8)
+        let check = ReadinessCheck.sqliteFile(path: path)
+        #expect(await check.probe() == nil)
+        let gone = "the database file was deleted or replaced while the server runs; restart the server"
+        try "y".write(toFile: path + ".new", atomically: false, encoding: .utf8)
+        #expect(rename(path + ".new", path) == 0)
+        #expect(await check.probe() == gone)
+        let again = ReadinessCheck.sqliteFile(path: path)
+        #expect(await again.probe() == nil)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(await again.probe() == gone)
+    }
+
     /// HEAD answers as GET does, without the body (health checkers that send HEAD got 404).
     @Test func healthAndReadinessAnswerHead() async throws {
         try await TestServer().test { client in

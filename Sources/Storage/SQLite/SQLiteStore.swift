@@ -82,6 +82,11 @@ public final class SQLiteStore: ConversationStore {
             throw StorageError.notARegularFile(kind: kind)
         }
         try StoreSideFile.check(storePath: path)
+        // A write-ahead log without its database is a store moved or deleted (while a server ran, its last
+        // writes are in that log): a new empty store beside it would silently start over, consent ledger lost.
+        if SystemPath.lstat(path, &info) != 0, errno == ENOENT, SystemPath.lstat(path + "-wal", &info) == 0 {
+            throw StorageError.journalWithoutStore(path: path + "-wal")
+        }
         // A new store is readable by its owner only: it holds personal data and consent evidence. SQLite gives
         // the WAL and shared-memory files the database file's mode. An existing file keeps the mode it has.
         var created = SystemPath.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
