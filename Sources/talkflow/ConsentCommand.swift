@@ -89,7 +89,7 @@ struct ConsentExportCommand: ParsableCommand {
                 contact: contact,
                 histories: try tenants.map { try opened.consentHistory(tenant: $0, contact: contact) })
         } catch {
-            throw StoreFile.unreadable(path, StoreErrorExplanation.explain(error))
+            throw StoreFile.unreadable(path, StoreErrorExplanation.explain(error, reading: true))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

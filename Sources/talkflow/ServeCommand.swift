@@ -140,7 +140,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.run()
         } catch {
-            Console.error(listenFailure(error, loaded: loaded) ?? "the server stopped: \(error)")
+            // A store error in words an operator can act on, not the SQL statement that met it.
+            Console.error(
+                listenFailure(error, loaded: loaded) ?? "the server stopped: \(StoreErrorExplanation.explain(error))")
             throw Exit.problems
         }
         logger.info("talkflow serve stopped")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Storage
@@ -22,4 +23,19 @@ import Testing
     } catch {
         #expect(StoreErrorExplanation.explain(error).contains("in a folder that exists"), "\(error)")
     }
+}
+
+/// A read-only command is not told the store must be writable (hostile2 #7.2), and an I/O error names the usual
+/// cause, a full disk (hostile2 #7.1: "disk I/O error" alone).
+@Test func readOnlyAndIOErrorsSayWhatToDo() {
+    let readOnly = DatabaseError(resultCode: .SQLITE_READONLY, message: "attempt to write a readonly database")
+    #expect(
+        StoreErrorExplanation.explain(readOnly).hasSuffix(
+            "(the file or its folder is read-only for this user; the store must be writable)"))
+    let reading = StoreErrorExplanation.explain(readOnly, reading: true)
+    #expect(reading.contains("SQLite must create the store's -wal and -shm files beside it"))
+    #expect(reading.contains("copy the store (with its -wal) to a writable folder"))
+    #expect(!reading.contains("must be writable"))
+    let io = StoreErrorExplanation.explain(DatabaseError(resultCode: .SQLITE_IOERR, message: "disk I/O error"))
+    #expect(io.hasPrefix("SQLite error 10: disk I/O error (the disk may be full"))
 }
