@@ -19,6 +19,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A file SQLite or the server keeps beside the store (`path`: its `-wal`, `-shm`, `-journal` or
     /// `-sender.lock`) exists and is not a regular file (`kind`, as for `notARegularFile`).
     case sideFileNotRegular(path: String, kind: String)
+    /// The store's file name (`name`, `bytes` long) leaves no room for the files kept beside it: at most `limit`
+    /// bytes, so that `<name>-sender.lock` fits in a file name.
+    case nameTooLong(name: String, bytes: Int, limit: Int)
     /// The store's file is missing but its write-ahead log (`path`) is there: the store was moved or deleted,
     /// and a new empty one would silently lose what it held.
     case journalWithoutStore(path: String)
@@ -43,6 +46,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sideFileNotRegular(let path, let kind):
             return "'\(path)' beside the store is not a regular file (\(kind)); SQLite and talkflow keep the "
                 + "store's journal and lock there: with no server running, move it away and start again"
+        case .nameTooLong(_, let bytes, let limit):
+            return "the store's file name is \(bytes) bytes; the files kept beside it ('-sender.lock', '-wal') add "
+                + "to it, so it may have at most \(limit) bytes: choose a shorter name"
         case .journalWithoutStore(let path):
             return "'\(path)' exists without the store it belongs to: the store was moved or deleted (its last "
                 + "writes may be in that file); put the store back (Docs/operations.md, Backups), or, to start an "

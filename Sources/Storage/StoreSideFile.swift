@@ -10,6 +10,19 @@ import Foundation
 enum StoreSideFile {
     static let suffixes = ["-wal", "-shm", "-journal", "-sender.lock"]
 
+    /// The most bytes a file name may have (Linux's `NAME_MAX`).
+    static let longestName = 255
+
+    /// Throws `StorageError.nameTooLong` when a side file's name would be longer than a file name may be: the
+    /// store would be created, then its lock refused with a bare system error.
+    static func checkNameLength(storePath: String) throws {
+        let name = storePath.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? storePath
+        let longest = suffixes.map(\.utf8.count).max() ?? 0
+        guard name.utf8.count + longest <= longestName else {
+            throw StorageError.nameTooLong(name: name, bytes: name.utf8.count, limit: longestName - longest)
+        }
+    }
+
     /// Throws `StorageError.sideFileNotRegular` for the first side file of the store at `storePath` that exists
     /// and is not a regular file, a symbolic link included.
     static func check(storePath: String, suffixes: [String] = suffixes) throws {

@@ -66,3 +66,21 @@ func aSideFileThatIsALinkIsRefusedAndItsTargetKept(_ suffix: String) throws {
     }
     #expect(!FileManager.default.fileExists(atPath: path))
 }
+
+/// A store name that fits but whose lock name would not is refused before anything is created (hostile2 #7.5: the
+/// store was created and migrated, then the lock failed with a Foundation error dump).
+@Test func aStoreNameWithNoRoomForItsLockIsRefusedBeforeItIsCreated() throws {
+    let folder = try TestFolder()
+    let path = folder.path(String(repeating: "b", count: 240) + ".sqlite")
+    do {
+        _ = try SQLiteStore(path: path)
+        Issue.record("opened a store whose lock name is too long")
+    } catch let error as StorageError {
+        #expect(
+            "\(error)"
+                == "the store's file name is 247 bytes; the files kept beside it ('-sender.lock', '-wal') add to it, "
+                + "so it may have at most 243 bytes: choose a shorter name")
+    }
+    #expect(!FileManager.default.fileExists(atPath: path))
+    _ = try SQLiteStore(path: folder.path(String(repeating: "c", count: 236) + ".sqlite"))
+}

@@ -82,6 +82,7 @@ public final class SQLiteStore: ConversationStore {
             throw StorageError.notARegularFile(kind: kind)
         }
         try StoreSideFile.check(storePath: path)
+        try StoreSideFile.checkNameLength(storePath: path)
         // A write-ahead log without its database is a store moved or deleted (while a server ran, its last
         // writes are in that log): a new empty store beside it would silently start over, consent ledger lost.
         if SystemPath.lstat(path, &info) != 0, errno == ENOENT, SystemPath.lstat(path + "-wal", &info) == 0 {
