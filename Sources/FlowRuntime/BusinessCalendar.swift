@@ -95,6 +95,39 @@ public struct BusinessCalendar: Sendable {
             year: y, month: m, day: d, weekday: LocalTime.weekday(days: days), minute: secondOfDay / 60)
     }
 
+    /// How many seconds from `start` to `end` the business is open, holidays closed: the time to attend a
+    /// contact counted in business hours, so that a night or a weekend is not held against an agent. A span is
+    /// placed by the zone's offset at the day's noon (a daylight-saving change inside it moves its edges by the
+    /// change). Counted over a year at most after `start`.
+    public func openSeconds(from start: Int64, to end: Int64) -> Int64 {
+        guard end > start else { return 0 }
+        let end = min(end, start + 366 * 86_400)
+        var total: Int64 = 0
+        for day in localDay(of: start)...localDay(of: end) {
+            let (year, month, date) = LocalTime.civil(days: day)
+            let weekday = LocalTime.weekday(days: day)
+            guard
+                !isHoliday(LocalTime(year: year, month: month, day: date, weekday: weekday, minute: 0))
+            else { continue }
+            let noon = Int64(day) * 86_400 + 43_200
+            let midnight =
+                Int64(day) * 86_400
+                - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(noon))))
+            for span in spans[weekday] {
+                let open = max(start, midnight + Int64(span.start) * 60)
+                let close = min(end, midnight + Int64(span.end) * 60)
+                if close > open { total += close - open }
+            }
+        }
+        return total
+    }
+
+    /// The local day of a Unix instant, as days since 1970-01-01.
+    func localDay(of at: Int64) -> Int {
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(at)))
+        return Int((Double(Int(at) + offset) / 86400).rounded(.down))
+    }
+
     /// Whether the business is open at this instant (holidays closed all day).
     public func isOpen(at: Int64) -> Bool {
         let t = local(at)

@@ -17,6 +17,9 @@ public struct AgentReport: Sendable, Hashable, Codable {
     /// The mean of the first reply's time minus the start of the wait (`LoggedConversation.waitStartedAt`)
     /// over the answered conversations, seconds.
     public var averageSecondsToAttend: Double?
+    /// The same mean counted in the flow's business hours (`AgentReport.reports(_:openSeconds:)`): the hours the
+    /// business is closed between the request and the reply left out; `nil` without a calendar or an answer.
+    public var averageBusinessSecondsToAttend: Double?
     /// The earliest and the latest start among the conversations (Unix seconds).
     public var firstStartedAt: Int64?
     public var lastStartedAt: Int64?
@@ -74,19 +77,25 @@ public struct LoggedConversation: Sendable, Hashable {
 extension AgentReport {
     /// The per-agent reports (sorted by agent) and the totals over every conversation, handed off or not (so
     /// the totals' `unanswered` counts the conversations that never reached an agent too).
-    public static func reports(_ conversations: [LoggedConversation]) -> (agents: [AgentReport], totals: AgentReport) {
+    /// `openSeconds(from, to)`: how long the business is open between two times, for the business-hours mean.
+    public static func reports(
+        _ conversations: [LoggedConversation], openSeconds: ((Int64, Int64) -> Int64)? = nil
+    ) -> (agents: [AgentReport], totals: AgentReport) {
         var byAgent: [String: [LoggedConversation]] = [:]
         for conversation in conversations {
             if let agent = conversation.agent { byAgent[agent, default: []].append(conversation) }
         }
-        let agents = byAgent.keys.sorted().map { report(agent: $0, byAgent[$0] ?? []) }
-        return (agents, report(agent: nil, conversations))
+        let agents = byAgent.keys.sorted().map { report(agent: $0, byAgent[$0] ?? [], openSeconds: openSeconds) }
+        return (agents, report(agent: nil, conversations, openSeconds: openSeconds))
     }
 
-    static func report(agent: String?, _ conversations: [LoggedConversation]) -> AgentReport {
+    static func report(
+        agent: String?, _ conversations: [LoggedConversation], openSeconds: ((Int64, Int64) -> Int64)? = nil
+    ) -> AgentReport {
         var report = AgentReport(agent: agent)
         var durations: [Double] = []
         var waits: [Double] = []
+        var businessWaits: [Double] = []
         for conversation in conversations {
             report.conversations += 1
             if let end = conversation.endedAt {
@@ -97,7 +106,10 @@ extension AgentReport {
             }
             if let reply = conversation.firstReplyAt {
                 report.answered += 1
-                if let start = conversation.waitStartedAt { waits.append(max(0, Double(reply) - Double(start))) }
+                if let start = conversation.waitStartedAt {
+                    waits.append(max(0, Double(reply) - Double(start)))
+                    if let openSeconds { businessWaits.append(Double(openSeconds(start, reply))) }
+                }
             } else {
                 report.unanswered += 1
             }
@@ -110,6 +122,7 @@ extension AgentReport {
         }
         report.averageDurationSeconds = mean(durations)
         report.averageSecondsToAttend = mean(waits)
+        report.averageBusinessSecondsToAttend = mean(businessWaits)
         return report
     }
 }

@@ -348,6 +348,7 @@ struct AgentReportItem: Encodable {
     var unanswered: Int
     var averageDurationSeconds: Double?
     var averageSecondsToAttend: Double?
+    var averageBusinessSecondsToAttend: Double?
     var firstStartedAt: String?
     var lastStartedAt: String?
 
@@ -355,6 +356,7 @@ struct AgentReportItem: Encodable {
         case agent, conversations, open, closed, answered, unanswered
         case averageDurationSeconds = "average_duration_seconds"
         case averageSecondsToAttend = "average_seconds_to_attend"
+        case averageBusinessSecondsToAttend = "average_business_seconds_to_attend"
         case firstStartedAt = "first_started_at"
         case lastStartedAt = "last_started_at"
     }
@@ -368,6 +370,7 @@ struct AgentReportItem: Encodable {
         unanswered = report.unanswered
         averageDurationSeconds = report.averageDurationSeconds
         averageSecondsToAttend = report.averageSecondsToAttend
+        averageBusinessSecondsToAttend = report.averageBusinessSecondsToAttend
         firstStartedAt = AgentAPI.iso8601(report.firstStartedAt)
         lastStartedAt = AgentAPI.iso8601(report.lastStartedAt)
     }
@@ -383,6 +386,7 @@ struct AgentReportItem: Encodable {
         try container.encode(unanswered, forKey: .unanswered)
         try container.encode(averageDurationSeconds, forKey: .averageDurationSeconds)
         try container.encode(averageSecondsToAttend, forKey: .averageSecondsToAttend)
+        try container.encode(averageBusinessSecondsToAttend, forKey: .averageBusinessSecondsToAttend)
         try container.encode(firstStartedAt, forKey: .firstStartedAt)
         try container.encode(lastStartedAt, forKey: .lastStartedAt)
     }

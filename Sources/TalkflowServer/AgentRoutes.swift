@@ -203,7 +203,8 @@ struct AgentRoutes: Sendable {
         let to = try Self.time(query.single("to"), name: "to")
         let conversations = try await store.loggedConversations(
             tenant: caller.tenant.id, startedFrom: from, startedBefore: to)
-        let (agents, totals) = AgentReport.reports(conversations)
+        let calendar = caller.tenant.flow.interpreter.calendar
+        let (agents, totals) = AgentReport.reports(conversations) { calendar.openSeconds(from: $0, to: $1) }
         return AgentAPI.json(
             AgentReportAnswer(agents: agents.map(AgentReportItem.init), totals: AgentReportItem(totals)))
     }

@@ -245,3 +245,19 @@ private var simpleMenuMessageBody: OutboundMessage {
     #expect(!Interpreter.windowClosed(since: 1_795_000_000, at: 1_795_000_000 + 86_400))
     #expect(Interpreter.windowClosed(since: 1_795_000_000, at: 1_795_000_000 + 86_401))
 }
+
+/// Open seconds between two times in the default calendar (Monday to Friday, 08:00-12:00 and 14:00-18:00,
+/// Bogotá): a handoff one minute before Friday's close answered one minute after Monday's opening waited two
+/// minutes of business hours (agentapi3 #4: the report counted the weekend).
+@Test func openSecondsCountOnlyBusinessHours() throws {
+    let calendar = try Fixture.interpreter(steps: Fixture.simpleMenu + Fixture.handoff).calendar
+    let monday: Int64 = 1_795_446_000  // 2026-11-23 10:00 in Bogotá
+    let fridayAt1759 = monday + 4 * 86_400 + 7 * 3_600 + 59 * 60
+    let nextMondayAt0801 = monday + 7 * 86_400 - 2 * 3_600 + 60
+    #expect(calendar.openSeconds(from: fridayAt1759, to: nextMondayAt0801) == 120)
+    // 10:00 to 15:00 on a Monday: two hours before noon, one after 14:00.
+    #expect(calendar.openSeconds(from: monday, to: monday + 5 * 3_600) == 3 * 3_600)
+    // A whole week: five days of eight hours.
+    #expect(calendar.openSeconds(from: monday, to: monday + 7 * 86_400) == 5 * 8 * 3_600)
+    #expect(calendar.openSeconds(from: monday + 60, to: monday) == 0)
+}

@@ -495,6 +495,9 @@ struct AgentAPITests {
             #expect(ana["closed"] as? Int == 1 && ana["open"] as? Int == 0)
             #expect(ana["answered"] as? Int == 1 && ana["unanswered"] as? Int == 0)
             #expect(ana["average_seconds_to_attend"] as? Double == 40)
+            // The same wait in business hours: all of it, or less when the test runs while the business is closed.
+            let business = try #require(ana["average_business_seconds_to_attend"] as? Double)
+            #expect((0...40).contains(business))
             #expect(ana["average_duration_seconds"] as? Double == 100)
             let bruno = agents[1]
             #expect(bruno["open"] as? Int == 1 && bruno["unanswered"] as? Int == 1)
