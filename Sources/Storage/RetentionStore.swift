@@ -1,8 +1,8 @@
 /// Deleting what is no longer needed (habeas-data checklist item 15; D. 1377 art. 11). Consent evidence is
 /// never deleted through the store; conversation data are, after the tenant's retention period.
 public protocol RetentionStore: Sendable {
-    /// Forgets at most `limit` processed message ids recorded before `time` (Unix seconds), oldest first, with
-    /// the early statuses of that age; returns how many ids went. Meta retries a webhook for a few days at most,
+    /// Forgets at most `limit` processed message ids recorded before `time` (Unix seconds), oldest first, and
+    /// every early status of that age (not limited); returns how many ids went. Meta retries a webhook for a few days at most,
     /// so keeping ids for a week or more keeps deduplication exact.
     @discardableResult
     func purgeProcessedMessageIDs(before time: Int64, limit: Int) async throws -> Int

@@ -2,7 +2,7 @@ import Logging
 import ServiceLifecycle
 import Storage
 
-/// Deletes what is no longer needed, at start-up and then once an hour (habeas-data checklist item 15; D. 1377
+/// Deletes what is no longer needed, at start-up (once a webhook has shown the clock right) and then once an hour (habeas-data checklist item 15; D. 1377
 /// art. 11): processed message ids after a week (Meta retries a webhook for a few days at most, so dedup stays
 /// exact) and, for each tenant with `log_retention_days`, its conversation log lines older than that (outbound
 /// messages still in the outbox are kept). The consent ledger and its texts are never deleted.
@@ -17,6 +17,8 @@ struct RetentionService: Service {
     /// When set, a pass deletes nothing until the clock has agreed with WhatsApp's lately (`ClockAgreement`).
     var clockAgreement: ClockAgreement?
     var interval: Duration = .seconds(3600)
+    /// How soon a pass that waited for the clock's agreement is tried again.
+    var waitingInterval: Duration = .seconds(60)
     /// The most rows one transaction deletes: a large backlog (a retention turned on for a long log) is deleted in
     /// batches, so the webhooks' transactions go on between them and the WAL stays small.
     var batch = 5_000
@@ -25,17 +27,21 @@ struct RetentionService: Service {
     /// server's shutdown a failure).
     func run() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await pass()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            // A pass waiting for the clock's agreement is tried again within the minute, so the start-up purge
+            // runs soon after the first webhook rather than an hour later (or never, for a server restarted often).
+            let wait = await pass() ? interval : min(interval, waitingInterval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
         }
     }
 
-    /// One round of purges; failures are logged and retried on the next round.
-    func pass() async {
+    /// One round of purges; failures are logged and retried on the next round. Returns `false` when it waited
+    /// for the clock's agreement with WhatsApp's and deleted nothing.
+    @discardableResult
+    func pass() async -> Bool {
         let now = clock()
         if let clockAgreement, !clockAgreement.confirmed(at: now) {
             logger.debug("retention purge waits for a webhook that shows this machine's clock agrees with WhatsApp's")
-            return
+            return false
         }
         do {
             let ids = try await Self.inBatches(batch) {
@@ -59,6 +65,7 @@ struct RetentionService: Service {
         } catch {
             logger.error("retention purge failed; retrying within the hour", metadata: ["error": "\(error)"])
         }
+        return true
     }
 
     /// Runs `delete` with `size` until it deletes fewer rows; returns how many went in all.

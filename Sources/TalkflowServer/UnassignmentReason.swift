@@ -15,6 +15,9 @@ public enum UnassignmentReason: String, Sendable, Hashable, Codable, CaseIterabl
     /// The flow was changed so that the handoff's step no longer exists in it (the conversation was carried
     /// over or started over without it) when the conversation next stepped.
     case flowChanged = "flow_changed"
+    /// The conversation's stored session could not be read (a damaged row): it was set aside, and the contact's
+    /// message started a new conversation.
+    case sessionSetAside = "session_set_aside"
 
     /// The reason of the `handoff_ended` line at `index` of the events one step logged: the interpreter logs a
     /// revocation just before the handoff's end, and a close for a policy change just after it; any other
@@ -22,6 +25,8 @@ public enum UnassignmentReason: String, Sendable, Hashable, Codable, CaseIterabl
     init(handoffEndedAt index: Int, in events: [ConversationEvent]) {
         if index > 0, events[index - 1].kind == ConversationEvent.revocationRecorded {
             self = .revoked
+        } else if index > 0, events[index - 1].kind == ConversationEvent.sessionSetAside {
+            self = .sessionSetAside
         } else if index + 1 < events.count, events[index + 1].kind == ConversationEvent.closed,
             events[index + 1].detail == CloseReason.policyChanged.rawValue
         {

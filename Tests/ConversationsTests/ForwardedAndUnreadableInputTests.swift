@@ -65,6 +65,7 @@ struct ForwardedAndUnreadableInputTests {
               - unreadable:
               - unreadable: reaction
               - unreadable: text
+              - unreadable: button
 
             """
         let result = TranscriptRunner().run(bytes: Array(text.utf8), path: "t.test.yaml")
@@ -84,6 +85,9 @@ struct ForwardedAndUnreadableInputTests {
                     + "without stepping the flow, so the flow never sees it; leave it out",
                 "10:17 invalid_value 'unreadable' cannot be 'text': a text is read; write it as the contact's "
                     + "words (contact:, or a typed line in the REPL)",
+                // The server reads a template's quick-reply tap as the text of its label (review4 #6).
+                "11:17 invalid_value 'unreadable' cannot be 'button': a tapped template button is read as the text "
+                    + "of its label; write the label as the contact's words (contact:, or a typed line in the REPL)",
             ])
         #expect(result.allFailures.first?.suggestion == "did you mean 'order'?")
         #expect(result.allFailures[1].suggestion == nil)

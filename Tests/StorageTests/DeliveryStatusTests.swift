@@ -190,3 +190,16 @@ func statusBeforeTheSendersReportIsAppliedWhenItComes(factory: StoreFactory) asy
             3: DeliveryTimes(latest: 103, read: 103), 4: DeliveryTimes(latest: 104), 5: DeliveryTimes(latest: 105),
         ])
 }
+
+/// Early statuses of that age all go, however few ids there are to purge (review4 #4: the batch's limit capped
+/// them, and the server's loop, which stops on the ids' count, left the rest for ever).
+@Test func everyStaleEarlyStatusGoesWhateverTheBatch() async throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("store.db"))
+    let old = Fixtures.monday - 30 * 86_400
+    for index in 0..<12 {
+        try await report(store, "wamid.other.\(index)", .delivered, at: old)
+    }
+    #expect(try await store.purgeProcessedMessageIDs(before: old + 1, limit: 2) == 0)
+    #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM early_statuses") } == 0)
+}

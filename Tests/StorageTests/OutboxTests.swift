@@ -344,6 +344,15 @@ func claimLimitIsRespectedOldestFirst(factory: StoreFactory) async throws {
     #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
 }
 
+/// The start-up's clock-step check reads the unfinished messages only (review4 #5: a scan of the whole log).
+@Test func theClockStepCheckReadsTheOutboxIndexOnly() throws {
+    let folder = try TestFolder()
+    let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))
+    let plan = try store.queryPlan(SQLiteStore.dueAfterAClockStepSQL, [1_000, 7_200])
+    #expect(plan.contains { $0.contains("outbox_open") }, "\(plan)")
+    #expect(!plan.contains { $0 == "SCAN conversation_log" }, "\(plan)")
+}
+
 @Test func aStatusWebhookFindsItsMessageThroughTheOutboundIndex() throws {
     let folder = try TestFolder()
     let store = try SQLiteStore(path: folder.path("talkflow.sqlite"))

@@ -133,13 +133,19 @@ func aColumnWithThePendingHandoffKeyReadsAsThePendingStep(stored: String, read: 
     }
     let pool = try DatabasePool(path: path)
     try await pool.write { db in
-        try db.execute(sql: #"UPDATE sessions SET session = '{"bogus":1}' WHERE contact = 'a'"#)
+        try db.execute(
+            sql:
+                #"UPDATE sessions SET session = '{"bogus":1}', status = 'with_agent', agent = 'ana' WHERE contact = 'a'"#
+        )
     }
     let seen = Mutex<Session?>(nil)
+    let hadOne = Mutex<Bool?>(nil)
     let committed = try await store.handleInbound(
         tenant: "t1", contact: "a", aliases: [], messageID: "wamid.2", receivedAt: t + 60
-    ) { session, _ in
+    ) { session, transaction in
         seen.withLock { $0 = session }
+        // A data request's revocation still finds the contact (review4 #2).
+        hadOne.withLock { $0 = transaction.hasStoredSession }
         session.status = .waiting
         return ConversationChanges()
     }
@@ -154,8 +160,17 @@ func aColumnWithThePendingHandoffKeyReadsAsThePendingStep(stored: String, read: 
     #expect(kept.first?["found_at"] as Int64? == t + 60)
     #expect((kept.first?["detail"] as String?)?.isEmpty == false)
     #expect(try await store.session(tenant: "t1", contact: "a")?.status == .waiting)
-    let thread = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 9)
-    #expect(thread.contains { $0.content == .event(ConversationEvent(ConversationEvent.sessionSetAside)) })
+    #expect(hadOne.withLock { $0 } == true)
+    // The old conversation ends in the log: its agent unassigned, then closed (review4 #3).
+    let events = try await store.thread(tenant: "t1", contact: "a", after: nil, limit: 9).compactMap {
+        if case .event(let event) = $0.content { event } else { nil }
+    }
+    #expect(
+        Array(events.suffix(3)) == [
+            ConversationEvent(ConversationEvent.sessionSetAside),
+            ConversationEvent(ConversationEvent.handoffEnded, detail: "ana"),
+            ConversationEvent(ConversationEvent.closed, detail: ConversationEvent.sessionSetAside),
+        ])
 
     let received = t + 120
     let claim = try await store.openDataRequest(

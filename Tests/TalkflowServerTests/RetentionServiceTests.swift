@@ -94,6 +94,30 @@ import Testing
         #expect(try await pass(at: real + 31 * 86_400 + 3_600))
     }
 
+    /// The running service tries a waiting pass again soon: the start-up purge runs once a webhook shows the clock
+    /// right, not an hour later (review4 #1: a server restarted within the hour never purged).
+    @Test func theRunningServicePurgesSoonAfterTheClockIsConfirmed() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let (registry, store) = try Self.acmeKeepingThirtyDays(in: folder)
+        let now: Int64 = 1_795_446_000
+        try await Self.stepLine(store, tenant: "acme", contact: "573001", at: now - 40 * 86_400)
+        let agreement = ClockAgreement()
+        var service = RetentionService(
+            store: store, registry: registry, clock: { now }, logger: LogRecorder().logger(),
+            clockAgreement: agreement)
+        service.waitingInterval = .milliseconds(20)
+        let running = Task { [service] in await service.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await !store.thread(tenant: "acme", contact: "573001", after: nil, limit: 9).isEmpty)
+        agreement.note(whatsAppTime: now - 30, receivedAt: now)
+        let purged = try await poll(within: .seconds(5)) {
+            try await store.thread(tenant: "acme", contact: "573001", after: nil, limit: 9).isEmpty
+        }
+        #expect(purged)
+    }
+
     /// The standard setup with `acme` keeping its log 30 days, and a store.
     static func acmeKeepingThirtyDays(in folder: TestFolder) throws -> (TenantRegistry, SQLiteStore) {
         let config = standardConfig().replacingOccurrences(

@@ -24,7 +24,9 @@ public enum UnreadableMessageType {
         var types: [String: String] = [
             "text": "a text is read; write it as the contact's words (contact:, or a typed line in the REPL)",
             "interactive": "a tapped button or list row is read; tap it (tap:, or /tap in the REPL)",
-            "button": "a tapped template button is read; tap it (tap:, or /tap in the REPL)",
+            "button":
+                "a tapped template button is read as the text of its label; write the label as the contact's "
+                + "words (contact:, or a typed line in the REPL)",
         ]
         // Each with its article: "an edit", "a reaction".
         let acknowledged = [

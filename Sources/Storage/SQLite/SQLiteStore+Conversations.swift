@@ -57,29 +57,30 @@ extension SQLiteStore {
     ) throws -> SQLiteCommitQueue.Outcome {
         var session: Session
         let stored: StoredSession?
-        var setAside: String?
+        var setAside: (detail: String, events: [ConversationEvent])?
         do {
             stored = try loadStoredSession(db, tenant: tenant, contact: contact)
         } catch StorageError.corruptRow(table: "sessions", let detail) {
             // A damaged session must not silence the contact for good (every message refused until Meta gives
             // up): it is kept aside, and the contact's message starts a new one. Consent is the ledger's anyway.
-            try setAsideUnreadableSession(db, tenant: tenant, contact: contact, detail: detail, at: at)
+            let events = try setAsideUnreadableSession(db, tenant: tenant, contact: contact, detail: detail, at: at)
             stored = nil
-            setAside = detail
+            setAside = (detail, events)
         }
         if let stored {
             session = stored.session
         } else {
             session = Session(consent: try derivedConsent(db, tenant: tenant, contact: contact).sessionConsent())
         }
+        // A contact whose session was set aside had one: a data request's revocation still finds them.
         let transaction = SQLiteConversationTransaction(
-            db: db, tenant: tenant, contact: contact, at: at, hasStoredSession: stored != nil)
+            db: db, tenant: tenant, contact: contact, at: at, hasStoredSession: stored != nil || setAside != nil)
         var changes = try body(&session, transaction)
         if let setAside {
-            changes.lines.insert(.event(ConversationEvent(ConversationEvent.sessionSetAside)), at: 0)
+            changes.lines.insert(contentsOf: setAside.events.map { .event($0) }, at: 0)
             logger?.error(
                 "unreadable session set aside; the contact's message starts a new conversation",
-                metadata: ["tenant": "\(tenant)", "error": "\(setAside)"])
+                metadata: ["tenant": "\(tenant)", "error": "\(setAside.detail)"])
         }
         try saveSession(
             db, tenant: tenant, contact: contact, session: session, previous: stored, changes: changes, at: at)

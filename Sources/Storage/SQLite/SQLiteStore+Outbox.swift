@@ -271,16 +271,21 @@ extension SQLiteStore {
         }
     }
 
+    /// The pending messages due later than `?1 + ?2` made due at `?1`, found through `outbox_open` (the
+    /// unfinished messages), not a scan of the whole log.
+    static let dueAfterAClockStepSQL = """
+        UPDATE conversation_log SET next_attempt_at = ?1
+        WHERE seq IN (
+            SELECT seq FROM conversation_log INDEXED BY outbox_open
+            WHERE status IN ('pending', 'sending') AND status = 'pending' AND next_attempt_at > ?1 + ?2)
+        """
+
     @discardableResult
     public func dueAfterAClockStep(now: Int64, longestWait: Int64) async throws -> Int {
         try await pool.writeWithoutTransaction { db in
             var count = 0
             try db.inTransaction(.immediate) {
-                try db.run(
-                    """
-                    UPDATE conversation_log SET next_attempt_at = ?1
-                    WHERE status = 'pending' AND next_attempt_at > ?1 + ?2
-                    """, [now, longestWait])
+                try db.run(Self.dueAfterAClockStepSQL, [now, longestWait])
                 count = db.changesCount
                 return .commit
             }

@@ -95,15 +95,27 @@ extension SQLiteStore {
 
     /// Moves the contact's session row, which could not be read, to `unreadable_sessions` as it was stored (with
     /// why, and when), so that nothing of it is lost and the contact's next message starts a new session.
+    /// Returns what the row's own columns still tell of the conversation it held: how it ends in the log (a
+    /// handoff's agent unassigned, an open conversation closed), so that reports and agents do not keep it open.
     static func setAsideUnreadableSession(
         _ db: Database, tenant: String, contact: String, detail: String, at: Int64
-    ) throws {
+    ) throws -> [ConversationEvent] {
+        let row = try db.row("SELECT status, agent FROM sessions WHERE tenant = ? AND contact = ?", [tenant, contact])
         try db.run(
             """
             INSERT INTO unreadable_sessions (tenant, contact, session, status, detail, found_at)
             SELECT tenant, contact, session, status, ?, ? FROM sessions WHERE tenant = ? AND contact = ?
             """, [detail, at, tenant, contact])
         try db.run("DELETE FROM sessions WHERE tenant = ? AND contact = ?", [tenant, contact])
+        var events = [ConversationEvent(ConversationEvent.sessionSetAside)]
+        let status = row.flatMap { $0[0] as String? }.flatMap(ConversationStatus.init(rawValue:))
+        if status == .queued || status == .withAgent {
+            events.append(ConversationEvent(ConversationEvent.handoffEnded, detail: row?[1] as String?))
+        }
+        if status != .new, status != .closed {
+            events.append(ConversationEvent(ConversationEvent.closed, detail: ConversationEvent.sessionSetAside))
+        }
+        return events
     }
 
     /// Saves the session with its indexed facts: an insert for a new contact; otherwise an update that sets the
