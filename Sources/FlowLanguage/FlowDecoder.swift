@@ -249,6 +249,10 @@ private struct Decoder {
                 }
                 if let span = Durations.timeSpan(text.value) {
                     spans.append(Located(span, range: text.range))
+                } else if let problem = CalendarValueProblem.span(text.value, of: day) {
+                    sink.add(
+                        SchemaRules.invalidValue.diagnostic(
+                            problem.message, at: text.range, suggestion: problem.help))
                 } else {
                     sink.add(
                         SchemaRules.invalidValue.diagnostic(
@@ -266,6 +270,8 @@ private struct Decoder {
                 holidays.append(text)
             } else if let calendar = NationalCalendar(rawValue: text.value) {
                 calendars.append(Located(calendar, range: text.range))
+            } else if let problem = CalendarValueProblem.date(text.value) {
+                sink.add(SchemaRules.invalidValue.diagnostic(problem.message, at: text.range, suggestion: problem.help))
             } else {
                 // `Colombia` is refused like any other word (names are lower case, as durations' units are),
                 // with the right spelling as the fix.
@@ -848,9 +854,13 @@ public enum Durations {
             text.allSatisfy({ $0 == "-" || $0.isASCIIDigit }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
         else { return false }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return d <= days[m - 1]
+        return d <= days(inMonth: m, of: y)
+    }
+
+    /// The days of month `month` (1 to 12) of `year` in the Gregorian calendar.
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 }
 

@@ -825,7 +825,7 @@ private func brokenTemplateParameter(_ name: String, _ parameter: String) -> Bro
 /// and a misspelling are told the right spelling.
 @Test(arguments: [
     ("Colombia", "did you mean 'colombia'?"), ("colmbia", "did you mean 'colombia'?"), ("festivos", nil),
-    ("2026-12-32", nil),
+    ("2026/12/24", nil), ("2026-12", nil),
 ])
 func anotherHolidayWordIsRefused(_ word: String, _ suggestion: String?) throws {
     let yaml = brokenBase.replacingOccurrences(of: "holidays: [\"2026-12-25\"]", with: "holidays: [\(word)]")
@@ -837,6 +837,120 @@ func anotherHolidayWordIsRefused(_ word: String, _ suggestion: String?) throws {
         "holiday '\(word)' is neither a date nor a national calendar; write a date as 'YYYY-MM-DD', e.g. "
         + "'2026-12-25', or 'colombia' for every Colombian national holiday"
     #expect(found == ["8:16 invalid_value: \(message)" + (suggestion.map { " (\($0))" } ?? "")])
+}
+
+/// A holiday written as a date the calendar does not have is told what is wrong and what to write, as a
+/// transcript's `time:` is, not asked again for the form it follows (contract3 #4).
+@Test(arguments: [
+    (
+        "2026-02-29",
+        "holiday '2026-02-29' names a day the calendar does not have: 2026 has no 29 February "
+            + "(February has 28 days in 2026)", "the last day of February 2026 is '2026-02-28'"
+    ),
+    (
+        "2026-04-31", "holiday '2026-04-31' names a day the calendar does not have: April has 30 days",
+        "the last day of April 2026 is '2026-04-30'"
+    ),
+    (
+        "2026-12-32", "holiday '2026-12-32' names a day the calendar does not have: December has 31 days",
+        "the last day of December 2026 is '2026-12-31'"
+    ),
+    (
+        "2026-13-01", "holiday '2026-13-01' names a month the calendar does not have, '13' (months run 01 to 12)",
+        "did you mean '2026-01-13'? write a date as 'YYYY-MM-DD', year, month and day, e.g. '2026-12-25'"
+    ),
+    (
+        "2026-14-14", "holiday '2026-14-14' names a month the calendar does not have, '14' (months run 01 to 12)",
+        "write a date as 'YYYY-MM-DD', year, month and day, e.g. '2026-12-25'"
+    ),
+    (
+        "2026-24-12", "holiday '2026-24-12' names a month the calendar does not have, '24' (months run 01 to 12)",
+        "did you mean '2026-12-24'? write a date as 'YYYY-MM-DD', year, month and day, e.g. '2026-12-25'"
+    ),
+    (
+        "2026-03-00", "holiday '2026-03-00' names a day the calendar does not have, '00' (days run from 01)",
+        "the first day of March 2026 is '2026-03-01'"
+    ),
+    (
+        "2026-3-5",
+        "holiday '2026-3-5' writes the month or the day with one digit; a date takes two for each "
+            + "(YYYY-MM-DD)", "did you mean '2026-03-05'?"
+    ),
+])
+func aHolidayOffTheCalendarIsExplained(_ date: String, _ message: String, _ help: String) throws {
+    let yaml = brokenBase.replacingOccurrences(of: "holidays: [\"2026-12-25\"]", with: "holidays: [\"\(date)\"]")
+    let found = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.map {
+        "\($0.range.start.line):\($0.range.start.column) \($0.id): \($0.message) (help: \($0.suggestion ?? "none"))"
+    }
+    #expect(found == ["8:16 invalid_value: \(message) (help: \(help))"])
+}
+
+/// A span written as two times that the day does not have, or whose start is not before its end, is told what is
+/// wrong and what to write: a night shift is split at midnight over two days' lists (contract3 #4).
+@Test(arguments: [
+    (
+        "monday", "22:00-06:00",
+        "span '22:00-06:00' of monday does not start before it ends; a span ends on the day "
+            + "it starts", "split a night shift: \"22:00-24:00\" on monday and \"00:00-06:00\" on tuesday"
+    ),
+    (
+        "sunday", "22:00-06:00",
+        "span '22:00-06:00' of sunday does not start before it ends; a span ends on the day "
+            + "it starts", "split a night shift: \"22:00-24:00\" on sunday and \"00:00-06:00\" on monday"
+    ),
+    (
+        "monday", "18:00-00:00",
+        "span '18:00-00:00' of monday does not start before it ends; a span ends on the day "
+            + "it starts", "a span that ends at midnight ends at '24:00': \"18:00-24:00\""
+    ),
+    (
+        "monday", "08:00-08:00",
+        "span '08:00-08:00' of monday does not start before it ends; a span ends on the day "
+            + "it starts", "write the start before the end, e.g. '08:00-12:00', or leave the span out"
+    ),
+    (
+        "monday", "08:00-25:00",
+        "span '08:00-25:00' of monday names a time the day does not have, '25:00' (hours "
+            + "run 00 to 24 and minutes 00 to 59, each with two digits; '24:00' only ends a span)",
+        "a span ends by midnight: write \"08:00-24:00\" on monday and \"00:00-01:00\" on tuesday"
+    ),
+    (
+        "monday", "08:60-09:00",
+        "span '08:60-09:00' of monday names a time the day does not have, '08:60' (hours "
+            + "run 00 to 24 and minutes 00 to 59, each with two digits; '24:00' only ends a span)",
+        "an hour has 60 minutes: '08:60' is '09:00'"
+    ),
+    (
+        "monday", "8:00-12:00",
+        "span '8:00-12:00' of monday writes '8:00' with one digit where two are needed "
+            + "(hours run 00 to 24 and minutes 00 to 59, each with two digits; '24:00' only ends a span)",
+        "did you mean '08:00-12:00'?"
+    ),
+    (
+        "monday", "24:00-06:00",
+        "span '24:00-06:00' of monday starts at '24:00', the end of the day; '24:00' only "
+            + "ends a span", "a span from midnight starts at '00:00' of the next day's list, e.g. \"00:00-06:00\""
+    ),
+])
+func aSpanOffTheClockIsExplained(_ day: String, _ span: String, _ message: String, _ help: String) throws {
+    let yaml = brokenBase.replacingOccurrences(
+        of: "monday: [\"08:00-12:00\"]", with: "\(day): [\"\(span)\"]")
+    let found = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.map {
+        "\($0.range.start.line):\($0.range.start.column) \($0.id): \($0.message) (help: \($0.suggestion ?? "none"))"
+    }
+    #expect(found == ["7:\(day.count + 8) invalid_value: \(message) (help: \(help))"])
+}
+
+/// A span that is not two times at all is still told the form.
+@Test(arguments: ["08:00 a 12:00", "0800-1200", "08.00-12.00"])
+func aSpanOutOfFormIsToldTheForm(_ span: String) throws {
+    let yaml = brokenBase.replacingOccurrences(of: "[\"08:00-12:00\"]", with: "[\"\(span)\"]")
+    let found = FlowDecoder.decode(YAMLLoader.load(yaml).root).diagnostics.map { "\($0.id): \($0.message)" }
+    #expect(
+        found == [
+            "invalid_value: '\(span)' is not a span of the day; write it as 'HH:MM-HH:MM' with the start before "
+                + "the end, e.g. '08:00-12:00'"
+        ])
 }
 
 /// A value written in quotes where a number or true/false is expected is named as quoted text, so the message
