@@ -58,6 +58,7 @@ public enum RuleRegistry {
         TemplateTokensRule(),
         TemplateHeaderMediaRule(),
         QueueAgentsRule(),
+        InactivityTextUndeliverableRule(),
     ]
 
     /// The lint rules, for tools that time or run them one by one (the benchmark).
