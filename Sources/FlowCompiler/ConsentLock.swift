@@ -197,22 +197,26 @@ public struct ConsentLock: Sendable, Hashable {
         var out: [Shown] = []
         for step in flow.steps {
             guard case .consent(let consent) = step.kind else { continue }
-            let purposes = consent.purposes.map(\.value)
-            func expanded(_ text: String) -> String {
+            func expanded(_ text: String, purposes: [String]) -> String {
                 PolicyPlaceholders.expand(text, policy: flow.policy, language: flow.language.value, purposes: purposes)
             }
             out.append(
                 Shown(
                     key: step.id.value,
                     sha256: hash([
-                        expanded(consent.text.value), consent.accept.title.value, consent.decline.title.value,
+                        expanded(consent.text.value, purposes: consent.purposes.map(\.value)),
+                        consent.accept.title.value,
+                        consent.decline.title.value,
                     ]),
                     text: consent.text))
             if let optIn = consent.optIn {
                 out.append(
                     Shown(
                         key: step.id.value + ".opt_in",
-                        sha256: hash([expanded(optIn.text.value), optIn.accept.value, optIn.decline.value]),
+                        sha256: hash([
+                            expanded(optIn.text.value, purposes: optIn.placeholderPurposes), optIn.accept.value,
+                            optIn.decline.value,
+                        ]),
                         text: optIn.text))
             }
         }

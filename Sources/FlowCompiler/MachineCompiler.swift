@@ -106,19 +106,22 @@ private struct MachineBuilder {
                     c.purposes.isEmpty
                     ? (flow.policy?.purposes.filter { !$0.optional }.map(\.id.value) ?? [])
                     : c.purposes.map(\.value)
+                let consentText = text(c.text.value)
+                var optIn: OptInPayload?
+                if let o = c.optIn {
+                    consentPurposes = o.placeholderPurposes
+                    optIn = OptInPayload(
+                        purpose: string(o.purpose.value), text: text(o.text.value), acceptTitle: string(o.accept.value),
+                        declineTitle: string(o.decline.value))
+                }
                 payload = .consent(
                     ConsentPayload(
-                        text: text(c.text.value), acceptTitle: string(c.accept.title.value),
+                        text: consentText, acceptTitle: string(c.accept.title.value),
                         declineTitle: string(c.decline.title.value),
                         acceptWords: uniqueKeys([c.accept.title.value] + defaults.acceptWords),
                         declineWords: uniqueKeys([c.decline.title.value] + defaults.declineWords),
                         purposes: purposes.map { string($0) }, sensitive: c.sensitive,
-                        sensitiveData: c.sensitiveData.map { string($0.value) },
-                        optIn: c.optIn.map {
-                            OptInPayload(
-                                purpose: string($0.purpose.value), text: text($0.text.value),
-                                acceptTitle: string($0.accept.value), declineTitle: string($0.decline.value))
-                        }))
+                        sensitiveData: c.sensitiveData.map { string($0.value) }, optIn: optIn))
             case .message(let m):
                 add(.next, 0, m.next)
                 payload = .message(

@@ -89,6 +89,10 @@ public struct OptIn: Sendable {
         self.decline = decline
         self.range = range
     }
+
+    /// The purposes `{{policy.purposes}}` names in the opt-in's `text`: the opt-in's own, the one its question asks
+    /// the contact to accept, never the general consent's (which the contact has just accepted).
+    public var placeholderPurposes: [String] { [purpose.value] }
 }
 
 /// The habeas-data authorization (Ley 1581 de 2012). A general consent unlocks personal data and handoff;

@@ -558,3 +558,22 @@ func acceptWordsFollowTheFlowLanguage(_ language: String, _ word: String) throws
     #expect(chat.tap("foto").steps == ["consentimiento_foto"])
     #expect(chat.session.consent.sensitive == false)
 }
+
+/// `{{policy.purposes}}` in the opt-in's text asks for the opt-in's purpose, the one a "yes" records, not the
+/// general consent's purposes the contact has just accepted; the evidence keeps that text (contract3 #6).
+@Test func theOptInTextNamesTheOptInPurpose() throws {
+    let consent = Fixture.consent(optIn: true).replacingOccurrences(
+        of: "\"Quieres recibir promociones?\"", with: "\"Autorizas usar tus datos para {{policy.purposes}}?\"")
+    var chat = Chat(try Fixture.interpreter(consent: consent, steps: Fixture.simpleMenu + Fixture.handoff))
+    chat.type("hola")
+    let asked = chat.tap("consentimiento.accept")
+    let bodies = asked.compactMap { effect -> String? in
+        if case .send(.buttons(let body, _, _, _), _) = effect { body } else { nil }
+    }
+    #expect(bodies == ["Autorizas usar tus datos para enviarte promociones?"])
+    let accepted = chat.tap("consentimiento.opt_in.accept")
+    let evidence = try #require(accepted.evidence.first)
+    #expect(evidence.purposesAccepted == ["promociones"])
+    #expect(
+        evidence.shownTexts == ["Autorizas usar tus datos para enviarte promociones?", "Si, quiero", "No, gracias"])
+}

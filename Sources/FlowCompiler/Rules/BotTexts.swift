@@ -104,6 +104,7 @@ struct BotText: Sendable {
                 add(consent.accept.title, "accept title of \(name)", .consentButton, asWritten: true)
                 add(consent.decline.title, "decline title of \(name)", .consentButton, asWritten: true)
                 if let optIn = consent.optIn {
+                    purposes = optIn.placeholderPurposes
                     add(optIn.text, "opt-in text of \(name)", .interactiveBody)
                     add(optIn.accept, "opt-in accept title of \(name)", .consentButton, asWritten: true)
                     add(optIn.decline, "opt-in decline title of \(name)", .consentButton, asWritten: true)

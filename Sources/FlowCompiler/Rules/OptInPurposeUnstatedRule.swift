@@ -34,8 +34,12 @@ struct OptInPurposeUnstatedRule: LintRule {
             else { continue }
             let words = Self.words(purpose.description.value).filter { $0.count >= 5 && !Self.generic.contains($0) }
             guard !words.isEmpty else { continue }
+            // As the contact reads it: `{{policy.purposes}}` there is the purpose's description.
+            let shown = PolicyPlaceholders.expand(
+                optIn.text.value, policy: policy, language: context.flow.language.value,
+                purposes: optIn.placeholderPurposes)
             // Compared by their first six letters, so that "promoción" says "promociones".
-            let said = Set(Self.words(optIn.text.value).map { String($0.prefix(6)) })
+            let said = Set(Self.words(shown).map { String($0.prefix(6)) })
             guard words.allSatisfy({ !said.contains(String($0.prefix(6))) }) else { continue }
             diagnostics.append(
                 Self.descriptor.diagnostic(
