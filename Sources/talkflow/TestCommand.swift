@@ -18,7 +18,9 @@ struct TestCommand: ParsableCommand {
 
             Each transcript prints "PASS path (name)", "FAIL path (name)" or, when it or its flow cannot be read, \
             "ERROR path (name)", followed by its failures as \
-            "path:line:col: error: expected ..., got ... [id]" with the source line; a summary line ends the \
+            "path:line:col: error: expected ..., got ... [id]" with the source line, and any warning about the \
+            transcript file (a text cut by an unquoted " #", text_cut_by_comment), which fails nothing; a \
+            summary line ends the \
             output ("3 passed, 1 failed, 4 transcripts in 0.02s"). With --coverage, each flow's steps and transitions \
             follow, marked + (exercised) or - (not). Coverage percentages count the steps entered and the \
             transitions (from step -> to step) taken, against all of the flow's; --min-coverage checks steps \
@@ -132,7 +134,7 @@ struct TestCommand: ParsableCommand {
         case .unreadable: label = colors ? "\u{1B}[31mERROR\u{1B}[0m" : "ERROR"
         }
         var out = "\(label) \(TextRenderer.sanitized(result.path)) (\(TextRenderer.sanitized(result.name)))\n"
-        if !result.passed { out += result.renderedFailures(colors: colors) }
+        out += result.renderedReport(colors: colors)
         return out
     }
 

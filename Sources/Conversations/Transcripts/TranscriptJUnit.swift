@@ -7,7 +7,9 @@ import FlowDiagnostics
 /// whose flow never ran go to a suite named `transcripts`); one `<testcase>` per transcript, `name` its test
 /// name, `classname` and `file` its path. A failed transcript holds one `<failure>` whose `message` is the first
 /// failure (`line:col: message`) and whose text is every failure as `talkflow test` prints it; an unreadable one
-/// holds an `<error>`. Text is escaped, and characters XML 1.0 cannot carry become U+FFFD.
+/// holds an `<error>`. A transcript with warnings (`text_cut_by_comment`) holds them, as printed, in a
+/// `<system-out>`, whatever its verdict: they fail nothing, so they are no `<failure>`. Text is escaped, and
+/// characters XML 1.0 cannot carry become U+FFFD.
 public enum TranscriptJUnit {
     /// The XML document for these results.
     public static func xml(_ results: [TranscriptResult]) -> String {
@@ -27,15 +29,18 @@ public enum TranscriptJUnit {
             for result in suite.results {
                 out += "    <testcase name=\"\(escape(result.name))\" classname=\"\(escape(result.path))\" "
                 out += "file=\"\(escape(result.path))\" time=\"\(seconds(result.seconds))\""
+                let warnings =
+                    result.warnings.isEmpty
+                    ? "" : "      <system-out>\(escape(result.renderedWarnings()))</system-out>\n"
                 switch result.status {
                 case .passed:
-                    out += "/>\n"
+                    out += warnings.isEmpty ? "/>\n" : ">\n" + warnings + "    </testcase>\n"
                 case .failed:
                     out += ">\n      <failure message=\"\(escape(firstMessage(result)))\" type=\"transcript\">"
-                    out += escape(result.renderedFailures()) + "</failure>\n    </testcase>\n"
+                    out += escape(result.renderedFailures()) + "</failure>\n" + warnings + "    </testcase>\n"
                 case .unreadable:
                     out += ">\n      <error message=\"\(escape(firstMessage(result)))\" type=\"unreadable\">"
-                    out += escape(result.renderedFailures()) + "</error>\n    </testcase>\n"
+                    out += escape(result.renderedFailures()) + "</error>\n" + warnings + "    </testcase>\n"
                 }
             }
             out += "  </testsuite>\n"

@@ -1,3 +1,4 @@
+import FlowCompiler
 import FlowDiagnostics
 import FlowLanguage
 import FlowSyntax
@@ -46,7 +47,7 @@ public enum TranscriptParser {
     /// Parses a transcript file's bytes; `name` is the test name when the file gives none.
     public static func parse(bytes: [UInt8], defaultName: String) -> Result {
         let loaded = YAMLLoader.load(bytes: bytes)
-        let reader = Reader()
+        let reader = Reader(source: loaded.source)
         reader.diagnostics = loaded.diagnostics
         guard loaded.root != nil || !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             return Result(transcript: nil, diagnostics: reader.sorted, source: loaded.source)
@@ -73,6 +74,8 @@ public enum TranscriptParser {
 
 /// The reading pass: one per file, collecting diagnostics as it goes.
 private final class Reader {
+    /// The file, for the comments that cut a text.
+    let source: SourceText
     var diagnostics: [Diagnostic] = []
     /// The file's `name`, once read.
     var declaredName: String?
@@ -80,6 +83,10 @@ private final class Reader {
     var idRanges: [TranscriptFlowID: SourceRange] = [:]
 
     var sorted: [Diagnostic] { Diagnostic.sortedByPosition(diagnostics) }
+
+    init(source: SourceText) {
+        self.source = source
+    }
 
     func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
@@ -127,6 +134,22 @@ private final class Reader {
 
     func text(_ fields: [String: Pair], _ key: String, _ what: String) -> String? {
         fields[key].flatMap { text($0.value, "'\(key)' of \(what)") }
+    }
+
+    /// The text of an input or of an expected message, with `text_cut_by_comment` (a warning, as in flows) when
+    /// a ` #` after it, written without quotes, starts a YAML comment: `contact: Calle 100 # 10-20` sends only
+    /// `Calle 100`. `outcome` says who gets the cut text ("the flow receives", "the transcript expects").
+    func messageText(_ node: Node, _ what: String, outcome: String) -> String? {
+        guard let value = text(node, what) else { return nil }
+        if let cut = CommentCut.find(in: Located(value, range: node.range), source: source) {
+            add(cut.diagnostic(what: what, outcome: outcome))
+        }
+        return value
+    }
+
+    /// An expected message's text field, as `messageText`.
+    func expectedText(_ fields: [String: Pair], _ key: String, _ what: String) -> String? {
+        fields[key].flatMap { messageText($0.value, "'\(key)' of \(what)", outcome: "the transcript expects") }
     }
 
     /// A list of texts.
@@ -387,11 +410,14 @@ private final class Reader {
             kind.map { TranscriptStep($0, range: range, idRanges: idRanges) }
         }
         switch pair.key {
-        case "contact": return make(text(value, "'contact'").map { .input(.contact($0)) })
-        case "forwarded": return make(text(value, "'forwarded'").map { .input(.forwarded($0)) })
+        case "contact":
+            return make(messageText(value, "'contact'", outcome: "the flow receives").map { .input(.contact($0)) })
+        case "forwarded":
+            return make(messageText(value, "'forwarded'", outcome: "the flow receives").map { .input(.forwarded($0)) })
         case "unreadable": return make(unreadableType(value).map { .input(.unreadable($0)) })
         case "tap": return make(text(value, "'tap'").map { .input(.tap($0)) })
-        case "agent": return make(text(value, "'agent'").map { .input(.agent($0)) })
+        case "agent":
+            return make(messageText(value, "'agent'", outcome: "the flow receives").map { .input(.agent($0)) })
         case "agent_close": return isTrue(value, "'agent_close'") ? make(.input(.agentClose)) : nil
         case "attachment": return make(attachment(value).map { .input(.attachment($0)) })
         case "wait":
@@ -494,15 +520,17 @@ private final class Reader {
     }
 
     func message(_ node: Node, _ what: String) -> MessageExpectation? {
-        if node.scalar != nil { return text(node, what).map { MessageExpectation(text: $0) } }
+        if node.scalar != nil {
+            return messageText(node, what, outcome: "the transcript expects").map { MessageExpectation(text: $0) }
+        }
         guard let fields = mapping(node, what, allowed: TranscriptParser.messageKeys) else { return nil }
         var m = MessageExpectation()
-        m.text = text(fields, "text", what)
-        m.contains = text(fields, "contains", what)
+        m.text = expectedText(fields, "text", what)
+        m.contains = expectedText(fields, "contains", what)
         m.pattern = fields["pattern"].flatMap { regex($0.value, "'pattern' of \(what)") }
-        m.body = text(fields, "body", what)
-        m.header = text(fields, "header", what)
-        m.footer = text(fields, "footer", what)
+        m.body = expectedText(fields, "body", what)
+        m.header = expectedText(fields, "header", what)
+        m.footer = expectedText(fields, "footer", what)
         let forms = ["buttons", "list", "attachment", "template"].compactMap { fields[$0] }
         if forms.count > 1 {
             add(
@@ -593,7 +621,7 @@ private final class Reader {
     }
 
     func textExpectation(_ node: Node, _ what: String) -> TextExpectation? {
-        if node.scalar != nil { return text(node, what).map { .exact($0) } }
+        if node.scalar != nil { return messageText(node, what, outcome: "the transcript expects").map { .exact($0) } }
         guard let fields = mapping(node, what, allowed: ["text", "contains", "pattern"]) else { return nil }
         guard fields.count == 1, let pair = fields.values.first else {
             add(
@@ -602,8 +630,12 @@ private final class Reader {
             return nil
         }
         switch pair.key {
-        case "text": return text(pair.value, "'text'").map { .exact($0) }
-        case "contains": return text(pair.value, "'contains'").map { .contains($0) }
+        case "text":
+            return messageText(pair.value, "'text' of \(what)", outcome: "the transcript expects").map { .exact($0) }
+        case "contains":
+            return messageText(pair.value, "'contains' of \(what)", outcome: "the transcript expects").map {
+                .contains($0)
+            }
         default: return regex(pair.value, "'pattern'").map { .pattern($0) }
         }
     }

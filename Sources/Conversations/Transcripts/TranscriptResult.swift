@@ -26,6 +26,11 @@ public struct TranscriptResult: Sendable {
     /// Failures by file: usually only the transcript file; a flow with errors adds its own diagnostics.
     /// Every diagnostic is an error with a location in its file.
     public var failures: [FileDiagnostics]
+    /// Warnings about the transcript file (`text_cut_by_comment`: a text a ` #` cut short), whatever the verdict:
+    /// they fail nothing, and are printed after the verdict line as lint prints them.
+    public var warnings: [Diagnostic] = []
+    /// The transcript file's text, for the warnings' source lines.
+    public var source: String?
     /// Why the transcript or its flow could not be read (`status == .unreadable`).
     public var unreadableReason: String?
     /// What the transcript exercised of its flow (`nil` when the flow never ran).
@@ -55,6 +60,27 @@ public struct TranscriptResult: Sendable {
 
     /// Every failure diagnostic, in file order.
     public var allFailures: [Diagnostic] { failures.flatMap(\.diagnostics) }
+
+    /// The warnings as `path:line:col: warning: message [id]` with the source line, a caret and the help; empty
+    /// when there are none.
+    public func renderedWarnings(colors: Bool = false) -> String {
+        TextRenderer.render(files: [FileDiagnostics(path: path, source: source, diagnostics: warnings)], colors: colors)
+    }
+
+    /// What `talkflow test` prints under the verdict line: the failures of a transcript that did not pass and the
+    /// warnings, those of the transcript file among its failures in the order of their places in it.
+    public func renderedReport(colors: Bool = false) -> String {
+        if passed || (failures.isEmpty && status == .unreadable) {
+            return (passed ? "" : renderedFailures(colors: colors)) + renderedWarnings(colors: colors)
+        }
+        var files = failures
+        if let own = files.firstIndex(where: { $0.path == path }) {
+            files[own].diagnostics = Diagnostic.sortedByPosition(files[own].diagnostics + warnings)
+        } else if !warnings.isEmpty {
+            files.insert(FileDiagnostics(path: path, source: source, diagnostics: warnings), at: 0)
+        }
+        return TextRenderer.render(files: files, colors: colors)
+    }
 
     /// The failures as `path:line:col: error: message [id]` with the source line and a caret, the way
     /// `talkflow test` prints them.

@@ -82,14 +82,19 @@ public final class TranscriptRunner: @unchecked Sendable {
         let source = String(decoding: parsed.source.bytes, as: UTF8.self)
         let name = parsed.transcript?.name ?? parsed.declaredName ?? Self.defaultName(path)
         let errors = parsed.diagnostics.filter { $0.severity == .error }
-        guard let transcript = parsed.transcript, errors.isEmpty else {
-            return TranscriptResult(
+        var result: TranscriptResult
+        if let transcript = parsed.transcript, errors.isEmpty {
+            let flowPath = Self.resolve(transcript.flowPath, relativeTo: path)
+            result = outcome(transcript, flowPath: flowPath, path: path, name: name, source: source)
+            result.flowPath = flowPath
+        } else {
+            result = TranscriptResult(
                 path: path, name: name, status: .failed,
                 failures: [FileDiagnostics(path: path, source: source, diagnostics: errors)])
         }
-        let flowPath = Self.resolve(transcript.flowPath, relativeTo: path)
-        var result = outcome(transcript, flowPath: flowPath, path: path, name: name, source: source)
-        result.flowPath = flowPath
+        // Warnings fail nothing, whatever the verdict.
+        result.warnings = parsed.diagnostics.filter { $0.severity == .warning }
+        result.source = source
         return result
     }
 

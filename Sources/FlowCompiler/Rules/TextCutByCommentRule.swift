@@ -21,31 +21,13 @@ struct TextCutByCommentRule: LintRule {
     var descriptors: [RuleDescriptor] { [Self.descriptor] }
 
     func check(_ context: RuleContext) -> [Diagnostic] {
-        let bytes = context.source.bytes
         var diagnostics: [Diagnostic] = []
         var seen: Set<Int> = []
         for text in context.botTexts {
-            let range = text.text.range
-            guard range.end.offset > range.start.offset, range.end.offset <= bytes.count,
-                ![UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "|"), UInt8(ascii: ">")].contains(
-                    bytes[range.start.offset]),
-                let comment = Self.comment(after: range, in: bytes), seen.insert(comment.start).inserted
+            guard let cut = CommentCut.find(in: text.text, source: context.source),
+                seen.insert(cut.range.start.offset).inserted
             else { continue }
-            var lost = Substring(String(decoding: bytes[comment.start..<comment.end], as: UTF8.self))
-            while lost.last == " " || lost.last == "\t" { lost.removeLast() }
-            let quoted = YAMLQuoting.example(text.text.value + " " + lost)
-            let at = context.source.location(ofByte: comment.start)
-            let cause =
-                comment.sameLine
-                ? "' #' in \(text.what) starts a YAML comment"
-                : "a comment line indented as a continuation of \(text.what) ends it"
-            diagnostics.append(
-                Self.descriptor.diagnostic(
-                    cause + ", so the contact gets only "
-                        + "'\(Self.shortened(text.text.value))', without '\(Self.shortened(String(lost)))'",
-                    at: SourceRange(start: at, end: context.source.location(ofByte: comment.end)),
-                    suggestion: "if the '#' belongs to the text, quote the whole text, \(quoted), or write it as a "
-                        + "block scalar (>-); put a comment meant for the file on a line of its own"))
+            diagnostics.append(cut.diagnostic(what: text.what, outcome: "the contact gets"))
         }
         return diagnostics
     }
@@ -84,5 +66,52 @@ struct TextCutByCommentRule: LintRule {
     /// At most 40 characters of a text, for the message (the source line is shown below it).
     static func shortened(_ text: String) -> String {
         text.count <= 40 ? text : String(text.prefix(39)) + "…"
+    }
+}
+
+/// A plain text that a YAML comment cuts short, as `text_cut_by_comment` finds it: in a flow's texts and in a
+/// transcript's (`contact: Calle 100 # 10-20` sends `Calle 100`), with one message and one quoting help.
+public struct CommentCut: Sendable {
+    /// The comment, from its `#` to the end of its line.
+    public var range: SourceRange
+    /// The text as YAML read it.
+    public var kept: String
+    /// The comment, its trailing blanks removed: what the writer most likely meant to be part of the text.
+    public var lost: String
+    /// Whether the comment is on the text's last line (` #`), not on a line of its own indented as its continuation.
+    public var sameLine: Bool
+
+    /// The comment that cuts `text`, written plain (not quoted, not a block scalar) in `source`; `nil` when none
+    /// does.
+    public static func find(in text: Located<String>, source: SourceText) -> CommentCut? {
+        let bytes = source.bytes
+        let range = text.range
+        guard range.end.offset > range.start.offset, range.end.offset <= bytes.count,
+            ![UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "|"), UInt8(ascii: ">")].contains(
+                bytes[range.start.offset]),
+            let comment = TextCutByCommentRule.comment(after: range, in: bytes)
+        else { return nil }
+        var lost = Substring(String(decoding: bytes[comment.start..<comment.end], as: UTF8.self))
+        while lost.last == " " || lost.last == "\t" { lost.removeLast() }
+        return CommentCut(
+            range: SourceRange(
+                start: source.location(ofByte: comment.start), end: source.location(ofByte: comment.end)),
+            kept: text.value, lost: String(lost), sameLine: comment.sameLine)
+    }
+
+    /// The `text_cut_by_comment` warning about the text called `what` ("'text' of step 'info'", "'contact'"),
+    /// whose reader `outcome` names ("the contact gets", "the flow is sent"): it gets only the text before the
+    /// comment.
+    public func diagnostic(what: String, outcome: String) -> Diagnostic {
+        let quoted = YAMLQuoting.example(kept + " " + lost)
+        let cause =
+            sameLine
+            ? "' #' in \(what) starts a YAML comment" : "a comment line indented as a continuation of \(what) ends it"
+        return TextCutByCommentRule.descriptor.diagnostic(
+            cause + ", so \(outcome) only "
+                + "'\(TextCutByCommentRule.shortened(kept))', without '\(TextCutByCommentRule.shortened(lost))'",
+            at: range,
+            suggestion: "if the '#' belongs to the text, quote the whole text, \(quoted), or write it as a "
+                + "block scalar (>-); put a comment meant for the file on a line of its own")
     }
 }
