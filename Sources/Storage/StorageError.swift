@@ -22,6 +22,8 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The store's file name (`name`, `bytes` long) leaves no room for the files kept beside it: at most `limit`
     /// bytes, so that `<name>-sender.lock` fits in a file name.
     case nameTooLong(name: String, bytes: Int, limit: Int)
+    /// The store's file (`path`) was deleted or replaced while this process had it open.
+    case storeReplaced(path: String)
     /// The store's file is missing but its write-ahead log (`path`) is there: the store was moved or deleted,
     /// and a new empty one would silently lose what it held.
     case journalWithoutStore(path: String)
@@ -49,6 +51,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .nameTooLong(_, let bytes, let limit):
             return "the store's file name is \(bytes) bytes; the files kept beside it ('-sender.lock', '-wal') add "
                 + "to it, so it may have at most \(limit) bytes: choose a shorter name"
+        case .storeReplaced(let path):
+            return "the store '\(path)' was deleted or replaced while the server runs: what it writes now would "
+                + "vanish when it stops; restart the server (and restore the store if it was deleted)"
         case .journalWithoutStore(let path):
             return "'\(path)' exists without the store it belongs to: the store was moved or deleted (its last "
                 + "writes may be in that file); put the store back (Docs/operations.md, Backups), or, to start an "

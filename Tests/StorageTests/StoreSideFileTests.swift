@@ -84,3 +84,26 @@ func aSideFileThatIsALinkIsRefusedAndItsTargetKept(_ suffix: String) throws {
     #expect(!FileManager.default.fileExists(atPath: path))
     _ = try SQLiteStore(path: folder.path(String(repeating: "c", count: 236) + ".sqlite"))
 }
+
+/// A store whose file was replaced (a restore while the server runs) or deleted refuses to take a message, so
+/// that the webhook gets 500 and Meta delivers it again, instead of a write into a file that will vanish (hostile2
+/// #4).
+@Test func aStoreWhoseFileWasReplacedTakesNoMessage() async throws {
+    let folder = try TestFolder()
+    let path = folder.path("t.sqlite")
+    let store = try SQLiteStore(path: path)
+    try "other".write(toFile: path + ".new", atomically: false, encoding: .utf8)
+    #expect(rename(path + ".new", path) == 0)
+    do {
+        _ = try await store.handleInbound(
+            tenant: "t1", contact: "a", aliases: [], messageID: "wamid.1", receivedAt: Fixtures.monday
+        ) { _, _ in ConversationChanges() }
+        Issue.record("a message was taken by a store whose file was replaced")
+    } catch let error as StorageError {
+        #expect(error == .storeReplaced(path: path))
+    }
+    await #expect(throws: StorageError.storeReplaced(path: path)) {
+        try await store.updateDeliveryStatus(
+            tenant: "t1", messageID: "wamid.x", status: .read, at: Fixtures.monday, error: nil)
+    }
+}

@@ -8,7 +8,8 @@ extension SQLiteStore {
         tenant: String, contact: String, aliases: [String], messageID: String, receivedAt: Int64,
         _ body: @escaping @Sendable (inout Session, any ConversationTransaction) throws -> ConversationChanges
     ) async throws -> CommittedChanges? {
-        try await commits.submit { [self] db in
+        try checkStillTheOpenedFile()
+        return try await commits.submit { [self] db in
             // Recording the id first is the dedup check too: a known id inserts nothing. (If the step then
             // throws, the whole step, this row included, is rolled back.)
             let record = try DirectStatement(

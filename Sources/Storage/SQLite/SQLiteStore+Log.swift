@@ -17,8 +17,9 @@ extension SQLiteStore {
     public func updateDeliveryStatus(
         tenant: String, messageID: String, status: DeliveryStatus, at: Int64, error: OutboxError?
     ) async throws -> Bool {
+        try checkStillTheOpenedFile()
         // Through the commit queue: status webhooks (three or so per message sent) share the steps' commits.
-        try await commits.submit { db in
+        return try await commits.submit { db in
             let changed = try Self.applyStatus(
                 db, tenant: tenant, messageID: messageID, status: status, at: at, error: error, keepEarly: true)
             return SQLiteCommitQueue.Outcome(changed: changed)

@@ -59,6 +59,9 @@ public final class SQLiteStore: ConversationStore {
     /// The sender attached to the outbox, if any.
     let sender = Mutex<OutboxSenderAttachment?>(nil)
     let logger: Logger
+    /// The device and inode of the file when the store opened it: a file deleted or replaced since takes writes
+    /// that vanish when the process stops (`checkStillTheOpenedFile`).
+    let identity: (device: UInt64, inode: UInt64)?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. Fails with
     /// `StorageError.unknownMigrations` for a file written by a newer talkflow, and with
@@ -139,7 +142,20 @@ public final class SQLiteStore: ConversationStore {
         self.pool = pool
         self.commits = SQLiteCommitQueue(pool: pool)
         self.logger = logger
+        var file = stat()
+        identity = SystemPath.stat(path, &file) == 0 ? (UInt64(file.st_dev), UInt64(file.st_ino)) : nil
         logger.debug("storage opened", metadata: ["schema": "\(migrator.migrations.last ?? "")"])
+    }
+
+    /// Throws `StorageError.storeReplaced` when the file at the store's path is no longer the one it opened
+    /// (deleted, or replaced by a restore while the server runs): a webhook then gets 500 and Meta delivers it
+    /// again, instead of an acknowledgement for a write that would vanish. One `stat` per call.
+    func checkStillTheOpenedFile() throws {
+        guard let identity else { return }
+        var info = stat()
+        guard SystemPath.stat(path, &info) == 0, UInt64(info.st_dev) == identity.device,
+            UInt64(info.st_ino) == identity.inode
+        else { throw StorageError.storeReplaced(path: path) }
     }
 
     /// Refuses an existing file that is not a talkflow store before anything is written to it (opening the
