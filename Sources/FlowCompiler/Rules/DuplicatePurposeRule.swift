@@ -21,44 +21,32 @@ struct DuplicatePurposeRule: LintRule {
 
     /// A consent step's `purposes` naming one purpose more than once.
     private func listedTwice(_ flow: Flow) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        for step in flow.steps {
-            guard case .consent(let consent) = step.kind else { continue }
-            var first: [String: Located<String>] = [:]
-            for purpose in consent.purposes {
-                guard let earlier = first[purpose.value] else {
-                    first[purpose.value] = purpose
-                    continue
-                }
-                diagnostics.append(
-                    Self.descriptor.diagnostic(
-                        "consent step '\(step.id.value)' lists purpose '\(purpose.value)' twice; list it once",
-                        at: purpose.range,
-                        notes: [
-                            DiagnosticNote(message: "'\(purpose.value)' is first listed here", range: earlier.range)
-                        ]))
+        flow.steps.flatMap { step -> [Diagnostic] in
+            guard case .consent(let consent) = step.kind else { return [] }
+            return Self.repeats(consent.purposes).map { purpose, earlier in
+                Self.descriptor.diagnostic(
+                    "consent step '\(step.id.value)' lists purpose '\(purpose.value)' twice; list it once",
+                    at: purpose.range,
+                    notes: [DiagnosticNote(message: "'\(purpose.value)' is first listed here", range: earlier.range)])
             }
         }
-        return diagnostics
     }
 
     private func declaredTwice(_ flow: Flow) -> [Diagnostic] {
-        guard let policy = flow.policy else { return [] }
-        var first: [String: Purpose] = [:]
-        var diagnostics: [Diagnostic] = []
-        for purpose in policy.purposes {
-            guard let earlier = first[purpose.id.value] else {
-                first[purpose.id.value] = purpose
-                continue
-            }
-            diagnostics.append(
-                Self.descriptor.diagnostic(
-                    "purpose '\(purpose.id.value)' is declared twice; each purpose needs its own id",
-                    at: purpose.id.range,
-                    notes: [
-                        DiagnosticNote(message: "'\(purpose.id.value)' is first declared here", range: earlier.id.range)
-                    ]))
+        Self.repeats(flow.policy?.purposes.map(\.id) ?? []).map { id, earlier in
+            Self.descriptor.diagnostic(
+                "purpose '\(id.value)' is declared twice; each purpose needs its own id", at: id.range,
+                notes: [DiagnosticNote(message: "'\(id.value)' is first declared here", range: earlier.range)])
         }
-        return diagnostics
+    }
+
+    /// Each id that repeats an earlier one, with that earlier one, in order.
+    private static func repeats(_ ids: [Located<String>]) -> [(Located<String>, first: Located<String>)] {
+        var first: [String: Located<String>] = [:]
+        return ids.compactMap { id in
+            if let earlier = first[id.value] { return (id, earlier) }
+            first[id.value] = id
+            return nil
+        }
     }
 }
